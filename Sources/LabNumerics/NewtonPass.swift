@@ -1,0 +1,175 @@
+import CLinearAlgebra
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one pass over the rows at a given β produces: the log-likelihood, the score
+/// (gradient of the log-likelihood) and the observed information XᵀWX (upper triangle).
+struct PassTotals {
+    var logLikelihood: Double
+    var gradient: [Double]
+    var information: SymmetricMatrix
+    /// Rows (with positive weight) whose fitted probability is within 1e-10 of 0 or 1.
+    var boundaryRows: Int
+}
+
+/// The work buffers of the Newton iterations, allocated once per fit.
+///
+/// The rows are split into one contiguous range per worker; each worker walks its range in
+/// blocks of `blockRows` rows that stay in cache: η = X_b β (`dgemv`), the IRLS weights,
+/// B = diag(√w) X_b, then XᵀWX += BᵀB (`dsyrk`) and g += X_bᵀ(y − μ) (`dgemv`), all with
+/// single-threaded BLAS. OpenBLAS 0.3.21 does not thread `dsyrk` on thin shapes such as
+/// 1e6 × 60, so splitting rows over cores here is what uses the machine.
+final class NewtonWorkspace: @unchecked Sendable {
+    let rows: Int
+    let columns: Int
+    let blockRows: Int
+    let workers: Int
+    private let x: UnsafePointer<Double>
+    private let y: UnsafePointer<Double>
+    private let weights: UnsafePointer<Double>?
+    private let beta: UnsafeMutablePointer<Double>
+    private let eta: UnsafeMutablePointer<Double>       // workers × blockRows
+    private let residual: UnsafeMutablePointer<Double>  // workers × blockRows
+    private let scale: UnsafeMutablePointer<Double>     // workers × blockRows
+    private let scaled: UnsafeMutablePointer<Double>    // workers × blockRows × columns
+    private let information: UnsafeMutablePointer<Double>  // workers × columns²
+    private let gradient: UnsafeMutablePointer<Double>     // workers × columns
+    private let logLikelihood: UnsafeMutablePointer<Double>  // workers
+    private let boundary: UnsafeMutablePointer<Int>          // workers
+
+    /// - Precondition: the pointers stay valid for the workspace's lifetime.
+    init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?) {
+        self.x = x
+        self.y = y
+        self.weights = weights
+        self.rows = rows
+        self.columns = columns
+        // A block of X_b plus B should sit in L2 (~256–512 KiB): 2 × blockRows × p × 8 bytes.
+        let block = requestedBlock ?? max(64, min(4096, 16_384 / max(1, columns)))
+        self.blockRows = max(1, min(block, rows))
+        let blocks = (rows + blockRows - 1) / blockRows
+        self.workers = max(1, min(requested, blocks))
+        beta = .allocate(capacity: columns)
+        eta = .allocate(capacity: workers * blockRows)
+        residual = .allocate(capacity: workers * blockRows)
+        scale = .allocate(capacity: workers * blockRows)
+        scaled = .allocate(capacity: workers * blockRows * columns)
+        information = .allocate(capacity: workers * columns * columns)
+        gradient = .allocate(capacity: workers * columns)
+        logLikelihood = .allocate(capacity: workers)
+        boundary = .allocate(capacity: workers)
+    }
+
+    deinit {
+        beta.deallocate()
+        eta.deallocate()
+        residual.deallocate()
+        scale.deallocate()
+        scaled.deallocate()
+        information.deallocate()
+        gradient.deallocate()
+        logLikelihood.deallocate()
+        boundary.deallocate()
+    }
+
+    /// One pass at `coefficients`.
+    func evaluate(at coefficients: [Double]) -> PassTotals {
+        for j in 0..<columns { beta[j] = coefficients[j] }
+        if workers == 1 {
+            work(worker: 0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                self.work(worker: worker)
+            }
+        }
+        // Reduce the per-worker partial sums in a fixed order, so results do not depend on timing.
+        var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: columns),
+                                information: SymmetricMatrix(order: columns), boundaryRows: 0)
+        for worker in 0..<workers {
+            totals.logLikelihood += logLikelihood[worker]
+            totals.boundaryRows += boundary[worker]
+            let g = gradient + worker * columns
+            for j in 0..<columns { totals.gradient[j] += g[j] }
+            let h = information + worker * columns * columns
+            totals.information.values.withUnsafeMutableBufferPointer { out in
+                for column in 0..<columns {
+                    for row in 0...column { out[row + column * columns] += h[row + column * columns] }
+                }
+            }
+        }
+        totals.information.symmetrize()
+        return totals
+    }
+
+    private func work(worker: Int) {
+        let p = columns
+        let n = rows
+        let blocks = (n + blockRows - 1) / blockRows
+        let firstBlock = blocks * worker / workers
+        let endBlock = blocks * (worker + 1) / workers
+        let eta = self.eta + worker * blockRows
+        let residual = self.residual + worker * blockRows
+        let scale = self.scale + worker * blockRows
+        let scaled = self.scaled + worker * blockRows * p
+        let information = self.information + worker * p * p
+        let gradient = self.gradient + worker * p
+        information.update(repeating: 0, count: p * p)
+        gradient.update(repeating: 0, count: p)
+        var logLikelihood = 0.0
+        var boundary = 0
+        let lda = Int32(n)
+        var block = firstBlock
+        while block < endBlock {
+            let start = block * blockRows
+            let m = min(blockRows, n - start)
+            let xb = x + start
+            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(p), 1, xb, lda, beta, 1, 0, eta, 1)
+            let yb = y + start
+            let wb = weights.map { $0 + start }
+            for i in 0..<m {
+                let e = eta[i]
+                let c = wb?[i] ?? 1
+                // t = e^{-|η|} keeps μ, 1 − μ and log(1 + e^η) accurate for either sign of η.
+                let t = exp(-abs(e))
+                let onePlusT = 1 + t
+                let mu = e >= 0 ? 1 / onePlusT : t / onePlusT
+                let softplus = max(e, 0) + log1p(t)
+                logLikelihood += c * (yb[i] * e - softplus)
+                let w = c * t / (onePlusT * onePlusT)
+                residual[i] = c * (yb[i] - mu)
+                scale[i] = w.squareRoot()
+                if c > 0, t < 1e-10 { boundary += 1 }
+            }
+            for j in 0..<p {
+                let source = xb + j * n
+                let target = scaled + j * m
+                for i in 0..<m { target[i] = scale[i] * source[i] }
+            }
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m), 1, scaled, Int32(m), 1,
+                        information, Int32(p))
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1, xb, lda, residual, 1, 1, gradient, 1)
+            block += 1
+        }
+        self.logLikelihood[worker] = logLikelihood
+        self.boundary[worker] = boundary
+    }
+}
+
+/// Runs `body` with OpenBLAS limited to one thread (our own workers parallelise), restoring
+/// the previous setting afterwards.
+func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    let previous = openblas_get_num_threads()
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(previous) }
+    return try body()
+}
+
+/// Cores online, for the default number of workers.
+func onlineProcessorCount() -> Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}

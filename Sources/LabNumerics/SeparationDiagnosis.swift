@@ -1,0 +1,54 @@
+/// Recognises quasi-complete separation after (or during) the iterations: the estimate of a
+/// term runs away because the term, alone or with others, splits won from lost.
+///
+/// A term counts as running away when its standardised estimate `|βⱼ| · rms(xⱼ)` exceeds 8
+/// (odds ratio beyond e⁸ ≈ 3000 per standard unit) while its Wald z is below 0.5 — the signature
+/// of a likelihood that keeps rising towards infinity along that direction, where the curvature
+/// (and so 1/SE²) collapses. For 0/1 terms the rows with the term are counted so the message can
+/// say "none of the 14 leads with industry=government closed-won".
+enum SeparationDiagnosis {
+    static func runaway(beta: [Double], pass: PassTotals, x: DesignMatrix, outcomes: [Double],
+                        weights: [Double]?, force: Bool) -> [SeparatedTerm]? {
+        let p = x.columns
+        let information = pass.information
+        let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
+        var found: [SeparatedTerm] = []
+        var candidates: [(index: Int, size: Double)] = []
+        for j in 0..<p where j != x.interceptColumn {
+            let rms = rootMeanSquare(column: j, x: x, weights: weights, totalWeight: totalWeight)
+            let standardised = abs(beta[j]) * rms
+            let curvature = information[j, j]
+            let z = curvature > 0 ? abs(beta[j]) * curvature.squareRoot() : 0
+            if standardised > 8, z < 0.5 || (force && standardised > 8) {
+                candidates.append((j, standardised))
+            }
+        }
+        guard !candidates.isEmpty else { return nil }
+        candidates.sort { $0.size > $1.size }
+        for (j, _) in candidates {
+            var ones = 0.0, won = 0.0, binary = true
+            let offset = j * x.rows
+            for i in 0..<x.rows {
+                let v = x.values[offset + i]
+                let c = weights?[i] ?? 1
+                if v == 1 { ones += c; won += c * outcomes[i] } else if v != 0 { binary = false; break }
+            }
+            if binary {
+                found.append(SeparatedTerm(term: x.names[j], estimate: beta[j], rowsWithTerm: ones, wonWithTerm: won))
+            } else {
+                found.append(SeparatedTerm(term: x.names[j], estimate: beta[j]))
+            }
+        }
+        return found
+    }
+
+    private static func rootMeanSquare(column j: Int, x: DesignMatrix, weights: [Double]?, totalWeight: Double) -> Double {
+        var sum = 0.0
+        let offset = j * x.rows
+        for i in 0..<x.rows {
+            let v = x.values[offset + i]
+            sum += (weights?[i] ?? 1) * v * v
+        }
+        return (sum / totalWeight).squareRoot()
+    }
+}
