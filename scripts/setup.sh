@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Baton needs on a Debian machine and is missing: the BLAS/LAPACK headers and
+# libraries (apt) and numpy (for the shared reference generator the tests call).
+# Safe to run again: it installs nothing that is already there.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for package in libopenblas-dev liblapacke-dev; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import numpy' 2>/dev/null; then
+  echo "setup: installing numpy (the shared synthetic reference generator needs it)" >&2
+  python3 -m pip install -q numpy
+fi
+
+command -v swift >/dev/null || { echo "setup: swift is not on PATH; install Swift 6.1 or newer (https://swift.org/install)" >&2; exit 1; }
