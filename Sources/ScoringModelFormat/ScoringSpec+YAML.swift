@@ -88,7 +88,11 @@ struct SpecReader {
         return best
     }
 
-    func isNull(_ node: Node) -> Bool { node.null != nil }
+    /// A plain (unquoted) YAML null: nothing, `~` or `null`. A quoted `""` is an empty string.
+    func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
 
     /// The literal text of a scalar.
     func text(_ entry: Entry) throws(ScoringSpecError) -> String {
