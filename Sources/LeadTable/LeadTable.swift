@@ -1,1 +1,57 @@
-public enum LeadTableModule {}
+/// The requested columns of a CSV file, in typed column storage, plus where each data row
+/// sits in the file so that later stages can name the line of a bad cell.
+public struct LeadTable: Sendable {
+    /// The file name used in messages (the path as given).
+    public let file: String
+    /// Header names, trimmed of surrounding spaces, in file order.
+    public let header: [String]
+    /// The field delimiter used: `,`, `;` or tab.
+    public let delimiter: Delimiter
+    /// Number of data rows.
+    public let rowCount: Int
+    /// 1-based physical line of the file on which data row `i` starts (the header is line 1
+    /// unless blank lines precede it).
+    public let lineOfRow: [Int]
+    /// Bytes in the file.
+    public let byteCount: Int
+
+    var numericColumns: [String: NumericColumn]
+    var textColumns: [String: TextColumn]
+    var rawColumns: [String: RawColumn]
+
+    /// The numeric column `name`.
+    /// - Precondition: `name` was requested as `.numeric`.
+    public func numeric(_ name: String) -> NumericColumn {
+        guard let column = numericColumns[name] else { preconditionFailure("LeadTable: \(name) was not requested as .numeric") }
+        return column
+    }
+
+    /// The dictionary-encoded text column `name`.
+    /// - Precondition: `name` was requested as `.text`.
+    public func text(_ name: String) -> TextColumn {
+        guard let column = textColumns[name] else { preconditionFailure("LeadTable: \(name) was not requested as .text") }
+        return column
+    }
+
+    /// The raw text column `name`.
+    /// - Precondition: `name` was requested as `.raw`.
+    public func raw(_ name: String) -> RawColumn {
+        guard let column = rawColumns[name] else { preconditionFailure("LeadTable: \(name) was not requested as .raw") }
+        return column
+    }
+}
+
+/// A CSV field delimiter.
+public enum Delimiter: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case comma = 0x2C
+    case semicolon = 0x3B
+    case tab = 0x09
+
+    public var description: String {
+        switch self {
+        case .comma: return "','"
+        case .semicolon: return "';'"
+        case .tab: return "tab"
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import LeadTable
+import ScoringModelFormat
+
+/// A problem turning a CSV file and a spec into model inputs. Every case names the file;
+/// cell-level cases name the 1-based line and the column. `description` says what is wrong
+/// and what to do.
+public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Reading the CSV failed (bad quoting, unknown column, bad number, ...).
+    case table(LeadTableError)
+    /// A numeric cell the encoding rejects (missing under `missing: error`, log1p domain, ...).
+    case cell(file: String, line: Int, error: EncodingError)
+    /// An empty outcome cell.
+    case missingOutcome(file: String, line: Int, column: String)
+    /// No kept row has a positive outcome value.
+    case noPositiveOutcomes(file: String, column: String, positive: [String], seen: [String])
+    /// Every kept row has a positive outcome value.
+    case onlyPositiveOutcomes(file: String, column: String, positive: [String])
+    /// A case weight that is empty or negative.
+    case badWeight(file: String, line: Int, column: String, value: String)
+    /// The spec's baseline is not a level of the column.
+    case baselineNotFound(file: String, column: String, baseline: String, levels: [String])
+    /// The spec's baseline has fewer than `min_count` rows and was merged into `Other`.
+    case baselineMerged(file: String, column: String, baseline: String, count: Int, minCount: Int, levels: [String])
+    /// A categorical column with a single level after merging: its effect cannot be estimated.
+    case singleLevel(file: String, column: String, level: String)
+    /// The row filter left no rows.
+    case noRowsLeft(file: String, rowsRead: Int, dropped: [DroppedRows])
+
+    public var description: String {
+        switch self {
+        case let .table(error):
+            return error.description
+        case let .cell(file, line, error):
+            return "\(file) line \(line): \(error.problem)"
+        case let .missingOutcome(file, line, column):
+            return "\(file) line \(line): the outcome cell (\"\(column)\") is empty. Every row needs an outcome; fill it in or remove the row."
+        case let .noPositiveOutcomes(file, column, positive, seen):
+            return "\(file): no row has \"\(column)\" equal to \(quoted(positive)), so there is no closed-won lead to learn from. Values seen: \(quoted(Array(seen.prefix(10))))\(seen.count > 10 ? ", …" : ""). Fix `outcome.positive` in the spec (values are compared exactly, case included)."
+        case let .onlyPositiveOutcomes(file, column, positive):
+            return "\(file): every row has \"\(column)\" in \(quoted(positive)), so there is no closed-lost lead to learn from. Include lost leads, or fix `outcome.positive`."
+        case let .badWeight(file, line, column, value):
+            return value.isEmpty
+                ? "\(file) line \(line): the case weight (\"\(column)\") is empty. Give every row a weight (1 = ordinary row)."
+                : "\(file) line \(line): the case weight (\"\(column)\") is \(value); weights must be 0 or more. Fix the cell."
+        case let .baselineNotFound(file, column, baseline, levels):
+            return "\(file): baseline \"\(baseline)\" is not a level of \"\(column)\" (after recoding). Levels: \(quoted(levels)). Use one of them as `baseline`, or remove it to use the first in byte order."
+        case let .baselineMerged(file, column, baseline, count, minCount, levels):
+            return "\(file): baseline \"\(baseline)\" of \"\(column)\" has \(count) row\(count == 1 ? "" : "s"), fewer than min_count \(minCount), so it was merged into Other. Levels after merging: \(quoted(levels)). Pick a common level as baseline or lower min_count."
+        case let .singleLevel(file, column, level):
+            return "\(file): \"\(column)\" has only one level (\"\(level)\") in the rows used, so its effect cannot be estimated. Drop the feature from the spec (or lower min_count if rare levels were merged)."
+        case let .noRowsLeft(file, rowsRead, dropped):
+            let detail = dropped.map { "\($0.rows) with empty \"\($0.column)\"" }.joined(separator: ", ")
+            return "\(file): all \(rowsRead) rows were dropped (\(detail)). Use `missing: zero` or `missing: indicator` for those columns instead of drop_row."
+        }
+    }
+}
+
+/// Rows the `drop_row` rule removed because one column was empty (a row empty in several
+/// such columns counts in each).
+public struct DroppedRows: Sendable, Equatable {
+    public var column: String
+    public var rows: Int
+    public init(column: String, rows: Int) {
+        self.column = column
+        self.rows = rows
+    }
+}
+
+func quoted(_ values: [String]) -> String {
+    values.map { "\"\($0)\"" }.joined(separator: ", ")
+}

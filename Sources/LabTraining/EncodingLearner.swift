@@ -1,0 +1,74 @@
+import LeadTable
+import ScoringModelFormat
+
+/// Learns each feature's encoding (levels, `Other` merges, baseline) from training rows.
+public enum EncodingLearner {
+    /// The columns a spec needs read: numeric features as numbers, categorical features and
+    /// the outcome as dictionary-encoded text, the weight as numbers, id and time as raw text
+    /// when `includeIdAndTime`.
+    public static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false) -> [ColumnRequest] {
+        var requests: [ColumnRequest] = spec.features.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
+        if outcome { requests.append(.text(spec.outcome.column)) }
+        if let weight = spec.weight { requests.append(.numeric(weight)) }
+        if includeIdAndTime {
+            if let id = spec.id { requests.append(.raw(id)) }
+            if let time = spec.time { requests.append(.raw(time)) }
+        }
+        return requests
+    }
+
+    /// One encoding per spec feature, learned on `rows` (the rows the filter kept).
+    public static func learn(features: [FeatureSpec], table: LeadTable, rows: [Int]) throws(DataError) -> [FeatureEncoding] {
+        var encodings: [FeatureEncoding] = []
+        for feature in features {
+            switch feature.type {
+            case .numeric:
+                encodings.append(FeatureEncoding(column: feature.column, type: .numeric, group: feature.group,
+                                                 transform: feature.transform, missing: feature.missing))
+            case .categorical:
+                encodings.append(try learnCategorical(feature, column: table.text(feature.column), rows: rows, file: table.file))
+            }
+        }
+        return encodings
+    }
+
+    /// Recode, `Missing`, count, merge rare levels into `Other`, sort bytewise, pick the baseline.
+    static func learnCategorical(_ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String) throws(DataError) -> FeatureEncoding {
+        var codeCounts = [Int](repeating: 0, count: column.levels.count)
+        for row in rows { codeCounts[Int(column.codes[row])] += 1 }
+        var counts: [String: Int] = [:]
+        for (code, raw) in column.levels.enumerated() where codeCounts[code] > 0 {
+            var level = feature.recode[raw] ?? raw
+            if level.isEmpty { level = missingLevel }
+            counts[level, default: 0] += codeCounts[code]
+        }
+        var merged: [String: Int] = [:]
+        var kept: Set<String> = []
+        for (level, count) in counts {
+            if count < feature.minCount && level != otherLevel {
+                merged[level] = count
+            } else {
+                kept.insert(level)
+            }
+        }
+        if !merged.isEmpty { kept.insert(otherLevel) }
+        let levels = kept.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard levels.count >= 2 else {
+            throw .singleLevel(file: file, column: feature.column, level: levels.first ?? missingLevel)
+        }
+        var baseline = levels[0]
+        if let wanted = feature.baseline {
+            if let count = merged[wanted] {
+                throw .baselineMerged(file: file, column: feature.column, baseline: wanted, count: count,
+                                      minCount: feature.minCount, levels: levels)
+            }
+            guard levels.contains(wanted) else {
+                throw .baselineNotFound(file: file, column: feature.column, baseline: wanted, levels: levels)
+            }
+            baseline = wanted
+        }
+        return FeatureEncoding(column: feature.column, type: .categorical, group: feature.group,
+                               recode: feature.recode, levels: levels, baseline: baseline,
+                               mergedIntoOther: merged, minCount: feature.minCount)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import LabNumerics
+import LeadTable
+import ScoringModelFormat
+
+/// Model inputs learned from a CSV and a spec: the design matrix, the 0/1 outcome, optional
+/// case weights, the encodings that built them, and where each row came from.
+public struct TrainingData: Sendable {
+    /// n × p, column-major; columns named by ``terms``, the intercept first.
+    public var design: DesignMatrix
+    /// 1 where the outcome is one of `outcome.positive`, else 0; one per kept row.
+    public var outcome: [Double]
+    /// Case weights (≥ 0) per kept row, when the spec names a weight column.
+    public var weights: [Double]?
+    /// Learned encodings, in spec order (stored in the weight file).
+    public var encodings: [FeatureEncoding]
+    /// The model terms, `(intercept)` first.
+    public var terms: [Term]
+    /// 1-based physical line in the CSV of each kept row.
+    public var fileLines: [Int]
+    /// Lead ids / creation times of kept rows, when the spec names those columns.
+    public var ids: [String]?
+    public var times: [String]?
+    /// Which rows were kept and why others were not.
+    public var rows: RowFilter
+    /// The CSV path.
+    public var file: String
+
+    /// Number of kept rows with a positive outcome.
+    public var positives: Int { outcome.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }
+
+    /// Reads `csv`, learns the encodings and builds the design matrix.
+    public static func load(csv: URL, spec: ScoringSpec) throws(DataError) -> TrainingData {
+        let table: LeadTable
+        do {
+            table = try LeadTableReader.read(url: csv, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true))
+        } catch {
+            throw .table(error)
+        }
+        return try build(table: table, spec: spec)
+    }
+
+    /// Learns the encodings on `table` (read with ``EncodingLearner/columnRequests(for:outcome:includeIdAndTime:)``)
+    /// and builds the design matrix.
+    public static func build(table: LeadTable, spec: ScoringSpec) throws(DataError) -> TrainingData {
+        let filter = RowFilter(features: spec.features, table: table)
+        guard !filter.keptRows.isEmpty else {
+            throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
+        }
+        let outcomes = try outcomeVector(table: table, outcome: spec.outcome, rows: filter.keptRows)
+        let positives = outcomes.reduce(0, +)
+        if positives == 0 {
+            let column = table.text(spec.outcome.column)
+            throw .noPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive,
+                                      seen: column.levels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        if positives == Double(outcomes.count) {
+            throw .onlyPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive)
+        }
+        let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows)
+        let (matrix, _) = try DesignMatrixBuilder.build(encodings: encodings, table: table, rows: filter.keptRows)
+        return TrainingData(
+            design: matrix, outcome: outcomes,
+            weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
+            encodings: encodings, terms: FeatureEncoding.terms(of: encodings),
+            fileLines: filter.keptRows.map { table.lineOfRow[$0] },
+            ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
+            rows: filter, file: table.file)
+    }
+}
+
+/// A fitted model's encodings applied to new rows (validation, back-testing): the same
+/// design, unseen levels counted instead of learned.
+public struct ScoringData: Sendable {
+    public var design: DesignMatrix
+    /// The 0/1 outcome per kept row, when the file has the outcome column.
+    public var outcome: [Double]?
+    public var weights: [Double]?
+    public var terms: [Term]
+    public var fileLines: [Int]
+    public var ids: [String]?
+    public var times: [String]?
+    public var rows: RowFilter
+    /// Categorical levels the model never saw, per column.
+    public var unseenLevels: [UnseenLevels]
+    public var file: String
+
+    /// Reads `csv` and encodes it with a fitted model's `encodings`. The outcome is read when
+    /// `csv` has the spec's outcome column (else ``outcome`` is nil); `drop_row` rules drop rows.
+    public static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec) throws(DataError) -> ScoringData {
+        // Ask for the outcome too; if the file has no such column, read without it.
+        let requests = columnRequests(encodings: encodings, spec: spec)
+        let withOutcome = requests + [.text(spec.outcome.column)]
+        let table: LeadTable
+        do {
+            table = try LeadTableReader.read(url: csv, columns: withOutcome)
+        } catch let error {
+            guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else { throw .table(error) }
+            do {
+                table = try LeadTableReader.read(url: csv, columns: requests)
+            } catch {
+                throw .table(error)
+            }
+            return try build(table: table, encodings: encodings, spec: spec, hasOutcome: false)
+        }
+        return try build(table: table, encodings: encodings, spec: spec, hasOutcome: true)
+    }
+
+    static func columnRequests(encodings: [FeatureEncoding], spec: ScoringSpec) -> [ColumnRequest] {
+        var requests: [ColumnRequest] = encodings.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
+        if let weight = spec.weight { requests.append(.numeric(weight)) }
+        if let id = spec.id { requests.append(.raw(id)) }
+        if let time = spec.time { requests.append(.raw(time)) }
+        return requests
+    }
+
+    /// Encodes `table` with `encodings`; `hasOutcome` says whether the outcome column was read.
+    public static func build(table: LeadTable, encodings: [FeatureEncoding], spec: ScoringSpec, hasOutcome: Bool) throws(DataError) -> ScoringData {
+        let features = encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }
+        let filter = RowFilter(features: features, table: table)
+        guard !filter.keptRows.isEmpty else {
+            throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
+        }
+        let (matrix, unseen) = try DesignMatrixBuilder.build(encodings: encodings, table: table, rows: filter.keptRows)
+        return ScoringData(
+            design: matrix,
+            outcome: hasOutcome ? try outcomeVector(table: table, outcome: spec.outcome, rows: filter.keptRows) : nil,
+            weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
+            terms: FeatureEncoding.terms(of: encodings),
+            fileLines: filter.keptRows.map { table.lineOfRow[$0] },
+            ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
+            rows: filter, unseenLevels: unseen, file: table.file)
+    }
+}
+
+/// 1 where the (trimmed) outcome cell is one of `positive`; an empty cell in any row is an error.
+func outcomeVector(table: LeadTable, outcome: OutcomeSpec, rows: [Int]) throws(DataError) -> [Double] {
+    let column = table.text(outcome.column)
+    let positive = column.levels.map { outcome.positive.contains($0) ? 1.0 : 0.0 }
+    if let empty = column.levels.firstIndex(of: ""), let row = column.codes.firstIndex(of: Int32(empty)) {
+        throw .missingOutcome(file: table.file, line: table.lineOfRow[row], column: outcome.column)
+    }
+    return rows.map { positive[Int(column.codes[$0])] }
+}
+
+func weightVector(table: LeadTable, column name: String?, rows: [Int]) throws(DataError) -> [Double]? {
+    guard let name else { return nil }
+    let column = table.numeric(name)
+    for row in rows where column.missing[row] || column.values[row] < 0 {
+        throw .badWeight(file: table.file, line: table.lineOfRow[row], column: name,
+                         value: column.missing[row] ? "" : "\(column.values[row])")
+    }
+    return rows.map { column.values[$0] }
+}
+
+func rawColumn(_ table: LeadTable, _ name: String?, _ rows: [Int]) -> [String]? {
+    guard let name else { return nil }
+    let column = table.raw(name)
+    return rows.map { column.values[$0] }
+}

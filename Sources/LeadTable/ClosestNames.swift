@@ -1,0 +1,32 @@
+/// Levenshtein distance over Unicode scalars, compared case-insensitively.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}
+
+/// Up to three candidates closest to `name`: those within a third of its length (at least 2
+/// edits), or that contain it / are contained in it case-insensitively, nearest first.
+func closestNames(to name: String, among candidates: [String]) -> [String] {
+    let limit = max(2, name.count / 3)
+    let lower = name.lowercased()
+    let scored = candidates.compactMap { candidate -> (String, Int)? in
+        let distance = editDistance(name, candidate)
+        let other = candidate.lowercased()
+        if distance <= limit || (!lower.isEmpty && !other.isEmpty && (other.contains(lower) || lower.contains(other))) {
+            return (candidate, distance)
+        }
+        return nil
+    }
+    return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
+}

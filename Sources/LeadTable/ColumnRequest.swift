@@ -1,0 +1,54 @@
+/// Which column to read and into what storage. Columns that no request names are skipped
+/// without being materialized.
+public enum ColumnRequest: Sendable, Hashable {
+    /// Decimal numbers into `[Double]` plus a missing mask (empty cell = missing).
+    case numeric(String)
+    /// Text, dictionary-encoded: one `Int32` code per row plus the distinct levels.
+    case text(String)
+    /// Text kept as one `String` per row (ids, timestamps). Use only where needed.
+    case raw(String)
+
+    /// The header name requested.
+    public var name: String {
+        switch self {
+        case let .numeric(name), let .text(name), let .raw(name): return name
+        }
+    }
+}
+
+/// A numeric column: `values[i]` is the number in data row `i`, or 0 where `missing[i]`.
+public struct NumericColumn: Sendable, Equatable {
+    public let name: String
+    /// One value per data row; 0 where the cell was empty.
+    public internal(set) var values: [Double]
+    /// True where the cell was empty (after trimming spaces).
+    public internal(set) var missing: [Bool]
+    /// Number of empty cells.
+    public internal(set) var missingCount: Int
+}
+
+/// A dictionary-encoded text column: row `i` holds `levels[Int(codes[i])]`.
+///
+/// Cells are trimmed of surrounding spaces and tabs; an empty cell is the level `""`.
+/// Levels are in order of first appearance.
+public struct TextColumn: Sendable, Equatable {
+    public let name: String
+    public internal(set) var codes: [Int32]
+    public internal(set) var levels: [String]
+
+    /// The cell text of data row `row`.
+    public subscript(row: Int) -> String { levels[Int(codes[row])] }
+
+    /// How many rows hold each level (indexed like `levels`).
+    public func levelCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: levels.count)
+        for code in codes { counts[Int(code)] += 1 }
+        return counts
+    }
+}
+
+/// A text column with one `String` per row, exactly as written (quotes removed, not trimmed).
+public struct RawColumn: Sendable, Equatable {
+    public let name: String
+    public internal(set) var values: [String]
+}
