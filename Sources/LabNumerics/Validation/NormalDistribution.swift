@@ -16,11 +16,21 @@ public enum NormalDistribution {
 
     /// The cumulative distribution Φ(x) = P(Z ≤ x) = erfc(−x/√2) / 2.
     ///
-    /// Computed through `erfc`, so the lower tail keeps full relative precision
-    /// (Φ(−38) ≈ 2.9e−316 rather than 0). Φ(±∞) = 0 / 1; NaN stays NaN.
+    /// Computed through `erfc`, so the lower tail keeps its relative precision
+    /// (Φ(−30) ≈ 4.9e−198 to ~1e−15, rather than 1 − Φ(30) = 0). Φ(±∞) = 0 / 1; NaN stays NaN.
     public static func cdf(_ x: Double) -> Double {
-        0.5 * erfc(-x / 2.0.squareRoot())
+        guard x.isFinite else { return x.isNaN ? x : (x > 0 ? 1 : 0) }
+        // Rounding t = −x/√2 to a double perturbs erfc(t) by ~2t² ulps (1e−13 at x = −30);
+        // recover the rounding error d of t (double-double 1/√2 and an FMA) and apply the
+        // first-order correction erfc(t + d) ≈ erfc(t) − d · 2/√π · e^(−t²).
+        let t = -x * inverseSqrt2High
+        let d = (-t).addingProduct(-x, inverseSqrt2High) + (-x) * inverseSqrt2Low  // fused: exact residual
+        return 0.5 * (erfc(t) - d * twoOverSqrtPi * exp(-t * t))
     }
+
+    private static let inverseSqrt2High = 0.7071067811865476
+    private static let inverseSqrt2Low = -4.8336466567264565e-17
+    private static let twoOverSqrtPi = 1.1283791670955126
 
     /// The survival function 1 − Φ(x) = Φ(−x), accurate in the upper tail.
     public static func survival(_ x: Double) -> Double {
