@@ -1,0 +1,79 @@
+/// One Hosmer–Lemeshow group: a slice of leads by ascending predicted probability.
+public struct HosmerLemeshowGroup: Sendable, Equatable {
+    /// Leads in the group, n_g.
+    public let count: Int
+    /// Observed won leads, O_g.
+    public let observedPositives: Int
+    /// Expected won leads, E_g = Σ p over the group.
+    public let expectedPositives: Double
+    /// Lowest predicted probability in the group.
+    public let minimumPredicted: Double
+    /// Highest predicted probability in the group.
+    public let maximumPredicted: Double
+
+    /// E_g / n_g.
+    public var meanPredicted: Double { expectedPositives / Double(count) }
+    /// O_g / n_g.
+    public var observedRate: Double { Double(observedPositives) / Double(count) }
+}
+
+/// The Hosmer–Lemeshow goodness-of-fit test.
+///
+/// Leads are sorted by predicted p (a stable sort: ties keep row order) and cut into g
+/// groups sized as `numpy.array_split` does (the first n mod g groups get one extra lead).
+/// Statistic = Σ over groups and both classes (O − E)²/E = Σ_g (O_g − E_g)² / (E_g (1 − E_g/n_g)),
+/// referred to χ² with g − 2 degrees of freedom. Probabilities are clipped to
+/// [1e−15, 1 − 1e−15] (``ProbabilityScores/logLossClip``) when summing E, so a group the
+/// model calls certain but that holds the other outcome gives a huge finite statistic
+/// rather than a division by zero; inside that range nothing changes.
+public struct HosmerLemeshowTest: Sendable, Equatable {
+    /// The χ² statistic, ≥ 0.
+    public let statistic: Double
+    /// g − 2.
+    public let degreesOfFreedom: Int
+    /// P(χ²_df > statistic); small values reject calibration.
+    public let pValue: Double
+    /// The groups, from the lowest predicted probabilities to the highest.
+    public let groups: [HosmerLemeshowGroup]
+
+    /// Runs the test with `groupCount` groups (10 by convention).
+    /// - Throws: ``MetricsError`` for empty or mismatched input, outcomes other than 0/1,
+    ///   probabilities that are not finite numbers in [0, 1], or fewer leads than groups.
+    /// - Precondition: `groupCount >= 3` (so that df ≥ 1).
+    public init(probabilities: [Double], outcomes: [Double], groupCount: Int = 10) throws(MetricsError) {
+        precondition(groupCount >= 3, "HosmerLemeshowTest: groupCount \(groupCount) must be ≥ 3")
+        _ = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
+        guard probabilities.count >= groupCount else {
+            throw .tooFewRows(count: probabilities.count, minimum: groupCount,
+                              purpose: "\(groupCount) Hosmer–Lemeshow groups")
+        }
+        let order = ScoredOutcomes.stableOrder(probabilities)
+        var groups: [HosmerLemeshowGroup] = []
+        var statistic = 0.0
+        var start = 0
+        for size in ScoredOutcomes.splitSizes(count: probabilities.count, groups: groupCount) {
+            let rows = order[start..<(start + size)]
+            start += size
+            var observed = 0
+            var expected = 0.0
+            for row in rows {
+                expected += ProbabilityScores.clip(probabilities[row])
+                if outcomes[row] == 1 { observed += 1 }
+            }
+            let n = Double(size)
+            let o = Double(observed)
+            // Won and lost terms; (O₀ − E₀)² = (O₁ − E₁)² since both pairs sum to n_g.
+            // The floors only matter if rounding in the sum eats the clip's margin.
+            let floor = n * ProbabilityScores.logLossClip
+            statistic += (o - expected) * (o - expected) / max(expected, floor)
+            statistic += (o - expected) * (o - expected) / max(n - expected, floor)
+            groups.append(HosmerLemeshowGroup(count: size, observedPositives: observed, expectedPositives: expected,
+                                              minimumPredicted: probabilities[rows.first ?? 0],
+                                              maximumPredicted: probabilities[rows.last ?? 0]))
+        }
+        self.statistic = statistic
+        self.degreesOfFreedom = groupCount - 2
+        self.pValue = ChiSquareDistribution.survival(statistic, degreesOfFreedom: Double(groupCount - 2))
+        self.groups = groups
+    }
+}
