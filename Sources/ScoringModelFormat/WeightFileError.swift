@@ -35,7 +35,7 @@ public enum WeightFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .missingChecksum(let file):
             return "\(file): has no \"sha256\" member, so its integrity cannot be checked; re-export with `baton fit`/`baton export`"
         case .checksumMismatch(let file, let recorded, let computed):
-            return "\(file): checksum mismatch: the file was edited or damaged after export (recorded \(recorded), content hashes to \(computed)); re-export with `baton fit`/`baton export`"
+            return "\(file): checksum mismatch: the file was edited or damaged after export; re-export with `baton fit`/`baton export` (recorded sha256 \(recorded), content hashes to \(computed))"
         case .invalidContent(let file, let key, let detail):
             return "\(file): invalid weight file at \(key): \(detail); re-export with `baton fit`/`baton export`"
         case .inconsistent(let file, let detail):
