@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "LeadTableTests", dependencies: ["LeadTable", "TestSupport"]),
         .testTarget(name: "ScoringModelFormatTests", dependencies: ["ScoringModelFormat", "TestSupport"]),
         .testTarget(name: "LabTrainingTests", dependencies: ["LabTraining", "TestSupport"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat"]),
     ]
 )

@@ -1,6 +1,41 @@
 import ArgumentParser
+import Foundation
+import LabTraining
+import ScoringModelFormat
 
 @main
 struct Baton: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "baton", abstract: "Lead scoring and hand-off.")
+    static let configuration = CommandConfiguration(
+        commandName: "baton",
+        abstract: "Lead scoring and the marketing-to-sales hand-off, with numbers behind it.",
+        discussion: """
+            The calibration lab: fit lead-scoring weights on closed-won / closed-lost history, validate \
+            them against real conversion, and export a versioned, checksummed weight file.
+
+            Exit codes: 0 ok, 64 usage, 65 bad data, 1 other.
+            """,
+        version: CalibrationLab.toolVersion,
+        subcommands: [Fit.self, Validate.self, Export.self, Generate.self])
+}
+
+/// Runs a lab step, printing its error to standard error with the documented exit code.
+func runLab(_ body: () throws(LabError) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(error.isBadData ? 65 : (error.isUsage ? 64 : 1))
+    }
+}
+
+extension LabError {
+    /// Missing input files are usage mistakes (64).
+    var isUsage: Bool {
+        if case .fileNotFound = self { return true }
+        return false
+    }
+}
+
+func printJSON(_ value: JSONValue) {
+    FileHandle.standardOutput.write(Data(CanonicalJSON.prettyBytes(value)))
 }

@@ -1,0 +1,132 @@
+import Foundation
+import LabNumerics
+import LeadTable
+import ScoringModelFormat
+
+/// The quarterly calibration lab: fit lead-scoring weights on closed-won / closed-lost history,
+/// check them against real conversion, and build the versioned, checksummed weight file.
+public enum CalibrationLab {
+    /// Written into every weight file as `tool_version`.
+    public static let toolVersion = "baton 0.1.0"
+
+    /// A fitted model with everything the summary, the JSON output and the weight file need.
+    public struct FitRun: Sendable {
+        public var training: TrainingData
+        public var spec: ScoringSpec
+        public var fit: LogisticFit
+        /// In-sample metrics on the training rows.
+        public var metrics: ValidationMetrics
+        public var weightFile: WeightFile
+    }
+
+    /// A model checked on a data set with outcomes.
+    public struct ValidationRun: Sendable {
+        public var model: WeightFile
+        public var data: ScoringData
+        public var probabilities: [Double]
+        public var metrics: ValidationMetrics
+    }
+
+    /// Reads the spec and the data, fits, computes in-sample metrics and builds the weight file.
+    /// - Parameters:
+    ///   - penalty: overrides the spec's `penalty` when given.
+    ///   - now: the `created_at` time recorded in the weight file.
+    public static func fit(data: URL, spec specURL: URL, penalty: Double? = nil, now: Date = Date()) throws(LabError) -> FitRun {
+        var spec = try loadSpec(specURL)
+        if let penalty { spec.penalty = penalty }
+        try requireFile(data, role: "data")
+        let training: TrainingData
+        do { training = try TrainingData.load(csv: data, spec: spec) } catch { throw .data(error) }
+
+        let fit: LogisticFit
+        do {
+            fit = try LogisticRegression.fit(training.design, outcomes: training.outcome, weights: training.weights,
+                                             options: .init(penalty: spec.penalty))
+        } catch {
+            throw .fit(error, file: training.file, lines: training.fileLines)
+        }
+        let probabilities = fit.probabilities(training.design)
+        let metrics: ValidationMetrics
+        do { metrics = try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: training.outcome) } catch {
+            throw .metrics(error, file: training.file)
+        }
+        let inputHash: String
+        do { inputHash = try SHA256.hash(fileAt: data).hex } catch { throw .fileNotFound(path: data.path, role: "data") }
+        let times = (training.times ?? []).filter { !$0.isEmpty }
+        let metadata = TrainingMetadata(
+            rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
+            timeFrom: times.min(), timeTo: times.max(), inputFile: data.lastPathComponent, inputSHA256: inputHash,
+            createdAt: isoTimestamp(now), toolVersion: toolVersion, penalty: spec.penalty,
+            converged: fit.converged, iterations: fit.iterations)
+        let weightFile = WeightFile(
+            terms: training.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
+            encodings: training.encodings, spec: spec, training: metadata,
+            metrics: ModelMetrics(metrics, fit: fit))
+        return FitRun(training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile)
+    }
+
+    /// Scores `data` (which must hold the outcome column) with `model` and computes the metrics.
+    public static func validate(model: WeightFile, data: URL) throws(LabError) -> ValidationRun {
+        try requireFile(data, role: "data")
+        let scoring: ScoringData
+        do { scoring = try ScoringData.load(csv: data, encodings: model.encodings, spec: model.spec) } catch {
+            throw .data(error)
+        }
+        guard let outcome = scoring.outcome else {
+            throw .noOutcomeColumn(file: scoring.file, column: model.spec.outcome.column)
+        }
+        let probabilities = model.probabilities(scoring.design)
+        let metrics: ValidationMetrics
+        do { metrics = try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: outcome) } catch {
+            throw .metrics(error, file: scoring.file)
+        }
+        return ValidationRun(model: model, data: scoring, probabilities: probabilities, metrics: metrics)
+    }
+
+    /// Reads and verifies a weight file.
+    public static func loadModel(_ url: URL) throws(LabError) -> WeightFile {
+        try requireFile(url, role: "model")
+        do { return try WeightFile.load(from: url) } catch let error as WeightFileError { throw .weightFile(error) } catch {
+            throw .output(path: url.path, detail: "\(error)")
+        }
+    }
+
+    /// Writes the weight file atomically.
+    public static func write(_ weights: WeightFile, to url: URL) throws(LabError) {
+        do { try weights.write(to: url) } catch let error as WeightFileError { throw .weightFile(error) } catch {
+            throw .output(path: url.path, detail: "\(error)")
+        }
+    }
+
+    static func loadSpec(_ url: URL) throws(LabError) -> ScoringSpec {
+        try requireFile(url, role: "spec")
+        do { return try ScoringSpec.load(url: url) } catch { throw .spec(error) }
+    }
+
+    static func requireFile(_ url: URL, role: String) throws(LabError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: url.path) else {
+            throw .fileNotFound(path: url.path, role: role)
+        }
+    }
+
+    static func isoTimestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+extension WeightFile {
+    /// Fitted probabilities for a design built from this file's encodings (same term order).
+    public func probabilities(_ design: DesignMatrix) -> [Double] {
+        precondition(design.columns == model.count, "design has \(design.columns) terms, the model \(model.count)")
+        var eta = [Double](repeating: 0, count: design.rows)
+        for (j, term) in model.enumerated() where term.estimate != 0 {
+            let offset = j * design.rows
+            for i in 0..<design.rows { eta[i] += term.estimate * design.values[offset + i] }
+        }
+        return eta.map(logistic)
+    }
+}

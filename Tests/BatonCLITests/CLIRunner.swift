@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `baton` executable and captures what a user would see.
+struct CLIResult {
+    var exitCode: Int32
+    var stdout: String
+    var stderr: String
+
+    /// stdout parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+            throw SharedDataError("stdout is not a JSON object: \(stdout.prefix(200))")
+        }
+        return object
+    }
+}
+
+enum CLI {
+    /// `$BATON_BIN`, else `baton` next to the test bundle, else `.build/debug/baton`.
+    static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["BATON_BIN"] { return URL(fileURLWithPath: path) }
+        var candidates: [URL] = []
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("baton"))
+            folder.deleteLastPathComponent()
+        }
+        candidates.append(SharedData.projectRoot.appendingPathComponent(".build/debug/baton"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+    }()
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting so a large output cannot fill the pipe and block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A fresh temporary folder for one test.
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("baton-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension URL {
+    func write(_ text: String) throws { try Data(text.utf8).write(to: self) }
+}
