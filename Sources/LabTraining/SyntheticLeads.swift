@@ -52,20 +52,40 @@ public enum SyntheticLeads {
         precondition(rows >= 1, "generate at least one row")
         let plan = GenerationPlan()
         try sink(Array((columns.joined(separator: ",") + "\n").utf8))
+        // Blocks are independent streams, so a group of them is generated concurrently and then
+        // handed to the sink in order: the bytes do not depend on the number of cores.
+        let blockCount = (rows + blockSize - 1) / blockSize
+        let groupSize = max(1, min(2 * ProcessInfo.processInfo.activeProcessorCount, 16))
+        var buffers = [[UInt8]](repeating: [], count: groupSize)
+        var summaries = [(positives: Int, probabilitySum: Double)](repeating: (0, 0), count: groupSize)
         var positives = 0
         var probabilitySum = 0.0
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(blockSize * 160)
-        var block = 0
-        while block * blockSize < rows {
-            let first = block * blockSize
-            let count = min(blockSize, rows - first)
-            buffer.removeAll(keepingCapacity: true)
-            let summary = plan.writeBlock(block, firstRow: first, count: count, totalRows: rows, seed: seed, into: &buffer)
-            positives += summary.positives
-            probabilitySum += summary.probabilitySum
-            try sink(buffer)
-            block += 1
+        var groupStart = 0
+        while groupStart < blockCount {
+            let inGroup = min(groupSize, blockCount - groupStart)
+            let firstBlock = groupStart
+            buffers.withUnsafeMutableBufferPointer { buffers in
+                summaries.withUnsafeMutableBufferPointer { summaries in
+                    // Each iteration touches only its own element of each buffer.
+                    nonisolated(unsafe) let buffers = buffers
+                    nonisolated(unsafe) let summaries = summaries
+                    DispatchQueue.concurrentPerform(iterations: inGroup) { slot in
+                        let block = firstBlock + slot
+                        let first = block * blockSize
+                        buffers[slot].removeAll(keepingCapacity: true)
+                        buffers[slot].reserveCapacity(blockSize * 160)
+                        summaries[slot] = plan.writeBlock(
+                            block, firstRow: first, count: min(blockSize, rows - first), totalRows: rows, seed: seed,
+                            into: &buffers[slot])
+                    }
+                }
+            }
+            for slot in 0..<inGroup {
+                positives += summaries[slot].positives
+                probabilitySum += summaries[slot].probabilitySum
+                try sink(buffers[slot])
+            }
+            groupStart += inGroup
         }
         return SyntheticTruth(
             seed: seed, rows: rows, positives: positives, wonRate: Double(positives) / Double(rows),
