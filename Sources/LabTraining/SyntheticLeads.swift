@@ -11,8 +11,11 @@ import Foundation
 /// correct fit of a large file recovers ``trueTerms()``.
 ///
 /// Rows come in blocks of ``blockSize``; block `b` draws from its own xoshiro256** stream
-/// (seed and `b` expanded by SplitMix64), so the output depends only on `(rows, seed)`, on every
-/// platform, and is produced block by block in constant memory.
+/// (seed and `b` expanded by SplitMix64), so the output depends only on `(rows, seed)`, not on
+/// the number of cores, and is produced block by block in constant memory (blocks are generated
+/// concurrently and written in order). The random streams are pure integer arithmetic and identical
+/// everywhere; the samplers call the C library's `exp`/`log`/`pow`, so a platform whose libm rounds
+/// differently in the last bit could, rarely, draw a different count (glibc builds agree byte for byte).
 public enum SyntheticLeads {
     /// Rows per block: the unit of streaming and of random sub-streams.
     public static let blockSize = 10_000
