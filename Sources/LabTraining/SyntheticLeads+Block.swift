@@ -4,14 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The model flattened into lookup tables, so the per-row loop does no dictionary or string work.
+/// The model flattened into lookup tables, so the per-row loop does no dictionary, string or
+/// reference-counting work (nested arrays of structs cost a retain/release per access).
 struct GenerationPlan {
-    struct CategoricalTable {
-        var cumulative: [Double]
-        var names: [[UInt8]]
-        /// Coefficient of each level's term (0 for the baseline).
-        var coefficients: [Double]
-    }
     struct CountTable {
         var baseMean: Double
         var sensitivity: Double
@@ -21,7 +16,15 @@ struct GenerationPlan {
     }
 
     let intercept: Double
-    let categoricals: [CategoricalTable]
+    /// Per categorical column `c`, its levels occupy `levelStart[c] ..< levelStart[c + 1]` of the flat tables.
+    let levelStart: [Int]
+    /// Cumulative sampling probability of each level (the column's last is exactly 1).
+    let cumulative: [Double]
+    /// Coefficient of each level's term (0 for the baseline).
+    let levelCoefficient: [Double]
+    /// Each level's name occupies `nameStart[l] ..< nameStart[l + 1]` of `nameBytes`.
+    let nameStart: [Int]
+    let nameBytes: [UInt8]
     let counts: [CountTable]
     let timelineIndex: Int
     let seniorityIndex: Int
@@ -34,19 +37,29 @@ struct GenerationPlan {
         let terms = SyntheticLeads.trueTerms()
         let byName = Dictionary(terms.map { ($0.name, $0.coefficient) }, uniquingKeysWith: { first, _ in first })
         intercept = byName["(intercept)"] ?? 0
-        categoricals = SyntheticLeads.categoricals.map { categorical in
+        var levelStart = [0]
+        var cumulative: [Double] = []
+        var levelCoefficient: [Double] = []
+        var nameStart = [0]
+        var nameBytes: [UInt8] = []
+        for categorical in SyntheticLeads.categoricals {
             var running = 0.0
             let total = categorical.levels.reduce(0) { $0 + $1.weight }
-            var cumulative = categorical.levels.map { level -> Double in
+            for level in categorical.levels {
                 running += level.weight / total
-                return running
+                cumulative.append(running)
+                levelCoefficient.append(byName["\(categorical.column)=\(level.name)"] ?? 0)
+                nameBytes.append(contentsOf: Array(level.name.utf8))
+                nameStart.append(nameBytes.count)
             }
             cumulative[cumulative.count - 1] = 1  // rounding must never leave a gap at the top
-            return CategoricalTable(
-                cumulative: cumulative,
-                names: categorical.levels.map { Array($0.name.utf8) },
-                coefficients: categorical.levels.map { byName["\(categorical.column)=\($0.name)"] ?? 0 })
+            levelStart.append(cumulative.count)
         }
+        self.levelStart = levelStart
+        self.cumulative = cumulative
+        self.levelCoefficient = levelCoefficient
+        self.nameStart = nameStart
+        self.nameBytes = nameBytes
         counts = SyntheticLeads.counts.map {
             CountTable(baseMean: $0.baseMean, sensitivity: $0.intentSensitivity, shape: $0.shape,
                        coefficient: $0.coefficient, cap: $0.cap ?? Int.max)
@@ -66,23 +79,27 @@ struct GenerationPlan {
         var sampler = SyntheticSampler(seed: seed, stream: UInt64(block))
         var positives = 0
         var probabilitySum = 0.0
-        var levelIndex = [Int](repeating: 0, count: categoricals.count)
+        let columnCount = levelStart.count - 1
+        var levelIndex = [Int](repeating: 0, count: columnCount)  // global index into the flat tables
         var countValues = [Int](repeating: 0, count: counts.count)
         let secondsPerRow = Double(SyntheticLeads.windowSeconds) / Double(totalRows)
+        let timelineStart = levelStart[timelineIndex]
+        let seniorityStart = levelStart[seniorityIndex]
         for offset in 0..<count {
             let row = firstRow + offset
             var eta = intercept
-            for (index, table) in categoricals.enumerated() {
+            for column in 0..<columnCount {
                 let u = sampler.uniform()
-                var level = 0
-                while u >= table.cumulative[level] { level += 1 }
-                levelIndex[index] = level
-                eta += table.coefficients[level]
+                var level = levelStart[column]
+                while u >= cumulative[level] { level += 1 }
+                levelIndex[column] = level
+                eta += levelCoefficient[level]
             }
             let intent = SyntheticLeads.intentNoise * sampler.normal()
-                + SyntheticLeads.timelineShift[levelIndex[timelineIndex]]
-                + SyntheticLeads.senioritySlope * Double(levelIndex[seniorityIndex])
-            for (index, table) in counts.enumerated() {
+                + SyntheticLeads.timelineShift[levelIndex[timelineIndex] - timelineStart]
+                + SyntheticLeads.senioritySlope * Double(levelIndex[seniorityIndex] - seniorityStart)
+            for index in 0..<counts.count {
+                let table = counts[index]
                 let mean = table.baseMean * exp(table.sensitivity * intent)
                 let rate = sampler.gamma(shape: table.shape, scale: mean / table.shape)
                 var value = min(sampler.poisson(rate), table.cap)
@@ -100,9 +117,10 @@ struct GenerationPlan {
             appendDigits(row + 1, minimumWidth: 8, to: &out)
             out.append(UInt8(ascii: ","))
             appendTimestamp(second, to: &out)
-            for (index, table) in categoricals.enumerated() {
+            for column in 0..<columnCount {
                 out.append(UInt8(ascii: ","))
-                out.append(contentsOf: table.names[levelIndex[index]])
+                let level = levelIndex[column]
+                out.append(contentsOf: nameBytes[nameStart[level]..<nameStart[level + 1]])
             }
             for value in countValues {
                 out.append(UInt8(ascii: ","))

@@ -11,8 +11,11 @@ import Foundation
 /// correct fit of a large file recovers ``trueTerms()``.
 ///
 /// Rows come in blocks of ``blockSize``; block `b` draws from its own xoshiro256** stream
-/// (seed and `b` expanded by SplitMix64), so the output depends only on `(rows, seed)`, on every
-/// platform, and is produced block by block in constant memory.
+/// (seed and `b` expanded by SplitMix64), so the output depends only on `(rows, seed)`, not on
+/// the number of cores, and is produced block by block in constant memory (blocks are generated
+/// concurrently and written in order). The random streams are pure integer arithmetic and identical
+/// everywhere; the samplers call the C library's `exp`/`log`/`pow`, so a platform whose libm rounds
+/// differently in the last bit could, rarely, draw a different count (glibc builds agree byte for byte).
 public enum SyntheticLeads {
     /// Rows per block: the unit of streaming and of random sub-streams.
     public static let blockSize = 10_000
@@ -52,20 +55,40 @@ public enum SyntheticLeads {
         precondition(rows >= 1, "generate at least one row")
         let plan = GenerationPlan()
         try sink(Array((columns.joined(separator: ",") + "\n").utf8))
+        // Blocks are independent streams, so a group of them is generated concurrently and then
+        // handed to the sink in order: the bytes do not depend on the number of cores.
+        let blockCount = (rows + blockSize - 1) / blockSize
+        let groupSize = max(1, min(2 * ProcessInfo.processInfo.activeProcessorCount, 16))
+        var buffers = [[UInt8]](repeating: [], count: groupSize)
+        var summaries = [(positives: Int, probabilitySum: Double)](repeating: (0, 0), count: groupSize)
         var positives = 0
         var probabilitySum = 0.0
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(blockSize * 160)
-        var block = 0
-        while block * blockSize < rows {
-            let first = block * blockSize
-            let count = min(blockSize, rows - first)
-            buffer.removeAll(keepingCapacity: true)
-            let summary = plan.writeBlock(block, firstRow: first, count: count, totalRows: rows, seed: seed, into: &buffer)
-            positives += summary.positives
-            probabilitySum += summary.probabilitySum
-            try sink(buffer)
-            block += 1
+        var groupStart = 0
+        while groupStart < blockCount {
+            let inGroup = min(groupSize, blockCount - groupStart)
+            let firstBlock = groupStart
+            buffers.withUnsafeMutableBufferPointer { buffers in
+                summaries.withUnsafeMutableBufferPointer { summaries in
+                    // Each iteration touches only its own element of each buffer.
+                    nonisolated(unsafe) let buffers = buffers
+                    nonisolated(unsafe) let summaries = summaries
+                    DispatchQueue.concurrentPerform(iterations: inGroup) { slot in
+                        let block = firstBlock + slot
+                        let first = block * blockSize
+                        buffers[slot].removeAll(keepingCapacity: true)
+                        buffers[slot].reserveCapacity(blockSize * 160)
+                        summaries[slot] = plan.writeBlock(
+                            block, firstRow: first, count: min(blockSize, rows - first), totalRows: rows, seed: seed,
+                            into: &buffers[slot])
+                    }
+                }
+            }
+            for slot in 0..<inGroup {
+                positives += summaries[slot].positives
+                probabilitySum += summaries[slot].probabilitySum
+                try sink(buffers[slot])
+            }
+            groupStart += inGroup
         }
         return SyntheticTruth(
             seed: seed, rows: rows, positives: positives, wonRate: Double(positives) / Double(rows),
