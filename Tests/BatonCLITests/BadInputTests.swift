@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Each bad input end to end through the CLI: the exit code (64 usage, 65 bad data) and a
+/// message that names the file, the line and the column and says what to do.
+@Suite struct BadInputTests {
+    let dir: URL
+    init() throws { dir = try CLI.scratch() }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try url.write(text)
+        return url.path
+    }
+
+    let spec = """
+        outcome: {column: won, positive: ["yes"]}
+        features:
+          - {column: visits, type: numeric, transform: log1p}
+          - {column: source, type: categorical}
+        """
+
+    /// A small data set with overlap between won and lost.
+    func goodRows() -> String {
+        var rows = ["visits,source,won"]
+        let sources = ["ads", "event", "web"]
+        for i in 0..<60 {
+            rows.append("\(i % 7),\(sources[i % 3]),\((i * 7) % 5 < 2 ? "yes" : "no")")
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    func fit(data: String, spec: String, extra: [String] = []) throws -> CLIResult {
+        try CLI.run(["fit", "--data", data, "--spec", spec, "--out", dir.appendingPathComponent("m.json").path] + extra)
+    }
+
+    @Test func goodDataFits() throws {
+        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Logistic Regression Results"))
+        #expect(result.stdout.contains("log1p(visits)"))
+        #expect(result.stdout.contains("source=event"))
+    }
+
+    @Test func missingDataFileIsUsage() throws {
+        let result = try fit(data: dir.appendingPathComponent("nope.csv").path, spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 64)
+        #expect(result.stderr.contains("nope.csv") && result.stderr.contains("does not exist"))
+    }
+
+    @Test func missingOptionIsUsage() throws {
+        let result = try CLI.run(["fit", "--data", "x.csv"])
+        #expect(result.exitCode == 64)
+        #expect(result.stderr.contains("--spec") || result.stderr.contains("--out"))
+    }
+
+    @Test func unknownColumnSuggestsCloseNames() throws {
+        let bad = spec.replacingOccurrences(of: "column: visits", with: "column: visit")
+        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv"))
+        #expect(result.stderr.contains("visit"))
+        #expect(result.stderr.contains("\"visits\""), "suggests the close name: \(result.stderr)")
+    }
+
+    @Test func nonNumberCellNamesFileLineAndColumn() throws {
+        var rows = goodRows().split(separator: "\n").map(String.init)
+        rows[5] = "lots,web,no"  // line 6 of the file
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv"))
+        #expect(result.stderr.contains("line 6"))
+        #expect(result.stderr.contains("visits"))
+        #expect(result.stderr.contains("lots"))
+    }
+
+    @Test func emptyMissingCellWithErrorRuleSaysWhatToDo() throws {
+        var rows = goodRows().split(separator: "\n").map(String.init)
+        rows[3] = ",web,no"  // line 4
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("line 4") && result.stderr.contains("visits"))
+        #expect(result.stderr.contains("missing"), "points at the missing rule: \(result.stderr)")
+    }
+
+    @Test func emptyFile() throws {
+        let result = try fit(data: try file("d.csv", ""), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv") && result.stderr.lowercased().contains("empty"))
+    }
+
+    @Test func headerOnly() throws {
+        let result = try fit(data: try file("d.csv", "visits,source,won\n"), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv"))
+    }
+
+    @Test func singleOutcomeClass() throws {
+        let rows = goodRows().replacingOccurrences(of: ",yes", with: ",no")
+        let result = try fit(data: try file("d.csv", rows), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv") && result.stderr.contains("positive"))
+    }
+
+    @Test func constantColumnIsNamed() throws {
+        var rows = ["visits,source,plan,won"]
+        for (i, line) in goodRows().split(separator: "\n").dropFirst().enumerated() {
+            let cells = line.split(separator: ",")
+            rows.append("\(cells[0]),\(cells[1]),\(i % 2 == 0 ? "7" : "7"),\(cells[2])")
+        }
+        let constantSpec = spec + "\n  - {column: plan, type: numeric}\n"
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", constantSpec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("constant term: plan"), "\(result.stderr)")
+    }
+
+    @Test func duplicateColumnIsNamed() throws {
+        var rows = ["visits,source,visits_copy,won"]
+        for line in goodRows().split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",")
+            rows.append("\(cells[0]),\(cells[1]),\(cells[0]),\(cells[2])")
+        }
+        let duplicateSpec = spec + "\n  - {column: visits_copy, type: numeric, transform: log1p}\n"
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", duplicateSpec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("log1p(visits_copy) duplicates log1p(visits)"), "\(result.stderr)")
+    }
+
+    @Test func separationNamesTheTermAndSuggestsAPenalty() throws {
+        var rows = goodRows().split(separator: "\n").map(String.init)
+        for i in 0..<8 { rows.append("\(i % 5),partner,yes") }  // every partner lead won
+        let data = try file("d.csv", rows.joined(separator: "\n") + "\n")
+        let result = try fit(data: data, spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("source=partner"), "\(result.stderr)")
+        #expect(result.stderr.contains("penalty"))
+        // The suggested remedy works.
+        let ridge = try fit(data: data, spec: try file("s.yaml", spec), extra: ["--penalty", "1"])
+        #expect(ridge.exitCode == 0, "\(ridge.stderr)")
+    }
+
+    @Test func badSpecKeyIsNamedWithLine() throws {
+        let bad = spec.replacingOccurrences(of: "transform: log1p", with: "transfrom: log1p")
+        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("s.yaml") && result.stderr.contains("transfrom") && result.stderr.contains("transform"))
+    }
+
+    @Test func wrongFieldCountNamesTheLine() throws {
+        var rows = goodRows().split(separator: "\n").map(String.init)
+        rows[9] = "3,web"  // line 10
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("d.csv") && result.stderr.contains("line 10"))
+    }
+
+    @Test func negativePenaltyIsUsage() throws {
+        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec), extra: ["--penalty", "-1"])
+        #expect(result.exitCode == 64)
+    }
+
+    @Test func editedWeightFileIsRefused() throws {
+        let model = dir.appendingPathComponent("m.json")
+        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        var text = try String(contentsOf: model, encoding: .utf8)
+        // Change one estimate to another valid number: still JSON, no longer the exported model.
+        let range = try #require(text.range(of: #""estimate": [-0-9.e+]+"#, options: .regularExpression))
+        text.replaceSubrange(range, with: "\"estimate\": 0.125")
+        try model.write(text)
+        let result = try CLI.run(["validate", "--model", model.path, "--data", try file("d.csv", goodRows())])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("checksum"))
+        #expect(result.stderr.contains("m.json"))
+    }
+
+    @Test func newerFormatVersionIsRefused() throws {
+        let model = dir.appendingPathComponent("m.json")
+        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        let text = try String(contentsOf: model, encoding: .utf8).replacingOccurrences(of: "baton.weights/1", with: "baton.weights/2")
+        try model.write(text)
+        let result = try CLI.run(["export", "--model", model.path, "--format", "sql"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("baton.weights/2"))
+    }
+
+    @Test func validationDataWithoutOutcome() throws {
+        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        let noOutcome = goodRows().split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        let result = try CLI.run(["validate", "--model", dir.appendingPathComponent("m.json").path,
+                                  "--data", try file("n.csv", noOutcome.joined(separator: "\n") + "\n")])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("n.csv") && result.stderr.contains("won"))
+    }
+
+    @Test func failedFitKeepsTheExistingWeightFile() throws {
+        // Nothing already stored is lost: a failing fit leaves the previous model untouched.
+        let model = dir.appendingPathComponent("m.json")
+        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        let before = try Data(contentsOf: model)
+        let result = try fit(data: try file("e.csv", ""), spec: try file("s.yaml", spec))
+        #expect(result.exitCode == 65)
+        #expect(try Data(contentsOf: model) == before)
+    }
+}
