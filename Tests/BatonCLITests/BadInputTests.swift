@@ -203,3 +203,46 @@ import TestSupport
         #expect(try Data(contentsOf: model) == before)
     }
 }
+
+/// Validation on later data with levels the model never saw.
+@Suite struct UnseenLevelTests {
+    @Test func unseenLevelsGoToOtherAndAreCounted() throws {
+        let dir = try CLI.scratch()
+        var train = ["visits,source,won"]
+        let sources = ["ads", "event", "web", "web", "ads", "event", "rare"]
+        for i in 0..<140 { train.append("\(i % 9),\(sources[i % 7]),\((i * 7) % 5 < 2 ? "yes" : "no")") }
+        let spec = """
+            outcome: {column: won, positive: ["yes"]}
+            features:
+              - {column: visits, type: numeric}
+              - {column: source, type: categorical, min_count: 25}
+            """
+        let specURL = dir.appendingPathComponent("s.yaml")
+        try specURL.write(spec)
+        let trainURL = dir.appendingPathComponent("train.csv")
+        try trainURL.write(train.joined(separator: "\n") + "\n")
+        let model = dir.appendingPathComponent("m.json")
+        let fit = try CLI.run(["fit", "--data", trainURL.path, "--spec", specURL.path, "--out", model.path])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        // `rare` (20 rows) merges into Other, which sorts first in byte order and so is the baseline.
+        let weights = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        let encodings = try #require(weights["encodings"] as? [[String: Any]])
+        let source = try #require(encodings.first { $0["column"] as? String == "source" })
+        #expect(source["merged_into_other"] as? [String: Int] == ["rare": 20])
+        #expect(source["baseline"] as? String == "Other")
+
+        var later = ["visits,source,won"]
+        for i in 0..<60 { later.append("\(i % 9),\(i % 10 == 0 ? "podcast" : sources[i % 3]),\((i * 3) % 5 < 2 ? "yes" : "no")") }
+        let laterURL = dir.appendingPathComponent("later.csv")
+        try laterURL.write(later.joined(separator: "\n") + "\n")
+        let result = try CLI.run(["validate", "--model", model.path, "--data", laterURL.path, "--json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let unseen = try #require(try result.json()["unseen_levels"] as? [[String: Any]])
+        #expect(unseen.count == 1)
+        #expect(unseen.first?["column"] as? String == "source")
+        #expect(unseen.first?["rows"] as? Int == 6)
+        #expect(unseen.first?["mapped_to"] as? String == "Other")
+        let text = try CLI.run(["validate", "--model", model.path, "--data", laterURL.path])
+        #expect(text.stdout.contains("6 rows of \"source\" had levels the model never saw"))
+    }
+}
