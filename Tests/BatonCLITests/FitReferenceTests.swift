@@ -5,20 +5,6 @@ import TestSupport
 /// `baton fit` / `baton validate` end to end against the statsmodels and scikit-learn figures in
 /// `../shared/reference/` (tolerances from its README).
 @Suite struct FitReferenceTests {
-    static let xEducationSpec = """
-        # The recipe of ../shared/reference/x_education_fit.json (feature_spec).
-        outcome: {column: Converted, positive: ["1"]}
-        id: Prospect ID
-        features:
-          - {column: TotalVisits, type: numeric, missing: drop_row}
-          - {column: Total Time Spent on Website, type: numeric, missing: drop_row}
-          - {column: Page Views Per Visit, type: numeric, missing: drop_row}
-          - {column: Lead Origin, type: categorical, min_count: 100}
-          - {column: Lead Source, type: categorical, min_count: 100, recode: {google: Google}}
-          - {column: Last Activity, type: categorical, min_count: 100, group: engagement}
-        penalty: 0
-        """
-
     /// The spec of the shared synthetic reference files (gen_leads.py's encoding).
     static func syntheticSpec(penalty: Double) -> String {
         let categorical = ["company_size", "industry", "region", "job_seniority", "budget_authority", "purchase_timeline",
@@ -36,7 +22,7 @@ import TestSupport
     @Test func xEducationMatchesStatsmodels() throws {
         let dir = try CLI.scratch()
         let spec = dir.appendingPathComponent("x.spec.yaml")
-        try spec.write(Self.xEducationSpec)
+        try spec.write(SharedData.xEducationSpec)
         let model = dir.appendingPathComponent("x.json")
         let result = try CLI.run(["fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path,
                                   "--out", model.path, "--json"])

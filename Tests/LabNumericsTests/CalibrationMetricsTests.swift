@@ -6,7 +6,7 @@ import TestSupport
 /// Probabilities drawn uniformly in [lo, hi] and outcomes drawn from `truth(p)`.
 private func draws(n: Int, seed: UInt64, lo: Double = 0.01, hi: Double = 0.99,
                    truth: (Double) -> Double = { $0 }) -> (p: [Double], y: [Double]) {
-    var rng = MetricsSplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var p: [Double] = [], y: [Double] = []
     for _ in 0..<n {
         let value = lo + (hi - lo) * rng.uniform()

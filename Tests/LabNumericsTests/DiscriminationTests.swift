@@ -32,7 +32,7 @@ private struct BruteForceDeLong {
 
 /// Random scores rounded to `step` (to force ties) with outcomes that depend on them.
 private func randomSample(n: Int, step: Double, seed: UInt64) -> (scores: [Double], other: [Double], outcomes: [Double]) {
-    var rng = MetricsSplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var scores: [Double] = [], other: [Double] = [], outcomes: [Double] = []
     for _ in 0..<n {
         let latent = rng.uniform()

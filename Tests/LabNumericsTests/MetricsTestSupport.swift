@@ -3,24 +3,6 @@ import LabNumerics
 import Testing
 import TestSupport
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator so the property tests
-/// draw the same numbers on every run and platform.
-struct MetricsSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1) with 53 random bits.
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    /// 1 with probability p, else 0.
-    mutating func bernoulli(_ p: Double) -> Double { uniform() < p ? 1 : 0 }
-}
-
 /// Runs `body` and returns the `MetricsError` it threw, or nil if it returned.
 /// (Closures infer untyped `throws`, so any other error is recorded as a failure.)
 func metricsError<T>(_ body: () throws -> T) -> MetricsError? {

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 private func sample(n: Int, seed: UInt64) -> (p: [Double], y: [Double]) {
-    var rng = MetricsSplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var p: [Double] = [], y: [Double] = []
     for _ in 0..<n {
         // A fifth of the scores are rounded to force ties across band edges.

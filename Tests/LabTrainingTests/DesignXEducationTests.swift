@@ -7,20 +7,8 @@ import TestSupport
 
 /// The X Education recipe of `../shared/reference/x_education_fit.json`, rebuilt from the spec.
 @Suite struct DesignXEducationTests {
-    static let spec = """
-    outcome: {column: Converted, positive: ["1"]}
-    id: Prospect ID
-    features:
-      - {column: TotalVisits, type: numeric, missing: drop_row}
-      - {column: Total Time Spent on Website, type: numeric, missing: drop_row}
-      - {column: Page Views Per Visit, type: numeric, missing: drop_row}
-      - {column: Lead Origin, type: categorical, min_count: 100}
-      - {column: Lead Source, type: categorical, min_count: 100, recode: {google: Google}}
-      - {column: Last Activity, type: categorical, min_count: 100}
-    """
-
     static func load() throws -> (TrainingData, ScoringSpec) {
-        let spec = try ScoringSpec.parse(yaml: spec, file: "x_education.spec.yaml")
+        let spec = try ScoringSpec.parse(yaml: SharedData.xEducationSpec, file: "x_education.spec.yaml")
         return (try TrainingData.load(csv: SharedData.xEducationLeads, spec: spec), spec)
     }
 

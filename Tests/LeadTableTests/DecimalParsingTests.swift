@@ -1,21 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LeadTable
 
 /// The reader's number parser must give exactly `Double(String)` on every decimal text.
 @Suite struct DecimalParsingTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    func randomDecimal(_ rng: inout SplitMix) -> String {
+    func randomDecimal(_ rng: inout SplitMix64) -> String {
         let sign = ["", "-", "+"][Int(rng.next() % 3)]
         let intDigits = Int(rng.next() % 20)
         let fracDigits = Int(rng.next() % 25)
@@ -30,7 +20,7 @@ import Testing
     }
 
     @Test func matchesDoubleInitOnRandomDecimals() {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         var checked = 0
         for _ in 0..<200_000 {
             let text = randomDecimal(&rng)
@@ -43,7 +33,7 @@ import Testing
     }
 
     @Test func matchesDoubleInitOnRandomDoublesPrinted() {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<100_000 {
             let value = Double(bitPattern: rng.next())
             guard value.isFinite else { continue }

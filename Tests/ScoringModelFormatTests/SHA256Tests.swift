@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test func chunkingDoesNotChangeTheDigest() {
-        var generator = SplitMixForTests(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let message = (0..<1000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let whole = SHA256.hash(message)
         for split in [1, 55, 56, 63, 64, 65, 128, 999] {
@@ -48,18 +48,5 @@ import TestSupport
         try #require(FileManager.default.fileExists(atPath: url.path), "needs ../shared")
         #expect(try SHA256.hash(fileAt: url, chunkSize: 4096).hex
             == "1426dffd94246b8c7f08d1080d9c04115a0c4b67eadcba1ed9d2fa10d3762802")
-    }
-}
-
-/// SplitMix64, for test inputs only.
-struct SplitMixForTests: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

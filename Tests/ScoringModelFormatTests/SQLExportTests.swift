@@ -44,7 +44,7 @@ private func referenceLogOdds(_ lead: RawLead, _ weights: WeightFile) -> Double?
     private static let sizePool: [String?] = ["large", "medium", "small", "tiny", nil, ""]
 
     private func leads(count: Int) -> [RawLead] {
-        var generator = SplitMixForTests(seed: 99)
+        var generator = SplitMix64(seed: 99)
         func pick<T>(_ pool: [T]) -> T { pool[Int(generator.next() % UInt64(pool.count))] }
         func number(_ scale: Double, nullOneIn: UInt64) -> Double? {
             if generator.next() % nullOneIn == 0 { return nil }

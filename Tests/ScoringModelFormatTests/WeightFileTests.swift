@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ScoringModelFormat
 
 @Suite struct WeightFileTests {
@@ -62,7 +63,7 @@ import Testing
 
     /// Property: estimates drawn over the whole double range (subnormals, ±0, huge) read back bit-exact.
     @Test func randomEstimatesRoundTripBitExact() throws {
-        var generator = SplitMixForTests(seed: 11)
+        var generator = SplitMix64(seed: 11)
         let specials: [Double] = [0.1, 1e300, -0.0, 5e-324, -2.2250738585072014e-308, 1e-7, 2.0, -1e-300, 0.3, 7e22, 1.0 / 3.0]
         for round in 0..<60 {
             var estimates = [Double]()

@@ -31,6 +31,21 @@ public enum SharedData {
     public static var olistLeads: URL { url("datasets/olist_marketing_funnel/olist_marketing_qualified_leads_dataset.csv") }
     public static var olistDeals: URL { url("datasets/olist_marketing_funnel/olist_closed_deals_dataset.csv") }
 
+    /// The spec that reproduces the recipe of `reference/x_education_fit.json` (its `feature_spec`:
+    /// complete cases on the numerics, `google` → `Google`, levels under 100 rows → `Other`).
+    public static let xEducationSpec = """
+        outcome: {column: Converted, positive: ["1"]}
+        id: Prospect ID
+        features:
+          - {column: TotalVisits, type: numeric, missing: drop_row}
+          - {column: Total Time Spent on Website, type: numeric, missing: drop_row}
+          - {column: Page Views Per Visit, type: numeric, missing: drop_row}
+          - {column: Lead Origin, type: categorical, min_count: 100}
+          - {column: Lead Source, type: categorical, min_count: 100, recode: {google: Google}}
+          - {column: Last Activity, type: categorical, min_count: 100, group: engagement}
+        penalty: 0
+        """
+
     /// Reads and decodes a JSON reference file into a dictionary.
     public static func json(_ relative: String) throws -> [String: Any] {
         let data = try Data(contentsOf: url(relative))

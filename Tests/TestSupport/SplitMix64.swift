@@ -12,4 +12,6 @@ public struct SplitMix64: RandomNumberGenerator {
     }
     /// Uniform in [0, 1).
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+    /// 1 with probability p, else 0.
+    public mutating func bernoulli(_ p: Double) -> Double { uniform() < p ? 1 : 0 }
 }
