@@ -2,9 +2,10 @@
 /// term runs away because the term, alone or with others, splits won from lost.
 ///
 /// A term counts as running away when its standardised estimate `|βⱼ| · rms(xⱼ)` exceeds 8
-/// (odds ratio beyond e⁸ ≈ 3000 per standard unit) while its Wald z is below 0.5 — the signature
-/// of a likelihood that keeps rising towards infinity along that direction, where the curvature
-/// (and so 1/SE²) collapses. For 0/1 terms the rows with the term are counted so the message can
+/// (odds ratio beyond e⁸ ≈ 3000 per standard unit) while `|βⱼ|·√Hⱼⱼ` — an upper bound on its Wald
+/// |z|, since `(H⁻¹)ⱼⱼ ≥ 1/Hⱼⱼ` — is below 0.5: the signature of a likelihood that keeps rising
+/// towards infinity along that direction, where the curvature (and so 1/SE²) collapses. When the
+/// iterations did not converge (`force`), the size criterion alone suffices. For 0/1 terms the rows with the term are counted so the message can
 /// say "none of the 14 leads with industry=government closed-won".
 enum SeparationDiagnosis {
     static func runaway(beta: [Double], pass: PassTotals, x: DesignMatrix, outcomes: [Double],
