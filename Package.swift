@@ -12,10 +12,15 @@ let package = Package(
         .library(name: "ScoringModelFormat", targets: ["ScoringModelFormat"]),
         .library(name: "LeadTable", targets: ["LeadTable"]),
         .library(name: "LabTraining", targets: ["LabTraining"]),
+        .library(name: "Recalibration", targets: ["Recalibration"]),
+        .library(name: "SVGCharts", targets: ["SVGCharts"]),
+        .library(name: "Handoff", targets: ["Handoff"]),
+        .library(name: "HandoffStore", targets: ["HandoffStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Public API
@@ -32,10 +37,30 @@ let package = Package(
             name: "LabTraining",
             dependencies: ["LabNumerics", "ScoringModelFormat", "LeadTable"]
         ),
+        // The quarterly run: out-of-time split, champion vs challenger, drift, thresholds, report.
+        .target(
+            name: "Recalibration",
+            dependencies: ["LabTraining", "LabNumerics", "ScoringModelFormat", "LeadTable", "SVGCharts"]
+        ),
+        // Plots written as SVG text by the project (reports, dashboard); depends on nothing.
+        .target(name: "SVGCharts"),
+        // The hand-off scorer: consumes the weight file only, never the numeric core.
+        .target(
+            name: "Handoff",
+            dependencies: ["ScoringModelFormat", .product(name: "Yams", package: "Yams")]
+        ),
+        // The embedded store behind a protocol (SQLite via GRDB).
+        .target(
+            name: "HandoffStore",
+            dependencies: ["Handoff", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "baton",
             dependencies: [
                 "LabTraining",
+                "Recalibration",
+                "Handoff",
+                "HandoffStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +77,10 @@ let package = Package(
         .testTarget(name: "LeadTableTests", dependencies: ["LeadTable", "TestSupport"]),
         .testTarget(name: "ScoringModelFormatTests", dependencies: ["ScoringModelFormat", "TestSupport"]),
         .testTarget(name: "LabTrainingTests", dependencies: ["LabTraining", "TestSupport"]),
+        .testTarget(name: "RecalibrationTests", dependencies: ["Recalibration", "TestSupport"]),
+        .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"]),
+        .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
+        .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
         .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat"]),
     ]
 )

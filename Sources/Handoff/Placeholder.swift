@@ -1,0 +1,1 @@
+// Handoff: filled in by its issue; this file keeps the target buildable until then.

@@ -1,0 +1,1 @@
+// SVGCharts: filled in by its issue; this file keeps the target buildable until then.
