@@ -5,7 +5,7 @@ extension ScoringSpec {
     /// Keys allowed at the top level of a spec.
     static let topLevelKeys = ["outcome", "id", "time", "weight", "features", "penalty", "points", "thresholds"]
     static let outcomeKeys = ["column", "positive"]
-    static let featureKeys = ["column", "type", "transform", "missing", "baseline", "min_count", "group", "recode"]
+    static let featureKeys = ["column", "type", "transform", "missing", "baseline", "min_count", "group", "recode", "half_life_days"]
     static let pointsKeys = ["base_points", "base_odds", "pdo"]
     static let thresholdKeys = ["mql", "sql"]
 
@@ -217,7 +217,7 @@ struct SpecReader {
                               hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or ")).")
         }
         let type = try choice(typeEntry, as: FeatureType.self)
-        let numericOnly = ["transform", "missing"], categoricalOnly = ["baseline", "min_count", "recode"]
+        let numericOnly = ["transform", "missing", "half_life_days"], categoricalOnly = ["baseline", "min_count", "recode"]
         for name in (type == .numeric ? categoricalOnly : numericOnly) {
             if let entry = fields[name] {
                 throw .optionNotForType(file: file, line: entry.line, key: entry.key, column: column, type: type)
@@ -228,6 +228,13 @@ struct SpecReader {
         if let entry = fields["missing"] { feature.missing = try choice(entry, as: MissingRule.self) }
         if let entry = fields["group"] { feature.group = try choice(entry, as: FeatureGroup.self) }
         if let entry = fields["baseline"], !isNull(entry.value) { feature.baseline = try text(entry).trimmingCharacters(in: .whitespaces) }
+        if let entry = fields["half_life_days"], !isNull(entry.value) {
+            let value = try number(entry)
+            guard value > 0 else {
+                throw .outOfRange(file: file, line: entry.line, key: entry.key, value: try text(entry), requirement: "a positive number of days (e.g. 30)")
+            }
+            feature.halfLifeDays = value
+        }
         if let entry = fields["min_count"] {
             let raw = try text(entry)
             guard let value = Int(raw.trimmingCharacters(in: .whitespaces)) else {

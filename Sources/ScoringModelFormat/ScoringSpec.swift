@@ -111,11 +111,15 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     public var group: FeatureGroup
     /// Categorical only: spelling merges applied before counting (`google` → `Google`).
     public var recode: [String: String]
+    /// Numeric only: half-life in days (> 0) of the events behind this count. When a lead is
+    /// scored from its events, the value is `Σ 0.5^(age_days / half_life_days)` over its events
+    /// of this type (before the transform). Nil: no decay (the value is taken as given).
+    public var halfLifeDays: Double?
 
     public init(
         column: String, type: FeatureType, transform: NumericTransform = .none,
         missing: MissingRule = .error, baseline: String? = nil, minCount: Int = 0,
-        group: FeatureGroup? = nil, recode: [String: String] = [:]
+        group: FeatureGroup? = nil, recode: [String: String] = [:], halfLifeDays: Double? = nil
     ) {
         self.column = column
         self.type = type
@@ -125,11 +129,13 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
         self.minCount = minCount
         self.group = group ?? (type == .categorical ? .fit : .engagement)
         self.recode = recode
+        self.halfLifeDays = halfLifeDays
     }
 
     enum CodingKeys: String, CodingKey {
         case column, type, transform, missing, baseline, group, recode
         case minCount = "min_count"
+        case halfLifeDays = "half_life_days"
     }
 }
 
