@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 import Testing
 import TestSupport
 @testable import Handoff
@@ -44,5 +45,26 @@ import TestSupport
         // A week later the same events are worth less.
         let later = try scorer.score(lead, at: Fixture.now.addingTimeInterval(7 * Fixture.day))
         #expect(later.engagementPoints < score.engagementPoints)
+    }
+}
+
+@Suite struct HalfLifeSpecTests {
+    let head = "outcome: {column: won, positive: [\"1\"]}\nfeatures:\n"
+
+    @Test func specCarriesHalfLifeIntoTheWeightFile() throws {
+        let spec = try ScoringSpec.parse(yaml: head + "  - {column: demo_requests, type: numeric, transform: log1p, half_life_days: 14}\n", file: "s.yaml")
+        #expect(spec.features[0].halfLifeDays == 14)
+        #expect(try Fixture.scorer().plan.features[2].halfLifeDays == 14)
+    }
+
+    @Test(arguments: [
+        ("  - {column: d, type: numeric, half_life_days: 0}\n", "s.yaml line 3: `features[0].half_life_days` is 0; it must be a positive number of days"),
+        ("  - {column: d, type: categorical, half_life_days: 7}\n", "s.yaml line 3: `features[0].half_life_days` applies only to numeric features"),
+    ])
+    func badHalfLife(line: String, expectedPrefix: String) {
+        #expect(throws: ScoringSpecError.self) { try ScoringSpec.parse(yaml: head + line, file: "s.yaml") }
+        do { _ = try ScoringSpec.parse(yaml: head + line, file: "s.yaml") } catch {
+            #expect(error.description.hasPrefix(expectedPrefix), "\(error.description)")
+        }
     }
 }
