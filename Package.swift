@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SVGCharts", targets: ["SVGCharts"]),
         .library(name: "Handoff", targets: ["Handoff"]),
         .library(name: "HandoffStore", targets: ["HandoffStore"]),
+        .library(name: "ClosedLoopAnalytics", targets: ["ClosedLoopAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,11 @@ let package = Package(
             name: "HandoffStore",
             dependencies: ["Handoff", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Weekly SLA and monthly pipeline measures from the store, with honest uncertainty.
+        .target(
+            name: "ClosedLoopAnalytics",
+            dependencies: ["HandoffStore", "LabNumerics", "SVGCharts"]
+        ),
         .executableTarget(
             name: "baton",
             dependencies: [
@@ -61,6 +67,7 @@ let package = Package(
                 "Recalibration",
                 "Handoff",
                 "HandoffStore",
+                "ClosedLoopAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +88,7 @@ let package = Package(
         .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"]),
         .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
         .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
+        .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
         .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat"]),
     ]
 )
