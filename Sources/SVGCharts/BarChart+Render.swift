@@ -65,7 +65,7 @@ extension BarChart {
                 let slot = width * 0.8 / Double(series.count)
                 let offset = start + width * 0.1 + Double(seriesIndex) * slot
                 let end = toScreen(bar.value)
-                let label = "\(categories[index]), \(s.name): \(valueAxis.tickLabel(bar.value, scale: scale))"
+                let label = "\(categories[index]), \(s.name): \(valueAxis.valueLabel(bar.value))"
                 let rect: [(String, String)] = orientation == .vertical
                     ? [("x", coord(offset + slot * 0.05)), ("y", coord(min(zero, end))), ("width", coord(slot * 0.9)), ("height", coord(abs(end - zero)))]
                     : [("x", coord(min(zero, end))), ("y", coord(offset + slot * 0.05)), ("width", coord(abs(end - zero))), ("height", coord(slot * 0.9))]

@@ -1,5 +1,5 @@
 /// One bar's value with an optional error bar (e.g. a weight and its 95 % CI).
-public struct BarValue: Sendable, Equatable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+public struct BarValue: Sendable, Equatable {
     public var value: Double
     public var errorBar: ErrorBar?
 
@@ -12,9 +12,6 @@ public struct BarValue: Sendable, Equatable, ExpressibleByFloatLiteral, Expressi
     public init(_ value: Double, lower: Double, upper: Double) {
         self.init(value, errorBar: ErrorBar(lower: lower, upper: upper))
     }
-
-    public init(floatLiteral value: Double) { self.init(value) }
-    public init(integerLiteral value: Int) { self.init(Double(value)) }
 }
 
 /// A named series with one value per category of a ``BarChart``.

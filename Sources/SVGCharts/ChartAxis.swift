@@ -51,6 +51,14 @@ public struct ChartAxis: Sendable, Equatable {
         return .fixed(lower: domainLower, upper: domainUpper, targetTickCount: targetTickCount)
     }
 
+    /// A data value for tooltips, in the axis' format with 4 significant digits.
+    func valueLabel(_ value: Double) -> String {
+        switch tickFormat {
+        case .number: return ChartNumberFormat.significant(value, digits: 4)
+        case .percent: return ChartNumberFormat.significant(value * 100, digits: 4) + "%"
+        }
+    }
+
     func tickLabel(_ value: Double, scale: AxisScale) -> String {
         switch tickFormat {
         case .number:

@@ -25,6 +25,25 @@ public enum ChartNumberFormat {
         return text
     }
 
+    /// `value` with about `digits` significant digits and no trailing zeros, for tooltips:
+    /// `significant(0.123456, digits: 3)` is "0.123", `significant(1234.5, digits: 3)` is "1235" (whole numbers keep every digit).
+    /// - Precondition: `value` is finite and `1 <= digits <= 15`.
+    public static func significant(_ value: Double, digits: Int) -> String {
+        precondition(value.isFinite, "ChartNumberFormat.significant needs a finite value")
+        precondition((1...15).contains(digits), "digits must be in 1...15")
+        var magnitude = abs(value), exponent = 0
+        if magnitude > 0 {
+            while magnitude >= 10 { magnitude /= 10; exponent += 1 }
+            while magnitude < 1 { magnitude *= 10; exponent -= 1 }
+        }
+        var text = fixed(value, decimals: min(15, max(0, digits - 1 - exponent)))
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
     /// A coordinate in SVG user units: two decimals with trailing zeros (and a bare ".") removed.
     static func coordinate(_ value: Double) -> String {
         var text = fixed(value, decimals: 2)

@@ -119,7 +119,7 @@ public struct StackedBarChart: Sendable, Equatable {
                     : [("x", coord(from)), ("y", coord(start + width * 0.15)), ("width", coord(to - from)), ("height", coord(width * 0.7))]
                 let share = totals[index] > 0 ? raw / totals[index] : 0
                 w.open("rect", rect + [("stroke", "#FFFFFF"), ("stroke-width", "0.75")])
-                w.element("title", [], content: "\(categories[index]), \(segment.name): \(ChartNumberFormat.fixed(raw, decimals: raw == raw.rounded() ? 0 : 2)) (\(ChartNumberFormat.fixed(share * 100, decimals: 1))%)")
+                w.element("title", [], content: "\(categories[index]), \(segment.name): \(ChartNumberFormat.significant(raw, digits: 4)) (\(ChartNumberFormat.fixed(share * 100, decimals: 1))%)")
                 w.close("rect")
             }
             w.close("g")

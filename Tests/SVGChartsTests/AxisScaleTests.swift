@@ -73,6 +73,11 @@ import Testing
         #expect(ChartNumberFormat.fixed(value, decimals: decimals) == expected)
     }
 
+    @Test(arguments: [(0.123456, 3, "0.123"), (1234.5, 3, "1235"), (-0.5, 4, "-0.5"), (0, 4, "0"), (2.0, 4, "2"), (0.000012345, 2, "0.000012")])
+    func significantDigits(value: Double, digits: Int, expected: String) {
+        #expect(ChartNumberFormat.significant(value, digits: digits) == expected)
+    }
+
     @Test func coordinatesDropTrailingZeros() {
         #expect(ChartNumberFormat.coordinate(12.5) == "12.5")
         #expect(ChartNumberFormat.coordinate(12.0) == "12")
