@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
         .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
         .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat"]),
+        .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining"]),
     ]
 )

@@ -1,0 +1,59 @@
+import Foundation
+import LabTraining
+import Testing
+import TestSupport
+
+/// `baton score` against the lab: the hand-off scorer reads only the weight file, so its
+/// probabilities must equal the lab's own scoring of the same leads.
+@Suite struct ScoreCommandTests {
+    @Test func scoredProbabilitiesEqualTheLabs() throws {
+        let dir = try CLI.scratch()
+        let model = dir.appendingPathComponent("model.json")
+        let scored = dir.appendingPathComponent("scored.csv")
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let train = datasets.appendingPathComponent("leads_train.csv")
+        let holdout = datasets.appendingPathComponent("leads_holdout.csv")
+        let fit = try CLI.run(["fit", "--data", train.path, "--spec", datasets.appendingPathComponent("leads.spec.yaml").path,
+                               "--out", model.path])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let score = try CLI.run(["score", "--model", model.path, "--data", holdout.path, "--out", scored.path,
+                                 "--playbook", datasets.appendingPathComponent("playbook.yaml").path])
+        #expect(score.exitCode == 0, "\(score.stderr)")
+
+        // The lab's scoring of the same file, in process (an independent code path: design matrix × β).
+        let lab = try CalibrationLab.validate(model: try CalibrationLab.loadModel(model), data: holdout)
+        let lines = try String(contentsOf: scored, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let idIndex = try #require(header.firstIndex(of: "lead_id"))
+        let probabilityIndex = try #require(header.firstIndex(of: "probability"))
+        let stageIndex = try #require(header.firstIndex(of: "stage"))
+        #expect(lines.count - 1 == lab.probabilities.count)
+        var stages: [String: Int] = [:]
+        for (row, line) in lines.dropFirst().enumerated() {
+            // Reasons are quoted and may hold commas; the columns checked here come before them.
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells[idIndex] == String(format: "L%08d", row + 1))
+            let probability = try #require(Double(cells[probabilityIndex]))
+            // The CSV carries 12 decimals.
+            #expect(abs(probability - lab.probabilities[row]) <= 6e-13, "row \(row + 1)")
+            stages[cells[stageIndex], default: 0] += 1
+        }
+        // The example playbook sorts the holdout into all three stages.
+        #expect(Set(stages.keys) == ["nurture", "mql", "sql"], "\(stages)")
+    }
+
+    @Test func missingColumnsAreListedWithExit65() throws {
+        let dir = try CLI.scratch()
+        let model = dir.appendingPathComponent("model.json")
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let fit = try CLI.run(["fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+                               "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let data = dir.appendingPathComponent("thin.csv")
+        try "lead_id,industry,region\nL1,software,emea\n".write(to: data, atomically: true, encoding: .utf8)
+        let score = try CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("o.csv").path])
+        #expect(score.exitCode == 65)
+        #expect(score.stderr.contains("company_size") && score.stderr.contains("demo_requests"), "\(score.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.csv").path))
+    }
+}
