@@ -17,6 +17,12 @@ public struct RoundRobinState: Sendable, Hashable, Codable {
 /// Assigns leads to reps: ordered rules narrow the eligible reps, then weighted round-robin
 /// picks among those who can take a lead now.
 ///
+/// Eligibility: a rep must match every rule, exactly or through `*`. Among the available
+/// eligible reps, specialists are preferred: reps matching the first rule exactly beat those
+/// matching it through `*`, then the second rule decides, and so on. So a healthcare specialist
+/// gets healthcare leads, and a generalist takes them when the specialist is away, full, or
+/// does not cover the lead's deal size.
+///
 /// Availability: a rep who has left, is out of office at the routing instant, is at capacity
 /// (`openHandoffs ≥ capacity`) or is excluded by the caller cannot be chosen. Working hours do
 /// not block assignment, because a lead that arrives at night should be waiting on a rep's desk
@@ -48,6 +54,8 @@ public struct Router: Sendable {
         openHandoffs: [String: Int] = [:], excluding: Set<String> = []
     ) -> RoutingDecision {
         var eligible = roster.reps.filter { $0.status == .active }
+        // Per rep, whether each rule so far matched exactly (true) or through `*` (false).
+        var exactness: [String: [Bool]] = [:]
         var trail: [RoutingStep] = []
         func queued(_ reason: RoutingAlert.Reason) -> RoutingDecision {
             let alert = RoutingAlert(leadID: leadID, queue: policy.fallbackQueue, at: instant, reason: reason)
@@ -63,15 +71,24 @@ public struct Router: Sendable {
                                          eligible: eligible.map(\.id), matchedGeneralists: false))
             case .success(let found?):
                 let key = RoutingRule.normalize(found.key)
-                let exact = eligible.filter { rule.keys(of: $0).contains { RoutingRule.normalize($0) == key } }
-                let generalists = eligible.filter { rule.keys(of: $0).contains("*") }
-                let kept = exact.isEmpty ? generalists : exact
+                var kept: [Rep] = []
+                for rep in eligible {
+                    let keys = rule.keys(of: rep).map(RoutingRule.normalize)
+                    if keys.contains(key) {
+                        exactness[rep.id, default: []].append(true)
+                        kept.append(rep)
+                    } else if keys.contains("*") {
+                        exactness[rep.id, default: []].append(false)
+                        kept.append(rep)
+                    }
+                }
                 guard !kept.isEmpty else {
                     return queued(.noRepCovers(rule: rule.name, key: found.key, candidates: eligible.map(\.id)))
                 }
                 eligible = kept
                 trail.append(RoutingStep(rule: rule.name, field: rule.field, value: found.value, key: found.key,
-                                         eligible: kept.map(\.id), matchedGeneralists: exact.isEmpty))
+                                         eligible: kept.map(\.id),
+                                         matchedGeneralists: !kept.contains { exactness[$0.id]?.last == true }))
             }
         }
         var unavailable: [String: RoutingAlert.Unavailability] = [:]
@@ -88,18 +105,27 @@ public struct Router: Sendable {
                 available.append(rep)
             }
         }
-        // Reps who already left were filtered before the rules; report them only if nobody else matched.
         if available.isEmpty {
+            // Reps who left never reach the rules; name them only when the roster had nobody else.
             if eligible.isEmpty {
                 for rep in roster.reps where rep.status == .left { unavailable[rep.id] = .left }
             }
             return queued(.noAvailableRep(eligible: unavailable))
         }
-        let working = available.filter { $0.isWorking(at: instant) }
-        let participants = working.isEmpty ? available : working
+        // Specialists first: the best exact/`*` pattern, earlier rules weighing more.
+        let best = available.map { exactness[$0.id] ?? [] }.max { Router.lexicographicallyLess($0, $1) } ?? []
+        let preferred = available.filter { (exactness[$0.id] ?? []) == best }
+        let working = preferred.filter { $0.isWorking(at: instant) }
+        let participants = working.isEmpty ? preferred : working
         let chosen = takeTurn(among: participants)
         return RoutingDecision(leadID: leadID, outcome: .assigned(repID: chosen.id), trail: trail,
                                repWasWorking: !working.isEmpty)
+    }
+
+    /// `false < true`, compared from the first rule on.
+    static func lexicographicallyLess(_ a: [Bool], _ b: [Bool]) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return !x && y }
+        return a.count < b.count
     }
 
     /// One smooth weighted round-robin turn among `participants` (non-empty, roster order).

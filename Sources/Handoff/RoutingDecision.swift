@@ -41,7 +41,7 @@ public struct RoutingStep: Sendable, Hashable {
     public let key: String?
     /// Rep ids still eligible after the rule, in roster order.
     public let eligible: [String]
-    /// Whether only generalists (`*`) matched the key.
+    /// Whether no eligible rep listed the key itself (only generalists with `*` matched).
     public let matchedGeneralists: Bool
 }
 

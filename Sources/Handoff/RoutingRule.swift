@@ -4,8 +4,8 @@ import Foundation
 /// industry or a deal-size tier) and keep only the reps whose list for that dimension holds
 /// the key.
 ///
-/// Matching ignores case and surrounding spaces. Reps who list the key exactly are preferred;
-/// only when none does are the reps with `*` (generalists) kept. When no rep is left, the lead
+/// Matching ignores case and surrounding spaces. Reps who list the key or `*` stay eligible;
+/// reps who list the key itself are preferred by the ``Router``. When no rep is left, the lead
 /// goes to the fallback queue with an alert.
 ///
 /// Playbook forms:
