@@ -14,10 +14,10 @@ public struct Opportunity: Sendable, Hashable, Codable, Identifiable {
     public var stage: String
     public let openedAt: Date
     /// Set once the deal closes.
-    public var outcome: Outcome?
+    public var outcome: OpportunityOutcome?
 
     public init(id: String, leadID: String, amount: Decimal, currency: String, stage: String, openedAt: Date,
-                outcome: Outcome? = nil) {
+                outcome: OpportunityOutcome? = nil) {
         self.id = id
         self.leadID = leadID
         self.amount = amount

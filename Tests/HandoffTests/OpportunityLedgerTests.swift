@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Handoff
 
-@Suite struct ClosedLoopTests {
+@Suite struct OpportunityLedgerTests {
     let leads: Set<String> = ["L1", "L2"]
     let opened = Flow.at(2026, 11, 2, 10)
 
@@ -11,15 +11,15 @@ import Testing
     }
 
     @Test func revenueTracesBackToTheLead() throws {
-        var loop = ClosedLoop()
+        var loop = OpportunityLedger()
         try loop.open(opportunity("O1", amount: Decimal(string: "12000.10") ?? 0), isKnownLead: leads.contains)
         try loop.open(opportunity("O2", amount: 5000), isKnownLead: leads.contains)
         try loop.open(opportunity("O3", amount: 800, currency: "USD"), isKnownLead: leads.contains)
         try loop.open(opportunity("O4", lead: "L2", amount: 999), isKnownLead: leads.contains)
         try loop.move("O1", toStage: "proposal")
         #expect(loop.opportunities["O1"]?.stage == "proposal")
-        try loop.close("O1", with: Outcome(result: .won, amount: Decimal(string: "11500.25") ?? 0, closedAt: Flow.at(2026, 12, 15)))
-        try loop.close("O2", with: Outcome(result: .lost, amount: 5000, closedAt: Flow.at(2026, 12, 1), lossReason: "price"))
+        try loop.close("O1", with: OpportunityOutcome(result: .won, amount: Decimal(string: "11500.25") ?? 0, closedAt: Flow.at(2026, 12, 15)))
+        try loop.close("O2", with: OpportunityOutcome(result: .lost, amount: 5000, closedAt: Flow.at(2026, 12, 1), lossReason: "price"))
         let trace = loop.revenue(forLead: "L1")
         #expect(trace.opportunities.map(\.id) == ["O1", "O2", "O3"])
         // Decimal keeps cents exact: 11500.25 won, not 11500.2500000001.
@@ -32,32 +32,32 @@ import Testing
     }
 
     @Test func brokenLinksAreRejected() throws {
-        var loop = ClosedLoop()
-        #expect(throws: ClosedLoopError.unknownLead(leadID: "L9", opportunityID: "O1")) {
+        var loop = OpportunityLedger()
+        #expect(throws: OpportunityError.unknownLead(leadID: "L9", opportunityID: "O1")) {
             try loop.open(opportunity("O1", lead: "L9", amount: 1), isKnownLead: leads.contains)
         }
         try loop.open(opportunity("O1", amount: 1), isKnownLead: leads.contains)
-        #expect(throws: ClosedLoopError.duplicateOpportunity(id: "O1")) {
+        #expect(throws: OpportunityError.duplicateOpportunity(id: "O1")) {
             try loop.open(opportunity("O1", amount: 1), isKnownLead: leads.contains)
         }
-        #expect(throws: ClosedLoopError.invalidAmount(id: "O2", amount: "-5")) {
+        #expect(throws: OpportunityError.invalidAmount(id: "O2", amount: "-5")) {
             try loop.open(opportunity("O2", amount: -5), isKnownLead: leads.contains)
         }
-        #expect(throws: ClosedLoopError.invalidCurrency(id: "O2", currency: "eur")) {
+        #expect(throws: OpportunityError.invalidCurrency(id: "O2", currency: "eur")) {
             try loop.open(opportunity("O2", amount: 5, currency: "eur"), isKnownLead: leads.contains)
         }
-        #expect(throws: ClosedLoopError.unknownOpportunity(id: "O7")) {
-            try loop.close("O7", with: Outcome(result: .won, amount: 1, closedAt: opened))
+        #expect(throws: OpportunityError.unknownOpportunity(id: "O7")) {
+            try loop.close("O7", with: OpportunityOutcome(result: .won, amount: 1, closedAt: opened))
         }
         let early = Flow.at(2026, 10, 1)
-        #expect(throws: ClosedLoopError.closedBeforeOpened(id: "O1", closedAt: early, openedAt: opened)) {
-            try loop.close("O1", with: Outcome(result: .won, amount: 1, closedAt: early))
+        #expect(throws: OpportunityError.closedBeforeOpened(id: "O1", closedAt: early, openedAt: opened)) {
+            try loop.close("O1", with: OpportunityOutcome(result: .won, amount: 1, closedAt: early))
         }
-        try loop.close("O1", with: Outcome(result: .lost, amount: 1, closedAt: opened))
-        #expect(throws: ClosedLoopError.alreadyClosed(id: "O1")) {
-            try loop.close("O1", with: Outcome(result: .won, amount: 1, closedAt: opened))
+        try loop.close("O1", with: OpportunityOutcome(result: .lost, amount: 1, closedAt: opened))
+        #expect(throws: OpportunityError.alreadyClosed(id: "O1")) {
+            try loop.close("O1", with: OpportunityOutcome(result: .won, amount: 1, closedAt: opened))
         }
-        #expect(throws: ClosedLoopError.alreadyClosed(id: "O1")) { try loop.move("O1", toStage: "negotiation") }
-        #expect("\(ClosedLoopError.unknownLead(leadID: "L9", opportunityID: "O1"))".contains("import the lead first"))
+        #expect(throws: OpportunityError.alreadyClosed(id: "O1")) { try loop.move("O1", toStage: "negotiation") }
+        #expect("\(OpportunityError.unknownLead(leadID: "L9", opportunityID: "O1"))".contains("import the lead first"))
     }
 }
