@@ -4,6 +4,8 @@ import Foundation
 /// `reps:`): where it is (section, key path such as `reps[2].time_zone`, line when known),
 /// what is wrong and what to do.
 public struct PlaybookSectionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The playbook file, when known (set by the reader that loaded it).
+    public var file: String?
     /// The top-level section, e.g. `sla`.
     public let section: String
     /// The dotted key path from the top of the playbook, list positions in brackets.
@@ -24,6 +26,6 @@ public struct PlaybookSectionError: Error, Sendable, Hashable, CustomStringConve
     public var description: String {
         let place = line.map { "line \($0), " } ?? ""
         let action = fix.isEmpty ? "" : "; \(fix)"
-        return "playbook \(place)`\(keyPath)`: \(problem)\(action)"
+        return "\(file ?? "playbook") \(place)`\(keyPath)`: \(problem)\(action)"
     }
 }

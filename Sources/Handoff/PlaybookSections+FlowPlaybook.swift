@@ -17,8 +17,18 @@ public struct FlowPlaybook: Sendable {
         self.roster = roster
     }
 
-    /// Reads the four sections from playbook YAML; errors carry the key path and line.
-    public static func parse(yaml: String) throws(PlaybookSectionError) -> FlowPlaybook {
+    /// Reads the four sections from playbook YAML; errors carry `file`, the key path and line.
+    public static func parse(yaml: String, file: String? = nil) throws(PlaybookSectionError) -> FlowPlaybook {
+        do {
+            return try read(yaml: yaml)
+        } catch {
+            var named = error
+            named.file = file
+            throw named
+        }
+    }
+
+    private static func read(yaml: String) throws(PlaybookSectionError) -> FlowPlaybook {
         let root = try? Yams.compose(yaml: yaml)
         func has(_ section: String) -> Bool { root?[section] != nil }
         let routing = try PlaybookSections.decode(RoutingPolicy.self, section: "routing", from: yaml)

@@ -155,6 +155,16 @@ import Testing
         }
     }
 
+    @Test func errorNamesTheFile() {
+        do {
+            _ = try FlowPlaybook.parse(yaml: "routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: Mars/Olympus\n",
+                                       file: "playbook.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "playbook.yaml line 4, `reps[0].time_zone`: `Mars/Olympus` is not a time zone; use an IANA name such as Europe/Berlin or America/New_York")
+        }
+    }
+
     @Test func malformedYAMLReportsTheLine() {
         do {
             _ = try PlaybookSections.decode(RoutingPolicy.self, section: "routing", from: "routing:\n  rules: [\n  - x: 1\n")
