@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SVGCharts", targets: ["SVGCharts"]),
         .library(name: "Handoff", targets: ["Handoff"]),
         .library(name: "HandoffStore", targets: ["HandoffStore"]),
+        .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
         .library(name: "ClosedLoopAnalytics", targets: ["ClosedLoopAnalytics"]),
     ],
     dependencies: [
@@ -55,6 +56,12 @@ let package = Package(
             name: "HandoffStore",
             dependencies: ["Handoff", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Applies inbound events through the whole flow (score, qualify, route, SLA) to a store,
+        // one transaction per event; used by `baton handoff replay` and the HTTP service.
+        .target(
+            name: "HandoffEngine",
+            dependencies: ["Handoff", "HandoffStore"]
+        ),
         // Weekly SLA and monthly pipeline measures from the store, with honest uncertainty.
         .target(
             name: "ClosedLoopAnalytics",
@@ -68,6 +75,7 @@ let package = Package(
                 "Handoff",
                 "HandoffStore",
                 "ClosedLoopAnalytics",
+                "HandoffEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +96,7 @@ let package = Package(
         .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"]),
         .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
         .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
+        .testTarget(name: "HandoffEngineTests", dependencies: ["HandoffEngine", "TestSupport"]),
         .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
         .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining"]),
     ]
