@@ -28,7 +28,7 @@ public struct ThresholdPoint: Sendable, Equatable {
 /// The MQL threshold curve on the test window and the choice of a threshold from sales capacity
 /// and/or a target conversion rate.
 ///
-/// Thresholds run over whole points from ⌊min score⌋ to ⌈max score⌉ + 1 (the last makes no MQL).
+/// Thresholds run over whole points from ⌊min score⌋ to ⌊max score⌋ + 1 (the first that makes no MQL).
 public struct ThresholdCurve: Sendable, Equatable {
     /// One point per whole-point threshold, ascending.
     public let points: [ThresholdPoint]
@@ -50,7 +50,7 @@ public struct ThresholdCurve: Sendable, Equatable {
         let positives = outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         totalLeads = scores.count
         totalPositives = positives
-        let low = Int(floor(scores.min() ?? 0)), high = Int(ceil(scores.max() ?? 0)) + 1
+        let low = Int(floor(scores.min() ?? 0)), high = Int(floor(scores.max() ?? 0)) + 1
         var result: [ThresholdPoint] = []
         var cursor = 0, won = 0, expected = 0.0
         // Sweep thresholds downwards, admitting leads as the bar drops.
