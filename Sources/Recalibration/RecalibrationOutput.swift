@@ -31,10 +31,10 @@ public enum RecalibrationOutput {
             try Data(CanonicalJSON.prettyBytes(ComparisonJSON.recommendation(result))).write(to: staging.appendingPathComponent("recommendation.json"))
             try Data(CanonicalJSON.prettyBytes(ComparisonJSON.comparison(result))).write(to: staging.appendingPathComponent("comparison.json"))
             let figures = ReportFigures.render(result)
-            for (name, svg) in figures {
+            for (name, svg) in figures.files {
                 try Data(svg.utf8).write(to: staging.appendingPathComponent("figures/\(name)"))
             }
-            try Data(ReportMarkdown.render(result, figures: figures.map(\.name)).utf8).write(to: staging.appendingPathComponent("report.md"))
+            try Data(ReportMarkdown.render(result, figures: figures).utf8).write(to: staging.appendingPathComponent("report.md"))
         } catch { throw fail(staging, error) }
         do {
             if fm.fileExists(atPath: directory.path) {

@@ -7,7 +7,7 @@ enum ReportMarkdown {
     static func f(_ x: Double, _ digits: Int = 3) -> String { Format.fixed(x, digits) }
     static func pct(_ x: Double) -> String { Format.percent(x) }
 
-    static func render(_ r: Recalibration.Result, figures: [String]) -> String {
+    static func render(_ r: Recalibration.Result, figures: ReportFigures.Figures) -> String {
         var out: [String] = []
         let asOf = LeadTime.isoDate(day: r.options.asOfDay)
         let ch = r.challenger, champ = r.champion
@@ -116,13 +116,15 @@ enum ReportMarkdown {
         }
         out.append("")
 
-        if !figures.isEmpty {
-            out.append("## Figures")
+        out.append("## Figures")
+        out.append("")
+        for (name, _) in figures.files {
+            out.append("![\(figureTitle(name))](figures/\(name))")
             out.append("")
-            for name in figures {
-                out.append("![\(figureTitle(name))](figures/\(name))")
-                out.append("")
-            }
+        }
+        for problem in figures.problems {
+            out.append("Figure not drawn: \(problem)")
+            out.append("")
         }
         return out.joined(separator: "\n")
     }
