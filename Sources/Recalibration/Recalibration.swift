@@ -127,6 +127,11 @@ public enum Recalibration {
                                      column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let testSpan = "test quarter \(windows.testQuarter), \(windows.testQuarter.span)"
+        if windows.testRows.isEmpty, let last = windows.seconds.max() {
+            throw .tooFewOutcomes(window: "test", span: testSpan, rows: 0, positives: 0, negatives: 0,
+                                  minimum: options.minimumTestOutcomes,
+                                  advice: "The data has no leads in that quarter (its latest lead was created on \(LeadTime.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
+        }
         try requireOutcomes(window: "test", span: testSpan, rows: testRows.count, positives: testPositives,
                             minimum: options.minimumTestOutcomes,
                             advice: "Use a later --as-of, or wait until more leads of that quarter have matured outcomes.")

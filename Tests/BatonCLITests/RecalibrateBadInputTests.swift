@@ -131,3 +131,57 @@ import TestSupport
         #expect(result.stderr.contains("--as-of must be a date YYYY-MM-DD"))
     }
 }
+
+/// Where the output goes: never half-written, never over a folder that is not a run folder.
+@Suite struct RecalibrateOutputTests {
+
+    @Test func asOfPastTheDataSaysSo() throws {
+        let t = try RecalibrateBadInputTests()
+        let dataURL = t.dir.appendingPathComponent("leads.csv"), specURL = t.dir.appendingPathComponent("spec.yaml")
+        try dataURL.write(t.rows())
+        try specURL.write(t.spec)
+        let out = t.dir.appendingPathComponent("out")
+        let result = try CLI.run(["recalibrate", "--data", dataURL.path, "--spec", specURL.path, "--as-of", "2027-01-01", "--out", out.path])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr.contains("has 0 matured leads") && result.stderr.contains("latest lead was created on 2025-04-28"), "\(result.stderr)")
+        try t.expectNothingWritten(out)
+    }
+
+    @Test func refusesToReplaceAFolderThatIsNotARun() throws {
+        let t = try RecalibrateBadInputTests()
+        let out = t.dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try out.appendingPathComponent("notes.txt").write("mine")
+        let (result, _) = try t.run(data: t.rows())
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("is not the output of an earlier recalibration run"), "\(result.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir.path).filter { $0.hasPrefix(".out") }.isEmpty)
+    }
+
+    @Test func rerunReplacesTheEarlierRun() throws {
+        let t = try RecalibrateBadInputTests()
+        let (first, out) = try t.run(data: t.rows())
+        try #require(first.exitCode == 0, "\(first.stderr)")
+        try out.appendingPathComponent("stale.txt").write("old")
+        let (second, _) = try t.run(data: t.rows(), extra: ["--capacity-per-week", "20"])
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("stale.txt").path))
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("capacity 20 leads per week"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir.path).filter { $0.hasPrefix(".out") }.isEmpty)
+    }
+
+    @Test func unseenLevelsInTheTestQuarterAreScoredAndNoted() throws {
+        let t = try RecalibrateBadInputTests()
+        // "partner" appears only in 2025Q2: the challenger never saw it.
+        var lines = t.rows().split(separator: "\n").map(String.init)
+        for index in lines.indices where lines[index].hasPrefix("2025-04-0") {
+            lines[index] = lines[index].replacingOccurrences(of: ",ads,", with: ",partner,")
+        }
+        let (result, out) = try t.run(data: lines.joined(separator: "\n") + "\n")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("of \"source\" had levels the model never saw (1 distinct) and were scored as ads"), "\(report.prefix(3000))")
+    }
+}
