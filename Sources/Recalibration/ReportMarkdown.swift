@@ -119,7 +119,8 @@ enum ReportMarkdown {
             var asked: [String] = []
             if let c = r.options.capacityPerWeek { asked.append("capacity \(f(c, 0)) leads per week (the lowest threshold whose weekly MQL volume fits)") }
             if let g = r.options.targetConversion { asked.append("target conversion \(pct(g)) among MQLs (the lowest threshold whose observed precision reaches it)") }
-            out.append("Asked: \(asked.joined(separator: " and "))\(asked.count > 1 ? "; with both, the higher threshold" : ""). Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`.")
+            let keptChampion = r.championThreshold.map { " If the champion is kept instead, the same rule on its own points scale gives \(f($0.threshold, 0)) points (\(f($0.leadsPerWeek, 1)) MQLs per week, precision \(pct($0.precision)), recall \(pct($0.recall)))." } ?? ""
+            out.append("Asked: \(asked.joined(separator: " and "))\(asked.count > 1 ? "; with both, the higher threshold" : ""). Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`." + keptChampion)
         } else {
             out.append("No `--capacity-per-week` or `--target-conversion` given: the curve below is for reading; `thresholds` are the spec's.")
         }
