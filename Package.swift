@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "Handoff", targets: ["Handoff"]),
         .library(name: "HandoffStore", targets: ["HandoffStore"]),
         .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
+        .library(name: "HandoffService", targets: ["HandoffService"]),
         .library(name: "ClosedLoopAnalytics", targets: ["ClosedLoopAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Public API
@@ -62,6 +64,14 @@ let package = Package(
             name: "HandoffEngine",
             dependencies: ["Handoff", "HandoffStore"]
         ),
+        // `baton serve`: the HTTP API (Hummingbird), webhooks in and out, scheduler, dashboard.
+        .target(
+            name: "HandoffService",
+            dependencies: [
+                "HandoffEngine", "HandoffStore", "Handoff", "ClosedLoopAnalytics", "SVGCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Weekly SLA and monthly pipeline measures from the store, with honest uncertainty.
         .target(
             name: "ClosedLoopAnalytics",
@@ -76,6 +86,7 @@ let package = Package(
                 "HandoffStore",
                 "ClosedLoopAnalytics",
                 "HandoffEngine",
+                "HandoffService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +108,10 @@ let package = Package(
         .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
         .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
         .testTarget(name: "HandoffEngineTests", dependencies: ["HandoffEngine", "TestSupport"]),
+        .testTarget(
+            name: "HandoffServiceTests",
+            dependencies: ["HandoffService", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
         .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining"]),
     ]

@@ -1,0 +1,1 @@
+// HandoffService: filled in by issue 7; this file keeps the target buildable until then.
