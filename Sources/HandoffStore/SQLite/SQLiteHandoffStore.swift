@@ -62,12 +62,12 @@ public final class SQLiteHandoffStore: HandoffStore {
         configuration.maximumReaderCount = options.maximumReaderCount
         configuration.label = "baton.handoff-store"
         let synchronous = options.durability == .full ? "FULL" : "NORMAL"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL on the writer when it turns WAL on (after prepareDatabase), so the
+            // durability choice is applied to the single writer connection here, once it exists.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch {
             throw Self.openError(error, path: path)
         }
@@ -77,6 +77,16 @@ public final class SQLiteHandoffStore: HandoffStore {
             try Schema.migrator(upTo: migrateUpTo).migrate(pool)
         } catch {
             throw Self.openError(error, path: path)
+        }
+    }
+
+    /// Closes the database connections; every later call fails. Optional: the pool also closes
+    /// when the store is released.
+    public func close() throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.classify(error, operation: "closing the store")
         }
     }
 
