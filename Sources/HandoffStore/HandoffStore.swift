@@ -76,6 +76,7 @@ public protocol HandoffStore: Sendable {
 
 extension HandoffStore {
     /// Runs one operation in its own transaction.
+    @discardableResult
     public func apply(_ operation: WriteOperation) async throws(StoreError) -> WriteOutcome {
         let result = try await commit(UnitOfWork([operation]))
         switch result {
