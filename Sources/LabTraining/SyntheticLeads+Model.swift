@@ -92,6 +92,11 @@ extension SyntheticLeads {
     /// `column=level` for every level but the byte-order first (the baseline, whose effect is folded
     /// into the intercept and subtracted from the others), then `log1p(count)` per count. 60 terms.
     public static func trueTerms() -> [TrueTerm] {
+        trueTerms(categoricals: categoricals, counts: counts)
+    }
+
+    /// ``trueTerms()`` for given columns (the drifted market uses its own, see ``SyntheticDrift``).
+    static func trueTerms(categoricals: [Categorical], counts: [Count]) -> [TrueTerm] {
         var intercept = baseLogOdds
         var levelTerms: [TrueTerm] = []
         for categorical in categoricals {

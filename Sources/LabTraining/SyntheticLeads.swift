@@ -20,15 +20,14 @@ public enum SyntheticLeads {
     /// Rows per block: the unit of streaming and of random sub-streams.
     public static let blockSize = 10_000
 
-    /// Window the creation times span: 2023-01-01T00:00:00Z plus 731 days (2024 is a leap year).
+    /// Creation times start at 2023-01-01T00:00:00Z and span `SyntheticOptions.quarters` quarters (default 8 = 731 days).
     static let windowStartDay = 19358  // days from 1970-01-01 to 2023-01-01
-    static let windowSeconds = 731 * 86_400
 
     /// Writes `rows` leads to `url` (replacing it) and returns the truth.
     /// - Throws: ``SyntheticLeadsError`` when the file cannot be created or written.
     /// - Precondition: `rows ≥ 1`.
     @discardableResult
-    public static func write(rows: Int, seed: UInt64, to url: URL) throws -> SyntheticTruth {
+    public static func write(rows: Int, seed: UInt64, options: SyntheticOptions = .init(), to url: URL) throws -> SyntheticTruth {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw SyntheticLeadsError.cannotWrite(file: url.path, detail: "cannot create the file")
         }
@@ -39,7 +38,7 @@ public enum SyntheticLeads {
             throw SyntheticLeadsError.cannotWrite(file: url.path, detail: error.localizedDescription)
         }
         defer { try? handle.close() }
-        return try generate(rows: rows, seed: seed) { bytes in
+        return try generate(rows: rows, seed: seed, options: options) { bytes in
             do {
                 try handle.write(contentsOf: bytes)
             } catch {
@@ -51,16 +50,19 @@ public enum SyntheticLeads {
     /// Generates `rows` leads, handing the CSV bytes to `sink` in order, one block (header first) at a time.
     /// - Precondition: `rows ≥ 1`.
     @discardableResult
-    public static func generate(rows: Int, seed: UInt64, sink: ([UInt8]) throws -> Void) throws -> SyntheticTruth {
+    public static func generate(
+        rows: Int, seed: UInt64, options: SyntheticOptions = .init(), sink: ([UInt8]) throws -> Void
+    ) throws -> SyntheticTruth {
         precondition(rows >= 1, "generate at least one row")
-        let plan = GenerationPlan()
+        let plan = GenerationPlan(options: options)
         try sink(Array((columns.joined(separator: ",") + "\n").utf8))
         // Blocks are independent streams, so a group of them is generated concurrently and then
         // handed to the sink in order: the bytes do not depend on the number of cores.
         let blockCount = (rows + blockSize - 1) / blockSize
         let groupSize = max(1, min(2 * ProcessInfo.processInfo.activeProcessorCount, 16))
         var buffers = [[UInt8]](repeating: [], count: groupSize)
-        var summaries = [(positives: Int, probabilitySum: Double)](repeating: (0, 0), count: groupSize)
+        var summaries = [(positives: Int, probabilitySum: Double, driftedRows: Int)](repeating: (0, 0, 0), count: groupSize)
+        var driftedRows = 0
         var positives = 0
         var probabilitySum = 0.0
         var groupStart = 0
@@ -86,13 +88,17 @@ public enum SyntheticLeads {
             for slot in 0..<inGroup {
                 positives += summaries[slot].positives
                 probabilitySum += summaries[slot].probabilitySum
+                driftedRows += summaries[slot].driftedRows
                 try sink(buffers[slot])
             }
             groupStart += inGroup
         }
         return SyntheticTruth(
             seed: seed, rows: rows, positives: positives, wonRate: Double(positives) / Double(rows),
-            meanProbability: probabilitySum / Double(rows), terms: trueTerms())
+            meanProbability: probabilitySum / Double(rows), terms: trueTerms(),
+            drift: options.driftStartDay.map {
+                SyntheticDriftTruth(starts: isoDate(day: $0), rows: driftedRows, terms: SyntheticDrift.trueTerms())
+            })
     }
 }
 
@@ -108,6 +114,8 @@ public struct SyntheticTruth: Codable, Sendable, Equatable {
     public let meanProbability: Double
     /// The true model, in the encoding's term order.
     public let terms: [TrueTerm]
+    /// The market after the drift, when the file was generated with one (absent otherwise).
+    public var drift: SyntheticDriftTruth? = nil
     /// How the terms are built from the columns.
     public var encoding = "(intercept); categorical column=level, levels in byte order, first dropped (baseline); counts log1p(column)"
 
@@ -124,10 +132,25 @@ public struct SyntheticTruth: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case seed, rows, positives, terms, encoding
+        case seed, rows, positives, terms, encoding, drift
         case wonRate = "won_rate"
         case meanProbability = "mean_probability"
     }
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01.
+func isoDate(day: Int) -> String {
+    let shifted = day + 719_468
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthPrime = (5 * dayOfYear + 2) / 153
+    let dayOfMonth = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+    let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))"
 }
 
 /// Why synthetic leads could not be written.

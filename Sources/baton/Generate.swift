@@ -7,7 +7,7 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write seeded synthetic B2B leads from a known logistic model, with the truth.",
         discussion: """
-            Firmographics, engagement counts, created_at over eight quarters (2023–2024) and the outcome \
+            Firmographics, engagement counts, created_at over eight quarters (2023–2024, or --quarters) and the outcome \
             `won`. Also writes FILE's truth (true coefficients per term) as <FILE>.truth.json and the \
             matching spec as <FILE>.spec.yaml unless told otherwise.
             """)
@@ -17,9 +17,29 @@ struct Generate: ParsableCommand {
     @Option(help: "CSV to write.") var out: String
     @Option(help: "Where to write the truth JSON (default <out without .csv>.truth.json).") var truth: String?
     @Option(help: "Where to write the matching spec (default <out without .csv>.spec.yaml).") var spec: String?
+    @Option(help: "Calendar quarters of history from 2023-01-01 (8 = 2023–2024).") var quarters = 8
+    @Option(help: ArgumentHelp(
+        "Drift the market from this date (YYYY-MM-DD, UTC) on: lead-source and company-size mix shift and some true effects change.",
+        discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
+    var driftAfter: String?
 
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be at least 1 (got \(rows))") }
+        guard quarters >= 1 && quarters <= 400 else { throw ValidationError("--quarters must be 1…400 (got \(quarters))") }
+        if let driftAfter, Self.day(of: driftAfter) == nil {
+            throw ValidationError("--drift-after must be a date YYYY-MM-DD (got \(driftAfter))")
+        }
+    }
+
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil.
+    static func day(of text: String) -> Int? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1,
+              day <= [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        else { return nil }
+        return SyntheticLeads.daysFromCivil(year: year, month: month, day: day)
     }
 
     func run() throws {
@@ -28,7 +48,8 @@ struct Generate: ParsableCommand {
         let specPath = spec ?? stem + ".spec.yaml"
         try runLab { () throws(LabError) in
             do {
-                let result = try SyntheticLeads.write(rows: rows, seed: seed, to: URL(fileURLWithPath: out))
+                let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(Self.day(of:)))
+                let result = try SyntheticLeads.write(rows: rows, seed: seed, options: options, to: URL(fileURLWithPath: out))
                 let tree = try CanonicalJSON.encode(result)
                 try Data(CanonicalJSON.prettyBytes(tree)).write(to: URL(fileURLWithPath: truthPath), options: .atomic)
                 try Data(SyntheticLeads.specYAML.utf8).write(to: URL(fileURLWithPath: specPath), options: .atomic)

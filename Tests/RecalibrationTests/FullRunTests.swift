@@ -1,0 +1,94 @@
+import Foundation
+import LabTraining
+import ScoringModelFormat
+import Testing
+import TestSupport
+@testable import Recalibration
+
+/// Generated history with a planted drift (2024-07-01): a first run, then a run against its
+/// challenger as champion, checked against counts taken from the CSV text and against the truth.
+@Suite(.serialized) struct FullRunTests {
+    static let fixture: (folder: URL, csv: URL, spec: URL) = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recal-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = folder.appendingPathComponent("leads.csv"), spec = folder.appendingPathComponent("leads.spec.yaml")
+        let drift = LeadTime.day("2024-07-01")
+        _ = try? SyntheticLeads.write(rows: 88_000, seed: 99, options: SyntheticOptions(quarters: 11, driftStartDay: drift), to: csv)
+        try? Data(SyntheticLeads.specYAML.utf8).write(to: spec)
+        return (folder, csv, spec)
+    }()
+
+    /// (created_at, won) per row, read with plain string splitting (not LeadTable).
+    static let rows: [(time: String, won: Bool, source: String)] = {
+        let text = (try? String(contentsOf: fixture.csv, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").dropFirst().map { line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            return (String(cells[1]), cells[cells.count - 1] == "1", String(cells[8]))
+        }
+    }()
+
+    func options(asOf: String, champion: URL? = nil, capacity: Double? = nil) throws -> Recalibration.Options {
+        Recalibration.Options(data: Self.fixture.csv, spec: Self.fixture.spec, champion: champion,
+                              asOfDay: try #require(LeadTime.day(asOf)), capacityPerWeek: capacity,
+                              now: Date(timeIntervalSince1970: 1_760_000_000))
+    }
+
+    @Test func firstRunSplitsByMaturedQuarter() throws {
+        let result = try Recalibration.run(options(asOf: "2024-10-01"))
+        #expect(result.testQuarter.description == "2024Q2")
+        let test = Self.rows.filter { $0.time >= "2024-04-01" && $0.time < "2024-07-01" }
+        let train = Self.rows.filter { $0.time < "2024-04-01" }
+        #expect(result.testRows == test.count)
+        #expect(result.testPositives == test.filter(\.won).count)
+        #expect(result.trainRows == train.count)
+        #expect(result.trainPositives == train.filter(\.won).count)
+        #expect(result.excludedRows == Self.rows.count - test.count - train.count)
+        #expect(result.decision == .promote && result.champion == nil && result.comparison == nil)
+        // Pre-drift history, pre-drift test: nothing has moved.
+        #expect(result.drift.allSatisfy { $0.stability.band == .stable })
+        #expect(result.challenger.model.training.rows == train.count)
+        #expect(result.challenger.model.training.timeTo?.hasPrefix("2024-03-31") == true)
+    }
+
+    @Test func secondRunFindsThePlantedDrift() throws {
+        let folder = Self.fixture.folder.appendingPathComponent("second-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let first = try Recalibration.run(options(asOf: "2024-10-01"))
+        try RecalibrationOutput.write(first, to: folder.appendingPathComponent("2024"))
+        let championURL = folder.appendingPathComponent("2024/challenger.json")
+        let result = try Recalibration.run(options(asOf: "2025-10-01", champion: championURL, capacity: 30))
+        try RecalibrationOutput.write(result, to: folder.appendingPathComponent("2025"))
+
+        #expect(result.testQuarter.description == "2025Q2")
+        let comparison = try #require(result.comparison)
+        let champion = try #require(result.champion)
+        #expect(isClose(comparison.difference, result.challenger.metrics.auc.value - champion.metrics.auc.value,
+                        absolute: 1e-15, relative: 0))
+        // The champion never saw content syndication's collapse: it over-predicts that segment.
+        let syndication = try #require(champion.segmentChecks.first { $0.group == "lead_source=content_syndication" })
+        #expect(syndication.verdict == .belowPredicted)
+        let test = Self.rows.filter { $0.time >= "2025-04-01" && $0.time < "2025-07-01" && $0.source == "content_syndication" }
+        #expect(syndication.count == test.count && syndication.positives == test.filter(\.won).count)
+        // The weight of webinars fell (0.25 → 0 after the drift).
+        let webinars = try #require(result.weightChanges.first { $0.term == "log1p(webinars_attended)" })
+        #expect(try #require(webinars.difference) < 0)
+
+        // Files: thresholds stored, checksum verified by load, recommendation readable.
+        let chosen = try #require(result.chosenThreshold)
+        #expect(chosen.leadsPerWeek <= 30)
+        let below = try #require(result.thresholdCurve.points.first { $0.threshold == chosen.threshold - 1 })
+        #expect(below.leadsPerWeek > 30)
+        #expect(chosen.leads == result.challenger.points.filter { $0 >= chosen.threshold }.count)
+        let written = try WeightFile.load(from: folder.appendingPathComponent("2025/challenger.json"))
+        #expect(written.thresholds?.mql == chosen.threshold)
+        let recommendation = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("2025/recommendation.json"))) as? [String: Any]
+        #expect(recommendation?["decision"] as? String == result.decision.rawValue)
+        #expect((recommendation?["rule"] as? [String: Any])?["statement"] as? String == RecommendationRule().statement)
+        let report = try String(contentsOf: folder.appendingPathComponent("2025/report.md"), encoding: .utf8)
+        #expect(report.hasPrefix("# Quarterly recalibration as of 2025-10-01\n\n## Summary"))
+        #expect(report.contains(Format.fixed(result.challenger.metrics.auc.value)))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+}
