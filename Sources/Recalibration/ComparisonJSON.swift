@@ -50,17 +50,9 @@ enum ComparisonJSON {
             "recommendation": recommendation(r),
             "challenger": evaluation(r.challenger),
             "champion": r.champion.map(evaluation) ?? .null,
-            "drift": .array(r.drift.map { drift in
-                .object([
-                    "variable": .string(drift.variable), "psi": d(drift.stability.index),
-                    "band": .string(drift.stability.band.rawValue),
-                    "bins": .array(drift.stability.bins.map {
-                        .object(["label": .string($0.label), "train_count": i($0.expectedCount), "test_count": i($0.actualCount),
-                                 "train_share": d($0.expectedShare), "test_share": d($0.actualShare),
-                                 "contribution": d($0.contribution)])
-                    }),
-                ])
-            }),
+            "drift": driftJSON(r.drift),
+            "champion_drift": driftJSON(r.championDrift),
+            "champion_training_span": r.championSpan.map { .string($0) } ?? .null,
             "psi_empty_bin_rule": .string(PopulationStability.emptyBinRule),
             "weight_changes": .array(r.weightChanges.map { w in
                 .object(["term": .string(w.term), "champion": estimate(w.champion), "challenger": estimate(w.challenger),
@@ -75,6 +67,20 @@ enum ComparisonJSON {
         ]
         object["minimum_group_count"] = i(r.options.minimumGroupCount)
         return .object(object)
+    }
+
+    static func driftJSON(_ drift: [Recalibration.Drift]) -> JSONValue {
+        .array(drift.map { drift in
+            .object([
+                "variable": .string(drift.variable), "psi": d(drift.stability.index),
+                "band": .string(drift.stability.band.rawValue),
+                "bins": .array(drift.stability.bins.map {
+                    .object(["label": .string($0.label), "train_count": i($0.expectedCount), "test_count": i($0.actualCount),
+                             "train_share": d($0.expectedShare), "test_share": d($0.actualShare),
+                             "contribution": d($0.contribution)])
+                }),
+            ])
+        })
     }
 
     static func estimate(_ e: TermEstimate?) -> JSONValue {

@@ -82,6 +82,13 @@ public enum Recalibration {
         /// AUC_challenger − AUC_champion with DeLong's test (first = challenger).
         public let comparison: AUCComparison?
         public let drift: [Drift]
+        /// PSI of every input (and the champion's score) from the champion's own training window
+        /// (its `training.time_from … time_to`, as found in this data) to the test quarter: how far the
+        /// market has moved since the champion was fitted. Empty on a first run or when the data no
+        /// longer holds that window.
+        public let championDrift: [Drift]
+        /// `YYYY-MM-DD … YYYY-MM-DD` of the champion's training window found in the data.
+        public let championSpan: String?
         public let weightChanges: [WeightChange]
         /// The challenger's MQL threshold curve on the test quarter.
         public let thresholdCurve: ThresholdCurve
@@ -120,6 +127,11 @@ public enum Recalibration {
                                      column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let testSpan = "test quarter \(windows.testQuarter), \(windows.testQuarter.span)"
+        if windows.testRows.isEmpty, let last = windows.seconds.max() {
+            throw .tooFewOutcomes(window: "test", span: testSpan, rows: 0, positives: 0, negatives: 0,
+                                  minimum: options.minimumTestOutcomes,
+                                  advice: "The data has no leads in that quarter (its latest lead was created on \(LeadTime.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
+        }
         try requireOutcomes(window: "test", span: testSpan, rows: testRows.count, positives: testPositives,
                             minimum: options.minimumTestOutcomes,
                             advice: "Use a later --as-of, or wait until more leads of that quarter have matured outcomes.")
@@ -175,6 +187,18 @@ public enum Recalibration {
 
         let drift = try driftTable(spec: spec, windows: windows, trainRows: trainRows, testRows: testRows,
                                    challenger: challengerFile, champion: champion)
+        var championDrift: [Drift] = []
+        var championSpan: String?
+        if let champion, let from = champion.training.timeFrom.flatMap(LeadTime.seconds),
+           let to = champion.training.timeTo.flatMap(LeadTime.seconds) {
+            let rows = windows.kept((0..<table.rowCount).filter { windows.seconds[$0] >= from && windows.seconds[$0] <= to },
+                                    features: spec.features)
+            if !rows.isEmpty {
+                championSpan = windows.span(rows)
+                championDrift = try driftTable(spec: spec, windows: windows, trainRows: rows, testRows: testRows,
+                                               challenger: nil, champion: champion)
+            }
+        }
         let inputs = championEval.flatMap { c -> RuleInputs? in
             guard let comparison else { return nil }
             return RuleInputs(championAUC: c.metrics.auc.value, challengerAUC: challenger.metrics.auc.value,
@@ -187,6 +211,7 @@ public enum Recalibration {
             trainSpan: trainSpan, trainRows: trainRows.count, trainPositives: trainPositives,
             testRows: testRows.count, testPositives: testPositives, excludedRows: windows.excludedRows,
             challenger: challenger, champion: championEval, comparison: comparison, drift: drift,
+            championDrift: championDrift, championSpan: championSpan,
             weightChanges: champion.map { WeightChange.compare(champion: $0.model, challenger: challengerFile.model) } ?? [],
             thresholdCurve: curve, chosenThreshold: chosen, decision: decision, reason: reason, outcomes: testOutcomes)
     }
@@ -277,7 +302,7 @@ public enum Recalibration {
 
     /// PSI of each model's score and of every spec input, training window → test quarter.
     static func driftTable(spec: ScoringSpec, windows: LeadWindows, trainRows: [Int], testRows: [Int],
-                           challenger: WeightFile, champion: WeightFile?) throws(RecalibrationError) -> [Drift] {
+                           challenger: WeightFile?, champion: WeightFile?) throws(RecalibrationError) -> [Drift] {
         var result: [Drift] = []
         func scoreDrift(_ model: WeightFile, _ name: String) throws(RecalibrationError) {
             let features = model.encodings.map(FeatureSpec.init)
@@ -288,7 +313,7 @@ public enum Recalibration {
             result.append(Drift(variable: name, stability: .numeric(expected: a, actual: b)))
         }
         guard !trainRows.isEmpty, !testRows.isEmpty else { return [] }
-        try scoreDrift(challenger, "score (challenger)")
+        if let challenger { try scoreDrift(challenger, "score (challenger)") }
         if let champion { try scoreDrift(champion, "score (champion)") }
         for feature in spec.features {
             switch feature.type {

@@ -65,13 +65,18 @@ enum ReportFigures {
         if !r.drift.isEmpty {
             add("psi.svg") { () throws(ChartError) in
                 let sorted = r.drift.sorted { $0.stability.index > $1.stability.index }
-                let top = max(0.3, (sorted.first?.stability.index ?? 0) * 1.1)
+                let sinceChampion = Dictionary(r.championDrift.map { ($0.variable, $0.stability.index) }, uniquingKeysWith: { a, _ in a })
+                var series = [BarSeries(name: "training window → test", values: sorted.map { BarValue($0.stability.index) })]
+                if !sinceChampion.isEmpty {
+                    series.append(BarSeries(name: "champion's window → test", values: sorted.map { BarValue(sinceChampion[$0.variable] ?? .nan) }))
+                }
+                let top = max(0.3, (r.drift + r.championDrift).map(\.stability.index).max() ?? 0) * 1.05
                 return try BarChart(
-                    title: "Population stability, training window → test quarter", subtitle: r.trainSpan + " → " + r.testQuarter.description,
-                    categories: sorted.map(\.variable), series: [BarSeries(name: "PSI", values: sorted.map { BarValue($0.stability.index) })],
+                    title: "Population stability index by variable", subtitle: "test quarter \(r.testQuarter); 0.1 watch, 0.25 shifted",
+                    categories: sorted.map(\.variable), series: series,
                     orientation: .horizontal, valueAxis: ChartAxis(label: "PSI", lower: 0, upper: top),
                     referenceLines: [ReferenceLine(value: 0.1, label: "watch"), ReferenceLine(value: 0.25, label: "shifted")],
-                    canvas: ChartCanvas(width: 720, height: Double(120 + 22 * sorted.count)), identifier: "psi").render()
+                    canvas: ChartCanvas(width: 720, height: Double(120 + 16 * series.count * sorted.count)), identifier: "psi").render()
             }
         }
         let changes = r.weightChanges.filter { $0.difference != nil && $0.term != "(intercept)" }

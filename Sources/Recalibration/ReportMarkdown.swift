@@ -25,8 +25,14 @@ enum ReportMarkdown {
         } else {
             out.append("- First run: no champion. Challenger AUC on the test quarter **\(f(ch.metrics.auc.value))**, ECE \(f(ch.metrics.expectedCalibrationError)).")
         }
-        let shifted = r.drift.filter { $0.stability.band != .stable }
-        out.append("- Drift: \(shifted.isEmpty ? "every PSI below 0.1 (stable)" : shifted.map { "\($0.variable) \(f($0.stability.index)) (\($0.stability.band.rawValue))" }.joined(separator: ", ")).")
+        func moved(_ drift: [Recalibration.Drift]) -> String {
+            let shifted = drift.filter { $0.stability.band != .stable }.sorted { $0.stability.index > $1.stability.index }
+            return shifted.isEmpty ? "every PSI below 0.1 (stable)" : shifted.map { "\($0.variable) \(f($0.stability.index)) (\($0.stability.band.rawValue))" }.joined(separator: ", ")
+        }
+        out.append("- Drift, training window → test quarter: \(moved(r.drift)).")
+        if !r.championDrift.isEmpty {
+            out.append("- Drift since the champion was fitted (its training window → test quarter): \(moved(r.championDrift)).")
+        }
         if let t = r.chosenThreshold {
             out.append("- MQL threshold **\(f(t.threshold, 0)) points** (challenger): \(f(t.leadsPerWeek, 1)) MQLs per week, \(f(t.expectedConversions / r.thresholdCurve.weeks, 1)) expected conversions per week, precision \(pct(t.precision)), recall \(pct(t.recall)) on the test quarter.")
         }
@@ -71,11 +77,10 @@ enum ReportMarkdown {
         out.append("")
         out.append("Population stability index `PSI = Σ (aᵢ − eᵢ) ln(aᵢ / eᵢ)` over bins of the training distribution (numbers: its deciles; categories: their levels); < 0.1 stable, 0.1–0.25 watch, > 0.25 shifted. Empty bins: \(PopulationStability.emptyBinRule).")
         out.append("")
-        out.append("| variable | PSI | band | bins | largest contribution |")
-        out.append("| --- | ---: | --- | ---: | --- |")
-        for drift in r.drift.sorted(by: { $0.stability.index > $1.stability.index }) {
-            let top = drift.stability.bins.max { $0.contribution < $1.contribution }
-            out.append("| \(drift.variable) | \(f(drift.stability.index)) | \(drift.stability.band.rawValue) | \(drift.stability.bins.count) | \(top.map { "\($0.label): \(pct($0.expectedShare)) → \(pct($0.actualShare))" } ?? "") |")
+        out.append(driftTable(r.drift, heading: "Training window (\(r.trainSpan)) → test quarter \(r.testQuarter)"))
+        if let span = r.championSpan, !r.championDrift.isEmpty {
+            out.append("")
+            out.append(driftTable(r.championDrift, heading: "Since the champion was fitted: its training window (\(span)) → test quarter \(r.testQuarter)"))
         }
         out.append("")
 
@@ -100,7 +105,7 @@ enum ReportMarkdown {
             var asked: [String] = []
             if let c = r.options.capacityPerWeek { asked.append("capacity \(f(c, 0)) leads per week (the lowest threshold whose weekly MQL volume fits)") }
             if let g = r.options.targetConversion { asked.append("target conversion \(pct(g)) among MQLs (the lowest threshold whose observed precision reaches it)") }
-            out.append("Asked: \(asked.joined(separator: " and ")); with both, the higher threshold. Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`.")
+            out.append("Asked: \(asked.joined(separator: " and "))\(asked.count > 1 ? "; with both, the higher threshold" : ""). Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`.")
         } else {
             out.append("No `--capacity-per-week` or `--target-conversion` given: the curve below is for reading; `thresholds` are the spec's.")
         }
@@ -125,6 +130,16 @@ enum ReportMarkdown {
         for problem in figures.problems {
             out.append("Figure not drawn: \(problem)")
             out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func driftTable(_ drift: [Recalibration.Drift], heading: String) -> String {
+        var out = ["### \(heading)", "", "| variable | PSI | band | bins | largest contribution (train share → test share) |",
+                   "| --- | ---: | --- | ---: | --- |"]
+        for d in drift.sorted(by: { $0.stability.index > $1.stability.index }) {
+            let top = d.stability.bins.max { $0.contribution < $1.contribution }
+            out.append("| \(d.variable) | \(f(d.stability.index)) | \(d.stability.band.rawValue) | \(d.stability.bins.count) | \(top.map { "\($0.label): \(pct($0.expectedShare)) → \(pct($0.actualShare))" } ?? "") |")
         }
         return out.joined(separator: "\n")
     }

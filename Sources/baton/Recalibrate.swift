@@ -22,10 +22,16 @@ struct Recalibrate: ParsableCommand {
     @Option(help: "Train on only this many quarters before the test quarter (default: all earlier leads).") var trainQuarters: Int?
     @Option(help: "Leads per week sales can call within SLA: sets thresholds.mql.") var capacityPerWeek: Double?
     @Option(help: "Wanted conversion rate among MQLs, 0–1: sets thresholds.mql.") var targetConversion: Double?
+    @Option(help: "Won and lost leads each needed in the training window per model term.") var minOutcomesPerTerm = 10
+    @Option(help: "Won and lost leads each needed in the test quarter.") var minTestOutcomes = 30
+    @Option(help: "Bands and segments with fewer leads are not flagged.") var minGroupLeads = 50
 
     func validate() throws {
         guard LeadTime.day(asOf) != nil else { throw ValidationError("--as-of must be a date YYYY-MM-DD (got \(asOf))") }
         guard outcomeWindowDays >= 0 else { throw ValidationError("--outcome-window-days must be ≥ 0 (got \(outcomeWindowDays))") }
+        guard minOutcomesPerTerm >= 1, minTestOutcomes >= 2, minGroupLeads >= 1 else {
+            throw ValidationError("--min-outcomes-per-term and --min-group-leads must be ≥ 1, --min-test-outcomes ≥ 2")
+        }
         if let trainQuarters, trainQuarters < 1 { throw ValidationError("--train-quarters must be ≥ 1 (got \(trainQuarters))") }
         if let capacityPerWeek, !(capacityPerWeek > 0 && capacityPerWeek.isFinite) {
             throw ValidationError("--capacity-per-week must be a number > 0 (got \(capacityPerWeek))")
@@ -39,7 +45,8 @@ struct Recalibrate: ParsableCommand {
         let options = Recalibration.Options(
             data: URL(fileURLWithPath: data), spec: URL(fileURLWithPath: spec), champion: champion.map { URL(fileURLWithPath: $0) },
             asOfDay: LeadTime.day(asOf) ?? 0, outcomeWindowDays: outcomeWindowDays, trainQuarters: trainQuarters,
-            capacityPerWeek: capacityPerWeek, targetConversion: targetConversion)
+            capacityPerWeek: capacityPerWeek, targetConversion: targetConversion, minimumGroupCount: minGroupLeads,
+            minimumTestOutcomes: minTestOutcomes, minimumOutcomesPerTerm: minOutcomesPerTerm)
         do {
             let result = try Recalibration.run(options)
             try RecalibrationOutput.write(result, to: URL(fileURLWithPath: out))
