@@ -58,7 +58,7 @@ extension OlistFunnel {
         if pagesMerged { page += ", baseline: Other" }
         return """
             # Olist marketing funnel, written by `baton import olist` from
-            #   \(mqlFile) and \(dealsFile).
+            #   \(URL(fileURLWithPath: mqlFile).lastPathComponent) and \(URL(fileURLWithPath: dealsFile).lastPathComponent).
             # One row per MQL (\(leads.count) rows, \(wins) won): won = 1 when the MQL id appears in the closed deals.
             # The time column is the day the lead asked to be contacted (the MQL date), not an SDR contact.
             outcome: {column: won, positive: ["1"]}

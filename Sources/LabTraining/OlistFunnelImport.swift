@@ -99,12 +99,12 @@ public enum OlistFunnelImport {
     public static func join(mqls: URL, deals: URL) throws(OlistImportError) -> OlistFunnel {
         let mqlTable = try read(mqls, columns: [mqlIDColumn, firstContactColumn, landingPageColumn, originColumn],
                                 role: "the MQL file")
-        let dealTable = try read(deals, columns: [mqlIDColumn, wonDateColumn], role: "the closed-deals file")
+        let dealTable = try readDeals(deals)
 
         var wonDay: [String: Int?] = [:]
         var unmatched: [OlistDealRow] = []
         var repeated: [OlistDealRow] = []
-        let dealIDs = dealTable.text(mqlIDColumn), wonDates = dealTable.text(wonDateColumn)
+        let dealIDs = dealTable.ids, wonDates = dealTable.wonDates
         for row in 0..<dealTable.rowCount {
             let id = dealIDs[row]
             if wonDay[id] != nil {
@@ -143,6 +143,27 @@ public enum OlistFunnelImport {
         repeated.removeAll { firstLine[$0.mqlID] == nil }
         return OlistFunnel(mqlFile: mqlTable.file, dealsFile: dealTable.file, leads: leads, dealRows: dealTable.rowCount,
                            unmatchedDeals: unmatched, repeatedDeals: repeated)
+    }
+
+    /// The closed deals' ids and won dates; a file with a header and no rows is zero deals.
+    static func readDeals(_ url: URL) throws(OlistImportError) -> (file: String, rowCount: Int, ids: [String], wonDates: [String], lineOfRow: [Int]) {
+        let columns = [mqlIDColumn, wonDateColumn]
+        do {
+            let table = try LeadTableReader.read(url: url, columns: columns.map { .text($0) })
+            let ids = table.text(mqlIDColumn), dates = table.text(wonDateColumn)
+            return (table.file, table.rowCount, (0..<table.rowCount).map { ids[$0] }, (0..<table.rowCount).map { dates[$0] }, table.lineOfRow)
+        } catch {
+            if case let .noDataRows(file, header) = error {
+                if let absent = columns.first(where: { !header.contains($0) }) {
+                    throw .missingColumn(file: file, column: absent, role: "needed from the closed-deals file", suggestions: [], header: header)
+                }
+                return (file, 0, [], [], [])
+            }
+            if case let .unknownColumn(file, column, suggestions, header) = error {
+                throw .missingColumn(file: file, column: column, role: "needed from the closed-deals file", suggestions: suggestions, header: header)
+            }
+            throw .table(error)
+        }
     }
 
     static func read(_ url: URL, columns: [String], role: String) throws(OlistImportError) -> LeadTable {

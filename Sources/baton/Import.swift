@@ -47,10 +47,10 @@ struct ImportOlist: ParsableCommand {
             if case .output = error { throw ExitCode(1) }
             throw ExitCode(65)
         }
-        print(Self.summary(funnel, out: out, specOut: specOut))
+        print(Self.summary(funnel, mqls: mqls, out: out, specOut: specOut))
     }
 
-    static func summary(_ funnel: OlistFunnel, out: String, specOut: String?) -> String {
+    static func summary(_ funnel: OlistFunnel, mqls: String, out: String, specOut: String?) -> String {
         let rows = funnel.leads.count, wins = funnel.wins
         let days = funnel.leads.map(\.firstContactDay)
         let first = funnel.leads.first { $0.firstContactDay == days.min() }?.firstContactDate ?? "-"
@@ -62,7 +62,8 @@ struct ImportOlist: ParsableCommand {
             lines.append("every closed deal matched an MQL")
         } else {
             let examples = funnel.unmatchedDeals.prefix(5).map { "line \($0.line) \"\($0.mqlID)\"" }.joined(separator: ", ")
-            lines.append("warning: \(funnel.unmatchedDeals.count) closed deal\(funnel.unmatchedDeals.count == 1 ? "" : "s") name an MQL id not in \(funnel.mqlFile) and were not joined (\(examples)\(funnel.unmatchedDeals.count > 5 ? ", …" : ""))")
+            let one = funnel.unmatchedDeals.count == 1
+            lines.append("warning: \(funnel.unmatchedDeals.count) closed deal\(one ? " names" : "s name") an MQL id not in \(mqls) and \(one ? "was" : "were") not joined (\(examples)\(funnel.unmatchedDeals.count > 5 ? ", …" : ""))")
         }
         if !funnel.repeatedDeals.isEmpty {
             lines.append("warning: \(funnel.repeatedDeals.count) closed-deal row\(funnel.repeatedDeals.count == 1 ? "" : "s") repeat an MQL id (first: line \(funnel.repeatedDeals[0].line)); each lead counts as won once")
