@@ -25,6 +25,7 @@ enum ComparisonJSON {
             "champion": r.champion.map(keyNumbers) ?? .null,
             "challenger_sha256": .null,
             "thresholds": .object(["mql": opt(r.challenger.model.thresholds?.mql), "sql": opt(r.challenger.model.thresholds?.sql)]),
+            "champion_mql_for_same_capacity": opt(r.championThreshold?.threshold),
         ]
         if let c = r.comparison {
             object["auc_difference"] = d(c.difference)
@@ -60,6 +61,7 @@ enum ComparisonJSON {
             }),
             "threshold_curve": .array(r.thresholdCurve.points.map(point)),
             "chosen_threshold": r.chosenThreshold.map(point) ?? .null,
+            "champion_threshold": r.championThreshold.map(point) ?? .null,
             "capacity_per_week": opt(r.options.capacityPerWeek),
             "target_conversion": opt(r.options.targetConversion),
             "weeks_in_test_quarter": d(r.thresholdCurve.weeks),

@@ -94,6 +94,9 @@ public enum Recalibration {
         public let thresholdCurve: ThresholdCurve
         /// The threshold chosen from capacity / target, when asked.
         public let chosenThreshold: ThresholdPoint?
+        /// The same constraints on the champion's own points scale (for a "keep" decision); nil
+        /// when not asked, on a first run, or when the champion cannot meet them.
+        public let championThreshold: ThresholdPoint?
         public let decision: Decision
         public let reason: String
         /// Test-quarter outcomes, in test-row order.
@@ -102,10 +105,10 @@ public enum Recalibration {
 
     /// Runs the recalibration.
     public static func run(_ options: Options) throws(RecalibrationError) -> Result {
-        let spec: ScoringSpec
-        do { spec = try ScoringSpec.load(url: options.spec) } catch { throw .lab(.spec(error)) }
         try require(options.spec, role: "spec")
         try require(options.data, role: "data")
+        let spec: ScoringSpec
+        do { spec = try ScoringSpec.load(url: options.spec) } catch { throw .lab(.spec(error)) }
         var champion: WeightFile?
         if let url = options.champion {
             do { champion = try CalibrationLab.loadModel(url) } catch { throw .lab(error) }
@@ -213,7 +216,13 @@ public enum Recalibration {
             challenger: challenger, champion: championEval, comparison: comparison, drift: drift,
             championDrift: championDrift, championSpan: championSpan,
             weightChanges: champion.map { WeightChange.compare(champion: $0.model, challenger: challengerFile.model) } ?? [],
-            thresholdCurve: curve, chosenThreshold: chosen, decision: decision, reason: reason, outcomes: testOutcomes)
+            thresholdCurve: curve, chosenThreshold: chosen,
+            championThreshold: chosen == nil ? nil : championEval.flatMap { c in
+                try? ThresholdCurve(scores: c.points, probabilities: c.probabilities, outcomes: testOutcomes,
+                                    days: Double(windows.testQuarter.dayCount))
+                    .choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion).get()
+            },
+            decision: decision, reason: reason, outcomes: testOutcomes)
     }
 
     static func require(_ url: URL, role: String) throws(RecalibrationError) {

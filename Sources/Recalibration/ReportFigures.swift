@@ -76,6 +76,7 @@ enum ReportFigures {
                     categories: sorted.map(\.variable), series: series,
                     orientation: .horizontal, valueAxis: ChartAxis(label: "PSI", lower: 0, upper: top),
                     referenceLines: [ReferenceLine(value: 0.1, label: "watch"), ReferenceLine(value: 0.25, label: "shifted")],
+                    footnote: sinceChampion.isEmpty ? nil : "the challenger's score has no champion-window bar: the challenger did not exist then",
                     canvas: ChartCanvas(width: 720, height: Double(120 + 16 * series.count * sorted.count)), identifier: "psi").render()
             }
         }

@@ -9,6 +9,14 @@ enum ReportMarkdown {
 
     static func render(_ r: Recalibration.Result, figures: ReportFigures.Figures) -> String {
         var out: [String] = []
+        let drawn = Set(figures.files.map(\.name))
+        /// The figures next to the table they illustrate.
+        func figure(_ names: String...) {
+            for name in names where drawn.contains(name) {
+                out.append("![\(figureTitle(name))](figures/\(name))")
+                out.append("")
+            }
+        }
         let asOf = LeadTime.isoDate(day: r.options.asOfDay)
         let ch = r.challenger, champ = r.champion
         out.append("# Quarterly recalibration as of \(asOf)")
@@ -57,6 +65,8 @@ enum ReportMarkdown {
             out.append("")
         }
 
+        figure("reliability.svg", "score-distribution.svg", "cumulative-gains.svg", "lift.svg")
+
         out.append("## Leads that score highly but rarely convert (and the reverse)")
         out.append("")
         out.append("A band or segment is flagged when its observed conversion's Wilson 95 % interval lies entirely below (or above) its mean predicted probability; groups under \(r.options.minimumGroupCount) leads are not judged. With many groups tested, about 1 in 20 consistent groups can be flagged by chance: read a flag together with its size and gap.")
@@ -84,6 +94,8 @@ enum ReportMarkdown {
         }
         out.append("")
 
+        figure("psi.svg")
+
         if !r.weightChanges.isEmpty {
             out.append("## Weight changes, champion → challenger")
             out.append("")
@@ -98,6 +110,8 @@ enum ReportMarkdown {
             out.append("")
         }
 
+        figure("weight-changes.svg")
+
         out.append("## MQL threshold from capacity")
         out.append("")
         let weeks = r.thresholdCurve.weeks
@@ -105,7 +119,8 @@ enum ReportMarkdown {
             var asked: [String] = []
             if let c = r.options.capacityPerWeek { asked.append("capacity \(f(c, 0)) leads per week (the lowest threshold whose weekly MQL volume fits)") }
             if let g = r.options.targetConversion { asked.append("target conversion \(pct(g)) among MQLs (the lowest threshold whose observed precision reaches it)") }
-            out.append("Asked: \(asked.joined(separator: " and "))\(asked.count > 1 ? "; with both, the higher threshold" : ""). Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`.")
+            let keptChampion = r.championThreshold.map { " If the champion is kept instead, the same rule on its own points scale gives \(f($0.threshold, 0)) points (\(f($0.leadsPerWeek, 1)) MQLs per week, precision \(pct($0.precision)), recall \(pct($0.recall)))." } ?? ""
+            out.append("Asked: \(asked.joined(separator: " and "))\(asked.count > 1 ? "; with both, the higher threshold" : ""). Chosen: **\(f(t.threshold, 0)) points**, stored as `thresholds.mql` in `challenger.json`." + keptChampion)
         } else {
             out.append("No `--capacity-per-week` or `--target-conversion` given: the curve below is for reading; `thresholds` are the spec's.")
         }
@@ -121,12 +136,7 @@ enum ReportMarkdown {
         }
         out.append("")
 
-        out.append("## Figures")
-        out.append("")
-        for (name, _) in figures.files {
-            out.append("![\(figureTitle(name))](figures/\(name))")
-            out.append("")
-        }
+        figure("threshold-curve.svg", "threshold-volume.svg")
         for problem in figures.problems {
             out.append("Figure not drawn: \(problem)")
             out.append("")

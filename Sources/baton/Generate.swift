@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabTraining
+import Recalibration
 import ScoringModelFormat
 
 struct Generate: ParsableCommand {
@@ -26,20 +27,9 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be at least 1 (got \(rows))") }
         guard quarters >= 1 && quarters <= 400 else { throw ValidationError("--quarters must be 1…400 (got \(quarters))") }
-        if let driftAfter, Self.day(of: driftAfter) == nil {
+        if let driftAfter, LeadTime.day(driftAfter) == nil {
             throw ValidationError("--drift-after must be a date YYYY-MM-DD (got \(driftAfter))")
         }
-    }
-
-    /// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil.
-    static func day(of text: String) -> Int? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1,
-              day <= [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        else { return nil }
-        return SyntheticLeads.daysFromCivil(year: year, month: month, day: day)
     }
 
     func run() throws {
@@ -48,7 +38,7 @@ struct Generate: ParsableCommand {
         let specPath = spec ?? stem + ".spec.yaml"
         try runLab { () throws(LabError) in
             do {
-                let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(Self.day(of:)))
+                let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(LeadTime.day))
                 let result = try SyntheticLeads.write(rows: rows, seed: seed, options: options, to: URL(fileURLWithPath: out))
                 let tree = try CanonicalJSON.encode(result)
                 try Data(CanonicalJSON.prettyBytes(tree)).write(to: URL(fileURLWithPath: truthPath), options: .atomic)

@@ -79,6 +79,11 @@ import TestSupport
         let below = try #require(result.thresholdCurve.points.first { $0.threshold == chosen.threshold - 1 })
         #expect(below.leadsPerWeek > 30)
         #expect(chosen.leads == result.challenger.points.filter { $0 >= chosen.threshold }.count)
+        // The champion's own threshold for the same capacity, on its own scale.
+        let kept = try #require(result.championThreshold)
+        #expect(kept.leadsPerWeek <= 30)
+        #expect(kept.leads == champion.points.filter { $0 >= kept.threshold }.count)
+        #expect(Double(champion.points.filter { $0 >= kept.threshold - 1 }.count) / result.thresholdCurve.weeks > 30)
         let written = try WeightFile.load(from: folder.appendingPathComponent("2025/challenger.json"))
         #expect(written.thresholds?.mql == chosen.threshold)
         let recommendation = try JSONSerialization.jsonObject(
