@@ -5,12 +5,12 @@ import ScoringModelFormat
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a verified weight file for production: JSON, or the score as one SQL expression.")
+        abstract: "Export a verified weight file for production: JSON, the score as one SQL expression, or a PMML 4.4 Scorecard.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, sql }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, sql, pmml }
 
     @Option(help: "Weight file written by `baton fit`.") var model: String
-    @Option(help: "json | sql") var format: Format
+    @Option(help: "json | sql | pmml") var format: Format
     @Option(help: "SQL: standard | postgresql | sqlite.") var dialect: String = "standard"
     @Option(help: "SQL: points | log_odds | probability.") var output: String = "points"
     @Option(help: "SQL: write a SELECT over this table instead of a bare expression.") var table: String?
@@ -39,6 +39,8 @@ struct Export: ParsableCommand {
                     let text = try table.map { try SQLExport.selectStatement(for: weights, table: $0, dialect: dialect, output: output) }
                         ?? SQLExport.scoreExpression(for: weights, dialect: dialect, output: output)
                     bytes = Data((text + "\n").utf8)
+                case .pmml:
+                    bytes = Data(try PMMLExport.document(for: weights).utf8)
                 }
             } catch let error as WeightFileError {
                 throw .weightFile(error)

@@ -1,1 +1,0 @@
-// SVGCharts: filled in by its issue; this file keeps the target buildable until then.
