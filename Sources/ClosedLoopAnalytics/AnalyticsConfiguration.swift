@@ -29,6 +29,8 @@ public struct AnalyticsConfiguration: Sendable {
     public var alpha: Double = 0.05
     /// Weeks shown in the SLA compliance trend.
     public var trendWeeks: Int = 8
+    /// Earlier monthly cohorts shown in the funnel after the period's own cohort.
+    public var earlierCohortMonths: Int = 6
     /// Business-time calendar per rep (nil rep: fallback queue / unknown); default 09:00–17:00
     /// Monday–Friday in the rep's time zone, without holidays.
     public var calendar: @Sendable (RepRecord?) -> any BusinessTimeCalendar = { rep in

@@ -40,7 +40,7 @@ public struct ReviewResults: Sendable {
         let created = journeys.filter { range.contains($0.lead.createdAt) }
         let current = Funnel.cohort(created, label: period.label, asOf: asOf, configuration: configuration)
         let monthly = Funnel.cohorts(journeys.filter { $0.lead.createdAt < range.start }, timeZone: period.timeZone, asOf: asOf,
-                                     configuration: configuration).suffix(6)
+                                     configuration: configuration).suffix(max(0, configuration.earlierCohortMonths))
         self.funnel = [current] + monthly.reversed()
         self.dispositions = DispositionPatterns.compute(journeys, period: range, asOf: asOf, configuration: configuration)
         self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)
