@@ -120,7 +120,12 @@ enum WeekFixture {
 
     /// Stores the week through the store API, one unit of work per lead, as the flow would.
     static func fill(_ store: any HandoffStore) async throws {
-        for rep in reps { try await store.upsertRep(rep) }
+        // r2 was active when the week's leads were assigned; the roster marks the leave afterwards.
+        for var rep in reps {
+            rep.status = .active
+            rep.leftAt = nil
+            try await store.upsertRep(rep)
+        }
         for r in rows() {
             var ops: [WriteOperation] = [.upsertLead(r.lead)]
             if let s = r.score { ops.append(.recordScore(s)) }
@@ -133,5 +138,6 @@ enum WeekFixture {
             if let o = r.outcome { ops.append(.appendOutcome(o)) }
             _ = try await store.commit(UnitOfWork(ops))
         }
+        for rep in reps where rep.status == .left { try await store.upsertRep(rep) }
     }
 }
