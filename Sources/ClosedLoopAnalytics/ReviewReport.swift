@@ -41,6 +41,10 @@ public struct ReviewReport: Sendable {
     /// temporary sibling folder that is renamed over `directory` at the end, so a reader never
     /// sees a half-written report (an existing folder is replaced).
     public func write(to directory: URL) throws(AnalyticsError) {
+        try ReviewReport.write(markdown: markdown, charts: charts, to: directory)
+    }
+
+    static func write(markdown: String, charts: [String: String], to directory: URL) throws(AnalyticsError) {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
         let temporary = parent.appendingPathComponent(".\(directory.lastPathComponent).tmp-\(UUID().uuidString)")
