@@ -23,6 +23,10 @@ public struct ReviewReport: Sendable {
             md.line("**No lead was handed off in this period.** The hand-off measures below say \"no data\" instead of a rate; the trend and the matured-outcome tables use earlier weeks.")
             md.line()
         }
+        if !r.contactAttemptsRecorded && !r.handoffs.isEmpty {
+            md.line("**No contact attempt is stored for any loaded lead.** This source does not record touches, so speed to contact and first-touch SLA compliance cannot be measured: the tables below show every hand-off as untouched, and the SLA rules of \"What to change\" are not applied.")
+            md.line()
+        }
         md.line("## What to change")
         md.line()
         if changes.isEmpty {
