@@ -23,6 +23,8 @@ struct Baton: ParsableCommand {
             Recalibrate.self,
             Score.self,
             Import.self,
+            Review.self,
+            ImportFunnel.self,
         ])
 }
 
