@@ -15,7 +15,7 @@ struct Baton: ParsableCommand {
             Exit codes: 0 ok, 64 usage, 65 bad data, 1 other.
             """,
         version: CalibrationLab.toolVersion,
-        subcommands: [Fit.self, Validate.self, Export.self, Generate.self, Score.self])
+        subcommands: [Fit.self, Validate.self, Export.self, Generate.self, Score.self, HandoffCommand.self])
 }
 
 /// Runs a lab step, printing its error to standard error with the documented exit code.
