@@ -157,6 +157,24 @@ import TestSupport
         }
     }
 
+    @Test func aBrokenFlowSectionIsAPlaybookErrorWithItsLine() throws {
+        let store = try SQLiteHandoffStore(path: FileManager.default.temporaryDirectory
+            .appendingPathComponent("baton-engine-\(UUID().uuidString).sqlite").path)
+        let broken = F.playbookYAML.replacingOccurrences(of: "time_zone: America/New_York}\n  - {id: cy", with: "time_zone: Mars/Base}\n  - {id: cy")
+        let book = try F.playbook(broken)
+        let scorer = try LeadScorer(weights: F.weights())
+        do {
+            _ = try HandoffEngine(store: store, playbook: book, scorer: scorer, knownFields: ["region"])
+            Issue.record("a rep on Mars was accepted")
+        } catch {
+            guard case .playbook(.section(let section)) = error else { Issue.record("\(error)"); return }
+            #expect(section.keyPath == "reps[1].time_zone" && section.line == 21)
+            #expect(error.description.contains("Mars/Base"))
+        }
+        // The qualification reader alone still takes the same file (its other sections are not its business).
+        #expect(try F.playbook(broken).qualification != nil)
+    }
+
     @Test func fallbackQueueRaisesAnAlert() async throws {
         let (engine, store) = try await F.engine()
         var fields = F.fitLead
