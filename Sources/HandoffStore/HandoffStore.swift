@@ -57,13 +57,18 @@ public protocol HandoffStore: Sendable {
     func routerState(name: String) async throws(StoreError) -> RouterStateRecord?
     /// Open hand-offs (open assignments), oldest first; only those of `repID` when given.
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff]
+    /// Open assignments per rep id (reps with none are absent); the router's capacity check.
+    func openAssignmentCounts() async throws(StoreError) -> [String: Int]
     /// Open SLA timers (running or breached) with `dueAt <= date`, earliest first.
+    /// - Precondition: `limit > 0`.
     func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord]
     /// Like ``timersDue(before:limit:)`` but leases the returned timers to `owner` until
     /// `leaseUntil`: another caller does not get them until the lease ends or the timer is
     /// written again. Several schedulers can share one database and fire each step once.
+    /// - Precondition: `limit > 0` and `leaseUntil > date`.
     func claimDueTimers(before date: Date, owner: String, leaseUntil: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord]
     /// Undelivered alerts whose next attempt is due at `date`, oldest first.
+    /// - Precondition: `limit > 0`.
     func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord]
     /// Rows whose own time lies in `period` (leads by creation, events by occurrence, scores by
     /// scoring time, assignments by assignment time, outcomes by close date, …).
@@ -76,6 +81,7 @@ public protocol HandoffStore: Sendable {
 
 extension HandoffStore {
     /// Runs one operation in its own transaction.
+    @discardableResult
     public func apply(_ operation: WriteOperation) async throws(StoreError) -> WriteOutcome {
         let result = try await commit(UnitOfWork([operation]))
         switch result {

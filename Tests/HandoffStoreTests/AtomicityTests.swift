@@ -55,12 +55,13 @@ import Testing
                 Sample.ingest(event: "e1", lead: "L1", rep: "r1"),
                 UnitOfWork(trigger: .appendEvent(Sample.event("e1", lead: "L1")), then: []),   // retried delivery
                 Sample.ingest(event: "e2", lead: "L2", rep: "r1"),
-                UnitOfWork(trigger: .appendEvent(Sample.event("e3", lead: "L404")), then: [.recordScore(Sample.score(lead: "L404"))]),
+                // Fails after its event is written: the event must be rolled back with the rest.
+                UnitOfWork(trigger: .appendEvent(Sample.event("e3", lead: "L1")), then: [.recordScore(Sample.score(lead: "L404"))]),
                 UnitOfWork(trigger: .appendEvent(Sample.event("e4", lead: "L1")), then: []),
             ]
             let error = await #expect(throws: StoreError.self) { try await store.commit(units) }
             #expect(error == .batchHalted(index: 3, committedCount: 3,
-                                          cause: .unknownLead(leadID: "L404", referencedBy: "engagement event 'e3'", field: "leadID")))
+                                          cause: .unknownLead(leadID: "L404", referencedBy: "score of lead 'L404'", field: "leadID")))
             #expect(error?.description.contains("3 earlier unit(s) are committed") == true)
             let counts = try await store.counts()
             #expect(counts.events == 2)

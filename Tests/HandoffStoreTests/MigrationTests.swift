@@ -83,6 +83,11 @@ import Testing
             let message = error?.description ?? ""
             #expect(message.contains("schema version 6"))
             #expect(message.contains("Upgrade Baton"))
+            // The refused file is left as it was.
+            let after = try DatabaseQueue(path: path)
+            defer { try? after.close() }
+            let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+            #expect(applied == SQLiteHandoffStore.migrationNames + ["0005-rep-skills", "0006-lead-merges"])
         }
     }
 

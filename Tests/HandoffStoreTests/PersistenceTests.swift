@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HandoffStore
 
 @Suite struct PersistenceTests {
@@ -36,6 +37,12 @@ import Testing
         #expect(Date(timeIntervalSince1970: -0.0005).storeMillis == -1)
         // Every whole millisecond reads back to itself (no drift from Date's 2001-based Double).
         for millis in stride(from: Int64(1_759_741_200_000), to: 1_759_741_200_000 + 5_000, by: 1) {
+            #expect(Date(storeMillis: millis).storeMillis == millis)
+        }
+        // And at random instants from 1900 to 2200.
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<100_000 {
+            let millis = Int64(rng.next() % 9_467_280_000_000) - 2_208_988_800_000
             #expect(Date(storeMillis: millis).storeMillis == millis)
         }
     }

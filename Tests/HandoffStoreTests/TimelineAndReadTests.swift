@@ -65,6 +65,7 @@ import Testing
             let all = try await store.openHandoffs(repID: nil)
             #expect(all.count == 4)
             #expect(all.last?.assignment.target == .fallbackQueue("unrouted"))
+            #expect(try await store.openAssignmentCounts() == ["r1": 2, "r2": 1], "queues are not reps")
         }
     }
 

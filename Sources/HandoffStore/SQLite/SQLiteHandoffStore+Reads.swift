@@ -61,8 +61,18 @@ extension SQLiteHandoffStore {
         }
     }
 
+    public func openAssignmentCounts() async throws(StoreError) -> [String: Int] {
+        try await read("counting open assignments") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rep_id, COUNT(*) AS n FROM assignments WHERE unassigned_at IS NULL AND rep_id IS NOT NULL GROUP BY rep_id
+                """)
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["rep_id"] as String, $0["n"] as Int) })
+        }
+    }
+
     public func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
-        try await read("reading due SLA timers") { db in
+        precondition(limit > 0, "limit must be positive")
+        return try await read("reading due SLA timers") { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Columns.timer) FROM sla_timers
                 WHERE state IN ('running', 'breached') AND due_at <= ? ORDER BY due_at, id LIMIT ?
@@ -71,6 +81,7 @@ extension SQLiteHandoffStore {
     }
 
     public func claimDueTimers(before date: Date, owner: String, leaseUntil: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
+        precondition(limit > 0, "limit must be positive")
         precondition(leaseUntil > date, "a lease must end after the time it is taken")
         return try await write("claiming due SLA timers") { db in
             let now = date.storeMillis
@@ -88,7 +99,8 @@ extension SQLiteHandoffStore {
     }
 
     public func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord] {
-        try await read("reading pending alerts") { db in
+        precondition(limit > 0, "limit must be positive")
+        return try await read("reading pending alerts") { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Columns.alert) FROM alerts
                 WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)

@@ -155,7 +155,8 @@ public final class SQLiteHandoffStore: HandoffStore {
                 return .invalidField(record: operation, field: "value",
                                      reason: "breaks a constraint of the schema (\(dbError.message ?? "check failed"))")
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
-                return .conflictingRecord(record: operation, id: "", reason: "breaks a uniqueness rule (\(dbError.message ?? "unique"))")
+                return .invalidField(record: operation, field: "id",
+                                     reason: "repeats a value that must be unique (\(dbError.message ?? "unique constraint"))")
             default:
                 return .database(operation: operation, message: dbError.message ?? "\(dbError.resultCode)")
             }
