@@ -25,6 +25,7 @@ struct Baton: ParsableCommand {
             Import.self,
             Review.self,
             ImportFunnel.self,
+            HandoffCommand.self,
         ])
 }
 
