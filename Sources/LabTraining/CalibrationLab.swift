@@ -17,7 +17,8 @@ public enum CalibrationLab {
         /// In-sample metrics on the training rows.
         public var metrics: ValidationMetrics
         public var weightFile: WeightFile
-        /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, `hash`.
+        /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, and `hash`, which
+        /// runs on its own thread from the end of `read` and overlaps the stages after it.
         public var timings: StageTimings
     }
 
@@ -48,6 +49,8 @@ public enum CalibrationLab {
                 throw LabError.data(.table(error))
             }
         }
+        // Hash the input on another core while this one encodes and fits.
+        let hashing = BackgroundHash(url: data)
         let training = try timings.measure("encode") { () throws(LabError) in
             do throws(DataError) { return try TrainingData.build(table: table, spec: spec) } catch { throw LabError.data(error) }
         }
@@ -66,9 +69,9 @@ public enum CalibrationLab {
                 throw LabError.metrics(error, file: training.file)
             }
         }
-        let inputHash = try timings.measure("hash") { () throws(LabError) in
-            do { return try SHA256.hash(fileAt: data).hex } catch { throw LabError.fileNotFound(path: data.path, role: "data") }
-        }
+        let hashed = hashing.wait()
+        timings.record("hash", seconds: hashed.seconds)
+        guard case let .success(inputHash) = hashed.hex else { throw .fileNotFound(path: data.path, role: "data") }
         let times = (training.times ?? []).filter { !$0.isEmpty }
         let metadata = TrainingMetadata(
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
