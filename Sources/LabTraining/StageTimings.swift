@@ -8,6 +8,9 @@ import Foundation
 public struct StageTimings: Sendable, Equatable {
     /// `(stage, seconds)` in run order.
     public private(set) var stages: [(name: String, seconds: Double)] = []
+    /// Process CPU seconds (all threads) per stage measured with ``measure(_:_:)``, in run
+    /// order: less sensitive than wall time to other work on a busy machine.
+    public private(set) var cpuSeconds: [(name: String, seconds: Double)] = []
 
     public init() {}
 
@@ -25,8 +28,18 @@ public struct StageTimings: Sendable, Equatable {
     /// Runs `body`, recording its duration under `name`.
     public mutating func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { record(name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+        let cpuStart = Self.processCPUSeconds()
+        defer {
+            record(name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            cpuSeconds.append((name, Self.processCPUSeconds() - cpuStart))
+        }
         return try body()
+    }
+
+    static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     public static func == (a: StageTimings, b: StageTimings) -> Bool {

@@ -46,6 +46,9 @@ func printTimings(_ timings: StageTimings, extra: [String: JSONValue] = [:]) {
     for stage in timings.stages { stages[stage.name] = .double(stage.seconds) }
     var object = extra
     object["stages_s"] = .object(stages)
+    var cpu: [String: JSONValue] = [:]
+    for stage in timings.cpuSeconds { cpu[stage.name] = .double(stage.seconds) }
+    object["cpu_s"] = .object(cpu)
     object["order"] = .array(timings.stages.map { .string($0.name) })
     FileHandle.standardError.write(Data(("timings: " + String(decoding: CanonicalJSON.canonicalBytes(.object(object)), as: UTF8.self) + "\n").utf8))
 }
