@@ -1,0 +1,1 @@
+// HandoffStorePostgres: filled in by issue 8.
