@@ -1,1 +1,0 @@
-// HandoffStorePostgres: filled in by issue 8.
