@@ -91,6 +91,7 @@ let package = Package(
                 "Recalibration",
                 "Handoff",
                 "HandoffStore",
+                "HandoffStorePostgres",
                 "ClosedLoopAnalytics",
                 "HandoffEngine",
                 "HandoffService",
