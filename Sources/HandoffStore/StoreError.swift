@@ -72,7 +72,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .database(operation, message):
             return "database error while \(operation): \(message). Check disk space and file permissions; the write was rolled back."
         case let .unavailable(server, operation, reason):
-            return "the PostgreSQL server \(server) is unavailable while \(operation): \(reason). Check that it is running and accepts connections there (pg_isready -h HOST -p PORT) and that --db names the right host and port; retry when it is back."
+            return "the PostgreSQL server \(server) is unavailable while \(operation): \(reason). Check that it is running and accepts connections there (pg_isready -d \(server)) and that --db names the right host and port; retry when it is back."
         }
     }
 }
