@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SVGCharts", targets: ["SVGCharts"]),
         .library(name: "Handoff", targets: ["Handoff"]),
         .library(name: "HandoffStore", targets: ["HandoffStore"]),
+        .library(name: "HandoffStorePostgres", targets: ["HandoffStorePostgres"]),
         .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
         .library(name: "HandoffService", targets: ["HandoffService"]),
         .library(name: "ClosedLoopAnalytics", targets: ["ClosedLoopAnalytics"]),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.20.0"),
     ],
     targets: [
         // Public API
@@ -58,6 +60,11 @@ let package = Package(
             name: "HandoffStore",
             dependencies: ["Handoff", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The same store protocol on PostgreSQL, for several service instances on one database.
+        .target(
+            name: "HandoffStorePostgres",
+            dependencies: ["HandoffStore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         // Applies inbound events through the whole flow (score, qualify, route, SLA) to a store,
         // one transaction per event; used by `baton handoff replay` and the HTTP service.
         .target(
@@ -84,6 +91,7 @@ let package = Package(
                 "Recalibration",
                 "Handoff",
                 "HandoffStore",
+                "HandoffStorePostgres",
                 "ClosedLoopAnalytics",
                 "HandoffEngine",
                 "HandoffService",
@@ -106,7 +114,7 @@ let package = Package(
         .testTarget(name: "RecalibrationTests", dependencies: ["Recalibration", "TestSupport"]),
         .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"]),
         .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
-        .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "TestSupport"]),
+        .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "HandoffStorePostgres", "TestSupport"]),
         .testTarget(name: "HandoffEngineTests", dependencies: ["HandoffEngine", "TestSupport"]),
         .testTarget(
             name: "HandoffServiceTests",

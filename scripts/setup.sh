@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Baton needs on a Debian machine and is missing: the BLAS/LAPACK headers and
-# libraries (apt) and numpy (for the shared reference generator the tests call).
+# libraries (apt), the PostgreSQL server the store tests start (apt, `postgresql`; only its
+# binaries are used, by scripts/postgres.sh), and numpy (for the shared reference generator).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ missing=()
 for package in libopenblas-dev liblapacke-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Any installed major version will do; scripts/postgres.sh picks the newest under /usr/lib/postgresql.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   as_root apt-get update -qq

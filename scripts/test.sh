@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
+# The store suite runs against SQLite and a real PostgreSQL server started here (its own data
+# folder, a free loopback port) and stopped on exit, whatever the tests do.
+eval "$(bash scripts/postgres.sh start)"
+trap 'bash scripts/postgres.sh stop' EXIT
+export BATON_TEST_POSTGRES_URL
 # All tests use Swift Testing; skipping the empty XCTest pass keeps its "Executed 0 tests" out of the log.
 log="$(mktemp)"
 swift test --skip-build --disable-xctest 2>&1 | tee "$log"

@@ -33,9 +33,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     indirect case batchHalted(index: Int, committedCount: Int, cause: StoreError)
     /// The database reported an error the store does not classify (I/O, disk full, busy, …).
     case database(operation: String, message: String)
+    /// A database server (PostgreSQL) could not be reached, or the connection was lost, while
+    /// `operation` ran. `server` names host, port, database and user (never a password). A unit of
+    /// work is stored whole or not at all, so `reason` says whether it is certainly not stored or
+    /// its commit was in flight (then a retry is safe: its ids are idempotent).
+    case unavailable(server: String, operation: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .cannotOpen(path, reason) where path.hasPrefix("postgres://") || path.hasPrefix("postgresql://"):
+            return "cannot open the hand-off store at \(path): \(reason). Check the user, password and database name in --db (the database must exist; Baton creates its tables)."
         case let .cannotOpen(path, reason):
             return "cannot open the hand-off store at \(path): \(reason). Check that the folder exists and is writable."
         case let .notADatabase(path):
@@ -64,6 +71,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "batch stopped at unit \(index) (\(committed) earlier unit(s) are committed and stay stored; this one and later ones are not): \(cause.description)"
         case let .database(operation, message):
             return "database error while \(operation): \(message). Check disk space and file permissions; the write was rolled back."
+        case let .unavailable(server, operation, reason):
+            return "the PostgreSQL server \(server) is unavailable while \(operation): \(reason). Check that it is running and accepts connections there (pg_isready -d \(server)) and that --db names the right host and port; retry when it is back."
         }
     }
 }

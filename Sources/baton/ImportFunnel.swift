@@ -15,7 +15,7 @@ struct ImportFunnel: ParsableCommand {
 
     @Option(help: "olist_marketing_qualified_leads_dataset.csv") var mqls: String
     @Option(help: "olist_closed_deals_dataset.csv") var deals: String
-    @Option(help: "Hand-off store (SQLite file, created if missing).") var db: String
+    @Option(help: "Hand-off store: an SQLite file (created if missing), or postgres://user@host:port/database.") var db: String
 
     func run() throws {
         for path in [mqls, deals] where !FileManager.default.isReadableFile(atPath: path) {
@@ -23,8 +23,7 @@ struct ImportFunnel: ParsableCommand {
         }
         var options = SQLiteHandoffStore.Options()
         options.durability = .normal  // a re-runnable bulk import; a crash loses at most the last units
-        let store: SQLiteHandoffStore
-        do { store = try SQLiteHandoffStore(path: db, options: options) } catch { reviewFail(error.description, code: 65) }
+        let store = openStore(db, sqliteOptions: options) { message, code in reviewFail(message, code: code) }
         let mqls = self.mqls, deals = self.deals
         do {
             let s = try blocking { () async throws(AnalyticsError) -> OlistFunnelImport.Summary in

@@ -9,7 +9,7 @@ struct Review: ParsableCommand {
         subcommands: [Weekly.self, Monthly.self, FunnelOnly.self])
 
     struct Common: ParsableArguments {
-        @Option(help: "Hand-off store (SQLite file).") var db: String
+        @Option(help: "Hand-off store: an SQLite file, or postgres://user@host:port/database.") var db: String
         @Option(help: "Folder to write report.md and the charts into (replaced atomically).") var out: String
         @Option(name: .customLong("time-zone"), help: "IANA zone whose local midnights bound the period.") var timeZone = "UTC"
         @Option(name: .customLong("as-of"), help: "Ignore what happened after this instant (ISO 8601, e.g. 2025-10-13T00:00:00Z); default now.") var asOf: String?
@@ -31,7 +31,7 @@ struct Review: ParsableCommand {
                 }
                 asOfDate = parsed
             }
-            guard FileManager.default.fileExists(atPath: db) else { reviewFail("\(db): store not found; check the path (review never creates a store)", code: 64) }
+            guard isServerStore(db) || FileManager.default.fileExists(atPath: db) else { reviewFail("\(db): store not found; check the path (review never creates a store)", code: 64) }
             guard committedPerWeek.map({ $0 >= 0 }) ?? true, cohortMonths >= 0, lookbackDays >= 0 else {
                 reviewFail("--committed-per-week, --cohort-months and --lookback-days must be ≥ 0", code: 64)
             }
@@ -39,8 +39,7 @@ struct Review: ParsableCommand {
             configuration.committedQualifiedPerWeek = committedPerWeek
             configuration.fitAttributes = fitAttributes
             configuration.earlierCohortMonths = cohortMonths
-            let store: SQLiteHandoffStore
-            do { store = try SQLiteHandoffStore(path: db) } catch { reviewFail(error.description, code: 65) }
+            let store = openStore(db) { message, code in reviewFail(message, code: code) }
             let out = self.out, lookbackDays = self.lookbackDays
             let settings = configuration, asOfInstant = asOfDate
             do {
@@ -85,7 +84,7 @@ extension Review {
         static let configuration = CommandConfiguration(
             commandName: "funnel",
             abstract: "Funnel of every monthly cohort in the store, sales cycle and won rate by source (for imported funnels such as Olist).")
-        @Option(help: "Hand-off store (SQLite file).") var db: String
+        @Option(help: "Hand-off store: an SQLite file, or postgres://user@host:port/database.") var db: String
         @Option(help: "Folder to write report.md and the charts into (replaced atomically).") var out: String
         @Option(name: .customLong("time-zone"), help: "IANA zone whose months define the cohorts.") var timeZone = "UTC"
         @Option(name: .customLong("as-of"), help: "Ignore what happened after this instant (ISO 8601); default now.") var asOf: String?
@@ -97,9 +96,8 @@ extension Review {
                 guard let parsed = ISO8601DateFormatter().date(from: asOf) else { reviewFail("--as-of '\(asOf)' is not an ISO 8601 instant; write e.g. 2019-01-01T00:00:00Z", code: 64) }
                 instant = parsed
             }
-            guard FileManager.default.fileExists(atPath: db) else { reviewFail("\(db): store not found; check the path", code: 64) }
-            let store: SQLiteHandoffStore
-            do { store = try SQLiteHandoffStore(path: db) } catch { reviewFail(error.description, code: 65) }
+            guard isServerStore(db) || FileManager.default.fileExists(atPath: db) else { reviewFail("\(db): store not found; check the path", code: 64) }
+            let store = openStore(db) { message, code in reviewFail(message, code: code) }
             let out = self.out, asOfInstant = instant
             do {
                 let review = try blocking { () async throws(AnalyticsError) -> FunnelReview in

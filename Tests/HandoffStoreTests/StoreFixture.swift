@@ -1,10 +1,16 @@
 import Foundation
 @testable import HandoffStore
+@testable import HandoffStorePostgres
 
 /// The backends the store suite runs against. PostgreSQL joins this list with issue 8, so every
 /// test that takes a `StoreBackend` argument runs against both.
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    case postgres
+
+    /// PostgreSQL joins when a test server is configured, or when CI requires one (then its
+    /// tests fail with a message saying how to start it); see ``PostgresTestServer``.
+    static var allCases: [StoreBackend] { PostgresTestServer.isExpected ? [.sqlite, .postgres] : [.sqlite] }
 
     var description: String { rawValue }
 
@@ -17,6 +23,8 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
                 defer { try? store.close() }
                 return try await body(store)
             }
+        case .postgres:
+            return try await PostgresTestServer.withEmptyStore(body)
         }
     }
 }
