@@ -38,12 +38,11 @@ struct HandoffReplay: ParsableCommand {
         do { book = try Playbook.load(url: URL(fileURLWithPath: playbook)) } catch { handoffFail(error.description, code: 65) }
         let entries: [EventLog.Entry]
         do { entries = try EventLog.read(url: URL(fileURLWithPath: events)) } catch { handoffFail(error.description, code: 65) }
-        let store: SQLiteHandoffStore
         // A replay rebuilds from a file it can rerun: commits survive a crash of the process
         // (synchronous=NORMAL) without an fsync per event.
         var options = SQLiteHandoffStore.Options()
         options.durability = .normal
-        do { store = try SQLiteHandoffStore(path: db, options: options) } catch { handoffFail(error.description, code: 1) }
+        let store = openStore(db, sqliteOptions: options) { message, code in handoffFail(message, code: code) }
         let engine: HandoffEngine
         do { engine = try HandoffEngine(store: store, playbook: book, scorer: scorer) } catch { handoffFail(error.description, code: 65) }
         let firstInstant = entries.compactMap { try? $0.event.get().occurredAt }.min() ?? Date()
@@ -56,7 +55,7 @@ struct HandoffReplay: ParsableCommand {
                 return .failure(error)
             }
         }
-        try? store.close()
+        try? (store as? SQLiteHandoffStore)?.close()
         switch outcome {
         case .failure(let error):
             handoffFail(error.description, code: 1)
@@ -85,13 +84,14 @@ struct HandoffStatusCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { handoffFail("no store at \(db). Run `baton handoff replay … --db \(db)` first.", code: 64) }
-        let store: SQLiteHandoffStore
-        do { store = try SQLiteHandoffStore(path: db) } catch { handoffFail(error.description, code: 1) }
+        guard isServerStore(db) || FileManager.default.fileExists(atPath: db) else {
+            handoffFail("no store at \(db). Run `baton handoff replay … --db \(db)` first.", code: 64)
+        }
+        let store = openStore(db) { message, code in handoffFail(message, code: code) }
         let result = blockingAwait { () async -> Result<HandoffStatus, StoreError> in
             do throws(StoreError) { return .success(try await HandoffStatus.load(from: store)) } catch { return .failure(error) }
         }
-        try? store.close()
+        try? (store as? SQLiteHandoffStore)?.close()
         switch result {
         case .failure(let error): handoffFail(error.description, code: 1)
         case .success(let status):
