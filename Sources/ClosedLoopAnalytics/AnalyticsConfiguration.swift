@@ -36,7 +36,7 @@ public struct AnalyticsConfiguration: Sendable {
     /// ``use(_:name:)`` sets the reps' calendars from a playbook.
     public var calendar: @Sendable (RepRecord?) -> any BusinessTimeCalendar = AnalyticsConfiguration.defaultCalendar
     /// How ``calendar`` measures business time, as the report states it.
-    public var calendarNote = "09:00–17:00 Monday to Friday in each rep's time zone, no holidays (the default when no playbook is given)"
+    public var calendarNote = "09:00–17:00 Monday to Friday in each rep's time zone, no holidays; the default when no playbook is given"
 
     public init() {}
 
