@@ -43,18 +43,7 @@ import TestSupport
         "cycleMedianDays": q7(cycle, 0.5), "cycleP90Days": q7(cycle, 0.9), "chiSquare": chi, "sources": len(table)}))
     """#
 
-    func expected() throws -> Expected {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, SharedData.olistLeads.path, SharedData.olistDeals.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return try JSONDecoder().decode(Expected.self, from: data)
-    }
+    func expected() throws -> Expected { try PythonReading.olist(Self.script, as: Expected.self) }
 
     @Test func walkthroughRunsAndItsFiguresHold() throws {
         let e = try expected()

@@ -46,18 +46,7 @@ import TestSupport
                       "weekBySource": by_source, "monthBySDR": by_sdr}))
     """#
 
-    func counts() throws -> Counts {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, SharedData.olistLeads.path, SharedData.olistDeals.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return try JSONDecoder().decode(Counts.self, from: data)
-    }
+    func counts() throws -> Counts { try PythonReading.olist(Self.script, as: Counts.self) }
 
     @Test(arguments: [
         (["weekly", "--week", "2025-W54"], "--week '2025-W54'"),
