@@ -82,7 +82,7 @@ let package = Package(
         // Weekly SLA and monthly pipeline measures from the store, with honest uncertainty.
         .target(
             name: "ClosedLoopAnalytics",
-            dependencies: ["HandoffStore", "LabNumerics", "SVGCharts"]
+            dependencies: ["HandoffStore", "Handoff", "LabNumerics", "SVGCharts", "LabTraining"]
         ),
         .executableTarget(
             name: "baton",

@@ -31,11 +31,12 @@ public struct AnalyticsConfiguration: Sendable {
     public var trendWeeks: Int = 8
     /// Earlier monthly cohorts shown in the funnel after the period's own cohort.
     public var earlierCohortMonths: Int = 6
-    /// Business-time calendar per rep (nil rep: fallback queue / unknown); default 09:00–17:00
-    /// Monday–Friday in the rep's time zone, without holidays.
-    public var calendar: @Sendable (RepRecord?) -> any BusinessTimeCalendar = { rep in
-        WeekdayBusinessHours(timeZone: rep.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
-    }
+    /// Business-time calendar per rep (nil rep: fallback queue / unknown); default
+    /// ``defaultCalendar`` (09:00–17:00 Monday–Friday in the rep's time zone, no holidays);
+    /// ``use(_:name:)`` sets the reps' calendars from a playbook.
+    public var calendar: @Sendable (RepRecord?) -> any BusinessTimeCalendar = AnalyticsConfiguration.defaultCalendar
+    /// How ``calendar`` measures business time, as the report states it.
+    public var calendarNote = "09:00–17:00 Monday to Friday in each rep's time zone, no holidays; the default when no playbook is given"
 
     public init() {}
 

@@ -1,5 +1,6 @@
 import Foundation
 import HandoffStore
+import LabTraining
 
 /// What went wrong in a review or an import, with what to do about it.
 public enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -9,12 +10,11 @@ public enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidMonth(String, reason: String)
     /// `--time-zone` is not an IANA zone name.
     case unknownTimeZone(String)
-    /// A CSV file could not be read.
-    case unreadableFile(path: String, reason: String)
-    /// A CSV row lacks a column, or a value does not parse.
+    /// The Olist reader refused a file (unreadable, a missing column, a duplicate or empty MQL id,
+    /// a bad first-contact date); it names the file, line and column.
+    case olistImport(OlistImportError)
+    /// An imported row the store cannot take; `row` is the 1-based line of the file.
     case badRow(file: String, row: Int, column: String, reason: String)
-    /// A CSV header lacks a required column.
-    case missingColumn(file: String, column: String)
     /// The store failed.
     case store(StoreError)
     /// Writing the report failed.
@@ -33,7 +33,7 @@ public enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible 
     /// True for bad input data (exit code 65).
     public var isBadData: Bool {
         switch self {
-        case .badRow, .missingColumn: true
+        case .badRow, .olistImport: true
         default: false
         }
     }
@@ -46,12 +46,10 @@ public enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible 
             "--month '\(text)': \(reason); give a month as YYYY-MM, e.g. 2025-10"
         case let .unknownTimeZone(name):
             "--time-zone '\(name)' is not a known IANA time zone; use a name such as UTC, Europe/Berlin or America/Sao_Paulo"
-        case let .unreadableFile(path, reason):
-            "\(path): cannot be read (\(reason)); check the path and permissions"
+        case let .olistImport(error):
+            error.description
         case let .badRow(file, row, column, reason):
-            "\(file) row \(row), column '\(column)': \(reason); fix or remove the row"
-        case let .missingColumn(file, column):
-            "\(file): the header has no column '\(column)'; is this the right file?"
+            "\(file) line \(row), column '\(column)': \(reason); fix or remove the row"
         case let .store(error):
             "store: \(error.description)"
         case let .cannotWrite(path, reason):

@@ -120,13 +120,6 @@ extension ReviewReport {
     }
 }
 
-extension AnalyticsConfiguration {
-    /// How business time is measured, for the report.
-    var calendarNote: String {
-        "09:00–17:00 Monday to Friday in each rep's time zone unless configured otherwise; no holidays"
-    }
-}
-
 enum MoneyText {
     /// Minor units as major units with two decimals (the store's currencies here have exponent 2).
     static func major(_ minor: Int64) -> String {

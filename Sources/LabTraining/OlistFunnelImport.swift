@@ -20,6 +20,8 @@ public struct OlistLead: Sendable, Equatable {
     public var daysToWin: Int?
     /// 1-based line of the lead in the MQL file.
     public var line: Int
+    /// The closed deal of a won lead (its first row when the deals file repeats the id).
+    public var deal: OlistDeal? = nil
 
     /// Day of week of the first contact, 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday).
     public var weekday: Int { ((firstContactDay + 3) % 7 + 7) % 7 + 1 }
@@ -77,41 +79,47 @@ public struct OlistFunnel: Sendable {
     }
 }
 
-/// Reads the Olist "Marketing Funnel" files (Kaggle `olistbr/marketing-funnel-olist`) and joins
-/// them into one lead table for the lab: `baton import olist`.
+/// The one reader of the Olist "Marketing Funnel" files (Kaggle `olistbr/marketing-funnel-olist`):
+/// it joins them into leads for the lab (`baton import olist`) and for the hand-off store
+/// (`baton import olist-funnel`, in ClosedLoopAnalytics). Both files are read with LeadTable.
 ///
 /// MQL file columns used: `mql_id`, `first_contact_date` (`YYYY-MM-DD`), `landing_page_id`,
-/// `origin`. Closed-deals columns used: `mql_id`, `won_date` (`YYYY-MM-DD HH:MM:SS`, only for the
-/// days-to-win summary). Other columns are ignored: the closed-deals details (segment, lead type,
-/// SDR) exist only for won leads, so using them as features would leak the outcome.
+/// `origin`. Closed-deals columns used: `mql_id`, `won_date` (`YYYY-MM-DD HH:MM:SS`), and with
+/// `dealDetails` the SDR/SR ids, segment, revenue and profile columns. For the lab the details
+/// are never features: they exist only for won leads, so they would leak the outcome.
 public enum OlistFunnelImport {
     public static let mqlIDColumn = "mql_id"
     public static let firstContactColumn = "first_contact_date"
     public static let landingPageColumn = "landing_page_id"
     public static let originColumn = "origin"
     public static let wonDateColumn = "won_date"
+    /// Deal columns read when details are asked for; each must be in the header.
+    public static let dealDetailColumns = ["sdr_id", "sr_id", "business_segment", "declared_monthly_revenue"]
+    /// Deal columns read when details are asked for and the header has them.
+    public static let optionalDealDetailColumns = ["lead_type", "lead_behaviour_profile", "business_type"]
 
     /// Joins the MQL file with the closed-deals file.
     ///
+    /// - Parameter dealDetails: also read ``dealDetailColumns`` (required) and
+    ///   ``optionalDealDetailColumns`` (when present) into each ``OlistDeal/details``.
     /// - Throws: ``OlistImportError`` for an unreadable file, a missing column, an empty or
     ///   duplicate MQL id, or a first-contact date that is not `YYYY-MM-DD`. Deals whose MQL id is
-    ///   unknown do not stop the import; they are listed in ``OlistFunnel/unmatchedDeals``.
-    public static func join(mqls: URL, deals: URL) throws(OlistImportError) -> OlistFunnel {
+    ///   unknown do not stop the join; they are listed in ``OlistFunnel/unmatchedDeals`` (and
+    ///   repeated ids in ``OlistFunnel/repeatedDeals``) for the caller to report or refuse.
+    public static func join(mqls: URL, deals: URL, dealDetails: Bool = false) throws(OlistImportError) -> OlistFunnel {
         let mqlTable = try read(mqls, columns: [mqlIDColumn, firstContactColumn, landingPageColumn, originColumn],
                                 role: "the MQL file")
-        let dealTable = try readDeals(deals)
+        let dealRows = try readDeals(deals, details: dealDetails)
 
-        var wonDay: [String: Int?] = [:]
+        var dealOf: [String: OlistDeal] = [:]
         var unmatched: [OlistDealRow] = []
         var repeated: [OlistDealRow] = []
-        let dealIDs = dealTable.ids, wonDates = dealTable.wonDates
-        for row in 0..<dealTable.rowCount {
-            let id = dealIDs[row]
-            if wonDay[id] != nil {
-                repeated.append(OlistDealRow(mqlID: id, line: dealTable.lineOfRow[row]))
+        for deal in dealRows.deals {
+            if dealOf[deal.mqlID] != nil {
+                repeated.append(OlistDealRow(mqlID: deal.mqlID, line: deal.line))
                 continue
             }
-            wonDay[id] = .some(day(of: String(wonDates[row].prefix(10))))
+            dealOf[deal.mqlID] = deal
         }
 
         let ids = mqlTable.text(mqlIDColumn), dates = mqlTable.text(firstContactColumn)
@@ -131,38 +139,55 @@ public enum OlistFunnelImport {
             guard date.utf8.count == 10, let contactDay = day(of: date) else {
                 throw .badDate(file: mqlTable.file, line: line, column: firstContactColumn, value: date)
             }
-            let deal = wonDay[id]
+            let deal = dealOf[id]
             leads.append(OlistLead(
                 mqlID: id, firstContactDate: date, firstContactDay: contactDay, landingPageID: pages[row],
-                origin: origins[row], won: deal != nil, daysToWin: deal.flatMap { $0 }.map { $0 - contactDay }, line: line))
+                origin: origins[row], won: deal != nil, daysToWin: deal?.wonDay.map { $0 - contactDay }, line: line,
+                deal: deal))
         }
-        for row in 0..<dealTable.rowCount where firstLine[dealIDs[row]] == nil {
-            unmatched.append(OlistDealRow(mqlID: dealIDs[row], line: dealTable.lineOfRow[row]))
+        for deal in dealRows.deals where firstLine[deal.mqlID] == nil {
+            unmatched.append(OlistDealRow(mqlID: deal.mqlID, line: deal.line))
         }
         // A repeated id of an unknown MQL is already reported as unmatched.
         repeated.removeAll { firstLine[$0.mqlID] == nil }
-        return OlistFunnel(mqlFile: mqlTable.file, dealsFile: dealTable.file, leads: leads, dealRows: dealTable.rowCount,
+        return OlistFunnel(mqlFile: mqlTable.file, dealsFile: dealRows.file, leads: leads, dealRows: dealRows.deals.count,
                            unmatchedDeals: unmatched, repeatedDeals: repeated)
     }
 
-    /// The closed deals' ids and won dates; a file with a header and no rows is zero deals.
-    static func readDeals(_ url: URL) throws(OlistImportError) -> (file: String, rowCount: Int, ids: [String], wonDates: [String], lineOfRow: [Int]) {
-        let columns = [mqlIDColumn, wonDateColumn]
-        do {
-            let table = try LeadTableReader.read(url: url, columns: columns.map { .text($0) })
-            let ids = table.text(mqlIDColumn), dates = table.text(wonDateColumn)
-            return (table.file, table.rowCount, (0..<table.rowCount).map { ids[$0] }, (0..<table.rowCount).map { dates[$0] }, table.lineOfRow)
-        } catch {
-            if case let .noDataRows(file, header) = error {
-                if let absent = columns.first(where: { !header.contains($0) }) {
-                    throw .missingColumn(file: file, column: absent, role: "needed from the closed-deals file", suggestions: [], header: header)
+    /// The closed deals, one per data row; a file with a header and no rows is zero deals.
+    static func readDeals(_ url: URL, details: Bool) throws(OlistImportError) -> (file: String, deals: [OlistDeal]) {
+        let required = [mqlIDColumn, wonDateColumn] + (details ? dealDetailColumns : [])
+        var optional = details ? optionalDealDetailColumns : []
+        while true {
+            let columns = required + optional
+            do {
+                let table = try LeadTableReader.read(url: url, columns: columns.map { .text($0) })
+                let ids = table.text(mqlIDColumn), dates = table.text(wonDateColumn)
+                let detail = columns.dropFirst(2).map { ($0, table.text($0)) }
+                let deals = (0..<table.rowCount).map { row in
+                    let won = dates[row]
+                    return OlistDeal(mqlID: ids[row], line: table.lineOfRow[row], wonDate: won,
+                                     wonDay: day(of: String(won.prefix(10))), wonSecond: second(of: won),
+                                     details: Dictionary(uniqueKeysWithValues: detail.map { ($0.0, $0.1[row]) }))
                 }
-                return (file, 0, [], [], [])
+                return (table.file, deals)
+            } catch {
+                if case let .noDataRows(file, header) = error {
+                    if let absent = required.first(where: { !header.contains($0) }) {
+                        throw .missingColumn(file: file, column: absent, role: "needed from the closed-deals file", suggestions: [], header: header)
+                    }
+                    return (file, [])
+                }
+                if case let .unknownColumn(file, column, suggestions, header) = error {
+                    // An optional detail the export lacks: read again without it (rare; the Kaggle files have them all).
+                    if let index = optional.firstIndex(of: column) {
+                        optional.remove(at: index)
+                        continue
+                    }
+                    throw .missingColumn(file: file, column: column, role: "needed from the closed-deals file", suggestions: suggestions, header: header)
+                }
+                throw .table(error)
             }
-            if case let .unknownColumn(file, column, suggestions, header) = error {
-                throw .missingColumn(file: file, column: column, role: "needed from the closed-deals file", suggestions: suggestions, header: header)
-            }
-            throw .table(error)
         }
     }
 
@@ -175,6 +200,18 @@ public enum OlistFunnelImport {
             }
             throw .table(error)
         }
+    }
+
+    /// UTC seconds of `YYYY-MM-DD HH:MM:SS` (a real date, 00…23, 00…59, 00…59), or nil.
+    static func second(of text: String) -> Int? {
+        let b = Array(text.utf8)
+        guard b.count == 19, b[10] == 32, b[13] == 58, b[16] == 58, let day = day(of: String(text.prefix(10))) else { return nil }
+        func number(_ at: Int) -> Int? {
+            guard (48...57).contains(b[at]), (48...57).contains(b[at + 1]) else { return nil }
+            return Int(b[at] - 48) * 10 + Int(b[at + 1] - 48)
+        }
+        guard let h = number(11), let m = number(14), let s = number(17), h < 24, m < 60, s < 60 else { return nil }
+        return day * 86_400 + h * 3_600 + m * 60 + s
     }
 
     /// Days since 1970-01-01 of `YYYY-MM-DD`, or nil when it is not a real calendar date.

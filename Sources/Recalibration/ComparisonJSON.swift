@@ -19,6 +19,7 @@ enum ComparisonJSON {
             "as_of": .string(LeadTime.isoDate(day: r.options.asOfDay)),
             "outcome_window_days": i(r.options.outcomeWindowDays),
             "test_quarter": .string(r.testQuarter.description),
+            "test_coverage": coverage(r.testCoverage),
             "test_leads": i(r.testRows), "test_positives": i(r.testPositives),
             "train_span": .string(r.trainSpan), "train_leads": i(r.trainRows), "train_positives": i(r.trainPositives),
             "challenger": keyNumbers(r.challenger),
@@ -64,11 +65,19 @@ enum ComparisonJSON {
             "champion_threshold": r.championThreshold.map(point) ?? .null,
             "capacity_per_week": opt(r.options.capacityPerWeek),
             "target_conversion": opt(r.options.targetConversion),
-            "weeks_in_test_quarter": d(r.thresholdCurve.weeks),
+            "test_coverage": coverage(r.testCoverage),
+            "weeks_covered_in_test_quarter": d(r.thresholdCurve.weeks),
             "excluded_leads": i(r.excludedRows),
         ]
         object["minimum_group_count"] = i(r.options.minimumGroupCount)
         return .object(object)
+    }
+
+    /// The covered part of the test quarter: the divisor of every weekly volume.
+    static func coverage(_ c: QuarterCoverage) -> JSONValue {
+        .object(["quarter": .string(c.quarter.description), "days_in_quarter": i(c.quarter.dayCount),
+                 "days_covered": i(c.days), "first_day": .string(LeadTime.isoDate(day: c.firstDay)),
+                 "last_day": .string(LeadTime.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial)])
     }
 
     static func driftJSON(_ drift: [Recalibration.Drift]) -> JSONValue {

@@ -68,6 +68,8 @@ public enum Recalibration {
         public let options: Options
         public let dataFile: String
         public let testQuarter: CalendarQuarter
+        /// The days of the test quarter the data covers (weekly volumes divide by these weeks).
+        public let testCoverage: QuarterCoverage
         /// `YYYY-MM-DD … YYYY-MM-DD` of the training leads used.
         public let trainSpan: String
         public let trainRows: Int
@@ -135,6 +137,10 @@ public enum Recalibration {
                                   minimum: options.minimumTestOutcomes,
                                   advice: "The data has no leads in that quarter (its latest lead was created on \(LeadTime.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
         }
+        // Non-empty test rows: the data reaches into the quarter.
+        func day(_ second: Int) -> Int { second >= 0 ? second / 86_400 : (second - 86_399) / 86_400 }
+        let coverage = QuarterCoverage(quarter: windows.testQuarter, firstDataDay: day(windows.seconds.min() ?? 0),
+                                       lastDataDay: day(windows.seconds.max() ?? 0))
         try requireOutcomes(window: "test", span: testSpan, rows: testRows.count, positives: testPositives,
                             minimum: options.minimumTestOutcomes,
                             advice: "Use a later --as-of, or wait until more leads of that quarter have matured outcomes.")
@@ -160,7 +166,7 @@ public enum Recalibration {
         let challengerPoints = challengerEta.map { challengerFile.points.points(logOdds: $0) }
         let challengerP = challengerEta.map(logistic)
         let curve = ThresholdCurve(scores: challengerPoints, probabilities: challengerP, outcomes: testOutcomes,
-                                   days: Double(windows.testQuarter.dayCount))
+                                   days: Double(coverage.days))
         var chosen: ThresholdPoint?
         if options.capacityPerWeek != nil || options.targetConversion != nil {
             switch curve.choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion) {
@@ -210,7 +216,7 @@ public enum Recalibration {
         }
         let (decision, reason) = options.rule.decide(inputs)
         return Result(
-            options: options, dataFile: options.data.lastPathComponent, testQuarter: windows.testQuarter,
+            options: options, dataFile: options.data.lastPathComponent, testQuarter: windows.testQuarter, testCoverage: coverage,
             trainSpan: trainSpan, trainRows: trainRows.count, trainPositives: trainPositives,
             testRows: testRows.count, testPositives: testPositives, excludedRows: windows.excludedRows,
             challenger: challenger, champion: championEval, comparison: comparison, drift: drift,
@@ -219,7 +225,7 @@ public enum Recalibration {
             thresholdCurve: curve, chosenThreshold: chosen,
             championThreshold: chosen == nil ? nil : championEval.flatMap { c in
                 try? ThresholdCurve(scores: c.points, probabilities: c.probabilities, outcomes: testOutcomes,
-                                    days: Double(windows.testQuarter.dayCount))
+                                    days: Double(coverage.days))
                     .choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion).get()
             },
             decision: decision, reason: reason, outcomes: testOutcomes)

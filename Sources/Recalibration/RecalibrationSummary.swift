@@ -4,6 +4,9 @@ public enum RecalibrationSummary {
         var lines = [
             "Test quarter \(r.testQuarter) (\(r.testQuarter.span)): \(r.testRows) leads, \(r.testPositives) won; trained on \(r.trainRows) leads \(r.trainSpan)",
         ]
+        if r.testCoverage.isPartial {
+            lines.append("Warning: partial test quarter: \(r.testCoverage.statement) (\(r.testCoverage.span)); weekly volumes divide by \(Format.fixed(r.testCoverage.weeks, 2)) weeks")
+        }
         if let champion = r.champion, let c = r.comparison {
             lines.append("AUC challenger \(Format.fixed(r.challenger.metrics.auc.value)) vs champion \(Format.fixed(champion.metrics.auc.value)) (DeLong p \(Format.pValue(c.pValue))); ECE \(Format.fixed(r.challenger.metrics.expectedCalibrationError)) vs \(Format.fixed(champion.metrics.expectedCalibrationError))")
         } else {

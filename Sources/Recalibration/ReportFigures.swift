@@ -124,7 +124,7 @@ enum ReportFigures {
                 ] + (r.options.capacityPerWeek.map { c in
                     [LineSeries(name: "capacity", points: [ChartPoint(x: curve.points.first?.threshold ?? 0, y: c), ChartPoint(x: curve.points.last?.threshold ?? 0, y: c)], style: .line)]
                 } ?? []),
-                footnote: "volumes: test-quarter counts / \(Format.fixed(curve.weeks, 2)) weeks", identifier: "volume").render()
+                footnote: "volumes: test-quarter counts / \(Format.fixed(curve.weeks, 2)) weeks\(r.testCoverage.isPartial ? " (" + r.testCoverage.statement + ")" : "")", identifier: "volume").render()
         }
         return figures
     }

@@ -26,6 +26,9 @@ enum ReportMarkdown {
         out.append("**Recommendation: \(r.decision == .promote ? "promote the challenger" : "keep the champion")** — \(r.reason).")
         out.append("")
         out.append("- Data: `\(r.dataFile)`. Test quarter **\(r.testQuarter)** (\(r.testQuarter.span)): \(r.testRows) leads, \(r.testPositives) won (\(pct(Double(r.testPositives) / Double(max(1, r.testRows))))), outcomes matured (quarter end + \(r.options.outcomeWindowDays) days ≤ \(asOf)).")
+        if r.testCoverage.isPartial {
+            out.append("- **Partial test quarter:** \(r.testCoverage.statement) (\(r.testCoverage.span)); weekly volumes divide by those \(f(r.testCoverage.weeks, 2)) weeks, not the quarter's \(f(Double(r.testQuarter.dayCount) / 7, 2)).")
+        }
         out.append("- Challenger trained on \(r.trainRows) leads created \(r.trainSpan) (\(r.trainPositives) won)\(r.options.trainQuarters.map { ", the \($0) quarters before the test quarter" } ?? ", every lead before the test quarter"). \(r.excludedRows) leads outside both windows (not yet matured, or before the training window) were not used.")
         if let champ, let c = r.comparison {
             out.append("- AUC: challenger **\(f(ch.metrics.auc.value))** vs champion **\(f(champ.metrics.auc.value))**; difference \(f(c.difference)) (95 % CI \(f(c.confidenceInterval.lower)) to \(f(c.confidenceInterval.upper))), DeLong z = \(f(c.z, 2)), p \(Format.pValue(c.pValue).hasPrefix("<") ? Format.pValue(c.pValue) : "= " + Format.pValue(c.pValue)).")
@@ -125,7 +128,10 @@ enum ReportMarkdown {
             out.append("No `--capacity-per-week` or `--target-conversion` given: the curve below is for reading; `thresholds` are the spec's.")
         }
         out.append("")
-        out.append("Volumes are the test quarter's counts divided by its \(f(weeks, 2)) weeks; expected conversions are Σ p of the challenger over the MQLs; precision and recall are observed.")
+        let divisor = r.testCoverage.isPartial
+            ? "the \(f(weeks, 2)) weeks the data covers (\(r.testCoverage.statement), \(r.testCoverage.span): a partial quarter)"
+            : "its \(f(weeks, 2)) weeks"
+        out.append("Volumes are the test quarter's counts divided by \(divisor); expected conversions are Σ p of the challenger over the MQLs; precision and recall are observed.")
         out.append("")
         out.append("| threshold (points) | MQLs / week | expected conversions / week | observed conversions / week | precision | recall |")
         out.append("| ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -82,11 +82,7 @@ struct SpecReader {
         return result
     }
 
-    func nearest(_ name: String, _ allowed: [String]) -> String? {
-        let scored = allowed.map { ($0, specEditDistance(name, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= max(2, name.count / 2) else { return nil }
-        return best
-    }
+    func nearest(_ name: String, _ allowed: [String]) -> String? { NearestName.closest(to: name, among: allowed) }
 
     /// A plain (unquoted) YAML null: nothing, `~` or `null`. A quoted `""` is an empty string.
     func isNull(_ node: Node) -> Bool {
@@ -308,21 +304,4 @@ struct SpecReader {
             seen[role.column] = role.role
         }
     }
-}
-
-/// Levenshtein distance (case-insensitive), for "did you mean" suggestions.
-func specEditDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
 }

@@ -24,7 +24,6 @@ struct Baton: ParsableCommand {
             Score.self,
             Import.self,
             Review.self,
-            ImportFunnel.self,
             HandoffCommand.self,
         ])
 }

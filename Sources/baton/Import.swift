@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import LabTraining
 
-/// `baton import <source>`: turn a public data set's own files into a lab-ready lead table and spec.
+/// `baton import <source>`: turn a public data set's own files into a lab-ready lead table and
+/// spec (`olist`), or into a hand-off store (`olist-funnel`).
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Turn a data set's own files into a lab-ready lead CSV and scoring spec.",
-        subcommands: [ImportOlist.self])
+        abstract: "Turn a data set's own files into a lab-ready lead CSV and scoring spec, or into a hand-off store.",
+        subcommands: [ImportOlist.self, ImportOlistFunnel.self])
 }
 
 struct ImportOlist: ParsableCommand {

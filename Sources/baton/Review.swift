@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClosedLoopAnalytics
 import Foundation
+import Handoff
 import HandoffStore
 
 struct Review: ParsableCommand {
@@ -17,6 +18,9 @@ struct Review: ParsableCommand {
         @Option(name: .customLong("fit-attribute"), help: "Lead field to test disposition patterns on (repeatable).") var fitAttributes: [String] = []
         @Option(name: .customLong("cohort-months"), help: "Earlier monthly cohorts shown in the funnel.") var cohortMonths = 6
         @Option(name: .customLong("lookback-days"), help: "Days before the period whose leads are loaded (hand-offs of older leads, matured outcomes).") var lookbackDays = 365
+        @Option(help: ArgumentHelp("Hand-off playbook (YAML with routing:, reps:, sla:) whose reps' time zones, working hours and holidays measure business time, and whose sla: policies set the first-touch targets.",
+                                   discussion: "Without it: 09:00–17:00 Monday–Friday in each rep's stored time zone, no holidays, targets high 1 h / standard 4 h."))
+        var playbook: String?
 
         func zone() throws -> TimeZone {
             guard let zone = TimeZone(identifier: timeZone) else { reviewFail(AnalyticsError.unknownTimeZone(timeZone).description, code: 64) }
@@ -36,6 +40,19 @@ struct Review: ParsableCommand {
                 reviewFail("--committed-per-week, --cohort-months and --lookback-days must be ≥ 0", code: 64)
             }
             var configuration = AnalyticsConfiguration()
+            if let playbook {
+                guard FileManager.default.isReadableFile(atPath: playbook) else {
+                    reviewFail("--playbook file \(playbook) does not exist or cannot be read; check the path", code: 64)
+                }
+                do {
+                    let yaml = try String(contentsOfFile: playbook, encoding: .utf8)
+                    configuration.use(try FlowPlaybook.parse(yaml: yaml, file: playbook), name: URL(fileURLWithPath: playbook).lastPathComponent)
+                } catch let error as PlaybookSectionError {
+                    reviewFail(error.description, code: 65)
+                } catch {
+                    reviewFail("--playbook \(playbook): \(error.localizedDescription)", code: 65)
+                }
+            }
             configuration.committedQualifiedPerWeek = committedPerWeek
             configuration.fitAttributes = fitAttributes
             configuration.earlierCohortMonths = cohortMonths

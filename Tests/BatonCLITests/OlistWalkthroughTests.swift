@@ -5,27 +5,15 @@ import TestSupport
 /// Runs every `baton` command of Notebooks-md/olist-recalibration.md in a fresh folder (with
 /// `../shared/` pointed at ``SharedData/root``) and checks the figures the text quotes in bold
 /// against what the commands print and write, and against plain readings of the raw files.
-/// Reuses the synthetic walkthrough's block parser and helpers (``WalkthroughTests``).
+/// Runs through the shared ``NotebookRun``.
 @Suite struct OlistWalkthroughTests {
-    static let notebook = SharedData.projectRoot.appendingPathComponent("Notebooks-md/olist-recalibration.md")
-
     @Test func walkthroughRunsAndItsFiguresHold() throws {
-        let text = try String(contentsOf: Self.notebook, encoding: .utf8)
-        let commands = WalkthroughTests.commands(in: text)
-        #expect(commands.count == 5)
-        let dir = try CLI.scratch()
-        var stdout: [String] = []
-        for command in commands {
-            try #require(command.first == "baton", "only baton commands belong in the walkthrough: \(command)")
-            let arguments = command.dropFirst().map { $0.hasPrefix("../shared/") ? SharedData.root.path + "/" + $0.dropFirst(10) : $0 }
-            let result = try CLI.run(arguments, in: dir)
-            try #require(result.exitCode == 0, "\(command.joined(separator: " ")): \(result.stderr)")
-            stdout.append(result.stdout)
+        let run = try NotebookRun("olist-recalibration.md", expectedCommands: 5)
+        let text = run.text, dir = run.folder, stdout = run.stdout
+        func claim(_ figure: String, _ why: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            run.claim(figure, why, sourceLocation: sourceLocation)
         }
-        func claim(_ figure: String, _ why: String) {
-            #expect(text.contains("**\(figure)**"), "the walkthrough should quote **\(figure)** (\(why))")
-        }
-        func f(_ x: Any?, _ digits: Int = 3) -> String { WalkthroughTests.f(x, digits) }
+        func f(_ x: Any?, _ digits: Int = 3) -> String { NotebookRun.f(x, digits) }
 
         // 1. Import: counts from a plain reading of the raw files.
         let mqlRows = try String(contentsOf: SharedData.olistLeads, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -93,14 +81,33 @@ import TestSupport
         #expect(stdout[2].contains("AUC \(f(validation["auc"], 4)) (DeLong 95 % CI \(f(validation["auc_ci_low"], 4))–\(f(validation["auc_ci_high"], 4)))"))
 
         // 4. First run.
-        let first = try WalkthroughTests.json(dir.appendingPathComponent("runs/olist-2018Q2/recommendation.json"))
+        let first = try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2/recommendation.json"))
         claim(first["test_quarter"] as? String ?? "?", "test quarter")
         claim("\(first["test_leads"] as? Int ?? -1)", "test leads")
         claim("\(first["test_positives"] as? Int ?? -1)", "test wins")
         claim("\(first["train_leads"] as? Int ?? -1)", "training leads")
         claim("\(first["train_positives"] as? Int ?? -1)", "training wins")
         #expect(first["decision"] as? String == "promote")
-        let comparison = try WalkthroughTests.json(dir.appendingPathComponent("runs/olist-2018Q2/comparison.json"))
+        // Coverage of the test quarter: the MQL file's last first-contact day against the quarter.
+        let lastContact = try #require(mqlRows.map { $0[1] }.max())
+        let quarterStart = try #require(days.date(from: "2018-04-01")), quarterEnd = try #require(days.date(from: "2018-07-01"))
+        let coveredDays = Int((try #require(days.date(from: lastContact)).timeIntervalSince(quarterStart) / 86_400).rounded()) + 1
+        let quarterDays = Int((quarterEnd.timeIntervalSince(quarterStart) / 86_400).rounded())
+        let coverage = try #require(first["test_coverage"] as? [String: Any])
+        #expect(coverage["days_covered"] as? Int == coveredDays && coverage["days_in_quarter"] as? Int == quarterDays)
+        #expect(coverage["partial"] as? Bool == true)
+        claim("the data covers \(coveredDays) of \(quarterDays) days of 2018Q2", "coverage of the test quarter")
+        #expect(stdout[3].contains("Warning: partial test quarter: the data covers \(coveredDays) of \(quarterDays) days of 2018Q2"))
+        let weeks = Double(coveredDays) / 7
+        claim(f(weeks, 2), "covered weeks")
+        let testLeads = Double(first["test_leads"] as? Int ?? -1)
+        claim(f(testLeads / weeks, 1), "MQLs per week at the lowest threshold")
+        #expect(text.contains("it would read \(f(testLeads / 13, 1))"))
+        let comparison = try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2/comparison.json"))
+        let curve = try #require(comparison["threshold_curve"] as? [[String: Any]])
+        #expect(isClose((curve.first?["mqls_per_week"] as? Double) ?? .nan, testLeads / weeks, absolute: 1e-9, relative: 1e-12))
+        let report = try String(contentsOf: dir.appendingPathComponent("runs/olist-2018Q2/report.md"), encoding: .utf8)
+        #expect(report.contains("**Partial test quarter:** the data covers \(coveredDays) of \(quarterDays) days of 2018Q2"))
         let challenger = try #require(comparison["challenger"] as? [String: Any])
         claim(f(challenger["auc"]), "out-of-time AUC")
         let ci = try #require(challenger["auc_ci"] as? [Double])
@@ -128,14 +135,14 @@ import TestSupport
         claim("\(unseen.first { $0["column"] as? String == "landing_page_id" }?["rows"] as? Int ?? -1)", "unseen landing-page rows")
 
         // 5. Second run: 2018Q1-only challenger against the first run's model.
-        let second = try WalkthroughTests.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/recommendation.json"))
+        let second = try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/recommendation.json"))
         #expect(second["test_quarter"] as? String == "2018Q2")
         claim(f((second["challenger"] as? [String: Any])?["auc"]), "recent challenger AUC")
         claim(f((second["champion"] as? [String: Any])?["auc"]), "champion AUC")
         claim(f(second["delong_p_value"], 4), "DeLong p")
         claim(f((second["challenger"] as? [String: Any])?["ece"]), "recent challenger ECE")
         claim("Recommendation: \(second["decision"] as? String ?? "?").", "the decision")
-        let changes = try #require(try WalkthroughTests.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/comparison.json"))["weight_changes"] as? [[String: Any]])
+        let changes = try #require(try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/comparison.json"))["weight_changes"] as? [[String: Any]])
         for change in changes where change["term"] as? String != "(intercept)" {
             if let z = change["z"] as? Double { #expect(abs(z) < 1.96, "\(change["term"] ?? "?") changed by z = \(z)") }
         }

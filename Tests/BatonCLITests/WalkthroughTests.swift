@@ -2,83 +2,41 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs every `baton` command of Notebooks-md/quarterly-recalibration.md in a fresh folder and
+/// Runs every `baton` command of Notebooks-md/quarterly-recalibration.md (``NotebookRun``) and
 /// checks the figures the text quotes in bold against the files the commands wrote.
 @Suite struct WalkthroughTests {
-    static let notebook = SharedData.projectRoot.appendingPathComponent("Notebooks-md/quarterly-recalibration.md")
-
-    /// The ```sh blocks' commands, continuation lines joined, split on spaces (the notebook uses no quoting).
-    static func commands(in markdown: String) -> [[String]] {
-        var commands: [[String]] = []
-        var inBlock = false
-        var pending = ""
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") {
-                inBlock = line == "```sh"
-                continue
-            }
-            guard inBlock else { continue }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasSuffix("\\") {
-                pending += trimmed.dropLast() + " "
-                continue
-            }
-            let command = pending + trimmed
-            pending = ""
-            if !command.isEmpty { commands.append(command.split(separator: " ").map(String.init)) }
-        }
-        return commands
-    }
-
-    static func json(_ url: URL) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    }
-
-    static func f(_ x: Any?, _ digits: Int = 3) -> String {
-        String(format: "%.\(digits)f", (x as? Double) ?? .nan)
-    }
-
     @Test func walkthroughRunsAndItsFiguresHold() throws {
-        let text = try String(contentsOf: Self.notebook, encoding: .utf8)
-        let commands = Self.commands(in: text)
-        #expect(commands.count == 4)
-        let dir = try CLI.scratch()
-        for command in commands {
-            try #require(command.first == "baton", "only baton commands belong in the walkthrough: \(command)")
-            let result = try CLI.run(Array(command.dropFirst()), in: dir)
-            try #require(result.exitCode == 0, "\(command.joined(separator: " ")): \(result.stderr)")
+        let run = try NotebookRun("quarterly-recalibration.md", expectedCommands: 4)
+        let dir = run.folder
+        func claim(_ figure: String, _ why: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            run.claim(figure, why, sourceLocation: sourceLocation)
         }
-
-        // Every claim: a bold figure built from what the commands wrote.
-        func claim(_ figure: String, _ why: String) {
-            #expect(text.contains("**\(figure)**"), "the walkthrough should quote **\(figure)** (\(why))")
-        }
-        let first = try Self.json(dir.appendingPathComponent("runs/2024-10-01/recommendation.json"))
+        let first = try NotebookRun.json(dir.appendingPathComponent("runs/2024-10-01/recommendation.json"))
         claim("\(first["test_leads"] as? Int ?? -1)", "first run's test leads")
         claim("\(first["test_positives"] as? Int ?? -1)", "first run's won test leads")
         claim(first["test_quarter"] as? String ?? "?", "first run's test quarter")
-        claim(Self.f((first["challenger"] as? [String: Any])?["auc"]), "first run's AUC")
+        claim(NotebookRun.f((first["challenger"] as? [String: Any])?["auc"]), "first run's AUC")
         #expect(first["decision"] as? String == "promote")
 
-        let second = try Self.json(dir.appendingPathComponent("runs/2025-10-01/recommendation.json"))
+        let second = try NotebookRun.json(dir.appendingPathComponent("runs/2025-10-01/recommendation.json"))
         #expect(second["test_quarter"] as? String == "2025Q2")
         claim("Recommendation: \(second["decision"] as? String ?? "?").", "the decision")
         let challenger = try #require(second["challenger"] as? [String: Any])
         let champion = try #require(second["champion"] as? [String: Any])
-        claim(Self.f(challenger["auc"]), "challenger AUC")
-        claim(Self.f(champion["auc"]), "champion AUC")
-        claim(Self.f(challenger["ece"]), "challenger ECE")
-        claim(Self.f(champion["ece"]), "champion ECE")
+        claim(NotebookRun.f(challenger["auc"]), "challenger AUC")
+        claim(NotebookRun.f(champion["auc"]), "champion AUC")
+        claim(NotebookRun.f(challenger["ece"]), "challenger ECE")
+        claim(NotebookRun.f(champion["ece"]), "champion ECE")
         let p = try #require(second["delong_p_value"] as? Double)
-        claim(p < 0.0001 ? "< 0.0001" : Self.f(p, 4), "DeLong p")
+        claim(p < 0.0001 ? "< 0.0001" : NotebookRun.f(p, 4), "DeLong p")
 
-        let comparison = try Self.json(dir.appendingPathComponent("runs/2025-10-01/comparison.json"))
+        let comparison = try NotebookRun.json(dir.appendingPathComponent("runs/2025-10-01/comparison.json"))
         let championEval = try #require(comparison["champion"] as? [String: Any])
         let segments = try #require(championEval["segments"] as? [[String: Any]])
         let syndication = try #require(segments.first { $0["group"] as? String == "lead_source=content_syndication" })
         #expect(syndication["verdict"] as? String == "below_predicted")
-        claim(Self.f(((syndication["mean_predicted"] as? Double) ?? .nan) * 100, 1) + " %", "syndication predicted")
-        claim(Self.f(((syndication["observed_rate"] as? Double) ?? .nan) * 100, 1) + " %", "syndication observed")
+        claim(NotebookRun.f(((syndication["mean_predicted"] as? Double) ?? .nan) * 100, 1) + " %", "syndication predicted")
+        claim(NotebookRun.f(((syndication["observed_rate"] as? Double) ?? .nan) * 100, 1) + " %", "syndication observed")
         let cLevel = try #require(segments.first { $0["group"] as? String == "job_seniority=c_level" })
         #expect(cLevel["verdict"] as? String == "above_predicted")
 
@@ -88,9 +46,9 @@ import TestSupport
                               uniquingKeysWith: { a, _ in a })
         }
         let sinceChampion = try drift("champion_drift"), trainToTest = try drift("drift")
-        claim(Self.f(sinceChampion["lead_source"]?.psi), "lead-source PSI since the champion")
+        claim(NotebookRun.f(sinceChampion["lead_source"]?.psi), "lead-source PSI since the champion")
         #expect(sinceChampion["lead_source"]?.band == "shifted")
-        claim(Self.f(trainToTest["lead_source"]?.psi), "lead-source PSI, training window → test")
+        claim(NotebookRun.f(trainToTest["lead_source"]?.psi), "lead-source PSI, training window → test")
         #expect(trainToTest["lead_source"]?.band == "watch")
         for (variable, value) in sinceChampion.merging(trainToTest, uniquingKeysWith: { a, _ in a }) where variable != "lead_source" {
             #expect(value.band == "stable", "\(variable) should be stable (PSI \(value.psi))")
@@ -99,22 +57,22 @@ import TestSupport
         let changes = try #require(comparison["weight_changes"] as? [[String: Any]])
         for term in ["log1p(webinars_attended)", "log1p(pricing_page_views)"] {
             let change = try #require(changes.first { $0["term"] as? String == term })
-            claim(Self.f((change["champion"] as? [String: Any])?["estimate"]), "\(term) champion")
-            claim(Self.f((change["challenger"] as? [String: Any])?["estimate"]), "\(term) challenger")
+            claim(NotebookRun.f((change["champion"] as? [String: Any])?["estimate"]), "\(term) champion")
+            claim(NotebookRun.f((change["challenger"] as? [String: Any])?["estimate"]), "\(term) challenger")
         }
 
         let chosen = try #require(comparison["chosen_threshold"] as? [String: Any])
-        claim(Self.f(chosen["threshold"], 0) + " points", "MQL threshold")
-        claim(Self.f(chosen["mqls_per_week"], 1), "MQLs per week")
-        claim(Self.f(((chosen["precision"] as? Double) ?? .nan) * 100, 1) + " %", "precision")
-        claim(Self.f(((chosen["recall"] as? Double) ?? .nan) * 100, 1) + " %", "recall")
-        let weights = try Self.json(dir.appendingPathComponent("runs/2025-10-01/challenger.json"))
+        claim(NotebookRun.f(chosen["threshold"], 0) + " points", "MQL threshold")
+        claim(NotebookRun.f(chosen["mqls_per_week"], 1), "MQLs per week")
+        claim(NotebookRun.f(((chosen["precision"] as? Double) ?? .nan) * 100, 1) + " %", "precision")
+        claim(NotebookRun.f(((chosen["recall"] as? Double) ?? .nan) * 100, 1) + " %", "recall")
+        let weights = try NotebookRun.json(dir.appendingPathComponent("runs/2025-10-01/challenger.json"))
         #expect((weights["thresholds"] as? [String: Any])?["mql"] as? Double == chosen["threshold"] as? Double)
 
-        let recent = try Self.json(dir.appendingPathComponent("runs/2025-10-01-recent/recommendation.json"))
-        claim(Self.f((recent["challenger"] as? [String: Any])?["auc"]), "recent-window AUC")
-        claim(Self.f(recent["delong_p_value"], 4), "recent-window DeLong p")
-        claim(Self.f((recent["thresholds"] as? [String: Any])?["mql"], 0) + " points", "recent-window threshold")
+        let recent = try NotebookRun.json(dir.appendingPathComponent("runs/2025-10-01-recent/recommendation.json"))
+        claim(NotebookRun.f((recent["challenger"] as? [String: Any])?["auc"]), "recent-window AUC")
+        claim(NotebookRun.f(recent["delong_p_value"], 4), "recent-window DeLong p")
+        claim(NotebookRun.f((recent["thresholds"] as? [String: Any])?["mql"], 0) + " points", "recent-window threshold")
         for run in ["2024-10-01", "2025-10-01", "2025-10-01-recent"] {
             let figures = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("runs/\(run)/figures").path)
             #expect(figures.count >= 6, "\(run) figures: \(figures)")

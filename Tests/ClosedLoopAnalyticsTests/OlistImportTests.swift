@@ -3,9 +3,10 @@ import HandoffStore
 import Testing
 import TestSupport
 @testable import ClosedLoopAnalytics
+import LabTraining
 
-/// The Olist importer against counts computed independently by Python's csv module in the
-/// test set-up (not by the Swift CSV reader under test).
+/// The Olist store import against counts computed independently by Python's csv module in the
+/// test set-up (not by the LeadTable reader under test).
 @Suite struct OlistImportTests {
     struct Expected: Decodable {
         let leads: Int
@@ -67,7 +68,7 @@ import TestSupport
         var options = SQLiteHandoffStore.Options()
         options.durability = .normal
         let store = try SQLiteHandoffStore(path: folder.appendingPathComponent("olist.sqlite").path, options: options)
-        let summary = try await OlistFunnelImport.run(mqls: SharedData.olistLeads.path, deals: SharedData.olistDeals.path, into: store)
+        let summary = try await OlistStoreImport.run(mqls: SharedData.olistLeads.path, deals: SharedData.olistDeals.path, into: store)
         #expect(e.leads == 8000 && e.deals == 842)  // PROVENANCE.md
         #expect(summary.leads == e.leads && summary.wonDeals == e.deals && summary.reps == e.reps)
         #expect(summary.dealsWithRevenue == e.withRevenue && summary.wonBeforeFirstContact == e.wonBeforeMQL)
@@ -87,7 +88,7 @@ import TestSupport
         let revenue = cohorts.reduce(Int64(0)) { $0 + ($1.attributedRevenue["BRL"] ?? 0) }
         #expect(revenue == e.revenueCents)
 
-        let again = try await OlistFunnelImport.run(mqls: SharedData.olistLeads.path, deals: SharedData.olistDeals.path, into: store)
+        let again = try await OlistStoreImport.run(mqls: SharedData.olistLeads.path, deals: SharedData.olistDeals.path, into: store)
         let after = try await store.counts()
         #expect(again.alreadyStored == e.leads && after.leads == e.leads)
     }
@@ -100,18 +101,58 @@ import TestSupport
         try "mql_id,first_contact_date,landing_page_id,origin\nm1,2018-02-30x,p1,social\n".write(to: mqls, atomically: true, encoding: .utf8)
         try "mql_id,sdr_id,sr_id,won_date,business_segment,declared_monthly_revenue\n".write(to: deals, atomically: true, encoding: .utf8)
         let store = try SQLiteHandoffStore(path: folder.appendingPathComponent("s.sqlite").path)
-        await #expect(throws: AnalyticsError.badRow(file: mqls.path, row: 2, column: "first_contact_date", reason: "'2018-02-30x' is not YYYY-MM-DD")) {
-            _ = try await OlistFunnelImport.run(mqls: mqls.path, deals: deals.path, into: store)
+        await #expect(throws: AnalyticsError.olistImport(.badDate(file: mqls.path, line: 2, column: "first_contact_date", value: "2018-02-30x"))) {
+            _ = try await OlistStoreImport.run(mqls: mqls.path, deals: deals.path, into: store)
+        }
+        try "mql_id,first_contact_date,landing_page_id,origin\nm1,2018-02-03,p1,social\nm2,2018-02-04,p1,\n".write(to: mqls, atomically: true, encoding: .utf8)
+        // A deal without an SDR column: the store import needs it, the lab import would not.
+        try "mql_id,sr_id,won_date,business_segment,declared_monthly_revenue\nm1,r1,2018-03-01 10:00:00,pet,10\n".write(to: deals, atomically: true, encoding: .utf8)
+        do {
+            _ = try await OlistStoreImport.run(mqls: mqls.path, deals: deals.path, into: store)
+            Issue.record("a deals file without sdr_id should be refused")
+        } catch {
+            guard case let .olistImport(.missingColumn(file, column, _, _, header)) = error else { Issue.record("\(error)"); return }
+            #expect(file == deals.path && column == "sdr_id" && header.count == 5)
+        }
+        let header = "mql_id,sdr_id,sr_id,won_date,business_segment,declared_monthly_revenue\n"
+        for (rows, line, column, reason) in [
+            ("m1,s1,r1,2018-03-01,pet,10\n", 2, "won_date", "'2018-03-01' is not YYYY-MM-DD HH:MM:SS"),
+            ("m1,s1,r1,2018-03-01 10:00:00,pet,-5\n", 2, "declared_monthly_revenue", "'-5' is not a non-negative number"),
+            ("m1,s1,r1,2018-03-01 10:00:00,pet,10\nm1,s2,r1,2018-03-02 10:00:00,pet,10\n", 3, "mql_id", "'m1' has a second deal"),
+            ("m1,s1,r1,2018-03-01 10:00:00,pet,10\nm9,s2,r1,2018-03-02 10:00:00,pet,10\n", 3, "mql_id",
+             "'m9' is not an MQL of \(mqls.path) (1 deal(s) like it); every deal must close a known lead"),
+        ] {
+            try (header + rows).write(to: deals, atomically: true, encoding: .utf8)
+            await #expect(throws: AnalyticsError.badRow(file: deals.path, row: line, column: column, reason: reason)) {
+                _ = try await OlistStoreImport.run(mqls: mqls.path, deals: deals.path, into: store)
+            }
         }
         try "mql_id,when\n".write(to: mqls, atomically: true, encoding: .utf8)
-        await #expect(throws: AnalyticsError.missingColumn(file: mqls.path, column: "first_contact_date")) {
-            _ = try await OlistFunnelImport.run(mqls: mqls.path, deals: deals.path, into: store)
+        await #expect(throws: AnalyticsError.self) {
+            _ = try await OlistStoreImport.run(mqls: mqls.path, deals: deals.path, into: store)
         }
         let counts = try await store.counts()
         #expect(counts.leads == 0)
     }
 
-    @Test func csvQuotes() {
-        #expect(CSVRows.parse("a,\"b, c\",\"say \"\"hi\"\"\"\r\n1,,3\n") == [["a", "b, c", "say \"hi\""], ["1", "", "3"]])
+    @Test func optionalDealDetailsLandInTheLeadFields() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-olist-extra-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mqls = folder.appendingPathComponent("mqls.csv"), deals = folder.appendingPathComponent("deals.csv")
+        try "mql_id,first_contact_date,landing_page_id,origin\nm1,2018-02-03,p1,social\nm2,2018-02-04,p2,\n".write(to: mqls, atomically: true, encoding: .utf8)
+        // lead_type present and quoted with a comma, the other optional columns absent.
+        try "mql_id,sdr_id,sr_id,won_date,business_segment,lead_type,declared_monthly_revenue\nm1,s1,r1,2018-03-01 10:00:00,pet,\"online, big\",12.34\n"
+            .write(to: deals, atomically: true, encoding: .utf8)
+        let store = try SQLiteHandoffStore(path: folder.appendingPathComponent("s.sqlite").path)
+        let summary = try await OlistStoreImport.run(mqls: mqls.path, deals: deals.path, into: store)
+        #expect(summary.leads == 2 && summary.wonDeals == 1 && summary.reps == 2 && summary.dealsWithRevenue == 1)
+        let lead = try #require(try await store.lead(id: "m1"))
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(lead.fields.text.utf8)) as? [String: String])
+        #expect(fields == ["origin": "social", "landing_page_id": "p1", "business_segment": "pet", "sr_id": "r1", "lead_type": "online, big"])
+        let journeys = LeadJourney.build(from: try await store.cohort(createdIn: ReportPeriod(start: at("2018-01-01T00:00:00Z"), end: at("2018-04-01T00:00:00Z"))))
+        let won = try #require(journeys.first { $0.lead.id == "m1" })
+        #expect(won.isWon(by: at("2018-03-01T10:00:00Z")) && !won.isWon(by: at("2018-03-01T09:59:59Z")))
+        #expect(journeys.first { $0.lead.id == "m2" }?.lead.source == nil)
     }
 }

@@ -46,17 +46,4 @@ import TestSupport
         #expect(isClose(ci.upper, 0.9433178485456248, absolute: 1e-12, relative: 0))
         #expect(Proportion(0, of: 0).rate == nil && Proportion(0, of: 0).interval == nil)
     }
-
-    @Test func businessHoursOverAWeekendAndAHoliday() {
-        let cal = WeekdayBusinessHours(timeZone: utc)
-        // Fri 16:00 → Mon 10:00: one hour Friday, one Monday.
-        #expect(cal.businessSeconds(from: at("2025-10-10T16:00:00Z"), to: at("2025-10-13T10:00:00Z")) == 7200)
-        #expect(cal.businessSeconds(from: at("2025-10-11T10:00:00Z"), to: at("2025-10-12T18:00:00Z")) == 0)
-        let holiday = WeekdayBusinessHours(timeZone: utc, holidays: ["2025-10-13"])
-        #expect(holiday.businessSeconds(from: at("2025-10-10T16:00:00Z"), to: at("2025-10-14T10:00:00Z")) == 7200)
-        // New York rep: 09:00 EDT = 13:00 UTC; 12:00 → 15:00 UTC is 2 business hours there.
-        let ny = WeekdayBusinessHours(timeZone: TimeZone(identifier: "America/New_York")!)
-        #expect(ny.businessSeconds(from: at("2025-10-06T12:00:00Z"), to: at("2025-10-06T15:00:00Z")) == 7200)
-        #expect(cal.businessSeconds(from: at("2025-10-07T10:00:00Z"), to: at("2025-10-06T10:00:00Z")) == 0)
-    }
 }

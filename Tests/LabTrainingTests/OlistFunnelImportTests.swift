@@ -127,6 +127,41 @@ import ScoringModelFormat
             """)
     }
 
+    @Test func dealDetailsAndWonTimesForTheStoreImport() throws {
+        let (m, d) = try Self.files(
+            mqls: Self.header + "a,2018-01-01,p1,social\nb,2018-01-06,p1,\n",
+            deals: "mql_id,sdr_id,sr_id,won_date,business_segment,declared_monthly_revenue,lead_behaviour_profile\n"
+                + "b,s1,r1,2018-01-20 10:11:12,pet,\"1,5\",cat\na,s2,r2,2018-02-30 00:00:00,,,\n")
+        let plain = try OlistFunnelImport.join(mqls: m, deals: d)
+        #expect(plain.leads.compactMap(\.deal).allSatisfy { $0.details.isEmpty })
+        let funnel = try OlistFunnelImport.join(mqls: m, deals: d, dealDetails: true)
+        let b = try #require(funnel.leads[1].deal)
+        // 2018-01-20 is day 17551 (2018-01-01 = 17532); + 10:11:12.
+        #expect(b.wonDay == 17_551 && b.wonSecond == 17_551 * 86_400 + 36_672 && b.line == 2)
+        #expect(b.details == ["sdr_id": "s1", "sr_id": "r1", "business_segment": "pet", "declared_monthly_revenue": "1,5",
+                              "lead_behaviour_profile": "cat"])
+        // A won date that is not a calendar date: a win without a lag or a time.
+        let a = try #require(funnel.leads[0].deal)
+        #expect(funnel.leads[0].won && a.wonDay == nil && a.wonSecond == nil && funnel.leads[0].daysToWin == nil)
+        // Required details are required only when asked for.
+        let (m2, d2) = try Self.files(mqls: Self.header + "a,2018-01-01,p1,social\n", deals: Self.dealHeader)
+        #expect(try OlistFunnelImport.join(mqls: m2, deals: d2).dealRows == 0)
+        #expect(throws: OlistImportError.missingColumn(file: d2.path, column: "sdr_id", role: "needed from the closed-deals file",
+                                                       suggestions: [], header: ["mql_id", "seller_id", "won_date", "lead_behaviour_profile"])) {
+            try OlistFunnelImport.join(mqls: m2, deals: d2, dealDetails: true)
+        }
+    }
+
+    @Test(arguments: [("2018-01-20 10:11:12", 17_551 * 86_400 + 36_672), ("1970-01-01 00:00:00", 0), ("2016-02-29 23:59:59", 16_860 * 86_400 + 86_399)])
+    func wonSeconds(text: String, expected: Int) {
+        #expect(OlistFunnelImport.second(of: text) == expected)
+    }
+
+    @Test(arguments: ["2018-01-20", "2018-01-20T10:11:12", "2018-01-20 24:00:00", "2018-01-20 10:60:00", "2017-02-29 10:00:00", "2018-01-20 1:11:12"])
+    func badWonSeconds(text: String) {
+        #expect(OlistFunnelImport.second(of: text) == nil)
+    }
+
     @Test func specNamesTheTimeColumnAndMergesRarePages() throws {
         let (m, d) = try Self.files(
             mqls: Self.header + "a,2018-01-01,p1,social\nb,2018-01-06,p1,\nc,2018-03-31,p2,social\n",

@@ -50,6 +50,34 @@ import TestSupport
         #expect(result.challenger.model.training.timeTo?.hasPrefix("2024-03-31") == true)
     }
 
+    @Test func partialTestQuarterDividesByTheCoveredWeeks() throws {
+        // The same history cut after 2024-05-15: 2024Q2 (91 days) is covered for April + 15 days of May.
+        let folder = Self.fixture.folder.appendingPathComponent("partial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let text = try String(contentsOf: Self.fixture.csv, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        let kept = [lines[0]] + lines.dropFirst().filter { $0.split(separator: ",")[1] < "2024-05-16" }
+        let csv = folder.appendingPathComponent("cut.csv")
+        try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let lastDay = try #require(kept.dropFirst().map { String($0.split(separator: ",")[1].prefix(10)) }.max())
+        #expect(lastDay == "2024-05-15")
+        var options = try options(asOf: "2024-10-01", capacity: 30)
+        options.data = csv
+        let result = try Recalibration.run(options)
+        #expect(result.testCoverage.days == 45 && result.testCoverage.isPartial)
+        let testLeads = kept.dropFirst().filter { $0.split(separator: ",")[1] >= "2024-04-01" }.count
+        #expect(result.testRows == testLeads)
+        #expect(isClose(result.thresholdCurve.weeks, 45.0 / 7, absolute: 1e-15, relative: 0))
+        let bottom = try #require(result.thresholdCurve.points.first)
+        #expect(bottom.leads == testLeads)
+        #expect(isClose(bottom.leadsPerWeek, Double(testLeads) * 7 / 45, absolute: 0, relative: 1e-14))
+        try RecalibrationOutput.write(result, to: folder.appendingPathComponent("run"))
+        let report = try String(contentsOf: folder.appendingPathComponent("run/report.md"), encoding: .utf8)
+        #expect(report.contains("**Partial test quarter:** the data covers 45 of 91 days of 2024Q2 (2024-04-01 … 2024-05-15)"))
+        #expect(report.contains("divided by the 6.43 weeks the data covers"))
+        #expect(RecalibrationSummary.text(result, out: "run").contains("Warning: partial test quarter: the data covers 45 of 91 days of 2024Q2"))
+    }
+
     @Test func secondRunFindsThePlantedDrift() throws {
         let folder = Self.fixture.folder.appendingPathComponent("second-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

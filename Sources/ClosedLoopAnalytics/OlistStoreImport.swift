@@ -1,5 +1,6 @@
 import Foundation
 import HandoffStore
+import LabTraining
 
 /// Imports the Olist marketing funnel (`olist_marketing_qualified_leads_dataset.csv` and
 /// `olist_closed_deals_dataset.csv`, see the dataset's PROVENANCE.md) into a hand-off store.
@@ -16,7 +17,7 @@ import HandoffStore
 /// - won deal: an opportunity opened and an outcome won at `won_date` (the data has no opening
 ///   date), amount = `declared_monthly_revenue` in BRL (0 when 0 or empty).
 /// No contact attempts, dispositions, SQL decisions or lost outcomes exist in the data.
-public enum OlistFunnelImport {
+public enum OlistStoreImport {
     /// What the import stored.
     public struct Summary: Sendable, Hashable {
         public var leads = 0
@@ -32,56 +33,57 @@ public enum OlistFunnelImport {
 
     public static let fallbackQueue = "olist-sdr-unknown"
 
+    /// Reads both files with LabTraining's Olist reader (the same join `baton import olist` uses)
+    /// and stores one unit of work per MQL, skipping leads already stored.
+    ///
+    /// - Throws: ``AnalyticsError/olistImport(_:)`` for what the reader refuses (missing file or
+    ///   column, duplicate or empty MQL id, bad first-contact date); ``AnalyticsError/badRow(file:row:column:reason:)``
+    ///   for a deal the store cannot take (a won date that is not `YYYY-MM-DD HH:MM:SS`, a
+    ///   revenue that is not a non-negative number, a second deal for one MQL, a deal naming an
+    ///   unknown MQL); ``AnalyticsError/store(_:)`` when the store fails. Nothing is stored unless
+    ///   every row is good.
     public static func run(mqls: String, deals: String, into store: any HandoffStore) async throws(AnalyticsError) -> Summary {
-        let mqlFile = try CSVRows(path: mqls), dealFile = try CSVRows(path: deals)
-        let mID = try mqlFile.column("mql_id"), mDate = try mqlFile.column("first_contact_date")
-        let mPage = try mqlFile.column("landing_page_id"), mOrigin = try mqlFile.column("origin")
-        let dID = try dealFile.column("mql_id"), dSDR = try dealFile.column("sdr_id"), dSR = try dealFile.column("sr_id")
-        let dWon = try dealFile.column("won_date"), dSegment = try dealFile.column("business_segment")
-        let dRevenue = try dealFile.column("declared_monthly_revenue")
-        let extra = ["lead_type", "lead_behaviour_profile", "business_type"].compactMap { name in dealFile.header.firstIndex(of: name).map { (name, $0) } }
-
-        let day = DateFormatter.fixed("yyyy-MM-dd"), stamp = DateFormatter.fixed("yyyy-MM-dd HH:mm:ss")
-        func cell(_ file: CSVRows, _ row: [String], _ index: Int, _ number: Int, _ name: String) throws(AnalyticsError) -> String {
-            guard index < row.count else { throw .badRow(file: file.file, row: number, column: name, reason: "the row has \(row.count) fields") }
-            return row[index]
+        let funnel: OlistFunnel
+        do { funnel = try OlistFunnelImport.join(mqls: URL(fileURLWithPath: mqls), deals: URL(fileURLWithPath: deals), dealDetails: true) } catch {
+            throw .olistImport(error)
         }
-
+        if let first = funnel.unmatchedDeals.first {
+            throw .badRow(file: funnel.dealsFile, row: first.line, column: OlistFunnelImport.mqlIDColumn,
+                          reason: "'\(first.mqlID)' is not an MQL of \(funnel.mqlFile) (\(funnel.unmatchedDeals.count) deal(s) like it); every deal must close a known lead")
+        }
+        if let second = funnel.repeatedDeals.first {
+            throw .badRow(file: funnel.dealsFile, row: second.line, column: OlistFunnelImport.mqlIDColumn, reason: "'\(second.mqlID)' has a second deal")
+        }
         struct Deal { var sdr: String; var sr: String; var won: Date; var segment: String; var revenueMinor: Int64; var extra: [String: String] }
         var dealsByMQL: [String: Deal] = [:]
-        for (i, row) in dealFile.rows.enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            let n = i + 2
-            let id = try cell(dealFile, row, dID, n, "mql_id")
-            let wonText = try cell(dealFile, row, dWon, n, "won_date")
-            guard let won = stamp.date(from: wonText) else { throw .badRow(file: dealFile.file, row: n, column: "won_date", reason: "'\(wonText)' is not YYYY-MM-DD HH:MM:SS") }
-            let revenueText = try cell(dealFile, row, dRevenue, n, "declared_monthly_revenue")
+        for lead in funnel.leads {
+            guard let deal = lead.deal else { continue }
+            guard let second = deal.wonSecond else {
+                throw .badRow(file: funnel.dealsFile, row: deal.line, column: OlistFunnelImport.wonDateColumn, reason: "'\(deal.wonDate)' is not YYYY-MM-DD HH:MM:SS")
+            }
+            let revenueText = deal.details["declared_monthly_revenue"] ?? ""
             var minor: Int64 = 0
             if !revenueText.isEmpty {
                 guard let value = Decimal(string: revenueText, locale: Locale(identifier: "en_US_POSIX")), value >= 0 else {
-                    throw .badRow(file: dealFile.file, row: n, column: "declared_monthly_revenue", reason: "'\(revenueText)' is not a non-negative number")
+                    throw .badRow(file: funnel.dealsFile, row: deal.line, column: "declared_monthly_revenue", reason: "'\(revenueText)' is not a non-negative number")
                 }
                 minor = NSDecimalNumber(decimal: value * 100).int64Value
             }
-            guard dealsByMQL[id] == nil else { throw .badRow(file: dealFile.file, row: n, column: "mql_id", reason: "'\(id)' has a second deal") }
-            dealsByMQL[id] = Deal(sdr: try cell(dealFile, row, dSDR, n, "sdr_id"), sr: try cell(dealFile, row, dSR, n, "sr_id"), won: won,
-                                  segment: try cell(dealFile, row, dSegment, n, "business_segment"), revenueMinor: minor,
-                                  extra: Dictionary(uniqueKeysWithValues: extra.map { ($0.0, $0.1 < row.count ? row[$0.1] : "") }))
+            let extra = deal.details.filter { OlistFunnelImport.optionalDealDetailColumns.contains($0.key) }
+            dealsByMQL[lead.mqlID] = Deal(sdr: deal.details["sdr_id"] ?? "", sr: deal.details["sr_id"] ?? "",
+                                          won: Date(timeIntervalSince1970: TimeInterval(second)),
+                                          segment: deal.details["business_segment"] ?? "", revenueMinor: minor, extra: extra)
         }
 
         var summary = Summary()
         let reps = Set(dealsByMQL.values.flatMap { [$0.sdr, $0.sr] }.filter { !$0.isEmpty }).sorted()
         let firstDate = Date(timeIntervalSince1970: 0)
-        var seen = Set<String>()
         var units: [UnitOfWork] = reps.map { UnitOfWork([.upsertRep(RepRecord(id: $0, name: $0, timeZone: "America/Sao_Paulo", updatedAt: firstDate))]) }
         summary.reps = reps.count
-        for (i, row) in mqlFile.rows.enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            let n = i + 2
-            let id = try cell(mqlFile, row, mID, n, "mql_id")
-            guard !id.isEmpty else { throw .badRow(file: mqlFile.file, row: n, column: "mql_id", reason: "empty id") }
-            guard seen.insert(id).inserted else { throw .badRow(file: mqlFile.file, row: n, column: "mql_id", reason: "'\(id)' appears twice") }
-            let dateText = try cell(mqlFile, row, mDate, n, "first_contact_date")
-            guard let created = day.date(from: dateText) else { throw .badRow(file: mqlFile.file, row: n, column: "first_contact_date", reason: "'\(dateText)' is not YYYY-MM-DD") }
-            let origin = try cell(mqlFile, row, mOrigin, n, "origin"), page = try cell(mqlFile, row, mPage, n, "landing_page_id")
+        for lead in funnel.leads {
+            let id = lead.mqlID, dateText = lead.firstContactDate
+            let created = Date(timeIntervalSince1970: TimeInterval(lead.firstContactDay) * 86_400)
+            let origin = lead.origin, page = lead.landingPageID
             var fields: [String: String] = ["origin": origin, "landing_page_id": page]
             let deal = dealsByMQL[id]
             if let deal {
@@ -96,7 +98,7 @@ public enum OlistFunnelImport {
                 ops.append(.recordDecision(QualificationDecisionRecord(
                     leadID: id, stage: .mql, priority: "standard", rule: "olist-landing-page",
                     evidence: try JSONText(encoding: ["origin": origin, "landing_page_id": page, "first_contact_date": dateText]), decidedAt: created)))
-            } catch { throw .badRow(file: mqlFile.file, row: n, column: "mql_id", reason: error.description) }
+            } catch { throw .badRow(file: funnel.mqlFile, row: lead.line, column: OlistFunnelImport.mqlIDColumn, reason: error.description) }
             let target: AssignmentTarget = deal.flatMap { $0.sdr.isEmpty ? nil : AssignmentTarget.rep($0.sdr) } ?? .fallbackQueue(fallbackQueue)
             ops.append(.openAssignment(AssignmentRecord(leadID: id, target: target, rule: "olist-import", assignedAt: created)))
             if let deal {
@@ -112,10 +114,6 @@ public enum OlistFunnelImport {
             units.append(UnitOfWork(ops))
             summary.leads += 1
         }
-        let missing = Set(dealsByMQL.keys).subtracting(seen)
-        if let first = missing.sorted().first {
-            throw .badRow(file: dealFile.file, row: 0, column: "mql_id", reason: "\(missing.count) deal(s) name an MQL not in \(mqlFile.file), e.g. '\(first)'")
-        }
         do {
             var fresh: [UnitOfWork] = []
             for unit in units {
@@ -130,16 +128,5 @@ public enum OlistFunnelImport {
             throw .store(error)
         }
         return summary
-    }
-}
-
-extension DateFormatter {
-    /// A UTC POSIX formatter for a fixed pattern.
-    static func fixed(_ pattern: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = pattern
-        return f
     }
 }

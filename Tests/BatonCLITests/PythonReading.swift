@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Independent readings of the raw Olist files: a Python script (csv module) run in the test
+/// set-up with the MQL and closed-deals paths as arguments, its JSON output decoded.
+enum PythonReading {
+    static func olist<T: Decodable>(_ script: String, as type: T.Type) throws -> T {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, SharedData.olistLeads.path, SharedData.olistDeals.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "python3 failed on the Olist files")
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}
