@@ -1,1 +1,0 @@
-// HandoffStore: filled in by its issue; this file keeps the target buildable until then.
