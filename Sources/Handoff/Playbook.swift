@@ -4,24 +4,36 @@ import Yams
 /// The hand-off playbook (YAML): how leads are qualified, and (in other sections) routed,
 /// timed and closed out.
 ///
-/// This type reads the `qualification:` section (see ``QualificationPlaybook``). The top-level
-/// keys `routing:`, `sla:` and `dispositions:` belong to other parts of the hand-off and are
-/// skipped here, as is any other top-level key — except a near-miss of a section name this type
-/// reads (`qualfication:`), which is an error with a "did you mean" hint. Keys inside
-/// `qualification:` are checked strictly.
+/// One playbook file holds every section: `qualification:` (see ``QualificationPlaybook``) and
+/// the flow sections `routing:`, `reps:`, `sla:` and `dispositions:` (see ``FlowPlaybook``),
+/// read together when `routing:` or `reps:` is present. Any other top-level key is skipped —
+/// except a near-miss of a section name (`qualfication:`), which is an error with a "did you
+/// mean" hint. Keys inside every section are checked strictly; a flow-section problem is
+/// reported as ``PlaybookError/section(_:)`` so callers handle one error type.
 public struct Playbook: Sendable, Equatable {
     /// The file name used in messages.
     public var file: String
     /// The qualification rules, when the playbook has them.
     public var qualification: QualificationPlaybook?
+    /// Routing rules, reps, SLA policies and disposition codes, when the playbook has `routing:` or `reps:`.
+    public var flow: FlowPlaybook?
+    /// 1-based line of each `routing.rules` entry, for messages about its field.
+    public var routingRuleLines: [Int] = []
 
-    public init(file: String, qualification: QualificationPlaybook? = nil) {
+    public init(file: String, qualification: QualificationPlaybook? = nil, flow: FlowPlaybook? = nil) {
         self.file = file
         self.qualification = qualification
+        self.flow = flow
     }
 
-    /// Top-level sections this build knows about (read here or by other parts of the hand-off).
-    public static let knownSections = ["qualification", "routing", "sla", "dispositions"]
+    /// Top-level sections this build knows about.
+    public static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps"]
+
+    /// The flow sections, or ``PlaybookError/missingSection(file:section:)`` naming the first absent one.
+    public func requireFlow() throws(PlaybookError) -> FlowPlaybook {
+        guard let flow else { throw .missingSection(file: file, section: "routing") }
+        return flow
+    }
 
     /// Parses playbook YAML; `file` names it in messages.
     public static func parse(yaml: String, file: String) throws(PlaybookError) -> Playbook {
@@ -42,6 +54,16 @@ public struct Playbook: Sendable, Equatable {
         }
         if let entry = top["qualification"] {
             playbook.qualification = try QualificationPlaybook.read(entry, reader: reader)
+        }
+        if let rules = top["routing"]?.value.mapping?["rules"]?.sequence {
+            playbook.routingRuleLines = rules.map { $0.mark?.line ?? 1 }
+        }
+        if top["routing"] != nil || top["reps"] != nil {
+            do {
+                playbook.flow = try FlowPlaybook.parse(yaml: yaml, file: file)
+            } catch {
+                throw .section(error)
+            }
         }
         return playbook
     }

@@ -19,6 +19,8 @@ public enum PlaybookError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownLevel(file: String, line: Int, field: String, value: String, suggestion: String?, levels: [String])
     /// The playbook has no `qualification:` section but one was needed.
     case missingSection(file: String, section: String)
+    /// A problem in a flow section (`routing:`, `reps:`, `sla:`, `dispositions:`), with its key path and line.
+    case section(PlaybookSectionError)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum PlaybookError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file) line \(line): \"\(value)\" is not a level of \"\(field)\", so the condition could never match. \(hint)Levels: \(levels.joined(separator: ", "))."
         case let .missingSection(file, section):
             return "\(file): no `\(section):` section. Add one (see Datasets/playbook.yaml for an example)."
+        case let .section(error):
+            return error.description
         }
     }
 }

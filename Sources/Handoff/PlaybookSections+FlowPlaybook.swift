@@ -4,7 +4,7 @@ import Yams
 /// The rep-facing sections of a playbook, read together so cross-references (a rep's holiday
 /// list) are checked: `routing:` and `reps:` are required, `sla:` and `dispositions:` default
 /// to the standard policies and codes. Other top-level keys are left to the rest of the playbook.
-public struct FlowPlaybook: Sendable {
+public struct FlowPlaybook: Sendable, Hashable {
     public let routing: RoutingPolicy
     public let sla: SLAPolicies
     public let dispositions: DispositionPolicy

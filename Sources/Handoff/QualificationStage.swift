@@ -15,4 +15,7 @@ public enum QualificationStage: String, Codable, Sendable, CaseIterable, Compara
 public enum HandoffPriority: String, Codable, Sendable, CaseIterable {
     case high
     case standard
+
+    /// The ``SLAPolicies`` entry that times a hand-off of this priority (`high` → `sla.policies.high`).
+    public var slaPolicyName: String { rawValue }
 }

@@ -1,0 +1,16 @@
+import Foundation
+
+extension Playbook {
+    /// Checks that every routing rule reads a field a lead can carry.
+    ///
+    /// - Parameter known: the lead fields in use (model columns, documented fields, extra fields).
+    /// - Throws: ``PlaybookError/unknownField(file:line:field:suggestion:)`` naming the rule's line.
+    public func checkRoutingFields(known: Set<String>) throws(PlaybookError) {
+        guard let flow else { return }
+        for (index, rule) in flow.routing.rules.enumerated() where !known.contains(rule.field) {
+            let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
+            throw .unknownField(file: file, line: line, field: rule.field,
+                                suggestion: PlaybookReader.nearest(rule.field, known.sorted()))
+        }
+    }
+}
