@@ -22,6 +22,7 @@ struct Baton: ParsableCommand {
             Generate.self,
             Recalibrate.self,
             Score.self,
+            Review.self,
         ])
 }
 

@@ -1,0 +1,137 @@
+import Foundation
+
+extension ReviewReport {
+    static func sections(_ r: ReviewResults, configuration c: AnalyticsConfiguration, charts: [ReviewCharts.Chart],
+                         into md: inout MarkdownWriter) {
+        func chart(_ file: String) { if let found = charts.first(where: { $0.file == file }) { md.chart(found) } }
+
+        md.line("## Marketing SLA")
+        md.line()
+        let m = r.marketing
+        if let committed = m.committed {
+            md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** against **\(committed)** committed (\(m.attainment.map { Format.percent($0) } ?? "no rate: commitment is 0")).")
+        } else {
+            md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** (no commitment stated; pass `--committed-per-week`).")
+        }
+        md.line("- Hand-offs with documented qualification evidence: \(m.evidence.formatted).")
+        md.line()
+
+        md.line("## Hand-off volume")
+        md.line()
+        for v in r.volume {
+            md.line("By \(v.dimension.rawValue) (\(v.total) hand-offs):")
+            md.line()
+            if v.rows.isEmpty { md.line("_no hand-offs_"); md.line(); continue }
+            md.table([v.dimension.rawValue, "hand-offs", "share"], v.rows.map { [$0.key, "\($0.count)", $0.share.map { Format.percent($0) } ?? "—"] })
+        }
+
+        md.line("## Speed to contact (business hours)")
+        md.line()
+        md.line("Business time from the hand-off to the first contact attempt, in the assigned rep's working hours (\(c.calendarNote)). Median and p90 are type-7 sample quantiles.")
+        md.line()
+        func speedRows(_ groups: [SpeedToContact.Group], status: Bool) -> [[String]] {
+            groups.map { g in
+                [g.key + (status ? (g.repStatus.map { $0 == "active" ? "" : " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
+                 g.hours.isEmpty ? "no touches" : Format.hours(g.median), g.hours.isEmpty ? "—" : Format.hours(g.p90)]
+            }
+        }
+        let header = ["group", "hand-offs", "touched", "untouched", "median", "p90"]
+        md.table(header, speedRows([r.speed.overall], status: false) + speedRows(r.speed.byPriority, status: false).map { ["priority " + $0[0]] + $0.dropFirst() })
+        if !r.speed.byRep.isEmpty { md.table(["rep"] + header.dropFirst(), speedRows(r.speed.byRep, status: true)) }
+        chart("speed.svg")
+
+        md.line("## SLA compliance")
+        md.line()
+        md.line("Met = first touch within the policy's target in business hours. Missed = touched later, or untouched with the target passed. Pending (untouched, target not yet passed) is left out of the rate.")
+        md.line()
+        if r.compliance.policies.isEmpty {
+            md.line("_No hand-off in the period, so no compliance rate._")
+            md.line()
+        } else {
+            md.table(["policy", "target (business h)", "compliance (95 % Wilson CI)", "pending", "untouched past target"],
+                     r.compliance.policies.map { [$0.name, SpeedBuckets.format($0.targetHours), $0.compliance.formatted, "\($0.pending)", "\($0.untouchedMissed)"] })
+        }
+        let escalations = r.compliance.escalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        md.line("- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", ")).")
+        md.line()
+        md.table(["week", "compliance (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
+        chart("sla-trend.svg")
+
+        md.line("## Funnel (lead → MQL → SQL → opportunity → won)")
+        md.line()
+        md.line("Cohorts by lead creation: this period's leads first, then earlier months. A stage counts as reached when it or a later stage was recorded; `recorded` is how many carry the stage's own timestamp. Days to next = median over leads with both timestamps.")
+        md.line()
+        for cohort in r.funnel {
+            md.line("Cohort \(cohort.cohort):")
+            md.line()
+            if cohort.stages.first?.reached == 0 { md.line("_no leads created_"); md.line(); continue }
+            md.table(["stage", "reached", "recorded", "conversion to next (95 % CI)", "median days to next (n)"], cohort.stages.map { s in
+                [s.stage.rawValue, "\(s.reached)", "\(s.recorded)", s.conversionToNext?.formatted ?? "—",
+                 s.stage == .won ? "—" : "\(Format.days(s.medianDaysToNext)) (\(s.velocitySample))"]
+            })
+            let revenue = cohort.attributedRevenue.sorted { $0.key < $1.key }.map { "\($0.key) \(MoneyText.major($0.value))" }
+            md.line("MQL → won median: \(Format.days(cohort.medianDaysMQLToWon)). Revenue attributed to marketing-sourced leads: \(revenue.isEmpty ? "none" : revenue.joined(separator: ", ")) from \(cohort.attributedWins) won deal(s).")
+            md.line()
+        }
+        chart("funnel.svg")
+
+        md.line("## Dispositions")
+        md.line()
+        let d = r.dispositions
+        md.line("\(d.dispositioned) of \(d.handoffs) hand-offs of the period have a disposition (latest per lead).")
+        md.line()
+        if !d.codes.isEmpty { md.table(["code", "share of dispositions (95 % CI)"], d.codes.map { [$0.code, $0.share.formatted] }) }
+        md.line("Chi-square tests of independence (categories and codes with fewer than \(c.minimumCategoryCount) pooled as (other); cells flagged when |adjusted residual| exceeds the Bonferroni cut-off at α = \(c.alpha)):")
+        md.line()
+        md.table(["grouping", "table", "X²", "df", "p", "note"], d.groupings.map { g in
+            [g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { Format.number($0) } ?? "—", "\(g.test.degreesOfFreedom)",
+             g.test.pValue.map { String(format: "%.3g", $0) } ?? "—", g.test.skipReason.map { "not tested: \($0)" } ?? String(format: "cut-off |r| > %.2f", g.test.residualCutoff)]
+        })
+        if d.patterns.isEmpty {
+            md.line("No disposition pattern is beyond chance.")
+        } else {
+            md.table(["grouping", "category", "code", "in category", "elsewhere", "adjusted residual"], d.patterns.map {
+                [$0.grouping, $0.category, $0.code, $0.inCategory.formatted, $0.elsewhere.formatted, Format.number($0.adjustedResidual)]
+            })
+        }
+        md.line()
+        chart("dispositions.svg")
+
+        md.line("## Does speed pay?")
+        md.line()
+        md.line("Won rate by speed-to-contact bucket within each score band, over \(r.speedPays.matured) matured hand-offs (won or lost, or handed off at least \(c.maturityDays) days before the as-of time).")
+        md.line()
+        let sp = r.speedPays
+        md.table(["score band"] + sp.buckets, sp.bands.map { band in [band] + sp.buckets.map { sp.cell(band: band, bucket: $0)?.conversion.formatted ?? "—" } })
+        chart("speed-by-band.svg")
+
+        md.line("## Production score vs conversion")
+        md.line()
+        let s = r.scoreBands
+        if let note = s.note { md.line("_\(note)._"); md.line() }
+        if !s.bands.isEmpty {
+            md.line("Ten equal-size bands by rank of the production score over matured leads; overall won rate \(s.overall.formatted).")
+            md.line()
+            md.table(["band", "probability range", "mean predicted", "won (95 % CI)", "flag"], s.bands.map { b in
+                ["\(b.band)", "\(Format.number(b.minimumProbability, digits: 3))–\(Format.number(b.maximumProbability, digits: 3))",
+                 Format.percent(b.meanPredicted), b.conversion.formatted, b.highScoreLowConversion ? "high score, low conversion" : ""]
+            })
+        }
+    }
+}
+
+extension AnalyticsConfiguration {
+    /// How business time is measured, for the report.
+    var calendarNote: String {
+        "09:00–17:00 Monday to Friday in each rep's time zone unless configured otherwise; no holidays"
+    }
+}
+
+enum MoneyText {
+    /// Minor units as major units with two decimals (the store's currencies here have exponent 2).
+    static func major(_ minor: Int64) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let a = minor.magnitude
+        return "\(sign)\(a / 100).\(String(format: "%02d", Int(a % 100)))"
+    }
+}

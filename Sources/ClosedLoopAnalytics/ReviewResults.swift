@@ -1,0 +1,49 @@
+import Foundation
+import HandoffStore
+
+/// Every measure of one review, computed from ``ReviewData`` for one period.
+public struct ReviewResults: Sendable {
+    public let period: ReviewPeriod
+    public let asOf: Date
+    /// Journeys handed off in the period.
+    public let handoffs: [LeadJourney]
+    public let volume: [HandoffVolume]
+    public let marketing: MarketingSLA
+    public let speed: SpeedToContact
+    public let compliance: SLACompliance
+    /// Compliance per ISO week for the trend, oldest first (the period's last week last).
+    public let trend: [(week: String, compliance: Proportion)]
+    /// Cohorts of leads created in the period (one for a week or month), then the earlier months.
+    public let funnel: [FunnelCohort]
+    public let dispositions: DispositionPatterns
+    public let speedPays: SpeedPays
+    public let scoreBands: ScoreVsConversion
+
+    /// Computes the measures; events after `asOf` are ignored.
+    public init(data: ReviewData, period: ReviewPeriod, asOf: Date, configuration: AnalyticsConfiguration) {
+        let range = period.range
+        let journeys = data.journeys
+        self.period = period
+        self.asOf = asOf
+        self.handoffs = journeys.filter { $0.handoffAt.map(range.contains) ?? false }
+        self.volume = VolumeDimension.allCases.map { HandoffVolume.compute(journeys, period: range, by: $0, configuration: configuration) }
+        let weeks = range.end.timeIntervalSince(range.start) / (7 * 86_400)
+        self.marketing = MarketingSLA.compute(journeys, period: range, weeks: weeks, committedPerWeek: configuration.committedQualifiedPerWeek)
+        self.speed = SpeedToContact.compute(journeys, period: range, reps: data.reps, asOf: asOf, configuration: configuration)
+        self.compliance = SLACompliance.compute(journeys, period: range, reps: data.reps, asOf: asOf, configuration: configuration)
+        let lastWeek = ReviewPeriod.containingWeek(range.end.addingTimeInterval(-1), timeZone: period.timeZone)
+        self.trend = (0..<max(1, configuration.trendWeeks)).reversed().map { back in
+            let week = lastWeek.isoWeek(offsetBy: -back)
+            return (week.label, SLACompliance.compute(journeys, period: week.range, reps: data.reps, asOf: asOf,
+                                                      configuration: configuration).overall)
+        }
+        let created = journeys.filter { range.contains($0.lead.createdAt) }
+        let current = Funnel.cohort(created, label: period.label, asOf: asOf, configuration: configuration)
+        let monthly = Funnel.cohorts(journeys.filter { $0.lead.createdAt < range.start }, timeZone: period.timeZone, asOf: asOf,
+                                     configuration: configuration).suffix(max(0, configuration.earlierCohortMonths))
+        self.funnel = [current] + monthly.reversed()
+        self.dispositions = DispositionPatterns.compute(journeys, period: range, asOf: asOf, configuration: configuration)
+        self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)
+        self.scoreBands = ScoreVsConversion.compute(journeys, deployments: data.deployments, asOf: asOf, configuration: configuration)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HandoffStore
+
+/// First-touch SLA compliance per policy, with breaches and escalations from the stored timers.
+///
+/// A hand-off *met* its SLA when the first touch came within the policy's target in business
+/// hours; it *missed* when the touch came later, or when it is still untouched and the target
+/// has passed by the as-of time. Untouched hand-offs whose target has not passed yet are
+/// *pending* and stay out of the rate (they cannot be judged yet).
+public struct SLACompliance: Sendable, Hashable {
+    public struct Policy: Sendable, Hashable {
+        public let name: String
+        /// Target in business hours.
+        public let targetHours: Double
+        /// met / (met + missed), with its Wilson interval.
+        public let compliance: Proportion
+        public let pending: Int
+        /// Missed hand-offs never touched by the as-of time.
+        public let untouchedMissed: Int
+    }
+
+    public let policies: [Policy]
+    /// Hand-offs of the period with a breached timer (state breached, or an escalation step fired).
+    public let breachedTimers: Int
+    /// Escalation steps fired on those hand-offs' timers, by action ("remind-rep", …).
+    public let escalations: [String: Int]
+    /// All policies together.
+    public var overall: Proportion {
+        Proportion(policies.map(\.compliance.successes).reduce(0, +), of: policies.map(\.compliance.trials).reduce(0, +))
+    }
+
+    public static func compute(_ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
+                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SLACompliance {
+        let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
+        var met: [String: Int] = [:], missed: [String: Int] = [:], pending: [String: Int] = [:], untouched: [String: Int] = [:]
+        for journey in handed {
+            guard let handoff = journey.handoffAt else { continue }
+            let policy = journey.policy ?? "(none)"
+            let target = configuration.targetHours(policy: policy)
+            if let hours = SpeedToContact.hours(journey, reps: reps, asOf: asOf, configuration: configuration) {
+                if hours <= target { met[policy, default: 0] += 1 } else { missed[policy, default: 0] += 1 }
+            } else {
+                let calendar = configuration.calendar(journey.repID.flatMap { reps[$0] })
+                if calendar.businessSeconds(from: handoff, to: asOf) / 3600 > target {
+                    missed[policy, default: 0] += 1
+                    untouched[policy, default: 0] += 1
+                } else {
+                    pending[policy, default: 0] += 1
+                }
+            }
+        }
+        let names = Set(met.keys).union(missed.keys).union(pending.keys).sorted()
+        let policies = names.map { name in
+            let m = met[name] ?? 0, x = missed[name] ?? 0
+            return Policy(name: name, targetHours: configuration.targetHours(policy: name), compliance: Proportion(m, of: m + x),
+                          pending: pending[name] ?? 0, untouchedMissed: untouched[name] ?? 0)
+        }
+        var breached = 0
+        var escalations: [String: Int] = [:]
+        for journey in handed {
+            let timers = journey.timers.filter { $0.startedAt <= asOf }
+            if timers.contains(where: { $0.state == .breached || $0.escalationStep > 0 || !$0.firedSteps.isEmpty }) { breached += 1 }
+            for step in timers.flatMap(\.firedSteps) where step.firedAt <= asOf { escalations[step.action, default: 0] += 1 }
+        }
+        return SLACompliance(policies: policies, breachedTimers: breached, escalations: escalations)
+    }
+}
