@@ -6,7 +6,7 @@ extension Playbook {
     /// - Parameter known: the lead fields in use (model columns, documented fields, extra fields).
     /// - Throws: ``PlaybookError/unknownField(file:line:field:suggestion:)`` naming the rule's line.
     public func checkRoutingFields(known: Set<String>) throws(PlaybookError) {
-        guard let flow else { return }
+        let flow = try requireFlow()
         for (index, rule) in flow.routing.rules.enumerated() where !known.contains(rule.field) {
             let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
             throw .unknownField(file: file, line: line, field: rule.field,

@@ -6,7 +6,7 @@ import Yams
 ///
 /// One playbook file holds every section: `qualification:` (see ``QualificationPlaybook``) and
 /// the flow sections `routing:`, `reps:`, `sla:` and `dispositions:` (see ``FlowPlaybook``),
-/// read together when `routing:` or `reps:` is present. Any other top-level key is skipped —
+/// read by ``requireFlow()``. Any other top-level key is skipped —
 /// except a near-miss of a section name (`qualfication:`), which is an error with a "did you
 /// mean" hint. Keys inside every section are checked strictly; a flow-section problem is
 /// reported as ``PlaybookError/section(_:)`` so callers handle one error type.
@@ -15,7 +15,7 @@ public struct Playbook: Sendable, Equatable {
     public var file: String
     /// The qualification rules, when the playbook has them.
     public var qualification: QualificationPlaybook?
-    /// Routing rules, reps, SLA policies and disposition codes, when the playbook has `routing:` or `reps:`.
+    /// Routing rules, reps, SLA policies and disposition codes given in code (``requireFlow()`` reads them from the YAML otherwise).
     public var flow: FlowPlaybook?
     /// 1-based line of each `routing.rules` entry, for messages about its field.
     public var routingRuleLines: [Int] = []
@@ -29,10 +29,22 @@ public struct Playbook: Sendable, Equatable {
     /// Top-level sections this build knows about.
     public static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps"]
 
-    /// The flow sections, or ``PlaybookError/missingSection(file:section:)`` naming the first absent one.
+    /// The YAML text, kept when it has flow sections so ``requireFlow()`` can read them.
+    var source: String?
+
+    /// The flow sections (`routing:`, `reps:`, `sla:`, `dispositions:`), read strictly on first
+    /// need: the scorer and qualifier use a playbook whose other sections are drafts, the engine
+    /// needs them whole.
+    /// - Throws: ``PlaybookError/missingSection(file:section:)`` without `routing:`/`reps:`,
+    ///   ``PlaybookError/section(_:)`` with the key path and line of a flow-section problem.
     public func requireFlow() throws(PlaybookError) -> FlowPlaybook {
-        guard let flow else { throw .missingSection(file: file, section: "routing") }
-        return flow
+        if let flow { return flow }
+        guard let source else { throw .missingSection(file: file, section: "routing") }
+        do {
+            return try FlowPlaybook.parse(yaml: source, file: file)
+        } catch {
+            throw .section(error)
+        }
     }
 
     /// Parses playbook YAML; `file` names it in messages.
@@ -58,13 +70,7 @@ public struct Playbook: Sendable, Equatable {
         if let rules = top["routing"]?.value.mapping?["rules"]?.sequence {
             playbook.routingRuleLines = rules.map { $0.mark?.line ?? 1 }
         }
-        if top["routing"] != nil || top["reps"] != nil {
-            do {
-                playbook.flow = try FlowPlaybook.parse(yaml: yaml, file: file)
-            } catch {
-                throw .section(error)
-            }
-        }
+        if top["routing"] != nil || top["reps"] != nil { playbook.source = yaml }
         return playbook
     }
 

@@ -7,9 +7,13 @@ struct EventWork {
     let event: InboundEvent
     /// The instant the flow runs at: the event's time, or the lead's latest for a late engagement.
     let instant: Date
-    let trigger: WriteOperation
+    /// The journal row of the event (idempotent by its id).
+    let journal: WriteOperation
     var lead: LeadWork
 
+    /// The unit's trigger: the journal row, except for `lead_created`, whose row can only follow
+    /// the lead it references (a retried `lead_created` is caught by the lead's journal before).
+    var trigger: WriteOperation? { event.kind == .leadCreated ? nil : journal }
     var operations: [WriteOperation] { lead.operations }
     var effects: [EngineEffect] { lead.effects }
 
@@ -41,7 +45,7 @@ struct EventWork {
         do { payload = try JSONText(encoding: event) } catch { throw .store(eventID: id, error) }
         self.event = event
         self.instant = instant
-        trigger = .appendEvent(EngagementEventRecord(id: id, leadID: event.leadID, type: type, occurredAt: event.occurredAt,
+        journal = .appendEvent(EngagementEventRecord(id: id, leadID: event.leadID, type: type, occurredAt: event.occurredAt,
                                                      receivedAt: receivedAt ?? instant, payload: payload))
         lead = try LeadWork(engine: engine, leadID: event.leadID, source: id, timeline: timeline)
     }
@@ -54,7 +58,7 @@ struct EventWork {
         case .lead(let body):
             try await leadFields(body)
         case .engagement:
-            try await evaluate(extraEvent: EngagementEvent(type: trigger.engagementType, occurredAt: event.occurredAt))
+            try await evaluate(extraEvent: EngagementEvent(type: journal.engagementType, occurredAt: event.occurredAt))
         case .contactAttempt(let attempt):
             try await contactAttempt(attempt)
         case .disposition(let disposition):
@@ -87,6 +91,7 @@ struct EventWork {
         }
         lead.timeline?.lead = record
         lead.operations.append(.upsertLead(record))
+        if event.kind == .leadCreated { lead.operations.append(journal) }
         try await evaluate(extraEvent: nil)
     }
 

@@ -44,15 +44,15 @@ import ScoringModelFormat
 /// dispositions by the pure ``SLAClock`` (the timer rows record what already fired), so any
 /// process reading the same store sees the same state.
 public actor HandoffEngine {
-    public let store: any HandoffStore
-    public let scorer: LeadScorer
-    public let flow: FlowPlaybook
+    nonisolated public let store: any HandoffStore
+    nonisolated public let scorer: LeadScorer
+    nonisolated public let flow: FlowPlaybook
     let qualifier: Qualifier
     let playbookFile: String
     /// The version every score records.
-    public let model: ModelVersion
+    nonisolated public let model: ModelVersion
     /// The router's name in the store.
-    public let routerName: String
+    nonisolated public let routerName: String
     /// Numeric model columns counted from events (no half-life).
     let countedColumns: [String]
 
@@ -97,7 +97,8 @@ public actor HandoffEngine {
             _ = try await store.commit(UnitOfWork(ops))
             if try await store.productionModel()?.upload.sha256 != model.sha256 {
                 _ = try await store.registerModel(ModelUpload(sha256: model.sha256, format: model.format,
-                                                              versionLabel: scorer.weights.training.createdAt, uploadedAt: instant))
+                                                              versionLabel: scorer.weights.training.createdAt,
+                                                              fileBytes: try? scorer.weights.encoded(), uploadedAt: instant))
                 try await store.promoteModel(sha256: model.sha256, at: instant)
             }
         } catch {

@@ -87,7 +87,11 @@ struct LeadWork {
         if let from = reassignFrom {
             operations.append(.closeAssignment(leadID: leadID, at: at, reason: "reassigned after SLA breach"))
             let priority = HandoffPriority(rawValue: sla.policyName ?? "") ?? .standard
-            try await route(priority: priority, at: at, excluding: [from], reassignedFrom: from)
+            // Every rep who already held the lead is passed over, so a lead nobody touches ends in
+            // the fallback queue instead of bouncing between reps.
+            var held = Set((timeline?.assignments ?? []).compactMap(\.repID))
+            held.insert(from)
+            try await route(priority: priority, at: at, excluding: held, reassignedFrom: from)
         }
     }
 

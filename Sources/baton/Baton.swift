@@ -23,6 +23,7 @@ struct Baton: ParsableCommand {
             Recalibrate.self,
             Score.self,
             Review.self,
+            HandoffCommand.self,
             Serve.self,
         ])
 }
