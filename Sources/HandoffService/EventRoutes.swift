@@ -22,7 +22,8 @@ extension HandoffService {
 
     /// Applies a single event (object) or a batch (array), in order, each in its own unit of work.
     ///
-    /// Single: 201 applied, 200 duplicate, 422 rejected (with `field`), 503 store unavailable.
+    /// Single: 201 applied, 200 duplicate, 400 not the event schema, 422 refused by the flow
+    /// (unknown lead or rep, out of order, …), both with `field`; 503 store unavailable.
     /// Batch: 200 with one result per element (`applied`, `duplicate`, `rejected`); when the store
     /// fails mid-batch the answer is 503, results say which elements are committed and the rest
     /// are `not_processed` — resending the whole batch is safe (committed ones come back duplicate).
@@ -54,8 +55,7 @@ extension HandoffService {
             }
             switch item.result {
             case .failure(let error):
-                let path = error.fieldPath
-                let field = isBatch ? path : path
+                let field = error.fieldPath
                 results.append(["event_id": NSNull(), "status": "rejected",
                                 "error": ["code": "invalid_event", "field": field, "message": "field \(field) \(error.problem)"]])
                 counts["rejected", default: 0] += 1
@@ -101,7 +101,8 @@ extension HandoffService {
         case "duplicate": return JSONResponse.make(single, status: .ok)
         default:
             let err = single["error"] as? [String: String] ?? [:]
-            throw APIError(.unprocessableContent, code: err["code"] ?? "rejected", message: err["message"] ?? "rejected", field: err["field"])
+            // Schema violations are 400 (fix the payload); refusals by the flow are 422.
+            throw APIError(err["code"] == "invalid_event" ? .badRequest : .unprocessableContent, code: err["code"] ?? "rejected", message: err["message"] ?? "rejected", field: err["field"])
         }
     }
 

@@ -47,10 +47,10 @@ import Testing
             for (role, method, path, allowed) in cases {
                 let body = method == .post && path == "/events" ? ServiceFixture.body(ServiceFixture.event(
                     "e-\(role)", "lead_created", lead: "L-\(role)", at: "2026-03-02T10:00:00Z",
-                    ["fields": ["company_size": "1-10", "budget_authority": "no", "region": "na"]])) : nil
+                    ["fields": ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": 0]])) : nil
                 let response = try await client.execute(uri: path, method: method, headers: ServiceFixture.auth(running.tokens[role]), body: body)
                 if allowed {
-                    #expect(response.status.code < 400, "\(role) \(method) \(path) → \(response.status)")
+                    #expect(response.status.code < 400, "\(role) \(method) \(path) → \(response.status) \(ServiceFixture.json(response.body))")
                 } else {
                     #expect(response.status == .forbidden, "\(role) \(method) \(path) → \(response.status)")
                 }
