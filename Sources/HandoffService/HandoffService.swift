@@ -43,7 +43,8 @@ public final class HandoffService: Sendable {
 
     /// Opens the SQLite store, the playbook, the production model and the token file. On first
     /// start (no token yet) it issues an `admin` token and returns its text, to be printed once.
-    public static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"))
+    public static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
+                            now: @escaping @Sendable () -> Date = { Date() })
         async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?) {
         let configuration = try configuration.validated()
         guard let playbookPath = configuration.playbook else {
@@ -55,11 +56,11 @@ public final class HandoffService: Sendable {
         do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
         let runtime = try await ModelRuntime(store: store, playbook: playbook,
                                              initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
-                                             knownFields: Set(configuration.knownFields))
+                                             knownFields: Set(configuration.knownFields), now: now())
         let tokens = try TokenRegistry(file: configuration.resolvedTokensFile)
         var firstToken: String?
-        if await tokens.isEmpty { firstToken = try await tokens.issue(name: "admin", role: .admin) }
-        return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, logger: logger), firstToken)
+        if await tokens.isEmpty { firstToken = try await tokens.issue(name: "admin", role: .admin, at: now()) }
+        return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger), firstToken)
     }
 
     /// The router with every route, behind bearer authentication.

@@ -106,11 +106,16 @@ enum ServiceFixture {
         let files: Files
     }
 
-    static func service(_ configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> Running {
+    static func service(clock: TestClock? = nil, _ configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> Running {
         let files = try files()
         var c = configuration(files)
         configure(&c)
-        let (service, admin) = try await HandoffService.open(c)
+        let (service, admin): (HandoffService, String?)
+        if let clock {
+            (service, admin) = try await HandoffService.open(c, now: { clock.now })
+        } else {
+            (service, admin) = try await HandoffService.open(c)
+        }
         var tokens: [Role: String] = [.admin: try require(admin, "first start issues an admin token")]
         for role in [Role.marketing, .sales, .ingest] { tokens[role] = try await service.tokens.issue(name: role.rawValue, role: role) }
         return Running(service: service, tokens: tokens, files: files)
@@ -146,4 +151,13 @@ func require<T>(_ value: T?, _ message: String = "missing value") throws -> T {
 struct FixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
+}
+
+/// A settable clock for the service.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+    init(_ iso: String) { instant = ISO8601DateFormatter().date(from: iso) ?? .distantPast }
+    var now: Date { lock.withLock { instant } }
+    func set(_ iso: String) { lock.withLock { instant = ISO8601DateFormatter().date(from: iso) ?? instant } }
 }
