@@ -36,8 +36,8 @@ import Glibc
         let first = try ServeProcess(arguments: args)
         let token = try #require(first.printedToken)
         let acks = Acks()
-        let total = 400
-        // Four clients stream events k-0…k-399 (client c sends i ≡ c mod 4) until the kill.
+        let total = 200
+        // Four clients stream events k-0…k-199 (client c sends i ≡ c mod 4) until the kill.
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
                 for c in 0..<4 {
