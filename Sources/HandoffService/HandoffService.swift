@@ -73,6 +73,7 @@ public final class HandoffService: Sendable {
         addReadRoutes(to: router)
         addModelRoutes(to: router)
         addTokenRoutes(to: router)
+        addDashboardRoutes(to: router)
         return router
     }
 

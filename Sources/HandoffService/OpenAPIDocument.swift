@@ -200,6 +200,18 @@ public enum OpenAPIDocument {
           summary: Prometheus text (role admin) — ingest counters and latency, alert queue depth and failures, SLA timers and breaches
           responses:
             "200": {description: text/plain; version=0.0.4}
+      /dashboard:
+        get:
+          summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
+          description: Roles marketing, sales. `?token=` stores the token in an HttpOnly cookie and redirects; `fragment=1` returns the inner HTML only.
+          parameters:
+            - {name: week, in: query, required: false, schema: {type: string, example: 2026-W10}}
+            - {name: token, in: query, required: false, schema: {type: string}}
+            - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
+          responses:
+            "200": {description: text/html}
+            "303": {description: token stored in a cookie}
+            "400": {$ref: "#/components/responses/Error"}
       /openapi.yaml:
         get:
           summary: This document
