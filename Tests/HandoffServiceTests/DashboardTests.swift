@@ -53,7 +53,9 @@ enum DashboardSeed {
 
     static func checkNumbers(_ m: [String: String]) {
         #expect(m["sla-compliance"] == "33.3 %")
-        #expect(m["sla-compliance-detail"]?.contains("(1/3;") == true)
+        // Wilson 95 % for 1 of 3 by hand: centre (1/3 + z²/6)/(1 + z²/3) = 0.4269, half-width
+        // z·√(2/27 + z²/36)/(1 + z²/3) = 0.3654 → 6.1 %–79.2 %.
+        #expect(m["sla-compliance-detail"]?.contains("(1/3; 95 % CI 6.1–79.2 %)") == true)
         #expect(m["speed-median-hours"] == "0.50")
         #expect(m["open-breaches"] == "1")
         #expect(m["rep-ana-handoffs"] == "1")
