@@ -23,15 +23,19 @@ import Testing
 
     @Test func badSettingsNameTheirKey() throws {
         var c = ServiceConfiguration()
-        #expect(message { try c.applyEnvironment(["BATON_PORT": "eighty"]) } == "configuration environment `BATON_PORT` `eighty` is not a number.")
-        #expect(message { _ = try c.validated() }?.contains("`db` is required") == true)
+        let env = message { () throws(ServiceError) in try c.applyEnvironment(["BATON_PORT": "eighty"]) }
+        #expect(env == "configuration environment `BATON_PORT` `eighty` is not a number.")
+        let noDB = message { () throws(ServiceError) in _ = try c.validated() }
+        #expect(noDB?.contains("`db` is required") == true)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("baton-config-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try #"{"db": "x", "port": "eighty"}"#.write(to: file, atomically: true, encoding: .utf8)
-        #expect(message { _ = try ServiceConfiguration.load(file: file.path) }?.contains("`port` has the wrong type") == true)
+        let wrongType = message { () throws(ServiceError) in _ = try ServiceConfiguration.load(file: file.path) }
+        #expect(wrongType?.contains("`port` has the wrong type") == true)
         c.db = "x"
         c.port = 70000
-        #expect(message { _ = try c.validated() }?.contains("`port` must be 0…65535") == true)
+        let badPort = message { () throws(ServiceError) in _ = try c.validated() }
+        #expect(badPort?.contains("`port` must be 0…65535") == true)
     }
 
     @Test func serveWithoutADatabaseExitsWithUsageError() throws {
