@@ -23,6 +23,10 @@ public struct ReviewReport: Sendable {
             md.line("**No lead was handed off in this period.** The hand-off measures below say \"no data\" instead of a rate; the trend and the matured-outcome tables use earlier weeks.")
             md.line()
         }
+        if !r.contactAttemptsRecorded && !r.handoffs.isEmpty {
+            md.line("**No contact attempt is stored for any loaded lead.** This source does not record touches, so speed to contact and first-touch SLA compliance cannot be measured: the tables below show every hand-off as untouched, and the SLA rules of \"What to change\" are not applied.")
+            md.line()
+        }
         md.line("## What to change")
         md.line()
         if changes.isEmpty {
@@ -41,6 +45,10 @@ public struct ReviewReport: Sendable {
     /// temporary sibling folder that is renamed over `directory` at the end, so a reader never
     /// sees a half-written report (an existing folder is replaced).
     public func write(to directory: URL) throws(AnalyticsError) {
+        try ReviewReport.write(markdown: markdown, charts: charts, to: directory)
+    }
+
+    static func write(markdown: String, charts: [String: String], to directory: URL) throws(AnalyticsError) {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
         let temporary = parent.appendingPathComponent(".\(directory.lastPathComponent).tmp-\(UUID().uuidString)")

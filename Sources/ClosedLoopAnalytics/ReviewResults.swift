@@ -18,6 +18,9 @@ public struct ReviewResults: Sendable {
     public let dispositions: DispositionPatterns
     public let speedPays: SpeedPays
     public let scoreBands: ScoreVsConversion
+    /// False when no loaded lead has a contact attempt: the source does not record touches
+    /// (e.g. an imported funnel), so speed and compliance cannot be judged and their rules stay silent.
+    public let contactAttemptsRecorded: Bool
 
     /// Computes the measures; events after `asOf` are ignored.
     public init(data: ReviewData, period: ReviewPeriod, asOf: Date, configuration: AnalyticsConfiguration) {
@@ -44,6 +47,7 @@ public struct ReviewResults: Sendable {
         self.funnel = [current] + monthly.reversed()
         self.dispositions = DispositionPatterns.compute(journeys, period: range, asOf: asOf, configuration: configuration)
         self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)
+        self.contactAttemptsRecorded = journeys.contains { $0.attemptCount > 0 }
         self.scoreBands = ScoreVsConversion.compute(journeys, deployments: data.deployments, asOf: asOf, configuration: configuration)
     }
 }

@@ -21,11 +21,13 @@ public struct ChangeItem: Sendable, Hashable {
 /// 7. `disposition-pattern`: a code over-represented in a category (Bonferroni-flagged residual > 0).
 /// 8. `speed-pays`: within a band, the fastest bucket's CI lower bound exceeds a slower bucket's upper bound.
 /// 9. `score-band`: a band flagged "high score, low conversion".
+/// Rules 1–3 stay silent when the store holds no contact attempt at all in the loaded window
+/// (the source does not record touches; the report says so instead).
 /// 10. `fallback-queue`: hand-offs went to a fallback queue (no routing rule placed them).
 public enum WhatToChange {
     public static func items(_ review: ReviewResults, configuration: AnalyticsConfiguration) -> [ChangeItem] {
         var items: [ChangeItem] = []
-        for policy in review.compliance.policies {
+        for policy in review.compliance.policies where review.contactAttemptsRecorded {
             if let ci = policy.compliance.interval, ci.upper < configuration.complianceGoal {
                 items.append(.init(rule: "sla-compliance", text: "First-touch compliance for policy `\(policy.name)` (target \(SpeedBuckets.format(policy.targetHours)) business h) is \(policy.compliance.formatted), below the \(Format.percent(configuration.complianceGoal)) goal even at the top of its interval: check rep capacity and alerting for this priority."))
             }

@@ -23,6 +23,7 @@ struct Baton: ParsableCommand {
             Recalibrate.self,
             Score.self,
             Review.self,
+            ImportFunnel.self,
             HandoffCommand.self,
             Serve.self,
         ])

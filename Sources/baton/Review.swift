@@ -6,7 +6,7 @@ import HandoffStore
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Weekly SLA review and monthly pipeline review from the hand-off store, as a markdown notebook with SVG charts.",
-        subcommands: [Weekly.self, Monthly.self])
+        subcommands: [Weekly.self, Monthly.self, FunnelOnly.self])
 
     struct Common: ParsableArguments {
         @Option(help: "Hand-off store (SQLite file).") var db: String
@@ -76,6 +76,41 @@ struct Review: ParsableCommand {
             let period: ReviewPeriod
             do { period = try ReviewPeriod.month(month, timeZone: try common.zone()) } catch let error as AnalyticsError { reviewFail(error.description, code: 64) }
             try common.run(.monthly, period: period)
+        }
+    }
+}
+
+extension Review {
+    struct FunnelOnly: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "funnel",
+            abstract: "Funnel of every monthly cohort in the store, sales cycle and won rate by source (for imported funnels such as Olist).")
+        @Option(help: "Hand-off store (SQLite file).") var db: String
+        @Option(help: "Folder to write report.md and the charts into (replaced atomically).") var out: String
+        @Option(name: .customLong("time-zone"), help: "IANA zone whose months define the cohorts.") var timeZone = "UTC"
+        @Option(name: .customLong("as-of"), help: "Ignore what happened after this instant (ISO 8601); default now.") var asOf: String?
+
+        func run() throws {
+            guard let zone = TimeZone(identifier: timeZone) else { reviewFail(AnalyticsError.unknownTimeZone(timeZone).description, code: 64) }
+            var instant = Date()
+            if let asOf {
+                guard let parsed = ISO8601DateFormatter().date(from: asOf) else { reviewFail("--as-of '\(asOf)' is not an ISO 8601 instant; write e.g. 2019-01-01T00:00:00Z", code: 64) }
+                instant = parsed
+            }
+            guard FileManager.default.fileExists(atPath: db) else { reviewFail("\(db): store not found; check the path", code: 64) }
+            let store: SQLiteHandoffStore
+            do { store = try SQLiteHandoffStore(path: db) } catch { reviewFail(error.description, code: 65) }
+            let out = self.out, asOfInstant = instant
+            do {
+                let review = try blocking { () async throws(AnalyticsError) -> FunnelReview in
+                    let review = try await FunnelReview.load(store: store, timeZone: zone, asOf: asOfInstant)
+                    try review.write(to: URL(fileURLWithPath: out))
+                    return review
+                }
+                print("wrote \(out)/report.md (\(review.cohorts.count) cohorts, \(review.charts.count) charts)")
+            } catch {
+                reviewFail(error.description, code: error.isBadData ? 65 : 1)
+            }
         }
     }
 }

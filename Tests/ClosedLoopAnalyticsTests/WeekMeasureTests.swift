@@ -99,3 +99,22 @@ import TestSupport
         #expect(Funnel.cohort([], label: "x", asOf: WeekFixture.asOf).stages.allSatisfy { $0.conversionToNext?.rate == nil })
     }
 }
+
+@Suite struct ChangeRuleTests {
+    /// Without any stored contact attempt (an imported funnel), the SLA rules stay silent and the
+    /// report says why; with them, never-touched fires on L4.
+    @Test func slaRulesNeedRecordedTouches() throws {
+        var batch = WeekFixture.batch()
+        let withTouches = ReviewResults(data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
+                                        period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
+        #expect(WhatToChange.items(withTouches, configuration: AnalyticsConfiguration()).contains { $0.rule == "never-touched" && $0.text.hasPrefix("1 `high`") })
+        batch.contactAttempts = []
+        let without = ReviewResults(data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
+                                    period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
+        #expect(!without.contactAttemptsRecorded)
+        let rules = Set(WhatToChange.items(without, configuration: AnalyticsConfiguration()).map(\.rule))
+        #expect(!rules.contains("never-touched") && !rules.contains("sla-compliance"))
+        let report = ReviewReport(results: without, configuration: AnalyticsConfiguration(), title: "t")
+        #expect(report.markdown.contains("No contact attempt is stored for any loaded lead."))
+    }
+}
