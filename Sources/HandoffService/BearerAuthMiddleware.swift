@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// Authenticates every request but `GET /health`: `Authorization: Bearer <token>`, or for a
-/// browser on the dashboard the `baton_token` cookie that `/dashboard?token=…` sets.
+/// Authenticates every request but `GET /health`: `Authorization: Bearer <token>`, or, for a
+/// browser on `GET /dashboard` only, the `baton_token` cookie that `/dashboard?token=…` sets.
 /// Unknown or missing tokens get 401 before any handler runs; roles are checked per route.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
@@ -32,13 +32,16 @@ struct BearerAuthMiddleware: RouterMiddleware {
             }
             return nil
         }
+        // The cookie and the query token only open the dashboard page (a GET with no effects),
+        // so a browser session can never be used to write.
+        guard request.uri.path == "/dashboard", request.method == .get else { return nil }
         if let cookie = request.headers[.cookie] {
             for pair in cookie.split(separator: ";") {
                 let kv = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
                 if kv.count == 2, kv[0] == "baton_token" { return String(kv[1]) }
             }
         }
-        if request.uri.path == "/dashboard", let token = request.uri.queryParameters.get("token") { return token }
+        if let token = request.uri.queryParameters.get("token") { return token }
         return nil
     }
 }

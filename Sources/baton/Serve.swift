@@ -23,9 +23,14 @@ struct Serve: ParsableCommand {
     @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
     @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps.") var playbook: String?
     @Option(help: "Weight file promoted on first start.") var model: String?
+    @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     // The root command is synchronous, so the server runs on a task and this thread waits for it.
     func run() throws {
+        if openapi {
+            say(OpenAPIDocument.yaml)
+            return
+        }
         let outcome = LockedOutcome()
         let semaphore = DispatchSemaphore(value: 0)
         Task {

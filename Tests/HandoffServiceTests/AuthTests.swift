@@ -99,3 +99,21 @@ import Testing
         }
     }
 }
+
+extension AuthTests {
+    @Test func theDashboardCookieOpensOnlyTheDashboard() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        let admin = try require(running.tokens[.admin])
+        try await app.test(.router) { client in
+            let cookie: HTTPFields = [.cookie: "baton_token=\(admin)"]
+            let page = try await client.execute(uri: "/dashboard", method: .get, headers: cookie)
+            #expect(page.status == .ok)
+            let write = try await client.execute(uri: "/models/rollback", method: .post, headers: cookie)
+            #expect(write.status == .unauthorized)
+            let query = try await client.execute(uri: "/sla?token=\(admin)", method: .get)
+            #expect(query.status == .unauthorized)
+        }
+    }
+}
