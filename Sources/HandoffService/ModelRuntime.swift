@@ -54,7 +54,7 @@ public actor ModelRuntime {
     public func reload() async throws -> ModelVersion {
         guard let production = try await store.productionModel() else { throw ServiceError.noModel }
         engine = try await Self.engine(for: production.upload.sha256, store: store, playbook: playbook, knownFields: knownFields)
-        return await engine.model
+        return engine.model
     }
 
     /// Checks that `weights` can drive the playbook (every field the playbook needs exists).

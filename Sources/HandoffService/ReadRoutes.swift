@@ -108,7 +108,7 @@ enum LeadView {
                        "contact_attempts": t.contactAttempts.count]
         }
         return [
-            "lead": ["id": t.lead.id, "source": t.lead.source ?? NSNull(), "campaign": t.lead.campaign ?? NSNull(),
+            "lead": ["id": t.lead.id, "source": t.lead.source.map { $0 as Any } ?? NSNull(), "campaign": t.lead.campaign.map { $0 as Any } ?? NSNull(),
                      "created_at": ISOTime.format(t.lead.createdAt), "updated_at": ISOTime.format(t.lead.updatedAt),
                      "fields": JSONResponse.embed(t.lead.fields.text)],
             "score": latestScore.map(score) ?? NSNull(),
