@@ -8,7 +8,8 @@ set -euo pipefail
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for package in libopenblas-dev liblapacke-dev; do
+# chromium: the hand-off service's dashboard test renders the page in headless Chromium.
+for package in libopenblas-dev liblapacke-dev chromium; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # Any installed major version will do; scripts/postgres.sh picks the newest under /usr/lib/postgresql.

@@ -25,6 +25,7 @@ struct Baton: ParsableCommand {
             Import.self,
             Review.self,
             HandoffCommand.self,
+            Serve.self,
         ])
 }
 

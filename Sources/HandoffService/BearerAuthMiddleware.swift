@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+
+/// Authenticates every request but `GET /health`: `Authorization: Bearer <token>`, or, for a
+/// browser on `GET /dashboard` only, the `baton_token` cookie that `/dashboard?token=…` sets.
+/// Unknown or missing tokens get 401 before any handler runs; roles are checked per route.
+struct BearerAuthMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let tokens: TokenRegistry
+    let bodyLimit: Int
+    static let openPaths: Set<String> = ["/health"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.bodyLimit = bodyLimit
+        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let token = Self.token(in: request) else {
+            throw APIError.unauthorized("a bearer token is required: send `Authorization: Bearer <token>`")
+        }
+        guard let entry = await tokens.authenticate(token) else {
+            throw APIError.unauthorized("the bearer token is not known (revoked, mistyped, or from another store)")
+        }
+        context.principal = entry
+        return try await next(request, context)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return String(parts[1]).trimmingCharacters(in: .whitespaces)
+            }
+            return nil
+        }
+        // The cookie and the query token only open the dashboard page (a GET with no effects),
+        // so a browser session can never be used to write.
+        guard request.uri.path == "/dashboard", request.method == .get else { return nil }
+        if let cookie = request.headers[.cookie] {
+            for pair in cookie.split(separator: ";") {
+                let kv = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if kv.count == 2, kv[0] == "baton_token" { return String(kv[1]) }
+            }
+        }
+        if let token = request.uri.queryParameters.get("token") { return token }
+        return nil
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `baton serve` binary as a child process, and a small HTTP client for it.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    /// The admin token printed on first start (nil on later starts).
+    let printedToken: String?
+
+    /// `$BATON_BIN`, else `baton` beside the test bundle, else `.build/debug/baton`.
+    static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["BATON_BIN"] { return URL(fileURLWithPath: path) }
+        var candidates: [URL] = []
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("baton"))
+            folder.deleteLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/baton"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+    }()
+
+    /// Starts `baton serve` and waits (up to 60 s) for its "listening" line.
+    init(arguments: [String]) throws {
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", "0"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(60)
+        let handle = out.fileHandleForReading
+        while port == nil, Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last ?? "")
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw FixtureError("baton serve did not start: \(text)")
+        }
+        self.port = port
+        printedToken = text.split(separator: "\n").first { $0.hasPrefix("admin token") }.flatMap { $0.split(separator: " ").last.map(String.init) }
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// POSTs JSON and returns the status (nil when the connection failed).
+    func post(_ path: String, token: String, body: Data) async -> (status: Int, body: Data)? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 30)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
