@@ -130,11 +130,10 @@ struct LeadWork {
                 throw .store(eventID: source, error)
             }
         }
-        var open: [String: Int] = [:]
+        // Only the per-rep counts matter here: one GROUP BY instead of reading every open hand-off with its rows.
+        let open: [String: Int]
         do {
-            for handoff in try await store.openHandoffs(repID: nil) {
-                if let rep = handoff.assignment.repID { open[rep, default: 0] += 1 }
-            }
+            open = try await store.openAssignmentCounts()
         } catch {
             throw .store(eventID: source, error)
         }
