@@ -200,8 +200,14 @@ extension HandoffEngine {
     nonisolated func effectiveFields(_ fields: [String: String], events: [EngagementEvent], at instant: Date) -> [String: String] {
         guard !events.isEmpty else { return fields }
         var result = fields
+        // Counted per distinct type first: normalising each event's type for each column cost
+        // more than the rest of an engagement's unit of work.
+        var perType: [String: Int] = [:]
+        for event in events where event.occurredAt <= instant { perType[event.type, default: 0] += 1 }
+        let perName = perType.map { (name: EngagementDecay.normalizedName($0.key), count: $0.value) }
         for column in countedColumns {
-            let count = EngagementDecay.matchingEvents(events, column: column, at: instant).count
+            let key = EngagementDecay.normalizedName(column)
+            let count = perName.reduce(0) { $1.name == key ? $0 + $1.count : $0 }
             guard count > 0 else { continue }
             let base = Double(fields[column]?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
             let total = base + Double(count)
