@@ -33,10 +33,10 @@ public enum SyntheticEventLog {
     /// Sources that tend to bring poor-fit leads.
     public static let poorFitSources: Set<String> = ["content_syndication", "social", "outbound"]
 
-    /// The marketing side of `rows` synthetic leads, in creation order.
-    public static func marketingLeads(rows: Int, seed: UInt64) throws -> [SyntheticMarketingLead] {
+    /// The marketing side of `rows` synthetic leads (created over `options.quarters`), in creation order.
+    public static func marketingLeads(rows: Int, seed: UInt64, options: SyntheticOptions = .init()) throws -> [SyntheticMarketingLead] {
         var csv: [UInt8] = []
-        try SyntheticLeads.generate(rows: rows, seed: seed) { csv += $0 }
+        try SyntheticLeads.generate(rows: rows, seed: seed, options: options) { csv += $0 }
         let table = String(decoding: csv, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = table.first else { return [] }
         var random = SyntheticSampler(seed: seed, stream: 0x0e7e_0105)

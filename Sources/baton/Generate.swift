@@ -75,7 +75,8 @@ struct Generate: ParsableCommand {
         let truthPath = eventsTruth ?? stem + ".truth.json"
         guard let model, let playbook else { return }
         do {
-            let result = try SimulatedTraffic.run(rows: rows, seed: seed, model: model, playbook: playbook)
+            let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(LeadTime.day))
+            let result = try SimulatedTraffic.run(rows: rows, seed: seed, options: options, model: model, playbook: playbook)
             try result.jsonLines().write(to: URL(fileURLWithPath: path), options: .atomic)
             try result.truth.jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
             let t = result.truth

@@ -18,12 +18,12 @@ enum SimulatedTraffic {
     }
 
     /// Runs the simulation; the scratch store is deleted afterwards.
-    static func run(rows: Int, seed: UInt64, model: String, playbook: String) throws -> SimulationResult {
+    static func run(rows: Int, seed: UInt64, options: SyntheticOptions, model: String, playbook: String) throws -> SimulationResult {
         let scorer: LeadScorer
         do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { throw SimulationFailure(error.description) }
         let book: Playbook
         do { book = try Playbook.load(url: URL(fileURLWithPath: playbook)) } catch { throw SimulationFailure(error.description) }
-        let leads = try SyntheticEventLog.marketingLeads(rows: rows, seed: seed).map(lead)
+        let leads = try SyntheticEventLog.marketingLeads(rows: rows, seed: seed, options: options).map(lead)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("baton-simulate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
