@@ -20,3 +20,26 @@ echo "== export: the score as one SQL expression over the raw columns"
 head -c 600 "$out/score.sql"; echo " …"
 echo
 echo "weight file: $out/model.json   SQL: $out/score.sql"
+
+# The hand-off demo on the same model: closed-loop traffic (the simulated reps react to the
+# engine's hand-offs), replayed into a fresh store, its open hand-offs, and the weekly and
+# monthly reviews. Seeded and --as-of pinned, so every run writes the same numbers.
+echo
+echo "== hand-off demo: simulate 400 leads (one quarter, 2023-Q1) through Datasets/playbook.yaml"
+rm -f "$out/handoff.sqlite" "$out/handoff.sqlite-wal" "$out/handoff.sqlite-shm"
+"$baton" generate --rows 400 --seed 2026 --quarters 1 --events "$out/demo_events.jsonl" \
+    --model "$out/model.json" --playbook Datasets/playbook.yaml
+echo
+echo "== replay into $out/handoff.sqlite"
+"$baton" handoff replay --events "$out/demo_events.jsonl" --playbook Datasets/playbook.yaml \
+    --model "$out/model.json" --db "$out/handoff.sqlite"
+echo
+echo "== open hand-offs"
+"$baton" handoff status --db "$out/handoff.sqlite" | head -n 15
+echo
+echo "== weekly SLA review 2023-W06 and monthly pipeline review 2023-02"
+"$baton" review weekly --db "$out/handoff.sqlite" --week 2023-W06 --out "$out/review-2023-W06" --as-of 2024-01-01T00:00:00Z
+"$baton" review monthly --db "$out/handoff.sqlite" --month 2023-02 --out "$out/review-2023-02" --as-of 2024-01-01T00:00:00Z
+echo
+echo "event log: $out/demo_events.jsonl (truth $out/demo_events.truth.json)   store: $out/handoff.sqlite"
+echo "reviews: $out/review-2023-W06/report.md, $out/review-2023-02/report.md"

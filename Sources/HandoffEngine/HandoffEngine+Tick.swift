@@ -32,7 +32,7 @@ extension HandoffEngine {
         let at = Date(timeIntervalSince1970: (timer.dueAt.timeIntervalSince1970 * 1000).rounded(.up) / 1000)
         let source = "\(timer.id)@\(EventTime.format(at))"
         let timeline: LeadTimeline?
-        do { timeline = try await store.leadTimeline(leadID: timer.leadID) } catch { throw .store(eventID: source, error) }
+        do { timeline = try await store.flowTimeline(leadID: timer.leadID) } catch { throw .store(eventID: source, error) }
         var work = try LeadWork(engine: self, leadID: timer.leadID, source: source, timeline: timeline)
         let current = Self.timerID(leadID: timer.leadID, handoff: work.sla.handoffs)
         if timer.id != current || work.sla.phase == .closed || work.sla.phase == .pending || work.hasOutcome {

@@ -112,7 +112,7 @@ public actor HandoffEngine {
     public func apply(_ event: InboundEvent, receivedAt: Date? = nil) async throws(EngineError) -> ApplyResult {
         let timeline: LeadTimeline?
         do {
-            timeline = try await store.leadTimeline(leadID: event.leadID)
+            timeline = try await store.flowTimeline(leadID: event.leadID)
         } catch {
             throw .store(eventID: event.eventID, error)
         }

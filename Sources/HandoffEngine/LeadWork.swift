@@ -130,11 +130,10 @@ struct LeadWork {
                 throw .store(eventID: source, error)
             }
         }
-        var open: [String: Int] = [:]
+        // Only the per-rep counts matter here: one GROUP BY instead of reading every open hand-off with its rows.
+        let open: [String: Int]
         do {
-            for handoff in try await store.openHandoffs(repID: nil) {
-                if let rep = handoff.assignment.repID { open[rep, default: 0] += 1 }
-            }
+            open = try await store.openAssignmentCounts()
         } catch {
             throw .store(eventID: source, error)
         }
@@ -201,8 +200,14 @@ extension HandoffEngine {
     nonisolated func effectiveFields(_ fields: [String: String], events: [EngagementEvent], at instant: Date) -> [String: String] {
         guard !events.isEmpty else { return fields }
         var result = fields
+        // Counted per distinct type first: normalising each event's type for each column cost
+        // more than the rest of an engagement's unit of work.
+        var perType: [String: Int] = [:]
+        for event in events where event.occurredAt <= instant { perType[event.type, default: 0] += 1 }
+        let perName = perType.map { (name: EngagementDecay.normalizedName($0.key), count: $0.value) }
         for column in countedColumns {
-            let count = EngagementDecay.matchingEvents(events, column: column, at: instant).count
+            let key = EngagementDecay.normalizedName(column)
+            let count = perName.reduce(0) { $1.name == key ? $0 + $1.count : $0 }
             guard count > 0 else { continue }
             let base = Double(fields[column]?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
             let total = base + Double(count)

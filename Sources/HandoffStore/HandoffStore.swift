@@ -51,6 +51,10 @@ public protocol HandoffStore: Sendable {
     func lead(id: String) async throws(StoreError) -> LeadRecord?
     /// The lead with everything stored about it, or nil when it is not stored.
     func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
+    /// What the hand-off flow needs to process a lead's next event: the lead, its events (ids,
+    /// types, instants; payloads left empty), assignments, timers, attempts, dispositions,
+    /// opportunities and outcomes — no scores or decisions. Nil when the lead is not stored.
+    func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).

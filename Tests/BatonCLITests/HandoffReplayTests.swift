@@ -19,11 +19,12 @@ import TestSupport
         let dir = try CLI.scratch()
         let model = try model(in: dir)
         let events = dir.appendingPathComponent("events.jsonl")
-        let gen = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", events.path])
+        let playbook = Self.datasets.appendingPathComponent("playbook.yaml").path
+        let gen = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", events.path, "--model", model.path, "--playbook", playbook])
         #expect(gen.exitCode == 0, "\(gen.stderr)")
         // Same seed, same bytes.
         let again = dir.appendingPathComponent("again.jsonl")
-        _ = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", again.path])
+        _ = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", again.path, "--model", model.path, "--playbook", playbook])
         #expect(try Data(contentsOf: events) == Data(contentsOf: again))
         let truthData = try Data(contentsOf: dir.appendingPathComponent("events.truth.json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
@@ -48,6 +49,7 @@ import TestSupport
         #expect(try count("SELECT count(*) FROM engagement_events") == truth["events"] as? Int)
         #expect(try count("SELECT count(*) FROM contact_attempts") == truth["contact_attempts"] as? Int)
         #expect(try count("SELECT count(*) FROM dispositions") == byType["disposition"] ?? 0)
+        #expect(try count("SELECT count(*) FROM dispositions") == (truth["dispositions_by_code"] as? [String: Int] ?? [:]).values.reduce(0, +))
         #expect(try count("SELECT count(*) FROM opportunities") == truth["opportunities"] as? Int)
         #expect(try count("SELECT count(*) FROM outcomes WHERE result = 'won'") == truth["won"] as? Int)
         #expect(try count("SELECT count(*) FROM outcomes WHERE result = 'lost'") == truth["lost"] as? Int)
@@ -64,6 +66,13 @@ import TestSupport
         #expect(rows.count == (try count("SELECT count(*) FROM assignments WHERE unassigned_at IS NULL")))
         let table = try CLI.run(["handoff", "status", "--db", db.path])
         #expect(table.stdout.contains("open hand-offs: \(rows.count)") && table.stdout.contains("holder"))
+    }
+
+    @Test func theEventLogNeedsTheModelAndPlaybookItReactsTo() throws {
+        let dir = try CLI.scratch()
+        let gen = try CLI.run(["generate", "--rows", "5", "--seed", "1", "--events", dir.appendingPathComponent("e.jsonl").path])
+        #expect(gen.exitCode == 64)
+        #expect(gen.stderr.contains("--events needs --model MODEL.json and --playbook FILE"))
     }
 
     @Test func aRefusedEventExits65AndKeepsTheAcceptedOnes() throws {

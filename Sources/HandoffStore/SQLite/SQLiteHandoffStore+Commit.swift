@@ -77,11 +77,11 @@ struct UnitRunner {
             try requireNonEmpty(r.id, label, "id")
             let exists = try rowExists("SELECT 1 FROM leads WHERE id = ?", [r.id])
             if exists {
-                try db.execute(sql: "UPDATE leads SET fields = ?, source = ?, campaign = ?, updated_at = ? WHERE id = ?",
+                try db.cachedExecute(sql: "UPDATE leads SET fields = ?, source = ?, campaign = ?, updated_at = ? WHERE id = ?",
                                arguments: [r.fields.text, r.source, r.campaign, r.updatedAt.storeMillis, r.id])
                 return .updated
             }
-            try db.execute(sql: "INSERT INTO leads (id, fields, source, campaign, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedExecute(sql: "INSERT INTO leads (id, fields, source, campaign, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [r.id, r.fields.text, r.source, r.campaign, r.createdAt.storeMillis, r.updatedAt.storeMillis])
             return .stored(rowID: nil)
 
@@ -89,7 +89,7 @@ struct UnitRunner {
             try requireNonEmpty(r.id, label, "id")
             try requireNonEmpty(r.type, label, "type")
             try requireLead(r.leadID, label)
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                 """, arguments: [r.id, r.leadID, r.type, r.occurredAt.storeMillis, r.receivedAt.storeMillis, r.payload.text])
@@ -106,7 +106,7 @@ struct UnitRunner {
             where !value.isFinite {
                 throw StoreError.invalidField(record: label, field: field, reason: "is \(value), not a finite number")
             }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO scores (lead_id, model_sha256, model_format, probability, points, fit_points,
                                     engagement_points, reasons, scored_at, trigger_event_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -124,7 +124,7 @@ struct UnitRunner {
                 throw StoreError.invalidField(record: label, field: "scoreRowID",
                                               reason: "names score \(scoreRowID), which is not a stored score of lead '\(r.leadID)'; record the score first")
             }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.leadID, r.stage.rawValue, r.priority, r.rule, r.evidence.text, r.decidedAt.storeMillis, scoreRowID])
@@ -151,7 +151,7 @@ struct UnitRunner {
                 let target: AssignmentTarget = rep.map(AssignmentTarget.rep) ?? .fallbackQueue(queue ?? "")
                 throw StoreError.leadAlreadyAssigned(leadID: r.leadID, openAssignmentTarget: target.description)
             }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO assignments (lead_id, rep_id, queue, rule, assigned_at, unassigned_at, unassign_reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.leadID, repID, queue, r.rule, r.assignedAt.storeMillis, r.unassignedAt.storeMillis, r.unassignReason])
@@ -159,7 +159,7 @@ struct UnitRunner {
 
         case let .closeAssignment(leadID, at, reason):
             try requireLead(leadID, label)
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 UPDATE assignments SET unassigned_at = ?, unassign_reason = ? WHERE lead_id = ? AND unassigned_at IS NULL
                 """, arguments: [at.storeMillis, reason, leadID])
             return db.changesCount == 0 ? .unchanged : .updated
@@ -168,7 +168,7 @@ struct UnitRunner {
             try requireNonEmpty(r.id, label, "id")
             try requireNonEmpty(r.timeZone, label, "timeZone")
             let exists = try rowExists("SELECT 1 FROM reps WHERE id = ?", [r.id])
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO reps (id, name, time_zone, status, left_at, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, status = excluded.status,
                     left_at = excluded.left_at, profile = excluded.profile, updated_at = excluded.updated_at
@@ -182,11 +182,11 @@ struct UnitRunner {
                 throw StoreError.routerStateConflict(name: name, expectedRevision: expected, actualRevision: actual)
             }
             if actual == 0 {
-                try db.execute(sql: "INSERT INTO router_states (name, state, revision, updated_at) VALUES (?, ?, 1, ?)",
+                try db.cachedExecute(sql: "INSERT INTO router_states (name, state, revision, updated_at) VALUES (?, ?, 1, ?)",
                                arguments: [name, state.text, at.storeMillis])
                 return .stored(rowID: nil)
             }
-            try db.execute(sql: "UPDATE router_states SET state = ?, revision = ?, updated_at = ? WHERE name = ?",
+            try db.cachedExecute(sql: "UPDATE router_states SET state = ?, revision = ?, updated_at = ? WHERE name = ?",
                            arguments: [state.text, expected + 1, at.storeMillis, name])
             return .updated
 
@@ -203,7 +203,7 @@ struct UnitRunner {
                                                    reason: "belongs to lead '\(storedLead)', not '\(r.leadID)'; use a timer id per lead")
             }
             let fired = try JSONText(encoding: r.firedSteps)
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO sla_timers (id, lead_id, policy, due_at, state, escalation_step, fired_steps, started_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET policy = excluded.policy, due_at = excluded.due_at, state = excluded.state,
@@ -218,7 +218,7 @@ struct UnitRunner {
             try requireNonEmpty(r.channel, label, "channel")
             try requireLead(r.leadID, label)
             if let rep = r.repID { try requireRep(rep, label, field: "repID", mustBeActive: false) }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO contact_attempts (attempt_id, lead_id, rep_id, channel, result, attempted_at, note)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING
                 """, arguments: [r.id, r.leadID, r.repID, r.channel, r.result, r.attemptedAt.storeMillis, r.note])
@@ -229,7 +229,7 @@ struct UnitRunner {
             try requireNonEmpty(r.code, label, "code")
             try requireLead(r.leadID, label)
             if let rep = r.repID { try requireRep(rep, label, field: "repID", mustBeActive: false) }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO dispositions (disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (disposition_id) DO NOTHING
                 """, arguments: [r.id, r.leadID, r.repID, r.code, r.note, r.reengageAt.storeMillis, r.decidedAt.storeMillis])
@@ -245,11 +245,11 @@ struct UnitRunner {
                     throw StoreError.conflictingRecord(record: "opportunity", id: r.id,
                                                        reason: "is stored for lead '\(storedLead)', not '\(r.leadID)'; an opportunity's lead never changes")
                 }
-                try db.execute(sql: "UPDATE opportunities SET amount_minor = ?, currency = ?, stage = ?, updated_at = ? WHERE id = ?",
+                try db.cachedExecute(sql: "UPDATE opportunities SET amount_minor = ?, currency = ?, stage = ?, updated_at = ? WHERE id = ?",
                                arguments: [r.amount.minorUnits, r.amount.currency, r.stage, r.updatedAt.storeMillis, r.id])
                 return .updated
             }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO opportunities (id, lead_id, amount_minor, currency, stage, opened_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.id, r.leadID, r.amount.minorUnits, r.amount.currency, r.stage, r.openedAt.storeMillis, r.updatedAt.storeMillis])
@@ -273,7 +273,7 @@ struct UnitRunner {
                 throw StoreError.conflictingRecord(record: "outcome", id: r.id,
                                                    reason: "opportunity '\(r.opportunityID)' is already closed by outcome '\(closedBy)'; an opportunity has one outcome")
             }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO outcomes (outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (outcome_id) DO NOTHING
                 """, arguments: [r.id, r.opportunityID, r.leadID, r.result.rawValue, r.amount.minorUnits, r.amount.currency,
@@ -285,7 +285,7 @@ struct UnitRunner {
             try requireNonEmpty(r.kind, label, "kind")
             try requireNonEmpty(r.target, label, "target")
             if let lead = r.leadID { try requireLead(lead, label) }
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 INSERT INTO alerts (alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING
                 """, arguments: [r.id, r.kind, r.leadID, r.target, r.payload.text, r.createdAt.storeMillis, r.deliveredAt.storeMillis,
@@ -293,7 +293,7 @@ struct UnitRunner {
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
         case let .recordAlertDelivery(alertID, at, succeeded, error, nextAttemptAt):
-            try db.execute(sql: """
+            try db.cachedExecute(sql: """
                 UPDATE alerts SET attempts = attempts + 1,
                     delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END,
                     last_error = ?, next_attempt_at = ?

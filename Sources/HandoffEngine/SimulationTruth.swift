@@ -1,0 +1,140 @@
+import Foundation
+
+/// Known answers of a simulated event log: what a correct replay stores and what a correct
+/// review reports. Every number is counted from the engine's own effects and the events sent,
+/// so it holds for any seed.
+public struct SimulationTruth: Codable, Sendable, Hashable {
+    /// Met / missed counts of one SLA policy.
+    public struct Compliance: Codable, Sendable, Hashable {
+        public var met = 0
+        public var missed = 0
+        public init() {}
+    }
+
+    /// Engine-side first touches of one policy (every hand-off, reassignments included).
+    public struct FirstTouches: Codable, Sendable, Hashable {
+        public var withinSLA = 0
+        public var late = 0
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case late
+            case withinSLA = "within_sla"
+        }
+    }
+
+    /// The planted speed effect and what it produced.
+    public struct SpeedEffect: Codable, Sendable, Hashable {
+        public var description = ""
+        public var lateWinKeepProbability = 0.0
+        /// Leads whose first hand-off was touched within the SLA, and those touched late.
+        public var touchedWithinSLA = 0
+        public var touchedLate = 0
+        /// Of those, leads the true model says would buy, and leads won.
+        public var wouldBuyWithinSLA = 0
+        public var wouldBuyLate = 0
+        public var wonWithinSLA = 0
+        public var wonLate = 0
+        /// Buyers never handed off, and buyers handed off but never touched (no win without a touch).
+        public var wouldBuyNotHandedOff = 0
+        public var wouldBuyUntouched = 0
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case description
+            case lateWinKeepProbability = "late_win_keep_probability"
+            case touchedWithinSLA = "touched_within_sla", touchedLate = "touched_late"
+            case wouldBuyWithinSLA = "would_buy_within_sla", wouldBuyLate = "would_buy_late"
+            case wonWithinSLA = "won_within_sla", wonLate = "won_late"
+            case wouldBuyNotHandedOff = "would_buy_not_handed_off", wouldBuyUntouched = "would_buy_untouched"
+        }
+    }
+
+    /// One rep's drawn personality.
+    public struct RepProfile: Codable, Sendable, Hashable {
+        public var ignoreShare: Double
+        public var lateShare: Double
+        enum CodingKeys: String, CodingKey {
+            case ignoreShare = "ignore_share", lateShare = "late_share"
+        }
+    }
+
+    /// What a review of one period must find. Hand-off figures count leads whose FIRST
+    /// assignment lies in the period (UTC); SLA per policy judges that first hand-off (met when
+    /// its first touch came within the policy's business-hour target); dispositions are each such
+    /// lead's latest; `won` counts such leads won. Cohort figures count leads created in the period.
+    public struct Period: Codable, Sendable, Hashable {
+        public var handoffs = 0
+        public var handoffsByPriority: [String: Int] = [:]
+        public var sla: [String: Compliance] = [:]
+        public var dispositionsByCode: [String: Int] = [:]
+        public var won = 0
+        public var leadsCreated = 0
+        public var cohortWon = 0
+        public var cohortWonMinorUnits: [String: Int64] = [:]
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case handoffs, sla, won
+            case handoffsByPriority = "handoffs_by_priority"
+            case dispositionsByCode = "dispositions_by_code"
+            case leadsCreated = "leads_created", cohortWon = "cohort_won", cohortWonMinorUnits = "cohort_won_minor_units"
+        }
+    }
+
+    public var seed: UInt64
+    public var leads = 0
+    /// Distinct events (ids), lines of the file (distinct + retries), and retried lines.
+    public var events = 0
+    public var lines = 0
+    public var duplicates = 0
+    /// Distinct events per `type`.
+    public var eventsByType: [String: Int] = [:]
+    public var contactAttempts = 0
+    /// Disposition events per code.
+    public var dispositionsByCode: [String: Int] = [:]
+    public var opportunities = 0
+    public var won = 0
+    public var lost = 0
+    /// Won amounts per currency in minor units (cents).
+    public var wonMinorUnits: [String: Int64] = [:]
+    /// Hand-offs to a rep (reassignments included) per priority.
+    public var handoffsByPriority: [String: Int] = [:]
+    /// The engine's first-touch verdicts per policy.
+    public var firstTouches: [String: FirstTouches] = [:]
+    /// Leads ever assigned (rep or queue), and leads never handed off.
+    public var leadsHandedOff = 0
+    public var leadsNeverHandedOff = 0
+    /// Each lead's first hand-off judged against its policy (the review's view).
+    public var firstHandoffSLA: [String: Compliance] = [:]
+    public var speedEffect = SpeedEffect()
+    public var reps: [String: RepProfile] = [:]
+    /// What `baton handoff replay --json` of the log prints (its `rejected` empty).
+    public var replay = ReplaySummary()
+    /// By ISO week (`2024-W03`) and by month (`2024-01`), UTC.
+    public var weeks: [String: Period] = [:]
+    public var months: [String: Period] = [:]
+
+    public init(seed: UInt64) {
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seed, leads, events, lines, duplicates, opportunities, won, lost, reps, replay, weeks, months
+        case eventsByType = "events_by_type"
+        case contactAttempts = "contact_attempts"
+        case dispositionsByCode = "dispositions_by_code"
+        case wonMinorUnits = "won_minor_units"
+        case handoffsByPriority = "handoffs_by_priority"
+        case firstTouches = "first_touches"
+        case leadsHandedOff = "leads_handed_off", leadsNeverHandedOff = "leads_never_handed_off"
+        case firstHandoffSLA = "first_handoff_sla"
+        case speedEffect = "speed_effect"
+    }
+
+    /// Pretty JSON, sorted keys, ending in a newline (same truth, same bytes).
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Handoff
+import HandoffEngine
+import HandoffStore
+import LabTraining
+
+/// `baton generate --events`: synthetic leads' marketing side → the closed-loop simulator on a
+/// scratch store → the event log and its truth.
+enum SimulatedTraffic {
+    /// The simulator's view of a synthetic lead.
+    static func lead(_ s: SyntheticMarketingLead) -> SimulatedLead {
+        SimulatedLead(
+            id: s.id, createdAt: Date(timeIntervalSince1970: s.createdSecondsSince1970), fields: s.fields, source: s.source,
+            engagements: s.engagements.map { .init(at: Date(timeIntervalSince1970: $0.secondsSince1970), eventType: $0.type, content: $0.content) },
+            fit: .init(poorFitSource: s.poorFitSource, smallCompany: s.smallCompany, budgetAuthority: s.budgetAuthority,
+                       longTimeline: s.longTimeline, competitorInPlace: s.competitorInPlace),
+            wouldBuy: s.won, dealAmount: Decimal(s.dealAmount), currency: s.currency)
+    }
+
+    /// Runs the simulation; the scratch store is deleted afterwards.
+    static func run(rows: Int, seed: UInt64, options: SyntheticOptions, model: String, playbook: String) throws -> SimulationResult {
+        let scorer: LeadScorer
+        do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { throw SimulationFailure(error.description) }
+        let book: Playbook
+        do { book = try Playbook.load(url: URL(fileURLWithPath: playbook)) } catch { throw SimulationFailure(error.description) }
+        let leads = try SyntheticEventLog.marketingLeads(rows: rows, seed: seed, options: options).map(lead)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("baton-simulate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var options = SQLiteHandoffStore.Options()
+        options.durability = .normal
+        let store: SQLiteHandoffStore
+        do { store = try SQLiteHandoffStore(path: scratch.appendingPathComponent("sim.sqlite").path, options: options) } catch {
+            throw SimulationFailure(error.description)
+        }
+        defer { try? store.close() }
+        let engine: HandoffEngine
+        do { engine = try HandoffEngine(store: store, playbook: book, scorer: scorer) } catch { throw SimulationFailure(error.description) }
+        let simulator = TrafficSimulator(seed: seed)
+        let outcome = blockingAwait { () async -> Result<SimulationResult, EngineError> in
+            do throws(EngineError) { return .success(try await simulator.run(leads: leads, engine: engine)) } catch { return .failure(error) }
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw SimulationFailure("the simulation stopped: \(error.description)")
+        }
+    }
+}
+
+struct SimulationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
