@@ -116,3 +116,20 @@ let package = Package(
         .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining"]),
     ]
 )
+
+// Micro-benchmarks of the kernels (ordo-one/benchmark), only when BATON_BENCHMARKS is set, so
+// normal builds and tests neither fetch nor build them:
+//   BATON_BENCHMARKS=1 swift package benchmark --target BatonKernels
+if Context.environment["BATON_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "BatonKernels",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                "LabNumerics", "LabTraining", "LeadTable", "ScoringModelFormat",
+            ],
+            path: "Benchmarks/Kernels",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

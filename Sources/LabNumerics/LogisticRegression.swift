@@ -112,9 +112,9 @@ public enum LogisticRegression {
 }
 
 /// Calls `body` with a pointer to the array's storage, or nil.
-private func withOptionalPointer<R>(_ array: [Double]?, _ body: (UnsafePointer<Double>?) -> R) -> R {
-    guard let array else { return body(nil) }
-    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+func withOptionalPointer<R>(_ array: [Double]?, _ body: (UnsafePointer<Double>?) throws -> R) rethrows -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
 }
 
 /// The iteration itself, separated from the pointer plumbing.

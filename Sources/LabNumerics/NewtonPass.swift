@@ -40,17 +40,26 @@ final class NewtonWorkspace: @unchecked Sendable {
     private let gradient: UnsafeMutablePointer<Double>     // workers × columns
     private let logLikelihood: UnsafeMutablePointer<Double>  // workers
     private let boundary: UnsafeMutablePointer<Int>          // workers
+    /// Set when X has sparse 0/1 indicator columns: passes then run ``SparsePartials/work``.
+    let layout: IndicatorLayout?
+    let sparse: SparsePartials?
 
+    /// - Parameter indicators: exploit sparse 0/1 indicator columns (see ``IndicatorLayout``);
+    ///   false always takes the dense `dsyrk` path.
     /// - Precondition: the pointers stay valid for the workspace's lifetime.
     init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?) {
+         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true) {
         self.x = x
         self.y = y
         self.weights = weights
         self.rows = rows
         self.columns = columns
-        // A block of X_b plus B should sit in L2 (~256–512 KiB): 2 × blockRows × p × 8 bytes.
-        let block = requestedBlock ?? max(64, min(4096, 16_384 / max(1, columns)))
+        let layout = indicators ? IndicatorLayout.detect(x: x, rows: rows, columns: columns, workers: requested) : nil
+        self.layout = layout
+        // A block of X_b plus B should sit in L2 (~256–512 KiB): 2 × blockRows × p × 8 bytes
+        // (p = the dense columns when indicators are handled sparsely).
+        let blockColumns = layout?.dense.count ?? columns
+        let block = requestedBlock ?? max(64, min(4096, 16_384 / max(1, blockColumns)))
         self.blockRows = max(1, min(block, rows))
         let blocks = (rows + blockRows - 1) / blockRows
         self.workers = max(1, min(requested, blocks))
@@ -63,6 +72,8 @@ final class NewtonWorkspace: @unchecked Sendable {
         gradient = .allocate(capacity: workers * columns)
         logLikelihood = .allocate(capacity: workers)
         boundary = .allocate(capacity: workers)
+        let (workerCount, rowsPerBlock) = (self.workers, self.blockRows)
+        sparse = layout.map { SparsePartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) }
     }
 
     deinit {
@@ -80,13 +91,15 @@ final class NewtonWorkspace: @unchecked Sendable {
     /// One pass at `coefficients`.
     func evaluate(at coefficients: [Double]) -> PassTotals {
         for j in 0..<columns { beta[j] = coefficients[j] }
+        if let sparse, let layout { sparse.prepare(beta: beta, layout: layout) }
         if workers == 1 {
-            work(worker: 0)
+            pass(worker: 0)
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                self.work(worker: worker)
+                self.pass(worker: worker)
             }
         }
+        if let sparse, let layout { return sparse.totals(layout: layout, columns: columns) }
         // Reduce the per-worker partial sums in a fixed order, so results do not depend on timing.
         var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: columns),
                                 information: SymmetricMatrix(order: columns), boundaryRows: 0)
@@ -104,6 +117,15 @@ final class NewtonWorkspace: @unchecked Sendable {
         }
         totals.information.symmetrize()
         return totals
+    }
+
+    private func pass(worker: Int) {
+        if let sparse, let layout {
+            sparse.work(worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
+                        rows: rows)
+        } else {
+            work(worker: worker)
+        }
     }
 
     private func work(worker: Int) {

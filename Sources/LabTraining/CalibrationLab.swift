@@ -17,6 +17,9 @@ public enum CalibrationLab {
         /// In-sample metrics on the training rows.
         public var metrics: ValidationMetrics
         public var weightFile: WeightFile
+        /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, and `hash`, which
+        /// runs on its own thread from the end of `read` and overlaps the stages after it.
+        public var timings: StageTimings
     }
 
     /// A model checked on a data set with outcomes.
@@ -25,6 +28,8 @@ public enum CalibrationLab {
         public var data: ScoringData
         public var probabilities: [Double]
         public var metrics: ValidationMetrics
+        /// Seconds per stage: `read`, `encode`, `score`, `metrics`.
+        public var timings: StageTimings
     }
 
     /// Reads the spec and the data, fits, computes in-sample metrics and builds the weight file.
@@ -35,23 +40,38 @@ public enum CalibrationLab {
         var spec = try loadSpec(specURL)
         if let penalty { spec.penalty = penalty }
         try requireFile(data, role: "data")
-        let training: TrainingData
-        do { training = try TrainingData.load(csv: data, spec: spec) } catch { throw .data(error) }
+        var timings = StageTimings()
+        let table = try timings.measure("read") { () throws(LabError) in
+            do throws(LeadTableError) {
+                return try LeadTableReader.read(
+                    url: data, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true))
+            } catch {
+                throw LabError.data(.table(error))
+            }
+        }
+        // Hash the input on another core while this one encodes and fits.
+        let hashing = BackgroundHash(url: data)
+        let training = try timings.measure("encode") { () throws(LabError) in
+            do throws(DataError) { return try TrainingData.build(table: table, spec: spec) } catch { throw LabError.data(error) }
+        }
 
-        let fit: LogisticFit
-        do {
-            fit = try LogisticRegression.fit(training.design, outcomes: training.outcome, weights: training.weights,
-                                             options: .init(penalty: spec.penalty))
-        } catch {
-            throw .fit(error, file: training.file, lines: training.fileLines)
+        let fit = try timings.measure("fit") { () throws(LabError) in
+            do throws(FitError) {
+                return try LogisticRegression.fit(training.design, outcomes: training.outcome,
+                                                  weights: training.weights, options: .init(penalty: spec.penalty))
+            } catch {
+                throw LabError.fit(error, file: training.file, lines: training.fileLines)
+            }
         }
-        let probabilities = fit.probabilities(training.design)
-        let metrics: ValidationMetrics
-        do { metrics = try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: training.outcome) } catch {
-            throw .metrics(error, file: training.file)
+        let probabilities = timings.measure("probabilities") { fit.probabilities(training.design) }
+        let metrics = try timings.measure("metrics") { () throws(LabError) in
+            do throws(MetricsError) { return try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: training.outcome) } catch {
+                throw LabError.metrics(error, file: training.file)
+            }
         }
-        let inputHash: String
-        do { inputHash = try SHA256.hash(fileAt: data).hex } catch { throw .fileNotFound(path: data.path, role: "data") }
+        let hashed = hashing.wait()
+        timings.record("hash", seconds: hashed.seconds)
+        guard case let .success(inputHash) = hashed.hex else { throw .fileNotFound(path: data.path, role: "data") }
         let times = (training.times ?? []).filter { !$0.isEmpty }
         let metadata = TrainingMetadata(
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
@@ -62,25 +82,31 @@ public enum CalibrationLab {
             terms: training.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
             encodings: training.encodings, spec: spec, training: metadata,
             metrics: ModelMetrics(metrics, fit: fit))
-        return FitRun(training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile)
+        return FitRun(training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile,
+                      timings: timings)
     }
 
     /// Scores `data` (which must hold the outcome column) with `model` and computes the metrics.
     public static func validate(model: WeightFile, data: URL) throws(LabError) -> ValidationRun {
         try requireFile(data, role: "data")
+        var timings = StageTimings()
         let scoring: ScoringData
-        do { scoring = try ScoringData.load(csv: data, encodings: model.encodings, spec: model.spec) } catch {
+        do throws(DataError) {
+            scoring = try ScoringData.load(csv: data, encodings: model.encodings, spec: model.spec, timings: &timings)
+        } catch {
             throw .data(error)
         }
         guard let outcome = scoring.outcome else {
             throw .noOutcomeColumn(file: scoring.file, column: model.spec.outcome.column)
         }
-        let probabilities = model.probabilities(scoring.design)
-        let metrics: ValidationMetrics
-        do { metrics = try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: outcome) } catch {
-            throw .metrics(error, file: scoring.file)
+        let probabilities = timings.measure("score") { model.probabilities(scoring.design) }
+        let metrics = try timings.measure("metrics") { () throws(LabError) in
+            do throws(MetricsError) { return try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: outcome) } catch {
+                throw LabError.metrics(error, file: scoring.file)
+            }
         }
-        return ValidationRun(model: model, data: scoring, probabilities: probabilities, metrics: metrics)
+        return ValidationRun(model: model, data: scoring, probabilities: probabilities, metrics: metrics,
+                             timings: timings)
     }
 
     /// Reads and verifies a weight file.

@@ -61,7 +61,18 @@ public enum DesignMatrixBuilder {
         } catch {
             throw .cell(file: table.file, line: table.lineOfRow[rows.first ?? 0], error: error)
         }
+        // Counts are small whole numbers: their term values (log1p is the costly part) come from
+        // a table filled by the same function, so results are bit-identical.
+        let wholeNumbers = (0..<1024).compactMap { try? encoding.numericTermValue(Double($0)) }
+        let tableSize = wholeNumbers.count == 1024 ? wholeNumbers.count : 0  // every whole number 0…1023 has a value
+        let values = column.values
+        let missing = column.missing
         for (i, row) in rows.enumerated() {
+            let value = values[row]
+            if !missing[row], value >= 0, value < Double(tableSize), value == value.rounded(.towardZero) {
+                buffer[base + i] = wholeNumbers[Int(value)]
+                continue
+            }
             if column.missing[row] {
                 switch encoding.missing {
                 case .error, .dropRow:

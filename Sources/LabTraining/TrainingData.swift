@@ -88,22 +88,33 @@ public struct ScoringData: Sendable {
     /// Reads `csv` and encodes it with a fitted model's `encodings`. The outcome is read when
     /// `csv` has the spec's outcome column (else ``outcome`` is nil); `drop_row` rules drop rows.
     public static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec) throws(DataError) -> ScoringData {
+        var timings = StageTimings()
+        return try load(csv: csv, encodings: encodings, spec: spec, timings: &timings)
+    }
+
+    /// ``load(csv:encodings:spec:)`` recording the `read` and `encode` stages in `timings`.
+    public static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
+                            timings: inout StageTimings) throws(DataError) -> ScoringData {
         // Ask for the outcome too; if the file has no such column, read without it.
         let requests = columnRequests(encodings: encodings, spec: spec)
         let withOutcome = requests + [.text(spec.outcome.column)]
-        let table: LeadTable
-        do {
-            table = try LeadTableReader.read(url: csv, columns: withOutcome)
-        } catch let error {
-            guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else { throw .table(error) }
-            do {
-                table = try LeadTableReader.read(url: csv, columns: requests)
-            } catch {
-                throw .table(error)
+        let (table, hasOutcome) = try timings.measure("read") { () throws(DataError) -> (LeadTable, Bool) in
+            do throws(LeadTableError) {
+                return (try LeadTableReader.read(url: csv, columns: withOutcome), true)
+            } catch let error {
+                guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else {
+                    throw DataError.table(error)
+                }
+                do throws(LeadTableError) {
+                    return (try LeadTableReader.read(url: csv, columns: requests), false)
+                } catch {
+                    throw DataError.table(error)
+                }
             }
-            return try build(table: table, encodings: encodings, spec: spec, hasOutcome: false)
         }
-        return try build(table: table, encodings: encodings, spec: spec, hasOutcome: true)
+        return try timings.measure("encode") { () throws(DataError) in
+            try build(table: table, encodings: encodings, spec: spec, hasOutcome: hasOutcome)
+        }
     }
 
     static func columnRequests(encodings: [FeatureEncoding], spec: ScoringSpec) -> [ColumnRequest] {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Reads CSV files into a ``LeadTable``, parsing straight from the file's bytes into typed
@@ -40,12 +41,28 @@ public enum LeadTableReader {
         return try result.get()
     }
 
+    /// Reads CSV text cut into `parts` chunks parsed concurrently, whatever its size (tests).
+    static func read(text: String, file: String, columns: [ColumnRequest], parts: Int) throws(LeadTableError) -> LeadTable {
+        let bytes = Array(text.utf8)
+        let result: Result<LeadTable, LeadTableError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(LeadTableError) {
+                return .success(try read(bytes: buffer, file: file, columns: columns, delimiter: nil, parts: parts))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Reads CSV given as a string (tests, small inputs).
     public static func read(text: String, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
         try read(data: Data(text.utf8), file: file, columns: columns, delimiter: delimiter)
     }
 
-    static func read(bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?) throws(LeadTableError) -> LeadTable {
+    /// `parts` forces the number of chunks parsed concurrently (tests); nil = all cores for
+    /// files of at least ``parallelThreshold`` bytes, else one.
+    static func read(bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
+                     parts requestedParts: Int? = nil) throws(LeadTableError) -> LeadTable {
         var requests: [ColumnRequest] = []
         for request in columns where !requests.contains(request) {
             precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
@@ -69,32 +86,45 @@ public enum LeadTableReader {
 
         cursor.skipBlankLines()
         guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
-        var lineOfRow: [Int] = []
-        lineOfRow.reserveCapacity(cursor.estimatedRows())
-        plan.reserve(lineOfRow.capacity)
-        let expected = header.count
-        while !cursor.atEnd {
-            let rowLine = cursor.line
-            var field = 0
-            var rowEnded = false
-            while !rowEnded {
-                let fieldLine = cursor.line
-                let cell = try cursor.nextField(delimiter: delimiter.rawValue) { () -> String in
-                    field < expected ? header[field] : "#\(field + 1)"
+        let parts = requestedParts ?? (bytes.count >= parallelThreshold ? processorCount() : 1)
+        let ranges = ChunkSplitter.ranges(base: base, start: cursor.position, end: bytes.count, parts: parts,
+                                          delimiter: delimiter.rawValue)
+        let chunks: [ChunkColumns]
+        if ranges.count == 1 {
+            chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                                          file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+        } else {
+            let job = ParallelChunks(base: base, ranges: ranges, firstLine: cursor.line, file: file,
+                                     delimiter: delimiter.rawValue, header: header, plan: plan)
+            let results = job.run()
+            var parsed: [ChunkColumns] = []
+            var failed = false
+            for index in ranges.indices {
+                switch results[index] {
+                case let .success(chunk): parsed.append(chunk)
+                case .failure: failed = true
                 }
-                rowEnded = cell.endsRow
-                if field < expected, let sink = plan.sinks[field] {
-                    try sink.take(cell, cursor: cursor, line: fieldLine, scratch: &scratch)
-                }
-                field += 1
             }
-            guard field == expected else {
-                throw .wrongFieldCount(file: file, line: rowLine, found: field, expected: expected)
+                        if failed {
+                // Line numbers past the first chunk are relative; the serial parse names the
+                // first bad row exactly as a one-core read would.
+                for chunk in parsed { chunk.deallocate() }
+                chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                                              file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+            } else {
+                chunks = parsed
             }
-            lineOfRow.append(rowLine)
-            cursor.skipBlankLines()
         }
-        return plan.table(file: file, header: header, delimiter: delimiter, lineOfRow: lineOfRow, byteCount: bytes.count)
+        defer { for chunk in chunks { chunk.deallocate() } }
+        return ChunkMerge.table(chunks, plan: plan, file: file, header: header, delimiter: delimiter,
+                                byteCount: bytes.count)
+    }
+
+    /// Files at least this large are parsed on all cores.
+    static let parallelThreshold = 1 << 22
+
+    static func processorCount() -> Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     /// The delimiter that splits the header line, see the type's documentation.
@@ -115,5 +145,53 @@ public enum LeadTableReader {
         // No candidate yields every requested name: use the most frequent one, so that the
         // unknown-column message shows the header as most likely meant.
         return present.max { (counts[$0] ?? 0) < (counts[$1] ?? 0) } ?? .comma
+    }
+}
+
+/// The chunks of one file parsed concurrently, one task per range; results in range order.
+final class ParallelChunks: @unchecked Sendable {
+    private let base: UnsafePointer<UInt8>
+    private let ranges: [Range<Int>]
+    private let firstLine: Int
+    private let file: String
+    private let delimiter: UInt8
+    private let header: [String]
+    private let plan: ColumnPlan
+    // Each task writes only its own slot; read after concurrentPerform returns.
+    private let results: UnsafeMutablePointer<Result<ChunkColumns, LeadTableError>>
+
+    init(base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
+         header: [String], plan: ColumnPlan) {
+        self.base = base
+        self.ranges = ranges
+        self.firstLine = firstLine
+        self.file = file
+        self.delimiter = delimiter
+        self.header = header
+        self.plan = plan
+        results = .allocate(capacity: ranges.count)
+    }
+
+    deinit { results.deallocate() }
+
+    func run() -> [Result<ChunkColumns, LeadTableError>] {
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            self.parse(index)
+        }
+        let collected = (0..<ranges.count).map { results[$0] }
+        results.deinitialize(count: ranges.count)
+        return collected
+    }
+
+    private func parse(_ index: Int) {
+        let range = ranges[index]
+        do throws(LeadTableError) {
+            let chunk = try RowParser.parse(
+                base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? firstLine : 1,
+                file: file, delimiter: delimiter, header: header, plan: plan)
+            (results + index).initialize(to: .success(chunk))
+        } catch {
+            (results + index).initialize(to: .failure(error))
+        }
     }
 }

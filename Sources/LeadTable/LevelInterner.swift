@@ -39,6 +39,16 @@ struct LevelInterner {
         return code
     }
 
+    /// The code of `level`, adding it if new.
+    mutating func code(of level: String) -> Int32 {
+        var bytes = Array(level.utf8)
+        bytes.append(0)  // never empty, so the buffer has an address
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("non-empty array without storage") }
+            return code(base, buffer.count - 1)
+        }
+    }
+
     @inline(__always)
     private func equals(_ code: Int, _ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         let start = starts[code]

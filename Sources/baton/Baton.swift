@@ -49,3 +49,16 @@ extension LabError {
 func printJSON(_ value: JSONValue) {
     FileHandle.standardOutput.write(Data(CanonicalJSON.prettyBytes(value)))
 }
+
+/// `timings: {"stages_s": {...}, ...}` on one line of standard error, for benchmark harnesses.
+func printTimings(_ timings: StageTimings, extra: [String: JSONValue] = [:]) {
+    var stages: [String: JSONValue] = [:]
+    for stage in timings.stages { stages[stage.name] = .double(stage.seconds) }
+    var object = extra
+    object["stages_s"] = .object(stages)
+    var cpu: [String: JSONValue] = [:]
+    for stage in timings.cpuSeconds { cpu[stage.name] = .double(stage.seconds) }
+    object["cpu_s"] = .object(cpu)
+    object["order"] = .array(timings.stages.map { .string($0.name) })
+    FileHandle.standardError.write(Data(("timings: " + String(decoding: CanonicalJSON.canonicalBytes(.object(object)), as: UTF8.self) + "\n").utf8))
+}

@@ -13,6 +13,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Where to write the weight file.") var out: String
     @Option(help: "Override the spec's ridge penalty λ.") var penalty: Double?
     @Flag(help: "Print one JSON object instead of the summary table.") var json = false
+    @Flag(help: "Print seconds per stage (read, encode, fit, probabilities, metrics, hash, write) to standard error as one JSON line.")
+    var timings = false
 
     func validate() throws {
         if let penalty, !(penalty >= 0 && penalty.isFinite) {
@@ -24,7 +26,11 @@ struct Fit: ParsableCommand {
         try runLab { () throws(LabError) in
             let run = try CalibrationLab.fit(data: URL(fileURLWithPath: data), spec: URL(fileURLWithPath: spec),
                                              penalty: penalty)
-            try CalibrationLab.write(run.weightFile, to: URL(fileURLWithPath: out))
+            var stages = run.timings
+            try stages.measure("write") { () throws(LabError) in
+                try CalibrationLab.write(run.weightFile, to: URL(fileURLWithPath: out))
+            }
+            if timings { printTimings(stages, extra: ["newton_steps": .integer(Int64(run.fit.iterations))]) }
             if json {
                 printJSON(LabReport.fitJSON(run, modelPath: out))
             } else {

@@ -14,11 +14,14 @@ struct Validate: ParsableCommand {
     @Option(help: "Weight file written by `baton fit`.") var model: String
     @Option(help: "CSV with the outcome column.") var data: String
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Print seconds per stage (read, encode, score, metrics) to standard error as one JSON line.")
+    var timings = false
 
     func run() throws {
         try runLab { () throws(LabError) in
             let weights = try CalibrationLab.loadModel(URL(fileURLWithPath: model))
             let run = try CalibrationLab.validate(model: weights, data: URL(fileURLWithPath: data))
+            if timings { printTimings(run.timings) }
             if json { printJSON(LabReport.validationJSON(run)) } else { print(LabReport.validationSummary(run)) }
         }
     }

@@ -15,7 +15,7 @@ struct DeLongComponents {
     /// - Precondition: outcomes are 0/1 with at least one of each; scores are finite.
     init(scores: [Double], outcomes: [Double]) {
         let n = scores.count
-        let order = (0..<n).sorted { scores[$0] < scores[$1] }
+        let order = ScoredOutcomes.stableOrder(scores)
         let positives = outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         let negatives = n - positives
         precondition(positives > 0 && negatives > 0, "DeLongComponents: needs both classes")
