@@ -10,7 +10,7 @@ import Foundation
 /// Blocks end at row ends outside quoted fields, so a quoted cell with line breaks is never
 /// split. Text levels are in order of first appearance within the block.
 ///
-/// Memory: the bytes of one block (plus one read of ``readSize``) and its parsed columns. A
+/// Memory: the bytes of one block (plus one read of ``readSize`` bytes) and its parsed columns. A
 /// quoted field that is never closed makes the rest of the file one row; it is read whole
 /// before the parser reports it.
 public final class LeadTableBlockReader {
@@ -25,8 +25,10 @@ public final class LeadTableBlockReader {
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
 
+    /// Bytes asked of the file per read, by default.
+    public static let defaultReadSize = 1 << 20
     /// Bytes asked of the file per read.
-    public static let readSize = 1 << 20
+    public let readSize: Int
 
     private let descriptor: Int32
     private var plan: ColumnPlan
@@ -44,10 +46,12 @@ public final class LeadTableBlockReader {
     /// - Parameters:
     ///   - columns: what to read, as for ``LeadTableReader/read(url:columns:delimiter:)``.
     ///   - blockRows: the most data rows per block (≥ 1).
+    ///   - readSize: bytes per read (tests use a few bytes to put reads inside quoted cells).
     ///   - onBytes: called with every byte range read, in file order (to hash the file on the way).
     public init(url: URL, columns: [ColumnRequest], blockRows: Int, delimiter forced: Delimiter? = nil,
-                onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(LeadTableError) {
-        precondition(blockRows >= 1, "LeadTableBlockReader: blockRows must be at least 1")
+                readSize: Int = defaultReadSize, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(LeadTableError) {
+        precondition(blockRows >= 1 && readSize >= 1, "LeadTableBlockReader: blockRows and readSize must be at least 1")
+        self.readSize = readSize
         file = url.path
         self.blockRows = blockRows
         self.onBytes = onBytes
@@ -61,7 +65,7 @@ public final class LeadTableBlockReader {
             throw .unreadable(file: url.path, reason: String(cString: strerror(errno)))
         }
         descriptor = opened
-        capacity = Self.readSize * 2
+        capacity = max(64, readSize * 2)
         buffer = .allocate(capacity: capacity)
         plan = try ColumnPlan(header: [], requests: [], file: url.path)  // replaced once the header is read
         do {
@@ -205,7 +209,7 @@ public final class LeadTableBlockReader {
 
     /// Reads up to ``readSize`` more bytes after `filled`, growing the buffer if needed.
     private func fill() throws(LeadTableError) {
-        if capacity - filled < Self.readSize {
+        if capacity - filled < readSize {
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             grown.update(from: buffer, count: filled)
             buffer.deallocate()
@@ -214,7 +218,7 @@ public final class LeadTableBlockReader {
         }
         var count: Int
         repeat {
-            count = read(descriptor, buffer + filled, capacity - filled)
+            count = read(descriptor, buffer + filled, min(readSize, capacity - filled))
         } while count < 0 && errno == EINTR
         guard count >= 0 else { throw .unreadable(file: file, reason: String(cString: strerror(errno))) }
         if count == 0 {

@@ -54,7 +54,12 @@ struct Fit: ParsableCommand {
             try stages.measure("write") { () throws(LabError) in
                 try CalibrationLab.write(run.weightFile, to: URL(fileURLWithPath: out))
             }
-            if timings { printTimings(stages, extra: ["newton_steps": .integer(Int64(run.fit.iterations))]) }
+            if timings {
+                var extra: [String: JSONValue] = ["newton_steps": .integer(Int64(run.fit.iterations)),
+                                                  "fit_path": .string(run.path.description)]
+                if let peak = peakResidentBytes() { extra["peak_rss_bytes"] = .integer(Int64(peak)) }
+                printTimings(stages, extra: extra)
+            }
             let reason = pathReason(streaming: streaming, choice: choice)
             if json {
                 guard case var .object(object) = LabReport.fitJSON(run, modelPath: out) else { return }
@@ -81,4 +86,15 @@ struct Fit: ParsableCommand {
         let budget = "memory budget \(MemorySize.format(choice.budgetBytes))"
         return streaming ? "\(estimate) exceeds the \(budget); \(blocks)" : "\(estimate) within the \(budget)"
     }
+}
+
+/// The process's peak resident set (`VmHWM` of /proc/self/status, Linux), for --timings.
+func peakResidentBytes() -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 2, let kib = Int(fields[1]) else { return nil }
+        return kib * 1024
+    }
+    return nil
 }
