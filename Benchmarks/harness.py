@@ -173,7 +173,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--blas", default="unset,set", help="OpenBLAS variables: unset, set or both (comma list)")
     parser.add_argument("--no-statsmodels", action="store_true", help="skip statsmodels timings (still checked)")
-    parser.add_argument("--out", default=str(HERE / "latest.md"))
+    parser.add_argument("--out", default=str(DATA / "latest.md"))  # data/ is gitignored
     args = parser.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     ensure_data(sizes)

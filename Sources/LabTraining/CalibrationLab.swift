@@ -75,10 +75,10 @@ public enum CalibrationLab {
         let hashed = hashing.wait()
         timings.record("hash", seconds: hashed.seconds)
         guard case let .success(inputHash) = hashed.hex else { throw .fileNotFound(path: data.path, role: "data") }
-        let times = (training.times ?? []).filter { !$0.isEmpty }
+        let (timeFrom, timeTo) = timeRange(training.times)
         let metadata = TrainingMetadata(
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
-            timeFrom: times.min(), timeTo: times.max(), inputFile: data.lastPathComponent, inputSHA256: inputHash,
+            timeFrom: timeFrom, timeTo: timeTo, inputFile: data.lastPathComponent, inputSHA256: inputHash,
             createdAt: isoTimestamp(now), toolVersion: toolVersion, penalty: spec.penalty,
             converged: fit.converged, iterations: fit.iterations, fitPath: FitPath.inMemory.description)
         let weightFile = WeightFile(
@@ -138,6 +138,17 @@ public enum CalibrationLab {
               FileManager.default.isReadableFile(atPath: url.path) else {
             throw .fileNotFound(path: url.path, role: role)
         }
+    }
+
+    /// The least and greatest non-empty time, in one pass without copying the column.
+    static func timeRange(_ times: [String]?) -> (String?, String?) {
+        var low: String?
+        var high: String?
+        for time in times ?? [] where !time.isEmpty {
+            if let current = low, !(time < current) {} else { low = time }
+            if let current = high, !(current < time) {} else { high = time }
+        }
+        return (low, high)
     }
 
     static func isoTimestamp(_ date: Date) -> String {

@@ -135,7 +135,7 @@ public struct SHA256: Sendable {
     ]
 
     @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
     /// One 64-byte block starting at `offset`.
     private mutating func compress(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
