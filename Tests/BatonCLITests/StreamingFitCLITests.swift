@@ -73,8 +73,8 @@ import TestSupport
             let result = try CLI.run(["fit", "--data", data.path, "--spec", Self.spec, "--out",
                                       dir.appendingPathComponent("m.json").path, "--timings"] + extra)
             #expect(result.exitCode == 0, "\(result.stderr)")
-            let line = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
-            let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("timings: ") } ?? ""
+            let json = try JSONSerialization.jsonObject(with: Data(line.dropFirst("timings: ".count).utf8)) as? [String: Any]
             return try #require(json?["peak_rss_bytes"] as? Int)
         }
         var files: [URL] = []

@@ -144,7 +144,17 @@ struct ArrayBlockSource: DesignBlockSource {
             let stream = try #require(throws: FitError.self, sourceLocation: sourceLocation) {
                 try streamed(x, y, weights: weights, blockRows: blockRows)
             }
-            #expect(stream == memory, "blockRows \(blockRows): \(stream) vs \(memory)", sourceLocation: sourceLocation)
+            if case let .separation(a) = stream, case let .separation(b) = memory {
+                // Runaway estimates stop where the iterations stop, on a likelihood that is flat along
+                // them: the two paths agree to ~1e-7 there, not to the 1e-10 of a proper optimum.
+                #expect(a.map(\.term) == b.map(\.term) && a.map(\.rowsWithTerm) == b.map(\.rowsWithTerm)
+                        && a.map(\.wonWithTerm) == b.map(\.wonWithTerm), sourceLocation: sourceLocation)
+                for (x, y) in zip(a, b) {
+                    #expect(isClose(x.estimate, y.estimate, relative: 1e-6), "\(x.term)", sourceLocation: sourceLocation)
+                }
+            } else {
+                #expect(stream == memory, "blockRows \(blockRows): \(stream) vs \(memory)", sourceLocation: sourceLocation)
+            }
         }
     }
 

@@ -111,7 +111,7 @@ import TestSupport
     @Test func quotedCellsWithLineBreaksAcrossBlockBoundaries() throws {
         // Every lead id becomes a quoted two-line cell: physical lines no longer equal rows,
         // and a block of 3 rows always ends inside what a line-based split would cut.
-        let lines = try String(contentsOf: Self.leadsPrefix(rows: 300), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: Self.leadsPrefix(rows: 400), encoding: .utf8).split(separator: "\n")
         var text = String(lines[0]) + "\n"
         for line in lines.dropFirst() {
             let comma = try #require(line.firstIndex(of: ","))
