@@ -32,7 +32,6 @@ public enum LabReport {
         lines.append(pair("converged:", fit.converged ? "True" : "False", "LL-Null:", f(fit.nullLogLikelihood, 3)))
         lines.append(pair("Iterations:", "\(fit.iterations)", "LLR p-value:", e(llrPValue)))
         lines.append(pair("AIC:", f(fit.aic, 2), "BIC:", f(fit.bic, 2)))
-        lines.append(pair("Fit path:", run.path.description, "", ""))
         lines.append(rule)
         lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]"].map { padLeft($0, 10) }.joined())
         lines.append(String(repeating: "-", count: nameWidth + 60))

@@ -20,7 +20,7 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print seconds per stage (read, encode, fit, probabilities, metrics, hash, write) to standard error as one JSON line.")
     var timings = false
     @Flag(help: "Stream the data in row blocks whatever its size.") var stream = false
-    @Option(help: "Rows per block when streaming (default 65536).") var blockRows: Int?
+    @Option(help: "Rows per block when streaming (default 8192).") var blockRows: Int?
     @Option(help: "Memory the in-memory fit may use before baton streams instead (e.g. 4GiB, 512MiB; default half of physical memory).")
     var memoryBudget: String?
 
