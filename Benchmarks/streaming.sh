@@ -4,7 +4,7 @@
 #   swift build -c release --product baton && Benchmarks/streaming.sh [ROWS] [BLOCK_ROWS]
 set -euo pipefail
 rows=${1:-1000000}
-block=${2:-65536}
+block=${2:-8192}
 bin=${BATON_BIN:-.build/release/baton}
 dir=${TMPDIR:-/tmp}/baton-streaming-bench
 mkdir -p "$dir"
