@@ -10,13 +10,33 @@
 enum SeparationDiagnosis {
     static func runaway(beta: [Double], pass: PassTotals, x: DesignMatrix, outcomes: [Double],
                         weights: [Double]?, force: Bool) -> [SeparatedTerm]? {
-        let p = x.columns
-        let information = pass.information
         let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
+        return runaway(beta: beta, information: pass.information, names: x.names, interceptColumn: x.interceptColumn,
+                       force: force,
+                       rootMeanSquare: { rootMeanSquare(column: $0, x: x, weights: weights, totalWeight: totalWeight) },
+                       indicatorCounts: { j in
+                           var ones = 0.0, won = 0.0
+                           let offset = j * x.rows
+                           for i in 0..<x.rows {
+                               let v = x.values[offset + i]
+                               let c = weights?[i] ?? 1
+                               if v == 1 { ones += c; won += c * outcomes[i] } else if v != 0 { return nil }
+                           }
+                           return (ones, won)
+                       })
+    }
+
+    /// The criteria on any design: `rootMeanSquare(j)` is `√(Σ cᵢ xᵢⱼ² / Σ cᵢ)`, and
+    /// `indicatorCounts(j)` the weighted rows with xᵢⱼ = 1 and the won among them when column j
+    /// holds only 0 and 1 (else nil).
+    static func runaway(beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
+                        force: Bool, rootMeanSquare: (Int) -> Double,
+                        indicatorCounts: (Int) -> (ones: Double, won: Double)?) -> [SeparatedTerm]? {
+        let p = names.count
         var found: [SeparatedTerm] = []
         var candidates: [(index: Int, size: Double)] = []
-        for j in 0..<p where j != x.interceptColumn {
-            let rms = rootMeanSquare(column: j, x: x, weights: weights, totalWeight: totalWeight)
+        for j in 0..<p where j != interceptColumn {
+            let rms = rootMeanSquare(j)
             let standardised = abs(beta[j]) * rms
             let curvature = information[j, j]
             let z = curvature > 0 ? abs(beta[j]) * curvature.squareRoot() : 0
@@ -27,17 +47,10 @@ enum SeparationDiagnosis {
         guard !candidates.isEmpty else { return nil }
         candidates.sort { $0.size > $1.size }
         for (j, _) in candidates {
-            var ones = 0.0, won = 0.0, binary = true
-            let offset = j * x.rows
-            for i in 0..<x.rows {
-                let v = x.values[offset + i]
-                let c = weights?[i] ?? 1
-                if v == 1 { ones += c; won += c * outcomes[i] } else if v != 0 { binary = false; break }
-            }
-            if binary {
-                found.append(SeparatedTerm(term: x.names[j], estimate: beta[j], rowsWithTerm: ones, wonWithTerm: won))
+            if let (ones, won) = indicatorCounts(j) {
+                found.append(SeparatedTerm(term: names[j], estimate: beta[j], rowsWithTerm: ones, wonWithTerm: won))
             } else {
-                found.append(SeparatedTerm(term: x.names[j], estimate: beta[j]))
+                found.append(SeparatedTerm(term: names[j], estimate: beta[j]))
             }
         }
         return found

@@ -11,7 +11,8 @@ public enum CalibrationLab {
 
     /// A fitted model with everything the summary, the JSON output and the weight file need.
     public struct FitRun: Sendable {
-        public var training: TrainingData
+        /// The model inputs, when the fit held them in memory (nil for a streaming fit).
+        public var training: TrainingData?
         public var spec: ScoringSpec
         public var fit: LogisticFit
         /// In-sample metrics on the training rows.
@@ -20,6 +21,8 @@ public enum CalibrationLab {
         /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, and `hash`, which
         /// runs on its own thread from the end of `read` and overlaps the stages after it.
         public var timings: StageTimings
+        /// How the data was read: the whole design in memory, or row blocks per pass.
+        public var path: FitPath = .inMemory
     }
 
     /// A model checked on a data set with outcomes.
@@ -77,7 +80,7 @@ public enum CalibrationLab {
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
             timeFrom: timeFrom, timeTo: timeTo, inputFile: data.lastPathComponent, inputSHA256: inputHash,
             createdAt: isoTimestamp(now), toolVersion: toolVersion, penalty: spec.penalty,
-            converged: fit.converged, iterations: fit.iterations)
+            converged: fit.converged, iterations: fit.iterations, fitPath: FitPath.inMemory.description)
         let weightFile = WeightFile(
             terms: training.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
             encodings: training.encodings, spec: spec, training: metadata,

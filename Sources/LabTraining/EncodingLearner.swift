@@ -36,11 +36,18 @@ public enum EncodingLearner {
     static func learnCategorical(_ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String) throws(DataError) -> FeatureEncoding {
         var codeCounts = [Int](repeating: 0, count: column.levels.count)
         for row in rows { codeCounts[Int(column.codes[row])] += 1 }
+        let rawCounts = column.levels.enumerated().map { (level: $0.element, count: codeCounts[$0.offset]) }
+        return try learnCategorical(feature, rawCounts: rawCounts, file: file)
+    }
+
+    /// ``learnCategorical(_:column:rows:file:)`` from the rows per raw (trimmed, un-recoded) cell
+    /// text; a streaming pass accumulates these block by block.
+    static func learnCategorical(_ feature: FeatureSpec, rawCounts: [(level: String, count: Int)], file: String) throws(DataError) -> FeatureEncoding {
         var counts: [String: Int] = [:]
-        for (code, raw) in column.levels.enumerated() where codeCounts[code] > 0 {
+        for (raw, count) in rawCounts where count > 0 {
             var level = feature.recode[raw] ?? raw
             if level.isEmpty { level = missingLevel }
-            counts[level, default: 0] += codeCounts[code]
+            counts[level, default: 0] += count
         }
         var merged: [String: Int] = [:]
         var kept: Set<String> = []

@@ -10,7 +10,7 @@ public enum LabReport {
     /// The statsmodels-style summary of a fit.
     public static func fitSummary(_ run: CalibrationLab.FitRun) -> String {
         let fit = run.fit
-        let training = run.training
+        let training = run.weightFile.training
         let nameWidth = max(24, min(40, fit.names.map(\.count).max() ?? 0))
         let width = nameWidth + 60
         let rule = String(repeating: "=", count: width)
@@ -25,10 +25,10 @@ public enum LabReport {
         lines.append(center("Logistic Regression Results", width))
         lines.append(rule)
         lines.append(pair("Outcome:", "\(run.spec.outcome.column) ∈ \(run.spec.outcome.positive)", "No. Observations:", "\(fit.effectiveRows)"))
-        lines.append(pair("Data:", URL(fileURLWithPath: training.file).lastPathComponent, "Df Residuals:", "\(fit.effectiveRows - fit.coefficients.count)"))
+        lines.append(pair("Data:", training.inputFile, "Df Residuals:", "\(fit.effectiveRows - fit.coefficients.count)"))
         lines.append(pair("Method:", fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)", "Df Model:", "\(fit.coefficients.count - 1)"))
         lines.append(pair("Won / rows:", "\(training.positives) / \(fit.rows)", "Pseudo R-squ.:", f(fit.mcFaddenR2, 4)))
-        lines.append(pair("Dropped rows:", "\(training.rows.rowsDropped)", "Log-Likelihood:", f(fit.logLikelihood, 3)))
+        lines.append(pair("Dropped rows:", "\(training.rowsDropped)", "Log-Likelihood:", f(fit.logLikelihood, 3)))
         lines.append(pair("converged:", fit.converged ? "True" : "False", "LL-Null:", f(fit.nullLogLikelihood, 3)))
         lines.append(pair("Iterations:", "\(fit.iterations)", "LLR p-value:", e(llrPValue)))
         lines.append(pair("AIC:", f(fit.aic, 2), "BIC:", f(fit.bic, 2)))
@@ -68,8 +68,9 @@ public enum LabReport {
             "log_likelihood": .double(fit.logLikelihood), "null_log_likelihood": .double(fit.nullLogLikelihood),
             "deviance": .double(fit.deviance), "aic": .double(fit.aic), "bic": .double(fit.bic),
             "mcfadden_r2": .double(fit.mcFaddenR2), "penalty": .double(fit.penalty),
-            "rows": .integer(Int64(fit.rows)), "positives": .integer(Int64(run.training.positives)),
-            "rows_dropped": .integer(Int64(run.training.rows.rowsDropped)),
+            "rows": .integer(Int64(fit.rows)), "positives": .integer(Int64(run.weightFile.training.positives)),
+            "rows_dropped": .integer(Int64(run.weightFile.training.rowsDropped)),
+            "fit_path": .string(run.path.description),
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),
             "metrics": metricsJSON(run.metrics),
         ]

@@ -24,11 +24,14 @@ public struct TrainingMetadata: Codable, Sendable, Equatable {
     public var converged: Bool
     /// Newton iterations taken.
     public var iterations: Int
+    /// How the fit read the data: `in_memory` (the whole design in memory) or `streaming`
+    /// (row blocks re-read every Newton pass). Absent in files written before it existed.
+    public var fitPath: String?
 
     public init(
         rows: Int, positives: Int, rowsDropped: Int, timeFrom: String? = nil, timeTo: String? = nil,
         inputFile: String, inputSHA256: String, createdAt: String, toolVersion: String,
-        penalty: Double, converged: Bool, iterations: Int
+        penalty: Double, converged: Bool, iterations: Int, fitPath: String? = nil
     ) {
         self.rows = rows
         self.positives = positives
@@ -42,6 +45,7 @@ public struct TrainingMetadata: Codable, Sendable, Equatable {
         self.penalty = penalty
         self.converged = converged
         self.iterations = iterations
+        self.fitPath = fitPath
     }
 
     enum CodingKeys: String, CodingKey {
@@ -53,5 +57,6 @@ public struct TrainingMetadata: Codable, Sendable, Equatable {
         case inputSHA256 = "input_sha256"
         case createdAt = "created_at"
         case toolVersion = "tool_version"
+        case fitPath = "fit_path"
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+import LeadTable
+import ScoringModelFormat
+
+/// Chooses between the in-memory and the streaming fit: streaming when the estimated memory
+/// of the in-memory fit exceeds a budget.
+public struct FitPathChoice: Sendable, Equatable {
+    /// Estimated rows (kept or not) in the file: exact when the file fits in the sample.
+    public var estimatedRows: Int
+    /// Estimated design columns p (numeric terms plus one dummy per sampled level beyond the first).
+    public var estimatedColumns: Int
+    /// Estimated peak bytes of the in-memory fit, see ``estimate(data:spec:sampleRows:)``.
+    public var estimatedBytes: Int
+    /// The budget compared with.
+    public var budgetBytes: Int
+    /// True when the estimate exceeds the budget.
+    public var streams: Bool { estimatedBytes > budgetBytes }
+
+    /// Estimates the in-memory footprint from the first `sampleRows` rows:
+    /// `bytes = file size (mapped) + n × (8p + 40 + table bytes per row)`, where 8p is the
+    /// design row, 40 the outcome, weight, probability, line and indicator-index vectors, and
+    /// the table bytes per row are 8 (line) + 9 per numeric, 4 per categorical and 48 per raw
+    /// (id, time) column; n is the file size over the sample's bytes per row.
+    public static func estimate(data: URL, spec: ScoringSpec, budgetBytes: Int,
+                                sampleRows: Int = 10_000) throws(LabError) -> FitPathChoice {
+        let requests = EncodingLearner.columnRequests(for: spec, includeIdAndTime: true)
+        let sample: LeadTable?
+        let reader: LeadTableBlockReader
+        do {
+            reader = try LeadTableBlockReader(url: data, columns: requests, blockRows: sampleRows)
+            sample = try reader.next()
+        } catch {
+            throw .data(.table(error))
+        }
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: data.path)[.size] as? Int) ?? reader.bytesRead
+        guard let sample, sample.rowCount > 0 else {
+            return FitPathChoice(estimatedRows: 0, estimatedColumns: 1, estimatedBytes: fileBytes, budgetBytes: budgetBytes)
+        }
+        let exhausted = (try? reader.next()) == nil && reader.bytesRead >= fileBytes
+        let rows = exhausted ? sample.rowCount
+            : Int((Double(fileBytes) * Double(sample.rowCount) / Double(max(1, sample.byteCount))).rounded(.up))
+        var columns = 1
+        var tablePerRow = 8
+        for feature in spec.features {
+            switch feature.type {
+            case .numeric:
+                columns += feature.missing == .indicator ? 2 : 1
+                tablePerRow += 9
+            case .categorical:
+                let levels = Set(sample.text(feature.column).levels.map { feature.recode[$0] ?? $0 })
+                columns += max(1, levels.count - 1)
+                tablePerRow += 4
+            }
+        }
+        tablePerRow += 4 + (spec.weight == nil ? 0 : 9) + 48 * ((spec.id == nil ? 0 : 1) + (spec.time == nil ? 0 : 1))
+        let bytes = fileBytes + rows * (8 * columns + 40 + tablePerRow)
+        return FitPathChoice(estimatedRows: rows, estimatedColumns: columns, estimatedBytes: bytes, budgetBytes: budgetBytes)
+    }
+}
+
+/// Memory sizes for `--memory-budget`.
+public enum MemorySize {
+    /// Parses `4GiB`, `512MiB`, `64KiB`, `2GB`, `1.5G`, `1000000` (bytes); binary units for
+    /// KiB/MiB/GiB/TiB and K/M/G/T, decimal for KB/MB/GB/TB. Nil when not a positive size.
+    public static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+        guard let value = Double(digits), value > 0, value.isFinite else { return nil }
+        let scale: Double
+        switch unit {
+        case "", "b": scale = 1
+        case "k", "kib": scale = 0x1p10
+        case "m", "mib": scale = 0x1p20
+        case "g", "gib": scale = 0x1p30
+        case "t", "tib": scale = 0x1p40
+        case "kb": scale = 1e3
+        case "mb": scale = 1e6
+        case "gb": scale = 1e9
+        case "tb": scale = 1e12
+        default: return nil
+        }
+        let bytes = value * scale
+        guard bytes >= 1, bytes < 0x1p62 else { return nil }
+        return Int(bytes)
+    }
+
+    /// `MemTotal` of /proc/meminfo in bytes (Linux), nil elsewhere or when unreadable.
+    public static func physicalMemory(meminfo: URL = URL(fileURLWithPath: "/proc/meminfo")) -> Int? {
+        guard let text = try? String(contentsOf: meminfo, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 2, let kib = Int(fields[1]) else { return nil }
+            return kib * 1024
+        }
+        return nil
+    }
+
+    /// The default budget: half of physical memory (4 GiB when it cannot be read), leaving
+    /// the rest to the operating system, the page cache and other processes.
+    public static func defaultBudget() -> Int {
+        physicalMemory().map { $0 / 2 } ?? 4 << 30
+    }
+
+    /// `1.5 GiB`, `512.0 MiB`.
+    public static func format(_ bytes: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var index = 0
+        while value >= 1024, index < units.count - 1 {
+            value /= 1024
+            index += 1
+        }
+        return index == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[index])
+    }
+}
