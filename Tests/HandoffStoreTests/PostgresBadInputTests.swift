@@ -145,8 +145,20 @@ import HandoffStore
                     """, [.int(pid)])?.int("n")
                 #expect(inFlight == 1, "the victim holds an open transaction with writes")
                 #expect(try await blocker.row("SELECT pg_terminate_backend($1::int) AS ok", [.int(pid)])?.bool("ok") == true)
-                let result = await commit.value
+                // The unit must fail promptly once its backend is gone. Should it not (a busy
+                // machine once showed a hang here), release the row lock after a deadline so the
+                // test fails instead of blocking the whole run.
+                let finished = FinishedFlag()
+                let watched = Task { () -> Result<UnitResult, StoreError> in
+                    let result = await commit.value
+                    await finished.set()
+                    return result
+                }
+                for _ in 0..<600 where !(await finished.value) { try await Task.sleep(nanoseconds: 50_000_000) }
+                let finishedInTime = await finished.value
                 try await blocker.execute("ROLLBACK")
+                let result = await watched.value
+                #expect(finishedInTime, "the unit did not fail within 30 s of its backend being terminated")
                 return result
             }
 
@@ -189,4 +201,10 @@ import HandoffStore
             #expect(try await store.counts().leads == 1)
         }
     }
+}
+
+/// Set once by the task that saw the unit finish.
+private actor FinishedFlag {
+    private(set) var value = false
+    func set() { value = true }
 }
