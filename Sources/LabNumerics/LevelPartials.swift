@@ -32,8 +32,8 @@ final class LevelPartials: @unchecked Sendable {
     private let eta: UnsafeMutablePointer<Double>         // workers × blockRows
     private let residual: UnsafeMutablePointer<Double>    // workers × blockRows
     private let weight: UnsafeMutablePointer<Double>      // workers × blockRows
-    private let vector: UnsafeMutablePointer<SIMD2<Double>>  // workers × lanes
-    private let tables: UnsafeMutablePointer<SIMD2<Double>>  // workers × tableRows × lanes
+    private let vector: UnsafeMutablePointer<Double>      // workers × 2·lanes
+    private let tables: UnsafeMutablePointer<Double>      // workers × tableRows × 2·lanes
     private let cross: UnsafeMutablePointer<Double>       // workers × crossCells
     private let hdd: UnsafeMutablePointer<Double>         // workers × d × d
     private let gd: UnsafeMutablePointer<Double>          // workers × d
@@ -73,8 +73,8 @@ final class LevelPartials: @unchecked Sendable {
         eta = .allocate(capacity: workers * blockRows)
         residual = .allocate(capacity: workers * blockRows)
         weight = .allocate(capacity: workers * blockRows)
-        vector = .allocate(capacity: workers * lanes)
-        tables = .allocate(capacity: workers * max(1, total) * lanes)
+        vector = .allocate(capacity: workers * 2 * lanes)
+        tables = .allocate(capacity: workers * max(1, total) * 2 * lanes)
         cross = .allocate(capacity: workers * crossCells)
         hdd = .allocate(capacity: workers * d * d)
         gd = .allocate(capacity: workers * d)
@@ -83,11 +83,10 @@ final class LevelPartials: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [betaDense, betaLevels, dense, scaled, eta, residual, weight, cross, hdd, gd, logLikelihood] {
+        for buffer in [betaDense, betaLevels, dense, scaled, eta, residual, weight, vector, tables, cross, hdd, gd,
+                       logLikelihood] {
             buffer.deallocate()
         }
-        vector.deallocate()
-        tables.deallocate()
         boundary.deallocate()
     }
 
@@ -114,17 +113,19 @@ final class LevelPartials: @unchecked Sendable {
         let eta = self.eta + worker * blockRows
         let residual = self.residual + worker * blockRows
         let weight = self.weight + worker * blockRows
-        let v = vector + worker * lanes
-        let tables = self.tables + worker * max(1, tableRows) * lanes
+        let stride = 2 * lanes
+        let scalars = vector + worker * stride
+        let v = UnsafeRawPointer(scalars)
+        let tables = self.tables + worker * max(1, tableRows) * stride
         let cross = self.cross + worker * crossCells
         let hdd = self.hdd + worker * d * d
         let gd = self.gd + worker * d
         hdd.update(repeating: 0, count: d * d)
         gd.update(repeating: 0, count: d)
-        tables.update(repeating: .zero, count: max(1, tableRows) * lanes)
+        tables.update(repeating: 0, count: max(1, tableRows) * stride)
         cross.update(repeating: 0, count: crossCells)
-        v.update(repeating: .zero, count: lanes)
-        let scalars = UnsafeMutableRawPointer(v).assumingMemoryBound(to: Double.self)
+        scalars.update(repeating: 0, count: stride)
+        let tableOffset = self.tableOffset, betaOffset = self.betaOffset, pairs = self.pairs
         var logLikelihood = 0.0
         var boundary = 0
         let codes = layout.codes
@@ -173,9 +174,14 @@ final class LevelPartials: @unchecked Sendable {
                 scalars[d] = residual[i]
                 scalars[d + 1] = w
                 let code = codes + (start + i) * groups
+                // Two doubles per SIMD add (SSE2 on baseline x86-64; wider units take two at a time).
                 for g in 0..<groups {
-                    let target = tables + (tableOffset[g] + Int(code[g])) * lanes
-                    for k in 0..<lanes { target[k] += v[k] }
+                    let target = UnsafeMutableRawPointer(tables + (tableOffset[g] + Int(code[g])) * stride)
+                    for k in 0..<lanes {
+                        let sum = target.loadUnaligned(fromByteOffset: 16 * k, as: SIMD2<Double>.self)
+                            + v.loadUnaligned(fromByteOffset: 16 * k, as: SIMD2<Double>.self)
+                        target.storeBytes(of: sum, toByteOffset: 16 * k, as: SIMD2<Double>.self)
+                    }
                 }
                 for pair in pairs {
                     cross[pair.offset + Int(code[pair.g]) * pair.width + Int(code[pair.h])] += w
@@ -207,8 +213,7 @@ final class LevelPartials: @unchecked Sendable {
                 for column in 0..<d {
                     for row in 0...column { add(dense[row], dense[column], hdd[row + column * d]) }
                 }
-                let tables = UnsafeRawPointer(self.tables + worker * max(1, tableRows) * lanes)
-                    .assumingMemoryBound(to: Double.self)
+                let tables = self.tables + worker * max(1, tableRows) * 2 * lanes
                 for g in 0..<layout.groups {
                     for (code, columns) in active[g].enumerated() where !columns.isEmpty {
                         let t = tables + (tableOffset[g] + code) * 2 * lanes
