@@ -47,3 +47,48 @@ import TestSupport
         #expect(table.bounds("t").least == nil && table.bounds("t").greatest == nil)
     }
 }
+
+/// The lab's fit reads the time column only as `.bounds`; when `drop_row` rules drop rows, the
+/// window must still cover the kept rows only.
+@Suite struct FitTimeWindowTests {
+    func fit(droppingExtremes: Bool) throws -> (run: CalibrationLab.FitRun, kept: [String]) {
+        var random = SplitMix64(seed: 77)
+        var csv = "lead_id,created_at,x,k,y\n"
+        var kept: [String] = []
+        for i in 0..<300 {
+            let time = String(format: "2023-%02d-%02dT%02d:00:00Z", 1 + i % 12, 1 + i % 28, i % 24)
+            let x = random.uniform() * 4 - 2
+            let k = ["a", "b", "c"][Int(random.next() % 3)]
+            let y = random.bernoulli(1 / (1 + exp(-x))) == 1 ? "yes" : "no"
+            csv += "L\(i),\(time),\(x),\(k),\(y)\n"
+            kept.append(time)
+        }
+        if droppingExtremes {
+            // Earliest and latest times, on rows dropped for their empty x.
+            csv += "L900,2019-01-01T00:00:00Z,,a,yes\nL901,2029-12-31T23:00:00Z,,b,no\n"
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("window-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("leads.csv"), spec = dir.appendingPathComponent("s.yaml")
+        try csv.write(to: data, atomically: true, encoding: .utf8)
+        try """
+            outcome: {column: y, positive: ["yes"]}
+            id: lead_id
+            time: created_at
+            features:
+              - {column: x, type: numeric, missing: drop_row}
+              - {column: k, type: categorical}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        return (try CalibrationLab.fit(data: data, spec: spec), kept)
+    }
+
+    @Test(arguments: [false, true])
+    func windowCoversTheKeptRowsOnly(droppingExtremes: Bool) throws {
+        let (run, kept) = try fit(droppingExtremes: droppingExtremes)
+        #expect(run.weightFile.training.rowsDropped == (droppingExtremes ? 2 : 0))
+        #expect(run.weightFile.training.timeFrom == TimeRangeTests.byteMin(kept))
+        #expect(run.weightFile.training.timeTo == TimeRangeTests.byteMax(kept))
+        #expect(run.training.ids == nil && run.training.times == nil)  // the fit holds no String per row
+    }
+}
