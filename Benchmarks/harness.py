@@ -55,6 +55,18 @@ def baton_timings(stderr):
     sys.exit("baton printed no timings line (built without --timings?)")
 
 
+def baton_score_timings(stderr):
+    """`baton score --timings` lines `step: S s (R rows/s)` as {step: seconds}."""
+    steps = {}
+    for line in stderr.splitlines():
+        name, _, rest = line.partition(": ")
+        if name in ("parse", "score", "write", "total") and rest.endswith("rows/s)"):
+            steps[name] = float(rest.split()[0])
+    if "score" not in steps:
+        sys.exit("baton score printed no timings:\n" + stderr[-2000:])
+    return steps
+
+
 def reference_result(stdout):
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
@@ -122,6 +134,28 @@ def check_metrics(baton_json, reference):
         sys.exit("validation metrics disagree:\n" + "\n".join(f"  {n}: baton {a!r} python {b!r}" for n, a, b in bad))
     print(f"  metrics agree (AUC {baton_json['auc']:.6f}, log loss {baton_json['log_loss']:.6f}, "
           f"Brier {baton_json['brier']:.6f}, HL {baton_json['hosmer_lemeshow']['statistic']:.3f}, 10 bands)", flush=True)
+
+
+def check_scores(data, model, work, blas):
+    """Baton's scored probabilities against predict_proba's, row by row (same ids, 1e-9)."""
+    import csv
+    mine, theirs = work / "check_baton.csv", work / "check_python.csv"
+    run([BATON, "score", "--model", model, "--data", data, "--out", mine], blas, "baton score")
+    run([PYTHON, REFERENCE, "score", "--data", data, "--spec", SPEC, "--model", model, "--out", theirs], blas,
+        "python score")
+    with open(mine, newline="") as a, open(theirs, newline="") as b:
+        left, right = csv.reader(a), csv.reader(b)
+        head_a, head_b = next(left), next(right)
+        pa, pb = head_a.index("probability"), head_b.index("probability")
+        rows = worst = 0
+        for ra, rb in zip(left, right):
+            if ra[0] != rb[0]:
+                sys.exit(f"scored rows out of order: baton {ra[0]!r}, python {rb[0]!r}")
+            worst = max(worst, abs(float(ra[pa]) - float(rb[pb])))
+            rows += 1
+    if worst > 1e-9:
+        sys.exit(f"scored probabilities disagree with predict_proba: max difference {worst:.2e} — no times reported")
+    print(f"  scores agree with predict_proba ({rows} rows): max difference {worst:.1e}", flush=True)
 
 
 # MARK: reporting
@@ -260,15 +294,31 @@ def main():
             # (d) batch scoring of the largest file.
             if rows == max(sizes):
                 if has_score:
+                    check_scores(data, model, work, blas)
                     scored = work / "scored.csv"
-                    entries = [("baton", [BATON, "score", "--model", model, "--data", data, "--out", scored],
-                                lambda wall, out, err: wall, blas),
-                               ("pandas+sklearn", [PYTHON, REFERENCE, "score", "--data", data, "--spec", SPEC,
-                                                   "--model", model, "--out", scored],
-                                py_stage("read", "encode", "score", "write"), blas)]
-                    s = measure_pairs(table, f"score n={rows}", entries, args.runs)
-                    print(f"  baton score: {rows / statistics.median(s['baton'][0]) / 1e6:.2f} M leads/s end to end",
-                          flush=True)
+                    baton_score = [BATON, "score", "--model", model, "--data", data, "--out", scored, "--timings"]
+                    python_score = [PYTHON, REFERENCE, "score", "--data", data, "--spec", SPEC, "--model", model,
+                                    "--out", scored]
+                    samples = {"baton": {"e2e": [], "stage": [], "rss": []},
+                               "pandas+sklearn": {"e2e": [], "stage": [], "rss": []}}
+                    for _ in range(args.runs):
+                        wall, rss, out, err = run(baton_score, blas, "baton score")
+                        steps = baton_score_timings(err)
+                        samples["baton"]["e2e"].append(wall)
+                        samples["baton"]["stage"].append(steps["score"])
+                        samples["baton"]["rss"].append(rss)
+                        wall, rss, out, err = run(python_score, blas, "python score")
+                        stages = reference_result(out)["stages_s"]
+                        samples["pandas+sklearn"]["e2e"].append(sum(stages[k] for k in ("read", "encode", "score", "write")))
+                        samples["pandas+sklearn"]["stage"].append(stages["encode"] + stages["score"])
+                        samples["pandas+sklearn"]["rss"].append(rss)
+                    for case, key in ((f"score end to end n={rows}", "e2e"), (f"scoring stage n={rows}", "stage")):
+                        for tool in samples:
+                            table.add(case, tool, samples[tool][key], samples[tool]["rss"] if key == "e2e" else None,
+                                      reference="baton")
+                    print(f"  baton score: {rows / statistics.median(samples['baton']['e2e']) / 1e6:.2f} M leads/s end "
+                          f"to end, {rows / statistics.median(samples['baton']['stage']) / 1e6:.2f} M leads/s in the "
+                          "scoring stage", flush=True)
                 else:
                     print("  skipped: baton score not built yet", flush=True)
                     report.append(f"(d) scoring n={rows}: skipped: baton score not built yet")

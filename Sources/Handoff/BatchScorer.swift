@@ -39,16 +39,29 @@ public struct BatchScorer: Sendable {
         var levelOfCode = [[Int32]](repeating: [], count: plan.features.count)
         var codeColumns = [[Int32]](repeating: [], count: plan.features.count)
         var unseen: [BatchScores.UnseenCount] = []
-        var fit = [Double](repeating: 0, count: n), engagement = fit
-        var topFeature = [Int32](repeating: -1, count: 3 * n)
-        var topImpact = [Double](repeating: 0, count: 3 * n)
+        // Row sums and top-three lists are filled in the same loop that computes each feature's
+        // points, so every feature is one pass over its column (no per-feature points arrays).
+        let fit = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
+        let engagement = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
+        let topFeature = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, 3 * n))
+        let topImpact = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 3 * n))
+        defer {
+            fit.deallocate()
+            engagement.deallocate()
+            topFeature.deallocate()
+            topImpact.deallocate()
+        }
+        fit.initialize(repeating: 0, count: n)
+        engagement.initialize(repeating: 0, count: n)
+        topFeature.initialize(repeating: -1, count: 3 * n)
+        topImpact.initialize(repeating: 0, count: 3 * n)
 
         for (f, feature) in plan.features.enumerated() {
             let encoding = feature.encoding
             guard let column = columns[encoding.column] else { continue }
             precondition(column.count == n, "column \(encoding.column) has \(column.count) rows, expected \(n)")
-            var impact = [Double](repeating: 0, count: n)
-            var points = [Double](repeating: 0, count: n)
+            let total = feature.isEngagement ? engagement : fit
+            let tag = Int32(f)
             switch (encoding.type, column) {
             case (.numeric, .numeric(let values, let missing)):
                 var terms = [Double](repeating: 0, count: n)
@@ -56,21 +69,37 @@ public struct BatchScorer: Sendable {
                 do { missingTerm = try encoding.numericTermValue(0) } catch {
                     throw .badCell(file: file, line: line(0), column: encoding.column, error: error)
                 }
-                for i in 0..<n {
-                    if missing[i] {
-                        guard encoding.missing == .zero || encoding.missing == .indicator else {
-                            throw .badCell(file: file, line: line(i), column: encoding.column,
-                                           error: .missingValue(column: encoding.column, rule: encoding.missing))
+                // Counts are mostly small whole numbers: their term values come from a table filled
+                // by the same function, so each cell equals `numericTermValue` bit for bit.
+                let wholeTerms = Self.wholeNumberTerms(encoding)
+                let valuePoints = feature.valuePoints, indicatorPoints = feature.indicatorPoints
+                let missingAllowed = encoding.missing == .zero || encoding.missing == .indicator
+                try terms.withUnsafeMutableBufferPointer { (terms) throws(ScoringError) in
+                        for i in 0..<n {
+                            let term: Double
+                            if missing[i] {
+                                guard missingAllowed else {
+                                    throw .badCell(file: file, line: line(i), column: encoding.column,
+                                                   error: .missingValue(column: encoding.column, rule: encoding.missing))
+                                }
+                                term = missingTerm
+                            } else {
+                                let x = values[i]
+                                if x >= 0, x < Double(wholeTerms.count), let whole = Int(exactly: x) {
+                                    term = wholeTerms[whole]
+                                } else {
+                                    do throws(EncodingError) { term = try encoding.numericTermValue(x) } catch {
+                                        throw .badCell(file: file, line: line(i), column: encoding.column, error: error)
+                                    }
+                                }
+                            }
+                            terms[i] = term
+                            // The expression of ScoringPlan.numericPoints, with the feature's constants hoisted.
+                            let points = valuePoints * term + (missing[i] ? indicatorPoints : 0)
+                            total[i] += points
+                            Self.offer(feature: tag, impact: points, row: i, topFeature: topFeature, topImpact: topImpact)
                         }
-                        terms[i] = missingTerm
-                    } else {
-                        do { terms[i] = try encoding.numericTermValue(values[i]) } catch {
-                            throw .badCell(file: file, line: line(i), column: encoding.column, error: error)
-                        }
-                    }
-                    points[i] = plan.numericPoints(feature: f, term: terms[i], missing: missing[i])
                 }
-                impact = points
                 termColumns[f] = terms
                 missingColumns[f] = missing
                 rawColumns[f] = values
@@ -87,8 +116,8 @@ public struct BatchScorer: Sendable {
                 var rowsOfCode = [Int](repeating: 0, count: levels.count)
                 for i in 0..<n {
                     let code = Int(codes[i])
-                    points[i] = pointsOfCode[code]
-                    impact[i] = impactOfCode[code]
+                    total[i] += pointsOfCode[code]
+                    Self.offer(feature: tag, impact: impactOfCode[code], row: i, topFeature: topFeature, topImpact: topImpact)
                     rowsOfCode[code] += 1
                 }
                 var counts: [String: Int] = [:]
@@ -104,12 +133,6 @@ public struct BatchScorer: Sendable {
             default:
                 preconditionFailure("column \(encoding.column) must be \(encoding.type == .numeric ? ".numeric" : ".text")")
             }
-            if feature.isEngagement {
-                for i in 0..<n { engagement[i] += points[i] }
-            } else {
-                for i in 0..<n { fit[i] += points[i] }
-            }
-            Self.offer(feature: Int32(f), impact: impact, topFeature: &topFeature, topImpact: &topImpact)
         }
 
         var eta = [Double](repeating: plan.intercept, count: n)
@@ -128,31 +151,45 @@ public struct BatchScorer: Sendable {
         }
         let probability = eta.map(ScoringPlan.logistic)
         let scale = plan.scale
-        let points = eta.map { scale.points(logOdds: $0) }
+        let scorePoints = eta.map { scale.points(logOdds: $0) }
         return BatchScores(
-            rowCount: n, probability: probability, logOdds: eta, points: points, fitPoints: fit,
-            engagementPoints: engagement, unseenLevels: unseen, plan: plan, topFeature: topFeature,
-            topImpact: topImpact, rawValues: rawColumns, missing: missingColumns, levelOfCode: levelOfCode,
+            rowCount: n, probability: probability, logOdds: eta, points: scorePoints,
+            fitPoints: Array(UnsafeBufferPointer(start: fit, count: n)),
+            engagementPoints: Array(UnsafeBufferPointer(start: engagement, count: n)), unseenLevels: unseen, plan: plan,
+            topFeature: Array(UnsafeBufferPointer(start: topFeature, count: 3 * n)),
+            topImpact: Array(UnsafeBufferPointer(start: topImpact, count: 3 * n)), rawValues: rawColumns, missing: missingColumns, levelOfCode: levelOfCode,
             codes: codeColumns)
     }
 
-    /// Inserts one feature's impacts into every row's top three (strictly larger |impact| wins,
+    /// `numericTermValue(k)` for k = 0 ..< 1024 (empty if the transform rejects any of them).
+    static func wholeNumberTerms(_ encoding: FeatureEncoding) -> [Double] {
+        var table: [Double] = []
+        table.reserveCapacity(1024)
+        for k in 0..<1024 {
+            guard let value = try? encoding.numericTermValue(Double(k)) else { return [] }
+            table.append(value)
+        }
+        return table
+    }
+
+    /// Inserts one feature's impact into row `row`'s top three (strictly larger |impact| wins,
     /// so on ties the earlier feature stays, as in ``TopReasons``).
-    static func offer(feature: Int32, impact: [Double], topFeature: inout [Int32], topImpact: inout [Double]) {
-        for i in impact.indices {
-            let value = impact[i], size = abs(value)
-            guard size > 0 else { continue }
-            let base = 3 * i
-            if size > abs(topImpact[base]) {
-                topFeature[base + 2] = topFeature[base + 1]; topImpact[base + 2] = topImpact[base + 1]
-                topFeature[base + 1] = topFeature[base]; topImpact[base + 1] = topImpact[base]
-                topFeature[base] = feature; topImpact[base] = value
-            } else if size > abs(topImpact[base + 1]) {
-                topFeature[base + 2] = topFeature[base + 1]; topImpact[base + 2] = topImpact[base + 1]
-                topFeature[base + 1] = feature; topImpact[base + 1] = value
-            } else if size > abs(topImpact[base + 2]) {
-                topFeature[base + 2] = feature; topImpact[base + 2] = value
-            }
+    @inline(__always)
+    static func offer(feature: Int32, impact value: Double, row: Int, topFeature: UnsafeMutablePointer<Int32>,
+                      topImpact: UnsafeMutablePointer<Double>) {
+        let size = abs(value)
+        let base = 3 * row
+        // The third place is the smallest: most impacts stop here once a row has three.
+        guard size > abs(topImpact[base + 2]) else { return }
+        if size > abs(topImpact[base]) {
+            topFeature[base + 2] = topFeature[base + 1]; topImpact[base + 2] = topImpact[base + 1]
+            topFeature[base + 1] = topFeature[base]; topImpact[base + 1] = topImpact[base]
+            topFeature[base] = feature; topImpact[base] = value
+        } else if size > abs(topImpact[base + 1]) {
+            topFeature[base + 2] = topFeature[base + 1]; topImpact[base + 2] = topImpact[base + 1]
+            topFeature[base + 1] = feature; topImpact[base + 1] = value
+        } else {
+            topFeature[base + 2] = feature; topImpact[base + 2] = value
         }
     }
 }

@@ -43,12 +43,18 @@ final class NewtonWorkspace: @unchecked Sendable {
     /// Set when X has sparse 0/1 indicator columns: passes then run ``SparsePartials/work``.
     let layout: IndicatorLayout?
     let sparse: SparsePartials?
+    /// Set when the indicators group into one-hot features with small tables: passes then run
+    /// ``LevelPartials/work`` (preferred over ``sparse``).
+    let levels: LevelPartials?
 
     /// - Parameter indicators: exploit sparse 0/1 indicator columns (see ``IndicatorLayout``);
     ///   false always takes the dense `dsyrk` path.
+    /// - Parameter levelTables: take the indicators as one-hot level codes (``LevelLayout``) when
+    ///   their tables are small; false keeps the compressed rows (``SparsePartials``).
     /// - Precondition: the pointers stay valid for the workspace's lifetime.
     init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true) {
+         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true,
+         levelTables: Bool = true) {
         self.x = x
         self.y = y
         self.weights = weights
@@ -73,7 +79,9 @@ final class NewtonWorkspace: @unchecked Sendable {
         logLikelihood = .allocate(capacity: workers)
         boundary = .allocate(capacity: workers)
         let (workerCount, rowsPerBlock) = (self.workers, self.blockRows)
-        sparse = layout.map { SparsePartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) }
+        let levelLayout = layout.flatMap { levelTables ? LevelLayout.make(from: $0, workers: requested) : nil }
+        levels = levelLayout.map { LevelPartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) }
+        sparse = levels == nil ? layout.map { SparsePartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) } : nil
     }
 
     deinit {
@@ -91,7 +99,11 @@ final class NewtonWorkspace: @unchecked Sendable {
     /// One pass at `coefficients`.
     func evaluate(at coefficients: [Double]) -> PassTotals {
         for j in 0..<columns { beta[j] = coefficients[j] }
-        if let sparse, let layout { sparse.prepare(beta: beta, layout: layout) }
+        if let levels {
+            levels.prepare(beta: beta)
+        } else if let sparse, let layout {
+            sparse.prepare(beta: beta, layout: layout)
+        }
         if workers == 1 {
             pass(worker: 0)
         } else {
@@ -99,6 +111,7 @@ final class NewtonWorkspace: @unchecked Sendable {
                 self.pass(worker: worker)
             }
         }
+        if let levels { return levels.totals(columns: columns) }
         if let sparse, let layout { return sparse.totals(layout: layout, columns: columns) }
         // Reduce the per-worker partial sums in a fixed order, so results do not depend on timing.
         var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: columns),
@@ -120,7 +133,9 @@ final class NewtonWorkspace: @unchecked Sendable {
     }
 
     private func pass(worker: Int) {
-        if let sparse, let layout {
+        if let levels {
+            levels.work(worker: worker, x: x, y: y, weights: weights, rows: rows)
+        } else if let sparse, let layout {
             sparse.work(worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
                         rows: rows)
         } else {

@@ -47,7 +47,7 @@ public enum CalibrationLab {
         let table = try timings.measure("read") { () throws(LabError) in
             do throws(LeadTableError) {
                 return try LeadTableReader.read(
-                    url: data, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true))
+                    url: data, columns: EncodingLearner.columnRequests(for: spec, timeWindow: true))
             } catch {
                 throw LabError.data(.table(error))
             }
@@ -75,7 +75,9 @@ public enum CalibrationLab {
         let hashed = hashing.wait()
         timings.record("hash", seconds: hashed.seconds)
         guard case let .success(inputHash) = hashed.hex else { throw .fileNotFound(path: data.path, role: "data") }
-        let (timeFrom, timeTo) = timeRange(training.times)
+        var window = training.timeWindow
+        if window == nil { window = try timeWindowOfKeptRows(data: data, spec: spec, training: training) }
+        let (timeFrom, timeTo) = (window?.from, window?.to)
         let metadata = TrainingMetadata(
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
             timeFrom: timeFrom, timeTo: timeTo, inputFile: data.lastPathComponent, inputSHA256: inputHash,
@@ -140,15 +142,17 @@ public enum CalibrationLab {
         }
     }
 
-    /// The least and greatest non-empty time, in one pass without copying the column.
-    static func timeRange(_ times: [String]?) -> (String?, String?) {
-        var low: String?
-        var high: String?
-        for time in times ?? [] where !time.isEmpty {
-            if let current = low, !(time < current) {} else { low = time }
-            if let current = high, !(current < time) {} else { high = time }
+    /// The time window when rows were dropped (the parse's bounds cover every row): the time
+    /// column read once more as text, over the kept rows only. Rare (drop_row rules), so the
+    /// usual fit never holds a String per row.
+    static func timeWindowOfKeptRows(data: URL, spec: ScoringSpec, training: TrainingData) throws(LabError) -> TimeWindow? {
+        guard let time = spec.time, training.rows.rowsDropped > 0 else { return nil }
+        do throws(LeadTableError) {
+            let table = try LeadTableReader.read(url: data, columns: [.raw(time)])
+            return TimeWindow.of(table.raw(time).values, rows: training.rows.keptRows)
+        } catch {
+            throw LabError.data(.table(error))
         }
-        return (low, high)
     }
 
     static func isoTimestamp(_ date: Date) -> String {

@@ -5,14 +5,18 @@ import ScoringModelFormat
 public enum EncodingLearner {
     /// The columns a spec needs read: numeric features as numbers, categorical features and
     /// the outcome as dictionary-encoded text, the weight as numbers, id and time as raw text
-    /// when `includeIdAndTime`.
-    public static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false) -> [ColumnRequest] {
+    /// when `includeIdAndTime`; with `timeWindow` (and not `includeIdAndTime`) only the time
+    /// column's least and greatest cell (`.bounds`), which is all the lab's fit needs.
+    public static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false,
+                                      timeWindow: Bool = false) -> [ColumnRequest] {
         var requests: [ColumnRequest] = spec.features.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
         if outcome { requests.append(.text(spec.outcome.column)) }
         if let weight = spec.weight { requests.append(.numeric(weight)) }
         if includeIdAndTime {
             if let id = spec.id { requests.append(.raw(id)) }
             if let time = spec.time { requests.append(.raw(time)) }
+        } else if timeWindow, let time = spec.time {
+            requests.append(.bounds(time))
         }
         return requests
     }

@@ -18,9 +18,12 @@ public struct TrainingData: Sendable {
     public var terms: [Term]
     /// 1-based physical line in the CSV of each kept row.
     public var fileLines: [Int]
-    /// Lead ids / creation times of kept rows, when the spec names those columns.
+    /// Lead ids / creation times of kept rows, when the spec names those columns and the table
+    /// was read with them as `.raw` (``load(csv:spec:)`` does; the lab's fit does not).
     public var ids: [String]?
     public var times: [String]?
+    /// The least and greatest creation time of the kept rows (see ``TimeWindow/of(table:column:rows:)``).
+    public var timeWindow: TimeWindow?
     /// Which rows were kept and why others were not.
     public var rows: RowFilter
     /// The CSV path.
@@ -65,6 +68,7 @@ public struct TrainingData: Sendable {
             encodings: encodings, terms: FeatureEncoding.terms(of: encodings),
             fileLines: filter.keptRows.map { table.lineOfRow[$0] },
             ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
+            timeWindow: TimeWindow.of(table: table, column: spec.time, rows: filter.keptRows),
             rows: filter, file: table.file)
     }
 }
@@ -78,8 +82,12 @@ public struct ScoringData: Sendable {
     public var weights: [Double]?
     public var terms: [Term]
     public var fileLines: [Int]
+    /// Ids / times of kept rows when the table was read with those columns as `.raw`
+    /// (``load(csv:encodings:spec:)`` reads neither: nothing downstream needs them per row).
     public var ids: [String]?
     public var times: [String]?
+    /// The least and greatest creation time of the kept rows, when known.
+    public var timeWindow: TimeWindow?
     public var rows: RowFilter
     /// Categorical levels the model never saw, per column.
     public var unseenLevels: [UnseenLevels]
@@ -120,8 +128,7 @@ public struct ScoringData: Sendable {
     static func columnRequests(encodings: [FeatureEncoding], spec: ScoringSpec) -> [ColumnRequest] {
         var requests: [ColumnRequest] = encodings.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
         if let weight = spec.weight { requests.append(.numeric(weight)) }
-        if let id = spec.id { requests.append(.raw(id)) }
-        if let time = spec.time { requests.append(.raw(time)) }
+        if let time = spec.time { requests.append(.bounds(time)) }
         return requests
     }
 
@@ -140,6 +147,7 @@ public struct ScoringData: Sendable {
             terms: FeatureEncoding.terms(of: encodings),
             fileLines: filter.keptRows.map { table.lineOfRow[$0] },
             ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
+            timeWindow: TimeWindow.of(table: table, column: spec.time, rows: filter.keptRows),
             rows: filter, unseenLevels: unseen, file: table.file)
     }
 }
@@ -165,7 +173,6 @@ func weightVector(table: LeadTable, column name: String?, rows: [Int]) throws(Da
 }
 
 func rawColumn(_ table: LeadTable, _ name: String?, _ rows: [Int]) -> [String]? {
-    guard let name else { return nil }
-    let column = table.raw(name)
+    guard let name, let column = table.rawIfRead(name) else { return nil }
     return rows.map { column.values[$0] }
 }

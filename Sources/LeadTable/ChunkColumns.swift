@@ -1,3 +1,5 @@
+import Foundation
+
 /// The typed cells of one byte range of the file: numbers, missing flags and level codes in
 /// slot-major blocks of raw memory (no per-cell array or class bookkeeping in the row loop),
 /// raw text as Strings. Owned by one parsing thread; call ``deallocate()`` when merged.
@@ -16,8 +18,11 @@ struct ChunkColumns {
     private(set) var lines: UnsafeMutablePointer<Int>
     var interners: [LevelInterner]
     var raw: [[String]]
+    /// Per bounds slot: the least and greatest non-empty cell so far (bytes), nil before the first.
+    var least: [[UInt8]?]
+    var greatest: [[UInt8]?]
 
-    init(numericCount: Int, textCount: Int, rawCount: Int, capacity: Int) {
+    init(numericCount: Int, textCount: Int, rawCount: Int, boundsCount: Int = 0, capacity: Int) {
         self.numericCount = numericCount
         self.textCount = textCount
         self.capacity = max(16, capacity)
@@ -30,6 +35,35 @@ struct ChunkColumns {
             var column: [String] = []
             column.reserveCapacity(capacity)
             return column
+        }
+        least = Array(repeating: nil, count: boundsCount)
+        greatest = Array(repeating: nil, count: boundsCount)
+    }
+
+    /// Widens bounds slot `slot` by one cell (empty cells are ignored).
+    @inline(__always)
+    mutating func offerBounds(_ slot: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int) {
+        guard count > 0 else { return }
+        let cell = UnsafeBufferPointer(start: pointer, count: count)
+        // No binding of the stored arrays outlives the comparison, so the replacements below
+        // write in place (ascending timestamps widen `greatest` on every row).
+        if least[slot].map({ Self.compare(cell, $0) < 0 }) ?? true {
+            if least[slot] == nil { least[slot] = Array(cell) } else { least[slot]?.replaceSubrange(0..., with: cell) }
+        }
+        if greatest[slot].map({ Self.compare(cell, $0) > 0 }) ?? true {
+            if greatest[slot] == nil { greatest[slot] = Array(cell) } else { greatest[slot]?.replaceSubrange(0..., with: cell) }
+        }
+    }
+
+    /// Byte-wise comparison, shorter first on a common prefix: < 0, 0 or > 0.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
+        b.withUnsafeBufferPointer { b in
+            let common = min(a.count, b.count)
+            if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                let order = memcmp(pa, pb, common)
+                if order != 0 { return Int(order) }
+            }
+            return a.count - b.count
         }
     }
 

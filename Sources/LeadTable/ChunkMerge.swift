@@ -21,6 +21,7 @@ enum ChunkMerge {
         var numeric: [String: NumericColumn] = [:]
         var text: [String: TextColumn] = [:]
         var raw: [String: RawColumn] = [:]
+        var bounds: [String: BoundsColumn] = [:]
         for (request, slot) in plan.requested {
             switch request {
             case let .numeric(name):
@@ -56,10 +57,31 @@ enum ChunkMerge {
                 values.reserveCapacity(rows)
                 for chunk in chunks { values.append(contentsOf: chunk.raw[slot]) }
                 raw[name] = RawColumn(name: name, values: values)
+            case let .bounds(name):
+                var least: [UInt8]?
+                var greatest: [UInt8]?
+                for chunk in chunks {
+                    if let low = chunk.least[slot] {
+                        if let current = least {
+                            if low.withUnsafeBufferPointer({ ChunkColumns.compare($0, current) }) < 0 { least = low }
+                        } else {
+                            least = low
+                        }
+                    }
+                    if let high = chunk.greatest[slot] {
+                        if let current = greatest {
+                            if high.withUnsafeBufferPointer({ ChunkColumns.compare($0, current) }) > 0 { greatest = high }
+                        } else {
+                            greatest = high
+                        }
+                    }
+                }
+                bounds[name] = BoundsColumn(name: name, least: least.map { String(decoding: $0, as: UTF8.self) },
+                                            greatest: greatest.map { String(decoding: $0, as: UTF8.self) })
             }
         }
         return LeadTable(file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: lineOfRow,
-                         byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw)
+                         byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw, boundsColumns: bounds)
     }
 
     private static func concatenate<T>(_ chunks: [ChunkColumns], rows: Int,

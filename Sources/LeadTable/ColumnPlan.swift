@@ -7,11 +7,12 @@ struct ColumnPlan {
     let numericCount: Int
     let textCount: Int
     let rawCount: Int
+    let boundsCount: Int
 
     init(header: [String], requests: [ColumnRequest], file: String) throws(LeadTableError) {
         var routes = [FieldRoute](repeating: FieldRoute(kind: .skip, slot: 0), count: header.count)
         var requested: [(ColumnRequest, Int)] = []
-        var counts = (numeric: 0, text: 0, raw: 0)
+        var counts = (numeric: 0, text: 0, raw: 0, bounds: 0)
         for request in requests {
             let matches = header.indices.filter { header[$0] == request.name }
             guard let index = matches.first else {
@@ -30,6 +31,9 @@ struct ColumnPlan {
             case .raw:
                 route = FieldRoute(kind: .raw, slot: counts.raw)
                 counts.raw += 1
+            case .bounds:
+                route = FieldRoute(kind: .bounds, slot: counts.bounds)
+                counts.bounds += 1
             }
             routes[index] = route
             requested.append((request, route.slot))
@@ -39,12 +43,13 @@ struct ColumnPlan {
         numericCount = counts.numeric
         textCount = counts.text
         rawCount = counts.raw
+        boundsCount = counts.bounds
     }
 }
 
 /// What one header column becomes.
 struct FieldRoute {
-    enum Kind: UInt8 { case skip, numeric, text, raw }
+    enum Kind: UInt8 { case skip, numeric, text, raw, bounds }
     var kind: Kind
     /// Index among the requested columns of the same kind.
     var slot: Int

@@ -7,11 +7,14 @@ public enum ColumnRequest: Sendable, Hashable {
     case text(String)
     /// Text kept as one `String` per row (ids, timestamps). Use only where needed.
     case raw(String)
+    /// Only the least and greatest non-empty cell (``BoundsColumn``), e.g. the time window of
+    /// ISO 8601 timestamps; no per-row storage.
+    case bounds(String)
 
     /// The header name requested.
     public var name: String {
         switch self {
-        case let .numeric(name), let .text(name), let .raw(name): return name
+        case let .numeric(name), let .text(name), let .raw(name), let .bounds(name): return name
         }
     }
 }
@@ -51,4 +54,14 @@ public struct TextColumn: Sendable, Equatable {
 public struct RawColumn: Sendable, Equatable {
     public let name: String
     public internal(set) var values: [String]
+}
+
+/// The least and greatest non-empty cell of a column, compared as UTF-8 bytes (code point
+/// order: for ISO 8601 timestamps of one format, time order). Cells are taken exactly as
+/// written (quotes removed, not trimmed), as in ``RawColumn``.
+public struct BoundsColumn: Sendable, Equatable {
+    public let name: String
+    /// nil when every cell is empty.
+    public internal(set) var least: String?
+    public internal(set) var greatest: String?
 }

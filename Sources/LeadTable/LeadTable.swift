@@ -18,6 +18,7 @@ public struct LeadTable: Sendable {
     var numericColumns: [String: NumericColumn]
     var textColumns: [String: TextColumn]
     var rawColumns: [String: RawColumn]
+    var boundsColumns: [String: BoundsColumn] = [:]
 
     /// The numeric column `name`.
     /// - Precondition: `name` was requested as `.numeric`.
@@ -39,6 +40,19 @@ public struct LeadTable: Sendable {
         guard let column = rawColumns[name] else { preconditionFailure("LeadTable: \(name) was not requested as .raw") }
         return column
     }
+
+    /// The raw text column `name`, or nil when it was not requested as `.raw`.
+    public func rawIfRead(_ name: String) -> RawColumn? { rawColumns[name] }
+
+    /// The least and greatest cell of `name`.
+    /// - Precondition: `name` was requested as `.bounds`.
+    public func bounds(_ name: String) -> BoundsColumn {
+        guard let column = boundsColumns[name] else { preconditionFailure("LeadTable: \(name) was not requested as .bounds") }
+        return column
+    }
+
+    /// The bounds of `name`, or nil when it was not requested as `.bounds`.
+    public func boundsIfRead(_ name: String) -> BoundsColumn? { boundsColumns[name] }
 }
 
 /// A CSV field delimiter.

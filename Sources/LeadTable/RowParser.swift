@@ -9,7 +9,7 @@ enum RowParser {
         cursor.line = firstLine
         let expected = header.count
         var columns = ChunkColumns(numericCount: plan.numericCount, textCount: plan.textCount,
-                                   rawCount: plan.rawCount, capacity: cursor.estimatedRows(upTo: end))
+                                   rawCount: plan.rawCount, boundsCount: plan.boundsCount, capacity: cursor.estimatedRows(upTo: end))
         do throws(LeadTableError) {
             try plan.routes.withUnsafeBufferPointer { (routes: UnsafeBufferPointer<FieldRoute>) throws(LeadTableError) in
                 var scratch: [UInt8] = []
@@ -43,6 +43,10 @@ enum RowParser {
                                 columns.codeColumn(route.slot)[row] = code
                             case .raw:
                                 columns.raw[route.slot].append(cursor.cellText(cell, trim: false))
+                            case .bounds:
+                                cursor.withCell(cell, scratch: &scratch, trim: false) { pointer, count in
+                                    columns.offerBounds(route.slot, pointer, count)
+                                }
                             }
                         }
                         field += 1

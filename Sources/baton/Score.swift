@@ -62,7 +62,7 @@ struct Score: ParsableCommand {
             case .text(let name):
                 let column = table.text(name)
                 columns[name] = .text(codes: column.codes, levels: column.levels)
-            case .raw: break
+            case .raw, .bounds: break
             }
         }
         let scores: BatchScores

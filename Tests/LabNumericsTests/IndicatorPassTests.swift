@@ -132,3 +132,58 @@ import TestSupport
         LogisticRegression.withNewtonPass(x, outcomes: y) { #expect(!$0.usesIndicators) }
     }
 }
+
+/// The level-table pass (one-hot features as codes) against the compressed-row pass and the
+/// grouping it finds.
+@Suite struct LevelPassTests {
+    @Test func levelLayoutGroupsTheOneHotFeatures() throws {
+        let (x, _, _) = IndicatorPassTests.design(rows: 800, seed: 7)
+        try x.values.withUnsafeBufferPointer { xp in
+            let indicators = try #require(IndicatorLayout.detect(x: xp.baseAddress!, rows: x.rows, columns: x.columns, workers: 2))
+            // Features of 3, 2 and 5 dummies and the rare flag (which co-occurs with f2's dummies),
+            // joined while the level product stays ≤ 64: (4 × 3 = 12), then (6 × 2 = 12).
+            let levels = try #require(LevelLayout.make(from: indicators, workers: 2))
+            #expect(levels.levels == [12, 12])
+            // Every row's codes name exactly its 1s among the indicator columns.
+            for i in 0..<x.rows {
+                var active: [Int] = []
+                for g in 0..<levels.groups { active += levels.activeColumns[g][Int(levels.codes[i * levels.groups + g])] }
+                #expect(active.sorted() == indicators.sparse.filter { x[i, $0] == 1 })
+            }
+            // A smaller joint limit keeps each feature alone.
+            let alone = try #require(LevelLayout.make(from: indicators, workers: 1, maximumJoint: 6))
+            #expect(alone.levels == [4, 3, 6, 2])
+            #expect(LevelLayout.make(from: indicators, workers: 1, maximumJoint: 6, maximumCells: 10) == nil)
+        }
+    }
+
+    @Test(arguments: [(1, 10_000), (2, 64), (3, 7)])
+    func levelPassEqualsCompressedRowPass(threads: Int, blockRows: Int) {
+        let (x, y, c) = IndicatorPassTests.design(rows: 2_000, seed: 8)
+        let beta = IndicatorPassTests.coefficients(x.columns, seed: 9)
+        func pass(levelTables: Bool) -> PassTotals {
+            x.values.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    c.withUnsafeBufferPointer { cp in
+                        let workspace = NewtonWorkspace(x: xp.baseAddress!, y: yp.baseAddress!, weights: cp.baseAddress,
+                                                        rows: x.rows, columns: x.columns, workers: threads,
+                                                        blockRows: blockRows, levelTables: levelTables)
+                        #expect((workspace.levels != nil) == levelTables)
+                        #expect(workspace.layout != nil)
+                        return workspace.evaluate(at: beta)
+                    }
+                }
+            }
+        }
+        let levels = pass(levelTables: true), rows = pass(levelTables: false)
+        #expect(isClose(levels.logLikelihood, rows.logLikelihood, relative: 1e-13))
+        let scale = rows.information.values.map(abs).max() ?? 1
+        for j in 0..<x.columns {
+            #expect(isClose(levels.gradient[j], rows.gradient[j], absolute: 1e-13 * scale))
+        }
+        for k in rows.information.values.indices {
+            #expect(isClose(levels.information.values[k], rows.information.values[k], absolute: 1e-13 * scale), "entry \(k)")
+        }
+        #expect(levels.boundaryRows == rows.boundaryRows)
+    }
+}
