@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The calibration lab on the bundled synthetic data set, from a fresh clone:
-# installs what is missing, builds `baton`, then fit → validate → export, printing the summary.
+# installs what is missing, builds `baton`, then fit → validate → export, the quarterly
+# recalibration (champion vs challenger, out of time), and the hand-off demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -19,7 +20,23 @@ echo "== export: the score as one SQL expression over the raw columns"
 "$baton" export --model "$out/model.json" --format sql > "$out/score.sql"
 head -c 600 "$out/score.sql"; echo " …"
 echo
-echo "weight file: $out/model.json   SQL: $out/score.sql"
+"$baton" export --model "$out/model.json" --format pmml --out "$out/model.pmml"
+echo
+echo "weight file: $out/model.json   SQL: $out/score.sql   PMML: $out/model.pmml"
+
+# The quarterly cycle on the same history: the run as of 2024-10-01 fits on 2023Q1–2024Q1 and
+# tests on 2024Q2; its challenger becomes the champion of the next run, as of 2025-01-01, which
+# fits on everything before 2024Q3 and compares both on 2024Q3, leads neither has seen.
+echo
+echo "== recalibrate as of 2024-10-01 (first run, no champion)"
+"$baton" recalibrate --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml \
+    --as-of 2024-10-01 --out "$out/recalibration-2024-10-01"
+echo
+echo "== recalibrate as of 2025-01-01 against that champion, MQL threshold for 40 leads a week"
+"$baton" recalibrate --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml \
+    --champion "$out/recalibration-2024-10-01/challenger.json" --as-of 2025-01-01 \
+    --capacity-per-week 40 --out "$out/recalibration-2025-01-01"
+echo "report: $out/recalibration-2025-01-01/report.md"
 
 # The hand-off demo on the same model: closed-loop traffic (the simulated reps react to the
 # engine's hand-offs), replayed into a fresh store, its open hand-offs, and the weekly and
