@@ -12,7 +12,13 @@ trap 'bash scripts/postgres.sh stop' EXIT
 export BATON_TEST_POSTGRES_URL
 # All tests use Swift Testing; skipping the empty XCTest pass keeps its "Executed 0 tests" out of the log.
 log="$(mktemp)"
-swift test --skip-build --disable-xctest 2>&1 | tee "$log"
+# A watchdog: a test that hangs (a continuation never resumed) fails the run instead of using up
+# CI's time. The suite takes a few minutes; 40 is far beyond any healthy run.
+if ! timeout --kill-after=30s 40m swift test --skip-build --disable-xctest 2>&1 | tee "$log"; then
+  status=${PIPESTATUS[0]}
+  if [[ $status -eq 124 || $status -eq 137 ]]; then echo "error: the test run was stopped after 40 minutes (a test hangs); see the last tests started above" >&2; fi
+  exit "$status"
+fi
 # CI only builds the kernel micro-benchmarks (never runs them): the BATON_BENCHMARKS block of
 # Package.swift adds ordo-one/benchmark and the BatonKernels target. Skip with BATON_SKIP_BENCH_BUILD=1.
 if [[ -z "${BATON_SKIP_BENCH_BUILD:-}" ]]; then

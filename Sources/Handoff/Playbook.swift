@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 import Yams
 
 /// The hand-off playbook (YAML): how leads are qualified, and (in other sections) routed,
@@ -60,7 +61,7 @@ public struct Playbook: Sendable, Equatable {
         let reader = PlaybookReader(file: file)
         let top = try reader.entries(root, key: "", allowed: nil)
         for (name, entry) in top where !knownSections.contains(name) {
-            if let near = PlaybookReader.nearest(name, knownSections), PlaybookReader.editDistance(name, near) <= 2 {
+            if let near = PlaybookReader.nearest(name, knownSections), NearestName.editDistance(name, near) <= 2 {
                 throw .unknownKey(file: file, line: entry.line, key: name, suggestion: near, allowed: knownSections)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 import Yams
 
 /// Walks a playbook's Yams node tree, checking every key, so that errors carry lines and keys.
@@ -85,27 +86,8 @@ struct PlaybookReader {
         return value
     }
 
-    /// The closest allowed name within an edit distance of max(2, half the name), for "did you mean".
+    /// The closest allowed name for "did you mean" (ScoringModelFormat's one implementation).
     static func nearest(_ name: String, _ allowed: [String]) -> String? {
-        let scored = allowed.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= max(2, name.count / 2) else { return nil }
-        return best
-    }
-
-    /// Levenshtein distance, case-insensitive.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[y.count]
+        NearestName.closest(to: name, among: allowed)
     }
 }
