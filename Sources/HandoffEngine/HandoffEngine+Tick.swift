@@ -9,12 +9,29 @@ extension HandoffEngine {
     /// again, excluding the rep it is taken from.
     /// - Returns: the effects, in the order they happened.
     public func tick(at instant: Date) async throws(EngineError) -> [EngineEffect] {
+        try await tick(at: instant, claimingAs: nil)
+    }
+
+    /// ``tick(at:)`` for a service that may run beside other instances on one store: each due
+    /// timer is first claimed under a lease (`owner`, until `instant + leaseSeconds`), so two
+    /// schedulers never fire the same step; writing the timer as it fires releases the lease.
+    public func tick(at instant: Date, owner: String, leaseSeconds: Double = 60) async throws(EngineError) -> [EngineEffect] {
+        try await tick(at: instant, claimingAs: (owner, instant.addingTimeInterval(max(leaseSeconds, 0.001))))
+    }
+
+    private func tick(at instant: Date, claimingAs claim: (owner: String, leaseUntil: Date)?) async throws(EngineError) -> [EngineEffect] {
         var effects: [EngineEffect] = []
         var seen = Set<String>()
         while true {
             let due: [SLATimerRecord]
             do {
-                due = try await store.timersDue(before: instant, limit: seen.count + 1)
+                if let claim {
+                    // One at a time: a claimed timer this pass does not fire would stay leased
+                    // (and late) until its lease ran out.
+                    due = try await store.claimDueTimers(before: instant, owner: claim.owner, leaseUntil: claim.leaseUntil, limit: 1)
+                } else {
+                    due = try await store.timersDue(before: instant, limit: seen.count + 1)
+                }
             } catch {
                 throw .store(eventID: nil, error)
             }

@@ -24,7 +24,9 @@ struct SLAScheduler: Sendable {
     func runOnce() async -> [EngineEffect] {
         let engine = await runtime.current()
         do {
-            let effects = try await engine.tick(at: now())
+            // Claimed under a lease, so several instances on one PostgreSQL store never fire a
+            // step twice (issue 8); alone on SQLite the claim costs one UPDATE per step.
+            let effects = try await engine.tick(at: now(), owner: Self.instanceID)
             await metrics.tick(effects: effects.map(Self.label), failed: false)
             if !effects.isEmpty { logger.info("SLA scheduler: \(effects.count) step(s) fired") }
             return effects
@@ -34,6 +36,9 @@ struct SLAScheduler: Sendable {
             return []
         }
     }
+
+    /// This process's name as a lease owner: host and process id.
+    static let instanceID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
     static func label(_ effect: EngineEffect) -> String {
         switch effect.kind {
