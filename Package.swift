@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "HandoffService",
             dependencies: [
-                "HandoffEngine", "HandoffStore", "Handoff", "ClosedLoopAnalytics", "SVGCharts",
+                "HandoffEngine", "HandoffStore", "HandoffStorePostgres", "Handoff", "ClosedLoopAnalytics", "SVGCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -121,7 +121,10 @@ let package = Package(
             dependencies: ["HandoffService", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining"]),
+        .testTarget(
+            name: "BatonCLITests",
+            dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining", "HandoffStore", "HandoffStorePostgres"]
+        ),
     ]
 )
 
