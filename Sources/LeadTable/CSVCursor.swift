@@ -133,15 +133,21 @@ struct CSVCursor {
             }
             field.count = position - field.start
         }
-        if position >= end {
-            field.endsRow = true
-        } else if base[position] == delimiter {
-            position += 1
-        } else {
-            consumeLineEnd()
-            field.endsRow = true
-        }
+        field.endsRow = consumeFieldEnd(delimiter: delimiter)
         return field
+    }
+
+    /// Steps over the delimiter or line end at `position` (nothing at the end of the bytes);
+    /// true when that ends the row.
+    @inline(__always) @discardableResult
+    mutating func consumeFieldEnd(delimiter: UInt8) -> Bool {
+        if position >= end { return true }
+        if base[position] == delimiter {
+            position += 1
+            return false
+        }
+        consumeLineEnd()
+        return true
     }
 
     /// Calls `body` with the field's bytes: quotes undoubled, optionally trimmed of spaces and tabs.
@@ -170,10 +176,15 @@ struct CSVCursor {
 
     @inline(__always)
     static func trim(_ base: UnsafePointer<UInt8>, _ start: inout Int, _ count: inout Int) {
+        // Most cells have no blank at either end: two byte tests and done.
+        guard count > 0, isBlank(base[start]) || isBlank(base[start &+ count &- 1]) else { return }
         while count > 0, base[start] == 0x20 || base[start] == 0x09 {
             start += 1
             count -= 1
         }
         while count > 0, base[start + count - 1] == 0x20 || base[start + count - 1] == 0x09 { count -= 1 }
     }
+
+    @inline(__always)
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 }

@@ -18,9 +18,13 @@ struct ChunkColumns {
     private(set) var lines: UnsafeMutablePointer<Int>
     var interners: [LevelInterner]
     var raw: [[String]]
-    /// Per bounds slot: the least and greatest non-empty cell so far (bytes), nil before the first.
-    var least: [[UInt8]?]
-    var greatest: [[UInt8]?]
+    /// Per bounds slot: the least and greatest non-empty cell so far, nil before the first. They
+    /// point into the parsed bytes (alive until the merge), or into ``ownedCells`` for cells
+    /// that had to be unescaped.
+    var least: [ByteSpan?]
+    var greatest: [ByteSpan?]
+    /// Copies of unescaped cells that are or were bounds, freed by ``deallocate()``.
+    private var ownedCells: [UnsafeMutableBufferPointer<UInt8>] = []
 
     init(numericCount: Int, textCount: Int, rawCount: Int, boundsCount: Int = 0, capacity: Int) {
         self.numericCount = numericCount
@@ -40,31 +44,32 @@ struct ChunkColumns {
         greatest = Array(repeating: nil, count: boundsCount)
     }
 
-    /// Widens bounds slot `slot` by one cell (empty cells are ignored).
+    /// Widens bounds slot `slot` by one cell (empty cells are ignored). A `stable` cell stays
+    /// at its address until the merge; any other is copied when it becomes a bound.
     @inline(__always)
-    mutating func offerBounds(_ slot: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int) {
+    mutating func offerBounds(_ slot: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int, stable: Bool) {
         guard count > 0 else { return }
-        let cell = UnsafeBufferPointer(start: pointer, count: count)
-        // No binding of the stored arrays outlives the comparison, so the replacements below
-        // write in place (ascending timestamps widen `greatest` on every row).
-        if least[slot].map({ Self.compare(cell, $0) < 0 }) ?? true {
-            if least[slot] == nil { least[slot] = Array(cell) } else { least[slot]?.replaceSubrange(0..., with: cell) }
+        let cell = ByteSpan(pointer: pointer, count: count)
+        guard let low = least[slot], let high = greatest[slot] else {
+            let kept = stable ? cell : own(cell)
+            least[slot] = kept
+            greatest[slot] = kept
+            return
         }
-        if greatest[slot].map({ Self.compare(cell, $0) > 0 }) ?? true {
-            if greatest[slot] == nil { greatest[slot] = Array(cell) } else { greatest[slot]?.replaceSubrange(0..., with: cell) }
+        // least ≤ greatest, so a new greatest cannot also be a new least (one compare per row
+        // on a file sorted by this column).
+        if ByteSpan.compare(cell, high) > 0 {
+            greatest[slot] = stable ? cell : own(cell)
+        } else if ByteSpan.compare(cell, low) < 0 {
+            least[slot] = stable ? cell : own(cell)
         }
     }
 
-    /// Byte-wise comparison, shorter first on a common prefix: < 0, 0 or > 0.
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
-        b.withUnsafeBufferPointer { b in
-            let common = min(a.count, b.count)
-            if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                let order = memcmp(pa, pb, common)
-                if order != 0 { return Int(order) }
-            }
-            return a.count - b.count
-        }
+    private mutating func own(_ cell: ByteSpan) -> ByteSpan {
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: cell.count)
+        _ = copy.initialize(from: UnsafeBufferPointer(start: cell.pointer, count: cell.count))
+        ownedCells.append(copy)
+        return ByteSpan(pointer: UnsafePointer(copy.baseAddress ?? UnsafeMutablePointer(mutating: cell.pointer)), count: cell.count)
     }
 
     /// Doubles the row capacity, keeping the rows so far.
@@ -93,5 +98,35 @@ struct ChunkColumns {
         missing.deallocate()
         codes.deallocate()
         lines.deallocate()
+        for cell in ownedCells { cell.deallocate() }
+    }
+}
+
+/// Bytes of one cell, borrowed from storage that outlives the span.
+struct ByteSpan {
+    var pointer: UnsafePointer<UInt8>
+    var count: Int
+
+    var text: String { String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self) }
+
+    /// Byte-wise comparison, shorter first on a common prefix: < 0, 0 or > 0. Eight bytes a
+    /// step as big-endian words (timestamps share long prefixes).
+    @inline(__always)
+    static func compare(_ a: ByteSpan, _ b: ByteSpan) -> Int {
+        let common = min(a.count, b.count)
+        var k = 0
+        while k &+ 8 <= common {
+            let x = UInt64(bigEndian: UnsafeRawPointer(a.pointer + k).loadUnaligned(as: UInt64.self))
+            let y = UInt64(bigEndian: UnsafeRawPointer(b.pointer + k).loadUnaligned(as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            k &+= 8
+        }
+        while k < common {
+            let x = a.pointer[k]
+            let y = b.pointer[k]
+            if x != y { return x < y ? -1 : 1 }
+            k &+= 1
+        }
+        return a.count - b.count
     }
 }
