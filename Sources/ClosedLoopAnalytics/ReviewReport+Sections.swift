@@ -60,7 +60,7 @@ extension ReviewReport {
         let escalations = r.compliance.escalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         md.line("- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", ")).")
         md.line()
-        md.table(["week", "compliance (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
+        md.table(["week", "leads contacted within SLA (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
         chart("sla-trend.svg")
 
         md.line("## Fallback queue")

@@ -13,7 +13,7 @@ public struct ReviewResults: Sendable {
     public let compliance: SLACompliance
     /// Leads parked in a fallback queue in the period (routing/capacity failures).
     public let parking: FallbackParking
-    /// Compliance per ISO week for the trend, oldest first (the period's last week last).
+    /// Leads contacted within SLA (``SLACompliance/overall``) per ISO week for the trend, oldest first (the period's last week last).
     public let trend: [(week: String, compliance: Proportion)]
     /// Cohorts of leads created in the period (one for a week or month), then the earlier months.
     public let funnel: [FunnelCohort]

@@ -10,7 +10,7 @@ import HandoffStore
 ///
 /// **Parked leads.** A lead whose hand-off went to a fallback queue (no rep could take it; the
 /// router raised an alert) is a routing/capacity failure, not a rep's miss: it is left out of the
-/// per-policy rates (``policies``, ``overall``) and counted in ``parkedAtHandoff`` and in
+/// per-policy rates (``policies``, ``repsOverall``) and counted in ``parkedAtHandoff`` and in
 /// ``FallbackParking``. The lead-side figure ``leadsContactedWithinSLA`` keeps every hand-off:
 /// a parked lead counts as not contacted in time unless someone touched it within its target
 /// (judged in the default calendar, as no rep holds it).
@@ -37,8 +37,11 @@ public struct SLACompliance: Sendable, Hashable {
     /// out of those that can be judged (pending ones left out); parked leads count as not
     /// contacted in time unless touched within the target.
     public let leadsContactedWithinSLA: Proportion
+    /// The headline figure (dashboard, weekly trend): ``leadsContactedWithinSLA``, parked leads
+    /// included as not contacted in time.
+    public var overall: Proportion { leadsContactedWithinSLA }
     /// All policies together: the reps' first-touch compliance (parked leads excluded).
-    public var overall: Proportion {
+    public var repsOverall: Proportion {
         Proportion(policies.map(\.compliance.successes).reduce(0, +), of: policies.map(\.compliance.trials).reduce(0, +))
     }
 

@@ -54,7 +54,7 @@ extension HandoffEngine {
     /// - Throws: ``EngineError/store(eventID:_:)`` when the store cannot be read.
     public func package(leadID: String) async throws(EngineError) -> StoredHandoffPackage? {
         let stored: LeadTimeline?
-        do { stored = try await store.flowTimeline(leadID: leadID) } catch { throw .store(eventID: nil, error) }
+        do { stored = try await store.leadTimeline(leadID: leadID) } catch { throw .store(eventID: nil, error) }
         guard let timeline = stored else { return nil }
         var gaps: [String] = []
         let latest = timeline.assignments.max { ($0.assignedAt, $0.rowID ?? 0) < ($1.assignedAt, $1.rowID ?? 0) }
