@@ -10,8 +10,17 @@ public struct LeadJourney: Sendable, Hashable {
     public var handoffAt: Date?
     /// The rep of the first assignment; nil for a fallback queue or no hand-off.
     public var repID: String?
-    /// The fallback queue of the first assignment, if it went to one.
+    /// The fallback queue of the first assignment, if it went to one (parked at hand-off).
     public var queue: String?
+    /// First time the lead was parked in a fallback queue (at hand-off, or after a reassignment
+    /// found nobody); nil when it never was. Parking is a routing/capacity failure, not a rep's miss.
+    public var parkedAt: Date?
+    /// The queue of that parking.
+    public var parkedQueue: String?
+    /// When that parking ended (its queue assignment closed); nil while still parked.
+    public var unparkedAt: Date?
+    /// First assignment to a rep after that parking, if any.
+    public var repAssignedAfterParkingAt: Date?
     /// Priority of the qualification decision behind the hand-off (latest at or before it).
     public var priority: String?
     /// Stage of that decision.
@@ -72,9 +81,16 @@ public struct LeadJourney: Sendable, Hashable {
         let sortedTimers = timers.sorted { $0.startedAt < $1.startedAt }
         var queue: String?
         if case let .fallbackQueue(name)? = first?.target { queue = name }
+        let byTime = assignments.sorted { ($0.assignedAt, $0.rowID ?? 0) < ($1.assignedAt, $1.rowID ?? 0) }
+        let parking = byTime.first { if case .fallbackQueue = $0.target { true } else { false } }
+        var parkedQueue: String?
+        if case let .fallbackQueue(name)? = parking?.target { parkedQueue = name }
+        let repAfter = parking.flatMap { p in byTime.first { $0.repID != nil && $0.assignedAt >= p.assignedAt } }
         let won = outcomes.filter { $0.result == .won }.sorted { $0.closedAt < $1.closedAt }
         return LeadJourney(
-            lead: lead, handoffAt: handoffAt, repID: first?.repID, queue: queue, priority: decision?.priority,
+            lead: lead, handoffAt: handoffAt, repID: first?.repID, queue: queue,
+            parkedAt: parking?.assignedAt, parkedQueue: parkedQueue, unparkedAt: parking?.unassignedAt,
+            repAssignedAfterParkingAt: repAfter?.assignedAt, priority: decision?.priority,
             handoffStage: decision?.stage, hasEvidence: decision.map { hasContent($0.evidence) } ?? false,
             mqlAt: decisions.first { $0.stage != .nurture }?.decidedAt, sqlAt: decisions.first { $0.stage == .sql }?.decidedAt,
             score: score, firstTouchAt: touches.first, attemptCount: touches.count,

@@ -32,7 +32,7 @@ enum ReviewCharts {
             return BarValue(rate, lower: ci.lower, upper: ci.upper)
         }
         return draw("sla-trend.svg") { () throws(ChartError) in
-            try BarChart(title: "First-touch SLA compliance by ISO week", subtitle: "all policies; 95 % Wilson intervals",
+            try BarChart(title: "First-touch SLA compliance by ISO week", subtitle: "leads contacted within SLA, parked leads included; 95 % Wilson intervals",
                          categories: r.trend.map(\.week), series: [BarSeries(name: "compliance", values: values)],
                          valueAxis: .probability("Share of hand-offs touched within target"), categoryAxisLabel: "week",
                          referenceLines: [ReferenceLine(value: configuration.complianceGoal, label: "goal")],

@@ -44,6 +44,12 @@ extension ReviewReport {
         md.line()
         md.line("Met = first touch within the policy's target in business hours. Missed = touched later, or untouched with the target passed. Pending (untouched, target not yet passed) is left out of the rate.")
         md.line()
+        let lc = r.compliance
+        md.line("- Leads contacted within SLA (every hand-off of the period, parked leads included and counted as not contacted in time unless touched within their target): \(lc.leadsContactedWithinSLA.formatted).")
+        if lc.parkedAtHandoff > 0 {
+            md.line("- The policy rates below are the reps' compliance: \(lc.parkedAtHandoff) hand-off(s) parked in a fallback queue (no rep could take them) are a routing/capacity failure, left out of them and reported under \"Fallback queue\".")
+        }
+        md.line()
         if r.compliance.policies.isEmpty {
             md.line("_No hand-off in the period, so no compliance rate._")
             md.line()
@@ -54,8 +60,23 @@ extension ReviewReport {
         let escalations = r.compliance.escalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         md.line("- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", ")).")
         md.line()
-        md.table(["week", "compliance (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
+        md.table(["week", "leads contacted within SLA (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
         chart("sla-trend.svg")
+
+        md.line("## Fallback queue")
+        md.line()
+        let p = r.parking
+        if p.total.parked == 0 {
+            md.line("No lead was parked in a fallback queue in this period.")
+            md.line()
+        } else {
+            md.line("Leads parked in a fallback queue: nobody could take them and the router raised an alert. A routing or capacity failure, not a rep's SLA miss. Hours parked are clock hours until the lead left the queue, else until the as-of time.")
+            md.line()
+            md.table(["queue", "parked", "at hand-off", "still parked", "later assigned to a rep", "median time parked", "longest parked"],
+                     (p.queues + (p.queues.count > 1 ? [p.total] : [])).map { q in
+                         [q.name, "\(q.parked)", "\(q.atHandoff)", "\(q.stillParked)", "\(q.laterAssigned)", Format.hours(q.medianHours), Format.hours(q.maxHours)]
+                     })
+        }
 
         md.line("## Funnel (lead → MQL → SQL → opportunity → won)")
         md.line()

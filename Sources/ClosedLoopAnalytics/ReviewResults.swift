@@ -11,7 +11,9 @@ public struct ReviewResults: Sendable {
     public let marketing: MarketingSLA
     public let speed: SpeedToContact
     public let compliance: SLACompliance
-    /// Compliance per ISO week for the trend, oldest first (the period's last week last).
+    /// Leads parked in a fallback queue in the period (routing/capacity failures).
+    public let parking: FallbackParking
+    /// Leads contacted within SLA (``SLACompliance/overall``) per ISO week for the trend, oldest first (the period's last week last).
     public let trend: [(week: String, compliance: Proportion)]
     /// Cohorts of leads created in the period (one for a week or month), then the earlier months.
     public let funnel: [FunnelCohort]
@@ -34,6 +36,7 @@ public struct ReviewResults: Sendable {
         self.marketing = MarketingSLA.compute(journeys, period: range, weeks: weeks, committedPerWeek: configuration.committedQualifiedPerWeek)
         self.speed = SpeedToContact.compute(journeys, period: range, reps: data.reps, asOf: asOf, configuration: configuration)
         self.compliance = SLACompliance.compute(journeys, period: range, reps: data.reps, asOf: asOf, configuration: configuration)
+        self.parking = FallbackParking.compute(journeys, period: range, asOf: asOf)
         let lastWeek = ReviewPeriod.containingWeek(range.end.addingTimeInterval(-1), timeZone: period.timeZone)
         self.trend = (0..<max(1, configuration.trendWeeks)).reversed().map { back in
             let week = lastWeek.isoWeek(offsetBy: -back)

@@ -23,7 +23,8 @@ public struct ChangeItem: Sendable, Hashable {
 /// 9. `score-band`: a band flagged "high score, low conversion".
 /// Rules 1–3 stay silent when the store holds no contact attempt at all in the loaded window
 /// (the source does not record touches; the report says so instead).
-/// 10. `fallback-queue`: hand-offs went to a fallback queue (no routing rule placed them).
+/// 10. `fallback-queue`: leads were parked in a fallback queue (no routing rule or rep with
+///     capacity placed them) — how many, how long, how many still wait or were later assigned.
 public enum WhatToChange {
     public static func items(_ review: ReviewResults, configuration: AnalyticsConfiguration) -> [ChangeItem] {
         var items: [ChangeItem] = []
@@ -36,7 +37,8 @@ public enum WhatToChange {
             }
         }
         let policyOfRep = Dictionary(grouping: review.handoffs) { $0.repID ?? "" }
-        for group in review.speed.byRep where group.hours.count >= 3 {
+        // Queue groups (no rep status) are not reps: parking has its own rule.
+        for group in review.speed.byRep where group.hours.count >= 3 && group.repStatus != nil {
             let longest = (policyOfRep[group.key] ?? []).map { configuration.targetHours(policy: $0.policy ?? "") }.max() ?? configuration.defaultFirstTouchTargetHours
             if let p90 = group.p90, p90 > 2 * longest {
                 items.append(.init(rule: "slow-rep", text: "Rep `\(group.key)`: 90 % of first touches within \(Format.hours(p90)) of business time (n = \(group.hours.count)), more than twice the \(SpeedBuckets.format(longest)) h target: review their queue and working hours."))
@@ -68,9 +70,10 @@ public enum WhatToChange {
         for band in review.scoreBands.bands where band.highScoreLowConversion {
             items.append(.init(rule: "score-band", text: "Score band \(band.band) (probability \(Format.number(band.minimumProbability, digits: 3))–\(Format.number(band.maximumProbability, digits: 3)), mean predicted \(Format.percent(band.meanPredicted))) converts \(band.conversion.formatted): high score, low conversion; check the model's inputs for these leads before the next recalibration."))
         }
-        let queued = review.handoffs.filter { $0.queue != nil }.count
-        if queued > 0 {
-            items.append(.init(rule: "fallback-queue", text: "\(queued) hand-off(s) landed in a fallback queue: add a routing rule for them."))
+        let parked = review.parking.total
+        if parked.parked > 0 {
+            let queues = review.parking.queues.map { "`\($0.name)`" }.joined(separator: ", ")
+            items.append(.init(rule: "fallback-queue", text: "\(parked.parked) hand-off(s) landed in a fallback queue (\(queues)): nobody could take them (median \(Format.hours(parked.medianHours)), longest \(Format.hours(parked.maxHours)) parked, clock time; \(parked.stillParked) still parked, \(parked.laterAssigned) later assigned to a rep). A routing/capacity failure, kept out of the reps' SLA compliance; add a routing rule or rep capacity for them and work the queue now."))
         }
         return items
     }

@@ -101,7 +101,7 @@ public struct EngineEffect: Sendable, Hashable {
     }
 }
 
-/// What ``HandoffEngine/apply(_:receivedAt:)`` did with one event.
+/// What ``HandoffEngine/apply(_:receivedAt:extra:)`` did with one event.
 public struct ApplyResult: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
         /// Stored, with everything it caused.
@@ -114,4 +114,22 @@ public struct ApplyResult: Sendable, Hashable {
     public let status: Status
     /// What happened, in order (empty for a duplicate).
     public let effects: [EngineEffect]
+    /// The hand-off package of every hand-off to a rep the event caused (at most one per event;
+    /// empty for a duplicate or a lead parked in a fallback queue).
+    /// ``HandoffEngine/package(leadID:)`` rebuilds the same package from the store later.
+    public let packages: [HandoffPackage]
+
+    init(eventID: String, status: Status, effects: [EngineEffect], packages: [HandoffPackage] = []) {
+        self.eventID = eventID
+        self.status = status
+        self.effects = effects
+        self.packages = packages
+    }
+
+    // Packages follow from the effects' hand-offs, so hashing leaves them out (equality keeps them).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(eventID)
+        hasher.combine(status)
+        hasher.combine(effects)
+    }
 }

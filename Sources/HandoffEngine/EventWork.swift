@@ -57,8 +57,9 @@ struct EventWork {
         switch event.body {
         case .lead(let body):
             try await leadFields(body)
-        case .engagement:
-            try await evaluate(extraEvent: EngagementEvent(type: journal.engagementType, occurredAt: event.occurredAt))
+        case .engagement(let body):
+            try await evaluate(extraEvent: EngagementEvent(type: journal.engagementType, occurredAt: event.occurredAt,
+                                                           contentTitle: body.content, contentURL: body.url))
         case .contactAttempt(let attempt):
             try await contactAttempt(attempt)
         case .disposition(let disposition):
@@ -127,6 +128,13 @@ struct EventWork {
         lead.effects.append(EngineEffect(leadID: event.leadID, at: instant, kind: .qualified(
             stage: decision.stage, priority: decision.priority, rule: decision.decidingRule, points: score.points)))
         if decision.stage >= .mql && mayHandOff {
+            // The package shows the journey with its content, which scoring does not read (the flow
+            // timeline carries no payloads): one full read, only when the lead may be handed off.
+            let stored: [EngagementEventRecord]
+            do { stored = try await engine.store.leadTimeline(leadID: event.leadID)?.events ?? [] } catch { throw .store(eventID: id, error) }
+            var shown = HandoffEngine.packageEvents(stored)
+            if let extraEvent { shown.append(extraEvent) }
+            lead.handoffBasis = (Lead(id: event.leadID, fields: fields, createdAt: subject.createdAt, events: shown), score, decision)
             try await lead.route(priority: decision.priority, at: instant)
         }
     }

@@ -55,6 +55,9 @@ public actor HandoffEngine {
     nonisolated public let routerName: String
     /// Numeric model columns counted from events (no half-life).
     let countedColumns: [String]
+    /// Signs the warm-introduction draft of a hand-off package when the lead's fields name no
+    /// owner (`marketing_owner_email`, `marketing_owner_name`, `marketing_owner_title`).
+    nonisolated public let marketingOwner: MarketingOwner?
 
     /// Event `type` values that an engagement's `event_type` may not take (they name journal rows).
     static let reservedTypes = Set(InboundEvent.Kind.allCases.map(\.rawValue))
@@ -63,7 +66,7 @@ public actor HandoffEngine {
     /// columns, documented lead fields or `knownFields`.
     /// - Throws: ``EngineError/playbook(_:)`` (missing section, unknown field with its line).
     public init(store: any HandoffStore, playbook: Playbook, scorer: LeadScorer, knownFields: Set<String> = [],
-                routerName: String = "default") throws(EngineError) {
+                routerName: String = "default", marketingOwner: MarketingOwner? = nil) throws(EngineError) {
         do {
             qualifier = try Qualifier(playbook: playbook, scorer: scorer, knownFields: knownFields)
             flow = try playbook.requireFlow()
@@ -77,6 +80,7 @@ public actor HandoffEngine {
         self.scorer = scorer
         self.playbookFile = playbook.file
         self.routerName = routerName
+        self.marketingOwner = marketingOwner
         self.model = ModelVersion(sha256: scorer.modelChecksum, format: "\(WeightFile.formatTag)/\(WeightFile.formatVersion)")
         countedColumns = scorer.weights.encodings.filter { encoding in
             encoding.type == .numeric
@@ -107,9 +111,15 @@ public actor HandoffEngine {
     }
 
     /// Applies one event in one unit of work (see the type's discussion).
-    /// - Parameter receivedAt: when it arrived (defaults to its effective instant, for replays).
+    /// - Parameters:
+    ///   - receivedAt: when it arrived (defaults to its effective instant, for replays).
+    ///   - extra: writes the caller adds to the event's own unit of work, given the event's
+    ///     effects (e.g. a CRM sync message): they commit with the event or not at all, and are
+    ///     skipped with it when the event is a duplicate. Ids should derive from the event id so a
+    ///     retry stays idempotent.
     /// - Throws: ``EngineError`` naming the event id; nothing of the event is stored then.
-    public func apply(_ event: InboundEvent, receivedAt: Date? = nil) async throws(EngineError) -> ApplyResult {
+    public func apply(_ event: InboundEvent, receivedAt: Date? = nil,
+                      extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil) async throws(EngineError) -> ApplyResult {
         let timeline: LeadTimeline?
         do {
             timeline = try await store.flowTimeline(leadID: event.leadID)
@@ -121,14 +131,15 @@ public actor HandoffEngine {
         }
         var work = try EventWork(event: event, timeline: timeline, engine: self, receivedAt: receivedAt)
         try await work.run()
+        let operations = work.operations + (extra?(work.effects) ?? [])
         let result: UnitResult
         do {
-            result = try await store.commit(UnitOfWork(trigger: work.trigger, then: work.operations))
+            result = try await store.commit(UnitOfWork(trigger: work.trigger, then: operations))
         } catch {
             throw .store(eventID: event.eventID, error)
         }
         if result.isDuplicate { return ApplyResult(eventID: event.eventID, status: .duplicate, effects: []) }
-        return ApplyResult(eventID: event.eventID, status: .applied, effects: work.effects)
+        return ApplyResult(eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages)
     }
 }
 

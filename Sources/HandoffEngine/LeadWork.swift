@@ -14,6 +14,10 @@ struct LeadWork {
     var sla: SLAState
     var timers: [String: SLATimerRecord]
     var router: (state: RoundRobinState, revision: Int64)?
+    /// What a hand-off made by this unit's event is based on (set when the event rescored the lead).
+    var handoffBasis: (lead: Lead, score: LeadScore, decision: QualificationDecision)?
+    /// Packages of the hand-offs to reps this unit made.
+    var packages: [HandoffPackage] = []
 
     init(engine: HandoffEngine, leadID: String, source: String, timeline: LeadTimeline?) throws(EngineError) {
         self.engine = engine
@@ -156,6 +160,9 @@ struct LeadWork {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .rep(rep))))
             }
             try await slaEvent(.handedOff(repID: rep, policy: priority.slaPolicyName), at: instant, priority: priority)
+            if let basis = handoffBasis, let deadline = sla.firstTouchDeadline {
+                packages.append(engine.makePackage(basis.lead, score: basis.score, decision: basis.decision, slaDeadline: deadline))
+            }
         case .queued(let queue, let alert):
             operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .fallbackQueue(queue), rule: "fallback",
                                                                assignedAt: instant)))

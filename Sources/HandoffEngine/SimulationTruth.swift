@@ -62,8 +62,11 @@ public struct SimulationTruth: Codable, Sendable, Hashable {
     /// assignment lies in the period (UTC); SLA per policy judges that first hand-off (met when
     /// its first touch came within the policy's business-hour target); dispositions are each such
     /// lead's latest; `won` counts such leads won. Cohort figures count leads created in the period.
+    /// A first hand-off to a fallback queue (nobody could take the lead) is a routing/capacity
+    /// failure, not a rep's miss: it counts in `handoffs` and `parked`, not in `sla`.
     public struct Period: Codable, Sendable, Hashable {
         public var handoffs = 0
+        public var parked = 0
         public var handoffsByPriority: [String: Int] = [:]
         public var sla: [String: Compliance] = [:]
         public var dispositionsByCode: [String: Int] = [:]
@@ -74,7 +77,7 @@ public struct SimulationTruth: Codable, Sendable, Hashable {
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case handoffs, sla, won
+            case handoffs, sla, won, parked
             case handoffsByPriority = "handoffs_by_priority"
             case dispositionsByCode = "dispositions_by_code"
             case leadsCreated = "leads_created", cohortWon = "cohort_won", cohortWonMinorUnits = "cohort_won_minor_units"
@@ -104,7 +107,7 @@ public struct SimulationTruth: Codable, Sendable, Hashable {
     /// Leads ever assigned (rep or queue), and leads never handed off.
     public var leadsHandedOff = 0
     public var leadsNeverHandedOff = 0
-    /// Each lead's first hand-off judged against its policy (the review's view).
+    /// Each lead's first hand-off to a rep judged against its policy (the review's view; leads parked in a fallback queue at their first hand-off are left out).
     public var firstHandoffSLA: [String: Compliance] = [:]
     public var speedEffect = SpeedEffect()
     public var reps: [String: RepProfile] = [:]

@@ -37,6 +37,8 @@ struct SimulationRun {
     var repProfiles: [String: SimulationTruth.RepProfile] = [:]
     /// Per lead: first assignment (instant, priority, policy), the verdict on its first touch.
     var firstHandoff: [String: (at: Date, priority: String)] = [:]
+    /// Leads whose first hand-off went to a fallback queue.
+    var parkedAtFirstHandoff: Set<String> = []
     var firstTouchWithin: [String: Bool] = [:]
     var lastPriority: [String: HandoffPriority] = [:]
     var latestDisposition: [String: String] = [:]
@@ -195,6 +197,7 @@ struct SimulationRun {
                 noteFirstHandoff(lead, at: effect.at, priority: priority.rawValue)
                 startCase(lead: lead, rep: rep, priority: priority, at: effect.at)
             case .queued:
+                if firstHandoff[lead] == nil { parkedAtFirstHandoff.insert(lead) }
                 noteFirstHandoff(lead, at: effect.at, priority: (lastPriority[lead] ?? .standard).rawValue)
                 currentCase[lead] = nil
             case .reassigned:

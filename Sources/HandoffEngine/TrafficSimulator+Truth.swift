@@ -31,12 +31,21 @@ extension SimulationRun {
             truth.leadsHandedOff += 1
             if lead.wouldBuy && within == nil { truth.speedEffect.wouldBuyUntouched += 1 }
             let met = within ?? false
-            if met { truth.firstHandoffSLA[first.priority, default: .init()].met += 1 } else { truth.firstHandoffSLA[first.priority, default: .init()].missed += 1 }
+            let parked = parkedAtFirstHandoff.contains(id)
+            if !parked {
+                if met { truth.firstHandoffSLA[first.priority, default: .init()].met += 1 } else { truth.firstHandoffSLA[first.priority, default: .init()].missed += 1 }
+            }
             let code = latestDisposition[id]
             period(first.at) { p in
                 p.handoffs += 1
                 p.handoffsByPriority[first.priority, default: 0] += 1
-                if met { p.sla[first.priority, default: .init()].met += 1 } else { p.sla[first.priority, default: .init()].missed += 1 }
+                if parked {
+                    p.parked += 1
+                } else if met {
+                    p.sla[first.priority, default: .init()].met += 1
+                } else {
+                    p.sla[first.priority, default: .init()].missed += 1
+                }
                 if let code { p.dispositionsByCode[code, default: 0] += 1 }
                 if won != nil { p.won += 1 }
             }

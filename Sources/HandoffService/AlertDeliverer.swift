@@ -46,25 +46,27 @@ public actor AlertDeliverer {
         }
     }
 
-    /// Stores a CRM sync message for an applied event's hand-off, reassignment or closing.
-    func enqueueCRMSync(event: InboundEvent, effects: [EngineEffect]) async {
-        guard configuration.crmSyncURL != nil else { return }
+    /// The CRM sync message for an event's hand-off, reassignment, parking or closing, as a write
+    /// for the event's own unit of work (``HandoffEngine/apply(_:receivedAt:extra:)``): it is
+    /// stored with the event or not at all, so a crash cannot lose it. Nil when no CRM sync URL is
+    /// configured or nothing relevant happened.
+    nonisolated func crmSyncOperation(event: InboundEvent, effects: [EngineEffect]) -> WriteOperation? {
+        guard configuration.crmSyncURL != nil else { return nil }
         let relevant = effects.filter {
             switch $0.kind {
             case .handedOff, .reassigned, .queued, .closed: true
             default: false
             }
         }
-        guard !relevant.isEmpty else { return }
+        guard !relevant.isEmpty else { return nil }
         let payload = ["event_id": event.eventID, "lead_id": event.leadID, "changes": relevant.map(\.summary)] as [String: Any]
         let text = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-        do {
-            let json = try JSONText(validating: text)
-            try await store.apply(.raiseAlert(AlertRecord(id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
-                                                          target: "crm", payload: json, createdAt: now())))
-        } catch {
-            logger.error("CRM sync for event \(event.eventID) not stored: \(error.description)")
+        guard let json = try? JSONText(validating: text) else {
+            logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
+            return nil
         }
+        return .raiseAlert(AlertRecord(id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
+                                       target: "crm", payload: json, createdAt: now()))
     }
 
     /// One pass over the alerts due now; returns how many were delivered.

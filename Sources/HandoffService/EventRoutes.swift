@@ -64,13 +64,15 @@ extension HandoffService {
                 let started = Date()
                 do {
                     let engine = await runtime.current()
-                    let applied = try await engine.apply(event, receivedAt: now())
+                    let deliverer = self.deliverer
+                    let applied = try await engine.apply(event, receivedAt: now()) { effects in
+                        deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
+                    }
                     await metrics.ingestLatency(Date().timeIntervalSince(started))
                     await metrics.event(type: event.kind.rawValue, outcome: applied.status.rawValue)
                     counts[applied.status.rawValue, default: 0] += 1
                     results.append(["event_id": event.eventID, "status": applied.status.rawValue,
                                     "effects": applied.effects.map(\.summary)])
-                    if applied.status == .applied { await deliverer.enqueueCRMSync(event: event, effects: applied.effects) }
                 } catch {
                     if Self.isTransient(error) {
                         storeDown = error

@@ -118,10 +118,19 @@ public enum OpenAPIDocument {
       /leads/{id}:
         get:
           summary: A lead with its latest score and reasons, qualification, hand-off package and timeline
-          description: Roles marketing, sales.
-          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          description: >-
+            Roles marketing, sales. JSON keeps `handoff_package` (the open assignment's store view) and adds
+            `package` (the engine's hand-off package: prospect, score and reasons, qualification evidence,
+            journey, content consumed, recommended approach, email draft, SLA deadline — null when no SLA runs)
+            and `package_status` ({handed_off, complete, gaps, handoff}: what is missing for a lead never handed
+            off or parked in a fallback queue). `Accept: text/markdown` or `?format=markdown` returns the package
+            as Markdown.
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+            - {name: format, in: query, required: false, schema: {type: string, enum: [json, markdown]}}
           responses:
-            "200": {description: the lead}
+            "200": {description: "the lead (application/json), or its hand-off package (text/markdown)"}
+            "400": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
       /reps/{id}/handoffs:
         get:

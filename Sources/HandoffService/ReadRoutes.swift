@@ -1,16 +1,23 @@
 import Foundation
+import HandoffEngine
 import HandoffStore
 import Hummingbird
 
 extension HandoffService {
     func addReadRoutes(to router: Hummingbird.Router<ServiceContext>) {
-        router.get("/leads/{id}") { _, context in
+        router.get("/leads/{id}") { request, context in
             _ = try context.require(.marketing, .sales)
             let id = try context.parameters.require("id")
-            guard let timeline = try await self.store.leadTimeline(leadID: id) else {
+            let format = try LeadView.format(request)
+            let engine = await self.runtime.current()
+            guard let timeline = try await self.store.leadTimeline(leadID: id), let stored = try await engine.package(leadID: id) else {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
-            return JSONResponse.make(LeadView.json(timeline))
+            if format == .markdown { return JSONResponse.text(LeadView.markdown(stored, leadID: id), contentType: "text/markdown; charset=utf-8") }
+            var json = LeadView.json(timeline)
+            json["package"] = LeadView.package(stored)
+            json["package_status"] = LeadView.packageStatus(stored)
+            return JSONResponse.make(json)
         }
         router.get("/reps/{id}/handoffs") { _, context in
             _ = try context.require(.marketing, .sales)
@@ -124,5 +131,51 @@ enum LeadView {
             "outcomes": t.outcomes.map { ["id": $0.id, "result": $0.result.rawValue, "opportunity_id": $0.opportunityID, "closed_at": ISOTime.format($0.closedAt)] },
             "timeline": t.entries.map { ["at": ISOTime.format($0.at), "kind": "\($0.kind)", "reference": $0.reference] },
         ]
+    }
+
+    enum Format { case json, markdown }
+
+    /// `?format=markdown|json` wins over `Accept` (text/markdown, else JSON).
+    static func format(_ request: Request) throws -> Format {
+        if let asked = request.uri.queryParameters.get("format") {
+            switch asked.lowercased() {
+            case "markdown", "md": return .markdown
+            case "json": return .json
+            default: throw APIError.invalid("format", "is `\(asked)`; use json or markdown")
+            }
+        }
+        let accept = request.headers[.accept]?.lowercased() ?? ""
+        return accept.contains("text/markdown") ? .markdown : .json
+    }
+
+    /// The domain hand-off package as stored JSON (the engine's keys), its deadline null when none runs.
+    static func package(_ stored: StoredHandoffPackage) -> Any {
+        guard let package = stored.package, let bytes = try? package.jsonBytes(),
+              var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return NSNull() }
+        if stored.handoff?.slaDeadline == nil { object["sla_deadline"] = NSNull() }
+        return object
+    }
+
+    /// Whether `package` is the hand-off's full package, and what is missing otherwise.
+    static func packageStatus(_ stored: StoredHandoffPackage) -> [String: Any] {
+        var handoff: Any = NSNull()
+        if let h = stored.handoff {
+            var target: [String: Any] = [:]
+            switch h.target {
+            case .rep(let id): target = ["rep_id": id]
+            case .fallbackQueue(let name): target = ["queue": name]
+            }
+            handoff = ["target": target, "assigned_at": ISOTime.format(h.assignedAt), "open": h.isOpen,
+                       "policy": h.policy ?? NSNull(), "sla_deadline": JSONResponse.time(h.slaDeadline)]
+        }
+        let handedToRep = stored.handoff.map { if case .rep = $0.target { true } else { false } } ?? false
+        return ["handed_off": handedToRep, "complete": stored.isComplete, "gaps": stored.gaps, "handoff": handoff]
+    }
+
+    /// The package as Markdown; a note on top says what is missing when it is not complete.
+    static func markdown(_ stored: StoredHandoffPackage, leadID: String) -> String {
+        let note = stored.gaps.isEmpty ? "" : stored.gaps.map { "> Note: \($0).\n" }.joined() + "\n"
+        guard let package = stored.package else { return "# Hand-off: lead \(leadID)\n\n" + note }
+        return note + package.markdown()
     }
 }
