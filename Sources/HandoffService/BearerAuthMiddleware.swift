@@ -17,7 +17,9 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard let token = Self.token(in: request) else {
             throw APIError.unauthorized("a bearer token is required: send `Authorization: Bearer <token>`")
         }
-        guard let entry = await tokens.authenticate(token) else {
+        // A store that cannot be reached fails the request with 503 (StoreFailureMiddleware), not 401:
+        // the token may well be valid.
+        guard let entry = try await tokens.authenticate(token) else {
             throw APIError.unauthorized("the bearer token is not known (revoked, mistyped, or from another store)")
         }
         context.principal = entry

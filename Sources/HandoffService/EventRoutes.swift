@@ -63,11 +63,7 @@ extension HandoffService {
             case .success(let event):
                 let started = Date()
                 do {
-                    let engine = await runtime.current()
-                    let deliverer = self.deliverer
-                    let applied = try await engine.apply(event, receivedAt: now()) { effects in
-                        deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
-                    }
+                    let applied = try await applyRetryingRaces(event)
                     await metrics.ingestLatency(Date().timeIntervalSince(started))
                     await metrics.event(type: event.kind.rawValue, outcome: applied.status.rawValue)
                     counts[applied.status.rawValue, default: 0] += 1
@@ -92,7 +88,7 @@ extension HandoffService {
         }
         logger.info("POST /events: \(items.count) event(s): \(counts["applied"] ?? 0) applied, \(counts["duplicate"] ?? 0) duplicate, \(counts["rejected"] ?? 0) rejected")
         if let storeDown {
-            if !isBatch { throw APIError(.serviceUnavailable, code: "store_unavailable", message: storeDown.description) }
+            if !isBatch { throw APIError.storeUnavailable(storeDown.description) }
             return JSONResponse.make(["results": results, "counts": counts, "error": ["code": "store_unavailable", "message": storeDown.description]],
                                      status: .serviceUnavailable)
         }
@@ -108,10 +104,45 @@ extension HandoffService {
         }
     }
 
-    /// Store errors that a retry may cure (I/O, busy, disk full): the event is not acknowledged.
+    /// Applies `event`, again when another writer on the store (another instance, or another
+    /// request here) took a round-robin turn or assigned the lead between this event's reads and
+    /// its commit. The unit rolled back whole, so applying again re-reads and routes afresh; a
+    /// sender should not see a 422 for a race it cannot fix.
+    func applyRetryingRaces(_ event: InboundEvent) async throws(EngineError) -> ApplyResult {
+        var attempt = 0
+        while true {
+            let engine = await runtime.current()
+            let deliverer = self.deliverer
+            let result: Result<ApplyResult, EngineError>
+            do throws(EngineError) {
+                // The CRM sync row commits in the event's own unit of work.
+                result = .success(try await engine.apply(event, receivedAt: now()) { effects in
+                    deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
+                })
+            } catch { result = .failure(error) }
+            switch result {
+            case .success(let applied): return applied
+            case .failure(let error):
+                guard attempt < Self.raceRetries, Self.isRace(error) else { throw error }
+                attempt += 1
+            }
+        }
+    }
+
+    static func isRace(_ error: EngineError) -> Bool {
+        switch error {
+        case .store(_, .routerStateConflict), .store(_, .leadAlreadyAssigned): true
+        default: false
+        }
+    }
+
+    /// Enough for a burst of instances routing at once; a conflict that persists is reported.
+    static let raceRetries = 8
+
+    /// Store errors that a retry may cure (server unreachable, connection lost, I/O, busy, disk
+    /// full): the event is not acknowledged.
     static func isTransient(_ error: EngineError) -> Bool {
-        if case .store(_, .database) = error { return true }
-        if case .store(_, .cannotOpen) = error { return true }
+        if case let .store(_, storeError) = error { return StoreFailureMiddleware.isUnavailable(storeError) }
         return false
     }
 

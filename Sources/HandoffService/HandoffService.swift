@@ -2,6 +2,7 @@ import Foundation
 import Handoff
 import HandoffEngine
 import HandoffStore
+import HandoffStorePostgres
 import Hummingbird
 import Logging
 
@@ -14,8 +15,11 @@ import Logging
 /// ```
 ///
 /// Ingest (`POST /events`) answers only after each event's unit of work is committed to the
-/// store (SQLite `synchronous = FULL`, WAL): a 2xx means the event survives a crash or power
-/// loss. The scheduler and the delivery loop run beside the server and never hold up ingest:
+/// store (SQLite `synchronous = FULL`, WAL; or a PostgreSQL transaction): a 2xx means the event
+/// survives a crash or power loss. Several instances may share one PostgreSQL store behind a
+/// load balancer: events are idempotent by id, SLA steps are claimed under a lease, and tokens
+/// live in the store. When the store cannot be reached a request fails with 503 and nothing
+/// of it is half-written. The scheduler and the delivery loop run beside the server and never hold up ingest:
 /// a channel that hangs or fails only delays its own alerts, retried with exponential backoff.
 public final class HandoffService: Sendable {
     public let configuration: ServiceConfiguration
@@ -41,8 +45,12 @@ public final class HandoffService: Sendable {
         deliverer = AlertDeliverer(store: store, configuration: configuration, metrics: metrics, now: now, logger: logger)
     }
 
-    /// Opens the SQLite store, the playbook, the production model and the token file. On first
-    /// start (no token yet) it issues an `admin` token and returns its text, to be printed once.
+    /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
+    /// every store command reads `--db`), the playbook and the production model. On first start
+    /// (no token in the store) it imports an old token file if there is one, else issues an
+    /// `admin` token and returns its text, to be printed once.
+    ///
+    /// - Throws: ``ServiceError``; ``ServiceError/exitCode`` is what `baton serve` exits with.
     public static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
                             now: @escaping @Sendable () -> Date = { Date() })
         async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?) {
@@ -50,16 +58,15 @@ public final class HandoffService: Sendable {
         guard let playbookPath = configuration.playbook else {
             throw .configuration(file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
         }
-        let store: SQLiteHandoffStore
-        do { store = try SQLiteHandoffStore(path: configuration.db ?? "") } catch { throw .store(error) }
+        let store: any HandoffStore
+        do { store = try await StoreLocation.open(configuration.db ?? "") } catch { throw .store(error) }
         let playbook: Playbook
         do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
         let runtime = try await ModelRuntime(store: store, playbook: playbook,
                                              initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
                                              knownFields: Set(configuration.knownFields), now: now())
-        let tokens = try TokenRegistry(file: configuration.resolvedTokensFile)
-        var firstToken: String?
-        if await tokens.isEmpty { firstToken = try await tokens.issue(name: "admin", role: .admin, at: now()) }
+        let tokens = TokenRegistry(store: store)
+        let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger), firstToken)
     }
 
@@ -67,6 +74,7 @@ public final class HandoffService: Sendable {
     public func router() -> Hummingbird.Router<ServiceContext> {
         let router = Hummingbird.Router(context: ServiceContext.self)
         router.add(middleware: RequestCounterMiddleware(metrics: metrics))
+        router.add(middleware: StoreFailureMiddleware(logger: logger))
         router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes))
         addOperationsRoutes(to: router)
         addEventRoutes(to: router)

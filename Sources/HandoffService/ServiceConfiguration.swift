@@ -1,4 +1,5 @@
 import Foundation
+import HandoffStorePostgres
 
 /// Everything `baton serve` needs to run, from defaults, a JSON file, the environment and flags.
 ///
@@ -33,7 +34,8 @@ public struct ServiceConfiguration: Sendable, Equatable, Codable {
     public var model: String?
     /// Lead fields the playbook may use besides the model's columns and the documented ones (e.g. `region`).
     public var knownFields: [String] = []
-    /// Hashed access tokens; defaults to `<db>.tokens.json` beside the database.
+    /// A token file from before tokens lived in the store, imported once on first start (then
+    /// renamed to `….imported`); defaults to `<db>.tokens.json` beside an SQLite database.
     public var tokensFile: String?
     /// Largest request body accepted, in bytes (larger gets 413).
     public var maxBodyBytes: Int = 1 << 20
@@ -145,8 +147,13 @@ public struct ServiceConfiguration: Sendable, Equatable, Codable {
         return self
     }
 
-    /// Where the hashed tokens live.
-    public var resolvedTokensFile: String { tokensFile ?? "\(db ?? "baton.sqlite").tokens.json" }
+    /// The old token file to import on first start: `tokens_file` if set, else `<db>.tokens.json`
+    /// for an SQLite file (a PostgreSQL URL has no folder beside it, so none by default).
+    public var legacyTokensFile: String? {
+        if let tokensFile { return tokensFile }
+        guard let db, !db.isEmpty, !PostgresLocation.isPostgresURL(db) else { return nil }
+        return "\(db).tokens.json"
+    }
 }
 
 /// Where one rep's (or queue's) alerts go.

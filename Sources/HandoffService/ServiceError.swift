@@ -1,6 +1,7 @@
 import Foundation
 import HandoffEngine
 import HandoffStore
+import HandoffStorePostgres
 
 /// Why the service could not start (configuration, store, playbook, model, tokens).
 public enum ServiceError: Error, Sendable, CustomStringConvertible {
@@ -12,8 +13,19 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     case engine(EngineError)
     /// No model to score with: neither in the registry nor given.
     case noModel
-    /// The token file could not be read or written.
+    /// An old token file (from before tokens lived in the store) could not be imported.
     case tokens(file: String, problem: String)
+
+    /// The exit status of `baton serve` (sysexits.h): 64 for configuration, the store's own
+    /// code for a store that cannot be opened (``StoreLocation/exitCode(for:)``: 69 server
+    /// unreachable, 64 malformed URL, 65 refused), 65 for a bad playbook, model or token file.
+    public var exitCode: Int32 {
+        switch self {
+        case .configuration: 64
+        case .store(let error): StoreLocation.exitCode(for: error)
+        case .engine, .noModel, .tokens: 65
+        }
+    }
 
     public var description: String {
         switch self {
@@ -25,7 +37,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
         case .noModel:
             return "no weight file is in production in this store. Start with --model FILE (a `baton fit` weight file); it is registered and promoted on first start."
         case let .tokens(file, problem):
-            return "token file \(file): \(problem). Check its permissions, or delete it to generate a new admin token."
+            return "token file \(file): \(problem). Check its permissions and content, or delete it to start with a new admin token."
         }
     }
 }

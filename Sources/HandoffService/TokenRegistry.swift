@@ -1,14 +1,14 @@
 import Foundation
+import HandoffStore
 import ScoringModelFormat
 
-/// Bearer tokens, stored as SHA-256 hashes in a JSON file (mode 0600) beside the database.
+/// Bearer tokens, kept in the store as SHA-256 hashes (``AccessTokenRecord``).
 ///
 /// A token is `bt_` followed by 64 hex digits (256 random bits from the system's CSPRNG); only
-/// its hash is kept, so a leaked file does not leak a usable token. Checking a token hashes it
-/// and compares against every stored hash in constant time (no early exit on the first differing
-/// byte, and no early exit on the first match), so the response time says nothing about how
-/// close a guess was.
-public actor TokenRegistry {
+/// its hash is stored, so a leaked database does not leak a usable token. The registry caches
+/// nothing: every request looks its token up in the store, so a token issued or revoked through
+/// one `baton serve` instance counts on every other instance sharing the database at once.
+public struct TokenRegistry: Sendable {
     /// One stored token (never the token itself).
     public struct Entry: Sendable, Codable, Equatable {
         public var name: String
@@ -16,66 +16,66 @@ public actor TokenRegistry {
         /// Lower-case hex SHA-256 of the token text.
         public var sha256: String
         public var createdAt: Date
-    }
 
-    public let file: String
-    private var entries: [Entry]
-
-    /// Loads `file` (an absent file is an empty registry).
-    public init(file: String) throws(ServiceError) {
-        self.file = file
-        guard FileManager.default.fileExists(atPath: file) else {
-            entries = []
-            return
-        }
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            entries = try decoder.decode([Entry].self, from: data)
-        } catch {
-            throw .tokens(file: file, problem: "cannot be read as a token list (\(error))")
+        public init(name: String, role: Role, sha256: String, createdAt: Date) {
+            self.name = name
+            self.role = role
+            self.sha256 = sha256
+            self.createdAt = createdAt
         }
     }
 
-    /// True when no token exists yet (first start).
-    public var isEmpty: Bool { entries.isEmpty }
+    public let store: any HandoffStore
 
-    /// The stored entries (hashes only).
-    public var all: [Entry] { entries }
+    public init(store: any HandoffStore) {
+        self.store = store
+    }
+
+    /// True when the store holds no token yet (first start).
+    public func isEmpty() async throws(StoreError) -> Bool {
+        try await store.accessTokens().isEmpty
+    }
+
+    /// The stored entries (hashes only), by name. A role this build does not know (written by
+    /// a newer Baton) is left out rather than guessed.
+    public func all() async throws(StoreError) -> [Entry] {
+        try await store.accessTokens().compactMap(Self.entry)
+    }
 
     /// Creates a token; returns its text, which is never stored and cannot be shown again.
-    /// - Throws: ``ServiceError/tokens(file:problem:)`` when the name is taken or the file cannot be written.
-    public func issue(name: String, role: Role, at date: Date = Date()) throws(ServiceError) -> String {
-        guard !entries.contains(where: { $0.name == name }) else {
-            throw .tokens(file: file, problem: "a token named '\(name)' exists; revoke it first or pick another name")
-        }
+    /// - Throws: ``StoreError/conflictingRecord(record:id:reason:)`` when the name is taken (also
+    ///   when another instance took it a moment earlier), or the store's own errors.
+    public func issue(name: String, role: Role, at date: Date = Date()) async throws(StoreError) -> String {
         var rng = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 32)
         for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
         let token = "bt_" + bytes.map { String(format: "%02x", $0) }.joined()
-        entries.append(Entry(name: name, role: role, sha256: Self.hash(token), createdAt: date))
-        try save()
+        try await store.issueAccessToken(AccessTokenRecord(name: name, role: role.rawValue, sha256: Self.hash(token), createdAt: date))
         return token
     }
 
     /// Removes the token called `name`; false when there is none.
-    public func revoke(name: String) throws(ServiceError) -> Bool {
-        let before = entries.count
-        entries.removeAll { $0.name == name }
-        guard entries.count != before else { return false }
-        try save()
-        return true
+    public func revoke(name: String) async throws(StoreError) -> Bool {
+        try await store.revokeAccessToken(name: name)
     }
 
-    /// The entry whose hash matches `token`, compared in constant time against all entries.
-    public func authenticate(_ token: String) -> Entry? {
-        let presented = Array(Self.hash(token).utf8)
-        var found: Entry?
-        for entry in entries {
-            if Self.constantTimeEqual(presented, Array(entry.sha256.utf8)) && found == nil { found = entry }
-        }
-        return found
+    /// The entry whose hash matches `token`, or nil.
+    ///
+    /// The hash is looked up by the store's unique index, which compares bytes with early exits,
+    /// so its timing could at best reveal how much of a stored *hash* a guess's hash matches.
+    /// That is worthless: a token is 256 random bits, and knowing its SHA-256 does not help find
+    /// it (that takes a preimage). The found row is still compared in constant time, so a store
+    /// whose index compares loosely (collation, truncation) cannot let a near miss through.
+    /// - Throws: the store's errors (the service answers 503 when the store is unreachable).
+    public func authenticate(_ token: String) async throws(StoreError) -> Entry? {
+        let presented = Self.hash(token)
+        guard let record = try await store.accessToken(sha256: presented),
+              Self.constantTimeEqual(Array(presented.utf8), Array(record.sha256.utf8)) else { return nil }
+        return Self.entry(record)
+    }
+
+    static func entry(_ record: AccessTokenRecord) -> Entry? {
+        Role(rawValue: record.role).map { Entry(name: record.name, role: $0, sha256: record.sha256, createdAt: record.createdAt) }
     }
 
     static func hash(_ token: String) -> String { SHA256.hash(Array(token.utf8)).hex }
@@ -86,19 +86,5 @@ public actor TokenRegistry {
         var diff: UInt8 = 0
         for i in a.indices { diff |= a[i] ^ b[i] }
         return diff == 0
-    }
-
-    private func save() throws(ServiceError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        do {
-            let data = try encoder.encode(entries)
-            let url = URL(fileURLWithPath: file)
-            try data.write(to: url, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-        } catch {
-            throw .tokens(file: file, problem: "cannot be written (\(error.localizedDescription))")
-        }
     }
 }

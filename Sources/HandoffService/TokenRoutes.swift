@@ -1,11 +1,12 @@
 import Foundation
+import HandoffStore
 import Hummingbird
 
 extension HandoffService {
     func addTokenRoutes(to router: Hummingbird.Router<ServiceContext>) {
         router.get("/tokens") { _, context in
             _ = try context.require(.admin)
-            let all = await self.tokens.all
+            let all = try await self.tokens.all()
             return JSONResponse.make(["tokens": all.map { ["name": $0.name, "role": $0.role.rawValue, "created_at": ISOTime.format($0.createdAt)] }])
         }
         // Issues a token; its text is in this response only (the service keeps its hash).
@@ -20,8 +21,9 @@ extension HandoffService {
                 let token = try await self.tokens.issue(name: request.name, role: request.role, at: self.now())
                 self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
                 return JSONResponse.make(["name": request.name, "role": request.role.rawValue, "token": token], status: .created)
-            } catch {
-                throw APIError(.conflict, code: "token_exists", message: "\(error)", field: "name")
+            } catch StoreError.conflictingRecord {
+                throw APIError(.conflict, code: "token_exists",
+                               message: "a token named '\(request.name)' exists; revoke it first or pick another name", field: "name")
             }
         }
         router.delete("/tokens/{name}") { _, context in

@@ -45,6 +45,24 @@ public protocol HandoffStore: Sendable {
     /// Every production period, oldest first.
     func deployments() async throws(StoreError) -> [ModelDeployment]
 
+    // MARK: Access tokens
+
+    /// Stores a new token (its hash only).
+    /// - Throws: ``StoreError/conflictingRecord(record:id:reason:)`` when the name or hash is
+    ///   taken: of two instances issuing the same name at once, exactly one succeeds.
+    func issueAccessToken(_ token: AccessTokenRecord) async throws(StoreError)
+    /// Stores `tokens` in one transaction, skipping any whose name or hash is already stored
+    /// (importing the same list twice, or from two instances at once, stores each token once).
+    /// - Returns: how many were stored now.
+    func importAccessTokens(_ tokens: [AccessTokenRecord]) async throws(StoreError) -> Int
+    /// Deletes the token called `name`; false when there is none. Effective for every instance
+    /// on the next request: nothing caches tokens.
+    func revokeAccessToken(name: String) async throws(StoreError) -> Bool
+    /// Every stored token, by name.
+    func accessTokens() async throws(StoreError) -> [AccessTokenRecord]
+    /// The token whose SHA-256 is `sha256`, if stored.
+    func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord?
+
     // MARK: Reads
 
     /// The lead with this external id.

@@ -233,6 +233,16 @@ enum PostgresSchema {
             "CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL",
             "CREATE INDEX alerts_created_at ON alerts(created_at)",
         ],
+        "0005-access-tokens": [
+            """
+            CREATE TABLE access_tokens (
+                name text COLLATE "C" PRIMARY KEY CHECK (length(name) > 0),
+                role text NOT NULL CHECK (length(role) > 0),
+                sha256 text NOT NULL UNIQUE CHECK (length(sha256) = 64),
+                created_at bigint NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

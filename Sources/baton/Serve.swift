@@ -7,17 +7,21 @@ struct Serve: ParsableCommand {
         abstract: "Run the hand-off service: events in over HTTP, scores, routing, SLA timers and alerts out.",
         discussion: """
             Settings come from, lowest to highest precedence: defaults, the --config JSON file \
-            (or BATON_CONFIG), BATON_* environment variables, then these flags. On first start \
-            (no token file yet) an admin token is printed once to standard output; only its \
-            SHA-256 is kept, in <db>.tokens.json. The weight file given with --model is \
-            registered and promoted when the store has no production model yet; afterwards the \
-            model registry (POST /models, /models/{sha}/promote, /models/rollback) decides.
+            (or BATON_CONFIG), BATON_* environment variables, then these flags. --db is an \
+            SQLite file or a postgres:// URL; several instances may share one PostgreSQL \
+            database behind a load balancer. Tokens live in the store (only their SHA-256), so \
+            every instance sees them at once. On first start (no token in the store) an old \
+            <db>.tokens.json (or tokens_file) is imported and renamed to .imported; without one \
+            an admin token is printed once to standard output (by one instance only, when \
+            several start together). The weight file given with --model is registered and \
+            promoted when the store has no production model yet; afterwards the model registry \
+            (POST /models, /models/{sha}/promote, /models/rollback) decides.
 
-            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 usage or configuration, 65 bad store, \
-            playbook or model, 1 other.
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 usage, configuration or malformed \
+            --db URL, 65 bad store, playbook or model, 69 database server unreachable, 1 other.
             """)
 
-    @Option(help: "SQLite file of the hand-off store (created when missing).") var db: String?
+    @Option(help: "The hand-off store: an SQLite file (created when missing) or a postgres://user@host:port/database URL.") var db: String?
     @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "TCP port (default 8080; 0 picks a free one).") var port: Int?
     @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
@@ -59,11 +63,10 @@ struct Serve: ParsableCommand {
         do {
             opened = try await HandoffService.open(settings)
         } catch {
-            if case .configuration = error { serveFail(error.description, code: 64) }
-            serveFail(error.description, code: 65)
+            serveFail(error.description, code: error.exitCode)
         }
         if let token = opened.firstAdminToken {
-            say("admin token (shown once, only its SHA-256 is stored in \(settings.resolvedTokensFile)): \(token)")
+            say("admin token (shown once, only its SHA-256 is kept in the store): \(token)")
         }
         let host = settings.host
         try await opened.service.run { port in

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HandoffStore
 import Testing
 @testable import HandoffService
 
@@ -61,22 +62,72 @@ import Testing
     @Test func tokensAreStoredHashedAndIssuedOnce() async throws {
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
-        let text = try String(contentsOfFile: running.service.configuration.resolvedTokensFile, encoding: .utf8)
-        for token in running.tokens.values {
+        let stored = try await running.service.store.accessTokens()
+        #expect(stored.map(\.name) == ["admin", "ingest", "marketing", "sales"])
+        for (role, token) in running.tokens {
             #expect(token.hasPrefix("bt_") && token.count == 67)
-            #expect(!text.contains(token))
-            #expect(text.contains(TokenRegistry.hash(token)))
+            let record = try #require(stored.first { $0.name == role.rawValue })
+            #expect(record.role == role.rawValue)
+            #expect(record.sha256 == TokenRegistry.hash(token))
+            #expect(!stored.contains { $0.sha256.contains(token) || $0.name.contains(token) })
         }
         // SHA-256("abc") from FIPS 180-2, so the stored hash is the standard one.
         #expect(TokenRegistry.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let attributes = try FileManager.default.attributesOfItem(atPath: running.service.configuration.resolvedTokensFile)
-        #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        // A second start over the same files issues no new admin token.
+        // No token file is written any more.
+        #expect(!FileManager.default.fileExists(atPath: running.files.db + ".tokens.json"))
+        // A second start over the same store issues no new admin token.
         let (_, again) = try await HandoffService.open(running.service.configuration)
         #expect(again == nil)
+        #expect(try await running.service.store.accessTokens() == stored)
         #expect(TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
         #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
         #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("ab".utf8)))
+    }
+
+    /// A store from before tokens moved into it: the old `<db>.tokens.json` is imported once
+    /// (hashes kept, so the tokens in use still work), renamed, and no admin token is issued.
+    @Test func anOldTokenFileIsImportedOnceAndRenamed() async throws {
+        let files = try ServiceFixture.files()
+        defer { files.remove() }
+        let legacy = files.db + ".tokens.json"
+        let oldAdmin = "bt_" + String(repeating: "a1", count: 32)
+        let oldIngest = "bt_" + String(repeating: "b2", count: 32)
+        let text = """
+            [{"createdAt": "2026-01-05T08:00:00Z", "name": "admin", "role": "admin", "sha256": "\(TokenRegistry.hash(oldAdmin))"},
+             {"createdAt": "2026-01-06T09:30:00Z", "name": "crm", "role": "ingest", "sha256": "\(TokenRegistry.hash(oldIngest))"}]
+            """
+        try text.write(toFile: legacy, atomically: true, encoding: .utf8)
+        let (service, printed) = try await HandoffService.open(ServiceFixture.configuration(files))
+        #expect(printed == nil, "the imported admin token is kept; no new one")
+        #expect(!FileManager.default.fileExists(atPath: legacy))
+        #expect(FileManager.default.fileExists(atPath: legacy + ".imported"))
+        let stored = try await service.store.accessTokens()
+        #expect(stored == [
+            AccessTokenRecord(name: "admin", role: "admin", sha256: TokenRegistry.hash(oldAdmin), createdAt: Date(timeIntervalSince1970: 1_767_600_000)),
+            AccessTokenRecord(name: "crm", role: "ingest", sha256: TokenRegistry.hash(oldIngest), createdAt: Date(timeIntervalSince1970: 1_767_691_800)),
+        ])
+        #expect(try await service.tokens.authenticate(oldIngest)?.role == .ingest)
+        #expect(try await service.tokens.authenticate(oldAdmin)?.name == "admin")
+        #expect(try await service.tokens.authenticate(oldAdmin + "0") == nil)
+        // Started again (even with a stale copy of the file back in place): nothing changes.
+        try text.write(toFile: legacy, atomically: true, encoding: .utf8)
+        _ = try await service.tokens.revoke(name: "crm")
+        let (again, printedAgain) = try await HandoffService.open(ServiceFixture.configuration(files))
+        #expect(printedAgain == nil)
+        #expect(try await again.store.accessTokens().map(\.name) == ["admin"], "the revoked token is not brought back")
+    }
+
+    @Test func aBrokenOldTokenFileStopsTheStartWithItsName() async throws {
+        let files = try ServiceFixture.files()
+        defer { files.remove() }
+        try "{not json".write(toFile: files.db + ".tokens.json", atomically: true, encoding: .utf8)
+        do {
+            _ = try await HandoffService.open(ServiceFixture.configuration(files))
+            Issue.record("a token file that cannot be read must stop the start")
+        } catch {
+            #expect(error.description.contains(files.db + ".tokens.json"))
+            #expect(error.exitCode == 65)
+        }
     }
 
     @Test func issuedTokensWorkAndRevokedOnesDoNot() async throws {

@@ -13,7 +13,12 @@ import Testing
         #expect(c.alertChannels["ana"] == AlertChannel(kind: .slack, url: "http://x/y"))
         try c.applyEnvironment(["BATON_PORT": "9100", "BATON_DB": "env.sqlite", "PATH": "/bin"])
         #expect(c.port == 9100 && c.db == "env.sqlite" && c.host == "0.0.0.0")
-        #expect(c.resolvedTokensFile == "env.sqlite.tokens.json")
+        #expect(c.legacyTokensFile == "env.sqlite.tokens.json")
+        // A PostgreSQL URL has no folder beside it: no old token file unless one is named.
+        try c.applyEnvironment(["BATON_DB": "postgres://baton@db.internal:5432/baton"])
+        #expect(c.legacyTokensFile == nil)
+        try c.applyEnvironment(["BATON_TOKENS_FILE": "/etc/baton/tokens.json"])
+        #expect(c.legacyTokensFile == "/etc/baton/tokens.json")
     }
 
     /// The description of the error `body` throws, or nil when it does not throw.

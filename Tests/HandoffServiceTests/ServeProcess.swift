@@ -62,13 +62,30 @@ final class ServeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Starts `baton serve` on a thread of its own (the start blocks reading the child's output),
+    /// so several can start at once without holding the test's cooperative threads.
+    static func start(arguments: [String]) async throws -> ServeProcess {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try ServeProcess(arguments: arguments) })
+            }
+        }
+    }
+
     /// POSTs JSON and returns the status (nil when the connection failed).
     func post(_ path: String, token: String, body: Data) async -> (status: Int, body: Data)? {
+        await request("POST", path, token: token, body: body)
+    }
+
+    /// Any request; nil when the connection failed.
+    func request(_ method: String, _ path: String, token: String?, body: Data? = nil) async -> (status: Int, body: Data)? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 30)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
+        }
         guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }

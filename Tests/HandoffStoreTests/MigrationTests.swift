@@ -9,6 +9,7 @@ import Testing
         ["assignments", "qualification_decisions", "reps", "router_states"],
         ["contact_attempts", "dispositions", "opportunities", "outcomes", "sla_timers"],
         ["alerts", "model_deployments", "models"],
+        ["access_tokens"],
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -24,8 +25,9 @@ import Testing
             let path = dir.appendingPathComponent("s.sqlite").path
             let store = try SQLiteHandoffStore(path: path)
             #expect(try await store.appliedMigrations() == ["0001-leads-events-scores", "0002-qualification-routing",
-                                                              "0003-sla-follow-up-revenue", "0004-model-registry-alerts"])
-            #expect(SQLiteHandoffStore.schemaVersion == 4)
+                                                              "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
+                                                              "0005-access-tokens"])
+            #expect(SQLiteHandoffStore.schemaVersion == 5)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
             }
@@ -71,23 +73,23 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.sqlite").path
             try SQLiteHandoffStore(path: path).close()
-            // Pretend a newer Baton added migration 6 (and 5).
+            // Pretend a newer Baton added migration 7 (and 6).
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0005-rep-skills'), ('0006-lead-merges')")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0006-rep-skills'), ('0007-lead-merges')")
             }
             try queue.close()
             let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
-            #expect(error == .schemaFromNewerBaton(path: path, databaseVersion: 6, supportedVersion: 4,
-                                                   unknownMigrations: ["0005-rep-skills", "0006-lead-merges"]))
+            #expect(error == .schemaFromNewerBaton(path: path, databaseVersion: 7, supportedVersion: 5,
+                                                   unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
             let message = error?.description ?? ""
-            #expect(message.contains("schema version 6"))
+            #expect(message.contains("schema version 7"))
             #expect(message.contains("Upgrade Baton"))
             // The refused file is left as it was.
             let after = try DatabaseQueue(path: path)
             defer { try? after.close() }
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == SQLiteHandoffStore.migrationNames + ["0005-rep-skills", "0006-lead-merges"])
+            #expect(applied == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
         }
     }
 

@@ -85,22 +85,22 @@ import HandoffStore
             let store = try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
             try await store.upsertLead(Sample.lead("L1"))
             await store.close()
-            // Pretend a newer Baton added migrations 5 and 6.
+            // Pretend a newer Baton added migrations 6 and 7.
             try await PostgresTestServer.run(location, [
-                "INSERT INTO schema_migrations (name, applied_at) VALUES ('0005-rep-skills', 0), ('0006-lead-merges', 0)",
+                "INSERT INTO schema_migrations (name, applied_at) VALUES ('0006-rep-skills', 0), ('0007-lead-merges', 0)",
             ])
             let error = await #expect(throws: StoreError.self) {
                 try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
             }
-            #expect(error == .schemaFromNewerBaton(path: location.description, databaseVersion: 6, supportedVersion: 4,
-                                                   unknownMigrations: ["0005-rep-skills", "0006-lead-merges"]))
+            #expect(error == .schemaFromNewerBaton(path: location.description, databaseVersion: 7, supportedVersion: 5,
+                                                   unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
             #expect(error?.description.contains("Upgrade Baton") == true)
             // Refused before anything was written: the migrations and the lead are as they were.
             let (names, leads) = try await PostgresTestServer.withConnection(location) { sql in
                 (try await sql.rows("SELECT name FROM schema_migrations ORDER BY name").map { try $0.text("name") },
                  try await sql.row("SELECT COUNT(*) AS n FROM leads")?.int("n"))
             }
-            #expect(names == SQLiteHandoffStore.migrationNames + ["0005-rep-skills", "0006-lead-merges"])
+            #expect(names == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
             #expect(leads == 1)
         }
     }

@@ -202,4 +202,18 @@ struct PostgresMultiInstanceTests {
             #expect(try await a.models().filter(\.isInProduction).count == 1)
         }
     }
+
+    /// Tokens are rows, read on every lookup: an issue or a revocation through one instance
+    /// counts on the other at once.
+    @Test func tokensIssuedOrRevokedOnOneInstanceCountOnTheOther() async throws {
+        try await withTwoInstances { a, b, _ in
+            let token = AccessTokenRecord(name: "crm", role: "ingest", sha256: String(repeating: "c", count: 64), createdAt: T.base)
+            try await a.issueAccessToken(token)
+            #expect(try await b.accessToken(sha256: token.sha256) == token)
+            await #expect(throws: StoreError.self) { try await b.issueAccessToken(token) }
+            #expect(try await b.revokeAccessToken(name: "crm"))
+            #expect(try await a.accessToken(sha256: token.sha256) == nil)
+            #expect(try await a.accessTokens().isEmpty)
+        }
+    }
 }

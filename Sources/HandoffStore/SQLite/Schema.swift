@@ -206,6 +206,16 @@ enum Schema {
         CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL;
         CREATE INDEX alerts_created_at ON alerts(created_at);
         """),
+        // Bearer tokens of the service, shared by every instance on the store (formerly a
+        // `<db>.tokens.json` file per instance). Only the SHA-256 of a token is kept.
+        ("0005-access-tokens", """
+        CREATE TABLE access_tokens (
+            name TEXT PRIMARY KEY NOT NULL CHECK (length(name) > 0),
+            role TEXT NOT NULL CHECK (length(role) > 0),
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            created_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     /// The schema version this build writes: the number of migrations.
