@@ -22,7 +22,7 @@ import Testing
         let runtime = try await ModelRuntime(store: store, playbook: try Playbook.load(url: URL(fileURLWithPath: files.playbook)),
                                              initialModel: URL(fileURLWithPath: files.model), knownFields: ["region", "demo_requests"],
                                              now: Date())
-        let tokens = try TokenRegistry(file: files.folder.appendingPathComponent("tokens.json").path)
+        let tokens = TokenRegistry(store: store)
         let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens)
         return (service, try await tokens.issue(name: "ingest", role: .ingest))
     }
@@ -125,4 +125,9 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func activity(in period: ReportPeriod) async throws(StoreError) -> ActivityBatch { try await base.activity(in: period) }
     func cohort(createdIn period: ReportPeriod) async throws(StoreError) -> ActivityBatch { try await base.cohort(createdIn: period) }
     func counts() async throws(StoreError) -> StoreCounts { try await base.counts() }
+    func issueAccessToken(_ token: AccessTokenRecord) async throws(StoreError) { try await base.issueAccessToken(token) }
+    func importAccessTokens(_ tokens: [AccessTokenRecord]) async throws(StoreError) -> Int { try await base.importAccessTokens(tokens) }
+    func revokeAccessToken(name: String) async throws(StoreError) -> Bool { try await base.revokeAccessToken(name: name) }
+    func accessTokens() async throws(StoreError) -> [AccessTokenRecord] { try await base.accessTokens() }
+    func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord? { try await base.accessToken(sha256: sha256) }
 }
