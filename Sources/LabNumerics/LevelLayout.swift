@@ -62,57 +62,131 @@ final class LevelLayout: @unchecked Sendable {
             start = j
         }
         features.append(start..<s)
-        // Joint groups of consecutive features.
-        var groupsOfFeatures: [[Range<Int>]] = []
-        var levels: [Int] = []
-        for feature in features {
-            let count = feature.count + 1
-            if let last = levels.last, last * count <= maximumJoint {
-                groupsOfFeatures[groupsOfFeatures.count - 1].append(feature)
-                levels[levels.count - 1] = last * count
-            } else {
-                groupsOfFeatures.append([feature])
-                levels.append(count)
-            }
-        }
-        guard levels.allSatisfy({ $0 <= Int(UInt16.max) }) else { return nil }
-        var cells = 0
-        for g in levels.indices {
-            for h in (g + 1)..<max(g + 1, levels.count) { cells += levels[g] * levels[h] }
-        }
-        guard cells <= maximumCells else { return nil }
-
+        guard let grouping = Grouping(features: features.map { $0.map { layout.sparse[$0] } },
+                                      maximumJoint: maximumJoint, maximumCells: maximumCells) else { return nil }
         // Per indicator position: its group, and what it adds to the group's code.
         var groupOf = [Int](repeating: 0, count: s)
         var addend = [Int](repeating: 0, count: s)
-        var activeColumns: [[[Int]]] = []
-        for (g, members) in groupsOfFeatures.enumerated() {
-            var multiplier = 1
-            var multipliers: [Int] = []
-            for feature in members {
-                multipliers.append(multiplier)
-                for (offset, j) in feature.enumerated() {
-                    groupOf[j] = g
-                    addend[j] = (offset + 1) * multiplier
-                }
-                multiplier *= feature.count + 1
+        for (f, feature) in features.enumerated() {
+            for (offset, j) in feature.enumerated() {
+                groupOf[j] = grouping.groupOf[f]
+                addend[j] = (offset + 1) * grouping.multiplier[f]
             }
-            var active: [[Int]] = []
-            for code in 0..<levels[g] {
-                var columns: [Int] = []
-                for (feature, m) in zip(members, multipliers) {
-                    let level = (code / m) % (feature.count + 1)
-                    if level > 0 { columns.append(layout.sparse[feature.lowerBound + level - 1]) }
-                }
-                active.append(columns)
-            }
-            activeColumns.append(active)
         }
-        let result = LevelLayout(dense: layout.dense, levels: levels, activeColumns: activeColumns, rows: rows)
+        let result = LevelLayout(dense: layout.dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
+                                 rows: rows)
         let job = FillJob(layout: layout, result: result, groupOf: groupOf, addend: addend,
                           workers: max(1, min(workers, rows)))
         DispatchQueue.concurrentPerform(iterations: job.workers) { job.fill($0) }
         return result
+    }
+
+    /// The layout of one-hot features the encoder reports (no scan of X), or nil when there is
+    /// no such feature, no column outside them, or the tables would be too large.
+    /// - Precondition: the features' columns are distinct, below `columns`, and each feature's
+    ///   `levels` has `rows` entries.
+    static func make(oneHot: [OneHotFeature], columns: Int, rows: Int, workers: Int, maximumJoint: Int = 64,
+                     maximumCells: Int = 1 << 18) -> LevelLayout? {
+        let features = oneHot.filter { !$0.columns.isEmpty }
+        guard !features.isEmpty, rows > 0 else { return nil }
+        var isDummy = [Bool](repeating: false, count: columns)
+        for feature in features {
+            precondition(feature.levels.count == rows, "OneHotFeature: \(feature.levels.count) levels for \(rows) rows")
+            for column in feature.columns {
+                precondition(column >= 0 && column < columns && !isDummy[column],
+                             "OneHotFeature: column \(column) out of range or in two features")
+                isDummy[column] = true
+            }
+        }
+        let dense = (0..<columns).filter { !isDummy[$0] }
+        guard !dense.isEmpty,
+              let grouping = Grouping(features: features.map(\.columns), maximumJoint: maximumJoint,
+                                      maximumCells: maximumCells) else { return nil }
+        let result = LevelLayout(dense: dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
+                                 rows: rows)
+        let job = CodeJob(features: features, result: result, groupOf: grouping.groupOf,
+                          multiplier: grouping.multiplier, workers: max(1, min(workers, rows)))
+        DispatchQueue.concurrentPerform(iterations: job.workers) { job.fill($0) }
+        return result
+    }
+
+    /// Consecutive features joined into groups while the product of their level counts stays
+    /// at most `maximumJoint`; a row's code in a group is Σ level_f · multiplier_f.
+    private struct Grouping {
+        var levels: [Int] = []
+        var groupOf: [Int] = []
+        var multiplier: [Int] = []
+        var activeColumns: [[[Int]]] = []
+
+        /// - Parameter features: per feature, the design columns of its levels 1, 2, ….
+        init?(features: [[Int]], maximumJoint: Int, maximumCells: Int) {
+            var members: [[Int]] = []
+            for (f, feature) in features.enumerated() {
+                let count = feature.count + 1
+                if let last = levels.last, last * count <= maximumJoint {
+                    multiplier.append(last)
+                    members[members.count - 1].append(f)
+                    levels[levels.count - 1] = last * count
+                } else {
+                    multiplier.append(1)
+                    members.append([f])
+                    levels.append(count)
+                }
+                groupOf.append(levels.count - 1)
+            }
+            guard levels.allSatisfy({ $0 <= Int(UInt16.max) }) else { return nil }
+            var cells = 0
+            for g in levels.indices {
+                for h in (g + 1)..<max(g + 1, levels.count) { cells += levels[g] * levels[h] }
+            }
+            guard cells <= maximumCells else { return nil }
+            for (g, group) in members.enumerated() {
+                var active: [[Int]] = []
+                for code in 0..<levels[g] {
+                    var columns: [Int] = []
+                    for f in group {
+                        let level = (code / multiplier[f]) % (features[f].count + 1)
+                        if level > 0 { columns.append(features[f][level - 1]) }
+                    }
+                    active.append(columns)
+                }
+                activeColumns.append(active)
+            }
+        }
+    }
+
+    /// Fills the codes from the features' levels, over row ranges in parallel.
+    private final class CodeJob: @unchecked Sendable {
+        let features: [OneHotFeature]
+        let result: LevelLayout
+        let groupOf: [Int]
+        let multiplier: [Int]
+        let workers: Int
+        init(features: [OneHotFeature], result: LevelLayout, groupOf: [Int], multiplier: [Int], workers: Int) {
+            self.features = features
+            self.result = result
+            self.groupOf = groupOf
+            self.multiplier = multiplier
+            self.workers = workers
+        }
+
+        func fill(_ worker: Int) {
+            let rows = (result.rows * worker / workers)..<(result.rows * (worker + 1) / workers)
+            let g = result.groups
+            for i in rows {
+                for k in 0..<g { result.codes[i * g + k] = 0 }
+            }
+            for (f, feature) in features.enumerated() {
+                let group = groupOf[f], m = multiplier[f], limit = feature.columns.count
+                feature.levels.withUnsafeBufferPointer { levels in
+                    for i in rows {
+                        let level = Int(levels[i])
+                        precondition(level <= limit, "OneHotFeature: level \(level) of \(limit) dummies in row \(i)")
+                        result.codes[i * g + group] &+= UInt16(truncatingIfNeeded: level * m)
+                    }
+                }
+            }
+        }
     }
 
     private final class FillJob: @unchecked Sendable {

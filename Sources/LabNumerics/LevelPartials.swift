@@ -1,12 +1,17 @@
 import CLinearAlgebra
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Per-worker buffers and partial sums of one Newton pass that reads the dense columns of X
+/// Per-part buffers and partial sums of one Newton pass that reads the dense columns of X
 /// and takes the indicators as level codes (``LevelLayout``).
+///
+/// The dense columns are copied once into a row-major array when that copy is at most half
+/// the size of X (so that passes read them contiguously instead of gathering them from
+/// column-major X every pass); otherwise each block gathers them.
 ///
 /// Per block of rows: A = the dense columns, row-major; η = Aβ_d (`dgemv`) + one table entry
 /// per group (β summed over the code's indicators); the IRLS weights; H_dd += BᵀB, B = diag(√w)A
@@ -27,25 +32,34 @@ final class LevelPartials: @unchecked Sendable {
     private let betaOffset: [Int]
     private let betaDense: UnsafeMutablePointer<Double>   // d
     private let betaLevels: UnsafeMutablePointer<Double>  // Σ levels
-    private let dense: UnsafeMutablePointer<Double>       // workers × blockRows × d
-    private let scaled: UnsafeMutablePointer<Double>      // workers × blockRows × d
-    private let eta: UnsafeMutablePointer<Double>         // workers × blockRows
-    private let residual: UnsafeMutablePointer<Double>    // workers × blockRows
-    private let weight: UnsafeMutablePointer<Double>      // workers × blockRows
-    private let vector: UnsafeMutablePointer<Double>      // workers × 2·lanes
-    private let tables: UnsafeMutablePointer<Double>      // workers × tableRows × 2·lanes
-    private let cross: UnsafeMutablePointer<Double>       // workers × crossCells
-    private let hdd: UnsafeMutablePointer<Double>         // workers × d × d
-    private let gd: UnsafeMutablePointer<Double>          // workers × d
+    private let dense: UnsafeMutablePointer<Double>       // parts × blockRows × d (gather buffer)
+    /// All rows' dense columns, row-major (n × d), when copied once.
+    private let denseRows: UnsafeMutablePointer<Double>?
+    private let scaled: UnsafeMutablePointer<Double>      // parts × blockRows × d
+    private let eta: UnsafeMutablePointer<Double>         // parts × blockRows
+    private let residual: UnsafeMutablePointer<Double>    // parts × blockRows
+    private let weight: UnsafeMutablePointer<Double>      // parts × blockRows
+    private let vector: UnsafeMutablePointer<Double>      // parts × 2·lanes
+    private let tables: UnsafeMutablePointer<Double>      // parts × tableRows × 2·lanes
+    private let cross: UnsafeMutablePointer<Double>       // parts × crossCells
+    private let hdd: UnsafeMutablePointer<Double>         // parts × d × d
+    private let gd: UnsafeMutablePointer<Double>          // parts × d
     private let logLikelihood: UnsafeMutablePointer<Double>
     private let boundary: UnsafeMutablePointer<Int>
-    private let workers: Int
+    /// Row ranges (runs of whole blocks) summed separately and reduced in a fixed order. There
+    /// are several per core so that a core slowed by other work (the input's hash) takes fewer
+    /// of them: dispatch hands the parts out as cores come free, while the result does not
+    /// depend on which core summed which part.
+    let parts: Int
 
-    init(layout: LevelLayout, workers: Int, blockRows: Int) {
+    /// - Precondition: `x` (column-major, `rows` × the design's columns) outlives the partials.
+    init(layout: LevelLayout, parts: Int, blockRows: Int, x: UnsafePointer<Double>, rows: Int) {
         self.layout = layout
         d = layout.dense.count
+        let designColumns = d + layout.activeColumns.reduce(0) { $0 + Set($1.joined()).count }
+        denseRows = 2 * d <= designColumns ? .allocate(capacity: max(1, rows * d)) : nil
         self.blockRows = blockRows
-        self.workers = workers
+        self.parts = parts
         lanes = (d + 2 + 1) / 2
         var offsets: [Int] = []
         var total = 0
@@ -68,18 +82,43 @@ final class LevelPartials: @unchecked Sendable {
         crossCells = max(1, cells)
         betaDense = .allocate(capacity: d)
         betaLevels = .allocate(capacity: max(1, total))
-        dense = .allocate(capacity: workers * blockRows * d)
-        scaled = .allocate(capacity: workers * blockRows * d)
-        eta = .allocate(capacity: workers * blockRows)
-        residual = .allocate(capacity: workers * blockRows)
-        weight = .allocate(capacity: workers * blockRows)
-        vector = .allocate(capacity: workers * 2 * lanes)
-        tables = .allocate(capacity: workers * max(1, total) * 2 * lanes)
-        cross = .allocate(capacity: workers * crossCells)
-        hdd = .allocate(capacity: workers * d * d)
-        gd = .allocate(capacity: workers * d)
-        logLikelihood = .allocate(capacity: workers)
-        boundary = .allocate(capacity: workers)
+        dense = .allocate(capacity: parts * blockRows * d)
+        scaled = .allocate(capacity: parts * blockRows * d)
+        eta = .allocate(capacity: parts * blockRows)
+        residual = .allocate(capacity: parts * blockRows)
+        weight = .allocate(capacity: parts * blockRows)
+        vector = .allocate(capacity: parts * 2 * lanes)
+        tables = .allocate(capacity: parts * max(1, total) * 2 * lanes)
+        cross = .allocate(capacity: parts * crossCells)
+        hdd = .allocate(capacity: parts * d * d)
+        gd = .allocate(capacity: parts * d)
+        logLikelihood = .allocate(capacity: parts)
+        boundary = .allocate(capacity: parts)
+        if let denseRows { copyDenseRows(x: x, rows: rows, into: denseRows) }
+    }
+
+    /// Row-major copy of the dense columns, each part copying the row blocks it will read.
+    private func copyDenseRows(x: UnsafePointer<Double>, rows n: Int, into target: UnsafeMutablePointer<Double>) {
+        let (d, blockRows, parts, columns) = (self.d, self.blockRows, self.parts, layout.dense)
+        let blocks = (n + blockRows - 1) / blockRows
+        let pointers = RowPointers(x: x, y: x, weights: nil, target: target)
+        let copy = { @Sendable (part: Int) in
+            let (x, target) = (pointers.x, pointers.target!)
+            let first = blocks * part / parts * blockRows
+            let end = min(n, blocks * (part + 1) / parts * blockRows)
+            // Strips of rows keep the d source streams and the target in cache.
+            var start = first
+            while start < end {
+                let m = min(blockRows, end - start)
+                for (k, column) in columns.enumerated() {
+                    let source = x + column * n + start
+                    let rowBase = target + start * d + k
+                    for i in 0..<m { rowBase[i * d] = source[i] }
+                }
+                start += m
+            }
+        }
+        if parts == 1 { copy(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: copy) }
     }
 
     deinit {
@@ -87,6 +126,7 @@ final class LevelPartials: @unchecked Sendable {
                        logLikelihood] {
             buffer.deallocate()
         }
+        denseRows?.deallocate()
         boundary.deallocate()
     }
 
@@ -102,30 +142,63 @@ final class LevelPartials: @unchecked Sendable {
         }
     }
 
-    func work(worker: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+    /// One pass: every part on the cores available, then ``totals(columns:)``.
+    func pass(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+              rows n: Int) {
+        if parts == 1 {
+            work(part: 0, x: x, y: y, weights: weights, rows: n)
+        } else {
+            let pointers = RowPointers(x: x, y: y, weights: weights, target: nil)
+            DispatchQueue.concurrentPerform(iterations: parts) {
+                self.work(part: $0, x: pointers.x, y: pointers.y, weights: pointers.weights, rows: n)
+            }
+        }
+    }
+
+    /// The caller's buffers, read (or, for `target`, written in disjoint ranges) by the parts.
+    private struct RowPointers: @unchecked Sendable {
+        let x: UnsafePointer<Double>
+        let y: UnsafePointer<Double>
+        let weights: UnsafePointer<Double>?
+        let target: UnsafeMutablePointer<Double>?
+    }
+
+    func work(part: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
               rows n: Int) {
         let d = self.d, lanes = self.lanes, groups = layout.groups
         let blocks = (n + blockRows - 1) / blockRows
-        let firstBlock = blocks * worker / workers
-        let endBlock = blocks * (worker + 1) / workers
-        let a = dense + worker * blockRows * d
-        let b = scaled + worker * blockRows * d
-        let eta = self.eta + worker * blockRows
-        let residual = self.residual + worker * blockRows
-        let weight = self.weight + worker * blockRows
+        let firstBlock = blocks * part / parts
+        let endBlock = blocks * (part + 1) / parts
+        let gatherBuffer = dense + part * blockRows * d
+        let b = scaled + part * blockRows * d
+        let eta = self.eta + part * blockRows
+        let residual = self.residual + part * blockRows
+        let weight = self.weight + part * blockRows
         let stride = 2 * lanes
-        let scalars = vector + worker * stride
+        let scalars = vector + part * stride
         let v = UnsafeRawPointer(scalars)
-        let tables = self.tables + worker * max(1, tableRows) * stride
-        let cross = self.cross + worker * crossCells
-        let hdd = self.hdd + worker * d * d
-        let gd = self.gd + worker * d
+        let tables = self.tables + part * max(1, tableRows) * stride
+        let cross = self.cross + part * crossCells
+        let hdd = self.hdd + part * d * d
+        let gd = self.gd + part * d
         hdd.update(repeating: 0, count: d * d)
         gd.update(repeating: 0, count: d)
         tables.update(repeating: 0, count: max(1, tableRows) * stride)
         cross.update(repeating: 0, count: crossCells)
         scalars.update(repeating: 0, count: stride)
-        let tableOffset = self.tableOffset, betaOffset = self.betaOffset, pairs = self.pairs
+        // Offsets as raw pointers and wrapping arithmetic: no bounds or overflow checks in the row loops.
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: max(1, groups + 4 * pairs.count))
+        defer { offsets.deallocate() }
+        for g in 0..<groups { offsets[g] = tableOffset[g] * stride }
+        let pairCount = pairs.count
+        let pairFields = offsets + groups
+        for (k, pair) in pairs.enumerated() {
+            pairFields[4 * k] = pair.g
+            pairFields[4 * k + 1] = pair.h
+            pairFields[4 * k + 2] = pair.width
+            pairFields[4 * k + 3] = pair.offset
+        }
+        let betaOffset = self.betaOffset
         var logLikelihood = 0.0
         var boundary = 0
         let codes = layout.codes
@@ -134,9 +207,15 @@ final class LevelPartials: @unchecked Sendable {
         while block < endBlock {
             let start = block * blockRows
             let m = min(blockRows, n - start)
-            for (k, column) in layout.dense.enumerated() {
-                let source = x + column * n + start
-                for i in 0..<m { a[i * d + k] = source[i] }
+            let a: UnsafeMutablePointer<Double>
+            if let denseRows {
+                a = denseRows + start * d
+            } else {
+                a = gatherBuffer
+                for (k, column) in layout.dense.enumerated() {
+                    let source = x + column * n + start
+                    for i in 0..<m { a[i * d + k] = source[i] }
+                }
             }
             cblas_dgemv(CblasColMajor, CblasTrans, Int32(d), Int32(m), 1, a, Int32(d), betaDense, 1, 0, eta, 1)
             for i in 0..<m {
@@ -154,7 +233,9 @@ final class LevelPartials: @unchecked Sendable {
                 let t = exp(-abs(e))
                 let onePlusT = 1 + t
                 let mu = e >= 0 ? 1 / onePlusT : t / onePlusT
-                let softplus = max(e, 0) + log1p(t)
+                // log(1 + t) rather than log1p(t): for t ≤ 1 its absolute error is below 2⁻⁵², far
+                // inside the tolerance of a sum of n terms, and glibc's log is several times faster.
+                let softplus = max(e, 0) + log(onePlusT)
                 logLikelihood += c * (yb[i] * e - softplus)
                 let w = c * t / (onePlusT * onePlusT)
                 residual[i] = c * (yb[i] - mu)
@@ -173,27 +254,30 @@ final class LevelPartials: @unchecked Sendable {
                 for k in 0..<d { scalars[k] = w * row[k] }
                 scalars[d] = residual[i]
                 scalars[d + 1] = w
-                let code = codes + (start + i) * groups
+                let code = codes + (start + i) &* groups
                 // Two doubles per SIMD add (SSE2 on baseline x86-64; wider units take two at a time).
                 for g in 0..<groups {
-                    let target = UnsafeMutableRawPointer(tables + (tableOffset[g] + Int(code[g])) * stride)
-                    for k in 0..<lanes {
-                        let sum = target.loadUnaligned(fromByteOffset: 16 * k, as: SIMD2<Double>.self)
-                            + v.loadUnaligned(fromByteOffset: 16 * k, as: SIMD2<Double>.self)
-                        target.storeBytes(of: sum, toByteOffset: 16 * k, as: SIMD2<Double>.self)
+                    let target = UnsafeMutableRawPointer(tables + (offsets[g] &+ Int(code[g]) &* stride))
+                    var byte = 0
+                    for _ in 0..<lanes {
+                        let sum = target.loadUnaligned(fromByteOffset: byte, as: SIMD2<Double>.self)
+                            + v.loadUnaligned(fromByteOffset: byte, as: SIMD2<Double>.self)
+                        target.storeBytes(of: sum, toByteOffset: byte, as: SIMD2<Double>.self)
+                        byte &+= 16
                     }
                 }
-                for pair in pairs {
-                    cross[pair.offset + Int(code[pair.g]) * pair.width + Int(code[pair.h])] += w
+                for k in 0..<pairCount {
+                    let pair = pairFields + 4 &* k
+                    cross[pair[3] &+ Int(code[pair[0]]) &* pair[2] &+ Int(code[pair[1]])] += w
                 }
             }
             block += 1
         }
-        self.logLikelihood[worker] = logLikelihood
-        self.boundary[worker] = boundary
+        self.logLikelihood[part] = logLikelihood
+        self.boundary[part] = boundary
     }
 
-    /// The per-worker partial sums reduced in worker order and put back in design order.
+    /// The per-part partial sums reduced in part order and put back in design order.
     func totals(columns p: Int) -> PassTotals {
         var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
                                 information: SymmetricMatrix(order: p), boundaryRows: 0)
@@ -204,16 +288,16 @@ final class LevelPartials: @unchecked Sendable {
             func add(_ u: Int, _ v: Int, _ value: Double) {
                 if u <= v { out[u + v * p] += value } else { out[v + u * p] += value }
             }
-            for worker in 0..<workers {
-                totals.logLikelihood += logLikelihood[worker]
-                totals.boundaryRows += boundary[worker]
-                let gd = self.gd + worker * d
+            for part in 0..<parts {
+                totals.logLikelihood += logLikelihood[part]
+                totals.boundaryRows += boundary[part]
+                let gd = self.gd + part * d
                 for k in 0..<d { totals.gradient[dense[k]] += gd[k] }
-                let hdd = self.hdd + worker * d * d
+                let hdd = self.hdd + part * d * d
                 for column in 0..<d {
                     for row in 0...column { add(dense[row], dense[column], hdd[row + column * d]) }
                 }
-                let tables = self.tables + worker * max(1, tableRows) * 2 * lanes
+                let tables = self.tables + part * max(1, tableRows) * 2 * lanes
                 for g in 0..<layout.groups {
                     for (code, columns) in active[g].enumerated() where !columns.isEmpty {
                         let t = tables + (tableOffset[g] + code) * 2 * lanes
@@ -224,7 +308,7 @@ final class LevelPartials: @unchecked Sendable {
                         }
                     }
                 }
-                let cross = self.cross + worker * crossCells
+                let cross = self.cross + part * crossCells
                 for pair in pairs {
                     for (cg, first) in active[pair.g].enumerated() where !first.isEmpty {
                         for (ch, second) in active[pair.h].enumerated() where !second.isEmpty {

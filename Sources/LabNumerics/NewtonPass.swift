@@ -51,20 +51,26 @@ final class NewtonWorkspace: @unchecked Sendable {
     ///   false always takes the dense `dsyrk` path.
     /// - Parameter levelTables: take the indicators as one-hot level codes (``LevelLayout``) when
     ///   their tables are small; false keeps the compressed rows (``SparsePartials``).
+    /// - Parameter oneHot: the one-hot features as the encoder knows them: their level codes are
+    ///   taken as they are instead of detecting indicators by scanning X (which remains the
+    ///   fallback when they are empty or their tables too large).
     /// - Precondition: the pointers stay valid for the workspace's lifetime.
     init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
          rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true,
-         levelTables: Bool = true) {
+         levelTables: Bool = true, oneHot: [OneHotFeature] = []) {
         self.x = x
         self.y = y
         self.weights = weights
         self.rows = rows
         self.columns = columns
-        let layout = indicators ? IndicatorLayout.detect(x: x, rows: rows, columns: columns, workers: requested) : nil
+        let given = indicators && levelTables
+            ? LevelLayout.make(oneHot: oneHot, columns: columns, rows: rows, workers: requested) : nil
+        let layout = indicators && given == nil
+            ? IndicatorLayout.detect(x: x, rows: rows, columns: columns, workers: requested) : nil
         self.layout = layout
         // A block of X_b plus B should sit in L2 (~256–512 KiB): 2 × blockRows × p × 8 bytes
         // (p = the dense columns when indicators are handled sparsely).
-        let blockColumns = layout?.dense.count ?? columns
+        let blockColumns = given?.dense.count ?? layout?.dense.count ?? columns
         let block = requestedBlock ?? max(64, min(4096, 16_384 / max(1, blockColumns)))
         self.blockRows = max(1, min(block, rows))
         let blocks = (rows + blockRows - 1) / blockRows
@@ -79,8 +85,10 @@ final class NewtonWorkspace: @unchecked Sendable {
         logLikelihood = .allocate(capacity: workers)
         boundary = .allocate(capacity: workers)
         let (workerCount, rowsPerBlock) = (self.workers, self.blockRows)
-        let levelLayout = layout.flatMap { levelTables ? LevelLayout.make(from: $0, workers: requested) : nil }
-        levels = levelLayout.map { LevelPartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) }
+        let levelLayout = given ?? layout.flatMap { levelTables ? LevelLayout.make(from: $0, workers: requested) : nil }
+        // Four parts per core when there is more than one (see ``LevelPartials/parts``).
+        let parts = workerCount == 1 ? 1 : min(blocks, 4 * workerCount)
+        levels = levelLayout.map { LevelPartials(layout: $0, parts: parts, blockRows: rowsPerBlock, x: x, rows: rows) }
         sparse = levels == nil ? layout.map { SparsePartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) } : nil
     }
 
@@ -104,7 +112,9 @@ final class NewtonWorkspace: @unchecked Sendable {
         } else if let sparse, let layout {
             sparse.prepare(beta: beta, layout: layout)
         }
-        if workers == 1 {
+        if let levels {
+            levels.pass(x: x, y: y, weights: weights, rows: rows)
+        } else if workers == 1 {
             pass(worker: 0)
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -133,9 +143,7 @@ final class NewtonWorkspace: @unchecked Sendable {
     }
 
     private func pass(worker: Int) {
-        if let levels {
-            levels.work(worker: worker, x: x, y: y, weights: weights, rows: rows)
-        } else if let sparse, let layout {
+        if let sparse, let layout {
             sparse.work(worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
                         rows: rows)
         } else {

@@ -19,7 +19,7 @@ public struct NewtonPassEvaluator {
     let workspace: NewtonWorkspace
 
     /// True when the design's sparse 0/1 columns are handled as indicators.
-    public var usesIndicators: Bool { workspace.layout != nil }
+    public var usesIndicators: Bool { workspace.layout != nil || workspace.levels != nil }
 
     /// One pass at `coefficients` (one per column).
     public func evaluate(at coefficients: [Double]) -> NewtonPassValues {
@@ -36,9 +36,12 @@ extension LogisticRegression {
     /// - Parameters:
     ///   - options: `threads` and `blockRows` are used.
     ///   - exploitIndicators: false forces the dense `dsyrk` path for every column.
+    ///   - oneHot: the design's one-hot features as its encoder knows them (see
+    ///     ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``).
     /// - Precondition: `outcomes` (and `weights`) have one entry per row.
     public static func withNewtonPass<R>(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
                                          options: Options = .init(), exploitIndicators: Bool = true,
+                                         oneHot: [OneHotFeature] = [],
                                          _ body: (NewtonPassEvaluator) throws -> R) rethrows -> R {
         precondition(outcomes.count == x.rows && (weights?.count ?? x.rows) == x.rows, "withNewtonPass: lengths differ")
         return try x.values.withUnsafeBufferPointer { xp in
@@ -50,7 +53,7 @@ extension LogisticRegression {
                     let workspace = NewtonWorkspace(
                         x: xBase, y: yBase, weights: wp, rows: x.rows, columns: x.columns,
                         workers: options.threads ?? onlineProcessorCount(), blockRows: options.blockRows,
-                        indicators: exploitIndicators)
+                        indicators: exploitIndicators, oneHot: oneHot)
                     return try body(NewtonPassEvaluator(workspace: workspace))
                 }
             }

@@ -8,10 +8,10 @@
 /// iterations did not converge (`force`), the size criterion alone suffices. For 0/1 terms the rows with the term are counted so the message can
 /// say "none of the 14 leads with industry=government closed-won".
 enum SeparationDiagnosis {
-    static func runaway(beta: [Double], pass: PassTotals, x: DesignMatrix, outcomes: [Double],
+    static func runaway(beta: [Double], information: SymmetricMatrix, x: DesignMatrix, outcomes: [Double],
                         weights: [Double]?, force: Bool) -> [SeparatedTerm]? {
         let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
-        return runaway(beta: beta, information: pass.information, names: x.names, interceptColumn: x.interceptColumn,
+        return runaway(beta: beta, information: information, names: x.names, interceptColumn: x.interceptColumn,
                        force: force,
                        rootMeanSquare: { rootMeanSquare(column: $0, x: x, weights: weights, totalWeight: totalWeight) },
                        indicatorCounts: { j in
@@ -26,7 +26,8 @@ enum SeparationDiagnosis {
                        })
     }
 
-    /// The criteria on any design: `rootMeanSquare(j)` is `√(Σ cᵢ xᵢⱼ² / Σ cᵢ)`, and
+    /// The criteria on any design (`rootMeanSquare` is asked only for terms whose curvature
+    /// criterion holds, so a fit that converged cleanly reads no column): `rootMeanSquare(j)` is `√(Σ cᵢ xᵢⱼ² / Σ cᵢ)`, and
     /// `indicatorCounts(j)` the weighted rows with xᵢⱼ = 1 and the won among them when column j
     /// holds only 0 and 1 (else nil).
     static func runaway(beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
@@ -36,13 +37,11 @@ enum SeparationDiagnosis {
         var found: [SeparatedTerm] = []
         var candidates: [(index: Int, size: Double)] = []
         for j in 0..<p where j != interceptColumn {
-            let rms = rootMeanSquare(j)
-            let standardised = abs(beta[j]) * rms
             let curvature = information[j, j]
             let z = curvature > 0 ? abs(beta[j]) * curvature.squareRoot() : 0
-            if standardised > 8, z < 0.5 || (force && standardised > 8) {
-                candidates.append((j, standardised))
-            }
+            guard z < 0.5 || force else { continue }
+            let standardised = abs(beta[j]) * rootMeanSquare(j)
+            if standardised > 8 { candidates.append((j, standardised)) }
         }
         guard !candidates.isEmpty else { return nil }
         candidates.sort { $0.size > $1.size }

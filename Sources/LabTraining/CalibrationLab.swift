@@ -19,7 +19,7 @@ public enum CalibrationLab {
         public var metrics: ValidationMetrics
         public var weightFile: WeightFile
         /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, and `hash`, which
-        /// runs on its own thread from the end of `read` and overlaps the stages after it.
+        /// runs on its own thread from the start of `read` and overlaps the stages after it.
         public var timings: StageTimings
         /// How the data was read: the whole design in memory, or row blocks per pass.
         public var path: FitPath = .inMemory
@@ -44,6 +44,9 @@ public enum CalibrationLab {
         if let penalty { spec.penalty = penalty }
         try requireFile(data, role: "data")
         var timings = StageTimings()
+        // Hash the input on its own thread from the start: the parallel parse leaves part of a
+        // core idle, and the encoding and the fit after it keep every core busy.
+        let hashing = BackgroundHash(url: data)
         let table = try timings.measure("read") { () throws(LabError) in
             do throws(LeadTableError) {
                 return try LeadTableReader.read(
@@ -52,8 +55,6 @@ public enum CalibrationLab {
                 throw LabError.data(.table(error))
             }
         }
-        // Hash the input on another core while this one encodes and fits.
-        let hashing = BackgroundHash(url: data)
         let training = try timings.measure("encode") { () throws(LabError) in
             do throws(DataError) { return try TrainingData.build(table: table, spec: spec) } catch { throw LabError.data(error) }
         }
@@ -61,7 +62,8 @@ public enum CalibrationLab {
         let fit = try timings.measure("fit") { () throws(LabError) in
             do throws(FitError) {
                 return try LogisticRegression.fit(training.design, outcomes: training.outcome,
-                                                  weights: training.weights, options: .init(penalty: spec.penalty))
+                                                  weights: training.weights, oneHot: training.oneHot,
+                                                  options: .init(penalty: spec.penalty))
             } catch {
                 throw LabError.fit(error, file: training.file, lines: training.fileLines)
             }

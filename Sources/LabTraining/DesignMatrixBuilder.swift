@@ -1,3 +1,4 @@
+import Dispatch
 import LabNumerics
 import LeadTable
 import ScoringModelFormat
@@ -26,35 +27,106 @@ public enum DesignMatrixBuilder {
     /// `termValues(rawCell:)` of row `rows[i]`'s cells, with 1 for the intercept.
     /// - Precondition: every encoding's column was read (numeric as `.numeric`, categorical as `.text`).
     public static func build(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
+        let built = try buildWithOneHot(encodings: encodings, table: table, rows: rows)
+        return (built.matrix, built.unseen)
+    }
+
+    /// ``build(encodings:table:rows:)`` plus each categorical feature's dummy columns and row
+    /// levels (``OneHotFeature``), which the fit takes as level codes instead of scanning the
+    /// matrix for them.
+    public static func buildWithOneHot(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError)
+        -> (matrix: DesignMatrix, unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
         let terms = FeatureEncoding.terms(of: encodings)
         let n = rows.count
-        var values = [Double](repeating: 0, count: n * terms.count)
+        var offsets: [Int] = []
+        var offset = 1
+        for encoding in encodings {
+            offsets.append(offset)
+            offset += encoding.terms.count
+        }
+        // Features fill disjoint columns, so they are filled on all cores; every cell is written
+        // once (zeros included), with no zero-fill of the whole matrix beforehand. Results are
+        // collected per feature and read in feature order: the error thrown is the one a
+        // feature-by-feature fill would meet first.
+        let job = FillJob(encodings: encodings, table: table, rows: rows, offsets: offsets)
+        let values = [Double](unsafeUninitializedCapacity: n * terms.count) { buffer, initialized in
+            job.buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
+            initialized = n * terms.count
+        }
         var unseen: [UnseenLevels] = []
-        try values.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<Double>) throws(DataError) in
-            for i in 0..<n { buffer[i] = 1 }
-            var offset = 1
-            for encoding in encodings {
-                switch encoding.type {
-                case .numeric:
-                    try fillNumeric(encoding, table.numeric(encoding.column), rows: rows, table: table,
-                                    into: buffer, column: offset)
-                case .categorical:
-                    if let report = fillCategorical(encoding, table.text(encoding.column), rows: rows,
-                                                    into: buffer, column: offset) {
-                        unseen.append(report)
-                    }
-                }
-                offset += encoding.terms.count
+        var oneHot: [OneHotFeature] = []
+        for result in job.results {
+            switch result {
+            case let .success((report, feature)):
+                if let report { unseen.append(report) }
+                if let feature { oneHot.append(feature) }
+            case let .failure(error):
+                throw error
+            case nil:
+                preconditionFailure("DesignMatrixBuilder: a feature was not filled")
             }
         }
         let matrix = DesignMatrix(rows: n, columns: terms.count, values: values, names: terms.map(\.name), interceptColumn: 0)
-        return (matrix, unseen)
+        return (matrix, unseen, oneHot)
+    }
+
+    /// One task per feature (task 0: the intercept), each writing its own columns and its own result.
+    private final class FillJob: @unchecked Sendable {
+        let encodings: [FeatureEncoding]
+        let table: LeadTable
+        let rows: [Int]
+        let offsets: [Int]
+        var buffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+        typealias Filled = Result<(UnseenLevels?, OneHotFeature?), DataError>
+        /// Per feature, written only by its task.
+        let slots: UnsafeMutablePointer<Filled?>
+        var results: [Filled?] { Array(UnsafeBufferPointer(start: slots, count: encodings.count)) }
+
+        init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], offsets: [Int]) {
+            self.encodings = encodings
+            self.table = table
+            self.rows = rows
+            self.offsets = offsets
+            slots = .allocate(capacity: max(1, encodings.count))
+            slots.initialize(repeating: nil, count: max(1, encodings.count))
+        }
+
+        deinit {
+            slots.deinitialize(count: max(1, encodings.count))
+            slots.deallocate()
+        }
+
+        func fill(_ task: Int) {
+            let n = rows.count
+            guard task > 0 else {
+                buffer.baseAddress.map { $0.update(repeating: 1, count: n) }
+                return
+            }
+            let encoding = encodings[task - 1], column = offsets[task - 1]
+            let result: Filled
+            switch encoding.type {
+            case .numeric:
+                result = Result { () throws(DataError) in
+                    try fillNumeric(encoding, table.numeric(encoding.column), rows: rows, table: table,
+                                    into: buffer, column: column)
+                    return (nil, nil)
+                }
+            case .categorical:
+                result = .success(fillCategorical(encoding, table.text(encoding.column), rows: rows,
+                                                  into: buffer, column: column))
+            }
+            slots[task - 1] = result
+        }
     }
 
     static func fillNumeric(_ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
                             into buffer: UnsafeMutableBufferPointer<Double>, column index: Int) throws(DataError) {
         let n = rows.count
         let base = index * n
+        if encoding.terms.count > 1, let start = buffer.baseAddress {
+            (start + base + n).update(repeating: 0, count: (encoding.terms.count - 1) * n)
+        }
         let missingValue: Double
         do {
             missingValue = try encoding.numericTermValue(0)
@@ -95,9 +167,13 @@ public enum DesignMatrixBuilder {
     }
 
     static func fillCategorical(_ encoding: FeatureEncoding, _ column: TextColumn, rows: [Int],
-                                into buffer: UnsafeMutableBufferPointer<Double>, column index: Int) -> UnseenLevels? {
+                                into buffer: UnsafeMutableBufferPointer<Double>, column index: Int)
+        -> (unseen: UnseenLevels?, oneHot: OneHotFeature?) {
         let n = rows.count
         let dummies = encoding.dummyLevels
+        // Level codes fit in UInt16 for any realistic feature; beyond that the fit detects them.
+        let coded = !dummies.isEmpty && dummies.count <= Int(UInt16.max)
+        var levels = [UInt16](repeating: 0, count: coded ? n : 0)
         // One lookup per distinct cell text: the dummy column (-1 for the baseline).
         var target = [Int](repeating: -1, count: column.levels.count)
         var isUnseen = [Bool](repeating: false, count: column.levels.count)
@@ -109,14 +185,21 @@ public enum DesignMatrixBuilder {
             if unseen { unseenName[code] = encoding.recodedCell(raw) }
         }
         var counts: [String: Int] = [:]
-        for (i, row) in rows.enumerated() {
-            let code = Int(column.codes[row])
-            let dummy = target[code]
-            if dummy >= 0 { buffer[(index + dummy) * n + i] = 1 }
-            if isUnseen[code] { counts[unseenName[code], default: 0] += 1 }
+        if let start = buffer.baseAddress { (start + index * n).update(repeating: 0, count: dummies.count * n) }
+        levels.withUnsafeMutableBufferPointer { levels in
+            for (i, row) in rows.enumerated() {
+                let code = Int(column.codes[row])
+                let dummy = target[code]
+                if dummy >= 0 {
+                    buffer[(index + dummy) * n + i] = 1
+                    if coded { levels[i] = UInt16(dummy + 1) }
+                }
+                if isUnseen[code] { counts[unseenName[code], default: 0] += 1 }
+            }
         }
-        guard !counts.isEmpty else { return nil }
+        let feature = coded ? OneHotFeature(columns: Array(index..<(index + dummies.count)), levels: levels) : nil
+        guard !counts.isEmpty else { return (nil, feature) }
         let mappedTo = encoding.levels.contains(otherLevel) ? otherLevel : (encoding.baseline ?? "the baseline")
-        return UnseenLevels(column: encoding.column, counts: counts, mappedTo: mappedTo)
+        return (UnseenLevels(column: encoding.column, counts: counts, mappedTo: mappedTo), feature)
     }
 }

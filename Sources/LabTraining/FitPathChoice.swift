@@ -18,9 +18,11 @@ public struct FitPathChoice: Sendable, Equatable {
 
     /// Estimates the in-memory footprint from the first `sampleRows` rows:
     /// `bytes = file size (mapped) + n × (8p + 40 + table bytes per row)`, where 8p is the
-    /// design row, 40 the outcome, weight, probability, line and indicator-index vectors, and
-    /// the table bytes per row are 8 (line) + 9 per numeric, 4 per categorical and 48 per raw
-    /// (id, time) column; n is the file size over the sample's bytes per row.
+    /// design row, 40 the outcome, weight, probability and line vectors, and the table bytes
+    /// per row are 8 (line) + 9 per numeric, 4 per categorical and 48 per raw (id, time)
+    /// column; plus the fit's own per-row copies: 8 per dense term (the intercept and the
+    /// numeric terms, copied row-major once) and 4 per categorical (its level and code);
+    /// n is the file size over the sample's bytes per row.
     public static func estimate(data: URL, spec: ScoringSpec, budgetBytes: Int,
                                 sampleRows: Int = 10_000) throws(LabError) -> FitPathChoice {
         let requests = EncodingLearner.columnRequests(for: spec, includeIdAndTime: true)
@@ -41,19 +43,22 @@ public struct FitPathChoice: Sendable, Equatable {
             : Int((Double(fileBytes) * Double(sample.rowCount) / Double(max(1, sample.byteCount))).rounded(.up))
         var columns = 1
         var tablePerRow = 8
+        var fitPerRow = 8  // the intercept's row-major copy
         for feature in spec.features {
             switch feature.type {
             case .numeric:
                 columns += feature.missing == .indicator ? 2 : 1
                 tablePerRow += 9
+                fitPerRow += feature.missing == .indicator ? 16 : 8
             case .categorical:
                 let levels = Set(sample.text(feature.column).levels.map { feature.recode[$0] ?? $0 })
                 columns += max(1, levels.count - 1)
                 tablePerRow += 4
+                fitPerRow += 4
             }
         }
         tablePerRow += 4 + (spec.weight == nil ? 0 : 9) + 48 * ((spec.id == nil ? 0 : 1) + (spec.time == nil ? 0 : 1))
-        let bytes = fileBytes + rows * (8 * columns + 40 + tablePerRow)
+        let bytes = fileBytes + rows * (8 * columns + 40 + tablePerRow + fitPerRow)
         return FitPathChoice(estimatedRows: rows, estimatedColumns: columns, estimatedBytes: bytes, budgetBytes: budgetBytes)
     }
 }

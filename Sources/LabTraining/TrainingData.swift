@@ -16,6 +16,9 @@ public struct TrainingData: Sendable {
     public var encodings: [FeatureEncoding]
     /// The model terms, `(intercept)` first.
     public var terms: [Term]
+    /// The categorical features' dummy columns in ``design`` and each row's level, for
+    /// ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``.
+    public var oneHot: [OneHotFeature] = []
     /// 1-based physical line in the CSV of each kept row.
     public var fileLines: [Int]
     /// Lead ids / creation times of kept rows, when the spec names those columns and the table
@@ -61,11 +64,12 @@ public struct TrainingData: Sendable {
             throw .onlyPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows)
-        let (matrix, _) = try DesignMatrixBuilder.build(encodings: encodings, table: table, rows: filter.keptRows)
+        let (matrix, _, oneHot) = try DesignMatrixBuilder.buildWithOneHot(encodings: encodings, table: table,
+                                                                          rows: filter.keptRows)
         return TrainingData(
             design: matrix, outcome: outcomes,
             weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
-            encodings: encodings, terms: FeatureEncoding.terms(of: encodings),
+            encodings: encodings, terms: FeatureEncoding.terms(of: encodings), oneHot: oneHot,
             fileLines: filter.keptRows.map { table.lineOfRow[$0] },
             ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
             timeWindow: TimeWindow.of(table: table, column: spec.time, rows: filter.keptRows),
