@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.20.0"),
+        // SHA-256 of weight files and training data (BoringSSL, with the CPU's SHA extensions);
+        // postgres-nio already depends on it.
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // Public API
@@ -37,7 +40,7 @@ let package = Package(
         .target(name: "LeadTable"),
         .target(
             name: "ScoringModelFormat",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "LabTraining",
