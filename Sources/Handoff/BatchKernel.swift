@@ -148,7 +148,7 @@ final class BatchKernel: @unchecked Sendable {
         feature.values.withUnsafeBufferPointer { values in
             feature.missing.withUnsafeBufferPointer { missing in
                 feature.wholeTerms.withUnsafeBufferPointer { whole in
-                    let wholeCount = Double(whole.count)
+                    let wholeCount = Double(whole.count), magic = 0x1p52
                     for r in 0..<m {
                         let isMissing = missing[lo + r]
                         let x = values[lo + r]
@@ -156,8 +156,11 @@ final class BatchKernel: @unchecked Sendable {
                         if isMissing {
                             ok = ok && missingAllowed
                             term = missingTerm
-                        } else if x >= 0, x < wholeCount, Double(Int(x)) == x {
-                            term = whole[Int(x)]
+                        } else if x >= 0, x < wholeCount, x + magic - magic == x {
+                            // 0 ≤ x < 1024: adding 2⁵² rounds x to an integer held in the low
+                            // mantissa bits; equal after subtracting means x is whole (no checked
+                            // Double → Int conversion in the loop).
+                            term = whole[Int(truncatingIfNeeded: (x + magic).bitPattern &- magic.bitPattern)]
                         } else if log1p {
                             // FeatureEncoding.numericTermValue's rule and function, inlined.
                             ok = ok && x.isFinite && x > -1
