@@ -26,6 +26,9 @@ public struct BatchScores: Sendable {
     let missing: [[Bool]]
     let levelOfCode: [[Int32]]
     let codes: [[Int32]]
+    /// Categorical features without `Other`: per code, the unseen value scored as the baseline
+    /// (nil for a known level); empty when the feature has no such value.
+    let unseenAsBaseline: [[String?]]
 
     /// The up-to-three reasons of `row`, equal to ``LeadScorer``'s for the same lead.
     public func reasons(row: Int) -> [ReasonCode] {
@@ -37,7 +40,11 @@ public struct BatchScores: Sendable {
         let f = Int(topFeature[3 * row + rank])
         guard f >= 0 else { return nil }
         if plan.features[f].encoding.type == .categorical {
-            return plan.levelReason(feature: f, level: Int(levelOfCode[f][Int(codes[f][row])]))
+            let code = Int(codes[f][row]), level = Int(levelOfCode[f][code])
+            if !unseenAsBaseline[f].isEmpty, let value = unseenAsBaseline[f][code] {
+                return plan.unseenLevelReason(feature: f, value: value, level: level)
+            }
+            return plan.levelReason(feature: f, level: level)
         }
         let value: Double? = missing[f][row] ? nil : rawValues[f][row]
         return plan.numericReason(feature: f, value: value, decayed: false, impact: topImpact[3 * row + rank])

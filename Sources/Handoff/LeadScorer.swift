@@ -14,7 +14,9 @@ import ScoringModelFormat
 /// rule for numeric features and scored as level `Missing` for categorical ones). A numeric
 /// feature with `half_life_days` is computed from the lead's events when the lead has any (see
 /// ``EngagementDecay``); its field is then not needed. Unseen categorical levels follow
-/// ``FeatureEncoding/modelLevel(forCell:)``: `Other` when the model has it, else the baseline.
+/// ``FeatureEncoding/modelLevel(forCell:)``: `Other` when the model has it, else the baseline, and
+/// then a reason for that feature names the unseen value ("Industry 'Mining' not seen in training:
+/// scored as baseline 'Software', …"), not the baseline as if the lead had it.
 public struct LeadScorer: Sendable {
     /// The weight file in use.
     public let weights: WeightFile
@@ -68,6 +70,8 @@ public struct LeadScorer: Sendable {
         var terms = [Double](repeating: 0, count: plan.features.count)
         var isMissing = [Bool](repeating: false, count: plan.features.count)
         var levels = [Int](repeating: 0, count: plan.features.count)
+        // Categorical: the value as recoded when the model never saw it and scored it as the baseline.
+        var unseenAsBaseline = [String?](repeating: nil, count: plan.features.count)
         var contributions: [FeatureContribution] = []
         var unseen: [UnseenLevel] = []
         var top = TopReasons()
@@ -110,8 +114,9 @@ public struct LeadScorer: Sendable {
                 }
                 levels[f] = l
                 if wasUnseen {
-                    unseen.append(UnseenLevel(column: encoding.column, value: encoding.recodedCell(lead.fields[encoding.column] ?? ""),
-                                              scoredAs: level))
+                    let value = encoding.recodedCell(lead.fields[encoding.column] ?? "")
+                    unseen.append(UnseenLevel(column: encoding.column, value: value, scoredAs: level))
+                    if plan.scoresUnseenAsBaseline(feature: f) { unseenAsBaseline[f] = value }
                 }
                 points = feature.levelPoints[l]
                 impact = plan.levelImpact(feature: f, level: l)
@@ -134,9 +139,11 @@ public struct LeadScorer: Sendable {
         }
 
         let reasons = top.ranked.compactMap { f -> ReasonCode? in
-            plan.features[f].encoding.type == .categorical
-                ? plan.levelReason(feature: f, level: levels[f])
-                : plan.numericReason(feature: f, value: rawValues[f], decayed: decayed[f], impact: contributions[f].impact)
+            guard plan.features[f].encoding.type == .categorical else {
+                return plan.numericReason(feature: f, value: rawValues[f], decayed: decayed[f], impact: contributions[f].impact)
+            }
+            if let value = unseenAsBaseline[f] { return plan.unseenLevelReason(feature: f, value: value, level: levels[f]) }
+            return plan.levelReason(feature: f, level: levels[f])
         }
         return LeadScore(
             leadID: lead.id, probability: ScoringPlan.logistic(eta), logOdds: eta, points: plan.scale.points(logOdds: eta),

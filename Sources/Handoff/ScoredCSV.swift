@@ -29,7 +29,8 @@ public enum ScoredCSV {
         return out
     }
 
-    /// Reason bytes by (feature, level) or (feature, value bits); the text depends on nothing else.
+    /// Reason bytes by (feature, code) or (feature, value bits); the text depends on nothing else
+    /// (a code, unlike a level, also tells an unseen value from the baseline it is scored as).
     struct ReasonCache {
         var byKey: [[UInt64: [UInt8]]]
         init(features: Int) { byKey = Array(repeating: [:], count: features) }
@@ -39,7 +40,7 @@ public enum ScoredCSV {
             guard f >= 0 else { return }
             let key: UInt64
             if scores.plan.features[f].encoding.type == .categorical {
-                key = UInt64(scores.levelOfCode[f][Int(scores.codes[f][row])])
+                key = UInt64(scores.codes[f][row])
             } else {
                 key = scores.missing[f][row] ? UInt64.max : scores.rawValues[f][row].bitPattern
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 extension ScoringPlan {
     /// Categorical: the signed impact of level `l` (see ``ReasonCode``).
@@ -26,6 +27,26 @@ extension ScoringPlan {
         let other = feature.encoding.levels[impact < 0 ? feature.bestLevel : feature.worstLevel]
         let text = "\(feature.label) '\(level)' \(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)'"
         return ReasonCode(column: feature.encoding.column, value: level, comparedWith: other, points: impact, text: text)
+    }
+
+    /// The reason for a categorical value the model never saw in training, when the feature has no
+    /// `Other` level so the value is scored as level `l` (the baseline): the text names the value
+    /// the lead has and says it was scored as the baseline, instead of naming the baseline as if
+    /// the lead had it. Nil when the impact is 0 (as for ``levelReason(feature:level:)``).
+    func unseenLevelReason(feature f: Int, value: String, level l: Int) -> ReasonCode? {
+        let impact = levelImpact(feature: f, level: l)
+        guard impact != 0 else { return nil }
+        let feature = features[f]
+        let level = feature.encoding.levels[l]
+        let other = feature.encoding.levels[impact < 0 ? feature.bestLevel : feature.worstLevel]
+        let text = "\(feature.label) '\(value)' not seen in training: scored as baseline '\(level)' (\(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)')"
+        return ReasonCode(column: feature.encoding.column, value: value, comparedWith: other, points: impact, text: text)
+    }
+
+    /// Whether an unseen value of categorical feature `f` is scored as its baseline (no `Other` level),
+    /// so that its reason must say so (see ``unseenLevelReason(feature:value:level:)``).
+    func scoresUnseenAsBaseline(feature f: Int) -> Bool {
+        !features[f].encoding.levels.contains(otherLevel)
     }
 
     /// The reason for a numeric feature with raw value `value` (nil = missing), nil when the impact is 0.

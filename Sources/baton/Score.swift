@@ -84,10 +84,7 @@ struct Score: ParsableCommand {
             fail("\(out): cannot write the scored CSV: \(error.localizedDescription); check the folder exists and is writable", code: 1)
         }
         let written = clock.now
-        for unseen in scores.unseenLevels {
-            let rows = unseen.counts.values.reduce(0, +)
-            warn("\(rows) row\(rows == 1 ? "" : "s") of \"\(unseen.column)\" had levels the model never saw (\(unseen.counts.count) distinct) and were scored as \(unseen.scoredAs)")
-        }
+        for unseen in scores.unseenLevels { warn(Self.unseenWarning(unseen)) }
         if timings {
             let n = Double(table.rowCount)
             func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -98,6 +95,21 @@ struct Score: ParsableCommand {
             warn([line("parse", parsed - start), line("score", scored - parsed), line("write", written - scored),
                   line("total", written - start)].joined(separator: "\n"), prefix: "")
         }
+    }
+}
+
+extension Score {
+    /// One warning per column: how many cells held values the model never saw, the most frequent
+    /// of them, and what they were scored as.
+    static func unseenWarning(_ unseen: BatchScores.UnseenCount) -> String {
+        let cells = unseen.counts.values.reduce(0, +)
+        let shown = unseen.counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+            .map { "'\($0.key)' ×\($0.value)" }.joined(separator: ", ")
+        let more = unseen.counts.count > 5 ? ", …" : ""
+        let scoredAs = unseen.scoredAs == otherLevel
+            ? "scored as level '\(otherLevel)'"
+            : "scored as baseline '\(unseen.scoredAs)' (the feature has no '\(otherLevel)' level) and their reasons say so"
+        return "\"\(unseen.column)\": \(cells) cell\(cells == 1 ? "" : "s") held values never seen in training (\(unseen.counts.count) distinct: \(shown)\(more)); \(scoredAs). Refit with such rows in the training data to score them on their own"
     }
 }
 

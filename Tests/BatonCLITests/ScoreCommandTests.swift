@@ -42,6 +42,48 @@ import TestSupport
         #expect(Set(stages.keys) == ["nurture", "mql", "sql"], "\(stages)")
     }
 
+    @Test func unseenValuesWarnOncePerColumnAndTheirReasonsSaySo() throws {
+        let dir = try CLI.scratch()
+        let model = dir.appendingPathComponent("model.json")
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let fit = try CLI.run(["fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+                               "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        // The first 200 holdout rows; industry (no Other level, baseline education) gets 30 × 'mining'
+        // and 10 × 'oil_gas', region 7 × 'antarctica'.
+        let lines = try String(contentsOf: datasets.appendingPathComponent("leads_holdout.csv"), encoding: .utf8)
+            .split(separator: "\n").prefix(201).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let industry = try #require(header.firstIndex(of: "industry")), region = try #require(header.firstIndex(of: "region"))
+        var rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        for i in 0..<40 { rows[5 * i][industry] = i < 30 ? "mining" : "oil_gas" }
+        for i in 0..<7 { rows[3 + 11 * i][region] = "antarctica" }
+        let data = dir.appendingPathComponent("unseen.csv")
+        try ([lines[0]] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n").appending("\n")
+            .write(to: data, atomically: true, encoding: .utf8)
+        let scored = dir.appendingPathComponent("scored.csv")
+        let score = try CLI.run(["score", "--model", model.path, "--data", data.path, "--out", scored.path])
+        #expect(score.exitCode == 0, "\(score.stderr)")
+
+        let warnings = score.stderr.split(separator: "\n").filter { $0.contains("never seen in training") }
+        #expect(warnings.count == 2, "\(score.stderr)")
+        #expect(warnings.contains { $0.contains("\"industry\": 40 cells") && $0.contains("'mining' ×30, 'oil_gas' ×10")
+            && $0.contains("scored as baseline 'education'") }, "\(score.stderr)")
+        #expect(warnings.contains { $0.contains("\"region\": 7 cells") && $0.contains("'antarctica' ×7") }, "\(score.stderr)")
+
+        // Every reason about an unseen industry names the value; none names the baseline as the lead's.
+        let out = try String(contentsOf: scored, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+        #expect(out.count == 200)
+        var named = 0
+        for (row, line) in out.enumerated() where row % 5 == 0 && row < 200 {
+            let value = row < 150 ? "mining" : "oil_gas"
+            #expect(!line.contains("Industry 'education'"), "row \(row): \(line)")
+            if line.contains("Industry '\(value)' not seen in training: scored as baseline 'education' (") { named += 1 }
+        }
+        // education is not industry's best level, so its cost ranks among the top reasons of some rows.
+        #expect(named > 0, "no reason named an unseen industry")
+    }
+
     @Test func missingColumnsAreListedWithExit65() throws {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
