@@ -28,7 +28,7 @@ final class LevelLayout: @unchecked Sendable {
         self.levels = levels
         self.activeColumns = activeColumns
         self.rows = rows
-        codes = .allocate(capacity: max(1, rows * levels.count))
+        codes = HugePages.allocate(capacity: max(1, rows * levels.count))
     }
 
     deinit { codes.deallocate() }

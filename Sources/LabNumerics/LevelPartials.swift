@@ -57,7 +57,7 @@ final class LevelPartials: @unchecked Sendable {
         self.layout = layout
         d = layout.dense.count
         let designColumns = d + layout.activeColumns.reduce(0) { $0 + Set($1.joined()).count }
-        denseRows = 2 * d <= designColumns ? .allocate(capacity: max(1, rows * d)) : nil
+        denseRows = 2 * d <= designColumns ? HugePages.allocate(capacity: max(1, rows * d)) : nil
         self.blockRows = blockRows
         self.parts = parts
         lanes = (d + 2 + 1) / 2

@@ -50,6 +50,7 @@ public enum DesignMatrixBuilder {
         // feature-by-feature fill would meet first.
         let job = FillJob(encodings: encodings, table: table, rows: rows, offsets: offsets)
         let values = [Double](unsafeUninitializedCapacity: n * terms.count) { buffer, initialized in
+            HugePages.advise(buffer)
             job.buffer = buffer
             DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
             initialized = n * terms.count

@@ -30,10 +30,10 @@ struct ChunkColumns {
         self.numericCount = numericCount
         self.textCount = textCount
         self.capacity = max(16, capacity)
-        numbers = .allocate(capacity: max(1, numericCount * self.capacity))
-        missing = .allocate(capacity: max(1, numericCount * self.capacity))
-        codes = .allocate(capacity: max(1, textCount * self.capacity))
-        lines = .allocate(capacity: self.capacity)
+        numbers = HugePages.allocate(capacity: max(1, numericCount * self.capacity))
+        missing = HugePages.allocate(capacity: max(1, numericCount * self.capacity))
+        codes = HugePages.allocate(capacity: max(1, textCount * self.capacity))
+        lines = HugePages.allocate(capacity: self.capacity)
         interners = (0..<textCount).map { _ in LevelInterner() }
         raw = (0..<rawCount).map { _ in
             var column: [String] = []
@@ -83,7 +83,7 @@ struct ChunkColumns {
     }
 
     private static func regrow<T>(_ old: UnsafeMutablePointer<T>, slots: Int, rows: Int, from: Int, to: Int) -> UnsafeMutablePointer<T> {
-        let new = UnsafeMutablePointer<T>.allocate(capacity: max(1, slots * to))
+        let new = HugePages.allocate(T.self, capacity: max(1, slots * to))
         for slot in 0..<slots { (new + slot * to).moveInitialize(from: old + slot * from, count: rows) }
         old.deallocate()
         return new

@@ -18,6 +18,7 @@ enum ChunkMerge {
             shifts.append(shifts[index] + chunk.endLine - 1)
         }
         let lineOfRow = [Int](unsafeUninitializedCapacity: rows) { out, count in
+            HugePages.advise(out)
             forEachChunk(chunks, rows: rows) { index in
                 let chunk = chunks[index]
                 let target = out.baseAddress.unsafelyUnwrapped + offsets[index]
@@ -45,6 +46,7 @@ enum ChunkMerge {
                     return chunks[index].interners[slot].levels.map { interner.code(of: $0) }
                 }
                 let codes = [Int32](unsafeUninitializedCapacity: rows) { out, count in
+                    HugePages.advise(out)
                     forEachChunk(chunks, rows: rows) { index in
                         let chunk = chunks[index]
                         let source = chunk.codeColumn(slot)
@@ -83,6 +85,7 @@ enum ChunkMerge {
                                        _ column: (ChunkColumns) -> UnsafeMutablePointer<T>) -> [T] {
         let rows = offsets[chunks.count]
         return [T](unsafeUninitializedCapacity: rows) { out, count in
+            HugePages.advise(out)
             forEachChunk(chunks, rows: rows) { index in
                 (out.baseAddress.unsafelyUnwrapped + offsets[index]).initialize(from: column(chunks[index]), count: chunks[index].rows)
             }

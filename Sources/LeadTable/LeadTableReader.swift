@@ -19,6 +19,11 @@ public enum LeadTableReader {
     ///   - delimiter: force a delimiter instead of detecting it.
     /// - Precondition: no name is requested with two different kinds.
     public static func read(url: URL, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+        if url.isFileURL, let mapped = MappedFile(path: url.path) {
+            return try withExtendedLifetime(mapped) { () throws(LeadTableError) -> LeadTable in
+                try read(bytes: mapped.bytes, file: url.path, columns: columns, delimiter: delimiter)
+            }
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)

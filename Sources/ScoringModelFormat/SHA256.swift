@@ -71,15 +71,25 @@ public struct SHA256: Sendable {
         return hasher.finalize()
     }
 
-    /// The digest of a file, read in chunks of `chunkSize` bytes (so a large CSV never sits in memory whole).
+    /// The digest of a file, read in chunks of `chunkSize` bytes into one reused buffer (so a
+    /// large CSV never sits in memory whole, and no fresh pages are faulted in per chunk).
     /// Throws the underlying Foundation error when the file cannot be opened or read.
     public static func hash(fileAt url: URL, chunkSize: Int = 1 << 20) throws -> Digest {
         precondition(chunkSize > 0, "chunkSize must be positive")
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
         var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            hasher.update(chunk)
+        while true {
+            let count = read(handle.fileDescriptor, buffer.baseAddress, chunkSize)
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                              NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+            }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
         return hasher.finalize()
     }
