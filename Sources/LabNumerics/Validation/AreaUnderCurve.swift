@@ -27,6 +27,11 @@ public struct AreaUnderCurve: Sendable, Equatable {
         try self.init(components)
     }
 
+    /// From scores ranked once for several metrics; `outcomes` in row order.
+    init(ranked: RankedOutcomes, outcomes: [Double]) throws(MetricsError) {
+        try self.init(DeLongComponents(ranked, outcomes: outcomes))
+    }
+
     init(_ components: DeLongComponents) throws(MetricsError) {
         let positives = components.positive.count
         let negatives = components.negative.count

@@ -39,6 +39,11 @@ public struct CalibrationRegression: Sendable, Equatable {
     public init(probabilities: [Double], outcomes: [Double]) throws(MetricsError) {
         let positives = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
         try ScoredOutcomes.requireBothClasses(positives: positives, count: outcomes.count)
+        try self.init(checkedProbabilities: probabilities, outcomes: outcomes)
+    }
+
+    /// The fit from input the caller has checked (both classes present).
+    init(checkedProbabilities probabilities: [Double], outcomes: [Double]) throws(MetricsError) {
         let x = probabilities.map { p -> Double in
             let c = ProbabilityScores.clip(p)
             return log(c) - log1p(-c)
@@ -129,8 +134,10 @@ public struct CalibrationRegression: Sendable, Equatable {
         for (xi, yi) in zip(x, y) {
             let eta = beta.intercept + beta.slope * xi
             // ln(1 + e^η) without overflow, and p = 1/(1 + e^−η) from the same exponential.
-            let softplus = eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta))
-            let p = eta > 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
+            // One exponential serves both; e = exp(−|η|) ≤ 1.
+            let e = exp(eta > 0 ? -eta : eta)
+            let softplus = eta > 0 ? eta + log1p(e) : log1p(e)
+            let p = eta > 0 ? 1 / (1 + e) : e / (1 + e)
             let w = p * (1 - p)
             state.logLikelihood += yi * eta - softplus
             state.gradient.a += yi - p

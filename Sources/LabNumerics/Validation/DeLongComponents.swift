@@ -14,29 +14,36 @@ struct DeLongComponents {
 
     /// - Precondition: outcomes are 0/1 with at least one of each; scores are finite.
     init(scores: [Double], outcomes: [Double]) {
-        let n = scores.count
-        let order = ScoredOutcomes.stableOrder(scores)
         let positives = outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        self.init(RankedOutcomes(scores: scores, outcomes: outcomes, positives: positives), outcomes: outcomes)
+    }
+
+    /// From scores already ranked; `outcomes` in row order, as ranked.
+    /// - Precondition: at least one lead of each class.
+    init(_ ranked: RankedOutcomes, outcomes: [Double]) {
+        let n = ranked.count
+        let positives = ranked.positives
         let negatives = n - positives
         precondition(positives > 0 && negatives > 0, "DeLongComponents: needs both classes")
 
         // Per row: lost-below-plus-half-tied (won rows) or won-above-plus-half-tied (lost
         // rows), as exact integers-and-halves so the AUC sum carries no rounding.
         var counts = [Double](repeating: 0, count: n)
+        let scores = ranked.scores, won = ranked.won, order = ranked.order
         var positivesBelow = 0
         var negativesBelow = 0
         var start = 0
         while start < n {
             var end = start + 1
-            while end < n && scores[order[end]] == scores[order[start]] { end += 1 }
+            while end < n && scores[end] == scores[start] { end += 1 }
             var tiedPositives = 0
-            for k in start..<end where outcomes[order[k]] == 1 { tiedPositives += 1 }
+            for k in start..<end where won[k] { tiedPositives += 1 }
             let tiedNegatives = end - start - tiedPositives
             let positiveCount = Double(negativesBelow) + Double(tiedNegatives) / 2
             let positivesAbove = positives - positivesBelow - tiedPositives
             let negativeCount = Double(positivesAbove) + Double(tiedPositives) / 2
             for k in start..<end {
-                counts[order[k]] = outcomes[order[k]] == 1 ? positiveCount : negativeCount
+                counts[Int(order[k])] = won[k] ? positiveCount : negativeCount
             }
             positivesBelow += tiedPositives
             negativesBelow += tiedNegatives

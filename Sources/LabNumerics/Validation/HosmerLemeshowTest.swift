@@ -47,18 +47,25 @@ public struct HosmerLemeshowTest: Sendable, Equatable {
             throw .tooFewRows(count: probabilities.count, minimum: groupCount,
                               purpose: "\(groupCount) Hosmer–Lemeshow groups")
         }
-        let order = ScoredOutcomes.stableOrder(probabilities)
+        let positives = outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        self.init(ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
+                  groupCount: groupCount)
+    }
+
+    /// From probabilities ranked once for several metrics.
+    /// - Precondition: `groupCount >= 3` and at least `groupCount` leads.
+    init(ranked: RankedOutcomes, groupCount: Int = 10) {
         var groups: [HosmerLemeshowGroup] = []
         var statistic = 0.0
         var start = 0
-        for size in ScoredOutcomes.splitSizes(count: probabilities.count, groups: groupCount) {
-            let rows = order[start..<(start + size)]
+        for size in ScoredOutcomes.splitSizes(count: ranked.count, groups: groupCount) {
+            let positions = start..<(start + size)
             start += size
             var observed = 0
             var expected = 0.0
-            for row in rows {
-                expected += ProbabilityScores.clip(probabilities[row])
-                if outcomes[row] == 1 { observed += 1 }
+            for k in positions {
+                expected += ProbabilityScores.clip(ranked.scores[k])
+                if ranked.won[k] { observed += 1 }
             }
             let n = Double(size)
             let o = Double(observed)
@@ -68,8 +75,8 @@ public struct HosmerLemeshowTest: Sendable, Equatable {
             statistic += (o - expected) * (o - expected) / max(expected, floor)
             statistic += (o - expected) * (o - expected) / max(n - expected, floor)
             groups.append(HosmerLemeshowGroup(count: size, observedPositives: observed, expectedPositives: expected,
-                                              minimumPredicted: probabilities[rows.first ?? 0],
-                                              maximumPredicted: probabilities[rows.last ?? 0]))
+                                              minimumPredicted: ranked.scores[positions.first ?? 0],
+                                              maximumPredicted: ranked.scores[positions.last ?? 0]))
         }
         self.statistic = statistic
         self.degreesOfFreedom = groupCount - 2

@@ -18,6 +18,11 @@ public enum ProbabilityScores {
     ///   or probabilities that are not finite numbers in [0, 1].
     public static func logLoss(probabilities: [Double], outcomes: [Double]) throws(MetricsError) -> Double {
         _ = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
+        return uncheckedLogLoss(probabilities: probabilities, outcomes: outcomes)
+    }
+
+    /// ``logLoss(probabilities:outcomes:)`` on input the caller has checked.
+    static func uncheckedLogLoss(probabilities: [Double], outcomes: [Double]) -> Double {
         var sum = 0.0
         for (p, y) in zip(probabilities, outcomes) {
             let clipped = clip(p)
@@ -31,6 +36,11 @@ public enum ProbabilityScores {
     /// - Throws: as ``logLoss(probabilities:outcomes:)``.
     public static func brier(probabilities: [Double], outcomes: [Double]) throws(MetricsError) -> Double {
         _ = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
+        return uncheckedBrier(probabilities: probabilities, outcomes: outcomes)
+    }
+
+    /// ``brier(probabilities:outcomes:)`` on input the caller has checked.
+    static func uncheckedBrier(probabilities: [Double], outcomes: [Double]) -> Double {
         var sum = 0.0
         for (p, y) in zip(probabilities, outcomes) {
             sum += (p - y) * (p - y)

@@ -35,6 +35,11 @@ public struct ReliabilityTable: Sendable, Equatable {
     public init(probabilities: [Double], outcomes: [Double], binCount: Int = 10) throws(MetricsError) {
         precondition(binCount >= 1, "ReliabilityTable: binCount \(binCount) must be ≥ 1")
         _ = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
+        self.init(checkedProbabilities: probabilities, outcomes: outcomes, binCount: binCount)
+    }
+
+    /// The table from input the caller has checked.
+    init(checkedProbabilities probabilities: [Double], outcomes: [Double], binCount: Int = 10) {
         let edges = (0...binCount).map { Double($0) / Double(binCount) }
         var counts = [Int](repeating: 0, count: binCount)
         var positives = [Int](repeating: 0, count: binCount)

@@ -52,34 +52,51 @@ public struct ScoreBandTable: Sendable, Equatable {
         guard probabilities.count >= bandCount else {
             throw .tooFewRows(count: probabilities.count, minimum: bandCount, purpose: "\(bandCount) score bands")
         }
-        let n = probabilities.count
+        self.init(ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
+                  bandCount: bandCount)
+    }
+
+    /// From probabilities ranked once for several metrics.
+    /// - Precondition: `bandCount >= 1`, at least `bandCount` leads and one won lead.
+    init(ranked: RankedOutcomes, bandCount: Int = 10) {
+        let n = ranked.count
+        let positives = ranked.positives
         let overallRate = Double(positives) / Double(n)
-        let order = ScoredOutcomes.stableOrder(probabilities, descending: true)
+        let sizes = ScoredOutcomes.splitSizes(count: n, groups: bandCount)
         var bands: [ScoreBand] = []
-        var start = 0
+        bands.reserveCapacity(bandCount)
+        // Running state of the band being filled, in descending stable order.
+        var taken = 0
         var capturedPositives = 0
-        for (index, size) in ScoredOutcomes.splitSizes(count: n, groups: bandCount).enumerated() {
-            let rows = order[start..<(start + size)]
-            start += size
-            var bandPositives = 0
-            var sum = 0.0
-            for row in rows {
-                sum += probabilities[row]
-                if outcomes[row] == 1 { bandPositives += 1 }
-            }
+        var bandPositives = 0
+        var sum = 0.0
+        var filled = 0
+        var highest = 0.0
+        ranked.forEachDescending { k in
+            let p = ranked.scores[k]
+            if filled == 0 { highest = p }
+            sum += p
+            if ranked.won[k] { bandPositives += 1 }
+            filled += 1
+            let size = sizes[bands.count]
+            guard filled == size else { return }
+            taken += size
             capturedPositives += bandPositives
             let rate = Double(bandPositives) / Double(size)
             bands.append(ScoreBand(
-                band: index + 1, count: size, positives: bandPositives,
+                band: bands.count + 1, count: size, positives: bandPositives,
                 meanPredicted: sum / Double(size),
-                minimumPredicted: probabilities[rows.last ?? 0],
-                maximumPredicted: probabilities[rows.first ?? 0],
+                minimumPredicted: p,
+                maximumPredicted: highest,
                 observedRate: rate,
                 observedRateInterval: .wilson(successes: bandPositives, trials: size),
                 lift: rate / overallRate,
                 // From integer counts, so the last band is exactly 1.
                 cumulativeGain: Double(capturedPositives) / Double(positives),
-                cumulativeShare: Double(start) / Double(n)))
+                cumulativeShare: Double(taken) / Double(n)))
+            bandPositives = 0
+            sum = 0
+            filled = 0
         }
         self.bands = bands
         self.count = n

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Every validation figure for one set of predicted probabilities against closed-won
 /// outcomes: discrimination, probability scores, calibration, goodness of fit and the
 /// band table.
@@ -46,19 +48,63 @@ public struct ValidationMetrics: Sendable, Equatable {
         return try ValidationMetrics(probabilities: probabilities, outcomes: outcomes, positives: positives)
     }
 
+    /// Below this many leads the two halves run one after the other: a thread hand-off
+    /// would cost more than it saves.
+    static let concurrencyThreshold = 50_000
+
     private init(probabilities: [Double], outcomes: [Double], positives: Int) throws(MetricsError) {
+        // The input is checked once, above; the parts below take it as checked. Two
+        // independent halves of similar cost: the rank-based metrics, which share one sort,
+        // and the pointwise ones, dominated by the calibration regression's exp/log passes.
+        // Each half runs the same arithmetic in the same order as alone, so the figures do
+        // not depend on whether or how the halves overlap.
+        let parts = Parts()
+        let rankHalf: @Sendable () -> Void = {
+            let ranked = RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives)
+            parts.auc = Result { () throws(MetricsError) in try AreaUnderCurve(ranked: ranked, outcomes: outcomes) }
+            let rows = probabilities.count
+            parts.hosmerLemeshow = rows >= 10 ? .success(HosmerLemeshowTest(ranked: ranked))
+                : .failure(.tooFewRows(count: rows, minimum: 10, purpose: "10 Hosmer–Lemeshow groups"))
+            parts.bands = rows >= 10 ? .success(ScoreBandTable(ranked: ranked))
+                : .failure(.tooFewRows(count: rows, minimum: 10, purpose: "10 score bands"))
+        }
+        let pointwiseHalf: @Sendable () -> Void = {
+            parts.logLoss = ProbabilityScores.uncheckedLogLoss(probabilities: probabilities, outcomes: outcomes)
+            parts.brier = ProbabilityScores.uncheckedBrier(probabilities: probabilities, outcomes: outcomes)
+            parts.reliability = ReliabilityTable(checkedProbabilities: probabilities, outcomes: outcomes)
+            parts.calibration = Result { () throws(MetricsError) in
+                try CalibrationRegression(checkedProbabilities: probabilities, outcomes: outcomes)
+            }
+        }
+        if probabilities.count < Self.concurrencyThreshold || onlineProcessorCount() < 2 {
+            rankHalf()
+            pointwiseHalf()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: 2) { $0 == 0 ? rankHalf() : pointwiseHalf() }
+        }
+
         count = probabilities.count
         self.positives = positives
-        auc = try AreaUnderCurve(scores: probabilities, outcomes: outcomes)
-        logLoss = try ProbabilityScores.logLoss(probabilities: probabilities, outcomes: outcomes)
-        brier = try ProbabilityScores.brier(probabilities: probabilities, outcomes: outcomes)
-        reliability = try ReliabilityTable(probabilities: probabilities, outcomes: outcomes)
-        do throws(MetricsError) {
-            calibration = .success(try CalibrationRegression(probabilities: probabilities, outcomes: outcomes))
-        } catch {
-            calibration = .failure(error)
-        }
-        hosmerLemeshow = try HosmerLemeshowTest(probabilities: probabilities, outcomes: outcomes)
-        bands = try ScoreBandTable(probabilities: probabilities, outcomes: outcomes)
+        // Errors surface in the order the metrics were computed one by one before.
+        auc = try parts.auc.get()
+        logLoss = parts.logLoss
+        brier = parts.brier
+        guard let reliability = parts.reliability else { preconditionFailure("ValidationMetrics: pointwise half did not run") }
+        self.reliability = reliability
+        calibration = parts.calibration
+        hosmerLemeshow = try parts.hosmerLemeshow.get()
+        bands = try parts.bands.get()
+    }
+
+    /// Results of the two halves; each field is written by exactly one half before
+    /// `concurrentPerform` returns, and read only after.
+    private final class Parts: @unchecked Sendable {
+        var auc: Result<AreaUnderCurve, MetricsError> = .failure(.emptyInput)
+        var hosmerLemeshow: Result<HosmerLemeshowTest, MetricsError> = .failure(.emptyInput)
+        var bands: Result<ScoreBandTable, MetricsError> = .failure(.emptyInput)
+        var logLoss = Double.nan
+        var brier = Double.nan
+        var reliability: ReliabilityTable?
+        var calibration: Result<CalibrationRegression, MetricsError> = .failure(.emptyInput)
     }
 }
