@@ -142,8 +142,10 @@ import TestSupport
             let indicators = try #require(IndicatorLayout.detect(x: xp.baseAddress!, rows: x.rows, columns: x.columns, workers: 2))
             // Features of 3, 2 and 5 dummies and the rare flag (which co-occurs with f2's dummies),
             // joined while the level product stays ≤ 64: (4 × 3 = 12), then (6 × 2 = 12).
-            let levels = try #require(LevelLayout.make(from: indicators, workers: 2))
+            let levels = try #require(LevelLayout.make(from: indicators, workers: 2, maximumJoint: 64))
             #expect(levels.levels == [12, 12])
+            // With the default bound (128): 4 × 3 × 6 = 72 joined, then the flag's 2 alone (72 × 2 > 128).
+            #expect(try #require(LevelLayout.make(from: indicators, workers: 2)).levels == [72, 2])
             // Every row's codes name exactly its 1s among the indicator columns.
             for i in 0..<x.rows {
                 var active: [Int] = []

@@ -20,9 +20,12 @@ import TestSupport
     @Test func codesNameExactlyEachRowsDummies() throws {
         let (x, _, _) = IndicatorPassTests.design(rows: 700, seed: 11)
         let features = Self.features(x)
-        let layout = try #require(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 2))
+        let layout = try #require(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 2,
+                                                   maximumJoint: 64))
         // Levels 4 × 3 = 12 joined, then 6 alone (12 × 6 > 64); the rare and frequent flags stay dense.
         #expect(layout.levels == [12, 6])
+        // The default bound (128) joins all three: 4 × 3 × 6 = 72.
+        #expect(try #require(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 2)).levels == [72])
         #expect(layout.dense == [0, 11, 12, 13, 14, 15])
         let dummies = Set(features.flatMap(\.columns))
         for i in 0..<x.rows {
@@ -31,7 +34,8 @@ import TestSupport
             #expect(active.sorted() == dummies.sorted().filter { x[i, $0] == 1 }, "row \(i)")
         }
         #expect(LevelLayout.make(oneHot: [], columns: x.columns, rows: x.rows, workers: 2) == nil)
-        #expect(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 1, maximumCells: 10) == nil)
+        #expect(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 1, maximumJoint: 64,
+                                 maximumCells: 10) == nil)
     }
 
     /// All three features (dense columns copied row-major once) and one feature only (13 dense
