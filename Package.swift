@@ -1,25 +1,27 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Arrows point inward: the CLI and the lab depend on the numeric core and the
-// model format; the numeric core depends on CLinearAlgebra alone.
+// Arrows point inward. Two sides share only the weight-file format:
+//
+//   the lab       LabTraining → LabNumerics → CLinearAlgebra (BLAS/LAPACK, the fit only)
+//                            ↘ LabStatistics, LeadCSV, ScoringModelFormat
+//   the hand-off  HandoffServer → HandoffFlow → HandoffRules → ScoringModelFormat
+//                              ↘ HandoffStores → HandoffSQLite | HandoffPostgres → HandoffPersistence
+//
+// The hand-off side never links the numeric core, the CSV reader or the generators; the store
+// protocol (HandoffPersistence) links no database library. README.md, "Where things live", has
+// one line per target; ArchitectureTests check both rules against this file.
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "Baton",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "baton", targets: ["baton"]),
-        .library(name: "LabNumerics", targets: ["LabNumerics"]),
-        .library(name: "ScoringModelFormat", targets: ["ScoringModelFormat"]),
-        .library(name: "LeadTable", targets: ["LeadTable"]),
-        .library(name: "LabTraining", targets: ["LabTraining"]),
-        .library(name: "Recalibration", targets: ["Recalibration"]),
-        .library(name: "SVGCharts", targets: ["SVGCharts"]),
-        .library(name: "Handoff", targets: ["Handoff"]),
-        .library(name: "HandoffStore", targets: ["HandoffStore"]),
-        .library(name: "HandoffStorePostgres", targets: ["HandoffStorePostgres"]),
-        .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
-        .library(name: "HandoffService", targets: ["HandoffService"]),
-        .library(name: "ClosedLoopAnalytics", targets: ["ClosedLoopAnalytics"]),
+        // For teams that embed the hand-off scorer in their own Swift service: load a weight
+        // file, score a lead, read its reasons.
+        .library(name: "HandoffRules", targets: ["HandoffRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,106 +29,88 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.20.0"),
-        // SHA-256 of weight files and training data (BoringSSL, with the CPU's SHA extensions);
-        // postgres-nio already depends on it.
+        // SHA-256 of weight files, training data and access tokens (BoringSSL, with the CPU's
+        // SHA extensions); postgres-nio already depends on it.
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
     targets: [
-        // Public API
-        .target(
-            name: "LabNumerics",
-            dependencies: ["CLinearAlgebra"]
-        ),
-        .target(name: "LeadTable"),
-        .target(
-            name: "ScoringModelFormat",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .target(
-            name: "LabTraining",
-            dependencies: ["LabNumerics", "ScoringModelFormat", "LeadTable"]
-        ),
-        // The quarterly run: out-of-time split, champion vs challenger, drift, thresholds, report.
+        // Shared primitives written once: civil dates, nearest names, XML escaping, huge pages.
+        .target(name: "BatonSupport"),
+
+        // MARK: The lab
+        .systemLibrary(name: "CLinearAlgebra", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(name: "LabNumerics", dependencies: ["CLinearAlgebra", "BatonSupport"]),
+        .target(name: "LabStatistics", dependencies: ["BatonSupport"]),
+        .target(name: "LeadCSV", dependencies: ["BatonSupport"]),
+        .target(name: "ScoringModelFormat", dependencies: ["BatonSupport", yams, crypto]),
+        .target(name: "ModelExport", dependencies: ["ScoringModelFormat", "BatonSupport"]),
+        .target(name: "ReportRendering", dependencies: ["BatonSupport"]),
+        .target(name: "LabTraining", dependencies: ["LabNumerics", "LabStatistics", "ScoringModelFormat", "LeadCSV", "BatonSupport"]),
         .target(
             name: "Recalibration",
-            dependencies: ["LabTraining", "LabNumerics", "ScoringModelFormat", "LeadTable", "SVGCharts"]
+            dependencies: ["LabTraining", "LabNumerics", "LabStatistics", "ScoringModelFormat", "LeadCSV", "ReportRendering", "BatonSupport"]
         ),
-        // Plots written as SVG text by the project (reports, dashboard); depends on nothing.
-        .target(name: "SVGCharts"),
-        // The hand-off scorer: consumes the weight file only, never the numeric core.
+
+        // MARK: The hand-off
+        .target(name: "HandoffRules", dependencies: ["ScoringModelFormat", "ReportRendering", "BatonSupport", yams]),
+        .target(name: "HandoffPersistence", dependencies: ["HandoffRules"]),
+        .target(name: "HandoffSQLite", dependencies: ["HandoffPersistence", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HandoffPostgres", dependencies: ["HandoffPersistence", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(name: "HandoffStores", dependencies: ["HandoffPersistence", "HandoffSQLite", "HandoffPostgres"]),
+        .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat"]),
+        .target(name: "HandoffReviews", dependencies: ["HandoffPersistence", "HandoffRules", "LabStatistics", "ReportRendering", "BatonSupport"]),
         .target(
-            name: "Handoff",
-            dependencies: ["ScoringModelFormat", .product(name: "Yams", package: "Yams")]
-        ),
-        // The embedded store behind a protocol (SQLite via GRDB).
-        .target(
-            name: "HandoffStore",
-            dependencies: ["Handoff", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
-        // The same store protocol on PostgreSQL, for several service instances on one database.
-        .target(
-            name: "HandoffStorePostgres",
-            dependencies: ["HandoffStore", .product(name: "PostgresNIO", package: "postgres-nio")]
-        ),
-        // Applies inbound events through the whole flow (score, qualify, route, SLA) to a store,
-        // one transaction per event; used by `baton handoff replay` and the HTTP service.
-        .target(
-            name: "HandoffEngine",
-            dependencies: ["Handoff", "HandoffStore"]
-        ),
-        // `baton serve`: the HTTP API (Hummingbird), webhooks in and out, scheduler, dashboard.
-        .target(
-            name: "HandoffService",
+            name: "HandoffServer",
             dependencies: [
-                "HandoffEngine", "HandoffStore", "HandoffStorePostgres", "Handoff", "ClosedLoopAnalytics", "SVGCharts",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "HandoffFlow", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
+                "ScoringModelFormat", "BatonSupport", crypto, .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        // Weekly SLA and monthly pipeline measures from the store, with honest uncertainty.
+
+        // MARK: Data: generated and imported
         .target(
-            name: "ClosedLoopAnalytics",
-            dependencies: ["HandoffStore", "Handoff", "LabNumerics", "SVGCharts", "LabTraining"]
+            name: "Simulation",
+            dependencies: ["HandoffFlow", "HandoffRules", "HandoffPersistence", "HandoffSQLite", "ScoringModelFormat", "BatonSupport"]
         ),
+        .target(name: "DatasetImport", dependencies: ["LeadCSV", "HandoffPersistence", "HandoffRules", "BatonSupport"]),
+
+        // MARK: The command line
         .executableTarget(
             name: "baton",
             dependencies: [
-                "LabTraining",
-                "Recalibration",
-                "Handoff",
-                "HandoffStore",
-                "HandoffStorePostgres",
-                "ClosedLoopAnalytics",
-                "HandoffEngine",
-                "HandoffService",
+                "LabTraining", "LabStatistics", "Recalibration", "ModelExport", "LeadCSV", "ScoringModelFormat",
+                "HandoffRules", "HandoffPersistence", "HandoffSQLite", "HandoffStores", "HandoffFlow", "HandoffReviews",
+                "HandoffServer", "Simulation", "DatasetImport", "BatonSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        // Implementation details
-        .systemLibrary(
-            name: "CLinearAlgebra",
-            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
-        ),
-
-        // Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // MARK: Tests, one target per module
+        .target(name: "TestSupport", dependencies: ["ScoringModelFormat"], path: "Tests/TestSupport"),
+        // A small model, playbook and engine on a scratch SQLite store, for the flow's and the simulator's tests.
+        .target(name: "HandoffTestSupport", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffRules", "ScoringModelFormat"], path: "Tests/HandoffTestSupport"),
+        .testTarget(name: "BatonSupportTests", dependencies: ["BatonSupport"]),
         .testTarget(name: "LabNumericsTests", dependencies: ["LabNumerics", "TestSupport"]),
-        .testTarget(name: "LeadTableTests", dependencies: ["LeadTable", "TestSupport"]),
+        .testTarget(name: "LabStatisticsTests", dependencies: ["LabStatistics", "TestSupport"]),
+        .testTarget(name: "LeadCSVTests", dependencies: ["LeadCSV", "TestSupport"]),
         .testTarget(name: "ScoringModelFormatTests", dependencies: ["ScoringModelFormat", "TestSupport"]),
+        .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "ScoringModelFormat", "TestSupport"]),
+        .testTarget(name: "ReportRenderingTests", dependencies: ["ReportRendering"]),
         .testTarget(name: "LabTrainingTests", dependencies: ["LabTraining", "TestSupport"]),
-        .testTarget(name: "RecalibrationTests", dependencies: ["Recalibration", "TestSupport"]),
-        .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"]),
-        .testTarget(name: "HandoffTests", dependencies: ["Handoff", "TestSupport"]),
-        .testTarget(name: "HandoffStoreTests", dependencies: ["HandoffStore", "HandoffStorePostgres", "TestSupport"]),
-        .testTarget(name: "HandoffEngineTests", dependencies: ["HandoffEngine", "TestSupport"]),
+        .testTarget(name: "RecalibrationTests", dependencies: ["Recalibration", "Simulation", "TestSupport"]),
+        .testTarget(name: "HandoffRulesTests", dependencies: ["HandoffRules", "TestSupport"]),
+        .testTarget(name: "HandoffStoresTests", dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "TestSupport"]),
+        .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "TestSupport"]),
+        .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(
-            name: "HandoffServiceTests",
-            dependencies: ["HandoffService", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            name: "HandoffServerTests",
+            dependencies: ["HandoffServer", "HandoffSQLite", "HandoffPostgres", "HandoffStores", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "ClosedLoopAnalyticsTests", dependencies: ["ClosedLoopAnalytics", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LabTraining", "LabNumerics", "ScoringModelFormat", "HandoffSQLite", "HandoffTestSupport", "TestSupport", yams]),
+        .testTarget(name: "DatasetImportTests", dependencies: ["DatasetImport", "LabTraining", "HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(
             name: "BatonCLITests",
-            dependencies: ["baton", "TestSupport", "ScoringModelFormat", "LabTraining", "HandoffStore", "HandoffStorePostgres"]
+            dependencies: ["baton", "TestSupport", "ScoringModelFormat", "ModelExport", "LabTraining", "HandoffPersistence", "HandoffSQLite", "HandoffStores"]
         ),
     ]
 )
@@ -142,7 +126,7 @@ if Context.environment["BATON_BENCHMARKS"] != nil {
             name: "BatonKernels",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                "LabNumerics", "LabTraining", "LeadTable", "ScoringModelFormat",
+                "LabNumerics", "LabTraining", "LeadCSV", "ScoringModelFormat",
             ],
             path: "Benchmarks/Kernels",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))

@@ -5,7 +5,7 @@ import Benchmark
 import Foundation
 import LabNumerics
 import LabTraining
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Synthetic leads (the `baton generate` generator), written once per process.

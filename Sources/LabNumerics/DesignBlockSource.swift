@@ -1,17 +1,17 @@
 /// One block of design rows lent to a streaming fit: `rows` rows of the p design columns,
 /// column-major with leading dimension `rows` (`values[i + j * rows]`), their 0/1 outcomes and
 /// optional case weights. The pointers are valid only during the callback that receives it.
-public struct DesignBlockView {
+package struct DesignBlockView {
     /// Rows in the block, ≥ 1.
-    public let rows: Int
+    package let rows: Int
     /// `rows × columns` values, column-major.
-    public let values: UnsafePointer<Double>
+    package let values: UnsafePointer<Double>
     /// One outcome (0 or 1) per row.
-    public let outcomes: UnsafePointer<Double>
+    package let outcomes: UnsafePointer<Double>
     /// One case weight cᵢ ≥ 0 per row, or nil for all 1.
-    public let weights: UnsafePointer<Double>?
+    package let weights: UnsafePointer<Double>?
 
-    public init(rows: Int, values: UnsafePointer<Double>, outcomes: UnsafePointer<Double>,
+    package init(rows: Int, values: UnsafePointer<Double>, outcomes: UnsafePointer<Double>,
                 weights: UnsafePointer<Double>?) {
         self.rows = rows
         self.values = values
@@ -26,7 +26,7 @@ public struct DesignBlockView {
 /// Every call of ``forEachBlock(_:)`` must lend the same rows, in the same order, with the
 /// same values: the fit's passes are over one fixed design. Memory is the source's: a block
 /// buffer reused from block to block keeps it bounded by the block size.
-public protocol DesignBlockSource {
+package protocol DesignBlockSource {
     /// What reading the rows can fail with (I/O, bad cells).
     associatedtype Failure: Error
     /// Term names, one per design column (p of them).
@@ -40,7 +40,7 @@ public protocol DesignBlockSource {
 /// Why a streaming fit stopped: the source could not deliver its rows, or the model cannot
 /// be fitted on them (the same ``FitError`` the in-memory fit throws; its `row` values count
 /// rows across blocks from 0).
-public enum StreamingFitError<SourceFailure: Error>: Error {
+package enum StreamingFitError<SourceFailure: Error>: Error {
     case source(SourceFailure)
     case fit(FitError)
 }

@@ -3,21 +3,21 @@
 ///
 /// Column 0 is the intercept when ``interceptColumn`` is 0; the ridge penalty never applies
 /// to the intercept column.
-public struct DesignMatrix: Sendable, Equatable {
+package struct DesignMatrix: Sendable, Equatable {
     /// Number of rows (leads), n.
-    public let rows: Int
+    package let rows: Int
     /// Number of columns (terms), p.
-    public let columns: Int
+    package let columns: Int
     /// Column-major values, `rows * columns` of them.
-    public var values: [Double]
+    package var values: [Double]
     /// Term names, one per column.
-    public var names: [String]
+    package var names: [String]
     /// The intercept column, if there is one.
-    public var interceptColumn: Int?
+    package var interceptColumn: Int?
 
     /// Creates a matrix from column-major values.
     /// - Precondition: `values.count == rows * columns` and `names.count == columns`.
-    public init(rows: Int, columns: Int, values: [Double], names: [String], interceptColumn: Int? = 0) {
+    package init(rows: Int, columns: Int, values: [Double], names: [String], interceptColumn: Int? = 0) {
         precondition(values.count == rows * columns, "DesignMatrix: \(values.count) values for \(rows)×\(columns)")
         precondition(names.count == columns, "DesignMatrix: \(names.count) names for \(columns) columns")
         self.rows = rows
@@ -28,7 +28,7 @@ public struct DesignMatrix: Sendable, Equatable {
     }
 
     /// Creates a matrix from whole columns.
-    public init(columns: [[Double]], names: [String], interceptColumn: Int? = 0) {
+    package init(columns: [[Double]], names: [String], interceptColumn: Int? = 0) {
         let rows = columns.first?.count ?? 0
         precondition(columns.allSatisfy { $0.count == rows }, "DesignMatrix: columns of unequal length")
         self.init(rows: rows, columns: columns.count, values: columns.flatMap { $0 }, names: names,
@@ -36,13 +36,13 @@ public struct DesignMatrix: Sendable, Equatable {
     }
 
     /// The element at `row`, `column`.
-    @inlinable public subscript(row: Int, column: Int) -> Double {
+    @inlinable package subscript(row: Int, column: Int) -> Double {
         get { values[row + column * rows] }
         set { values[row + column * rows] = newValue }
     }
 
     /// A copy of one column.
-    public func column(_ index: Int) -> [Double] {
+    package func column(_ index: Int) -> [Double] {
         Array(values[(index * rows)..<((index + 1) * rows)])
     }
 }

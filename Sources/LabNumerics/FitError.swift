@@ -2,7 +2,7 @@
 /// point the user at the problem; ``description`` says what went wrong and what to do.
 ///
 /// Rows are 0-based design rows; callers that read files map them back to file lines.
-public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No rows.
     case emptyInput
     /// The design has no columns.
@@ -30,7 +30,7 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An option is out of range.
     case invalidOption(name: String, value: Double, requirement: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .emptyInput:
             return "no rows to fit: the data has no usable leads; check the file and the row filters (missing: drop_row)"
@@ -68,28 +68,28 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A term that takes the same value on every row.
-public struct ConstantTerm: Sendable, Equatable {
-    public var term: String
-    public var value: Double
-    public init(term: String, value: Double) {
+package struct ConstantTerm: Sendable, Equatable {
+    package var term: String
+    package var value: Double
+    package init(term: String, value: Double) {
         self.term = term
         self.value = value
     }
 }
 
 /// A term that is (numerically) a linear combination of other terms.
-public struct CollinearTerm: Sendable, Equatable {
+package struct CollinearTerm: Sendable, Equatable {
     /// The redundant term.
-    public var term: String
+    package var term: String
     /// The terms it is made of, with their coefficients, largest first.
-    public var combination: [(term: String, coefficient: Double)]
+    package var combination: [(term: String, coefficient: Double)]
 
-    public init(term: String, combination: [(term: String, coefficient: Double)]) {
+    package init(term: String, combination: [(term: String, coefficient: Double)]) {
         self.term = term
         self.combination = combination
     }
 
-    public static func == (lhs: CollinearTerm, rhs: CollinearTerm) -> Bool {
+    package static func == (lhs: CollinearTerm, rhs: CollinearTerm) -> Bool {
         lhs.term == rhs.term && lhs.combination.map(\.term) == rhs.combination.map(\.term)
             && lhs.combination.map(\.coefficient) == rhs.combination.map(\.coefficient)
     }
@@ -105,15 +105,15 @@ public struct CollinearTerm: Sendable, Equatable {
 }
 
 /// A term whose estimate runs away because it (nearly) splits won from lost.
-public struct SeparatedTerm: Sendable, Equatable {
-    public var term: String
+package struct SeparatedTerm: Sendable, Equatable {
+    package var term: String
     /// The estimate when the iterations stopped (large in magnitude).
-    public var estimate: Double
+    package var estimate: Double
     /// For a 0/1 term: rows where it is 1, and how many of them are won.
-    public var rowsWithTerm: Double?
-    public var wonWithTerm: Double?
+    package var rowsWithTerm: Double?
+    package var wonWithTerm: Double?
 
-    public init(term: String, estimate: Double, rowsWithTerm: Double? = nil, wonWithTerm: Double? = nil) {
+    package init(term: String, estimate: Double, rowsWithTerm: Double? = nil, wonWithTerm: Double? = nil) {
         self.term = term
         self.estimate = estimate
         self.rowsWithTerm = rowsWithTerm
@@ -130,7 +130,7 @@ public struct SeparatedTerm: Sendable, Equatable {
 }
 
 /// Something the caller should know about a fit that did complete.
-public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
+package enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     /// The iteration limit was reached before the convergence criteria held.
     case notConverged(iterations: Int, relativeDevianceChange: Double, gradientNorm: Double)
     /// The objective rose and the step was halved this many times in one iteration.
@@ -138,7 +138,7 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     /// Fitted probabilities numerically 0 or 1 on this many rows.
     case fittedProbabilitiesAtBounds(rows: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .notConverged(iterations, change, gradient):
             return "not converged after \(iterations) iterations (relative deviance change \(formatNumber(change)), gradient norm \(formatNumber(gradient))); raise the iteration limit or add a ridge penalty"

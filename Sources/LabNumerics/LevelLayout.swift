@@ -1,3 +1,4 @@
+import BatonSupport
 import Dispatch
 
 /// The sparse indicator columns of an ``IndicatorLayout`` grouped into one-hot features

@@ -1,3 +1,4 @@
+import BatonSupport
 import CLinearAlgebra
 import Dispatch
 #if canImport(Glibc)

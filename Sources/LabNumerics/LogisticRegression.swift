@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import BatonSupport
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -19,25 +20,25 @@ import Darwin
 /// Before iterating, the design is checked for constant and collinear terms (pivoted Cholesky,
 /// `dpstrf`, of the scaled information matrix), and after it, for quasi-complete separation
 /// (terms whose estimate runs away); both throw with the terms named.
-public enum LogisticRegression {
+package enum LogisticRegression {
     /// Fit settings.
-    public struct Options: Sendable, Equatable {
+    package struct Options: Sendable, Equatable {
         /// λ ≥ 0 of the ridge term `λ‖β₋₀‖²/2`. Default 0 (maximum likelihood).
-        public var penalty: Double
+        package var penalty: Double
         /// Newton steps allowed. Default 100.
-        public var maxIterations: Int
+        package var maxIterations: Int
         /// Relative objective change for convergence. Default 1e-12.
-        public var devianceTolerance: Double
+        package var devianceTolerance: Double
         /// Scaled gradient (`max |gⱼ|/√Hⱼⱼ`) for convergence. Default 1e-8.
-        public var gradientTolerance: Double
+        package var gradientTolerance: Double
         /// Halvings allowed in one step. Default 40.
-        public var maxStepHalvings: Int
+        package var maxStepHalvings: Int
         /// Worker threads; nil = cores online.
-        public var threads: Int?
+        package var threads: Int?
         /// Rows per cache block; nil = chosen from the column count.
-        public var blockRows: Int?
+        package var blockRows: Int?
 
-        public init(penalty: Double = 0, maxIterations: Int = 100, devianceTolerance: Double = 1e-12,
+        package init(penalty: Double = 0, maxIterations: Int = 100, devianceTolerance: Double = 1e-12,
                     gradientTolerance: Double = 1e-8, maxStepHalvings: Int = 40, threads: Int? = nil,
                     blockRows: Int? = nil) {
             self.penalty = penalty
@@ -62,7 +63,7 @@ public enum LogisticRegression {
     ///     The caller vouches that they match X (see ``OneHotFeature``).
     /// - Throws: ``FitError`` for empty, non-binary, single-class, constant, collinear or
     ///   separated data.
-    public static func fit(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
+    package static func fit(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
                            oneHot: [OneHotFeature] = [], options: Options = .init()) throws(FitError) -> LogisticFit {
         try validate(x, outcomes: outcomes, weights: weights, options: options)
         let workers = options.threads ?? onlineProcessorCount()

@@ -214,7 +214,3 @@ func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
     return try body()
 }
 
-/// Cores online, for the default number of workers.
-func onlineProcessorCount() -> Int {
-    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-}

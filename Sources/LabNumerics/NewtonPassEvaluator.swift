@@ -1,28 +1,29 @@
+import BatonSupport
 /// What one pass over the rows at β gives: ℓ(β), the score Xᵀc(y − μ) and the observed
 /// information XᵀWX, W = diag(cᵢ μᵢ(1 − μᵢ)).
-public struct NewtonPassValues: Sendable, Equatable {
+package struct NewtonPassValues: Sendable, Equatable {
     /// ℓ(β) = Σ cᵢ [yᵢ ηᵢ − log(1 + e^{ηᵢ})].
-    public var logLikelihood: Double
+    package var logLikelihood: Double
     /// ∂ℓ/∂β, one per column.
-    public var gradient: [Double]
+    package var gradient: [Double]
     /// XᵀWX, p × p column-major, both triangles filled.
-    public var information: [Double]
+    package var information: [Double]
     /// Rows (with positive weight) whose fitted probability is within 1e-10 of 0 or 1.
-    public var boundaryRows: Int
+    package var boundaryRows: Int
 }
 
 /// Evaluates Newton passes over one design, as ``LogisticRegression/fit(_:outcomes:weights:options:)``
 /// does each iteration (row blocks per core, single-threaded BLAS, sparse 0/1 indicator
 /// columns taken from their compressed rows). Obtain one with
 /// ``LogisticRegression/withNewtonPass(_:outcomes:weights:options:exploitIndicators:_:)``.
-public struct NewtonPassEvaluator {
+package struct NewtonPassEvaluator {
     let workspace: NewtonWorkspace
 
     /// True when the design's sparse 0/1 columns are handled as indicators.
-    public var usesIndicators: Bool { workspace.layout != nil || workspace.levels != nil }
+    package var usesIndicators: Bool { workspace.layout != nil || workspace.levels != nil }
 
     /// One pass at `coefficients` (one per column).
-    public func evaluate(at coefficients: [Double]) -> NewtonPassValues {
+    package func evaluate(at coefficients: [Double]) -> NewtonPassValues {
         precondition(coefficients.count == workspace.columns, "evaluate: \(coefficients.count) coefficients for \(workspace.columns) columns")
         let totals = withSingleThreadedBLAS { workspace.evaluate(at: coefficients) }
         return NewtonPassValues(logLikelihood: totals.logLikelihood, gradient: totals.gradient,
@@ -39,7 +40,7 @@ extension LogisticRegression {
     ///   - oneHot: the design's one-hot features as its encoder knows them (see
     ///     ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``).
     /// - Precondition: `outcomes` (and `weights`) have one entry per row.
-    public static func withNewtonPass<R>(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
+    package static func withNewtonPass<R>(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
                                          options: Options = .init(), exploitIndicators: Bool = true,
                                          oneHot: [OneHotFeature] = [],
                                          _ body: (NewtonPassEvaluator) throws -> R) rethrows -> R {

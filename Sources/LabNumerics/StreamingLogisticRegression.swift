@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import BatonSupport
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -20,7 +21,7 @@ extension LogisticRegression {
     /// designs), not bit for bit.
     /// - Throws: ``StreamingFitError/source(_:)`` when the source fails,
     ///   ``StreamingFitError/fit(_:)`` for what the in-memory fit rejects.
-    public static func fit<Source: DesignBlockSource>(streaming source: inout Source, options: Options = .init())
+    package static func fit<Source: DesignBlockSource>(streaming source: inout Source, options: Options = .init())
         throws(StreamingFitError<Source.Failure>) -> LogisticFit {
         var newton = StreamingNewton(source: source, options: options)
         defer { source = newton.source }

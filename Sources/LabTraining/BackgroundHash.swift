@@ -14,7 +14,7 @@ final class BackgroundHash: @unchecked Sendable {
     init(url: URL) {
         let thread = Thread { [self] in
             let start = DispatchTime.now().uptimeNanoseconds
-            result = Result { try SHA256.hash(fileAt: url).hex }
+            result = Result { try Checksum.hash(fileAt: url).hex }
             seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             done.signal()
         }

@@ -1,6 +1,6 @@
 import Foundation
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// The design of a training CSV lent block by block to a streaming fit: each call of
@@ -10,20 +10,20 @@ import ScoringModelFormat
 ///
 /// Row i of the lent blocks (counted across blocks) is kept row i of the in-memory
 /// ``TrainingData`` for the same file and encodings, with the same values.
-public struct CSVDesignSource: DesignBlockSource {
-    public typealias Failure = DataError
-    public let csv: URL
-    public let spec: ScoringSpec
-    public let encodings: [FeatureEncoding]
-    public let blockRows: Int
-    public let names: [String]
-    public var interceptColumn: Int? { 0 }
+package struct CSVDesignSource: DesignBlockSource {
+    package typealias Failure = DataError
+    package let csv: URL
+    package let spec: ScoringSpec
+    package let encodings: [FeatureEncoding]
+    package let blockRows: Int
+    package let names: [String]
+    package var interceptColumn: Int? { 0 }
     /// Blocks lent by the last pass.
-    public private(set) var blocksLastPass = 0
+    package private(set) var blocksLastPass = 0
     private let buffer: DesignBuffer
 
     /// - Precondition: `blockRows ≥ 1`; `encodings` learned for `spec`'s features.
-    public init(csv: URL, spec: ScoringSpec, encodings: [FeatureEncoding], blockRows: Int) {
+    package init(csv: URL, spec: ScoringSpec, encodings: [FeatureEncoding], blockRows: Int) {
         precondition(blockRows >= 1, "CSVDesignSource: blockRows must be at least 1")
         self.csv = csv
         self.spec = spec
@@ -41,7 +41,7 @@ public struct CSVDesignSource: DesignBlockSource {
         return requests
     }
 
-    public mutating func forEachBlock(_ body: (DesignBlockView) -> Void) throws(DataError) {
+    package mutating func forEachBlock(_ body: (DesignBlockView) -> Void) throws(DataError) {
         let reader: LeadTableBlockReader
         do {
             reader = try LeadTableBlockReader(url: csv, columns: columnRequests, blockRows: blockRows)

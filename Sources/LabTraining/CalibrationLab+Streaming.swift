@@ -1,12 +1,13 @@
+import LabStatistics
 import Foundation
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 extension CalibrationLab {
     /// Default rows per block of a streaming fit: an 8 192 × 60 design block is 3.75 MiB, and on
     /// a 1e6-row file 8 192-row blocks were faster than 65 536 or 262 144 (Benchmarks/streaming.md).
-    public static let defaultBlockRows = 8_192
+    package static let defaultBlockRows = 8_192
 
     /// ``fit(data:spec:penalty:now:)`` without holding the data in memory: one pass learns the
     /// encodings, row counts, time window and SHA-256 (``StreamingTrainingScan``), then the
@@ -19,7 +20,7 @@ extension CalibrationLab {
     /// interval need every score — 16 bytes per kept row (probability and outcome).
     /// Results equal the in-memory fit's to rounding (the sums run in another order).
     /// Stages in ``FitRun/timings``: `scan` (includes the hash), `fit`, `probabilities`, `metrics`.
-    public static func fitStreaming(data: URL, spec specURL: URL, penalty: Double? = nil,
+    package static func fitStreaming(data: URL, spec specURL: URL, penalty: Double? = nil,
                                     blockRows: Int = defaultBlockRows, now: Date = Date()) throws(LabError) -> FitRun {
         precondition(blockRows >= 1, "fitStreaming: blockRows must be at least 1")
         var spec = try loadSpec(specURL)

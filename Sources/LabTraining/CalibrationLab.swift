@@ -1,45 +1,46 @@
+import LabStatistics
 import Foundation
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// The quarterly calibration lab: fit lead-scoring weights on closed-won / closed-lost history,
 /// check them against real conversion, and build the versioned, checksummed weight file.
-public enum CalibrationLab {
+package enum CalibrationLab {
     /// Written into every weight file as `tool_version`.
-    public static let toolVersion = "baton 0.1.0"
+    package static let toolVersion = "baton 0.1.0"
 
     /// A fitted model with everything the summary, the JSON output and the weight file need.
-    public struct FitRun: Sendable {
+    package struct FitRun: Sendable {
         /// The model inputs, when the fit held them in memory (nil for a streaming fit).
-        public var training: TrainingData?
-        public var spec: ScoringSpec
-        public var fit: LogisticFit
+        package var training: TrainingData?
+        package var spec: ScoringSpec
+        package var fit: LogisticFit
         /// In-sample metrics on the training rows.
-        public var metrics: ValidationMetrics
-        public var weightFile: WeightFile
+        package var metrics: ValidationMetrics
+        package var weightFile: WeightFile
         /// Seconds per stage: `read`, `encode`, `fit`, `probabilities`, `metrics`, and `hash`, which
         /// runs on its own thread from the start of `read` and overlaps the stages after it.
-        public var timings: StageTimings
+        package var timings: StageTimings
         /// How the data was read: the whole design in memory, or row blocks per pass.
-        public var path: FitPath = .inMemory
+        package var path: FitPath = .inMemory
     }
 
     /// A model checked on a data set with outcomes.
-    public struct ValidationRun: Sendable {
-        public var model: WeightFile
-        public var data: ScoringData
-        public var probabilities: [Double]
-        public var metrics: ValidationMetrics
+    package struct ValidationRun: Sendable {
+        package var model: WeightFile
+        package var data: ScoringData
+        package var probabilities: [Double]
+        package var metrics: ValidationMetrics
         /// Seconds per stage: `read`, `encode`, `score`, `metrics`.
-        public var timings: StageTimings
+        package var timings: StageTimings
     }
 
     /// Reads the spec and the data, fits, computes in-sample metrics and builds the weight file.
     /// - Parameters:
     ///   - penalty: overrides the spec's `penalty` when given.
     ///   - now: the `created_at` time recorded in the weight file.
-    public static func fit(data: URL, spec specURL: URL, penalty: Double? = nil, now: Date = Date()) throws(LabError) -> FitRun {
+    package static func fit(data: URL, spec specURL: URL, penalty: Double? = nil, now: Date = Date()) throws(LabError) -> FitRun {
         var spec = try loadSpec(specURL)
         if let penalty { spec.penalty = penalty }
         try requireFile(data, role: "data")
@@ -94,7 +95,7 @@ public enum CalibrationLab {
     }
 
     /// Scores `data` (which must hold the outcome column) with `model` and computes the metrics.
-    public static func validate(model: WeightFile, data: URL) throws(LabError) -> ValidationRun {
+    package static func validate(model: WeightFile, data: URL) throws(LabError) -> ValidationRun {
         try requireFile(data, role: "data")
         var timings = StageTimings()
         let scoring: ScoringData
@@ -117,7 +118,7 @@ public enum CalibrationLab {
     }
 
     /// Reads and verifies a weight file.
-    public static func loadModel(_ url: URL) throws(LabError) -> WeightFile {
+    package static func loadModel(_ url: URL) throws(LabError) -> WeightFile {
         try requireFile(url, role: "model")
         do { return try WeightFile.load(from: url) } catch let error as WeightFileError { throw .weightFile(error) } catch {
             throw .output(path: url.path, detail: "\(error)")
@@ -125,7 +126,7 @@ public enum CalibrationLab {
     }
 
     /// Writes the weight file atomically.
-    public static func write(_ weights: WeightFile, to url: URL) throws(LabError) {
+    package static func write(_ weights: WeightFile, to url: URL) throws(LabError) {
         do { try weights.write(to: url) } catch let error as WeightFileError { throw .weightFile(error) } catch {
             throw .output(path: url.path, detail: "\(error)")
         }
@@ -166,7 +167,7 @@ public enum CalibrationLab {
 
 extension WeightFile {
     /// Fitted probabilities for a design built from this file's encodings (same term order).
-    public func probabilities(_ design: DesignMatrix) -> [Double] {
+    package func probabilities(_ design: DesignMatrix) -> [Double] {
         precondition(design.columns == model.count, "design has \(design.columns) terms, the model \(model.count)")
         var eta = [Double](repeating: 0, count: design.rows)
         for (j, term) in model.enumerated() where term.estimate != 0 {

@@ -1,14 +1,15 @@
-import LeadTable
+import BatonSupport
+import LeadCSV
 import ScoringModelFormat
 
 /// A problem turning a CSV file and a spec into model inputs. Every case names the file;
 /// cell-level cases name the 1-based line and the column. `description` says what is wrong
 /// and what to do.
-public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
+package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Reading the CSV failed (bad quoting, unknown column, bad number, ...).
     case table(LeadTableError)
     /// A numeric cell the encoding rejects (missing under `missing: error`, log1p domain, ...).
-    case cell(file: String, line: Int, error: EncodingError)
+    case cell(file: String, line: Int, error: CellEncodingError)
     /// An empty outcome cell.
     case missingOutcome(file: String, line: Int, column: String)
     /// No kept row has a positive outcome value.
@@ -26,7 +27,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The row filter left no rows.
     case noRowsLeft(file: String, rowsRead: Int, dropped: [DroppedRows])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .table(error):
             return error.description
@@ -57,15 +58,11 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Rows the `drop_row` rule removed because one column was empty (a row empty in several
 /// such columns counts in each).
-public struct DroppedRows: Sendable, Equatable {
-    public var column: String
-    public var rows: Int
-    public init(column: String, rows: Int) {
+package struct DroppedRows: Sendable, Equatable {
+    package var column: String
+    package var rows: Int
+    package init(column: String, rows: Int) {
         self.column = column
         self.rows = rows
     }
-}
-
-func quoted(_ values: [String]) -> String {
-    values.map { "\"\($0)\"" }.joined(separator: ", ")
 }

@@ -1,32 +1,33 @@
+import BatonSupport
 import Dispatch
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Unseen categorical levels met while applying a fitted encoding to new rows.
-public struct UnseenLevels: Sendable, Equatable, CustomStringConvertible {
-    public var column: String
+package struct UnseenLevels: Sendable, Equatable, CustomStringConvertible {
+    package var column: String
     /// Unseen level (after recoding) → rows.
-    public var counts: [String: Int]
+    package var counts: [String: Int]
     /// Where they went: `Other`, or the baseline when the model has no `Other`.
-    public var mappedTo: String
+    package var mappedTo: String
     /// Rows with an unseen level.
-    public var rows: Int { counts.values.reduce(0, +) }
+    package var rows: Int { counts.values.reduce(0, +) }
 
-    public var description: String {
+    package var description: String {
         "\(rows) row\(rows == 1 ? "" : "s") of \"\(column)\" had levels the model never saw (\(counts.count) distinct) and were scored as \(mappedTo)"
     }
 }
 
 /// Fills a column-major design matrix from encodings and typed table columns: allocated
 /// once, filled column by column, categorical columns through one lookup per distinct level.
-public enum DesignMatrixBuilder {
+package enum DesignMatrixBuilder {
     /// The design matrix of `rows` of `table` (in that order), plus unseen-level counts.
     ///
     /// Its columns are ``FeatureEncoding/terms(of:)``; row `i` equals the concatenation of
     /// `termValues(rawCell:)` of row `rows[i]`'s cells, with 1 for the intercept.
     /// - Precondition: every encoding's column was read (numeric as `.numeric`, categorical as `.text`).
-    public static func build(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
+    package static func build(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
         let built = try buildWithOneHot(encodings: encodings, table: table, rows: rows)
         return (built.matrix, built.unseen)
     }
@@ -34,7 +35,7 @@ public enum DesignMatrixBuilder {
     /// ``build(encodings:table:rows:)`` plus each categorical feature's dummy columns and row
     /// levels (``OneHotFeature``), which the fit takes as level codes instead of scanning the
     /// matrix for them.
-    public static func buildWithOneHot(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError)
+    package static func buildWithOneHot(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError)
         -> (matrix: DesignMatrix, unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
         let terms = FeatureEncoding.terms(of: encodings)
         let n = rows.count

@@ -1,13 +1,13 @@
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Learns each feature's encoding (levels, `Other` merges, baseline) from training rows.
-public enum EncodingLearner {
+package enum EncodingLearner {
     /// The columns a spec needs read: numeric features as numbers, categorical features and
     /// the outcome as dictionary-encoded text, the weight as numbers, id and time as raw text
     /// when `includeIdAndTime`; with `timeWindow` (and not `includeIdAndTime`) only the time
     /// column's least and greatest cell (`.bounds`), which is all the lab's fit needs.
-    public static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false,
+    package static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false,
                                       timeWindow: Bool = false) -> [ColumnRequest] {
         var requests: [ColumnRequest] = spec.features.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
         if outcome { requests.append(.text(spec.outcome.column)) }
@@ -22,7 +22,7 @@ public enum EncodingLearner {
     }
 
     /// One encoding per spec feature, learned on `rows` (the rows the filter kept).
-    public static func learn(features: [FeatureSpec], table: LeadTable, rows: [Int]) throws(DataError) -> [FeatureEncoding] {
+    package static func learn(features: [FeatureSpec], table: LeadTable, rows: [Int]) throws(DataError) -> [FeatureEncoding] {
         var encodings: [FeatureEncoding] = []
         for feature in features {
             switch feature.type {

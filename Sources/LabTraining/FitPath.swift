@@ -1,12 +1,12 @@
 /// How a fit read its data.
-public enum FitPath: Sendable, Equatable, CustomStringConvertible {
+package enum FitPath: Sendable, Equatable, CustomStringConvertible {
     /// The whole design (n × p doubles) and the parsed table in memory.
     case inMemory
     /// Row blocks of `blockRows` rows, re-read from the file on every Newton pass.
     case streaming(blockRows: Int)
 
     /// `in_memory` or `streaming`, as in the weight file's `training.fit_path`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .inMemory: return "in_memory"
         case .streaming: return "streaming"

@@ -1,20 +1,20 @@
 import Foundation
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Chooses between the in-memory and the streaming fit: streaming when the estimated memory
 /// of the in-memory fit exceeds a budget.
-public struct FitPathChoice: Sendable, Equatable {
+package struct FitPathChoice: Sendable, Equatable {
     /// Estimated rows (kept or not) in the file: exact when the file fits in the sample.
-    public var estimatedRows: Int
+    package var estimatedRows: Int
     /// Estimated design columns p (numeric terms plus one dummy per sampled level beyond the first).
-    public var estimatedColumns: Int
+    package var estimatedColumns: Int
     /// Estimated peak bytes of the in-memory fit, see ``estimate(data:spec:sampleRows:)``.
-    public var estimatedBytes: Int
+    package var estimatedBytes: Int
     /// The budget compared with.
-    public var budgetBytes: Int
+    package var budgetBytes: Int
     /// True when the estimate exceeds the budget.
-    public var streams: Bool { estimatedBytes > budgetBytes }
+    package var streams: Bool { estimatedBytes > budgetBytes }
 
     /// Estimates the in-memory footprint from the first `sampleRows` rows:
     /// `bytes = file size (mapped) + n × (8p + 40 + table bytes per row)`, where 8p is the
@@ -23,7 +23,7 @@ public struct FitPathChoice: Sendable, Equatable {
     /// column; plus the fit's own per-row copies: 8 per dense term (the intercept and the
     /// numeric terms, copied row-major once) and 4 per categorical (its level and code);
     /// n is the file size over the sample's bytes per row.
-    public static func estimate(data: URL, spec: ScoringSpec, budgetBytes: Int,
+    package static func estimate(data: URL, spec: ScoringSpec, budgetBytes: Int,
                                 sampleRows: Int = 10_000) throws(LabError) -> FitPathChoice {
         let requests = EncodingLearner.columnRequests(for: spec, includeIdAndTime: true)
         let sample: LeadTable?
@@ -64,10 +64,10 @@ public struct FitPathChoice: Sendable, Equatable {
 }
 
 /// Memory sizes for `--memory-budget`.
-public enum MemorySize {
+package enum MemorySize {
     /// Parses `4GiB`, `512MiB`, `64KiB`, `2GB`, `1.5G`, `1000000` (bytes); binary units for
     /// KiB/MiB/GiB/TiB and K/M/G/T, decimal for KB/MB/GB/TB. Nil when not a positive size.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.prefix { $0.isNumber || $0 == "." }
         let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
@@ -91,7 +91,7 @@ public enum MemorySize {
     }
 
     /// `MemTotal` of /proc/meminfo in bytes (Linux), nil elsewhere or when unreadable.
-    public static func physicalMemory(meminfo: URL = URL(fileURLWithPath: "/proc/meminfo")) -> Int? {
+    package static func physicalMemory(meminfo: URL = URL(fileURLWithPath: "/proc/meminfo")) -> Int? {
         guard let text = try? String(contentsOf: meminfo, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -103,12 +103,12 @@ public enum MemorySize {
 
     /// The default budget: half of physical memory (4 GiB when it cannot be read), leaving
     /// the rest to the operating system, the page cache and other processes.
-    public static func defaultBudget() -> Int {
+    package static func defaultBudget() -> Int {
         physicalMemory().map { $0 / 2 } ?? 4 << 30
     }
 
     /// `1.5 GiB`, `512.0 MiB`.
-    public static func format(_ bytes: Int) -> String {
+    package static func format(_ bytes: Int) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes)
         var index = 0

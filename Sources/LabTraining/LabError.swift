@@ -1,11 +1,12 @@
+import LabStatistics
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Everything that can stop a lab run, with the file it concerns. ``description`` names the
 /// file (and, for cell problems, the line and column) and says what to do; ``isBadData``
 /// separates bad input (exit 65) from usage mistakes and other failures.
-public enum LabError: Error, CustomStringConvertible, Sendable {
+package enum LabError: Error, CustomStringConvertible, Sendable {
     /// A file named on the command line does not exist or cannot be read.
     case fileNotFound(path: String, role: String)
     /// The spec file is not a valid scoring spec.
@@ -24,7 +25,7 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     case noOutcomeColumn(file: String, column: String)
 
     /// True when the input's content is at fault (exit code 65).
-    public var isBadData: Bool {
+    package var isBadData: Bool {
         switch self {
         case .fileNotFound, .output: return false
         case .weightFile(.io): return false
@@ -32,7 +33,7 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .fileNotFound(path, role):
             return "\(role) file \(path) does not exist or cannot be read; check the path"

@@ -1,14 +1,15 @@
+import LabStatistics
 import Foundation
 import LabNumerics
 import ScoringModelFormat
 
 /// The text and JSON a lab run shows: a statsmodels-like fit summary, the validation report,
 /// and their JSON objects (numbers in shortest round-trip form).
-public enum LabReport {
+package enum LabReport {
     // MARK: Fit
 
     /// The statsmodels-style summary of a fit.
-    public static func fitSummary(_ run: CalibrationLab.FitRun) -> String {
+    package static func fitSummary(_ run: CalibrationLab.FitRun) -> String {
         let fit = run.fit
         let training = run.weightFile.training
         let nameWidth = max(24, min(40, fit.names.map(\.count).max() ?? 0))
@@ -51,7 +52,7 @@ public enum LabReport {
     }
 
     /// The `baton fit --json` object.
-    public static func fitJSON(_ run: CalibrationLab.FitRun, modelPath: String?) -> JSONValue {
+    package static func fitJSON(_ run: CalibrationLab.FitRun, modelPath: String?) -> JSONValue {
         let fit = run.fit
         var terms: [JSONValue] = []
         for j in fit.names.indices {
@@ -81,7 +82,7 @@ public enum LabReport {
     // MARK: Validation
 
     /// The `baton validate` report.
-    public static func validationSummary(_ run: CalibrationLab.ValidationRun) -> String {
+    package static func validationSummary(_ run: CalibrationLab.ValidationRun) -> String {
         var lines: [String] = []
         lines.append("Model: \(run.model.training.inputFile) fit, \(run.model.model.count) terms, created \(run.model.training.createdAt)")
         lines.append("Data:  \(run.data.file): \(run.data.design.rows) leads scored, \(run.data.rows.rowsDropped) dropped")
@@ -93,7 +94,7 @@ public enum LabReport {
     }
 
     /// The `baton validate --json` object.
-    public static func validationJSON(_ run: CalibrationLab.ValidationRun) -> JSONValue {
+    package static func validationJSON(_ run: CalibrationLab.ValidationRun) -> JSONValue {
         var object: [String: JSONValue] = [
             "rows": .integer(Int64(run.data.design.rows)),
             "rows_dropped": .integer(Int64(run.data.rows.rowsDropped)),

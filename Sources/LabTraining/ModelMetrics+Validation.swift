@@ -1,9 +1,10 @@
+import LabStatistics
 import LabNumerics
 import ScoringModelFormat
 
 extension ModelMetrics {
     /// The weight file's metrics from the numeric core's results (in-sample, at fit time).
-    public init(_ metrics: ValidationMetrics, fit: LogisticFit) {
+    package init(_ metrics: ValidationMetrics, fit: LogisticFit) {
         let calibration = try? metrics.calibration.get()
         self.init(
             auc: metrics.auc.value, aucCILow: metrics.auc.confidenceInterval.lower,
@@ -21,7 +22,7 @@ extension ModelMetrics {
 
 extension ScoringModelFormat.ScoreBand {
     /// A band of the weight file from a band of the numeric core.
-    public init(_ band: LabNumerics.ScoreBand) {
+    package init(_ band: LabStatistics.ScoreBand) {
         self.init(band: "\(band.band)", n: band.count, positives: band.positives, meanPredicted: band.meanPredicted,
                   observedRate: band.observedRate, ciLow: band.observedRateInterval.lower,
                   ciHigh: band.observedRateInterval.upper, lift: band.lift, cumulativeGain: band.cumulativeGain)

@@ -5,28 +5,28 @@ import Foundation
 /// Measured with the monotonic clock around each stage, so benchmark harnesses can report the
 /// fit stage alone (`fit`) beside end-to-end times. Stages that run concurrently with others
 /// (hashing the input while parsing) are timed from their own start to their own end.
-public struct StageTimings: Sendable, Equatable {
+package struct StageTimings: Sendable, Equatable {
     /// `(stage, seconds)` in run order.
-    public private(set) var stages: [(name: String, seconds: Double)] = []
+    package private(set) var stages: [(name: String, seconds: Double)] = []
     /// Process CPU seconds (all threads) per stage measured with ``measure(_:_:)``, in run
     /// order: less sensitive than wall time to other work on a busy machine.
-    public private(set) var cpuSeconds: [(name: String, seconds: Double)] = []
+    package private(set) var cpuSeconds: [(name: String, seconds: Double)] = []
 
-    public init() {}
+    package init() {}
 
     /// Seconds of the stage `name`, nil if it did not run.
-    public subscript(name: String) -> Double? { stages.first { $0.name == name }?.seconds }
+    package subscript(name: String) -> Double? { stages.first { $0.name == name }?.seconds }
 
     /// Sum over stages (not the wall time when stages overlap).
-    public var total: Double { stages.reduce(0) { $0 + $1.seconds } }
+    package var total: Double { stages.reduce(0) { $0 + $1.seconds } }
 
     /// Records `seconds` for `name`.
-    public mutating func record(_ name: String, seconds: Double) {
+    package mutating func record(_ name: String, seconds: Double) {
         stages.append((name, seconds))
     }
 
     /// Runs `body`, recording its duration under `name`.
-    public mutating func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
+    package mutating func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         let cpuStart = Self.processCPUSeconds()
         defer {
@@ -42,7 +42,7 @@ public struct StageTimings: Sendable, Equatable {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    public static func == (a: StageTimings, b: StageTimings) -> Bool {
+    package static func == (a: StageTimings, b: StageTimings) -> Bool {
         a.stages.map(\.name) == b.stages.map(\.name) && a.stages.map(\.seconds) == b.stages.map(\.seconds)
     }
 }

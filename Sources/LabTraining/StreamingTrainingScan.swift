@@ -1,5 +1,5 @@
 import Foundation
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// The first pass of a streaming fit: everything ``TrainingData/build(table:spec:)`` learns
@@ -11,32 +11,32 @@ import ScoringModelFormat
 /// It reports the same ``DataError``s as the in-memory build (bad cells with file, line and
 /// column from the reader; missing outcomes and bad weights with their line; no rows, no
 /// positive or only positive outcomes; single-level and baseline problems).
-public struct StreamingTrainingScan: Sendable {
+package struct StreamingTrainingScan: Sendable {
     /// Learned encodings, in spec order.
-    public var encodings: [FeatureEncoding]
+    package var encodings: [FeatureEncoding]
     /// The model terms, `(intercept)` first.
-    public var terms: [Term] { FeatureEncoding.terms(of: encodings) }
+    package var terms: [Term] { FeatureEncoding.terms(of: encodings) }
     /// Data rows in the file, rows kept, and rows dropped per `drop_row` column (spec order).
-    public var rowsRead: Int
-    public var rowsKept: Int
-    public var droppedByColumn: [DroppedRows]
+    package var rowsRead: Int
+    package var rowsKept: Int
+    package var droppedByColumn: [DroppedRows]
     /// Kept rows with a positive outcome.
-    public var positives: Int
+    package var positives: Int
     /// Smallest and largest non-empty time cell of the kept rows (text order, as in memory).
-    public var timeFrom: String?
-    public var timeTo: String?
+    package var timeFrom: String?
+    package var timeTo: String?
     /// Hex SHA-256 of the file's bytes.
-    public var inputSHA256: String
+    package var inputSHA256: String
     /// Bytes in the file and blocks read.
-    public var bytes: Int
-    public var blocks: Int
+    package var bytes: Int
+    package var blocks: Int
     /// The CSV path.
-    public var file: String
+    package var file: String
 
-    public var rowsDropped: Int { rowsRead - rowsKept }
+    package var rowsDropped: Int { rowsRead - rowsKept }
 
     /// Reads `csv` once in blocks of `blockRows` rows.
-    public static func scan(csv: URL, spec: ScoringSpec, blockRows: Int) throws(DataError) -> StreamingTrainingScan {
+    package static func scan(csv: URL, spec: ScoringSpec, blockRows: Int) throws(DataError) -> StreamingTrainingScan {
         let hasher = HashSink()
         let reader: LeadTableBlockReader
         do {
@@ -113,5 +113,5 @@ public struct StreamingTrainingScan: Sendable {
 
 /// The running SHA-256 fed from the block reader's callback.
 private final class HashSink {
-    var sha = SHA256()
+    var sha = Checksum()
 }

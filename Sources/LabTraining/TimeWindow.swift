@@ -1,18 +1,18 @@
-import LeadTable
+import LeadCSV
 
 /// The least and greatest non-empty value of the spec's `time` column over the kept rows,
 /// as written (for ISO 8601 timestamps of one format, byte order is time order).
-public struct TimeWindow: Sendable, Equatable {
-    public var from: String
-    public var to: String
+package struct TimeWindow: Sendable, Equatable {
+    package var from: String
+    package var to: String
 
-    public init(from: String, to: String) {
+    package init(from: String, to: String) {
         self.from = from
         self.to = to
     }
 
     /// The window of `times` at `rows`, nil when all of them are empty.
-    public static func of(_ times: [String], rows: [Int]) -> TimeWindow? {
+    package static func of(_ times: [String], rows: [Int]) -> TimeWindow? {
         var low: String?
         var high: String?
         for row in rows {

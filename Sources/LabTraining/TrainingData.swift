@@ -1,42 +1,42 @@
 import Foundation
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// Model inputs learned from a CSV and a spec: the design matrix, the 0/1 outcome, optional
 /// case weights, the encodings that built them, and where each row came from.
-public struct TrainingData: Sendable {
+package struct TrainingData: Sendable {
     /// n × p, column-major; columns named by ``terms``, the intercept first.
-    public var design: DesignMatrix
+    package var design: DesignMatrix
     /// 1 where the outcome is one of `outcome.positive`, else 0; one per kept row.
-    public var outcome: [Double]
+    package var outcome: [Double]
     /// Case weights (≥ 0) per kept row, when the spec names a weight column.
-    public var weights: [Double]?
+    package var weights: [Double]?
     /// Learned encodings, in spec order (stored in the weight file).
-    public var encodings: [FeatureEncoding]
+    package var encodings: [FeatureEncoding]
     /// The model terms, `(intercept)` first.
-    public var terms: [Term]
+    package var terms: [Term]
     /// The categorical features' dummy columns in ``design`` and each row's level, for
     /// ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``.
-    public var oneHot: [OneHotFeature] = []
+    package var oneHot: [OneHotFeature] = []
     /// 1-based physical line in the CSV of each kept row.
-    public var fileLines: [Int]
+    package var fileLines: [Int]
     /// Lead ids / creation times of kept rows, when the spec names those columns and the table
     /// was read with them as `.raw` (``load(csv:spec:)`` does; the lab's fit does not).
-    public var ids: [String]?
-    public var times: [String]?
+    package var ids: [String]?
+    package var times: [String]?
     /// The least and greatest creation time of the kept rows (see ``TimeWindow/of(table:column:rows:)``).
-    public var timeWindow: TimeWindow?
+    package var timeWindow: TimeWindow?
     /// Which rows were kept and why others were not.
-    public var rows: RowFilter
+    package var rows: RowFilter
     /// The CSV path.
-    public var file: String
+    package var file: String
 
     /// Number of kept rows with a positive outcome.
-    public var positives: Int { outcome.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }
+    package var positives: Int { outcome.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }
 
     /// Reads `csv`, learns the encodings and builds the design matrix.
-    public static func load(csv: URL, spec: ScoringSpec) throws(DataError) -> TrainingData {
+    package static func load(csv: URL, spec: ScoringSpec) throws(DataError) -> TrainingData {
         let table: LeadTable
         do {
             table = try LeadTableReader.read(url: csv, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true))
@@ -48,7 +48,7 @@ public struct TrainingData: Sendable {
 
     /// Learns the encodings on `table` (read with ``EncodingLearner/columnRequests(for:outcome:includeIdAndTime:)``)
     /// and builds the design matrix.
-    public static func build(table: LeadTable, spec: ScoringSpec) throws(DataError) -> TrainingData {
+    package static func build(table: LeadTable, spec: ScoringSpec) throws(DataError) -> TrainingData {
         let filter = RowFilter(features: spec.features, table: table)
         guard !filter.keptRows.isEmpty else {
             throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
@@ -79,33 +79,33 @@ public struct TrainingData: Sendable {
 
 /// A fitted model's encodings applied to new rows (validation, back-testing): the same
 /// design, unseen levels counted instead of learned.
-public struct ScoringData: Sendable {
-    public var design: DesignMatrix
+package struct ScoringData: Sendable {
+    package var design: DesignMatrix
     /// The 0/1 outcome per kept row, when the file has the outcome column.
-    public var outcome: [Double]?
-    public var weights: [Double]?
-    public var terms: [Term]
-    public var fileLines: [Int]
+    package var outcome: [Double]?
+    package var weights: [Double]?
+    package var terms: [Term]
+    package var fileLines: [Int]
     /// Ids / times of kept rows when the table was read with those columns as `.raw`
     /// (``load(csv:encodings:spec:)`` reads neither: nothing downstream needs them per row).
-    public var ids: [String]?
-    public var times: [String]?
+    package var ids: [String]?
+    package var times: [String]?
     /// The least and greatest creation time of the kept rows, when known.
-    public var timeWindow: TimeWindow?
-    public var rows: RowFilter
+    package var timeWindow: TimeWindow?
+    package var rows: RowFilter
     /// Categorical levels the model never saw, per column.
-    public var unseenLevels: [UnseenLevels]
-    public var file: String
+    package var unseenLevels: [UnseenLevels]
+    package var file: String
 
     /// Reads `csv` and encodes it with a fitted model's `encodings`. The outcome is read when
     /// `csv` has the spec's outcome column (else ``outcome`` is nil); `drop_row` rules drop rows.
-    public static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec) throws(DataError) -> ScoringData {
+    package static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec) throws(DataError) -> ScoringData {
         var timings = StageTimings()
         return try load(csv: csv, encodings: encodings, spec: spec, timings: &timings)
     }
 
     /// ``load(csv:encodings:spec:)`` recording the `read` and `encode` stages in `timings`.
-    public static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
+    package static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
                             timings: inout StageTimings) throws(DataError) -> ScoringData {
         // Ask for the outcome too; if the file has no such column, read without it.
         let requests = columnRequests(encodings: encodings, spec: spec)
@@ -137,7 +137,7 @@ public struct ScoringData: Sendable {
     }
 
     /// Encodes `table` with `encodings`; `hasOutcome` says whether the outcome column was read.
-    public static func build(table: LeadTable, encodings: [FeatureEncoding], spec: ScoringSpec, hasOutcome: Bool) throws(DataError) -> ScoringData {
+    package static func build(table: LeadTable, encodings: [FeatureEncoding], spec: ScoringSpec, hasOutcome: Bool) throws(DataError) -> ScoringData {
         let features = encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }
         let filter = RowFilter(features: features, table: table)
         guard !filter.keptRows.isEmpty else {

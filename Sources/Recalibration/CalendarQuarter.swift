@@ -1,51 +1,52 @@
+import BatonSupport
 /// A calendar quarter (UTC): Q1 = January–March, …, Q4 = October–December.
-public struct CalendarQuarter: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
+package struct CalendarQuarter: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    package let year: Int
     /// 1…4.
-    public let quarter: Int
+    package let quarter: Int
 
     /// - Precondition: `1 ≤ quarter ≤ 4`.
-    public init(year: Int, quarter: Int) {
+    package init(year: Int, quarter: Int) {
         precondition((1...4).contains(quarter), "CalendarQuarter: quarter \(quarter) must be 1…4")
         self.year = year
         self.quarter = quarter
     }
 
     /// The quarter that holds a day counted from 1970-01-01.
-    public init(containingDay day: Int) {
+    package init(containingDay day: Int) {
         let (year, month, _) = LeadTime.civil(day: day)
         self.init(year: year, quarter: (month - 1) / 3 + 1)
     }
 
     /// First day (days since 1970-01-01).
-    public var startDay: Int { LeadTime.days(year: year, month: 3 * quarter - 2, day: 1) }
+    package var startDay: Int { LeadTime.days(year: year, month: 3 * quarter - 2, day: 1) }
     /// The day after the last day: the next quarter's first day.
-    public var endDay: Int { next.startDay }
+    package var endDay: Int { next.startDay }
     /// Days in the quarter (90, 91 or 92).
-    public var dayCount: Int { endDay - startDay }
+    package var dayCount: Int { endDay - startDay }
 
-    public var next: CalendarQuarter {
+    package var next: CalendarQuarter {
         quarter == 4 ? CalendarQuarter(year: year + 1, quarter: 1) : CalendarQuarter(year: year, quarter: quarter + 1)
     }
 
-    public var previous: CalendarQuarter {
+    package var previous: CalendarQuarter {
         quarter == 1 ? CalendarQuarter(year: year - 1, quarter: 4) : CalendarQuarter(year: year, quarter: quarter - 1)
     }
 
     /// `2025Q2`.
-    public var description: String { "\(year)Q\(quarter)" }
+    package var description: String { "\(year)Q\(quarter)" }
 
     /// `2025-04-01 … 2025-06-30`.
-    public var span: String { "\(LeadTime.isoDate(day: startDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
+    package var span: String { "\(LeadTime.isoDate(day: startDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
 
-    public static func < (a: CalendarQuarter, b: CalendarQuarter) -> Bool {
+    package static func < (a: CalendarQuarter, b: CalendarQuarter) -> Bool {
         (a.year, a.quarter) < (b.year, b.quarter)
     }
 
     /// The last quarter whose leads have all matured by `asOfDay`: the latest quarter Q with
     /// `Q.endDay + outcomeWindowDays ≤ asOfDay` (a lead created on Q's last day has had its full
     /// window by the morning of as-of).
-    public static func lastMatured(asOfDay: Int, outcomeWindowDays: Int) -> CalendarQuarter {
+    package static func lastMatured(asOfDay: Int, outcomeWindowDays: Int) -> CalendarQuarter {
         var quarter = CalendarQuarter(containingDay: asOfDay - outcomeWindowDays)
         while quarter.endDay + outcomeWindowDays > asOfDay { quarter = quarter.previous }
         return quarter

@@ -1,3 +1,4 @@
+import BatonSupport
 import LabNumerics
 import ScoringModelFormat
 
@@ -8,7 +9,7 @@ enum ComparisonJSON {
     static func i(_ x: Int) -> JSONValue { .integer(Int64(x)) }
     static func opt(_ x: Double?) -> JSONValue { x.map(d) ?? .null }
 
-    static func recommendation(_ r: Recalibration.Result) -> JSONValue {
+    static func recommendation(_ r: QuarterlyRecalibration.Result) -> JSONValue {
         var object: [String: JSONValue] = [
             "decision": .string(r.decision.rawValue),
             "reason": .string(r.reason),
@@ -47,7 +48,7 @@ enum ComparisonJSON {
         ])
     }
 
-    static func comparison(_ r: Recalibration.Result) -> JSONValue {
+    static func comparison(_ r: QuarterlyRecalibration.Result) -> JSONValue {
         var object: [String: JSONValue] = [
             "recommendation": recommendation(r),
             "challenger": evaluation(r.challenger),
@@ -80,7 +81,7 @@ enum ComparisonJSON {
                  "last_day": .string(LeadTime.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial)])
     }
 
-    static func driftJSON(_ drift: [Recalibration.Drift]) -> JSONValue {
+    static func driftJSON(_ drift: [QuarterlyRecalibration.Drift]) -> JSONValue {
         .array(drift.map { drift in
             .object([
                 "variable": .string(drift.variable), "psi": d(drift.stability.index),

@@ -1,7 +1,8 @@
+import LabStatistics
 import LabNumerics
 
 /// Whether a group of leads converts as its predicted probabilities say.
-public enum ConversionVerdict: String, Sendable, Equatable, Codable {
+package enum ConversionVerdict: String, Sendable, Equatable, Codable {
     /// Observed conversion significantly below predicted: "scores highly but rarely converts".
     case belowPredicted = "below_predicted"
     /// Observed conversion significantly above predicted.
@@ -18,24 +19,24 @@ public enum ConversionVerdict: String, Sendable, Equatable, Codable {
 /// Verdict: with n ≥ `minimumCount`, ``ConversionVerdict/belowPredicted`` when the interval's
 /// upper bound is below the mean predicted probability, ``ConversionVerdict/abovePredicted``
 /// when its lower bound is above it, else ``ConversionVerdict/consistent``.
-public struct ConversionCheck: Sendable, Equatable {
+package struct ConversionCheck: Sendable, Equatable {
     /// `band 1`, `lead_source=content_syndication`, ….
-    public let group: String
-    public let count: Int
-    public let positives: Int
+    package let group: String
+    package let count: Int
+    package let positives: Int
     /// Mean predicted probability of the group's leads.
-    public let meanPredicted: Double
+    package let meanPredicted: Double
     /// positives / count.
-    public var observedRate: Double { Double(positives) / Double(count) }
+    package var observedRate: Double { Double(positives) / Double(count) }
     /// Wilson interval of ``observedRate`` at the chosen confidence.
-    public let interval: ConfidenceInterval
-    public let verdict: ConversionVerdict
+    package let interval: ConfidenceInterval
+    package let verdict: ConversionVerdict
 
     /// Leads below which a group is not judged (its interval is too wide to mean much).
-    public static let defaultMinimumCount = 50
+    package static let defaultMinimumCount = 50
 
     /// - Precondition: `count ≥ 1`, `0 ≤ positives ≤ count`.
-    public init(group: String, count: Int, positives: Int, meanPredicted: Double,
+    package init(group: String, count: Int, positives: Int, meanPredicted: Double,
                 minimumCount: Int = defaultMinimumCount, z: Double = NormalDistribution.z95) {
         self.group = group
         self.count = count
@@ -54,7 +55,7 @@ public struct ConversionCheck: Sendable, Equatable {
     }
 
     /// One check per group label, over the rows carrying it, in byte order of the labels.
-    public static func byGroup(labels: [String], probabilities: [Double], outcomes: [Double],
+    package static func byGroup(labels: [String], probabilities: [Double], outcomes: [Double],
                                minimumCount: Int = defaultMinimumCount) -> [ConversionCheck] {
         precondition(labels.count == probabilities.count && labels.count == outcomes.count, "one label per lead")
         var sums: [String: (n: Int, k: Int, p: Double)] = [:]

@@ -1,7 +1,8 @@
+import BatonSupport
 import Foundation
 import LabNumerics
 import LabTraining
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// The data file read once, its leads' creation times, and the rows of the training and test

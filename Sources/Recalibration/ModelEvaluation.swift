@@ -1,24 +1,25 @@
+import LabStatistics
 import LabNumerics
 import LabTraining
 import ScoringModelFormat
 
 /// One model scored on the test quarter: probabilities, points, every validation metric, and
 /// the band and segment conversion checks.
-public struct ModelEvaluation: Sendable {
+package struct ModelEvaluation: Sendable {
     /// `champion` or `challenger`.
-    public let role: String
-    public let model: WeightFile
+    package let role: String
+    package let model: WeightFile
     /// P(won) per test lead, in test-row order.
-    public let probabilities: [Double]
+    package let probabilities: [Double]
     /// Score in points per test lead.
-    public let points: [Double]
-    public let metrics: ValidationMetrics
+    package let points: [Double]
+    package let metrics: ValidationMetrics
     /// Categorical levels of the test leads that the model never saw (scored as `Other` or the baseline).
-    public let unseenLevels: [UnseenLevels]
+    package let unseenLevels: [UnseenLevels]
     /// One check per score band (band 1 = highest scores).
-    public let bandChecks: [ConversionCheck]
+    package let bandChecks: [ConversionCheck]
     /// One check per level of each categorical feature of the spec (`column=level`).
-    public let segmentChecks: [ConversionCheck]
+    package let segmentChecks: [ConversionCheck]
 }
 
 extension WeightFile {

@@ -6,29 +6,29 @@ import Darwin
 
 /// How far a distribution has moved, by the usual PSI bands (GLOSSARY): < 0.1 stable,
 /// 0.1–0.25 watch, > 0.25 shifted.
-public enum StabilityBand: String, Sendable, Equatable, Codable {
+package enum StabilityBand: String, Sendable, Equatable, Codable {
     case stable, watch, shifted
 
     /// The band of a PSI value: `psi < 0.1` stable, `0.1 ≤ psi ≤ 0.25` watch, `psi > 0.25` shifted.
-    public init(psi: Double) {
+    package init(psi: Double) {
         self = psi < 0.1 ? .stable : (psi <= 0.25 ? .watch : .shifted)
     }
 }
 
 /// One bin of a PSI table.
-public struct StabilityBin: Sendable, Equatable {
+package struct StabilityBin: Sendable, Equatable {
     /// `≤ 3`, `(3, 7]`, `> 12`, a level name, or `missing`.
-    public let label: String
+    package let label: String
     /// Leads in the bin in the expected (training) window.
-    public let expectedCount: Int
+    package let expectedCount: Int
     /// Leads in the bin in the actual (test) window.
-    public let actualCount: Int
+    package let actualCount: Int
     /// eᵢ: the expected share used in the sum (see ``PopulationStability/emptyBinRule``).
-    public let expectedShare: Double
+    package let expectedShare: Double
     /// aᵢ: the actual share used in the sum.
-    public let actualShare: Double
+    package let actualShare: Double
     /// (aᵢ − eᵢ) ln(aᵢ / eᵢ), ≥ 0.
-    public var contribution: Double { (actualShare - expectedShare) * log(actualShare / expectedShare) }
+    package var contribution: Double { (actualShare - expectedShare) * log(actualShare / expectedShare) }
 }
 
 /// The population stability index of one variable between a training (expected) window and a
@@ -39,23 +39,23 @@ public struct StabilityBin: Sendable, Equatable {
 /// ``numeric(expected:actual:binCount:)``); for categories, one bin per level seen in either window.
 /// An empty bin would make the log infinite; the glossary does not say what to do, so this
 /// type uses ``emptyBinRule``.
-public struct PopulationStability: Sendable, Equatable {
+package struct PopulationStability: Sendable, Equatable {
     /// A bin with no leads in a window counts as half a lead there: share = 0.5 / n of that
     /// window (a continuity correction that keeps PSI finite and shrinks as the window grows).
-    public static let emptyBinRule = "a bin with no leads in a window counts as half a lead there (share 0.5/n)"
+    package static let emptyBinRule = "a bin with no leads in a window counts as half a lead there (share 0.5/n)"
 
-    public let bins: [StabilityBin]
+    package let bins: [StabilityBin]
     /// The PSI, ≥ 0.
-    public let index: Double
+    package let index: Double
     /// Leads in the expected / actual window.
-    public let expectedTotal: Int
-    public let actualTotal: Int
+    package let expectedTotal: Int
+    package let actualTotal: Int
 
-    public var band: StabilityBand { StabilityBand(psi: index) }
+    package var band: StabilityBand { StabilityBand(psi: index) }
 
     /// PSI from bin counts.
     /// - Precondition: equal lengths, at least one bin, non-negative counts, each window non-empty.
-    public init(labels: [String], expected: [Int], actual: [Int]) {
+    package init(labels: [String], expected: [Int], actual: [Int]) {
         precondition(labels.count == expected.count && expected.count == actual.count && !labels.isEmpty,
                      "PopulationStability: one label and two counts per bin")
         let n = expected.reduce(0, +), m = actual.reduce(0, +)
@@ -77,7 +77,7 @@ public struct PopulationStability: Sendable, Equatable {
     /// inverted-CDF quantile of the sorted values), duplicates removed; bins are
     /// `(−∞, q₁], (q₁, q₂], …, (q_last, ∞)`. Count data with many ties therefore get fewer bins.
     /// - Precondition: both windows have at least one lead; `binCount ≥ 2`.
-    public static func numeric(expected: [Double?], actual: [Double?], binCount: Int = 10) -> PopulationStability {
+    package static func numeric(expected: [Double?], actual: [Double?], binCount: Int = 10) -> PopulationStability {
         precondition(binCount >= 2, "PopulationStability: binCount \(binCount) must be ≥ 2")
         let sorted = expected.compactMap { $0 }.sorted()
         var edges: [Double] = []
@@ -121,7 +121,7 @@ public struct PopulationStability: Sendable, Equatable {
     }
 
     /// PSI of a categorical variable: one bin per level seen in either window, in byte order.
-    public static func categorical(expected: [String], actual: [String]) -> PopulationStability {
+    package static func categorical(expected: [String], actual: [String]) -> PopulationStability {
         var e: [String: Int] = [:], a: [String: Int] = [:]
         for level in expected { e[level, default: 0] += 1 }
         for level in actual { a[level, default: 0] += 1 }

@@ -1,20 +1,21 @@
+import BatonSupport
 /// How much of the test quarter the data covers: the days between the data's first and last
 /// lead (inclusive) that fall in the quarter.
 ///
 /// A sample that stops in mid-quarter (Olist's 2018Q2 holds only April and May) has fewer weeks
 /// than the quarter's 13; weekly volumes divide by the covered weeks, or they would be understated.
-public struct QuarterCoverage: Sendable, Equatable {
-    public let quarter: CalendarQuarter
+package struct QuarterCoverage: Sendable, Equatable {
+    package let quarter: CalendarQuarter
     /// First covered day (days since 1970-01-01): max(quarter start, day of the data's first lead).
-    public let firstDay: Int
+    package let firstDay: Int
     /// The day after the last covered day: min(quarter end, day after the data's last lead).
-    public let endDay: Int
+    package let endDay: Int
 
     /// - Parameters:
     ///   - firstDataDay, lastDataDay: days (since 1970-01-01) of the data's earliest and latest lead.
     /// - Precondition: the data reaches into the quarter (`firstDataDay < quarter.endDay` and
     ///   `lastDataDay ≥ quarter.startDay`).
-    public init(quarter: CalendarQuarter, firstDataDay: Int, lastDataDay: Int) {
+    package init(quarter: CalendarQuarter, firstDataDay: Int, lastDataDay: Int) {
         precondition(firstDataDay <= lastDataDay && firstDataDay < quarter.endDay && lastDataDay >= quarter.startDay,
                      "QuarterCoverage: the data must reach into \(quarter)")
         self.quarter = quarter
@@ -23,13 +24,13 @@ public struct QuarterCoverage: Sendable, Equatable {
     }
 
     /// Covered days, 1 … the quarter's 90–92.
-    public var days: Int { endDay - firstDay }
+    package var days: Int { endDay - firstDay }
     /// Covered days / 7: the divisor of every weekly volume.
-    public var weeks: Double { Double(days) / 7 }
+    package var weeks: Double { Double(days) / 7 }
     /// True when the data starts after the quarter's first day or stops before its last.
-    public var isPartial: Bool { days < quarter.dayCount }
+    package var isPartial: Bool { days < quarter.dayCount }
     /// `2018-04-01 … 2018-05-31`.
-    public var span: String { "\(LeadTime.isoDate(day: firstDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
+    package var span: String { "\(LeadTime.isoDate(day: firstDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
     /// `the data covers 61 of 91 days of 2018Q2`.
-    public var statement: String { "the data covers \(days) of \(quarter.dayCount) days of \(quarter)" }
+    package var statement: String { "the data covers \(days) of \(quarter.dayCount) days of \(quarter)" }
 }

@@ -1,42 +1,44 @@
+import LabStatistics
+import BatonSupport
 import Foundation
 import LabNumerics
 import LabTraining
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 
 /// The quarterly recalibration run (`baton recalibrate`): out-of-time split, challenger fit,
 /// champion vs challenger on the same matured test quarter, conversion flags, drift, weight
 /// changes, the MQL threshold from capacity, and the recommendation. Pure computation: the
 /// files are written by ``RecalibrationOutput``.
-public enum Recalibration {
+package enum QuarterlyRecalibration {
     /// What to run.
-    public struct Options: Sendable {
-        public var data: URL
-        public var spec: URL
+    package struct Options: Sendable {
+        package var data: URL
+        package var spec: URL
         /// The weight file in production; nil on a first run.
-        public var champion: URL?
+        package var champion: URL?
         /// Days since 1970-01-01 of the as-of date.
-        public var asOfDay: Int
+        package var asOfDay: Int
         /// Days after creation by which a lead's outcome is final. Default 90.
-        public var outcomeWindowDays: Int
+        package var outcomeWindowDays: Int
         /// Train on this many quarters before the test quarter only; nil = all earlier leads.
-        public var trainQuarters: Int?
+        package var trainQuarters: Int?
         /// Leads per week the sales team can call within SLA.
-        public var capacityPerWeek: Double?
+        package var capacityPerWeek: Double?
         /// Wanted conversion rate among MQLs, in (0, 1].
-        public var targetConversion: Double?
-        public var rule: RecommendationRule
+        package var targetConversion: Double?
+        package var rule: RecommendationRule
         /// Groups smaller than this are not flagged. Default 50.
-        public var minimumGroupCount: Int
+        package var minimumGroupCount: Int
         /// Each outcome class of the test quarter needs at least this many leads. Default 30.
-        public var minimumTestOutcomes: Int
+        package var minimumTestOutcomes: Int
         /// Each outcome class of the training window needs at least this many leads per model term
         /// (besides the intercept). Default 10 (the usual events-per-variable rule).
-        public var minimumOutcomesPerTerm: Int
+        package var minimumOutcomesPerTerm: Int
         /// `created_at` of the challenger weight file.
-        public var now: Date
+        package var now: Date
 
-        public init(data: URL, spec: URL, champion: URL? = nil, asOfDay: Int, outcomeWindowDays: Int = 90,
+        package init(data: URL, spec: URL, champion: URL? = nil, asOfDay: Int, outcomeWindowDays: Int = 90,
                     trainQuarters: Int? = nil, capacityPerWeek: Double? = nil, targetConversion: Double? = nil,
                     rule: RecommendationRule = .init(), minimumGroupCount: Int = ConversionCheck.defaultMinimumCount,
                     minimumTestOutcomes: Int = 30, minimumOutcomesPerTerm: Int = 10, now: Date = Date()) {
@@ -57,56 +59,56 @@ public enum Recalibration {
     }
 
     /// PSI of one variable between the training and the test window.
-    public struct Drift: Sendable {
+    package struct Drift: Sendable {
         /// `score (challenger)`, `score (champion)`, or a spec column.
-        public let variable: String
-        public let stability: PopulationStability
+        package let variable: String
+        package let stability: PopulationStability
     }
 
     /// Everything a run found.
-    public struct Result: Sendable {
-        public let options: Options
-        public let dataFile: String
-        public let testQuarter: CalendarQuarter
+    package struct Result: Sendable {
+        package let options: Options
+        package let dataFile: String
+        package let testQuarter: CalendarQuarter
         /// The days of the test quarter the data covers (weekly volumes divide by these weeks).
-        public let testCoverage: QuarterCoverage
+        package let testCoverage: QuarterCoverage
         /// `YYYY-MM-DD … YYYY-MM-DD` of the training leads used.
-        public let trainSpan: String
-        public let trainRows: Int
-        public let trainPositives: Int
-        public let testRows: Int
-        public let testPositives: Int
+        package let trainSpan: String
+        package let trainRows: Int
+        package let trainPositives: Int
+        package let testRows: Int
+        package let testPositives: Int
         /// Rows outside both windows (after the test quarter: not matured; before --train-quarters).
-        public let excludedRows: Int
+        package let excludedRows: Int
         /// The challenger, with thresholds from capacity when asked.
-        public let challenger: ModelEvaluation
-        public let champion: ModelEvaluation?
+        package let challenger: ModelEvaluation
+        package let champion: ModelEvaluation?
         /// AUC_challenger − AUC_champion with DeLong's test (first = challenger).
-        public let comparison: AUCComparison?
-        public let drift: [Drift]
+        package let comparison: AUCComparison?
+        package let drift: [Drift]
         /// PSI of every input (and the champion's score) from the champion's own training window
         /// (its `training.time_from … time_to`, as found in this data) to the test quarter: how far the
         /// market has moved since the champion was fitted. Empty on a first run or when the data no
         /// longer holds that window.
-        public let championDrift: [Drift]
+        package let championDrift: [Drift]
         /// `YYYY-MM-DD … YYYY-MM-DD` of the champion's training window found in the data.
-        public let championSpan: String?
-        public let weightChanges: [WeightChange]
+        package let championSpan: String?
+        package let weightChanges: [WeightChange]
         /// The challenger's MQL threshold curve on the test quarter.
-        public let thresholdCurve: ThresholdCurve
+        package let thresholdCurve: ThresholdCurve
         /// The threshold chosen from capacity / target, when asked.
-        public let chosenThreshold: ThresholdPoint?
+        package let chosenThreshold: ThresholdPoint?
         /// The same constraints on the champion's own points scale (for a "keep" decision); nil
         /// when not asked, on a first run, or when the champion cannot meet them.
-        public let championThreshold: ThresholdPoint?
-        public let decision: Decision
-        public let reason: String
+        package let championThreshold: ThresholdPoint?
+        package let decision: Decision
+        package let reason: String
         /// Test-quarter outcomes, in test-row order.
-        public let outcomes: [Double]
+        package let outcomes: [Double]
     }
 
     /// Runs the recalibration.
-    public static func run(_ options: Options) throws(RecalibrationError) -> Result {
+    package static func run(_ options: Options) throws(RecalibrationError) -> Result {
         try require(options.spec, role: "spec")
         try require(options.data, role: "data")
         let spec: ScoringSpec
@@ -276,7 +278,7 @@ public enum Recalibration {
             throw .lab(.metrics(error, file: table.file))
         }
         let hash: String
-        do { hash = try SHA256.hash(fileAt: options.data).hex } catch { throw .lab(.fileNotFound(path: options.data.path, role: "data")) }
+        do { hash = try Checksum.hash(fileAt: options.data).hex } catch { throw .lab(.fileNotFound(path: options.data.path, role: "data")) }
         let ordered = rows.sorted { windows.seconds[$0] < windows.seconds[$1] }
         let timeColumn = spec.time.map { table.raw($0) }
         let formatter = ISO8601DateFormatter()

@@ -2,7 +2,7 @@ import LabTraining
 
 /// Everything that can stop a recalibration run. Each case names the file (and the line and
 /// column for cell problems); ``description`` says what went wrong and what to change.
-public enum RecalibrationError: Error, CustomStringConvertible, Sendable {
+package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
     /// Reading the spec, the data or the champion, or fitting, failed in the lab.
     case lab(LabError)
     /// The spec has no `time` column, so there is nothing to split by.
@@ -23,7 +23,7 @@ public enum RecalibrationError: Error, CustomStringConvertible, Sendable {
     case output(path: String, detail: String)
 
     /// True when the input's content is at fault (exit code 65).
-    public var isBadData: Bool {
+    package var isBadData: Bool {
         switch self {
         case let .lab(error): return error.isBadData
         case .output: return false
@@ -31,7 +31,7 @@ public enum RecalibrationError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .lab(error): return error.description
         case let .noTimeColumn(spec):

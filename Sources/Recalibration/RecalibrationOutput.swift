@@ -7,11 +7,11 @@ import ScoringModelFormat
 /// Everything is written into a hidden sibling folder first and renamed into place at the end,
 /// so a failure never leaves a folder that looks complete. An existing output folder is replaced
 /// only once the new one is complete.
-public enum RecalibrationOutput {
+package enum RecalibrationOutput {
     /// The files of a run folder, relative to it.
-    public static let files = ["challenger.json", "recommendation.json", "comparison.json", "report.md"]
+    package static let files = ["challenger.json", "recommendation.json", "comparison.json", "report.md"]
 
-    public static func write(_ result: Recalibration.Result, to directory: URL) throws(RecalibrationError) {
+    package static func write(_ result: QuarterlyRecalibration.Result, to directory: URL) throws(RecalibrationError) {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")

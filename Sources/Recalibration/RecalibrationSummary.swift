@@ -1,6 +1,6 @@
 /// The few lines `baton recalibrate` prints.
-public enum RecalibrationSummary {
-    public static func text(_ r: Recalibration.Result, out: String) -> String {
+package enum RecalibrationSummary {
+    package static func text(_ r: QuarterlyRecalibration.Result, out: String) -> String {
         var lines = [
             "Test quarter \(r.testQuarter) (\(r.testQuarter.span)): \(r.testRows) leads, \(r.testPositives) won; trained on \(r.trainRows) leads \(r.trainSpan)",
         ]

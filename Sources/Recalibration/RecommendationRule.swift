@@ -1,19 +1,19 @@
 /// The decision of a recalibration run.
-public enum Decision: String, Sendable, Equatable, Codable {
+package enum Decision: String, Sendable, Equatable, Codable {
     case promote
     case keep
 }
 
 /// The champion-vs-challenger numbers the rule looks at (all on the same test leads).
-public struct RuleInputs: Sendable, Equatable {
-    public var championAUC: Double
-    public var challengerAUC: Double
+package struct RuleInputs: Sendable, Equatable {
+    package var championAUC: Double
+    package var challengerAUC: Double
     /// DeLong two-sided p-value of AUC_challenger − AUC_champion.
-    public var deLongPValue: Double
-    public var championECE: Double
-    public var challengerECE: Double
+    package var deLongPValue: Double
+    package var championECE: Double
+    package var challengerECE: Double
 
-    public init(championAUC: Double, challengerAUC: Double, deLongPValue: Double, championECE: Double, challengerECE: Double) {
+    package init(championAUC: Double, challengerAUC: Double, deLongPValue: Double, championECE: Double, challengerECE: Double) {
         self.championAUC = championAUC
         self.challengerAUC = challengerAUC
         self.deLongPValue = deLongPValue
@@ -27,24 +27,24 @@ public struct RuleInputs: Sendable, Equatable {
 ///
 /// Promote iff (1) AUC_challenger > AUC_champion, (2) the DeLong two-sided p-value of the
 /// difference is < ``alpha``, and (3) ECE_challenger ≤ ECE_champion + ``eceMargin``.
-public struct RecommendationRule: Sendable, Equatable {
+package struct RecommendationRule: Sendable, Equatable {
     /// Significance level of the DeLong test. Default 0.05.
-    public var alpha: Double
+    package var alpha: Double
     /// How much worse (in absolute ECE) the challenger's calibration may be. Default 0.01.
-    public var eceMargin: Double
+    package var eceMargin: Double
 
-    public init(alpha: Double = 0.05, eceMargin: Double = 0.01) {
+    package init(alpha: Double = 0.05, eceMargin: Double = 0.01) {
         self.alpha = alpha
         self.eceMargin = eceMargin
     }
 
     /// The rule in words, as written into the report and recommendation.json.
-    public var statement: String {
+    package var statement: String {
         "promote the challenger iff its AUC is higher than the champion's with DeLong two-sided p < \(alpha) on the same test leads, and its ECE is at most the champion's + \(eceMargin); otherwise keep the champion; with no champion (first run), promote"
     }
 
     /// The decision and the reason in one sentence.
-    public func decide(_ inputs: RuleInputs?) -> (decision: Decision, reason: String) {
+    package func decide(_ inputs: RuleInputs?) -> (decision: Decision, reason: String) {
         guard let x = inputs else { return (.promote, "first run: there is no champion to keep") }
         let better = x.challengerAUC > x.championAUC
         let significant = x.deLongPValue < alpha

@@ -1,5 +1,6 @@
+import LabStatistics
 import LabNumerics
-import SVGCharts
+import ReportRendering
 
 /// The report's SVG figures, by file name, drawn with SVGCharts. A figure that cannot be drawn
 /// is left out and its reason listed in ``Figures/problems`` (the report prints them).
@@ -9,7 +10,7 @@ enum ReportFigures {
         var problems: [String] = []
     }
 
-    static func render(_ r: Recalibration.Result) -> Figures {
+    static func render(_ r: QuarterlyRecalibration.Result) -> Figures {
         var figures = Figures()
         func add(_ name: String, _ draw: () throws(ChartError) -> RenderedChart) {
             do { figures.files.append((name, try draw().svg)) } catch { figures.problems.append("\(name): \(error.description)") }

@@ -1,3 +1,5 @@
+import LabStatistics
+import BatonSupport
 import LabNumerics
 import ScoringModelFormat
 
@@ -7,7 +9,7 @@ enum ReportMarkdown {
     static func f(_ x: Double, _ digits: Int = 3) -> String { Format.fixed(x, digits) }
     static func pct(_ x: Double) -> String { Format.percent(x) }
 
-    static func render(_ r: Recalibration.Result, figures: ReportFigures.Figures) -> String {
+    static func render(_ r: QuarterlyRecalibration.Result, figures: ReportFigures.Figures) -> String {
         var out: [String] = []
         let drawn = Set(figures.files.map(\.name))
         /// The figures next to the table they illustrate.
@@ -36,7 +38,7 @@ enum ReportMarkdown {
         } else {
             out.append("- First run: no champion. Challenger AUC on the test quarter **\(f(ch.metrics.auc.value))**, ECE \(f(ch.metrics.expectedCalibrationError)).")
         }
-        func moved(_ drift: [Recalibration.Drift]) -> String {
+        func moved(_ drift: [QuarterlyRecalibration.Drift]) -> String {
             let shifted = drift.filter { $0.stability.band != .stable }.sorted { $0.stability.index > $1.stability.index }
             return shifted.isEmpty ? "every PSI below 0.1 (stable)" : shifted.map { "\($0.variable) \(f($0.stability.index)) (\($0.stability.band.rawValue))" }.joined(separator: ", ")
         }
@@ -150,7 +152,7 @@ enum ReportMarkdown {
         return out.joined(separator: "\n")
     }
 
-    static func driftTable(_ drift: [Recalibration.Drift], heading: String) -> String {
+    static func driftTable(_ drift: [QuarterlyRecalibration.Drift], heading: String) -> String {
         var out = ["### \(heading)", "", "| variable | PSI | band | bins | largest contribution (train share → test share) |",
                    "| --- | ---: | --- | ---: | --- |"]
         for d in drift.sorted(by: { $0.stability.index > $1.stability.index }) {

@@ -5,23 +5,23 @@ import Darwin
 #endif
 
 /// What happens at one MQL threshold on the test window: leads at or above it become MQLs.
-public struct ThresholdPoint: Sendable, Equatable {
+package struct ThresholdPoint: Sendable, Equatable {
     /// Score in points; a lead with score ≥ threshold is an MQL.
-    public let threshold: Double
+    package let threshold: Double
     /// MQLs in the window.
-    public let leads: Int
+    package let leads: Int
     /// leads / weeks in the window.
-    public let leadsPerWeek: Double
+    package let leadsPerWeek: Double
     /// Σ p over the MQLs (what the model expects to convert).
-    public let expectedConversions: Double
+    package let expectedConversions: Double
     /// Won MQLs observed.
-    public let observedConversions: Int
+    package let observedConversions: Int
     /// observedConversions / leads (0 when no MQL).
-    public var precision: Double { leads == 0 ? 0 : Double(observedConversions) / Double(leads) }
+    package var precision: Double { leads == 0 ? 0 : Double(observedConversions) / Double(leads) }
     /// observedConversions / all won leads in the window.
-    public let recall: Double
+    package let recall: Double
     /// observedConversions / weeks.
-    public var conversionsPerWeek: Double { Double(observedConversions) / weeks }
+    package var conversionsPerWeek: Double { Double(observedConversions) / weeks }
     let weeks: Double
 }
 
@@ -29,19 +29,19 @@ public struct ThresholdPoint: Sendable, Equatable {
 /// and/or a target conversion rate.
 ///
 /// Thresholds run over whole points from ⌊min score⌋ to ⌊max score⌋ + 1 (the first that makes no MQL).
-public struct ThresholdCurve: Sendable, Equatable {
+package struct ThresholdCurve: Sendable, Equatable {
     /// One point per whole-point threshold, ascending.
-    public let points: [ThresholdPoint]
+    package let points: [ThresholdPoint]
     /// Weeks in the window: days / 7.
-    public let weeks: Double
-    public let totalLeads: Int
-    public let totalPositives: Int
+    package let weeks: Double
+    package let totalLeads: Int
+    package let totalPositives: Int
 
     /// - Parameters:
     ///   - scores: points per lead; `probabilities` and `outcomes` (0/1) per lead likewise.
     ///   - days: length of the window the leads came in, in days.
     /// - Precondition: equal non-zero lengths, finite scores, `days > 0`.
-    public init(scores: [Double], probabilities: [Double], outcomes: [Double], days: Double) {
+    package init(scores: [Double], probabilities: [Double], outcomes: [Double], days: Double) {
         precondition(!scores.isEmpty && scores.count == probabilities.count && scores.count == outcomes.count,
                      "ThresholdCurve: one score, probability and outcome per lead")
         precondition(days > 0 && scores.allSatisfy(\.isFinite), "ThresholdCurve: finite scores and days > 0")
@@ -78,7 +78,7 @@ public struct ThresholdCurve: Sendable, Equatable {
     ///   least one MQL);
     /// - both: the higher of the two thresholds, so both hold.
     /// - Precondition: at least one constraint.
-    public func choose(capacityPerWeek: Double?, targetConversion: Double?) -> Result<ThresholdPoint, ThresholdChoiceError> {
+    package func choose(capacityPerWeek: Double?, targetConversion: Double?) -> Result<ThresholdPoint, ThresholdChoiceError> {
         precondition(capacityPerWeek != nil || targetConversion != nil, "ThresholdCurve: give a capacity or a target")
         var candidates: [ThresholdPoint] = []
         if let capacity = capacityPerWeek {
@@ -98,17 +98,17 @@ public struct ThresholdCurve: Sendable, Equatable {
     }
 
     /// The points within `radius` points of `threshold`, every `step` points.
-    public func around(_ threshold: Double, radius: Double = 25, step: Int = 5) -> [ThresholdPoint] {
+    package func around(_ threshold: Double, radius: Double = 25, step: Int = 5) -> [ThresholdPoint] {
         points.filter { abs($0.threshold - threshold) <= radius && Int($0.threshold - threshold) % step == 0 }
     }
 }
 
 /// Why no threshold satisfies the requested capacity or conversion target.
-public enum ThresholdChoiceError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ThresholdChoiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case capacityUnreachable(capacity: Double)
     case targetUnreachable(target: Double, bestPrecision: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .capacityUnreachable(capacity):
             return "no threshold keeps MQL volume at or below \(capacity) leads per week; give a capacity above 0"

@@ -55,7 +55,7 @@ extension FeatureEncoding {
 
     /// Numeric: the term value of a present, finite number `x` (after the missing rule):
     /// `x` or `log1p(x)`.
-    public func numericTermValue(_ x: Double) throws(EncodingError) -> Double {
+    public func numericTermValue(_ x: Double) throws(CellEncodingError) -> Double {
         guard x.isFinite else { throw .nonFinite(column: column, value: "\(x)") }
         switch transform {
         case .none:
@@ -67,7 +67,7 @@ extension FeatureEncoding {
     }
 
     /// The term values of one raw cell (nil or empty = missing), see ``encode(rawCell:)``.
-    public func termValues(rawCell: String?) throws(EncodingError) -> [Double] {
+    public func termValues(rawCell: String?) throws(CellEncodingError) -> [Double] {
         try encode(rawCell: rawCell).values
     }
 
@@ -77,7 +77,7 @@ extension FeatureEncoding {
     /// `indicator` use 0, the indicator term is 1; `error` and `drop_row` throw); otherwise a
     /// decimal number (`[+-]digits[.digits][e±digits]`), then the transform. Categorical cells:
     /// see ``modelLevel(forCell:)``; the dummy of the level is 1, all others 0.
-    public func encode(rawCell: String?) throws(EncodingError) -> EncodedCell {
+    public func encode(rawCell: String?) throws(CellEncodingError) -> EncodedCell {
         switch type {
         case .numeric:
             let text = (rawCell ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " \t"))

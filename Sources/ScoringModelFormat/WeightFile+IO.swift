@@ -16,7 +16,7 @@ extension WeightFile {
 
     /// Hex SHA-256 of the canonical form of the content (everything but `sha256`).
     public func checksum() throws -> String {
-        SHA256.hash(CanonicalJSON.canonicalBytes(try contentTree())).hex
+        Checksum.hash(CanonicalJSON.canonicalBytes(try contentTree())).hex
     }
 
     /// The bytes of the file on disk: the content plus `sha256`, pretty-printed with sorted keys.
@@ -24,7 +24,7 @@ extension WeightFile {
         guard case .object(var members) = try contentTree() else {
             preconditionFailure("a WeightFile always encodes as a JSON object")
         }
-        members[Self.checksumKey] = .string(SHA256.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
+        members[Self.checksumKey] = .string(Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
         return Data(CanonicalJSON.prettyBytes(.object(members)))
     }
 
@@ -68,7 +68,7 @@ extension WeightFile {
         guard case .string(let recorded)? = members.removeValue(forKey: checksumKey) else {
             throw WeightFileError.missingChecksum(file: file)
         }
-        let computed = SHA256.hash(CanonicalJSON.canonicalBytes(.object(members))).hex
+        let computed = Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex
         guard computed == recorded.lowercased() else {
             throw WeightFileError.checksumMismatch(file: file, recorded: recorded, computed: computed)
         }

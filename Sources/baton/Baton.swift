@@ -1,10 +1,11 @@
+import HandoffRules
 import ArgumentParser
 import Foundation
 import LabTraining
 import ScoringModelFormat
 
 @main
-struct Baton: ParsableCommand {
+struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Lead scoring and the marketing-to-sales hand-off, with numbers behind it.",

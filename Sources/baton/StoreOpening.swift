@@ -1,6 +1,7 @@
+import HandoffSQLite
 import Foundation
-import HandoffStore
-import HandoffStorePostgres
+import HandoffPersistence
+import HandoffStores
 
 /// Opens the store named by `--db` (``StoreLocation``: a `postgres://` URL selects PostgreSQL,
 /// anything else is an SQLite file). Exits with the store's own message and
@@ -19,4 +20,4 @@ func openStore(_ db: String, sqliteOptions: SQLiteHandoffStore.Options = .init()
 }
 
 /// True for a `--db` value naming a PostgreSQL database rather than a file.
-func isServerStore(_ db: String) -> Bool { PostgresLocation.isPostgresURL(db) }
+func isServerStore(_ db: String) -> Bool { StoreLocation.isPostgresURL(db) }

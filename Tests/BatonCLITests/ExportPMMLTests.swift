@@ -1,7 +1,8 @@
+import ModelExport
 import Foundation
 import Testing
 import TestSupport
-@testable import ScoringModelFormat
+import ScoringModelFormat
 
 /// `baton export --format pmml` on a model fitted from the bundled synthetic data: the file is the
 /// library's document for that weight file, with one characteristic per numeric term / categorical column.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import LabNumerics
+import LabNumerics
 
 /// The fit against statsmodels / scikit-learn figures in `../shared/reference/synthetic/`
 /// (see its README: statsmodels 0.15 Newton and scikit-learn 1.9 newton-cholesky at tol 1e-12,

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import LabNumerics
+import LabNumerics
 
 /// A design held in memory but lent in row blocks of a fixed size, copied into one reused
 /// block buffer as a file-backed source would.

@@ -1,9 +1,9 @@
 import Foundation
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 import Testing
 import TestSupport
-@testable import LabTraining
+import LabTraining
 
 /// The synthetic reference file: 10 categoricals + 15 counts under log1p → the 60 columns
 /// of `reference_10k.json`.

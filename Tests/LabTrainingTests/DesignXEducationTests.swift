@@ -1,9 +1,9 @@
 import Foundation
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 import Testing
 import TestSupport
-@testable import LabTraining
+import LabTraining
 
 /// The X Education recipe of `../shared/reference/x_education_fit.json`, rebuilt from the spec.
 @Suite struct DesignXEducationTests {

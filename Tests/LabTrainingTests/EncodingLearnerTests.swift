@@ -1,5 +1,5 @@
 import Foundation
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 import Testing
 @testable import LabTraining

@@ -1,3 +1,4 @@
+import BatonSupport
 import Testing
 import ScoringModelFormat
 

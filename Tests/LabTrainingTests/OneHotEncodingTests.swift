@@ -3,7 +3,7 @@ import LabNumerics
 import ScoringModelFormat
 import Testing
 import TestSupport
-@testable import LabTraining
+import LabTraining
 
 /// The one-hot structure the encoder hands to the fit must describe its own matrix exactly,
 /// and the lab's fit with it must equal the fit that detects the indicators in X.

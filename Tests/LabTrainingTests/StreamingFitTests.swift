@@ -1,10 +1,10 @@
 import Foundation
 import LabNumerics
-import LeadTable
+import LeadCSV
 import ScoringModelFormat
 import Testing
 import TestSupport
-@testable import LabTraining
+import LabTraining
 
 /// `CalibrationLab.fitStreaming` against `CalibrationLab.fit` on the same files: the same
 /// model to rounding (the sums run per block, then across blocks), the same learned

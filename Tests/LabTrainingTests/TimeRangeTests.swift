@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import LabTraining
-@testable import LeadTable
+@testable import LeadCSV
 
 /// The training window recorded in the weight file: least and greatest non-empty time in UTF-8
 /// byte order, whether taken from per-row text or from the reader's `.bounds` column.

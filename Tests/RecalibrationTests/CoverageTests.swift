@@ -1,7 +1,8 @@
+import BatonSupport
 import Foundation
 import Testing
 import TestSupport
-@testable import Recalibration
+import Recalibration
 
 /// Weekly volumes divide by the weeks of the test quarter the data covers, not by 13.
 struct QuarterCoverageTests {

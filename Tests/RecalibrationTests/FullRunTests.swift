@@ -1,3 +1,5 @@
+import Simulation
+import BatonSupport
 import Foundation
 import LabTraining
 import ScoringModelFormat
@@ -27,14 +29,14 @@ import TestSupport
         }
     }()
 
-    func options(asOf: String, champion: URL? = nil, capacity: Double? = nil) throws -> Recalibration.Options {
-        Recalibration.Options(data: Self.fixture.csv, spec: Self.fixture.spec, champion: champion,
+    func options(asOf: String, champion: URL? = nil, capacity: Double? = nil) throws -> QuarterlyRecalibration.Options {
+        QuarterlyRecalibration.Options(data: Self.fixture.csv, spec: Self.fixture.spec, champion: champion,
                               asOfDay: try #require(LeadTime.day(asOf)), capacityPerWeek: capacity,
                               now: Date(timeIntervalSince1970: 1_760_000_000))
     }
 
     @Test func firstRunSplitsByMaturedQuarter() throws {
-        let result = try Recalibration.run(options(asOf: "2024-10-01"))
+        let result = try QuarterlyRecalibration.run(options(asOf: "2024-10-01"))
         #expect(result.testQuarter.description == "2024Q2")
         let test = Self.rows.filter { $0.time >= "2024-04-01" && $0.time < "2024-07-01" }
         let train = Self.rows.filter { $0.time < "2024-04-01" }
@@ -63,7 +65,7 @@ import TestSupport
         #expect(lastDay == "2024-05-15")
         var options = try options(asOf: "2024-10-01", capacity: 30)
         options.data = csv
-        let result = try Recalibration.run(options)
+        let result = try QuarterlyRecalibration.run(options)
         #expect(result.testCoverage.days == 45 && result.testCoverage.isPartial)
         let testLeads = kept.dropFirst().filter { $0.split(separator: ",")[1] >= "2024-04-01" }.count
         #expect(result.testRows == testLeads)
@@ -81,10 +83,10 @@ import TestSupport
     @Test func secondRunFindsThePlantedDrift() throws {
         let folder = Self.fixture.folder.appendingPathComponent("second-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let first = try Recalibration.run(options(asOf: "2024-10-01"))
+        let first = try QuarterlyRecalibration.run(options(asOf: "2024-10-01"))
         try RecalibrationOutput.write(first, to: folder.appendingPathComponent("2024"))
         let championURL = folder.appendingPathComponent("2024/challenger.json")
-        let result = try Recalibration.run(options(asOf: "2025-10-01", champion: championURL, capacity: 30))
+        let result = try QuarterlyRecalibration.run(options(asOf: "2025-10-01", champion: championURL, capacity: 30))
         try RecalibrationOutput.write(result, to: folder.appendingPathComponent("2025"))
 
         #expect(result.testQuarter.description == "2025Q2")

@@ -1,5 +1,6 @@
+import BatonSupport
 import Testing
-@testable import Recalibration
+import Recalibration
 
 /// Time parsing and quarter boundaries against epoch seconds from Python's datetime.
 struct LeadTimeTests {

@@ -3,7 +3,7 @@ import LabNumerics
 import ScoringModelFormat
 import Testing
 import TestSupport
-@testable import Recalibration
+import Recalibration
 
 /// PSI, conversion checks, weight changes, thresholds and the rule against hand-computed values.
 struct PopulationStabilityTests {

@@ -1,8 +1,10 @@
+import Simulation
+import BatonSupport
 import Foundation
 import LabTraining
 import Testing
 import TestSupport
-@testable import Recalibration
+import Recalibration
 
 /// The generator options recalibration relies on: a span of quarters and a seeded drift.
 struct SyntheticDriftTests {

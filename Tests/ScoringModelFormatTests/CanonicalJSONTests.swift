@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import ScoringModelFormat
+import ScoringModelFormat
 
 @Suite struct CanonicalJSONTests {
     private func text(_ value: JSONValue) -> String {

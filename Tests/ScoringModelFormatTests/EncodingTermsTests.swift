@@ -19,11 +19,11 @@ import Testing
         #expect(try visits.termValues(rawCell: " 3 ") == [log1p(3), 0])
         #expect(try visits.termValues(rawCell: "") == [0, 1])
         #expect(try visits.termValues(rawCell: nil) == [0, 1])
-        #expect(throws: EncodingError.outsideLog1pDomain(column: "visits", value: -1)) { try visits.termValues(rawCell: "-1") }
-        #expect(throws: EncodingError.notANumber(column: "visits", value: "0x10")) { try visits.termValues(rawCell: "0x10") }
-        #expect(throws: EncodingError.nonFinite(column: "visits", value: "1e400")) { try visits.termValues(rawCell: "1e400") }
+        #expect(throws: CellEncodingError.outsideLog1pDomain(column: "visits", value: -1)) { try visits.termValues(rawCell: "-1") }
+        #expect(throws: CellEncodingError.notANumber(column: "visits", value: "0x10")) { try visits.termValues(rawCell: "0x10") }
+        #expect(throws: CellEncodingError.nonFinite(column: "visits", value: "1e400")) { try visits.termValues(rawCell: "1e400") }
         let strict = FeatureEncoding(column: "n", type: .numeric, group: .fit)
-        #expect(throws: EncodingError.missingValue(column: "n", rule: .error)) { try strict.termValues(rawCell: " ") }
+        #expect(throws: CellEncodingError.missingValue(column: "n", rule: .error)) { try strict.termValues(rawCell: " ") }
         #expect(try strict.termValues(rawCell: "-2.5e1") == [-25])
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import ScoringModelFormat
+import ScoringModelFormat
 
 @Suite struct PointsScaleTests {
     /// GLOSSARY example: 600 points at odds 50:1, PDO 20.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import ScoringModelFormat
+import ScoringModelFormat
 
 @Suite struct WeightFileTests {
     private func tree(_ data: Data) throws -> [String: JSONValue] {
@@ -14,7 +14,7 @@ import TestSupport
         edit(&members)
         if rehash {
             members.removeValue(forKey: "sha256")
-            members["sha256"] = .string(SHA256.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
+            members["sha256"] = .string(Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
         }
         return Data(CanonicalJSON.prettyBytes(.object(members)))
     }
@@ -36,7 +36,7 @@ import TestSupport
         let file = WeightFileFixture.file()
         var members = try tree(try file.encoded())
         guard case .string(let recorded)? = members.removeValue(forKey: "sha256") else { Issue.record("no sha256"); return }
-        #expect(recorded == SHA256.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
+        #expect(recorded == Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
         #expect(recorded == (try file.checksum()))
         #expect(recorded.count == 64)
     }

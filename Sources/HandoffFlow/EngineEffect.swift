@@ -1,0 +1,135 @@
+import Foundation
+import HandoffRules
+import HandoffPersistence
+
+/// Something the engine did or wants delivered, at an instant of (possibly simulated) time.
+///
+/// The kinds marked "alert" are also stored as ``AlertRecord``s (kind in brackets) for the
+/// service to deliver: a lead parked in the fallback queue (`fallback-queue`), a new
+/// high-priority hand-off (`new-high-priority`), a reminder to the rep (`sla-reminder`), a
+/// manager notification (`manager-notification`) and a reassignment (`reassignment`).
+package struct EngineEffect: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
+        /// The lead was scored and qualified.
+        case qualified(stage: HandoffRules.QualificationStage, priority: HandoffPriority, rule: String?, points: Double)
+        /// Handed off to a rep; first touch due by `deadline` (alert when `priority` is high).
+        case handedOff(repID: String, priority: HandoffPriority, deadline: Date)
+        /// No rule or rep could place the lead: it waits in `queue` (alert).
+        case queued(queue: String, reason: String)
+        /// An SLA breach was recorded (`firstTouch`, or attempt cadence short of the minimum).
+        case breach(repID: String, kind: SLABreach.Kind, deadline: Date)
+        /// The rep is reminded that the lead is waiting (alert).
+        case reminder(repID: String, overdueSince: Date)
+        /// The rep's manager is told (alert); `manager` nil when none is on file.
+        case managerNotified(repID: String, manager: String?, breach: SLABreach.Kind)
+        /// Taken from `fromRepID` and routed again (alert).
+        case reassigned(fromRepID: String, to: AssignmentTarget)
+        /// The first contact attempt, with speed-to-contact in business seconds.
+        case firstTouch(repID: String, businessSeconds: TimeInterval, withinSLA: Bool)
+        /// Enough attempts were made for an `unresponsive` disposition.
+        case returnToNurtureAllowed(attempts: Int)
+        /// The hand-off ended: a disposition (code), or `won` / `lost`.
+        case closed(reason: String, reEngageOn: LocalDate?)
+    }
+
+    package let leadID: String
+    package let at: Date
+    package let kind: Kind
+
+    package init(leadID: String, at: Date, kind: Kind) {
+        self.leadID = leadID
+        self.at = at
+        self.kind = kind
+    }
+
+    /// The alert kind stored for this effect, or nil when it is not delivered to anyone.
+    package var alertKind: String? {
+        switch kind {
+        case .queued: "fallback-queue"
+        case .handedOff(_, let priority, _): priority == .high ? "new-high-priority" : nil
+        case .reminder: "sla-reminder"
+        case .managerNotified: "manager-notification"
+        case .reassigned: "reassignment"
+        default: nil
+        }
+    }
+
+    /// Who the alert goes to: the rep, the manager (or the fallback queue when none is on file), the queue.
+    func alertTarget(fallbackQueue: String) -> String {
+        switch kind {
+        case .queued(let queue, _): queue
+        case .handedOff(let rep, _, _), .reminder(let rep, _): rep
+        case .managerNotified(_, let manager, _): manager ?? fallbackQueue
+        case .reassigned(_, let to):
+            switch to {
+            case .rep(let id): id
+            case .fallbackQueue(let name): name
+            }
+        default: fallbackQueue
+        }
+    }
+
+    /// A short plain-words line, for summaries and alert payloads (ids only, no lead fields).
+    package var summary: String {
+        func t(_ d: Date) -> String { EventTime.format(d) }
+        switch kind {
+        case let .qualified(stage, priority, rule, points):
+            return "lead \(leadID) qualified \(stage.rawValue) (\(priority.rawValue)) by \(rule ?? "no rule") at \(Int(points.rounded())) points"
+        case let .handedOff(rep, priority, deadline):
+            return "lead \(leadID) handed off to \(rep) (\(priority.rawValue)); first touch due \(t(deadline))"
+        case let .queued(queue, reason):
+            return "lead \(leadID) parked in \(queue): \(reason)"
+        case let .breach(rep, kind, deadline):
+            switch kind {
+            case .firstTouch: return "lead \(leadID): \(rep) missed the first-touch deadline \(t(deadline))"
+            case let .attemptCadence(made, required):
+                return "lead \(leadID): \(rep) made \(made) of \(required) attempts by \(t(deadline))"
+            }
+        case let .reminder(rep, since):
+            return "lead \(leadID): reminded \(rep) (overdue since \(t(since)))"
+        case let .managerNotified(rep, manager, _):
+            return "lead \(leadID): notified \(manager ?? "the fallback queue owner") about \(rep)"
+        case let .reassigned(from, to):
+            return "lead \(leadID): reassigned from \(from) to \(to)"
+        case let .firstTouch(rep, seconds, within):
+            return "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"
+        case let .returnToNurtureAllowed(attempts):
+            return "lead \(leadID): \(attempts) attempts made, may return to nurture"
+        case let .closed(reason, reEngage):
+            return "lead \(leadID): closed (\(reason))\(reEngage.map { ", re-engage on \($0)" } ?? "")"
+        }
+    }
+}
+
+/// What ``HandoffEngine/apply(_:receivedAt:extra:)`` did with one event.
+package struct ApplyResult: Sendable, Hashable {
+    package enum Status: String, Sendable, Hashable {
+        /// Stored, with everything it caused.
+        case applied
+        /// Its id was stored before: nothing changed.
+        case duplicate
+    }
+
+    package let eventID: String
+    package let status: Status
+    /// What happened, in order (empty for a duplicate).
+    package let effects: [EngineEffect]
+    /// The hand-off package of every hand-off to a rep the event caused (at most one per event;
+    /// empty for a duplicate or a lead parked in a fallback queue).
+    /// ``HandoffEngine/package(leadID:)`` rebuilds the same package from the store later.
+    package let packages: [HandoffPackage]
+
+    init(eventID: String, status: Status, effects: [EngineEffect], packages: [HandoffPackage] = []) {
+        self.eventID = eventID
+        self.status = status
+        self.effects = effects
+        self.packages = packages
+    }
+
+    // Packages follow from the effects' hand-offs, so hashing leaves them out (equality keeps them).
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(eventID)
+        hasher.combine(status)
+        hasher.combine(effects)
+    }
+}

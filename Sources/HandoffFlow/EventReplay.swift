@@ -1,0 +1,123 @@
+import Foundation
+import HandoffRules
+import HandoffPersistence
+
+/// Replays an event log through an engine on simulated time.
+///
+/// Events are applied in file order (the order they were delivered). Simulated time is the
+/// latest `occurred_at` seen so far; before each event that moves it forward, SLA timers due
+/// strictly before the event's instant fire, each at its own due time (a touch exactly at a
+/// deadline is on time). After the last event, timers due up to the last instant fire. A
+/// rejected event is reported with its line, id and reason; replay stops there unless
+/// `continueOnError`, and everything accepted before stays stored.
+package enum EventReplay {
+    package static func run(_ entries: [EventLog.Entry], engine: HandoffEngine, continueOnError: Bool) async throws(EngineError) -> ReplaySummary {
+        var summary = ReplaySummary()
+        var clock: Date?
+        replay: for entry in entries {
+            let event: InboundEvent
+            switch entry.event {
+            case .failure(let problem):
+                summary.rejected.append(.init(line: entry.line, eventID: problem.eventID, reason: problem.description))
+                if continueOnError { continue } else { break replay }
+            case .success(let e):
+                event = e
+            }
+            if clock.map({ event.occurredAt > $0 }) ?? true {
+                let before = Date(timeIntervalSince1970: event.occurredAt.timeIntervalSince1970 - 0.001)
+                summary.count(try await engine.tick(at: before))
+                clock = event.occurredAt
+            }
+            do {
+                let result = try await engine.apply(event)
+                switch result.status {
+                case .applied:
+                    summary.applied += 1
+                    summary.eventsByType[event.kind.rawValue, default: 0] += 1
+                case .duplicate:
+                    summary.duplicates += 1
+                }
+                summary.count(result.effects)
+            } catch {
+                if case .store(nil, _) = error { throw error }
+                summary.rejected.append(.init(line: entry.line, eventID: event.eventID, reason: error.description))
+                if !continueOnError { break replay }
+            }
+        }
+        if let clock { summary.count(try await engine.tick(at: clock)) }
+        return summary
+    }
+}
+
+/// What a replay did.
+package struct ReplaySummary: Sendable, Hashable, Codable {
+    package struct Rejection: Sendable, Hashable, Codable {
+        package let line: Int
+        package let eventID: String?
+        package let reason: String
+        enum CodingKeys: String, CodingKey {
+            case line, reason
+            case eventID = "event_id"
+        }
+    }
+
+    package var applied = 0
+    package var duplicates = 0
+    package var rejected: [Rejection] = []
+    /// Applied events per `type`.
+    package var eventsByType: [String: Int] = [:]
+    /// Leads handed off to a rep (reassignments included).
+    package var handoffs = 0
+    /// Leads parked in the fallback queue.
+    package var queued = 0
+    /// SLA breaches recorded (first touch and attempt cadence).
+    package var breaches = 0
+    /// Escalation steps fired: reminders, manager notifications, reassignments.
+    package var reminders = 0
+    package var managerNotifications = 0
+    package var reassignments = 0
+    package var firstTouchesWithinSLA = 0
+    package var firstTouchesLate = 0
+    package var closed = 0
+
+    package init() {}
+
+    package var escalations: Int { reminders + managerNotifications + reassignments }
+
+    package mutating func count(_ effects: [EngineEffect]) {
+        for effect in effects {
+            switch effect.kind {
+            case .handedOff: handoffs += 1
+            case .queued: queued += 1
+            case .breach: breaches += 1
+            case .reminder: reminders += 1
+            case .managerNotified: managerNotifications += 1
+            case .reassigned: reassignments += 1
+            case .firstTouch(_, _, let within): if within { firstTouchesWithinSLA += 1 } else { firstTouchesLate += 1 }
+            case .closed: closed += 1
+            case .qualified, .returnToNurtureAllowed: break
+            }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applied, duplicates, rejected, handoffs, queued, breaches, reminders, reassignments, closed
+        case eventsByType = "events_by_type"
+        case managerNotifications = "manager_notifications"
+        case firstTouchesWithinSLA = "first_touches_within_sla"
+        case firstTouchesLate = "first_touches_late"
+    }
+
+    /// Plain-text summary for the terminal.
+    package var text: String {
+        var lines = ["events applied: \(applied)", "duplicates (retried ids, ignored): \(duplicates)", "rejected: \(rejected.count)"]
+        for r in rejected { lines.append("  line \(r.line)\(r.eventID.map { " (\($0))" } ?? ""): \(r.reason)") }
+        lines.append("by type: " + eventsByType.keys.sorted().map { "\($0) \(eventsByType[$0] ?? 0)" }.joined(separator: ", "))
+        lines.append("hand-offs: \(handoffs) (fallback queue: \(queued))")
+        lines.append("first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late")
+        lines.append("SLA breaches: \(breaches)")
+        lines.append("escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))")
+        lines.append("closed: \(closed)")
+        return lines.joined(separator: "\n")
+    }
+}

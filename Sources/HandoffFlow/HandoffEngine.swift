@@ -1,0 +1,170 @@
+import Foundation
+import HandoffRules
+import HandoffPersistence
+import ScoringModelFormat
+
+/// Runs inbound events through the whole hand-off flow — store, score, qualify, route, SLA,
+/// closed loop — each event in ONE store unit of work.
+///
+/// ```swift
+/// let engine = try HandoffEngine(store: store, playbook: playbook, scorer: scorer)
+/// try await engine.prepare(at: start)              // roster + model registry
+/// let result = try await engine.apply(event)       // effects: hand-offs, alerts, …
+/// let fired = try await engine.tick(at: now)       // SLA escalations due by now
+/// ```
+///
+/// **Per event.** The event is journalled (engagement-events table, idempotent by `event_id`:
+/// a retried delivery is ``ApplyResult/Status/duplicate`` and changes nothing). `lead_created`,
+/// `lead_updated` and engagements rescore the lead with the weight file (the score records the
+/// model version) and qualify it with the playbook (the decision stores its evidence); a lead
+/// that reaches MQL or SQL with no open hand-off is routed (router state saved with
+/// compare-and-swap) and its SLA timer started under the policy its priority names. Contact
+/// attempts and dispositions move the SLA state; opportunities and won/lost feed the closed
+/// loop (won/lost closes the hand-off). Alerts are stored for delivery. Any error rolls the
+/// event's unit back whole; earlier events stay stored.
+///
+/// **Engagement counts.** A numeric model feature without `half_life_days` that engagement events
+/// feed (``EngagementDecay``'s name rule) is the lead's field value (0 when absent) plus the
+/// number of feeding events up to the scoring instant, so `lead_created` can carry 0 and each
+/// `webinar_attended` adds one to `webinars_attended`. Decayed features use the events directly.
+///
+/// **Order.** Time never runs backwards for one lead: an event older than the lead's latest
+/// accepted event is refused (``EngineError/outOfOrder(eventID:leadID:occurredAt:latest:latestEventID:)``),
+/// except an engagement, which is stored as late data and counted from its own time, the lead
+/// being rescored as of its latest instant. Across leads, order does not matter.
+///
+/// **Re-hand-off.** A lead is handed off again only after a `nurture` disposition's re-engage
+/// date, never after `disqualified`, an opportunity or an outcome.
+///
+/// **Sales activity without a hand-off.** A contact attempt or disposition for a lead that was
+/// never handed off (sales working it directly) is stored and validated (rep, code) but moves no
+/// SLA clock.
+///
+/// SLA state is not stored as such: it is folded from the stored hand-offs, attempts and
+/// dispositions by the pure ``SLAClock`` (the timer rows record what already fired), so any
+/// process reading the same store sees the same state.
+package actor HandoffEngine {
+    nonisolated package let store: any HandoffStore
+    nonisolated package let scorer: LeadScorer
+    nonisolated package let flow: FlowPlaybook
+    let qualifier: Qualifier
+    let playbookFile: String
+    /// The version every score records.
+    nonisolated package let model: ModelVersion
+    /// The router's name in the store.
+    nonisolated package let routerName: String
+    /// Numeric model columns counted from events (no half-life).
+    let countedColumns: [String]
+    /// Signs the warm-introduction draft of a hand-off package when the lead's fields name no
+    /// owner (`marketing_owner_email`, `marketing_owner_name`, `marketing_owner_title`).
+    nonisolated package let marketingOwner: MarketingOwner?
+
+    /// Event `type` values that an engagement's `event_type` may not take (they name journal rows).
+    static let reservedTypes = Set(InboundEvent.Kind.allCases.map(\.rawValue))
+
+    /// Checks the playbook against the model: qualification and routing fields must be model
+    /// columns, documented lead fields or `knownFields`.
+    /// - Throws: ``EngineError/playbook(_:)`` (missing section, unknown field with its line).
+    package init(store: any HandoffStore, playbook: Playbook, scorer: LeadScorer, knownFields: Set<String> = [],
+                routerName: String = "default", marketingOwner: MarketingOwner? = nil) throws(EngineError) {
+        do {
+            qualifier = try Qualifier(playbook: playbook, scorer: scorer, knownFields: knownFields)
+            flow = try playbook.requireFlow()
+            var known = knownFields.union(scorer.requiredFields).union(HandoffPackage.documentedFields)
+            for column in [scorer.weights.spec.id, scorer.weights.spec.time].compactMap({ $0 }) { known.insert(column) }
+            try playbook.checkRoutingFields(known: known)
+        } catch {
+            throw .playbook(error)
+        }
+        self.store = store
+        self.scorer = scorer
+        self.playbookFile = playbook.file
+        self.routerName = routerName
+        self.marketingOwner = marketingOwner
+        self.model = ModelVersion(sha256: scorer.modelChecksum, format: "\(WeightFile.formatTag)/\(WeightFile.formatVersion)")
+        countedColumns = scorer.weights.encodings.filter { encoding in
+            encoding.type == .numeric
+                && scorer.weights.spec.features.first(where: { $0.column == encoding.column })?.halfLifeDays == nil
+        }.map(\.column)
+    }
+
+    /// Writes the playbook's roster to the store and makes the weight file the production model
+    /// (registering it when new), so scores and assignments have their references.
+    package func prepare(at instant: Date) async throws(EngineError) {
+        var ops: [WriteOperation] = []
+        for rep in flow.roster.reps {
+            let profile = (try? JSONText(encoding: RepProfile(rep))) ?? .emptyObject
+            ops.append(.upsertRep(RepRecord(id: rep.id, name: rep.name, timeZone: rep.calendar.timeZone.identifier,
+                                            status: rep.status == .active ? .active : .left, profile: profile, updatedAt: instant)))
+        }
+        do {
+            _ = try await store.commit(UnitOfWork(ops))
+            if try await store.productionModel()?.upload.sha256 != model.sha256 {
+                _ = try await store.registerModel(ModelUpload(sha256: model.sha256, format: model.format,
+                                                              versionLabel: scorer.weights.training.createdAt,
+                                                              fileBytes: try? scorer.weights.encoded(), uploadedAt: instant))
+                try await store.promoteModel(sha256: model.sha256, at: instant)
+            }
+        } catch {
+            throw .store(eventID: nil, error)
+        }
+    }
+
+    /// Applies one event in one unit of work (see the type's discussion).
+    /// - Parameters:
+    ///   - receivedAt: when it arrived (defaults to its effective instant, for replays).
+    ///   - extra: writes the caller adds to the event's own unit of work, given the event's
+    ///     effects (e.g. a CRM sync message): they commit with the event or not at all, and are
+    ///     skipped with it when the event is a duplicate. Ids should derive from the event id so a
+    ///     retry stays idempotent.
+    /// - Throws: ``EngineError`` naming the event id; nothing of the event is stored then.
+    package func apply(_ event: InboundEvent, receivedAt: Date? = nil,
+                      extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil) async throws(EngineError) -> ApplyResult {
+        let timeline: LeadTimeline?
+        do {
+            timeline = try await store.flowTimeline(leadID: event.leadID)
+        } catch {
+            throw .store(eventID: event.eventID, error)
+        }
+        if let timeline, timeline.events.contains(where: { $0.id == event.eventID }) {
+            return ApplyResult(eventID: event.eventID, status: .duplicate, effects: [])
+        }
+        var work = try EventWork(event: event, timeline: timeline, engine: self, receivedAt: receivedAt)
+        try await work.run()
+        let operations = work.operations + (extra?(work.effects) ?? [])
+        let result: UnitResult
+        do {
+            result = try await store.commit(UnitOfWork(trigger: work.trigger, then: operations))
+        } catch {
+            throw .store(eventID: event.eventID, error)
+        }
+        if result.isDuplicate { return ApplyResult(eventID: event.eventID, status: .duplicate, effects: []) }
+        return ApplyResult(eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages)
+    }
+}
+
+/// What a rep record's profile holds (routing and calendar facts, for readers of the store).
+struct RepProfile: Encodable {
+    let email: String
+    let manager: String?
+    let territories: [String]
+    let industries: [String]
+    let dealSizeTiers: [String]
+    let weight: Int
+    let capacity: Int
+
+    init(_ rep: Rep) {
+        email = rep.email
+        manager = rep.manager
+        territories = rep.territories
+        industries = rep.industries
+        dealSizeTiers = rep.dealSizeTiers
+        weight = rep.weight
+        capacity = rep.capacity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case email, manager, territories, industries, weight, capacity
+        case dealSizeTiers = "deal_size_tiers"
+    }
+}

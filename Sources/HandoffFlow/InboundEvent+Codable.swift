@@ -1,0 +1,183 @@
+import Foundation
+
+extension InboundEvent: Codable {
+    enum Keys: String, CodingKey {
+        case eventID = "event_id", type, occurredAt = "occurred_at", leadID = "lead_id"
+        case fields, source, campaign
+        case eventType = "event_type", content, url
+        case repID = "rep_id", channel, outcome, note
+        case code
+        case opportunityID = "opportunity_id", amount, currency, stage
+        case closeDate = "close_date", reason
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let id = try Self.text(c, .eventID)
+        let typeText = try Self.text(c, .type)
+        guard let kind = Kind(rawValue: typeText) else {
+            throw c.bad(.type, "`\(typeText)` is not an event type; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let occurred = try Self.date(c, .occurredAt)
+        let lead = try Self.text(c, .leadID)
+        let body: Body
+        switch kind {
+        case .leadCreated, .leadUpdated:
+            let raw = try c.decodeIfPresent([String: FieldValue].self, forKey: .fields) ?? [:]
+            if kind == .leadCreated && !c.contains(.fields) {
+                throw c.bad(.fields, "a lead_created event needs `fields` (an object of the lead's values)")
+            }
+            body = .lead(LeadFields(fields: raw.compactMapValues(\.text), source: try c.decodeIfPresent(String.self, forKey: .source),
+                                    campaign: try c.decodeIfPresent(String.self, forKey: .campaign)))
+        case .engagement:
+            body = .engagement(Engagement(eventType: try Self.text(c, .eventType),
+                                          content: try c.decodeIfPresent(String.self, forKey: .content),
+                                          url: try c.decodeIfPresent(String.self, forKey: .url)))
+        case .contactAttempt:
+            body = .contactAttempt(Attempt(repID: try Self.text(c, .repID), channel: try Self.text(c, .channel),
+                                           outcome: try Self.text(c, .outcome),
+                                           note: try c.decodeIfPresent(String.self, forKey: .note)))
+        case .disposition:
+            body = .disposition(DispositionBody(repID: try Self.text(c, .repID), code: try Self.text(c, .code),
+                                                note: try c.decodeIfPresent(String.self, forKey: .note)))
+        case .opportunity:
+            body = .opportunity(OpportunityBody(opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                                                currency: try Self.text(c, .currency), stage: try Self.text(c, .stage)))
+        case .won, .lost:
+            body = .outcome(OutcomeBody(opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                                        closeDate: try Self.date(c, .closeDate, dateOnlyAllowed: true),
+                                        reason: try c.decodeIfPresent(String.self, forKey: .reason)))
+        }
+        self.init(eventID: id, kind: kind, occurredAt: occurred, leadID: lead, body: body)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(eventID, forKey: .eventID)
+        try c.encode(kind.rawValue, forKey: .type)
+        try c.encode(EventTime.format(occurredAt), forKey: .occurredAt)
+        try c.encode(leadID, forKey: .leadID)
+        switch body {
+        case .lead(let lead):
+            try c.encode(lead.fields, forKey: .fields)
+            try c.encodeIfPresent(lead.source, forKey: .source)
+            try c.encodeIfPresent(lead.campaign, forKey: .campaign)
+        case .engagement(let e):
+            try c.encode(e.eventType, forKey: .eventType)
+            try c.encodeIfPresent(e.content, forKey: .content)
+            try c.encodeIfPresent(e.url, forKey: .url)
+        case .contactAttempt(let a):
+            try c.encode(a.repID, forKey: .repID)
+            try c.encode(a.channel, forKey: .channel)
+            try c.encode(a.outcome, forKey: .outcome)
+            try c.encodeIfPresent(a.note, forKey: .note)
+        case .disposition(let d):
+            try c.encode(d.repID, forKey: .repID)
+            try c.encode(d.code, forKey: .code)
+            try c.encodeIfPresent(d.note, forKey: .note)
+        case .opportunity(let o):
+            try c.encode(o.opportunityID, forKey: .opportunityID)
+            try c.encode("\(o.amount)", forKey: .amount)
+            try c.encode(o.currency, forKey: .currency)
+            try c.encode(o.stage, forKey: .stage)
+        case .outcome(let o):
+            try c.encode(o.opportunityID, forKey: .opportunityID)
+            try c.encode("\(o.amount)", forKey: .amount)
+            try c.encode(EventTime.format(o.closeDate), forKey: .closeDate)
+            try c.encodeIfPresent(o.reason, forKey: .reason)
+        }
+    }
+
+    /// A lead field as sent: text, a number or a boolean (kept as its text), or null (dropped).
+    struct FieldValue: Decodable {
+        let text: String?
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { text = nil }
+            else if let s = try? c.decode(String.self) { text = s }
+            else if let b = try? c.decode(Bool.self) { text = b ? "true" : "false" }
+            else if let i = try? c.decode(Int64.self) { text = String(i) }
+            else if let d = try? c.decode(Double.self), d.isFinite { text = "\(d)" }
+            else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "a lead field must be text, a number, true/false or null")
+            }
+        }
+    }
+
+    static func text(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> String {
+        guard c.contains(key) else { throw c.bad(key, "is required") }
+        guard let value = try? c.decode(String.self, forKey: key) else { throw c.bad(key, "must be a text value") }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw c.bad(key, "is empty") }
+        return trimmed
+    }
+
+    static func date(_ c: KeyedDecodingContainer<Keys>, _ key: Keys, dateOnlyAllowed: Bool = false) throws -> Date {
+        let raw = try text(c, key)
+        guard let date = EventTime.parse(raw, dateOnlyAllowed: dateOnlyAllowed) else {
+            let form = dateOnlyAllowed ? "a date (2026-04-30) or " : ""
+            throw c.bad(key, "`\(raw)` is not \(form)an ISO 8601 time with a zone, e.g. 2026-03-02T14:05:00Z")
+        }
+        return date
+    }
+
+    static func amount(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> Decimal {
+        guard c.contains(key) else { throw c.bad(key, "is required") }
+        let raw: String
+        if let s = try? c.decode(String.self, forKey: key) {
+            raw = s.trimmingCharacters(in: .whitespaces)
+        } else if let d = try? c.decode(Decimal.self, forKey: key) {
+            raw = "\(d)"
+        } else {
+            throw c.bad(key, "must be a decimal amount such as \"12500.00\"")
+        }
+        guard raw.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
+              let value = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw c.bad(key, "`\(raw)` is not an amount ≥ 0 in major units such as \"12500.00\"")
+        }
+        return value
+    }
+}
+
+extension KeyedDecodingContainer {
+    func bad(_ key: Key, _ message: String) -> DecodingError {
+        DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: message)
+    }
+}
+
+/// ISO 8601 instants as events write them.
+package enum EventTime {
+    nonisolated(unsafe) private static let fractional: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
+    nonisolated(unsafe) private static let whole: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f
+    }()
+    nonisolated(unsafe) private static let dateOnly: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        return f
+    }()
+    private static let lock = NSLock()
+
+    /// Parses `2026-03-02T14:05:00Z`, `…:00.123+02:00`, and (when allowed) `2026-03-02` as midnight UTC.
+    package static func parse(_ text: String, dateOnlyAllowed: Bool = false) -> Date? {
+        lock.withLock {
+            if let d = whole.date(from: text) ?? fractional.date(from: text) { return d }
+            if dateOnlyAllowed, text.count == 10 { return dateOnly.date(from: text) }
+            return nil
+        }
+    }
+
+    /// `2026-03-02T14:05:00Z`, with `.123` milliseconds only when they are not zero.
+    package static func format(_ date: Date) -> String {
+        lock.withLock {
+            let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+            return ms.truncatingRemainder(dividingBy: 1000) == 0 ? whole.string(from: date) : fractional.string(from: date)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// One event from a marketing-automation platform or a CRM, as the hand-off engine accepts it
+/// (from an event log, and later from the service's webhooks).
+///
+/// JSON shape (snake_case keys; type-specific keys beside the common ones):
+/// ```json
+/// {"event_id": "e-1", "type": "lead_created", "occurred_at": "2026-03-02T14:05:00Z", "lead_id": "L1",
+///  "fields": {"company_size": "201-1000", "region": "emea"}, "source": "referral", "campaign": "spring"}
+/// {"event_id": "e-2", "type": "engagement", "occurred_at": "…", "lead_id": "L1",
+///  "event_type": "webinar_attended", "content": "Scaling hand-offs"}
+/// {"event_id": "e-3", "type": "contact_attempt", …, "rep_id": "ana", "channel": "call", "outcome": "voicemail"}
+/// {"event_id": "e-4", "type": "disposition", …, "rep_id": "ana", "code": "bad_timing", "note": "budget in Q3"}
+/// {"event_id": "e-5", "type": "opportunity", …, "opportunity_id": "O1", "amount": "12500.00", "currency": "EUR", "stage": "discovery"}
+/// {"event_id": "e-6", "type": "won", …, "opportunity_id": "O1", "amount": "12000.00", "close_date": "2026-04-30"}
+/// ```
+/// `occurred_at` is ISO 8601 with a zone (`Z` or `+02:00`), fractional seconds allowed, kept to
+/// the millisecond. `lead_updated` carries `fields` too (the keys given replace the stored
+/// ones). Amounts are decimal strings (or JSON numbers) in major units; they are never binary
+/// floating point. `close_date` is a date (`2026-04-30`, midnight UTC) or a full timestamp;
+/// `reason` is optional on `won`/`lost`, `note` on attempts and dispositions, `content` and
+/// `url` on engagements.
+package struct InboundEvent: Sendable, Hashable {
+    /// The event kinds, by their `type` value.
+    package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case leadCreated = "lead_created"
+        case leadUpdated = "lead_updated"
+        case engagement
+        case contactAttempt = "contact_attempt"
+        case disposition
+        case opportunity
+        case won
+        case lost
+    }
+
+    /// What a `lead_created` / `lead_updated` event carries.
+    package struct LeadFields: Sendable, Hashable {
+        /// Raw field values by column name (text exactly as captured).
+        package var fields: [String: String]
+        package var source: String?
+        package var campaign: String?
+        package init(fields: [String: String], source: String? = nil, campaign: String? = nil) {
+            self.fields = fields
+            self.source = source
+            self.campaign = campaign
+        }
+    }
+
+    /// What an `engagement` event carries.
+    package struct Engagement: Sendable, Hashable {
+        /// Engagement type matched to the model's features (`webinar_attended` feeds `webinars_attended`).
+        package var eventType: String
+        /// Title of the content consumed, if any.
+        package var content: String?
+        package var url: String?
+        package init(eventType: String, content: String? = nil, url: String? = nil) {
+            self.eventType = eventType
+            self.content = content
+            self.url = url
+        }
+    }
+
+    /// What a `contact_attempt` event carries.
+    package struct Attempt: Sendable, Hashable {
+        package var repID: String
+        /// `call`, `email`, `meeting`, `social`, `sms` or `other`.
+        package var channel: String
+        /// `connected`, `voicemail`, `no_answer`, `sent`, `replied` or `bounced`.
+        package var outcome: String
+        package var note: String?
+        package init(repID: String, channel: String, outcome: String, note: String? = nil) {
+            self.repID = repID
+            self.channel = channel
+            self.outcome = outcome
+            self.note = note
+        }
+    }
+
+    /// What a `disposition` event carries.
+    package struct DispositionBody: Sendable, Hashable {
+        package var repID: String
+        /// A standard code (`wrong_fit`, `no_budget`, `bad_timing`, `competitor_chosen`, `unresponsive`) or a playbook's custom one.
+        package var code: String
+        package var note: String?
+        package init(repID: String, code: String, note: String? = nil) {
+            self.repID = repID
+            self.code = code
+            self.note = note
+        }
+    }
+
+    /// What an `opportunity` event carries (opening it, or moving it to a new stage).
+    package struct OpportunityBody: Sendable, Hashable {
+        package var opportunityID: String
+        /// Expected amount in major units (≥ 0).
+        package var amount: Decimal
+        /// ISO 4217 code (`EUR`).
+        package var currency: String
+        package var stage: String
+        package init(opportunityID: String, amount: Decimal, currency: String, stage: String) {
+            self.opportunityID = opportunityID
+            self.amount = amount
+            self.currency = currency
+            self.stage = stage
+        }
+    }
+
+    /// What a `won` / `lost` event carries.
+    package struct OutcomeBody: Sendable, Hashable {
+        package var opportunityID: String
+        /// Closing amount in major units (≥ 0) in the opportunity's currency.
+        package var amount: Decimal
+        package var closeDate: Date
+        package var reason: String?
+        package init(opportunityID: String, amount: Decimal, closeDate: Date, reason: String? = nil) {
+            self.opportunityID = opportunityID
+            self.amount = amount
+            self.closeDate = closeDate
+            self.reason = reason
+        }
+    }
+
+    /// The type-specific part.
+    package enum Body: Sendable, Hashable {
+        case lead(LeadFields)
+        case engagement(Engagement)
+        case contactAttempt(Attempt)
+        case disposition(DispositionBody)
+        case opportunity(OpportunityBody)
+        case outcome(OutcomeBody)
+    }
+
+    /// The sender's id; a second delivery with the same id is a duplicate and changes nothing.
+    package var eventID: String
+    package var kind: Kind
+    /// When it happened (millisecond precision).
+    package var occurredAt: Date
+    package var leadID: String
+    package var body: Body
+
+    /// Precondition: `body` fits `kind` (lead fields for the lead kinds, an outcome for won/lost, …).
+    package init(eventID: String, kind: Kind, occurredAt: Date, leadID: String, body: Body) {
+        precondition(Self.fits(body, kind), "the body of a \(kind.rawValue) event must match its type")
+        self.eventID = eventID
+        self.kind = kind
+        self.occurredAt = InboundEvent.truncatedToMilliseconds(occurredAt)
+        self.leadID = leadID
+        self.body = body
+    }
+
+    static func fits(_ body: Body, _ kind: Kind) -> Bool {
+        switch (body, kind) {
+        case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
+             (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The store keeps milliseconds; events are compared at that precision too.
+    package static func truncatedToMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import HandoffRules
+import HandoffPersistence
+
+/// The writes and effects one unit of work builds for one lead (an event, or a timer firing).
+struct LeadWork {
+    let engine: HandoffEngine
+    let leadID: String
+    /// The event id (or timer id) errors and alert ids name.
+    let source: String
+    var timeline: LeadTimeline?
+    var operations: [WriteOperation] = []
+    var effects: [EngineEffect] = []
+    var sla: SLAState
+    var timers: [String: SLATimerRecord]
+    var router: (state: RoundRobinState, revision: Int64)?
+    /// What a hand-off made by this unit's event is based on (set when the event rescored the lead).
+    var handoffBasis: (lead: Lead, score: LeadScore, decision: QualificationDecision)?
+    /// Packages of the hand-offs to reps this unit made.
+    var packages: [HandoffPackage] = []
+
+    init(engine: HandoffEngine, leadID: String, source: String, timeline: LeadTimeline?) throws(EngineError) {
+        self.engine = engine
+        self.leadID = leadID
+        self.source = source
+        self.timeline = timeline
+        do {
+            sla = try engine.foldSLA(timeline, leadID: leadID)
+        } catch {
+            throw .sla(eventID: source, error)
+        }
+        timers = Dictionary((timeline?.timers ?? []).map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
+    }
+
+    var flow: FlowPlaybook { engine.flow }
+
+    /// The lead's stored fields.
+    var storedFields: [String: String] {
+        (try? timeline?.lead.fields.decode([String: String].self)) ?? [:]
+    }
+
+    /// Whether won/lost closed the lead.
+    var hasOutcome: Bool { !(timeline?.outcomes.isEmpty ?? true) }
+
+    /// Runs one SLA event (and everything its effects require) at `instant`.
+    mutating func slaEvent(_ event: SLAEvent, at instant: Date, priority: HandoffPriority? = nil) async throws(EngineError) {
+        let at = max(instant, sla.lastEventAt ?? instant)
+        let transition: SLATransition
+        do {
+            transition = try flow.slaClock.transition(sla, event, at: at)
+        } catch {
+            throw .sla(eventID: source, error)
+        }
+        let previousHandoffs = sla.handoffs
+        sla = transition.state
+        var fired: [FiredEscalationStep] = []
+        var reassignFrom: String?
+        for effect in transition.effects {
+            switch effect {
+            case .firstTouchDue(_, let rep, let deadline):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .handedOff(repID: rep, priority: priority ?? .standard, deadline: deadline)))
+            case .breachRecorded(let breach):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .breach(repID: breach.repID, kind: breach.kind, deadline: breach.deadline)))
+                if case .attemptCadence = breach.kind { fired.append(FiredEscalationStep(step: 0, action: "cadence-breach", firedAt: at)) }
+            case .remindRep(_, let rep, let since):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .reminder(repID: rep, overdueSince: since)))
+                fired.append(FiredEscalationStep(step: 1, action: "remind-rep", firedAt: at))
+            case .notifyManager(_, let rep, let manager, let breach):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .managerNotified(repID: rep, manager: manager, breach: breach)))
+                if case .firstTouch = breach { fired.append(FiredEscalationStep(step: 2, action: "notify-manager", firedAt: at)) }
+            case .reassign(_, let from):
+                fired.append(FiredEscalationStep(step: 3, action: "reassign", firedAt: at))
+                reassignFrom = from
+            case .firstTouch(_, let rep, let seconds, let within):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .firstTouch(repID: rep, businessSeconds: seconds, withinSLA: within)))
+            case .returnToNurtureAllowed(_, let attempts):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .returnToNurtureAllowed(attempts: attempts)))
+            case .closed(_, let outcome):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .closed(reason: outcome.code, reEngageOn: outcome.reEngageOn)))
+            }
+        }
+        if sla.handoffs > previousHandoffs, previousHandoffs > 0 {
+            let oldID = HandoffEngine.timerID(leadID: leadID, handoff: previousHandoffs)
+            if var old = timers[oldID], old.state.isOpen {
+                old.state = .cancelled
+                old.updatedAt = at
+                upsert(old)
+            }
+        }
+        if sla.handoffs > 0 { upsert(currentTimer(fired: fired, at: at)) }
+        if let from = reassignFrom {
+            operations.append(.closeAssignment(leadID: leadID, at: at, reason: "reassigned after SLA breach"))
+            let priority = HandoffPriority(rawValue: sla.policyName ?? "") ?? .standard
+            // Every rep who already held the lead is passed over, so a lead nobody touches ends in
+            // the fallback queue instead of bouncing between reps.
+            var held = Set((timeline?.assignments ?? []).compactMap(\.repID))
+            held.insert(from)
+            try await route(priority: priority, at: at, excluding: held, reassignedFrom: from)
+        }
+    }
+
+    /// The record of the current hand-off's timer after a transition at `at`.
+    func currentTimer(fired: [FiredEscalationStep], at: Date) -> SLATimerRecord {
+        let id = HandoffEngine.timerID(leadID: leadID, handoff: sla.handoffs)
+        var record = timers[id] ?? SLATimerRecord(id: id, leadID: leadID, policy: sla.policyName ?? "standard",
+                                                  dueAt: sla.firstTouchDeadline ?? at, startedAt: sla.handedOffAt ?? at)
+        record.firedSteps += fired
+        record.escalationStep = record.firedSteps.map(\.step).max() ?? 0
+        if let wake = sla.nextWakeUp {
+            record.state = sla.firstTouchBreached ? .breached : .running
+            record.dueAt = wake
+        } else {
+            record.state = sla.firstTouchAt != nil ? .met : .cancelled
+        }
+        record.updatedAt = at
+        return record
+    }
+
+    mutating func upsert(_ timer: SLATimerRecord) {
+        timers[timer.id] = timer
+        operations.append(.upsertTimer(timer))
+    }
+
+    /// Routes the lead and, for a rep, starts the SLA clock under `priority`'s policy.
+    mutating func route(priority: HandoffPriority, at instant: Date, excluding: Set<String> = [],
+                        reassignedFrom: String? = nil) async throws(EngineError) {
+        let store = engine.store
+        if router == nil {
+            do {
+                let saved = try await store.routerState(name: engine.routerName)
+                let state = try saved?.state.decode(RoundRobinState.self) ?? RoundRobinState()
+                router = (state, saved?.revision ?? 0)
+            } catch {
+                throw .store(eventID: source, error)
+            }
+        }
+        // Only the per-rep counts matter here: one GROUP BY instead of reading every open hand-off with its rows.
+        let open: [String: Int]
+        do {
+            open = try await store.openAssignmentCounts()
+        } catch {
+            throw .store(eventID: source, error)
+        }
+        guard let current = router else { return }
+        var machine = flow.router(state: current.state)
+        let decision = machine.route(leadID: leadID, fields: engine.effectiveFields(storedFields, events: engagementEvents, at: instant),
+                                     at: instant, openHandoffs: open, excluding: excluding)
+        if machine.state != current.state {
+            let json: JSONText
+            do { json = try JSONText(encoding: machine.state) } catch { throw .store(eventID: source, error) }
+            operations.append(.saveRouterState(name: engine.routerName, state: json, expectedRevision: current.revision, at: instant))
+            router = (machine.state, current.revision + 1)
+        }
+        let rule = decision.trail.map { "\($0.rule):\($0.key ?? "-")" }.joined(separator: ",")
+        switch decision.outcome {
+        case .assigned(let rep):
+            operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .rep(rep), rule: rule.isEmpty ? "round-robin" : rule,
+                                                               assignedAt: instant)))
+            if let from = reassignedFrom {
+                effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .rep(rep))))
+            }
+            try await slaEvent(.handedOff(repID: rep, policy: priority.slaPolicyName), at: instant, priority: priority)
+            if let basis = handoffBasis, let deadline = sla.firstTouchDeadline {
+                packages.append(engine.makePackage(basis.lead, score: basis.score, decision: basis.decision, slaDeadline: deadline))
+            }
+        case .queued(let queue, let alert):
+            operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .fallbackQueue(queue), rule: "fallback",
+                                                               assignedAt: instant)))
+            effects.append(EngineEffect(leadID: leadID, at: instant, kind: .queued(queue: queue, reason: alert.description)))
+            if let from = reassignedFrom {
+                effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
+            }
+        }
+    }
+
+    /// The lead's engagement events (journal rows of other kinds excluded).
+    var engagementEvents: [EngagementEvent] {
+        (timeline?.events ?? []).filter { !HandoffEngine.reservedTypes.contains($0.type) }.map {
+            EngagementEvent(type: $0.type, occurredAt: $0.occurredAt)
+        }
+    }
+
+    /// Raises every alert among the effects (ids derived from `source`, so a retried unit raises none twice).
+    mutating func raiseAlerts() throws(EngineError) {
+        var index = 0
+        for effect in effects {
+            guard let kind = effect.alertKind else { continue }
+            index += 1
+            let payload: JSONText
+            do {
+                payload = try JSONText(encoding: ["summary": effect.summary, "lead_id": leadID, "at": EventTime.format(effect.at)])
+            } catch {
+                throw .store(eventID: source, error)
+            }
+            operations.append(.raiseAlert(AlertRecord(id: "\(source)/\(index)-\(kind)", kind: kind, leadID: leadID,
+                                                      target: effect.alertTarget(fallbackQueue: flow.routing.fallbackQueue),
+                                                      payload: payload, createdAt: effect.at)))
+        }
+    }
+}
+
+extension HandoffEngine {
+    /// Timer id of a lead's `n`-th hand-off (from 1).
+    static func timerID(leadID: String, handoff n: Int) -> String { "\(leadID)/handoff-\(n)" }
+
+    /// The field values the model and the playbook see (see the type's discussion of counts).
+    nonisolated func effectiveFields(_ fields: [String: String], events: [EngagementEvent], at instant: Date) -> [String: String] {
+        guard !events.isEmpty else { return fields }
+        var result = fields
+        // Counted per distinct type first: normalising each event's type for each column cost
+        // more than the rest of an engagement's unit of work.
+        var perType: [String: Int] = [:]
+        for event in events where event.occurredAt <= instant { perType[event.type, default: 0] += 1 }
+        let perName = perType.map { (name: EngagementDecay.normalizedName($0.key), count: $0.value) }
+        for column in countedColumns {
+            let key = EngagementDecay.normalizedName(column)
+            let count = perName.reduce(0) { $1.name == key ? $0 + $1.count : $0 }
+            guard count > 0 else { continue }
+            let base = Double(fields[column]?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+            let total = base + Double(count)
+            result[column] = total == total.rounded() && abs(total) < 1e15 ? String(Int(total)) : "\(total)"
+        }
+        return result
+    }
+
+    /// The lead's SLA state, folded from its stored hand-offs, attempts and dispositions, then
+    /// advanced to the last instant a transition was stored at (so fired steps stay fired).
+    nonisolated func foldSLA(_ timeline: LeadTimeline?, leadID: String) throws(SLAError) -> SLAState {
+        var state = SLAState(leadID: leadID)
+        guard let timeline else { return state }
+        let clock = flow.slaClock
+        let reps = timeline.assignments.compactMap { a in a.repID.map { (a, $0) } }
+            .sorted { ($0.0.assignedAt, $0.0.rowID ?? 0) < ($1.0.assignedAt, $1.0.rowID ?? 0) }
+        let timers = timeline.timers.sorted { Self.handoffNumber($0.id) < Self.handoffNumber($1.id) }
+        var inputs: [(at: Date, order: Int, seq: Int, event: SLAEvent)] = []
+        for (i, timer) in timers.enumerated() where i < reps.count {
+            inputs.append((timer.startedAt, 0, i, .handedOff(repID: reps[i].1, policy: timer.policy)))
+        }
+        for (i, a) in timeline.contactAttempts.enumerated() {
+            let attempt = ContactAttempt(repID: a.repID ?? "", channel: ContactAttempt.Channel(rawValue: a.channel) ?? .other,
+                                         result: a.result.flatMap(ContactAttempt.Result.init(rawValue:)) ?? .noAnswer)
+            inputs.append((a.attemptedAt, 1, i, .contactAttempt(attempt)))
+        }
+        for (i, d) in timeline.dispositions.enumerated() { inputs.append((d.decidedAt, 2, i, .disposition(code: d.code))) }
+        inputs.sort { ($0.at, $0.order, $0.seq) < ($1.at, $1.order, $1.seq) }
+        // An input the machine refuses here was stored without moving the SLA (sales activity
+        // on a lead not handed off, or after won/lost), so skipping it reproduces the live state.
+        for input in inputs {
+            if case .handedOff = input.event {} else if state.phase == .pending { continue }
+            let at = max(input.at, state.lastEventAt ?? input.at)
+            if let next = try? clock.transition(state, input.event, at: at) { state = next.state }
+        }
+        if let processed = timers.map(\.updatedAt).max(), processed > (state.lastEventAt ?? .distantPast) {
+            state = try clock.transition(state, .tick, at: processed).state
+        }
+        return state
+    }
+
+    static func handoffNumber(_ id: String) -> Int {
+        guard let range = id.range(of: "/handoff-", options: .backwards) else { return 0 }
+        return Int(id[range.upperBound...]) ?? 0
+    }
+}

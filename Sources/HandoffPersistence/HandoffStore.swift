@@ -1,0 +1,132 @@
+import Foundation
+
+/// Persistence for the hand-off flow, behind which SQLite (``SQLiteHandoffStore``) and later
+/// PostgreSQL sit.
+///
+/// Every method is `async`: the SQLite store runs on GRDB's writer and reader queues, a
+/// PostgreSQL store on its connection pool, and the HTTP service awaits either without blocking
+/// its event loop. All writes go through ``commit(_:)-(UnitOfWork)``: a unit of work is a value
+/// (a list of ``WriteOperation``s), so any backend can run it in one database transaction
+/// without handing the caller a connection.
+///
+/// Time: every `Date` is stored in UTC at millisecond precision (fractions of a millisecond are
+/// truncated). Money: integer minor units with an ISO 4217 code (``Money``). Idempotency:
+/// events, attempts, dispositions, outcomes and alerts carry the sender's id, and a database
+/// UNIQUE constraint makes a retried delivery ``WriteOutcome/alreadyStored``.
+package protocol HandoffStore: Sendable {
+    // MARK: Writes
+
+    /// Runs `unit` in one transaction: all of it is stored, or (on error or crash) none of it.
+    ///
+    /// - Throws: ``StoreError`` naming the operation and field, e.g. ``StoreError/unknownLead(leadID:referencedBy:field:)``.
+    func commit(_ unit: UnitOfWork) async throws(StoreError) -> UnitResult
+
+    /// Commits `units` in order, each atomically. On the first failing unit the units before it
+    /// stay committed, it and the later ones are not, and ``StoreError/batchHalted(index:committedCount:cause:)``
+    /// says which one failed and why.
+    func commit(_ units: [UnitOfWork]) async throws(StoreError) -> [UnitResult]
+
+    // MARK: Model registry
+
+    /// Registers a weight file (``WriteOutcome/alreadyStored`` when its sha256 is registered).
+    func registerModel(_ upload: ModelUpload) async throws(StoreError) -> WriteOutcome
+    /// Puts a registered model into production, retiring the current one in the same transaction.
+    func promoteModel(sha256: String, at date: Date) async throws(StoreError)
+    /// Retires the production model and puts back the one that was in production before it.
+    /// Repeated roll-backs walk further back through the promotion history.
+    /// - Returns: the model now in production.
+    func rollBackModel(at date: Date) async throws(StoreError) -> RegisteredModel
+    /// The model in production, or nil before the first promotion.
+    func productionModel() async throws(StoreError) -> RegisteredModel?
+    /// One registered model; `includeBytes` loads the stored file too.
+    func model(sha256: String, includeBytes: Bool) async throws(StoreError) -> RegisteredModel?
+    /// All registered models, in upload order (without file bytes).
+    func models() async throws(StoreError) -> [RegisteredModel]
+    /// Every production period, oldest first.
+    func deployments() async throws(StoreError) -> [ModelDeployment]
+
+    // MARK: Access tokens
+
+    /// Stores a new token (its hash only).
+    /// - Throws: ``StoreError/conflictingRecord(record:id:reason:)`` when the name or hash is
+    ///   taken: of two instances issuing the same name at once, exactly one succeeds.
+    func issueAccessToken(_ token: AccessTokenRecord) async throws(StoreError)
+    /// Stores `tokens` in one transaction, skipping any whose name or hash is already stored
+    /// (importing the same list twice, or from two instances at once, stores each token once).
+    /// - Returns: how many were stored now.
+    func importAccessTokens(_ tokens: [AccessTokenRecord]) async throws(StoreError) -> Int
+    /// Deletes the token called `name`; false when there is none. Effective for every instance
+    /// on the next request: nothing caches tokens.
+    func revokeAccessToken(name: String) async throws(StoreError) -> Bool
+    /// Every stored token, by name.
+    func accessTokens() async throws(StoreError) -> [AccessTokenRecord]
+    /// The token whose SHA-256 is `sha256`, if stored.
+    func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord?
+
+    // MARK: Reads
+
+    /// The lead with this external id.
+    func lead(id: String) async throws(StoreError) -> LeadRecord?
+    /// The lead with everything stored about it, or nil when it is not stored.
+    func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
+    /// What the hand-off flow needs to process a lead's next event: the lead, its events (ids,
+    /// types, instants; payloads left empty), assignments, timers, attempts, dispositions,
+    /// opportunities and outcomes — no scores or decisions. Nil when the lead is not stored.
+    func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
+    /// The roster, by id.
+    func reps() async throws(StoreError) -> [RepRecord]
+    /// A router's saved state, or nil when it was never saved (revision 0).
+    func routerState(name: String) async throws(StoreError) -> RouterStateRecord?
+    /// Open hand-offs (open assignments), oldest first; only those of `repID` when given.
+    func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff]
+    /// Open assignments per rep id (reps with none are absent); the router's capacity check.
+    func openAssignmentCounts() async throws(StoreError) -> [String: Int]
+    /// Open SLA timers (running or breached) with `dueAt <= date`, earliest first.
+    /// - Precondition: `limit > 0`.
+    func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord]
+    /// Like ``timersDue(before:limit:)`` but leases the returned timers to `owner` until
+    /// `leaseUntil`: another caller does not get them until the lease ends or the timer is
+    /// written again. Several schedulers can share one database and fire each step once.
+    /// - Precondition: `limit > 0` and `leaseUntil > date`.
+    func claimDueTimers(before date: Date, owner: String, leaseUntil: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord]
+    /// Undelivered alerts whose next attempt is due at `date`, oldest first.
+    /// - Precondition: `limit > 0`.
+    func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord]
+    /// Rows whose own time lies in `period` (leads by creation, events by occurrence, scores by
+    /// scoring time, assignments by assignment time, outcomes by close date, …).
+    func activity(in period: ReportPeriod) async throws(StoreError) -> ActivityBatch
+    /// Leads created in `period` with all their rows, whenever those happened (cohort funnels).
+    func cohort(createdIn period: ReportPeriod) async throws(StoreError) -> ActivityBatch
+    /// Row counts per table.
+    func counts() async throws(StoreError) -> StoreCounts
+}
+
+extension HandoffStore {
+    /// Runs one operation in its own transaction.
+    @discardableResult
+    package func apply(_ operation: WriteOperation) async throws(StoreError) -> WriteOutcome {
+        let result = try await commit(UnitOfWork([operation]))
+        switch result {
+        case let .committed(outcomes): return outcomes.first ?? .unchanged
+        case .duplicate: return .alreadyStored
+        }
+    }
+
+    /// Inserts or updates a lead.
+    @discardableResult
+    package func upsertLead(_ lead: LeadRecord) async throws(StoreError) -> WriteOutcome {
+        try await apply(.upsertLead(lead))
+    }
+
+    /// Appends an engagement event; ``WriteOutcome/alreadyStored`` for a retried id.
+    @discardableResult
+    package func appendEvent(_ event: EngagementEventRecord) async throws(StoreError) -> WriteOutcome {
+        try await apply(.appendEvent(event))
+    }
+
+    /// Inserts or replaces a rep.
+    @discardableResult
+    package func upsertRep(_ rep: RepRecord) async throws(StoreError) -> WriteOutcome {
+        try await apply(.upsertRep(rep))
+    }
+}

@@ -1,0 +1,58 @@
+import LabStatistics
+
+/// A count out of a total with its Wilson 95 % interval; no rate and no interval when the total is 0,
+/// so an empty group reads "no data" instead of dividing by zero.
+package struct Proportion: Sendable, Hashable {
+    package let successes: Int
+    package let trials: Int
+
+    /// Precondition: `0 <= successes <= trials`.
+    package init(_ successes: Int, of trials: Int) {
+        precondition(successes >= 0 && successes <= trials, "a proportion needs 0 ≤ successes ≤ trials")
+        self.successes = successes
+        self.trials = trials
+    }
+
+    /// successes / trials, nil when trials = 0.
+    package var rate: Double? { trials > 0 ? Double(successes) / Double(trials) : nil }
+
+    /// Wilson 95 % interval, nil when trials = 0.
+    package var interval: ConfidenceInterval? {
+        trials > 0 ? ConfidenceInterval.wilson(successes: successes, trials: trials) : nil
+    }
+
+    /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)", or "no data (0 of 0)".
+    package var formatted: String {
+        guard let rate, let ci = interval else { return "no data (0 of 0)" }
+        return "\(Format.percent(rate)) (\(successes)/\(trials); 95 % CI \(Format.percent(ci.lower, unit: false))–\(Format.percent(ci.upper)))"
+    }
+}
+
+/// Sample quantiles by linear interpolation between order statistics (Hyndman–Fan type 7,
+/// numpy's default): q(p) = x₍ₕ₎ + (h − ⌊h⌋)(x₍ₕ₊₁₎ − x₍ₕ₎) with h = (n − 1)p over the sorted sample.
+package enum Quantile {
+    /// The `p`-quantile of `values`; nil for an empty sample. Precondition: p in [0, 1], values finite.
+    package static func of(_ values: [Double], _ p: Double) -> Double? {
+        precondition((0...1).contains(p), "quantile p must lie in [0, 1]")
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let h = Double(sorted.count - 1) * p
+        let low = Int(h.rounded(.down)), high = min(low + 1, sorted.count - 1)
+        return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+    }
+}
+
+enum Format {
+    static func percent(_ value: Double, unit: Bool = true) -> String {
+        String(format: "%.1f", value * 100) + (unit ? " %" : "")
+    }
+    static func hours(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return String(format: "%.2f h", value)
+    }
+    static func days(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return String(format: "%.1f d", value)
+    }
+    static func number(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}

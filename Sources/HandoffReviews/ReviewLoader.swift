@@ -1,0 +1,40 @@
+import Foundation
+import HandoffPersistence
+
+/// Everything a review reads from the store.
+package struct ReviewData: Sendable {
+    /// Journeys of leads created in the loaded window (see ``ReviewLoader/load(store:period:lookbackDays:trendWeeks:)``).
+    package var journeys: [LeadJourney]
+    /// Roster by id, reps who left included.
+    package var reps: [String: RepRecord]
+    package var deployments: [ModelDeployment]
+
+    package init(journeys: [LeadJourney], reps: [String: RepRecord], deployments: [ModelDeployment]) {
+        self.journeys = journeys
+        self.reps = reps
+        self.deployments = deployments
+    }
+}
+
+/// Reads a review's records from a ``HandoffStore``.
+package enum ReviewLoader {
+    /// Loads the cohort of leads created from `lookbackDays` before the trend's first week (or
+    /// the period's start, whichever is earlier) to the period's end, with all their rows. The
+    /// lookback catches leads created before the period and handed off in it, and the matured
+    /// outcomes behind "does speed pay" and the score bands.
+    package static func load(store: any HandoffStore, period: ReviewPeriod, lookbackDays: Int = 365,
+                            trendWeeks: Int = 8) async throws(AnalyticsError) -> ReviewData {
+        let trendStart = ReviewPeriod.containingWeek(period.range.start, timeZone: period.timeZone)
+            .isoWeek(offsetBy: -(trendWeeks - 1)).range.start
+        let from = min(trendStart, period.range.start).addingTimeInterval(-Double(lookbackDays) * 86_400)
+        do {
+            let batch = try await store.cohort(createdIn: ReportPeriod(start: from, end: period.range.end))
+            let reps = try await store.reps()
+            let deployments = try await store.deployments()
+            return ReviewData(journeys: LeadJourney.build(from: batch),
+                              reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments)
+        } catch {
+            throw .store(error)
+        }
+    }
+}

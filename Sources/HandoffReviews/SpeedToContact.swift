@@ -1,0 +1,54 @@
+import Foundation
+import HandoffPersistence
+
+/// Business time from hand-off to first touch, measured in the assigned rep's calendar.
+package struct SpeedToContact: Sendable, Hashable {
+    /// One group (a priority, a rep).
+    package struct Group: Sendable, Hashable {
+        package let key: String
+        /// Hand-offs in the group.
+        package let handoffs: Int
+        /// Business hours to first touch of the touched ones.
+        package let hours: [Double]
+        /// Hand-offs not touched by the as-of time.
+        package var untouched: Int { handoffs - hours.count }
+        /// Median and 90th percentile (type 7), nil when nothing was touched.
+        package var median: Double? { Quantile.of(hours, 0.5) }
+        package var p90: Double? { Quantile.of(hours, 0.9) }
+        /// For rep groups: the rep has left (or is not on the roster); nil for other groups.
+        package let repStatus: String?
+    }
+
+    /// All hand-offs of the period.
+    package let overall: Group
+    package let byPriority: [Group]
+    package let byRep: [Group]
+
+    /// Business hours from hand-off to first touch for one journey, nil when untouched by `asOf`.
+    package static func hours(_ journey: LeadJourney, reps: [String: RepRecord], asOf: Date,
+                             configuration: AnalyticsConfiguration) -> Double? {
+        guard let handoff = journey.handoffAt, let touch = journey.firstTouchAt, touch <= asOf else { return nil }
+        let calendar = configuration.calendar(journey.repID.flatMap { reps[$0] })
+        return calendar.businessSeconds(from: handoff, to: touch) / 3600
+    }
+
+    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
+                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SpeedToContact {
+        let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
+        func group(_ key: String, _ members: [LeadJourney], repStatus: String? = nil) -> Group {
+            Group(key: key, handoffs: members.count,
+                  hours: members.compactMap { hours($0, reps: reps, asOf: asOf, configuration: configuration) }, repStatus: repStatus)
+        }
+        let byPriority = Dictionary(grouping: handed) { $0.priority ?? "(none)" }
+            .map { group($0.key, $0.value) }.sorted { $0.key < $1.key }
+        let byRep = Dictionary(grouping: handed) { VolumeDimension.rep.key($0, configuration) }
+            .map { key, members -> Group in
+                let status: String? = members.first?.repID.map { id in
+                    guard let rep = reps[id] else { return "not on the roster" }
+                    return rep.status == .left ? "left" : "active"
+                }
+                return group(key, members, repStatus: status)
+            }.sorted { $0.key < $1.key }
+        return SpeedToContact(overall: group("all", handed), byPriority: byPriority, byRep: byRep)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+extension Playbook {
+    /// Checks that every routing rule reads a field a lead can carry.
+    ///
+    /// - Parameter known: the lead fields in use (model columns, documented fields, extra fields).
+    /// - Throws: ``PlaybookError/unknownField(file:line:field:suggestion:)`` naming the rule's line.
+    package func checkRoutingFields(known: Set<String>) throws(PlaybookError) {
+        let flow = try requireFlow()
+        for (index, rule) in flow.routing.rules.enumerated() where !known.contains(rule.field) {
+            let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
+            throw .unknownField(file: file, line: line, field: rule.field,
+                                suggestion: PlaybookReader.nearest(rule.field, known.sorted()))
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import BatonSupport
+import Foundation
+import ScoringModelFormat
+import Yams
+
+/// The hand-off playbook (YAML): how leads are qualified, and (in other sections) routed,
+/// timed and closed out.
+///
+/// One playbook file holds every section: `qualification:` (see ``QualificationPlaybook``) and
+/// the flow sections `routing:`, `reps:`, `sla:` and `dispositions:` (see ``FlowPlaybook``),
+/// read by ``requireFlow()``. Any other top-level key is skipped —
+/// except a near-miss of a section name (`qualfication:`), which is an error with a "did you
+/// mean" hint. Keys inside every section are checked strictly; a flow-section problem is
+/// reported as ``PlaybookError/section(_:)`` so callers handle one error type.
+package struct Playbook: Sendable, Equatable {
+    /// The file name used in messages.
+    package var file: String
+    /// The qualification rules, when the playbook has them.
+    package var qualification: QualificationPlaybook?
+    /// Routing rules, reps, SLA policies and disposition codes given in code (``requireFlow()`` reads them from the YAML otherwise).
+    package var flow: FlowPlaybook?
+    /// 1-based line of each `routing.rules` entry, for messages about its field.
+    package var routingRuleLines: [Int] = []
+
+    package init(file: String, qualification: QualificationPlaybook? = nil, flow: FlowPlaybook? = nil) {
+        self.file = file
+        self.qualification = qualification
+        self.flow = flow
+    }
+
+    /// Top-level sections this build knows about.
+    package static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps"]
+
+    /// The YAML text, kept when it has flow sections so ``requireFlow()`` can read them.
+    var source: String?
+
+    /// The flow sections (`routing:`, `reps:`, `sla:`, `dispositions:`), read strictly on first
+    /// need: the scorer and qualifier use a playbook whose other sections are drafts, the engine
+    /// needs them whole.
+    /// - Throws: ``PlaybookError/missingSection(file:section:)`` without `routing:`/`reps:`,
+    ///   ``PlaybookError/section(_:)`` with the key path and line of a flow-section problem.
+    package func requireFlow() throws(PlaybookError) -> FlowPlaybook {
+        if let flow { return flow }
+        guard let source else { throw .missingSection(file: file, section: "routing") }
+        do {
+            return try FlowPlaybook.parse(yaml: source, file: file)
+        } catch {
+            throw .section(error)
+        }
+    }
+
+    /// Parses playbook YAML; `file` names it in messages.
+    package static func parse(yaml: String, file: String) throws(PlaybookError) -> Playbook {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw PlaybookReader.syntaxError(error, file: file)
+        }
+        var playbook = Playbook(file: file)
+        guard let root else { return playbook }
+        let reader = PlaybookReader(file: file)
+        let top = try reader.entries(root, key: "", allowed: nil)
+        for (name, entry) in top where !knownSections.contains(name) {
+            if let near = PlaybookReader.nearest(name, knownSections), NearestName.editDistance(name, near) <= 2 {
+                throw .unknownKey(file: file, line: entry.line, key: name, suggestion: near, allowed: knownSections)
+            }
+        }
+        if let entry = top["qualification"] {
+            playbook.qualification = try QualificationPlaybook.read(entry, reader: reader)
+        }
+        if let rules = top["routing"]?.value.mapping?["rules"]?.sequence {
+            playbook.routingRuleLines = rules.map { $0.mark?.line ?? 1 }
+        }
+        if top["routing"] != nil || top["reps"] != nil { playbook.source = yaml }
+        return playbook
+    }
+
+    /// Reads and parses the playbook at `url`.
+    package static func load(url: URL) throws(PlaybookError) -> Playbook {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(yaml: text, file: url.lastPathComponent)
+    }
+}

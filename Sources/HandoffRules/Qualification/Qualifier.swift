@@ -1,0 +1,135 @@
+import Foundation
+import ScoringModelFormat
+
+/// Applies a playbook's qualification rules to scored leads (one at a time or a whole table).
+///
+/// Field values: the lead's field, trimmed, an empty value counting as missing. For a categorical
+/// model feature the value is recoded with the model's map first; for a numeric model feature it is
+/// read as a number. A field the lead lacks but its events feed (see ``EngagementDecay``'s mapping
+/// rule) is the number of those events up to the scoring time (not decayed), so
+/// `{field: demo_requests, at_least: 1}` means "requested a demo" for CSV rows and event streams alike.
+/// A missing value fails every test except `present: false`.
+package struct Qualifier: Sendable {
+    package let playbook: QualificationPlaybook
+    /// The playbook file, named in evidence.
+    package let file: String
+    let encodings: [String: FeatureEncoding]
+
+    /// Checks the playbook against the model and the lead schema.
+    /// - Parameter knownFields: lead fields besides the model's columns (e.g. a CSV header). The
+    ///   spec's id/time columns and ``HandoffPackage/documentedFields`` are always known.
+    /// - Throws: ``PlaybookError/missingSection(file:section:)``, ``PlaybookError/unknownField(file:line:field:suggestion:)``
+    ///   naming the field and its line, ``PlaybookError/unknownLevel(file:line:field:value:suggestion:levels:)``.
+    package init(playbook: Playbook, scorer: LeadScorer, knownFields: Set<String> = []) throws(PlaybookError) {
+        guard let qualification = playbook.qualification else { throw .missingSection(file: playbook.file, section: "qualification") }
+        let weights = scorer.weights
+        var known = knownFields.union(weights.encodings.map(\.column)).union(HandoffPackage.documentedFields)
+        for column in [weights.spec.id, weights.spec.time].compactMap({ $0 }) { known.insert(column) }
+        let encodings = Dictionary(weights.encodings.map { ($0.column, $0) }, uniquingKeysWith: { a, _ in a })
+        for condition in qualification.allConditions {
+            guard case .field(let name) = condition.subject else { continue }
+            guard known.contains(name) else {
+                throw .unknownField(file: playbook.file, line: condition.line, field: name,
+                                    suggestion: PlaybookReader.nearest(name, known.sorted()))
+            }
+            if let encoding = encodings[name], encoding.type == .categorical {
+                for value in condition.test.listedValues {
+                    let level = encoding.recode[value] ?? value
+                    guard encoding.levels.contains(level) || encoding.mergedIntoOther[level] != nil else {
+                        let levels = encoding.levels.filter { $0 != otherLevel && $0 != missingLevel }
+                        throw .unknownLevel(file: playbook.file, line: condition.line, field: name, value: value,
+                                            suggestion: PlaybookReader.nearest(value, levels), levels: levels)
+                    }
+                }
+            }
+        }
+        self.playbook = qualification
+        self.file = playbook.file
+        self.encodings = encodings
+    }
+
+    /// SQL rules first, then MQL rules, each in file order.
+    var orderedRules: [QualificationRule] {
+        playbook.rules.filter { $0.stage == .sql } + playbook.rules.filter { $0.stage == .mql }
+    }
+
+    /// Every score threshold the playbook applies, as stored in evidence.
+    var thresholdsUsed: [String] {
+        orderedRules.flatMap(\.conditions).compactMap { condition in
+            guard case .score(let measure) = condition.subject else { return nil }
+            return "\(measure.rawValue) \(condition.test.description) (line \(condition.line))"
+        }
+    }
+
+    /// The value a field condition sees for `lead` (see the type's discussion).
+    enum FieldValue { case text(String?), number(Double?) }
+
+    func fieldValue(_ name: String, lead: Lead, at time: Date) -> FieldValue {
+        let encoding = encodings[name]
+        if let raw = lead.fields[name] {
+            let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            if encoding?.type == .numeric { return .number(trimmed.isEmpty ? nil : Double(trimmed)) }
+            if trimmed.isEmpty { return .text(nil) }
+            return .text(encoding.map { $0.recode[trimmed] ?? trimmed } ?? trimmed)
+        }
+        if !lead.events.isEmpty, encoding?.type == .numeric || lead.events.contains(where: { EngagementDecay.feeds(eventType: $0.type, column: name) }) {
+            return .number(Double(EngagementDecay.matchingEvents(lead.events, column: name, at: time).count))
+        }
+        return encoding?.type == .numeric ? .number(nil) : .text(nil)
+    }
+
+    static func measure(_ measure: ScoreMeasure, _ score: LeadScore) -> Double {
+        switch measure {
+        case .points: return score.points
+        case .fitPoints: return score.fitPoints
+        case .engagementPoints: return score.engagementPoints
+        case .probability: return score.probability
+        }
+    }
+
+    static func shown(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+    }
+
+    func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date) -> ConditionEvidence {
+        let passed: Bool, actual: String
+        switch condition.subject {
+        case .score(let measure):
+            let x = Self.measure(measure, score)
+            passed = condition.test.passes(number: x)
+            actual = Self.shown(x)
+        case .field(let name):
+            switch fieldValue(name, lead: lead, at: time) {
+            case .text(let value):
+                passed = condition.test.passes(text: value)
+                actual = value ?? "missing"
+            case .number(let value):
+                passed = condition.test.passes(number: value)
+                actual = value.map(Self.shown) ?? "missing"
+            }
+        }
+        return ConditionEvidence(subject: condition.subject.description, test: condition.test.description,
+                                 actual: actual, passed: passed, line: condition.line)
+    }
+
+    /// Decides `lead`'s stage and priority from its score, keeping the evidence.
+    package func decide(_ lead: Lead, score: LeadScore, at time: Date) -> QualificationDecision {
+        var rules: [RuleEvidence] = []
+        var decided: QualificationRule?
+        for rule in orderedRules {
+            let conditions = rule.conditions.map { evaluate($0, lead: lead, score: score, at: time) }
+            let passed = rule.match == .all ? conditions.allSatisfy(\.passed) : conditions.contains(where: \.passed)
+            if passed && decided == nil { decided = rule }
+            rules.append(RuleEvidence(name: rule.name, stage: rule.stage, match: rule.match.rawValue, passed: passed,
+                                      line: rule.line, conditions: conditions))
+        }
+        let intent = playbook.highIntent.map { evaluate($0, lead: lead, score: score, at: time) }
+        let stage = decided?.stage ?? .nurture
+        let priority: HandoffPriority = stage == .sql || intent.contains(where: \.passed) ? .high : .standard
+        return QualificationDecision(
+            leadID: lead.id, stage: stage, priority: priority, decidingRule: decided?.name, rules: rules,
+            highIntent: intent, points: score.points, fitPoints: score.fitPoints, engagementPoints: score.engagementPoints,
+            probability: score.probability, thresholdsUsed: thresholdsUsed, modelChecksum: score.modelChecksum,
+            playbook: file, decidedAt: time)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// One ordered routing rule: read a lead field, turn its value into a key (a territory, an
+/// industry or a deal-size tier) and keep only the reps whose list for that dimension holds
+/// the key.
+///
+/// Matching ignores case and surrounding spaces. Reps who list the key or `*` stay eligible;
+/// reps who list the key itself are preferred by the ``Router``. When no rep is left, the lead
+/// goes to the fallback queue with an alert.
+///
+/// Playbook forms:
+/// ```yaml
+/// - {match: territory, field: country, map: {DE: emea, FR: emea, US: na, "*": row}}
+/// - {match: industry, field: industry, if_missing: skip}
+/// - {match: deal_size, field: employees, tiers: [{tier: smb, below: 200}, {tier: mid, below: 2000}, {tier: enterprise}]}
+/// - {match: deal_size, field: budget_band, map: {"<10k": smb, "10k-100k": mid, ">100k": enterprise}}
+/// ```
+/// `map` turns field values into keys (`"*"` maps any other value); without it the value is
+/// the key. Numeric `tiers` are checked in order: the first whose `below` exceeds the value
+/// wins; the last may omit `below` to catch the rest.
+package struct RoutingRule: Sendable, Hashable {
+    /// Which rep list the rule narrows on.
+    package enum Dimension: String, Sendable, Hashable, CaseIterable {
+        case territory, industry
+        case dealSize = "deal_size"
+    }
+
+    /// What to do when the lead has no value for the field.
+    package enum IfMissing: String, Sendable, Hashable {
+        /// Send the lead to the fallback queue with an alert (the default: never guess a territory).
+        case fallback
+        /// Leave the eligible reps as they are and go on to the next rule.
+        case skip
+    }
+
+    /// A numeric deal-size tier: values below `below` (or any value when `nil`).
+    package struct Tier: Sendable, Hashable {
+        package let tier: String
+        package let below: Double?
+        package init(tier: String, below: Double?) {
+            self.tier = tier
+            self.below = below
+        }
+    }
+
+    /// A label for evidence and alerts (defaults to the dimension's name).
+    package let name: String
+    package let dimension: Dimension
+    /// The lead field read.
+    package let field: String
+    /// Value → key, keys of the map lower-cased; `*` catches other values.
+    package let map: [String: String]
+    /// Numeric tiers in ascending order of `below` (empty unless a numeric deal-size rule).
+    package let tiers: [Tier]
+    package let ifMissing: IfMissing
+
+    package init(name: String? = nil, dimension: Dimension, field: String, map: [String: String] = [:],
+                tiers: [Tier] = [], ifMissing: IfMissing = .fallback) {
+        self.name = name ?? dimension.rawValue
+        self.dimension = dimension
+        self.field = field
+        self.map = Dictionary(map.map { (RoutingRule.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.tiers = tiers
+        self.ifMissing = ifMissing
+    }
+
+    /// The routing key for the lead's fields: `.success(nil)` when the field is missing and the
+    /// rule is skipped, `.failure` with the reason when the lead cannot be placed.
+    func key(for fields: [String: String]) -> Result<(value: String, key: String)?, RoutingAlert.Reason> {
+        let raw = fields[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if raw.isEmpty {
+            return ifMissing == .skip ? .success(nil) : .failure(.missingField(rule: name, field: field))
+        }
+        if !tiers.isEmpty {
+            guard let number = Double(raw), number.isFinite else {
+                return .failure(.notANumber(rule: name, field: field, value: raw))
+            }
+            guard let tier = tiers.first(where: { $0.below.map { number < $0 } ?? true }) else {
+                return .failure(.noTier(rule: name, field: field, value: raw))
+            }
+            return .success((raw, tier.tier))
+        }
+        if map.isEmpty { return .success((raw, raw)) }
+        guard let key = map[RoutingRule.normalize(raw)] ?? map["*"] else {
+            return .failure(.unmappedValue(rule: name, field: field, value: raw))
+        }
+        return .success((raw, key))
+    }
+
+    /// The keys a rep lists for this rule's dimension.
+    func keys(of rep: Rep) -> [String] {
+        switch dimension {
+        case .territory: rep.territories
+        case .industry: rep.industries
+        case .dealSize: rep.dealSizeTiers
+        }
+    }
+
+    static func normalize(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+}
+
+extension RoutingRule: Decodable {
+    private enum Keys: String, CodingKey {
+        case name, match, field, map, tiers
+        case ifMissing = "if_missing"
+    }
+
+    private struct TierSpec: Decodable {
+        let tier: String
+        let below: Double?
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: ["tier", "below"])
+            let c = try decoder.container(keyedBy: PlaybookKey.self)
+            tier = try c.decode(String.self, forKey: PlaybookKey("tier"))
+            below = try c.decodeIfPresent(Double.self, forKey: PlaybookKey("below"))
+            if let below, !below.isFinite { throw c.fail(PlaybookKey("below"), "`below` must be a finite number") }
+        }
+    }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: ["name", "match", "field", "map", "tiers", "if_missing"])
+        let c = try decoder.container(keyedBy: Keys.self)
+        let matchText = try c.decode(String.self, forKey: .match)
+        guard let dimension = Dimension(rawValue: matchText) else {
+            throw c.fail(.match, "`\(matchText)` is not a routing dimension; use territory, industry or deal_size")
+        }
+        let field = try c.decode(String.self, forKey: .field)
+        guard !field.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw c.fail(.field, "the lead field is empty; name the lead column this rule reads")
+        }
+        let map = try c.decodeIfPresent([String: String].self, forKey: .map) ?? [:]
+        let specs = try c.decodeIfPresent([TierSpec].self, forKey: .tiers) ?? []
+        if !specs.isEmpty {
+            guard dimension == .dealSize else {
+                throw c.fail(.tiers, "numeric tiers only apply to `match: deal_size`; use `map` for \(dimension.rawValue)")
+            }
+            guard map.isEmpty else { throw c.fail(.tiers, "give either `tiers` (numeric field) or `map` (categorical field), not both") }
+            for (i, spec) in specs.enumerated() {
+                if spec.below == nil && i != specs.count - 1 {
+                    throw c.fail(.tiers, "tier `\(spec.tier)` has no `below` but is not last; only the last tier may catch all remaining values")
+                }
+                if i > 0, let previous = specs[i - 1].below, let below = spec.below, below <= previous {
+                    throw c.fail(.tiers, "tier `\(spec.tier)` has below \(below), not above the previous tier's \(previous); list tiers in ascending order")
+                }
+            }
+        } else if dimension == .dealSize && map.isEmpty {
+            throw c.fail(.match, "a deal_size rule needs `tiers` (numeric field) or `map` (categorical field); add one")
+        }
+        let missingText = try c.decodeIfPresent(String.self, forKey: .ifMissing) ?? "fallback"
+        guard let ifMissing = IfMissing(rawValue: missingText) else {
+            throw c.fail(.ifMissing, "`\(missingText)` is not an option; use `fallback` or `skip`")
+        }
+        self.init(name: try c.decodeIfPresent(String.self, forKey: .name), dimension: dimension, field: field, map: map,
+                  tiers: specs.map { Tier(tier: $0.tier, below: $0.below) }, ifMissing: ifMissing)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The SLA state machine: `transition(state, event, at:) → (state, effects)`, pure and
+/// deterministic; time is whatever instant the caller passes (from a ``HandoffClock``).
+///
+/// Deadlines are business time in the *assigned rep's* calendar (time zone, working hours,
+/// holidays). Before applying an event at instant `t`, steps due strictly before `t` fire, so a
+/// touch exactly at the deadline is on time; after it, steps due at or before `t` fire. Each
+/// escalation step fires at most once per hand-off: breach recorded + rep reminded at the
+/// deadline, manager notified after `notifyManagerAfterHours`, reassignment after
+/// `reassignAfterHours`. A first touch cancels the remaining first-touch steps.
+package struct SLAClock: Sendable {
+    package let policies: SLAPolicies
+    package let roster: RepRoster
+    package let dispositions: DispositionPolicy
+
+    package init(policies: SLAPolicies = SLAPolicies(), roster: RepRoster, dispositions: DispositionPolicy = DispositionPolicy()) {
+        self.policies = policies
+        self.roster = roster
+        self.dispositions = dispositions
+    }
+
+    /// Applies one event at `instant`. Throws (leaving `state` as it was) for an event out of
+    /// order, after closing, before the hand-off, for an unknown rep or policy, or an invalid
+    /// disposition.
+    package func transition(_ state: SLAState, _ event: SLAEvent, at instant: Date) throws(SLAError) -> SLATransition {
+        if let last = state.lastEventAt, instant < last {
+            throw .outOfOrder(leadID: state.leadID, at: instant, last: last)
+        }
+        // A closed lead only reopens through a new hand-off (e.g. recycled from nurture).
+        if state.phase == .closed {
+            if case .handedOff = event {} else {
+                throw .alreadyClosed(leadID: state.leadID, code: state.disposition?.code ?? "", event: event.name)
+            }
+        }
+        var next = state
+        var effects: [SLAEffect] = []
+        try fireDueSteps(&next, before: instant, inclusive: false, into: &effects)
+        switch event {
+        case .tick:
+            break
+        case .handedOff(let repID, let policyName):
+            let policy = try policies.policy(named: policyName)
+            guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
+            let calendar = rep.calendar
+            let deadline = calendar.adding(businessHours: policy.firstTouchHours, to: instant)
+            if next.phase == .closed {
+                next.disposition = nil
+                next.attempts = 0
+                next.firstTouchAt = nil
+                next.speedToContact = nil
+                next.nurtureAllowed = false
+            }
+            next.phase = next.attempts > 0 ? .working : .awaitingFirstTouch
+            next.repID = repID
+            next.policyName = policyName
+            next.handedOffAt = instant
+            next.handoffs += 1
+            next.firstTouchDeadline = deadline
+            next.notifyManagerAt = calendar.adding(businessHours: policy.notifyManagerAfterHours, to: deadline)
+            next.reassignAt = calendar.adding(businessHours: policy.reassignAfterHours, to: deadline)
+            next.attemptWindowEndsAt = calendar.adding(businessDays: policy.attemptWindowDays, to: instant)
+            next.firstTouchBreached = false
+            next.managerNotified = false
+            next.reassignRequested = false
+            next.cadenceChecked = false
+            if next.phase == .awaitingFirstTouch {
+                effects.append(.firstTouchDue(leadID: state.leadID, repID: repID, deadline: deadline))
+            }
+            if !next.nurtureAllowed && next.attempts >= policy.minimumAttempts {
+                next.nurtureAllowed = true
+                effects.append(.returnToNurtureAllowed(leadID: state.leadID, attempts: next.attempts))
+            }
+        case .contactAttempt(let attempt):
+            guard next.phase != .pending, let repID = next.repID, let handedOffAt = next.handedOffAt else {
+                throw .notHandedOff(leadID: state.leadID, event: event.name)
+            }
+            guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
+            guard roster.rep(attempt.repID) != nil else { throw .unknownRep(id: attempt.repID, leadID: state.leadID) }
+            let policy = try policies.policy(named: next.policyName ?? "")
+            next.attempts += 1
+            if next.phase == .awaitingFirstTouch {
+                let speed = rep.calendar.businessTime(from: handedOffAt, to: instant)
+                next.phase = .working
+                next.firstTouchAt = instant
+                next.speedToContact = speed
+                let onTime = next.firstTouchDeadline.map { instant <= $0 } ?? true
+                effects.append(.firstTouch(leadID: state.leadID, repID: attempt.repID, speedToContact: speed, withinSLA: onTime))
+            }
+            if !next.nurtureAllowed && next.attempts >= policy.minimumAttempts {
+                next.nurtureAllowed = true
+                effects.append(.returnToNurtureAllowed(leadID: state.leadID, attempts: next.attempts))
+            }
+        case .disposition(let code):
+            guard next.phase != .pending, let repID = next.repID else {
+                throw .notHandedOff(leadID: state.leadID, event: event.name)
+            }
+            guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
+            let policy = try policies.policy(named: next.policyName ?? "")
+            let outcome: DispositionOutcome
+            do {
+                outcome = try dispositions.outcome(code: code, attemptsMade: next.attempts, minimumAttempts: policy.minimumAttempts,
+                                                   at: instant, timeZone: rep.calendar.timeZone)
+            } catch {
+                throw .disposition(leadID: state.leadID, error)
+            }
+            next.phase = .closed
+            next.disposition = outcome
+            effects.append(.closed(leadID: state.leadID, outcome: outcome))
+        }
+        try fireDueSteps(&next, before: instant, inclusive: true, into: &effects)
+        next.lastEventAt = instant
+        return SLATransition(state: next, effects: effects)
+    }
+
+    /// Fires the scheduled steps due before (or at, when `inclusive`) `instant`, in chain order.
+    private func fireDueSteps(_ state: inout SLAState, before instant: Date, inclusive: Bool,
+                              into effects: inout [SLAEffect]) throws(SLAError) {
+        guard let repID = state.repID else { return }
+        for (step, at) in state.scheduledSteps where inclusive ? at <= instant : at < instant {
+            guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
+            switch step {
+            case .breach:
+                state.firstTouchBreached = true
+                effects.append(.breachRecorded(SLABreach(leadID: state.leadID, repID: repID, kind: .firstTouch, deadline: at)))
+                effects.append(.remindRep(leadID: state.leadID, repID: repID, overdueSince: at))
+            case .notifyManager:
+                state.managerNotified = true
+                effects.append(.notifyManager(leadID: state.leadID, repID: repID, manager: rep.manager, breach: .firstTouch))
+            case .reassign:
+                state.reassignRequested = true
+                effects.append(.reassign(leadID: state.leadID, fromRepID: repID))
+            case .cadence:
+                state.cadenceChecked = true
+                let required = (try? policies.policy(named: state.policyName ?? ""))?.minimumAttempts ?? 0
+                if state.attempts < required {
+                    let kind = SLABreach.Kind.attemptCadence(made: state.attempts, required: required)
+                    effects.append(.breachRecorded(SLABreach(leadID: state.leadID, repID: repID, kind: kind, deadline: at)))
+                    effects.append(.notifyManager(leadID: state.leadID, repID: repID, manager: rep.manager, breach: kind))
+                }
+            }
+        }
+    }
+}

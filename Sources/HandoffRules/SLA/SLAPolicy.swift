@@ -1,0 +1,168 @@
+import Foundation
+
+/// Follow-up promises for one priority, all in the assigned rep's business time.
+///
+/// Escalation chain when the first touch is late: at the deadline the breach is recorded and
+/// the rep reminded; `notifyManagerAfterHours` business hours after the deadline the manager
+/// is notified; `reassignAfterHours` after the deadline the lead is taken back for reassignment.
+/// A lead may go back to nurture as `unresponsive` only after `minimumAttempts` contact
+/// attempts; attempts short of that when `attemptWindowDays` business days have passed since
+/// the hand-off are a cadence breach (recorded, manager notified).
+package struct SLAPolicy: Sendable, Hashable {
+    /// The policy's name in the playbook (`high`, `standard`).
+    package let name: String
+    /// Business hours from hand-off to the first touch (> 0).
+    package let firstTouchHours: Double
+    /// Business hours after the breach before the manager is notified (≥ 0; 0 = at the breach).
+    package let notifyManagerAfterHours: Double
+    /// Business hours after the breach before the lead is reassigned (> 0, ≥ the manager step).
+    package let reassignAfterHours: Double
+    /// Contact attempts needed before `unresponsive` (≥ 0).
+    package let minimumAttempts: Int
+    /// Business days, from the hand-off, in which the minimum attempts are due (≥ 1).
+    package let attemptWindowDays: Int
+
+    /// Preconditions as documented on each property (playbook input is checked when decoded).
+    package init(name: String, firstTouchHours: Double, notifyManagerAfterHours: Double, reassignAfterHours: Double,
+                minimumAttempts: Int, attemptWindowDays: Int) {
+        precondition(firstTouchHours > 0 && firstTouchHours.isFinite, "first-touch hours must be > 0")
+        precondition(notifyManagerAfterHours >= 0 && notifyManagerAfterHours.isFinite, "manager step must be ≥ 0")
+        precondition(reassignAfterHours > 0 && reassignAfterHours >= notifyManagerAfterHours && reassignAfterHours.isFinite,
+                     "reassign step must be > 0 and not before the manager step")
+        precondition(minimumAttempts >= 0 && attemptWindowDays >= 1, "attempts ≥ 0 over a window ≥ 1 business day")
+        self.name = name
+        self.firstTouchHours = firstTouchHours
+        self.notifyManagerAfterHours = notifyManagerAfterHours
+        self.reassignAfterHours = reassignAfterHours
+        self.minimumAttempts = minimumAttempts
+        self.attemptWindowDays = attemptWindowDays
+    }
+
+    /// High intent (demo request, SQL): first touch within 1 business hour; manager after 1
+    /// more, reassign after 2 more; 6 attempts in 10 business days.
+    package static let high = SLAPolicy(name: "high", firstTouchHours: 1, notifyManagerAfterHours: 1, reassignAfterHours: 2,
+                                       minimumAttempts: 6, attemptWindowDays: 10)
+    /// Standard: first touch within 4 business hours; manager after 4 more, reassign after 8
+    /// more (one working day); 6 attempts in 10 business days.
+    package static let standard = SLAPolicy(name: "standard", firstTouchHours: 4, notifyManagerAfterHours: 4,
+                                           reassignAfterHours: 8, minimumAttempts: 6, attemptWindowDays: 10)
+}
+
+/// The playbook's `sla:` section: per-priority policies, default working hours and named
+/// holiday lists (reps pick one with `holidays: NAME`).
+///
+/// ```yaml
+/// sla:
+///   working_hours: {days: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00"}
+///   holidays:
+///     us: [2026-11-26, 2026-12-25]
+///     de: [2026-12-24, 2026-12-25, 2026-12-26]
+///   policies:
+///     high:
+///       first_touch_hours: 1
+///       escalation: {notify_manager_after_hours: 1, reassign_after_hours: 2}
+///       attempts: {minimum: 6, within_business_days: 10}
+///     standard:
+///       first_touch_hours: 4
+/// ```
+/// Omitted `policies` default to ``SLAPolicy/high`` and ``SLAPolicy/standard``; omitted keys
+/// inside a policy take those defaults (the `high` ones for `high`, else the `standard` ones).
+package struct SLAPolicies: Sendable, Hashable {
+    /// Policies by name; always holds `high` and `standard`.
+    package let policies: [String: SLAPolicy]
+    /// Working hours for reps who give none.
+    package let workingHours: WorkingHours
+    /// Holiday lists by name.
+    package let holidays: [String: [LocalDate]]
+
+    /// Precondition: `policies` has `high` and `standard`, each stored under its own name.
+    package init(policies: [String: SLAPolicy] = ["high": .high, "standard": .standard],
+                workingHours: WorkingHours = .nineToFive, holidays: [String: [LocalDate]] = [:]) {
+        precondition(policies["high"] != nil && policies["standard"] != nil, "SLA policies need `high` and `standard`")
+        precondition(policies.allSatisfy { $0.key == $0.value.name }, "each SLA policy is stored under its own name")
+        self.policies = policies
+        self.workingHours = workingHours
+        self.holidays = holidays
+    }
+
+    /// The policy called `name` (`high` / `standard`, or a playbook's own name).
+    package func policy(named name: String) throws(SLAError) -> SLAPolicy {
+        guard let policy = policies[name] else { throw .unknownPolicy(name: name, known: policies.keys.sorted()) }
+        return policy
+    }
+}
+
+extension SLAPolicies: Decodable {
+    private enum Keys: String, CodingKey {
+        case policies, holidays
+        case workingHours = "working_hours"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: ["working_hours", "holidays", "policies"])
+        let c = try decoder.container(keyedBy: Keys.self)
+        let hours = try c.decodeIfPresent(WorkingHours.self, forKey: .workingHours) ?? .nineToFive
+        let holidays = try c.decodeIfPresent([String: [LocalDate]].self, forKey: .holidays) ?? [:]
+        var policies: [String: SLAPolicy] = ["high": .high, "standard": .standard]
+        if c.contains(.policies) {
+            let nested = try c.nestedContainer(keyedBy: PlaybookKey.self, forKey: .policies)
+            for key in nested.allKeys {
+                let defaults = key.stringValue == "high" ? SLAPolicy.high : SLAPolicy.standard
+                let spec = try nested.decode(SLAPolicySpec.self, forKey: key)
+                policies[key.stringValue] = try spec.policy(named: key.stringValue, defaults: defaults, container: nested, key: key)
+            }
+        }
+        self.init(policies: policies, workingHours: hours, holidays: holidays)
+    }
+}
+
+/// A policy as written; missing values fall back to the defaults.
+private struct SLAPolicySpec: Decodable {
+    var firstTouch: Double?
+    var manager: Double?
+    var reassign: Double?
+    var minimum: Int?
+    var window: Int?
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: ["first_touch_hours", "escalation", "attempts"])
+        let c = try decoder.container(keyedBy: PlaybookKey.self)
+        firstTouch = try c.decodeIfPresent(Double.self, forKey: PlaybookKey("first_touch_hours"))
+        if c.contains(PlaybookKey("escalation")) {
+            let e = try c.superDecoder(forKey: PlaybookKey("escalation"))
+            try e.rejectUnknownKeys(allowed: ["notify_manager_after_hours", "reassign_after_hours"])
+            let ec = try e.container(keyedBy: PlaybookKey.self)
+            manager = try ec.decodeIfPresent(Double.self, forKey: PlaybookKey("notify_manager_after_hours"))
+            reassign = try ec.decodeIfPresent(Double.self, forKey: PlaybookKey("reassign_after_hours"))
+        }
+        if c.contains(PlaybookKey("attempts")) {
+            let a = try c.superDecoder(forKey: PlaybookKey("attempts"))
+            try a.rejectUnknownKeys(allowed: ["minimum", "within_business_days"])
+            let ac = try a.container(keyedBy: PlaybookKey.self)
+            minimum = try ac.decodeIfPresent(Int.self, forKey: PlaybookKey("minimum"))
+            window = try ac.decodeIfPresent(Int.self, forKey: PlaybookKey("within_business_days"))
+        }
+    }
+
+    func policy(named name: String, defaults: SLAPolicy, container: KeyedDecodingContainer<PlaybookKey>,
+                key: PlaybookKey) throws -> SLAPolicy {
+        let firstTouch = self.firstTouch ?? defaults.firstTouchHours
+        let manager = self.manager ?? defaults.notifyManagerAfterHours
+        let reassign = self.reassign ?? defaults.reassignAfterHours
+        let minimum = self.minimum ?? defaults.minimumAttempts
+        let window = self.window ?? defaults.attemptWindowDays
+        guard firstTouch > 0, firstTouch.isFinite else {
+            throw container.fail(key, "first_touch_hours \(firstTouch) must be a positive number of business hours")
+        }
+        guard manager >= 0, manager.isFinite else {
+            throw container.fail(key, "escalation.notify_manager_after_hours \(manager) must be ≥ 0 business hours after the breach")
+        }
+        guard reassign > 0, reassign.isFinite, reassign >= manager else {
+            throw container.fail(key, "escalation.reassign_after_hours \(reassign) must be > 0 and not before notify_manager_after_hours (\(manager)); the reassignment is the last step")
+        }
+        guard minimum >= 0 else { throw container.fail(key, "attempts.minimum \(minimum) must be ≥ 0") }
+        guard window >= 1 else { throw container.fail(key, "attempts.within_business_days \(window) must be ≥ 1") }
+        return SLAPolicy(name: name, firstTouchHours: firstTouch, notifyManagerAfterHours: manager,
+                         reassignAfterHours: reassign, minimumAttempts: minimum, attemptWindowDays: window)
+    }
+}

@@ -1,0 +1,54 @@
+import HandoffPersistence
+import Foundation
+import GRDB
+
+extension SQLiteHandoffStore {
+    package func issueAccessToken(_ token: AccessTokenRecord) async throws(StoreError) {
+        let token = try token.validated()
+        try await write("issuing access token '\(token.name)'") { db in
+            // The PRIMARY KEY on name and UNIQUE on sha256 decide; checked here only to name the conflict.
+            try db.execute(sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
+            guard db.changesCount == 1 else { throw AccessTokenRecord.taken(token.name) }
+        }
+    }
+
+    package func importAccessTokens(_ tokens: [AccessTokenRecord]) async throws(StoreError) -> Int {
+        var valid: [AccessTokenRecord] = []
+        for token in tokens { valid.append(try token.validated()) }
+        let all = valid
+        return try await write("importing \(all.count) access token(s)") { db in
+            var stored = 0
+            for token in all {
+                try db.execute(sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
+                stored += db.changesCount
+            }
+            return stored
+        }
+    }
+
+    package func revokeAccessToken(name: String) async throws(StoreError) -> Bool {
+        try await write("revoking access token '\(name)'") { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+
+    package func accessTokens() async throws(StoreError) -> [AccessTokenRecord] {
+        try await read("reading access tokens") { db in
+            try Row.fetchAll(db, sql: "SELECT name, role, sha256, created_at FROM access_tokens ORDER BY name").map(Self.decodeToken)
+        }
+    }
+
+    package func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord? {
+        try await read("looking up an access token") { db in
+            try Row.fetchOne(db, sql: "SELECT name, role, sha256, created_at FROM access_tokens WHERE sha256 = ?", arguments: [sha256])
+                .map(Self.decodeToken)
+        }
+    }
+
+    private static func decodeToken(_ row: Row) -> AccessTokenRecord {
+        AccessTokenRecord(name: row["name"], role: row["role"], sha256: row["sha256"], createdAt: Decode.date(row, "created_at"))
+    }
+}

@@ -1,0 +1,36 @@
+import HandoffPersistence
+import Foundation
+import GRDB
+
+extension SQLiteHandoffStore {
+    /// One read transaction over the lead's rows, skipping scores, decisions and event payloads:
+    /// every engagement adds a score and a decision with their JSON, so reading them back on each
+    /// event made a lead's n-th event cost O(n) decoding it never used.
+    package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
+        try await read("reading the flow state of lead '\(leadID)'") { db in
+            let id: StatementArguments = [leadID]
+            // Cached statements: preparing these seven queries anew for every event (and running
+            // GRDB's authorizer over each) cost more than executing them.
+            let leadQuery = try db.cachedStatement(sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?")
+            guard let lead = try Row.fetchOne(leadQuery, arguments: id).map(Decode.lead) else {
+                return nil
+            }
+            func all<T>(_ columns: String, _ table: String, _ order: String, _ decode: (Row) throws -> T) throws -> [T] {
+                let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
+                return try Row.fetchAll(statement, arguments: id).map(decode)
+            }
+            let events = try all("event_id, lead_id, type, occurred_at, received_at", "engagement_events", "occurred_at, seq") { row in
+                EngagementEventRecord(id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),
+                                      receivedAt: Decode.date(row, "received_at"), payload: .emptyObject)
+            }
+            return LeadTimeline(
+                lead: lead, events: events,
+                assignments: try all(Columns.assignment, "assignments", "assigned_at, id", Decode.assignment),
+                timers: try all(Columns.timer, "sla_timers", "started_at, id", Decode.timer),
+                contactAttempts: try all(Columns.attempt, "contact_attempts", "attempted_at, seq", Decode.attempt),
+                dispositions: try all(Columns.disposition, "dispositions", "decided_at, seq", Decode.disposition),
+                opportunities: try all(Columns.opportunity, "opportunities", "opened_at, id", Decode.opportunity),
+                outcomes: try all(Columns.outcome, "outcomes", "closed_at, seq", Decode.outcome))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+
+/// An error answer: `{"error": {"code": …, "message": …, "field": …}}` with the HTTP status.
+///
+/// `field` names the JSON member at fault (`[3].occurred_at`), so a sender can fix its payload
+/// without reading logs. Messages carry ids and field names, never field values of a lead.
+package struct APIError: HTTPResponseError, Sendable {
+    package let status: HTTPResponse.Status
+    package let code: String
+    package let message: String
+    package let field: String?
+    /// Extra headers (e.g. `WWW-Authenticate`).
+    var headers: HTTPFields = [:]
+
+    package init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: String] = ["code": code, "message": message]
+        if let field { body["field"] = field }
+        let data = (try? JSONEncoder.sorted.encode(["error": body])) ?? Data(#"{"error":{"code":"internal"}}"#.utf8)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func unauthorized(_ message: String) -> APIError {
+        var e = APIError(.unauthorized, code: "unauthorized", message: message, field: "Authorization")
+        e.headers[.wwwAuthenticate] = #"Bearer realm="baton""#
+        return e
+    }
+
+    static func invalid(_ field: String, _ problem: String) -> APIError {
+        APIError(.badRequest, code: "invalid_request", message: "field \(field) \(problem)", field: field)
+    }
+
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, ISO 8601 dates: stable bodies for clients and tests.
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(ISOTime.format(date))
+        }
+        return e
+    }
+}
+
+/// UTC ISO 8601 with milliseconds when not whole seconds.
+enum ISOTime {
+    static func format(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let whole = Date(timeIntervalSince1970: Double(ms / 1000 - (ms % 1000 < 0 ? 1 : 0)))
+        var text = whole.formatted(.iso8601)
+        let rest = ((ms % 1000) + 1000) % 1000
+        if rest != 0 { text = String(text.dropLast()) + String(format: ".%03dZ", rest) }
+        return text
+    }
+}

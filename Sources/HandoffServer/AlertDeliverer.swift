@@ -1,0 +1,168 @@
+import Foundation
+import HandoffFlow
+import HandoffPersistence
+import Logging
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Delivers stored alerts (and CRM sync messages) to their channels, retrying with
+/// exponential backoff, and records every attempt on the alert row.
+///
+/// Runs in its own loop: ingest only stores alerts, so a dead channel never slows an event's
+/// acknowledgement. Channel by target (rep id or queue name) from `alert_channels`, else
+/// `default_channel`; alerts of kind `crm-sync` go to `crm_sync_url`. Retry delay after the
+/// n-th failed attempt: `min(retry_base_seconds · 2^(n−1), max_retry_delay_seconds)`.
+package actor AlertDeliverer {
+    let store: any HandoffStore
+    let configuration: ServiceConfiguration
+    let metrics: ServiceMetrics
+    let now: @Sendable () -> Date
+    let logger: Logger
+    let smtp: SMTPClient?
+
+    init(store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.now = now
+        self.logger = logger
+        smtp = configuration.smtp.map { SMTPClient(host: $0.host, port: $0.port, from: $0.from) }
+    }
+
+    static let crmKind = "crm-sync"
+
+    /// True when any channel is configured; otherwise alerts are only stored.
+    var hasChannels: Bool { !configuration.alertChannels.isEmpty || configuration.defaultChannel != nil || configuration.crmSyncURL != nil }
+
+    func run(interval: Double) async {
+        guard hasChannels else {
+            logger.info("no alert channels configured: alerts are stored, not delivered")
+            return
+        }
+        while !Task.isCancelled {
+            _ = await deliverDue()
+            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+        }
+    }
+
+    /// The CRM sync message for an event's hand-off, reassignment, parking or closing, as a write
+    /// for the event's own unit of work (``HandoffEngine/apply(_:receivedAt:extra:)``): it is
+    /// stored with the event or not at all, so a crash cannot lose it. Nil when no CRM sync URL is
+    /// configured or nothing relevant happened.
+    nonisolated func crmSyncOperation(event: InboundEvent, effects: [EngineEffect]) -> WriteOperation? {
+        guard configuration.crmSyncURL != nil else { return nil }
+        let relevant = effects.filter {
+            switch $0.kind {
+            case .handedOff, .reassigned, .queued, .closed: true
+            default: false
+            }
+        }
+        guard !relevant.isEmpty else { return nil }
+        let payload = ["event_id": event.eventID, "lead_id": event.leadID, "changes": relevant.map(\.summary)] as [String: Any]
+        let text = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        guard let json = try? JSONText(validating: text) else {
+            logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
+            return nil
+        }
+        return .raiseAlert(AlertRecord(id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
+                                       target: "crm", payload: json, createdAt: now()))
+    }
+
+    /// One pass over the alerts due now; returns how many were delivered.
+    @discardableResult
+    package func deliverDue(limit: Int = 100) async -> Int {
+        let instant = now()
+        let due: [AlertRecord]
+        do { due = try await store.alertsPendingDelivery(at: instant, limit: limit) } catch {
+            logger.error("alert delivery: cannot read pending alerts: \(error.description)")
+            return 0
+        }
+        var delivered = 0
+        for alert in due {
+            var failure: String?
+            do { try await send(alert) } catch { failure = "\(error)" }
+            let at = now()
+            let next = failure == nil ? nil : at.addingTimeInterval(backoff(afterAttempts: alert.attempts + 1))
+            do {
+                try await store.apply(.recordAlertDelivery(alertID: alert.id, at: at, succeeded: failure == nil, error: failure, nextAttemptAt: next))
+            } catch {
+                logger.error("alert \(alert.id): delivery not recorded: \(error.description)")
+            }
+            if failure == nil {
+                delivered += 1
+                await metrics.delivered(kind: alert.kind)
+            } else {
+                await metrics.failed(kind: alert.kind)
+                logger.warning("alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(ISOTime.format(next ?? at))")
+            }
+        }
+        return delivered
+    }
+
+    /// Seconds to wait after `attempts` failed attempts.
+    func backoff(afterAttempts attempts: Int) -> Double {
+        min(configuration.retryBaseSeconds * pow(2, Double(max(attempts - 1, 0))), configuration.maxRetryDelaySeconds)
+    }
+
+    func send(_ alert: AlertRecord) async throws {
+        if alert.kind == Self.crmKind {
+            guard let url = configuration.crmSyncURL else { throw DeliveryError.noChannel(target: "crm") }
+            try await Self.post(url: url, body: Data(alert.payload.text.utf8))
+            return
+        }
+        guard let channel = configuration.alertChannels[alert.target] ?? configuration.defaultChannel else {
+            throw DeliveryError.noChannel(target: alert.target)
+        }
+        let message = Self.message(alert)
+        switch channel.kind {
+        case .webhook:
+            guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
+            let body: [String: Any] = ["id": alert.id, "kind": alert.kind, "lead_id": alert.leadID ?? NSNull(), "target": alert.target,
+                                       "created_at": ISOTime.format(alert.createdAt), "text": message,
+                                       "payload": JSONResponse.embed(alert.payload.text)]
+            try await Self.post(url: url, body: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+        case .slack:
+            guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
+            try await Self.post(url: url, body: try JSONSerialization.data(withJSONObject: ["text": message], options: [.sortedKeys]))
+        case .email:
+            guard let to = channel.to else { throw DeliveryError.misconfigured(target: alert.target, key: "to") }
+            guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
+            try await smtp.send(to: to, subject: "[Baton] \(alert.kind): lead \(alert.leadID ?? "-")", body: message)
+        }
+    }
+
+    /// The alert in plain words: kind, lead id, target and the engine's summary (no lead fields).
+    static func message(_ alert: AlertRecord) -> String {
+        let payload = JSONResponse.embed(alert.payload.text) as? [String: Any]
+        let summary = (payload?["summary"] as? String) ?? (payload?["message"] as? String)
+        return "Baton \(alert.kind) for \(alert.target)" + (alert.leadID.map { ", lead \($0)" } ?? "") + (summary.map { ": \($0)" } ?? "")
+    }
+
+    /// POSTs JSON; any status outside 2xx is a failure. 10-second timeout.
+    static func post(url: String, body: Data) async throws {
+        guard let target = URL(string: url) else { throw DeliveryError.misconfigured(target: url, key: "url") }
+        var request = URLRequest(url: target, timeoutInterval: 10)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else { throw DeliveryError.status(status) }
+    }
+}
+
+/// Why one delivery attempt failed (recorded on the alert row as `last_error`).
+enum DeliveryError: Error, CustomStringConvertible {
+    case noChannel(target: String)
+    case misconfigured(target: String, key: String)
+    case status(Int)
+
+    var description: String {
+        switch self {
+        case .noChannel(let target): "no alert channel for '\(target)': add it under alert_channels or set default_channel"
+        case let .misconfigured(target, key): "channel for '\(target)' lacks `\(key)`"
+        case .status(let code): "the receiver answered HTTP \(code)"
+        }
+    }
+}

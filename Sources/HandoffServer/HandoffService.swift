@@ -1,0 +1,133 @@
+import Foundation
+import HandoffRules
+import HandoffFlow
+import HandoffPersistence
+import HandoffStores
+import Hummingbird
+import Logging
+
+/// `baton serve`: the hand-off flow over HTTP, with its SLA scheduler and alert delivery.
+///
+/// ```swift
+/// let (service, adminToken) = try await HandoffService.open(configuration)
+/// if let adminToken { print(adminToken) }                 // first start only
+/// try await service.run()                                  // until SIGINT/SIGTERM
+/// ```
+///
+/// Ingest (`POST /events`) answers only after each event's unit of work is committed to the
+/// store (SQLite `synchronous = FULL`, WAL; or a PostgreSQL transaction): a 2xx means the event
+/// survives a crash or power loss. Several instances may share one PostgreSQL store behind a
+/// load balancer: events are idempotent by id, SLA steps are claimed under a lease, and tokens
+/// live in the store. When the store cannot be reached a request fails with 503 and nothing
+/// of it is half-written. The scheduler and the delivery loop run beside the server and never hold up ingest:
+/// a channel that hangs or fails only delays its own alerts, retried with exponential backoff.
+package final class HandoffService: Sendable {
+    package let configuration: ServiceConfiguration
+    package let store: any HandoffStore
+    package let runtime: ModelRuntime
+    package let tokens: TokenRegistry
+    package let metrics: ServiceMetrics
+    package let deliverer: AlertDeliverer
+    /// The service's clock (tests inject a fixed one).
+    package let now: @Sendable () -> Date
+    let logger: Logger
+
+    package init(configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve")) {
+        self.configuration = configuration
+        self.store = store
+        self.runtime = runtime
+        self.tokens = tokens
+        self.now = now
+        self.logger = logger
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
+        deliverer = AlertDeliverer(store: store, configuration: configuration, metrics: metrics, now: now, logger: logger)
+    }
+
+    /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
+    /// every store command reads `--db`), the playbook and the production model. On first start
+    /// (no token in the store) it imports an old token file if there is one, else issues an
+    /// `admin` token and returns its text, to be printed once.
+    ///
+    /// - Throws: ``ServiceError``; ``ServiceError/exitCode`` is what `baton serve` exits with.
+    package static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
+                            now: @escaping @Sendable () -> Date = { Date() })
+        async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?) {
+        let configuration = try configuration.validated()
+        guard let playbookPath = configuration.playbook else {
+            throw .configuration(file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
+        }
+        let store: any HandoffStore
+        do { store = try await StoreLocation.open(configuration.db ?? "") } catch { throw .store(error) }
+        let playbook: Playbook
+        do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
+        let runtime = try await ModelRuntime(store: store, playbook: playbook,
+                                             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
+                                             knownFields: Set(configuration.knownFields), now: now())
+        let tokens = TokenRegistry(store: store)
+        let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
+        return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger), firstToken)
+    }
+
+    /// The router with every route, behind bearer authentication.
+    package func router() -> Hummingbird.Router<ServiceContext> {
+        let router = Hummingbird.Router(context: ServiceContext.self)
+        router.add(middleware: RequestCounterMiddleware(metrics: metrics))
+        router.add(middleware: StoreFailureMiddleware(logger: logger))
+        router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes))
+        addOperationsRoutes(to: router)
+        addEventRoutes(to: router)
+        addReadRoutes(to: router)
+        addModelRoutes(to: router)
+        addTokenRoutes(to: router)
+        addDashboardRoutes(to: router)
+        return router
+    }
+
+    /// Runs the server, the SLA scheduler and the delivery loop until SIGINT/SIGTERM.
+    /// - Parameter onRunning: called with the bound port once the server listens.
+    package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "baton"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let loops = startBackgroundLoops()
+        defer { loops.cancel() }
+        try await app.runService()
+    }
+
+    /// Starts the SLA scheduler and the alert delivery loop; cancel the task to stop both.
+    package func startBackgroundLoops() -> Task<Void, Never> {
+        let scheduler = SLAScheduler(runtime: runtime, metrics: metrics, interval: configuration.tickIntervalSeconds, now: now, logger: logger)
+        let deliverer = self.deliverer
+        let interval = configuration.deliveryIntervalSeconds
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await scheduler.run() }
+                group.addTask { await deliverer.run(interval: interval) }
+            }
+        }
+    }
+}
+
+/// Counts requests by method and status for `/metrics` (errors included).
+struct RequestCounterMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let metrics: ServiceMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            await metrics.request(method: request.method.rawValue, status: response.status.code)
+            return response
+        } catch let error as HTTPResponseError {
+            await metrics.request(method: request.method.rawValue, status: error.status.code)
+            throw error
+        } catch {
+            await metrics.request(method: request.method.rawValue, status: 500)
+            throw error
+        }
+    }
+}

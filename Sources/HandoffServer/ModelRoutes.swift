@@ -1,0 +1,86 @@
+import Foundation
+import HandoffPersistence
+import Hummingbird
+import ScoringModelFormat
+
+extension HandoffService {
+    func addModelRoutes(to router: Hummingbird.Router<ServiceContext>) {
+        router.get("/models") { _, context in
+            _ = try context.require(.marketing, .sales)
+            let models = try await self.store.models()
+            let deployments = try await self.store.deployments()
+            return JSONResponse.make([
+                "models": models.map(Self.modelJSON),
+                "deployments": deployments.map { ["sha256": $0.sha256, "kind": $0.kind.rawValue, "promoted_at": ISOTime.format($0.promotedAt),
+                                                  "retired_at": JSONResponse.time($0.retiredAt)] },
+            ])
+        }
+        // Upload: the body is the weight file itself. `?sha256=` (optional) must match the
+        // checksum computed from the content, as must the file's own `sha256` member.
+        router.post("/models") { request, context in
+            _ = try context.require(.admin)
+            let body = try await request.bodyBytes(limit: self.configuration.maxModelBytes)
+            let weights: WeightFile
+            do {
+                weights = try WeightFile.decode(data: body, file: "upload")
+            } catch let error as WeightFileError {
+                throw APIError(.unprocessableContent, code: "invalid_weight_file", message: error.description, field: Self.weightFileField(error))
+            }
+            let sha = try weights.checksum()
+            if let expected = request.uri.queryParameters.get("sha256"), expected.lowercased() != sha {
+                throw APIError(.unprocessableContent, code: "checksum_mismatch",
+                               message: "the file's content has sha256 \(sha), not \(expected) as the sha256 parameter says; the upload was damaged or is another file",
+                               field: "sha256")
+            }
+            do { try await self.runtime.checkCompatible(weights) } catch {
+                throw APIError(.unprocessableContent, code: "incompatible_model",
+                               message: "the weight file cannot drive this service's playbook: \(error)", field: "(body)")
+            }
+            let label = request.uri.queryParameters.get("label") ?? weights.training.createdAt
+            let outcome = try await self.store.registerModel(try ModelRuntime.upload(weights, bytes: body, label: label, at: self.now()))
+            guard let model = try await self.store.model(sha256: sha, includeBytes: false) else {
+                throw APIError(.internalServerError, code: "internal", message: "model \(sha) vanished after registration")
+            }
+            self.logger.info("model \(sha) registered (\(outcome == .alreadyStored ? "already known" : "new"))")
+            return JSONResponse.make(Self.modelJSON(model), status: outcome == .alreadyStored ? .ok : .created)
+        }
+        router.post("/models/{sha}/promote") { _, context in
+            _ = try context.require(.admin)
+            let sha = try context.parameters.require("sha").lowercased()
+            do {
+                try await self.store.promoteModel(sha256: sha, at: self.now())
+            } catch StoreError.unknownModel {
+                throw APIError.notFound("no weight file with sha256 \(sha) is registered; upload it with POST /models first")
+            }
+            let version = try await self.runtime.reload()
+            self.logger.info("model \(version.sha256) promoted to production")
+            return JSONResponse.make(["production": ["sha256": version.sha256, "format": version.format]])
+        }
+        router.post("/models/rollback") { _, context in
+            _ = try context.require(.admin)
+            do {
+                _ = try await self.store.rollBackModel(at: self.now())
+            } catch let StoreError.modelRegistry(reason) {
+                throw APIError(.conflict, code: "nothing_to_roll_back", message: "model registry: \(reason)")
+            }
+            let version = try await self.runtime.reload()
+            self.logger.info("rolled back to model \(version.sha256)")
+            return JSONResponse.make(["production": ["sha256": version.sha256, "format": version.format]])
+        }
+    }
+
+    static func modelJSON(_ m: RegisteredModel) -> [String: Any] {
+        ["sha256": m.upload.sha256, "format": m.upload.format, "version_label": m.upload.versionLabel,
+         "uploaded_at": ISOTime.format(m.upload.uploadedAt), "promoted_at": JSONResponse.time(m.promotedAt),
+         "retired_at": JSONResponse.time(m.retiredAt), "in_production": m.isInProduction]
+    }
+
+    static func weightFileField(_ error: WeightFileError) -> String {
+        switch error {
+        case .checksumMismatch, .missingChecksum: "sha256"
+        case .wrongFormat, .newerVersion: "format"
+        case let .invalidContent(_, key, _): key
+        default: "(body)"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HandoffPersistence
+import Hummingbird
+
+extension HandoffService {
+    func addOperationsRoutes(to router: Hummingbird.Router<ServiceContext>) {
+        // The only route without a token: for load balancers and process supervisors.
+        router.get("/health") { _, _ in
+            do {
+                _ = try await self.store.productionModel()
+                return JSONResponse.make(["status": "ok"])
+            } catch {
+                return JSONResponse.make(["status": "store_unavailable"], status: .serviceUnavailable)
+            }
+        }
+        router.get("/metrics") { _, context in
+            _ = try context.require(.admin)
+            return JSONResponse.text(try await self.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/openapi.yaml") { _, context in
+            _ = try context.require(.marketing, .sales, .ingest)
+            return JSONResponse.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
+        }
+    }
+
+    /// Counters since start plus gauges read from the store now.
+    func prometheusText() async throws -> String {
+        let instant = now()
+        let pending = try await store.alertsPendingDelivery(at: .distantFuture, limit: 100_000)
+        let due = try await store.alertsPendingDelivery(at: instant, limit: 100_000)
+        let open = try await store.timersDue(before: .distantFuture, limit: 1_000_000)
+        let counts = try await store.counts()
+        let production = try await store.productionModel()
+        var gauges: [(name: String, help: String, labels: String, value: Double)] = [
+            ("baton_alert_queue_depth", "Alerts not yet delivered (including those waiting for a retry).", "", Double(pending.count)),
+            ("baton_alert_queue_due", "Undelivered alerts whose next attempt is due now.", "", Double(due.count)),
+            ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(pending.filter { $0.attempts > 0 }.count)),
+            ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"running\"", Double(open.filter { $0.state == .running }.count)),
+            ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"breached\"", Double(open.filter { $0.state == .breached }.count)),
+            ("baton_sla_timers_past_due", "Running timers past their deadline not yet fired by the scheduler.", "",
+             Double(open.filter { $0.state == .running && $0.dueAt <= instant }.count)),
+            ("baton_store_rows", "Rows per table in the store.", "table=\"leads\"", Double(counts.leads)),
+            ("baton_store_rows", "Rows per table in the store.", "table=\"events\"", Double(counts.events)),
+            ("baton_store_rows", "Rows per table in the store.", "table=\"scores\"", Double(counts.scores)),
+            ("baton_store_rows", "Rows per table in the store.", "table=\"assignments\"", Double(counts.assignments)),
+            ("baton_store_rows", "Rows per table in the store.", "table=\"alerts\"", Double(counts.alerts)),
+            ("baton_uptime_seconds", "Seconds since the service started.", "", instant.timeIntervalSince(metrics.startedAt).rounded()),
+        ]
+        if let production {
+            gauges.append(("baton_production_model_info", "The production weight file (value 1).", "sha256=\"\(production.upload.sha256)\"", 1))
+        }
+        return await metrics.render(gauges: gauges)
+    }
+}

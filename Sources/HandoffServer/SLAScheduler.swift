@@ -1,0 +1,54 @@
+import Foundation
+import HandoffFlow
+import Logging
+
+/// Fires due SLA steps (reminders, manager notifications, reassignments) from inside the
+/// service, every `interval` seconds, without any request. Each step is its own unit of work in
+/// the engine; a failing run is logged and retried at the next interval.
+struct SLAScheduler: Sendable {
+    let runtime: ModelRuntime
+    let metrics: ServiceMetrics
+    let interval: Double
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async {
+        while !Task.isCancelled {
+            _ = await runOnce()
+            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+        }
+    }
+
+    /// One pass; returns what fired.
+    @discardableResult
+    func runOnce() async -> [EngineEffect] {
+        let engine = await runtime.current()
+        do {
+            // Claimed under a lease, so several instances on one PostgreSQL store never fire a
+            // step twice (issue 8); alone on SQLite the claim costs one UPDATE per step.
+            let effects = try await engine.tick(at: now(), owner: Self.instanceID)
+            await metrics.tick(effects: effects.map(Self.label), failed: false)
+            if !effects.isEmpty { logger.info("SLA scheduler: \(effects.count) step(s) fired") }
+            return effects
+        } catch {
+            await metrics.tick(effects: [], failed: true)
+            logger.error("SLA scheduler: \(error.description)")
+            return []
+        }
+    }
+
+    /// This process's name as a lease owner: host and process id.
+    static let instanceID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+
+    static func label(_ effect: EngineEffect) -> String {
+        switch effect.kind {
+        case .breach: "breach"
+        case .reminder: "reminder"
+        case .managerNotified: "manager_notification"
+        case .reassigned: "reassignment"
+        case .handedOff: "handoff"
+        case .queued: "queued"
+        default: "other"
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import HandoffStores
+
+/// Everything `baton serve` needs to run, from defaults, a JSON file, the environment and flags.
+///
+/// Precedence, lowest to highest: built-in defaults < configuration file (`--config FILE`, or
+/// `BATON_CONFIG`) < environment variables (`BATON_*`) < command-line flags. A setting given at a
+/// higher level replaces the lower one whole (lists and maps are not merged).
+///
+/// The file is JSON with the keys of this type in snake case:
+/// ```json
+/// {"db": "baton.sqlite", "host": "127.0.0.1", "port": 8080, "playbook": "playbook.yaml",
+///  "model": "model.json", "known_fields": ["region"], "max_body_bytes": 1048576, "max_batch_events": 1000,
+///  "tick_interval_seconds": 5, "delivery_interval_seconds": 2,
+///  "alert_channels": {"ana": {"kind": "slack", "url": "https://hooks.slack.com/…"},
+///                     "sales-triage": {"kind": "email", "to": "triage@example.com"}},
+///  "default_channel": {"kind": "webhook", "url": "http://127.0.0.1:9000/alerts"},
+///  "smtp": {"host": "127.0.0.1", "port": 25, "from": "baton@example.com"},
+///  "crm_sync_url": "http://crm.internal/baton-sync"}
+/// ```
+/// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
+/// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
+/// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`.
+package struct ServiceConfiguration: Sendable, Equatable, Codable {
+    /// SQLite file of the hand-off store (created when missing).
+    package var db: String?
+    /// Address to bind; loopback by default, so nothing is exposed until asked.
+    package var host: String = "127.0.0.1"
+    /// TCP port; 0 picks a free one (printed on start).
+    package var port: Int = 8080
+    /// The hand-off playbook (qualification, routing, sla, dispositions, reps).
+    package var playbook: String?
+    /// A weight file registered and promoted on first start when no model is in production.
+    package var model: String?
+    /// Lead fields the playbook may use besides the model's columns and the documented ones (e.g. `region`).
+    package var knownFields: [String] = []
+    /// A token file from before tokens lived in the store, imported once on first start (then
+    /// renamed to `….imported`); defaults to `<db>.tokens.json` beside an SQLite database.
+    package var tokensFile: String?
+    /// Largest request body accepted, in bytes (larger gets 413).
+    package var maxBodyBytes: Int = 1 << 20
+    /// Largest weight-file upload, in bytes.
+    package var maxModelBytes: Int = 8 << 20
+    /// Most events in one batch (more gets 413).
+    package var maxBatchEvents: Int = 1000
+    /// How often the SLA scheduler looks for due timers, in seconds.
+    package var tickIntervalSeconds: Double = 5
+    /// How often undelivered alerts are retried, in seconds.
+    package var deliveryIntervalSeconds: Double = 2
+    /// First retry delay of a failed delivery, in seconds; doubled per attempt up to `maxRetryDelaySeconds`.
+    package var retryBaseSeconds: Double = 5
+    package var maxRetryDelaySeconds: Double = 3600
+    /// Alert channel per rep id or queue name.
+    package var alertChannels: [String: AlertChannel] = [:]
+    /// Channel for targets without their own; nil means alerts for them are only stored.
+    package var defaultChannel: AlertChannel?
+    /// Outgoing mail server for `email` channels.
+    package var smtp: SMTPSettings?
+    /// CRM sync webhook: every hand-off, reassignment and closing is POSTed here as JSON.
+    package var crmSyncURL: String?
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case db, host, port, playbook, model, knownFields = "known_fields"
+        case tokensFile = "tokens_file", maxBodyBytes = "max_body_bytes", maxModelBytes = "max_model_bytes"
+        case maxBatchEvents = "max_batch_events", tickIntervalSeconds = "tick_interval_seconds"
+        case deliveryIntervalSeconds = "delivery_interval_seconds", retryBaseSeconds = "retry_base_seconds"
+        case maxRetryDelaySeconds = "max_retry_delay_seconds", alertChannels = "alert_channels"
+        case defaultChannel = "default_channel", smtp, crmSyncURL = "crm_sync_url"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ServiceConfiguration()
+        db = try c.decodeIfPresent(String.self, forKey: .db)
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
+        playbook = try c.decodeIfPresent(String.self, forKey: .playbook)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        knownFields = try c.decodeIfPresent([String].self, forKey: .knownFields) ?? []
+        tokensFile = try c.decodeIfPresent(String.self, forKey: .tokensFile)
+        maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? d.maxBodyBytes
+        maxModelBytes = try c.decodeIfPresent(Int.self, forKey: .maxModelBytes) ?? d.maxModelBytes
+        maxBatchEvents = try c.decodeIfPresent(Int.self, forKey: .maxBatchEvents) ?? d.maxBatchEvents
+        tickIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .tickIntervalSeconds) ?? d.tickIntervalSeconds
+        deliveryIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .deliveryIntervalSeconds) ?? d.deliveryIntervalSeconds
+        retryBaseSeconds = try c.decodeIfPresent(Double.self, forKey: .retryBaseSeconds) ?? d.retryBaseSeconds
+        maxRetryDelaySeconds = try c.decodeIfPresent(Double.self, forKey: .maxRetryDelaySeconds) ?? d.maxRetryDelaySeconds
+        alertChannels = try c.decodeIfPresent([String: AlertChannel].self, forKey: .alertChannels) ?? [:]
+        defaultChannel = try c.decodeIfPresent(AlertChannel.self, forKey: .defaultChannel)
+        smtp = try c.decodeIfPresent(SMTPSettings.self, forKey: .smtp)
+        crmSyncURL = try c.decodeIfPresent(String.self, forKey: .crmSyncURL)
+    }
+
+    /// Reads a configuration file.
+    /// - Throws: ``ServiceError/configuration(file:key:problem:)`` naming the key that is wrong.
+    package static func load(file: String) throws(ServiceError) -> ServiceConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw .configuration(file: file, key: nil, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            return try JSONDecoder().decode(ServiceConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw .configuration(file: file, key: error.fieldPath, problem: error.problem)
+        } catch {
+            throw .configuration(file: file, key: nil, problem: "is not valid JSON (\(error))")
+        }
+    }
+
+    /// Applies `BATON_*` variables over this configuration.
+    /// - Throws: ``ServiceError/configuration(file:key:problem:)`` for a number that does not parse.
+    package mutating func applyEnvironment(_ env: [String: String]) throws(ServiceError) {
+        func number<T: LosslessStringConvertible>(_ name: String, _ type: T.Type) throws(ServiceError) -> T? {
+            guard let raw = env[name] else { return nil }
+            guard let value = T(raw.trimmingCharacters(in: .whitespaces)) else {
+                throw .configuration(file: "environment", key: name, problem: "`\(raw)` is not a number")
+            }
+            return value
+        }
+        if let v = env["BATON_DB"] { db = v }
+        if let v = env["BATON_HOST"] { host = v }
+        if let v = try number("BATON_PORT", Int.self) { port = v }
+        if let v = env["BATON_PLAYBOOK"] { playbook = v }
+        if let v = env["BATON_MODEL"] { model = v }
+        if let v = env["BATON_TOKENS_FILE"] { tokensFile = v }
+        if let v = try number("BATON_MAX_BODY_BYTES", Int.self) { maxBodyBytes = v }
+        if let v = try number("BATON_MAX_BATCH_EVENTS", Int.self) { maxBatchEvents = v }
+        if let v = try number("BATON_TICK_INTERVAL_SECONDS", Double.self) { tickIntervalSeconds = v }
+        if let v = try number("BATON_DELIVERY_INTERVAL_SECONDS", Double.self) { deliveryIntervalSeconds = v }
+        if let v = env["BATON_CRM_SYNC_URL"] { crmSyncURL = v }
+    }
+
+    /// Checks ranges and that the database is named.
+    package func validated() throws(ServiceError) -> ServiceConfiguration {
+        guard let db, !db.isEmpty else {
+            throw .configuration(file: nil, key: "db", problem: "is required: pass --db FILE, set BATON_DB or `db` in the config file")
+        }
+        guard (0...65535).contains(port) else { throw .configuration(file: nil, key: "port", problem: "must be 0…65535, got \(port)") }
+        guard maxBodyBytes > 0, maxModelBytes > 0, maxBatchEvents > 0 else {
+            throw .configuration(file: nil, key: "max_body_bytes/max_model_bytes/max_batch_events", problem: "must be positive")
+        }
+        guard tickIntervalSeconds > 0, deliveryIntervalSeconds > 0, retryBaseSeconds > 0 else {
+            throw .configuration(file: nil, key: "tick_interval_seconds/delivery_interval_seconds/retry_base_seconds", problem: "must be positive")
+        }
+        return self
+    }
+
+    /// The old token file to import on first start: `tokens_file` if set, else `<db>.tokens.json`
+    /// for an SQLite file (a PostgreSQL URL has no folder beside it, so none by default).
+    package var legacyTokensFile: String? {
+        if let tokensFile { return tokensFile }
+        guard let db, !db.isEmpty, !StoreLocation.isPostgresURL(db) else { return nil }
+        return "\(db).tokens.json"
+    }
+}
+
+/// Where one rep's (or queue's) alerts go.
+package struct AlertChannel: Sendable, Equatable, Codable {
+    package enum Kind: String, Sendable, Equatable, Codable {
+        /// JSON POST of the alert record to `url`.
+        case webhook
+        /// Slack-style incoming webhook: `{"text": …}` POSTed to `url`.
+        case slack
+        /// A mail to `to` through the configured SMTP server.
+        case email
+    }
+
+    package var kind: Kind
+    package var url: String?
+    package var to: String?
+
+    package init(kind: Kind, url: String? = nil, to: String? = nil) {
+        self.kind = kind
+        self.url = url
+        self.to = to
+    }
+}
+
+/// The SMTP relay used for email alerts (plain SMTP, no auth: a local relay).
+package struct SMTPSettings: Sendable, Equatable, Codable {
+    package var host: String
+    package var port: Int
+    package var from: String
+    package init(host: String, port: Int, from: String) {
+        self.host = host
+        self.port = port
+        self.from = from
+    }
+}

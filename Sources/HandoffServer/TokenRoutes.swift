@@ -1,0 +1,59 @@
+import Foundation
+import HandoffPersistence
+import Hummingbird
+
+extension HandoffService {
+    func addTokenRoutes(to router: Hummingbird.Router<ServiceContext>) {
+        router.get("/tokens") { _, context in
+            _ = try context.require(.admin)
+            let all = try await self.tokens.all()
+            return JSONResponse.make(["tokens": all.map { ["name": $0.name, "role": $0.role.rawValue, "created_at": ISOTime.format($0.createdAt)] }])
+        }
+        // Issues a token; its text is in this response only (the service keeps its hash).
+        router.post("/tokens") { request, context in
+            _ = try context.require(.admin)
+            let body = try await request.bodyBytes(limit: context.bodyLimit)
+            let request: TokenRequest
+            do { request = try JSONDecoder().decode(TokenRequest.self, from: body) } catch let error as DecodingError {
+                throw APIError.invalid(error.fieldPath, error.problem)
+            }
+            do {
+                let token = try await self.tokens.issue(name: request.name, role: request.role, at: self.now())
+                self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
+                return JSONResponse.make(["name": request.name, "role": request.role.rawValue, "token": token], status: .created)
+            } catch StoreError.conflictingRecord {
+                throw APIError(.conflict, code: "token_exists",
+                               message: "a token named '\(request.name)' exists; revoke it first or pick another name", field: "name")
+            }
+        }
+        router.delete("/tokens/{name}") { _, context in
+            _ = try context.require(.admin)
+            let name = try context.parameters.require("name")
+            guard try await self.tokens.revoke(name: name) else { throw APIError.notFound("no token named '\(name)'") }
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// Body of POST /tokens.
+struct TokenRequest: Decodable {
+    let name: String
+    let role: Role
+
+    enum CodingKeys: String, CodingKey { case name, role }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decode(String.self, forKey: .name).trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 64 else {
+            throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "must be 1…64 characters")
+        }
+        let raw = try c.decode(String.self, forKey: .role)
+        guard let role = Role(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(forKey: .role, in: c,
+                debugDescription: "`\(raw)` is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.name = name
+        self.role = role
+    }
+}

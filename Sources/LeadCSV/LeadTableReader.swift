@@ -1,0 +1,203 @@
+import BatonSupport
+import Dispatch
+import Foundation
+
+/// Reads CSV files into a ``LeadTable``, parsing straight from the file's bytes into typed
+/// column storage for the requested columns only.
+///
+/// Format: RFC 4180 quoting (quoted fields may hold delimiters, line breaks and `""` for a
+/// quote), LF, CRLF or lone CR line ends (mixed is fine), an optional UTF-8 byte-order mark,
+/// and blank lines skipped. The delimiter is detected from the header line: the one of `,`
+/// `;` tab that occurs there outside quotes; when several occur, the one whose split yields
+/// every requested column wins, and if that is still not unique the read fails with
+/// ``LeadTableError/ambiguousDelimiter(file:candidates:)``. A header with none of them is a
+/// one-column file. Header names and numeric / text cells are trimmed of surrounding spaces
+/// and tabs; raw cells are kept as written.
+package enum LeadTableReader {
+    /// Reads the requested columns of the CSV file at `url`.
+    /// - Parameters:
+    ///   - columns: what to read; a name may appear more than once only with the same kind.
+    ///   - delimiter: force a delimiter instead of detecting it.
+    /// - Precondition: no name is requested with two different kinds.
+    package static func read(url: URL, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+        if url.isFileURL, let mapped = MappedFile(path: url.path) {
+            return try withExtendedLifetime(mapped) { () throws(LeadTableError) -> LeadTable in
+                try read(bytes: mapped.bytes, file: url.path, columns: columns, delimiter: delimiter)
+            }
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        return try read(data: data, file: url.path, columns: columns, delimiter: delimiter)
+    }
+
+    /// Reads the requested columns of CSV text held in memory; `file` names it in messages.
+    package static func read(data: Data, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+        let result: Result<LeadTable, LeadTableError> = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(LeadTableError) {
+                return .success(try read(bytes: bytes, file: file, columns: columns, delimiter: delimiter))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Reads CSV text cut into `parts` chunks parsed concurrently, whatever its size (tests).
+    static func read(text: String, file: String, columns: [ColumnRequest], parts: Int) throws(LeadTableError) -> LeadTable {
+        let bytes = Array(text.utf8)
+        let result: Result<LeadTable, LeadTableError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(LeadTableError) {
+                return .success(try read(bytes: buffer, file: file, columns: columns, delimiter: nil, parts: parts))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Reads CSV given as a string (tests, small inputs).
+    package static func read(text: String, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+        try read(data: Data(text.utf8), file: file, columns: columns, delimiter: delimiter)
+    }
+
+    /// `parts` forces the number of chunks parsed concurrently (tests); nil = all cores for
+    /// files of at least ``parallelThreshold`` bytes, else one.
+    static func read(bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
+                     parts requestedParts: Int? = nil) throws(LeadTableError) -> LeadTable {
+        var requests: [ColumnRequest] = []
+        for request in columns where !requests.contains(request) {
+            precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
+            requests.append(request)
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .emptyFile(file: file) }
+        var cursor = CSVCursor(base: base, end: bytes.count, file: file)
+        cursor.skipByteOrderMark()
+        cursor.skipBlankLines()
+        guard !cursor.atEnd else { throw .emptyFile(file: file) }
+
+        let delimiter: Delimiter
+        if let forced {
+            delimiter = forced
+        } else {
+            delimiter = try detectDelimiter(cursor: cursor, requested: requests.map(\.name))
+        }
+        var scratch: [UInt8] = []
+        let header = try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch)
+        let plan = try ColumnPlan(header: header, requests: requests, file: file)
+
+        cursor.skipBlankLines()
+        guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
+        let parts = requestedParts ?? (bytes.count >= parallelThreshold ? processorCount() : 1)
+        let ranges = ChunkSplitter.ranges(base: base, start: cursor.position, end: bytes.count, parts: parts,
+                                          delimiter: delimiter.rawValue)
+        let chunks: [ChunkColumns]
+        if ranges.count == 1 {
+            chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                                          file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+        } else {
+            let job = ParallelChunks(base: base, ranges: ranges, firstLine: cursor.line, file: file,
+                                     delimiter: delimiter.rawValue, header: header, plan: plan)
+            let results = job.run()
+            var parsed: [ChunkColumns] = []
+            var failed = false
+            for index in ranges.indices {
+                switch results[index] {
+                case let .success(chunk): parsed.append(chunk)
+                case .failure: failed = true
+                }
+            }
+                        if failed {
+                // Line numbers past the first chunk are relative; the serial parse names the
+                // first bad row exactly as a one-core read would.
+                for chunk in parsed { chunk.deallocate() }
+                chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                                              file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+            } else {
+                chunks = parsed
+            }
+        }
+        defer { for chunk in chunks { chunk.deallocate() } }
+        return ChunkMerge.table(chunks, plan: plan, file: file, header: header, delimiter: delimiter,
+                                byteCount: bytes.count)
+    }
+
+    /// Files at least this large are parsed on all cores.
+    static let parallelThreshold = 1 << 22
+
+    static func processorCount() -> Int {
+        onlineProcessorCount()
+    }
+
+    /// The delimiter that splits the header line, see the type's documentation.
+    static func detectDelimiter(cursor: CSVCursor, requested: [String]) throws(LeadTableError) -> Delimiter {
+        let counts = cursor.delimiterCountsOnFirstLine()
+        let present = Delimiter.allCases.filter { (counts[$0] ?? 0) > 0 }
+        if present.isEmpty { return .comma }
+        if present.count == 1 { return present[0] }
+        var fitting: [Delimiter] = []
+        for candidate in present {
+            var probe = cursor
+            var scratch: [UInt8] = []
+            guard let names = try? probe.readHeader(delimiter: candidate.rawValue, scratch: &scratch) else { continue }
+            if !requested.isEmpty, requested.allSatisfy(names.contains) { fitting.append(candidate) }
+        }
+        if fitting.count == 1 { return fitting[0] }
+        if fitting.count > 1 { throw .ambiguousDelimiter(file: cursor.file, candidates: fitting.map(\.description)) }
+        // No candidate yields every requested name: use the most frequent one, so that the
+        // unknown-column message shows the header as most likely meant.
+        return present.max { (counts[$0] ?? 0) < (counts[$1] ?? 0) } ?? .comma
+    }
+}
+
+/// The chunks of one file parsed concurrently, one task per range; results in range order.
+final class ParallelChunks: @unchecked Sendable {
+    private let base: UnsafePointer<UInt8>
+    private let ranges: [Range<Int>]
+    private let firstLine: Int
+    private let file: String
+    private let delimiter: UInt8
+    private let header: [String]
+    private let plan: ColumnPlan
+    // Each task writes only its own slot; read after concurrentPerform returns.
+    private let results: UnsafeMutablePointer<Result<ChunkColumns, LeadTableError>>
+
+    init(base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
+         header: [String], plan: ColumnPlan) {
+        self.base = base
+        self.ranges = ranges
+        self.firstLine = firstLine
+        self.file = file
+        self.delimiter = delimiter
+        self.header = header
+        self.plan = plan
+        results = .allocate(capacity: ranges.count)
+    }
+
+    deinit { results.deallocate() }
+
+    func run() -> [Result<ChunkColumns, LeadTableError>] {
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            self.parse(index)
+        }
+        let collected = (0..<ranges.count).map { results[$0] }
+        results.deinitialize(count: ranges.count)
+        return collected
+    }
+
+    private func parse(_ index: Int) {
+        let range = ranges[index]
+        do throws(LeadTableError) {
+            let chunk = try RowParser.parse(
+                base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? firstLine : 1,
+                file: file, delimiter: delimiter, header: header, plan: plan)
+            (results + index).initialize(to: .success(chunk))
+        } catch {
+            (results + index).initialize(to: .failure(error))
+        }
+    }
+}

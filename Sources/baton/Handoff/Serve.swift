@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import HandoffServer
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the hand-off service: events in over HTTP, scores, routing, SLA timers and alerts out.",
+        discussion: """
+            Settings come from, lowest to highest precedence: defaults, the --config JSON file \
+            (or BATON_CONFIG), BATON_* environment variables, then these flags. --db is an \
+            SQLite file or a postgres:// URL; several instances may share one PostgreSQL \
+            database behind a load balancer. Tokens live in the store (only their SHA-256), so \
+            every instance sees them at once. On first start (no token in the store) an old \
+            <db>.tokens.json (or tokens_file) is imported and renamed to .imported; without one \
+            an admin token is printed once to standard output (by one instance only, when \
+            several start together). The weight file given with --model is registered and \
+            promoted when the store has no production model yet; afterwards the model registry \
+            (POST /models, /models/{sha}/promote, /models/rollback) decides.
+
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 64 usage, configuration or malformed \
+            --db URL, 65 bad store, playbook or model, 69 database server unreachable, 1 other.
+            """)
+
+    @Option(help: "The hand-off store: an SQLite file (created when missing) or a postgres://user@host:port/database URL.") var db: String?
+    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "TCP port (default 8080; 0 picks a free one).") var port: Int?
+    @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
+    @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps.") var playbook: String?
+    @Option(help: "Weight file promoted on first start.") var model: String?
+    @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
+
+    // The root command is synchronous, so the server runs on a task and this thread waits for it.
+    func run() throws {
+        if openapi {
+            say(OpenAPIDocument.yaml)
+            return
+        }
+        let outcome = LockedOutcome()
+        let semaphore = DispatchSemaphore(value: 0)
+        Task {
+            do { try await serve() } catch { outcome.set(error) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        if let error = outcome.get() { throw error }
+    }
+
+    func serve() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var settings = ServiceConfiguration()
+        do {
+            if let file = config ?? env["BATON_CONFIG"] { settings = try ServiceConfiguration.load(file: file) }
+            try settings.applyEnvironment(env)
+        } catch {
+            serveFail(error.description, code: 64)
+        }
+        if let db { settings.db = db }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let playbook { settings.playbook = playbook }
+        if let model { settings.model = model }
+        let opened: (service: HandoffService, firstAdminToken: String?)
+        do {
+            opened = try await HandoffService.open(settings)
+        } catch {
+            serveFail(error.description, code: error.exitCode)
+        }
+        if let token = opened.firstAdminToken {
+            say("admin token (shown once, only its SHA-256 is kept in the store): \(token)")
+        }
+        let host = settings.host
+        try await opened.service.run { port in
+            say("baton serve listening on http://\(host):\(port)")
+        }
+    }
+}
+
+/// The error of the server task, handed to the waiting thread.
+private final class LockedOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: (any Error)?
+    func set(_ e: any Error) { lock.withLock { error = e } }
+    func get() -> (any Error)? { lock.withLock { error } }
+}
+
+private func serveFail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(code)
+}
+
+/// Unbuffered, so a supervisor (or test) reading a pipe sees the line at once.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import HandoffRules
+import LeadCSV
+import ScoringModelFormat
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a CSV of leads with a weight file and write probability, points, stage and reasons.",
+        discussion: """
+            Output columns: the spec's id column (if any), probability, points, fit_points, \
+            engagement_points, stage, reason_1, reason_2, reason_3. Stage comes from --playbook when \
+            given, else from the weight file's MQL threshold (nurture/mql; empty without one). \
+            Probabilities equal the lab's (same terms, same summation order).
+            """)
+
+    @Option(help: "Weight file written by `baton fit`.") var model: String
+    @Option(help: "CSV of leads with the model's feature columns.") var data: String
+    @Option(help: "Where to write the scored CSV.") var out: String
+    @Option(help: "Playbook (YAML) whose qualification rules decide the stage.") var playbook: String?
+    @Flag(help: "Print rows per second for each step to standard error.") var timings = false
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (path, role) in [(model, "weight file"), (data, "data")] + (playbook.map { [($0, "playbook")] } ?? []) {
+            guard FileManager.default.isReadableFile(atPath: path) else { fail("\(path): \(role) file not found or not readable; check the path", code: 64) }
+        }
+        let scorer: LeadScorer
+        do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { fail(error.description, code: 65) }
+        let weights = scorer.weights
+        let header: [String]
+        do { header = try CSVHeader.read(URL(fileURLWithPath: data)) } catch { fail("\(data): \(error)", code: 65) }
+
+        var qualifier: Qualifier?
+        if let playbook {
+            do {
+                let book = try Playbook.load(url: URL(fileURLWithPath: playbook))
+                qualifier = try Qualifier(playbook: book, scorer: scorer, knownFields: Set(header))
+            } catch { fail(error.description, code: 65) }
+        }
+        let batch = BatchScorer(scorer: scorer)
+        let missing = batch.requiredColumns.map(\.name).filter { !header.contains($0) }
+        guard missing.isEmpty else { fail(ScoringError.missingColumns(file: data, columns: missing).description, code: 65) }
+
+        var requests = batch.requiredColumns.map { $0.numeric ? ColumnRequest.numeric($0.name) : .text($0.name) }
+        let modelColumns = Set(requests.map(\.name))
+        for field in qualifier?.referencedFields ?? [] where !modelColumns.contains(field) { requests.append(.text(field)) }
+        let idColumn = weights.spec.id.flatMap { header.contains($0) && !modelColumns.contains($0) ? $0 : nil }
+        if let idColumn { requests.append(.raw(idColumn)) }
+
+        let table: LeadTable
+        do { table = try LeadTableReader.read(url: URL(fileURLWithPath: data), columns: requests) } catch { fail(error.description, code: 65) }
+        let parsed = clock.now
+
+        var columns: [String: BatchColumn] = [:]
+        for request in requests {
+            switch request {
+            case .numeric(let name):
+                let column = table.numeric(name)
+                columns[name] = .numeric(values: column.values, missing: column.missing)
+            case .text(let name):
+                let column = table.text(name)
+                columns[name] = .text(codes: column.codes, levels: column.levels)
+            case .raw, .bounds: break
+            }
+        }
+        let scores: BatchScores
+        do { scores = try batch.score(columns: columns, rowCount: table.rowCount, file: data, lineOfRow: table.lineOfRow) } catch {
+            fail(error.description, code: 65)
+        }
+        let stages: [QualificationStage]?
+        if let qualifier {
+            stages = qualifier.decide(batch: scores, columns: columns).stages
+        } else if weights.thresholds?.mql != nil {
+            stages = (0..<scores.rowCount).map { scores.thresholdStage(row: $0, thresholds: weights.thresholds) ?? .nurture }
+        } else {
+            stages = nil
+            warn("the weight file has no MQL threshold and no --playbook was given: the stage column is left empty")
+        }
+        let scored = clock.now
+        let bytes = ScoredCSV.bytes(scores: scores, idColumn: idColumn, ids: idColumn.map { table.raw($0).values }, stages: stages)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+            fail("\(out): cannot write the scored CSV: \(error.localizedDescription); check the folder exists and is writable", code: 1)
+        }
+        let written = clock.now
+        for unseen in scores.unseenLevels { warn(Self.unseenWarning(unseen)) }
+        if timings {
+            let n = Double(table.rowCount)
+            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+            func line(_ step: String, _ d: Duration) -> String {
+                let s = seconds(d)
+                return String(format: "%@: %.3f s (%.0f rows/s)", step, s, s > 0 ? n / s : .infinity)
+            }
+            warn([line("parse", parsed - start), line("score", scored - parsed), line("write", written - scored),
+                  line("total", written - start)].joined(separator: "\n"), prefix: "")
+        }
+    }
+}
+
+extension Score {
+    /// One warning per column: how many cells held values the model never saw, the most frequent
+    /// of them, and what they were scored as.
+    static func unseenWarning(_ unseen: BatchScores.UnseenCount) -> String {
+        let cells = unseen.counts.values.reduce(0, +)
+        let shown = unseen.counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+            .map { "'\($0.key)' ×\($0.value)" }.joined(separator: ", ")
+        let more = unseen.counts.count > 5 ? ", …" : ""
+        let scoredAs = unseen.scoredAs == otherLevel
+            ? "scored as level '\(otherLevel)'"
+            : "scored as baseline '\(unseen.scoredAs)' (the feature has no '\(otherLevel)' level) and their reasons say so"
+        return "\"\(unseen.column)\": \(cells) cell\(cells == 1 ? "" : "s") held values never seen in training (\(unseen.counts.count) distinct: \(shown)\(more)); \(scoredAs). Refit with such rows in the training data to score them on their own"
+    }
+}
+
+private func warn(_ message: String, prefix: String = "warning: ") {
+    FileHandle.standardError.write(Data("\(prefix)\(message)\n".utf8))
+}
+
+private func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    Foundation.exit(code)
+}
+
+/// The header of a CSV file, read from its first non-blank line (delimiter: whichever of
+/// `,` `;` tab occurs most there), so the playbook can be checked before the file is parsed.
+enum CSVHeader {
+    static func read(_ url: URL) throws -> [String] {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
+        let text = String(decoding: chunk, as: UTF8.self)
+        guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+        else { return [] }
+        let delimiter = [",", ";", "\t"].max { a, b in line.filter { String($0) == a }.count < line.filter { String($0) == b }.count } ?? ","
+        return line.split(separator: Character(delimiter), omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+    }
+}

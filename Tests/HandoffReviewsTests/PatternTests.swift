@@ -1,0 +1,89 @@
+import Foundation
+import HandoffPersistence
+import Testing
+import TestSupport
+import HandoffReviews
+
+/// Constructed journeys for dispositions, speed × band and the production score bands.
+@Suite struct PatternTests {
+    let handoff = at("2025-03-03T09:00:00Z")  // a Monday
+    let asOf = at("2025-10-13T00:00:00Z")  // > 90 days later: every hand-off is matured
+
+    func journey(_ id: String, source: String = "web", p: Double = 0.5, touchAfterMinutes: Double? = 30,
+                 code: String? = nil, won: Bool = false, sha: String = String(repeating: "a", count: 64)) -> LeadJourney {
+        let lead = LeadRecord(id: id, fields: json(#"{"size":"small"}"#), source: source, createdAt: handoff.addingTimeInterval(-3600))
+        let score = ScoreRecord(leadID: id, model: ModelVersion(sha256: sha, format: "baton.weights/1"), probability: p, points: 0,
+                                fitPoints: 0, engagementPoints: 0, scoredAt: handoff.addingTimeInterval(-60))
+        let assignment = AssignmentRecord(leadID: id, target: .rep("r1"), rule: "rr", assignedAt: handoff)
+        let attempts = touchAfterMinutes.map { [ContactAttemptRecord(id: "\(id)/a", leadID: id, channel: "call", attemptedAt: handoff.addingTimeInterval($0 * 60))] } ?? []
+        let dispositions = code.map { [DispositionRecord(id: "\(id)/d", leadID: id, code: $0, decidedAt: handoff.addingTimeInterval(86_400))] } ?? []
+        let opp = won ? [OpportunityRecord(id: "\(id)/o", leadID: id, amount: Money(minorUnits: 1, currency: "EUR"), stage: "x", openedAt: handoff.addingTimeInterval(2 * 86_400))] : []
+        let out = won ? [OutcomeRecord(id: "\(id)/w", opportunityID: "\(id)/o", leadID: id, result: .won, amount: Money(minorUnits: 1, currency: "EUR"), closedAt: handoff.addingTimeInterval(3 * 86_400))] : []
+        return LeadJourney.build(lead: lead, scores: [score], assignments: [assignment], attempts: attempts,
+                                 dispositions: dispositions, opportunities: opp, outcomes: out)
+    }
+
+    var march: ReportPeriod { ReportPeriod(start: at("2025-03-01T00:00:00Z"), end: at("2025-04-01T00:00:00Z")) }
+
+    @Test func dispositionPatternBeyondChance() throws {
+        // source A: 20 wrong-fit, 5 no-budget; B: 5 wrong-fit, 20 no-budget (the chi-square of StatisticsTests);
+        // source C has 2 leads, below the minimum count of 5, pooled into (other) for the test.
+        var js: [LeadJourney] = []
+        for i in 0..<20 { js.append(journey("A\(i)", source: "A", code: "wrong-fit")) }
+        for i in 0..<5 { js.append(journey("a\(i)", source: "A", code: "no-budget")) }
+        for i in 0..<5 { js.append(journey("B\(i)", source: "B", code: "wrong-fit")) }
+        for i in 0..<20 { js.append(journey("b\(i)", source: "B", code: "no-budget")) }
+        var config = AnalyticsConfiguration()
+        config.fitAttributes = ["size"]
+        let d = DispositionPatterns.compute(js, period: march, asOf: asOf, configuration: config)
+        #expect(d.dispositioned == 50 && d.codes.map(\.code) == ["no-budget", "wrong-fit"] && d.codes[0].share == Proportion(25, of: 50))
+        let source = try #require(d.groupings.first { $0.name == "source" })
+        #expect(source.categories == ["A", "B"] && isClose(source.test.statistic ?? -1, 18, absolute: 1e-12, relative: 0))
+        let a = try #require(d.patterns.first { $0.grouping == "source" && $0.category == "A" && $0.code == "wrong-fit" })
+        #expect(a.inCategory == Proportion(20, of: 25) && a.elsewhere == Proportion(5, of: 25))
+        #expect(d.patterns.filter { $0.grouping == "source" }.count == 4)
+        // Fit attribute "size" is the same for all: one category, not tested.
+        #expect(d.groupings.first { $0.name == "size" }?.test.skipReason != nil)
+
+        let pooled = js + [journey("C0", source: "C", code: "wrong-fit"), journey("C1", source: "C", code: "wrong-fit")]
+        let withC = DispositionPatterns.compute(pooled, period: march, asOf: asOf, configuration: config)
+        #expect(withC.groupings.first { $0.name == "source" }?.categories == ["(other)", "A", "B"])
+    }
+
+    @Test func speedPaysWithinBand() throws {
+        // Band 0.80–1.00: 10 touched within 30 min (8 won), 10 touched after 6 business h (0 won).
+        // Band 0.00–0.20: 4 never touched (1 won).
+        var js: [LeadJourney] = []
+        for i in 0..<10 { js.append(journey("F\(i)", p: 0.9, touchAfterMinutes: 30, won: i < 8)) }
+        for i in 0..<10 { js.append(journey("S\(i)", p: 0.85, touchAfterMinutes: 6 * 60, won: false)) }
+        for i in 0..<4 { js.append(journey("N\(i)", p: 0.1, touchAfterMinutes: nil, won: i == 0)) }
+        let sp = SpeedPays.compute(js, reps: [:], asOf: asOf)
+        #expect(sp.matured == 24)
+        #expect(sp.cell(band: "0.80–1.00", bucket: "≤ 1 h")?.conversion == Proportion(8, of: 10))
+        #expect(sp.cell(band: "0.80–1.00", bucket: "4–24 h")?.conversion == Proportion(0, of: 10))
+        #expect(sp.cell(band: "0.00–0.20", bucket: "never touched")?.conversion == Proportion(1, of: 4))
+        #expect(sp.cells.count == 5 * 5)
+        // Four days after the hand-off only the 9 won leads (closed on day 3) are matured; the rest wait 90 days.
+        #expect(SpeedPays.compute(js, reps: [:], asOf: handoff.addingTimeInterval(4 * 86_400)).matured == 9)
+        #expect(SpeedPays.compute(js, reps: [:], asOf: handoff.addingTimeInterval(86_400)).matured == 0)
+    }
+
+    @Test func productionScoreBandsFlagHighScoreLowConversion() throws {
+        // p = 0.05·i for i = 1…19 and 0.98; leads 11…18 won → bands of 2: bands 6–9 all won, band 10 (0.95, 0.98) none.
+        var js: [LeadJourney] = []
+        for i in 1...20 {
+            js.append(journey(String(format: "P%02d", i), p: i == 20 ? 0.98 : 0.05 * Double(i), won: (11...18).contains(i)))
+        }
+        js.append(journey("Z", p: 0.99, won: false, sha: String(repeating: "b", count: 64)))  // challenger, not production
+        let deployment = ModelDeployment(rowID: 1, sha256: String(repeating: "a", count: 64), kind: .promotion,
+                                         promotedAt: at("2025-01-01T00:00:00Z"), retiredAt: nil)
+        let s = ScoreVsConversion.compute(js, deployments: [deployment], asOf: asOf)
+        #expect(s.bands.count == 10 && s.overall == Proportion(8, of: 20))
+        let top = s.bands[9]
+        #expect(top.conversion == Proportion(0, of: 2) && isClose(top.meanPredicted, 0.965, absolute: 1e-12, relative: 0))
+        #expect(top.highScoreLowConversion)  // Wilson upper of 0/2 = 0.6576 < 0.965
+        #expect(s.bands.filter(\.highScoreLowConversion).map(\.band) == [10])
+        #expect(s.bands[5].conversion == Proportion(2, of: 2))
+        #expect(ScoreVsConversion.compute(Array(js.prefix(9)), deployments: [], asOf: asOf).bands.isEmpty)
+    }
+}

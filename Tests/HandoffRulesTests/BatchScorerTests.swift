@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HandoffRules
+
+/// Random raw rows (with empty cells, merged and unseen levels, spaces), as both field
+/// dictionaries and dictionary-encoded columns.
+struct GeneratedTable {
+    var rows: [[String: String]] = []
+    var columns: [String: BatchColumn] = [:]
+
+    init(rows count: Int, seed: UInt64, extraText: [String: [String]] = [:]) {
+        var rng = SplitMix64(seed: seed)
+        let choices: [String: [String]] = [
+            "company_size": ["1-10", "1000+", "11-200", "201-999", "", "5000+", " 1000+ "],
+            "budget_authority": ["no", "yes", "y", "", "unsure"],
+        ].merging(extraText) { a, _ in a }
+        for _ in 0..<count {
+            var row: [String: String] = [:]
+            for (column, values) in choices { row[column] = values[Int(rng.next() % UInt64(values.count))] }
+            row["demo_requests"] = "\(rng.next() % 4)"
+            row["email_opens"] = rng.next() % 5 == 0 ? "" : "\(rng.next() % 60)"
+            row["page_views"] = rng.next() % 4 == 0 ? "" : String(Double(rng.next() % 4000) / 8)
+            rows.append(row)
+        }
+        for column in choices.keys {
+            var levels: [String] = [], codeOf: [String: Int32] = [:]
+            let codes = rows.map { row -> Int32 in
+                // A columnar reader trims cells; the scorer trims too, so both see the same text.
+                let cell = (row[column] ?? "").trimmingCharacters(in: .whitespaces)
+                if let code = codeOf[cell] { return code }
+                codeOf[cell] = Int32(levels.count)
+                levels.append(cell)
+                return Int32(levels.count - 1)
+            }
+            columns[column] = .text(codes: codes, levels: levels)
+        }
+        for column in ["demo_requests", "email_opens", "page_views"] {
+            let missing = rows.map { ($0[column] ?? "").isEmpty }
+            let values = rows.map { Double($0[column] ?? "") ?? 0 }
+            columns[column] = .numeric(values: values, missing: missing)
+        }
+    }
+}
+
+@Suite struct BatchScorerTests {
+    @Test func batchEqualsSingleLeadScorerOnEveryRow() throws {
+        let scorer = try Fixture.scorer()
+        let table = GeneratedTable(rows: 3000, seed: 42)
+        let batch = try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: table.rows.count, file: "gen.csv")
+        var unseenRows = 0
+        for (i, row) in table.rows.enumerated() {
+            let single = try scorer.score(fields: row, id: "\(i)")
+            #expect(isClose(batch.probability[i], single.probability, absolute: 1e-12))
+            #expect(isClose(batch.points[i], single.points, absolute: 1e-12))
+            #expect(isClose(batch.fitPoints[i], single.fitPoints, absolute: 1e-12))
+            #expect(isClose(batch.engagementPoints[i], single.engagementPoints, absolute: 1e-12))
+            #expect(batch.reasons(row: i) == single.reasons)
+            if !single.unseenLevels.isEmpty { unseenRows += 1 }
+        }
+        // Same summation order: not just close, identical.
+        #expect((0..<table.rows.count).allSatisfy { i in batch.probability[i] == (try? scorer.score(fields: table.rows[i], id: "")).map(\.probability) })
+        let reported = batch.unseenLevels.reduce(0) { $0 + $1.counts.values.reduce(0, +) }
+        #expect(reported >= unseenRows && unseenRows > 0)
+    }
+
+    @Test func missingColumnsAreAllListed() throws {
+        let scorer = try Fixture.scorer()
+        var table = GeneratedTable(rows: 5, seed: 1)
+        table.columns["email_opens"] = nil
+        table.columns["company_size"] = nil
+        #expect(throws: ScoringError.missingColumns(file: "x.csv", columns: ["company_size", "email_opens"])) {
+            try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 5, file: "x.csv")
+        }
+    }
+
+    @Test func badCellNamesTheLine() throws {
+        // demo_requests has `missing: error`: an empty cell stops with its file line.
+        let scorer = try Fixture.scorer()
+        var table = GeneratedTable(rows: 4, seed: 3)
+        table.columns["demo_requests"] = .numeric(values: [1, 2, 0, 1], missing: [false, false, true, false])
+        #expect(throws: ScoringError.badCell(file: "x.csv", line: 9, column: "demo_requests",
+                                             error: .missingValue(column: "demo_requests", rule: .error))) {
+            try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 4, file: "x.csv", lineOfRow: [2, 5, 9, 10])
+        }
+    }
+
+    @Test func scoredCSVHasTheDocumentedColumnsAndReasonTexts() throws {
+        let scorer = try Fixture.scorer()
+        let table = GeneratedTable(rows: 50, seed: 9)
+        let batch = try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 50, file: "gen.csv")
+        let ids = (0..<50).map { "L\($0)" }
+        let stages = (0..<50).map { batch.thresholdStage(row: $0, thresholds: Fixture.weights().thresholds) ?? .nurture }
+        let text = String(decoding: ScoredCSV.bytes(scores: batch, idColumn: "lead_id", ids: ids, stages: stages), as: UTF8.self)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "lead_id,probability,points,fit_points,engagement_points,stage,reason_1,reason_2,reason_3")
+        #expect(lines.count == 51)
+        for i in 0..<50 {
+            let cells = lines[i + 1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells.count == 9)
+            #expect(cells[0] == ids[i])
+            #expect(isClose(Double(cells[1]) ?? .nan, batch.probability[i], absolute: 5.1e-13))
+            #expect(isClose(Double(cells[2]) ?? .nan, batch.points[i], absolute: 5.1e-7))
+            #expect(cells[5] == (batch.points[i] >= 560 ? "mql" : "nurture"))
+            let reasons = batch.reasons(row: i).map(\.text)
+            #expect(Array(cells[6...].prefix(reasons.count)) == reasons)
+        }
+    }
+
+    @Test(arguments: [
+        (0.5, 6, "0.500000"), (-1.25, 2, "-1.25"), (1234.56789, 3, "1234.568"), (0, 12, "0.000000000000"),
+        (-0.0000001, 6, "0.000000"), (7e-13, 12, "0.000000000001"), (600, 0, "600"),
+    ])
+    func fixedDecimals(value: Double, decimals: Int, expected: String) {
+        var out: [UInt8] = []
+        ScoredCSV.appendFixed(value, decimals: decimals, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == expected)
+    }
+
+    @Test func csvQuotingOnlyWhenNeeded() {
+        var out: [UInt8] = []
+        ScoredCSV.appendText("plain", to: &out)
+        out.append(0x7C)
+        ScoredCSV.appendText("a,\"b\"", to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "plain|\"a,\"\"b\"\"\"")
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HandoffPersistence
+import Testing
+@testable import HandoffServer
+
+@Suite struct AuthTests {
+    @Test func everyRouteButHealthRefusesMissingAndUnknownTokens() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let router = running.service.router()
+        let routes = router.routes.map { ($0.method, "\($0.path)") }
+        #expect(routes.count >= 12)
+        let app = Application(router: router)
+        try await app.test(.router) { client in
+            for (method, path) in routes {
+                let concrete = path.replacingOccurrences(of: "{id}", with: "x").replacingOccurrences(of: "{sha}", with: "x")
+                    .replacingOccurrences(of: "{name}", with: "x")
+                for token in [nil, "bt_" + String(repeating: "0", count: 64)] {
+                    let response = try await client.execute(uri: concrete, method: method, headers: ServiceFixture.auth(token))
+                    if concrete == "/health" {
+                        #expect(response.status == .ok)
+                    } else {
+                        #expect(response.status == .unauthorized, "\(method) \(concrete) without a valid token")
+                        #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="baton""#)
+                        let error = ServiceFixture.json(response.body)["error"] as? [String: Any]
+                        #expect(error?["field"] as? String == "Authorization")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func rolesDecideWhatATokenMayDo() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        try await app.test(.router) { client in
+            // (role, method, path, allowed)
+            let cases: [(Role, HTTPRequest.Method, String, Bool)] = [
+                (.marketing, .get, "/models", true), (.marketing, .post, "/models/rollback", false),
+                (.sales, .get, "/sla", true), (.sales, .post, "/events", false),
+                (.ingest, .post, "/events", true), (.ingest, .get, "/sla", false),
+                (.ingest, .get, "/metrics", false), (.admin, .get, "/metrics", true),
+                (.sales, .get, "/tokens", false), (.admin, .get, "/tokens", true),
+            ]
+            for (role, method, path, allowed) in cases {
+                let body = method == .post && path == "/events" ? ServiceFixture.body(ServiceFixture.event(
+                    "e-\(role)", "lead_created", lead: "L-\(role)", at: "2026-03-02T10:00:00Z",
+                    ["fields": ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": 0]])) : nil
+                let response = try await client.execute(uri: path, method: method, headers: ServiceFixture.auth(running.tokens[role]), body: body)
+                if allowed {
+                    #expect(response.status.code < 400, "\(role) \(method) \(path) → \(response.status) \(ServiceFixture.json(response.body))")
+                } else {
+                    #expect(response.status == .forbidden, "\(role) \(method) \(path) → \(response.status)")
+                }
+            }
+        }
+    }
+
+    @Test func tokensAreStoredHashedAndIssuedOnce() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let stored = try await running.service.store.accessTokens()
+        #expect(stored.map(\.name) == ["admin", "ingest", "marketing", "sales"])
+        for (role, token) in running.tokens {
+            #expect(token.hasPrefix("bt_") && token.count == 67)
+            let record = try #require(stored.first { $0.name == role.rawValue })
+            #expect(record.role == role.rawValue)
+            #expect(record.sha256 == TokenRegistry.hash(token))
+            #expect(!stored.contains { $0.sha256.contains(token) || $0.name.contains(token) })
+        }
+        // SHA-256("abc") from FIPS 180-2, so the stored hash is the standard one.
+        #expect(TokenRegistry.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // No token file is written any more.
+        #expect(!FileManager.default.fileExists(atPath: running.files.db + ".tokens.json"))
+        // A second start over the same store issues no new admin token.
+        let (_, again) = try await HandoffService.open(running.service.configuration)
+        #expect(again == nil)
+        #expect(try await running.service.store.accessTokens() == stored)
+        #expect(TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("ab".utf8)))
+    }
+
+    /// A store from before tokens moved into it: the old `<db>.tokens.json` is imported once
+    /// (hashes kept, so the tokens in use still work), renamed, and no admin token is issued.
+    @Test func anOldTokenFileIsImportedOnceAndRenamed() async throws {
+        let files = try ServiceFixture.files()
+        defer { files.remove() }
+        let legacy = files.db + ".tokens.json"
+        let oldAdmin = "bt_" + String(repeating: "a1", count: 32)
+        let oldIngest = "bt_" + String(repeating: "b2", count: 32)
+        let text = """
+            [{"createdAt": "2026-01-05T08:00:00Z", "name": "admin", "role": "admin", "sha256": "\(TokenRegistry.hash(oldAdmin))"},
+             {"createdAt": "2026-01-06T09:30:00Z", "name": "crm", "role": "ingest", "sha256": "\(TokenRegistry.hash(oldIngest))"}]
+            """
+        try text.write(toFile: legacy, atomically: true, encoding: .utf8)
+        let (service, printed) = try await HandoffService.open(ServiceFixture.configuration(files))
+        #expect(printed == nil, "the imported admin token is kept; no new one")
+        #expect(!FileManager.default.fileExists(atPath: legacy))
+        #expect(FileManager.default.fileExists(atPath: legacy + ".imported"))
+        let stored = try await service.store.accessTokens()
+        #expect(stored == [
+            AccessTokenRecord(name: "admin", role: "admin", sha256: TokenRegistry.hash(oldAdmin), createdAt: Date(timeIntervalSince1970: 1_767_600_000)),
+            AccessTokenRecord(name: "crm", role: "ingest", sha256: TokenRegistry.hash(oldIngest), createdAt: Date(timeIntervalSince1970: 1_767_691_800)),
+        ])
+        #expect(try await service.tokens.authenticate(oldIngest)?.role == .ingest)
+        #expect(try await service.tokens.authenticate(oldAdmin)?.name == "admin")
+        #expect(try await service.tokens.authenticate(oldAdmin + "0") == nil)
+        // Started again (even with a stale copy of the file back in place): nothing changes.
+        try text.write(toFile: legacy, atomically: true, encoding: .utf8)
+        _ = try await service.tokens.revoke(name: "crm")
+        let (again, printedAgain) = try await HandoffService.open(ServiceFixture.configuration(files))
+        #expect(printedAgain == nil)
+        #expect(try await again.store.accessTokens().map(\.name) == ["admin"], "the revoked token is not brought back")
+    }
+
+    @Test func aBrokenOldTokenFileStopsTheStartWithItsName() async throws {
+        let files = try ServiceFixture.files()
+        defer { files.remove() }
+        try "{not json".write(toFile: files.db + ".tokens.json", atomically: true, encoding: .utf8)
+        do {
+            _ = try await HandoffService.open(ServiceFixture.configuration(files))
+            Issue.record("a token file that cannot be read must stop the start")
+        } catch {
+            #expect(error.description.contains(files.db + ".tokens.json"))
+            #expect(error.exitCode == 65)
+        }
+    }
+
+    @Test func issuedTokensWorkAndRevokedOnesDoNot() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        try await app.test(.router) { client in
+            let admin = ServiceFixture.auth(running.tokens[.admin])
+            let bad = try await client.execute(uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "owner"]))
+            #expect(bad.status == .badRequest)
+            #expect((ServiceFixture.json(bad.body)["error"] as? [String: Any])?["field"] as? String == "role")
+            let made = try await client.execute(uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "ingest"]))
+            #expect(made.status == .created)
+            let token = try require(ServiceFixture.json(made.body)["token"] as? String)
+            let ok = try await client.execute(uri: "/openapi.yaml", method: .get, headers: ServiceFixture.auth(token))
+            #expect(ok.status == .ok)
+            #expect(try await client.execute(uri: "/tokens/crm", method: .delete, headers: admin).status == .noContent)
+            let revoked = try await client.execute(uri: "/openapi.yaml", method: .get, headers: ServiceFixture.auth(token))
+            #expect(revoked.status == .unauthorized)
+        }
+    }
+}
+
+extension AuthTests {
+    @Test func theDashboardCookieOpensOnlyTheDashboard() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        let admin = try require(running.tokens[.admin])
+        try await app.test(.router) { client in
+            let cookie: HTTPFields = [.cookie: "baton_token=\(admin)"]
+            let page = try await client.execute(uri: "/dashboard", method: .get, headers: cookie)
+            #expect(page.status == .ok)
+            let write = try await client.execute(uri: "/models/rollback", method: .post, headers: cookie)
+            #expect(write.status == .unauthorized)
+            let query = try await client.execute(uri: "/sla?token=\(admin)", method: .get)
+            #expect(query.status == .unauthorized)
+        }
+    }
+}

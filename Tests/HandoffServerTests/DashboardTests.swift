@@ -1,0 +1,144 @@
+import Foundation
+import HandoffPersistence
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import HandoffServer
+
+/// A service seeded with three leads at a fixed clock (Wed 2026-03-04 12:00 UTC, ISO week 2026-W10).
+/// All three are SQL (1000+, budget yes), so all are high priority (1 business hour; every hour is
+/// business time in the fixture):
+/// - L1 (na → ana) created 09:00, due 10:00, touched 09:30: 0.5 h, within;
+/// - L2 (emea → kai) created 07:00, due 08:00, untouched: breached 08:00, manager 08:30, reassigned
+///   10:00 to the fallback queue (no other emea rep) — escalation step 3, still in breach;
+/// - L3 (latam) created 08:00: no territory rule places it → fallback queue, 1 h target missed.
+/// Expected by hand: three hand-offs judged, one within → 1/3 = 33.3 %; median speed 0.50 h over
+/// the one touched lead; one open breach (L2); one running clock (L1's attempt cadence).
+enum DashboardSeed {
+    static let clockStart = "2026-03-04T12:00:00Z"
+
+    static func lead(_ id: String, _ region: String, demo: Int, at: String) -> [String: Any] {
+        ServiceFixture.event("\(id)-created", "lead_created", lead: id, at: at,
+                             ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": region, "email_opens": 2, "demo_requests": demo]])
+    }
+
+    static func seed(_ running: ServiceFixture.Running, clock: TestClock) async throws {
+        let events: [[String: Any]] = [
+            lead("L2", "emea", demo: 0, at: "2026-03-04T07:00:00Z"),
+            lead("L3", "latam", demo: 0, at: "2026-03-04T08:00:00Z"),
+            lead("L1", "na", demo: 1, at: "2026-03-04T09:00:00Z"),
+            ServiceFixture.event("L1-call", "contact_attempt", lead: "L1", at: "2026-03-04T09:30:00Z",
+                                 ["rep_id": "ana", "channel": "call", "outcome": "connected"]),
+        ]
+        let app = Application(router: running.service.router())
+        let body = ServiceFixture.body(events)
+        try await app.test(.router) { client in
+            let r = try await client.execute(uri: "/events", method: .post, headers: ServiceFixture.auth(running.tokens[.ingest]), body: body)
+            let counts = ServiceFixture.json(r.body)["counts"] as? [String: Int]
+            #expect(counts?["applied"] == 4, "\(ServiceFixture.json(r.body))")
+        }
+        _ = try await running.service.runtime.current().tick(at: clock.now)
+    }
+
+    /// `data-metric="name">value<` pairs of a page.
+    static func metrics(_ html: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let pattern = try? NSRegularExpression(pattern: #"data-metric="([^"]+)">([^<]*)<"#)
+        let ns = html as NSString
+        for m in pattern?.matches(in: html, range: NSRange(location: 0, length: ns.length)) ?? [] {
+            out[ns.substring(with: m.range(at: 1))] = ns.substring(with: m.range(at: 2))
+        }
+        return out
+    }
+
+    static func checkNumbers(_ m: [String: String]) {
+        #expect(m["sla-compliance"] == "33.3 %")
+        // Wilson 95 % for 1 of 3 by hand: centre (1/3 + z²/6)/(1 + z²/3) = 0.4269, half-width
+        // z·√(2/27 + z²/36)/(1 + z²/3) = 0.3654 → 6.1 %–79.2 %.
+        #expect(m["sla-compliance-detail"]?.contains("(1/3; 95 % CI 6.1–79.2 %)") == true)
+        #expect(m["speed-median-hours"] == "0.50")
+        #expect(m["open-breaches"] == "1")
+        #expect(m["rep-ana-handoffs"] == "1")
+        #expect(m["rep-kai-handoffs"] == "1")
+        #expect(m["running-timers"] == "1")
+    }
+}
+
+@Suite(.serialized) struct DashboardTests {
+    @Test func dashboardShowsTheSeededNumbers() async throws {
+        let clock = TestClock(DashboardSeed.clockStart)
+        let running = try await ServiceFixture.service(clock: clock)
+        defer { running.files.remove() }
+        try await DashboardSeed.seed(running, clock: clock)
+        let app = Application(router: running.service.router())
+        try await app.test(.router) { client in
+            let sales = ServiceFixture.auth(running.tokens[.sales])
+            let page = try await client.execute(uri: "/dashboard", method: .get, headers: sales)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("<meta name=\"viewport\""))
+            #expect(html.contains("week 2026-W10"))
+            #expect(html.contains("<svg"))
+            DashboardSeed.checkNumbers(DashboardSeed.metrics(html))
+            let fragment = String(buffer: try await client.execute(uri: "/dashboard?fragment=1", method: .get, headers: sales).body)
+            #expect(!fragment.contains("<html"))
+            DashboardSeed.checkNumbers(DashboardSeed.metrics(fragment))
+            // An earlier week has nothing.
+            let empty = String(buffer: try await client.execute(uri: "/dashboard?week=2026-W01&fragment=1", method: .get, headers: sales).body)
+            #expect(DashboardSeed.metrics(empty)["handoffs"] == "0")
+            let bad = try await client.execute(uri: "/dashboard?week=soon", method: .get, headers: sales)
+            #expect(bad.status == .badRequest)
+            // The token in the query becomes an HttpOnly cookie and leaves the URL.
+            let login = try await client.execute(uri: "/dashboard?token=\(running.tokens[.sales] ?? "")", method: .get, headers: [:])
+            #expect(login.status == .seeOther)
+            #expect(login.headers[.location] == "/dashboard")
+            #expect(login.headers[.setCookie]?.contains("HttpOnly") == true)
+        }
+    }
+
+    @Test func headlessChromiumRendersTheDashboardOnALaptopAndAPhone() async throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try #require(chromium != nil, "Debian's chromium package is needed (scripts/setup.sh installs it)")
+        let clock = TestClock(DashboardSeed.clockStart)
+        let running = try await ServiceFixture.service(clock: clock)
+        defer { running.files.remove() }
+        try await DashboardSeed.seed(running, clock: clock)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        var port = 0
+        for await p in stream { port = p; break }
+        let url = "http://127.0.0.1:\(port)/dashboard?token=\(running.tokens[.marketing] ?? "")"
+        let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/test-output")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let profile = running.files.folder.appendingPathComponent("chromium-profile").path
+        func chromiumRun(_ extra: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: chromium ?? "")
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                           "--user-data-dir=\(profile)", "--virtual-time-budget=3000"] + extra + [url]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        // The DOM after the redirect (cookie) and the page script.
+        let dom = try chromiumRun(["--dump-dom"])
+        #expect(dom.contains("week 2026-W10"), "\(dom.prefix(500))")
+        DashboardSeed.checkNumbers(DashboardSeed.metrics(dom))
+        for (name, size) in [("laptop", "1280,900"), ("phone", "390,1400")] {
+            let file = output.appendingPathComponent("dashboard-\(name).png")
+            try? FileManager.default.removeItem(at: file)
+            _ = try chromiumRun(["--screenshot=\(file.path)", "--window-size=\(size)"])
+            let png = try Data(contentsOf: file)
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) screenshot is a PNG")
+            #expect(png.count > 10_000)
+        }
+    }
+}

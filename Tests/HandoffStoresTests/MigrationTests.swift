@@ -1,0 +1,117 @@
+@testable import HandoffSQLite
+import Foundation
+import GRDB
+import Testing
+@testable import HandoffPersistence
+
+@Suite struct MigrationTests {
+    private static let tablesPerStep: [[String]] = [
+        ["engagement_events", "leads", "scores"],
+        ["assignments", "qualification_decisions", "reps", "router_states"],
+        ["contact_attempts", "dispositions", "opportunities", "outcomes", "sla_timers"],
+        ["alerts", "model_deployments", "models"],
+        ["access_tokens"],
+    ]
+
+    private func tables(at path: String) throws -> Set<String> {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"))
+        }
+    }
+
+    @Test func emptyFileGetsEveryMigrationInOrder() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("s.sqlite").path
+            let store = try SQLiteHandoffStore(path: path)
+            #expect(try await store.appliedMigrations() == ["0001-leads-events-scores", "0002-qualification-routing",
+                                                              "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
+                                                              "0005-access-tokens"])
+            #expect(SQLiteHandoffStore.schemaVersion == 5)
+            let pragmas = try await store.pool.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+            }
+            #expect(pragmas.0 == "wal")
+            #expect(pragmas.1 == 1)
+            let synchronous = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(synchronous == 2, "FULL is 2")
+            try store.close()
+            #expect(try tables(at: path) == Set(Self.tablesPerStep.joined()))
+        }
+    }
+
+    @Test func eachUpgradeStepAddsItsTablesAndKeepsData() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("s.sqlite").path
+            var expected = Set<String>()
+            for step in 1...SQLiteHandoffStore.schemaVersion {
+                let store = try SQLiteHandoffStore(path: path, options: .init(), migrateUpTo: step)
+                if step == 1 { try await store.upsertLead(Sample.lead("L1")) }
+                #expect(try await store.appliedMigrations().count == step)
+                #expect(try await store.lead(id: "L1") == Sample.lead("L1"), "step \(step) keeps step 1's lead")
+                try store.close()
+                expected.formUnion(Self.tablesPerStep[step - 1])
+                #expect(try tables(at: path) == expected, "after step \(step)")
+            }
+        }
+    }
+
+    @Test func reopeningChangesNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("s.sqlite").path
+            let first = try SQLiteHandoffStore(path: path)
+            try await first.upsertLead(Sample.lead("L1"))
+            try first.close()
+            let second = try SQLiteHandoffStore(path: path)
+            #expect(try await second.appliedMigrations() == SQLiteHandoffStore.migrationNames)
+            #expect(try await second.counts().leads == 1)
+            try second.close()
+        }
+    }
+
+    @Test func refusesASchemaFromANewerBaton() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("s.sqlite").path
+            try SQLiteHandoffStore(path: path).close()
+            // Pretend a newer Baton added migration 7 (and 6).
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0006-rep-skills'), ('0007-lead-merges')")
+            }
+            try queue.close()
+            let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
+            #expect(error == .schemaFromNewerBaton(path: path, databaseVersion: 7, supportedVersion: 5,
+                                                   unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
+            let message = error?.description ?? ""
+            #expect(message.contains("schema version 7"))
+            #expect(message.contains("Upgrade Baton"))
+            // The refused file is left as it was.
+            let after = try DatabaseQueue(path: path)
+            defer { try? after.close() }
+            let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+            #expect(applied == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
+        }
+    }
+
+    @Test func refusesAFileThatIsNotADatabase() async throws {
+        try await withTemporaryDirectory { dir in
+            let url = dir.appendingPathComponent("notes.txt")
+            try Data(String(repeating: "not sqlite at all\n", count: 200).utf8).write(to: url)
+            let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: url.path) }
+            #expect(error == .notADatabase(path: url.path))
+        }
+    }
+
+    @Test func missingFolderIsACannotOpenError() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("no/such/folder/s.sqlite").path
+            let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
+            guard case .cannotOpen(let reportedPath, _) = error else {
+                Issue.record("expected cannotOpen, got \(String(describing: error))")
+                return
+            }
+            #expect(reportedPath == path)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HandoffPersistence
+@testable import HandoffPostgres
+import HandoffStores
+import PostgresNIO
+
+/// The PostgreSQL server the store tests use: `BATON_TEST_POSTGRES_URL`, set by
+/// `scripts/postgres.sh start` (which `scripts/test.sh` runs). Each test gets a database of its
+/// own, created before and dropped after, so suites run in parallel against one server.
+enum PostgresTestServer {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// The admin URL (a database the tests may connect to in order to create and drop theirs).
+    static var url: String? {
+        guard let url = environment["BATON_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
+    static var isCI: Bool { ["true", "1"].contains(environment["CI"]?.lowercased() ?? "") }
+
+    /// PostgreSQL tests run when a server is configured and must run (and fail) on CI.
+    static var isExpected: Bool {
+        if url != nil || isCI { return true }
+        notifySkipped
+        return false
+    }
+
+    private static let notifySkipped: Void = {
+        print("note: BATON_TEST_POSTGRES_URL is not set, so the store tests run against SQLite only. "
+            + "Run `eval \"$(bash scripts/postgres.sh start)\"` first (or scripts/test.sh) to include PostgreSQL.")
+    }()
+
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String {
+            "CI=true but BATON_TEST_POSTGRES_URL is not set: the store suite must run against PostgreSQL on CI. "
+                + "Start the test server with `eval \"$(bash scripts/postgres.sh start)\"` (scripts/test.sh does) before `swift test`."
+        }
+    }
+
+    static func adminLocation() throws -> PostgresLocation {
+        guard let url else { throw NotConfigured() }
+        return try PostgresLocation.parse(url)
+    }
+
+    /// Smaller pools than production: many tests run at once against one server.
+    static var testOptions: PostgresHandoffStore.Options {
+        var options = PostgresHandoffStore.Options()
+        options.maximumConnections = 4
+        return options
+    }
+
+    /// Runs `sql` statements on one direct connection to `location`.
+    static func run(_ location: PostgresLocation, _ statements: [String]) async throws {
+        try await withConnection(location) { sql in
+            for statement in statements { try await sql.execute(statement) }
+        }
+    }
+
+    static func withConnection<T>(_ location: PostgresLocation, _ body: (SQL) async throws -> T) async throws -> T {
+        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                             password: location.password, database: location.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quietLogger)
+        do {
+            let value = try await body(SQL(connection: connection))
+            try await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Creates an empty database, runs `body` with its location, and drops it whatever happens.
+    static func withEmptyDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
+        let admin = try adminLocation()
+        let name = "baton_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await run(admin, ["CREATE DATABASE \(name)"])
+        do {
+            let value = try await body(admin.with(database: name))
+            try await run(admin, ["DROP DATABASE \(name) WITH (FORCE)"])
+            return value
+        } catch {
+            try? await run(admin, ["DROP DATABASE \(name) WITH (FORCE)"])
+            throw error
+        }
+    }
+
+    /// A migrated, empty store in a database of its own.
+    static func withEmptyStore<T>(_ body: (any HandoffStore) async throws -> T) async throws -> T {
+        try await withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: testOptions)
+            do {
+                let value = try await body(store)
+                await store.close()
+                return value
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+}

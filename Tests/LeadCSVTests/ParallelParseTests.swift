@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import LeadCSV
+
+/// The file cut into chunks parsed on several cores must give exactly the one-core table.
+@Suite struct ParallelParseTests {
+    static let columns: [ColumnRequest] = [.raw("note"), .numeric("n"), .text("kind"), .numeric("x")]
+
+    /// Everything a chunk cut could get wrong: quoted line breaks (LF, CRLF, CR), quoted
+    /// delimiters, doubled quotes, a quote inside an unquoted field (literal text), blank
+    /// lines, missing numbers, CRLF row ends, levels first seen late in the file.
+    static let trickyRows = [
+        "\"a\nb\",1,red,0.5",
+        "\"x,y\",2,blue,",
+        "\"say \"\"hi\"\"\",3,red,1e3",
+        "5 \"inch\" screen,4,green,-2",
+        "\"\"\"\",5,red,7",
+        "\"multi\r\nline\r\ncell\",6,blue,8",
+        "\"lone\rcr\",7,violet,9",
+        "plain,8,red,10",
+        "\"\",9, red ,11",
+        "\"ends with quote\"\"\",10,teal,12",
+    ]
+
+    static func csv(rows: [String], lineEnds: [String]) -> String {
+        var text = "note,n,kind,x\n"
+        for (index, row) in rows.enumerated() { text += row + lineEnds[index % lineEnds.count] }
+        return text
+    }
+
+    func expectSame(_ text: String, parts: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let serial = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        let parallel = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: parts)
+        #expect(parallel.rowCount == serial.rowCount, sourceLocation: sourceLocation)
+        #expect(parallel.lineOfRow == serial.lineOfRow, sourceLocation: sourceLocation)
+        #expect(parallel.raw("note") == serial.raw("note"), sourceLocation: sourceLocation)
+        #expect(parallel.numeric("n") == serial.numeric("n"), sourceLocation: sourceLocation)
+        #expect(parallel.numeric("x") == serial.numeric("x"), sourceLocation: sourceLocation)
+        #expect(parallel.text("kind") == serial.text("kind"), sourceLocation: sourceLocation)
+    }
+
+    @Test func trickyQuotedInputEqualsSerialAtEveryCutCount() throws {
+        let text = Self.csv(rows: Self.trickyRows + Self.trickyRows.reversed(), lineEnds: ["\n", "\r\n", "\n\n", "\r"])
+        let serial = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        #expect(serial.rowCount == 20)
+        #expect(serial.raw("note").values[0] == "a\nb")
+        #expect(serial.raw("note").values[3] == "5 \"inch\" screen")
+        #expect(serial.text("kind").levels == ["red", "blue", "green", "violet", "teal"])
+        for parts in 2...12 { try expectSame(text, parts: parts) }
+    }
+
+    @Test func cutTargetInsideAQuotedMultiLineFieldMovesPastIt() throws {
+        // One huge quoted cell with many line breaks spans the middle of the file: a cut at the
+        // first line end after the midpoint would land inside it.
+        let inner = String(repeating: "line, with \"\"quotes\"\"\n", count: 200)
+        let rows = ["a,1,red,1", "\"\(inner)\",2,blue,2", "b,3,red,3"]
+        let text = Self.csv(rows: rows, lineEnds: ["\n"])
+        let table = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 2)
+        #expect(table.rowCount == 3)
+        #expect(table.raw("note").values[1] == inner.replacingOccurrences(of: "\"\"", with: "\""))
+        #expect(table.lineOfRow == [2, 3, 204])
+        for parts in 2...9 { try expectSame(text, parts: parts) }
+    }
+
+    @Test func cutsAreRowStarts() {
+        // Build the file while noting the byte offset where each row starts.
+        var bytes = Array("note,n,kind,x\n".utf8)
+        let start = bytes.count
+        var rowStarts: Set<Int> = []
+        for row in Self.trickyRows + Self.trickyRows {
+            rowStarts.insert(bytes.count)
+            bytes += Array((row + "\r\n").utf8)
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for parts in 2...30 {
+                let ranges = ChunkSplitter.ranges(base: base, start: start, end: bytes.count, parts: parts, delimiter: 0x2C)
+                #expect(ranges.first?.lowerBound == start)
+                #expect(ranges.last?.upperBound == bytes.count)
+                for (a, b) in zip(ranges, ranges.dropFirst()) {
+                    #expect(a.upperBound == b.lowerBound)
+                    #expect(rowStarts.contains(b.lowerBound), "cut at \(b.lowerBound) is not a row start")
+                }
+            }
+        }
+    }
+
+    @Test func randomFilesEqualSerial() throws {
+        var random = SplitMix64(seed: 0x5EED)
+        let notes = ["plain", "\"q,uo\"\"te\"", "\"new\nline\"", "", "\"\"", "x\"y", "\"cr\rlf\r\n\"", " spaced "]
+        let kinds = ["a", "b", " c", "\"d\"", "e,", "f"].map { $0.hasSuffix(",") ? "\"\($0)\"" : $0 }
+        let numbers = ["1", "-2.5", "", " 3 ", "1e-3", "\"4\"", "0.000001"]
+        for _ in 0..<40 {
+            let count = Int(random.next() % 60) + 1
+            var rows: [String] = []
+            for _ in 0..<count {
+                let pick = { (pool: [String]) in pool[Int(random.next() % UInt64(pool.count))] }
+                rows.append([pick(notes), pick(numbers), pick(kinds), pick(numbers)].joined(separator: ","))
+            }
+            let ends = ["\n", "\r\n", "\r", "\n\n"]
+            let text = Self.csv(rows: rows, lineEnds: (0..<5).map { _ in ends[Int(random.next() % 4)] })
+            for parts in [2, 3, 5, 8] { try expectSame(text, parts: parts) }
+        }
+    }
+
+    @Test func errorInALaterChunkNamesTheSameLineAsSerial() throws {
+        var rows = (0..<50).map { "r\($0),\($0),red,1" }
+        rows[41] = "r41,forty-one,red,1"
+        let text = Self.csv(rows: rows, lineEnds: ["\n"])
+        let expected = LeadTableError.notANumber(file: "t.csv", line: 43, column: "n", value: "forty-one")
+        #expect(throws: expected) {
+            try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        }
+        for parts in 2...6 {
+            #expect(throws: expected) {
+                try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: parts)
+            }
+        }
+    }
+
+    @Test func largeFileTakesTheParallelPathAndMatchesSerial() throws {
+        var text = "note,n,kind,x\n"
+        var index = 0
+        while text.utf8.count < LeadTableReader.parallelThreshold + 1000 {
+            text += "\"row \(index)\nsecond line\",\(index),k\(index % 7),\(Double(index) / 8)\n"
+            index += 1
+        }
+        let automatic = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns)
+        let serial = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        #expect(automatic.rowCount == index)
+        #expect(automatic.lineOfRow == serial.lineOfRow)
+        #expect(automatic.lineOfRow.last == 2 * index)
+        #expect(automatic.numeric("n") == serial.numeric("n"))
+        #expect(automatic.text("kind") == serial.text("kind"))
+        #expect(automatic.raw("note") == serial.raw("note"))
+    }
+}

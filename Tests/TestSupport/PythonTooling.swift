@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// A Python virtual environment for tests that need an independent tool (pypmml, xmlschema).
+///
+/// Reused from `$BATON_TEST_VENV` when set, else created once under the system temp directory
+/// (`baton-test-venv`) and filled with `pip install`; a missing python3 or a failed install is a test
+/// failure with the pip output, never a silent pass.
+package enum PythonTooling {
+    package static func venv(packages: [String]) throws -> URL {
+        let root = ProcessInfo.processInfo.environment["BATON_TEST_VENV"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-venv")
+        let python = root.appendingPathComponent("bin/python")
+        if !FileManager.default.fileExists(atPath: python.path) {
+            let (status, output) = try run("/usr/bin/env", ["python3", "-m", "venv", root.path])
+            try #require(status == 0, "could not create a Python venv at \(root.path) (python3 -m venv): \(output)")
+        }
+        let check = try run(python.path, ["-c", "import " + packages.map(moduleName).joined(separator: ", ")])
+        if check.status != 0 {
+            let (status, output) = try run(python.path, ["-m", "pip", "install", "--quiet"] + packages)
+            try #require(status == 0, "pip install \(packages.joined(separator: " ")) failed; these tests need them (and Java for pypmml): \(output)")
+        }
+        return python
+    }
+
+    /// Runs a program, returning its exit status and standard output + error.
+    package static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private static func moduleName(_ package: String) -> String {
+        package.replacingOccurrences(of: "-", with: "_")
+    }
+}
