@@ -1,0 +1,49 @@
+import BatonSupport
+import Testing
+
+@Suite struct CivilDateTests {
+    /// Day numbers from Python's `datetime.date.toordinal() - date(1970, 1, 1).toordinal()`.
+    @Test(arguments: [(1970, 1, 1, 0), (2000, 2, 29, 11_016), (1969, 12, 31, -1), (2024, 12, 31, 20_088), (1600, 3, 1, -135_080)])
+    func daysMatchAnIndependentCalendar(year: Int, month: Int, day: Int, expected: Int) {
+        #expect(CivilDate.days(year: year, month: month, day: day) == expected)
+        let back = CivilDate.civil(day: expected)
+        #expect(back.year == year && back.month == month && back.day == day)
+    }
+
+    @Test func roundTripsEveryDayOverFourCenturies() {
+        for day in stride(from: -146_097, through: 146_097, by: 1) {
+            let (y, m, d) = CivilDate.civil(day: day)
+            #expect(CivilDate.isValid(year: y, month: m, day: d))
+            #expect(CivilDate.days(year: y, month: m, day: d) == day)
+        }
+    }
+
+    @Test func isoDateAndLeapYears() {
+        #expect(CivilDate.isoDate(day: 11_016) == "2000-02-29")
+        #expect(CivilDate.isLeapYear(2000) && !CivilDate.isLeapYear(1900) && CivilDate.isLeapYear(2024))
+        #expect(!CivilDate.isValid(year: 2025, month: 2, day: 29))
+    }
+}
+
+@Suite struct NearestNameTests {
+    @Test func editDistanceIsLevenshteinIgnoringCase() {
+        #expect(NearestName.editDistance("kitten", "sitting") == 3)
+        #expect(NearestName.editDistance("Region", "region") == 0)
+        #expect(NearestName.editDistance("", "abc") == 3)
+    }
+
+    @Test func closestAndCandidatesKeepTheirThresholds() {
+        #expect(NearestName.closest(to: "thresholds", among: ["threshold", "points"]) == "threshold")
+        #expect(NearestName.closest(to: "xyz", among: ["threshold", "points"]) == nil)
+        #expect(NearestName.candidates(near: "compnay_size", among: ["company_size", "region", "size"]) == ["company_size", "size"])
+    }
+}
+
+@Suite struct XMLEscapingTests {
+    @Test func escapesMarkupAndReplacesForbiddenCharacters() {
+        #expect(xmlEscaped("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;")
+        #expect(xmlEscaped("x\u{1}y") == "x\u{FFFD}y")
+        #expect(xmlEscaped("a\tb\n") == "a\tb\n")
+        #expect(xmlEscaped("a\tb\n", whitespace: .characterReferences) == "a&#9;b&#10;")
+    }
+}
