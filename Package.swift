@@ -10,7 +10,8 @@ import PackageDescription
 //
 // The hand-off side never links the numeric core, the CSV reader or the generators; the store
 // protocol (HandoffPersistence) links no database library. README.md, "Where things live", has
-// one line per target; ArchitectureTests check both rules against this file.
+// one row per target; scripts/check-architecture.py (run by scripts/test.sh) checks the rules
+// and the rows against the resolved graph.
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 

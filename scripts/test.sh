@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
+# The module rules of README.md ("Where things live") against the resolved package graph.
+python3 scripts/check-architecture.py
 # The store suite runs against SQLite and a real PostgreSQL server started here (its own data
 # folder, a free loopback port) and stopped on exit, whatever the tests do.
 eval "$(bash scripts/postgres.sh start)"

@@ -26,8 +26,8 @@ package enum LeadTime {
             return true
         }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        let date = days(year: year, month: month, day: day) * 86_400
+              (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        let date = CivilDate.days(year: year, month: month, day: day) * 86_400
         if i == b.count { return date }
         guard b[i] == 84 || b[i] == 32 else { return nil }  // 'T' or ' '
         i += 1
@@ -70,15 +70,4 @@ package enum LeadTime {
         guard text.utf8.count == 10, let s = seconds(text) else { return nil }
         return s / 86_400
     }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    package static func days(year: Int, month: Int, day: Int) -> Int { CivilDate.days(year: year, month: month, day: day) }
-
-    /// `(year, month, day)` of a day counted from 1970-01-01.
-    package static func civil(day: Int) -> (year: Int, month: Int, day: Int) { CivilDate.civil(day: day) }
-
-    /// `YYYY-MM-DD` of a day counted from 1970-01-01.
-    package static func isoDate(day: Int) -> String { CivilDate.isoDate(day: day) }
-
-    static func daysIn(month: Int, year: Int) -> Int { CivilDate.daysIn(month: month, year: year) }
 }

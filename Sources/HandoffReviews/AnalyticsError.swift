@@ -24,8 +24,6 @@ package enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    /// True for bad input data (exit code 65): nothing a review reads is such data.
-    package var isBadData: Bool { false }
 
     package var description: String {
         switch self {

@@ -1,3 +1,4 @@
+import BatonSupport
 import Crypto
 import Foundation
 import HandoffPersistence
@@ -50,7 +51,7 @@ package struct TokenRegistry: Sendable {
         var rng = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 32)
         for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
-        let token = "bt_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = "bt_" + lowercaseHex(bytes)
         try await store.issueAccessToken(AccessTokenRecord(name: name, role: role.rawValue, sha256: Self.hash(token), createdAt: date))
         return token
     }
@@ -81,10 +82,7 @@ package struct TokenRegistry: Sendable {
 
     /// Lower-case hexadecimal SHA-256 of the token (what the store keeps instead of the token).
     static func hash(_ token: String) -> String {
-        Crypto.SHA256.hash(data: Array(token.utf8)).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        lowercaseHex(Crypto.SHA256.hash(data: Array(token.utf8)))
     }
 
     /// Equal length and equal bytes, touching every byte whatever the answer.

@@ -14,12 +14,12 @@ package struct CalendarQuarter: Sendable, Equatable, Hashable, Comparable, Custo
 
     /// The quarter that holds a day counted from 1970-01-01.
     package init(containingDay day: Int) {
-        let (year, month, _) = LeadTime.civil(day: day)
+        let (year, month, _) = CivilDate.civil(day: day)
         self.init(year: year, quarter: (month - 1) / 3 + 1)
     }
 
     /// First day (days since 1970-01-01).
-    package var startDay: Int { LeadTime.days(year: year, month: 3 * quarter - 2, day: 1) }
+    package var startDay: Int { CivilDate.days(year: year, month: 3 * quarter - 2, day: 1) }
     /// The day after the last day: the next quarter's first day.
     package var endDay: Int { next.startDay }
     /// Days in the quarter (90, 91 or 92).
@@ -37,7 +37,7 @@ package struct CalendarQuarter: Sendable, Equatable, Hashable, Comparable, Custo
     package var description: String { "\(year)Q\(quarter)" }
 
     /// `2025-04-01 … 2025-06-30`.
-    package var span: String { "\(LeadTime.isoDate(day: startDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
+    package var span: String { "\(CivilDate.isoDate(day: startDay)) … \(CivilDate.isoDate(day: endDay - 1))" }
 
     package static func < (a: CalendarQuarter, b: CalendarQuarter) -> Bool {
         (a.year, a.quarter) < (b.year, b.quarter)

@@ -17,7 +17,7 @@ enum ComparisonJSON {
                 "statement": .string(r.options.rule.statement),
                 "alpha": d(r.options.rule.alpha), "ece_margin": d(r.options.rule.eceMargin),
             ]),
-            "as_of": .string(LeadTime.isoDate(day: r.options.asOfDay)),
+            "as_of": .string(CivilDate.isoDate(day: r.options.asOfDay)),
             "outcome_window_days": i(r.options.outcomeWindowDays),
             "test_quarter": .string(r.testQuarter.description),
             "test_coverage": coverage(r.testCoverage),
@@ -77,8 +77,8 @@ enum ComparisonJSON {
     /// The covered part of the test quarter: the divisor of every weekly volume.
     static func coverage(_ c: QuarterCoverage) -> JSONValue {
         .object(["quarter": .string(c.quarter.description), "days_in_quarter": i(c.quarter.dayCount),
-                 "days_covered": i(c.days), "first_day": .string(LeadTime.isoDate(day: c.firstDay)),
-                 "last_day": .string(LeadTime.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial)])
+                 "days_covered": i(c.days), "first_day": .string(CivilDate.isoDate(day: c.firstDay)),
+                 "last_day": .string(CivilDate.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial)])
     }
 
     static func driftJSON(_ drift: [QuarterlyRecalibration.Drift]) -> JSONValue {

@@ -65,8 +65,8 @@ struct LeadWindows {
         let test = CalendarQuarter.lastMatured(asOfDay: asOfDay, outcomeWindowDays: outcomeWindowDays)
         let firstSecond = seconds.min() ?? 0
         guard test.startDay * 86_400 > firstSecond else {
-            throw .noMaturedQuarter(file: table.file, asOf: LeadTime.isoDate(day: asOfDay), outcomeWindowDays: outcomeWindowDays,
-                                    firstLead: LeadTime.isoDate(day: firstSecond / 86_400))
+            throw .noMaturedQuarter(file: table.file, asOf: CivilDate.isoDate(day: asOfDay), outcomeWindowDays: outcomeWindowDays,
+                                    firstLead: CivilDate.isoDate(day: firstSecond / 86_400))
         }
         var trainStart: Int? = nil
         if let trainQuarters {
@@ -117,7 +117,7 @@ struct LeadWindows {
     func span(_ rows: [Int]) -> String {
         let s = rows.map { seconds[$0] }
         guard let lo = s.min(), let hi = s.max() else { return "no leads" }
-        return "\(LeadTime.isoDate(day: lo / 86_400)) … \(LeadTime.isoDate(day: hi / 86_400))"
+        return "\(CivilDate.isoDate(day: lo / 86_400)) … \(CivilDate.isoDate(day: hi / 86_400))"
     }
 }
 

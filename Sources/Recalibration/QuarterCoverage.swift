@@ -30,7 +30,7 @@ package struct QuarterCoverage: Sendable, Equatable {
     /// True when the data starts after the quarter's first day or stops before its last.
     package var isPartial: Bool { days < quarter.dayCount }
     /// `2018-04-01 … 2018-05-31`.
-    package var span: String { "\(LeadTime.isoDate(day: firstDay)) … \(LeadTime.isoDate(day: endDay - 1))" }
+    package var span: String { "\(CivilDate.isoDate(day: firstDay)) … \(CivilDate.isoDate(day: endDay - 1))" }
     /// `the data covers 61 of 91 days of 2018Q2`.
     package var statement: String { "the data covers \(days) of \(quarter.dayCount) days of \(quarter)" }
 }

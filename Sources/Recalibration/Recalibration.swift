@@ -137,7 +137,7 @@ package enum QuarterlyRecalibration {
         if windows.testRows.isEmpty, let last = windows.seconds.max() {
             throw .tooFewOutcomes(window: "test", span: testSpan, rows: 0, positives: 0, negatives: 0,
                                   minimum: options.minimumTestOutcomes,
-                                  advice: "The data has no leads in that quarter (its latest lead was created on \(LeadTime.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
+                                  advice: "The data has no leads in that quarter (its latest lead was created on \(CivilDate.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
         }
         // Non-empty test rows: the data reaches into the quarter.
         func day(_ second: Int) -> Int { second >= 0 ? second / 86_400 : (second - 86_399) / 86_400 }

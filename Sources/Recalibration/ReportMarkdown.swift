@@ -19,7 +19,7 @@ enum ReportMarkdown {
                 out.append("")
             }
         }
-        let asOf = LeadTime.isoDate(day: r.options.asOfDay)
+        let asOf = CivilDate.isoDate(day: r.options.asOfDay)
         let ch = r.challenger, champ = r.champion
         out.append("# Quarterly recalibration as of \(asOf)")
         out.append("")

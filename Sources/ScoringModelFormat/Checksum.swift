@@ -1,3 +1,4 @@
+import BatonSupport
 import Crypto
 import Foundation
 
@@ -20,16 +21,7 @@ public struct Checksum: Sendable {
     public struct Digest: Sendable, Equatable, Hashable, CustomStringConvertible {
         public let bytes: [UInt8]
         /// Lower-case hexadecimal, 64 characters.
-        public var hex: String {
-            let digits: [UInt8] = Array("0123456789abcdef".utf8)
-            var out = [UInt8]()
-            out.reserveCapacity(64)
-            for byte in bytes {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0f)])
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        public var hex: String { lowercaseHex(bytes) }
         public var description: String { hex }
     }
 

@@ -13,7 +13,7 @@ struct Baton: AsyncParsableCommand {
             The calibration lab: fit lead-scoring weights on closed-won / closed-lost history, validate \
             them against real conversion, and export a versioned, checksummed weight file.
 
-            Exit codes: 0 ok, 64 usage, 65 bad data, 1 other.
+            Exit codes: 0 ok, 64 usage, 65 bad data, 69 store server unavailable, 73 cannot create output, 1 other.
             """,
         version: CalibrationLab.toolVersion,
         subcommands: [

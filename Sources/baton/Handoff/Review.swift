@@ -66,7 +66,7 @@ struct Review: ParsableCommand {
                 }
                 print("wrote \(out)/report.md (\(report.charts.count) charts, \(report.changes.count) change item(s))")
             } catch {
-                reviewFail(error.description, code: error.isUsage ? 64 : (error.isBadData ? 65 : 1))
+                reviewFail(error.description, code: error.isUsage ? 64 : 1)
             }
         }
     }
@@ -124,7 +124,7 @@ extension Review {
                 }
                 print("wrote \(out)/report.md (\(review.cohorts.count) cohorts, \(review.charts.count) charts)")
             } catch {
-                reviewFail(error.description, code: error.isBadData ? 65 : 1)
+                reviewFail(error.description, code: 1)
             }
         }
     }
