@@ -127,7 +127,7 @@ if Context.environment["BATON_BENCHMARKS"] != nil {
             name: "BatonKernels",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                "LabNumerics", "LabTraining", "LeadCSV", "ScoringModelFormat",
+                "LabNumerics", "LabTraining", "LeadCSV", "ScoringModelFormat", "Simulation",
             ],
             path: "Benchmarks/Kernels",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))

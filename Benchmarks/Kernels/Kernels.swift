@@ -7,6 +7,7 @@ import LabNumerics
 import LabTraining
 import LeadCSV
 import ScoringModelFormat
+import Simulation
 
 /// Synthetic leads (the `baton generate` generator), written once per process.
 private struct Inputs: @unchecked Sendable {

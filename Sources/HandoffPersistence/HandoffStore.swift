@@ -1,7 +1,7 @@
 import Foundation
 
-/// Persistence for the hand-off flow, behind which SQLite (``SQLiteHandoffStore``) and later
-/// PostgreSQL sit.
+/// Persistence for the hand-off flow: SQLite (`HandoffSQLite`, the embedded default) and
+/// PostgreSQL (`HandoffPostgres`, for several instances) implement it alike.
 ///
 /// Every method is `async`: the SQLite store runs on GRDB's writer and reader queues, a
 /// PostgreSQL store on its connection pool, and the HTTP service awaits either without blocking
@@ -99,6 +99,13 @@ package protocol HandoffStore: Sendable {
     func cohort(createdIn period: ReportPeriod) async throws(StoreError) -> ActivityBatch
     /// Row counts per table.
     func counts() async throws(StoreError) -> StoreCounts
+
+    // MARK: Lifetime
+
+    /// Closes the store's connections; every later call fails. Optional (a store also closes when
+    /// released), but a command that is done with a store closes it, so a PostgreSQL pool ends
+    /// its sessions at once instead of when the server notices.
+    func close() async throws(StoreError)
 }
 
 extension HandoffStore {

@@ -50,7 +50,7 @@ package final class HandoffService: Sendable {
     /// (no token in the store) it imports an old token file if there is one, else issues an
     /// `admin` token and returns its text, to be printed once.
     ///
-    /// - Throws: ``ServiceError``; ``ServiceError/exitCode`` is what `baton serve` exits with.
+    /// - Throws: ``ServiceError``.
     package static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
                             now: @escaping @Sendable () -> Date = { Date() })
         async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?) {

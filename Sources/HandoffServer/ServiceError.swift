@@ -1,9 +1,9 @@
 import Foundation
 import HandoffFlow
 import HandoffPersistence
-import HandoffStores
 
-/// Why the service could not start (configuration, store, playbook, model, tokens).
+/// Why the service could not start (configuration, store, playbook, model, tokens). `baton serve`
+/// maps each case to its exit status.
 package enum ServiceError: Error, Sendable, CustomStringConvertible {
     /// A setting is missing or wrong; `key` names it (file key or environment variable).
     case configuration(file: String?, key: String?, problem: String)
@@ -15,17 +15,6 @@ package enum ServiceError: Error, Sendable, CustomStringConvertible {
     case noModel
     /// An old token file (from before tokens lived in the store) could not be imported.
     case tokens(file: String, problem: String)
-
-    /// The exit status of `baton serve` (sysexits.h): 64 for configuration, the store's own
-    /// code for a store that cannot be opened (``StoreLocation/exitCode(for:)``: 69 server
-    /// unreachable, 64 malformed URL, 65 refused), 65 for a bad playbook, model or token file.
-    package var exitCode: Int32 {
-        switch self {
-        case .configuration: 64
-        case .store(let error): StoreLocation.exitCode(for: error)
-        case .engine, .noModel, .tokens: 65
-        }
-    }
 
     package var description: String {
         switch self {

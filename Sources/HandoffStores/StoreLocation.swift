@@ -33,23 +33,10 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text` and opens the store it names: what `baton serve` and every store command do
     /// with `--db`.
     ///
-    /// - Throws: the errors of ``parse(_:)`` and ``open(sqliteOptions:postgresOptions:)``;
-    ///   ``exitCode(for:)`` says how a command line tool reports each.
+    /// - Throws: the errors of ``parse(_:)`` and ``open(sqliteOptions:postgresOptions:)``.
     package static func open(_ text: String, sqliteOptions: SQLiteHandoffStore.Options = .init(),
                             postgresOptions: PostgresHandoffStore.Options = .init()) async throws(StoreError) -> any HandoffStore {
         try await parse(text).open(sqliteOptions: sqliteOptions, postgresOptions: postgresOptions)
-    }
-
-    /// The exit status (sysexits.h) for a store that could not be parsed or opened: 69
-    /// (EX_UNAVAILABLE) when the server cannot be reached (a supervisor may retry), 64 (EX_USAGE)
-    /// for a malformed `--db` value, 65 (EX_DATAERR) for anything the store refuses: not a
-    /// database, a schema from a newer Baton, a refused login or a missing database.
-    package static func exitCode(for error: StoreError) -> Int32 {
-        switch error {
-        case .unavailable: 69
-        case .invalidField: 64
-        default: 65
-        }
     }
 
     /// Opens (creating or migrating as needed) the store.

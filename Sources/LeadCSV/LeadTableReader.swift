@@ -34,6 +34,35 @@ package enum LeadTableReader {
         return try read(data: data, file: url.path, columns: columns, delimiter: delimiter)
     }
 
+    /// The header names of the CSV file at `url`, read as ``read(url:columns:delimiter:)`` reads
+    /// them (byte-order mark and blank lines skipped, names unquoted and trimmed; delimiter: the
+    /// most frequent of `,` `;` tab on the header line outside quotes), so a caller can check
+    /// which columns exist before it chooses what to read.
+    package static func header(url: URL) throws(LeadTableError) -> [String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        let result: Result<[String], LeadTableError> = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(LeadTableError) {
+                guard let base = bytes.baseAddress, bytes.count > 0 else { throw .emptyFile(file: url.path) }
+                var cursor = CSVCursor(base: base, end: bytes.count, file: url.path)
+                cursor.skipByteOrderMark()
+                cursor.skipBlankLines()
+                guard !cursor.atEnd else { throw .emptyFile(file: url.path) }
+                let delimiter = try detectDelimiter(cursor: cursor, requested: [])
+                var scratch: [UInt8] = []
+                return .success(try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Reads the requested columns of CSV text held in memory; `file` names it in messages.
     package static func read(data: Data, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
         let result: Result<LeadTable, LeadTableError> = data.withUnsafeBytes { raw in

@@ -30,21 +30,12 @@ struct Baton: AsyncParsableCommand {
         ])
 }
 
-/// Runs a lab step, printing its error to standard error with the documented exit code.
-func runLab(_ body: () throws(LabError) -> Void) throws {
+/// Runs a lab step; a ``LabError`` ends the process with its message and ``ExitStatus``.
+func runLab(_ body: () throws(LabError) -> Void) {
     do {
         try body()
     } catch {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-        throw ExitCode(error.isBadData ? 65 : (error.isUsage ? 64 : 1))
-    }
-}
-
-extension LabError {
-    /// Missing input files are usage mistakes (64).
-    var isUsage: Bool {
-        if case .fileNotFound = self { return true }
-        return false
+        fail(error)
     }
 }
 

@@ -126,7 +126,7 @@ import Testing
             Issue.record("a token file that cannot be read must stop the start")
         } catch {
             #expect(error.description.contains(files.db + ".tokens.json"))
-            #expect(error.exitCode == 65)
+            guard case .tokens = error else { Issue.record("expected a token-file error (exit 65), got \(error)"); return }
         }
     }
 

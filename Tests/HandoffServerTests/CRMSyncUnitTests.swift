@@ -92,6 +92,8 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
         return result
     }
 
+    func close() async throws(StoreError) { try base.close() }
+
     func commit(_ units: [UnitOfWork]) async throws(StoreError) -> [UnitResult] {
         var results: [UnitResult] = []
         for unit in units { results.append(try await commit(unit)) }

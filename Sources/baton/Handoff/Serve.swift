@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HandoffServer
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the hand-off service: events in over HTTP, scores, routing, SLA timers and alerts out.",
         discussion: """
@@ -21,7 +21,8 @@ struct Serve: ParsableCommand {
             --db URL, 65 bad store, playbook or model, 69 database server unreachable, 1 other.
             """)
 
-    @Option(help: "The hand-off store: an SQLite file (created when missing) or a postgres://user@host:port/database URL.") var db: String?
+    // Optional, unlike StoreOptions' --db: the configuration file or BATON_DB may give it.
+    @Option(help: StoreOptions.help) var db: String?
     @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "TCP port (default 8080; 0 picks a free one).") var port: Int?
     @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
@@ -29,30 +30,18 @@ struct Serve: ParsableCommand {
     @Option(help: "Weight file promoted on first start.") var model: String?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
-    // The root command is synchronous, so the server runs on a task and this thread waits for it.
-    func run() throws {
+    func run() async throws {
         if openapi {
             say(OpenAPIDocument.yaml)
             return
         }
-        let outcome = LockedOutcome()
-        let semaphore = DispatchSemaphore(value: 0)
-        Task {
-            do { try await serve() } catch { outcome.set(error) }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        if let error = outcome.get() { throw error }
-    }
-
-    func serve() async throws {
         let env = ProcessInfo.processInfo.environment
         var settings = ServiceConfiguration()
         do {
             if let file = config ?? env["BATON_CONFIG"] { settings = try ServiceConfiguration.load(file: file) }
             try settings.applyEnvironment(env)
         } catch {
-            serveFail(error.description, code: 64)
+            fail(error.description, .usage)
         }
         if let db { settings.db = db }
         if let host { settings.host = host }
@@ -63,7 +52,7 @@ struct Serve: ParsableCommand {
         do {
             opened = try await HandoffService.open(settings)
         } catch {
-            serveFail(error.description, code: error.exitCode)
+            fail(error)
         }
         if let token = opened.firstAdminToken {
             say("admin token (shown once, only its SHA-256 is kept in the store): \(token)")
@@ -73,19 +62,6 @@ struct Serve: ParsableCommand {
             say("baton serve listening on http://\(host):\(port)")
         }
     }
-}
-
-/// The error of the server task, handed to the waiting thread.
-private final class LockedOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ e: any Error) { lock.withLock { error = e } }
-    func get() -> (any Error)? { lock.withLock { error } }
-}
-
-private func serveFail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    exit(code)
 }
 
 /// Unbuffered, so a supervisor (or test) reading a pipe sees the line at once.

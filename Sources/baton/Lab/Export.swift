@@ -27,7 +27,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        try runLab { () throws(LabError) in
+        runLab { () throws(LabError) in
             let weights = try CalibrationLab.loadModel(URL(fileURLWithPath: model))
             let bytes: Data
             do {

@@ -37,7 +37,7 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        try runLab { () throws(LabError) in
+        runLab { () throws(LabError) in
             let dataURL = URL(fileURLWithPath: data), specURL = URL(fileURLWithPath: spec)
             // The size check needs the spec's columns; a bad spec or file is reported by the fit itself.
             var choice: FitPathChoice?

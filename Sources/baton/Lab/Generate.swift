@@ -59,7 +59,7 @@ struct Generate: AsyncParsableCommand {
         let stem = out.hasSuffix(".csv") ? String(out.dropLast(4)) : out
         let truthPath = truth ?? stem + ".truth.json"
         let specPath = spec ?? stem + ".spec.yaml"
-        try runLab { () throws(LabError) in
+        runLab { () throws(LabError) in
             do {
                 let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(LeadTime.day))
                 let result = try SyntheticLeads.write(rows: rows, seed: seed, options: options, to: URL(fileURLWithPath: out))
@@ -86,11 +86,9 @@ struct Generate: AsyncParsableCommand {
             let within = t.firstHandoffSLA.values.map(\.met).reduce(0, +), judged = t.firstHandoffSLA.values.map { $0.met + $0.missed }.reduce(0, +)
             print("wrote \(t.lines) events (\(t.duplicates) retried duplicates) for \(rows) leads to \(path): \(t.leadsHandedOff) handed off, first touch within SLA \(within) of \(judged), won \(t.won); truth \(truthPath)")
         } catch let failure as SimulationFailure {
-            FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
-            throw ExitCode(65)
+            fail(failure.description, .dataError)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot write \(path): \(error.localizedDescription); check that the folder exists and is writable\n".utf8))
-            throw ExitCode(73)
+            fail("cannot write \(path): \(error.localizedDescription); check that the folder exists and is writable", .cannotCreate)
         }
     }
 }

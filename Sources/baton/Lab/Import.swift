@@ -6,7 +6,7 @@ import LabTraining
 
 /// `baton import <source>`: turn a public data set's own files into a lab-ready lead table and
 /// spec (`olist`), or into a hand-off store (`olist-funnel`).
-struct Import: ParsableCommand {
+struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn a data set's own files into a lab-ready lead CSV and scoring spec, or into a hand-off store.",
         subcommands: [ImportOlist.self, ImportOlistFunnel.self])
@@ -37,8 +37,7 @@ struct ImportOlist: ParsableCommand {
 
     func run() throws {
         for (path, flag) in [(mqls, "--mqls"), (deals, "--deals")] where !FileManager.default.isReadableFile(atPath: path) {
-            FileHandle.standardError.write(Data("error: \(flag) file \(path) does not exist or cannot be read; check the path\n".utf8))
-            throw ExitCode(64)
+            fail("\(flag) file \(path) does not exist or cannot be read; check the path", .usage)
         }
         let funnel: OlistFunnel
         do {
@@ -46,9 +45,7 @@ struct ImportOlist: ParsableCommand {
             try funnel.write(csv: URL(fileURLWithPath: out), spec: specOut.map { URL(fileURLWithPath: $0) },
                              landingPageMinCount: landingPageMinCount)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            if case .output = error { throw ExitCode(1) }
-            throw ExitCode(65)
+            fail(error)
         }
         print(Self.summary(funnel, mqls: mqls, out: out, specOut: specOut))
     }

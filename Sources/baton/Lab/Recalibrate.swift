@@ -53,9 +53,7 @@ struct Recalibrate: ParsableCommand {
             try RecalibrationOutput.write(result, to: URL(fileURLWithPath: out))
             print(RecalibrationSummary.text(result, out: out))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            if case let .lab(lab) = error, lab.isUsage { throw ExitCode(64) }
-            throw ExitCode(error.isBadData ? 65 : 1)
+            fail(error)
         }
     }
 }

@@ -24,24 +24,24 @@ struct Score: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         for (path, role) in [(model, "weight file"), (data, "data")] + (playbook.map { [($0, "playbook")] } ?? []) {
-            guard FileManager.default.isReadableFile(atPath: path) else { fail("\(path): \(role) file not found or not readable; check the path", code: 64) }
+            guard FileManager.default.isReadableFile(atPath: path) else { fail("\(path): \(role) file not found or not readable; check the path", .usage) }
         }
         let scorer: LeadScorer
-        do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { fail(error.description, code: 65) }
+        do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { fail(error.description, .dataError) }
         let weights = scorer.weights
         let header: [String]
-        do { header = try CSVHeader.read(URL(fileURLWithPath: data)) } catch { fail("\(data): \(error)", code: 65) }
+        do { header = try LeadTableReader.header(url: URL(fileURLWithPath: data)) } catch { fail(error.description, .dataError) }
 
         var qualifier: Qualifier?
         if let playbook {
             do {
                 let book = try Playbook.load(url: URL(fileURLWithPath: playbook))
                 qualifier = try Qualifier(playbook: book, scorer: scorer, knownFields: Set(header))
-            } catch { fail(error.description, code: 65) }
+            } catch { fail(error.description, .dataError) }
         }
         let batch = BatchScorer(scorer: scorer)
         let missing = batch.requiredColumns.map(\.name).filter { !header.contains($0) }
-        guard missing.isEmpty else { fail(ScoringError.missingColumns(file: data, columns: missing).description, code: 65) }
+        guard missing.isEmpty else { fail(ScoringError.missingColumns(file: data, columns: missing).description, .dataError) }
 
         var requests = batch.requiredColumns.map { $0.numeric ? ColumnRequest.numeric($0.name) : .text($0.name) }
         let modelColumns = Set(requests.map(\.name))
@@ -50,7 +50,7 @@ struct Score: ParsableCommand {
         if let idColumn { requests.append(.raw(idColumn)) }
 
         let table: LeadTable
-        do { table = try LeadTableReader.read(url: URL(fileURLWithPath: data), columns: requests) } catch { fail(error.description, code: 65) }
+        do { table = try LeadTableReader.read(url: URL(fileURLWithPath: data), columns: requests) } catch { fail(error.description, .dataError) }
         let parsed = clock.now
 
         var columns: [String: BatchColumn] = [:]
@@ -67,7 +67,7 @@ struct Score: ParsableCommand {
         }
         let scores: BatchScores
         do { scores = try batch.score(columns: columns, rowCount: table.rowCount, file: data, lineOfRow: table.lineOfRow) } catch {
-            fail(error.description, code: 65)
+            fail(error.description, .dataError)
         }
         let stages: [QualificationStage]?
         if let qualifier {
@@ -81,7 +81,7 @@ struct Score: ParsableCommand {
         let scored = clock.now
         let bytes = ScoredCSV.bytes(scores: scores, idColumn: idColumn, ids: idColumn.map { table.raw($0).values }, stages: stages)
         do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-            fail("\(out): cannot write the scored CSV: \(error.localizedDescription); check the folder exists and is writable", code: 1)
+            fail("\(out): cannot write the scored CSV: \(error.localizedDescription); check the folder exists and is writable", .failure)
         }
         let written = clock.now
         for unseen in scores.unseenLevels { warn(Self.unseenWarning(unseen)) }
@@ -115,26 +115,4 @@ extension Score {
 
 private func warn(_ message: String, prefix: String = "warning: ") {
     FileHandle.standardError.write(Data("\(prefix)\(message)\n".utf8))
-}
-
-private func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    Foundation.exit(code)
-}
-
-/// The header of a CSV file, read from its first non-blank line (delimiter: whichever of
-/// `,` `;` tab occurs most there), so the playbook can be checked before the file is parsed.
-enum CSVHeader {
-    static func read(_ url: URL) throws -> [String] {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
-        let text = String(decoding: chunk, as: UTF8.self)
-        guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
-        else { return [] }
-        let delimiter = [",", ";", "\t"].max { a, b in line.filter { String($0) == a }.count < line.filter { String($0) == b }.count } ?? ","
-        return line.split(separator: Character(delimiter), omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-    }
 }

@@ -18,7 +18,7 @@ struct Validate: ParsableCommand {
     var timings = false
 
     func run() throws {
-        try runLab { () throws(LabError) in
+        runLab { () throws(LabError) in
             let weights = try CalibrationLab.loadModel(URL(fileURLWithPath: model))
             let run = try CalibrationLab.validate(model: weights, data: URL(fileURLWithPath: data))
             if timings { printTimings(run.timings) }
