@@ -95,7 +95,7 @@ package enum OlistStoreImport {
                 ops.append(.upsertLead(LeadRecord(id: id, fields: try JSONText(encoding: fields), source: origin.isEmpty ? nil : origin,
                                                   campaign: page.isEmpty ? nil : page, createdAt: created)))
                 ops.append(.recordDecision(QualificationDecisionRecord(
-                    leadID: id, stage: .mql, priority: "standard", rule: "olist-landing-page",
+                    leadID: id, stage: .mql, priority: .standard, rule: "olist-landing-page",
                     evidence: try JSONText(encoding: ["origin": origin, "landing_page_id": page, "first_contact_date": dateText]), decidedAt: created)))
             } catch { throw .badRow(file: funnel.mqlFile, row: lead.line, column: OlistFunnelImport.mqlIDColumn, reason: error.description) }
             let target: AssignmentTarget = deal.flatMap { $0.sdr.isEmpty ? nil : AssignmentTarget.rep($0.sdr) } ?? .fallbackQueue(fallbackQueue)

@@ -11,7 +11,7 @@ import HandoffPersistence
 package struct EngineEffect: Sendable, Hashable {
     package enum Kind: Sendable, Hashable {
         /// The lead was scored and qualified.
-        case qualified(stage: HandoffRules.QualificationStage, priority: HandoffPriority, rule: String?, points: Double)
+        case qualified(stage: QualificationStage, priority: HandoffPriority, rule: String?, points: Double)
         /// Handed off to a rep; first touch due by `deadline` (alert when `priority` is high).
         case handedOff(repID: String, priority: HandoffPriority, deadline: Date)
         /// No rule or rep could place the lead: it waits in `queue` (alert).

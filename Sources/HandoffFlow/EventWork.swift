@@ -119,8 +119,8 @@ struct EventWork {
                 fitPoints: score.fitPoints, engagementPoints: score.engagementPoints,
                 reasons: try JSONText(encoding: score.reasons), scoredAt: instant, triggerEventID: id)))
             lead.operations.append(.recordDecision(QualificationDecisionRecord(
-                leadID: event.leadID, stage: .init(rawValue: decision.stage.rawValue) ?? .nurture,
-                priority: decision.priority.rawValue, rule: decision.decidingRule ?? "none",
+                leadID: event.leadID, stage: decision.stage,
+                priority: decision.priority, rule: decision.decidingRule ?? "none",
                 evidence: try JSONText(encoding: decision), decidedAt: instant)))
         } catch {
             throw .store(eventID: id, error)

@@ -120,7 +120,7 @@ struct PGUnitRunner {
             let row = try await sql.row("""
                 INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
                 VALUES ($1, $2, $3, $4, $5::json, $6, $7) RETURNING id
-                """, [.text(r.leadID), .text(r.stage.rawValue), .text(r.priority), .text(r.rule), .text(r.evidence.text),
+                """, [.text(r.leadID), .text(r.stage.rawValue), .text(r.priority.rawValue), .text(r.rule), .text(r.evidence.text),
                       .date(r.decidedAt), .int(scoreRowID)])
             return .stored(rowID: try row?.int64("id"))
 

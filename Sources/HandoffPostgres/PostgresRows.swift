@@ -40,7 +40,7 @@ enum PGDecode {
     static func decision(_ r: Cells) throws -> QualificationDecisionRecord {
         QualificationDecisionRecord(rowID: try r.int64("id"), leadID: try r.text("lead_id"),
                                     stage: try r.enumValue("stage", table: "qualification_decisions"),
-                                    priority: try r.text("priority"), rule: try r.text("rule"), evidence: try r.json("evidence"),
+                                    priority: try r.enumValue("priority", table: "qualification_decisions"), rule: try r.text("rule"), evidence: try r.json("evidence"),
                                     decidedAt: try r.date("decided_at"), scoreRowID: try r.optionalInt64("score_id"))
     }
 

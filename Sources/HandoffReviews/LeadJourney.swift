@@ -1,3 +1,4 @@
+import HandoffRules
 import Foundation
 import HandoffPersistence
 
@@ -22,7 +23,7 @@ package struct LeadJourney: Sendable, Hashable {
     /// First assignment to a rep after that parking, if any.
     package var repAssignedAfterParkingAt: Date?
     /// Priority of the qualification decision behind the hand-off (latest at or before it).
-    package var priority: String?
+    package var priority: HandoffPriority?
     /// Stage of that decision.
     package var handoffStage: QualificationStage?
     /// True when that decision carries evidence (a JSON object or array that is not empty).
@@ -94,7 +95,7 @@ package struct LeadJourney: Sendable, Hashable {
             handoffStage: decision?.stage, hasEvidence: decision.map { hasContent($0.evidence) } ?? false,
             mqlAt: decisions.first { $0.stage != .nurture }?.decidedAt, sqlAt: decisions.first { $0.stage == .sql }?.decidedAt,
             score: score, firstTouchAt: touches.first, attemptCount: touches.count,
-            policy: sortedTimers.first?.policy ?? decision?.priority, timers: sortedTimers,
+            policy: sortedTimers.first?.policy ?? decision?.priority.slaPolicyName, timers: sortedTimers,
             dispositionCode: lastDisposition?.code, dispositionAt: lastDisposition?.decidedAt,
             opportunityAt: opportunities.map(\.openedAt).min(), wonAt: won.first?.closedAt, wonAmounts: won.map(\.amount),
             lostAt: outcomes.filter { $0.result == .lost }.map(\.closedAt).min())

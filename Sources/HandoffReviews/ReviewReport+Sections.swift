@@ -31,7 +31,7 @@ extension ReviewReport {
         md.line()
         func speedRows(_ groups: [SpeedToContact.Group], status: Bool) -> [[String]] {
             groups.map { g in
-                [g.key + (status ? (g.repStatus.map { $0 == "active" ? "" : " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
+                [g.key + (status ? (g.repStatus?.note.map { " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
                  g.hours.isEmpty ? "no touches" : Format.hours(g.median), g.hours.isEmpty ? "—" : Format.hours(g.p90)]
             }
         }

@@ -15,8 +15,27 @@ package struct SpeedToContact: Sendable, Hashable {
         /// Median and 90th percentile (type 7), nil when nothing was touched.
         package var median: Double? { Quantile.of(hours, 0.5) }
         package var p90: Double? { Quantile.of(hours, 0.9) }
-        /// For rep groups: the rep has left (or is not on the roster); nil for other groups.
-        package let repStatus: String?
+        /// For rep groups: whether the rep is active, has left or is not on the roster; nil for
+        /// other groups.
+        package let repStatus: RepStanding?
+    }
+
+    /// Where the rep of a rep group stands on the roster.
+    package enum RepStanding: Sendable, Hashable {
+        case active
+        /// Marked as left on the roster.
+        case left
+        /// Not on the roster at all.
+        case notOnRoster
+
+        /// What the review prints after the rep's id; nil for an active rep.
+        package var note: String? {
+            switch self {
+            case .active: nil
+            case .left: "left"
+            case .notOnRoster: "not on the roster"
+            }
+        }
     }
 
     /// All hand-offs of the period.
@@ -35,17 +54,17 @@ package struct SpeedToContact: Sendable, Hashable {
     package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
                                configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SpeedToContact {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
-        func group(_ key: String, _ members: [LeadJourney], repStatus: String? = nil) -> Group {
+        func group(_ key: String, _ members: [LeadJourney], repStatus: RepStanding? = nil) -> Group {
             Group(key: key, handoffs: members.count,
                   hours: members.compactMap { hours($0, reps: reps, asOf: asOf, configuration: configuration) }, repStatus: repStatus)
         }
-        let byPriority = Dictionary(grouping: handed) { $0.priority ?? "(none)" }
+        let byPriority = Dictionary(grouping: handed) { $0.priority?.rawValue ?? "(none)" }
             .map { group($0.key, $0.value) }.sorted { $0.key < $1.key }
         let byRep = Dictionary(grouping: handed) { VolumeDimension.rep.key($0, configuration) }
             .map { key, members -> Group in
-                let status: String? = members.first?.repID.map { id in
-                    guard let rep = reps[id] else { return "not on the roster" }
-                    return rep.status == .left ? "left" : "active"
+                let status: RepStanding? = members.first?.repID.map { id in
+                    guard let rep = reps[id] else { return .notOnRoster }
+                    return rep.status == .left ? .left : .active
                 }
                 return group(key, members, repStatus: status)
             }.sorted { $0.key < $1.key }

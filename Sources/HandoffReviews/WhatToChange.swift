@@ -44,8 +44,8 @@ package enum WhatToChange {
                 items.append(.init(rule: "slow-rep", text: "Rep `\(group.key)`: 90 % of first touches within \(Format.hours(p90)) of business time (n = \(group.hours.count)), more than twice the \(SpeedBuckets.format(longest)) h target: review their queue and working hours."))
             }
         }
-        for group in review.speed.byRep where group.repStatus == "left" || group.repStatus == "not on the roster" {
-            items.append(.init(rule: "rep-left", text: "\(group.handoffs) hand-off(s) went to rep `\(group.key)`, who is \(group.repStatus == "left" ? "marked as left" : "not on the roster"): remove them from routing and reassign their open leads."))
+        for group in review.speed.byRep where group.repStatus == .left || group.repStatus == .notOnRoster {
+            items.append(.init(rule: "rep-left", text: "\(group.handoffs) hand-off(s) went to rep `\(group.key)`, who is \(group.repStatus == .left ? "marked as left" : "not on the roster"): remove them from routing and reassign their open leads."))
         }
         if let committed = review.marketing.committed, review.marketing.delivered < committed {
             items.append(.init(rule: "marketing-shortfall", text: "Marketing delivered \(review.marketing.delivered) qualified hand-offs against \(committed) committed (\(review.marketing.attainment.map { Format.percent($0) } ?? "—")): revisit campaign volume or the MQL threshold."))

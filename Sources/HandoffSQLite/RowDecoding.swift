@@ -53,7 +53,7 @@ enum Decode {
     static func decision(_ row: Row) throws -> QualificationDecisionRecord {
         QualificationDecisionRecord(rowID: row["id"], leadID: row["lead_id"],
                                     stage: try enumValue(row, "stage", table: "qualification_decisions"),
-                                    priority: row["priority"], rule: row["rule"], evidence: json(row, "evidence"),
+                                    priority: try enumValue(row, "priority", table: "qualification_decisions"), rule: row["rule"], evidence: json(row, "evidence"),
                                     decidedAt: date(row, "decided_at"), scoreRowID: row["score_id"])
     }
 

@@ -115,7 +115,7 @@ struct UnitRunner {
             try db.cachedExecute(sql: """
                 INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.leadID, r.stage.rawValue, r.priority, r.rule, r.evidence.text, r.decidedAt.storeMillis, scoreRowID])
+                """, arguments: [r.leadID, r.stage.rawValue, r.priority.rawValue, r.rule, r.evidence.text, r.decidedAt.storeMillis, scoreRowID])
             return .stored(rowID: db.lastInsertedRowID)
 
         case let .openAssignment(r):

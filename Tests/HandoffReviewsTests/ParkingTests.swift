@@ -1,3 +1,4 @@
+import HandoffRules
 import Foundation
 import HandoffPersistence
 import Testing
@@ -19,7 +20,7 @@ import HandoffReviews
         func lead(_ id: String, _ created: String) -> LeadRecord {
             LeadRecord(id: id, fields: json(#"{"industry":"retail"}"#), source: "web", campaign: "c1", createdAt: at(created))
         }
-        func decision(_ id: String, _ stage: QualificationStage, _ priority: String, _ when: String) -> QualificationDecisionRecord {
+        func decision(_ id: String, _ stage: QualificationStage, _ priority: HandoffPriority, _ when: String) -> QualificationDecisionRecord {
             QualificationDecisionRecord(leadID: id, stage: stage, priority: priority, rule: "r", evidence: json(#"{"x":1}"#), decidedAt: at(when))
         }
         func queue(_ id: String, _ name: String, _ when: String, closed: String? = nil) -> AssignmentRecord {
@@ -31,14 +32,14 @@ import HandoffReviews
                              unassignedAt: closed.map(at), unassignReason: closed == nil ? nil : "reassigned after SLA breach")
         }
         return [
-            LeadJourney.build(lead: lead("P1", "2025-10-06T08:00:00Z"), decisions: [decision("P1", .sql, "high", "2025-10-06T10:00:00Z")],
+            LeadJourney.build(lead: lead("P1", "2025-10-06T08:00:00Z"), decisions: [decision("P1", .sql, .high, "2025-10-06T10:00:00Z")],
                               assignments: [queue("P1", "triage", "2025-10-06T10:00:00Z")]),
-            LeadJourney.build(lead: lead("P2", "2025-10-07T08:00:00Z"), decisions: [decision("P2", .mql, "standard", "2025-10-07T09:00:00Z")],
+            LeadJourney.build(lead: lead("P2", "2025-10-07T08:00:00Z"), decisions: [decision("P2", .mql, .standard, "2025-10-07T09:00:00Z")],
                               assignments: [queue("P2", "triage", "2025-10-07T09:00:00Z", closed: "2025-10-07T13:00:00Z"),
                                             rep("P2", "r1", "2025-10-07T13:00:00Z")],
                               attempts: [ContactAttemptRecord(id: "P2/a", leadID: "P2", repID: "r1", channel: "call", result: "connected",
                                                               attemptedAt: at("2025-10-07T14:00:00Z"))]),
-            LeadJourney.build(lead: lead("P3", "2025-10-08T08:00:00Z"), decisions: [decision("P3", .mql, "standard", "2025-10-08T09:00:00Z")],
+            LeadJourney.build(lead: lead("P3", "2025-10-08T08:00:00Z"), decisions: [decision("P3", .mql, .standard, "2025-10-08T09:00:00Z")],
                               assignments: [rep("P3", "r1", "2025-10-08T09:00:00Z", closed: "2025-10-08T11:00:00Z"),
                                             queue("P3", "overflow", "2025-10-08T11:00:00Z")]),
         ]

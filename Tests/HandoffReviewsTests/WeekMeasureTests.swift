@@ -47,7 +47,7 @@ import HandoffReviews
         let high = try #require(s.byPriority.first { $0.key == "high" })
         #expect(high.handoffs == 2 && high.hours == [0.5])
         let r2 = try #require(s.byRep.first { $0.key == "r2" })
-        #expect(r2.repStatus == "left" && r2.hours == [8])
+        #expect(r2.repStatus == .left && r2.hours == [8])
     }
 
     @Test func complianceBreachesAndEscalations() throws {

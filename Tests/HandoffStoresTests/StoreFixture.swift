@@ -1,3 +1,4 @@
+import HandoffRules
 import HandoffSQLite
 import Foundation
 import HandoffPersistence
@@ -70,7 +71,7 @@ enum Sample {
     }
 
     static func decision(lead: String, at: Date = T.minutes(2), stage: QualificationStage = .sql) -> QualificationDecisionRecord {
-        QualificationDecisionRecord(leadID: lead, stage: stage, priority: "high", rule: "demo-request-sql",
+        QualificationDecisionRecord(leadID: lead, stage: stage, priority: .high, rule: "demo-request-sql",
                                     evidence: JSONText(trusted: #"{"demo_request":true,"company_size":250}"#), decidedAt: at)
     }
 

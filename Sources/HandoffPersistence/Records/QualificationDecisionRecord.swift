@@ -1,11 +1,5 @@
 import Foundation
-
-/// Lifecycle stage decided by the qualification playbook (GLOSSARY: MQL, SQL).
-package enum QualificationStage: String, Sendable, Hashable, Codable, CaseIterable {
-    case nurture
-    case mql
-    case sql
-}
+import HandoffRules
 
 /// A qualification decision with the evidence the marketing SLA promises for each hand-off.
 package struct QualificationDecisionRecord: Sendable, Hashable, Codable {
@@ -13,10 +7,10 @@ package struct QualificationDecisionRecord: Sendable, Hashable, Codable {
     package var rowID: Int64?
     /// The lead; must be stored.
     package var leadID: String
-    /// Stage decided.
+    /// Stage decided (the domain's own enum: a stored value that is not one fails the read).
     package var stage: QualificationStage
-    /// Priority the SLA policy keys on (e.g. "high", "standard").
-    package var priority: String
+    /// Priority the SLA policy keys on.
+    package var priority: HandoffPriority
     /// Name of the playbook rule that fired.
     package var rule: String
     /// Which values met which conditions, as JSON.
@@ -26,7 +20,7 @@ package struct QualificationDecisionRecord: Sendable, Hashable, Codable {
     /// The score the decision used, if any (row id of a stored ``ScoreRecord``).
     package var scoreRowID: Int64?
 
-    package init(rowID: Int64? = nil, leadID: String, stage: QualificationStage, priority: String, rule: String,
+    package init(rowID: Int64? = nil, leadID: String, stage: QualificationStage, priority: HandoffPriority, rule: String,
                 evidence: JSONText = .emptyObject, decidedAt: Date, scoreRowID: Int64? = nil) {
         self.rowID = rowID
         self.leadID = leadID

@@ -1,3 +1,4 @@
+import HandoffRules
 import HandoffFlow
 import Foundation
 import HandoffPersistence
@@ -10,11 +11,11 @@ package struct HandoffStatus: Sendable, Hashable, Codable {
         /// Rep id, or `queue:NAME` for the fallback queue.
         package let holder: String
         package let assignedAt: String
-        package let stage: String?
-        package let priority: String?
+        package let stage: QualificationStage?
+        package let priority: HandoffPriority?
         package let policy: String?
         /// `running`, `breached`, `met`, `cancelled`, or nil when no timer runs (fallback queue).
-        package let slaState: String?
+        package let slaState: SLATimerState?
         /// Next SLA step (deadline or escalation) while the timer is open.
         package let nextDue: String?
         package let escalationStep: Int
@@ -61,15 +62,15 @@ package struct HandoffStatus: Sendable, Hashable, Codable {
             }
             let timer = handoff.openTimers.first
             rows.append(Row(leadID: handoff.lead.id, holder: holder, assignedAt: EventTime.format(handoff.assignment.assignedAt),
-                            stage: handoff.latestDecision?.stage.rawValue, priority: handoff.latestDecision?.priority,
-                            policy: timer?.policy, slaState: timer?.state.rawValue, nextDue: timer.map { EventTime.format($0.dueAt) },
+                            stage: handoff.latestDecision?.stage, priority: handoff.latestDecision?.priority,
+                            policy: timer?.policy, slaState: timer?.state, nextDue: timer.map { EventTime.format($0.dueAt) },
                             escalationStep: timer?.escalationStep ?? 0, attempts: handoff.attemptsSinceAssigned))
         }
         rows.sort { ($0.holder, $0.assignedAt, $0.leadID) < ($1.holder, $1.assignedAt, $1.leadID) }
         var totals: [String: (Int, Int)] = [:]
         for row in rows {
             totals[row.holder, default: (0, 0)].0 += 1
-            if row.slaState == "breached" { totals[row.holder, default: (0, 0)].1 += 1 }
+            if row.slaState == .breached { totals[row.holder, default: (0, 0)].1 += 1 }
         }
         let counts = try await store.timersDue(before: .distantFuture, limit: Int.max / 2)
         let all = try await store.activity(in: ReportPeriod(start: .distantPast, end: .distantFuture)).timers
@@ -89,7 +90,7 @@ package struct HandoffStatus: Sendable, Hashable, Codable {
         let widths = [14, 22, 21, 8, 9, 9, 21, 4, 8]
         out += pad(["lead", "holder", "assigned", "stage", "priority", "sla", "next due", "esc", "attempts"], widths) + "\n"
         for r in handoffs {
-            out += pad([r.leadID, r.holder, r.assignedAt, r.stage ?? "-", r.priority ?? "-", r.slaState ?? "-", r.nextDue ?? "-",
+            out += pad([r.leadID, r.holder, r.assignedAt, r.stage?.rawValue ?? "-", r.priority?.rawValue ?? "-", r.slaState?.rawValue ?? "-", r.nextDue ?? "-",
                         String(r.escalationStep), String(r.attempts)], widths) + "\n"
         }
         return out
