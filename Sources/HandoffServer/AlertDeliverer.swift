@@ -2,6 +2,7 @@ import Foundation
 import HandoffFlow
 import HandoffPersistence
 import Logging
+import ScoringModelFormat
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -32,6 +33,13 @@ package actor AlertDeliverer {
 
     static let crmKind = "crm-sync"
 
+    /// Sorted keys; `/` escaped as `\/`, as JSONSerialization wrote these bodies before.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     /// True when any channel is configured; otherwise alerts are only stored.
     var hasChannels: Bool { !configuration.alertChannels.isEmpty || configuration.defaultChannel != nil || configuration.crmSyncURL != nil }
 
@@ -59,9 +67,8 @@ package actor AlertDeliverer {
             }
         }
         guard !relevant.isEmpty else { return nil }
-        let payload = ["event_id": event.eventID, "lead_id": event.leadID, "changes": relevant.map(\.summary)] as [String: Any]
-        let text = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-        guard let json = try? JSONText(validating: text) else {
+        let payload = CRMSyncPayload(eventID: event.eventID, leadID: event.leadID, changes: relevant.map(\.summary))
+        guard let data = try? Self.encoder.encode(payload), let json = try? JSONText(validating: String(decoding: data, as: UTF8.self)) else {
             logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
             return nil
         }
@@ -118,13 +125,12 @@ package actor AlertDeliverer {
         switch channel.kind {
         case .webhook:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            let body: [String: Any] = ["id": alert.id, "kind": alert.kind, "lead_id": alert.leadID ?? NSNull(), "target": alert.target,
-                                       "created_at": ISOTime.format(alert.createdAt), "text": message,
-                                       "payload": JSONResponse.embed(alert.payload.text)]
-            try await Self.post(url: url, body: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+            let body = WebhookAlert(id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
+                                    createdAt: ISOTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
+            try await Self.post(url: url, body: try Self.encoder.encode(body))
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            try await Self.post(url: url, body: try JSONSerialization.data(withJSONObject: ["text": message], options: [.sortedKeys]))
+            try await Self.post(url: url, body: try Self.encoder.encode(["text": message]))
         case .email:
             guard let to = channel.to else { throw DeliveryError.misconfigured(target: alert.target, key: "to") }
             guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
@@ -134,8 +140,9 @@ package actor AlertDeliverer {
 
     /// The alert in plain words: kind, lead id, target and the engine's summary (no lead fields).
     static func message(_ alert: AlertRecord) -> String {
-        let payload = JSONResponse.embed(alert.payload.text) as? [String: Any]
-        let summary = (payload?["summary"] as? String) ?? (payload?["message"] as? String)
+        let payload = JSONResponse.embed(alert.payload.text)
+        var summary: String?
+        if case .string(let text)? = payload["summary"] { summary = text } else if case .string(let text)? = payload["message"] { summary = text }
         return "Baton \(alert.kind) for \(alert.target)" + (alert.leadID.map { ", lead \($0)" } ?? "") + (summary.map { ": \($0)" } ?? "")
     }
 
@@ -164,5 +171,35 @@ enum DeliveryError: Error, CustomStringConvertible {
         case let .misconfigured(target, key): "channel for '\(target)' lacks `\(key)`"
         case .status(let code): "the receiver answered HTTP \(code)"
         }
+    }
+}
+
+/// The body of a CRM sync POST, stored with the event that caused it.
+struct CRMSyncPayload: Encodable, Sendable {
+    let eventID: String
+    let leadID: String
+    let changes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case changes
+        case eventID = "event_id"
+        case leadID = "lead_id"
+    }
+}
+
+/// The body of an alert POSTed to a webhook channel.
+struct WebhookAlert: Encodable, Sendable {
+    let id: String
+    let kind: String
+    @Nullable var leadID: String?
+    let target: String
+    let createdAt: String
+    let text: String
+    let payload: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, target, text, payload
+        case leadID = "lead_id"
+        case createdAt = "created_at"
     }
 }

@@ -76,10 +76,9 @@ struct Dashboard {
         """
     }
 
-    func body(_ r: ReviewResults, sla: [String: Any], configuration: AnalyticsConfiguration) -> String {
+    func body(_ r: ReviewResults, sla: SLAState, configuration: AnalyticsConfiguration) -> String {
         func hours(_ h: Double?) -> String { h.map { String(format: "%.2f", $0) } ?? "–" }
         let compliance = r.compliance.overall
-        let timers = sla["timers"] as? [String: Int] ?? [:]
         var cards = """
         <section class="card"><h2>Hand-offs this week</h2><div class="big" data-metric="handoffs">\(r.handoffs.count)</div>
         <div class="note">qualified leads handed to sales in \(esc(r.period.label))</div></section>
@@ -88,9 +87,9 @@ struct Dashboard {
         <span data-metric="untouched">\(r.speed.overall.untouched)</span> not touched yet</div></section>
         <section class="card"><h2>SLA compliance</h2><div class="big" data-metric="sla-compliance">\(compliance.rate.map { String(format: "%.1f %%", 100 * $0) } ?? "–")</div>
         <div class="note" data-metric="sla-compliance-detail">\(esc(compliance.formatted))</div></section>
-        <section class="card"><h2>Open now</h2><div class="big"><span data-metric="open-handoffs">\(sla["open_handoffs"] as? Int ?? 0)</span> open</div>
-        <div class="note"><span data-metric="open-breaches">\(timers["breached"] ?? 0)</span> in breach ·
-        <span data-metric="running-timers">\(timers["running"] ?? 0)</span> SLA clocks running</div></section>
+        <section class="card"><h2>Open now</h2><div class="big"><span data-metric="open-handoffs">\(sla.openHandoffs)</span> open</div>
+        <div class="note"><span data-metric="open-breaches">\(sla.timers.breached)</span> in breach ·
+        <span data-metric="running-timers">\(sla.timers.running)</span> SLA clocks running</div></section>
         """
         // SLA compliance per policy and speed per rep.
         var policyRows = ""
@@ -122,8 +121,8 @@ struct Dashboard {
         """
         // Breaches open now.
         var breachRows = ""
-        for b in (sla["breaches"] as? [[String: Any]] ?? []) {
-            breachRows += "<tr><td>\(esc(b["lead_id"] as? String ?? ""))</td><td>\(esc(b["rep_id"] as? String ?? "–"))</td><td>\(esc(b["policy"] as? String ?? ""))</td><td class=n>\(b["escalation_step"] as? Int ?? 0)</td></tr>"
+        for b in sla.breaches {
+            breachRows += "<tr><td>\(esc(b.leadID))</td><td>\(esc(b.repID ?? "–"))</td><td>\(esc(b.policy))</td><td class=n>\(b.escalationStep)</td></tr>"
         }
         cards += """
         <section class="card wide"><h2>Open breaches</h2><table><tr><th>lead</th><th>rep</th><th>policy</th><th class=n>escalation step</th></tr>\(breachRows.isEmpty ? "<tr><td colspan=4 class=note>none</td></tr>" : breachRows)</table></section>

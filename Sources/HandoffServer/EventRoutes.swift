@@ -42,23 +42,22 @@ extension HandoffService {
             throw APIError(.contentTooLarge, code: "batch_too_large",
                            message: "a batch holds at most \(configuration.maxBatchEvents) events, this one \(items.count); split it", field: "(body)")
         }
-        var results: [[String: Any]] = []
+        var results: [EventResult] = []
         var storeDown: EngineError?
-        var counts = ["applied": 0, "duplicate": 0, "rejected": 0, "not_processed": 0]
+        var counts = EventResult.Counts()
         for (index, item) in items.enumerated() {
             let prefix = isBatch ? "[\(index)]" : ""
             if storeDown != nil {
-                let id: Any = (try? item.result.get().eventID) ?? NSNull()
-                results.append(["event_id": id, "status": "not_processed"])
-                counts["not_processed", default: 0] += 1
+                results.append(EventResult(eventID: try? item.result.get().eventID, status: .notProcessed))
+                counts.add(.notProcessed)
                 continue
             }
             switch item.result {
             case .failure(let error):
                 let field = error.fieldPath
-                results.append(["event_id": NSNull(), "status": "rejected",
-                                "error": ["code": "invalid_event", "field": field, "message": "field \(field) \(error.problem)"]])
-                counts["rejected", default: 0] += 1
+                results.append(EventResult(eventID: nil, status: .rejected,
+                                           error: .init(code: "invalid_event", field: field, message: "field \(field) \(error.problem)")))
+                counts.add(.rejected)
                 await metrics.event(type: "unreadable", outcome: "rejected")
             case .success(let event):
                 let started = Date()
@@ -66,41 +65,43 @@ extension HandoffService {
                     let applied = try await applyRetryingRaces(event)
                     await metrics.ingestLatency(Date().timeIntervalSince(started))
                     await metrics.event(type: event.kind.rawValue, outcome: applied.status.rawValue)
-                    counts[applied.status.rawValue, default: 0] += 1
-                    results.append(["event_id": event.eventID, "status": applied.status.rawValue,
-                                    "effects": applied.effects.map(\.summary)])
+                    let status = EventResult.Status(applied.status)
+                    counts.add(status)
+                    results.append(EventResult(eventID: event.eventID, status: status, effects: applied.effects.map(\.summary)))
                 } catch {
                     if Self.isTransient(error) {
                         storeDown = error
-                        results.append(["event_id": event.eventID, "status": "not_processed"])
-                        counts["not_processed", default: 0] += 1
+                        results.append(EventResult(eventID: event.eventID, status: .notProcessed))
+                        counts.add(.notProcessed)
                         logger.error("event \(event.eventID): store unavailable: \(error.description)")
                         continue
                     }
                     let field = Self.field(of: error)
                     await metrics.event(type: event.kind.rawValue, outcome: "rejected")
-                    counts["rejected", default: 0] += 1
-                    results.append(["event_id": event.eventID, "status": "rejected",
-                                    "error": ["code": Self.code(of: error), "field": prefix.isEmpty ? field : "\(prefix).\(field)",
-                                              "message": error.description]])
+                    counts.add(.rejected)
+                    results.append(EventResult(eventID: event.eventID, status: .rejected,
+                                               error: .init(code: Self.code(of: error), field: prefix.isEmpty ? field : "\(prefix).\(field)",
+                                                            message: error.description)))
                 }
             }
         }
-        logger.info("POST /events: \(items.count) event(s): \(counts["applied"] ?? 0) applied, \(counts["duplicate"] ?? 0) duplicate, \(counts["rejected"] ?? 0) rejected")
+        logger.info("POST /events: \(items.count) event(s): \(counts.applied) applied, \(counts.duplicate) duplicate, \(counts.rejected) rejected")
         if let storeDown {
             if !isBatch { throw APIError.storeUnavailable(storeDown.description) }
-            return JSONResponse.make(["results": results, "counts": counts, "error": ["code": "store_unavailable", "message": storeDown.description]],
+            return JSONResponse.make(BatchResults(results: results, counts: counts,
+                                                  error: .init(code: "store_unavailable", message: storeDown.description)),
                                      status: .serviceUnavailable)
         }
-        if isBatch { return JSONResponse.make(["results": results, "counts": counts]) }
+        if isBatch { return JSONResponse.make(BatchResults(results: results, counts: counts)) }
         let single = results[0]
-        switch single["status"] as? String {
-        case "applied": return JSONResponse.make(single, status: .created)
-        case "duplicate": return JSONResponse.make(single, status: .ok)
-        default:
-            let err = single["error"] as? [String: String] ?? [:]
+        switch single.status {
+        case .applied: return JSONResponse.make(single, status: .created)
+        case .duplicate: return JSONResponse.make(single, status: .ok)
+        case .rejected, .notProcessed:
+            let problem = single.error
             // Schema violations are 400 (fix the payload); refusals by the flow are 422.
-            throw APIError(err["code"] == "invalid_event" ? .badRequest : .unprocessableContent, code: err["code"] ?? "rejected", message: err["message"] ?? "rejected", field: err["field"])
+            throw APIError(problem?.code == "invalid_event" ? .badRequest : .unprocessableContent, code: problem?.code ?? "rejected",
+                           message: problem?.message ?? "rejected", field: problem?.field)
         }
     }
 
@@ -182,4 +183,73 @@ extension HandoffService {
         case .playbook, .model: "(event)"
         }
     }
+}
+
+/// What happened to one posted event.
+struct EventResult: Encodable, Sendable {
+    enum Status: String, Encodable, Sendable {
+        case applied, duplicate, rejected
+        /// Not looked at: the store failed on an earlier element of the batch.
+        case notProcessed = "not_processed"
+
+        init(_ status: ApplyResult.Status) {
+            switch status {
+            case .applied: self = .applied
+            case .duplicate: self = .duplicate
+            }
+        }
+    }
+
+    /// Why an event was refused; `field` is the member at fault (`[3].occurred_at`).
+    struct Problem: Encodable, Sendable {
+        let code: String
+        let field: String
+        let message: String
+    }
+
+    /// The counts per status of a batch (every status, zero included).
+    struct Counts: Encodable, Sendable {
+        var applied = 0
+        var duplicate = 0
+        var rejected = 0
+        var notProcessed = 0
+
+        mutating func add(_ status: Status) {
+            switch status {
+            case .applied: applied += 1
+            case .duplicate: duplicate += 1
+            case .rejected: rejected += 1
+            case .notProcessed: notProcessed += 1
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case applied, duplicate, rejected
+            case notProcessed = "not_processed"
+        }
+    }
+
+    @Nullable var eventID: String?
+    let status: Status
+    /// What the flow did (applied and duplicate events only).
+    var effects: [String]?
+    var error: Problem?
+
+    enum CodingKeys: String, CodingKey {
+        case status, effects, error
+        case eventID = "event_id"
+    }
+}
+
+/// The answer to a posted batch: one result per element, in order.
+struct BatchResults: Encodable, Sendable {
+    struct Failure: Encodable, Sendable {
+        let code: String
+        let message: String
+    }
+
+    let results: [EventResult]
+    let counts: EventResult.Counts
+    /// Set when the store failed mid-batch (503).
+    var error: Failure?
 }

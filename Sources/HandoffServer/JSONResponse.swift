@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
+import ScoringModelFormat
 
-/// JSON bodies built from plain dictionaries, so stored JSON (reasons, evidence) is embedded as is.
+/// JSON bodies from typed (Encodable) responses: sorted keys, slashes as written, dates as
+/// ``ISOTime`` strings. Stored JSON (reasons, evidence, lead fields) is embedded as a
+/// `JSONValue`, so it reaches the client as it was stored.
 enum JSONResponse {
-    static func make(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    static func make(_ body: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"the response could not be encoded"}}"#.utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -13,12 +16,30 @@ enum JSONResponse {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// Stored JSON text as a JSON object for embedding (null when it does not parse).
-    static func embed(_ text: String) -> Any {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? NSNull()
+    /// Stored JSON text as a value for embedding (null when it does not parse).
+    static func embed(_ text: String) -> JSONValue {
+        (try? CanonicalJSON.parse(Array(text.utf8))) ?? .null
     }
 
-    static func time(_ date: Date?) -> Any { date.map(ISOTime.format) ?? NSNull() }
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+/// An optional member that is written as `null` rather than left out: the API documents every
+/// key of a body, present or not.
+@propertyWrapper
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
 }
 
 extension Request {

@@ -9,11 +9,7 @@ extension HandoffService {
             _ = try context.require(.marketing, .sales)
             let models = try await self.store.models()
             let deployments = try await self.store.deployments()
-            return JSONResponse.make([
-                "models": models.map(Self.modelJSON),
-                "deployments": deployments.map { ["sha256": $0.sha256, "kind": $0.kind.rawValue, "promoted_at": ISOTime.format($0.promotedAt),
-                                                  "retired_at": JSONResponse.time($0.retiredAt)] },
-            ])
+            return JSONResponse.make(ModelList(models: models.map(ModelView.init), deployments: deployments.map(ModelList.Deployment.init)))
         }
         // Upload: the body is the weight file itself. `?sha256=` (optional) must match the
         // checksum computed from the content, as must the file's own `sha256` member.
@@ -42,7 +38,7 @@ extension HandoffService {
                 throw APIError(.internalServerError, code: "internal", message: "model \(sha) vanished after registration")
             }
             self.logger.info("model \(sha) registered (\(outcome == .alreadyStored ? "already known" : "new"))")
-            return JSONResponse.make(Self.modelJSON(model), status: outcome == .alreadyStored ? .ok : .created)
+            return JSONResponse.make(ModelView(model), status: outcome == .alreadyStored ? .ok : .created)
         }
         router.post("/models/{sha}/promote") { _, context in
             _ = try context.require(.admin)
@@ -54,7 +50,7 @@ extension HandoffService {
             }
             let version = try await self.runtime.reload()
             self.logger.info("model \(version.sha256) promoted to production")
-            return JSONResponse.make(["production": ["sha256": version.sha256, "format": version.format]])
+            return JSONResponse.make(ProductionModel(version))
         }
         router.post("/models/rollback") { _, context in
             _ = try context.require(.admin)
@@ -65,14 +61,8 @@ extension HandoffService {
             }
             let version = try await self.runtime.reload()
             self.logger.info("rolled back to model \(version.sha256)")
-            return JSONResponse.make(["production": ["sha256": version.sha256, "format": version.format]])
+            return JSONResponse.make(ProductionModel(version))
         }
-    }
-
-    static func modelJSON(_ m: RegisteredModel) -> [String: Any] {
-        ["sha256": m.upload.sha256, "format": m.upload.format, "version_label": m.upload.versionLabel,
-         "uploaded_at": ISOTime.format(m.upload.uploadedAt), "promoted_at": JSONResponse.time(m.promotedAt),
-         "retired_at": JSONResponse.time(m.retiredAt), "in_production": m.isInProduction]
     }
 
     static func weightFileField(_ error: WeightFileError) -> String {
@@ -83,4 +73,72 @@ extension HandoffService {
         default: "(body)"
         }
     }
+}
+
+/// One registered weight file.
+struct ModelView: Encodable, Sendable {
+    let sha256: String
+    let format: String
+    let versionLabel: String
+    let uploadedAt: String
+    @Nullable var promotedAt: String?
+    @Nullable var retiredAt: String?
+    let inProduction: Bool
+
+    init(_ m: RegisteredModel) {
+        sha256 = m.upload.sha256
+        format = m.upload.format
+        versionLabel = m.upload.versionLabel
+        uploadedAt = ISOTime.format(m.upload.uploadedAt)
+        promotedAt = m.promotedAt.map(ISOTime.format)
+        retiredAt = m.retiredAt.map(ISOTime.format)
+        inProduction = m.isInProduction
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sha256, format
+        case versionLabel = "version_label"
+        case uploadedAt = "uploaded_at"
+        case promotedAt = "promoted_at"
+        case retiredAt = "retired_at"
+        case inProduction = "in_production"
+    }
+}
+
+/// `GET /models`: the registry and its deployment history.
+struct ModelList: Encodable, Sendable {
+    struct Deployment: Encodable, Sendable {
+        let sha256: String
+        let kind: String
+        let promotedAt: String
+        @Nullable var retiredAt: String?
+
+        init(_ d: ModelDeployment) {
+            sha256 = d.sha256
+            kind = d.kind.rawValue
+            promotedAt = ISOTime.format(d.promotedAt)
+            retiredAt = d.retiredAt.map(ISOTime.format)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, kind
+            case promotedAt = "promoted_at"
+            case retiredAt = "retired_at"
+        }
+    }
+
+    let models: [ModelView]
+    let deployments: [Deployment]
+}
+
+/// The model in production after a promotion or a rollback.
+struct ProductionModel: Encodable, Sendable {
+    struct Version: Encodable, Sendable {
+        let sha256: String
+        let format: String
+    }
+
+    let production: Version
+
+    init(_ version: ModelVersion) { production = Version(sha256: version.sha256, format: version.format) }
 }

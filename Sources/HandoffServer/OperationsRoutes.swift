@@ -8,9 +8,9 @@ extension HandoffService {
         router.get("/health") { _, _ in
             do {
                 _ = try await self.store.productionModel()
-                return JSONResponse.make(["status": "ok"])
+                return JSONResponse.make(Health(status: .ok))
             } catch {
-                return JSONResponse.make(["status": "store_unavailable"], status: .serviceUnavailable)
+                return JSONResponse.make(Health(status: .storeUnavailable), status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, context in
@@ -51,4 +51,14 @@ extension HandoffService {
         }
         return await metrics.render(gauges: gauges)
     }
+}
+
+/// `GET /health`.
+struct Health: Encodable, Sendable {
+    enum Status: String, Encodable, Sendable {
+        case ok
+        case storeUnavailable = "store_unavailable"
+    }
+
+    let status: Status
 }

@@ -1,7 +1,9 @@
 import Foundation
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 import Hummingbird
+import ScoringModelFormat
 
 extension HandoffService {
     func addReadRoutes(to router: Hummingbird.Router<ServiceContext>) {
@@ -14,10 +16,10 @@ extension HandoffService {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
             if format == .markdown { return JSONResponse.text(LeadView.markdown(stored, leadID: id), contentType: "text/markdown; charset=utf-8") }
-            var json = LeadView.json(timeline)
-            json["package"] = LeadView.package(stored)
-            json["package_status"] = LeadView.packageStatus(stored)
-            return JSONResponse.make(json)
+            var detail = LeadView.Detail(timeline)
+            detail.package = LeadView.package(stored)
+            detail.packageStatus = LeadView.PackageStatus(stored)
+            return JSONResponse.make(detail)
         }
         router.get("/reps/{id}/handoffs") { _, context in
             _ = try context.require(.marketing, .sales)
@@ -27,7 +29,7 @@ extension HandoffService {
                 throw APIError.notFound("rep '\(id)' is not on the roster (\(reps.map(\.id).joined(separator: ", ")))")
             }
             let open = try await self.store.openHandoffs(repID: id)
-            return JSONResponse.make(["rep_id": id, "count": open.count, "handoffs": open.map(LeadView.openHandoff)])
+            return JSONResponse.make(RepHandoffs(repID: id, count: open.count, handoffs: open.map(LeadView.OpenHandoffView.init)))
         }
         router.get("/sla") { request, context in
             _ = try context.require(.marketing, .sales)
@@ -37,100 +39,428 @@ extension HandoffService {
     }
 
     /// Open timers and open hand-offs, with breaches listed (optionally for one rep).
-    func slaState(rep: String?) async throws -> [String: Any] {
+    func slaState(rep: String?) async throws -> SLAState {
         let instant = now()
         let open = try await store.openHandoffs(repID: rep)
-        var running = 0, breached = 0, overdue = 0
-        var breaches: [[String: Any]] = []
-        var items: [[String: Any]] = []
+        var timers = SLAState.TimerCounts()
+        var breaches: [SLAState.Breach] = []
         for handoff in open {
             for timer in handoff.openTimers {
-                if timer.state == .running { running += 1; if timer.dueAt <= instant { overdue += 1 } }
+                if timer.state == .running {
+                    timers.running += 1
+                    if timer.dueAt <= instant { timers.runningPastDue += 1 }
+                }
                 if timer.state == .breached {
-                    breached += 1
-                    breaches.append(["lead_id": timer.leadID, "rep_id": handoff.assignment.repID ?? NSNull(),
-                                     "policy": timer.policy, "escalation_step": timer.escalationStep,
-                                     "next_step_at": JSONResponse.time(timer.dueAt),
-                                     "fired_steps": timer.firedSteps.map { ["step": $0.step, "action": $0.action, "fired_at": ISOTime.format($0.firedAt)] }])
+                    timers.breached += 1
+                    breaches.append(SLAState.Breach(
+                        leadID: timer.leadID, repID: handoff.assignment.repID, policy: timer.policy, escalationStep: timer.escalationStep,
+                        nextStepAt: ISOTime.format(timer.dueAt),
+                        firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: ISOTime.format($0.firedAt)) }))
                 }
             }
-            items.append(LeadView.openHandoff(handoff))
         }
-        return ["as_of": ISOTime.format(instant), "rep_id": rep ?? NSNull(), "open_handoffs": open.count,
-                "timers": ["running": running, "breached": breached, "running_past_due": overdue],
-                "breaches": breaches, "handoffs": items]
+        return SLAState(asOf: ISOTime.format(instant), repID: rep, openHandoffs: open.count, timers: timers,
+                        breaches: breaches, handoffs: open.map(LeadView.OpenHandoffView.init))
+    }
+}
+
+/// `GET /reps/{id}/handoffs`.
+struct RepHandoffs: Encodable, Sendable {
+    let repID: String
+    let count: Int
+    let handoffs: [LeadView.OpenHandoffView]
+
+    enum CodingKeys: String, CodingKey {
+        case count, handoffs
+        case repID = "rep_id"
+    }
+}
+
+/// `GET /sla`: open timers and hand-offs, breaches listed.
+struct SLAState: Encodable, Sendable {
+    struct TimerCounts: Encodable, Sendable {
+        var running = 0
+        var breached = 0
+        var runningPastDue = 0
+
+        enum CodingKeys: String, CodingKey {
+            case running, breached
+            case runningPastDue = "running_past_due"
+        }
+    }
+
+    struct Breach: Encodable, Sendable {
+        struct FiredStep: Encodable, Sendable {
+            let step: Int
+            let action: String
+            let firedAt: String
+
+            enum CodingKeys: String, CodingKey {
+                case step, action
+                case firedAt = "fired_at"
+            }
+        }
+
+        let leadID: String
+        @Nullable var repID: String?
+        let policy: String
+        let escalationStep: Int
+        let nextStepAt: String
+        let firedSteps: [FiredStep]
+
+        enum CodingKeys: String, CodingKey {
+            case policy
+            case leadID = "lead_id"
+            case repID = "rep_id"
+            case escalationStep = "escalation_step"
+            case nextStepAt = "next_step_at"
+            case firedSteps = "fired_steps"
+        }
+    }
+
+    let asOf: String
+    @Nullable var repID: String?
+    let openHandoffs: Int
+    let timers: TimerCounts
+    let breaches: [Breach]
+    let handoffs: [LeadView.OpenHandoffView]
+
+    enum CodingKeys: String, CodingKey {
+        case timers, breaches, handoffs
+        case asOf = "as_of"
+        case repID = "rep_id"
+        case openHandoffs = "open_handoffs"
     }
 }
 
 /// JSON views of store reads.
 enum LeadView {
-    static func score(_ s: ScoreRecord) -> [String: Any] {
-        ["points": s.points, "probability": s.probability, "fit_points": s.fitPoints, "engagement_points": s.engagementPoints,
-         "reasons": JSONResponse.embed(s.reasons.text), "model": ["sha256": s.model.sha256, "format": s.model.format],
-         "scored_at": ISOTime.format(s.scoredAt), "trigger_event_id": s.triggerEventID ?? NSNull()]
-    }
-
-    static func decision(_ d: QualificationDecisionRecord) -> [String: Any] {
-        ["stage": d.stage.rawValue, "priority": d.priority, "rule": d.rule, "decided_at": ISOTime.format(d.decidedAt),
-         "evidence": JSONResponse.embed(d.evidence.text)]
-    }
-
-    static func timer(_ t: SLATimerRecord) -> [String: Any] {
-        ["id": t.id, "policy": t.policy, "state": t.state.rawValue, "due_at": ISOTime.format(t.dueAt),
-         "escalation_step": t.escalationStep, "started_at": ISOTime.format(t.startedAt)]
-    }
-
-    static func assignment(_ a: AssignmentRecord) -> [String: Any] {
-        var target: [String: Any] = [:]
-        switch a.target {
-        case .rep(let id): target = ["rep_id": id]
-        case .fallbackQueue(let name): target = ["queue": name]
+    struct ScoreView: Encodable, Sendable {
+        struct Model: Encodable, Sendable {
+            let sha256: String
+            let format: String
         }
-        return ["target": target, "rule": a.rule, "assigned_at": ISOTime.format(a.assignedAt),
-                "unassigned_at": JSONResponse.time(a.unassignedAt), "unassign_reason": a.unassignReason ?? NSNull()]
+
+        let points: Double
+        let probability: Double
+        let fitPoints: Double
+        let engagementPoints: Double
+        let reasons: JSONValue
+        let model: Model
+        let scoredAt: String
+        @Nullable var triggerEventID: String?
+
+        init(_ s: ScoreRecord) {
+            points = s.points
+            probability = s.probability
+            fitPoints = s.fitPoints
+            engagementPoints = s.engagementPoints
+            reasons = JSONResponse.embed(s.reasons.text)
+            model = Model(sha256: s.model.sha256, format: s.model.format)
+            scoredAt = ISOTime.format(s.scoredAt)
+            triggerEventID = s.triggerEventID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case points, probability, reasons, model
+            case fitPoints = "fit_points"
+            case engagementPoints = "engagement_points"
+            case scoredAt = "scored_at"
+            case triggerEventID = "trigger_event_id"
+        }
     }
 
-    static func openHandoff(_ h: OpenHandoff) -> [String: Any] {
-        ["lead_id": h.lead.id, "assignment": assignment(h.assignment),
-         "score": h.latestScore.map(score) ?? NSNull(), "qualification": h.latestDecision.map(decision) ?? NSNull(),
-         "sla": h.openTimers.map(timer), "attempts_since_assigned": h.attemptsSinceAssigned]
+    struct DecisionView: Encodable, Sendable {
+        let stage: QualificationStage
+        let priority: HandoffPriority
+        let rule: String
+        let decidedAt: String
+        let evidence: JSONValue
+
+        init(_ d: QualificationDecisionRecord) {
+            stage = d.stage
+            priority = d.priority
+            rule = d.rule
+            decidedAt = ISOTime.format(d.decidedAt)
+            evidence = JSONResponse.embed(d.evidence.text)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case stage, priority, rule, evidence
+            case decidedAt = "decided_at"
+        }
     }
 
-    /// The lead with its latest score and reasons, qualification, hand-off package and timeline.
-    static func json(_ t: LeadTimeline) -> [String: Any] {
-        let latestScore = t.scores.last
-        let latestDecision = t.decisions.last
-        let open = t.assignments.last { $0.unassignedAt == nil }
-        let openTimer = t.timers.last { $0.state.isOpen }
-        let content = t.events.compactMap { e -> String? in
-            (JSONResponse.embed(e.payload.text) as? [String: Any])?["content"] as? String
+    struct TimerView: Encodable, Sendable {
+        let id: String
+        let policy: String
+        let state: SLATimerState
+        let dueAt: String
+        let escalationStep: Int
+        let startedAt: String
+
+        init(_ t: SLATimerRecord) {
+            id = t.id
+            policy = t.policy
+            state = t.state
+            dueAt = ISOTime.format(t.dueAt)
+            escalationStep = t.escalationStep
+            startedAt = ISOTime.format(t.startedAt)
         }
-        var package: Any = NSNull()
-        if let open {
-            package = ["assigned_to": assignment(open)["target"] ?? NSNull(), "assigned_at": ISOTime.format(open.assignedAt),
-                       "score": latestScore.map(score) ?? NSNull(), "qualification": latestDecision.map(decision) ?? NSNull(),
-                       "sla_deadline": JSONResponse.time(openTimer?.dueAt), "sla_state": openTimer?.state.rawValue ?? NSNull(),
-                       "content_consumed": content.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } },
-                       "engagement": t.events.map { ["type": $0.type, "at": ISOTime.format($0.occurredAt)] },
-                       "contact_attempts": t.contactAttempts.count]
+
+        enum CodingKeys: String, CodingKey {
+            case id, policy, state
+            case dueAt = "due_at"
+            case escalationStep = "escalation_step"
+            case startedAt = "started_at"
         }
-        return [
-            "lead": ["id": t.lead.id, "source": t.lead.source.map { $0 as Any } ?? NSNull(), "campaign": t.lead.campaign.map { $0 as Any } ?? NSNull(),
-                     "created_at": ISOTime.format(t.lead.createdAt), "updated_at": ISOTime.format(t.lead.updatedAt),
-                     "fields": JSONResponse.embed(t.lead.fields.text)],
-            "score": latestScore.map(score) ?? NSNull(),
-            "scores": t.scores.count,
-            "qualification": latestDecision.map(decision) ?? NSNull(),
-            "assignments": t.assignments.map(assignment),
-            "sla": t.timers.map(timer),
-            "handoff_package": package,
-            "dispositions": t.dispositions.map { d -> [String: Any] in
-                ["id": d.id, "code": d.code, "rep_id": d.repID ?? NSNull(), "decided_at": ISOTime.format(d.decidedAt)]
-            },
-            "opportunities": t.opportunities.map { ["id": $0.id, "stage": $0.stage, "opened_at": ISOTime.format($0.openedAt)] },
-            "outcomes": t.outcomes.map { ["id": $0.id, "result": $0.result.rawValue, "opportunity_id": $0.opportunityID, "closed_at": ISOTime.format($0.closedAt)] },
-            "timeline": t.entries.map { ["at": ISOTime.format($0.at), "kind": "\($0.kind)", "reference": $0.reference] },
-        ]
+    }
+
+    /// `{"rep_id": …}` or `{"queue": …}`.
+    struct TargetView: Encodable, Sendable {
+        let repID: String?
+        let queue: String?
+
+        init(_ target: AssignmentTarget) {
+            switch target {
+            case .rep(let id): (repID, queue) = (id, nil)
+            case .fallbackQueue(let name): (repID, queue) = (nil, name)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case queue
+            case repID = "rep_id"
+        }
+    }
+
+    struct AssignmentView: Encodable, Sendable {
+        let target: TargetView
+        let rule: String
+        let assignedAt: String
+        @Nullable var unassignedAt: String?
+        @Nullable var unassignReason: String?
+
+        init(_ a: AssignmentRecord) {
+            target = TargetView(a.target)
+            rule = a.rule
+            assignedAt = ISOTime.format(a.assignedAt)
+            unassignedAt = a.unassignedAt.map(ISOTime.format)
+            unassignReason = a.unassignReason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case target, rule
+            case assignedAt = "assigned_at"
+            case unassignedAt = "unassigned_at"
+            case unassignReason = "unassign_reason"
+        }
+    }
+
+    struct OpenHandoffView: Encodable, Sendable {
+        let leadID: String
+        let assignment: AssignmentView
+        @Nullable var score: ScoreView?
+        @Nullable var qualification: DecisionView?
+        let sla: [TimerView]
+        let attemptsSinceAssigned: Int
+
+        init(_ h: OpenHandoff) {
+            leadID = h.lead.id
+            assignment = AssignmentView(h.assignment)
+            score = h.latestScore.map(ScoreView.init)
+            qualification = h.latestDecision.map(DecisionView.init)
+            sla = h.openTimers.map(TimerView.init)
+            attemptsSinceAssigned = h.attemptsSinceAssigned
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case assignment, score, qualification, sla
+            case leadID = "lead_id"
+            case attemptsSinceAssigned = "attempts_since_assigned"
+        }
+    }
+
+    /// What the store knows of the open hand-off: who has it, score, qualification, SLA,
+    /// content consumed and engagement.
+    struct StoredPackage: Encodable, Sendable {
+        struct Engagement: Encodable, Sendable {
+            let type: String
+            let at: String
+        }
+
+        let assignedTo: TargetView
+        let assignedAt: String
+        @Nullable var score: ScoreView?
+        @Nullable var qualification: DecisionView?
+        @Nullable var slaDeadline: String?
+        @Nullable var slaState: SLATimerState?
+        let contentConsumed: [String]
+        let engagement: [Engagement]
+        let contactAttempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case score, qualification, engagement
+            case assignedTo = "assigned_to"
+            case assignedAt = "assigned_at"
+            case slaDeadline = "sla_deadline"
+            case slaState = "sla_state"
+            case contentConsumed = "content_consumed"
+            case contactAttempts = "contact_attempts"
+        }
+    }
+
+    struct LeadSummary: Encodable, Sendable {
+        let id: String
+        @Nullable var source: String?
+        @Nullable var campaign: String?
+        let createdAt: String
+        let updatedAt: String
+        let fields: JSONValue
+
+        enum CodingKeys: String, CodingKey {
+            case id, source, campaign, fields
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    struct DispositionView: Encodable, Sendable {
+        let id: String
+        let code: String
+        @Nullable var repID: String?
+        let decidedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, code
+            case repID = "rep_id"
+            case decidedAt = "decided_at"
+        }
+    }
+
+    struct OpportunityView: Encodable, Sendable {
+        let id: String
+        let stage: String
+        let openedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, stage
+            case openedAt = "opened_at"
+        }
+    }
+
+    struct OutcomeView: Encodable, Sendable {
+        let id: String
+        let result: String
+        let opportunityID: String
+        let closedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, result
+            case opportunityID = "opportunity_id"
+            case closedAt = "closed_at"
+        }
+    }
+
+    struct TimelineView: Encodable, Sendable {
+        let at: String
+        let kind: String
+        let reference: String
+    }
+
+    /// `GET /leads/{id}`: the lead with its latest score and reasons, qualification, hand-off
+    /// package and timeline.
+    struct Detail: Encodable, Sendable {
+        let lead: LeadSummary
+        @Nullable var score: ScoreView?
+        let scores: Int
+        @Nullable var qualification: DecisionView?
+        let assignments: [AssignmentView]
+        let sla: [TimerView]
+        @Nullable var handoffPackage: StoredPackage?
+        let dispositions: [DispositionView]
+        let opportunities: [OpportunityView]
+        let outcomes: [OutcomeView]
+        let timeline: [TimelineView]
+        /// The engine's hand-off package (its own keys), null when there is none.
+        var package: JSONValue = .null
+        @Nullable var packageStatus: PackageStatus?
+
+        init(_ t: LeadTimeline) {
+            let latestScore = t.scores.last
+            let latestDecision = t.decisions.last
+            let openTimer = t.timers.last { $0.state.isOpen }
+            lead = LeadSummary(id: t.lead.id, source: t.lead.source, campaign: t.lead.campaign, createdAt: ISOTime.format(t.lead.createdAt),
+                            updatedAt: ISOTime.format(t.lead.updatedAt), fields: JSONResponse.embed(t.lead.fields.text))
+            let scoreView = latestScore.map(ScoreView.init), decisionView = latestDecision.map(DecisionView.init)
+            score = scoreView
+            scores = t.scores.count
+            qualification = decisionView
+            assignments = t.assignments.map(AssignmentView.init)
+            sla = t.timers.map(TimerView.init)
+            handoffPackage = nil
+            if let open = t.assignments.last(where: { $0.unassignedAt == nil }) {
+                var content: [String] = []
+                for event in t.events {
+                    if case .string(let item)? = JSONResponse.embed(event.payload.text)["content"], !content.contains(item) { content.append(item) }
+                }
+                handoffPackage = StoredPackage(
+                    assignedTo: TargetView(open.target), assignedAt: ISOTime.format(open.assignedAt),
+                    score: scoreView, qualification: decisionView, slaDeadline: openTimer.map { ISOTime.format($0.dueAt) },
+                    slaState: openTimer?.state, contentConsumed: content,
+                    engagement: t.events.map { .init(type: $0.type, at: ISOTime.format($0.occurredAt)) },
+                    contactAttempts: t.contactAttempts.count)
+            }
+            dispositions = t.dispositions.map { .init(id: $0.id, code: $0.code, repID: $0.repID, decidedAt: ISOTime.format($0.decidedAt)) }
+            opportunities = t.opportunities.map { .init(id: $0.id, stage: $0.stage, openedAt: ISOTime.format($0.openedAt)) }
+            outcomes = t.outcomes.map {
+                .init(id: $0.id, result: $0.result.rawValue, opportunityID: $0.opportunityID, closedAt: ISOTime.format($0.closedAt))
+            }
+            timeline = t.entries.map { .init(at: ISOTime.format($0.at), kind: "\($0.kind)", reference: $0.reference) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case lead, score, scores, qualification, assignments, sla, dispositions, opportunities, outcomes, timeline, package
+            case handoffPackage = "handoff_package"
+            case packageStatus = "package_status"
+        }
+    }
+
+    /// Whether `package` is the hand-off's full package, and what is missing otherwise.
+    struct PackageStatus: Encodable, Sendable {
+        struct Handoff: Encodable, Sendable {
+            let target: TargetView
+            let assignedAt: String
+            let open: Bool
+            @Nullable var policy: String?
+            @Nullable var slaDeadline: String?
+
+            enum CodingKeys: String, CodingKey {
+                case target, open, policy
+                case assignedAt = "assigned_at"
+                case slaDeadline = "sla_deadline"
+            }
+        }
+
+        let handedOff: Bool
+        let complete: Bool
+        let gaps: [String]
+        @Nullable var handoff: Handoff?
+
+        init(_ stored: StoredHandoffPackage) {
+            handoff = stored.handoff.map {
+                Handoff(target: TargetView($0.target), assignedAt: ISOTime.format($0.assignedAt), open: $0.isOpen,
+                        policy: $0.policy, slaDeadline: $0.slaDeadline.map(ISOTime.format))
+            }
+            handedOff = stored.handoff.map { if case .rep = $0.target { true } else { false } } ?? false
+            complete = stored.isComplete
+            gaps = stored.gaps
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case complete, gaps, handoff
+            case handedOff = "handed_off"
+        }
     }
 
     enum Format { case json, markdown }
@@ -149,27 +479,10 @@ enum LeadView {
     }
 
     /// The domain hand-off package as stored JSON (the engine's keys), its deadline null when none runs.
-    static func package(_ stored: StoredHandoffPackage) -> Any {
-        guard let package = stored.package, let bytes = try? package.jsonBytes(),
-              var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return NSNull() }
-        if stored.handoff?.slaDeadline == nil { object["sla_deadline"] = NSNull() }
-        return object
-    }
-
-    /// Whether `package` is the hand-off's full package, and what is missing otherwise.
-    static func packageStatus(_ stored: StoredHandoffPackage) -> [String: Any] {
-        var handoff: Any = NSNull()
-        if let h = stored.handoff {
-            var target: [String: Any] = [:]
-            switch h.target {
-            case .rep(let id): target = ["rep_id": id]
-            case .fallbackQueue(let name): target = ["queue": name]
-            }
-            handoff = ["target": target, "assigned_at": ISOTime.format(h.assignedAt), "open": h.isOpen,
-                       "policy": h.policy ?? NSNull(), "sla_deadline": JSONResponse.time(h.slaDeadline)]
-        }
-        let handedToRep = stored.handoff.map { if case .rep = $0.target { true } else { false } } ?? false
-        return ["handed_off": handedToRep, "complete": stored.isComplete, "gaps": stored.gaps, "handoff": handoff]
+    static func package(_ stored: StoredHandoffPackage) -> JSONValue {
+        guard let package = stored.package, case .object(var members)? = try? CanonicalJSON.encode(package) else { return .null }
+        if stored.handoff?.slaDeadline == nil { members["sla_deadline"] = .null }
+        return .object(members)
     }
 
     /// The package as Markdown; a note on top says what is missing when it is not complete.

@@ -7,7 +7,7 @@ extension HandoffService {
         router.get("/tokens") { _, context in
             _ = try context.require(.admin)
             let all = try await self.tokens.all()
-            return JSONResponse.make(["tokens": all.map { ["name": $0.name, "role": $0.role.rawValue, "created_at": ISOTime.format($0.createdAt)] }])
+            return JSONResponse.make(TokenList(tokens: all.map { .init(name: $0.name, role: $0.role, createdAt: ISOTime.format($0.createdAt)) }))
         }
         // Issues a token; its text is in this response only (the service keeps its hash).
         router.post("/tokens") { request, context in
@@ -20,7 +20,7 @@ extension HandoffService {
             do {
                 let token = try await self.tokens.issue(name: request.name, role: request.role, at: self.now())
                 self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
-                return JSONResponse.make(["name": request.name, "role": request.role.rawValue, "token": token], status: .created)
+                return JSONResponse.make(IssuedToken(name: request.name, role: request.role, token: token), status: .created)
             } catch StoreError.conflictingRecord {
                 throw APIError(.conflict, code: "token_exists",
                                message: "a token named '\(request.name)' exists; revoke it first or pick another name", field: "name")
@@ -56,4 +56,27 @@ struct TokenRequest: Decodable {
         self.name = name
         self.role = role
     }
+}
+
+/// `GET /tokens`: names and roles, never the tokens.
+struct TokenList: Encodable, Sendable {
+    struct Entry: Encodable, Sendable {
+        let name: String
+        let role: Role
+        let createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, role
+            case createdAt = "created_at"
+        }
+    }
+
+    let tokens: [Entry]
+}
+
+/// `POST /tokens`: the token's text, shown in this response only.
+struct IssuedToken: Encodable, Sendable {
+    let name: String
+    let role: Role
+    let token: String
 }

@@ -1,3 +1,4 @@
+import HandoffRules
 import Foundation
 import Testing
 import TestSupport
