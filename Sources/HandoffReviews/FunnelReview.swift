@@ -55,7 +55,7 @@ package struct FunnelReview: Sendable {
         md.table(["cohort"] + stages.map { "\($0.rawValue) reached (recorded)" } + ["lead → won (95 % CI)", "MQL → won median days", "attributed revenue"],
                  cohorts.map { c in
                      [c.cohort] + c.stages.map { "\($0.reached) (\($0.recorded))" }
-                         + [Proportion(c.stages.last?.reached ?? 0, of: c.stages.first?.reached ?? 0).formatted, Format.days(c.medianDaysMQLToWon),
+                         + [Proportion(c.stages.last?.reached ?? 0, of: c.stages.first?.reached ?? 0).formatted, NumberFormat.days(c.medianDaysMQLToWon),
                             c.attributedRevenue.sorted { $0.key < $1.key }.map { "\($0.key) \(MoneyText.major($0.value))" }.joined(separator: ", ")]
                  })
         let total = Funnel.cohort(journeys, label: "all", asOf: asOf, configuration: configuration)
@@ -63,12 +63,12 @@ package struct FunnelReview: Sendable {
         md.line()
         md.line("## Speed")
         md.line()
-        md.line("- Sales cycle, MQL → won: median \(Format.days(cycleMedianDays)), p90 \(Format.days(cycleP90Days)) over \(cycle.count) won leads\(cycle.contains { $0 < 0 } ? " (\(cycle.filter { $0 < 0 }.count) with a won date before the MQL date, kept as recorded)" : "").")
+        md.line("- Sales cycle, MQL → won: median \(NumberFormat.days(cycleMedianDays)), p90 \(NumberFormat.days(cycleP90Days)) over \(cycle.count) won leads\(cycle.contains { $0 < 0 } ? " (\(cycle.filter { $0 < 0 }.count) with a won date before the MQL date, kept as recorded)" : "").")
         if touched == 0 {
             md.line("- Speed to contact: **cannot be measured** — no contact attempt is stored, so there is no first touch to time.")
         } else {
             let hours = journeys.compactMap { SpeedToContact.hours($0, reps: reps, asOf: asOf, configuration: configuration) }
-            md.line("- Speed to contact: median \(Format.hours(Quantile.of(hours, 0.5))), p90 \(Format.hours(Quantile.of(hours, 0.9))) business hours over \(hours.count) touched leads.")
+            md.line("- Speed to contact: median \(NumberFormat.hours(Quantile.of(hours, 0.5))), p90 \(NumberFormat.hours(Quantile.of(hours, 0.9))) business hours over \(hours.count) touched leads.")
         }
         md.line()
         md.line("## Won rate by source")
@@ -78,7 +78,7 @@ package struct FunnelReview: Sendable {
             md.line(String(format: "Chi-square test of independence, won × source (sources with fewer than %d leads pooled as (other)): X² = %.2f on %d df, p = %.3g.", minimum, x2, sourceTest.degreesOfFreedom, p))
             let flagged = keys.enumerated().filter { abs(sourceTest.adjustedResiduals[$0.offset][0]) > sourceTest.residualCutoff }
             md.line(flagged.isEmpty ? "No single source differs beyond the Bonferroni cut-off."
-                    : "Sources beyond the Bonferroni cut-off |r| > \(Format.number(sourceTest.residualCutoff)): " + flagged.map { "\($0.element) (r = \(Format.number(sourceTest.adjustedResiduals[$0.offset][0])))" }.joined(separator: ", ") + ".")
+                    : "Sources beyond the Bonferroni cut-off |r| > \(NumberFormat.fixed(sourceTest.residualCutoff, 2)): " + flagged.map { "\($0.element) (r = \(NumberFormat.fixed(sourceTest.adjustedResiduals[$0.offset][0], 2)))" }.joined(separator: ", ") + ".")
         } else {
             md.line("Won × source was not tested: \(sourceTest.skipReason ?? "").")
         }

@@ -1,3 +1,4 @@
+import ReportRendering
 import LabStatistics
 
 /// A count out of a total with its Wilson 95 % interval; no rate and no interval when the total is 0,
@@ -24,7 +25,7 @@ package struct Proportion: Sendable, Hashable {
     /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)", or "no data (0 of 0)".
     package var formatted: String {
         guard let rate, let ci = interval else { return "no data (0 of 0)" }
-        return "\(Format.percent(rate)) (\(successes)/\(trials); 95 % CI \(Format.percent(ci.lower, unit: false))–\(Format.percent(ci.upper)))"
+        return "\(NumberFormat.percent(rate)) (\(successes)/\(trials); 95 % CI \(NumberFormat.percent(ci.lower, unit: false))–\(NumberFormat.percent(ci.upper)))"
     }
 }
 
@@ -40,19 +41,4 @@ package enum Quantile {
         let low = Int(h.rounded(.down)), high = min(low + 1, sorted.count - 1)
         return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
     }
-}
-
-enum Format {
-    static func percent(_ value: Double, unit: Bool = true) -> String {
-        String(format: "%.1f", value * 100) + (unit ? " %" : "")
-    }
-    static func hours(_ value: Double?) -> String {
-        guard let value else { return "—" }
-        return String(format: "%.2f h", value)
-    }
-    static func days(_ value: Double?) -> String {
-        guard let value else { return "—" }
-        return String(format: "%.1f d", value)
-    }
-    static func number(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 }

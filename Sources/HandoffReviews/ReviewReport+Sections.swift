@@ -1,4 +1,5 @@
 import Foundation
+import ReportRendering
 
 extension ReviewReport {
     static func sections(_ r: ReviewResults, configuration c: AnalyticsConfiguration, charts: [ReviewCharts.Chart],
@@ -9,7 +10,7 @@ extension ReviewReport {
         md.line()
         let m = r.marketing
         if let committed = m.committed {
-            md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** against **\(committed)** committed (\(m.attainment.map { Format.percent($0) } ?? "no rate: commitment is 0")).")
+            md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** against **\(committed)** committed (\(m.attainment.map { NumberFormat.percent($0) } ?? "no rate: commitment is 0")).")
         } else {
             md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** (no commitment stated; pass `--committed-per-week`).")
         }
@@ -22,7 +23,7 @@ extension ReviewReport {
             md.line("By \(v.dimension.rawValue) (\(v.total) hand-offs):")
             md.line()
             if v.rows.isEmpty { md.line("_no hand-offs_"); md.line(); continue }
-            md.table([v.dimension.rawValue, "hand-offs", "share"], v.rows.map { [$0.key, "\($0.count)", $0.share.map { Format.percent($0) } ?? "—"] })
+            md.table([v.dimension.rawValue, "hand-offs", "share"], v.rows.map { [$0.key, "\($0.count)", $0.share.map { NumberFormat.percent($0) } ?? "—"] })
         }
 
         md.line("## Speed to contact (business hours)")
@@ -32,7 +33,7 @@ extension ReviewReport {
         func speedRows(_ groups: [SpeedToContact.Group], status: Bool) -> [[String]] {
             groups.map { g in
                 [g.key + (status ? (g.repStatus?.note.map { " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
-                 g.hours.isEmpty ? "no touches" : Format.hours(g.median), g.hours.isEmpty ? "—" : Format.hours(g.p90)]
+                 g.hours.isEmpty ? "no touches" : NumberFormat.hours(g.median), g.hours.isEmpty ? "—" : NumberFormat.hours(g.p90)]
             }
         }
         let header = ["group", "hand-offs", "touched", "untouched", "median", "p90"]
@@ -74,7 +75,7 @@ extension ReviewReport {
             md.line()
             md.table(["queue", "parked", "at hand-off", "still parked", "later assigned to a rep", "median time parked", "longest parked"],
                      (p.queues + (p.queues.count > 1 ? [p.total] : [])).map { q in
-                         [q.name, "\(q.parked)", "\(q.atHandoff)", "\(q.stillParked)", "\(q.laterAssigned)", Format.hours(q.medianHours), Format.hours(q.maxHours)]
+                         [q.name, "\(q.parked)", "\(q.atHandoff)", "\(q.stillParked)", "\(q.laterAssigned)", NumberFormat.hours(q.medianHours), NumberFormat.hours(q.maxHours)]
                      })
         }
 
@@ -88,10 +89,10 @@ extension ReviewReport {
             if cohort.stages.first?.reached == 0 { md.line("_no leads created_"); md.line(); continue }
             md.table(["stage", "reached", "recorded", "conversion to next (95 % CI)", "median days to next (n)"], cohort.stages.map { s in
                 [s.stage.rawValue, "\(s.reached)", "\(s.recorded)", s.conversionToNext?.formatted ?? "—",
-                 s.stage == .won ? "—" : "\(Format.days(s.medianDaysToNext)) (\(s.velocitySample))"]
+                 s.stage == .won ? "—" : "\(NumberFormat.days(s.medianDaysToNext)) (\(s.velocitySample))"]
             })
             let revenue = cohort.attributedRevenue.sorted { $0.key < $1.key }.map { "\($0.key) \(MoneyText.major($0.value))" }
-            md.line("MQL → won median: \(Format.days(cohort.medianDaysMQLToWon)). Revenue attributed to marketing-sourced leads: \(revenue.isEmpty ? "none" : revenue.joined(separator: ", ")) from \(cohort.attributedWins) won deal(s).")
+            md.line("MQL → won median: \(NumberFormat.days(cohort.medianDaysMQLToWon)). Revenue attributed to marketing-sourced leads: \(revenue.isEmpty ? "none" : revenue.joined(separator: ", ")) from \(cohort.attributedWins) won deal(s).")
             md.line()
         }
         chart("funnel.svg")
@@ -105,14 +106,14 @@ extension ReviewReport {
         md.line("Chi-square tests of independence (categories and codes with fewer than \(c.minimumCategoryCount) pooled as (other); cells flagged when |adjusted residual| exceeds the Bonferroni cut-off at α = \(c.alpha)):")
         md.line()
         md.table(["grouping", "table", "X²", "df", "p", "note"], d.groupings.map { g in
-            [g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { Format.number($0) } ?? "—", "\(g.test.degreesOfFreedom)",
+            [g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { NumberFormat.fixed($0, 2) } ?? "—", "\(g.test.degreesOfFreedom)",
              g.test.pValue.map { String(format: "%.3g", $0) } ?? "—", g.test.skipReason.map { "not tested: \($0)" } ?? String(format: "cut-off |r| > %.2f", g.test.residualCutoff)]
         })
         if d.patterns.isEmpty {
             md.line("No disposition pattern is beyond chance.")
         } else {
             md.table(["grouping", "category", "code", "in category", "elsewhere", "adjusted residual"], d.patterns.map {
-                [$0.grouping, $0.category, $0.code, $0.inCategory.formatted, $0.elsewhere.formatted, Format.number($0.adjustedResidual)]
+                [$0.grouping, $0.category, $0.code, $0.inCategory.formatted, $0.elsewhere.formatted, NumberFormat.fixed($0.adjustedResidual, 2)]
             })
         }
         md.line()
@@ -134,8 +135,8 @@ extension ReviewReport {
             md.line("Ten equal-size bands by rank of the production score over matured leads; overall won rate \(s.overall.formatted).")
             md.line()
             md.table(["band", "probability range", "mean predicted", "won (95 % CI)", "flag"], s.bands.map { b in
-                ["\(b.band)", "\(Format.number(b.minimumProbability, digits: 3))–\(Format.number(b.maximumProbability, digits: 3))",
-                 Format.percent(b.meanPredicted), b.conversion.formatted, b.highScoreLowConversion ? "high score, low conversion" : ""]
+                ["\(b.band)", "\(NumberFormat.fixed(b.minimumProbability, 3))–\(NumberFormat.fixed(b.maximumProbability, 3))",
+                 NumberFormat.percent(b.meanPredicted), b.conversion.formatted, b.highScoreLowConversion ? "high score, low conversion" : ""]
             })
         }
     }

@@ -1,3 +1,4 @@
+import ReportRendering
 import Foundation
 
 /// The review notebook: `report.md` plus its SVG charts.
@@ -71,17 +72,10 @@ package struct ReviewReport: Sendable {
     }
 }
 
-struct MarkdownWriter {
-    private(set) var text = ""
-    mutating func line(_ s: String = "") { text += s + "\n" }
-    mutating func table(_ header: [String], _ rows: [[String]]) {
-        line("| " + header.joined(separator: " | ") + " |")
-        line("|" + header.map { _ in " --- |" }.joined())
-        for row in rows { line("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
-        line()
-    }
+extension MarkdownWriter {
+    /// A review chart: its image when drawn, then its note.
     mutating func chart(_ chart: ReviewCharts.Chart) {
-        if chart.svg != nil { line("![\(chart.file)](\(chart.file))") }
+        if chart.svg != nil { image(chart.file, alt: chart.file) }
         if let note = chart.note { line(); line("_\(note)_") }
         line()
     }

@@ -1,3 +1,4 @@
+import ReportRendering
 /// The decision of a recalibration run.
 package enum Decision: String, Sendable, Equatable, Codable {
     case promote
@@ -63,6 +64,6 @@ package struct RecommendationRule: Sendable, Equatable {
         }
     }
 
-    private func f(_ x: Double) -> String { Format.fixed(x) }
-    private func p(_ x: Double) -> String { x < 0.0001 ? "< 0.0001" : "= " + Format.pValue(x) }
+    private func f(_ x: Double) -> String { NumberFormat.fixed(x) }
+    private func p(_ x: Double) -> String { x < 0.0001 ? "< 0.0001" : "= " + NumberFormat.pValue(x) }
 }

@@ -102,7 +102,7 @@ enum ReportFigures {
         }
         let curve = r.thresholdCurve
         let centre = r.chosenThreshold?.threshold
-        let marked = centre.map { "chosen MQL threshold \(Format.fixed($0, 0)) points" } ?? "no threshold chosen"
+        let marked = centre.map { "chosen MQL threshold \(NumberFormat.fixed($0, 0)) points" } ?? "no threshold chosen"
         add("threshold-curve.svg") { () throws(ChartError) in
             try LineChart(
                 title: "Precision and recall by MQL threshold (challenger)", subtitle: "\(quarter); \(marked)",
@@ -125,7 +125,7 @@ enum ReportFigures {
                 ] + (r.options.capacityPerWeek.map { c in
                     [LineSeries(name: "capacity", points: [ChartPoint(x: curve.points.first?.threshold ?? 0, y: c), ChartPoint(x: curve.points.last?.threshold ?? 0, y: c)], style: .line)]
                 } ?? []),
-                footnote: "volumes: test-quarter counts / \(Format.fixed(curve.weeks, 2)) weeks\(r.testCoverage.isPartial ? " (" + r.testCoverage.statement + ")" : "")", identifier: "volume").render()
+                footnote: "volumes: test-quarter counts / \(NumberFormat.fixed(curve.weeks, 2)) weeks\(r.testCoverage.isPartial ? " (" + r.testCoverage.statement + ")" : "")", identifier: "volume").render()
         }
         return figures
     }

@@ -1,6 +1,7 @@
 import Simulation
 import BatonSupport
 import Foundation
+import ReportRendering
 import LabTraining
 import ScoringModelFormat
 import Testing
@@ -122,7 +123,7 @@ import TestSupport
         #expect((recommendation?["rule"] as? [String: Any])?["statement"] as? String == RecommendationRule().statement)
         let report = try String(contentsOf: folder.appendingPathComponent("2025/report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Quarterly recalibration as of 2025-10-01\n\n## Summary"))
-        #expect(report.contains(Format.fixed(result.challenger.metrics.auc.value)))
+        #expect(report.contains(NumberFormat.fixed(result.challenger.metrics.auc.value)))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }

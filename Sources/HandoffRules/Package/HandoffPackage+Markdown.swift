@@ -1,66 +1,64 @@
+import ReportRendering
+
 extension HandoffPackage {
     /// The package as Markdown, sections in the order a rep needs them.
     package func markdown() -> String {
-        var out: [String] = []
+        var md = MarkdownWriter()
         let title = prospect.company.map { "\(prospect.name), \($0)" } ?? prospect.name
-        out.append("# Hand-off: \(title)")
-        out.append("")
-        out.append("**\(qualification.stage.rawValue.uppercased())** · priority **\(qualification.priority.rawValue)** · first touch due by **\(slaDeadline)** · lead `\(leadID)`")
-        out.append("")
-        out.append("## Who")
-        if let jobTitle = prospect.jobTitle { out.append("- Role: \(jobTitle)") }
-        if let email = prospect.email { out.append("- Email: \(email)") }
-        if let phone = prospect.phone { out.append("- Phone: \(phone)") }
+        md.line("# Hand-off: \(title)")
+        md.line("")
+        md.line("**\(qualification.stage.rawValue.uppercased())** · priority **\(qualification.priority.rawValue)** · first touch due by **\(slaDeadline)** · lead `\(leadID)`")
+        md.line("")
+        md.line("## Who")
+        if let jobTitle = prospect.jobTitle { md.line("- Role: \(jobTitle)") }
+        if let email = prospect.email { md.line("- Email: \(email)") }
+        if let phone = prospect.phone { md.line("- Phone: \(phone)") }
         for (column, value) in prospect.firmographics.sorted(by: { $0.key < $1.key }) {
-            out.append("- \(ScoringPlan.label(column)): \(value)")
+            md.line("- \(ScoringPlan.label(column)): \(value)")
         }
-        out.append("")
-        out.append("## Score and why")
-        out.append("- \(Self.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(Self.fixed(100 * score.probability, 1)) % chance to close")
-        for reason in score.reasons { out.append("- \(reason)") }
-        out.append("")
-        out.append("## Qualification")
-        out.append("- Stage \(qualification.stage.rawValue.uppercased()) by rule \(qualification.rule ?? "none (no rule held)")")
-        for line in qualification.evidence { out.append("  - \(line)") }
-        out.append("")
-        out.append("## Journey")
-        if timeline.isEmpty { out.append("- No recorded events.") }
+        md.line("")
+        md.line("## Score and why")
+        md.line("- \(NumberFormat.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close")
+        for reason in score.reasons { md.line("- \(reason)") }
+        md.line("")
+        md.line("## Qualification")
+        md.line("- Stage \(qualification.stage.rawValue.uppercased()) by rule \(qualification.rule ?? "none (no rule held)")")
+        for line in qualification.evidence { md.line("  - \(line)") }
+        md.line("")
+        md.line("## Journey")
+        if timeline.isEmpty { md.line("- No recorded events.") }
         for entry in timeline {
             let content = entry.content.map { ": \($0)" } ?? ""
             let detail = entry.detail.map { " (\($0))" } ?? ""
-            out.append("- \(entry.at) \(entry.type)\(content)\(detail)")
+            md.line("- \(entry.at) \(entry.type)\(content)\(detail)")
         }
         if !contentConsumed.isEmpty {
-            out.append("")
-            out.append("Content consumed: \(contentConsumed.map { "\"\($0)\"" }.joined(separator: ", "))")
+            md.line("")
+            md.line("Content consumed: \(contentConsumed.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
-        out.append("")
-        out.append("## Pain points and solutions explored")
-        if painPoints.isEmpty && solutionsExplored.isEmpty && notes == nil { out.append("- None recorded.") }
-        for pain in painPoints { out.append("- Pain: \(pain)") }
-        for solution in solutionsExplored { out.append("- Explored: \(solution)") }
-        if let notes { out.append("- Notes: \(notes)") }
-        out.append("")
-        out.append("## Recommended approach")
-        for line in approach { out.append("1. \(line)") }
+        md.line("")
+        md.line("## Pain points and solutions explored")
+        if painPoints.isEmpty && solutionsExplored.isEmpty && notes == nil { md.line("- None recorded.") }
+        for pain in painPoints { md.line("- Pain: \(pain)") }
+        for solution in solutionsExplored { md.line("- Explored: \(solution)") }
+        if let notes { md.line("- Notes: \(notes)") }
+        md.line("")
+        md.line("## Recommended approach")
+        for line in approach { md.line("1. \(line)") }
         if let draft = emailDraft {
-            out.append("")
-            out.append("## Warm introduction (draft)")
-            out.append("From: \(draft.from)")
-            if let to = draft.to { out.append("To: \(to)") }
-            out.append("Subject: \(draft.subject)")
-            out.append("")
-            out.append(draft.body)
+            md.line("")
+            md.line("## Warm introduction (draft)")
+            md.line("From: \(draft.from)")
+            if let to = draft.to { md.line("To: \(to)") }
+            md.line("Subject: \(draft.subject)")
+            md.line("")
+            md.line(draft.body)
         }
-        out.append("")
-        return out.joined(separator: "\n")
-    }
-
-    static func fixed(_ x: Double, _ decimals: Int) -> String {
-        String(format: "%.\(decimals)f", x)
+        md.line("")
+        return md.lines.joined(separator: "\n")
     }
 
     static func signed(_ x: Double) -> String {
-        (x >= 0 ? "+" : "") + fixed(x, 0)
+        (x >= 0 ? "+" : "") + NumberFormat.fixed(x, 0)
     }
 }
