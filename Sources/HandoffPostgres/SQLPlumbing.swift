@@ -5,26 +5,28 @@ import PostgresNIO
 
 /// One query parameter. Queries are written with `$1, $2, …` so the SQL reads like the
 /// SQLite store's; values never enter the SQL text.
-enum Bind: Sendable {
+package enum Bind: Sendable {
     case text(String?)
     case int(Int64?)
     case double(Double)
     case bool(Bool)
     case bytes(Data?)
 
-    static func int(_ value: Int) -> Bind { .int(Int64(value)) }
-    static func date(_ value: Date) -> Bind { .int(value.storeMillis) }
-    static func date(_ value: Date?) -> Bind { .int(value.map(\.storeMillis)) }
+    package static func int(_ value: Int) -> Bind { .int(Int64(value)) }
+    package static func date(_ value: Date) -> Bind { .int(value.storeMillis) }
+    package static func date(_ value: Date?) -> Bind { .int(value.map(\.storeMillis)) }
 }
 
-let quietLogger = Logger(label: "baton.handoff-store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+package let quietLogger = Logger(label: "baton.handoff-store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A connection inside one unit of work (or one read), with the store's small query helpers.
-struct SQL {
-    let connection: PostgresConnection
+package struct SQL {
+    package let connection: PostgresConnection
+
+    package init(connection: PostgresConnection) { self.connection = connection }
 
     /// Runs `sql` and returns its rows (all of them; the store's reads are bounded by their scope).
-    func rows(_ sql: String, _ binds: [Bind] = []) async throws -> [Cells] {
+    package func rows(_ sql: String, _ binds: [Bind] = []) async throws -> [Cells] {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             switch bind {
@@ -41,41 +43,41 @@ struct SQL {
         return result
     }
 
-    func row(_ sql: String, _ binds: [Bind] = []) async throws -> Cells? {
+    package func row(_ sql: String, _ binds: [Bind] = []) async throws -> Cells? {
         try await rows(sql, binds).first
     }
 
-    func execute(_ sql: String, _ binds: [Bind] = []) async throws {
+    package func execute(_ sql: String, _ binds: [Bind] = []) async throws {
         _ = try await rows(sql, binds)
     }
 
-    func exists(_ sql: String, _ binds: [Bind]) async throws -> Bool {
+    package func exists(_ sql: String, _ binds: [Bind]) async throws -> Bool {
         try await row(sql, binds) != nil
     }
 }
 
 /// Typed access to one row by column name.
-struct Cells {
-    let row: PostgresRandomAccessRow
+package struct Cells {
+    package let row: PostgresRandomAccessRow
 
-    func text(_ column: String) throws -> String { try row[column].decode(String.self) }
-    func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
-    func int64(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
-    func optionalInt64(_ column: String) throws -> Int64? { try row[column].decode(Int64?.self) }
-    func int(_ column: String) throws -> Int { Int(try int64(column)) }
-    func double(_ column: String) throws -> Double { try row[column].decode(Double.self) }
-    func bool(_ column: String) throws -> Bool { try row[column].decode(Bool.self) }
-    func bytes(_ column: String) throws -> Data? { try row[column].decode(Data?.self) }
-    func date(_ column: String) throws -> Date { Date(storeMillis: try int64(column)) }
-    func optionalDate(_ column: String) throws -> Date? { try optionalInt64(column).map(Date.init(storeMillis:)) }
+    package func text(_ column: String) throws -> String { try row[column].decode(String.self) }
+    package func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
+    package func int64(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
+    package func optionalInt64(_ column: String) throws -> Int64? { try row[column].decode(Int64?.self) }
+    package func int(_ column: String) throws -> Int { Int(try int64(column)) }
+    package func double(_ column: String) throws -> Double { try row[column].decode(Double.self) }
+    package func bool(_ column: String) throws -> Bool { try row[column].decode(Bool.self) }
+    package func bytes(_ column: String) throws -> Data? { try row[column].decode(Data?.self) }
+    package func date(_ column: String) throws -> Date { Date(storeMillis: try int64(column)) }
+    package func optionalDate(_ column: String) throws -> Date? { try optionalInt64(column).map(Date.init(storeMillis:)) }
 
     /// A `json` column read as text (the SELECT casts it with `::text`); the server validated it
     /// on input, so this parse cannot fail on data the store wrote.
-    func json(_ column: String) throws -> JSONText {
+    package func json(_ column: String) throws -> JSONText {
         try JSONText(validating: try text(column), record: "stored row", field: column)
     }
 
-    func enumValue<E: RawRepresentable>(_ column: String, table: String) throws -> E where E.RawValue == String {
+    package func enumValue<E: RawRepresentable>(_ column: String, table: String) throws -> E where E.RawValue == String {
         let raw = try text(column)
         guard let value = E(rawValue: raw) else {
             throw StoreError.database(operation: "reading \(table)", message: "unexpected \(column) '\(raw)'")

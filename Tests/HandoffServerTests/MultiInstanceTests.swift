@@ -2,6 +2,7 @@ import Foundation
 import HandoffPersistence
 @testable import HandoffPostgres
 import HandoffStores
+import PostgresTestSupport
 import Testing
 @testable import HandoffServer
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ import Glibc
 /// while they send. Checked in the database afterwards: no duplicate events, no double
 /// escalation, no lead assigned twice, every acknowledged event present, and the round-robin
 /// state consistent with the assignments it handed out.
-@Suite(.serialized, .enabled(if: ScratchPostgres.url != nil, ScratchPostgres.skipNote))
+@Suite(.serialized, .enabled(if: ScratchPostgres.isExpected, ScratchPostgres.skipNote))
 struct MultiInstanceTests {
     /// Every lead qualifies (1000+ employees, budget authority) and both reps cover region
     /// `na`, so each lead's first routing is a round-robin turn between ana and kai.
@@ -44,7 +45,7 @@ struct MultiInstanceTests {
         // A fast scheduler, so both instances claim due SLA steps many times while clients send.
         try #"{"known_fields": ["region", "demo_requests"], "tick_interval_seconds": 0.1, "delivery_interval_seconds": 0.5}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
-        try await ScratchPostgres.withDatabase { location in
+        try await ScratchPostgres.withEmptyDatabase { location in
             let args = ["--db", ScratchPostgres.url(of: location), "--playbook", files.playbook, "--model", files.model, "--config", config]
             async let first = ServeProcess.start(arguments: args)
             async let second = ServeProcess.start(arguments: args)

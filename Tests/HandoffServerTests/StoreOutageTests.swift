@@ -5,17 +5,18 @@ import HandoffPostgres
 import HandoffStores
 import Hummingbird
 import HummingbirdTesting
+import PostgresTestSupport
 import Testing
 import HandoffServer
 
 /// The PostgreSQL server goes away mid-run: requests fail with 503 and a JSON error, nothing
 /// is half-written, and the service recovers by itself when the database is back.
-@Suite(.enabled(if: ScratchPostgres.url != nil, ScratchPostgres.skipNote))
+@Suite(.enabled(if: ScratchPostgres.isExpected, ScratchPostgres.skipNote))
 struct StoreOutageTests {
     @Test func aLostDatabaseAnswers503AndWritesNothing() async throws {
         let files = try ServiceFixture.files()
         defer { files.remove() }
-        try await ScratchPostgres.withDatabase { location in
+        try await ScratchPostgres.withEmptyDatabase { location in
             var options = PostgresHandoffStore.Options()
             options.leaseTimeoutSeconds = 1
             options.connectTimeoutSeconds = 1
@@ -29,7 +30,7 @@ struct StoreOutageTests {
             let tokens = TokenRegistry(store: store)
             let admin = try await tokens.issue(name: "admin", role: .admin)
             let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens)
-            let admission = try PostgresLocation.parse(try require(ScratchPostgres.url))
+            let admission = try ScratchPostgres.adminLocation()
             let created = ServiceFixture.body(ServiceFixture.event("o-1", "lead_created", lead: "O1", at: "2026-03-02T10:00:00Z",
                                                ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 1]]))
             let engaged = ServiceFixture.body(ServiceFixture.event("o-2", "engagement", lead: "O1", at: "2026-03-02T10:05:00Z", ["event_type": "email_open"]))

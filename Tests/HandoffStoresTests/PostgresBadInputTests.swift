@@ -1,5 +1,6 @@
 @testable import HandoffSQLite
 import Foundation
+import PostgresTestSupport
 import Testing
 import HandoffPersistence
 @testable import HandoffPostgres
@@ -67,11 +68,11 @@ import HandoffStores
                 == .postgres(PostgresLocation(host: "h", port: 1, user: "u", database: "d", tls: .disable)))
     }
 
-    @Test(.enabled(if: PostgresTestServer.isExpected))
+    @Test(.enabled(if: ScratchPostgres.isExpected))
     func missingDatabaseSaysToCreateIt() async throws {
-        let location = try PostgresTestServer.adminLocation().with(database: "baton_no_such_database")
+        let location = try ScratchPostgres.adminLocation().with(database: "baton_no_such_database")
         let error = await #expect(throws: StoreError.self) {
-            try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+            try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
         }
         guard case let .cannotOpen(path, reason) = error else {
             Issue.record("expected cannotOpen, got \(String(describing: error))")
@@ -81,24 +82,24 @@ import HandoffStores
         #expect(reason.contains("does not exist") && reason.contains("createdb"))
     }
 
-    @Test(.enabled(if: PostgresTestServer.isExpected))
+    @Test(.enabled(if: ScratchPostgres.isExpected))
     func refusesASchemaFromANewerBaton() async throws {
-        try await PostgresTestServer.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+        try await ScratchPostgres.withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             try await store.upsertLead(Sample.lead("L1"))
             await store.close()
             // Pretend a newer Baton added migrations 6 and 7.
-            try await PostgresTestServer.run(location, [
+            try await ScratchPostgres.run(location, [
                 "INSERT INTO schema_migrations (name, applied_at) VALUES ('0006-rep-skills', 0), ('0007-lead-merges', 0)",
             ])
             let error = await #expect(throws: StoreError.self) {
-                try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+                try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             }
             #expect(error == .schemaFromNewerBaton(path: location.description, databaseVersion: 7, supportedVersion: 5,
                                                    unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
             #expect(error?.description.contains("Upgrade Baton") == true)
             // Refused before anything was written: the migrations and the lead are as they were.
-            let (names, leads) = try await PostgresTestServer.withConnection(location) { sql in
+            let (names, leads) = try await ScratchPostgres.withConnection(location) { sql in
                 (try await sql.rows("SELECT name FROM schema_migrations ORDER BY name").map { try $0.text("name") },
                  try await sql.row("SELECT COUNT(*) AS n FROM leads")?.int("n"))
             }
@@ -110,12 +111,12 @@ import HandoffStores
     /// The unit blocks on a row lock held by a second connection after its event, score and
     /// decision are written; that connection then terminates the unit's backend. Nothing of the
     /// unit may remain, the error says it did not commit, and the store recovers for the retry.
-    @Test(.enabled(if: PostgresTestServer.isExpected && ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] != nil),
+    @Test(.enabled(if: ScratchPostgres.isExpected && ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] != nil),
           .disabled(if: ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] == nil,
                     "opt-in (BATON_TEST_PG_KILL=1): in about one run in three the terminated backend's request is never failed by postgres-nio and the test hangs"))
     func connectionKilledMidTransactionLeavesNoPartialRows() async throws {
-        try await PostgresTestServer.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+        try await ScratchPostgres.withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             defer { Task { await store.close() } }
             try await store.upsertLead(Sample.lead("L1"))
             try await store.upsertRep(Sample.rep("r1"))
@@ -128,7 +129,7 @@ import HandoffStores
                 .saveRouterState(name: "default", state: try JSONText(encoding: ["r1": 1]), expectedRevision: 1, at: T.minutes(3)),
             ])
 
-            let outcome = try await PostgresTestServer.withConnection(location) { blocker in
+            let outcome = try await ScratchPostgres.withConnection(location) { blocker in
                 try await blocker.execute("BEGIN")
                 try await blocker.execute("SELECT 1 FROM router_states WHERE name = 'default' FOR UPDATE")
                 let commit = Task { () -> Result<UnitResult, StoreError> in
@@ -187,14 +188,14 @@ import HandoffStores
 
     /// Every pooled connection is terminated between two reads; the second read is retried
     /// on a fresh connection and succeeds.
-    @Test(.enabled(if: PostgresTestServer.isExpected))
+    @Test(.enabled(if: ScratchPostgres.isExpected))
     func readsAreRetriedAfterLostConnections() async throws {
-        try await PostgresTestServer.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+        try await ScratchPostgres.withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             defer { Task { await store.close() } }
             try await store.upsertLead(Sample.lead("L1"))
             #expect(try await store.counts().leads == 1)
-            let killed = try await PostgresTestServer.withConnection(location) { sql in
+            let killed = try await ScratchPostgres.withConnection(location) { sql in
                 try await sql.rows("""
                     SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
                     WHERE datname = current_database() AND application_name = 'baton'

@@ -1,6 +1,7 @@
 @testable import HandoffSQLite
 import Foundation
 import GRDB
+import PostgresTestSupport
 import Testing
 import HandoffPersistence
 @testable import HandoffPostgres
@@ -8,13 +9,13 @@ import HandoffStores
 
 /// Two stores with separate pools on one database stand for two `baton serve` instances. What
 /// SQLite gets from its single writer must here come from the database itself.
-@Suite(.enabled(if: PostgresTestServer.isExpected))
+@Suite(.enabled(if: ScratchPostgres.isExpected))
 struct PostgresMultiInstanceTests {
     private func withTwoInstances(_ body: (PostgresHandoffStore, PostgresHandoffStore, PostgresLocation) async throws -> Void) async throws {
-        try await PostgresTestServer.withEmptyDatabase { location in
+        try await ScratchPostgres.withEmptyDatabase { location in
             // Both open at once: the migrations run once, under the advisory lock.
-            async let first = PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
-            async let second = PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions)
+            async let first = PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
+            async let second = PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             let (a, b) = try await (first, second)
             do {
                 try await body(a, b, location)
@@ -31,7 +32,7 @@ struct PostgresMultiInstanceTests {
     @Test func migrationsMatchSQLiteTablesAndColumns() async throws {
         try await withTwoInstances { a, _, location in
             #expect(try await a.appliedMigrations() == SQLiteHandoffStore.migrationNames)
-            let postgresColumns = try await PostgresTestServer.withConnection(location) { sql in
+            let postgresColumns = try await ScratchPostgres.withConnection(location) { sql in
                 Set(try await sql.rows("""
                     SELECT table_name || '.' || column_name AS c FROM information_schema.columns
                     WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
@@ -55,9 +56,9 @@ struct PostgresMultiInstanceTests {
     }
 
     @Test func eachUpgradeStepKeepsData() async throws {
-        try await PostgresTestServer.withEmptyDatabase { location in
+        try await ScratchPostgres.withEmptyDatabase { location in
             for step in 1...PostgresHandoffStore.schemaVersion {
-                let store = try await PostgresHandoffStore.open(location, options: PostgresTestServer.testOptions, migrateUpTo: step)
+                let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions, migrateUpTo: step)
                 if step == 1 { try await store.upsertLead(Sample.lead("L1")) }
                 #expect(try await store.appliedMigrations() == Array(SQLiteHandoffStore.migrationNames.prefix(step)))
                 #expect(try await store.lead(id: "L1") == Sample.lead("L1"), "step \(step) keeps step 1's lead")

@@ -1,3 +1,4 @@
+import PostgresTestSupport
 import HandoffRules
 import HandoffSQLite
 import Foundation
@@ -5,15 +6,15 @@ import HandoffPersistence
 import HandoffPostgres
 import HandoffStores
 
-/// The backends the store suite runs against. PostgreSQL joins this list with issue 8, so every
-/// test that takes a `StoreBackend` argument runs against both.
+/// The backends the store suite runs against: every test that takes a `StoreBackend` argument
+/// runs against both SQLite and PostgreSQL.
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     case postgres
 
     /// PostgreSQL joins when a test server is configured, or when CI requires one (then its
-    /// tests fail with a message saying how to start it); see ``PostgresTestServer``.
-    static var allCases: [StoreBackend] { PostgresTestServer.isExpected ? [.sqlite, .postgres] : [.sqlite] }
+    /// tests fail with a message saying how to start it); see `ScratchPostgres`.
+    static var allCases: [StoreBackend] { ScratchPostgres.isExpected ? [.sqlite, .postgres] : [.sqlite] }
 
     var description: String { rawValue }
 
@@ -27,7 +28,7 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
                 return try await body(store)
             }
         case .postgres:
-            return try await PostgresTestServer.withEmptyStore(body)
+            return try await ScratchPostgres.withEmptyStore(body)
         }
     }
 }

@@ -1,62 +1,75 @@
 import Foundation
 import HandoffPersistence
-@testable import HandoffPostgres
-import HandoffStores
+import HandoffPostgres
 import PostgresNIO
+import Testing
 
-/// The PostgreSQL server the store tests use: `BATON_TEST_POSTGRES_URL`, set by
-/// `scripts/postgres.sh start` (which `scripts/test.sh` runs). Each test gets a database of its
-/// own, created before and dropped after, so suites run in parallel against one server.
-enum PostgresTestServer {
+/// The scratch PostgreSQL server of every test that needs one (store, service, multi-instance):
+/// `BATON_TEST_POSTGRES_URL`, set by `scripts/postgres.sh start` (which `scripts/test.sh` runs).
+/// Each test gets a database of its own, created before and dropped after, so suites run in
+/// parallel against one server.
+///
+/// One policy everywhere: without the URL the PostgreSQL tests are skipped with a note, except
+/// under `CI=true`, where they run and fail (``NotConfigured``) — CI never skips them.
+package enum ScratchPostgres {
     static let environment = ProcessInfo.processInfo.environment
 
     /// The admin URL (a database the tests may connect to in order to create and drop theirs).
-    static var url: String? {
+    package static var url: String? {
         guard let url = environment["BATON_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
         return url
     }
 
-    static var isCI: Bool { ["true", "1"].contains(environment["CI"]?.lowercased() ?? "") }
+    package static var isCI: Bool { ["true", "1"].contains(environment["CI"]?.lowercased() ?? "") }
 
     /// PostgreSQL tests run when a server is configured and must run (and fail) on CI.
-    static var isExpected: Bool {
+    package static var isExpected: Bool {
         if url != nil || isCI { return true }
         notifySkipped
         return false
     }
+
+    /// Why a suite was skipped (for `.enabled(if: ScratchPostgres.isExpected, ScratchPostgres.skipNote)`).
+    package static let skipNote: Comment = "BATON_TEST_POSTGRES_URL is not set, so the PostgreSQL tests are skipped; run `eval \"$(bash scripts/postgres.sh start)\"` first (scripts/test.sh does)"
 
     private static let notifySkipped: Void = {
         print("note: BATON_TEST_POSTGRES_URL is not set, so the store tests run against SQLite only. "
             + "Run `eval \"$(bash scripts/postgres.sh start)\"` first (or scripts/test.sh) to include PostgreSQL.")
     }()
 
-    struct NotConfigured: Error, CustomStringConvertible {
-        var description: String {
+    package struct NotConfigured: Error, CustomStringConvertible {
+        package var description: String {
             "CI=true but BATON_TEST_POSTGRES_URL is not set: the store suite must run against PostgreSQL on CI. "
                 + "Start the test server with `eval \"$(bash scripts/postgres.sh start)\"` (scripts/test.sh does) before `swift test`."
         }
     }
 
-    static func adminLocation() throws -> PostgresLocation {
+    package static func adminLocation() throws -> PostgresLocation {
         guard let url else { throw NotConfigured() }
         return try PostgresLocation.parse(url)
     }
 
+    /// A `--db` URL for `location` (the test server trusts local connections: no password).
+    package static func url(of location: PostgresLocation) -> String {
+        "postgres://\(location.user)@\(location.host):\(location.port)/\(location.database)?sslmode=\(location.tls.rawValue)"
+    }
+
     /// Smaller pools than production: many tests run at once against one server.
-    static var testOptions: PostgresHandoffStore.Options {
+    package static var testOptions: PostgresHandoffStore.Options {
         var options = PostgresHandoffStore.Options()
         options.maximumConnections = 4
         return options
     }
 
     /// Runs `sql` statements on one direct connection to `location`.
-    static func run(_ location: PostgresLocation, _ statements: [String]) async throws {
+    package static func run(_ location: PostgresLocation, _ statements: [String]) async throws {
         try await withConnection(location) { sql in
             for statement in statements { try await sql.execute(statement) }
         }
     }
 
-    static func withConnection<T>(_ location: PostgresLocation, _ body: (SQL) async throws -> T) async throws -> T {
+    /// One direct connection (not the store's pool), for checks the store has no read for.
+    package static func withConnection<T>(_ location: PostgresLocation, _ body: (SQL) async throws -> T) async throws -> T {
         let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                              password: location.password, database: location.database, tls: .disable)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quietLogger)
@@ -71,7 +84,7 @@ enum PostgresTestServer {
     }
 
     /// Creates an empty database, runs `body` with its location, and drops it whatever happens.
-    static func withEmptyDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
+    package static func withEmptyDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
         let admin = try adminLocation()
         let name = "baton_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await run(admin, ["CREATE DATABASE \(name)"])
@@ -86,7 +99,7 @@ enum PostgresTestServer {
     }
 
     /// A migrated, empty store in a database of its own.
-    static func withEmptyStore<T>(_ body: (any HandoffStore) async throws -> T) async throws -> T {
+    package static func withEmptyStore<T>(_ body: (any HandoffStore) async throws -> T) async throws -> T {
         try await withEmptyDatabase { location in
             let store = try await PostgresHandoffStore.open(location, options: testOptions)
             do {
