@@ -89,8 +89,13 @@ let package = Package(
         // MARK: Tests, one target per module
         .target(name: "TestSupport", dependencies: ["ScoringModelFormat"], path: "Tests/TestSupport"),
         // A small model, playbook and engine on a scratch SQLite store, for the flow's and the simulator's tests.
-        .target(name: "PostgresTestSupport", dependencies: ["HandoffPostgres", "HandoffPersistence", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/PostgresTestSupport"),
-        .target(name: "HandoffTestSupport", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffRules", "ScoringModelFormat"], path: "Tests/HandoffTestSupport"),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["HandoffPostgres", "HandoffPersistence", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/PostgresTestSupport"),
+        .target(
+            name: "HandoffTestSupport", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffRules", "ScoringModelFormat"],
+            path: "Tests/HandoffTestSupport"),
         .testTarget(name: "BatonSupportTests", dependencies: ["BatonSupport"]),
         .testTarget(name: "LabNumericsTests", dependencies: ["LabNumerics", "TestSupport"]),
         .testTarget(name: "LabStatisticsTests", dependencies: ["LabStatistics", "TestSupport"]),
@@ -101,18 +106,29 @@ let package = Package(
         .testTarget(name: "LabTrainingTests", dependencies: ["LabTraining", "TestSupport"]),
         .testTarget(name: "RecalibrationTests", dependencies: ["Recalibration", "Simulation", "TestSupport"]),
         .testTarget(name: "HandoffRulesTests", dependencies: ["HandoffRules", "TestSupport"]),
-        .testTarget(name: "HandoffStoresTests", dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
+        .testTarget(
+            name: "HandoffStoresTests",
+            dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "TestSupport"]),
         .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(
             name: "HandoffServerTests",
-            dependencies: ["HandoffServer", "HandoffSQLite", "HandoffPostgres", "HandoffStores", "PostgresTestSupport", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "HandoffServer", "HandoffSQLite", "HandoffPostgres", "HandoffStores", "PostgresTestSupport", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LabTraining", "LabNumerics", "ScoringModelFormat", "HandoffSQLite", "HandoffTestSupport", "TestSupport", yams]),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: [
+                "Simulation", "LabTraining", "LabNumerics", "ScoringModelFormat", "HandoffSQLite", "HandoffTestSupport", "TestSupport", yams,
+            ]),
         .testTarget(name: "DatasetImportTests", dependencies: ["DatasetImport", "LabTraining", "HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(
             name: "BatonCLITests",
-            dependencies: ["baton", "TestSupport", "ScoringModelFormat", "ModelExport", "LabTraining", "HandoffPersistence", "HandoffSQLite", "HandoffStores"]
+            dependencies: [
+                "baton", "TestSupport", "ScoringModelFormat", "ModelExport", "LabTraining", "HandoffPersistence", "HandoffSQLite", "HandoffStores",
+            ]
         ),
     ]
 )

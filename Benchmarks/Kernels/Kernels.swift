@@ -39,8 +39,10 @@ let benchmarks: @Sendable () -> Void = {
         for: (try? ScoringSpec.parse(yaml: SyntheticLeads.specYAML, file: "leads.spec.yaml")) ?? fatalSpec(), includeIdAndTime: true)
 
     // CSV parse: every column the fit reads, from bytes in memory. MB/s = bytes / wall time.
-    Benchmark("CSV parse (fit columns), MB/s",
-              configuration: .init(metrics: [.wallClock, .cpuTotal, .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)])) { benchmark in
+    Benchmark(
+        "CSV parse (fit columns), MB/s",
+        configuration: .init(metrics: [.wallClock, .cpuTotal, .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)])
+    ) { benchmark in
         let bytes = Inputs.shared.csvBytes
         benchmark.startMeasurement()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -48,20 +50,25 @@ let benchmarks: @Sendable () -> Void = {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         benchmark.stopMeasurement()
         blackHole(table.rowCount)
-        benchmark.measurement(.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
-                              Int(Double(bytes.count) / 1e6 / seconds))
+        benchmark.measurement(
+            .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false),
+            Int(Double(bytes.count) / 1e6 / seconds))
     }
 
     // One Newton pass (η, weights, score and XᵀWX) at the intercept-only start, as the fit runs it:
     // one-hot features as the encoder hands them over, detected in X, or every column dense.
-    for (label, exploit, given) in [("one-hot from the encoder", true, true), ("one-hot detected", true, false),
-                                    ("dense dsyrk", false, false)] {
+    for (label, exploit, given) in [
+        ("one-hot from the encoder", true, true), ("one-hot detected", true, false),
+        ("dense dsyrk", false, false),
+    ] {
         Benchmark("Newton pass XᵀWX, \(label)") { benchmark in
             let data = Inputs.shared.training
             var beta = [Double](repeating: 0, count: data.design.columns)
             beta[0] = -2
-            LogisticRegression.withNewtonPass(data.design, outcomes: data.outcome, exploitIndicators: exploit,
-                                              oneHot: given ? data.oneHot : []) { pass in
+            LogisticRegression.withNewtonPass(
+                data.design, outcomes: data.outcome, exploitIndicators: exploit,
+                oneHot: given ? data.oneHot : []
+            ) { pass in
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations { blackHole(pass.evaluate(at: beta)) }
                 benchmark.stopMeasurement()
@@ -74,8 +81,10 @@ let benchmarks: @Sendable () -> Void = {
         let data = Inputs.shared.training
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(try? LogisticRegression.fit(data.design, outcomes: data.outcome, oneHot: data.oneHot,
-                                                  options: .init(maxIterations: 1)))
+            blackHole(
+                try? LogisticRegression.fit(
+                    data.design, outcomes: data.outcome, oneHot: data.oneHot,
+                    options: .init(maxIterations: 1)))
         }
         benchmark.stopMeasurement()
     }

@@ -26,7 +26,8 @@ package enum LeadTime {
             return true
         }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+            (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year)
+        else { return nil }
         let date = CivilDate.days(year: year, month: month, day: day) * 86_400
         if i == b.count { return date }
         guard b[i] == 84 || b[i] == 32 else { return nil }  // 'T' or ' '

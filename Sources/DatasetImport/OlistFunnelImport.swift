@@ -108,8 +108,9 @@ package enum OlistFunnelImport {
     ///   unknown do not stop the join; they are listed in ``OlistFunnel/unmatchedDeals`` (and
     ///   repeated ids in ``OlistFunnel/repeatedDeals``) for the caller to report or refuse.
     package static func join(mqls: URL, deals: URL, dealDetails: Bool = false) throws(OlistImportError) -> OlistFunnel {
-        let mqlTable = try read(mqls, columns: [mqlIDColumn, firstContactColumn, landingPageColumn, originColumn],
-                                role: "the MQL file")
+        let mqlTable = try read(
+            mqls, columns: [mqlIDColumn, firstContactColumn, landingPageColumn, originColumn],
+            role: "the MQL file")
         let dealRows = try readDeals(deals, details: dealDetails)
 
         var dealOf: [String: OlistDeal] = [:]
@@ -141,18 +142,20 @@ package enum OlistFunnelImport {
                 throw .badDate(file: mqlTable.file, line: line, column: firstContactColumn, value: date)
             }
             let deal = dealOf[id]
-            leads.append(OlistLead(
-                mqlID: id, firstContactDate: date, firstContactDay: contactDay, landingPageID: pages[row],
-                origin: origins[row], won: deal != nil, daysToWin: deal?.wonDay.map { $0 - contactDay }, line: line,
-                deal: deal))
+            leads.append(
+                OlistLead(
+                    mqlID: id, firstContactDate: date, firstContactDay: contactDay, landingPageID: pages[row],
+                    origin: origins[row], won: deal != nil, daysToWin: deal?.wonDay.map { $0 - contactDay }, line: line,
+                    deal: deal))
         }
         for deal in dealRows.deals where firstLine[deal.mqlID] == nil {
             unmatched.append(OlistDealRow(mqlID: deal.mqlID, line: deal.line))
         }
         // A repeated id of an unknown MQL is already reported as unmatched.
         repeated.removeAll { firstLine[$0.mqlID] == nil }
-        return OlistFunnel(mqlFile: mqlTable.file, dealsFile: dealRows.file, leads: leads, dealRows: dealRows.deals.count,
-                           unmatchedDeals: unmatched, repeatedDeals: repeated)
+        return OlistFunnel(
+            mqlFile: mqlTable.file, dealsFile: dealRows.file, leads: leads, dealRows: dealRows.deals.count,
+            unmatchedDeals: unmatched, repeatedDeals: repeated)
     }
 
     /// The closed deals, one per data row; a file with a header and no rows is zero deals.
@@ -167,9 +170,10 @@ package enum OlistFunnelImport {
                 let detail = columns.dropFirst(2).map { ($0, table.text($0)) }
                 let deals = (0..<table.rowCount).map { row in
                     let won = dates[row]
-                    return OlistDeal(mqlID: ids[row], line: table.lineOfRow[row], wonDate: won,
-                                     wonDay: day(of: String(won.prefix(10))), wonSecond: second(of: won),
-                                     details: Dictionary(uniqueKeysWithValues: detail.map { ($0.0, $0.1[row]) }))
+                    return OlistDeal(
+                        mqlID: ids[row], line: table.lineOfRow[row], wonDate: won,
+                        wonDay: day(of: String(won.prefix(10))), wonSecond: second(of: won),
+                        details: Dictionary(uniqueKeysWithValues: detail.map { ($0.0, $0.1[row]) }))
                 }
                 return (table.file, deals)
             } catch {
@@ -185,7 +189,8 @@ package enum OlistFunnelImport {
                         optional.remove(at: index)
                         continue
                     }
-                    throw .missingColumn(file: file, column: column, role: "needed from the closed-deals file", suggestions: suggestions, header: header)
+                    throw .missingColumn(
+                        file: file, column: column, role: "needed from the closed-deals file", suggestions: suggestions, header: header)
                 }
                 throw .table(error)
             }
@@ -228,7 +233,8 @@ package enum OlistFunnelImport {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), day >= 1 else { return nil }
+            (1...12).contains(month), day >= 1
+        else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         guard day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] else { return nil }
         return CivilDate.days(year: year, month: month, day: day)

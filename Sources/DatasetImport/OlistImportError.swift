@@ -23,13 +23,17 @@ package enum OlistImportError: Error, CustomStringConvertible, Equatable, Sendab
             return error.description
         case let .missingColumn(file, column, role, suggestions, header):
             let hint = suggestions.isEmpty ? "" : " Did you mean \(quoted(suggestions))?"
-            return "\(file) line 1 (header): no column \"\(column)\" (\(role)).\(hint) The header has \(quoted(header)). The Olist export names it \"\(column)\"; rename the column back (names are case-sensitive) or point --mqls / --deals at the unmodified Kaggle file."
+            return
+                "\(file) line 1 (header): no column \"\(column)\" (\(role)).\(hint) The header has \(quoted(header)). The Olist export names it \"\(column)\"; rename the column back (names are case-sensitive) or point --mqls / --deals at the unmodified Kaggle file."
         case let .duplicateMQL(file, line, firstLine, mqlID):
-            return "\(file) line \(line): MQL id \"\(mqlID)\" already appeared on line \(firstLine). Each MQL must occur once, or the join with the closed deals is ambiguous; remove the duplicate row."
+            return
+                "\(file) line \(line): MQL id \"\(mqlID)\" already appeared on line \(firstLine). Each MQL must occur once, or the join with the closed deals is ambiguous; remove the duplicate row."
         case let .emptyMQLID(file, line, column):
-            return "\(file) line \(line), column \"\(column)\": the MQL id is empty, so the lead cannot be joined with its deal. Fill in the id or remove the row."
+            return
+                "\(file) line \(line), column \"\(column)\": the MQL id is empty, so the lead cannot be joined with its deal. Fill in the id or remove the row."
         case let .badDate(file, line, column, value):
-            return "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a date YYYY-MM-DD. Fix the cell (a spreadsheet may have re-formatted the dates; re-export them as ISO dates)."
+            return
+                "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a date YYYY-MM-DD. Fix the cell (a spreadsheet may have re-formatted the dates; re-export them as ISO dates)."
         case let .output(path, detail):
             return "cannot write \(path): \(detail); check the folder exists and is writable"
         }

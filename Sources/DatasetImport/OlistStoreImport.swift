@@ -47,37 +47,55 @@ package enum OlistStoreImport {
             throw .olistImport(error)
         }
         if let first = funnel.unmatchedDeals.first {
-            throw .badRow(file: funnel.dealsFile, row: first.line, column: OlistFunnelImport.mqlIDColumn,
-                          reason: "'\(first.mqlID)' is not an MQL of \(funnel.mqlFile) (\(funnel.unmatchedDeals.count) deal(s) like it); every deal must close a known lead")
+            throw .badRow(
+                file: funnel.dealsFile, row: first.line, column: OlistFunnelImport.mqlIDColumn,
+                reason:
+                    "'\(first.mqlID)' is not an MQL of \(funnel.mqlFile) (\(funnel.unmatchedDeals.count) deal(s) like it); every deal must close a known lead"
+            )
         }
         if let second = funnel.repeatedDeals.first {
-            throw .badRow(file: funnel.dealsFile, row: second.line, column: OlistFunnelImport.mqlIDColumn, reason: "'\(second.mqlID)' has a second deal")
+            throw .badRow(
+                file: funnel.dealsFile, row: second.line, column: OlistFunnelImport.mqlIDColumn, reason: "'\(second.mqlID)' has a second deal")
         }
-        struct Deal { var sdr: String; var sr: String; var won: Date; var segment: String; var revenueMinor: Int64; var extra: [String: String] }
+        struct Deal {
+            var sdr: String
+            var sr: String
+            var won: Date
+            var segment: String
+            var revenueMinor: Int64
+            var extra: [String: String]
+        }
         var dealsByMQL: [String: Deal] = [:]
         for lead in funnel.leads {
             guard let deal = lead.deal else { continue }
             guard let second = deal.wonSecond else {
-                throw .badRow(file: funnel.dealsFile, row: deal.line, column: OlistFunnelImport.wonDateColumn, reason: "'\(deal.wonDate)' is not YYYY-MM-DD HH:MM:SS")
+                throw .badRow(
+                    file: funnel.dealsFile, row: deal.line, column: OlistFunnelImport.wonDateColumn,
+                    reason: "'\(deal.wonDate)' is not YYYY-MM-DD HH:MM:SS")
             }
             let revenueText = deal.details["declared_monthly_revenue"] ?? ""
             var minor: Int64 = 0
             if !revenueText.isEmpty {
                 guard let value = Decimal(string: revenueText, locale: Locale(identifier: "en_US_POSIX")), value >= 0 else {
-                    throw .badRow(file: funnel.dealsFile, row: deal.line, column: "declared_monthly_revenue", reason: "'\(revenueText)' is not a non-negative number")
+                    throw .badRow(
+                        file: funnel.dealsFile, row: deal.line, column: "declared_monthly_revenue",
+                        reason: "'\(revenueText)' is not a non-negative number")
                 }
                 minor = NSDecimalNumber(decimal: value * 100).int64Value
             }
             let extra = deal.details.filter { OlistFunnelImport.optionalDealDetailColumns.contains($0.key) }
-            dealsByMQL[lead.mqlID] = Deal(sdr: deal.details["sdr_id"] ?? "", sr: deal.details["sr_id"] ?? "",
-                                          won: Date(timeIntervalSince1970: TimeInterval(second)),
-                                          segment: deal.details["business_segment"] ?? "", revenueMinor: minor, extra: extra)
+            dealsByMQL[lead.mqlID] = Deal(
+                sdr: deal.details["sdr_id"] ?? "", sr: deal.details["sr_id"] ?? "",
+                won: Date(timeIntervalSince1970: TimeInterval(second)),
+                segment: deal.details["business_segment"] ?? "", revenueMinor: minor, extra: extra)
         }
 
         var summary = Summary()
         let reps = Set(dealsByMQL.values.flatMap { [$0.sdr, $0.sr] }.filter { !$0.isEmpty }).sorted()
         let firstDate = Date(timeIntervalSince1970: 0)
-        var units: [UnitOfWork] = reps.map { UnitOfWork([.upsertRep(RepRecord(id: $0, name: $0, timeZone: "America/Sao_Paulo", updatedAt: firstDate))]) }
+        var units: [UnitOfWork] = reps.map {
+            UnitOfWork([.upsertRep(RepRecord(id: $0, name: $0, timeZone: "America/Sao_Paulo", updatedAt: firstDate))])
+        }
         summary.reps = reps.count
         for lead in funnel.leads {
             let id = lead.mqlID, dateText = lead.firstContactDate
@@ -92,19 +110,29 @@ package enum OlistStoreImport {
             }
             var ops: [WriteOperation] = []
             do {
-                ops.append(.upsertLead(LeadRecord(id: id, fields: try JSONText(encoding: fields), source: origin.isEmpty ? nil : origin,
-                                                  campaign: page.isEmpty ? nil : page, createdAt: created)))
-                ops.append(.recordDecision(QualificationDecisionRecord(
-                    leadID: id, stage: .mql, priority: .standard, rule: "olist-landing-page",
-                    evidence: try JSONText(encoding: ["origin": origin, "landing_page_id": page, "first_contact_date": dateText]), decidedAt: created)))
+                ops.append(
+                    .upsertLead(
+                        LeadRecord(
+                            id: id, fields: try JSONText(encoding: fields), source: origin.isEmpty ? nil : origin,
+                            campaign: page.isEmpty ? nil : page, createdAt: created)))
+                ops.append(
+                    .recordDecision(
+                        QualificationDecisionRecord(
+                            leadID: id, stage: .mql, priority: .standard, rule: "olist-landing-page",
+                            evidence: try JSONText(encoding: ["origin": origin, "landing_page_id": page, "first_contact_date": dateText]),
+                            decidedAt: created)))
             } catch { throw .badRow(file: funnel.mqlFile, row: lead.line, column: OlistFunnelImport.mqlIDColumn, reason: error.description) }
             let target: AssignmentTarget = deal.flatMap { $0.sdr.isEmpty ? nil : AssignmentTarget.rep($0.sdr) } ?? .fallbackQueue(fallbackQueue)
             ops.append(.openAssignment(AssignmentRecord(leadID: id, target: target, rule: "olist-import", assignedAt: created)))
             if let deal {
                 let amount = Money(minorUnits: deal.revenueMinor, currency: "BRL")
-                ops.append(.upsertOpportunity(OpportunityRecord(id: "olist-opp-\(id)", leadID: id, amount: amount, stage: "closed-won", openedAt: deal.won)))
-                ops.append(.appendOutcome(OutcomeRecord(id: "olist-won-\(id)", opportunityID: "olist-opp-\(id)", leadID: id, result: .won,
-                                                        amount: amount, closedAt: deal.won)))
+                ops.append(
+                    .upsertOpportunity(OpportunityRecord(id: "olist-opp-\(id)", leadID: id, amount: amount, stage: "closed-won", openedAt: deal.won)))
+                ops.append(
+                    .appendOutcome(
+                        OutcomeRecord(
+                            id: "olist-won-\(id)", opportunityID: "olist-opp-\(id)", leadID: id, result: .won,
+                            amount: amount, closedAt: deal.won)))
                 summary.wonDeals += 1
                 if deal.revenueMinor > 0 { summary.dealsWithRevenue += 1 }
                 if deal.won < created { summary.wonBeforeFirstContact += 1 }

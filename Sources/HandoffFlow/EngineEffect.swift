@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 /// Something the engine did or wants delivered, at an instant of (possibly simulated) time.
 ///
@@ -92,7 +92,8 @@ package struct EngineEffect: Sendable, Hashable {
         case let .reassigned(from, to):
             return "lead \(leadID): reassigned from \(from) to \(to)"
         case let .firstTouch(rep, seconds, within):
-            return "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"
+            return
+                "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"
         case let .returnToNurtureAllowed(attempts):
             return "lead \(leadID): \(attempts) attempts made, may return to nurture"
         case let .closed(reason, reEngage):

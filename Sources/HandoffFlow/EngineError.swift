@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 /// Why the engine refused an event (or could not start). Every event case names the event id;
 /// the refused event's unit of work is rolled back whole and events accepted earlier stay stored.
@@ -38,16 +38,20 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .model(let error):
             return error.description
         case let .unknownLead(id, lead, type):
-            return "event \(id) (\(type)): lead '\(lead)' is not stored. Send its lead_created event first (events for a lead must follow its creation)."
+            return
+                "event \(id) (\(type)): lead '\(lead)' is not stored. Send its lead_created event first (events for a lead must follow its creation)."
         case let .leadAlreadyExists(id, lead):
             return "event \(id): lead '\(lead)' already exists. Send a lead_updated event to change its fields, or give the new lead its own lead_id."
         case let .unknownRep(id, rep, field, known):
-            return "event \(id): field \(field) names rep '\(rep)', who is not on the playbook's roster (\(known.joined(separator: ", "))). Add the rep under `reps:` or fix the id."
+            return
+                "event \(id): field \(field) names rep '\(rep)', who is not on the playbook's roster (\(known.joined(separator: ", "))). Add the rep under `reps:` or fix the id."
         case let .outOfOrder(id, lead, occurred, latest, latestID):
-            return "event \(id): occurred_at \(at(occurred)) is earlier than lead '\(lead)''s latest accepted event \(latestID) at \(at(latest)). Sort the log by occurred_at per lead, or correct the time."
+            return
+                "event \(id): occurred_at \(at(occurred)) is earlier than lead '\(lead)''s latest accepted event \(latestID) at \(at(latest)). Sort the log by occurred_at per lead, or correct the time."
         case let .missingFields(id, lead, fields):
             let list = fields.map { "\"\($0)\"" }.joined(separator: ", ")
-            return "event \(id): lead '\(lead)' lacks \(fields.count == 1 ? "field" : "fields") \(list) that the weight file's terms need. Send them in lead_created/lead_updated `fields` (or score with a model that does not use them)."
+            return
+                "event \(id): lead '\(lead)' lacks \(fields.count == 1 ? "field" : "fields") \(list) that the weight file's terms need. Send them in lead_created/lead_updated `fields` (or score with a model that does not use them)."
         case let .badValue(id, lead, detail):
             return "event \(id): lead '\(lead)': \(detail)"
         case let .invalidField(id, field, problem):
@@ -66,8 +70,8 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .playbook, .model: nil
         case let .unknownLead(id, _, _), let .leadAlreadyExists(id, _), let .unknownRep(id, _, _, _),
-             let .outOfOrder(id, _, _, _, _), let .missingFields(id, _, _), let .badValue(id, _, _),
-             let .invalidField(id, _, _), let .sla(id, _), let .opportunity(id, _):
+            let .outOfOrder(id, _, _, _, _), let .missingFields(id, _, _), let .badValue(id, _, _),
+            let .invalidField(id, _, _), let .sla(id, _), let .opportunity(id, _):
             id
         case let .store(id, _): id
         }

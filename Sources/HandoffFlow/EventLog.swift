@@ -59,8 +59,13 @@ package enum EventLog {
             let payload = value("payload").trimmingCharacters(in: .whitespaces)
             if !payload.isEmpty {
                 guard let parsed = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else {
-                    entries.append(Entry(line: record.line, event: .failure(EventLogProblem(
-                        eventID: value("event_id"), field: "payload", problem: "is not a JSON object; write the type-specific keys as {\"key\": value, …}"))))
+                    entries.append(
+                        Entry(
+                            line: record.line,
+                            event: .failure(
+                                EventLogProblem(
+                                    eventID: value("event_id"), field: "payload",
+                                    problem: "is not a JSON object; write the type-specific keys as {\"key\": value, …}"))))
                     continue
                 }
                 object = parsed
@@ -69,8 +74,13 @@ package enum EventLog {
                 object[column] = value(column)
             }
             guard let data = try? JSONSerialization.data(withJSONObject: object) else {
-                entries.append(Entry(line: record.line, event: .failure(EventLogProblem(eventID: value("event_id"), field: "payload",
-                                                                                        problem: "cannot be read"))))
+                entries.append(
+                    Entry(
+                        line: record.line,
+                        event: .failure(
+                            EventLogProblem(
+                                eventID: value("event_id"), field: "payload",
+                                problem: "cannot be read"))))
                 continue
             }
             entries.append(Entry(line: record.line, event: decode(data)))
@@ -92,8 +102,10 @@ package enum EventLog {
             case .keyNotFound(let key, _):
                 return .failure(EventLogProblem(eventID: id, field: key.stringValue, problem: "is required"))
             case .typeMismatch(_, let context), .valueNotFound(_, let context):
-                return .failure(EventLogProblem(eventID: id, field: context.codingPath.map(\.stringValue).joined(separator: "."),
-                                                problem: "has the wrong type"))
+                return .failure(
+                    EventLogProblem(
+                        eventID: id, field: context.codingPath.map(\.stringValue).joined(separator: "."),
+                        problem: "has the wrong type"))
             @unknown default:
                 return .failure(EventLogProblem(eventID: id, field: nil, problem: "\(error)"))
             }
@@ -126,14 +138,18 @@ package enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .unreadable(file, reason):
             return "cannot read the event log \(file) (\(reason)). Check the path."
         case let .missingColumns(file, columns):
-            return "\(file): the CSV header lacks \(columns.joined(separator: ", ")). Event-log CSVs need event_id, type, occurred_at, lead_id and payload (JSON of the type-specific keys)."
+            return
+                "\(file): the CSV header lacks \(columns.joined(separator: ", ")). Event-log CSVs need event_id, type, occurred_at, lead_id and payload (JSON of the type-specific keys)."
         }
     }
 }
 
 /// Minimal RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
 enum CSVRecords {
-    struct Record { let line: Int; let fields: [String] }
+    struct Record {
+        let line: Int
+        let fields: [String]
+    }
 
     static func parse(_ text: String) -> [Record] {
         var records: [Record] = []
@@ -144,7 +160,10 @@ enum CSVRecords {
         var iterator = Array(text.unicodeScalars).makeIterator()
         var pending: Unicode.Scalar? = nil
         func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
+            if let p = pending {
+                pending = nil
+                return p
+            }
             return iterator.next()
         }
         var sawAny = false
@@ -153,8 +172,15 @@ enum CSVRecords {
             if quoted {
                 if c == "\"" {
                     if let n = next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
+                        if n == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
@@ -163,12 +189,17 @@ enum CSVRecords {
             }
             switch c {
             case "\"" where field.isEmpty: quoted = true
-            case ",": fields.append(field); field = ""
+            case ",":
+                fields.append(field)
+                field = ""
             case "\r": break
             case "\n":
-                fields.append(field); field = ""
-                records.append(Record(line: start, fields: fields)); fields = []
-                line += 1; start = line
+                fields.append(field)
+                field = ""
+                records.append(Record(line: start, fields: fields))
+                fields = []
+                line += 1
+                start = line
                 sawAny = false
             default: field.unicodeScalars.append(c)
             }

@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 /// Replays an event log through an engine on simulated time.
 ///
@@ -116,7 +116,8 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         lines.append("hand-offs: \(handoffs) (fallback queue: \(queued))")
         lines.append("first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late")
         lines.append("SLA breaches: \(breaches)")
-        lines.append("escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))")
+        lines.append(
+            "escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))")
         lines.append("closed: \(closed)")
         return lines.joined(separator: "\n")
     }

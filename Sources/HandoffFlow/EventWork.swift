@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 /// The unit of work for one inbound event: checks, then the writes and effects of its kind.
 struct EventWork {
@@ -28,16 +28,18 @@ struct EventWork {
         var instant = event.occurredAt
         if let latest = timeline?.events.max(by: { $0.occurredAt < $1.occurredAt }), event.occurredAt < latest.occurredAt {
             guard event.kind == .engagement else {
-                throw .outOfOrder(eventID: id, leadID: event.leadID, occurredAt: event.occurredAt, latest: latest.occurredAt,
-                                  latestEventID: latest.id)
+                throw .outOfOrder(
+                    eventID: id, leadID: event.leadID, occurredAt: event.occurredAt, latest: latest.occurredAt,
+                    latestEventID: latest.id)
             }
             instant = latest.occurredAt
         }
         var type = event.kind.rawValue
         if case .engagement(let engagement) = event.body {
             guard !HandoffEngine.reservedTypes.contains(engagement.eventType) else {
-                throw .invalidField(eventID: id, field: "event_type",
-                                    problem: "cannot be `\(engagement.eventType)`, which names an event type; use the engagement's own name (e.g. webinar_attended)")
+                throw .invalidField(
+                    eventID: id, field: "event_type",
+                    problem: "cannot be `\(engagement.eventType)`, which names an event type; use the engagement's own name (e.g. webinar_attended)")
             }
             type = engagement.eventType
         }
@@ -45,8 +47,10 @@ struct EventWork {
         do { payload = try JSONText(encoding: event) } catch { throw .store(eventID: id, error) }
         self.event = event
         self.instant = instant
-        journal = .appendEvent(EngagementEventRecord(id: id, leadID: event.leadID, type: type, occurredAt: event.occurredAt,
-                                                     receivedAt: receivedAt ?? instant, payload: payload))
+        journal = .appendEvent(
+            EngagementEventRecord(
+                id: id, leadID: event.leadID, type: type, occurredAt: event.occurredAt,
+                receivedAt: receivedAt ?? instant, payload: payload))
         lead = try LeadWork(engine: engine, leadID: event.leadID, source: id, timeline: timeline)
     }
 
@@ -58,8 +62,10 @@ struct EventWork {
         case .lead(let body):
             try await leadFields(body)
         case .engagement(let body):
-            try await evaluate(extraEvent: EngagementEvent(type: journal.engagementType, occurredAt: event.occurredAt,
-                                                           contentTitle: body.content, contentURL: body.url))
+            try await evaluate(
+                extraEvent: EngagementEvent(
+                    type: journal.engagementType, occurredAt: event.occurredAt,
+                    contentTitle: body.content, contentURL: body.url))
         case .contactAttempt(let attempt):
             try await contactAttempt(attempt)
         case .disposition(let disposition):
@@ -114,19 +120,26 @@ struct EventWork {
         }
         let decision = engine.qualifier.decide(subject, score: score, at: instant)
         do {
-            lead.operations.append(.recordScore(ScoreRecord(
-                leadID: event.leadID, model: engine.model, probability: score.probability, points: score.points,
-                fitPoints: score.fitPoints, engagementPoints: score.engagementPoints,
-                reasons: try JSONText(encoding: score.reasons), scoredAt: instant, triggerEventID: id)))
-            lead.operations.append(.recordDecision(QualificationDecisionRecord(
-                leadID: event.leadID, stage: decision.stage,
-                priority: decision.priority, rule: decision.decidingRule ?? "none",
-                evidence: try JSONText(encoding: decision), decidedAt: instant)))
+            lead.operations.append(
+                .recordScore(
+                    ScoreRecord(
+                        leadID: event.leadID, model: engine.model, probability: score.probability, points: score.points,
+                        fitPoints: score.fitPoints, engagementPoints: score.engagementPoints,
+                        reasons: try JSONText(encoding: score.reasons), scoredAt: instant, triggerEventID: id)))
+            lead.operations.append(
+                .recordDecision(
+                    QualificationDecisionRecord(
+                        leadID: event.leadID, stage: decision.stage,
+                        priority: decision.priority, rule: decision.decidingRule ?? "none",
+                        evidence: try JSONText(encoding: decision), decidedAt: instant)))
         } catch {
             throw .store(eventID: id, error)
         }
-        lead.effects.append(EngineEffect(leadID: event.leadID, at: instant, kind: .qualified(
-            stage: decision.stage, priority: decision.priority, rule: decision.decidingRule, points: score.points)))
+        lead.effects.append(
+            EngineEffect(
+                leadID: event.leadID, at: instant,
+                kind: .qualified(
+                    stage: decision.stage, priority: decision.priority, rule: decision.decidingRule, points: score.points)))
         if decision.stage >= .mql && mayHandOff {
             // The package shows the journey with its content, which scoring does not read (the flow
             // timeline carries no payloads): one full read, only when the lead may be handed off.
@@ -164,17 +177,25 @@ struct EventWork {
     mutating func contactAttempt(_ body: InboundEvent.Attempt) async throws(EngineError) {
         try checkRep(body.repID)
         guard let channel = ContactAttempt.Channel(rawValue: body.channel) else {
-            throw .invalidField(eventID: id, field: "channel", problem: "`\(body.channel)` is not a channel; use one of \(ContactAttempt.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalidField(
+                eventID: id, field: "channel",
+                problem: "`\(body.channel)` is not a channel; use one of \(ContactAttempt.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let result = ContactAttempt.Result(rawValue: body.outcome) else {
-            throw .invalidField(eventID: id, field: "outcome", problem: "`\(body.outcome)` is not an attempt outcome; use one of \(ContactAttempt.Result.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalidField(
+                eventID: id, field: "outcome",
+                problem:
+                    "`\(body.outcome)` is not an attempt outcome; use one of \(ContactAttempt.Result.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if slaActive {
             try await lead.slaEvent(.contactAttempt(ContactAttempt(repID: body.repID, channel: channel, result: result)), at: instant)
         }
-        lead.operations.append(.appendContactAttempt(ContactAttemptRecord(
-            id: id, leadID: event.leadID, repID: body.repID, channel: channel.rawValue, result: result.rawValue,
-            attemptedAt: event.occurredAt, note: body.note)))
+        lead.operations.append(
+            .appendContactAttempt(
+                ContactAttemptRecord(
+                    id: id, leadID: event.leadID, repID: body.repID, channel: channel.rawValue, result: result.rawValue,
+                    attemptedAt: event.occurredAt, note: body.note)))
     }
 
     mutating func dispose(_ body: InboundEvent.DispositionBody) async throws(EngineError) {
@@ -190,8 +211,9 @@ struct EventWork {
             let attempts = lead.timeline?.contactAttempts.count ?? 0
             let minimum = (try? engine.flow.sla.policy(named: HandoffPriority.standard.slaPolicyName))?.minimumAttempts ?? 0
             do {
-                let outcome = try engine.flow.dispositions.outcome(code: body.code, attemptsMade: attempts, minimumAttempts: minimum,
-                                                                   at: instant, timeZone: timeZone)
+                let outcome = try engine.flow.dispositions.outcome(
+                    code: body.code, attemptsMade: attempts, minimumAttempts: minimum,
+                    at: instant, timeZone: timeZone)
                 reEngage = outcome.reEngageOn
                 lead.effects.append(EngineEffect(leadID: event.leadID, at: instant, kind: .closed(reason: outcome.code, reEngageOn: reEngage)))
             } catch {
@@ -199,16 +221,19 @@ struct EventWork {
             }
             lead.operations.append(.closeAssignment(leadID: event.leadID, at: instant, reason: "disposition \(body.code)"))
         }
-        lead.operations.append(.appendDisposition(DispositionRecord(
-            id: id, leadID: event.leadID, repID: body.repID, code: body.code, note: body.note,
-            reengageAt: reEngage.map { $0.midnight(in: timeZone) }, decidedAt: event.occurredAt)))
+        lead.operations.append(
+            .appendDisposition(
+                DispositionRecord(
+                    id: id, leadID: event.leadID, repID: body.repID, code: body.code, note: body.note,
+                    reengageAt: reEngage.map { $0.midnight(in: timeZone) }, decidedAt: event.occurredAt)))
     }
 
     // MARK: Closed loop
 
     func money(_ amount: Decimal, currency: String, field: String) throws(EngineError) -> Money {
         guard currency.count == 3, currency.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-            throw .invalidField(eventID: id, field: "currency", problem: "`\(currency)` is not an ISO 4217 code; use three capital letters such as EUR")
+            throw .invalidField(
+                eventID: id, field: "currency", problem: "`\(currency)` is not an ISO 4217 code; use three capital letters such as EUR")
         }
         let exponent = Self.zeroDecimalCurrencies.contains(currency) ? 0 : 2
         var scaled = amount * Decimal(sign: .plus, exponent: exponent, significand: 1)
@@ -230,30 +255,46 @@ struct EventWork {
             throw .opportunity(eventID: id, problem: OpportunityError.alreadyClosed(id: body.opportunityID).description)
         }
         if let existing, existing.amount.currency != body.currency {
-            throw .invalidField(eventID: id, field: "currency", problem: "is \(body.currency) but opportunity \(body.opportunityID) is in \(existing.amount.currency); keep one currency per opportunity")
+            throw .invalidField(
+                eventID: id, field: "currency",
+                problem:
+                    "is \(body.currency) but opportunity \(body.opportunityID) is in \(existing.amount.currency); keep one currency per opportunity")
         }
         let amount = try money(body.amount, currency: body.currency, field: "amount")
-        lead.operations.append(.upsertOpportunity(OpportunityRecord(
-            id: body.opportunityID, leadID: event.leadID, amount: amount, stage: body.stage,
-            openedAt: existing?.openedAt ?? event.occurredAt, updatedAt: instant)))
+        lead.operations.append(
+            .upsertOpportunity(
+                OpportunityRecord(
+                    id: body.opportunityID, leadID: event.leadID, amount: amount, stage: body.stage,
+                    openedAt: existing?.openedAt ?? event.occurredAt, updatedAt: instant)))
     }
 
     mutating func outcomeEvent(_ body: InboundEvent.OutcomeBody) async throws(EngineError) {
         guard let opportunity = lead.timeline?.opportunities.first(where: { $0.id == body.opportunityID }) else {
-            throw .opportunity(eventID: id, problem: "opportunity \(body.opportunityID) is not stored for lead \(event.leadID); send its opportunity event (for this lead) first")
+            throw .opportunity(
+                eventID: id,
+                problem: "opportunity \(body.opportunityID) is not stored for lead \(event.leadID); send its opportunity event (for this lead) first")
         }
         if lead.timeline?.outcomes.contains(where: { $0.opportunityID == body.opportunityID }) == true {
             throw .opportunity(eventID: id, problem: OpportunityError.alreadyClosed(id: body.opportunityID).description)
         }
-        guard body.closeDate >= InboundEvent.truncatedToMilliseconds(opportunity.openedAt)
-                || Calendar(identifier: .gregorian).isDate(body.closeDate, inSameDayAs: opportunity.openedAt) else {
-            throw .opportunity(eventID: id, problem: OpportunityError.closedBeforeOpened(id: body.opportunityID, closedAt: body.closeDate,
-                                                                                        openedAt: opportunity.openedAt).description)
+        guard
+            body.closeDate >= InboundEvent.truncatedToMilliseconds(opportunity.openedAt)
+                || Calendar(identifier: .gregorian).isDate(body.closeDate, inSameDayAs: opportunity.openedAt)
+        else {
+            throw .opportunity(
+                eventID: id,
+                problem: OpportunityError.closedBeforeOpened(
+                    id: body.opportunityID, closedAt: body.closeDate,
+                    openedAt: opportunity.openedAt
+                ).description)
         }
         let amount = try money(body.amount, currency: opportunity.amount.currency, field: "amount")
         let result: OutcomeRecord.Result = event.kind == .won ? .won : .lost
-        lead.operations.append(.appendOutcome(OutcomeRecord(id: id, opportunityID: body.opportunityID, leadID: event.leadID,
-                                                            result: result, amount: amount, closedAt: body.closeDate, reason: body.reason)))
+        lead.operations.append(
+            .appendOutcome(
+                OutcomeRecord(
+                    id: id, opportunityID: body.opportunityID, leadID: event.leadID,
+                    result: result, amount: amount, closedAt: body.closeDate, reason: body.reason)))
         lead.operations.append(.closeAssignment(leadID: event.leadID, at: instant, reason: result.rawValue))
         for var timer in lead.timers.values where timer.state.isOpen {
             timer.state = .cancelled

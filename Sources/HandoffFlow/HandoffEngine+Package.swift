@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 import ScoringModelFormat
 
 /// A lead's hand-off package rebuilt from the store (``HandoffEngine/package(leadID:)``), with
@@ -59,15 +59,21 @@ extension HandoffEngine {
         var gaps: [String] = []
         let latest = timeline.assignments.max { ($0.assignedAt, $0.rowID ?? 0) < ($1.assignedAt, $1.rowID ?? 0) }
         let asOf = latest?.assignedAt ?? timeline.events.map(\.occurredAt).max() ?? timeline.lead.updatedAt
-        let basis = Self.handoffBasis(timeline, at: asOf, isEventHandoff: latest.map { a in
-            timeline.decisions.contains { $0.decidedAt == a.assignedAt && $0.stage != .nurture }
-        } ?? false)
+        let basis = Self.handoffBasis(
+            timeline, at: asOf,
+            isEventHandoff: latest.map { a in
+                timeline.decisions.contains { $0.decidedAt == a.assignedAt && $0.stage != .nurture }
+            } ?? false)
         let score = basis.score.flatMap { try? Self.leadScore($0) }
         let decision = basis.decision.flatMap { try? $0.evidence.decode(QualificationDecision.self) }
-        if basis.score == nil { gaps.append("the lead has no stored score") } else if score == nil {
+        if basis.score == nil {
+            gaps.append("the lead has no stored score")
+        } else if score == nil {
             gaps.append("the stored score's reasons do not decode")
         }
-        if basis.decision == nil { gaps.append("the lead has no stored qualification decision") } else if decision == nil {
+        if basis.decision == nil {
+            gaps.append("the lead has no stored qualification decision")
+        } else if decision == nil {
             gaps.append("the stored decision carries no decodable evidence (imported data?)")
         }
         var handoff: StoredHandoffPackage.Handoff?
@@ -76,13 +82,17 @@ extension HandoffEngine {
             handoff = .init(target: latest.target, assignedAt: latest.assignedAt, isOpen: latest.unassignedAt == nil, slaDeadline: nil, policy: nil)
             switch latest.target {
             case .rep(let rep):
-                let ordinal = timeline.assignments.filter { $0.repID != nil && ($0.assignedAt, $0.rowID ?? 0) <= (latest.assignedAt, latest.rowID ?? 0) }.count
+                let ordinal = timeline.assignments.filter {
+                    $0.repID != nil && ($0.assignedAt, $0.rowID ?? 0) <= (latest.assignedAt, latest.rowID ?? 0)
+                }.count
                 let timers = timeline.timers.sorted { Self.handoffNumber($0.id) < Self.handoffNumber($1.id) }
                 if ordinal >= 1, ordinal <= timers.count {
                     let timer = timers[ordinal - 1]
                     handoff?.policy = timer.policy
-                    handoff?.slaDeadline = try? flow.slaClock.transition(SLAState(leadID: leadID), .handedOff(repID: rep, policy: timer.policy),
-                                                                         at: timer.startedAt).state.firstTouchDeadline
+                    handoff?.slaDeadline = try? flow.slaClock.transition(
+                        SLAState(leadID: leadID), .handedOff(repID: rep, policy: timer.policy),
+                        at: timer.startedAt
+                    ).state.firstTouchDeadline
                 }
                 deadlineText = handoff?.slaDeadline.map(EventTime.format) ?? "unknown (no SLA timer stored for this hand-off)"
                 if handoff?.slaDeadline == nil { gaps.append("no SLA timer is stored for the hand-off to \(rep)") }
@@ -110,8 +120,9 @@ extension HandoffEngine {
     /// The package built at a rep hand-off (and by ``package(leadID:)``), signed by the owner the
     /// lead's fields name, else the engine's default owner.
     nonisolated func makePackage(_ lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date) -> HandoffPackage {
-        HandoffPackage(lead: lead, score: score, decision: decision, slaDeadline: slaDeadline,
-                       owner: owner(of: lead.fields), fitColumns: fitColumns)
+        HandoffPackage(
+            lead: lead, score: score, decision: decision, slaDeadline: slaDeadline,
+            owner: owner(of: lead.fields), fitColumns: fitColumns)
     }
 
     /// The model's fit columns, in spec order (given explicitly so a package rebuilt without the
@@ -146,8 +157,11 @@ extension HandoffEngine {
     /// Fields, events, score and decision of the lead as of `instant`. For a hand-off made by an
     /// event, the score is the first one at that instant that qualified (later units at the same
     /// instant came after the hand-off); otherwise the latest at or before it.
-    nonisolated static func handoffBasis(_ timeline: LeadTimeline, at instant: Date, isEventHandoff: Bool)
-        -> (fields: [String: String], events: [EngagementEvent], score: ScoreRecord?, decision: QualificationDecisionRecord?) {
+    nonisolated static func handoffBasis(
+        _ timeline: LeadTimeline, at instant: Date, isEventHandoff: Bool
+    )
+        -> (fields: [String: String], events: [EngagementEvent], score: ScoreRecord?, decision: QualificationDecisionRecord?)
+    {
         let journal = timeline.events.filter { $0.occurredAt <= instant }
         var fields: [String: String] = [:]
         var foldedAny = false
@@ -179,9 +193,10 @@ extension HandoffEngine {
         let reasons = try record.reasons.decode([ReasonCode].self)
         let p = record.probability
         let logOdds = p > 0 && p < 1 ? log(p / (1 - p)) : 0
-        let shim = ScoreShim(leadID: record.leadID, probability: p, logOdds: logOdds, points: record.points,
-                             basePoints: record.points - record.fitPoints - record.engagementPoints, fitPoints: record.fitPoints,
-                             engagementPoints: record.engagementPoints, reasons: reasons, modelChecksum: record.model.sha256)
+        let shim = ScoreShim(
+            leadID: record.leadID, probability: p, logOdds: logOdds, points: record.points,
+            basePoints: record.points - record.fitPoints - record.engagementPoints, fitPoints: record.fitPoints,
+            engagementPoints: record.engagementPoints, reasons: reasons, modelChecksum: record.model.sha256)
         return try JSONDecoder().decode(LeadScore.self, from: JSONEncoder().encode(shim))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 extension HandoffEngine {
     /// Fires every SLA step due at or before `instant`, one timer at a time in due order, each

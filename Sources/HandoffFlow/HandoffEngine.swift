@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 import ScoringModelFormat
 
 /// Runs inbound events through the whole hand-off flow — store, score, qualify, route, SLA,
@@ -65,8 +65,10 @@ package actor HandoffEngine {
     /// Checks the playbook against the model: qualification and routing fields must be model
     /// columns, documented lead fields or `knownFields`.
     /// - Throws: ``EngineError/playbook(_:)`` (missing section, unknown field with its line).
-    package init(store: any HandoffStore, playbook: Playbook, scorer: LeadScorer, knownFields: Set<String> = [],
-                routerName: String = "default", marketingOwner: MarketingOwner? = nil) throws(EngineError) {
+    package init(
+        store: any HandoffStore, playbook: Playbook, scorer: LeadScorer, knownFields: Set<String> = [],
+        routerName: String = "default", marketingOwner: MarketingOwner? = nil
+    ) throws(EngineError) {
         do {
             qualifier = try Qualifier(playbook: playbook, scorer: scorer, knownFields: knownFields)
             flow = try playbook.requireFlow()
@@ -94,15 +96,20 @@ package actor HandoffEngine {
         var ops: [WriteOperation] = []
         for rep in flow.roster.reps {
             let profile = (try? JSONText(encoding: RepProfile(rep))) ?? .emptyObject
-            ops.append(.upsertRep(RepRecord(id: rep.id, name: rep.name, timeZone: rep.calendar.timeZone.identifier,
-                                            status: rep.status == .active ? .active : .left, profile: profile, updatedAt: instant)))
+            ops.append(
+                .upsertRep(
+                    RepRecord(
+                        id: rep.id, name: rep.name, timeZone: rep.calendar.timeZone.identifier,
+                        status: rep.status == .active ? .active : .left, profile: profile, updatedAt: instant)))
         }
         do {
             _ = try await store.commit(UnitOfWork(ops))
             if try await store.productionModel()?.upload.sha256 != model.sha256 {
-                _ = try await store.registerModel(ModelUpload(sha256: model.sha256, format: model.format,
-                                                              versionLabel: scorer.weights.training.createdAt,
-                                                              fileBytes: try? scorer.weights.encoded(), uploadedAt: instant))
+                _ = try await store.registerModel(
+                    ModelUpload(
+                        sha256: model.sha256, format: model.format,
+                        versionLabel: scorer.weights.training.createdAt,
+                        fileBytes: try? scorer.weights.encoded(), uploadedAt: instant))
                 try await store.promoteModel(sha256: model.sha256, at: instant)
             }
         } catch {
@@ -118,8 +125,10 @@ package actor HandoffEngine {
     ///     skipped with it when the event is a duplicate. Ids should derive from the event id so a
     ///     retry stays idempotent.
     /// - Throws: ``EngineError`` naming the event id; nothing of the event is stored then.
-    package func apply(_ event: InboundEvent, receivedAt: Date? = nil,
-                      extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil) async throws(EngineError) -> ApplyResult {
+    package func apply(
+        _ event: InboundEvent, receivedAt: Date? = nil,
+        extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil
+    ) async throws(EngineError) -> ApplyResult {
         let timeline: LeadTimeline?
         do {
             timeline = try await store.flowTimeline(leadID: event.leadID)

@@ -27,26 +27,38 @@ extension InboundEvent: Codable {
             if kind == .leadCreated && !c.contains(.fields) {
                 throw c.bad(.fields, "a lead_created event needs `fields` (an object of the lead's values)")
             }
-            body = .lead(LeadFields(fields: raw.compactMapValues(\.text), source: try c.decodeIfPresent(String.self, forKey: .source),
-                                    campaign: try c.decodeIfPresent(String.self, forKey: .campaign)))
+            body = .lead(
+                LeadFields(
+                    fields: raw.compactMapValues(\.text), source: try c.decodeIfPresent(String.self, forKey: .source),
+                    campaign: try c.decodeIfPresent(String.self, forKey: .campaign)))
         case .engagement:
-            body = .engagement(Engagement(eventType: try Self.text(c, .eventType),
-                                          content: try c.decodeIfPresent(String.self, forKey: .content),
-                                          url: try c.decodeIfPresent(String.self, forKey: .url)))
+            body = .engagement(
+                Engagement(
+                    eventType: try Self.text(c, .eventType),
+                    content: try c.decodeIfPresent(String.self, forKey: .content),
+                    url: try c.decodeIfPresent(String.self, forKey: .url)))
         case .contactAttempt:
-            body = .contactAttempt(Attempt(repID: try Self.text(c, .repID), channel: try Self.text(c, .channel),
-                                           outcome: try Self.text(c, .outcome),
-                                           note: try c.decodeIfPresent(String.self, forKey: .note)))
+            body = .contactAttempt(
+                Attempt(
+                    repID: try Self.text(c, .repID), channel: try Self.text(c, .channel),
+                    outcome: try Self.text(c, .outcome),
+                    note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .disposition:
-            body = .disposition(DispositionBody(repID: try Self.text(c, .repID), code: try Self.text(c, .code),
-                                                note: try c.decodeIfPresent(String.self, forKey: .note)))
+            body = .disposition(
+                DispositionBody(
+                    repID: try Self.text(c, .repID), code: try Self.text(c, .code),
+                    note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .opportunity:
-            body = .opportunity(OpportunityBody(opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
-                                                currency: try Self.text(c, .currency), stage: try Self.text(c, .stage)))
+            body = .opportunity(
+                OpportunityBody(
+                    opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                    currency: try Self.text(c, .currency), stage: try Self.text(c, .stage)))
         case .won, .lost:
-            body = .outcome(OutcomeBody(opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
-                                        closeDate: try Self.date(c, .closeDate, dateOnlyAllowed: true),
-                                        reason: try c.decodeIfPresent(String.self, forKey: .reason)))
+            body = .outcome(
+                OutcomeBody(
+                    opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                    closeDate: try Self.date(c, .closeDate, dateOnlyAllowed: true),
+                    reason: try c.decodeIfPresent(String.self, forKey: .reason)))
         }
         self.init(eventID: id, kind: kind, occurredAt: occurred, leadID: lead, body: body)
     }
@@ -93,12 +105,17 @@ extension InboundEvent: Codable {
         let text: String?
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { text = nil }
-            else if let s = try? c.decode(String.self) { text = s }
-            else if let b = try? c.decode(Bool.self) { text = b ? "true" : "false" }
-            else if let i = try? c.decode(Int64.self) { text = String(i) }
-            else if let d = try? c.decode(Double.self), d.isFinite { text = "\(d)" }
-            else {
+            if c.decodeNil() {
+                text = nil
+            } else if let s = try? c.decode(String.self) {
+                text = s
+            } else if let b = try? c.decode(Bool.self) {
+                text = b ? "true" : "false"
+            } else if let i = try? c.decode(Int64.self) {
+                text = String(i)
+            } else if let d = try? c.decode(Double.self), d.isFinite {
+                text = "\(d)"
+            } else {
                 throw DecodingError.dataCorruptedError(in: c, debugDescription: "a lead field must be text, a number, true/false or null")
             }
         }
@@ -132,7 +149,8 @@ extension InboundEvent: Codable {
             throw c.bad(key, "must be a decimal amount such as \"12500.00\"")
         }
         guard raw.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
-              let value = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")) else {
+            let value = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX"))
+        else {
             throw c.bad(key, "`\(raw)` is not an amount ≥ 0 in major units such as \"12500.00\"")
         }
         return value

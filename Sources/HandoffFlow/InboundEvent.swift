@@ -151,7 +151,7 @@ package struct InboundEvent: Sendable, Hashable {
     static func fits(_ body: Body, _ kind: Kind) -> Bool {
         switch (body, kind) {
         case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
-             (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost):
+            (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost):
             return true
         default:
             return false

@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 /// The writes and effects one unit of work builds for one lead (an event, or a timer firing).
 struct LeadWork {
@@ -58,7 +58,8 @@ struct LeadWork {
         for effect in transition.effects {
             switch effect {
             case .firstTouchDue(_, let rep, let deadline):
-                effects.append(EngineEffect(leadID: leadID, at: at, kind: .handedOff(repID: rep, priority: priority ?? .standard, deadline: deadline)))
+                effects.append(
+                    EngineEffect(leadID: leadID, at: at, kind: .handedOff(repID: rep, priority: priority ?? .standard, deadline: deadline)))
             case .breachRecorded(let breach):
                 effects.append(EngineEffect(leadID: leadID, at: at, kind: .breach(repID: breach.repID, kind: breach.kind, deadline: breach.deadline)))
                 if case .attemptCadence = breach.kind { fired.append(FiredEscalationStep(step: 0, action: "cadence-breach", firedAt: at)) }
@@ -102,8 +103,11 @@ struct LeadWork {
     /// The record of the current hand-off's timer after a transition at `at`.
     func currentTimer(fired: [FiredEscalationStep], at: Date) -> SLATimerRecord {
         let id = HandoffEngine.timerID(leadID: leadID, handoff: sla.handoffs)
-        var record = timers[id] ?? SLATimerRecord(id: id, leadID: leadID, policy: sla.policyName ?? "standard",
-                                                  dueAt: sla.firstTouchDeadline ?? at, startedAt: sla.handedOffAt ?? at)
+        var record =
+            timers[id]
+            ?? SLATimerRecord(
+                id: id, leadID: leadID, policy: sla.policyName ?? "standard",
+                dueAt: sla.firstTouchDeadline ?? at, startedAt: sla.handedOffAt ?? at)
         record.firedSteps += fired
         record.escalationStep = record.firedSteps.map(\.step).max() ?? 0
         if let wake = sla.nextWakeUp {
@@ -122,8 +126,10 @@ struct LeadWork {
     }
 
     /// Routes the lead and, for a rep, starts the SLA clock under `priority`'s policy.
-    mutating func route(priority: HandoffPriority, at instant: Date, excluding: Set<String> = [],
-                        reassignedFrom: String? = nil) async throws(EngineError) {
+    mutating func route(
+        priority: HandoffPriority, at instant: Date, excluding: Set<String> = [],
+        reassignedFrom: String? = nil
+    ) async throws(EngineError) {
         let store = engine.store
         if router == nil {
             do {
@@ -143,8 +149,9 @@ struct LeadWork {
         }
         guard let current = router else { return }
         var machine = flow.router(state: current.state)
-        let decision = machine.route(leadID: leadID, fields: engine.effectiveFields(storedFields, events: engagementEvents, at: instant),
-                                     at: instant, openHandoffs: open, excluding: excluding)
+        let decision = machine.route(
+            leadID: leadID, fields: engine.effectiveFields(storedFields, events: engagementEvents, at: instant),
+            at: instant, openHandoffs: open, excluding: excluding)
         if machine.state != current.state {
             let json: JSONText
             do { json = try JSONText(encoding: machine.state) } catch { throw .store(eventID: source, error) }
@@ -154,8 +161,11 @@ struct LeadWork {
         let rule = decision.trail.map { "\($0.rule):\($0.key ?? "-")" }.joined(separator: ",")
         switch decision.outcome {
         case .assigned(let rep):
-            operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .rep(rep), rule: rule.isEmpty ? "round-robin" : rule,
-                                                               assignedAt: instant)))
+            operations.append(
+                .openAssignment(
+                    AssignmentRecord(
+                        leadID: leadID, target: .rep(rep), rule: rule.isEmpty ? "round-robin" : rule,
+                        assignedAt: instant)))
             if let from = reassignedFrom {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .rep(rep))))
             }
@@ -164,8 +174,11 @@ struct LeadWork {
                 packages.append(engine.makePackage(basis.lead, score: basis.score, decision: basis.decision, slaDeadline: deadline))
             }
         case .queued(let queue, let alert):
-            operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .fallbackQueue(queue), rule: "fallback",
-                                                               assignedAt: instant)))
+            operations.append(
+                .openAssignment(
+                    AssignmentRecord(
+                        leadID: leadID, target: .fallbackQueue(queue), rule: "fallback",
+                        assignedAt: instant)))
             effects.append(EngineEffect(leadID: leadID, at: instant, kind: .queued(queue: queue, reason: alert.description)))
             if let from = reassignedFrom {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
@@ -192,9 +205,12 @@ struct LeadWork {
             } catch {
                 throw .store(eventID: source, error)
             }
-            operations.append(.raiseAlert(AlertRecord(id: "\(source)/\(index)-\(kind)", kind: kind, leadID: leadID,
-                                                      target: effect.alertTarget(fallbackQueue: flow.routing.fallbackQueue),
-                                                      payload: payload, createdAt: effect.at)))
+            operations.append(
+                .raiseAlert(
+                    AlertRecord(
+                        id: "\(source)/\(index)-\(kind)", kind: kind, leadID: leadID,
+                        target: effect.alertTarget(fallbackQueue: flow.routing.fallbackQueue),
+                        payload: payload, createdAt: effect.at)))
         }
     }
 }
@@ -237,8 +253,9 @@ extension HandoffEngine {
             inputs.append((timer.startedAt, 0, i, .handedOff(repID: reps[i].1, policy: timer.policy)))
         }
         for (i, a) in timeline.contactAttempts.enumerated() {
-            let attempt = ContactAttempt(repID: a.repID ?? "", channel: ContactAttempt.Channel(rawValue: a.channel) ?? .other,
-                                         result: a.result.flatMap(ContactAttempt.Result.init(rawValue:)) ?? .noAnswer)
+            let attempt = ContactAttempt(
+                repID: a.repID ?? "", channel: ContactAttempt.Channel(rawValue: a.channel) ?? .other,
+                result: a.result.flatMap(ContactAttempt.Result.init(rawValue:)) ?? .noAnswer)
             inputs.append((a.attemptedAt, 1, i, .contactAttempt(attempt)))
         }
         for (i, d) in timeline.dispositions.enumerated() { inputs.append((d.decidedAt, 2, i, .disposition(code: d.code))) }

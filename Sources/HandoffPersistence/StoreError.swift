@@ -42,19 +42,24 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case let .cannotOpen(path, reason) where path.hasPrefix("postgres://") || path.hasPrefix("postgresql://"):
-            return "cannot open the hand-off store at \(path): \(reason). Check the user, password and database name in --db (the database must exist; Baton creates its tables)."
+            return
+                "cannot open the hand-off store at \(path): \(reason). Check the user, password and database name in --db (the database must exist; Baton creates its tables)."
         case let .cannotOpen(path, reason):
             return "cannot open the hand-off store at \(path): \(reason). Check that the folder exists and is writable."
         case let .notADatabase(path):
             return "\(path) is not an SQLite database. Point --db at a new file (it will be created) or at a Baton store."
         case let .schemaFromNewerBaton(path, databaseVersion, supportedVersion, unknown):
-            return "the store at \(path) has schema version \(databaseVersion), written by a newer Baton; this build reads up to version \(supportedVersion) (unknown migrations: \(unknown.joined(separator: ", "))). Upgrade Baton to open it; do not edit or downgrade the database."
+            return
+                "the store at \(path) has schema version \(databaseVersion), written by a newer Baton; this build reads up to version \(supportedVersion) (unknown migrations: \(unknown.joined(separator: ", "))). Upgrade Baton to open it; do not edit or downgrade the database."
         case let .unknownLead(leadID, referencedBy, field):
-            return "\(referencedBy): field \(field) names lead '\(leadID)', which is not stored. Send the lead-created event for '\(leadID)' first, then retry this one."
+            return
+                "\(referencedBy): field \(field) names lead '\(leadID)', which is not stored. Send the lead-created event for '\(leadID)' first, then retry this one."
         case let .unknownRep(repID, referencedBy, field):
-            return "\(referencedBy): field \(field) names rep '\(repID)', who is not on the roster. Add the rep to the roster (or fix the id), then retry."
+            return
+                "\(referencedBy): field \(field) names rep '\(repID)', who is not on the roster. Add the rep to the roster (or fix the id), then retry."
         case let .unknownOpportunity(opportunityID, referencedBy, field):
-            return "\(referencedBy): field \(field) names opportunity '\(opportunityID)', which is not stored. Send the opportunity event first, then retry."
+            return
+                "\(referencedBy): field \(field) names opportunity '\(opportunityID)', which is not stored. Send the opportunity event first, then retry."
         case let .unknownModel(sha256):
             return "no weight file with sha256 \(sha256) is registered. Upload it to the model registry first."
         case let .invalidField(record, field, reason):
@@ -62,17 +67,20 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .leadAlreadyAssigned(leadID, target):
             return "lead '\(leadID)' is already assigned to \(target). Close that assignment (reassign) before opening a new one."
         case let .routerStateConflict(name, expected, actual):
-            return "router state '\(name)' is at revision \(actual), not \(expected) as read; another writer took a turn. Re-read the state and route again."
+            return
+                "router state '\(name)' is at revision \(actual), not \(expected) as read; another writer took a turn. Re-read the state and route again."
         case let .modelRegistry(reason):
             return "model registry: \(reason)."
         case let .conflictingRecord(record, id, reason):
             return "\(record) '\(id)': \(reason)."
         case let .batchHalted(index, committed, cause):
-            return "batch stopped at unit \(index) (\(committed) earlier unit(s) are committed and stay stored; this one and later ones are not): \(cause.description)"
+            return
+                "batch stopped at unit \(index) (\(committed) earlier unit(s) are committed and stay stored; this one and later ones are not): \(cause.description)"
         case let .database(operation, message):
             return "database error while \(operation): \(message). Check disk space and file permissions; the write was rolled back."
         case let .unavailable(server, operation, reason):
-            return "the PostgreSQL server \(server) is unavailable while \(operation): \(reason). Check that it is running and accepts connections there (pg_isready -d \(server)) and that --db names the right host and port; retry when it is back."
+            return
+                "the PostgreSQL server \(server) is unavailable while \(operation): \(reason). Check that it is running and accepts connections there (pg_isready -d \(server)) and that --db names the right host and port; retry when it is back."
         }
     }
 }

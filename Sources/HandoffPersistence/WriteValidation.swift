@@ -39,8 +39,9 @@ package enum WriteValidation {
         }
         func currency(_ amount: Money) throws(StoreError) {
             guard amount.hasValidCurrency else {
-                throw .invalidField(record: label, field: "amount.currency",
-                                    reason: "is '\(amount.currency)', not a three-letter ISO 4217 code such as EUR")
+                throw .invalidField(
+                    record: label, field: "amount.currency",
+                    reason: "is '\(amount.currency)', not a three-letter ISO 4217 code such as EUR")
             }
         }
         switch operation {
@@ -125,8 +126,9 @@ package enum WriteValidation {
         case let (.rep(id, field, mustBeActive), .rep(status)):
             guard let status else { throw .unknownRep(repID: id, referencedBy: label, field: field) }
             if mustBeActive, status != RepRecord.Status.active.rawValue {
-                throw .invalidField(record: label, field: field,
-                                    reason: "names rep '\(id)', who has left; route the lead to an active rep or a fallback queue")
+                throw .invalidField(
+                    record: label, field: field,
+                    reason: "names rep '\(id)', who has left; route the lead to an active rep or a fallback queue")
             }
         default:
             preconditionFailure("a backend answered \(reference) with \(found)")
@@ -139,32 +141,37 @@ package enum WriteValidation {
 extension StoreError {
     /// A decision names a score row that is not a stored score of its lead.
     package static func unknownScore(rowID: Int64, leadID: String, record: String) -> StoreError {
-        .invalidField(record: record, field: "scoreRowID",
-                      reason: "names score \(rowID), which is not a stored score of lead '\(leadID)'; record the score first")
+        .invalidField(
+            record: record, field: "scoreRowID",
+            reason: "names score \(rowID), which is not a stored score of lead '\(leadID)'; record the score first")
     }
 
     /// A timer id that is stored for another lead.
     package static func timerOfAnotherLead(timerID: String, storedLead: String, leadID: String) -> StoreError {
-        .conflictingRecord(record: "SLA timer", id: timerID,
-                           reason: "belongs to lead '\(storedLead)', not '\(leadID)'; use a timer id per lead")
+        .conflictingRecord(
+            record: "SLA timer", id: timerID,
+            reason: "belongs to lead '\(storedLead)', not '\(leadID)'; use a timer id per lead")
     }
 
     /// An opportunity id that is stored for another lead.
     package static func opportunityOfAnotherLead(opportunityID: String, storedLead: String, leadID: String) -> StoreError {
-        .conflictingRecord(record: "opportunity", id: opportunityID,
-                           reason: "is stored for lead '\(storedLead)', not '\(leadID)'; an opportunity's lead never changes")
+        .conflictingRecord(
+            record: "opportunity", id: opportunityID,
+            reason: "is stored for lead '\(storedLead)', not '\(leadID)'; an opportunity's lead never changes")
     }
 
     /// An outcome whose lead is not its opportunity's lead.
     package static func outcomeLeadMismatch(outcomeID: String, leadID: String, opportunityID: String, opportunityLead: String) -> StoreError {
-        .conflictingRecord(record: "outcome", id: outcomeID,
-                           reason: "names lead '\(leadID)' but opportunity '\(opportunityID)' belongs to lead '\(opportunityLead)'")
+        .conflictingRecord(
+            record: "outcome", id: outcomeID,
+            reason: "names lead '\(leadID)' but opportunity '\(opportunityID)' belongs to lead '\(opportunityLead)'")
     }
 
     /// A second outcome for an opportunity.
     package static func opportunityAlreadyClosed(outcomeID: String, opportunityID: String, closedBy: String) -> StoreError {
-        .conflictingRecord(record: "outcome", id: outcomeID,
-                           reason: "opportunity '\(opportunityID)' is already closed by outcome '\(closedBy)'; an opportunity has one outcome")
+        .conflictingRecord(
+            record: "outcome", id: outcomeID,
+            reason: "opportunity '\(opportunityID)' is already closed by outcome '\(closedBy)'; an opportunity has one outcome")
     }
 
     /// A delivery attempt of an alert that was never raised.

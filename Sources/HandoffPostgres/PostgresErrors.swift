@@ -26,7 +26,7 @@ enum PostgresErrors {
         if let psql = error as? PSQLError {
             switch psql.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
-                 .sslUnsupported, .failedToAddSSLHandler:
+                .sslUnsupported, .failedToAddSSLHandler:
                 return true
             case .server:
                 let state = psql.serverInfo?[.sqlState] ?? ""
@@ -66,7 +66,8 @@ enum PostgresErrors {
             case .beginning?, .running?:
                 outcome = "the transaction did not commit, so nothing of it was written"
             case .committing?:
-                outcome = "the connection was lost while COMMIT was in flight, so the unit is stored whole or not at all; retry it (its ids make a retry safe) or read to check"
+                outcome =
+                    "the connection was lost while COMMIT was in flight, so the unit is stored whole or not at all; retry it (its ids make a retry safe) or read to check"
             }
             return .unavailable(server: server, operation: operation, reason: "\(connectionReason(error)); \(outcome)")
         }
@@ -84,8 +85,11 @@ enum PostgresErrors {
         let column = info[.columnName] ?? constrainedColumn(info[.constraintName], detail: info[.detail])
         switch state {
         case "23503":
-            return .invalidField(record: operation, field: column ?? "reference",
-                                 reason: "refers to a row that is not stored (foreign key \(info[.constraintName] ?? "")); store the referenced lead, rep or opportunity first")
+            return .invalidField(
+                record: operation, field: column ?? "reference",
+                reason:
+                    "refers to a row that is not stored (foreign key \(info[.constraintName] ?? "")); store the referenced lead, rep or opportunity first"
+            )
         case "23514", "23502", "22P02", "22001", "22003":
             return .invalidField(record: operation, field: column ?? "value", reason: "breaks a constraint of the schema (\(message))")
         case "23505":

@@ -7,10 +7,13 @@ extension PostgresHandoffStore {
         try await transaction("issuing access token '\(token.name)'") { sql in
             // The PRIMARY KEY on name settles two instances issuing the same name at once: the
             // second INSERT waits for the first to commit, then inserts nothing.
-            guard try await sql.row("""
-                INSERT INTO access_tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT DO NOTHING RETURNING name
-                """, Self.binds(token)) != nil else { throw AccessTokenRecord.taken(token.name) }
+            guard
+                try await sql.row(
+                    """
+                    INSERT INTO access_tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT DO NOTHING RETURNING name
+                    """, Self.binds(token)) != nil
+            else { throw AccessTokenRecord.taken(token.name) }
         }
     }
 
@@ -21,10 +24,14 @@ extension PostgresHandoffStore {
         return try await transaction("importing \(all.count) access token(s)") { sql in
             var stored = 0
             for token in all {
-                if try await sql.row("""
+                if try await sql.row(
+                    """
                     INSERT INTO access_tokens (name, role, sha256, created_at) VALUES ($1, $2, $3, $4)
                     ON CONFLICT DO NOTHING RETURNING name
-                    """, Self.binds(token)) != nil { stored += 1 }
+                    """, Self.binds(token)) != nil
+                {
+                    stored += 1
+                }
             }
             return stored
         }

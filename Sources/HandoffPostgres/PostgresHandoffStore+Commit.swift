@@ -84,7 +84,8 @@ struct PGUnitRunner {
         switch operation {
         case let .upsertLead(r):
             // xmax = 0 only on a row this statement inserted; an update of an existing row sets it.
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO leads (id, fields, source, campaign, created_at, updated_at) VALUES ($1, $2::json, $3, $4, $5, $6)
                 ON CONFLICT (id) DO UPDATE SET fields = EXCLUDED.fields, source = EXCLUDED.source,
                     campaign = EXCLUDED.campaign, updated_at = EXCLUDED.updated_at
@@ -94,19 +95,24 @@ struct PGUnitRunner {
 
         case let .appendEvent(r):
             try await verify(references, label)
-            return try await insertedOrSkipped("""
+            return try await insertedOrSkipped(
+                """
                 INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload)
                 VALUES ($1, $2, $3, $4, $5, $6::json) ON CONFLICT (event_id) DO NOTHING RETURNING seq
                 """, [.text(r.id), .text(r.leadID), .text(r.type), .date(r.occurredAt), .date(r.receivedAt), .text(r.payload.text)])
 
         case let .recordScore(r):
             try await verify(references, label)
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO scores (lead_id, model_sha256, model_format, probability, points, fit_points,
                                     engagement_points, reasons, scored_at, trigger_event_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, $10) RETURNING id
-                """, [.text(r.leadID), .text(r.model.sha256), .text(r.model.format), .double(r.probability), .double(r.points),
-                      .double(r.fitPoints), .double(r.engagementPoints), .text(r.reasons.text), .date(r.scoredAt), .text(r.triggerEventID)])
+                """,
+                [
+                    .text(r.leadID), .text(r.model.sha256), .text(r.model.format), .double(r.probability), .double(r.points),
+                    .double(r.fitPoints), .double(r.engagementPoints), .text(r.reasons.text), .date(r.scoredAt), .text(r.triggerEventID),
+                ])
             let rowID = try row?.int64("id")
             scoreInUnit[r.leadID] = rowID
             return .stored(rowID: rowID)
@@ -117,11 +123,15 @@ struct PGUnitRunner {
             if let scoreRowID, !(try await sql.exists("SELECT 1 FROM scores WHERE id = $1 AND lead_id = $2", [.int(scoreRowID), .text(r.leadID)])) {
                 throw StoreError.unknownScore(rowID: scoreRowID, leadID: r.leadID, record: label)
             }
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
                 VALUES ($1, $2, $3, $4, $5::json, $6, $7) RETURNING id
-                """, [.text(r.leadID), .text(r.stage.rawValue), .text(r.priority.rawValue), .text(r.rule), .text(r.evidence.text),
-                      .date(r.decidedAt), .int(scoreRowID)])
+                """,
+                [
+                    .text(r.leadID), .text(r.stage.rawValue), .text(r.priority.rawValue), .text(r.rule), .text(r.evidence.text),
+                    .date(r.decidedAt), .int(scoreRowID),
+                ])
             return .stored(rowID: try row?.int64("id"))
 
         case let .openAssignment(r):
@@ -134,8 +144,10 @@ struct PGUnitRunner {
             case let .fallbackQueue(name):
                 queue = name
             }
-            let binds: [Bind] = [.text(r.leadID), .text(repID), .text(queue), .text(r.rule), .date(r.assignedAt),
-                                 .date(r.unassignedAt), .text(r.unassignReason)]
+            let binds: [Bind] = [
+                .text(r.leadID), .text(repID), .text(queue), .text(r.rule), .date(r.assignedAt),
+                .date(r.unassignedAt), .text(r.unassignReason),
+            ]
             let insert = """
                 INSERT INTO assignments (lead_id, rep_id, queue, rule, assigned_at, unassigned_at, unassign_reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -157,19 +169,24 @@ struct PGUnitRunner {
 
         case let .closeAssignment(leadID, at, reason):
             try await verify(references, label)
-            let closed = try await sql.rows("""
+            let closed = try await sql.rows(
+                """
                 UPDATE assignments SET unassigned_at = $1, unassign_reason = $2 WHERE lead_id = $3 AND unassigned_at IS NULL RETURNING id
                 """, [.date(at), .text(reason), .text(leadID)])
             return closed.isEmpty ? .unchanged : .updated
 
         case let .upsertRep(r):
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO reps (id, name, time_zone, status, left_at, profile, updated_at) VALUES ($1, $2, $3, $4, $5, $6::json, $7)
                 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status,
                     left_at = EXCLUDED.left_at, profile = EXCLUDED.profile, updated_at = EXCLUDED.updated_at
                 RETURNING (xmax = 0) AS inserted
-                """, [.text(r.id), .text(r.name), .text(r.timeZone), .text(r.status.rawValue), .date(r.leftAt), .text(r.profile.text),
-                      .date(r.updatedAt)])
+                """,
+                [
+                    .text(r.id), .text(r.name), .text(r.timeZone), .text(r.status.rawValue), .date(r.leftAt), .text(r.profile.text),
+                    .date(r.updatedAt),
+                ])
             return try row?.bool("inserted") == true ? .stored(rowID: nil) : .updated
 
         case let .saveRouterState(name, state, expected, at):
@@ -177,12 +194,14 @@ struct PGUnitRunner {
             // blocks on the row, then re-checks the condition against the committed revision.
             let saved: Cells?
             if expected == 0 {
-                saved = try await sql.row("""
+                saved = try await sql.row(
+                    """
                     INSERT INTO router_states (name, state, revision, updated_at) VALUES ($1, $2::json, 1, $3)
                     ON CONFLICT (name) DO NOTHING RETURNING revision
                     """, [.text(name), .text(state.text), .date(at)])
             } else {
-                saved = try await sql.row("""
+                saved = try await sql.row(
+                    """
                     UPDATE router_states SET state = $2::json, revision = revision + 1, updated_at = $3
                     WHERE name = $1 AND revision = $4 RETURNING revision
                     """, [.text(name), .text(state.text), .date(at), .int(expected)])
@@ -198,7 +217,8 @@ struct PGUnitRunner {
             let fired = try JSONText(encoding: r.firedSteps)
             // The update happens only for the same lead; a timer id of another lead is left alone
             // and reported below (RETURNING the stored lead tells which case it was).
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO sla_timers (id, lead_id, policy, due_at, state, escalation_step, fired_steps, started_at, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)
                 ON CONFLICT (id) DO UPDATE SET policy = EXCLUDED.policy, due_at = EXCLUDED.due_at, state = EXCLUDED.state,
@@ -206,8 +226,11 @@ struct PGUnitRunner {
                     updated_at = EXCLUDED.updated_at, lease_owner = NULL, lease_until = NULL
                 WHERE sla_timers.lead_id = EXCLUDED.lead_id
                 RETURNING (xmax = 0) AS inserted
-                """, [.text(r.id), .text(r.leadID), .text(r.policy), .date(r.dueAt), .text(r.state.rawValue), .int(r.escalationStep),
-                      .text(fired.text), .date(r.startedAt), .date(r.updatedAt)])
+                """,
+                [
+                    .text(r.id), .text(r.leadID), .text(r.policy), .date(r.dueAt), .text(r.state.rawValue), .int(r.escalationStep),
+                    .text(fired.text), .date(r.startedAt), .date(r.updatedAt),
+                ])
             guard let row else {
                 let storedLead = try await sql.row("SELECT lead_id FROM sla_timers WHERE id = $1", [.text(r.id)])?.text("lead_id") ?? "?"
                 throw StoreError.timerOfAnotherLead(timerID: r.id, storedLead: storedLead, leadID: r.leadID)
@@ -216,29 +239,35 @@ struct PGUnitRunner {
 
         case let .appendContactAttempt(r):
             try await verify(references, label)
-            return try await insertedOrSkipped("""
+            return try await insertedOrSkipped(
+                """
                 INSERT INTO contact_attempts (attempt_id, lead_id, rep_id, channel, result, attempted_at, note)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id) DO NOTHING RETURNING seq
                 """, [.text(r.id), .text(r.leadID), .text(r.repID), .text(r.channel), .text(r.result), .date(r.attemptedAt), .text(r.note)])
 
         case let .appendDisposition(r):
             try await verify(references, label)
-            return try await insertedOrSkipped("""
+            return try await insertedOrSkipped(
+                """
                 INSERT INTO dispositions (disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (disposition_id) DO NOTHING RETURNING seq
                 """, [.text(r.id), .text(r.leadID), .text(r.repID), .text(r.code), .text(r.note), .date(r.reengageAt), .date(r.decidedAt)])
 
         case let .upsertOpportunity(r):
             try await verify(references, label)
-            let row = try await sql.row("""
+            let row = try await sql.row(
+                """
                 INSERT INTO opportunities (id, lead_id, amount_minor, currency, stage, opened_at, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (id) DO UPDATE SET amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
                     stage = EXCLUDED.stage, updated_at = EXCLUDED.updated_at
                 WHERE opportunities.lead_id = EXCLUDED.lead_id
                 RETURNING (xmax = 0) AS inserted
-                """, [.text(r.id), .text(r.leadID), .int(r.amount.minorUnits), .text(r.amount.currency), .text(r.stage),
-                      .date(r.openedAt), .date(r.updatedAt)])
+                """,
+                [
+                    .text(r.id), .text(r.leadID), .int(r.amount.minorUnits), .text(r.amount.currency), .text(r.stage),
+                    .date(r.openedAt), .date(r.updatedAt),
+                ])
             guard let row else {
                 let storedLead = try await sql.row("SELECT lead_id FROM opportunities WHERE id = $1", [.text(r.id)])?.text("lead_id") ?? "?"
                 throw StoreError.opportunityOfAnotherLead(opportunityID: r.id, storedLead: storedLead, leadID: r.leadID)
@@ -248,37 +277,53 @@ struct PGUnitRunner {
         case let .appendOutcome(r):
             if try await sql.exists("SELECT 1 FROM outcomes WHERE outcome_id = $1", [.text(r.id)]) { return .alreadyStored }
             try await verify(references, label)
-            guard let opportunityLead = try await sql.row("SELECT lead_id FROM opportunities WHERE id = $1",
-                                                          [.text(r.opportunityID)])?.text("lead_id") else {
+            guard
+                let opportunityLead = try await sql.row(
+                    "SELECT lead_id FROM opportunities WHERE id = $1",
+                    [.text(r.opportunityID)])?.text("lead_id")
+            else {
                 throw StoreError.unknownOpportunity(opportunityID: r.opportunityID, referencedBy: label, field: "opportunityID")
             }
             guard opportunityLead == r.leadID else {
-                throw StoreError.outcomeLeadMismatch(outcomeID: r.id, leadID: r.leadID, opportunityID: r.opportunityID, opportunityLead: opportunityLead)
+                throw StoreError.outcomeLeadMismatch(
+                    outcomeID: r.id, leadID: r.leadID, opportunityID: r.opportunityID, opportunityLead: opportunityLead)
             }
             // Two arbiters: the outcome id (a retry) and the opportunity (one outcome each). The
             // insert skips on either; a concurrent duplicate waits for the other's commit first.
-            if try await sql.row("""
+            if try await sql.row(
+                """
                 INSERT INTO outcomes (outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING seq
-                """, [.text(r.id), .text(r.opportunityID), .text(r.leadID), .text(r.result.rawValue), .int(r.amount.minorUnits),
-                      .text(r.amount.currency), .date(r.closedAt), .text(r.reason)]) != nil {
+                """,
+                [
+                    .text(r.id), .text(r.opportunityID), .text(r.leadID), .text(r.result.rawValue), .int(r.amount.minorUnits),
+                    .text(r.amount.currency), .date(r.closedAt), .text(r.reason),
+                ]) != nil
+            {
                 return .stored(rowID: nil)
             }
             if try await sql.exists("SELECT 1 FROM outcomes WHERE outcome_id = $1", [.text(r.id)]) { return .alreadyStored }
-            let closedBy = try await sql.row("SELECT outcome_id FROM outcomes WHERE opportunity_id = $1",
-                                             [.text(r.opportunityID)])?.text("outcome_id") ?? "?"
+            let closedBy =
+                try await sql.row(
+                    "SELECT outcome_id FROM outcomes WHERE opportunity_id = $1",
+                    [.text(r.opportunityID)])?.text("outcome_id") ?? "?"
             throw StoreError.opportunityAlreadyClosed(outcomeID: r.id, opportunityID: r.opportunityID, closedBy: closedBy)
 
         case let .raiseAlert(r):
             try await verify(references, label)
-            return try await insertedOrSkipped("""
+            return try await insertedOrSkipped(
+                """
                 INSERT INTO alerts (alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at)
                 VALUES ($1, $2, $3, $4, $5::json, $6, $7, $8, $9, $10) ON CONFLICT (alert_id) DO NOTHING RETURNING seq
-                """, [.text(r.id), .text(r.kind), .text(r.leadID), .text(r.target), .text(r.payload.text), .date(r.createdAt),
-                      .date(r.deliveredAt), .int(r.attempts), .text(r.lastError), .date(r.nextAttemptAt)])
+                """,
+                [
+                    .text(r.id), .text(r.kind), .text(r.leadID), .text(r.target), .text(r.payload.text), .date(r.createdAt),
+                    .date(r.deliveredAt), .int(r.attempts), .text(r.lastError), .date(r.nextAttemptAt),
+                ])
 
         case let .recordAlertDelivery(alertID, at, succeeded, error, nextAttemptAt):
-            let updated = try await sql.rows("""
+            let updated = try await sql.rows(
+                """
                 UPDATE alerts SET attempts = attempts + 1,
                     delivered_at = CASE WHEN $1 THEN $2 ELSE delivered_at END,
                     last_error = $3, next_attempt_at = $4
@@ -295,8 +340,11 @@ struct PGUnitRunner {
     // until the transaction commits)
 
     private func openHolder(_ leadID: String) async throws -> AssignmentTarget? {
-        guard let open = try await sql.row("SELECT rep_id, queue FROM assignments WHERE lead_id = $1 AND unassigned_at IS NULL",
-                                           [.text(leadID)]) else { return nil }
+        guard
+            let open = try await sql.row(
+                "SELECT rep_id, queue FROM assignments WHERE lead_id = $1 AND unassigned_at IS NULL",
+                [.text(leadID)])
+        else { return nil }
         return try open.optionalText("rep_id").map(AssignmentTarget.rep) ?? .fallbackQueue(try open.optionalText("queue") ?? "")
     }
 

@@ -14,17 +14,23 @@ extension PostgresHandoffStore {
         }
         return try await transaction("registering \(label)") { sql in
             // upload_seq is a sequence, so two instances registering at once get distinct numbers.
-            if try await sql.row("""
+            if try await sql.row(
+                """
                 INSERT INTO models (sha256, format, version_label, file_bytes, file_path, uploaded_at)
                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING upload_seq
-                """, [.text(upload.sha256), .text(upload.format), .text(upload.versionLabel), .bytes(upload.fileBytes),
-                      .text(upload.filePath), .date(upload.uploadedAt)]) != nil {
+                """,
+                [
+                    .text(upload.sha256), .text(upload.format), .text(upload.versionLabel), .bytes(upload.fileBytes),
+                    .text(upload.filePath), .date(upload.uploadedAt),
+                ]) != nil
+            {
                 return .stored(rowID: nil)
             }
             let format = try await sql.row("SELECT format FROM models WHERE sha256 = $1", [.text(upload.sha256)])?.text("format")
             guard format == upload.format else {
-                throw StoreError.conflictingRecord(record: "weight file", id: upload.sha256,
-                                                   reason: "is registered with format \(format ?? "?"), not \(upload.format)")
+                throw StoreError.conflictingRecord(
+                    record: "weight file", id: upload.sha256,
+                    reason: "is registered with format \(format ?? "?"), not \(upload.format)")
             }
             return .alreadyStored
         }
@@ -40,8 +46,9 @@ extension PostgresHandoffStore {
                 if current.sha256 == sha256 { return }
                 try await Self.retire(current, at: date, sql)
             }
-            try await sql.execute("INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES ($1, 'promotion', $2)",
-                                  [.text(sha256), .date(date)])
+            try await sql.execute(
+                "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES ($1, 'promotion', $2)",
+                [.text(sha256), .date(date)])
         }
     }
 
@@ -63,13 +70,16 @@ extension PostgresHandoffStore {
                 }
             }
             guard stack.count >= 2 else {
-                throw StoreError.modelRegistry(reason: "weight file \(current.sha256) is the only model left in the promotion history; there is no earlier model to roll back to")
+                throw StoreError.modelRegistry(
+                    reason: "weight file \(current.sha256) is the only model left in the promotion history; there is no earlier model to roll back to"
+                )
             }
             stack.removeLast()
             let target = stack[stack.count - 1]
             try await Self.retire(current, at: date, sql)
-            try await sql.execute("INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES ($1, 'rollback', $2)",
-                                  [.text(target), .date(date)])
+            try await sql.execute(
+                "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES ($1, 'rollback', $2)",
+                [.text(target), .date(date)])
             return target
         }
         guard let restored = try await model(sha256: sha, includeBytes: false) else {
@@ -124,25 +134,29 @@ extension PostgresHandoffStore {
 
     private static func decodeModel(_ row: Cells) throws -> RegisteredModel {
         let inProduction = try row.bool("in_production")
-        let upload = ModelUpload(sha256: try row.text("sha256"), format: try row.text("format"), versionLabel: try row.text("version_label"),
-                                 fileBytes: try row.bytes("file_bytes"), filePath: try row.optionalText("file_path"),
-                                 uploadedAt: try row.date("uploaded_at"))
-        return RegisteredModel(upload: upload, promotedAt: try row.optionalDate("promoted_at"),
-                               retiredAt: inProduction ? nil : try row.optionalDate("retired_at"),
-                               isInProduction: inProduction)
+        let upload = ModelUpload(
+            sha256: try row.text("sha256"), format: try row.text("format"), versionLabel: try row.text("version_label"),
+            fileBytes: try row.bytes("file_bytes"), filePath: try row.optionalText("file_path"),
+            uploadedAt: try row.date("uploaded_at"))
+        return RegisteredModel(
+            upload: upload, promotedAt: try row.optionalDate("promoted_at"),
+            retiredAt: inProduction ? nil : try row.optionalDate("retired_at"),
+            isInProduction: inProduction)
     }
 
     private static func allDeployments(_ sql: SQL) async throws -> [ModelDeployment] {
         try await sql.rows("SELECT id, sha256, kind, promoted_at, retired_at FROM model_deployments ORDER BY id").map { row in
-            ModelDeployment(rowID: try row.int64("id"), sha256: try row.text("sha256"),
-                            kind: try row.enumValue("kind", table: "model_deployments"),
-                            promotedAt: try row.date("promoted_at"), retiredAt: try row.optionalDate("retired_at"))
+            ModelDeployment(
+                rowID: try row.int64("id"), sha256: try row.text("sha256"),
+                kind: try row.enumValue("kind", table: "model_deployments"),
+                promotedAt: try row.date("promoted_at"), retiredAt: try row.optionalDate("retired_at"))
         }
     }
 
     private static func retire(_ deployment: ModelDeployment, at date: Date, _ sql: SQL) async throws {
         guard date >= deployment.promotedAt else {
-            throw StoreError.modelRegistry(reason: "the change is dated before the current model's promotion (\(deployment.promotedAt)); use the current time")
+            throw StoreError.modelRegistry(
+                reason: "the change is dated before the current model's promotion (\(deployment.promotedAt)); use the current time")
         }
         try await sql.execute("UPDATE model_deployments SET retired_at = $1 WHERE id = $2", [.date(date), .int(deployment.rowID)])
     }

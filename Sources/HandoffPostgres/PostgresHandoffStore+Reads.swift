@@ -12,9 +12,10 @@ extension PostgresHandoffStore {
         try await snapshot("reading the timeline of lead '\(leadID)'") { sql in
             let batch = try await PGBatchReader(sql: sql, scope: .lead(leadID)).read()
             guard let lead = batch.leads.first else { return nil }
-            return LeadTimeline(lead: lead, events: batch.events, scores: batch.scores, decisions: batch.decisions,
-                                assignments: batch.assignments, timers: batch.timers, contactAttempts: batch.contactAttempts,
-                                dispositions: batch.dispositions, opportunities: batch.opportunities, outcomes: batch.outcomes)
+            return LeadTimeline(
+                lead: lead, events: batch.events, scores: batch.scores, decisions: batch.decisions,
+                assignments: batch.assignments, timers: batch.timers, contactAttempts: batch.contactAttempts,
+                dispositions: batch.dispositions, opportunities: batch.opportunities, outcomes: batch.outcomes)
         }
     }
 
@@ -27,35 +28,50 @@ extension PostgresHandoffStore {
     package func routerState(name: String) async throws(StoreError) -> RouterStateRecord? {
         try await read("reading router state '\(name)'") { sql in
             try await sql.row("SELECT name, state::text AS state, revision, updated_at FROM router_states WHERE name = $1", [.text(name)])
-                .map { RouterStateRecord(name: try $0.text("name"), state: try $0.json("state"), revision: try $0.int64("revision"),
-                                         updatedAt: try $0.date("updated_at")) }
+                .map {
+                    RouterStateRecord(
+                        name: try $0.text("name"), state: try $0.json("state"), revision: try $0.int64("revision"),
+                        updatedAt: try $0.date("updated_at"))
+                }
         }
     }
 
     package func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] {
         try await snapshot("reading open hand-offs") { sql in
             let filter = repID == nil ? "" : "AND rep_id = $1"
-            let assignments = try await sql.rows("""
+            let assignments = try await sql.rows(
+                """
                 SELECT \(PGColumns.assignment) FROM assignments WHERE unassigned_at IS NULL \(filter) ORDER BY assigned_at, id
-                """, repID.map { [.text($0)] } ?? []).map(PGDecode.assignment)
+                """, repID.map { [.text($0)] } ?? []
+            ).map(PGDecode.assignment)
             var handoffs: [OpenHandoff] = []
             for assignment in assignments {
                 let lead: [Bind] = [.text(assignment.leadID)]
                 guard let record = try await sql.row("SELECT \(PGColumns.lead) FROM leads WHERE id = $1", lead).map(PGDecode.lead) else { continue }
-                let score = try await sql.row("""
+                let score = try await sql.row(
+                    """
                     SELECT \(PGColumns.score) FROM scores WHERE lead_id = $1 ORDER BY scored_at DESC, id DESC LIMIT 1
-                    """, lead).map(PGDecode.score)
-                let decision = try await sql.row("""
+                    """, lead
+                ).map(PGDecode.score)
+                let decision = try await sql.row(
+                    """
                     SELECT \(PGColumns.decision) FROM qualification_decisions WHERE lead_id = $1 ORDER BY decided_at DESC, id DESC LIMIT 1
-                    """, lead).map(PGDecode.decision)
-                let timers = try await sql.rows("""
+                    """, lead
+                ).map(PGDecode.decision)
+                let timers = try await sql.rows(
+                    """
                     SELECT \(PGColumns.timer) FROM sla_timers WHERE lead_id = $1 AND state IN ('running', 'breached') ORDER BY due_at, id
-                    """, lead).map(PGDecode.timer)
-                let attempts = try await sql.row("""
-                    SELECT COUNT(*) AS n FROM contact_attempts WHERE lead_id = $1 AND attempted_at >= $2
-                    """, [.text(assignment.leadID), .date(assignment.assignedAt)])?.int("n") ?? 0
-                handoffs.append(OpenHandoff(assignment: assignment, lead: record, latestScore: score, latestDecision: decision,
-                                            openTimers: timers, attemptsSinceAssigned: attempts))
+                    """, lead
+                ).map(PGDecode.timer)
+                let attempts =
+                    try await sql.row(
+                        """
+                        SELECT COUNT(*) AS n FROM contact_attempts WHERE lead_id = $1 AND attempted_at >= $2
+                        """, [.text(assignment.leadID), .date(assignment.assignedAt)])?.int("n") ?? 0
+                handoffs.append(
+                    OpenHandoff(
+                        assignment: assignment, lead: record, latestScore: score, latestDecision: decision,
+                        openTimers: timers, attemptsSinceAssigned: attempts))
             }
             return handoffs
         }
@@ -63,7 +79,8 @@ extension PostgresHandoffStore {
 
     package func openAssignmentCounts() async throws(StoreError) -> [String: Int] {
         try await read("counting open assignments") { sql in
-            let rows = try await sql.rows("""
+            let rows = try await sql.rows(
+                """
                 SELECT rep_id, COUNT(*) AS n FROM assignments WHERE unassigned_at IS NULL AND rep_id IS NOT NULL GROUP BY rep_id
                 """)
             return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.text("rep_id"), try $0.int("n")) })
@@ -73,10 +90,12 @@ extension PostgresHandoffStore {
     package func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
         precondition(limit > 0, "limit must be positive")
         return try await read("reading due SLA timers") { sql in
-            try await sql.rows("""
+            try await sql.rows(
+                """
                 SELECT \(PGColumns.timer) FROM sla_timers
                 WHERE state IN ('running', 'breached') AND due_at <= $1 ORDER BY due_at, id LIMIT $2
-                """, [.date(date), .int(limit)]).map(PGDecode.timer)
+                """, [.date(date), .int(limit)]
+            ).map(PGDecode.timer)
         }
     }
 
@@ -87,7 +106,8 @@ extension PostgresHandoffStore {
         precondition(limit > 0, "limit must be positive")
         precondition(leaseUntil > date, "a lease must end after the time it is taken")
         let claimed = try await transaction("claiming due SLA timers") { sql in
-            try await sql.rows("""
+            try await sql.rows(
+                """
                 WITH due AS (
                     SELECT id FROM sla_timers
                     WHERE state IN ('running', 'breached') AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
@@ -97,7 +117,8 @@ extension PostgresHandoffStore {
                 UPDATE sla_timers AS t SET lease_owner = $3, lease_until = $4 FROM due WHERE t.id = due.id
                 RETURNING t.id, t.lead_id, t.policy, t.due_at, t.state, t.escalation_step,
                           t.fired_steps::text AS fired_steps, t.started_at, t.updated_at
-                """, [.date(date), .int(limit), .text(owner), .date(leaseUntil)]).map(PGDecode.timer)
+                """, [.date(date), .int(limit), .text(owner), .date(leaseUntil)]
+            ).map(PGDecode.timer)
         }
         // RETURNING has no order; the protocol promises earliest due first.
         return claimed.sorted { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
@@ -106,11 +127,13 @@ extension PostgresHandoffStore {
     package func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord] {
         precondition(limit > 0, "limit must be positive")
         return try await read("reading pending alerts") { sql in
-            try await sql.rows("""
+            try await sql.rows(
+                """
                 SELECT \(PGColumns.alert) FROM alerts
                 WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
                 ORDER BY created_at, seq LIMIT $2
-                """, [.date(date), .int(limit)]).map(PGDecode.alert)
+                """, [.date(date), .int(limit)]
+            ).map(PGDecode.alert)
         }
     }
 
@@ -180,21 +203,27 @@ struct PGBatchReader {
         batch.leads = try await fetch(PGColumns.lead, "leads", time: "created_at", leadColumn: "id", order: "created_at, id", PGDecode.lead)
         batch.events = try await fetch(PGColumns.event, "engagement_events", time: "occurred_at", order: "occurred_at, seq", PGDecode.event)
         batch.scores = try await fetch(PGColumns.score, "scores", time: "scored_at", order: "scored_at, id", PGDecode.score)
-        batch.decisions = try await fetch(PGColumns.decision, "qualification_decisions", time: "decided_at", order: "decided_at, id", PGDecode.decision)
+        batch.decisions = try await fetch(
+            PGColumns.decision, "qualification_decisions", time: "decided_at", order: "decided_at, id", PGDecode.decision)
         batch.assignments = try await fetch(PGColumns.assignment, "assignments", time: "assigned_at", order: "assigned_at, id", PGDecode.assignment)
         batch.timers = try await fetch(PGColumns.timer, "sla_timers", time: "started_at", order: "started_at, id", PGDecode.timer)
-        batch.contactAttempts = try await fetch(PGColumns.attempt, "contact_attempts", time: "attempted_at", order: "attempted_at, seq", PGDecode.attempt)
-        batch.dispositions = try await fetch(PGColumns.disposition, "dispositions", time: "decided_at", order: "decided_at, seq", PGDecode.disposition)
+        batch.contactAttempts = try await fetch(
+            PGColumns.attempt, "contact_attempts", time: "attempted_at", order: "attempted_at, seq", PGDecode.attempt)
+        batch.dispositions = try await fetch(
+            PGColumns.disposition, "dispositions", time: "decided_at", order: "decided_at, seq", PGDecode.disposition)
         batch.opportunities = try await fetch(PGColumns.opportunity, "opportunities", time: "opened_at", order: "opened_at, id", PGDecode.opportunity)
         batch.outcomes = try await fetch(PGColumns.outcome, "outcomes", time: "closed_at", order: "closed_at, seq", PGDecode.outcome)
-        if case .lead = scope {} else {
+        if case .lead = scope {
+        } else {
             batch.alerts = try await fetch(PGColumns.alert, "alerts", time: "created_at", order: "created_at, seq", PGDecode.alert)
         }
         return batch
     }
 
-    private func fetch<T>(_ columns: String, _ table: String, time: String, leadColumn: String = "lead_id", order: String,
-                          _ decode: (Cells) throws -> T) async throws -> [T] {
+    private func fetch<T>(
+        _ columns: String, _ table: String, time: String, leadColumn: String = "lead_id", order: String,
+        _ decode: (Cells) throws -> T
+    ) async throws -> [T] {
         let (predicate, binds) = filter(time: time, leadColumn: leadColumn)
         return try await sql.rows("SELECT \(columns) FROM \(table) WHERE \(predicate) ORDER BY \(order)", binds).map(decode)
     }
@@ -209,8 +238,10 @@ struct PGBatchReader {
             if leadColumn == "id" {
                 return ("created_at >= $1 AND created_at < $2", [.date(period.start), .date(period.end)])
             }
-            return ("\(leadColumn) IN (SELECT id FROM leads WHERE created_at >= $1 AND created_at < $2)",
-                    [.date(period.start), .date(period.end)])
+            return (
+                "\(leadColumn) IN (SELECT id FROM leads WHERE created_at >= $1 AND created_at < $2)",
+                [.date(period.start), .date(period.end)]
+            )
         }
     }
 }

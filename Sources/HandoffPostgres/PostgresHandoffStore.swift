@@ -72,8 +72,9 @@ package final class PostgresHandoffStore: HandoffStore {
     static func open(_ location: PostgresLocation, options: Options, migrateUpTo: Int) async throws(StoreError) -> PostgresHandoffStore {
         let tls = try makeTLS(location)
         try await PostgresMigrator.migrate(location, tls: tls, options: options, upTo: migrateUpTo)
-        var configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
-                                                         password: location.password, database: location.database, tls: tls.client)
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database, tls: tls.client)
         configuration.options.maximumConnections = options.maximumConnections
         configuration.options.connectTimeout = .milliseconds(Int64(options.connectTimeoutSeconds * 1000))
         configuration.options.additionalStartupParameters = [("application_name", "baton")]

@@ -42,19 +42,23 @@ package struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// Parses a `postgres://` URL.
     ///
     /// - Throws: ``StoreError/invalidField(record:field:reason:)`` naming the part of the URL that is wrong.
-    package static func parse(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> PostgresLocation {
+    package static func parse(
+        _ text: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(StoreError) -> PostgresLocation {
         let record = "database URL"
         guard isPostgresURL(text), let components = URLComponents(string: text) else {
-            throw .invalidField(record: record, field: "--db",
-                                reason: "is not a postgres://user@host:port/database URL; write it like postgres://baton@127.0.0.1:5432/baton")
+            throw .invalidField(
+                record: record, field: "--db",
+                reason: "is not a postgres://user@host:port/database URL; write it like postgres://baton@127.0.0.1:5432/baton")
         }
         guard let host = components.host, !host.isEmpty else {
             throw .invalidField(record: record, field: "host", reason: "is missing; write postgres://user@HOST:port/database")
         }
         let database = String(components.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else {
-            throw .invalidField(record: record, field: "database",
-                                reason: "is missing or not one name; write postgres://user@host:port/DATABASE")
+            throw .invalidField(
+                record: record, field: "database",
+                reason: "is missing or not one name; write postgres://user@host:port/DATABASE")
         }
         let port = components.port ?? 5432
         guard (1...65535).contains(port) else {
@@ -65,8 +69,9 @@ package struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             switch item.name {
             case "sslmode":
                 guard let value = item.value, let mode = TLSMode(rawValue: value) else {
-                    throw .invalidField(record: record, field: "sslmode",
-                                        reason: "is '\(item.value ?? "")'; use disable, prefer or require")
+                    throw .invalidField(
+                        record: record, field: "sslmode",
+                        reason: "is '\(item.value ?? "")'; use disable, prefer or require")
                 }
                 tls = mode
             default:

@@ -5,11 +5,14 @@ import PostgresNIO
 /// Opens one direct connection (so an unreachable server fails fast with its host and port,
 /// instead of waiting on the pool's retries), refuses a newer schema, and migrates.
 enum PostgresMigrator {
-    static func migrate(_ location: PostgresLocation, tls: PostgresHandoffStore.TLSChoice,
-                        options: PostgresHandoffStore.Options, upTo last: Int) async throws(StoreError) {
-        var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                             password: location.password, database: location.database,
-                                                             tls: tls.connection)
+    static func migrate(
+        _ location: PostgresLocation, tls: PostgresHandoffStore.TLSChoice,
+        options: PostgresHandoffStore.Options, upTo last: Int
+    ) async throws(StoreError) {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database,
+            tls: tls.connection)
         configuration.options.connectTimeout = .milliseconds(Int64(options.connectTimeoutSeconds * 1000))
         let connection: PostgresConnection
         do {
@@ -26,7 +29,8 @@ enum PostgresMigrator {
             do {
                 // Instances starting together take turns; the second finds the work done.
                 try await sql.execute("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.migrationLockKey)])
-                try await sql.execute("""
+                try await sql.execute(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         name text COLLATE "C" PRIMARY KEY,
                         applied_at bigint NOT NULL
@@ -37,8 +41,9 @@ enum PostgresMigrator {
                 let applied = Set(try await sql.rows("SELECT name FROM schema_migrations").map { try $0.text("name") })
                 for migration in PostgresSchema.migrations.prefix(last) where !applied.contains(migration.name) {
                     for statement in migration.statements { try await sql.execute(statement) }
-                    try await sql.execute("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
-                                          [.text(migration.name), .date(Date())])
+                    try await sql.execute(
+                        "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
+                        [.text(migration.name), .date(Date())])
                 }
             } catch {
                 try? await sql.execute("ROLLBACK")
@@ -58,8 +63,9 @@ enum PostgresMigrator {
         let unknown = applied.filter { !known.contains($0) }.sorted()
         guard !unknown.isEmpty else { return }
         let newest = applied.compactMap(PostgresSchema.version(ofMigration:)).max() ?? PostgresSchema.version + 1
-        throw StoreError.schemaFromNewerBaton(path: location.description, databaseVersion: max(newest, PostgresSchema.version + 1),
-                                              supportedVersion: PostgresSchema.version, unknownMigrations: unknown)
+        throw StoreError.schemaFromNewerBaton(
+            path: location.description, databaseVersion: max(newest, PostgresSchema.version + 1),
+            supportedVersion: PostgresSchema.version, unknownMigrations: unknown)
     }
 
     /// Unreachable server → unavailable (host and port named); refused login or missing
@@ -71,15 +77,21 @@ enum PostgresMigrator {
             let message = info[.message] ?? "refused"
             switch state {
             case "28P01", "28000":
-                return .cannotOpen(path: server, reason: "the server refused the login (\(message)); check the user and password (in the URL or PGPASSWORD)")
+                return .cannotOpen(
+                    path: server, reason: "the server refused the login (\(message)); check the user and password (in the URL or PGPASSWORD)")
             case "3D000":
-                return .cannotOpen(path: server, reason: "database '\(location.database)' does not exist (\(message)); create it first (createdb -h \(location.host) -p \(location.port) -U \(location.user) \(location.database))")
+                return .cannotOpen(
+                    path: server,
+                    reason:
+                        "database '\(location.database)' does not exist (\(message)); create it first (createdb -h \(location.host) -p \(location.port) -U \(location.user) \(location.database))"
+                )
             default:
                 if PostgresErrors.isConnectionLoss(error) { break }
                 return .cannotOpen(path: server, reason: "\(state): \(message)")
             }
         }
-        return .unavailable(server: server, operation: "opening the store",
-                            reason: "cannot connect to \(location.host):\(location.port) (\(PostgresErrors.connectionReason(error))); nothing was written")
+        return .unavailable(
+            server: server, operation: "opening the store",
+            reason: "cannot connect to \(location.host):\(location.port) (\(PostgresErrors.connectionReason(error))); nothing was written")
     }
 }

@@ -241,7 +241,7 @@ enum PostgresSchema {
                 sha256 text NOT NULL UNIQUE CHECK (length(sha256) = 64),
                 created_at bigint NOT NULL
             )
-            """,
+            """
         ],
     ]
 

@@ -1,6 +1,6 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffRules
 
 extension AnalyticsConfiguration {
     /// The default business time when no playbook is given: 09:00–17:00 Monday–Friday in the
@@ -27,7 +27,8 @@ extension AnalyticsConfiguration {
         defaultFirstTouchTargetHours = playbook.sla.policies["standard"]?.firstTouchHours ?? defaultFirstTouchTargetHours
         let ids = roster.ids.sorted()
         let shown = ids.prefix(8).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
-        calendarNote = "from the playbook \(name): the time zone, working hours and holidays of its \(ids.count) rep(s) (\(shown)); "
+        calendarNote =
+            "from the playbook \(name): the time zone, working hours and holidays of its \(ids.count) rep(s) (\(shown)); "
             + "other reps get its default working hours \(Self.describe(hours)) in their own time zone (the fallback queue in UTC), without holidays"
     }
 

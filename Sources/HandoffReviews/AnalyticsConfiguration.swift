@@ -61,7 +61,9 @@ package struct AnalyticsConfiguration: Sendable {
         guard let hours else { return SpeedBuckets.never }
         if let index = speedBucketEdgesHours.firstIndex(where: { hours <= $0 }) {
             let low = index == 0 ? 0 : speedBucketEdgesHours[index - 1]
-            return index == 0 ? "≤ \(SpeedBuckets.format(speedBucketEdgesHours[0])) h" : "\(SpeedBuckets.format(low))–\(SpeedBuckets.format(speedBucketEdgesHours[index])) h"
+            return index == 0
+                ? "≤ \(SpeedBuckets.format(speedBucketEdgesHours[0])) h"
+                : "\(SpeedBuckets.format(low))–\(SpeedBuckets.format(speedBucketEdgesHours[index])) h"
         }
         return "> \(SpeedBuckets.format(speedBucketEdgesHours.last ?? 0)) h"
     }

@@ -24,7 +24,6 @@ package enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
-
     package var description: String {
         switch self {
         case let .invalidWeek(text, reason):

@@ -41,8 +41,10 @@ package struct DispositionPatterns: Sendable, Hashable {
     package let groupings: [Grouping]
     package let patterns: [Pattern]
 
-    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> DispositionPatterns {
+    package static func compute(
+        _ journeys: [LeadJourney], period: ReportPeriod, asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> DispositionPatterns {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         let disposed = handed.filter { j in j.dispositionCode != nil && (j.dispositionAt.map { $0 <= asOf } ?? false) }
         let n = disposed.count
@@ -82,9 +84,11 @@ package struct DispositionPatterns: Sendable, Hashable {
                 let rowTotal = table[i].reduce(0, +)
                 for (j, c) in columns.enumerated() where abs(test.adjustedResiduals[i][j]) > test.residualCutoff {
                     let colTotal = table.reduce(0) { $0 + $1[j] }
-                    patterns.append(Pattern(grouping: name, category: cat, code: c, inCategory: Proportion(table[i][j], of: rowTotal),
-                                            elsewhere: Proportion(colTotal - table[i][j], of: n - rowTotal),
-                                            adjustedResidual: test.adjustedResiduals[i][j]))
+                    patterns.append(
+                        Pattern(
+                            grouping: name, category: cat, code: c, inCategory: Proportion(table[i][j], of: rowTotal),
+                            elsewhere: Proportion(colTotal - table[i][j], of: n - rowTotal),
+                            adjustedResidual: test.adjustedResiduals[i][j]))
                 }
             }
         }

@@ -40,8 +40,9 @@ package struct FallbackParking: Sendable, Hashable {
                 if let rep = j.repAssignedAfterParkingAt, rep <= asOf { assigned += 1 }
                 hours.append(max(0, (end ?? asOf).timeIntervalSince(start)) / 3600)
             }
-            return Queue(name: name, parked: members.count, atHandoff: members.filter { $0.queue != nil }.count,
-                         stillParked: still, laterAssigned: assigned, hoursParked: hours.sorted())
+            return Queue(
+                name: name, parked: members.count, atHandoff: members.filter { $0.queue != nil }.count,
+                stillParked: still, laterAssigned: assigned, hoursParked: hours.sorted())
         }
         let queues = Dictionary(grouping: parked) { $0.parkedQueue ?? "(unnamed)" }.map { queue($0.key, $0.value) }.sorted { $0.name < $1.name }
         return FallbackParking(queues: queues, total: queue("all", parked))

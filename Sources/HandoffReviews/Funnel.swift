@@ -40,8 +40,10 @@ package struct FunnelCohort: Sendable, Hashable {
 
 package enum Funnel {
     /// Cohorts by the month (in `timeZone`) of lead creation, oldest first; only events up to `asOf` count.
-    package static func cohorts(_ journeys: [LeadJourney], timeZone: TimeZone, asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> [FunnelCohort] {
+    package static func cohorts(
+        _ journeys: [LeadJourney], timeZone: TimeZone, asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> [FunnelCohort] {
         let calendar = ReviewPeriod.gregorian(timeZone)
         let grouped = Dictionary(grouping: journeys) { journey -> String in
             let parts = calendar.dateComponents([.year, .month], from: journey.lead.createdAt)
@@ -51,16 +53,19 @@ package enum Funnel {
     }
 
     /// One cohort of `journeys` (all of them), labelled `label`.
-    package static func cohort(_ journeys: [LeadJourney], label: String, asOf: Date,
-                              configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> FunnelCohort {
+    package static func cohort(
+        _ journeys: [LeadJourney], label: String, asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> FunnelCohort {
         func time(_ j: LeadJourney, _ s: FunnelStage) -> Date? {
-            let t: Date? = switch s {
-            case .lead: j.lead.createdAt
-            case .mql: j.mqlAt
-            case .sql: j.sqlAt
-            case .opportunity: j.opportunityAt
-            case .won: j.wonAt
-            }
+            let t: Date? =
+                switch s {
+                case .lead: j.lead.createdAt
+                case .mql: j.mqlAt
+                case .sql: j.sqlAt
+                case .opportunity: j.opportunityAt
+                case .won: j.wonAt
+                }
             return t.flatMap { $0 <= asOf ? $0 : nil }
         }
         let all = FunnelStage.allCases
@@ -80,8 +85,10 @@ package enum Funnel {
                 median = Quantile.of(days, 0.5)
                 sample = days.count
             }
-            stages.append(.init(stage: stage, reached: reached[index], recorded: recorded, conversionToNext: conversion,
-                                medianDaysToNext: median, velocitySample: sample))
+            stages.append(
+                .init(
+                    stage: stage, reached: reached[index], recorded: recorded, conversionToNext: conversion,
+                    medianDaysToNext: median, velocitySample: sample))
         }
         let cycle = journeys.compactMap { j -> Double? in
             guard let a = time(j, .mql), let b = time(j, .won) else { return nil }
@@ -94,7 +101,8 @@ package enum Funnel {
             wins += 1
             for amount in j.wonAmounts { revenue[amount.currency, default: 0] += amount.minorUnits }
         }
-        return FunnelCohort(cohort: label, stages: stages, medianDaysMQLToWon: Quantile.of(cycle, 0.5),
-                            attributedRevenue: revenue, attributedWins: wins)
+        return FunnelCohort(
+            cohort: label, stages: stages, medianDaysMQLToWon: Quantile.of(cycle, 0.5),
+            attributedRevenue: revenue, attributedWins: wins)
     }
 }

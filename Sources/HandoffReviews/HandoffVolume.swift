@@ -31,8 +31,10 @@ package struct HandoffVolume: Sendable, Hashable {
     package let rows: [Row]
 
     /// Counts journeys whose hand-off lies in `period`.
-    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, by dimension: VolumeDimension,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> HandoffVolume {
+    package static func compute(
+        _ journeys: [LeadJourney], period: ReportPeriod, by dimension: VolumeDimension,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> HandoffVolume {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         let counts = Dictionary(grouping: handed) { dimension.key($0, configuration) }.mapValues(\.count)
         let total = handed.count
@@ -55,12 +57,15 @@ package struct MarketingSLA: Sendable, Hashable {
     package let evidence: Proportion
 
     /// - Parameter weeks: length of the period in weeks (1 for a week, days/7 for a month).
-    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, weeks: Double,
-                               committedPerWeek: Int?) -> MarketingSLA {
+    package static func compute(
+        _ journeys: [LeadJourney], period: ReportPeriod, weeks: Double,
+        committedPerWeek: Int?
+    ) -> MarketingSLA {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         let delivered = handed.filter { $0.handoffStage == .mql || $0.handoffStage == .sql }.count
         let committed = committedPerWeek.map { Int((Double($0) * weeks).rounded()) }
-        return MarketingSLA(delivered: delivered, committed: committed,
-                            evidence: Proportion(handed.filter(\.hasEvidence).count, of: handed.count))
+        return MarketingSLA(
+            delivered: delivered, committed: committed,
+            evidence: Proportion(handed.filter(\.hasEvidence).count, of: handed.count))
     }
 }

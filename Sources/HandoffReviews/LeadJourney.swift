@@ -1,6 +1,6 @@
-import HandoffRules
 import Foundation
 import HandoffPersistence
+import HandoffRules
 
 /// One lead's path through the hand-off, reduced from its stored records to the instants and
 /// attributes the measures need. Built by ``LeadJourney/build(from:)``; every measure is a pure
@@ -59,18 +59,21 @@ package struct LeadJourney: Sendable, Hashable {
         let attempts = group(batch.contactAttempts, \.leadID), dispositions = group(batch.dispositions, \.leadID)
         let opportunities = group(batch.opportunities, \.leadID), outcomes = group(batch.outcomes, \.leadID)
         return batch.leads.map { lead in
-            build(lead: lead, scores: scores[lead.id] ?? [], decisions: decisions[lead.id] ?? [],
-                  assignments: assignments[lead.id] ?? [], timers: timers[lead.id] ?? [],
-                  attempts: attempts[lead.id] ?? [], dispositions: dispositions[lead.id] ?? [],
-                  opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [])
+            build(
+                lead: lead, scores: scores[lead.id] ?? [], decisions: decisions[lead.id] ?? [],
+                assignments: assignments[lead.id] ?? [], timers: timers[lead.id] ?? [],
+                attempts: attempts[lead.id] ?? [], dispositions: dispositions[lead.id] ?? [],
+                opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [])
         }
     }
 
     /// One journey from one lead's records (any order; they are sorted here).
-    package static func build(lead: LeadRecord, scores: [ScoreRecord] = [], decisions: [QualificationDecisionRecord] = [],
-                             assignments: [AssignmentRecord] = [], timers: [SLATimerRecord] = [],
-                             attempts: [ContactAttemptRecord] = [], dispositions: [DispositionRecord] = [],
-                             opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = []) -> LeadJourney {
+    package static func build(
+        lead: LeadRecord, scores: [ScoreRecord] = [], decisions: [QualificationDecisionRecord] = [],
+        assignments: [AssignmentRecord] = [], timers: [SLATimerRecord] = [],
+        attempts: [ContactAttemptRecord] = [], dispositions: [DispositionRecord] = [],
+        opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = []
+    ) -> LeadJourney {
         let decisions = decisions.sorted { $0.decidedAt < $1.decidedAt }
         let first = assignments.min { $0.assignedAt < $1.assignedAt }
         let handoffAt = first?.assignedAt
@@ -104,7 +107,8 @@ package struct LeadJourney: Sendable, Hashable {
     /// A string field of the lead's JSON (numbers and booleans as text); nil when absent or null.
     package func field(_ name: String) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(lead.fields.text.utf8)) as? [String: Any],
-              let value = object[name], !(value is NSNull) else { return nil }
+            let value = object[name], !(value is NSNull)
+        else { return nil }
         if let text = value as? String { return text.isEmpty ? nil : text }
         return "\(value)"
     }

@@ -1,5 +1,5 @@
-import ReportRendering
 import LabStatistics
+import ReportRendering
 
 /// A count out of a total with its Wilson 95 % interval; no rate and no interval when the total is 0,
 /// so an empty group reads "no data" instead of dividing by zero.
@@ -25,7 +25,8 @@ package struct Proportion: Sendable, Hashable {
     /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)", or "no data (0 of 0)".
     package var formatted: String {
         guard let rate, let ci = interval else { return "no data (0 of 0)" }
-        return "\(NumberFormat.percent(rate)) (\(successes)/\(trials); 95 % CI \(NumberFormat.percent(ci.lower, unit: false))–\(NumberFormat.percent(ci.upper)))"
+        return
+            "\(NumberFormat.percent(rate)) (\(successes)/\(trials); 95 % CI \(NumberFormat.percent(ci.lower, unit: false))–\(NumberFormat.percent(ci.upper)))"
     }
 }
 

@@ -22,8 +22,10 @@ package enum ReviewLoader {
     /// the period's start, whichever is earlier) to the period's end, with all their rows. The
     /// lookback catches leads created before the period and handed off in it, and the matured
     /// outcomes behind "does speed pay" and the score bands.
-    package static func load(store: any HandoffStore, period: ReviewPeriod, lookbackDays: Int = 365,
-                            trendWeeks: Int = 8) async throws(AnalyticsError) -> ReviewData {
+    package static func load(
+        store: any HandoffStore, period: ReviewPeriod, lookbackDays: Int = 365,
+        trendWeeks: Int = 8
+    ) async throws(AnalyticsError) -> ReviewData {
         let trendStart = ReviewPeriod.containingWeek(period.range.start, timeZone: period.timeZone)
             .isoWeek(offsetBy: -(trendWeeks - 1)).range.start
         let from = min(trendStart, period.range.start).addingTimeInterval(-Double(lookbackDays) * 86_400)
@@ -31,8 +33,9 @@ package enum ReviewLoader {
             let batch = try await store.cohort(createdIn: ReportPeriod(start: from, end: period.range.end))
             let reps = try await store.reps()
             let deployments = try await store.deployments()
-            return ReviewData(journeys: LeadJourney.build(from: batch),
-                              reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments)
+            return ReviewData(
+                journeys: LeadJourney.build(from: batch),
+                reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments)
         } catch {
             throw .store(error)
         }

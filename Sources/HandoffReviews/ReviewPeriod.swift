@@ -31,7 +31,7 @@ package struct ReviewPeriod: Sendable, Hashable {
     package static func isoWeek(_ text: String, timeZone: TimeZone) throws(AnalyticsError) -> ReviewPeriod {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 3, parts[1].first == "W",
-              let week = Int(parts[1].dropFirst()), parts[1].dropFirst().allSatisfy(\.isNumber)
+            let week = Int(parts[1].dropFirst()), parts[1].dropFirst().allSatisfy(\.isNumber)
         else { throw .invalidWeek(text, reason: "not of the form YYYY-Www") }
         guard year >= 1970, year <= 9999 else { throw .invalidWeek(text, reason: "year \(year) is out of range") }
         let weeks = isoWeeksInYear(year)
@@ -48,7 +48,7 @@ package struct ReviewPeriod: Sendable, Hashable {
     package static func month(_ text: String, timeZone: TimeZone) throws(AnalyticsError) -> ReviewPeriod {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              parts[1].allSatisfy(\.isNumber)
+            parts[1].allSatisfy(\.isNumber)
         else { throw .invalidMonth(text, reason: "not of the form YYYY-MM") }
         guard year >= 1970, year <= 9999 else { throw .invalidMonth(text, reason: "year \(year) is out of range") }
         guard (1...12).contains(month) else { throw .invalidMonth(text, reason: "month \(month) is not 01 to 12") }

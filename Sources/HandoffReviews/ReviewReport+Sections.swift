@@ -2,15 +2,19 @@ import Foundation
 import ReportRendering
 
 extension ReviewReport {
-    static func sections(_ r: ReviewResults, configuration c: AnalyticsConfiguration, charts: [ReviewCharts.Chart],
-                         into md: inout MarkdownWriter) {
+    static func sections(
+        _ r: ReviewResults, configuration c: AnalyticsConfiguration, charts: [ReviewCharts.Chart],
+        into md: inout MarkdownWriter
+    ) {
         func chart(_ file: String) { if let found = charts.first(where: { $0.file == file }) { md.chart(found) } }
 
         md.line("## Marketing SLA")
         md.line()
         let m = r.marketing
         if let committed = m.committed {
-            md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** against **\(committed)** committed (\(m.attainment.map { NumberFormat.percent($0) } ?? "no rate: commitment is 0")).")
+            md.line(
+                "- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** against **\(committed)** committed (\(m.attainment.map { NumberFormat.percent($0) } ?? "no rate: commitment is 0"))."
+            )
         } else {
             md.line("- Qualified hand-offs (MQL or SQL) delivered: **\(m.delivered)** (no commitment stated; pass `--committed-per-week`).")
         }
@@ -22,44 +26,67 @@ extension ReviewReport {
         for v in r.volume {
             md.line("By \(v.dimension.rawValue) (\(v.total) hand-offs):")
             md.line()
-            if v.rows.isEmpty { md.line("_no hand-offs_"); md.line(); continue }
-            md.table([v.dimension.rawValue, "hand-offs", "share"], v.rows.map { [$0.key, "\($0.count)", $0.share.map { NumberFormat.percent($0) } ?? "—"] })
+            if v.rows.isEmpty {
+                md.line("_no hand-offs_")
+                md.line()
+                continue
+            }
+            md.table(
+                [v.dimension.rawValue, "hand-offs", "share"],
+                v.rows.map { [$0.key, "\($0.count)", $0.share.map { NumberFormat.percent($0) } ?? "—"] })
         }
 
         md.line("## Speed to contact (business hours)")
         md.line()
-        md.line("Business time from the hand-off to the first contact attempt, in the assigned rep's working hours (\(c.calendarNote)). Median and p90 are type-7 sample quantiles.")
+        md.line(
+            "Business time from the hand-off to the first contact attempt, in the assigned rep's working hours (\(c.calendarNote)). Median and p90 are type-7 sample quantiles."
+        )
         md.line()
         func speedRows(_ groups: [SpeedToContact.Group], status: Bool) -> [[String]] {
             groups.map { g in
-                [g.key + (status ? (g.repStatus?.note.map { " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
-                 g.hours.isEmpty ? "no touches" : NumberFormat.hours(g.median), g.hours.isEmpty ? "—" : NumberFormat.hours(g.p90)]
+                [
+                    g.key + (status ? (g.repStatus?.note.map { " (\($0))" } ?? "") : ""), "\(g.handoffs)", "\(g.hours.count)", "\(g.untouched)",
+                    g.hours.isEmpty ? "no touches" : NumberFormat.hours(g.median), g.hours.isEmpty ? "—" : NumberFormat.hours(g.p90),
+                ]
             }
         }
         let header = ["group", "hand-offs", "touched", "untouched", "median", "p90"]
-        md.table(header, speedRows([r.speed.overall], status: false) + speedRows(r.speed.byPriority, status: false).map { ["priority " + $0[0]] + $0.dropFirst() })
+        md.table(
+            header,
+            speedRows([r.speed.overall], status: false) + speedRows(r.speed.byPriority, status: false).map { ["priority " + $0[0]] + $0.dropFirst() })
         if !r.speed.byRep.isEmpty { md.table(["rep"] + header.dropFirst(), speedRows(r.speed.byRep, status: true)) }
         chart("speed.svg")
 
         md.line("## SLA compliance")
         md.line()
-        md.line("Met = first touch within the policy's target in business hours. Missed = touched later, or untouched with the target passed. Pending (untouched, target not yet passed) is left out of the rate.")
+        md.line(
+            "Met = first touch within the policy's target in business hours. Missed = touched later, or untouched with the target passed. Pending (untouched, target not yet passed) is left out of the rate."
+        )
         md.line()
         let lc = r.compliance
-        md.line("- Leads contacted within SLA (every hand-off of the period, parked leads included and counted as not contacted in time unless touched within their target): \(lc.leadsContactedWithinSLA.formatted).")
+        md.line(
+            "- Leads contacted within SLA (every hand-off of the period, parked leads included and counted as not contacted in time unless touched within their target): \(lc.leadsContactedWithinSLA.formatted)."
+        )
         if lc.parkedAtHandoff > 0 {
-            md.line("- The policy rates below are the reps' compliance: \(lc.parkedAtHandoff) hand-off(s) parked in a fallback queue (no rep could take them) are a routing/capacity failure, left out of them and reported under \"Fallback queue\".")
+            md.line(
+                "- The policy rates below are the reps' compliance: \(lc.parkedAtHandoff) hand-off(s) parked in a fallback queue (no rep could take them) are a routing/capacity failure, left out of them and reported under \"Fallback queue\"."
+            )
         }
         md.line()
         if r.compliance.policies.isEmpty {
             md.line("_No hand-off in the period, so no compliance rate._")
             md.line()
         } else {
-            md.table(["policy", "target (business h)", "compliance (95 % Wilson CI)", "pending", "untouched past target"],
-                     r.compliance.policies.map { [$0.name, SpeedBuckets.format($0.targetHours), $0.compliance.formatted, "\($0.pending)", "\($0.untouchedMissed)"] })
+            md.table(
+                ["policy", "target (business h)", "compliance (95 % Wilson CI)", "pending", "untouched past target"],
+                r.compliance.policies.map {
+                    [$0.name, SpeedBuckets.format($0.targetHours), $0.compliance.formatted, "\($0.pending)", "\($0.untouchedMissed)"]
+                })
         }
         let escalations = r.compliance.escalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        md.line("- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", ")).")
+        md.line(
+            "- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", "))."
+        )
         md.line()
         md.table(["week", "leads contacted within SLA (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })
         chart("sla-trend.svg")
@@ -71,28 +98,46 @@ extension ReviewReport {
             md.line("No lead was parked in a fallback queue in this period.")
             md.line()
         } else {
-            md.line("Leads parked in a fallback queue: nobody could take them and the router raised an alert. A routing or capacity failure, not a rep's SLA miss. Hours parked are clock hours until the lead left the queue, else until the as-of time.")
+            md.line(
+                "Leads parked in a fallback queue: nobody could take them and the router raised an alert. A routing or capacity failure, not a rep's SLA miss. Hours parked are clock hours until the lead left the queue, else until the as-of time."
+            )
             md.line()
-            md.table(["queue", "parked", "at hand-off", "still parked", "later assigned to a rep", "median time parked", "longest parked"],
-                     (p.queues + (p.queues.count > 1 ? [p.total] : [])).map { q in
-                         [q.name, "\(q.parked)", "\(q.atHandoff)", "\(q.stillParked)", "\(q.laterAssigned)", NumberFormat.hours(q.medianHours), NumberFormat.hours(q.maxHours)]
-                     })
+            md.table(
+                ["queue", "parked", "at hand-off", "still parked", "later assigned to a rep", "median time parked", "longest parked"],
+                (p.queues + (p.queues.count > 1 ? [p.total] : [])).map { q in
+                    [
+                        q.name, "\(q.parked)", "\(q.atHandoff)", "\(q.stillParked)", "\(q.laterAssigned)", NumberFormat.hours(q.medianHours),
+                        NumberFormat.hours(q.maxHours),
+                    ]
+                })
         }
 
         md.line("## Funnel (lead → MQL → SQL → opportunity → won)")
         md.line()
-        md.line("Cohorts by lead creation: this period's leads first, then earlier months. A stage counts as reached when it or a later stage was recorded; `recorded` is how many carry the stage's own timestamp. Days to next = median over leads with both timestamps.")
+        md.line(
+            "Cohorts by lead creation: this period's leads first, then earlier months. A stage counts as reached when it or a later stage was recorded; `recorded` is how many carry the stage's own timestamp. Days to next = median over leads with both timestamps."
+        )
         md.line()
         for cohort in r.funnel {
             md.line("Cohort \(cohort.cohort):")
             md.line()
-            if cohort.stages.first?.reached == 0 { md.line("_no leads created_"); md.line(); continue }
-            md.table(["stage", "reached", "recorded", "conversion to next (95 % CI)", "median days to next (n)"], cohort.stages.map { s in
-                [s.stage.rawValue, "\(s.reached)", "\(s.recorded)", s.conversionToNext?.formatted ?? "—",
-                 s.stage == .won ? "—" : "\(NumberFormat.days(s.medianDaysToNext)) (\(s.velocitySample))"]
-            })
+            if cohort.stages.first?.reached == 0 {
+                md.line("_no leads created_")
+                md.line()
+                continue
+            }
+            md.table(
+                ["stage", "reached", "recorded", "conversion to next (95 % CI)", "median days to next (n)"],
+                cohort.stages.map { s in
+                    [
+                        s.stage.rawValue, "\(s.reached)", "\(s.recorded)", s.conversionToNext?.formatted ?? "—",
+                        s.stage == .won ? "—" : "\(NumberFormat.days(s.medianDaysToNext)) (\(s.velocitySample))",
+                    ]
+                })
             let revenue = cohort.attributedRevenue.sorted { $0.key < $1.key }.map { "\($0.key) \(MoneyText.major($0.value))" }
-            md.line("MQL → won median: \(NumberFormat.days(cohort.medianDaysMQLToWon)). Revenue attributed to marketing-sourced leads: \(revenue.isEmpty ? "none" : revenue.joined(separator: ", ")) from \(cohort.attributedWins) won deal(s).")
+            md.line(
+                "MQL → won median: \(NumberFormat.days(cohort.medianDaysMQLToWon)). Revenue attributed to marketing-sourced leads: \(revenue.isEmpty ? "none" : revenue.joined(separator: ", ")) from \(cohort.attributedWins) won deal(s)."
+            )
             md.line()
         }
         chart("funnel.svg")
@@ -103,41 +148,62 @@ extension ReviewReport {
         md.line("\(d.dispositioned) of \(d.handoffs) hand-offs of the period have a disposition (latest per lead).")
         md.line()
         if !d.codes.isEmpty { md.table(["code", "share of dispositions (95 % CI)"], d.codes.map { [$0.code, $0.share.formatted] }) }
-        md.line("Chi-square tests of independence (categories and codes with fewer than \(c.minimumCategoryCount) pooled as (other); cells flagged when |adjusted residual| exceeds the Bonferroni cut-off at α = \(c.alpha)):")
+        md.line(
+            "Chi-square tests of independence (categories and codes with fewer than \(c.minimumCategoryCount) pooled as (other); cells flagged when |adjusted residual| exceeds the Bonferroni cut-off at α = \(c.alpha)):"
+        )
         md.line()
-        md.table(["grouping", "table", "X²", "df", "p", "note"], d.groupings.map { g in
-            [g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { NumberFormat.fixed($0, 2) } ?? "—", "\(g.test.degreesOfFreedom)",
-             g.test.pValue.map { String(format: "%.3g", $0) } ?? "—", g.test.skipReason.map { "not tested: \($0)" } ?? String(format: "cut-off |r| > %.2f", g.test.residualCutoff)]
-        })
+        md.table(
+            ["grouping", "table", "X²", "df", "p", "note"],
+            d.groupings.map { g in
+                [
+                    g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { NumberFormat.fixed($0, 2) } ?? "—",
+                    "\(g.test.degreesOfFreedom)",
+                    g.test.pValue.map { String(format: "%.3g", $0) } ?? "—",
+                    g.test.skipReason.map { "not tested: \($0)" } ?? String(format: "cut-off |r| > %.2f", g.test.residualCutoff),
+                ]
+            })
         if d.patterns.isEmpty {
             md.line("No disposition pattern is beyond chance.")
         } else {
-            md.table(["grouping", "category", "code", "in category", "elsewhere", "adjusted residual"], d.patterns.map {
-                [$0.grouping, $0.category, $0.code, $0.inCategory.formatted, $0.elsewhere.formatted, NumberFormat.fixed($0.adjustedResidual, 2)]
-            })
+            md.table(
+                ["grouping", "category", "code", "in category", "elsewhere", "adjusted residual"],
+                d.patterns.map {
+                    [$0.grouping, $0.category, $0.code, $0.inCategory.formatted, $0.elsewhere.formatted, NumberFormat.fixed($0.adjustedResidual, 2)]
+                })
         }
         md.line()
         chart("dispositions.svg")
 
         md.line("## Does speed pay?")
         md.line()
-        md.line("Won rate by speed-to-contact bucket within each score band, over \(r.speedPays.matured) matured hand-offs (won or lost, or handed off at least \(c.maturityDays) days before the as-of time).")
+        md.line(
+            "Won rate by speed-to-contact bucket within each score band, over \(r.speedPays.matured) matured hand-offs (won or lost, or handed off at least \(c.maturityDays) days before the as-of time)."
+        )
         md.line()
         let sp = r.speedPays
-        md.table(["score band"] + sp.buckets, sp.bands.map { band in [band] + sp.buckets.map { sp.cell(band: band, bucket: $0)?.conversion.formatted ?? "—" } })
+        md.table(
+            ["score band"] + sp.buckets,
+            sp.bands.map { band in [band] + sp.buckets.map { sp.cell(band: band, bucket: $0)?.conversion.formatted ?? "—" } })
         chart("speed-by-band.svg")
 
         md.line("## Production score vs conversion")
         md.line()
         let s = r.scoreBands
-        if let note = s.note { md.line("_\(note)._"); md.line() }
+        if let note = s.note {
+            md.line("_\(note)._")
+            md.line()
+        }
         if !s.bands.isEmpty {
             md.line("Ten equal-size bands by rank of the production score over matured leads; overall won rate \(s.overall.formatted).")
             md.line()
-            md.table(["band", "probability range", "mean predicted", "won (95 % CI)", "flag"], s.bands.map { b in
-                ["\(b.band)", "\(NumberFormat.fixed(b.minimumProbability, 3))–\(NumberFormat.fixed(b.maximumProbability, 3))",
-                 NumberFormat.percent(b.meanPredicted), b.conversion.formatted, b.highScoreLowConversion ? "high score, low conversion" : ""]
-            })
+            md.table(
+                ["band", "probability range", "mean predicted", "won (95 % CI)", "flag"],
+                s.bands.map { b in
+                    [
+                        "\(b.band)", "\(NumberFormat.fixed(b.minimumProbability, 3))–\(NumberFormat.fixed(b.maximumProbability, 3))",
+                        NumberFormat.percent(b.meanPredicted), b.conversion.formatted, b.highScoreLowConversion ? "high score, low conversion" : "",
+                    ]
+                })
         }
     }
 }

@@ -1,5 +1,5 @@
-import ReportRendering
 import Foundation
+import ReportRendering
 
 /// The review notebook: `report.md` plus its SVG charts.
 package struct ReviewReport: Sendable {
@@ -18,14 +18,20 @@ package struct ReviewReport: Sendable {
         iso.timeZone = r.period.timeZone
         md.line("# \(title) \(r.period.label)")
         md.line()
-        md.line("Period: \(iso.string(from: r.period.range.start)) to \(iso.string(from: r.period.range.end)) (half-open, boundaries at local midnight in \(r.period.timeZone.identifier)). Counts include what the store held up to \(iso.string(from: r.asOf)).")
+        md.line(
+            "Period: \(iso.string(from: r.period.range.start)) to \(iso.string(from: r.period.range.end)) (half-open, boundaries at local midnight in \(r.period.timeZone.identifier)). Counts include what the store held up to \(iso.string(from: r.asOf))."
+        )
         md.line()
         if r.handoffs.isEmpty {
-            md.line("**No lead was handed off in this period.** The hand-off measures below say \"no data\" instead of a rate; the trend and the matured-outcome tables use earlier weeks.")
+            md.line(
+                "**No lead was handed off in this period.** The hand-off measures below say \"no data\" instead of a rate; the trend and the matured-outcome tables use earlier weeks."
+            )
             md.line()
         }
         if !r.contactAttemptsRecorded && !r.handoffs.isEmpty {
-            md.line("**No contact attempt is stored for any loaded lead.** This source does not record touches, so speed to contact and first-touch SLA compliance cannot be measured: the tables below show every hand-off as untouched, and the SLA rules of \"What to change\" are not applied.")
+            md.line(
+                "**No contact attempt is stored for any loaded lead.** This source does not record touches, so speed to contact and first-touch SLA compliance cannot be measured: the tables below show every hand-off as untouched, and the SLA rules of \"What to change\" are not applied."
+            )
             md.line()
         }
         md.line("## What to change")
@@ -76,7 +82,10 @@ extension MarkdownWriter {
     /// A review chart: its image when drawn, then its note.
     mutating func chart(_ chart: ReviewCharts.Chart) {
         if chart.svg != nil { image(chart.file, alt: chart.file) }
-        if let note = chart.note { line(); line("_\(note)_") }
+        if let note = chart.note {
+            line()
+            line("_\(note)_")
+        }
         line()
     }
 }

@@ -40,13 +40,20 @@ package struct ReviewResults: Sendable {
         let lastWeek = ReviewPeriod.containingWeek(range.end.addingTimeInterval(-1), timeZone: period.timeZone)
         self.trend = (0..<max(1, configuration.trendWeeks)).reversed().map { back in
             let week = lastWeek.isoWeek(offsetBy: -back)
-            return (week.label, SLACompliance.compute(journeys, period: week.range, reps: data.reps, asOf: asOf,
-                                                      configuration: configuration).overall)
+            return (
+                week.label,
+                SLACompliance.compute(
+                    journeys, period: week.range, reps: data.reps, asOf: asOf,
+                    configuration: configuration
+                ).overall
+            )
         }
         let created = journeys.filter { range.contains($0.lead.createdAt) }
         let current = Funnel.cohort(created, label: period.label, asOf: asOf, configuration: configuration)
-        let monthly = Funnel.cohorts(journeys.filter { $0.lead.createdAt < range.start }, timeZone: period.timeZone, asOf: asOf,
-                                     configuration: configuration).suffix(max(0, configuration.earlierCohortMonths))
+        let monthly = Funnel.cohorts(
+            journeys.filter { $0.lead.createdAt < range.start }, timeZone: period.timeZone, asOf: asOf,
+            configuration: configuration
+        ).suffix(max(0, configuration.earlierCohortMonths))
         self.funnel = [current] + monthly.reversed()
         self.dispositions = DispositionPatterns.compute(journeys, period: range, asOf: asOf, configuration: configuration)
         self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)

@@ -13,9 +13,11 @@ package enum ReviewRun {
     /// Runs the review of `period` against `store` and writes `out`/report.md and its charts.
     /// - Returns: the report (for callers that want the items or the text).
     @discardableResult
-    package static func run(kind: Kind, store: any HandoffStore, period: ReviewPeriod, asOf: Date, out: URL,
-                           configuration: AnalyticsConfiguration = AnalyticsConfiguration(),
-                           lookbackDays: Int = 365) async throws(AnalyticsError) -> ReviewReport {
+    package static func run(
+        kind: Kind, store: any HandoffStore, period: ReviewPeriod, asOf: Date, out: URL,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration(),
+        lookbackDays: Int = 365
+    ) async throws(AnalyticsError) -> ReviewReport {
         let data = try await ReviewLoader.load(store: store, period: period, lookbackDays: lookbackDays, trendWeeks: configuration.trendWeeks)
         let results = ReviewResults(data: data, period: period, asOf: asOf, configuration: configuration)
         let report = ReviewReport(results: results, configuration: configuration, title: kind.title)

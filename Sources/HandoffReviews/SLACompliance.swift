@@ -45,8 +45,10 @@ package struct SLACompliance: Sendable, Hashable {
         Proportion(policies.map(\.compliance.successes).reduce(0, +), of: policies.map(\.compliance.trials).reduce(0, +))
     }
 
-    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SLACompliance {
+    package static func compute(
+        _ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> SLACompliance {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         var met: [String: Int] = [:], missed: [String: Int] = [:], pending: [String: Int] = [:], untouched: [String: Int] = [:]
         var leadsMet = 0, leadsMissed = 0, parked = 0
@@ -74,8 +76,9 @@ package struct SLACompliance: Sendable, Hashable {
         let names = Set(met.keys).union(missed.keys).union(pending.keys).sorted()
         let policies = names.map { name in
             let m = met[name] ?? 0, x = missed[name] ?? 0
-            return Policy(name: name, targetHours: configuration.targetHours(policy: name), compliance: Proportion(m, of: m + x),
-                          pending: pending[name] ?? 0, untouchedMissed: untouched[name] ?? 0)
+            return Policy(
+                name: name, targetHours: configuration.targetHours(policy: name), compliance: Proportion(m, of: m + x),
+                pending: pending[name] ?? 0, untouchedMissed: untouched[name] ?? 0)
         }
         var breached = 0
         var escalations: [String: Int] = [:]
@@ -84,16 +87,19 @@ package struct SLACompliance: Sendable, Hashable {
             if timers.contains(where: { $0.state == .breached || $0.escalationStep > 0 || !$0.firedSteps.isEmpty }) { breached += 1 }
             for step in timers.flatMap(\.firedSteps) where step.firedAt <= asOf { escalations[step.action, default: 0] += 1 }
         }
-        return SLACompliance(policies: policies, breachedTimers: breached, escalations: escalations, parkedAtHandoff: parked,
-                             leadsContactedWithinSLA: Proportion(leadsMet, of: leadsMet + leadsMissed))
+        return SLACompliance(
+            policies: policies, breachedTimers: breached, escalations: escalations, parkedAtHandoff: parked,
+            leadsContactedWithinSLA: Proportion(leadsMet, of: leadsMet + leadsMissed))
     }
 
     enum Verdict { case met, missed, untouchedMissed, pending }
 
     /// First touch within `target` business hours of the hand-off (in the holder's calendar; the
     /// default one for a queue), missed, or not judged yet.
-    static func judge(_ journey: LeadJourney, target: Double, reps: [String: RepRecord], asOf: Date,
-                      configuration: AnalyticsConfiguration) -> Verdict {
+    static func judge(
+        _ journey: LeadJourney, target: Double, reps: [String: RepRecord], asOf: Date,
+        configuration: AnalyticsConfiguration
+    ) -> Verdict {
         guard let handoff = journey.handoffAt else { return .pending }
         if let hours = SpeedToContact.hours(journey, reps: reps, asOf: asOf, configuration: configuration) {
             return hours <= target ? .met : .missed

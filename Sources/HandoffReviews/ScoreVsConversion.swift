@@ -25,8 +25,10 @@ package struct ScoreVsConversion: Sendable, Hashable {
     package let overall: Proportion
     package let note: String?
 
-    package static func compute(_ journeys: [LeadJourney], deployments: [ModelDeployment], asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> ScoreVsConversion {
+    package static func compute(
+        _ journeys: [LeadJourney], deployments: [ModelDeployment], asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> ScoreVsConversion {
         func isProduction(_ score: ScoreRecord) -> Bool {
             guard !deployments.isEmpty else { return true }
             return deployments.contains { d in
@@ -43,8 +45,9 @@ package struct ScoreVsConversion: Sendable, Hashable {
         let n = eligible.count
         let overall = Proportion(eligible.filter { $0.isWon(by: asOf) }.count, of: n)
         guard n >= 10 else {
-            return ScoreVsConversion(bands: [], overall: overall,
-                                     note: "only \(n) matured leads scored by the production model; ten bands need at least 10")
+            return ScoreVsConversion(
+                bands: [], overall: overall,
+                note: "only \(n) matured leads scored by the production model; ten bands need at least 10")
         }
         var bands: [Band] = []
         for band in 1...10 {
@@ -54,8 +57,10 @@ package struct ScoreVsConversion: Sendable, Hashable {
             let conversion = Proportion(members.filter { $0.isWon(by: asOf) }.count, of: members.count)
             let upper = conversion.interval?.upper ?? 1
             let flagged = band >= 6 && (upper < mean || upper < (overall.rate ?? 0))
-            bands.append(Band(band: band, minimumProbability: p.min() ?? 0, maximumProbability: p.max() ?? 0,
-                              meanPredicted: mean, conversion: conversion, highScoreLowConversion: flagged))
+            bands.append(
+                Band(
+                    band: band, minimumProbability: p.min() ?? 0, maximumProbability: p.max() ?? 0,
+                    meanPredicted: mean, conversion: conversion, highScoreLowConversion: flagged))
         }
         let note: String? = deployments.isEmpty ? "no model deployments are recorded; every stored score was used" : nil
         return ScoreVsConversion(bands: bands, overall: overall, note: note)

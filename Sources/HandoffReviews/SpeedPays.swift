@@ -29,8 +29,10 @@ package struct SpeedPays: Sendable, Hashable {
         return asOf.timeIntervalSince(handoff) >= Double(maturityDays) * 86_400
     }
 
-    package static func compute(_ journeys: [LeadJourney], reps: [String: RepRecord], asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SpeedPays {
+    package static func compute(
+        _ journeys: [LeadJourney], reps: [String: RepRecord], asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> SpeedPays {
         let matured = journeys.filter { $0.handoffAt.map { $0 <= asOf } ?? false }
             .filter { $0.score != nil && isMatured($0, asOf: asOf, maturityDays: configuration.maturityDays) }
         let bands = configuration.scoreBandLabels, buckets = configuration.speedBucketLabels
@@ -43,7 +45,9 @@ package struct SpeedPays: Sendable, Hashable {
             if j.isWon(by: asOf) { won[key, default: 0] += 1 }
         }
         let cells = bands.flatMap { band in
-            buckets.map { bucket in Cell(band: band, bucket: bucket, conversion: Proportion(won[band + "|" + bucket] ?? 0, of: total[band + "|" + bucket] ?? 0)) }
+            buckets.map { bucket in
+                Cell(band: band, bucket: bucket, conversion: Proportion(won[band + "|" + bucket] ?? 0, of: total[band + "|" + bucket] ?? 0))
+            }
         }
         return SpeedPays(bands: bands, buckets: buckets, cells: cells, matured: matured.count)
     }

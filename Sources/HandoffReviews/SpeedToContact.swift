@@ -44,19 +44,24 @@ package struct SpeedToContact: Sendable, Hashable {
     package let byRep: [Group]
 
     /// Business hours from hand-off to first touch for one journey, nil when untouched by `asOf`.
-    package static func hours(_ journey: LeadJourney, reps: [String: RepRecord], asOf: Date,
-                             configuration: AnalyticsConfiguration) -> Double? {
+    package static func hours(
+        _ journey: LeadJourney, reps: [String: RepRecord], asOf: Date,
+        configuration: AnalyticsConfiguration
+    ) -> Double? {
         guard let handoff = journey.handoffAt, let touch = journey.firstTouchAt, touch <= asOf else { return nil }
         let calendar = configuration.calendar(journey.repID.flatMap { reps[$0] })
         return calendar.businessSeconds(from: handoff, to: touch) / 3600
     }
 
-    package static func compute(_ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
-                               configuration: AnalyticsConfiguration = AnalyticsConfiguration()) -> SpeedToContact {
+    package static func compute(
+        _ journeys: [LeadJourney], period: ReportPeriod, reps: [String: RepRecord], asOf: Date,
+        configuration: AnalyticsConfiguration = AnalyticsConfiguration()
+    ) -> SpeedToContact {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         func group(_ key: String, _ members: [LeadJourney], repStatus: RepStanding? = nil) -> Group {
-            Group(key: key, handoffs: members.count,
-                  hours: members.compactMap { hours($0, reps: reps, asOf: asOf, configuration: configuration) }, repStatus: repStatus)
+            Group(
+                key: key, handoffs: members.count,
+                hours: members.compactMap { hours($0, reps: reps, asOf: asOf, configuration: configuration) }, repStatus: repStatus)
         }
         let byPriority = Dictionary(grouping: handed) { $0.priority?.rawValue ?? "(none)" }
             .map { group($0.key, $0.value) }.sorted { $0.key < $1.key }

@@ -31,50 +31,104 @@ package enum WhatToChange {
         var items: [ChangeItem] = []
         for policy in review.compliance.policies where review.contactAttemptsRecorded {
             if let ci = policy.compliance.interval, ci.upper < configuration.complianceGoal {
-                items.append(.init(rule: "sla-compliance", text: "First-touch compliance for policy `\(policy.name)` (target \(SpeedBuckets.format(policy.targetHours)) business h) is \(policy.compliance.formatted), below the \(NumberFormat.percent(configuration.complianceGoal)) goal even at the top of its interval: check rep capacity and alerting for this priority."))
+                items.append(
+                    .init(
+                        rule: "sla-compliance",
+                        text:
+                            "First-touch compliance for policy `\(policy.name)` (target \(SpeedBuckets.format(policy.targetHours)) business h) is \(policy.compliance.formatted), below the \(NumberFormat.percent(configuration.complianceGoal)) goal even at the top of its interval: check rep capacity and alerting for this priority."
+                    ))
             }
             if policy.untouchedMissed > 0 {
-                items.append(.init(rule: "never-touched", text: "\(policy.untouchedMissed) `\(policy.name)` hand-off(s) are still untouched past the \(SpeedBuckets.format(policy.targetHours)) business-hour target: reassign them now."))
+                items.append(
+                    .init(
+                        rule: "never-touched",
+                        text:
+                            "\(policy.untouchedMissed) `\(policy.name)` hand-off(s) are still untouched past the \(SpeedBuckets.format(policy.targetHours)) business-hour target: reassign them now."
+                    ))
             }
         }
         let policyOfRep = Dictionary(grouping: review.handoffs) { $0.repID ?? "" }
         // Queue groups (no rep status) are not reps: parking has its own rule.
         for group in review.speed.byRep where group.hours.count >= 3 && group.repStatus != nil {
-            let longest = (policyOfRep[group.key] ?? []).map { configuration.targetHours(policy: $0.policy ?? "") }.max() ?? configuration.defaultFirstTouchTargetHours
+            let longest =
+                (policyOfRep[group.key] ?? []).map { configuration.targetHours(policy: $0.policy ?? "") }.max()
+                ?? configuration.defaultFirstTouchTargetHours
             if let p90 = group.p90, p90 > 2 * longest {
-                items.append(.init(rule: "slow-rep", text: "Rep `\(group.key)`: 90 % of first touches within \(NumberFormat.hours(p90)) of business time (n = \(group.hours.count)), more than twice the \(SpeedBuckets.format(longest)) h target: review their queue and working hours."))
+                items.append(
+                    .init(
+                        rule: "slow-rep",
+                        text:
+                            "Rep `\(group.key)`: 90 % of first touches within \(NumberFormat.hours(p90)) of business time (n = \(group.hours.count)), more than twice the \(SpeedBuckets.format(longest)) h target: review their queue and working hours."
+                    ))
             }
         }
         for group in review.speed.byRep where group.repStatus == .left || group.repStatus == .notOnRoster {
-            items.append(.init(rule: "rep-left", text: "\(group.handoffs) hand-off(s) went to rep `\(group.key)`, who is \(group.repStatus == .left ? "marked as left" : "not on the roster"): remove them from routing and reassign their open leads."))
+            items.append(
+                .init(
+                    rule: "rep-left",
+                    text:
+                        "\(group.handoffs) hand-off(s) went to rep `\(group.key)`, who is \(group.repStatus == .left ? "marked as left" : "not on the roster"): remove them from routing and reassign their open leads."
+                ))
         }
         if let committed = review.marketing.committed, review.marketing.delivered < committed {
-            items.append(.init(rule: "marketing-shortfall", text: "Marketing delivered \(review.marketing.delivered) qualified hand-offs against \(committed) committed (\(review.marketing.attainment.map { NumberFormat.percent($0) } ?? "—")): revisit campaign volume or the MQL threshold."))
+            items.append(
+                .init(
+                    rule: "marketing-shortfall",
+                    text:
+                        "Marketing delivered \(review.marketing.delivered) qualified hand-offs against \(committed) committed (\(review.marketing.attainment.map { NumberFormat.percent($0) } ?? "—")): revisit campaign volume or the MQL threshold."
+                ))
         }
         let missing = review.marketing.evidence.trials - review.marketing.evidence.successes
         if missing > 0 {
-            items.append(.init(rule: "missing-evidence", text: "\(missing) of \(review.marketing.evidence.trials) hand-offs carry no qualification evidence: the playbook rule that fired must record its values."))
+            items.append(
+                .init(
+                    rule: "missing-evidence",
+                    text:
+                        "\(missing) of \(review.marketing.evidence.trials) hand-offs carry no qualification evidence: the playbook rule that fired must record its values."
+                ))
         }
         for pattern in review.dispositions.patterns where pattern.adjustedResidual > 0 {
-            items.append(.init(rule: "disposition-pattern", text: "\(pattern.grouping) `\(pattern.category)`: `\(pattern.code)` in \(pattern.inCategory.formatted) of its dispositions vs \(pattern.elsewhere.rate.map { NumberFormat.percent($0) } ?? "—") elsewhere (adjusted residual \(NumberFormat.fixed(pattern.adjustedResidual, 2)), beyond the Bonferroni cut-off \(NumberFormat.fixed(review.dispositions.groupings.first { $0.name == pattern.grouping }?.test.residualCutoff ?? 0, 2))): tighten targeting or qualification for it."))
+            items.append(
+                .init(
+                    rule: "disposition-pattern",
+                    text:
+                        "\(pattern.grouping) `\(pattern.category)`: `\(pattern.code)` in \(pattern.inCategory.formatted) of its dispositions vs \(pattern.elsewhere.rate.map { NumberFormat.percent($0) } ?? "—") elsewhere (adjusted residual \(NumberFormat.fixed(pattern.adjustedResidual, 2)), beyond the Bonferroni cut-off \(NumberFormat.fixed(review.dispositions.groupings.first { $0.name == pattern.grouping }?.test.residualCutoff ?? 0, 2))): tighten targeting or qualification for it."
+                ))
         }
         let sp = review.speedPays
         for band in sp.bands {
-            guard let fastBucket = sp.buckets.first, let fast = sp.cell(band: band, bucket: fastBucket), let fastCI = fast.conversion.interval else { continue }
+            guard let fastBucket = sp.buckets.first, let fast = sp.cell(band: band, bucket: fastBucket), let fastCI = fast.conversion.interval else {
+                continue
+            }
             for bucket in sp.buckets.dropFirst() {
                 if let slow = sp.cell(band: band, bucket: bucket), let slowCI = slow.conversion.interval, fastCI.lower > slowCI.upper {
-                    items.append(.init(rule: "speed-pays", text: "Score band \(band): first touch \(fastBucket) converts \(fast.conversion.formatted) vs \(slow.conversion.formatted) for \(bucket): speed pays here, so route this band to reps who can answer within the hour."))
+                    items.append(
+                        .init(
+                            rule: "speed-pays",
+                            text:
+                                "Score band \(band): first touch \(fastBucket) converts \(fast.conversion.formatted) vs \(slow.conversion.formatted) for \(bucket): speed pays here, so route this band to reps who can answer within the hour."
+                        ))
                     break
                 }
             }
         }
         for band in review.scoreBands.bands where band.highScoreLowConversion {
-            items.append(.init(rule: "score-band", text: "Score band \(band.band) (probability \(NumberFormat.fixed(band.minimumProbability, 3))–\(NumberFormat.fixed(band.maximumProbability, 3)), mean predicted \(NumberFormat.percent(band.meanPredicted))) converts \(band.conversion.formatted): high score, low conversion; check the model's inputs for these leads before the next recalibration."))
+            items.append(
+                .init(
+                    rule: "score-band",
+                    text:
+                        "Score band \(band.band) (probability \(NumberFormat.fixed(band.minimumProbability, 3))–\(NumberFormat.fixed(band.maximumProbability, 3)), mean predicted \(NumberFormat.percent(band.meanPredicted))) converts \(band.conversion.formatted): high score, low conversion; check the model's inputs for these leads before the next recalibration."
+                ))
         }
         let parked = review.parking.total
         if parked.parked > 0 {
             let queues = review.parking.queues.map { "`\($0.name)`" }.joined(separator: ", ")
-            items.append(.init(rule: "fallback-queue", text: "\(parked.parked) hand-off(s) landed in a fallback queue (\(queues)): nobody could take them (median \(NumberFormat.hours(parked.medianHours)), longest \(NumberFormat.hours(parked.maxHours)) parked, clock time; \(parked.stillParked) still parked, \(parked.laterAssigned) later assigned to a rep). A routing/capacity failure, kept out of the reps' SLA compliance; add a routing rule or rep capacity for them and work the queue now."))
+            items.append(
+                .init(
+                    rule: "fallback-queue",
+                    text:
+                        "\(parked.parked) hand-off(s) landed in a fallback queue (\(queues)): nobody could take them (median \(NumberFormat.hours(parked.medianHours)), longest \(NumberFormat.hours(parked.maxHours)) parked, clock time; \(parked.stillParked) still parked, \(parked.laterAssigned) later assigned to a rep). A routing/capacity failure, kept out of the reps' SLA compliance; add a routing rule or rep capacity for them and work the queue now."
+                ))
         }
         return items
     }

@@ -1,5 +1,5 @@
-import HandoffPersistence
 import GRDB
+import HandoffPersistence
 
 extension Database {
     /// Executes one fixed SQL statement (no interpolated values: the SQL text is the cache key)

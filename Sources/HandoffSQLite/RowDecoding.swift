@@ -1,13 +1,14 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 /// Row → record mapping. Column lists live next to the decoders so a SELECT and its decoder
 /// cannot drift apart.
 enum Columns {
     static let lead = "id, fields, source, campaign, created_at, updated_at"
     static let event = "event_id, lead_id, type, occurred_at, received_at, payload"
-    static let score = "id, lead_id, model_sha256, model_format, probability, points, fit_points, engagement_points, reasons, scored_at, trigger_event_id"
+    static let score =
+        "id, lead_id, model_sha256, model_format, probability, points, fit_points, engagement_points, reasons, scored_at, trigger_event_id"
     static let decision = "id, lead_id, stage, priority, rule, evidence, decided_at, score_id"
     static let assignment = "id, lead_id, rep_id, queue, rule, assigned_at, unassigned_at, unassign_reason"
     static let rep = "id, name, time_zone, status, left_at, profile, updated_at"
@@ -33,79 +34,91 @@ enum Decode {
     }
 
     static func lead(_ row: Row) -> LeadRecord {
-        LeadRecord(id: row["id"], fields: json(row, "fields"), source: row["source"], campaign: row["campaign"],
-                   createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
+        LeadRecord(
+            id: row["id"], fields: json(row, "fields"), source: row["source"], campaign: row["campaign"],
+            createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
     }
 
     static func event(_ row: Row) -> EngagementEventRecord {
-        EngagementEventRecord(id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: date(row, "occurred_at"),
-                              receivedAt: date(row, "received_at"), payload: json(row, "payload"))
+        EngagementEventRecord(
+            id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: date(row, "occurred_at"),
+            receivedAt: date(row, "received_at"), payload: json(row, "payload"))
     }
 
     static func score(_ row: Row) -> ScoreRecord {
-        ScoreRecord(rowID: row["id"], leadID: row["lead_id"],
-                    model: ModelVersion(sha256: row["model_sha256"], format: row["model_format"]),
-                    probability: row["probability"], points: row["points"], fitPoints: row["fit_points"],
-                    engagementPoints: row["engagement_points"], reasons: json(row, "reasons"),
-                    scoredAt: date(row, "scored_at"), triggerEventID: row["trigger_event_id"])
+        ScoreRecord(
+            rowID: row["id"], leadID: row["lead_id"],
+            model: ModelVersion(sha256: row["model_sha256"], format: row["model_format"]),
+            probability: row["probability"], points: row["points"], fitPoints: row["fit_points"],
+            engagementPoints: row["engagement_points"], reasons: json(row, "reasons"),
+            scoredAt: date(row, "scored_at"), triggerEventID: row["trigger_event_id"])
     }
 
     static func decision(_ row: Row) throws -> QualificationDecisionRecord {
-        QualificationDecisionRecord(rowID: row["id"], leadID: row["lead_id"],
-                                    stage: try enumValue(row, "stage", table: "qualification_decisions"),
-                                    priority: try enumValue(row, "priority", table: "qualification_decisions"), rule: row["rule"], evidence: json(row, "evidence"),
-                                    decidedAt: date(row, "decided_at"), scoreRowID: row["score_id"])
+        QualificationDecisionRecord(
+            rowID: row["id"], leadID: row["lead_id"],
+            stage: try enumValue(row, "stage", table: "qualification_decisions"),
+            priority: try enumValue(row, "priority", table: "qualification_decisions"), rule: row["rule"], evidence: json(row, "evidence"),
+            decidedAt: date(row, "decided_at"), scoreRowID: row["score_id"])
     }
 
     static func assignment(_ row: Row) -> AssignmentRecord {
         let rep: String? = row["rep_id"]
         let queue: String? = row["queue"]
-        return AssignmentRecord(rowID: row["id"], leadID: row["lead_id"],
-                                target: rep.map(AssignmentTarget.rep) ?? .fallbackQueue(queue ?? ""),
-                                rule: row["rule"], assignedAt: date(row, "assigned_at"),
-                                unassignedAt: optionalDate(row, "unassigned_at"), unassignReason: row["unassign_reason"])
+        return AssignmentRecord(
+            rowID: row["id"], leadID: row["lead_id"],
+            target: rep.map(AssignmentTarget.rep) ?? .fallbackQueue(queue ?? ""),
+            rule: row["rule"], assignedAt: date(row, "assigned_at"),
+            unassignedAt: optionalDate(row, "unassigned_at"), unassignReason: row["unassign_reason"])
     }
 
     static func rep(_ row: Row) throws -> RepRecord {
-        RepRecord(id: row["id"], name: row["name"], timeZone: row["time_zone"],
-                  status: try enumValue(row, "status", table: "reps"), leftAt: optionalDate(row, "left_at"),
-                  profile: json(row, "profile"), updatedAt: date(row, "updated_at"))
+        RepRecord(
+            id: row["id"], name: row["name"], timeZone: row["time_zone"],
+            status: try enumValue(row, "status", table: "reps"), leftAt: optionalDate(row, "left_at"),
+            profile: json(row, "profile"), updatedAt: date(row, "updated_at"))
     }
 
     static func timer(_ row: Row) throws -> SLATimerRecord {
-        SLATimerRecord(id: row["id"], leadID: row["lead_id"], policy: row["policy"], dueAt: date(row, "due_at"),
-                       state: try enumValue(row, "state", table: "sla_timers"), escalationStep: row["escalation_step"],
-                       firedSteps: try json(row, "fired_steps").decode([FiredEscalationStep].self),
-                       startedAt: date(row, "started_at"), updatedAt: date(row, "updated_at"))
+        SLATimerRecord(
+            id: row["id"], leadID: row["lead_id"], policy: row["policy"], dueAt: date(row, "due_at"),
+            state: try enumValue(row, "state", table: "sla_timers"), escalationStep: row["escalation_step"],
+            firedSteps: try json(row, "fired_steps").decode([FiredEscalationStep].self),
+            startedAt: date(row, "started_at"), updatedAt: date(row, "updated_at"))
     }
 
     static func attempt(_ row: Row) -> ContactAttemptRecord {
-        ContactAttemptRecord(id: row["attempt_id"], leadID: row["lead_id"], repID: row["rep_id"], channel: row["channel"],
-                             result: row["result"], attemptedAt: date(row, "attempted_at"), note: row["note"])
+        ContactAttemptRecord(
+            id: row["attempt_id"], leadID: row["lead_id"], repID: row["rep_id"], channel: row["channel"],
+            result: row["result"], attemptedAt: date(row, "attempted_at"), note: row["note"])
     }
 
     static func disposition(_ row: Row) -> DispositionRecord {
-        DispositionRecord(id: row["disposition_id"], leadID: row["lead_id"], repID: row["rep_id"], code: row["code"],
-                          note: row["note"], reengageAt: optionalDate(row, "reengage_at"), decidedAt: date(row, "decided_at"))
+        DispositionRecord(
+            id: row["disposition_id"], leadID: row["lead_id"], repID: row["rep_id"], code: row["code"],
+            note: row["note"], reengageAt: optionalDate(row, "reengage_at"), decidedAt: date(row, "decided_at"))
     }
 
     static func opportunity(_ row: Row) -> OpportunityRecord {
-        OpportunityRecord(id: row["id"], leadID: row["lead_id"],
-                          amount: Money(minorUnits: row["amount_minor"], currency: row["currency"]), stage: row["stage"],
-                          openedAt: date(row, "opened_at"), updatedAt: date(row, "updated_at"))
+        OpportunityRecord(
+            id: row["id"], leadID: row["lead_id"],
+            amount: Money(minorUnits: row["amount_minor"], currency: row["currency"]), stage: row["stage"],
+            openedAt: date(row, "opened_at"), updatedAt: date(row, "updated_at"))
     }
 
     static func outcome(_ row: Row) throws -> OutcomeRecord {
-        OutcomeRecord(id: row["outcome_id"], opportunityID: row["opportunity_id"], leadID: row["lead_id"],
-                      result: try enumValue(row, "result", table: "outcomes"),
-                      amount: Money(minorUnits: row["amount_minor"], currency: row["currency"]),
-                      closedAt: date(row, "closed_at"), reason: row["reason"])
+        OutcomeRecord(
+            id: row["outcome_id"], opportunityID: row["opportunity_id"], leadID: row["lead_id"],
+            result: try enumValue(row, "result", table: "outcomes"),
+            amount: Money(minorUnits: row["amount_minor"], currency: row["currency"]),
+            closedAt: date(row, "closed_at"), reason: row["reason"])
     }
 
     static func alert(_ row: Row) -> AlertRecord {
-        AlertRecord(id: row["alert_id"], kind: row["kind"], leadID: row["lead_id"], target: row["target"],
-                    payload: json(row, "payload"), createdAt: date(row, "created_at"),
-                    deliveredAt: optionalDate(row, "delivered_at"), attempts: row["attempts"], lastError: row["last_error"],
-                    nextAttemptAt: optionalDate(row, "next_attempt_at"))
+        AlertRecord(
+            id: row["alert_id"], kind: row["kind"], leadID: row["lead_id"], target: row["target"],
+            payload: json(row, "payload"), createdAt: date(row, "created_at"),
+            deliveredAt: optionalDate(row, "delivered_at"), attempts: row["attempts"], lastError: row["last_error"],
+            nextAttemptAt: optionalDate(row, "next_attempt_at"))
     }
 }

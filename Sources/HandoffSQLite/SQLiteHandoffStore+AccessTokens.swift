@@ -1,14 +1,15 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 extension SQLiteHandoffStore {
     package func issueAccessToken(_ token: AccessTokenRecord) async throws(StoreError) {
         let token = try token.validated()
         try await write("issuing access token '\(token.name)'") { db in
             // The PRIMARY KEY on name and UNIQUE on sha256 decide; checked here only to name the conflict.
-            try db.execute(sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
+            try db.execute(
+                sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
             guard db.changesCount == 1 else { throw AccessTokenRecord.taken(token.name) }
         }
     }
@@ -20,8 +21,9 @@ extension SQLiteHandoffStore {
         return try await write("importing \(all.count) access token(s)") { db in
             var stored = 0
             for token in all {
-                try db.execute(sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
+                try db.execute(
+                    sql: "INSERT INTO access_tokens (name, role, sha256, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [token.name, token.role, token.sha256, token.createdAt.storeMillis])
                 stored += db.changesCount
             }
             return stored

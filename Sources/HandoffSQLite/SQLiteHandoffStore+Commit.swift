@@ -1,6 +1,6 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 extension SQLiteHandoffStore {
     package func commit(_ unit: UnitOfWork) async throws(StoreError) -> UnitResult {
@@ -78,30 +78,37 @@ struct UnitRunner {
         case let .upsertLead(r):
             let exists = try rowExists("SELECT 1 FROM leads WHERE id = ?", [r.id])
             if exists {
-                try db.cachedExecute(sql: "UPDATE leads SET fields = ?, source = ?, campaign = ?, updated_at = ? WHERE id = ?",
-                               arguments: [r.fields.text, r.source, r.campaign, r.updatedAt.storeMillis, r.id])
+                try db.cachedExecute(
+                    sql: "UPDATE leads SET fields = ?, source = ?, campaign = ?, updated_at = ? WHERE id = ?",
+                    arguments: [r.fields.text, r.source, r.campaign, r.updatedAt.storeMillis, r.id])
                 return .updated
             }
-            try db.cachedExecute(sql: "INSERT INTO leads (id, fields, source, campaign, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [r.id, r.fields.text, r.source, r.campaign, r.createdAt.storeMillis, r.updatedAt.storeMillis])
+            try db.cachedExecute(
+                sql: "INSERT INTO leads (id, fields, source, campaign, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [r.id, r.fields.text, r.source, r.campaign, r.createdAt.storeMillis, r.updatedAt.storeMillis])
             return .stored(rowID: nil)
 
         case let .appendEvent(r):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-                """, arguments: [r.id, r.leadID, r.type, r.occurredAt.storeMillis, r.receivedAt.storeMillis, r.payload.text])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                    """, arguments: [r.id, r.leadID, r.type, r.occurredAt.storeMillis, r.receivedAt.storeMillis, r.payload.text])
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
         case let .recordScore(r):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                INSERT INTO scores (lead_id, model_sha256, model_format, probability, points, fit_points,
-                                    engagement_points, reasons, scored_at, trigger_event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.leadID, r.model.sha256, r.model.format, r.probability, r.points, r.fitPoints,
-                                 r.engagementPoints, r.reasons.text, r.scoredAt.storeMillis, r.triggerEventID])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO scores (lead_id, model_sha256, model_format, probability, points, fit_points,
+                                        engagement_points, reasons, scored_at, trigger_event_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    r.leadID, r.model.sha256, r.model.format, r.probability, r.points, r.fitPoints,
+                    r.engagementPoints, r.reasons.text, r.scoredAt.storeMillis, r.triggerEventID,
+                ])
             let rowID = db.lastInsertedRowID
             scoreInUnit[r.leadID] = rowID
             return .stored(rowID: rowID)
@@ -112,10 +119,11 @@ struct UnitRunner {
             if let scoreRowID, !(try rowExists("SELECT 1 FROM scores WHERE id = ? AND lead_id = ?", [scoreRowID, r.leadID])) {
                 throw StoreError.unknownScore(rowID: scoreRowID, leadID: r.leadID, record: label)
             }
-            try db.cachedExecute(sql: """
-                INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.leadID, r.stage.rawValue, r.priority.rawValue, r.rule, r.evidence.text, r.decidedAt.storeMillis, scoreRowID])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO qualification_decisions (lead_id, stage, priority, rule, evidence, decided_at, score_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.leadID, r.stage.rawValue, r.priority.rawValue, r.rule, r.evidence.text, r.decidedAt.storeMillis, scoreRowID])
             return .stored(rowID: db.lastInsertedRowID)
 
         case let .openAssignment(r):
@@ -128,34 +136,41 @@ struct UnitRunner {
             case let .fallbackQueue(name):
                 queue = name
             }
-            if r.unassignedAt == nil, let open = try Row.fetchOne(db, sql: """
-                SELECT rep_id, queue FROM assignments WHERE lead_id = ? AND unassigned_at IS NULL
-                """, arguments: [r.leadID]) {
+            if r.unassignedAt == nil,
+                let open = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT rep_id, queue FROM assignments WHERE lead_id = ? AND unassigned_at IS NULL
+                        """, arguments: [r.leadID])
+            {
                 let rep: String? = open["rep_id"]
                 let queue: String? = open["queue"]
                 let target: AssignmentTarget = rep.map(AssignmentTarget.rep) ?? .fallbackQueue(queue ?? "")
                 throw StoreError.leadAlreadyAssigned(leadID: r.leadID, openAssignmentTarget: target.description)
             }
-            try db.cachedExecute(sql: """
-                INSERT INTO assignments (lead_id, rep_id, queue, rule, assigned_at, unassigned_at, unassign_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.leadID, repID, queue, r.rule, r.assignedAt.storeMillis, r.unassignedAt.storeMillis, r.unassignReason])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO assignments (lead_id, rep_id, queue, rule, assigned_at, unassigned_at, unassign_reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.leadID, repID, queue, r.rule, r.assignedAt.storeMillis, r.unassignedAt.storeMillis, r.unassignReason])
             return .stored(rowID: db.lastInsertedRowID)
 
         case let .closeAssignment(leadID, at, reason):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                UPDATE assignments SET unassigned_at = ?, unassign_reason = ? WHERE lead_id = ? AND unassigned_at IS NULL
-                """, arguments: [at.storeMillis, reason, leadID])
+            try db.cachedExecute(
+                sql: """
+                    UPDATE assignments SET unassigned_at = ?, unassign_reason = ? WHERE lead_id = ? AND unassigned_at IS NULL
+                    """, arguments: [at.storeMillis, reason, leadID])
             return db.changesCount == 0 ? .unchanged : .updated
 
         case let .upsertRep(r):
             let exists = try rowExists("SELECT 1 FROM reps WHERE id = ?", [r.id])
-            try db.cachedExecute(sql: """
-                INSERT INTO reps (id, name, time_zone, status, left_at, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, status = excluded.status,
-                    left_at = excluded.left_at, profile = excluded.profile, updated_at = excluded.updated_at
-                """, arguments: [r.id, r.name, r.timeZone, r.status.rawValue, r.leftAt.storeMillis, r.profile.text, r.updatedAt.storeMillis])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO reps (id, name, time_zone, status, left_at, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, status = excluded.status,
+                        left_at = excluded.left_at, profile = excluded.profile, updated_at = excluded.updated_at
+                    """, arguments: [r.id, r.name, r.timeZone, r.status.rawValue, r.leftAt.storeMillis, r.profile.text, r.updatedAt.storeMillis])
             return exists ? .updated : .stored(rowID: nil)
 
         case let .saveRouterState(name, state, expected, at):
@@ -164,12 +179,14 @@ struct UnitRunner {
                 throw StoreError.routerStateConflict(name: name, expectedRevision: expected, actualRevision: actual)
             }
             if actual == 0 {
-                try db.cachedExecute(sql: "INSERT INTO router_states (name, state, revision, updated_at) VALUES (?, ?, 1, ?)",
-                               arguments: [name, state.text, at.storeMillis])
+                try db.cachedExecute(
+                    sql: "INSERT INTO router_states (name, state, revision, updated_at) VALUES (?, ?, 1, ?)",
+                    arguments: [name, state.text, at.storeMillis])
                 return .stored(rowID: nil)
             }
-            try db.cachedExecute(sql: "UPDATE router_states SET state = ?, revision = ?, updated_at = ? WHERE name = ?",
-                           arguments: [state.text, expected + 1, at.storeMillis, name])
+            try db.cachedExecute(
+                sql: "UPDATE router_states SET state = ?, revision = ?, updated_at = ? WHERE name = ?",
+                arguments: [state.text, expected + 1, at.storeMillis, name])
             return .updated
 
         case let .upsertTimer(r):
@@ -179,30 +196,36 @@ struct UnitRunner {
                 throw StoreError.timerOfAnotherLead(timerID: r.id, storedLead: storedLead, leadID: r.leadID)
             }
             let fired = try JSONText(encoding: r.firedSteps)
-            try db.cachedExecute(sql: """
-                INSERT INTO sla_timers (id, lead_id, policy, due_at, state, escalation_step, fired_steps, started_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET policy = excluded.policy, due_at = excluded.due_at, state = excluded.state,
-                    escalation_step = excluded.escalation_step, fired_steps = excluded.fired_steps,
-                    updated_at = excluded.updated_at, lease_owner = NULL, lease_until = NULL
-                """, arguments: [r.id, r.leadID, r.policy, r.dueAt.storeMillis, r.state.rawValue, r.escalationStep, fired.text,
-                                 r.startedAt.storeMillis, r.updatedAt.storeMillis])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO sla_timers (id, lead_id, policy, due_at, state, escalation_step, fired_steps, started_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET policy = excluded.policy, due_at = excluded.due_at, state = excluded.state,
+                        escalation_step = excluded.escalation_step, fired_steps = excluded.fired_steps,
+                        updated_at = excluded.updated_at, lease_owner = NULL, lease_until = NULL
+                    """,
+                arguments: [
+                    r.id, r.leadID, r.policy, r.dueAt.storeMillis, r.state.rawValue, r.escalationStep, fired.text,
+                    r.startedAt.storeMillis, r.updatedAt.storeMillis,
+                ])
             return storedLead == nil ? .stored(rowID: nil) : .updated
 
         case let .appendContactAttempt(r):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                INSERT INTO contact_attempts (attempt_id, lead_id, rep_id, channel, result, attempted_at, note)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING
-                """, arguments: [r.id, r.leadID, r.repID, r.channel, r.result, r.attemptedAt.storeMillis, r.note])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO contact_attempts (attempt_id, lead_id, rep_id, channel, result, attempted_at, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING
+                    """, arguments: [r.id, r.leadID, r.repID, r.channel, r.result, r.attemptedAt.storeMillis, r.note])
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
         case let .appendDisposition(r):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                INSERT INTO dispositions (disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (disposition_id) DO NOTHING
-                """, arguments: [r.id, r.leadID, r.repID, r.code, r.note, r.reengageAt.storeMillis, r.decidedAt.storeMillis])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO dispositions (disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (disposition_id) DO NOTHING
+                    """, arguments: [r.id, r.leadID, r.repID, r.code, r.note, r.reengageAt.storeMillis, r.decidedAt.storeMillis])
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
         case let .upsertOpportunity(r):
@@ -211,53 +234,71 @@ struct UnitRunner {
                 guard storedLead == r.leadID else {
                     throw StoreError.opportunityOfAnotherLead(opportunityID: r.id, storedLead: storedLead, leadID: r.leadID)
                 }
-                try db.cachedExecute(sql: "UPDATE opportunities SET amount_minor = ?, currency = ?, stage = ?, updated_at = ? WHERE id = ?",
-                               arguments: [r.amount.minorUnits, r.amount.currency, r.stage, r.updatedAt.storeMillis, r.id])
+                try db.cachedExecute(
+                    sql: "UPDATE opportunities SET amount_minor = ?, currency = ?, stage = ?, updated_at = ? WHERE id = ?",
+                    arguments: [r.amount.minorUnits, r.amount.currency, r.stage, r.updatedAt.storeMillis, r.id])
                 return .updated
             }
-            try db.cachedExecute(sql: """
-                INSERT INTO opportunities (id, lead_id, amount_minor, currency, stage, opened_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.id, r.leadID, r.amount.minorUnits, r.amount.currency, r.stage, r.openedAt.storeMillis, r.updatedAt.storeMillis])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO opportunities (id, lead_id, amount_minor, currency, stage, opened_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [r.id, r.leadID, r.amount.minorUnits, r.amount.currency, r.stage, r.openedAt.storeMillis, r.updatedAt.storeMillis])
             return .stored(rowID: nil)
 
         case let .appendOutcome(r):
             if try rowExists("SELECT 1 FROM outcomes WHERE outcome_id = ?", [r.id]) { return .alreadyStored }
             try verify(references, label)
-            guard let opportunityLead = try String.fetchOne(db, sql: "SELECT lead_id FROM opportunities WHERE id = ?",
-                                                            arguments: [r.opportunityID]) else {
+            guard
+                let opportunityLead = try String.fetchOne(
+                    db, sql: "SELECT lead_id FROM opportunities WHERE id = ?",
+                    arguments: [r.opportunityID])
+            else {
                 throw StoreError.unknownOpportunity(opportunityID: r.opportunityID, referencedBy: label, field: "opportunityID")
             }
             guard opportunityLead == r.leadID else {
-                throw StoreError.outcomeLeadMismatch(outcomeID: r.id, leadID: r.leadID, opportunityID: r.opportunityID, opportunityLead: opportunityLead)
+                throw StoreError.outcomeLeadMismatch(
+                    outcomeID: r.id, leadID: r.leadID, opportunityID: r.opportunityID, opportunityLead: opportunityLead)
             }
-            if let closedBy = try String.fetchOne(db, sql: "SELECT outcome_id FROM outcomes WHERE opportunity_id = ?",
-                                                  arguments: [r.opportunityID]) {
+            if let closedBy = try String.fetchOne(
+                db, sql: "SELECT outcome_id FROM outcomes WHERE opportunity_id = ?",
+                arguments: [r.opportunityID])
+            {
                 throw StoreError.opportunityAlreadyClosed(outcomeID: r.id, opportunityID: r.opportunityID, closedBy: closedBy)
             }
-            try db.cachedExecute(sql: """
-                INSERT INTO outcomes (outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (outcome_id) DO NOTHING
-                """, arguments: [r.id, r.opportunityID, r.leadID, r.result.rawValue, r.amount.minorUnits, r.amount.currency,
-                                 r.closedAt.storeMillis, r.reason])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO outcomes (outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (outcome_id) DO NOTHING
+                    """,
+                arguments: [
+                    r.id, r.opportunityID, r.leadID, r.result.rawValue, r.amount.minorUnits, r.amount.currency,
+                    r.closedAt.storeMillis, r.reason,
+                ])
             return .stored(rowID: nil)
 
         case let .raiseAlert(r):
             try verify(references, label)
-            try db.cachedExecute(sql: """
-                INSERT INTO alerts (alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING
-                """, arguments: [r.id, r.kind, r.leadID, r.target, r.payload.text, r.createdAt.storeMillis, r.deliveredAt.storeMillis,
-                                 r.attempts, r.lastError, r.nextAttemptAt.storeMillis])
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO alerts (alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING
+                    """,
+                arguments: [
+                    r.id, r.kind, r.leadID, r.target, r.payload.text, r.createdAt.storeMillis, r.deliveredAt.storeMillis,
+                    r.attempts, r.lastError, r.nextAttemptAt.storeMillis,
+                ])
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
         case let .recordAlertDelivery(alertID, at, succeeded, error, nextAttemptAt):
-            try db.cachedExecute(sql: """
-                UPDATE alerts SET attempts = attempts + 1,
-                    delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END,
-                    last_error = ?, next_attempt_at = ?
-                WHERE alert_id = ?
-                """, arguments: [succeeded, at.storeMillis, succeeded ? nil : error, succeeded ? nil : nextAttemptAt.storeMillis, alertID])
+            try db.cachedExecute(
+                sql: """
+                    UPDATE alerts SET attempts = attempts + 1,
+                        delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END,
+                        last_error = ?, next_attempt_at = ?
+                    WHERE alert_id = ?
+                    """, arguments: [succeeded, at.storeMillis, succeeded ? nil : error, succeeded ? nil : nextAttemptAt.storeMillis, alertID])
             guard db.changesCount > 0 else {
                 throw StoreError.unknownAlert(record: label)
             }
@@ -274,10 +315,11 @@ struct UnitRunner {
     /// Looks up what ``WriteValidation/check(_:)`` said to verify, in this transaction.
     private func verify(_ references: [WriteReference], _ label: String) throws {
         for reference in references {
-            let found: ReferenceLookup = switch reference {
-            case let .lead(id): .lead(exists: try rowExists("SELECT 1 FROM leads WHERE id = ?", [id]))
-            case let .rep(id, _, _): .rep(status: try String.fetchOne(db, sql: "SELECT status FROM reps WHERE id = ?", arguments: [id]))
-            }
+            let found: ReferenceLookup =
+                switch reference {
+                case let .lead(id): .lead(exists: try rowExists("SELECT 1 FROM leads WHERE id = ?", [id]))
+                case let .rep(id, _, _): .rep(status: try String.fetchOne(db, sql: "SELECT status FROM reps WHERE id = ?", arguments: [id]))
+                }
             try WriteValidation.verify(reference, found: found, record: label)
         }
     }

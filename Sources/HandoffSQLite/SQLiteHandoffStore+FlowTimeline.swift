@@ -1,6 +1,6 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 extension SQLiteHandoffStore {
     /// One read transaction over the lead's rows, skipping scores, decisions and event payloads:
@@ -20,8 +20,9 @@ extension SQLiteHandoffStore {
                 return try Row.fetchAll(statement, arguments: id).map(decode)
             }
             let events = try all("event_id, lead_id, type, occurred_at, received_at", "engagement_events", "occurred_at, seq") { row in
-                EngagementEventRecord(id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),
-                                      receivedAt: Decode.date(row, "received_at"), payload: .emptyObject)
+                EngagementEventRecord(
+                    id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),
+                    receivedAt: Decode.date(row, "received_at"), payload: .emptyObject)
             }
             return LeadTimeline(
                 lead: lead, events: events,

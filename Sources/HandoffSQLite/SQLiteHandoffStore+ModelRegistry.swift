@@ -1,6 +1,6 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 extension SQLiteHandoffStore {
     package func registerModel(_ upload: ModelUpload) async throws(StoreError) -> WriteOutcome {
@@ -16,16 +16,21 @@ extension SQLiteHandoffStore {
         return try await write("registering \(label)") { db in
             if let format = try String.fetchOne(db, sql: "SELECT format FROM models WHERE sha256 = ?", arguments: [upload.sha256]) {
                 guard format == upload.format else {
-                    throw StoreError.conflictingRecord(record: "weight file", id: upload.sha256,
-                                                       reason: "is registered with format \(format), not \(upload.format)")
+                    throw StoreError.conflictingRecord(
+                        record: "weight file", id: upload.sha256,
+                        reason: "is registered with format \(format), not \(upload.format)")
                 }
                 return .alreadyStored
             }
-            try db.execute(sql: """
-                INSERT INTO models (sha256, format, version_label, file_bytes, file_path, uploaded_at, upload_seq)
-                VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(upload_seq), 0) + 1 FROM models))
-                """, arguments: [upload.sha256, upload.format, upload.versionLabel, upload.fileBytes, upload.filePath,
-                                 upload.uploadedAt.storeMillis])
+            try db.execute(
+                sql: """
+                    INSERT INTO models (sha256, format, version_label, file_bytes, file_path, uploaded_at, upload_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(upload_seq), 0) + 1 FROM models))
+                    """,
+                arguments: [
+                    upload.sha256, upload.format, upload.versionLabel, upload.fileBytes, upload.filePath,
+                    upload.uploadedAt.storeMillis,
+                ])
             return .stored(rowID: nil)
         }
     }
@@ -39,8 +44,9 @@ extension SQLiteHandoffStore {
                 if current.sha256 == sha256 { return }
                 try Self.retire(current, at: date, db)
             }
-            try db.execute(sql: "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES (?, 'promotion', ?)",
-                           arguments: [sha256, date.storeMillis])
+            try db.execute(
+                sql: "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES (?, 'promotion', ?)",
+                arguments: [sha256, date.storeMillis])
         }
     }
 
@@ -60,13 +66,16 @@ extension SQLiteHandoffStore {
                 }
             }
             guard stack.count >= 2 else {
-                throw StoreError.modelRegistry(reason: "weight file \(current.sha256) is the only model left in the promotion history; there is no earlier model to roll back to")
+                throw StoreError.modelRegistry(
+                    reason: "weight file \(current.sha256) is the only model left in the promotion history; there is no earlier model to roll back to"
+                )
             }
             stack.removeLast()
             let target = stack[stack.count - 1]
             try Self.retire(current, at: date, db)
-            try db.execute(sql: "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES (?, 'rollback', ?)",
-                           arguments: [target, date.storeMillis])
+            try db.execute(
+                sql: "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES (?, 'rollback', ?)",
+                arguments: [target, date.storeMillis])
             return target
         }
         guard let restored = try await model(sha256: sha, includeBytes: false) else {
@@ -115,19 +124,22 @@ extension SQLiteHandoffStore {
 
     private static func decodeModel(_ row: Row) -> RegisteredModel {
         let inProduction: Bool = row["in_production"]
-        let upload = ModelUpload(sha256: row["sha256"], format: row["format"], versionLabel: row["version_label"],
-                                 fileBytes: row["file_bytes"], filePath: row["file_path"],
-                                 uploadedAt: Decode.date(row, "uploaded_at"))
-        return RegisteredModel(upload: upload, promotedAt: Decode.optionalDate(row, "promoted_at"),
-                               retiredAt: inProduction ? nil : Decode.optionalDate(row, "retired_at"),
-                               isInProduction: inProduction)
+        let upload = ModelUpload(
+            sha256: row["sha256"], format: row["format"], versionLabel: row["version_label"],
+            fileBytes: row["file_bytes"], filePath: row["file_path"],
+            uploadedAt: Decode.date(row, "uploaded_at"))
+        return RegisteredModel(
+            upload: upload, promotedAt: Decode.optionalDate(row, "promoted_at"),
+            retiredAt: inProduction ? nil : Decode.optionalDate(row, "retired_at"),
+            isInProduction: inProduction)
     }
 
     private static func allDeployments(_ db: Database) throws -> [ModelDeployment] {
         try Row.fetchAll(db, sql: "SELECT id, sha256, kind, promoted_at, retired_at FROM model_deployments ORDER BY id").map { row in
-            ModelDeployment(rowID: row["id"], sha256: row["sha256"],
-                            kind: try Decode.enumValue(row, "kind", table: "model_deployments"),
-                            promotedAt: Decode.date(row, "promoted_at"), retiredAt: Decode.optionalDate(row, "retired_at"))
+            ModelDeployment(
+                rowID: row["id"], sha256: row["sha256"],
+                kind: try Decode.enumValue(row, "kind", table: "model_deployments"),
+                promotedAt: Decode.date(row, "promoted_at"), retiredAt: Decode.optionalDate(row, "retired_at"))
         }
     }
 
@@ -137,7 +149,8 @@ extension SQLiteHandoffStore {
 
     private static func retire(_ deployment: ModelDeployment, at date: Date, _ db: Database) throws {
         guard date >= deployment.promotedAt else {
-            throw StoreError.modelRegistry(reason: "the change is dated before the current model's promotion (\(deployment.promotedAt)); use the current time")
+            throw StoreError.modelRegistry(
+                reason: "the change is dated before the current model's promotion (\(deployment.promotedAt)); use the current time")
         }
         try db.execute(sql: "UPDATE model_deployments SET retired_at = ? WHERE id = ?", arguments: [date.storeMillis, deployment.rowID])
     }

@@ -1,6 +1,6 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 extension SQLiteHandoffStore {
     package func lead(id: String) async throws(StoreError) -> LeadRecord? {
@@ -13,9 +13,10 @@ extension SQLiteHandoffStore {
         try await read("reading the timeline of lead '\(leadID)'") { db in
             let batch = try BatchReader(db: db, scope: .lead(leadID)).read()
             guard let lead = batch.leads.first else { return nil }
-            return LeadTimeline(lead: lead, events: batch.events, scores: batch.scores, decisions: batch.decisions,
-                                assignments: batch.assignments, timers: batch.timers, contactAttempts: batch.contactAttempts,
-                                dispositions: batch.dispositions, opportunities: batch.opportunities, outcomes: batch.outcomes)
+            return LeadTimeline(
+                lead: lead, events: batch.events, scores: batch.scores, decisions: batch.decisions,
+                assignments: batch.assignments, timers: batch.timers, contactAttempts: batch.contactAttempts,
+                dispositions: batch.dispositions, opportunities: batch.opportunities, outcomes: batch.outcomes)
         }
     }
 
@@ -28,8 +29,11 @@ extension SQLiteHandoffStore {
     package func routerState(name: String) async throws(StoreError) -> RouterStateRecord? {
         try await read("reading router state '\(name)'") { db in
             try Row.fetchOne(db, sql: "SELECT name, state, revision, updated_at FROM router_states WHERE name = ?", arguments: [name])
-                .map { RouterStateRecord(name: $0["name"], state: Decode.json($0, "state"), revision: $0["revision"],
-                                         updatedAt: Decode.date($0, "updated_at")) }
+                .map {
+                    RouterStateRecord(
+                        name: $0["name"], state: Decode.json($0, "state"), revision: $0["revision"],
+                        updatedAt: Decode.date($0, "updated_at"))
+                }
         }
     }
 
@@ -37,36 +41,56 @@ extension SQLiteHandoffStore {
         try await read("reading open hand-offs") { db in
             let filter = repID == nil ? "" : "AND rep_id = ?"
             let arguments: StatementArguments = repID.map { [$0] } ?? []
-            let assignments = try Row.fetchAll(db, sql: """
-                SELECT \(Columns.assignment) FROM assignments WHERE unassigned_at IS NULL \(filter) ORDER BY assigned_at, id
-                """, arguments: arguments).map(Decode.assignment)
+            let assignments = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.assignment) FROM assignments WHERE unassigned_at IS NULL \(filter) ORDER BY assigned_at, id
+                    """, arguments: arguments
+            ).map(Decode.assignment)
             return try assignments.compactMap { assignment -> OpenHandoff? in
                 let leadArgument: StatementArguments = [assignment.leadID]
-                guard let lead = try Row.fetchOne(db, sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?", arguments: leadArgument)
-                    .map(Decode.lead) else { return nil }
-                let score = try Row.fetchOne(db, sql: """
-                    SELECT \(Columns.score) FROM scores WHERE lead_id = ? ORDER BY scored_at DESC, id DESC LIMIT 1
-                    """, arguments: leadArgument).map(Decode.score)
-                let decision = try Row.fetchOne(db, sql: """
-                    SELECT \(Columns.decision) FROM qualification_decisions WHERE lead_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1
-                    """, arguments: leadArgument).map(Decode.decision)
-                let timers = try Row.fetchAll(db, sql: """
-                    SELECT \(Columns.timer) FROM sla_timers WHERE lead_id = ? AND state IN ('running', 'breached') ORDER BY due_at, id
-                    """, arguments: leadArgument).map(Decode.timer)
-                let attempts = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM contact_attempts WHERE lead_id = ? AND attempted_at >= ?
-                    """, arguments: [assignment.leadID, assignment.assignedAt.storeMillis]) ?? 0
-                return OpenHandoff(assignment: assignment, lead: lead, latestScore: score, latestDecision: decision,
-                                   openTimers: timers, attemptsSinceAssigned: attempts)
+                guard
+                    let lead = try Row.fetchOne(db, sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?", arguments: leadArgument)
+                        .map(Decode.lead)
+                else { return nil }
+                let score = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(Columns.score) FROM scores WHERE lead_id = ? ORDER BY scored_at DESC, id DESC LIMIT 1
+                        """, arguments: leadArgument
+                ).map(Decode.score)
+                let decision = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(Columns.decision) FROM qualification_decisions WHERE lead_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1
+                        """, arguments: leadArgument
+                ).map(Decode.decision)
+                let timers = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(Columns.timer) FROM sla_timers WHERE lead_id = ? AND state IN ('running', 'breached') ORDER BY due_at, id
+                        """, arguments: leadArgument
+                ).map(Decode.timer)
+                let attempts =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM contact_attempts WHERE lead_id = ? AND attempted_at >= ?
+                            """, arguments: [assignment.leadID, assignment.assignedAt.storeMillis]) ?? 0
+                return OpenHandoff(
+                    assignment: assignment, lead: lead, latestScore: score, latestDecision: decision,
+                    openTimers: timers, attemptsSinceAssigned: attempts)
             }
         }
     }
 
     package func openAssignmentCounts() async throws(StoreError) -> [String: Int] {
         try await read("counting open assignments") { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT rep_id, COUNT(*) AS n FROM assignments WHERE unassigned_at IS NULL AND rep_id IS NOT NULL GROUP BY rep_id
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rep_id, COUNT(*) AS n FROM assignments WHERE unassigned_at IS NULL AND rep_id IS NOT NULL GROUP BY rep_id
+                    """)
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["rep_id"] as String, $0["n"] as Int) })
         }
     }
@@ -74,10 +98,13 @@ extension SQLiteHandoffStore {
     package func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
         precondition(limit > 0, "limit must be positive")
         return try await read("reading due SLA timers") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Columns.timer) FROM sla_timers
-                WHERE state IN ('running', 'breached') AND due_at <= ? ORDER BY due_at, id LIMIT ?
-                """, arguments: [date.storeMillis, limit]).map(Decode.timer)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.timer) FROM sla_timers
+                    WHERE state IN ('running', 'breached') AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                    """, arguments: [date.storeMillis, limit]
+            ).map(Decode.timer)
         }
     }
 
@@ -86,14 +113,18 @@ extension SQLiteHandoffStore {
         precondition(leaseUntil > date, "a lease must end after the time it is taken")
         return try await write("claiming due SLA timers") { db in
             let now = date.storeMillis
-            let timers = try Row.fetchAll(db, sql: """
-                SELECT \(Columns.timer) FROM sla_timers
-                WHERE state IN ('running', 'breached') AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-                ORDER BY due_at, id LIMIT ?
-                """, arguments: [now, now, limit]).map(Decode.timer)
+            let timers = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.timer) FROM sla_timers
+                    WHERE state IN ('running', 'breached') AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+                    ORDER BY due_at, id LIMIT ?
+                    """, arguments: [now, now, limit]
+            ).map(Decode.timer)
             for timer in timers {
-                try db.execute(sql: "UPDATE sla_timers SET lease_owner = ?, lease_until = ? WHERE id = ?",
-                               arguments: [owner, leaseUntil.storeMillis, timer.id])
+                try db.execute(
+                    sql: "UPDATE sla_timers SET lease_owner = ?, lease_until = ? WHERE id = ?",
+                    arguments: [owner, leaseUntil.storeMillis, timer.id])
             }
             return timers
         }
@@ -102,11 +133,14 @@ extension SQLiteHandoffStore {
     package func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord] {
         precondition(limit > 0, "limit must be positive")
         return try await read("reading pending alerts") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Columns.alert) FROM alerts
-                WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                ORDER BY created_at, seq LIMIT ?
-                """, arguments: [date.storeMillis, limit]).map(Decode.alert)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.alert) FROM alerts
+                    WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                    ORDER BY created_at, seq LIMIT ?
+                    """, arguments: [date.storeMillis, limit]
+            ).map(Decode.alert)
         }
     }
 
@@ -165,17 +199,22 @@ struct BatchReader {
         batch.dispositions = try fetch(Columns.disposition, "dispositions", time: "decided_at", order: "decided_at, seq", Decode.disposition)
         batch.opportunities = try fetch(Columns.opportunity, "opportunities", time: "opened_at", order: "opened_at, id", Decode.opportunity)
         batch.outcomes = try fetch(Columns.outcome, "outcomes", time: "closed_at", order: "closed_at, seq", Decode.outcome)
-        if case .lead = scope {} else {
+        if case .lead = scope {
+        } else {
             batch.alerts = try fetch(Columns.alert, "alerts", time: "created_at", order: "created_at, seq", Decode.alert)
         }
         return batch
     }
 
-    private func fetch<T>(_ columns: String, _ table: String, time: String, leadColumn: String = "lead_id", order: String,
-                          _ decode: (Row) throws -> T) throws -> [T] {
+    private func fetch<T>(
+        _ columns: String, _ table: String, time: String, leadColumn: String = "lead_id", order: String,
+        _ decode: (Row) throws -> T
+    ) throws -> [T] {
         let (predicate, arguments) = filter(time: time, leadColumn: leadColumn)
-        return try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE \(predicate) ORDER BY \(order)",
-                                arguments: arguments).map(decode)
+        return try Row.fetchAll(
+            db, sql: "SELECT \(columns) FROM \(table) WHERE \(predicate) ORDER BY \(order)",
+            arguments: arguments
+        ).map(decode)
     }
 
     private func filter(time: String, leadColumn: String) -> (String, StatementArguments) {
@@ -188,8 +227,10 @@ struct BatchReader {
             if leadColumn == "id" {
                 return ("created_at >= ? AND created_at < ?", [period.start.storeMillis, period.end.storeMillis])
             }
-            return ("\(leadColumn) IN (SELECT id FROM leads WHERE created_at >= ? AND created_at < ?)",
-                    [period.start.storeMillis, period.end.storeMillis])
+            return (
+                "\(leadColumn) IN (SELECT id FROM leads WHERE created_at >= ? AND created_at < ?)",
+                [period.start.storeMillis, period.end.storeMillis]
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
-import HandoffPersistence
 import Foundation
 import GRDB
+import HandoffPersistence
 
 /// The embedded hand-off store: one SQLite file through a GRDB `DatabasePool`.
 ///
@@ -112,8 +112,9 @@ package final class SQLiteHandoffStore: HandoffStore {
         let unknown = applied.filter { !known.contains($0) }.sorted()
         guard !unknown.isEmpty else { return }
         let newest = applied.compactMap(Schema.version(ofMigration:)).max() ?? Schema.version + 1
-        throw .schemaFromNewerBaton(path: path, databaseVersion: max(newest, Schema.version + 1),
-                                    supportedVersion: Schema.version, unknownMigrations: unknown)
+        throw .schemaFromNewerBaton(
+            path: path, databaseVersion: max(newest, Schema.version + 1),
+            supportedVersion: Schema.version, unknownMigrations: unknown)
     }
 
     private static func openError(_ error: any Error, path: String) -> StoreError {
@@ -150,14 +151,17 @@ package final class SQLiteHandoffStore: HandoffStore {
         if let dbError = error as? DatabaseError {
             switch dbError.extendedResultCode {
             case .SQLITE_CONSTRAINT_FOREIGNKEY:
-                return .invalidField(record: operation, field: "reference",
-                                     reason: "refers to a row that is not stored (foreign key); store the referenced lead, rep or opportunity first")
+                return .invalidField(
+                    record: operation, field: "reference",
+                    reason: "refers to a row that is not stored (foreign key); store the referenced lead, rep or opportunity first")
             case .SQLITE_CONSTRAINT_CHECK, .SQLITE_CONSTRAINT_NOTNULL:
-                return .invalidField(record: operation, field: "value",
-                                     reason: "breaks a constraint of the schema (\(dbError.message ?? "check failed"))")
+                return .invalidField(
+                    record: operation, field: "value",
+                    reason: "breaks a constraint of the schema (\(dbError.message ?? "check failed"))")
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
-                return .invalidField(record: operation, field: "id",
-                                     reason: "repeats a value that must be unique (\(dbError.message ?? "unique constraint"))")
+                return .invalidField(
+                    record: operation, field: "id",
+                    reason: "repeats a value that must be unique (\(dbError.message ?? "unique constraint"))")
             default:
                 return .database(operation: operation, message: dbError.message ?? "\(dbError.resultCode)")
             }

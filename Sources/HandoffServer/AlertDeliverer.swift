@@ -3,6 +3,7 @@ import HandoffFlow
 import HandoffPersistence
 import Logging
 import ScoringModelFormat
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -72,8 +73,10 @@ package actor AlertDeliverer {
             logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
             return nil
         }
-        return .raiseAlert(AlertRecord(id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
-                                       target: "crm", payload: json, createdAt: now()))
+        return .raiseAlert(
+            AlertRecord(
+                id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
+                target: "crm", payload: json, createdAt: now()))
     }
 
     /// One pass over the alerts due now; returns how many were delivered.
@@ -101,7 +104,9 @@ package actor AlertDeliverer {
                 await metrics.delivered(kind: alert.kind)
             } else {
                 await metrics.failed(kind: alert.kind)
-                logger.warning("alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(ISOTime.format(next ?? at))")
+                logger.warning(
+                    "alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(ISOTime.format(next ?? at))"
+                )
             }
         }
         return delivered
@@ -125,8 +130,9 @@ package actor AlertDeliverer {
         switch channel.kind {
         case .webhook:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            let body = WebhookAlert(id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
-                                    createdAt: ISOTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
+            let body = WebhookAlert(
+                id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
+                createdAt: ISOTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
             try await Self.post(url: url, body: try Self.encoder.encode(body))
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }

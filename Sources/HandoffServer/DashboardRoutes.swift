@@ -1,6 +1,6 @@
-import HandoffReviews
 import Foundation
 import HandoffPersistence
+import HandoffReviews
 import Hummingbird
 import ReportRendering
 
@@ -13,10 +13,12 @@ extension HandoffService {
             if let token = request.uri.queryParameters.get("token") {
                 var week = ""
                 if let w = request.uri.queryParameters.get("week") { week = "?week=\(w)" }
-                return Response(status: .seeOther, headers: [
-                    .location: "/dashboard\(week)",
-                    .setCookie: "baton_token=\(token); Path=/; HttpOnly; SameSite=Strict",
-                ])
+                return Response(
+                    status: .seeOther,
+                    headers: [
+                        .location: "/dashboard\(week)",
+                        .setCookie: "baton_token=\(token); Path=/; HttpOnly; SameSite=Strict",
+                    ])
             }
             let period = try self.dashboardPeriod(request.uri.queryParameters.get("week"))
             let html = try await Dashboard(service: self).render(period: period, fragment: request.uri.queryParameters.get("fragment") == "1")
@@ -48,85 +50,90 @@ struct Dashboard {
         let main = body(results, sla: sla, configuration: configuration)
         if fragment { return main }
         return """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Baton hand-off dashboard — \(esc(period.label))</title>
-        <style>
-        body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330}
-        h1{font-size:1.3rem;margin:.2rem 0 1rem} h2{font-size:1rem;margin:0 0 .5rem}
-        .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:.8rem}
-        .card{background:#fff;border-radius:.5rem;padding:.8rem;box-shadow:0 1px 2px #0002;overflow-x:auto}
-        .big{font-size:1.8rem;font-weight:600} .note{color:#5a6275;font-size:.8rem}
-        table{border-collapse:collapse;width:100%;font-size:.85rem} td,th{padding:.2rem .4rem;text-align:left;border-bottom:1px solid #e3e6eb}
-        td.n,th.n{text-align:right} svg{max-width:100%;height:auto} .wide{grid-column:1/-1}
-        </style></head><body>
-        <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(ISOTime.format(asOf))</span></h1>
-        <main id="dashboard">\(main)</main>
-        <script>
-        // Refresh the numbers without reloading the page (the cookie carries the token).
-        setInterval(async () => {
-          try {
-            const r = await fetch(location.pathname + (location.search ? location.search + "&" : "?") + "fragment=1", {credentials: "same-origin"});
-            if (r.ok) { document.getElementById("dashboard").innerHTML = await r.text(); document.getElementById("as-of").textContent = "as of " + new Date().toISOString(); }
-          } catch (e) {}
-        }, 30000);
-        </script>
-        </body></html>
-        """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Baton hand-off dashboard — \(esc(period.label))</title>
+            <style>
+            body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330}
+            h1{font-size:1.3rem;margin:.2rem 0 1rem} h2{font-size:1rem;margin:0 0 .5rem}
+            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:.8rem}
+            .card{background:#fff;border-radius:.5rem;padding:.8rem;box-shadow:0 1px 2px #0002;overflow-x:auto}
+            .big{font-size:1.8rem;font-weight:600} .note{color:#5a6275;font-size:.8rem}
+            table{border-collapse:collapse;width:100%;font-size:.85rem} td,th{padding:.2rem .4rem;text-align:left;border-bottom:1px solid #e3e6eb}
+            td.n,th.n{text-align:right} svg{max-width:100%;height:auto} .wide{grid-column:1/-1}
+            </style></head><body>
+            <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(ISOTime.format(asOf))</span></h1>
+            <main id="dashboard">\(main)</main>
+            <script>
+            // Refresh the numbers without reloading the page (the cookie carries the token).
+            setInterval(async () => {
+              try {
+                const r = await fetch(location.pathname + (location.search ? location.search + "&" : "?") + "fragment=1", {credentials: "same-origin"});
+                if (r.ok) { document.getElementById("dashboard").innerHTML = await r.text(); document.getElementById("as-of").textContent = "as of " + new Date().toISOString(); }
+              } catch (e) {}
+            }, 30000);
+            </script>
+            </body></html>
+            """
     }
 
     func body(_ r: ReviewResults, sla: SLAState, configuration: AnalyticsConfiguration) -> String {
         func hours(_ h: Double?) -> String { h.map { String(format: "%.2f", $0) } ?? "–" }
         let compliance = r.compliance.overall
         var cards = """
-        <section class="card"><h2>Hand-offs this week</h2><div class="big" data-metric="handoffs">\(r.handoffs.count)</div>
-        <div class="note">qualified leads handed to sales in \(esc(r.period.label))</div></section>
-        <section class="card"><h2>Speed to contact</h2><div class="big"><span data-metric="speed-median-hours">\(hours(r.speed.overall.median))</span> h</div>
-        <div class="note">median business hours to first touch; p90 <span data-metric="speed-p90-hours">\(hours(r.speed.overall.p90))</span> h;
-        <span data-metric="untouched">\(r.speed.overall.untouched)</span> not touched yet</div></section>
-        <section class="card"><h2>SLA compliance</h2><div class="big" data-metric="sla-compliance">\(compliance.rate.map { String(format: "%.1f %%", 100 * $0) } ?? "–")</div>
-        <div class="note" data-metric="sla-compliance-detail">\(esc(compliance.formatted))</div></section>
-        <section class="card"><h2>Open now</h2><div class="big"><span data-metric="open-handoffs">\(sla.openHandoffs)</span> open</div>
-        <div class="note"><span data-metric="open-breaches">\(sla.timers.breached)</span> in breach ·
-        <span data-metric="running-timers">\(sla.timers.running)</span> SLA clocks running</div></section>
-        """
+            <section class="card"><h2>Hand-offs this week</h2><div class="big" data-metric="handoffs">\(r.handoffs.count)</div>
+            <div class="note">qualified leads handed to sales in \(esc(r.period.label))</div></section>
+            <section class="card"><h2>Speed to contact</h2><div class="big"><span data-metric="speed-median-hours">\(hours(r.speed.overall.median))</span> h</div>
+            <div class="note">median business hours to first touch; p90 <span data-metric="speed-p90-hours">\(hours(r.speed.overall.p90))</span> h;
+            <span data-metric="untouched">\(r.speed.overall.untouched)</span> not touched yet</div></section>
+            <section class="card"><h2>SLA compliance</h2><div class="big" data-metric="sla-compliance">\(compliance.rate.map { String(format: "%.1f %%", 100 * $0) } ?? "–")</div>
+            <div class="note" data-metric="sla-compliance-detail">\(esc(compliance.formatted))</div></section>
+            <section class="card"><h2>Open now</h2><div class="big"><span data-metric="open-handoffs">\(sla.openHandoffs)</span> open</div>
+            <div class="note"><span data-metric="open-breaches">\(sla.timers.breached)</span> in breach ·
+            <span data-metric="running-timers">\(sla.timers.running)</span> SLA clocks running</div></section>
+            """
         // SLA compliance per policy and speed per rep.
         var policyRows = ""
         for p in r.compliance.policies {
-            policyRows += "<tr><td>\(esc(p.name))</td><td class=n>\(hours(p.targetHours))</td><td class=n data-metric=\"policy-\(esc(p.name))\">\(esc(p.compliance.formatted))</td></tr>"
+            policyRows +=
+                "<tr><td>\(esc(p.name))</td><td class=n>\(hours(p.targetHours))</td><td class=n data-metric=\"policy-\(esc(p.name))\">\(esc(p.compliance.formatted))</td></tr>"
         }
         var repRows = ""
         for g in r.speed.byRep {
-            repRows += "<tr><td>\(esc(g.key))</td><td class=n data-metric=\"rep-\(esc(g.key))-handoffs\">\(g.handoffs)</td><td class=n>\(hours(g.median))</td><td class=n>\(g.untouched)</td></tr>"
+            repRows +=
+                "<tr><td>\(esc(g.key))</td><td class=n data-metric=\"rep-\(esc(g.key))-handoffs\">\(g.handoffs)</td><td class=n>\(hours(g.median))</td><td class=n>\(g.untouched)</td></tr>"
         }
         cards += """
-        <section class="card"><h2>SLA by policy</h2><table><tr><th>policy</th><th class=n>target h</th><th class=n>within target</th></tr>\(policyRows)</table></section>
-        <section class="card"><h2>Team and reps</h2><table><tr><th>rep</th><th class=n>hand-offs</th><th class=n>median h</th><th class=n>untouched</th></tr>\(repRows)</table></section>
-        """
+            <section class="card"><h2>SLA by policy</h2><table><tr><th>policy</th><th class=n>target h</th><th class=n>within target</th></tr>\(policyRows)</table></section>
+            <section class="card"><h2>Team and reps</h2><table><tr><th>rep</th><th class=n>hand-offs</th><th class=n>median h</th><th class=n>untouched</th></tr>\(repRows)</table></section>
+            """
         // Funnel of the leads created this week and disposition patterns.
         var funnelRows = ""
         if let cohort = r.funnel.first {
             for s in cohort.stages {
-                funnelRows += "<tr><td>\(s.stage.rawValue)</td><td class=n data-metric=\"funnel-\(s.stage.rawValue)\">\(s.reached)</td><td class=n>\(s.conversionToNext?.rate.map { String(format: "%.0f %%", 100 * $0) } ?? "–")</td></tr>"
+                funnelRows +=
+                    "<tr><td>\(s.stage.rawValue)</td><td class=n data-metric=\"funnel-\(s.stage.rawValue)\">\(s.reached)</td><td class=n>\(s.conversionToNext?.rate.map { String(format: "%.0f %%", 100 * $0) } ?? "–")</td></tr>"
             }
         }
         var dispositionRows = ""
         for c in r.dispositions.codes {
-            dispositionRows += "<tr><td>\(esc(c.code))</td><td class=n data-metric=\"disposition-\(esc(c.code))\">\(c.share.successes)</td><td class=n>\(c.share.rate.map { String(format: "%.0f %%", 100 * $0) } ?? "–")</td></tr>"
+            dispositionRows +=
+                "<tr><td>\(esc(c.code))</td><td class=n data-metric=\"disposition-\(esc(c.code))\">\(c.share.successes)</td><td class=n>\(c.share.rate.map { String(format: "%.0f %%", 100 * $0) } ?? "–")</td></tr>"
         }
         cards += """
-        <section class="card"><h2>Funnel (leads created this week)</h2><table><tr><th>stage</th><th class=n>reached</th><th class=n>to next</th></tr>\(funnelRows)</table></section>
-        <section class="card"><h2>Dispositions</h2><table><tr><th>code</th><th class=n>count</th><th class=n>share</th></tr>\(dispositionRows.isEmpty ? "<tr><td colspan=3 class=note>none this week</td></tr>" : dispositionRows)</table></section>
-        """
+            <section class="card"><h2>Funnel (leads created this week)</h2><table><tr><th>stage</th><th class=n>reached</th><th class=n>to next</th></tr>\(funnelRows)</table></section>
+            <section class="card"><h2>Dispositions</h2><table><tr><th>code</th><th class=n>count</th><th class=n>share</th></tr>\(dispositionRows.isEmpty ? "<tr><td colspan=3 class=note>none this week</td></tr>" : dispositionRows)</table></section>
+            """
         // Breaches open now.
         var breachRows = ""
         for b in sla.breaches {
-            breachRows += "<tr><td>\(esc(b.leadID))</td><td>\(esc(b.repID ?? "–"))</td><td>\(esc(b.policy))</td><td class=n>\(b.escalationStep)</td></tr>"
+            breachRows +=
+                "<tr><td>\(esc(b.leadID))</td><td>\(esc(b.repID ?? "–"))</td><td>\(esc(b.policy))</td><td class=n>\(b.escalationStep)</td></tr>"
         }
         cards += """
-        <section class="card wide"><h2>Open breaches</h2><table><tr><th>lead</th><th>rep</th><th>policy</th><th class=n>escalation step</th></tr>\(breachRows.isEmpty ? "<tr><td colspan=4 class=note>none</td></tr>" : breachRows)</table></section>
-        """
+            <section class="card wide"><h2>Open breaches</h2><table><tr><th>lead</th><th>rep</th><th>policy</th><th class=n>escalation step</th></tr>\(breachRows.isEmpty ? "<tr><td colspan=4 class=note>none</td></tr>" : breachRows)</table></section>
+            """
         cards += "<section class=\"card wide\" id=\"chart-trend\">\(trendChart(r, configuration))</section>"
         cards += "<section class=\"card wide\" id=\"chart-volume\">\(volumeChart(r))</section>"
         return "<div class=\"grid\">\(cards)</div>"
@@ -137,13 +144,17 @@ struct Dashboard {
             guard let rate = week.compliance.rate, let ci = week.compliance.interval else { return BarValue(.nan) }
             return BarValue(rate, lower: ci.lower, upper: ci.upper)
         }
-        guard values.contains(where: { $0.value.isFinite }) else { return "<p class=note>No SLA trend yet: no hand-off could be judged in the last \(r.trend.count) weeks.</p>" }
+        guard values.contains(where: { $0.value.isFinite }) else {
+            return "<p class=note>No SLA trend yet: no hand-off could be judged in the last \(r.trend.count) weeks.</p>"
+        }
         do {
-            return try BarChart(title: "First-touch SLA compliance by ISO week", subtitle: "95 % Wilson intervals",
-                                categories: r.trend.map(\.week), series: [BarSeries(name: "compliance", values: values)],
-                                valueAxis: .probability("Share touched within target"), categoryAxisLabel: "week",
-                                referenceLines: [ReferenceLine(value: configuration.complianceGoal, label: "goal")],
-                                identifier: "dash-trend").render().svg
+            return try BarChart(
+                title: "First-touch SLA compliance by ISO week", subtitle: "95 % Wilson intervals",
+                categories: r.trend.map(\.week), series: [BarSeries(name: "compliance", values: values)],
+                valueAxis: .probability("Share touched within target"), categoryAxisLabel: "week",
+                referenceLines: [ReferenceLine(value: configuration.complianceGoal, label: "goal")],
+                identifier: "dash-trend"
+            ).render().svg
         } catch {
             return "<p class=note>No chart: \(esc(error.description))</p>"
         }
@@ -154,9 +165,11 @@ struct Dashboard {
             return "<p class=note>No hand-offs this week yet.</p>"
         }
         do {
-            return try BarChart(title: "Hand-offs this week by rep", categories: byRep.rows.map(\.key),
-                                series: [BarSeries(name: "hand-offs", values: byRep.rows.map { Double($0.count) })],
-                                orientation: .horizontal, valueAxis: ChartAxis(label: "hand-offs"), identifier: "dash-volume").render().svg
+            return try BarChart(
+                title: "Hand-offs this week by rep", categories: byRep.rows.map(\.key),
+                series: [BarSeries(name: "hand-offs", values: byRep.rows.map { Double($0.count) })],
+                orientation: .horizontal, valueAxis: ChartAxis(label: "hand-offs"), identifier: "dash-volume"
+            ).render().svg
         } catch {
             return "<p class=note>No chart: \(esc(error.description))</p>"
         }

@@ -39,8 +39,9 @@ extension HandoffService {
         }
         guard !items.isEmpty else { throw APIError.invalid("(body)", "is an empty batch; send at least one event") }
         guard items.count <= configuration.maxBatchEvents else {
-            throw APIError(.contentTooLarge, code: "batch_too_large",
-                           message: "a batch holds at most \(configuration.maxBatchEvents) events, this one \(items.count); split it", field: "(body)")
+            throw APIError(
+                .contentTooLarge, code: "batch_too_large",
+                message: "a batch holds at most \(configuration.maxBatchEvents) events, this one \(items.count); split it", field: "(body)")
         }
         var results: [EventResult] = []
         var storeDown: EngineError?
@@ -55,8 +56,10 @@ extension HandoffService {
             switch item.result {
             case .failure(let error):
                 let field = error.fieldPath
-                results.append(EventResult(eventID: nil, status: .rejected,
-                                           error: .init(code: "invalid_event", field: field, message: "field \(field) \(error.problem)")))
+                results.append(
+                    EventResult(
+                        eventID: nil, status: .rejected,
+                        error: .init(code: "invalid_event", field: field, message: "field \(field) \(error.problem)")))
                 counts.add(.rejected)
                 await metrics.event(type: "unreadable", outcome: "rejected")
             case .success(let event):
@@ -79,18 +82,23 @@ extension HandoffService {
                     let field = Self.field(of: error)
                     await metrics.event(type: event.kind.rawValue, outcome: "rejected")
                     counts.add(.rejected)
-                    results.append(EventResult(eventID: event.eventID, status: .rejected,
-                                               error: .init(code: Self.code(of: error), field: prefix.isEmpty ? field : "\(prefix).\(field)",
-                                                            message: error.description)))
+                    results.append(
+                        EventResult(
+                            eventID: event.eventID, status: .rejected,
+                            error: .init(
+                                code: Self.code(of: error), field: prefix.isEmpty ? field : "\(prefix).\(field)",
+                                message: error.description)))
                 }
             }
         }
         logger.info("POST /events: \(items.count) event(s): \(counts.applied) applied, \(counts.duplicate) duplicate, \(counts.rejected) rejected")
         if let storeDown {
             if !isBatch { throw APIError.storeUnavailable(storeDown.description) }
-            return JSONResponse.make(BatchResults(results: results, counts: counts,
-                                                  error: .init(code: "store_unavailable", message: storeDown.description)),
-                                     status: .serviceUnavailable)
+            return JSONResponse.make(
+                BatchResults(
+                    results: results, counts: counts,
+                    error: .init(code: "store_unavailable", message: storeDown.description)),
+                status: .serviceUnavailable)
         }
         if isBatch { return JSONResponse.make(BatchResults(results: results, counts: counts)) }
         let single = results[0]
@@ -100,8 +108,9 @@ extension HandoffService {
         case .rejected, .notProcessed:
             let problem = single.error
             // Schema violations are 400 (fix the payload); refusals by the flow are 422.
-            throw APIError(problem?.code == "invalid_event" ? .badRequest : .unprocessableContent, code: problem?.code ?? "rejected",
-                           message: problem?.message ?? "rejected", field: problem?.field)
+            throw APIError(
+                problem?.code == "invalid_event" ? .badRequest : .unprocessableContent, code: problem?.code ?? "rejected",
+                message: problem?.message ?? "rejected", field: problem?.field)
         }
     }
 
@@ -117,9 +126,10 @@ extension HandoffService {
             let result: Result<ApplyResult, EngineError>
             do throws(EngineError) {
                 // The CRM sync row commits in the event's own unit of work.
-                result = .success(try await engine.apply(event, receivedAt: now()) { effects in
-                    deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
-                })
+                result = .success(
+                    try await engine.apply(event, receivedAt: now()) { effects in
+                        deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
+                    })
             } catch { result = .failure(error) }
             switch result {
             case .success(let applied): return applied

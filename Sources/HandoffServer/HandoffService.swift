@@ -1,7 +1,7 @@
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 import HandoffStores
 import Hummingbird
 import Logging
@@ -32,8 +32,10 @@ package final class HandoffService: Sendable {
     package let now: @Sendable () -> Date
     let logger: Logger
 
-    package init(configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
-                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve")) {
+    package init(
+        configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve")
+    ) {
         self.configuration = configuration
         self.store = store
         self.runtime = runtime
@@ -51,20 +53,25 @@ package final class HandoffService: Sendable {
     /// `admin` token and returns its text, to be printed once.
     ///
     /// - Throws: ``ServiceError``.
-    package static func open(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
-                            now: @escaping @Sendable () -> Date = { Date() })
-        async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?) {
+    package static func open(
+        _ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
+        now: @escaping @Sendable () -> Date = { Date() }
+    )
+        async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?)
+    {
         let configuration = try configuration.validated()
         guard let playbookPath = configuration.playbook else {
-            throw .configuration(file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
+            throw .configuration(
+                file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
         }
         let store: any HandoffStore
         do { store = try await StoreLocation.open(configuration.db ?? "") } catch { throw .store(error) }
         let playbook: Playbook
         do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
-        let runtime = try await ModelRuntime(store: store, playbook: playbook,
-                                             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
-                                             knownFields: Set(configuration.knownFields), now: now())
+        let runtime = try await ModelRuntime(
+            store: store, playbook: playbook,
+            initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
+            knownFields: Set(configuration.knownFields), now: now())
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger), firstToken)

@@ -8,8 +8,9 @@ import ScoringModelFormat
 enum JSONResponse {
     static func make(_ body: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"the response could not be encoded"}}"#.utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -50,7 +51,9 @@ extension Request {
             let buffer = try await copy.collectBody(upTo: limit)
             return Data(buffer: buffer)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than \(limit) bytes; split the batch or raise max_body_bytes", field: "(body)")
+            throw APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "the request body is larger than \(limit) bytes; split the batch or raise max_body_bytes", field: "(body)")
         }
     }
 }

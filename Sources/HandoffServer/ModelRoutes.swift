@@ -24,13 +24,16 @@ extension HandoffService {
             }
             let sha = try weights.checksum()
             if let expected = request.uri.queryParameters.get("sha256"), expected.lowercased() != sha {
-                throw APIError(.unprocessableContent, code: "checksum_mismatch",
-                               message: "the file's content has sha256 \(sha), not \(expected) as the sha256 parameter says; the upload was damaged or is another file",
-                               field: "sha256")
+                throw APIError(
+                    .unprocessableContent, code: "checksum_mismatch",
+                    message:
+                        "the file's content has sha256 \(sha), not \(expected) as the sha256 parameter says; the upload was damaged or is another file",
+                    field: "sha256")
             }
             do { try await self.runtime.checkCompatible(weights) } catch {
-                throw APIError(.unprocessableContent, code: "incompatible_model",
-                               message: "the weight file cannot drive this service's playbook: \(error)", field: "(body)")
+                throw APIError(
+                    .unprocessableContent, code: "incompatible_model",
+                    message: "the weight file cannot drive this service's playbook: \(error)", field: "(body)")
             }
             let label = request.uri.queryParameters.get("label") ?? weights.training.createdAt
             let outcome = try await self.store.registerModel(try ModelRuntime.upload(weights, bytes: body, label: label, at: self.now()))

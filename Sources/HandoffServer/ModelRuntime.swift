@@ -1,7 +1,7 @@
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 import ScoringModelFormat
 
 /// Holds the engine built on the store's production model and swaps it on promotion and roll-back.
@@ -16,8 +16,10 @@ package actor ModelRuntime {
     private(set) var engine: HandoffEngine
 
     /// Builds the engine on the production model (after registering `initialModel` if given).
-    package init(store: any HandoffStore, playbook: Playbook, initialModel: URL?, knownFields: Set<String> = [],
-                now: Date = Date()) async throws(ServiceError) {
+    package init(
+        store: any HandoffStore, playbook: Playbook, initialModel: URL?, knownFields: Set<String> = [],
+        now: Date = Date()
+    ) async throws(ServiceError) {
         self.store = store
         self.playbook = playbook
         self.knownFields = knownFields
@@ -81,7 +83,8 @@ package actor ModelRuntime {
     }
 
     static func upload(_ weights: WeightFile, bytes: Data, label: String, at date: Date) throws -> ModelUpload {
-        ModelUpload(sha256: try weights.checksum(), format: "\(WeightFile.formatTag)/\(WeightFile.formatVersion)",
-                    versionLabel: label, fileBytes: bytes, uploadedAt: date)
+        ModelUpload(
+            sha256: try weights.checksum(), format: "\(WeightFile.formatTag)/\(WeightFile.formatVersion)",
+            versionLabel: label, fileBytes: bytes, uploadedAt: date)
     }
 }

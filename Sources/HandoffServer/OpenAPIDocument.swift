@@ -5,226 +5,226 @@
 /// required members match what the decoder refuses.
 package enum OpenAPIDocument {
     package static let yaml = """
-    openapi: 3.1.0
-    info:
-      title: Baton hand-off service
-      version: "1"
-      description: |
-        Marketing-automation and CRM events in; scores, qualification, routing, SLA timers and
-        alerts out. Every route but /health needs `Authorization: Bearer <token>`; roles are
-        marketing, sales, admin (everything) and ingest. Errors are
-        `{"error": {"code", "message", "field"}}` where `field` names the JSON member at fault.
-        An event is answered 2xx only after it is durably committed; a retried event_id is
-        answered `duplicate` and counted once.
-    servers:
-      - url: http://127.0.0.1:8080
-    security:
-      - bearer: []
-    components:
-      securitySchemes:
-        bearer: {type: http, scheme: bearer}
-      responses:
-        Error:
-          description: JSON error naming the field
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
-      schemas:
-        Error:
-          type: object
-          required: [error]
-          properties:
-            error:
+        openapi: 3.1.0
+        info:
+          title: Baton hand-off service
+          version: "1"
+          description: |
+            Marketing-automation and CRM events in; scores, qualification, routing, SLA timers and
+            alerts out. Every route but /health needs `Authorization: Bearer <token>`; roles are
+            marketing, sales, admin (everything) and ingest. Errors are
+            `{"error": {"code", "message", "field"}}` where `field` names the JSON member at fault.
+            An event is answered 2xx only after it is durably committed; a retried event_id is
+            answered `duplicate` and counted once.
+        servers:
+          - url: http://127.0.0.1:8080
+        security:
+          - bearer: []
+        components:
+          securitySchemes:
+            bearer: {type: http, scheme: bearer}
+          responses:
+            Error:
+              description: JSON error naming the field
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Error"}
+          schemas:
+            Error:
               type: object
-              required: [code, message]
+              required: [error]
               properties:
-                code: {type: string}
-                message: {type: string}
-                field: {type: string, description: "JSON path of the member at fault, e.g. [2].occurred_at"}
-        Event:
-          type: object
-          required: [event_id, type, occurred_at, lead_id]
-          properties:
-            event_id: {type: string, minLength: 1, description: "Sender's id; a retry with the same id is a duplicate"}
-            type:
-              type: string
-              enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost]
-            occurred_at: {type: string, format: date-time, description: "ISO 8601 with a zone; kept to the millisecond"}
-            lead_id: {type: string, minLength: 1}
-            fields: {type: object, additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
-            source: {type: string}
-            campaign: {type: string}
-            event_type: {type: string, description: "engagement (required), e.g. webinar_attended"}
-            content: {type: string}
-            url: {type: string}
-            rep_id: {type: string, description: "contact_attempt, disposition (required)"}
-            channel: {type: string, enum: [call, email, meeting, social, sms, other]}
-            outcome: {type: string, enum: [connected, voicemail, no_answer, sent, replied, bounced]}
-            note: {type: string}
-            code: {type: string, description: "disposition (required): wrong_fit, no_budget, bad_timing, competitor_chosen, unresponsive or a playbook code"}
-            opportunity_id: {type: string, description: "opportunity, won, lost (required)"}
-            amount: {type: [string, number], description: "decimal in major units, e.g. \\"12500.00\\""}
-            currency: {type: string, pattern: "^[A-Z]{3}$"}
-            stage: {type: string}
-            close_date: {type: string, description: "won/lost (required): 2026-04-30 or a date-time"}
-            reason: {type: string}
-        EventResult:
-          type: object
-          required: [event_id, status]
-          properties:
-            event_id: {type: [string, "null"]}
-            status: {type: string, enum: [applied, duplicate, rejected, not_processed]}
-            effects: {type: array, items: {type: string}}
-            error: {$ref: "#/components/schemas/Error/properties/error"}
-        Model:
-          type: object
-          properties:
-            sha256: {type: string}
-            format: {type: string}
-            version_label: {type: string}
-            uploaded_at: {type: string, format: date-time}
-            promoted_at: {type: [string, "null"], format: date-time}
-            retired_at: {type: [string, "null"], format: date-time}
-            in_production: {type: boolean}
-    paths:
-      /health:
-        get:
-          summary: Liveness and store check (no token)
-          security: []
-          responses:
-            "200": {description: "{\\"status\\": \\"ok\\"}"}
-            "503": {description: store unavailable}
-      /events:
-        post:
-          summary: Ingest one event (object) or a batch (array), marketing automation and CRM alike
-          description: Role ingest. Each event is one unit of work, committed before the answer.
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  oneOf:
-                    - {$ref: "#/components/schemas/Event"}
-                    - {type: array, items: {$ref: "#/components/schemas/Event"}, minItems: 1, maxItems: 1000}
-          responses:
-            "201": {description: single event applied, content: {application/json: {schema: {$ref: "#/components/schemas/EventResult"}}}}
-            "200": {description: single duplicate, or a batch with one result per element}
-            "400": {$ref: "#/components/responses/Error"}
-            "401": {$ref: "#/components/responses/Error"}
-            "403": {$ref: "#/components/responses/Error"}
-            "413": {$ref: "#/components/responses/Error"}
-            "422": {$ref: "#/components/responses/Error"}
-            "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
-      /leads/{id}:
-        get:
-          summary: A lead with its latest score and reasons, qualification, hand-off package and timeline
-          description: >-
-            Roles marketing, sales. JSON keeps `handoff_package` (the open assignment's store view) and adds
-            `package` (the engine's hand-off package: prospect, score and reasons, qualification evidence,
-            journey, content consumed, recommended approach, email draft, SLA deadline — null when no SLA runs)
-            and `package_status` ({handed_off, complete, gaps, handoff}: what is missing for a lead never handed
-            off or parked in a fallback queue). `Accept: text/markdown` or `?format=markdown` returns the package
-            as Markdown.
-          parameters:
-            - {name: id, in: path, required: true, schema: {type: string}}
-            - {name: format, in: query, required: false, schema: {type: string, enum: [json, markdown]}}
-          responses:
-            "200": {description: "the lead (application/json), or its hand-off package (text/markdown)"}
-            "400": {$ref: "#/components/responses/Error"}
-            "404": {$ref: "#/components/responses/Error"}
-      /reps/{id}/handoffs:
-        get:
-          summary: Open hand-offs of one rep, oldest first
-          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-          responses:
-            "200": {description: "{rep_id, count, handoffs}"}
-            "404": {$ref: "#/components/responses/Error"}
-      /sla:
-        get:
-          summary: SLA state — open timers, breaches, open hand-offs
-          parameters: [{name: rep, in: query, required: false, schema: {type: string}}]
-          responses:
-            "200": {description: "{as_of, timers, breaches, handoffs}"}
-      /models:
-        get:
-          summary: Registered weight files and deployments
-          responses:
-            "200": {description: "{models, deployments}"}
-        post:
-          summary: Upload a weight file (body is the file); checksum verified
-          description: Role admin. Optional query sha256 must equal the content's checksum; label names the version.
-          parameters:
-            - {name: sha256, in: query, required: false, schema: {type: string}}
-            - {name: label, in: query, required: false, schema: {type: string}}
-          requestBody:
-            required: true
-            content: {application/json: {schema: {type: object, required: [format, sha256]}}}
-          responses:
-            "201": {description: registered, content: {application/json: {schema: {$ref: "#/components/schemas/Model"}}}}
-            "200": {description: already registered}
-            "422": {$ref: "#/components/responses/Error"}
-      /models/{sha}/promote:
-        post:
-          summary: Put a registered model into production (role admin); later scores record it
-          parameters: [{name: sha, in: path, required: true, schema: {type: string}}]
-          responses:
-            "200": {description: "{production: {sha256, format}}"}
-            "404": {$ref: "#/components/responses/Error"}
-      /models/rollback:
-        post:
-          summary: Put back the previous production model (role admin)
-          responses:
-            "200": {description: "{production: {sha256, format}}"}
-            "409": {$ref: "#/components/responses/Error"}
-      /tokens:
-        get:
-          summary: Token names and roles (never the tokens; role admin)
-          responses:
-            "200": {description: "{tokens}"}
-        post:
-          summary: Issue a token (role admin); its text is in this answer only
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
+                error:
                   type: object
-                  required: [name, role]
+                  required: [code, message]
                   properties:
-                    name: {type: string, minLength: 1, maxLength: 64}
-                    role: {type: string, enum: [marketing, sales, admin, ingest]}
-          responses:
-            "201": {description: "{name, role, token}"}
-            "400": {$ref: "#/components/responses/Error"}
-            "409": {$ref: "#/components/responses/Error"}
-      /tokens/{name}:
-        delete:
-          summary: Revoke a token (role admin)
-          parameters: [{name: name, in: path, required: true, schema: {type: string}}]
-          responses:
-            "204": {description: revoked}
-            "404": {$ref: "#/components/responses/Error"}
-      /metrics:
-        get:
-          summary: Prometheus text (role admin) — ingest counters and latency, alert queue depth and failures, SLA timers and breaches
-          responses:
-            "200": {description: text/plain; version=0.0.4}
-      /dashboard:
-        get:
-          summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
-          description: Roles marketing, sales. `?token=` stores the token in an HttpOnly cookie and redirects; `fragment=1` returns the inner HTML only.
-          parameters:
-            - {name: week, in: query, required: false, schema: {type: string, example: 2026-W10}}
-            - {name: token, in: query, required: false, schema: {type: string}}
-            - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
-          responses:
-            "200": {description: text/html}
-            "303": {description: token stored in a cookie}
-            "400": {$ref: "#/components/responses/Error"}
-      /openapi.yaml:
-        get:
-          summary: This document
-          responses:
-            "200": {description: application/yaml}
-    """
+                    code: {type: string}
+                    message: {type: string}
+                    field: {type: string, description: "JSON path of the member at fault, e.g. [2].occurred_at"}
+            Event:
+              type: object
+              required: [event_id, type, occurred_at, lead_id]
+              properties:
+                event_id: {type: string, minLength: 1, description: "Sender's id; a retry with the same id is a duplicate"}
+                type:
+                  type: string
+                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost]
+                occurred_at: {type: string, format: date-time, description: "ISO 8601 with a zone; kept to the millisecond"}
+                lead_id: {type: string, minLength: 1}
+                fields: {type: object, additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
+                source: {type: string}
+                campaign: {type: string}
+                event_type: {type: string, description: "engagement (required), e.g. webinar_attended"}
+                content: {type: string}
+                url: {type: string}
+                rep_id: {type: string, description: "contact_attempt, disposition (required)"}
+                channel: {type: string, enum: [call, email, meeting, social, sms, other]}
+                outcome: {type: string, enum: [connected, voicemail, no_answer, sent, replied, bounced]}
+                note: {type: string}
+                code: {type: string, description: "disposition (required): wrong_fit, no_budget, bad_timing, competitor_chosen, unresponsive or a playbook code"}
+                opportunity_id: {type: string, description: "opportunity, won, lost (required)"}
+                amount: {type: [string, number], description: "decimal in major units, e.g. \\"12500.00\\""}
+                currency: {type: string, pattern: "^[A-Z]{3}$"}
+                stage: {type: string}
+                close_date: {type: string, description: "won/lost (required): 2026-04-30 or a date-time"}
+                reason: {type: string}
+            EventResult:
+              type: object
+              required: [event_id, status]
+              properties:
+                event_id: {type: [string, "null"]}
+                status: {type: string, enum: [applied, duplicate, rejected, not_processed]}
+                effects: {type: array, items: {type: string}}
+                error: {$ref: "#/components/schemas/Error/properties/error"}
+            Model:
+              type: object
+              properties:
+                sha256: {type: string}
+                format: {type: string}
+                version_label: {type: string}
+                uploaded_at: {type: string, format: date-time}
+                promoted_at: {type: [string, "null"], format: date-time}
+                retired_at: {type: [string, "null"], format: date-time}
+                in_production: {type: boolean}
+        paths:
+          /health:
+            get:
+              summary: Liveness and store check (no token)
+              security: []
+              responses:
+                "200": {description: "{\\"status\\": \\"ok\\"}"}
+                "503": {description: store unavailable}
+          /events:
+            post:
+              summary: Ingest one event (object) or a batch (array), marketing automation and CRM alike
+              description: Role ingest. Each event is one unit of work, committed before the answer.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      oneOf:
+                        - {$ref: "#/components/schemas/Event"}
+                        - {type: array, items: {$ref: "#/components/schemas/Event"}, minItems: 1, maxItems: 1000}
+              responses:
+                "201": {description: single event applied, content: {application/json: {schema: {$ref: "#/components/schemas/EventResult"}}}}
+                "200": {description: single duplicate, or a batch with one result per element}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
+                "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
+          /leads/{id}:
+            get:
+              summary: A lead with its latest score and reasons, qualification, hand-off package and timeline
+              description: >-
+                Roles marketing, sales. JSON keeps `handoff_package` (the open assignment's store view) and adds
+                `package` (the engine's hand-off package: prospect, score and reasons, qualification evidence,
+                journey, content consumed, recommended approach, email draft, SLA deadline — null when no SLA runs)
+                and `package_status` ({handed_off, complete, gaps, handoff}: what is missing for a lead never handed
+                off or parked in a fallback queue). `Accept: text/markdown` or `?format=markdown` returns the package
+                as Markdown.
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string}}
+                - {name: format, in: query, required: false, schema: {type: string, enum: [json, markdown]}}
+              responses:
+                "200": {description: "the lead (application/json), or its hand-off package (text/markdown)"}
+                "400": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+          /reps/{id}/handoffs:
+            get:
+              summary: Open hand-offs of one rep, oldest first
+              parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+              responses:
+                "200": {description: "{rep_id, count, handoffs}"}
+                "404": {$ref: "#/components/responses/Error"}
+          /sla:
+            get:
+              summary: SLA state — open timers, breaches, open hand-offs
+              parameters: [{name: rep, in: query, required: false, schema: {type: string}}]
+              responses:
+                "200": {description: "{as_of, timers, breaches, handoffs}"}
+          /models:
+            get:
+              summary: Registered weight files and deployments
+              responses:
+                "200": {description: "{models, deployments}"}
+            post:
+              summary: Upload a weight file (body is the file); checksum verified
+              description: Role admin. Optional query sha256 must equal the content's checksum; label names the version.
+              parameters:
+                - {name: sha256, in: query, required: false, schema: {type: string}}
+                - {name: label, in: query, required: false, schema: {type: string}}
+              requestBody:
+                required: true
+                content: {application/json: {schema: {type: object, required: [format, sha256]}}}
+              responses:
+                "201": {description: registered, content: {application/json: {schema: {$ref: "#/components/schemas/Model"}}}}
+                "200": {description: already registered}
+                "422": {$ref: "#/components/responses/Error"}
+          /models/{sha}/promote:
+            post:
+              summary: Put a registered model into production (role admin); later scores record it
+              parameters: [{name: sha, in: path, required: true, schema: {type: string}}]
+              responses:
+                "200": {description: "{production: {sha256, format}}"}
+                "404": {$ref: "#/components/responses/Error"}
+          /models/rollback:
+            post:
+              summary: Put back the previous production model (role admin)
+              responses:
+                "200": {description: "{production: {sha256, format}}"}
+                "409": {$ref: "#/components/responses/Error"}
+          /tokens:
+            get:
+              summary: Token names and roles (never the tokens; role admin)
+              responses:
+                "200": {description: "{tokens}"}
+            post:
+              summary: Issue a token (role admin); its text is in this answer only
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [name, role]
+                      properties:
+                        name: {type: string, minLength: 1, maxLength: 64}
+                        role: {type: string, enum: [marketing, sales, admin, ingest]}
+              responses:
+                "201": {description: "{name, role, token}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "409": {$ref: "#/components/responses/Error"}
+          /tokens/{name}:
+            delete:
+              summary: Revoke a token (role admin)
+              parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+              responses:
+                "204": {description: revoked}
+                "404": {$ref: "#/components/responses/Error"}
+          /metrics:
+            get:
+              summary: Prometheus text (role admin) — ingest counters and latency, alert queue depth and failures, SLA timers and breaches
+              responses:
+                "200": {description: text/plain; version=0.0.4}
+          /dashboard:
+            get:
+              summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
+              description: Roles marketing, sales. `?token=` stores the token in an HttpOnly cookie and redirects; `fragment=1` returns the inner HTML only.
+              parameters:
+                - {name: week, in: query, required: false, schema: {type: string, example: 2026-W10}}
+                - {name: token, in: query, required: false, schema: {type: string}}
+                - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
+              responses:
+                "200": {description: text/html}
+                "303": {description: token stored in a cookie}
+                "400": {$ref: "#/components/responses/Error"}
+          /openapi.yaml:
+            get:
+              summary: This document
+              responses:
+                "200": {description: application/yaml}
+        """
 }

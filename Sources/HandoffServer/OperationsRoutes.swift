@@ -37,8 +37,10 @@ extension HandoffService {
             ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(pending.filter { $0.attempts > 0 }.count)),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"running\"", Double(open.filter { $0.state == .running }.count)),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"breached\"", Double(open.filter { $0.state == .breached }.count)),
-            ("baton_sla_timers_past_due", "Running timers past their deadline not yet fired by the scheduler.", "",
-             Double(open.filter { $0.state == .running && $0.dueAt <= instant }.count)),
+            (
+                "baton_sla_timers_past_due", "Running timers past their deadline not yet fired by the scheduler.", "",
+                Double(open.filter { $0.state == .running && $0.dueAt <= instant }.count)
+            ),
             ("baton_store_rows", "Rows per table in the store.", "table=\"leads\"", Double(counts.leads)),
             ("baton_store_rows", "Rows per table in the store.", "table=\"events\"", Double(counts.events)),
             ("baton_store_rows", "Rows per table in the store.", "table=\"scores\"", Double(counts.scores)),

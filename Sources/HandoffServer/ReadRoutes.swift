@@ -52,15 +52,17 @@ extension HandoffService {
                 }
                 if timer.state == .breached {
                     timers.breached += 1
-                    breaches.append(SLAState.Breach(
-                        leadID: timer.leadID, repID: handoff.assignment.repID, policy: timer.policy, escalationStep: timer.escalationStep,
-                        nextStepAt: ISOTime.format(timer.dueAt),
-                        firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: ISOTime.format($0.firedAt)) }))
+                    breaches.append(
+                        SLAState.Breach(
+                            leadID: timer.leadID, repID: handoff.assignment.repID, policy: timer.policy, escalationStep: timer.escalationStep,
+                            nextStepAt: ISOTime.format(timer.dueAt),
+                            firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: ISOTime.format($0.firedAt)) }))
                 }
             }
         }
-        return SLAState(asOf: ISOTime.format(instant), repID: rep, openHandoffs: open.count, timers: timers,
-                        breaches: breaches, handoffs: open.map(LeadView.OpenHandoffView.init))
+        return SLAState(
+            asOf: ISOTime.format(instant), repID: rep, openHandoffs: open.count, timers: timers,
+            breaches: breaches, handoffs: open.map(LeadView.OpenHandoffView.init))
     }
 }
 
@@ -390,8 +392,9 @@ enum LeadView {
             let latestScore = t.scores.last
             let latestDecision = t.decisions.last
             let openTimer = t.timers.last { $0.state.isOpen }
-            lead = LeadSummary(id: t.lead.id, source: t.lead.source, campaign: t.lead.campaign, createdAt: ISOTime.format(t.lead.createdAt),
-                            updatedAt: ISOTime.format(t.lead.updatedAt), fields: JSONResponse.embed(t.lead.fields.text))
+            lead = LeadSummary(
+                id: t.lead.id, source: t.lead.source, campaign: t.lead.campaign, createdAt: ISOTime.format(t.lead.createdAt),
+                updatedAt: ISOTime.format(t.lead.updatedAt), fields: JSONResponse.embed(t.lead.fields.text))
             let scoreView = latestScore.map(ScoreView.init), decisionView = latestDecision.map(DecisionView.init)
             score = scoreView
             scores = t.scores.count
@@ -449,8 +452,9 @@ enum LeadView {
 
         init(_ stored: StoredHandoffPackage) {
             handoff = stored.handoff.map {
-                Handoff(target: TargetView($0.target), assignedAt: ISOTime.format($0.assignedAt), open: $0.isOpen,
-                        policy: $0.policy, slaDeadline: $0.slaDeadline.map(ISOTime.format))
+                Handoff(
+                    target: TargetView($0.target), assignedAt: ISOTime.format($0.assignedAt), open: $0.isOpen,
+                    policy: $0.policy, slaDeadline: $0.slaDeadline.map(ISOTime.format))
             }
             handedOff = stored.handoff.map { if case .rep = $0.target { true } else { false } } ?? false
             complete = stored.isComplete

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,8 +38,10 @@ package struct SMTPClient: Sendable {
     /// Headers and a dot-stuffed body with CRLF line ends.
     static func message(from: String, to: String, subject: String, body: String) -> String {
         let date = Date().formatted(.iso8601)
-        var lines = ["From: <\(from)>", "To: <\(to)>", "Subject: \(subject)", "Date: \(date)",
-                     "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", ""]
+        var lines = [
+            "From: <\(from)>", "To: <\(to)>", "Subject: \(subject)", "Date: \(date)",
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "",
+        ]
         for line in body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             lines.append(line.hasPrefix(".") ? "." + line : String(line))
         }

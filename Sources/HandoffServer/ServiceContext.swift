@@ -20,8 +20,11 @@ package struct ServiceContext: RequestContext {
     func require(_ roles: Role...) throws -> TokenRegistry.Entry {
         guard let principal else { throw APIError.unauthorized("a bearer token is required: send `Authorization: Bearer <token>`") }
         guard principal.role == .admin || roles.contains(principal.role) else {
-            throw APIError(.forbidden, code: "forbidden",
-                           message: "token '\(principal.name)' has role \(principal.role.rawValue); this route needs \(roles.map(\.rawValue).joined(separator: " or "))")
+            throw APIError(
+                .forbidden, code: "forbidden",
+                message:
+                    "token '\(principal.name)' has role \(principal.role.rawValue); this route needs \(roles.map(\.rawValue).joined(separator: " or "))"
+            )
         }
         return principal
     }

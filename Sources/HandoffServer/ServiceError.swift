@@ -24,7 +24,8 @@ package enum ServiceError: Error, Sendable, CustomStringConvertible {
         case .store(let error): return error.description
         case .engine(let error): return error.description
         case .noModel:
-            return "no weight file is in production in this store. Start with --model FILE (a `baton fit` weight file); it is registered and promoted on first start."
+            return
+                "no weight file is in production in this store. Start with --model FILE (a `baton fit` weight file); it is registered and promoted on first start."
         case let .tokens(file, problem):
             return "token file \(file): \(problem). Check its permissions and content, or delete it to start with a new admin token."
         }

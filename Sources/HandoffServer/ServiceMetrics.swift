@@ -62,7 +62,8 @@ package actor ServiceMetrics {
         for (k, n) in slaEffects.sorted(by: { $0.key < $1.key }) { out += "baton_sla_effects_total{effect=\"\(k)\"} \(n)\n" }
         family("baton_ingest_seconds", "histogram", "Time from request to durable commit, per event.")
         for (i, bound) in Self.buckets.enumerated() { out += "baton_ingest_seconds_bucket{le=\"\(bound)\"} \(latencyCounts[i])\n" }
-        out += "baton_ingest_seconds_bucket{le=\"+Inf\"} \(latencyCount)\nbaton_ingest_seconds_sum \(latencySum)\nbaton_ingest_seconds_count \(latencyCount)\n"
+        out +=
+            "baton_ingest_seconds_bucket{le=\"+Inf\"} \(latencyCount)\nbaton_ingest_seconds_sum \(latencySum)\nbaton_ingest_seconds_count \(latencyCount)\n"
         var seen = Set<String>()
         for g in gauges {
             if seen.insert(g.name).inserted { family(g.name, "gauge", g.help) }

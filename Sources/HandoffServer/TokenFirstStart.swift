@@ -25,7 +25,8 @@ enum TokenFirstStart {
                 let records = entries.map { AccessTokenRecord(name: $0.name, role: $0.role.rawValue, sha256: $0.sha256, createdAt: $0.createdAt) }
                 let stored = try await registry.store.importAccessTokens(records)
                 retire(legacyFile, logger: logger)
-                logger.notice("imported \(stored) token(s) from \(legacyFile) into the store (renamed to \(legacyFile).imported); existing tokens keep working")
+                logger.notice(
+                    "imported \(stored) token(s) from \(legacyFile) into the store (renamed to \(legacyFile).imported); existing tokens keep working")
                 guard try await registry.isEmpty() else { return nil }
             }
             return try await issueAdmin(registry, at: date, logger: logger)

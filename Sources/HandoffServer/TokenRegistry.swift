@@ -72,7 +72,8 @@ package struct TokenRegistry: Sendable {
     package func authenticate(_ token: String) async throws(StoreError) -> Entry? {
         let presented = Self.hash(token)
         guard let record = try await store.accessToken(sha256: presented),
-              Self.constantTimeEqual(Array(presented.utf8), Array(record.sha256.utf8)) else { return nil }
+            Self.constantTimeEqual(Array(presented.utf8), Array(record.sha256.utf8))
+        else { return nil }
         return Self.entry(record)
     }
 

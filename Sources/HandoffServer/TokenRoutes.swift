@@ -22,8 +22,9 @@ extension HandoffService {
                 self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
                 return JSONResponse.make(IssuedToken(name: request.name, role: request.role, token: token), status: .created)
             } catch StoreError.conflictingRecord {
-                throw APIError(.conflict, code: "token_exists",
-                               message: "a token named '\(request.name)' exists; revoke it first or pick another name", field: "name")
+                throw APIError(
+                    .conflict, code: "token_exists",
+                    message: "a token named '\(request.name)' exists; revoke it first or pick another name", field: "name")
             }
         }
         router.delete("/tokens/{name}") { _, context in
@@ -50,7 +51,8 @@ struct TokenRequest: Decodable {
         }
         let raw = try c.decode(String.self, forKey: .role)
         guard let role = Role(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(forKey: .role, in: c,
+            throw DecodingError.dataCorruptedError(
+                forKey: .role, in: c,
                 debugDescription: "`\(raw)` is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.name = name

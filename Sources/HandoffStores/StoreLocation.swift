@@ -1,7 +1,7 @@
-import HandoffPostgres
-import HandoffSQLite
 import Foundation
 import HandoffPersistence
+import HandoffPostgres
+import HandoffSQLite
 
 /// Which hand-off store to open, chosen by configuration: `--db postgres://…` selects
 /// PostgreSQL, anything else is an SQLite file path.
@@ -34,8 +34,10 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// with `--db`.
     ///
     /// - Throws: the errors of ``parse(_:)`` and ``open(sqliteOptions:postgresOptions:)``.
-    package static func open(_ text: String, sqliteOptions: SQLiteHandoffStore.Options = .init(),
-                            postgresOptions: PostgresHandoffStore.Options = .init()) async throws(StoreError) -> any HandoffStore {
+    package static func open(
+        _ text: String, sqliteOptions: SQLiteHandoffStore.Options = .init(),
+        postgresOptions: PostgresHandoffStore.Options = .init()
+    ) async throws(StoreError) -> any HandoffStore {
         try await parse(text).open(sqliteOptions: sqliteOptions, postgresOptions: postgresOptions)
     }
 
@@ -45,8 +47,10 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: the backend's open errors: ``StoreError/cannotOpen(path:reason:)``,
     ///   ``StoreError/unavailable(server:operation:reason:)``,
     ///   ``StoreError/schemaFromNewerBaton(path:databaseVersion:supportedVersion:unknownMigrations:)``, …
-    package func open(sqliteOptions: SQLiteHandoffStore.Options = .init(),
-                     postgresOptions: PostgresHandoffStore.Options = .init()) async throws(StoreError) -> any HandoffStore {
+    package func open(
+        sqliteOptions: SQLiteHandoffStore.Options = .init(),
+        postgresOptions: PostgresHandoffStore.Options = .init()
+    ) async throws(StoreError) -> any HandoffStore {
         switch self {
         case let .sqlite(path):
             return try SQLiteHandoffStore(path: path, options: sqliteOptions)

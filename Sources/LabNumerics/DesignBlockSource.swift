@@ -11,8 +11,10 @@ package struct DesignBlockView {
     /// One case weight cᵢ ≥ 0 per row, or nil for all 1.
     package let weights: UnsafePointer<Double>?
 
-    package init(rows: Int, values: UnsafePointer<Double>, outcomes: UnsafePointer<Double>,
-                weights: UnsafePointer<Double>?) {
+    package init(
+        rows: Int, values: UnsafePointer<Double>, outcomes: UnsafePointer<Double>,
+        weights: UnsafePointer<Double>?
+    ) {
         self.rows = rows
         self.values = values
         self.outcomes = outcomes

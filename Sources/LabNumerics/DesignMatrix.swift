@@ -31,8 +31,9 @@ package struct DesignMatrix: Sendable, Equatable {
     package init(columns: [[Double]], names: [String], interceptColumn: Int? = 0) {
         let rows = columns.first?.count ?? 0
         precondition(columns.allSatisfy { $0.count == rows }, "DesignMatrix: columns of unequal length")
-        self.init(rows: rows, columns: columns.count, values: columns.flatMap { $0 }, names: names,
-                  interceptColumn: interceptColumn)
+        self.init(
+            rows: rows, columns: columns.count, values: columns.flatMap { $0 }, names: names,
+            interceptColumn: interceptColumn)
     }
 
     /// The element at `row`, `column`.

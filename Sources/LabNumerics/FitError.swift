@@ -52,15 +52,18 @@ package enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "all \(rows) rows are \(kind): a model needs both won and lost leads; check outcome.positive in the spec and the outcome column"
         case let .constantTerms(terms):
             let list = terms.map { "\($0.term) (always \(formatNumber($0.value)))" }.joined(separator: ", ")
-            return "constant term\(terms.count == 1 ? "" : "s"): \(list); a term that never varies cannot be estimated next to the intercept: remove the feature or, for a level, merge it (min_count)"
+            return
+                "constant term\(terms.count == 1 ? "" : "s"): \(list); a term that never varies cannot be estimated next to the intercept: remove the feature or, for a level, merge it (min_count)"
         case let .collinearTerms(terms):
             let list = terms.map(\.explanation).joined(separator: "; ")
             return "collinear terms: \(list); remove one of each group from the spec (or merge levels) so every term adds information"
         case let .separation(terms):
             let list = terms.map(\.explanation).joined(separator: "; ")
-            return "quasi-complete separation: \(list); the maximum-likelihood estimate does not exist. Add a ridge penalty (e.g. `penalty: 1` in the spec), or merge the level into Other (min_count)"
+            return
+                "quasi-complete separation: \(list); the maximum-likelihood estimate does not exist. Add a ridge penalty (e.g. `penalty: 1` in the spec), or merge the level into Other (min_count)"
         case let .singularHessian(iteration):
-            return "the Hessian became singular at iteration \(iteration); the data is nearly separable or nearly collinear: add a ridge penalty (e.g. `penalty: 1`) or remove redundant features"
+            return
+                "the Hessian became singular at iteration \(iteration); the data is nearly separable or nearly collinear: add a ridge penalty (e.g. `penalty: 1`) or remove redundant features"
         case let .invalidOption(name, value, requirement):
             return "option \(name) = \(value) is invalid: \(requirement)"
         }
@@ -141,11 +144,13 @@ package enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case let .notConverged(iterations, change, gradient):
-            return "not converged after \(iterations) iterations (relative deviance change \(formatNumber(change)), gradient norm \(formatNumber(gradient))); raise the iteration limit or add a ridge penalty"
+            return
+                "not converged after \(iterations) iterations (relative deviance change \(formatNumber(change)), gradient norm \(formatNumber(gradient))); raise the iteration limit or add a ridge penalty"
         case let .stepHalving(iteration, halvings):
             return "iteration \(iteration): the deviance rose, the Newton step was halved \(halvings) time\(halvings == 1 ? "" : "s")"
         case let .fittedProbabilitiesAtBounds(rows):
-            return "fitted probabilities are numerically 0 or 1 on \(rows) row\(rows == 1 ? "" : "s"): some leads are perfectly predicted; check for leakage (post-hand-off fields)"
+            return
+                "fitted probabilities are numerically 0 or 1 on \(rows) row\(rows == 1 ? "" : "s"): some leads are perfectly predicted; check for leakage (post-hand-off fields)"
         }
     }
 }

@@ -36,8 +36,10 @@ final class IndicatorLayout: @unchecked Sendable {
     ///
     /// An indicator column holds only 0 and 1 with at most half of its rows 1; a column of all
     /// ones (the intercept) stays dense.
-    static func detect(x: UnsafePointer<Double>, rows: Int, columns: Int, workers: Int,
-                       minimumIndicators: Int = 2) -> IndicatorLayout? {
+    static func detect(
+        x: UnsafePointer<Double>, rows: Int, columns: Int, workers: Int,
+        minimumIndicators: Int = 2
+    ) -> IndicatorLayout? {
         guard rows > 0, columns > 1, columns <= Int(UInt16.max) else { return nil }
         // Column classification, one column per task.
         let ones = UnsafeMutablePointer<Int>.allocate(capacity: columns)

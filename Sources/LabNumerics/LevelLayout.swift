@@ -47,8 +47,10 @@ final class LevelLayout: @unchecked Sendable {
     /// One-hot features are found greedily in column order: a column joins the current feature
     /// unless some row has it and an earlier column of that feature. Consecutive features are
     /// joined while their combined level count stays at most `maximumJoint`.
-    static func make(from layout: IndicatorLayout, workers: Int, maximumJoint: Int = LevelLayout.defaultMaximumJoint,
-                     maximumCells: Int = 1 << 18) -> LevelLayout? {
+    static func make(
+        from layout: IndicatorLayout, workers: Int, maximumJoint: Int = LevelLayout.defaultMaximumJoint,
+        maximumCells: Int = 1 << 18
+    ) -> LevelLayout? {
         let s = layout.sparse.count
         let rows = layout.rows
         guard s > 0 else { return nil }
@@ -70,8 +72,11 @@ final class LevelLayout: @unchecked Sendable {
             start = j
         }
         features.append(start..<s)
-        guard let grouping = Grouping(features: features.map { $0.map { layout.sparse[$0] } },
-                                      maximumJoint: maximumJoint, maximumCells: maximumCells) else { return nil }
+        guard
+            let grouping = Grouping(
+                features: features.map { $0.map { layout.sparse[$0] } },
+                maximumJoint: maximumJoint, maximumCells: maximumCells)
+        else { return nil }
         // Per indicator position: its group, and what it adds to the group's code.
         var groupOf = [Int](repeating: 0, count: s)
         var addend = [Int](repeating: 0, count: s)
@@ -81,10 +86,12 @@ final class LevelLayout: @unchecked Sendable {
                 addend[j] = (offset + 1) * grouping.multiplier[f]
             }
         }
-        let result = LevelLayout(dense: layout.dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
-                                 rows: rows)
-        let job = FillJob(layout: layout, result: result, groupOf: groupOf, addend: addend,
-                          workers: max(1, min(workers, rows)))
+        let result = LevelLayout(
+            dense: layout.dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
+            rows: rows)
+        let job = FillJob(
+            layout: layout, result: result, groupOf: groupOf, addend: addend,
+            workers: max(1, min(workers, rows)))
         DispatchQueue.concurrentPerform(iterations: job.workers) { job.fill($0) }
         return result
     }
@@ -93,27 +100,34 @@ final class LevelLayout: @unchecked Sendable {
     /// no such feature, no column outside them, or the tables would be too large.
     /// - Precondition: the features' columns are distinct, below `columns`, and each feature's
     ///   `levels` has `rows` entries.
-    static func make(oneHot: [OneHotFeature], columns: Int, rows: Int, workers: Int, maximumJoint: Int = LevelLayout.defaultMaximumJoint,
-                     maximumCells: Int = 1 << 18) -> LevelLayout? {
+    static func make(
+        oneHot: [OneHotFeature], columns: Int, rows: Int, workers: Int, maximumJoint: Int = LevelLayout.defaultMaximumJoint,
+        maximumCells: Int = 1 << 18
+    ) -> LevelLayout? {
         let features = oneHot.filter { !$0.columns.isEmpty }
         guard !features.isEmpty, rows > 0 else { return nil }
         var isDummy = [Bool](repeating: false, count: columns)
         for feature in features {
             precondition(feature.levels.count == rows, "OneHotFeature: \(feature.levels.count) levels for \(rows) rows")
             for column in feature.columns {
-                precondition(column >= 0 && column < columns && !isDummy[column],
-                             "OneHotFeature: column \(column) out of range or in two features")
+                precondition(
+                    column >= 0 && column < columns && !isDummy[column],
+                    "OneHotFeature: column \(column) out of range or in two features")
                 isDummy[column] = true
             }
         }
         let dense = (0..<columns).filter { !isDummy[$0] }
         guard !dense.isEmpty,
-              let grouping = Grouping(features: features.map(\.columns), maximumJoint: maximumJoint,
-                                      maximumCells: maximumCells) else { return nil }
-        let result = LevelLayout(dense: dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
-                                 rows: rows)
-        let job = CodeJob(features: features, result: result, groupOf: grouping.groupOf,
-                          multiplier: grouping.multiplier, workers: max(1, min(workers, rows)))
+            let grouping = Grouping(
+                features: features.map(\.columns), maximumJoint: maximumJoint,
+                maximumCells: maximumCells)
+        else { return nil }
+        let result = LevelLayout(
+            dense: dense, levels: grouping.levels, activeColumns: grouping.activeColumns,
+            rows: rows)
+        let job = CodeJob(
+            features: features, result: result, groupOf: grouping.groupOf,
+            multiplier: grouping.multiplier, workers: max(1, min(workers, rows)))
         DispatchQueue.concurrentPerform(iterations: job.workers) { job.fill($0) }
         return result
     }

@@ -1,6 +1,7 @@
 import BatonSupport
 import CLinearAlgebra
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,25 +27,25 @@ final class LevelPartials: @unchecked Sendable {
     let layout: LevelLayout
     /// SIMD2 lanes per table row: wᵢaᵢ (d), rᵢ, wᵢ, padded.
     private let lanes: Int
-    private let tableOffset: [Int]     // per group, in table rows
+    private let tableOffset: [Int]  // per group, in table rows
     private let tableRows: Int
     private let pairs: [(g: Int, h: Int, width: Int, offset: Int)]
     private let crossCells: Int
     private let betaOffset: [Int]
-    private let betaDense: UnsafeMutablePointer<Double>   // d
+    private let betaDense: UnsafeMutablePointer<Double>  // d
     private let betaLevels: UnsafeMutablePointer<Double>  // Σ levels
-    private let dense: UnsafeMutablePointer<Double>       // parts × blockRows × d (gather buffer)
+    private let dense: UnsafeMutablePointer<Double>  // parts × blockRows × d (gather buffer)
     /// All rows' dense columns, row-major (n × d), when copied once.
     private let denseRows: UnsafeMutablePointer<Double>?
-    private let scaled: UnsafeMutablePointer<Double>      // parts × blockRows × d
-    private let eta: UnsafeMutablePointer<Double>         // parts × blockRows
-    private let residual: UnsafeMutablePointer<Double>    // parts × blockRows
-    private let weight: UnsafeMutablePointer<Double>      // parts × blockRows
-    private let vector: UnsafeMutablePointer<Double>      // parts × 2·lanes
-    private let tables: UnsafeMutablePointer<Double>      // parts × tableRows × 2·lanes
-    private let cross: UnsafeMutablePointer<Double>       // parts × crossCells
-    private let hdd: UnsafeMutablePointer<Double>         // parts × d × d
-    private let gd: UnsafeMutablePointer<Double>          // parts × d
+    private let scaled: UnsafeMutablePointer<Double>  // parts × blockRows × d
+    private let eta: UnsafeMutablePointer<Double>  // parts × blockRows
+    private let residual: UnsafeMutablePointer<Double>  // parts × blockRows
+    private let weight: UnsafeMutablePointer<Double>  // parts × blockRows
+    private let vector: UnsafeMutablePointer<Double>  // parts × 2·lanes
+    private let tables: UnsafeMutablePointer<Double>  // parts × tableRows × 2·lanes
+    private let cross: UnsafeMutablePointer<Double>  // parts × crossCells
+    private let hdd: UnsafeMutablePointer<Double>  // parts × d × d
+    private let gd: UnsafeMutablePointer<Double>  // parts × d
     private let logLikelihood: UnsafeMutablePointer<Double>
     private let boundary: UnsafeMutablePointer<Int>
     /// Row ranges (runs of whole blocks) summed separately and reduced in a fixed order. There
@@ -123,8 +124,10 @@ final class LevelPartials: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [betaDense, betaLevels, dense, scaled, eta, residual, weight, vector, tables, cross, hdd, gd,
-                       logLikelihood] {
+        for buffer in [
+            betaDense, betaLevels, dense, scaled, eta, residual, weight, vector, tables, cross, hdd, gd,
+            logLikelihood,
+        ] {
             buffer.deallocate()
         }
         denseRows?.deallocate()
@@ -144,8 +147,10 @@ final class LevelPartials: @unchecked Sendable {
     }
 
     /// One pass: every part on the cores available, then ``totals(columns:)``.
-    func pass(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-              rows n: Int) {
+    func pass(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        rows n: Int
+    ) {
         if parts == 1 {
             work(part: 0, x: x, y: y, weights: weights, rows: n)
         } else {
@@ -164,8 +169,10 @@ final class LevelPartials: @unchecked Sendable {
         let target: UnsafeMutablePointer<Double>?
     }
 
-    func work(part: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-              rows n: Int) {
+    func work(
+        part: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        rows n: Int
+    ) {
         let d = self.d, lanes = self.lanes, groups = layout.groups
         let blocks = (n + blockRows - 1) / blockRows
         let firstBlock = blocks * part / parts
@@ -261,7 +268,8 @@ final class LevelPartials: @unchecked Sendable {
                     let target = UnsafeMutableRawPointer(tables + (offsets[g] &+ Int(code[g]) &* stride))
                     var byte = 0
                     for _ in 0..<lanes {
-                        let sum = target.loadUnaligned(fromByteOffset: byte, as: SIMD2<Double>.self)
+                        let sum =
+                            target.loadUnaligned(fromByteOffset: byte, as: SIMD2<Double>.self)
                             + v.loadUnaligned(fromByteOffset: byte, as: SIMD2<Double>.self)
                         target.storeBytes(of: sum, toByteOffset: byte, as: SIMD2<Double>.self)
                         byte &+= 16
@@ -280,8 +288,9 @@ final class LevelPartials: @unchecked Sendable {
 
     /// The per-part partial sums reduced in part order and put back in design order.
     func totals(columns p: Int) -> PassTotals {
-        var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
-                                information: SymmetricMatrix(order: p), boundaryRows: 0)
+        var totals = PassTotals(
+            logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
+            information: SymmetricMatrix(order: p), boundaryRows: 0)
         let dense = layout.dense, active = layout.activeColumns
         let lanes = self.lanes
         totals.information.values.withUnsafeMutableBufferPointer { out in

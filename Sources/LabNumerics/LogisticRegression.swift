@@ -38,9 +38,11 @@ package enum LogisticRegression {
         /// Rows per cache block; nil = chosen from the column count.
         package var blockRows: Int?
 
-        package init(penalty: Double = 0, maxIterations: Int = 100, devianceTolerance: Double = 1e-12,
-                    gradientTolerance: Double = 1e-8, maxStepHalvings: Int = 40, threads: Int? = nil,
-                    blockRows: Int? = nil) {
+        package init(
+            penalty: Double = 0, maxIterations: Int = 100, devianceTolerance: Double = 1e-12,
+            gradientTolerance: Double = 1e-8, maxStepHalvings: Int = 40, threads: Int? = nil,
+            blockRows: Int? = nil
+        ) {
             self.penalty = penalty
             self.maxIterations = maxIterations
             self.devianceTolerance = devianceTolerance
@@ -63,8 +65,10 @@ package enum LogisticRegression {
     ///     The caller vouches that they match X (see ``OneHotFeature``).
     /// - Throws: ``FitError`` for empty, non-binary, single-class, constant, collinear or
     ///   separated data.
-    package static func fit(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
-                           oneHot: [OneHotFeature] = [], options: Options = .init()) throws(FitError) -> LogisticFit {
+    package static func fit(
+        _ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
+        oneHot: [OneHotFeature] = [], options: Options = .init()
+    ) throws(FitError) -> LogisticFit {
         try validate(x, outcomes: outcomes, weights: weights, options: options)
         let workers = options.threads ?? onlineProcessorCount()
         // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
@@ -77,8 +81,10 @@ package enum LogisticRegression {
                         workers: workers, blockRows: options.blockRows, oneHot: oneHot)
                     return withSingleThreadedBLAS {
                         Result { () throws(FitError) -> LogisticFit in
-                            try Newton(x: x, outcomes: outcomes, weights: weights, options: options,
-                                       workspace: workspace).run()
+                            try Newton(
+                                x: x, outcomes: outcomes, weights: weights, options: options,
+                                workspace: workspace
+                            ).run()
                         }
                     }
                 }
@@ -87,8 +93,10 @@ package enum LogisticRegression {
         return try result.get()
     }
 
-    private static func validate(_ x: DesignMatrix, outcomes: [Double], weights: [Double]?,
-                                 options: Options) throws(FitError) {
+    private static func validate(
+        _ x: DesignMatrix, outcomes: [Double], weights: [Double]?,
+        options: Options
+    ) throws(FitError) {
         guard options.penalty >= 0, options.penalty.isFinite else {
             throw .invalidOption(name: "penalty", value: options.penalty, requirement: "a finite λ ≥ 0")
         }
@@ -136,15 +144,17 @@ private struct Newton {
         let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
         let won = weights.map { w in zip(outcomes, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? outcomes.reduce(0, +)
         let effectiveRows = weights?.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } ?? x.rows
-        let problem = NewtonProblem(names: x.names, interceptColumn: x.interceptColumn, rows: x.rows,
-                                    effectiveRows: effectiveRows, won: won, totalWeight: totalWeight)
+        let problem = NewtonProblem(
+            names: x.names, interceptColumn: x.interceptColumn, rows: x.rows,
+            effectiveRows: effectiveRows, won: won, totalWeight: totalWeight)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { (beta: [Double]) throws(FitError) -> PassTotals in workspace.evaluate(at: beta) },
             nonFinite: nonFiniteDiagnosis,
             separated: { beta, information, force in
-                SeparationDiagnosis.runaway(beta: beta, information: information, x: x, outcomes: outcomes,
-                                            weights: weights, force: force)
+                SeparationDiagnosis.runaway(
+                    beta: beta, information: information, x: x, outcomes: outcomes,
+                    weights: weights, force: force)
             },
             wrap: { $0 })
     }

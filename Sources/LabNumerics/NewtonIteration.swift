@@ -59,7 +59,8 @@ enum NewtonIteration {
             throw wrap(error)
         }
 
-        let nullLogLikelihood = interceptColumn != nil
+        let nullLogLikelihood =
+            interceptColumn != nil
             ? won * log(meanOutcome) + (totalWeight - won) * log(1 - meanOutcome)
             : -totalWeight * log(2)
 
@@ -116,7 +117,8 @@ enum NewtonIteration {
                 let candidatePass = try evaluate(candidate)
                 let candidateObjective = -candidatePass.logLikelihood + penaltyTerm(candidate)
                 if candidateObjective.isFinite,
-                   candidateObjective <= objective + 1e-13 * abs(objective) {
+                    candidateObjective <= objective + 1e-13 * abs(objective)
+                {
                     beta = candidate
                     pass = candidatePass
                     previousObjective = objective
@@ -137,8 +139,10 @@ enum NewtonIteration {
         }
 
         if !converged {
-            warnings.append(.notConverged(iterations: iterations, relativeDevianceChange: relativeChange,
-                                          gradientNorm: scaledGradient))
+            warnings.append(
+                .notConverged(
+                    iterations: iterations, relativeDevianceChange: relativeChange,
+                    gradientNorm: scaledGradient))
         }
         if options.penalty == 0, let terms = separated(beta, pass.information, !converged) {
             throw wrap(.separation(terms))

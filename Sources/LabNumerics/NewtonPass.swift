@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,14 +33,14 @@ final class NewtonWorkspace: @unchecked Sendable {
     private let y: UnsafePointer<Double>
     private let weights: UnsafePointer<Double>?
     private let beta: UnsafeMutablePointer<Double>
-    private let eta: UnsafeMutablePointer<Double>       // workers × blockRows
+    private let eta: UnsafeMutablePointer<Double>  // workers × blockRows
     private let residual: UnsafeMutablePointer<Double>  // workers × blockRows
-    private let scale: UnsafeMutablePointer<Double>     // workers × blockRows
-    private let scaled: UnsafeMutablePointer<Double>    // workers × blockRows × columns
+    private let scale: UnsafeMutablePointer<Double>  // workers × blockRows
+    private let scaled: UnsafeMutablePointer<Double>  // workers × blockRows × columns
     private let information: UnsafeMutablePointer<Double>  // workers × columns²
-    private let gradient: UnsafeMutablePointer<Double>     // workers × columns
+    private let gradient: UnsafeMutablePointer<Double>  // workers × columns
     private let logLikelihood: UnsafeMutablePointer<Double>  // workers
-    private let boundary: UnsafeMutablePointer<Int>          // workers
+    private let boundary: UnsafeMutablePointer<Int>  // workers
     /// Set when X has sparse 0/1 indicator columns: passes then run ``SparsePartials/work``.
     let layout: IndicatorLayout?
     let sparse: SparsePartials?
@@ -55,17 +56,21 @@ final class NewtonWorkspace: @unchecked Sendable {
     ///   taken as they are instead of detecting indicators by scanning X (which remains the
     ///   fallback when they are empty or their tables too large).
     /// - Precondition: the pointers stay valid for the workspace's lifetime.
-    init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true,
-         levelTables: Bool = true, oneHot: [OneHotFeature] = []) {
+    init(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true,
+        levelTables: Bool = true, oneHot: [OneHotFeature] = []
+    ) {
         self.x = x
         self.y = y
         self.weights = weights
         self.rows = rows
         self.columns = columns
-        let given = indicators && levelTables
+        let given =
+            indicators && levelTables
             ? LevelLayout.make(oneHot: oneHot, columns: columns, rows: rows, workers: requested) : nil
-        let layout = indicators && given == nil
+        let layout =
+            indicators && given == nil
             ? IndicatorLayout.detect(x: x, rows: rows, columns: columns, workers: requested) : nil
         self.layout = layout
         // A block of X_b plus B should sit in L2 (~256–512 KiB): 2 × blockRows × p × 8 bytes
@@ -124,8 +129,9 @@ final class NewtonWorkspace: @unchecked Sendable {
         if let levels { return levels.totals(columns: columns) }
         if let sparse, let layout { return sparse.totals(layout: layout, columns: columns) }
         // Reduce the per-worker partial sums in a fixed order, so results do not depend on timing.
-        var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: columns),
-                                information: SymmetricMatrix(order: columns), boundaryRows: 0)
+        var totals = PassTotals(
+            logLikelihood: 0, gradient: [Double](repeating: 0, count: columns),
+            information: SymmetricMatrix(order: columns), boundaryRows: 0)
         for worker in 0..<workers {
             totals.logLikelihood += logLikelihood[worker]
             totals.boundaryRows += boundary[worker]
@@ -144,8 +150,9 @@ final class NewtonWorkspace: @unchecked Sendable {
 
     private func pass(worker: Int) {
         if let sparse, let layout {
-            sparse.work(worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
-                        rows: rows)
+            sparse.work(
+                worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
+                rows: rows)
         } else {
             work(worker: worker)
         }
@@ -195,8 +202,9 @@ final class NewtonWorkspace: @unchecked Sendable {
                 let target = scaled + j * m
                 for i in 0..<m { target[i] = scale[i] * source[i] }
             }
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m), 1, scaled, Int32(m), 1,
-                        information, Int32(p))
+            cblas_dsyrk(
+                CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m), 1, scaled, Int32(m), 1,
+                information, Int32(p))
             cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1, xb, lda, residual, 1, 1, gradient, 1)
             block += 1
         }
@@ -213,4 +221,3 @@ func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
     defer { openblas_set_num_threads(previous) }
     return try body()
 }
-

@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// What one pass over the rows at β gives: ℓ(β), the score Xᵀc(y − μ) and the observed
 /// information XᵀWX, W = diag(cᵢ μᵢ(1 − μᵢ)).
 package struct NewtonPassValues: Sendable, Equatable {
@@ -26,8 +27,9 @@ package struct NewtonPassEvaluator {
     package func evaluate(at coefficients: [Double]) -> NewtonPassValues {
         precondition(coefficients.count == workspace.columns, "evaluate: \(coefficients.count) coefficients for \(workspace.columns) columns")
         let totals = withSingleThreadedBLAS { workspace.evaluate(at: coefficients) }
-        return NewtonPassValues(logLikelihood: totals.logLikelihood, gradient: totals.gradient,
-                                information: totals.information.values, boundaryRows: totals.boundaryRows)
+        return NewtonPassValues(
+            logLikelihood: totals.logLikelihood, gradient: totals.gradient,
+            information: totals.information.values, boundaryRows: totals.boundaryRows)
     }
 }
 
@@ -40,10 +42,12 @@ extension LogisticRegression {
     ///   - oneHot: the design's one-hot features as its encoder knows them (see
     ///     ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``).
     /// - Precondition: `outcomes` (and `weights`) have one entry per row.
-    package static func withNewtonPass<R>(_ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
-                                         options: Options = .init(), exploitIndicators: Bool = true,
-                                         oneHot: [OneHotFeature] = [],
-                                         _ body: (NewtonPassEvaluator) throws -> R) rethrows -> R {
+    package static func withNewtonPass<R>(
+        _ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
+        options: Options = .init(), exploitIndicators: Bool = true,
+        oneHot: [OneHotFeature] = [],
+        _ body: (NewtonPassEvaluator) throws -> R
+    ) rethrows -> R {
         precondition(outcomes.count == x.rows && (weights?.count ?? x.rows) == x.rows, "withNewtonPass: lengths differ")
         return try x.values.withUnsafeBufferPointer { xp in
             try outcomes.withUnsafeBufferPointer { yp in

@@ -8,31 +8,41 @@
 /// iterations did not converge (`force`), the size criterion alone suffices. For 0/1 terms the rows with the term are counted so the message can
 /// say "none of the 14 leads with industry=government closed-won".
 enum SeparationDiagnosis {
-    static func runaway(beta: [Double], information: SymmetricMatrix, x: DesignMatrix, outcomes: [Double],
-                        weights: [Double]?, force: Bool) -> [SeparatedTerm]? {
+    static func runaway(
+        beta: [Double], information: SymmetricMatrix, x: DesignMatrix, outcomes: [Double],
+        weights: [Double]?, force: Bool
+    ) -> [SeparatedTerm]? {
         let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
-        return runaway(beta: beta, information: information, names: x.names, interceptColumn: x.interceptColumn,
-                       force: force,
-                       rootMeanSquare: { rootMeanSquare(column: $0, x: x, weights: weights, totalWeight: totalWeight) },
-                       indicatorCounts: { j in
-                           var ones = 0.0, won = 0.0
-                           let offset = j * x.rows
-                           for i in 0..<x.rows {
-                               let v = x.values[offset + i]
-                               let c = weights?[i] ?? 1
-                               if v == 1 { ones += c; won += c * outcomes[i] } else if v != 0 { return nil }
-                           }
-                           return (ones, won)
-                       })
+        return runaway(
+            beta: beta, information: information, names: x.names, interceptColumn: x.interceptColumn,
+            force: force,
+            rootMeanSquare: { rootMeanSquare(column: $0, x: x, weights: weights, totalWeight: totalWeight) },
+            indicatorCounts: { j in
+                var ones = 0.0, won = 0.0
+                let offset = j * x.rows
+                for i in 0..<x.rows {
+                    let v = x.values[offset + i]
+                    let c = weights?[i] ?? 1
+                    if v == 1 {
+                        ones += c
+                        won += c * outcomes[i]
+                    } else if v != 0 {
+                        return nil
+                    }
+                }
+                return (ones, won)
+            })
     }
 
     /// The criteria on any design (`rootMeanSquare` is asked only for terms whose curvature
     /// criterion holds, so a fit that converged cleanly reads no column): `rootMeanSquare(j)` is `√(Σ cᵢ xᵢⱼ² / Σ cᵢ)`, and
     /// `indicatorCounts(j)` the weighted rows with xᵢⱼ = 1 and the won among them when column j
     /// holds only 0 and 1 (else nil).
-    static func runaway(beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
-                        force: Bool, rootMeanSquare: (Int) -> Double,
-                        indicatorCounts: (Int) -> (ones: Double, won: Double)?) -> [SeparatedTerm]? {
+    static func runaway(
+        beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
+        force: Bool, rootMeanSquare: (Int) -> Double,
+        indicatorCounts: (Int) -> (ones: Double, won: Double)?
+    ) -> [SeparatedTerm]? {
         let p = names.count
         var found: [SeparatedTerm] = []
         var candidates: [(index: Int, size: Double)] = []

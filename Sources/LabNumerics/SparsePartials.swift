@@ -1,4 +1,5 @@
 import CLinearAlgebra
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,18 +18,18 @@ final class SparsePartials: @unchecked Sendable {
     let d: Int
     let s: Int
     let blockRows: Int
-    private let betaDense: UnsafeMutablePointer<Double>   // d
+    private let betaDense: UnsafeMutablePointer<Double>  // d
     private let betaSparse: UnsafeMutablePointer<Double>  // s
-    private let dense: UnsafeMutablePointer<Double>       // workers × blockRows × d
-    private let scaled: UnsafeMutablePointer<Double>      // workers × blockRows × d
-    private let eta: UnsafeMutablePointer<Double>         // workers × blockRows
-    private let residual: UnsafeMutablePointer<Double>    // workers × blockRows
-    private let weight: UnsafeMutablePointer<Double>      // workers × blockRows
-    private let hdd: UnsafeMutablePointer<Double>         // workers × d × d
-    private let hsd: UnsafeMutablePointer<Double>         // workers × s × d
-    private let hss: UnsafeMutablePointer<Double>         // workers × s × s
-    private let gd: UnsafeMutablePointer<Double>          // workers × d
-    private let gs: UnsafeMutablePointer<Double>          // workers × s
+    private let dense: UnsafeMutablePointer<Double>  // workers × blockRows × d
+    private let scaled: UnsafeMutablePointer<Double>  // workers × blockRows × d
+    private let eta: UnsafeMutablePointer<Double>  // workers × blockRows
+    private let residual: UnsafeMutablePointer<Double>  // workers × blockRows
+    private let weight: UnsafeMutablePointer<Double>  // workers × blockRows
+    private let hdd: UnsafeMutablePointer<Double>  // workers × d × d
+    private let hsd: UnsafeMutablePointer<Double>  // workers × s × d
+    private let hss: UnsafeMutablePointer<Double>  // workers × s × s
+    private let gd: UnsafeMutablePointer<Double>  // workers × d
+    private let gs: UnsafeMutablePointer<Double>  // workers × s
     private let logLikelihood: UnsafeMutablePointer<Double>
     private let boundary: UnsafeMutablePointer<Int>
     private let workers: Int
@@ -61,8 +62,10 @@ final class SparsePartials: @unchecked Sendable {
         boundary.deallocate()
     }
 
-    func work(worker: Int, workers: Int, layout: IndicatorLayout, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-              weights: UnsafePointer<Double>?, rows n: Int) {
+    func work(
+        worker: Int, workers: Int, layout: IndicatorLayout, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        weights: UnsafePointer<Double>?, rows n: Int
+    ) {
         // β was split by ``prepare(beta:layout:)`` on the calling thread before the pass.
         let d = self.d, s = self.s
         let blocks = (n + blockRows - 1) / blockRows
@@ -155,8 +158,9 @@ final class SparsePartials: @unchecked Sendable {
 
     /// The per-worker partial sums reduced in worker order and put back in design order.
     func totals(layout: IndicatorLayout, columns p: Int) -> PassTotals {
-        var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
-                                information: SymmetricMatrix(order: p), boundaryRows: 0)
+        var totals = PassTotals(
+            logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
+            information: SymmetricMatrix(order: p), boundaryRows: 0)
         let dense = layout.dense, sparse = layout.sparse
         totals.information.values.withUnsafeMutableBufferPointer { out in
             // Adds into the upper triangle at design columns (u, v).

@@ -21,8 +21,11 @@ extension LogisticRegression {
     /// designs), not bit for bit.
     /// - Throws: ``StreamingFitError/source(_:)`` when the source fails,
     ///   ``StreamingFitError/fit(_:)`` for what the in-memory fit rejects.
-    package static func fit<Source: DesignBlockSource>(streaming source: inout Source, options: Options = .init())
-        throws(StreamingFitError<Source.Failure>) -> LogisticFit {
+    package static func fit<Source: DesignBlockSource>(
+        streaming source: inout Source, options: Options = .init()
+    )
+        throws(StreamingFitError<Source.Failure>) -> LogisticFit
+    {
         var newton = StreamingNewton(source: source, options: options)
         defer { source = newton.source }
         return try newton.run()
@@ -57,14 +60,16 @@ private struct StreamingNewton<Source: DesignBlockSource> {
     /// One pass at β: the per-block kernel results summed over blocks in block order.
     mutating func evaluate(at beta: [Double]) throws(Failure) -> PassTotals {
         let p = self.p
-        var totals = PassTotals(logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
-                                information: SymmetricMatrix(order: p), boundaryRows: 0)
+        var totals = PassTotals(
+            logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
+            information: SymmetricMatrix(order: p), boundaryRows: 0)
         let workers = options.threads ?? onlineProcessorCount()
         let blockRows = options.blockRows
         do {
             try source.forEachBlock { block in
-                let workspace = NewtonWorkspace(x: block.values, y: block.outcomes, weights: block.weights,
-                                                rows: block.rows, columns: p, workers: workers, blockRows: blockRows)
+                let workspace = NewtonWorkspace(
+                    x: block.values, y: block.outcomes, weights: block.weights,
+                    rows: block.rows, columns: p, workers: workers, blockRows: blockRows)
                 let part = withSingleThreadedBLAS { workspace.evaluate(at: beta) }
                 totals.logLikelihood += part.logLikelihood
                 totals.boundaryRows += part.boundaryRows
@@ -96,19 +101,21 @@ private struct StreamingNewton<Source: DesignBlockSource> {
         if survey.won == 0 || survey.won == survey.totalWeight {
             throw .fit(.singleOutcomeClass(outcome: survey.won == 0 ? 0 : 1, rows: survey.rows))
         }
-        let problem = NewtonProblem(names: names, interceptColumn: interceptColumn, rows: survey.rows,
-                                    effectiveRows: survey.effectiveRows, won: survey.won,
-                                    totalWeight: survey.totalWeight)
+        let problem = NewtonProblem(
+            names: names, interceptColumn: interceptColumn, rows: survey.rows,
+            effectiveRows: survey.effectiveRows, won: survey.won,
+            totalWeight: survey.totalWeight)
         let (names, intercept) = (self.names, interceptColumn)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { beta throws(Failure) in try self.evaluate(at: beta) },
             nonFinite: { survey.firstNonFinite ?? .singularHessian(iteration: 0) },
             separated: { beta, information, force in
-                SeparationDiagnosis.runaway(beta: beta, information: information, names: names,
-                                            interceptColumn: intercept, force: force,
-                                            rootMeanSquare: survey.rootMeanSquare,
-                                            indicatorCounts: survey.indicatorCounts)
+                SeparationDiagnosis.runaway(
+                    beta: beta, information: information, names: names,
+                    interceptColumn: intercept, force: force,
+                    rootMeanSquare: survey.rootMeanSquare,
+                    indicatorCounts: survey.indicatorCounts)
             },
             wrap: { .fit($0) })
     }

@@ -49,8 +49,9 @@ struct SymmetricMatrix: Sendable {
         var factor = values
         _ = factor.withUnsafeMutableBufferPointer { a in
             x.withUnsafeMutableBufferPointer { b in
-                LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, 1, a.baseAddress, max(1, n),
-                                    b.baseAddress, max(1, n))
+                LAPACKE_dpotrs_work(
+                    LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, 1, a.baseAddress, max(1, n),
+                    b.baseAddress, max(1, n))
             }
         }
         return x
@@ -78,8 +79,9 @@ struct SymmetricMatrix: Sendable {
         _ = a.withUnsafeMutableBufferPointer { ap in
             pivot.withUnsafeMutableBufferPointer { pp in
                 work.withUnsafeMutableBufferPointer { wp in
-                    LAPACKE_dpstrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, ap.baseAddress, max(1, n),
-                                        pp.baseAddress, &rank, tolerance, wp.baseAddress)
+                    LAPACKE_dpstrf_work(
+                        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, ap.baseAddress, max(1, n),
+                        pp.baseAddress, &rank, tolerance, wp.baseAddress)
                 }
             }
         }

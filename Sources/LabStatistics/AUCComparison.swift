@@ -38,7 +38,8 @@ package struct AUCComparison: Sendable, Equatable {
         // Cancellation can leave a tiny negative variance when the scores agree.
         let variance = max(0, varianceA + varianceB - 2 * covariance)
         standardError = variance.squareRoot()
-        correlation = varianceA > 0 && varianceB > 0
+        correlation =
+            varianceA > 0 && varianceB > 0
             ? min(1, max(-1, covariance / (varianceA * varianceB).squareRoot())) : nil
         if standardError > 0 {
             z = difference / standardError
@@ -49,7 +50,8 @@ package struct AUCComparison: Sendable, Equatable {
         } else {
             throw .degenerateComparison(difference: difference)
         }
-        confidenceInterval = ConfidenceInterval(estimate: difference, standardError: standardError,
-                                                clippedTo: -1...1)
+        confidenceInterval = ConfidenceInterval(
+            estimate: difference, standardError: standardError,
+            clippedTo: -1...1)
     }
 }

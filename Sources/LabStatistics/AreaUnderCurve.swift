@@ -41,8 +41,9 @@ package struct AreaUnderCurve: Sendable, Equatable {
         let variance = DeLongComponents.aucCovariance(components, components)
         self.value = components.auc
         self.standardError = max(0, variance).squareRoot()
-        self.confidenceInterval = ConfidenceInterval(estimate: components.auc, standardError: standardError,
-                                                     clippedTo: 0...1)
+        self.confidenceInterval = ConfidenceInterval(
+            estimate: components.auc, standardError: standardError,
+            clippedTo: 0...1)
         self.positives = positives
         self.negatives = negatives
     }

@@ -59,18 +59,23 @@ package struct CalibrationRegression: Sendable, Equatable {
             let h = current.hessian
             let det = h.aa * h.bb - h.ab * h.ab
             guard det > 0 && det.isFinite else { break }
-            let step = (intercept: (h.bb * current.gradient.a - h.ab * current.gradient.b) / det,
-                        slope: (h.aa * current.gradient.b - h.ab * current.gradient.a) / det)
+            let step = (
+                intercept: (h.bb * current.gradient.a - h.ab * current.gradient.b) / det,
+                slope: (h.aa * current.gradient.b - h.ab * current.gradient.a) / det
+            )
             // Step-halving: the log-likelihood is concave, so a short enough Newton step
             // never lowers it; allow a rounding-sized dip near the optimum.
             var scale = 1.0
             var accepted: (beta: (intercept: Double, slope: Double), state: State)?
             for _ in 0..<60 {
-                let trial = (intercept: beta.intercept + scale * step.intercept,
-                             slope: beta.slope + scale * step.slope)
+                let trial = (
+                    intercept: beta.intercept + scale * step.intercept,
+                    slope: beta.slope + scale * step.slope
+                )
                 let state = Self.evaluate(trial, x: x, y: outcomes)
                 if state.logLikelihood.isFinite,
-                   state.logLikelihood >= current.logLikelihood - 1e-12 * abs(current.logLikelihood) {
+                    state.logLikelihood >= current.logLikelihood - 1e-12 * abs(current.logLikelihood)
+                {
                     accepted = (trial, state)
                     break
                 }
@@ -88,8 +93,9 @@ package struct CalibrationRegression: Sendable, Equatable {
         let h = current.hessian
         let det = h.aa * h.bb - h.ab * h.ab
         guard converged, det > 0, det.isFinite else {
-            throw .calibrationDidNotConverge(iterations: iterations,
-                                             maxAbsGradient: max(abs(current.gradient.a), abs(current.gradient.b)))
+            throw .calibrationDidNotConverge(
+                iterations: iterations,
+                maxAbsGradient: max(abs(current.gradient.a), abs(current.gradient.b)))
         }
         intercept = beta.intercept
         slope = beta.slope

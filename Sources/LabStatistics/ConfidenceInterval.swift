@@ -14,8 +14,10 @@ package struct ConfidenceInterval: Sendable, Equatable, Hashable {
     }
 
     /// `estimate ± z · standardError`, optionally clipped to `bounds` (e.g. [0, 1] for an AUC).
-    package init(estimate: Double, standardError: Double, z: Double = NormalDistribution.z95,
-                clippedTo bounds: ClosedRange<Double>? = nil) {
+    package init(
+        estimate: Double, standardError: Double, z: Double = NormalDistribution.z95,
+        clippedTo bounds: ClosedRange<Double>? = nil
+    ) {
         var lower = estimate - z * standardError
         var upper = estimate + z * standardError
         if let bounds {

@@ -44,12 +44,14 @@ package struct HosmerLemeshowTest: Sendable, Equatable {
         precondition(groupCount >= 3, "HosmerLemeshowTest: groupCount \(groupCount) must be ≥ 3")
         _ = try ScoredOutcomes.checkProbabilities(probabilities, outcomes: outcomes)
         guard probabilities.count >= groupCount else {
-            throw .tooFewRows(count: probabilities.count, minimum: groupCount,
-                              purpose: "\(groupCount) Hosmer–Lemeshow groups")
+            throw .tooFewRows(
+                count: probabilities.count, minimum: groupCount,
+                purpose: "\(groupCount) Hosmer–Lemeshow groups")
         }
         let positives = outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-        self.init(ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
-                  groupCount: groupCount)
+        self.init(
+            ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
+            groupCount: groupCount)
     }
 
     /// From probabilities ranked once for several metrics.
@@ -74,9 +76,11 @@ package struct HosmerLemeshowTest: Sendable, Equatable {
             let floor = n * ProbabilityScores.logLossClip
             statistic += (o - expected) * (o - expected) / max(expected, floor)
             statistic += (o - expected) * (o - expected) / max(n - expected, floor)
-            groups.append(HosmerLemeshowGroup(count: size, observedPositives: observed, expectedPositives: expected,
-                                              minimumPredicted: ranked.scores[positions.first ?? 0],
-                                              maximumPredicted: ranked.scores[positions.last ?? 0]))
+            groups.append(
+                HosmerLemeshowGroup(
+                    count: size, observedPositives: observed, expectedPositives: expected,
+                    minimumPredicted: ranked.scores[positions.first ?? 0],
+                    maximumPredicted: ranked.scores[positions.last ?? 0]))
         }
         self.statistic = statistic
         self.degreesOfFreedom = groupCount - 2

@@ -37,21 +37,27 @@ package enum MetricsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidOutcome(let index, let value):
             return "outcome \(value) at row \(index) is not 0 or 1; encode closed-won as 1 and every other end as 0"
         case .invalidProbability(let index, let value):
-            return "probability \(value) at row \(index) is not a finite number in [0, 1]; check the model output for that row (NaN often means a missing feature)"
+            return
+                "probability \(value) at row \(index) is not a finite number in [0, 1]; check the model output for that row (NaN often means a missing feature)"
         case .nonFiniteScore(let index, let value):
             return "score \(value) at row \(index) is not finite; check the model output for that row"
         case .singleOutcomeClass(let outcome, let count):
-            return "all \(count) outcomes are \(outcome == 1 ? "1 (won)" : "0 (lost)"); validation needs both won and lost leads, so widen the sample or the outcome window"
+            return
+                "all \(count) outcomes are \(outcome == 1 ? "1 (won)" : "0 (lost)"); validation needs both won and lost leads, so widen the sample or the outcome window"
         case .tooFewInClass(let positives, let negatives, let minimum):
-            return "\(positives) won and \(negatives) lost leads; each class needs at least \(minimum) for a standard error, so validate on a larger sample"
+            return
+                "\(positives) won and \(negatives) lost leads; each class needs at least \(minimum) for a standard error, so validate on a larger sample"
         case .tooFewRows(let count, let minimum, let purpose):
             return "\(count) rows are too few for \(purpose) (needs at least \(minimum)); validate on a larger sample"
         case .constantPredictions(let value):
-            return "every predicted probability equals \(value), so calibration slope and intercept are not identified; the model ignores its features — check the fit"
+            return
+                "every predicted probability equals \(value), so calibration slope and intercept are not identified; the model ignores its features — check the fit"
         case .calibrationSeparation:
-            return "the predicted probabilities separate won from lost perfectly (AUC 0 or 1), so the calibration slope is infinite; validate on more (out-of-sample) leads"
+            return
+                "the predicted probabilities separate won from lost perfectly (AUC 0 or 1), so the calibration slope is infinite; validate on more (out-of-sample) leads"
         case .calibrationDidNotConverge(let iterations, let gradient):
-            return "calibration regression did not converge in \(iterations) Newton steps (max |gradient| \(gradient)); the probabilities are probably near-separating — validate on more leads"
+            return
+                "calibration regression did not converge in \(iterations) Newton steps (max |gradient| \(gradient)); the probabilities are probably near-separating — validate on more leads"
         case .degenerateComparison(let difference):
             return "the AUCs differ by \(difference) but the DeLong variance of the difference is zero; compare on more leads"
         }

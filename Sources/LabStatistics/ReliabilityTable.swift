@@ -63,9 +63,11 @@ package struct ReliabilityTable: Sendable, Equatable {
                 meanPredicted = mean
                 observedRate = rate
             }
-            bins.append(ReliabilityBin(lowerBound: edges[k], upperBound: edges[k + 1], count: counts[k],
-                                       positives: positives[k], meanPredicted: meanPredicted,
-                                       observedRate: observedRate))
+            bins.append(
+                ReliabilityBin(
+                    lowerBound: edges[k], upperBound: edges[k + 1], count: counts[k],
+                    positives: positives[k], meanPredicted: meanPredicted,
+                    observedRate: observedRate))
         }
         self.bins = bins
         self.expectedCalibrationError = ece

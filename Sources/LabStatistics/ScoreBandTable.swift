@@ -52,8 +52,9 @@ package struct ScoreBandTable: Sendable, Equatable {
         guard probabilities.count >= bandCount else {
             throw .tooFewRows(count: probabilities.count, minimum: bandCount, purpose: "\(bandCount) score bands")
         }
-        self.init(ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
-                  bandCount: bandCount)
+        self.init(
+            ranked: RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives),
+            bandCount: bandCount)
     }
 
     /// From probabilities ranked once for several metrics.
@@ -83,17 +84,18 @@ package struct ScoreBandTable: Sendable, Equatable {
             taken += size
             capturedPositives += bandPositives
             let rate = Double(bandPositives) / Double(size)
-            bands.append(ScoreBand(
-                band: bands.count + 1, count: size, positives: bandPositives,
-                meanPredicted: sum / Double(size),
-                minimumPredicted: p,
-                maximumPredicted: highest,
-                observedRate: rate,
-                observedRateInterval: .wilson(successes: bandPositives, trials: size),
-                lift: rate / overallRate,
-                // From integer counts, so the last band is exactly 1.
-                cumulativeGain: Double(capturedPositives) / Double(positives),
-                cumulativeShare: Double(taken) / Double(n)))
+            bands.append(
+                ScoreBand(
+                    band: bands.count + 1, count: size, positives: bandPositives,
+                    meanPredicted: sum / Double(size),
+                    minimumPredicted: p,
+                    maximumPredicted: highest,
+                    observedRate: rate,
+                    observedRateInterval: .wilson(successes: bandPositives, trials: size),
+                    lift: rate / overallRate,
+                    // From integer counts, so the last band is exactly 1.
+                    cumulativeGain: Double(capturedPositives) / Double(positives),
+                    cumulativeShare: Double(taken) / Double(n)))
             bandPositives = 0
             sum = 0
             filled = 0

@@ -64,9 +64,13 @@ package struct ValidationMetrics: Sendable, Equatable {
             let ranked = RankedOutcomes(scores: probabilities, outcomes: outcomes, positives: positives)
             parts.auc = Result { () throws(MetricsError) in try AreaUnderCurve(ranked: ranked, outcomes: outcomes) }
             let rows = probabilities.count
-            parts.hosmerLemeshow = rows >= 10 ? .success(HosmerLemeshowTest(ranked: ranked))
+            parts.hosmerLemeshow =
+                rows >= 10
+                ? .success(HosmerLemeshowTest(ranked: ranked))
                 : .failure(.tooFewRows(count: rows, minimum: 10, purpose: "10 Hosmer–Lemeshow groups"))
-            parts.bands = rows >= 10 ? .success(ScoreBandTable(ranked: ranked))
+            parts.bands =
+                rows >= 10
+                ? .success(ScoreBandTable(ranked: ranked))
                 : .failure(.tooFewRows(count: rows, minimum: 10, purpose: "10 score bands"))
         }
         let pointwiseHalf: @Sendable () -> Void = {

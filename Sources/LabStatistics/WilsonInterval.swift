@@ -9,8 +9,9 @@ extension ConfidenceInterval {
     /// - Precondition: `trials > 0`, `0 <= successes <= trials`, `z > 0`.
     package static func wilson(successes: Int, trials: Int, z: Double = NormalDistribution.z95) -> ConfidenceInterval {
         precondition(trials > 0, "Wilson interval: trials = \(trials) must be > 0")
-        precondition(successes >= 0 && successes <= trials,
-                     "Wilson interval: successes = \(successes) outside 0...\(trials)")
+        precondition(
+            successes >= 0 && successes <= trials,
+            "Wilson interval: successes = \(successes) outside 0...\(trials)")
         precondition(z > 0 && z.isFinite, "Wilson interval: z = \(z) must be finite and > 0")
         let n = Double(trials)
         let rate = Double(successes) / n

@@ -65,11 +65,13 @@ package struct CSVDesignSource: DesignBlockSource {
             for encoding in encodings {
                 switch encoding.type {
                 case .numeric:
-                    try DesignMatrixBuilder.fillNumeric(encoding, table.numeric(encoding.column), rows: rows, table: table,
-                                                        into: design, column: offset)
+                    try DesignMatrixBuilder.fillNumeric(
+                        encoding, table.numeric(encoding.column), rows: rows, table: table,
+                        into: design, column: offset)
                 case .categorical:
-                    _ = DesignMatrixBuilder.fillCategorical(encoding, table.text(encoding.column), rows: rows,
-                                                            into: design, column: offset)
+                    _ = DesignMatrixBuilder.fillCategorical(
+                        encoding, table.text(encoding.column), rows: rows,
+                        into: design, column: offset)
                 }
                 offset += encoding.terms.count
             }

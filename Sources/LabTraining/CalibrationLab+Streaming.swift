@@ -1,6 +1,6 @@
-import LabStatistics
 import Foundation
 import LabNumerics
+import LabStatistics
 import LeadCSV
 import ScoringModelFormat
 
@@ -20,8 +20,10 @@ extension CalibrationLab {
     /// interval need every score — 16 bytes per kept row (probability and outcome).
     /// Results equal the in-memory fit's to rounding (the sums run in another order).
     /// Stages in ``FitRun/timings``: `scan` (includes the hash), `fit`, `probabilities`, `metrics`.
-    package static func fitStreaming(data: URL, spec specURL: URL, penalty: Double? = nil,
-                                    blockRows: Int = defaultBlockRows, now: Date = Date()) throws(LabError) -> FitRun {
+    package static func fitStreaming(
+        data: URL, spec specURL: URL, penalty: Double? = nil,
+        blockRows: Int = defaultBlockRows, now: Date = Date()
+    ) throws(LabError) -> FitRun {
         precondition(blockRows >= 1, "fitStreaming: blockRows must be at least 1")
         var spec = try loadSpec(specURL)
         if let penalty { spec.penalty = penalty }
@@ -60,13 +62,16 @@ extension CalibrationLab {
         let weightFile = WeightFile(
             terms: scan.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
             encodings: scan.encodings, spec: spec, training: metadata, metrics: ModelMetrics(metrics, fit: fit))
-        return FitRun(training: nil, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile, timings: timings,
-                      path: .streaming(blockRows: blockRows))
+        return FitRun(
+            training: nil, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile, timings: timings,
+            path: .streaming(blockRows: blockRows))
     }
 
     /// Fitted probabilities and outcomes of every kept row, from one more pass.
-    static func scores(of source: inout CSVDesignSource, coefficients: [Double],
-                       rows: Int) throws(LabError) -> (probabilities: [Double], outcomes: [Double]) {
+    static func scores(
+        of source: inout CSVDesignSource, coefficients: [Double],
+        rows: Int
+    ) throws(LabError) -> (probabilities: [Double], outcomes: [Double]) {
         var probabilities: [Double] = [], outcomes: [Double] = []
         probabilities.reserveCapacity(rows)
         outcomes.reserveCapacity(rows)

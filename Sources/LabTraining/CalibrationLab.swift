@@ -1,6 +1,6 @@
-import LabStatistics
 import Foundation
 import LabNumerics
+import LabStatistics
 import LeadCSV
 import ScoringModelFormat
 
@@ -62,9 +62,10 @@ package enum CalibrationLab {
 
         let fit = try timings.measure("fit") { () throws(LabError) in
             do throws(FitError) {
-                return try LogisticRegression.fit(training.design, outcomes: training.outcome,
-                                                  weights: training.weights, oneHot: training.oneHot,
-                                                  options: .init(penalty: spec.penalty))
+                return try LogisticRegression.fit(
+                    training.design, outcomes: training.outcome,
+                    weights: training.weights, oneHot: training.oneHot,
+                    options: .init(penalty: spec.penalty))
             } catch {
                 throw LabError.fit(error, file: training.file, lines: training.fileLines)
             }
@@ -90,8 +91,9 @@ package enum CalibrationLab {
             terms: training.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
             encodings: training.encodings, spec: spec, training: metadata,
             metrics: ModelMetrics(metrics, fit: fit))
-        return FitRun(training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile,
-                      timings: timings)
+        return FitRun(
+            training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile,
+            timings: timings)
     }
 
     /// Scores `data` (which must hold the outcome column) with `model` and computes the metrics.
@@ -113,8 +115,9 @@ package enum CalibrationLab {
                 throw LabError.metrics(error, file: scoring.file)
             }
         }
-        return ValidationRun(model: model, data: scoring, probabilities: probabilities, metrics: metrics,
-                             timings: timings)
+        return ValidationRun(
+            model: model, data: scoring, probabilities: probabilities, metrics: metrics,
+            timings: timings)
     }
 
     /// Reads and verifies a weight file.
@@ -140,7 +143,8 @@ package enum CalibrationLab {
     static func requireFile(_ url: URL, role: String) throws(LabError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              FileManager.default.isReadableFile(atPath: url.path) else {
+            FileManager.default.isReadableFile(atPath: url.path)
+        else {
             throw .fileNotFound(path: url.path, role: role)
         }
     }

@@ -36,22 +36,28 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .missingOutcome(file, line, column):
             return "\(file) line \(line): the outcome cell (\"\(column)\") is empty. Every row needs an outcome; fill it in or remove the row."
         case let .noPositiveOutcomes(file, column, positive, seen):
-            return "\(file): no row has \"\(column)\" equal to \(quoted(positive)), so there is no closed-won lead to learn from. Values seen: \(quoted(Array(seen.prefix(10))))\(seen.count > 10 ? ", …" : ""). Fix `outcome.positive` in the spec (values are compared exactly, case included)."
+            return
+                "\(file): no row has \"\(column)\" equal to \(quoted(positive)), so there is no closed-won lead to learn from. Values seen: \(quoted(Array(seen.prefix(10))))\(seen.count > 10 ? ", …" : ""). Fix `outcome.positive` in the spec (values are compared exactly, case included)."
         case let .onlyPositiveOutcomes(file, column, positive):
-            return "\(file): every row has \"\(column)\" in \(quoted(positive)), so there is no closed-lost lead to learn from. Include lost leads, or fix `outcome.positive`."
+            return
+                "\(file): every row has \"\(column)\" in \(quoted(positive)), so there is no closed-lost lead to learn from. Include lost leads, or fix `outcome.positive`."
         case let .badWeight(file, line, column, value):
             return value.isEmpty
                 ? "\(file) line \(line): the case weight (\"\(column)\") is empty. Give every row a weight (1 = ordinary row)."
                 : "\(file) line \(line): the case weight (\"\(column)\") is \(value); weights must be 0 or more. Fix the cell."
         case let .baselineNotFound(file, column, baseline, levels):
-            return "\(file): baseline \"\(baseline)\" is not a level of \"\(column)\" (after recoding). Levels: \(quoted(levels)). Use one of them as `baseline`, or remove it to use the first in byte order."
+            return
+                "\(file): baseline \"\(baseline)\" is not a level of \"\(column)\" (after recoding). Levels: \(quoted(levels)). Use one of them as `baseline`, or remove it to use the first in byte order."
         case let .baselineMerged(file, column, baseline, count, minCount, levels):
-            return "\(file): baseline \"\(baseline)\" of \"\(column)\" has \(count) row\(count == 1 ? "" : "s"), fewer than min_count \(minCount), so it was merged into Other. Levels after merging: \(quoted(levels)). Pick a common level as baseline or lower min_count."
+            return
+                "\(file): baseline \"\(baseline)\" of \"\(column)\" has \(count) row\(count == 1 ? "" : "s"), fewer than min_count \(minCount), so it was merged into Other. Levels after merging: \(quoted(levels)). Pick a common level as baseline or lower min_count."
         case let .singleLevel(file, column, level):
-            return "\(file): \"\(column)\" has only one level (\"\(level)\") in the rows used, so its effect cannot be estimated. Drop the feature from the spec (or lower min_count if rare levels were merged)."
+            return
+                "\(file): \"\(column)\" has only one level (\"\(level)\") in the rows used, so its effect cannot be estimated. Drop the feature from the spec (or lower min_count if rare levels were merged)."
         case let .noRowsLeft(file, rowsRead, dropped):
             let detail = dropped.map { "\($0.rows) with empty \"\($0.column)\"" }.joined(separator: ", ")
-            return "\(file): all \(rowsRead) rows were dropped (\(detail)). Use `missing: zero` or `missing: indicator` for those columns instead of drop_row."
+            return
+                "\(file): all \(rowsRead) rows were dropped (\(detail)). Use `missing: zero` or `missing: indicator` for those columns instead of drop_row."
         }
     }
 }

@@ -27,7 +27,9 @@ package enum DesignMatrixBuilder {
     /// Its columns are ``FeatureEncoding/terms(of:)``; row `i` equals the concatenation of
     /// `termValues(rawCell:)` of row `rows[i]`'s cells, with 1 for the intercept.
     /// - Precondition: every encoding's column was read (numeric as `.numeric`, categorical as `.text`).
-    package static func build(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
+    package static func build(
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
+    ) throws(DataError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
         let built = try buildWithOneHot(encodings: encodings, table: table, rows: rows)
         return (built.matrix, built.unseen)
     }
@@ -35,8 +37,11 @@ package enum DesignMatrixBuilder {
     /// ``build(encodings:table:rows:)`` plus each categorical feature's dummy columns and row
     /// levels (``OneHotFeature``), which the fit takes as level codes instead of scanning the
     /// matrix for them.
-    package static func buildWithOneHot(encodings: [FeatureEncoding], table: LeadTable, rows: [Int]) throws(DataError)
-        -> (matrix: DesignMatrix, unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
+    package static func buildWithOneHot(
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
+    ) throws(DataError)
+        -> (matrix: DesignMatrix, unseen: [UnseenLevels], oneHot: [OneHotFeature])
+    {
         let terms = FeatureEncoding.terms(of: encodings)
         let n = rows.count
         var offsets: [Int] = []
@@ -110,20 +115,25 @@ package enum DesignMatrixBuilder {
             switch encoding.type {
             case .numeric:
                 result = Result { () throws(DataError) in
-                    try fillNumeric(encoding, table.numeric(encoding.column), rows: rows, table: table,
-                                    into: buffer, column: column)
+                    try fillNumeric(
+                        encoding, table.numeric(encoding.column), rows: rows, table: table,
+                        into: buffer, column: column)
                     return (nil, nil)
                 }
             case .categorical:
-                result = .success(fillCategorical(encoding, table.text(encoding.column), rows: rows,
-                                                  into: buffer, column: column))
+                result = .success(
+                    fillCategorical(
+                        encoding, table.text(encoding.column), rows: rows,
+                        into: buffer, column: column))
             }
             slots[task - 1] = result
         }
     }
 
-    static func fillNumeric(_ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
-                            into buffer: UnsafeMutableBufferPointer<Double>, column index: Int) throws(DataError) {
+    static func fillNumeric(
+        _ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
+        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
+    ) throws(DataError) {
         let n = rows.count
         let base = index * n
         if encoding.terms.count > 1, let start = buffer.baseAddress {
@@ -150,8 +160,9 @@ package enum DesignMatrixBuilder {
             if column.missing[row] {
                 switch encoding.missing {
                 case .error, .dropRow:
-                    throw .cell(file: table.file, line: table.lineOfRow[row],
-                                error: .missingValue(column: encoding.column, rule: encoding.missing))
+                    throw .cell(
+                        file: table.file, line: table.lineOfRow[row],
+                        error: .missingValue(column: encoding.column, rule: encoding.missing))
                 case .zero:
                     buffer[base + i] = missingValue
                 case .indicator:
@@ -168,9 +179,12 @@ package enum DesignMatrixBuilder {
         }
     }
 
-    static func fillCategorical(_ encoding: FeatureEncoding, _ column: TextColumn, rows: [Int],
-                                into buffer: UnsafeMutableBufferPointer<Double>, column index: Int)
-        -> (unseen: UnseenLevels?, oneHot: OneHotFeature?) {
+    static func fillCategorical(
+        _ encoding: FeatureEncoding, _ column: TextColumn, rows: [Int],
+        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
+    )
+        -> (unseen: UnseenLevels?, oneHot: OneHotFeature?)
+    {
         let n = rows.count
         let dummies = encoding.dummyLevels
         // Level codes fit in UInt16 for any realistic feature; beyond that the fit detects them.

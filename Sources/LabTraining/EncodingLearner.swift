@@ -7,8 +7,10 @@ package enum EncodingLearner {
     /// the outcome as dictionary-encoded text, the weight as numbers, id and time as raw text
     /// when `includeIdAndTime`; with `timeWindow` (and not `includeIdAndTime`) only the time
     /// column's least and greatest cell (`.bounds`), which is all the lab's fit needs.
-    package static func columnRequests(for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false,
-                                      timeWindow: Bool = false) -> [ColumnRequest] {
+    package static func columnRequests(
+        for spec: ScoringSpec, outcome: Bool = true, includeIdAndTime: Bool = false,
+        timeWindow: Bool = false
+    ) -> [ColumnRequest] {
         var requests: [ColumnRequest] = spec.features.map { $0.type == .numeric ? .numeric($0.column) : .text($0.column) }
         if outcome { requests.append(.text(spec.outcome.column)) }
         if let weight = spec.weight { requests.append(.numeric(weight)) }
@@ -27,8 +29,10 @@ package enum EncodingLearner {
         for feature in features {
             switch feature.type {
             case .numeric:
-                encodings.append(FeatureEncoding(column: feature.column, type: .numeric, group: feature.group,
-                                                 transform: feature.transform, missing: feature.missing))
+                encodings.append(
+                    FeatureEncoding(
+                        column: feature.column, type: .numeric, group: feature.group,
+                        transform: feature.transform, missing: feature.missing))
             case .categorical:
                 encodings.append(try learnCategorical(feature, column: table.text(feature.column), rows: rows, file: table.file))
             }
@@ -46,7 +50,8 @@ package enum EncodingLearner {
 
     /// ``learnCategorical(_:column:rows:file:)`` from the rows per raw (trimmed, un-recoded) cell
     /// text; a streaming pass accumulates these block by block.
-    static func learnCategorical(_ feature: FeatureSpec, rawCounts: [(level: String, count: Int)], file: String) throws(DataError) -> FeatureEncoding {
+    static func learnCategorical(_ feature: FeatureSpec, rawCounts: [(level: String, count: Int)], file: String) throws(DataError) -> FeatureEncoding
+    {
         var counts: [String: Int] = [:]
         for (raw, count) in rawCounts where count > 0 {
             var level = feature.recode[raw] ?? raw
@@ -70,16 +75,18 @@ package enum EncodingLearner {
         var baseline = levels[0]
         if let wanted = feature.baseline {
             if let count = merged[wanted] {
-                throw .baselineMerged(file: file, column: feature.column, baseline: wanted, count: count,
-                                      minCount: feature.minCount, levels: levels)
+                throw .baselineMerged(
+                    file: file, column: feature.column, baseline: wanted, count: count,
+                    minCount: feature.minCount, levels: levels)
             }
             guard levels.contains(wanted) else {
                 throw .baselineNotFound(file: file, column: feature.column, baseline: wanted, levels: levels)
             }
             baseline = wanted
         }
-        return FeatureEncoding(column: feature.column, type: .categorical, group: feature.group,
-                               recode: feature.recode, levels: levels, baseline: baseline,
-                               mergedIntoOther: merged, minCount: feature.minCount)
+        return FeatureEncoding(
+            column: feature.column, type: .categorical, group: feature.group,
+            recode: feature.recode, levels: levels, baseline: baseline,
+            mergedIntoOther: merged, minCount: feature.minCount)
     }
 }

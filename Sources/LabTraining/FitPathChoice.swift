@@ -23,8 +23,10 @@ package struct FitPathChoice: Sendable, Equatable {
     /// column; plus the fit's own per-row copies: 8 per dense term (the intercept and the
     /// numeric terms, copied row-major once) and 4 per categorical (its level and code);
     /// n is the file size over the sample's bytes per row.
-    package static func estimate(data: URL, spec: ScoringSpec, budgetBytes: Int,
-                                sampleRows: Int = 10_000) throws(LabError) -> FitPathChoice {
+    package static func estimate(
+        data: URL, spec: ScoringSpec, budgetBytes: Int,
+        sampleRows: Int = 10_000
+    ) throws(LabError) -> FitPathChoice {
         let requests = EncodingLearner.columnRequests(for: spec, includeIdAndTime: true)
         let sample: LeadTable?
         let reader: LeadTableBlockReader
@@ -39,7 +41,9 @@ package struct FitPathChoice: Sendable, Equatable {
             return FitPathChoice(estimatedRows: 0, estimatedColumns: 1, estimatedBytes: fileBytes, budgetBytes: budgetBytes)
         }
         let exhausted = (try? reader.next()) == nil && reader.bytesRead >= fileBytes
-        let rows = exhausted ? sample.rowCount
+        let rows =
+            exhausted
+            ? sample.rowCount
             : Int((Double(fileBytes) * Double(sample.rowCount) / Double(max(1, sample.byteCount))).rounded(.up))
         var columns = 1
         var tablePerRow = 8

@@ -1,5 +1,5 @@
-import LabStatistics
 import LabNumerics
+import LabStatistics
 import LeadCSV
 import ScoringModelFormat
 
@@ -52,7 +52,8 @@ package enum LabError: Error, CustomStringConvertible, Sendable {
         case let .output(path, detail):
             return "cannot write \(path): \(detail); check the folder exists and is writable"
         case let .noOutcomeColumn(file, column):
-            return "\(file): no outcome column \"\(column)\"; validation needs the closed-won / closed-lost outcome of every lead (use `baton score` for leads without outcomes)"
+            return
+                "\(file): no outcome column \"\(column)\"; validation needs the closed-won / closed-lost outcome of every lead (use `baton score` for leads without outcomes)"
         }
     }
 }

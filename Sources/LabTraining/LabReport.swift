@@ -1,6 +1,6 @@
-import LabStatistics
 import Foundation
 import LabNumerics
+import LabStatistics
 import ScoringModelFormat
 
 /// The text and JSON a lab run shows: a statsmodels-like fit summary, the validation report,
@@ -16,8 +16,9 @@ package enum LabReport {
         let width = nameWidth + 60
         let rule = String(repeating: "=", count: width)
         let thin = String(repeating: "-", count: width)
-        let llrPValue = ChiSquareDistribution.survival(max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood)),
-                                                       degreesOfFreedom: Double(max(1, fit.coefficients.count - 1)))
+        let llrPValue = ChiSquareDistribution.survival(
+            max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood)),
+            degreesOfFreedom: Double(max(1, fit.coefficients.count - 1)))
         func pair(_ l: String, _ lv: String, _ r: String, _ rv: String) -> String {
             let half = width / 2
             return pad(l, 16) + padLeft(lv, half - 19) + "   " + pad(r, 20) + padLeft(rv, width - half - 20)
@@ -27,7 +28,8 @@ package enum LabReport {
         lines.append(rule)
         lines.append(pair("Outcome:", "\(run.spec.outcome.column) ∈ \(run.spec.outcome.positive)", "No. Observations:", "\(fit.effectiveRows)"))
         lines.append(pair("Data:", training.inputFile, "Df Residuals:", "\(fit.effectiveRows - fit.coefficients.count)"))
-        lines.append(pair("Method:", fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)", "Df Model:", "\(fit.coefficients.count - 1)"))
+        lines.append(
+            pair("Method:", fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)", "Df Model:", "\(fit.coefficients.count - 1)"))
         lines.append(pair("Won / rows:", "\(training.positives) / \(fit.rows)", "Pseudo R-squ.:", f(fit.mcFaddenR2, 4)))
         lines.append(pair("Dropped rows:", "\(training.rowsDropped)", "Log-Likelihood:", f(fit.logLikelihood, 3)))
         lines.append(pair("converged:", fit.converged ? "True" : "False", "LL-Null:", f(fit.nullLogLikelihood, 3)))
@@ -38,8 +40,10 @@ package enum LabReport {
         lines.append(String(repeating: "-", count: nameWidth + 60))
         for j in fit.names.indices {
             let name = fit.names[j].count > nameWidth ? String(fit.names[j].prefix(nameWidth - 1)) + "…" : fit.names[j]
-            let cells = [fit.coefficients[j], fit.standardErrors[j], fit.zScores[j], fit.pValues[j],
-                         fit.confidenceLow[j], fit.confidenceHigh[j]]
+            let cells = [
+                fit.coefficients[j], fit.standardErrors[j], fit.zScores[j], fit.pValues[j],
+                fit.confidenceLow[j], fit.confidenceHigh[j],
+            ]
             lines.append(pad(name, nameWidth) + cells.enumerated().map { padLeft(coefficientCell($1, column: $0), 10) }.joined())
         }
         lines.append(rule)
@@ -56,13 +60,14 @@ package enum LabReport {
         let fit = run.fit
         var terms: [JSONValue] = []
         for j in fit.names.indices {
-            terms.append(.object([
-                "name": .string(fit.names[j]), "estimate": .double(fit.coefficients[j]),
-                "std_error": .double(fit.standardErrors[j]), "z": .double(fit.zScores[j]),
-                "p_value": .double(fit.pValues[j]), "ci_low": .double(fit.confidenceLow[j]),
-                "ci_high": .double(fit.confidenceHigh[j]),
-                "points_per_unit": .double(run.weightFile.model[j].pointsPerUnit),
-            ]))
+            terms.append(
+                .object([
+                    "name": .string(fit.names[j]), "estimate": .double(fit.coefficients[j]),
+                    "std_error": .double(fit.standardErrors[j]), "z": .double(fit.zScores[j]),
+                    "p_value": .double(fit.pValues[j]), "ci_low": .double(fit.confidenceLow[j]),
+                    "ci_high": .double(fit.confidenceHigh[j]),
+                    "points_per_unit": .double(run.weightFile.model[j].pointsPerUnit),
+                ]))
         }
         var object: [String: JSONValue] = [
             "converged": .bool(fit.converged), "iterations": .integer(Int64(fit.iterations)),
@@ -98,11 +103,14 @@ package enum LabReport {
         var object: [String: JSONValue] = [
             "rows": .integer(Int64(run.data.design.rows)),
             "rows_dropped": .integer(Int64(run.data.rows.rowsDropped)),
-            "unseen_levels": .array(run.data.unseenLevels.filter { $0.rows > 0 }.map {
-                .object(["column": .string($0.column), "rows": .integer(Int64($0.rows)),
-                         "mapped_to": .string($0.mappedTo),
-                         "levels": .object($0.counts.mapValues { .integer(Int64($0)) })])
-            }),
+            "unseen_levels": .array(
+                run.data.unseenLevels.filter { $0.rows > 0 }.map {
+                    .object([
+                        "column": .string($0.column), "rows": .integer(Int64($0.rows)),
+                        "mapped_to": .string($0.mappedTo),
+                        "levels": .object($0.counts.mapValues { .integer(Int64($0)) }),
+                    ])
+                }),
         ]
         if case let .object(metrics) = metricsJSON(run.metrics) { object.merge(metrics) { $1 } }
         return .object(object)
@@ -120,22 +128,24 @@ package enum LabReport {
                 "statistic": .double(m.hosmerLemeshow.statistic), "df": .integer(Int64(m.hosmerLemeshow.degreesOfFreedom)),
                 "p_value": .double(m.hosmerLemeshow.pValue),
             ]),
-            "bands": .array(m.bands.bands.map { b in
-                .object([
-                    "band": .integer(Int64(b.band)), "n": .integer(Int64(b.count)), "positives": .integer(Int64(b.positives)),
-                    "mean_predicted": .double(b.meanPredicted), "observed_rate": .double(b.observedRate),
-                    "ci_low": .double(b.observedRateInterval.lower), "ci_high": .double(b.observedRateInterval.upper),
-                    "lift": .double(b.lift), "cumulative_gain": .double(b.cumulativeGain),
-                ])
-            }),
-            "reliability": .array(m.reliability.bins.map { bin in
-                var o: [String: JSONValue] = [
-                    "lower": .double(bin.lowerBound), "upper": .double(bin.upperBound), "n": .integer(Int64(bin.count)),
-                ]
-                if let mp = bin.meanPredicted { o["mean_predicted"] = .double(mp) }
-                if let r = bin.observedRate { o["observed_rate"] = .double(r) }
-                return .object(o)
-            }),
+            "bands": .array(
+                m.bands.bands.map { b in
+                    .object([
+                        "band": .integer(Int64(b.band)), "n": .integer(Int64(b.count)), "positives": .integer(Int64(b.positives)),
+                        "mean_predicted": .double(b.meanPredicted), "observed_rate": .double(b.observedRate),
+                        "ci_low": .double(b.observedRateInterval.lower), "ci_high": .double(b.observedRateInterval.upper),
+                        "lift": .double(b.lift), "cumulative_gain": .double(b.cumulativeGain),
+                    ])
+                }),
+            "reliability": .array(
+                m.reliability.bins.map { bin in
+                    var o: [String: JSONValue] = [
+                        "lower": .double(bin.lowerBound), "upper": .double(bin.upperBound), "n": .integer(Int64(bin.count)),
+                    ]
+                    if let mp = bin.meanPredicted { o["mean_predicted"] = .double(mp) }
+                    if let r = bin.observedRate { o["observed_rate"] = .double(r) }
+                    return .object(o)
+                }),
         ]
         switch m.calibration {
         case let .success(c):
@@ -150,22 +160,29 @@ package enum LabReport {
     static func metricsBlock(_ m: ValidationMetrics, title: String) -> String {
         var lines: [String] = [title + ":"]
         let ci = m.auc.confidenceInterval
-        lines.append("  AUC \(f(m.auc.value, 4)) (DeLong 95 % CI \(f(ci.lower, 4))–\(f(ci.upper, 4)))   log loss \(f(m.logLoss, 4))   Brier \(f(m.brier, 4))   ECE \(f(m.expectedCalibrationError, 4))")
+        lines.append(
+            "  AUC \(f(m.auc.value, 4)) (DeLong 95 % CI \(f(ci.lower, 4))–\(f(ci.upper, 4)))   log loss \(f(m.logLoss, 4))   Brier \(f(m.brier, 4))   ECE \(f(m.expectedCalibrationError, 4))"
+        )
         switch m.calibration {
         case let .success(c):
-            lines.append("  calibration slope \(f(c.slope, 3)) (SE \(f(c.slopeStandardError, 3))), intercept \(f(c.intercept, 3)) (SE \(f(c.interceptStandardError, 3)))   ideal 1 and 0")
+            lines.append(
+                "  calibration slope \(f(c.slope, 3)) (SE \(f(c.slopeStandardError, 3))), intercept \(f(c.intercept, 3)) (SE \(f(c.interceptStandardError, 3)))   ideal 1 and 0"
+            )
         case let .failure(error):
             lines.append("  calibration slope/intercept: not available (\(error))")
         }
         let hl = m.hosmerLemeshow
-        lines.append("  Hosmer–Lemeshow χ² \(f(hl.statistic, 3)) on \(hl.degreesOfFreedom) df, p = \(f(hl.pValue, 4))   (\(m.count) leads, \(m.positives) won)")
+        lines.append(
+            "  Hosmer–Lemeshow χ² \(f(hl.statistic, 3)) on \(hl.degreesOfFreedom) df, p = \(f(hl.pValue, 4))   (\(m.count) leads, \(m.positives) won)"
+        )
         lines.append("")
         lines.append("  band      n    won   mean p   observed  Wilson 95 % CI     lift   cum. gain")
         for b in m.bands.bands {
             let interval = "\(f(b.observedRateInterval.lower, 3))–\(f(b.observedRateInterval.upper, 3))"
-            lines.append("  " + padLeft("\(b.band)", 4) + padLeft("\(b.count)", 7) + padLeft("\(b.positives)", 7)
-                         + padLeft(f(b.meanPredicted, 4), 9) + padLeft(f(b.observedRate, 4), 11)
-                         + padLeft(interval, 16) + padLeft(f(b.lift, 2), 9) + padLeft(f(b.cumulativeGain, 3), 12))
+            lines.append(
+                "  " + padLeft("\(b.band)", 4) + padLeft("\(b.count)", 7) + padLeft("\(b.positives)", 7)
+                    + padLeft(f(b.meanPredicted, 4), 9) + padLeft(f(b.observedRate, 4), 11)
+                    + padLeft(interval, 16) + padLeft(f(b.lift, 2), 9) + padLeft(f(b.cumulativeGain, 3), 12))
         }
         return lines.joined(separator: "\n")
     }
@@ -181,6 +198,8 @@ package enum LabReport {
     static func e(_ value: Double) -> String { value < 1e-3 ? String(format: "%.3e", value) : f(value, 4) }
     static func short(_ value: Double) -> String { String(format: "%g", value) }
     static func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
-    static func padLeft(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
+    static func padLeft(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
     static func center(_ text: String, _ width: Int) -> String { padLeft(text, (width + text.count) / 2) }
 }

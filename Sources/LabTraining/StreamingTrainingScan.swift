@@ -40,8 +40,9 @@ package struct StreamingTrainingScan: Sendable {
         let hasher = HashSink()
         let reader: LeadTableBlockReader
         do {
-            reader = try LeadTableBlockReader(url: csv, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true),
-                                              blockRows: blockRows, onBytes: { hasher.sha.update($0) })
+            reader = try LeadTableBlockReader(
+                url: csv, columns: EncodingLearner.columnRequests(for: spec, includeIdAndTime: true),
+                blockRows: blockRows, onBytes: { hasher.sha.update($0) })
         } catch {
             throw .table(error)
         }
@@ -85,8 +86,9 @@ package struct StreamingTrainingScan: Sendable {
         }
         guard rowsKept > 0 else { throw .noRowsLeft(file: file, rowsRead: rowsRead, dropped: droppedByColumn) }
         if positives == 0 {
-            throw .noPositiveOutcomes(file: file, column: spec.outcome.column, positive: spec.outcome.positive,
-                                      seen: outcomeLevels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            throw .noPositiveOutcomes(
+                file: file, column: spec.outcome.column, positive: spec.outcome.positive,
+                seen: outcomeLevels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         }
         if positives == rowsKept {
             throw .onlyPositiveOutcomes(file: file, column: spec.outcome.column, positive: spec.outcome.positive)
@@ -96,8 +98,10 @@ package struct StreamingTrainingScan: Sendable {
         for feature in spec.features {
             switch feature.type {
             case .numeric:
-                encodings.append(FeatureEncoding(column: feature.column, type: .numeric, group: feature.group,
-                                                 transform: feature.transform, missing: feature.missing))
+                encodings.append(
+                    FeatureEncoding(
+                        column: feature.column, type: .numeric, group: feature.group,
+                        transform: feature.transform, missing: feature.missing))
             case .categorical:
                 let counts = levelCounts[categoricalIndex].map { (level: $0.key, count: $0.value) }
                 encodings.append(try EncodingLearner.learnCategorical(feature, rawCounts: counts, file: file))

@@ -31,7 +31,8 @@ package struct TimeWindow: Sendable, Equatable {
         guard let column else { return nil }
         if let raw = table.rawIfRead(column) { return of(raw.values, rows: rows) }
         if rows.count == table.rowCount, let bounds = table.boundsIfRead(column),
-           let least = bounds.least, let greatest = bounds.greatest {
+            let least = bounds.least, let greatest = bounds.greatest
+        {
             return TimeWindow(from: least, to: greatest)
         }
         return nil

@@ -57,15 +57,17 @@ package struct TrainingData: Sendable {
         let positives = outcomes.reduce(0, +)
         if positives == 0 {
             let column = table.text(spec.outcome.column)
-            throw .noPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive,
-                                      seen: column.levels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            throw .noPositiveOutcomes(
+                file: table.file, column: spec.outcome.column, positive: spec.outcome.positive,
+                seen: column.levels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         }
         if positives == Double(outcomes.count) {
             throw .onlyPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows)
-        let (matrix, _, oneHot) = try DesignMatrixBuilder.buildWithOneHot(encodings: encodings, table: table,
-                                                                          rows: filter.keptRows)
+        let (matrix, _, oneHot) = try DesignMatrixBuilder.buildWithOneHot(
+            encodings: encodings, table: table,
+            rows: filter.keptRows)
         return TrainingData(
             design: matrix, outcome: outcomes,
             weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
@@ -105,8 +107,10 @@ package struct ScoringData: Sendable {
     }
 
     /// ``load(csv:encodings:spec:)`` recording the `read` and `encode` stages in `timings`.
-    package static func load(csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
-                            timings: inout StageTimings) throws(DataError) -> ScoringData {
+    package static func load(
+        csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
+        timings: inout StageTimings
+    ) throws(DataError) -> ScoringData {
         // Ask for the outcome too; if the file has no such column, read without it.
         let requests = columnRequests(encodings: encodings, spec: spec)
         let withOutcome = requests + [.text(spec.outcome.column)]
@@ -170,8 +174,9 @@ func weightVector(table: LeadTable, column name: String?, rows: [Int]) throws(Da
     guard let name else { return nil }
     let column = table.numeric(name)
     for row in rows where column.missing[row] || column.values[row] < 0 {
-        throw .badWeight(file: table.file, line: table.lineOfRow[row], column: name,
-                         value: column.missing[row] ? "" : "\(column.values[row])")
+        throw .badWeight(
+            file: table.file, line: table.lineOfRow[row], column: name,
+            value: column.missing[row] ? "" : "\(column.values[row])")
     }
     return rows.map { column.values[$0] }
 }

@@ -7,8 +7,10 @@ import Dispatch
 /// are shifted by the lines before them. Each column's chunks are copied concurrently (one
 /// task per chunk), so the merge, which only moves memory, runs on all cores like the parse.
 enum ChunkMerge {
-    static func table(_ chunks: [ChunkColumns], plan: ColumnPlan, file: String, header: [String],
-                      delimiter: Delimiter, byteCount: Int) -> LeadTable {
+    static func table(
+        _ chunks: [ChunkColumns], plan: ColumnPlan, file: String, header: [String],
+        delimiter: Delimiter, byteCount: Int
+    ) -> LeadTable {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         var offsets: [Int] = [0]
         var shifts: [Int] = [0]
@@ -78,12 +80,15 @@ enum ChunkMerge {
                 bounds[name] = BoundsColumn(name: name, least: least?.text, greatest: greatest?.text)
             }
         }
-        return LeadTable(file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: lineOfRow,
-                         byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw, boundsColumns: bounds)
+        return LeadTable(
+            file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: lineOfRow,
+            byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw, boundsColumns: bounds)
     }
 
-    private static func concatenate<T>(_ chunks: [ChunkColumns], offsets: [Int],
-                                       _ column: (ChunkColumns) -> UnsafeMutablePointer<T>) -> [T] {
+    private static func concatenate<T>(
+        _ chunks: [ChunkColumns], offsets: [Int],
+        _ column: (ChunkColumns) -> UnsafeMutablePointer<T>
+    ) -> [T] {
         let rows = offsets[chunks.count]
         return [T](unsafeUninitializedCapacity: rows) { out, count in
             HugePages.advise(out)

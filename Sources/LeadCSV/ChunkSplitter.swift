@@ -38,11 +38,13 @@ enum ChunkSplitter {
     /// Moves the state to `target` (or a little past it when a `""` straddles it).
     static func advance(_ state: inout ScanState, base: UnsafePointer<UInt8>, to target: Int, end: Int, delimiter: UInt8) {
         if !state.inQuotes,
-           memchr(base + state.position, Int32(CSVCursor.quote), target - state.position) == nil {
+            memchr(base + state.position, Int32(CSVCursor.quote), target - state.position) == nil
+        {
             // No quote byte: no field can open, so only "at a field start" needs updating.
             state.position = target
             let previous = base[target - 1]
-            state.atFieldStart = previous == delimiter || previous == CSVCursor.lineFeed
+            state.atFieldStart =
+                previous == delimiter || previous == CSVCursor.lineFeed
                 || previous == CSVCursor.carriageReturn
             return
         }

@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// Where each header column's cells go: nowhere (skipped), or one slot of a typed store.
 struct ColumnPlan {
     /// One entry per header column.
@@ -17,8 +18,9 @@ struct ColumnPlan {
         for request in requests {
             let matches = header.indices.filter { header[$0] == request.name }
             guard let index = matches.first else {
-                throw .unknownColumn(file: file, column: request.name,
-                                     suggestions: NearestName.candidates(near: request.name, among: header), header: header)
+                throw .unknownColumn(
+                    file: file, column: request.name,
+                    suggestions: NearestName.candidates(near: request.name, among: header), header: header)
             }
             guard matches.count == 1 else { throw .duplicateHeader(file: file, column: request.name) }
             let route: FieldRoute

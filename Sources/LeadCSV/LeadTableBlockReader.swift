@@ -48,8 +48,10 @@ package final class LeadTableBlockReader {
     ///   - blockRows: the most data rows per block (≥ 1).
     ///   - readSize: bytes per read (tests use a few bytes to put reads inside quoted cells).
     ///   - onBytes: called with every byte range read, in file order (to hash the file on the way).
-    package init(url: URL, columns: [ColumnRequest], blockRows: Int, delimiter forced: Delimiter? = nil,
-                readSize: Int = defaultReadSize, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(LeadTableError) {
+    package init(
+        url: URL, columns: [ColumnRequest], blockRows: Int, delimiter forced: Delimiter? = nil,
+        readSize: Int = defaultReadSize, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(LeadTableError) {
         precondition(blockRows >= 1 && readSize >= 1, "LeadTableBlockReader: blockRows and readSize must be at least 1")
         self.readSize = readSize
         file = url.path
@@ -79,9 +81,11 @@ package final class LeadTableBlockReader {
                 probe.skipByteOrderMark()
                 probe.skipBlankLines()
                 state.position = probe.position
-                if let cut = ChunkSplitter.nextRowStart(&state, base: buffer, end: filled,
-                                                        delimiter: forced?.rawValue ?? Delimiter.comma.rawValue),
-                   cut < filled || atEndOfFile {
+                if let cut = ChunkSplitter.nextRowStart(
+                    &state, base: buffer, end: filled,
+                    delimiter: forced?.rawValue ?? Delimiter.comma.rawValue),
+                    cut < filled || atEndOfFile
+                {
                     headerEnd = cut
                 } else if atEndOfFile {
                     headerEnd = filled
@@ -140,13 +144,15 @@ package final class LeadTableBlockReader {
                     position = try refill(keeping: position)
                     continue
                 }
-                position += byte == CSVCursor.carriageReturn && position + 1 < filled
-                    && buffer[position + 1] == CSVCursor.lineFeed ? 2 : 1
+                position +=
+                    byte == CSVCursor.carriageReturn && position + 1 < filled
+                        && buffer[position + 1] == CSVCursor.lineFeed ? 2 : 1
                 continue
             }
             var state = ChunkSplitter.ScanState(position: position, inQuotes: false, atFieldStart: true)
             if let cut = ChunkSplitter.nextRowStart(&state, base: buffer, end: filled, delimiter: delimiter.rawValue),
-               cut < filled || atEndOfFile {
+                cut < filled || atEndOfFile
+            {
                 rows += 1
                 position = cut
             } else if atEndOfFile {
@@ -168,8 +174,9 @@ package final class LeadTableBlockReader {
         let ranges = ChunkSplitter.ranges(base: buffer, start: from, end: to, parts: parts, delimiter: delimiter.rawValue)
         var chunks: [ChunkColumns] = []
         if ranges.count > 1 {
-            let job = ParallelChunks(base: buffer, ranges: ranges, firstLine: line, file: file,
-                                     delimiter: delimiter.rawValue, header: header, plan: plan)
+            let job = ParallelChunks(
+                base: buffer, ranges: ranges, firstLine: line, file: file,
+                delimiter: delimiter.rawValue, header: header, plan: plan)
             var failed = false
             for result in job.run() {
                 switch result {
@@ -184,15 +191,19 @@ package final class LeadTableBlockReader {
             }
         }
         if chunks.isEmpty {
-            chunks = [try RowParser.parse(base: buffer, start: from, end: to, firstLine: line, file: file,
-                                          delimiter: delimiter.rawValue, header: header, plan: plan)]
+            chunks = [
+                try RowParser.parse(
+                    base: buffer, start: from, end: to, firstLine: line, file: file,
+                    delimiter: delimiter.rawValue, header: header, plan: plan)
+            ]
         }
         defer { for chunk in chunks { chunk.deallocate() } }
         var endLine = chunks[0].endLine
         for chunk in chunks.dropFirst() { endLine += chunk.endLine - 1 }
         line = endLine
-        return ChunkMerge.table(chunks, plan: plan, file: file, header: header, delimiter: delimiter,
-                                byteCount: to - from)
+        return ChunkMerge.table(
+            chunks, plan: plan, file: file, header: header, delimiter: delimiter,
+            byteCount: to - from)
     }
 
     /// Moves the unconsumed bytes to the front, reads more, and returns `position` shifted.

@@ -32,10 +32,10 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
     package var file: String {
         switch self {
         case let .unreadable(file, _), let .emptyFile(file), let .noDataRows(file, _),
-             let .ambiguousDelimiter(file, _), let .duplicateHeader(file, _),
-             let .unknownColumn(file, _, _, _), let .wrongFieldCount(file, _, _, _),
-             let .unterminatedQuote(file, _), let .textAfterClosingQuote(file, _, _),
-             let .notANumber(file, _, _, _), let .nonFiniteNumber(file, _, _, _):
+            let .ambiguousDelimiter(file, _), let .duplicateHeader(file, _),
+            let .unknownColumn(file, _, _, _), let .wrongFieldCount(file, _, _, _),
+            let .unterminatedQuote(file, _), let .textAfterClosingQuote(file, _, _),
+            let .notANumber(file, _, _, _), let .nonFiniteNumber(file, _, _, _):
             return file
         }
     }
@@ -49,20 +49,26 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
         case let .noDataRows(file, header):
             return "\(file): the file has a header line (\(header.count) columns) but no data rows. Export the rows too, or point at the right file."
         case let .ambiguousDelimiter(file, candidates):
-            return "\(file): the header line can be split on \(candidates.joined(separator: " or ")); cannot tell which is the delimiter. Quote header names that contain delimiter characters, or pass the delimiter explicitly."
+            return
+                "\(file): the header line can be split on \(candidates.joined(separator: " or ")); cannot tell which is the delimiter. Quote header names that contain delimiter characters, or pass the delimiter explicitly."
         case let .duplicateHeader(file, column):
             return "\(file): the header names column \"\(column)\" more than once. Rename one of them so the column to use is unambiguous."
         case let .unknownColumn(file, column, suggestions, header):
-            let hint = suggestions.isEmpty
+            let hint =
+                suggestions.isEmpty
                 ? "The header has: \(header.map { "\"\($0)\"" }.joined(separator: ", "))."
                 : "Did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: " or "))?"
-            return "\(file): no column named \"\(column)\" in the header. \(hint) Fix the name in the spec (names are case-sensitive; surrounding spaces are trimmed)."
+            return
+                "\(file): no column named \"\(column)\" in the header. \(hint) Fix the name in the spec (names are case-sensitive; surrounding spaces are trimmed)."
         case let .wrongFieldCount(file, line, found, expected):
-            return "\(file) line \(line): \(found) field\(found == 1 ? "" : "s") but the header has \(expected). Quote fields that contain the delimiter (\"like, this\"), double quotes inside quoted fields (\"\"), or fix the row."
+            return
+                "\(file) line \(line): \(found) field\(found == 1 ? "" : "s") but the header has \(expected). Quote fields that contain the delimiter (\"like, this\"), double quotes inside quoted fields (\"\"), or fix the row."
         case let .unterminatedQuote(file, line):
-            return "\(file) line \(line): a quoted field starts here and is never closed. Close the quote, or double quotes that are part of the text (\"\")."
+            return
+                "\(file) line \(line): a quoted field starts here and is never closed. Close the quote, or double quotes that are part of the text (\"\")."
         case let .textAfterClosingQuote(file, line, column):
-            return "\(file) line \(line), column \"\(column)\": text follows the closing quote of a quoted field. Double quotes that are part of the text (\"\") or quote the whole field."
+            return
+                "\(file) line \(line), column \"\(column)\": text follows the closing quote of a quoted field. Double quotes that are part of the text (\"\") or quote the whole field."
         case let .notANumber(file, line, column, value):
             var hint = "Fix the cell, leave it empty for a missing value, or declare the column categorical."
             if value.contains(","), value.allSatisfy({ $0.isNumber || $0 == "," || $0 == "." || $0 == "-" || $0 == "+" }) {
@@ -72,7 +78,8 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
             }
             return "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a number. \(hint)"
         case let .nonFiniteNumber(file, line, column, value):
-            return "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a finite number. Use a finite value or leave the cell empty for a missing value."
+            return
+                "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a finite number. Use a finite value or leave the cell empty for a missing value."
         }
     }
 }

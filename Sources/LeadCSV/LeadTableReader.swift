@@ -96,8 +96,10 @@ package enum LeadTableReader {
 
     /// `parts` forces the number of chunks parsed concurrently (tests); nil = all cores for
     /// files of at least ``parallelThreshold`` bytes, else one.
-    static func read(bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
-                     parts requestedParts: Int? = nil) throws(LeadTableError) -> LeadTable {
+    static func read(
+        bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
+        parts requestedParts: Int? = nil
+    ) throws(LeadTableError) -> LeadTable {
         var requests: [ColumnRequest] = []
         for request in columns where !requests.contains(request) {
             precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
@@ -122,15 +124,20 @@ package enum LeadTableReader {
         cursor.skipBlankLines()
         guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
         let parts = requestedParts ?? (bytes.count >= parallelThreshold ? processorCount() : 1)
-        let ranges = ChunkSplitter.ranges(base: base, start: cursor.position, end: bytes.count, parts: parts,
-                                          delimiter: delimiter.rawValue)
+        let ranges = ChunkSplitter.ranges(
+            base: base, start: cursor.position, end: bytes.count, parts: parts,
+            delimiter: delimiter.rawValue)
         let chunks: [ChunkColumns]
         if ranges.count == 1 {
-            chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
-                                          file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+            chunks = [
+                try RowParser.parse(
+                    base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                    file: file, delimiter: delimiter.rawValue, header: header, plan: plan)
+            ]
         } else {
-            let job = ParallelChunks(base: base, ranges: ranges, firstLine: cursor.line, file: file,
-                                     delimiter: delimiter.rawValue, header: header, plan: plan)
+            let job = ParallelChunks(
+                base: base, ranges: ranges, firstLine: cursor.line, file: file,
+                delimiter: delimiter.rawValue, header: header, plan: plan)
             let results = job.run()
             var parsed: [ChunkColumns] = []
             var failed = false
@@ -140,19 +147,23 @@ package enum LeadTableReader {
                 case .failure: failed = true
                 }
             }
-                        if failed {
+            if failed {
                 // Line numbers past the first chunk are relative; the serial parse names the
                 // first bad row exactly as a one-core read would.
                 for chunk in parsed { chunk.deallocate() }
-                chunks = [try RowParser.parse(base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
-                                              file: file, delimiter: delimiter.rawValue, header: header, plan: plan)]
+                chunks = [
+                    try RowParser.parse(
+                        base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
+                        file: file, delimiter: delimiter.rawValue, header: header, plan: plan)
+                ]
             } else {
                 chunks = parsed
             }
         }
         defer { for chunk in chunks { chunk.deallocate() } }
-        return ChunkMerge.table(chunks, plan: plan, file: file, header: header, delimiter: delimiter,
-                                byteCount: bytes.count)
+        return ChunkMerge.table(
+            chunks, plan: plan, file: file, header: header, delimiter: delimiter,
+            byteCount: bytes.count)
     }
 
     /// Files at least this large are parsed on all cores.
@@ -195,8 +206,10 @@ final class ParallelChunks: @unchecked Sendable {
     // Each task writes only its own slot; read after concurrentPerform returns.
     private let results: UnsafeMutablePointer<Result<ChunkColumns, LeadTableError>>
 
-    init(base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
-         header: [String], plan: ColumnPlan) {
+    init(
+        base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
+        header: [String], plan: ColumnPlan
+    ) {
         self.base = base
         self.ranges = ranges
         self.firstLine = firstLine

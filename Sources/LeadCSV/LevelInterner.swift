@@ -79,7 +79,8 @@ struct LevelInterner {
                 let entry = slots[slot]
                 if entry.code < 0 { return nil }
                 if entry.head0 == head0, entry.head1 == head1, entry.count == count,
-                   count <= 16 || tailEquals(Int(entry.code), base, count, readable: readable) {
+                    count <= 16 || tailEquals(Int(entry.code), base, count, readable: readable)
+                {
                     return entry.code
                 }
                 slot = (slot &+ 1) & mask
@@ -109,8 +110,10 @@ struct LevelInterner {
         return true
     }
 
-    private mutating func insert(_ base: UnsafePointer<UInt8>, _ count: Int, readable: Int,
-                                 head0: UInt64, head1: UInt64, hash: UInt64) -> Int32 {
+    private mutating func insert(
+        _ base: UnsafePointer<UInt8>, _ count: Int, readable: Int,
+        head0: UInt64, head1: UInt64, hash: UInt64
+    ) -> Int32 {
         let code = Int32(levels.count)
         tailStarts.append(tails.count)
         var k = 2

@@ -9,14 +9,17 @@ import Foundation
 enum RowParser {
     /// Rows from `start` (a row start) to `end` (just after a line end, or the end of the file).
     /// `firstLine` is the physical line at `start` (1 for a chunk whose lines are shifted later).
-    static func parse(base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, file: String,
-                      delimiter: UInt8, header: [String], plan: ColumnPlan) throws(LeadTableError) -> ChunkColumns {
+    static func parse(
+        base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, file: String,
+        delimiter: UInt8, header: [String], plan: ColumnPlan
+    ) throws(LeadTableError) -> ChunkColumns {
         var cursor = CSVCursor(base: base, end: end, file: file)
         cursor.position = start
         cursor.line = firstLine
         let expected = header.count
-        var columns = ChunkColumns(numericCount: plan.numericCount, textCount: plan.textCount,
-                                   rawCount: plan.rawCount, boundsCount: plan.boundsCount, capacity: cursor.estimatedRows(upTo: end))
+        var columns = ChunkColumns(
+            numericCount: plan.numericCount, textCount: plan.textCount,
+            rawCount: plan.rawCount, boundsCount: plan.boundsCount, capacity: cursor.estimatedRows(upTo: end))
         do throws(LeadTableError) {
             try plan.routes.withUnsafeBufferPointer { (routes: UnsafeBufferPointer<FieldRoute>) throws(LeadTableError) in
                 var scratch: [UInt8] = []
@@ -61,8 +64,9 @@ enum RowParser {
                                     columns.missingColumn(route.slot)[row] = false
                                     break
                                 }
-                                let value = try number(cell, cursor: cursor, scratch: &scratch, line: fieldLine,
-                                                       column: header[field])
+                                let value = try number(
+                                    cell, cursor: cursor, scratch: &scratch, line: fieldLine,
+                                    column: header[field])
                                 columns.numberColumn(route.slot)[row] = value ?? 0
                                 columns.missingColumn(route.slot)[row] = value == nil
                             case .text:
@@ -129,8 +133,10 @@ enum RowParser {
 
     /// A numeric cell: nil when empty (after trimming), else a finite Double.
     @inline(__always)
-    private static func number(_ cell: RawField, cursor: CSVCursor, scratch: inout [UInt8], line: Int,
-                               column: @autoclosure () -> String) throws(LeadTableError) -> Double? {
+    private static func number(
+        _ cell: RawField, cursor: CSVCursor, scratch: inout [UInt8], line: Int,
+        column: @autoclosure () -> String
+    ) throws(LeadTableError) -> Double? {
         let parsed: Double??
         if !cell.escaped {
             var start = cell.start

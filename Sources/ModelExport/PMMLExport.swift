@@ -1,5 +1,5 @@
-import ScoringModelFormat
 import Foundation
+import ScoringModelFormat
 
 /// Turns a weight file into a PMML 4.4 `Scorecard` that any PMML consumer can score raw leads with.
 ///
@@ -48,11 +48,14 @@ package enum PMMLExport {
             case .categorical:
                 fields.append(PMMLNode("DataField", ["name": column, "optype": "categorical", "dataType": "string"]))
                 mining.append(PMMLNode("MiningField", ["name": column, "usageType": "active", "invalidValueTreatment": "asIs"]))
-                derived.append(PMMLNode("DerivedField", ["name": trimmedField(column), "optype": "categorical", "dataType": "string"], [
-                    // A missing cell becomes "" (evaluators may not pass a missing value into trimBlanks);
-                    // "" and missing then map to the same level below.
-                    PMMLNode("Apply", ["function": "trimBlanks", "mapMissingTo": ""], [PMMLNode("FieldRef", ["field": column])]),
-                ]))
+                derived.append(
+                    PMMLNode(
+                        "DerivedField", ["name": trimmedField(column), "optype": "categorical", "dataType": "string"],
+                        [
+                            // A missing cell becomes "" (evaluators may not pass a missing value into trimBlanks);
+                            // "" and missing then map to the same level below.
+                            PMMLNode("Apply", ["function": "trimBlanks", "mapMissingTo": ""], [PMMLNode("FieldRef", ["field": column])])
+                        ]))
                 derived.append(levelField(encoding))
             }
         }
@@ -67,19 +70,32 @@ package enum PMMLExport {
             case .intercept:
                 continue
             case .numeric:
-                characteristics.append(PMMLNode("Characteristic", ["name": term.name], [
-                    PMMLNode("Attribute", [:], [
-                        PMMLNode("True"),
-                        PMMLNode("ComplexPartialScore", [:], [
-                            PMMLNode("Apply", ["function": "*"], [constant(term.pointsPerUnit), PMMLNode("FieldRef", ["field": termField(encoding)])]),
-                        ]),
-                    ]),
-                ]))
+                characteristics.append(
+                    PMMLNode(
+                        "Characteristic", ["name": term.name],
+                        [
+                            PMMLNode(
+                                "Attribute", [:],
+                                [
+                                    PMMLNode("True"),
+                                    PMMLNode(
+                                        "ComplexPartialScore", [:],
+                                        [
+                                            PMMLNode(
+                                                "Apply", ["function": "*"],
+                                                [constant(term.pointsPerUnit), PMMLNode("FieldRef", ["field": termField(encoding)])])
+                                        ]),
+                                ])
+                        ]))
             case .missingIndicator:
-                characteristics.append(PMMLNode("Characteristic", ["name": term.name], [
-                    PMMLNode("Attribute", ["partialScore": partial], [PMMLNode("SimplePredicate", ["field": column, "operator": "isMissing"])]),
-                    PMMLNode("Attribute", ["partialScore": "0"], [PMMLNode("True")]),
-                ]))
+                characteristics.append(
+                    PMMLNode(
+                        "Characteristic", ["name": term.name],
+                        [
+                            PMMLNode(
+                                "Attribute", ["partialScore": partial], [PMMLNode("SimplePredicate", ["field": column, "operator": "isMissing"])]),
+                            PMMLNode("Attribute", ["partialScore": "0"], [PMMLNode("True")]),
+                        ]))
             case .level:
                 // A column's dummies form one characteristic: exactly one level (or none, the baseline) applies.
                 guard doneColumns.insert(column).inserted else { continue }
@@ -88,9 +104,12 @@ package enum PMMLExport {
                     guard let level = levelTerm.level else {
                         throw WeightFileError.inconsistent(file: "weights", detail: "level term \"\(levelTerm.name)\" has no level")
                     }
-                    attributes.append(PMMLNode("Attribute", ["partialScore": pmmlNumber(levelTerm.pointsPerUnit)], [
-                        PMMLNode("SimplePredicate", ["field": levelField(column), "operator": "equal", "value": level]),
-                    ]))
+                    attributes.append(
+                        PMMLNode(
+                            "Attribute", ["partialScore": pmmlNumber(levelTerm.pointsPerUnit)],
+                            [
+                                PMMLNode("SimplePredicate", ["field": levelField(column), "operator": "equal", "value": level])
+                            ]))
                 }
                 attributes.append(PMMLNode("Attribute", ["partialScore": "0"], [PMMLNode("True")]))
                 characteristics.append(PMMLNode("Characteristic", ["name": column], attributes))
@@ -98,38 +117,59 @@ package enum PMMLExport {
         }
 
         let scale = weights.points
-        let logOdds = PMMLNode("Apply", ["function": "/"], [
-            PMMLNode("Apply", ["function": "-"], [PMMLNode("FieldRef", ["field": "points"]), constant(scale.offset)]),
-            constant(scale.factor),
-        ])
-        let probability = PMMLNode("Apply", ["function": "/"], [
-            constant(1),
-            PMMLNode("Apply", ["function": "+"], [
+        let logOdds = PMMLNode(
+            "Apply", ["function": "/"],
+            [
+                PMMLNode("Apply", ["function": "-"], [PMMLNode("FieldRef", ["field": "points"]), constant(scale.offset)]),
+                constant(scale.factor),
+            ])
+        let probability = PMMLNode(
+            "Apply", ["function": "/"],
+            [
                 constant(1),
-                PMMLNode("Apply", ["function": "exp"], [PMMLNode("Apply", ["function": "*"], [constant(-1), logOdds])]),
-            ]),
-        ])
+                PMMLNode(
+                    "Apply", ["function": "+"],
+                    [
+                        constant(1),
+                        PMMLNode("Apply", ["function": "exp"], [PMMLNode("Apply", ["function": "*"], [constant(-1), logOdds])]),
+                    ]),
+            ])
         fields.append(PMMLNode("DataField", ["name": "score", "optype": "continuous", "dataType": "double"]))
         mining.append(PMMLNode("MiningField", ["name": "score", "usageType": "target"]))
-        let output = PMMLNode("Output", [:], [
-            PMMLNode("OutputField", ["name": "points", "optype": "continuous", "dataType": "double", "feature": "predictedValue"]),
-            PMMLNode("OutputField", ["name": "log_odds", "optype": "continuous", "dataType": "double", "feature": "transformedValue"], [logOdds]),
-            PMMLNode("OutputField", ["name": "probability", "optype": "continuous", "dataType": "double", "feature": "transformedValue"], [probability]),
-        ])
+        let output = PMMLNode(
+            "Output", [:],
+            [
+                PMMLNode("OutputField", ["name": "points", "optype": "continuous", "dataType": "double", "feature": "predictedValue"]),
+                PMMLNode(
+                    "OutputField", ["name": "log_odds", "optype": "continuous", "dataType": "double", "feature": "transformedValue"], [logOdds]),
+                PMMLNode(
+                    "OutputField", ["name": "probability", "optype": "continuous", "dataType": "double", "feature": "transformedValue"], [probability]
+                ),
+            ])
 
-        let header = PMMLNode("Header", ["description": "Lead score exported from \(weights.format): points = offset + factor * log-odds, factor = pdo / ln 2 (base \(pmmlNumber(scale.basePoints)) points at odds \(pmmlNumber(scale.baseOdds)):1, pdo \(pmmlNumber(scale.pdo)))"], [
-            PMMLNode("Application", ["name": "baton", "version": weights.training.toolVersion]),
-        ])
-        let model = PMMLNode("Scorecard", [
-            "modelName": modelName, "functionName": "regression", "useReasonCodes": "false",
-            "initialScore": pmmlNumber(weights.baseScore),
-        ], [PMMLNode("MiningSchema", [:], mining), output, PMMLNode("Characteristics", [:], characteristics)])
-        let root = PMMLNode("PMML", ["xmlns": namespace, "version": "4.4"], [
-            header,
-            PMMLNode("DataDictionary", ["numberOfFields": String(fields.count)], fields),
-            PMMLNode("TransformationDictionary", [:], derived),
-            model,
-        ])
+        let header = PMMLNode(
+            "Header",
+            [
+                "description":
+                    "Lead score exported from \(weights.format): points = offset + factor * log-odds, factor = pdo / ln 2 (base \(pmmlNumber(scale.basePoints)) points at odds \(pmmlNumber(scale.baseOdds)):1, pdo \(pmmlNumber(scale.pdo)))"
+            ],
+            [
+                PMMLNode("Application", ["name": "baton", "version": weights.training.toolVersion])
+            ])
+        let model = PMMLNode(
+            "Scorecard",
+            [
+                "modelName": modelName, "functionName": "regression", "useReasonCodes": "false",
+                "initialScore": pmmlNumber(weights.baseScore),
+            ], [PMMLNode("MiningSchema", [:], mining), output, PMMLNode("Characteristics", [:], characteristics)])
+        let root = PMMLNode(
+            "PMML", ["xmlns": namespace, "version": "4.4"],
+            [
+                header,
+                PMMLNode("DataDictionary", ["numberOfFields": String(fields.count)], fields),
+                PMMLNode("TransformationDictionary", [:], derived),
+                model,
+            ])
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root.xml(indent: 0)
     }
 
@@ -161,10 +201,12 @@ package enum PMMLExport {
                 PMMLNode("row", [:], [PMMLNode("raw", [:], text: raw), PMMLNode("level", [:], text: encoding.modelLevel(forCell: raw).level)])
             }
         let fallback = encoding.levels.contains(otherLevel) ? otherLevel : (encoding.baseline ?? encoding.levels.first ?? otherLevel)
-        let map = PMMLNode("MapValues", [
-            "outputColumn": "level", "dataType": "string", "defaultValue": fallback,
-            "mapMissingTo": encoding.modelLevel(forCell: "").level,
-        ], [PMMLNode("FieldColumnPair", ["field": trimmedField(encoding.column), "column": "raw"]), PMMLNode("InlineTable", [:], rows)])
+        let map = PMMLNode(
+            "MapValues",
+            [
+                "outputColumn": "level", "dataType": "string", "defaultValue": fallback,
+                "mapMissingTo": encoding.modelLevel(forCell: "").level,
+            ], [PMMLNode("FieldColumnPair", ["field": trimmedField(encoding.column), "column": "raw"]), PMMLNode("InlineTable", [:], rows)])
         return PMMLNode("DerivedField", ["name": levelField(encoding.column), "optype": "categorical", "dataType": "string"], [map])
     }
 

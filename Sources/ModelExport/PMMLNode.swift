@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// A minimal XML element for writing PMML: attributes in sorted order so the text is deterministic.
 struct PMMLNode {
     let name: String
@@ -15,7 +16,8 @@ struct PMMLNode {
 
     func xml(indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent)
-        let attributeText = attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(xmlEscaped($0.value, whitespace: .characterReferences))\"" }.joined()
+        let attributeText = attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(xmlEscaped($0.value, whitespace: .characterReferences))\"" }
+            .joined()
         if let text {
             return "\(pad)<\(name)\(attributeText)>\(xmlEscaped(text, whitespace: .characterReferences))</\(name)>\n"
         }

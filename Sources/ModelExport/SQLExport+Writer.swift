@@ -1,5 +1,5 @@
-import ScoringModelFormat
 import Foundation
+import ScoringModelFormat
 
 /// Spells identifiers, literals and terms for one dialect.
 struct SQLWriter {

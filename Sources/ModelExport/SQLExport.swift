@@ -1,4 +1,5 @@
 import ScoringModelFormat
+
 /// The SQL dialect an exported expression targets.
 ///
 /// All dialects get the same portable subset: `CASE`, `COALESCE`, `IS NULL`, `IN (…)`, `LN` and

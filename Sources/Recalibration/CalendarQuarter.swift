@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// A calendar quarter (UTC): Q1 = January–March, …, Q4 = October–December.
 package struct CalendarQuarter: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
     package let year: Int

@@ -57,10 +57,13 @@ enum ComparisonJSON {
             "champion_drift": driftJSON(r.championDrift),
             "champion_training_span": r.championSpan.map { .string($0) } ?? .null,
             "psi_empty_bin_rule": .string(PopulationStability.emptyBinRule),
-            "weight_changes": .array(r.weightChanges.map { w in
-                .object(["term": .string(w.term), "champion": estimate(w.champion), "challenger": estimate(w.challenger),
-                         "difference": opt(w.difference), "z": opt(w.z), "intervals_disjoint": .bool(w.intervalsDisjoint)])
-            }),
+            "weight_changes": .array(
+                r.weightChanges.map { w in
+                    .object([
+                        "term": .string(w.term), "champion": estimate(w.champion), "challenger": estimate(w.challenger),
+                        "difference": opt(w.difference), "z": opt(w.z), "intervals_disjoint": .bool(w.intervalsDisjoint),
+                    ])
+                }),
             "threshold_curve": .array(r.thresholdCurve.points.map(point)),
             "chosen_threshold": r.chosenThreshold.map(point) ?? .null,
             "champion_threshold": r.championThreshold.map(point) ?? .null,
@@ -76,41 +79,53 @@ enum ComparisonJSON {
 
     /// The covered part of the test quarter: the divisor of every weekly volume.
     static func coverage(_ c: QuarterCoverage) -> JSONValue {
-        .object(["quarter": .string(c.quarter.description), "days_in_quarter": i(c.quarter.dayCount),
-                 "days_covered": i(c.days), "first_day": .string(CivilDate.isoDate(day: c.firstDay)),
-                 "last_day": .string(CivilDate.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial)])
+        .object([
+            "quarter": .string(c.quarter.description), "days_in_quarter": i(c.quarter.dayCount),
+            "days_covered": i(c.days), "first_day": .string(CivilDate.isoDate(day: c.firstDay)),
+            "last_day": .string(CivilDate.isoDate(day: c.endDay - 1)), "partial": .bool(c.isPartial),
+        ])
     }
 
     static func driftJSON(_ drift: [QuarterlyRecalibration.Drift]) -> JSONValue {
-        .array(drift.map { drift in
-            .object([
-                "variable": .string(drift.variable), "psi": d(drift.stability.index),
-                "band": .string(drift.stability.band.rawValue),
-                "bins": .array(drift.stability.bins.map {
-                    .object(["label": .string($0.label), "train_count": i($0.expectedCount), "test_count": i($0.actualCount),
-                             "train_share": d($0.expectedShare), "test_share": d($0.actualShare),
-                             "contribution": d($0.contribution)])
-                }),
-            ])
-        })
+        .array(
+            drift.map { drift in
+                .object([
+                    "variable": .string(drift.variable), "psi": d(drift.stability.index),
+                    "band": .string(drift.stability.band.rawValue),
+                    "bins": .array(
+                        drift.stability.bins.map {
+                            .object([
+                                "label": .string($0.label), "train_count": i($0.expectedCount), "test_count": i($0.actualCount),
+                                "train_share": d($0.expectedShare), "test_share": d($0.actualShare),
+                                "contribution": d($0.contribution),
+                            ])
+                        }),
+                ])
+            })
     }
 
     static func estimate(_ e: TermEstimate?) -> JSONValue {
         guard let e else { return .null }
-        return .object(["estimate": d(e.estimate), "std_error": opt(e.standardError), "points": d(e.points),
-                        "ci_low": opt(e.interval?.lower), "ci_high": opt(e.interval?.upper)])
+        return .object([
+            "estimate": d(e.estimate), "std_error": opt(e.standardError), "points": d(e.points),
+            "ci_low": opt(e.interval?.lower), "ci_high": opt(e.interval?.upper),
+        ])
     }
 
     static func point(_ p: ThresholdPoint) -> JSONValue {
-        .object(["threshold": d(p.threshold), "mqls": i(p.leads), "mqls_per_week": d(p.leadsPerWeek),
-                 "expected_conversions": d(p.expectedConversions), "observed_conversions": i(p.observedConversions),
-                 "precision": d(p.precision), "recall": d(p.recall)])
+        .object([
+            "threshold": d(p.threshold), "mqls": i(p.leads), "mqls_per_week": d(p.leadsPerWeek),
+            "expected_conversions": d(p.expectedConversions), "observed_conversions": i(p.observedConversions),
+            "precision": d(p.precision), "recall": d(p.recall),
+        ])
     }
 
     static func check(_ c: ConversionCheck) -> JSONValue {
-        .object(["group": .string(c.group), "n": i(c.count), "positives": i(c.positives),
-                 "mean_predicted": d(c.meanPredicted), "observed_rate": d(c.observedRate),
-                 "ci_low": d(c.interval.lower), "ci_high": d(c.interval.upper), "verdict": .string(c.verdict.rawValue)])
+        .object([
+            "group": .string(c.group), "n": i(c.count), "positives": i(c.positives),
+            "mean_predicted": d(c.meanPredicted), "observed_rate": d(c.observedRate),
+            "ci_low": d(c.interval.lower), "ci_high": d(c.interval.upper), "verdict": .string(c.verdict.rawValue),
+        ])
     }
 
     static func evaluation(_ e: ModelEvaluation) -> JSONValue {
@@ -121,17 +136,23 @@ enum ComparisonJSON {
             "auc_ci": .array([d(m.auc.confidenceInterval.lower), d(m.auc.confidenceInterval.upper)]),
             "log_loss": d(m.logLoss), "brier": d(m.brier), "ece": d(m.expectedCalibrationError),
             "calibration_slope": opt(calibration?.slope), "calibration_intercept": opt(calibration?.intercept),
-            "hosmer_lemeshow": .object(["statistic": d(m.hosmerLemeshow.statistic), "df": i(m.hosmerLemeshow.degreesOfFreedom),
-                                        "p_value": d(m.hosmerLemeshow.pValue)]),
+            "hosmer_lemeshow": .object([
+                "statistic": d(m.hosmerLemeshow.statistic), "df": i(m.hosmerLemeshow.degreesOfFreedom),
+                "p_value": d(m.hosmerLemeshow.pValue),
+            ]),
             "bands": .array(e.bandChecks.map(check)),
             "segments": .array(e.segmentChecks.map(check)),
-            "reliability": .array(m.reliability.bins.map {
-                .object(["lower": d($0.lowerBound), "upper": d($0.upperBound), "n": i($0.count), "positives": i($0.positives),
-                         "mean_predicted": opt($0.meanPredicted), "observed_rate": opt($0.observedRate)])
-            }),
-            "unseen_levels": .array(e.unseenLevels.filter { $0.rows > 0 }.map {
-                .object(["column": .string($0.column), "rows": i($0.rows), "mapped_to": .string($0.mappedTo)])
-            }),
+            "reliability": .array(
+                m.reliability.bins.map {
+                    .object([
+                        "lower": d($0.lowerBound), "upper": d($0.upperBound), "n": i($0.count), "positives": i($0.positives),
+                        "mean_predicted": opt($0.meanPredicted), "observed_rate": opt($0.observedRate),
+                    ])
+                }),
+            "unseen_levels": .array(
+                e.unseenLevels.filter { $0.rows > 0 }.map {
+                    .object(["column": .string($0.column), "rows": i($0.rows), "mapped_to": .string($0.mappedTo)])
+                }),
         ])
     }
 }

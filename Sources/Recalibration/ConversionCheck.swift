@@ -1,5 +1,5 @@
-import LabStatistics
 import LabNumerics
+import LabStatistics
 
 /// Whether a group of leads converts as its predicted probabilities say.
 package enum ConversionVerdict: String, Sendable, Equatable, Codable {
@@ -36,8 +36,10 @@ package struct ConversionCheck: Sendable, Equatable {
     package static let defaultMinimumCount = 50
 
     /// - Precondition: `count ≥ 1`, `0 ≤ positives ≤ count`.
-    package init(group: String, count: Int, positives: Int, meanPredicted: Double,
-                minimumCount: Int = defaultMinimumCount, z: Double = NormalDistribution.z95) {
+    package init(
+        group: String, count: Int, positives: Int, meanPredicted: Double,
+        minimumCount: Int = defaultMinimumCount, z: Double = NormalDistribution.z95
+    ) {
         self.group = group
         self.count = count
         self.positives = positives
@@ -55,8 +57,10 @@ package struct ConversionCheck: Sendable, Equatable {
     }
 
     /// One check per group label, over the rows carrying it, in byte order of the labels.
-    package static func byGroup(labels: [String], probabilities: [Double], outcomes: [Double],
-                               minimumCount: Int = defaultMinimumCount) -> [ConversionCheck] {
+    package static func byGroup(
+        labels: [String], probabilities: [Double], outcomes: [Double],
+        minimumCount: Int = defaultMinimumCount
+    ) -> [ConversionCheck] {
         precondition(labels.count == probabilities.count && labels.count == outcomes.count, "one label per lead")
         var sums: [String: (n: Int, k: Int, p: Double)] = [:]
         for i in labels.indices {
@@ -68,8 +72,9 @@ package struct ConversionCheck: Sendable, Equatable {
         }
         return sums.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
             let s = sums[key] ?? (1, 0, 0)
-            return ConversionCheck(group: key, count: s.n, positives: s.k, meanPredicted: s.p / Double(s.n),
-                                   minimumCount: minimumCount)
+            return ConversionCheck(
+                group: key, count: s.n, positives: s.k, meanPredicted: s.p / Double(s.n),
+                minimumCount: minimumCount)
         }
     }
 }

@@ -23,20 +23,29 @@ struct LeadWindows {
 
     /// Reads the data with every column the spec and the champion need, parses the time column,
     /// picks the test quarter and cuts the windows.
-    static func load(data: URL, spec: ScoringSpec, specFile: String, champion: WeightFile?, championFile: String,
-                     asOfDay: Int, outcomeWindowDays: Int, trainQuarters: Int?) throws(RecalibrationError) -> LeadWindows {
+    static func load(
+        data: URL, spec: ScoringSpec, specFile: String, champion: WeightFile?, championFile: String,
+        asOfDay: Int, outcomeWindowDays: Int, trainQuarters: Int?
+    ) throws(RecalibrationError) -> LeadWindows {
         guard let timeColumn = spec.time else { throw .noTimeColumn(spec: specFile) }
         var requests = EncodingLearner.columnRequests(for: spec, includeIdAndTime: false)
         requests.append(.raw(timeColumn))
         var championOnly: Set<String> = []
         if let champion {
             guard champion.spec.outcome == spec.outcome else {
-                throw .championMismatch(champion: championFile, detail: "it was fitted for outcome \"\(champion.spec.outcome.column)\" in \(champion.spec.outcome.positive), the spec says \"\(spec.outcome.column)\" in \(spec.outcome.positive)")
+                throw .championMismatch(
+                    champion: championFile,
+                    detail:
+                        "it was fitted for outcome \"\(champion.spec.outcome.column)\" in \(champion.spec.outcome.positive), the spec says \"\(spec.outcome.column)\" in \(spec.outcome.positive)"
+                )
             }
             for encoding in champion.encodings {
                 if let feature = spec.features.first(where: { $0.column == encoding.column }) {
                     guard feature.type == encoding.type else {
-                        throw .championMismatch(champion: championFile, detail: "column \"\(encoding.column)\" is \(encoding.type.rawValue) in the champion but \(feature.type.rawValue) in the spec")
+                        throw .championMismatch(
+                            champion: championFile,
+                            detail:
+                                "column \"\(encoding.column)\" is \(encoding.type.rawValue) in the champion but \(feature.type.rawValue) in the spec")
                     }
                 } else if !requests.contains(where: { $0.name == encoding.column }) {
                     requests.append(encoding.type == .numeric ? .numeric(encoding.column) : .text(encoding.column))
@@ -65,8 +74,9 @@ struct LeadWindows {
         let test = CalendarQuarter.lastMatured(asOfDay: asOfDay, outcomeWindowDays: outcomeWindowDays)
         let firstSecond = seconds.min() ?? 0
         guard test.startDay * 86_400 > firstSecond else {
-            throw .noMaturedQuarter(file: table.file, asOf: CivilDate.isoDate(day: asOfDay), outcomeWindowDays: outcomeWindowDays,
-                                    firstLead: CivilDate.isoDate(day: firstSecond / 86_400))
+            throw .noMaturedQuarter(
+                file: table.file, asOf: CivilDate.isoDate(day: asOfDay), outcomeWindowDays: outcomeWindowDays,
+                firstLead: CivilDate.isoDate(day: firstSecond / 86_400))
         }
         var trainStart: Int? = nil
         if let trainQuarters {
@@ -79,12 +89,12 @@ struct LeadWindows {
         var trainRows: [Int] = [], testRows: [Int] = []
         for row in 0..<table.rowCount {
             let s = seconds[row]
-            if s >= testStart && s < testEnd { testRows.append(row) }
-            else if s < testStart && s >= trainFrom { trainRows.append(row) }
+            if s >= testStart && s < testEnd { testRows.append(row) } else if s < testStart && s >= trainFrom { trainRows.append(row) }
         }
-        return LeadWindows(table: table, seconds: seconds, testQuarter: test, trainStartDay: trainStart,
-                           trainRows: trainRows, testRows: testRows,
-                           excludedRows: table.rowCount - trainRows.count - testRows.count)
+        return LeadWindows(
+            table: table, seconds: seconds, testQuarter: test, trainStartDay: trainStart,
+            trainRows: trainRows, testRows: testRows,
+            excludedRows: table.rowCount - trainRows.count - testRows.count)
     }
 
     /// 1 / 0 outcome of `rows`; an empty outcome cell in a matured row is an error.

@@ -1,5 +1,5 @@
-import LabStatistics
 import LabNumerics
+import LabStatistics
 import LabTraining
 import ScoringModelFormat
 

@@ -56,15 +56,18 @@ package struct PopulationStability: Sendable, Equatable {
     /// PSI from bin counts.
     /// - Precondition: equal lengths, at least one bin, non-negative counts, each window non-empty.
     package init(labels: [String], expected: [Int], actual: [Int]) {
-        precondition(labels.count == expected.count && expected.count == actual.count && !labels.isEmpty,
-                     "PopulationStability: one label and two counts per bin")
+        precondition(
+            labels.count == expected.count && expected.count == actual.count && !labels.isEmpty,
+            "PopulationStability: one label and two counts per bin")
         let n = expected.reduce(0, +), m = actual.reduce(0, +)
-        precondition(n > 0 && m > 0 && !expected.contains { $0 < 0 } && !actual.contains { $0 < 0 },
-                     "PopulationStability: both windows need leads")
+        precondition(
+            n > 0 && m > 0 && !expected.contains { $0 < 0 } && !actual.contains { $0 < 0 },
+            "PopulationStability: both windows need leads")
         func share(_ count: Int, _ total: Int) -> Double { Double(count == 0 ? 0.5 : Double(count)) / Double(total) }
         bins = labels.indices.map {
-            StabilityBin(label: labels[$0], expectedCount: expected[$0], actualCount: actual[$0],
-                         expectedShare: share(expected[$0], n), actualShare: share(actual[$0], m))
+            StabilityBin(
+                label: labels[$0], expectedCount: expected[$0], actualCount: actual[$0],
+                expectedShare: share(expected[$0], n), actualShare: share(actual[$0], m))
         }
         index = bins.reduce(0) { $0 + $1.contribution }
         expectedTotal = n
@@ -93,7 +96,10 @@ package struct PopulationStability: Sendable, Equatable {
             var bins = [Int](repeating: 0, count: edges.count + 1)
             var missing = 0
             for value in values {
-                guard let v = value else { missing += 1; continue }
+                guard let v = value else {
+                    missing += 1
+                    continue
+                }
                 var lo = 0, hi = edges.count  // first edge ≥ v
                 while lo < hi {
                     let mid = (lo + hi) / 2
@@ -106,10 +112,17 @@ package struct PopulationStability: Sendable, Equatable {
         let e = counts(expected), a = counts(actual)
         var labels: [String] = []
         for k in 0...edges.count {
-            if edges.isEmpty { labels.append("all"); break }
-            if k == 0 { labels.append("≤ \(format(edges[0]))") }
-            else if k == edges.count { labels.append("> \(format(edges[k - 1]))") }
-            else { labels.append("(\(format(edges[k - 1])), \(format(edges[k]))]") }
+            if edges.isEmpty {
+                labels.append("all")
+                break
+            }
+            if k == 0 {
+                labels.append("≤ \(format(edges[0]))")
+            } else if k == edges.count {
+                labels.append("> \(format(edges[k - 1]))")
+            } else {
+                labels.append("(\(format(edges[k - 1])), \(format(edges[k]))]")
+            }
         }
         var expectedCounts = e.bins, actualCounts = a.bins
         if e.missing + a.missing > 0 {

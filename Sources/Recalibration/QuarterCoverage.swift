@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// How much of the test quarter the data covers: the days between the data's first and last
 /// lead (inclusive) that fall in the quarter.
 ///
@@ -16,8 +17,9 @@ package struct QuarterCoverage: Sendable, Equatable {
     /// - Precondition: the data reaches into the quarter (`firstDataDay < quarter.endDay` and
     ///   `lastDataDay ≥ quarter.startDay`).
     package init(quarter: CalendarQuarter, firstDataDay: Int, lastDataDay: Int) {
-        precondition(firstDataDay <= lastDataDay && firstDataDay < quarter.endDay && lastDataDay >= quarter.startDay,
-                     "QuarterCoverage: the data must reach into \(quarter)")
+        precondition(
+            firstDataDay <= lastDataDay && firstDataDay < quarter.endDay && lastDataDay >= quarter.startDay,
+            "QuarterCoverage: the data must reach into \(quarter)")
         self.quarter = quarter
         firstDay = max(quarter.startDay, firstDataDay)
         endDay = min(quarter.endDay, lastDataDay + 1)

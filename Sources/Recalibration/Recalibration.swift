@@ -1,7 +1,7 @@
-import LabStatistics
 import BatonSupport
 import Foundation
 import LabNumerics
+import LabStatistics
 import LabTraining
 import LeadCSV
 import ScoringModelFormat
@@ -38,10 +38,12 @@ package enum QuarterlyRecalibration {
         /// `created_at` of the challenger weight file.
         package var now: Date
 
-        package init(data: URL, spec: URL, champion: URL? = nil, asOfDay: Int, outcomeWindowDays: Int = 90,
-                    trainQuarters: Int? = nil, capacityPerWeek: Double? = nil, targetConversion: Double? = nil,
-                    rule: RecommendationRule = .init(), minimumGroupCount: Int = ConversionCheck.defaultMinimumCount,
-                    minimumTestOutcomes: Int = 30, minimumOutcomesPerTerm: Int = 10, now: Date = Date()) {
+        package init(
+            data: URL, spec: URL, champion: URL? = nil, asOfDay: Int, outcomeWindowDays: Int = 90,
+            trainQuarters: Int? = nil, capacityPerWeek: Double? = nil, targetConversion: Double? = nil,
+            rule: RecommendationRule = .init(), minimumGroupCount: Int = ConversionCheck.defaultMinimumCount,
+            minimumTestOutcomes: Int = 30, minimumOutcomesPerTerm: Int = 10, now: Date = Date()
+        ) {
             self.data = data
             self.spec = spec
             self.champion = champion
@@ -130,22 +132,28 @@ package enum QuarterlyRecalibration {
         let testOutcomes = try windows.outcomes(testRows, spec: spec.outcome)
         let testPositives = Int(testOutcomes.reduce(0, +))
         if testPositives == 0 && !testRows.isEmpty {
-            throw .noPositivesInTest(file: table.file, quarter: windows.testQuarter.description, rows: testRows.count,
-                                     column: spec.outcome.column, positive: spec.outcome.positive)
+            throw .noPositivesInTest(
+                file: table.file, quarter: windows.testQuarter.description, rows: testRows.count,
+                column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let testSpan = "test quarter \(windows.testQuarter), \(windows.testQuarter.span)"
         if windows.testRows.isEmpty, let last = windows.seconds.max() {
-            throw .tooFewOutcomes(window: "test", span: testSpan, rows: 0, positives: 0, negatives: 0,
-                                  minimum: options.minimumTestOutcomes,
-                                  advice: "The data has no leads in that quarter (its latest lead was created on \(CivilDate.isoDate(day: last / 86_400))): pass the --as-of the data was exported for.")
+            throw .tooFewOutcomes(
+                window: "test", span: testSpan, rows: 0, positives: 0, negatives: 0,
+                minimum: options.minimumTestOutcomes,
+                advice:
+                    "The data has no leads in that quarter (its latest lead was created on \(CivilDate.isoDate(day: last / 86_400))): pass the --as-of the data was exported for."
+            )
         }
         // Non-empty test rows: the data reaches into the quarter.
         func day(_ second: Int) -> Int { second >= 0 ? second / 86_400 : (second - 86_399) / 86_400 }
-        let coverage = QuarterCoverage(quarter: windows.testQuarter, firstDataDay: day(windows.seconds.min() ?? 0),
-                                       lastDataDay: day(windows.seconds.max() ?? 0))
-        try requireOutcomes(window: "test", span: testSpan, rows: testRows.count, positives: testPositives,
-                            minimum: options.minimumTestOutcomes,
-                            advice: "Use a later --as-of, or wait until more leads of that quarter have matured outcomes.")
+        let coverage = QuarterCoverage(
+            quarter: windows.testQuarter, firstDataDay: day(windows.seconds.min() ?? 0),
+            lastDataDay: day(windows.seconds.max() ?? 0))
+        try requireOutcomes(
+            window: "test", span: testSpan, rows: testRows.count, positives: testPositives,
+            minimum: options.minimumTestOutcomes,
+            advice: "Use a later --as-of, or wait until more leads of that quarter have matured outcomes.")
 
         // The challenger: the lab's encodings and fit on the training window.
         let trainOutcomes = try windows.outcomes(trainRows, spec: spec.outcome)
@@ -156,19 +164,24 @@ package enum QuarterlyRecalibration {
             throw .lab(.data(error))
         }
         let terms = FeatureEncoding.terms(of: encodings)
-        try requireOutcomes(window: "training", span: trainSpan, rows: trainRows.count, positives: trainPositives,
-                            minimum: max(options.minimumTestOutcomes, options.minimumOutcomesPerTerm * (terms.count - 1)),
-                            advice: "A fit needs about \(options.minimumOutcomesPerTerm) won and \(options.minimumOutcomesPerTerm) lost leads per model term (\(terms.count - 1) terms here): include more history (or drop --train-quarters), or use fewer features / higher min_count.")
-        var challengerFile = try fitChallenger(spec: spec, encodings: encodings, windows: windows, rows: trainRows,
-                                               outcomes: trainOutcomes, options: options)
+        try requireOutcomes(
+            window: "training", span: trainSpan, rows: trainRows.count, positives: trainPositives,
+            minimum: max(options.minimumTestOutcomes, options.minimumOutcomesPerTerm * (terms.count - 1)),
+            advice:
+                "A fit needs about \(options.minimumOutcomesPerTerm) won and \(options.minimumOutcomesPerTerm) lost leads per model term (\(terms.count - 1) terms here): include more history (or drop --train-quarters), or use fewer features / higher min_count."
+        )
+        var challengerFile = try fitChallenger(
+            spec: spec, encodings: encodings, windows: windows, rows: trainRows,
+            outcomes: trainOutcomes, options: options)
 
         // Thresholds from capacity, on the challenger's points.
         let testDesign = try design(challengerFile, windows, testRows)
         let challengerEta = challengerFile.linearPredictor(testDesign.matrix)
         let challengerPoints = challengerEta.map { challengerFile.points.points(logOdds: $0) }
         let challengerP = challengerEta.map(logistic)
-        let curve = ThresholdCurve(scores: challengerPoints, probabilities: challengerP, outcomes: testOutcomes,
-                                   days: Double(coverage.days))
+        let curve = ThresholdCurve(
+            scores: challengerPoints, probabilities: challengerP, outcomes: testOutcomes,
+            days: Double(coverage.days))
         var chosen: ThresholdPoint?
         if options.capacityPerWeek != nil || options.targetConversion != nil {
             switch curve.choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion) {
@@ -181,40 +194,48 @@ package enum QuarterlyRecalibration {
             challengerFile.thresholds = thresholds
         }
 
-        let challenger = try evaluate(role: "challenger", model: challengerFile, design: testDesign,
-                                      outcomes: testOutcomes, spec: spec, windows: windows, rows: testRows, options: options)
+        let challenger = try evaluate(
+            role: "challenger", model: challengerFile, design: testDesign,
+            outcomes: testOutcomes, spec: spec, windows: windows, rows: testRows, options: options)
         var championEval: ModelEvaluation?
         var comparison: AUCComparison?
         if let champion {
             let d = try design(champion, windows, testRows)
-            let evaluation = try evaluate(role: "champion", model: champion, design: d, outcomes: testOutcomes,
-                                          spec: spec, windows: windows, rows: testRows, options: options)
+            let evaluation = try evaluate(
+                role: "champion", model: champion, design: d, outcomes: testOutcomes,
+                spec: spec, windows: windows, rows: testRows, options: options)
             championEval = evaluation
             do {
-                comparison = try AUCComparison(firstScores: challenger.probabilities, secondScores: evaluation.probabilities,
-                                               outcomes: testOutcomes)
+                comparison = try AUCComparison(
+                    firstScores: challenger.probabilities, secondScores: evaluation.probabilities,
+                    outcomes: testOutcomes)
             } catch { throw .lab(.metrics(error, file: table.file)) }
         }
 
-        let drift = try driftTable(spec: spec, windows: windows, trainRows: trainRows, testRows: testRows,
-                                   challenger: challengerFile, champion: champion)
+        let drift = try driftTable(
+            spec: spec, windows: windows, trainRows: trainRows, testRows: testRows,
+            challenger: challengerFile, champion: champion)
         var championDrift: [Drift] = []
         var championSpan: String?
         if let champion, let from = champion.training.timeFrom.flatMap(LeadTime.seconds),
-           let to = champion.training.timeTo.flatMap(LeadTime.seconds) {
-            let rows = windows.kept((0..<table.rowCount).filter { windows.seconds[$0] >= from && windows.seconds[$0] <= to },
-                                    features: spec.features)
+            let to = champion.training.timeTo.flatMap(LeadTime.seconds)
+        {
+            let rows = windows.kept(
+                (0..<table.rowCount).filter { windows.seconds[$0] >= from && windows.seconds[$0] <= to },
+                features: spec.features)
             if !rows.isEmpty {
                 championSpan = windows.span(rows)
-                championDrift = try driftTable(spec: spec, windows: windows, trainRows: rows, testRows: testRows,
-                                               challenger: nil, champion: champion)
+                championDrift = try driftTable(
+                    spec: spec, windows: windows, trainRows: rows, testRows: testRows,
+                    challenger: nil, champion: champion)
             }
         }
         let inputs = championEval.flatMap { c -> RuleInputs? in
             guard let comparison else { return nil }
-            return RuleInputs(championAUC: c.metrics.auc.value, challengerAUC: challenger.metrics.auc.value,
-                              deLongPValue: comparison.pValue, championECE: c.metrics.expectedCalibrationError,
-                              challengerECE: challenger.metrics.expectedCalibrationError)
+            return RuleInputs(
+                championAUC: c.metrics.auc.value, challengerAUC: challenger.metrics.auc.value,
+                deLongPValue: comparison.pValue, championECE: c.metrics.expectedCalibrationError,
+                challengerECE: challenger.metrics.expectedCalibrationError)
         }
         let (decision, reason) = options.rule.decide(inputs)
         return Result(
@@ -225,11 +246,15 @@ package enum QuarterlyRecalibration {
             championDrift: championDrift, championSpan: championSpan,
             weightChanges: champion.map { WeightChange.compare(champion: $0.model, challenger: challengerFile.model) } ?? [],
             thresholdCurve: curve, chosenThreshold: chosen,
-            championThreshold: chosen == nil ? nil : championEval.flatMap { c in
-                try? ThresholdCurve(scores: c.points, probabilities: c.probabilities, outcomes: testOutcomes,
-                                    days: Double(coverage.days))
+            championThreshold: chosen == nil
+                ? nil
+                : championEval.flatMap { c in
+                    try? ThresholdCurve(
+                        scores: c.points, probabilities: c.probabilities, outcomes: testOutcomes,
+                        days: Double(coverage.days)
+                    )
                     .choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion).get()
-            },
+                },
             decision: decision, reason: reason, outcomes: testOutcomes)
     }
 
@@ -239,20 +264,25 @@ package enum QuarterlyRecalibration {
 
     static func requireOutcomes(window: String, span: String, rows: Int, positives: Int, minimum: Int, advice: String) throws(RecalibrationError) {
         guard positives >= minimum && rows - positives >= minimum else {
-            throw .tooFewOutcomes(window: window, span: span, rows: rows, positives: positives, negatives: rows - positives,
-                                  minimum: minimum, advice: advice)
+            throw .tooFewOutcomes(
+                window: window, span: span, rows: rows, positives: positives, negatives: rows - positives,
+                minimum: minimum, advice: advice)
         }
     }
 
-    static func design(_ model: WeightFile, _ windows: LeadWindows, _ rows: [Int]) throws(RecalibrationError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
+    static func design(
+        _ model: WeightFile, _ windows: LeadWindows, _ rows: [Int]
+    ) throws(RecalibrationError) -> (matrix: DesignMatrix, unseen: [UnseenLevels]) {
         do { return try DesignMatrixBuilder.build(encodings: model.encodings, table: windows.table, rows: rows) } catch {
             throw .lab(.data(error))
         }
     }
 
     /// The lab's fit (as `CalibrationLab.fit` does it) on the training rows of the already-read table.
-    static func fitChallenger(spec: ScoringSpec, encodings: [FeatureEncoding], windows: LeadWindows, rows: [Int],
-                              outcomes: [Double], options: Options) throws(RecalibrationError) -> WeightFile {
+    static func fitChallenger(
+        spec: ScoringSpec, encodings: [FeatureEncoding], windows: LeadWindows, rows: [Int],
+        outcomes: [Double], options: Options
+    ) throws(RecalibrationError) -> WeightFile {
         let table = windows.table
         let matrix: DesignMatrix
         do { matrix = try DesignMatrixBuilder.build(encodings: encodings, table: table, rows: rows).matrix } catch {
@@ -262,8 +292,11 @@ package enum QuarterlyRecalibration {
         if let name = spec.weight {
             let column = table.numeric(name)
             for row in rows where column.missing[row] || column.values[row] < 0 {
-                throw .lab(.data(.badWeight(file: table.file, line: table.lineOfRow[row], column: name,
-                                            value: column.missing[row] ? "" : "\(column.values[row])")))
+                throw .lab(
+                    .data(
+                        .badWeight(
+                            file: table.file, line: table.lineOfRow[row], column: name,
+                            value: column.missing[row] ? "" : "\(column.values[row])")))
             }
             weights = rows.map { column.values[$0] }
         }
@@ -288,14 +321,17 @@ package enum QuarterlyRecalibration {
             timeFrom: ordered.first.flatMap { timeColumn?.values[$0] }, timeTo: ordered.last.flatMap { timeColumn?.values[$0] },
             inputFile: options.data.lastPathComponent, inputSHA256: hash, createdAt: formatter.string(from: options.now),
             toolVersion: CalibrationLab.toolVersion, penalty: spec.penalty, converged: fit.converged, iterations: fit.iterations)
-        return WeightFile(terms: FeatureEncoding.terms(of: encodings), estimates: fit.coefficients,
-                          standardErrors: fit.standardErrors, encodings: encodings, spec: spec, training: metadata,
-                          metrics: ModelMetrics(metrics, fit: fit))
+        return WeightFile(
+            terms: FeatureEncoding.terms(of: encodings), estimates: fit.coefficients,
+            standardErrors: fit.standardErrors, encodings: encodings, spec: spec, training: metadata,
+            metrics: ModelMetrics(metrics, fit: fit))
     }
 
-    static func evaluate(role: String, model: WeightFile, design: (matrix: DesignMatrix, unseen: [UnseenLevels]),
-                         outcomes: [Double], spec: ScoringSpec, windows: LeadWindows, rows: [Int],
-                         options: Options) throws(RecalibrationError) -> ModelEvaluation {
+    static func evaluate(
+        role: String, model: WeightFile, design: (matrix: DesignMatrix, unseen: [UnseenLevels]),
+        outcomes: [Double], spec: ScoringSpec, windows: LeadWindows, rows: [Int],
+        options: Options
+    ) throws(RecalibrationError) -> ModelEvaluation {
         let eta = model.linearPredictor(design.matrix)
         let probabilities = eta.map(logistic)
         let metrics: ValidationMetrics
@@ -303,23 +339,28 @@ package enum QuarterlyRecalibration {
             throw .lab(.metrics(error, file: windows.table.file))
         }
         let bands = metrics.bands.bands.map {
-            ConversionCheck(group: "band \($0.band)", count: $0.count, positives: $0.positives,
-                            meanPredicted: $0.meanPredicted, minimumCount: options.minimumGroupCount)
+            ConversionCheck(
+                group: "band \($0.band)", count: $0.count, positives: $0.positives,
+                meanPredicted: $0.meanPredicted, minimumCount: options.minimumGroupCount)
         }
         var segments: [ConversionCheck] = []
         for feature in spec.features where feature.type == .categorical {
             let labels = rows.map { "\(feature.column)=\(windows.level($0, feature: feature))" }
-            segments += ConversionCheck.byGroup(labels: labels, probabilities: probabilities, outcomes: outcomes,
-                                                minimumCount: options.minimumGroupCount)
+            segments += ConversionCheck.byGroup(
+                labels: labels, probabilities: probabilities, outcomes: outcomes,
+                minimumCount: options.minimumGroupCount)
         }
-        return ModelEvaluation(role: role, model: model, probabilities: probabilities,
-                               points: eta.map { model.points.points(logOdds: $0) }, metrics: metrics,
-                               unseenLevels: design.unseen, bandChecks: bands, segmentChecks: segments)
+        return ModelEvaluation(
+            role: role, model: model, probabilities: probabilities,
+            points: eta.map { model.points.points(logOdds: $0) }, metrics: metrics,
+            unseenLevels: design.unseen, bandChecks: bands, segmentChecks: segments)
     }
 
     /// PSI of each model's score and of every spec input, training window → test quarter.
-    static func driftTable(spec: ScoringSpec, windows: LeadWindows, trainRows: [Int], testRows: [Int],
-                           challenger: WeightFile?, champion: WeightFile?) throws(RecalibrationError) -> [Drift] {
+    static func driftTable(
+        spec: ScoringSpec, windows: LeadWindows, trainRows: [Int], testRows: [Int],
+        challenger: WeightFile?, champion: WeightFile?
+    ) throws(RecalibrationError) -> [Drift] {
         var result: [Drift] = []
         func scoreDrift(_ model: WeightFile, _ name: String) throws(RecalibrationError) {
             let features = model.encodings.map(FeatureSpec.init)
@@ -339,9 +380,12 @@ package enum QuarterlyRecalibration {
                 func values(_ rows: [Int]) -> [Double?] { rows.map { column.missing[$0] ? nil : column.values[$0] } }
                 result.append(Drift(variable: feature.column, stability: .numeric(expected: values(trainRows), actual: values(testRows))))
             case .categorical:
-                result.append(Drift(variable: feature.column, stability: .categorical(
-                    expected: trainRows.map { windows.level($0, feature: feature) },
-                    actual: testRows.map { windows.level($0, feature: feature) })))
+                result.append(
+                    Drift(
+                        variable: feature.column,
+                        stability: .categorical(
+                            expected: trainRows.map { windows.level($0, feature: feature) },
+                            actual: testRows.map { windows.level($0, feature: feature) })))
             }
         }
         return result

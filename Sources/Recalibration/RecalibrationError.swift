@@ -41,13 +41,17 @@ package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
                 ? "\(file) line \(line), column \"\(column)\": the creation time is empty. Every lead needs one (ISO 8601, e.g. 2025-04-17 or 2025-04-17T09:30:00Z); fill it in or remove the row."
                 : "\(file) line \(line), column \"\(column)\": \"\(value)\" is not an ISO 8601 date or date-time (e.g. 2025-04-17, 2025-04-17T09:30:00Z, 2025-04-17T09:30:00+02:00). Fix the cell or export the column in ISO 8601."
         case let .noMaturedQuarter(file, asOf, window, first):
-            return "\(file): with --as-of \(asOf) and a \(window)-day outcome window, no complete quarter whose outcomes have matured starts after the first lead (\(first)). Use a later --as-of, a shorter --outcome-window-days, or data with a longer history."
+            return
+                "\(file): with --as-of \(asOf) and a \(window)-day outcome window, no complete quarter whose outcomes have matured starts after the first lead (\(first)). Use a later --as-of, a shorter --outcome-window-days, or data with a longer history."
         case let .tooFewOutcomes(window, span, rows, positives, negatives, minimum, advice):
-            return "the \(window) window (\(span)) has \(rows) matured leads, \(positives) won and \(negatives) lost; at least \(minimum) of each are needed. \(advice)"
+            return
+                "the \(window) window (\(span)) has \(rows) matured leads, \(positives) won and \(negatives) lost; at least \(minimum) of each are needed. \(advice)"
         case let .noPositivesInTest(file, quarter, rows, column, positive):
-            return "\(file): none of the \(rows) leads of the test quarter \(quarter) has \"\(column)\" in \(positive.map { "\"\($0)\"" }.joined(separator: ", ")), so discrimination and calibration cannot be checked there. Check that outcomes of that quarter have been recorded (or use an earlier --as-of)."
+            return
+                "\(file): none of the \(rows) leads of the test quarter \(quarter) has \"\(column)\" in \(positive.map { "\"\($0)\"" }.joined(separator: ", ")), so discrimination and calibration cannot be checked there. Check that outcomes of that quarter have been recorded (or use an earlier --as-of)."
         case let .championMismatch(champion, detail):
-            return "champion \(champion) does not match the data or the spec: \(detail). Pass the weight file fitted for this spec, or omit --champion for a first run."
+            return
+                "champion \(champion) does not match the data or the spec: \(detail). Pass the weight file fitted for this spec, or omit --champion for a first run."
         case let .threshold(error): return error.description
         case let .output(path, detail):
             return "cannot write \(path): \(detail); check the folder exists and is writable"

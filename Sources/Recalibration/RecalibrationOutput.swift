@@ -20,15 +20,19 @@ package enum RecalibrationOutput {
             return .output(path: url.path, detail: "\(error)")
         }
         if fm.fileExists(atPath: directory.path),
-           !fm.fileExists(atPath: directory.appendingPathComponent("recommendation.json").path) {
-            throw .output(path: directory.path, detail: "it exists and is not the output of an earlier recalibration run, so it is left alone; choose a new --out")
+            !fm.fileExists(atPath: directory.appendingPathComponent("recommendation.json").path)
+        {
+            throw .output(
+                path: directory.path,
+                detail: "it exists and is not the output of an earlier recalibration run, so it is left alone; choose a new --out")
         }
         do {
             try fm.createDirectory(at: staging.appendingPathComponent("figures"), withIntermediateDirectories: true)
         } catch { throw fail(directory, error) }
         do {
             try result.challenger.model.write(to: staging.appendingPathComponent("challenger.json"))
-            try Data(CanonicalJSON.prettyBytes(ComparisonJSON.recommendation(result))).write(to: staging.appendingPathComponent("recommendation.json"))
+            try Data(CanonicalJSON.prettyBytes(ComparisonJSON.recommendation(result))).write(
+                to: staging.appendingPathComponent("recommendation.json"))
             try Data(CanonicalJSON.prettyBytes(ComparisonJSON.comparison(result))).write(to: staging.appendingPathComponent("comparison.json"))
             let figures = ReportFigures.render(result)
             for (name, svg) in figures.files {

@@ -1,4 +1,5 @@
 import ReportRendering
+
 /// The decision of a recalibration run.
 package enum Decision: String, Sendable, Equatable, Codable {
     case promote
@@ -58,9 +59,12 @@ package struct RecommendationRule: Sendable, Equatable {
         case (true, false):
             return (.keep, "the challenger discriminates better (\(auc)) but calibrates worse by more than \(eceMargin) (\(ece))")
         case (false, _):
-            return (.keep, better
-                ? "the challenger's AUC is higher but not significantly (\(auc), α = \(alpha))"
-                : "the challenger does not discriminate better (\(auc))")
+            return (
+                .keep,
+                better
+                    ? "the challenger's AUC is higher but not significantly (\(auc), α = \(alpha))"
+                    : "the challenger does not discriminate better (\(auc))"
+            )
         }
     }
 

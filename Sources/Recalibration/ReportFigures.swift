@@ -1,5 +1,5 @@
-import LabStatistics
 import LabNumerics
+import LabStatistics
 import ReportRendering
 
 /// The report's SVG figures, by file name, drawn with SVGCharts. A figure that cannot be drawn
@@ -23,34 +23,44 @@ enum ReportFigures {
                 title: "Reliability: predicted vs observed conversion", subtitle: quarter,
                 xAxis: .probability("Mean predicted conversion (bin)"), yAxis: .probability("Observed conversion"),
                 series: models.map { m in
-                    LineSeries(name: m.role, points: m.metrics.reliability.bins.compactMap { bin in
-                        guard let p = bin.meanPredicted, let o = bin.observedRate else { return nil }
-                        let ci = ConfidenceInterval.wilson(successes: bin.positives, trials: bin.count)
-                        return ChartPoint(x: p, y: o, lower: ci.lower, upper: ci.upper)
-                    })
+                    LineSeries(
+                        name: m.role,
+                        points: m.metrics.reliability.bins.compactMap { bin in
+                            guard let p = bin.meanPredicted, let o = bin.observedRate else { return nil }
+                            let ci = ConfidenceInterval.wilson(successes: bin.positives, trials: bin.count)
+                            return ChartPoint(x: p, y: o, lower: ci.lower, upper: ci.upper)
+                        })
                 },
                 showsIdentityDiagonal: true, footnote: "10 uniform probability bins; 95 % Wilson intervals; dashed: perfect calibration",
-                identifier: "reliability").render()
+                identifier: "reliability"
+            ).render()
         }
         add("score-distribution.svg") { () throws(ChartError) in
             let points = r.challenger.points
             return try Histogram(
                 title: "Challenger score by outcome", subtitle: quarter,
-                series: [HistogramSeries(name: "won", values: zip(points, r.outcomes).filter { $0.1 == 1 }.map(\.0)),
-                         HistogramSeries(name: "lost", values: zip(points, r.outcomes).filter { $0.1 == 0 }.map(\.0))],
+                series: [
+                    HistogramSeries(name: "won", values: zip(points, r.outcomes).filter { $0.1 == 1 }.map(\.0)),
+                    HistogramSeries(name: "lost", values: zip(points, r.outcomes).filter { $0.1 == 0 }.map(\.0)),
+                ],
                 bins: .automatic(target: 30), scale: .proportion, xAxis: ChartAxis(label: "Score (points)"),
-                footnote: "share of each outcome's leads per bin", identifier: "scores").render()
+                footnote: "share of each outcome's leads per bin", identifier: "scores"
+            ).render()
         }
         add("cumulative-gains.svg") { () throws(ChartError) in
             try LineChart(
                 title: "Cumulative gains: share of wins in the top-scored leads", subtitle: quarter,
                 xAxis: .probability("Share of leads, best scores first"), yAxis: .probability("Share of won leads captured"),
                 series: models.map { m in
-                    LineSeries(name: m.role, points: [ChartPoint(x: 0, y: 0)] + m.metrics.bands.bands.map {
-                        ChartPoint(x: $0.cumulativeShare, y: $0.cumulativeGain)
-                    })
+                    LineSeries(
+                        name: m.role,
+                        points: [ChartPoint(x: 0, y: 0)]
+                            + m.metrics.bands.bands.map {
+                                ChartPoint(x: $0.cumulativeShare, y: $0.cumulativeGain)
+                            })
                 },
-                showsIdentityDiagonal: true, footnote: "10 score bands; dashed: random order", identifier: "gains").render()
+                showsIdentityDiagonal: true, footnote: "10 score bands; dashed: random order", identifier: "gains"
+            ).render()
         }
         add("lift.svg") { () throws(ChartError) in
             try BarChart(
@@ -61,7 +71,8 @@ enum ReportFigures {
                 },
                 valueAxis: ChartAxis(label: "Conversion / overall conversion", lower: 0),
                 categoryAxisLabel: "Score band (1 = highest)", referenceLines: [ReferenceLine(value: 1, label: "overall")],
-                identifier: "lift").render()
+                identifier: "lift"
+            ).render()
         }
         if !r.drift.isEmpty {
             add("psi.svg") { () throws(ChartError) in
@@ -78,7 +89,8 @@ enum ReportFigures {
                     orientation: .horizontal, valueAxis: ChartAxis(label: "PSI", lower: 0, upper: top),
                     referenceLines: [ReferenceLine(value: 0.1, label: "watch"), ReferenceLine(value: 0.25, label: "shifted")],
                     footnote: sinceChampion.isEmpty ? nil : "the challenger's score has no champion-window bar: the challenger did not exist then",
-                    canvas: ChartCanvas(width: 720, height: Double(120 + 16 * series.count * sorted.count)), identifier: "psi").render()
+                    canvas: ChartCanvas(width: 720, height: Double(120 + 16 * series.count * sorted.count)), identifier: "psi"
+                ).render()
             }
         }
         let changes = r.weightChanges.filter { $0.difference != nil && $0.term != "(intercept)" }
@@ -93,11 +105,14 @@ enum ReportFigures {
                 return try BarChart(
                     title: "Weight changes, champion → challenger", subtitle: "the \(shown.count) largest by |z| of \(changes.count) shared terms",
                     categories: shown.map(\.term),
-                    series: [BarSeries(name: "champion", values: shown.map { bar($0.champion) }),
-                             BarSeries(name: "challenger", values: shown.map { bar($0.challenger) })],
+                    series: [
+                        BarSeries(name: "champion", values: shown.map { bar($0.champion) }),
+                        BarSeries(name: "challenger", values: shown.map { bar($0.challenger) }),
+                    ],
                     orientation: .horizontal, valueAxis: ChartAxis(label: "β (log-odds per unit) with 95 % CI"),
                     referenceLines: [ReferenceLine(value: 0, label: "no effect")],
-                    canvas: ChartCanvas(width: 760, height: Double(140 + 34 * shown.count)), identifier: "weights").render()
+                    canvas: ChartCanvas(width: 760, height: Double(140 + 34 * shown.count)), identifier: "weights"
+                ).render()
             }
         }
         let curve = r.thresholdCurve
@@ -108,12 +123,20 @@ enum ReportFigures {
                 title: "Precision and recall by MQL threshold (challenger)", subtitle: "\(quarter); \(marked)",
                 xAxis: ChartAxis(label: "MQL threshold (points)"), yAxis: .probability("Share"),
                 series: [
-                    LineSeries(name: "precision", points: curve.points.filter { $0.leads > 0 }.map { ChartPoint(x: $0.threshold, y: $0.precision) }, style: .line),
+                    LineSeries(
+                        name: "precision", points: curve.points.filter { $0.leads > 0 }.map { ChartPoint(x: $0.threshold, y: $0.precision) },
+                        style: .line),
                     LineSeries(name: "recall", points: curve.points.map { ChartPoint(x: $0.threshold, y: $0.recall) }, style: .line),
-                ] + (r.chosenThreshold.map { p in
-                    [LineSeries(name: "chosen", points: [ChartPoint(x: p.threshold, y: p.precision), ChartPoint(x: p.threshold, y: p.recall)], style: .markers)]
-                } ?? []),
-                identifier: "threshold").render()
+                ]
+                    + (r.chosenThreshold.map { p in
+                        [
+                            LineSeries(
+                                name: "chosen", points: [ChartPoint(x: p.threshold, y: p.precision), ChartPoint(x: p.threshold, y: p.recall)],
+                                style: .markers)
+                        ]
+                    } ?? []),
+                identifier: "threshold"
+            ).render()
         }
         add("threshold-volume.svg") { () throws(ChartError) in
             try LineChart(
@@ -121,11 +144,23 @@ enum ReportFigures {
                 xAxis: ChartAxis(label: "MQL threshold (points)"), yAxis: ChartAxis(label: "Leads per week", lower: 0),
                 series: [
                     LineSeries(name: "MQLs per week", points: curve.points.map { ChartPoint(x: $0.threshold, y: $0.leadsPerWeek) }, style: .line),
-                    LineSeries(name: "expected conversions per week", points: curve.points.map { ChartPoint(x: $0.threshold, y: $0.expectedConversions / curve.weeks) }, style: .line),
-                ] + (r.options.capacityPerWeek.map { c in
-                    [LineSeries(name: "capacity", points: [ChartPoint(x: curve.points.first?.threshold ?? 0, y: c), ChartPoint(x: curve.points.last?.threshold ?? 0, y: c)], style: .line)]
-                } ?? []),
-                footnote: "volumes: test-quarter counts / \(NumberFormat.fixed(curve.weeks, 2)) weeks\(r.testCoverage.isPartial ? " (" + r.testCoverage.statement + ")" : "")", identifier: "volume").render()
+                    LineSeries(
+                        name: "expected conversions per week",
+                        points: curve.points.map { ChartPoint(x: $0.threshold, y: $0.expectedConversions / curve.weeks) }, style: .line),
+                ]
+                    + (r.options.capacityPerWeek.map { c in
+                        [
+                            LineSeries(
+                                name: "capacity",
+                                points: [
+                                    ChartPoint(x: curve.points.first?.threshold ?? 0, y: c), ChartPoint(x: curve.points.last?.threshold ?? 0, y: c),
+                                ], style: .line)
+                        ]
+                    } ?? []),
+                footnote:
+                    "volumes: test-quarter counts / \(NumberFormat.fixed(curve.weeks, 2)) weeks\(r.testCoverage.isPartial ? " (" + r.testCoverage.statement + ")" : "")",
+                identifier: "volume"
+            ).render()
         }
         return figures
     }

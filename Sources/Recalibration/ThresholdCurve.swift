@@ -42,8 +42,9 @@ package struct ThresholdCurve: Sendable, Equatable {
     ///   - days: length of the window the leads came in, in days.
     /// - Precondition: equal non-zero lengths, finite scores, `days > 0`.
     package init(scores: [Double], probabilities: [Double], outcomes: [Double], days: Double) {
-        precondition(!scores.isEmpty && scores.count == probabilities.count && scores.count == outcomes.count,
-                     "ThresholdCurve: one score, probability and outcome per lead")
+        precondition(
+            !scores.isEmpty && scores.count == probabilities.count && scores.count == outcomes.count,
+            "ThresholdCurve: one score, probability and outcome per lead")
         precondition(days > 0 && scores.allSatisfy(\.isFinite), "ThresholdCurve: finite scores and days > 0")
         weeks = days / 7
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
@@ -62,10 +63,11 @@ package struct ThresholdCurve: Sendable, Equatable {
                 expected += probabilities[i]
                 cursor += 1
             }
-            result.append(ThresholdPoint(
-                threshold: threshold, leads: cursor, leadsPerWeek: Double(cursor) / weeks,
-                expectedConversions: expected, observedConversions: won,
-                recall: positives == 0 ? 0 : Double(won) / Double(positives), weeks: weeks))
+            result.append(
+                ThresholdPoint(
+                    threshold: threshold, leads: cursor, leadsPerWeek: Double(cursor) / weeks,
+                    expectedConversions: expected, observedConversions: won,
+                    recall: positives == 0 ? 0 : Double(won) / Double(positives), weeks: weeks))
         }
         points = result.reversed()
     }
@@ -113,7 +115,8 @@ package enum ThresholdChoiceError: Error, Sendable, Equatable, CustomStringConve
         case let .capacityUnreachable(capacity):
             return "no threshold keeps MQL volume at or below \(capacity) leads per week; give a capacity above 0"
         case let .targetUnreachable(target, best):
-            return "no threshold reaches a conversion rate of \(target) among MQLs on the test quarter (the best is \(best)); lower --target-conversion"
+            return
+                "no threshold reaches a conversion rate of \(target) among MQLs on the test quarter (the best is \(best)); lower --target-conversion"
         }
     }
 }

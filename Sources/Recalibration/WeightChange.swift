@@ -1,5 +1,5 @@
-import LabStatistics
 import LabNumerics
+import LabStatistics
 import ScoringModelFormat
 
 /// One model's coefficient for a term, with its 95 % Wald interval.
@@ -34,7 +34,8 @@ package struct WeightChange: Sendable, Equatable {
 
     package var z: Double? {
         guard let d = difference, let s1 = champion?.standardError, let s2 = challenger?.standardError,
-              s1 * s1 + s2 * s2 > 0 else { return nil }
+            s1 * s1 + s2 * s2 > 0
+        else { return nil }
         return d / (s1 * s1 + s2 * s2).squareRoot()
     }
 

@@ -11,13 +11,18 @@ func drawNumericAxis(_ w: inout SVGWriter, axis: ChartAxis, scale: AxisScale, si
         switch side {
         case .bottom:
             let x = scale.position(of: tick, from: plot.left, to: plot.right)
-            w.element("line", [("x1", coord(x)), ("y1", coord(plot.top)), ("x2", coord(x)), ("y2", coord(plot.bottom)), ("stroke", ChartPalette.grid)])
-            w.element("line", [("x1", coord(x)), ("y1", coord(plot.bottom)), ("x2", coord(x)), ("y2", coord(plot.bottom + 5)), ("stroke", ChartPalette.ink)])
+            w.element(
+                "line", [("x1", coord(x)), ("y1", coord(plot.top)), ("x2", coord(x)), ("y2", coord(plot.bottom)), ("stroke", ChartPalette.grid)])
+            w.element(
+                "line",
+                [("x1", coord(x)), ("y1", coord(plot.bottom)), ("x2", coord(x)), ("y2", coord(plot.bottom + 5)), ("stroke", ChartPalette.ink)])
             w.element("text", [("x", coord(x)), ("y", coord(plot.bottom + 7 + fontSize)), ("text-anchor", "middle")], content: label)
         case .left:
             let y = scale.position(of: tick, from: plot.bottom, to: plot.top)
-            w.element("line", [("x1", coord(plot.left)), ("y1", coord(y)), ("x2", coord(plot.right)), ("y2", coord(y)), ("stroke", ChartPalette.grid)])
-            w.element("line", [("x1", coord(plot.left - 5)), ("y1", coord(y)), ("x2", coord(plot.left)), ("y2", coord(y)), ("stroke", ChartPalette.ink)])
+            w.element(
+                "line", [("x1", coord(plot.left)), ("y1", coord(y)), ("x2", coord(plot.right)), ("y2", coord(y)), ("stroke", ChartPalette.grid)])
+            w.element(
+                "line", [("x1", coord(plot.left - 5)), ("y1", coord(y)), ("x2", coord(plot.left)), ("y2", coord(y)), ("stroke", ChartPalette.ink)])
             w.element("text", [("x", coord(plot.left - 8)), ("y", coord(y + fontSize * 0.35)), ("text-anchor", "end")], content: label)
         }
     }
@@ -31,7 +36,9 @@ func tickLabelWidth(axis: ChartAxis, scale: AxisScale, fontSize: Double) -> Doub
 
 /// The plot's outline (the two axis lines), drawn after the data.
 func drawPlotAxes(_ w: inout SVGWriter, plot: PlotArea) {
-    w.element("path", [("d", "M\(coord(plot.left)) \(coord(plot.top))V\(coord(plot.bottom))H\(coord(plot.right))"), ("fill", "none"), ("stroke", ChartPalette.ink)])
+    w.element(
+        "path",
+        [("d", "M\(coord(plot.left)) \(coord(plot.top))V\(coord(plot.bottom))H\(coord(plot.right))"), ("fill", "none"), ("stroke", ChartPalette.ink)])
 }
 
 /// A clip path for the plot rectangle, so out-of-range data and error bars stop at the axes.
@@ -57,10 +64,20 @@ enum MarkerShape: CaseIterable {
             w.element("rect", [("x", coord(x - r)), ("y", coord(y - r)), ("width", coord(2 * r)), ("height", coord(2 * r)), ("fill", colour)])
         case .triangle:
             let h = r * 1.25
-            w.element("path", [("d", "M\(coord(x)) \(coord(y - h))L\(coord(x + h)) \(coord(y + h * 0.8))L\(coord(x - h)) \(coord(y + h * 0.8))Z"), ("fill", colour)])
+            w.element(
+                "path",
+                [
+                    ("d", "M\(coord(x)) \(coord(y - h))L\(coord(x + h)) \(coord(y + h * 0.8))L\(coord(x - h)) \(coord(y + h * 0.8))Z"),
+                    ("fill", colour),
+                ])
         case .diamond:
             let h = r * 1.3
-            w.element("path", [("d", "M\(coord(x)) \(coord(y - h))L\(coord(x + h)) \(coord(y))L\(coord(x)) \(coord(y + h))L\(coord(x - h)) \(coord(y))Z"), ("fill", colour)])
+            w.element(
+                "path",
+                [
+                    ("d", "M\(coord(x)) \(coord(y - h))L\(coord(x + h)) \(coord(y))L\(coord(x)) \(coord(y + h))L\(coord(x - h)) \(coord(y))Z"),
+                    ("fill", colour),
+                ])
         }
     }
 }
@@ -73,10 +90,24 @@ func dashPattern(_ index: Int) -> String? {
 
 /// A vertical error bar with 4-unit caps from screen y `top` to `bottom` at screen x.
 func drawVerticalErrorBar(_ w: inout SVGWriter, x: Double, top: Double, bottom: Double, colour: String) {
-    w.element("path", [("d", "M\(coord(x)) \(coord(top))V\(coord(bottom))M\(coord(x - 4)) \(coord(top))H\(coord(x + 4))M\(coord(x - 4)) \(coord(bottom))H\(coord(x + 4))"), ("stroke", colour), ("stroke-width", "1.5"), ("fill", "none")])
+    w.element(
+        "path",
+        [
+            (
+                "d",
+                "M\(coord(x)) \(coord(top))V\(coord(bottom))M\(coord(x - 4)) \(coord(top))H\(coord(x + 4))M\(coord(x - 4)) \(coord(bottom))H\(coord(x + 4))"
+            ), ("stroke", colour), ("stroke-width", "1.5"), ("fill", "none"),
+        ])
 }
 
 /// A horizontal error bar with caps from screen x `left` to `right` at screen y.
 func drawHorizontalErrorBar(_ w: inout SVGWriter, y: Double, left: Double, right: Double, colour: String) {
-    w.element("path", [("d", "M\(coord(left)) \(coord(y))H\(coord(right))M\(coord(left)) \(coord(y - 4))V\(coord(y + 4))M\(coord(right)) \(coord(y - 4))V\(coord(y + 4))"), ("stroke", colour), ("stroke-width", "1.5"), ("fill", "none")])
+    w.element(
+        "path",
+        [
+            (
+                "d",
+                "M\(coord(left)) \(coord(y))H\(coord(right))M\(coord(left)) \(coord(y - 4))V\(coord(y + 4))M\(coord(right)) \(coord(y - 4))V\(coord(y + 4))"
+            ), ("stroke", colour), ("stroke-width", "1.5"), ("fill", "none"),
+        ])
 }

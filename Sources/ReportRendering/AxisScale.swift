@@ -72,8 +72,14 @@ package struct AxisScale: Sendable, Equatable {
         var raw = span / Double(intervals)
         guard raw.isFinite, raw > 0 else { return (1, 0) }
         var exponent = 0
-        while raw >= 10 { raw /= 10; exponent += 1 }
-        while raw < 1 { raw *= 10; exponent -= 1 }
+        while raw >= 10 {
+            raw /= 10
+            exponent += 1
+        }
+        while raw < 1 {
+            raw *= 10
+            exponent -= 1
+        }
         // raw is in [1, 10); a small slack keeps 2.0000000001 from jumping to 5.
         let slack = 1e-9
         if raw <= 1 + slack { return (1, exponent) }
@@ -85,7 +91,8 @@ package struct AxisScale: Sendable, Equatable {
     /// The index k of the tick k × step at or beyond `x` in the rounding direction; values within 1e-9
     /// steps of a tick snap onto it, so floating-point noise does not add an empty interval.
     static func snappedIndex(_ x: Double, _ mantissa: Int, _ exponent: Int, rounding: FloatingPointRoundingRule) -> Int {
-        let step = exponent >= 0
+        let step =
+            exponent >= 0
             ? Double(mantissa) * ChartNumberFormat.powerOfTen(exponent)
             : Double(mantissa) / ChartNumberFormat.powerOfTen(-exponent)
         let ratio = x / step

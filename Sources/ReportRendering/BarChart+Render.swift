@@ -17,7 +17,10 @@ extension BarChart {
                 throw .lengthMismatch(series: s.name, expected: categories.count, actual: s.values.count)
             }
             for (index, bar) in s.values.enumerated() {
-                guard bar.value.isFinite else { skipped += 1; continue }
+                guard bar.value.isFinite else {
+                    skipped += 1
+                    continue
+                }
                 extent.append(bar.value)
                 guard let error = bar.errorBar else { continue }
                 if error.lower.isFinite, error.upper.isFinite, error.lower > error.upper {
@@ -38,7 +41,8 @@ extension BarChart {
         let notes = [footnote, skippedNote(skipped)].compactMap { $0 }
         let frame = ChartFrame(
             canvas: canvas, identifier: sanitizedIdentifier(identifier), title: title, subtitle: subtitle,
-            legend: series.count > 1 ? series.enumerated().map { LegendEntry(name: $1.name, colour: ChartPalette.colour(at: $0), symbol: .swatch) } : [],
+            legend: series.count > 1
+                ? series.enumerated().map { LegendEntry(name: $1.name, colour: ChartPalette.colour(at: $0), symbol: .swatch) } : [],
             notes: notes, leftLabelWidth: categoryAxis.leftGutter, bottomLabelHeight: categoryAxis.bottomGutter,
             hasLeftTitle: !(orientation == .vertical ? valueAxis.label : categoryAxisLabel).isEmpty,
             hasBottomTitle: !(orientation == .vertical ? categoryAxisLabel : valueAxis.label).isEmpty)
@@ -66,9 +70,16 @@ extension BarChart {
                 let offset = start + width * 0.1 + Double(seriesIndex) * slot
                 let end = toScreen(bar.value)
                 let label = "\(categories[index]), \(s.name): \(valueAxis.valueLabel(bar.value))"
-                let rect: [(String, String)] = orientation == .vertical
-                    ? [("x", coord(offset + slot * 0.05)), ("y", coord(min(zero, end))), ("width", coord(slot * 0.9)), ("height", coord(abs(end - zero)))]
-                    : [("x", coord(min(zero, end))), ("y", coord(offset + slot * 0.05)), ("width", coord(abs(end - zero))), ("height", coord(slot * 0.9))]
+                let rect: [(String, String)] =
+                    orientation == .vertical
+                    ? [
+                        ("x", coord(offset + slot * 0.05)), ("y", coord(min(zero, end))), ("width", coord(slot * 0.9)),
+                        ("height", coord(abs(end - zero))),
+                    ]
+                    : [
+                        ("x", coord(min(zero, end))), ("y", coord(offset + slot * 0.05)), ("width", coord(abs(end - zero))),
+                        ("height", coord(slot * 0.9)),
+                    ]
                 w.open("rect", rect)
                 w.element("title", [], content: label)
                 w.close("rect")
@@ -87,14 +98,16 @@ extension BarChart {
         drawReferenceLines(&w, lines: referenceLines, scale: scale, orientation: orientation, plot: plot, fontSize: canvas.fontSize)
         if scale.lower < 0 {
             // The zero line separates negative from positive bars.
-            let attributes: [(String, String)] = orientation == .vertical
+            let attributes: [(String, String)] =
+                orientation == .vertical
                 ? [("x1", coord(plot.left)), ("y1", coord(zero)), ("x2", coord(plot.right)), ("y2", coord(zero))]
                 : [("x1", coord(zero)), ("y1", coord(plot.top)), ("x2", coord(zero)), ("y2", coord(plot.bottom))]
             w.element("line", attributes + [("stroke", ChartPalette.ink)])
         }
         categoryAxis.draw(&w, plot: plot)
         drawPlotAxes(&w, plot: plot)
-        frame.axisTitles(&w, plot: plot,
+        frame.axisTitles(
+            &w, plot: plot,
             bottom: orientation == .vertical ? categoryAxisLabel : valueAxis.label,
             left: orientation == .vertical ? valueAxis.label : categoryAxisLabel)
         frame.end(&w)

@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// Category names along one side of the plot: the bottom for vertical bars, the left for horizontal ones.
 struct CategoryAxis {
     let labels: [String]
@@ -90,18 +91,29 @@ package struct ReferenceLine: Sendable, Equatable {
 }
 
 /// Dashed reference lines with their labels; non-finite values are skipped by the caller.
-func drawReferenceLines(_ w: inout SVGWriter, lines: [ReferenceLine], scale: AxisScale, orientation: BarOrientation, plot: PlotArea, fontSize: Double) {
+func drawReferenceLines(_ w: inout SVGWriter, lines: [ReferenceLine], scale: AxisScale, orientation: BarOrientation, plot: PlotArea, fontSize: Double)
+{
     guard !lines.isEmpty else { return }
     w.open("g", [("class", "reference-lines"), ("font-size", coord(fontSize * 0.92)), ("fill", ChartPalette.muted)])
     for line in lines where line.value.isFinite && line.value >= scale.lower && line.value <= scale.upper {
         switch orientation {
         case .vertical:
             let y = scale.position(of: line.value, from: plot.bottom, to: plot.top)
-            w.element("line", [("x1", coord(plot.left)), ("y1", coord(y)), ("x2", coord(plot.right)), ("y2", coord(y)), ("stroke", ChartPalette.ink), ("stroke-dasharray", "5 4")])
+            w.element(
+                "line",
+                [
+                    ("x1", coord(plot.left)), ("y1", coord(y)), ("x2", coord(plot.right)), ("y2", coord(y)), ("stroke", ChartPalette.ink),
+                    ("stroke-dasharray", "5 4"),
+                ])
             w.element("text", [("x", coord(plot.right - 4)), ("y", coord(y - 4)), ("text-anchor", "end")], content: line.label)
         case .horizontal:
             let x = scale.position(of: line.value, from: plot.left, to: plot.right)
-            w.element("line", [("x1", coord(x)), ("y1", coord(plot.top)), ("x2", coord(x)), ("y2", coord(plot.bottom)), ("stroke", ChartPalette.ink), ("stroke-dasharray", "5 4")])
+            w.element(
+                "line",
+                [
+                    ("x1", coord(x)), ("y1", coord(plot.top)), ("x2", coord(x)), ("y2", coord(plot.bottom)), ("stroke", ChartPalette.ink),
+                    ("stroke-dasharray", "5 4"),
+                ])
             w.element("text", [("x", coord(x + 4)), ("y", coord(plot.top + fontSize)), ("text-anchor", "start")], content: line.label)
         }
     }

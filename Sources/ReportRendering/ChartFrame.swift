@@ -87,13 +87,15 @@ struct ChartFrame {
     func begin(_ w: inout SVGWriter) {
         let titleID = "\(identifier)-title", descID = "\(identifier)-desc"
         w.text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        w.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"),
-            ("viewBox", "0 0 \(coord(canvas.width)) \(coord(canvas.height))"),
-            ("width", coord(canvas.width)), ("height", coord(canvas.height)),
-            ("role", "img"), ("aria-labelledby", "\(titleID) \(descID)"),
-            ("font-family", "sans-serif"), ("font-size", coord(fontSize)), ("fill", ChartPalette.ink),
-        ])
+        w.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("viewBox", "0 0 \(coord(canvas.width)) \(coord(canvas.height))"),
+                ("width", coord(canvas.width)), ("height", coord(canvas.height)),
+                ("role", "img"), ("aria-labelledby", "\(titleID) \(descID)"),
+                ("font-family", "sans-serif"), ("font-size", coord(fontSize)), ("fill", ChartPalette.ink),
+            ])
         w.element("title", [("id", titleID)], content: title)
         w.element("desc", [("id", descID)], content: ([subtitle].compactMap { $0 } + notes).joined(separator: " "))
         w.element("rect", [("x", "0"), ("y", "0"), ("width", coord(canvas.width)), ("height", coord(canvas.height)), ("fill", "#FFFFFF")])
@@ -113,12 +115,19 @@ struct ChartFrame {
     func axisTitles(_ w: inout SVGWriter, plot: PlotArea, bottom: String?, left: String?) {
         if let bottom, !bottom.isEmpty {
             let y = plot.bottom + bottomLabelHeight + fontSize * 0.6 + axisTitleSize * 1.2
-            w.element("text", [("x", coord(plot.left + plot.width / 2)), ("y", coord(y)), ("text-anchor", "middle"), ("font-size", coord(axisTitleSize))], content: bottom)
+            w.element(
+                "text", [("x", coord(plot.left + plot.width / 2)), ("y", coord(y)), ("text-anchor", "middle"), ("font-size", coord(axisTitleSize))],
+                content: bottom)
         }
         if let left, !left.isEmpty {
             let x = 12 + axisTitleSize
             let y = plot.top + plot.height / 2
-            w.element("text", [("x", coord(x)), ("y", coord(y)), ("text-anchor", "middle"), ("font-size", coord(axisTitleSize)), ("transform", "rotate(-90 \(coord(x)) \(coord(y)))")], content: left)
+            w.element(
+                "text",
+                [
+                    ("x", coord(x)), ("y", coord(y)), ("text-anchor", "middle"), ("font-size", coord(axisTitleSize)),
+                    ("transform", "rotate(-90 \(coord(x)) \(coord(y)))"),
+                ], content: left)
         }
     }
 
@@ -132,9 +141,17 @@ struct ChartFrame {
                 for (entry, x) in row {
                     switch entry.symbol {
                     case .swatch:
-                        w.element("rect", [("x", coord(x)), ("y", coord(mid - 6)), ("width", "22"), ("height", "12"), ("fill", entry.colour), ("fill-opacity", "0.55"), ("stroke", entry.colour)])
+                        w.element(
+                            "rect",
+                            [
+                                ("x", coord(x)), ("y", coord(mid - 6)), ("width", "22"), ("height", "12"), ("fill", entry.colour),
+                                ("fill-opacity", "0.55"), ("stroke", entry.colour),
+                            ])
                     case .line(let dash, let marker):
-                        var attributes = [("x1", coord(x)), ("y1", coord(mid)), ("x2", coord(x + 22)), ("y2", coord(mid)), ("stroke", entry.colour), ("stroke-width", "2")]
+                        var attributes = [
+                            ("x1", coord(x)), ("y1", coord(mid)), ("x2", coord(x + 22)), ("y2", coord(mid)), ("stroke", entry.colour),
+                            ("stroke-width", "2"),
+                        ]
                         if let dash { attributes.append(("stroke-dasharray", dash)) }
                         w.element("line", attributes)
                         if let marker { marker.draw(&w, x: x + 11, y: mid, colour: entry.colour) }

@@ -33,8 +33,14 @@ package enum ChartNumberFormat {
         precondition((1...15).contains(digits), "digits must be in 1...15")
         var magnitude = abs(value), exponent = 0
         if magnitude > 0 {
-            while magnitude >= 10 { magnitude /= 10; exponent += 1 }
-            while magnitude < 1 { magnitude *= 10; exponent -= 1 }
+            while magnitude >= 10 {
+                magnitude /= 10
+                exponent += 1
+            }
+            while magnitude < 1 {
+                magnitude *= 10
+                exponent -= 1
+            }
         }
         var text = fixed(value, decimals: min(15, max(0, digits - 1 - exponent)))
         if text.contains(".") {

@@ -27,7 +27,8 @@ extension Histogram {
         }
         let frame = ChartFrame(
             canvas: canvas, identifier: sanitizedIdentifier(identifier), title: title, subtitle: subtitle,
-            legend: series.count > 1 ? series.enumerated().map { LegendEntry(name: $1.name, colour: ChartPalette.colour(at: $0), symbol: .swatch) } : [],
+            legend: series.count > 1
+                ? series.enumerated().map { LegendEntry(name: $1.name, colour: ChartPalette.colour(at: $0), symbol: .swatch) } : [],
             notes: notes, leftLabelWidth: tickLabelWidth(axis: yAxis, scale: yScale, fontSize: canvas.fontSize),
             bottomLabelHeight: canvas.fontSize + 2, hasLeftTitle: !yAxis.label.isEmpty, hasBottomTitle: !xAxis.label.isEmpty)
         let plot = frame.plotArea
@@ -49,7 +50,12 @@ extension Histogram {
                 d += "V\(coord(py(height)))H\(coord(px(edges[bin + 1])))"
             }
             d += "V\(coord(py(0)))Z"
-            w.element("path", [("class", "series"), ("data-series", series[index].name), ("d", d), ("fill", colour), ("fill-opacity", "0.3"), ("stroke", colour), ("stroke-width", "1.5")])
+            w.element(
+                "path",
+                [
+                    ("class", "series"), ("data-series", series[index].name), ("d", d), ("fill", colour), ("fill-opacity", "0.3"), ("stroke", colour),
+                    ("stroke-width", "1.5"),
+                ])
         }
         w.close("g")
         drawPlotAxes(&w, plot: plot)

@@ -115,8 +115,14 @@ package struct Histogram: Sendable, Equatable {
         var outside = 0, nonFinite = 0
         let first = edges[0], last = edges[edges.count - 1]
         for value in series.values {
-            guard value.isFinite else { nonFinite += 1; continue }
-            guard value >= first, value <= last else { outside += 1; continue }
+            guard value.isFinite else {
+                nonFinite += 1
+                continue
+            }
+            guard value >= first, value <= last else {
+                outside += 1
+                continue
+            }
             // The largest i with edges[i] <= value, capped to the last bin.
             var low = 0, high = edges.count - 1
             while high - low > 1 {

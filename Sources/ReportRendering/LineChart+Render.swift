@@ -14,7 +14,10 @@ extension LineChart {
         var xs: [Double] = [], ys: [Double] = []
         for s in series {
             for (index, point) in s.points.enumerated() {
-                guard point.x.isFinite, point.y.isFinite else { skipped += 1; continue }
+                guard point.x.isFinite, point.y.isFinite else {
+                    skipped += 1
+                    continue
+                }
                 xs.append(point.x)
                 ys.append(point.y)
                 guard let bar = point.errorBar else { continue }
@@ -56,7 +59,12 @@ extension LineChart {
         if showsIdentityDiagonal {
             let from = max(xScale.lower, yScale.lower), to = min(xScale.upper, yScale.upper)
             if from < to {
-                w.element("line", [("class", "diagonal"), ("x1", coord(px(from))), ("y1", coord(py(from))), ("x2", coord(px(to))), ("y2", coord(py(to))), ("stroke", ChartPalette.muted), ("stroke-dasharray", "4 4")])
+                w.element(
+                    "line",
+                    [
+                        ("class", "diagonal"), ("x1", coord(px(from))), ("y1", coord(py(from))), ("x2", coord(px(to))), ("y2", coord(py(to))),
+                        ("stroke", ChartPalette.muted), ("stroke-dasharray", "4 4"),
+                    ])
             }
         }
         for (index, s) in series.enumerated() {

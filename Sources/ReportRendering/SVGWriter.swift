@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// Appends SVG elements one per line; attribute values and text are escaped here, nowhere else.
 struct SVGWriter {
     var text = ""

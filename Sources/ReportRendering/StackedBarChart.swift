@@ -71,7 +71,10 @@ package struct StackedBarChart: Sendable, Equatable {
                 throw .lengthMismatch(series: segment.name, expected: categories.count, actual: segment.values.count)
             }
             for (index, value) in segment.values.enumerated() {
-                guard value.isFinite else { skipped += 1; continue }
+                guard value.isFinite else {
+                    skipped += 1
+                    continue
+                }
                 guard value >= 0 else { throw .negativeStackValue(segment: segment.name, category: categories[index], value: value) }
                 finite += 1
             }
@@ -114,12 +117,17 @@ package struct StackedBarChart: Sendable, Equatable {
                 let from = toScreen(cumulative[index]), to = toScreen(cumulative[index] + value)
                 cumulative[index] += value
                 let (start, width) = categoryAxis.band(index, plot: plot)
-                let rect: [(String, String)] = orientation == .vertical
+                let rect: [(String, String)] =
+                    orientation == .vertical
                     ? [("x", coord(start + width * 0.15)), ("y", coord(to)), ("width", coord(width * 0.7)), ("height", coord(from - to))]
                     : [("x", coord(from)), ("y", coord(start + width * 0.15)), ("width", coord(to - from)), ("height", coord(width * 0.7))]
                 let share = totals[index] > 0 ? raw / totals[index] : 0
                 w.open("rect", rect + [("stroke", "#FFFFFF"), ("stroke-width", "0.75")])
-                w.element("title", [], content: "\(categories[index]), \(segment.name): \(ChartNumberFormat.significant(raw, digits: 4)) (\(ChartNumberFormat.fixed(share * 100, decimals: 1))%)")
+                w.element(
+                    "title", [],
+                    content:
+                        "\(categories[index]), \(segment.name): \(ChartNumberFormat.significant(raw, digits: 4)) (\(ChartNumberFormat.fixed(share * 100, decimals: 1))%)"
+                )
                 w.close("rect")
             }
             w.close("g")
@@ -127,7 +135,8 @@ package struct StackedBarChart: Sendable, Equatable {
         w.close("g")
         categoryAxis.draw(&w, plot: plot)
         drawPlotAxes(&w, plot: plot)
-        frame.axisTitles(&w, plot: plot,
+        frame.axisTitles(
+            &w, plot: plot,
             bottom: orientation == .vertical ? categoryAxisLabel : valueAxis.label,
             left: orientation == .vertical ? valueAxis.label : categoryAxisLabel)
         frame.end(&w)

@@ -30,7 +30,8 @@ public enum CanonicalJSONError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .nonFiniteNumber(let path, let value):
-            return "cannot write \(value) at \(path) as JSON (only finite numbers exist in JSON); fix the computation that produced it or leave the field out"
+            return
+                "cannot write \(value) at \(path) as JSON (only finite numbers exist in JSON); fix the computation that produced it or leave the field out"
         case .syntax(let offset, let detail):
             return "not valid JSON at byte \(offset): \(detail)"
         case .unsupported(let path, let detail):
@@ -75,7 +76,10 @@ public enum CanonicalJSON {
             out.append(contentsOf: Array(number.description.utf8))
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append(contentsOf: Array("[]".utf8)); return }
+            if items.isEmpty {
+                out.append(contentsOf: Array("[]".utf8))
+                return
+            }
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -85,7 +89,10 @@ public enum CanonicalJSON {
             newline(into: &out, indent: indent, depth: depth)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out.append(contentsOf: Array("{}".utf8)); return }
+            if members.isEmpty {
+                out.append(contentsOf: Array("{}".utf8))
+                return
+            }
             out.append(UInt8(ascii: "{"))
             for (index, key) in sortedKeys(members).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

@@ -15,7 +15,7 @@ public enum CellEncodingError: Error, CustomStringConvertible, Equatable, Sendab
     public var column: String {
         switch self {
         case let .missingValue(column, _), let .notANumber(column, _), let .nonFinite(column, _),
-             let .outsideLog1pDomain(column, _):
+            let .outsideLog1pDomain(column, _):
             return column
         }
     }
@@ -24,7 +24,8 @@ public enum CellEncodingError: Error, CustomStringConvertible, Equatable, Sendab
     public var problem: String {
         switch self {
         case let .missingValue(column, rule):
-            return "the \"\(column)\" cell is empty and the spec says `missing: \(rule.rawValue)` for it. Fill the cell, or set `missing:` to zero or indicator in the spec."
+            return
+                "the \"\(column)\" cell is empty and the spec says `missing: \(rule.rawValue)` for it. Fill the cell, or set `missing:` to zero or indicator in the spec."
         case let .notANumber(column, value):
             return "\"\(value)\" in \"\(column)\" is not a number. Fix the cell or leave it empty for a missing value."
         case let .nonFinite(column, value):

@@ -78,8 +78,12 @@ public struct Checksum: Sendable {
             if count == 0 { break }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                              NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+                throw CocoaError(
+                    .fileReadUnknown,
+                    userInfo: [
+                        NSFilePathErrorKey: url.path,
+                        NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO),
+                    ])
             }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }

@@ -92,7 +92,8 @@ extension FeatureEncoding {
                 }
             }
             guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }),
-                  let value = Double(text) else {
+                let value = Double(text)
+            else {
                 throw .notANumber(column: column, value: text)
             }
             guard value.isFinite else { throw .nonFinite(column: column, value: text) }

@@ -26,7 +26,9 @@ extension ScoringSpec {
             throw .syntax(file: file, line: 1, problem: "\(error)")
         }
         guard let root else {
-            throw .missingKey(file: file, line: 1, key: "outcome", hint: "The spec is empty; start with `outcome: {column: won, positive: [\"1\"]}` and a `features:` list.")
+            throw .missingKey(
+                file: file, line: 1, key: "outcome",
+                hint: "The spec is empty; start with `outcome: {column: won, positive: [\"1\"]}` and a `features:` list.")
         }
         return try SpecReader(file: file).spec(root)
     }
@@ -52,7 +54,7 @@ struct SpecReader {
     static func syntaxError(_ error: YamlError, file: String) -> ScoringSpecError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+            let .composer(context, problem, mark, _):
             let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return .syntax(file: file, line: mark.line, problem: text)
         default:
@@ -74,8 +76,9 @@ struct SpecReader {
             }
             let path = key.isEmpty ? name : "\(key).\(name)"
             guard allowed.contains(name) else {
-                throw .unknownKey(file: file, line: line(keyNode), key: path,
-                                  suggestion: nearest(name, allowed), allowed: allowed)
+                throw .unknownKey(
+                    file: file, line: line(keyNode), key: path,
+                    suggestion: nearest(name, allowed), allowed: allowed)
             }
             guard result[name] == nil else { throw .duplicateKey(file: file, line: line(keyNode), key: path) }
             result[name] = (path, line(keyNode), value)
@@ -129,13 +132,15 @@ struct SpecReader {
     func spec(_ root: Node) throws(ScoringSpecError) -> ScoringSpec {
         let top = try entries(root, key: "", allowed: ScoringSpec.topLevelKeys)
         guard let outcomeEntry = top["outcome"] else {
-            throw .missingKey(file: file, line: line(root), key: "outcome",
-                              hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`.")
+            throw .missingKey(
+                file: file, line: line(root), key: "outcome",
+                hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`.")
         }
         let outcome = try outcomeSpec(outcomeEntry)
         guard let featuresEntry = top["features"] else {
-            throw .missingKey(file: file, line: line(root), key: "features",
-                              hint: "List the feature columns, e.g. `features: [{column: visits, type: numeric}]`.")
+            throw .missingKey(
+                file: file, line: line(root), key: "features",
+                hint: "List the feature columns, e.g. `features: [{column: visits, type: numeric}]`.")
         }
         var spec = ScoringSpec(outcome: outcome, features: try features(featuresEntry))
         spec.id = try optionalColumn(top, "id")
@@ -160,8 +165,9 @@ struct SpecReader {
             throw .missingKey(file: file, line: entry.line, key: "outcome.column", hint: "Name the column that holds the result.")
         }
         guard let positive = fields["positive"] else {
-            throw .missingKey(file: file, line: entry.line, key: "outcome.positive",
-                              hint: "List the values that mean closed-won, e.g. `positive: [\"1\"]`; every other value is closed-lost.")
+            throw .missingKey(
+                file: file, line: entry.line, key: "outcome.positive",
+                hint: "List the values that mean closed-won, e.g. `positive: [\"1\"]`; every other value is closed-lost.")
         }
         let values: [String]
         if let sequence = positive.value.sequence {
@@ -210,8 +216,9 @@ struct SpecReader {
         }
         let column = try columnName(columnEntry)
         guard let typeEntry = fields["type"] else {
-            throw .missingKey(file: file, line: line(node), key: "\(key).type",
-                              hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or ")).")
+            throw .missingKey(
+                file: file, line: line(node), key: "\(key).type",
+                hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or ")).")
         }
         let type = try choice(typeEntry, as: FeatureType.self)
         let numericOnly = ["transform", "missing", "half_life_days"], categoricalOnly = ["baseline", "min_count", "recode"]
@@ -228,7 +235,8 @@ struct SpecReader {
         if let entry = fields["half_life_days"], !isNull(entry.value) {
             let value = try number(entry)
             guard value > 0 else {
-                throw .outOfRange(file: file, line: entry.line, key: entry.key, value: try text(entry), requirement: "a positive number of days (e.g. 30)")
+                throw .outOfRange(
+                    file: file, line: entry.line, key: entry.key, value: try text(entry), requirement: "a positive number of days (e.g. 30)")
             }
             feature.halfLifeDays = value
         }
@@ -267,13 +275,16 @@ struct SpecReader {
         if let field = fields["base_odds"] {
             points.baseOdds = try number(field)
             guard points.baseOdds > 0 else {
-                throw .outOfRange(file: file, line: field.line, key: field.key, value: try text(field), requirement: "positive (odds won:lost, e.g. 50 for 50:1)")
+                throw .outOfRange(
+                    file: file, line: field.line, key: field.key, value: try text(field), requirement: "positive (odds won:lost, e.g. 50 for 50:1)")
             }
         }
         if let field = fields["pdo"] {
             points.pdo = try number(field)
             guard points.pdo > 0 else {
-                throw .outOfRange(file: file, line: field.line, key: field.key, value: try text(field), requirement: "positive (points to double the odds, e.g. 20)")
+                throw .outOfRange(
+                    file: file, line: field.line, key: field.key, value: try text(field), requirement: "positive (points to double the odds, e.g. 20)"
+                )
             }
         }
         return points

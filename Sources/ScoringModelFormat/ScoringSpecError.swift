@@ -47,16 +47,19 @@ public enum ScoringSpecError: Error, CustomStringConvertible, Equatable, Sendabl
         case let .notAllowed(file, line, key, value, allowed):
             return "\(file) line \(line): `\(key)` cannot be \"\(value)\". Use one of: \(allowed.joined(separator: ", "))."
         case let .notANumber(file, line, key, value, whole):
-            return "\(file) line \(line): `\(key)` is \"\(value)\", which is not a \(whole ? "whole number" : "number"). Write a plain \(whole ? "integer (e.g. 100)" : "number (e.g. 0.5)")."
+            return
+                "\(file) line \(line): `\(key)` is \"\(value)\", which is not a \(whole ? "whole number" : "number"). Write a plain \(whole ? "integer (e.g. 100)" : "number (e.g. 0.5)")."
         case let .outOfRange(file, line, key, value, requirement):
             return "\(file) line \(line): `\(key)` is \(value); it must be \(requirement)."
         case let .optionNotForType(file, line, key, column, type):
             let other = type == .numeric ? "categorical" : "numeric"
-            return "\(file) line \(line): `\(key)` applies only to \(other) features, and \"\(column)\" is \(type.rawValue). Remove `\(key)`, or change the type."
+            return
+                "\(file) line \(line): `\(key)` applies only to \(other) features, and \"\(column)\" is \(type.rawValue). Remove `\(key)`, or change the type."
         case let .duplicateFeature(file, line, column, firstLine):
             return "\(file) line \(line): feature \"\(column)\" is already listed on line \(firstLine). List each column once."
         case let .columnInTwoRoles(file, line, column, roles):
-            return "\(file) line \(line): column \"\(column)\" is used as \(roles.joined(separator: " and ")). A column can play one role only; remove one of them."
+            return
+                "\(file) line \(line): column \"\(column)\" is used as \(roles.joined(separator: " and ")). A column can play one role only; remove one of them."
         case let .emptyValue(file, line, key):
             return "\(file) line \(line): `\(key)` is empty. Give the column name as it appears in the CSV header."
         }

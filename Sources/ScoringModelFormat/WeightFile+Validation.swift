@@ -46,7 +46,9 @@ extension WeightFile {
         // Relative, not exact: another platform's `log` may differ in the last bit.
         func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(1, abs(b)) }
         guard near(points.factor, derived.factor), near(points.offset, derived.offset) else {
-            throw fail("points factor/offset (\(points.factor), \(points.offset)) do not follow from pdo, base_points and base_odds (\(derived.factor), \(derived.offset))")
+            throw fail(
+                "points factor/offset (\(points.factor), \(points.offset)) do not follow from pdo, base_points and base_odds (\(derived.factor), \(derived.offset))"
+            )
         }
     }
 }

@@ -31,17 +31,20 @@ public enum WeightFileError: Error, Sendable, Equatable, CustomStringConvertible
             let what = found.map { "format \"\($0)\"" } ?? "no \"format\" member"
             return "\(file): not a Baton weight file (\(what); this build reads \(supported)); pass the file written by `baton fit`/`baton export`"
         case .newerVersion(let file, let found):
-            return "\(file): format \"\(found)\" is newer than this build reads (\(supported)); upgrade baton, or re-export the model with this version's `baton export`"
+            return
+                "\(file): format \"\(found)\" is newer than this build reads (\(supported)); upgrade baton, or re-export the model with this version's `baton export`"
         case .missingChecksum(let file):
             return "\(file): has no \"sha256\" member, so its integrity cannot be checked; re-export with `baton fit`/`baton export`"
         case .checksumMismatch(let file, let recorded, let computed):
-            return "\(file): checksum mismatch: the file was edited or damaged after export; re-export with `baton fit`/`baton export` (recorded sha256 \(recorded), content hashes to \(computed))"
+            return
+                "\(file): checksum mismatch: the file was edited or damaged after export; re-export with `baton fit`/`baton export` (recorded sha256 \(recorded), content hashes to \(computed))"
         case .invalidContent(let file, let key, let detail):
             return "\(file): invalid weight file at \(key): \(detail); re-export with `baton fit`/`baton export`"
         case .inconsistent(let file, let detail):
             return "\(file): inconsistent weight file: \(detail); re-export with `baton fit`/`baton export`"
         case .nonFiniteNumber(let key, let value):
-            return "cannot write the weight file: \(key) is \(value), which JSON cannot hold; the fit or metric that produced it failed (check convergence/separation) and must be fixed or the field left out"
+            return
+                "cannot write the weight file: \(key) is \(value), which JSON cannot hold; the fit or metric that produced it failed (check convergence/separation) and must be fixed or the field left out"
         }
     }
 }

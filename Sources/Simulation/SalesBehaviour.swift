@@ -43,10 +43,12 @@ package struct SalesBehaviour: Sendable, Hashable {
     /// `bad_timing` 2 for long or unknown timelines (else 0.6); `competitor_chosen` 1.2 with a
     /// competitor in place (else 0.3); `unresponsive` 1.
     package static func dispositionWeights(_ fit: SimulatedLead.Fit) -> [(code: String, weight: Double)] {
-        [("wrong_fit", fit.poorFitSource ? 3.0 : 0.5),
-         ("no_budget", fit.smallCompany ? 2.5 : (fit.budgetAuthority ? 0.3 : 1.0)),
-         ("bad_timing", fit.longTimeline ? 2.0 : 0.6),
-         ("competitor_chosen", fit.competitorInPlace ? 1.2 : 0.3),
-         ("unresponsive", 1.0)]
+        [
+            ("wrong_fit", fit.poorFitSource ? 3.0 : 0.5),
+            ("no_budget", fit.smallCompany ? 2.5 : (fit.budgetAuthority ? 0.3 : 1.0)),
+            ("bad_timing", fit.longTimeline ? 2.0 : 0.6),
+            ("competitor_chosen", fit.competitorInPlace ? 1.2 : 0.3),
+            ("unresponsive", 1.0),
+        ]
     }
 }

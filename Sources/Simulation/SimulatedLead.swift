@@ -55,8 +55,10 @@ package struct SimulatedLead: Sendable, Hashable {
     package var dealAmount: Decimal
     package var currency: String
 
-    package init(id: String, createdAt: Date, fields: [String: String], source: String? = nil, campaign: String? = nil,
-                engagements: [Engagement], fit: Fit, wouldBuy: Bool, dealAmount: Decimal, currency: String) {
+    package init(
+        id: String, createdAt: Date, fields: [String: String], source: String? = nil, campaign: String? = nil,
+        engagements: [Engagement], fit: Fit, wouldBuy: Bool, dealAmount: Decimal, currency: String
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.fields = fields

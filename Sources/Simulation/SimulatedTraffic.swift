@@ -1,8 +1,8 @@
-import HandoffSQLite
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
 
 /// `baton generate --events`: synthetic leads' marketing side → the closed-loop simulator on a
 /// scratch store → the event log and its truth.
@@ -12,8 +12,9 @@ package enum SimulatedTraffic {
         SimulatedLead(
             id: s.id, createdAt: Date(timeIntervalSince1970: s.createdSecondsSince1970), fields: s.fields, source: s.source,
             engagements: s.engagements.map { .init(at: Date(timeIntervalSince1970: $0.secondsSince1970), eventType: $0.type, content: $0.content) },
-            fit: .init(poorFitSource: s.poorFitSource, smallCompany: s.smallCompany, budgetAuthority: s.budgetAuthority,
-                       longTimeline: s.longTimeline, competitorInPlace: s.competitorInPlace),
+            fit: .init(
+                poorFitSource: s.poorFitSource, smallCompany: s.smallCompany, budgetAuthority: s.budgetAuthority,
+                longTimeline: s.longTimeline, competitorInPlace: s.competitorInPlace),
             wouldBuy: s.won, dealAmount: Decimal(s.dealAmount), currency: s.currency)
     }
 

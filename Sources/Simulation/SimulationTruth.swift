@@ -1,5 +1,5 @@
-import HandoffFlow
 import Foundation
+import HandoffFlow
 
 /// Known answers of a simulated event log: what a correct replay stores and what a correct
 /// review reports. Every number is counted from the engine's own effects and the events sent,

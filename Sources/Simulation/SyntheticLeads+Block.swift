@@ -75,8 +75,9 @@ struct GenerationPlan {
                 levelStart.append(cumulative.count)
             }
             counts += tables.counts.map {
-                CountTable(baseMean: $0.baseMean, sensitivity: $0.intentSensitivity, shape: $0.shape,
-                           coefficient: $0.coefficient, cap: $0.cap ?? Int.max)
+                CountTable(
+                    baseMean: $0.baseMean, sensitivity: $0.intentSensitivity, shape: $0.shape,
+                    coefficient: $0.coefficient, cap: $0.cap ?? Int.max)
             }
         }
         intercept = intercepts[0]
@@ -129,7 +130,8 @@ struct GenerationPlan {
                 levelIndex[column] = level - levelOffset
                 eta += levelCoefficient[level]
             }
-            let intent = SyntheticLeads.intentNoise * sampler.normal()
+            let intent =
+                SyntheticLeads.intentNoise * sampler.normal()
                 + SyntheticLeads.timelineShift[levelIndex[timelineIndex] - timelineStart]
                 + SyntheticLeads.senioritySlope * Double(levelIndex[seniorityIndex] - seniorityStart)
             for index in 0..<countValues.count {
@@ -169,9 +171,12 @@ struct GenerationPlan {
 
     /// Decimal digits of a non-negative integer, zero-padded to `minimumWidth`.
     private func appendDigits(_ value: Int, minimumWidth: Int, to out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var remaining = value
         var length = 0
         withUnsafeMutableBytes(of: &digits) { buffer in

@@ -1,4 +1,5 @@
 import BatonSupport
+
 /// How long the generated history runs and whether the market drifts part-way through it.
 ///
 /// The defaults (eight quarters from 2023-01-01, no drift) are what `baton generate` has always
@@ -77,7 +78,8 @@ package struct SyntheticDriftTruth: Codable, Sendable, Equatable {
     package let rows: Int
     /// The true model after the drift.
     package let terms: [TrueTerm]
-    package var story = "lead_source mix shifts to content_syndication and social, 1-10 companies grow; content_syndication effect -0.40 -> -1.20, log1p(webinars_attended) 0.25 -> 0, log1p(pricing_page_views) 0.35 -> 0.70, job_seniority c_level 0.40 -> 0.90"
+    package var story =
+        "lead_source mix shifts to content_syndication and social, 1-10 companies grow; content_syndication effect -0.40 -> -1.20, log1p(webinars_attended) 0.25 -> 0, log1p(pricing_page_views) 0.35 -> 0.70, job_seniority c_level 0.40 -> 0.90"
 }
 
 extension SyntheticLeads {

@@ -38,7 +38,9 @@ package enum SyntheticEventLog {
     package static func marketingLeads(rows: Int, seed: UInt64, options: SyntheticOptions = .init()) throws -> [SyntheticMarketingLead] {
         var csv: [UInt8] = []
         try SyntheticLeads.generate(rows: rows, seed: seed, options: options) { csv += $0 }
-        let table = String(decoding: csv, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let table = String(decoding: csv, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         guard let header = table.first else { return [] }
         var random = SyntheticSampler(seed: seed, stream: 0x0e7e_0105)
         var leads: [SyntheticMarketingLead] = []
@@ -61,21 +63,24 @@ package enum SyntheticEventLog {
             }
             engagements.sort { ($0.secondsSince1970, $0.type) < ($1.secondsSince1970, $1.type) }
             let deal = ((dealSize[row["company_size"] ?? ""] ?? 20_000) * (0.6 + 0.8 * random.uniform()) / 100).rounded() * 100
-            leads.append(SyntheticMarketingLead(
-                id: row["lead_id"] ?? "", createdSecondsSince1970: created, fields: fields, source: row["lead_source"],
-                engagements: engagements,
-                poorFitSource: poorFitSources.contains(row["lead_source"] ?? ""), smallCompany: row["company_size"] == "1-10",
-                budgetAuthority: row["budget_authority"] == "yes",
-                longTimeline: ["12+_months", "unknown"].contains(row["purchase_timeline"] ?? ""),
-                competitorInPlace: row["current_solution"] == "competitor", won: row["won"] == "1",
-                dealAmount: deal, currency: row["region"] == "emea" ? "EUR" : "USD"))
+            leads.append(
+                SyntheticMarketingLead(
+                    id: row["lead_id"] ?? "", createdSecondsSince1970: created, fields: fields, source: row["lead_source"],
+                    engagements: engagements,
+                    poorFitSource: poorFitSources.contains(row["lead_source"] ?? ""), smallCompany: row["company_size"] == "1-10",
+                    budgetAuthority: row["budget_authority"] == "yes",
+                    longTimeline: ["12+_months", "unknown"].contains(row["purchase_timeline"] ?? ""),
+                    competitorInPlace: row["current_solution"] == "competitor", won: row["won"] == "1",
+                    dealAmount: deal, currency: row["region"] == "emea" ? "EUR" : "USD"))
         }
         return leads
     }
 
     static func contentTitle(_ random: inout SyntheticSampler) -> String {
-        let titles = ["Lead scoring that sales trusts", "The 1-hour follow-up playbook", "Pipeline analytics 101",
-                      "From MQL to revenue", "Routing leads without bursts"]
+        let titles = [
+            "Lead scoring that sales trusts", "The 1-hour follow-up playbook", "Pipeline analytics 101",
+            "From MQL to revenue", "Routing leads without bursts",
+        ]
         return titles[min(titles.count - 1, Int(random.uniform() * Double(titles.count)))]
     }
 

@@ -26,32 +26,56 @@ extension SyntheticLeads {
 
     /// The ten fit columns, in file order.
     package static let categoricals: [Categorical] = [
-        Categorical(column: "company_size", levels: [
-            ("1-10", 0.22, -0.55), ("11-50", 0.24, -0.20), ("51-200", 0.20, 0.10),
-            ("201-1000", 0.16, 0.30), ("1001-5000", 0.11, 0.35), ("5001+", 0.07, 0.20)]),
-        Categorical(column: "industry", levels: [
-            ("software", 0.20, 0.35), ("financial_services", 0.12, 0.25), ("healthcare", 0.10, 0.05),
-            ("manufacturing", 0.12, 0.00), ("retail", 0.09, -0.15), ("education", 0.07, -0.35),
-            ("government", 0.05, -0.45), ("media", 0.06, -0.10), ("telecom", 0.06, 0.10), ("other", 0.13, -0.25)]),
-        Categorical(column: "region", levels: [
-            ("north_america", 0.45, 0.15), ("emea", 0.28, 0.05), ("apac", 0.15, -0.10),
-            ("latam", 0.08, -0.25), ("anz", 0.04, 0.00)]),
-        Categorical(column: "job_seniority", levels: [
-            ("individual", 0.30, -0.50), ("manager", 0.30, 0.00), ("director", 0.20, 0.30),
-            ("vp", 0.12, 0.45), ("c_level", 0.08, 0.40)]),
+        Categorical(
+            column: "company_size",
+            levels: [
+                ("1-10", 0.22, -0.55), ("11-50", 0.24, -0.20), ("51-200", 0.20, 0.10),
+                ("201-1000", 0.16, 0.30), ("1001-5000", 0.11, 0.35), ("5001+", 0.07, 0.20),
+            ]),
+        Categorical(
+            column: "industry",
+            levels: [
+                ("software", 0.20, 0.35), ("financial_services", 0.12, 0.25), ("healthcare", 0.10, 0.05),
+                ("manufacturing", 0.12, 0.00), ("retail", 0.09, -0.15), ("education", 0.07, -0.35),
+                ("government", 0.05, -0.45), ("media", 0.06, -0.10), ("telecom", 0.06, 0.10), ("other", 0.13, -0.25),
+            ]),
+        Categorical(
+            column: "region",
+            levels: [
+                ("north_america", 0.45, 0.15), ("emea", 0.28, 0.05), ("apac", 0.15, -0.10),
+                ("latam", 0.08, -0.25), ("anz", 0.04, 0.00),
+            ]),
+        Categorical(
+            column: "job_seniority",
+            levels: [
+                ("individual", 0.30, -0.50), ("manager", 0.30, 0.00), ("director", 0.20, 0.30),
+                ("vp", 0.12, 0.45), ("c_level", 0.08, 0.40),
+            ]),
         Categorical(column: "budget_authority", levels: [("no", 0.70, 0.00), ("yes", 0.30, 0.55)]),
-        Categorical(column: "purchase_timeline", levels: [
-            ("0-3_months", 0.15, 0.80), ("3-6_months", 0.20, 0.35), ("6-12_months", 0.20, 0.00),
-            ("12+_months", 0.15, -0.45), ("unknown", 0.30, -0.20)]),
-        Categorical(column: "lead_source", levels: [
-            ("organic_search", 0.22, 0.10), ("paid_search", 0.18, -0.05), ("referral", 0.08, 0.60),
-            ("event", 0.10, 0.25), ("outbound", 0.15, -0.30), ("partner", 0.07, 0.40),
-            ("social", 0.12, -0.25), ("content_syndication", 0.08, -0.40)]),
-        Categorical(column: "department", levels: [
-            ("it", 0.25, 0.20), ("marketing", 0.20, 0.00), ("sales", 0.18, 0.05),
-            ("finance", 0.10, 0.10), ("operations", 0.17, -0.05), ("hr", 0.10, -0.30)]),
-        Categorical(column: "current_solution", levels: [
-            ("none", 0.25, 0.10), ("competitor", 0.30, -0.20), ("in_house", 0.20, -0.10), ("spreadsheet", 0.25, 0.30)]),
+        Categorical(
+            column: "purchase_timeline",
+            levels: [
+                ("0-3_months", 0.15, 0.80), ("3-6_months", 0.20, 0.35), ("6-12_months", 0.20, 0.00),
+                ("12+_months", 0.15, -0.45), ("unknown", 0.30, -0.20),
+            ]),
+        Categorical(
+            column: "lead_source",
+            levels: [
+                ("organic_search", 0.22, 0.10), ("paid_search", 0.18, -0.05), ("referral", 0.08, 0.60),
+                ("event", 0.10, 0.25), ("outbound", 0.15, -0.30), ("partner", 0.07, 0.40),
+                ("social", 0.12, -0.25), ("content_syndication", 0.08, -0.40),
+            ]),
+        Categorical(
+            column: "department",
+            levels: [
+                ("it", 0.25, 0.20), ("marketing", 0.20, 0.00), ("sales", 0.18, 0.05),
+                ("finance", 0.10, 0.10), ("operations", 0.17, -0.05), ("hr", 0.10, -0.30),
+            ]),
+        Categorical(
+            column: "current_solution",
+            levels: [
+                ("none", 0.25, 0.10), ("competitor", 0.30, -0.20), ("in_house", 0.20, -0.10), ("spreadsheet", 0.25, 0.30),
+            ]),
         Categorical(column: "product_interest", levels: [("core", 0.55, 0.00), ("analytics", 0.30, 0.15), ("enterprise", 0.15, 0.25)]),
     ]
 

@@ -1,5 +1,5 @@
-import HandoffFlow
 import Foundation
+import HandoffFlow
 
 /// One event waiting to be delivered by the simulator.
 struct PendingEvent {

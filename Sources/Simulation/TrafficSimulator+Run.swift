@@ -1,7 +1,7 @@
-import HandoffFlow
 import Foundation
-import HandoffRules
+import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 
 /// One rep's work on one hand-off.
 struct SalesCase {
@@ -53,10 +53,12 @@ struct SimulationRun {
         random = SimulationRandom(seed: seed, stream: 0x5a1e5)
         truth = SimulationTruth(seed: seed)
         truth.speedEffect.lateWinKeepProbability = behaviour.lateWinKeepProbability
-        truth.speedEffect.description = "A lead that would buy is won when its first hand-off is touched within the SLA; touched late it is won with probability \(behaviour.lateWinKeepProbability), else lost to a faster competitor."
+        truth.speedEffect.description =
+            "A lead that would buy is won when its first hand-off is touched within the SLA; touched late it is won with probability \(behaviour.lateWinKeepProbability), else lost to a faster competitor."
         for rep in engine.flow.roster.reps.sorted(by: { $0.id < $1.id }) {
-            repProfiles[rep.id] = .init(ignoreShare: random.uniform(behaviour.ignoreShare.lowerBound, behaviour.ignoreShare.upperBound),
-                                        lateShare: random.uniform(behaviour.lateShare.lowerBound, behaviour.lateShare.upperBound))
+            repProfiles[rep.id] = .init(
+                ignoreShare: random.uniform(behaviour.ignoreShare.lowerBound, behaviour.ignoreShare.upperBound),
+                lateShare: random.uniform(behaviour.lateShare.lowerBound, behaviour.lateShare.upperBound))
         }
         truth.reps = repProfiles
     }
@@ -66,12 +68,18 @@ struct SimulationRun {
         var first: Date?
         for lead in input {
             leads[lead.id] = lead
-            queue.push(at: lead.createdAt, event: InboundEvent(eventID: nextID(lead.id), kind: .leadCreated, occurredAt: lead.createdAt, leadID: lead.id,
-                                                               body: .lead(.init(fields: lead.fields, source: lead.source, campaign: lead.campaign))))
+            queue.push(
+                at: lead.createdAt,
+                event: InboundEvent(
+                    eventID: nextID(lead.id), kind: .leadCreated, occurredAt: lead.createdAt, leadID: lead.id,
+                    body: .lead(.init(fields: lead.fields, source: lead.source, campaign: lead.campaign))))
             for e in lead.engagements.sorted(by: { $0.at < $1.at }) {
                 let at = max(e.at, lead.createdAt)
-                queue.push(at: at, event: InboundEvent(eventID: nextID(lead.id), kind: .engagement, occurredAt: at, leadID: lead.id,
-                                                       body: .engagement(.init(eventType: e.eventType, content: e.content))))
+                queue.push(
+                    at: at,
+                    event: InboundEvent(
+                        eventID: nextID(lead.id), kind: .engagement, occurredAt: at, leadID: lead.id,
+                        body: .engagement(.init(eventType: e.eventType, content: e.content))))
             }
             first = min(first ?? lead.createdAt, lead.createdAt)
             period(lead.createdAt) { $0.leadsCreated += 1 }
@@ -205,7 +213,11 @@ struct SimulationRun {
                 currentCase[lead] = nil
             case .firstTouch(_, _, let within):
                 let policy = cases[currentCase[lead] ?? -1]?.policy.name ?? "standard"
-                if within { truth.firstTouches[policy, default: .init()].withinSLA += 1 } else { truth.firstTouches[policy, default: .init()].late += 1 }
+                if within {
+                    truth.firstTouches[policy, default: .init()].withinSLA += 1
+                } else {
+                    truth.firstTouches[policy, default: .init()].late += 1
+                }
             default:
                 break
             }
@@ -221,11 +233,16 @@ struct SimulationRun {
 
     mutating func startCase(lead: String, rep repID: String, priority: HandoffPriority, at: Date) {
         guard let rep = engine.flow.roster.rep(repID),
-              let policy = try? engine.flow.sla.policy(named: priority.slaPolicyName),
-              let profile = repProfiles[repID] else { currentCase[lead] = nil; return }
+            let policy = try? engine.flow.sla.policy(named: priority.slaPolicyName),
+            let profile = repProfiles[repID]
+        else {
+            currentCase[lead] = nil
+            return
+        }
         let id = cases.count + 1
-        let work = SalesCase(id: id, leadID: lead, repID: repID, policy: policy, calendar: rep.calendar,
-                             isFirstHandoff: !workedLeads.contains(lead))
+        let work = SalesCase(
+            id: id, leadID: lead, repID: repID, policy: policy, calendar: rep.calendar,
+            isFirstHandoff: !workedLeads.contains(lead))
         workedLeads.insert(lead)
         cases[id] = work
         currentCase[lead] = id
@@ -278,8 +295,11 @@ struct SimulationRun {
             guard let lead = leads[work.leadID] else { return }
             let when = later(at.addingTimeInterval(random.uniform(1, 5) * 86_400), than: at)
             let expected = (NSDecimalNumber(decimal: lead.dealAmount).doubleValue * random.uniform(0.6, 1.4) / 100).rounded() * 100
-            push(work, at: when, kind: .opportunity, body: .opportunity(.init(
-                opportunityID: "O-\(work.leadID)-\(work.id)", amount: Decimal(expected), currency: lead.currency, stage: "discovery")))
+            push(
+                work, at: when, kind: .opportunity,
+                body: .opportunity(
+                    .init(
+                        opportunityID: "O-\(work.leadID)-\(work.id)", amount: Decimal(expected), currency: lead.currency, stage: "discovery")))
         }
     }
 
@@ -289,13 +309,22 @@ struct SimulationRun {
         switch plan {
         case .win:
             let amount = (NSDecimalNumber(decimal: opportunity.amount).doubleValue * random.uniform(0.85, 1.0) / 100).rounded() * 100
-            push(work, at: when, kind: .won, body: .outcome(.init(opportunityID: opportunity.opportunityID, amount: Decimal(amount), closeDate: when)))
+            push(
+                work, at: when, kind: .won, body: .outcome(.init(opportunityID: opportunity.opportunityID, amount: Decimal(amount), closeDate: when)))
         case .slowLoss:
-            push(work, at: when, kind: .lost, body: .outcome(.init(opportunityID: opportunity.opportunityID, amount: 0, closeDate: when,
-                                                                   reason: "chose a faster-moving vendor")))
+            push(
+                work, at: when, kind: .lost,
+                body: .outcome(
+                    .init(
+                        opportunityID: opportunity.opportunityID, amount: 0, closeDate: when,
+                        reason: "chose a faster-moving vendor")))
         case .lostDeal:
-            push(work, at: when, kind: .lost, body: .outcome(.init(opportunityID: opportunity.opportunityID, amount: 0, closeDate: when,
-                                                                   reason: random.pick(["no decision", "price", "competitor"]))))
+            push(
+                work, at: when, kind: .lost,
+                body: .outcome(
+                    .init(
+                        opportunityID: opportunity.opportunityID, amount: 0, closeDate: when,
+                        reason: random.pick(["no decision", "price", "competitor"]))))
         case .dispose:
             break
         }
@@ -314,8 +343,9 @@ struct SimulationRun {
     }
 
     mutating func push(_ work: SalesCase, at: Date, kind: InboundEvent.Kind, body: InboundEvent.Body) {
-        queue.push(at: at, event: InboundEvent(eventID: nextID(work.leadID), kind: kind, occurredAt: at, leadID: work.leadID, body: body),
-                   caseID: work.id)
+        queue.push(
+            at: at, event: InboundEvent(eventID: nextID(work.leadID), kind: kind, occurredAt: at, leadID: work.leadID, body: body),
+            caseID: work.id)
     }
 
     /// Whole seconds, strictly after `origin` and not before the simulated clock.

@@ -33,7 +33,11 @@ extension SimulationRun {
             let met = within ?? false
             let parked = parkedAtFirstHandoff.contains(id)
             if !parked {
-                if met { truth.firstHandoffSLA[first.priority, default: .init()].met += 1 } else { truth.firstHandoffSLA[first.priority, default: .init()].missed += 1 }
+                if met {
+                    truth.firstHandoffSLA[first.priority, default: .init()].met += 1
+                } else {
+                    truth.firstHandoffSLA[first.priority, default: .init()].missed += 1
+                }
             }
             let code = latestDisposition[id]
             period(first.at) { p in
@@ -68,7 +72,9 @@ extension SimulationRun {
     /// `2024-W03` and `2024-01` of an instant, in UTC.
     static func periodKeys(_ date: Date) -> (week: String, month: String) {
         let c = utcISO.dateComponents([.yearForWeekOfYear, .weekOfYear, .year, .month], from: date)
-        return (String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0),
-                String(format: "%04d-%02d", c.year ?? 0, c.month ?? 0))
+        return (
+            String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0),
+            String(format: "%04d-%02d", c.year ?? 0, c.month ?? 0)
+        )
     }
 }

@@ -1,7 +1,7 @@
-import HandoffFlow
 import Foundation
-import HandoffRules
+import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 
 /// Closed-loop hand-off traffic: marketing events from given leads, and a simulated sales team
 /// that reacts to what the REAL engine does with them.

@@ -1,6 +1,6 @@
-import HandoffRules
 import ArgumentParser
 import Foundation
+import HandoffRules
 import LabTraining
 import ScoringModelFormat
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Each bad input end to end through the CLI: the exit code (64 usage, 65 bad data) and a
 /// message that names the file, the line and the column and says what to do.
@@ -187,8 +187,10 @@ import TestSupport
     @Test func validationDataWithoutOutcome() throws {
         #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
         let noOutcome = goodRows().split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
-        let result = try CLI.run(["validate", "--model", dir.appendingPathComponent("m.json").path,
-                                  "--data", try file("n.csv", noOutcome.joined(separator: "\n") + "\n")])
+        let result = try CLI.run([
+            "validate", "--model", dir.appendingPathComponent("m.json").path,
+            "--data", try file("n.csv", noOutcome.joined(separator: "\n") + "\n"),
+        ])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("n.csv") && result.stderr.contains("won"))
     }

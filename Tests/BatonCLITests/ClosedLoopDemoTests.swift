@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The closed-loop demo end to end through the CLI: `baton generate --events` (simulator) →
 /// `baton handoff replay` into a fresh store → the store equals the simulator's truth → `baton
@@ -23,17 +23,24 @@ import TestSupport
     static func demo() throws -> Demo {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
-        let fit = try CLI.run(["fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-                               "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         let events = dir.appendingPathComponent("events.jsonl")
-        let gen = try CLI.run(["generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", events.path,
-                               "--model", model.path, "--playbook", playbook])
+        let gen = try CLI.run([
+            "generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", events.path,
+            "--model", model.path, "--playbook", playbook,
+        ])
         #expect(gen.exitCode == 0, "\(gen.stderr)")
-        let truth = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
+        let truth = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
         let db = dir.appendingPathComponent("store.sqlite")
-        let replay = try CLI.run(["handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path,
-                                  "--db", db.path, "--json"])
+        let replay = try CLI.run([
+            "handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path,
+            "--db", db.path, "--json",
+        ])
         #expect(replay.exitCode == 0, "\(replay.stderr)")
         // The replay does exactly what the simulator's engine did.
         #expect(NSDictionary(dictionary: try replay.json()).isEqual(to: truth["replay"] as? [String: Any] ?? [:]))
@@ -46,11 +53,15 @@ import TestSupport
 
         // Same seed, same bytes (log and truth).
         let again = demo.dir.appendingPathComponent("again.jsonl")
-        let gen = try CLI.run(["generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", again.path,
-                               "--model", demo.model.path, "--playbook", Self.playbook])
+        let gen = try CLI.run([
+            "generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", again.path,
+            "--model", demo.model.path, "--playbook", Self.playbook,
+        ])
         #expect(gen.exitCode == 0)
         #expect(try Data(contentsOf: demo.events) == Data(contentsOf: again))
-        #expect(try Data(contentsOf: demo.dir.appendingPathComponent("events.truth.json")) == Data(contentsOf: demo.dir.appendingPathComponent("again.truth.json")))
+        #expect(
+            try Data(contentsOf: demo.dir.appendingPathComponent("events.truth.json"))
+                == Data(contentsOf: demo.dir.appendingPathComponent("again.truth.json")))
 
         // The store's rows, read independently with sqlite3.
         func count(_ sql: String) throws -> Int {

@@ -1,8 +1,8 @@
-import ModelExport
 import Foundation
-import Testing
-import TestSupport
+import ModelExport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// `baton export --format pmml` on a model fitted from the bundled synthetic data: the file is the
 /// library's document for that weight file, with one characteristic per numeric term / categorical column.
@@ -12,8 +12,10 @@ import ScoringModelFormat
         defer { try? FileManager.default.removeItem(at: dir) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let model = dir.appendingPathComponent("w.json"), pmml = dir.appendingPathComponent("m.pmml")
-        let fit = try CLI.run(["fit", "--data", root.appendingPathComponent("Datasets/leads_train.csv").path,
-                               "--spec", root.appendingPathComponent("Datasets/leads.spec.yaml").path, "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", root.appendingPathComponent("Datasets/leads_train.csv").path,
+            "--spec", root.appendingPathComponent("Datasets/leads.spec.yaml").path, "--out", model.path,
+        ])
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         let export = try CLI.run(["export", "--model", model.path, "--format", "pmml", "--out", pmml.path])
         #expect(export.exitCode == 0, "\(export.stderr)")

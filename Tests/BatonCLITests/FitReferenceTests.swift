@@ -1,17 +1,21 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton fit` / `baton validate` end to end against the statsmodels and scikit-learn figures in
 /// `../shared/reference/` (tolerances from its README).
 @Suite struct FitReferenceTests {
     /// The spec of the shared synthetic reference files (gen_leads.py's encoding).
     static func syntheticSpec(penalty: Double) -> String {
-        let categorical = ["company_size", "industry", "region", "job_seniority", "budget_authority", "purchase_timeline",
-                           "lead_source", "department", "current_solution", "product_interest"]
-        let counts = ["content_downloads", "webinars_attended", "email_opens", "email_clicks", "page_views",
-                      "pricing_page_views", "demo_requests", "site_visits", "form_submissions", "free_trial_days_active",
-                      "events_attended", "sales_meetings", "social_engagements", "support_chats", "days_since_last_activity"]
+        let categorical = [
+            "company_size", "industry", "region", "job_seniority", "budget_authority", "purchase_timeline",
+            "lead_source", "department", "current_solution", "product_interest",
+        ]
+        let counts = [
+            "content_downloads", "webinars_attended", "email_opens", "email_clicks", "page_views",
+            "pricing_page_views", "demo_requests", "site_visits", "form_submissions", "free_trial_days_active",
+            "events_attended", "sales_meetings", "social_engagements", "support_chats", "days_since_last_activity",
+        ]
         var lines = ["outcome: {column: won, positive: [\"1\"]}", "id: lead_id", "time: created_at", "features:"]
         lines += categorical.map { "  - {column: \($0), type: categorical}" }
         lines += counts.map { "  - {column: \($0), type: numeric, transform: log1p}" }
@@ -24,8 +28,10 @@ import TestSupport
         let spec = dir.appendingPathComponent("x.spec.yaml")
         try spec.write(SharedData.xEducationSpec)
         let model = dir.appendingPathComponent("x.json")
-        let result = try CLI.run(["fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path,
-                                  "--out", model.path, "--json"])
+        let result = try CLI.run([
+            "fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path,
+            "--out", model.path, "--json",
+        ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try result.json()
         let reference = try SharedData.json("reference/x_education_fit.json")
@@ -52,17 +58,23 @@ import TestSupport
         }
         let ll = try #require(json["log_likelihood"] as? Double)
         #expect(isClose(ll, try #require(reference["loglik"] as? Double), relative: ReferenceTolerance.logLikelihood))
-        #expect(isClose(try #require(json["null_log_likelihood"] as? Double), try #require(reference["loglik_null"] as? Double),
-                        relative: 1e-9))
+        #expect(
+            isClose(
+                try #require(json["null_log_likelihood"] as? Double), try #require(reference["loglik_null"] as? Double),
+                relative: 1e-9))
         #expect(isClose(try #require(json["aic"] as? Double), try #require(reference["aic"] as? Double), relative: 1e-9))
         #expect(isClose(try #require(json["bic"] as? Double), try #require(reference["bic"] as? Double), relative: 1e-9))
-        #expect(isClose(try #require(json["mcfadden_r2"] as? Double), try #require(reference["mcfadden_pseudo_r2"] as? Double),
-                        relative: 1e-8))
+        #expect(
+            isClose(
+                try #require(json["mcfadden_r2"] as? Double), try #require(reference["mcfadden_pseudo_r2"] as? Double),
+                relative: 1e-8))
         #expect(json["rows"] as? Int == reference["n_obs"] as? Int)
         #expect(json["rows_dropped"] as? Int == reference["rows_dropped_missing_numeric"] as? Int)
         let metrics = try #require(json["metrics"] as? [String: Any])
-        #expect(isClose(try #require(metrics["auc"] as? Double), try #require(reference["auc_in_sample"] as? Double),
-                        relative: 1e-9))
+        #expect(
+            isClose(
+                try #require(metrics["auc"] as? Double), try #require(reference["auc_in_sample"] as? Double),
+                relative: 1e-9))
 
         // The weight file reads back and validates to the same in-sample AUC.
         let validation = try CLI.run(["validate", "--model", model.path, "--data", SharedData.xEducationLeads.path, "--json"])
@@ -91,8 +103,10 @@ import TestSupport
         for (term, b) in zip(terms, expected) {
             #expect(isClose(try #require(term["estimate"] as? Double), b, mixed: ReferenceTolerance.coefficient))
         }
-        #expect(isClose(try #require(json["log_likelihood"] as? Double), try #require(ref["loglik"] as? Double),
-                        relative: ReferenceTolerance.logLikelihood))
+        #expect(
+            isClose(
+                try #require(json["log_likelihood"] as? Double), try #require(ref["loglik"] as? Double),
+                relative: ReferenceTolerance.logLikelihood))
         guard fit == "unpenalised" else { return }
         let metrics = try #require(reference["metrics_in_sample_unpenalised"] as? [String: Any])
         let validation = try CLI.run(["validate", "--model", model.path, "--data", data.path, "--json"])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton generate --events` → `baton handoff replay` → the store holds exactly the generator's
 /// truth; `baton handoff status` reads it back; a refused event gives exit 65 and keeps the rest.
@@ -9,8 +9,10 @@ import TestSupport
 
     func model(in dir: URL) throws -> URL {
         let model = dir.appendingPathComponent("model.json")
-        let fit = try CLI.run(["fit", "--data", Self.datasets.appendingPathComponent("leads_train.csv").path,
-                               "--spec", Self.datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", Self.datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", Self.datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         return model
     }
@@ -29,8 +31,10 @@ import TestSupport
         let truthData = try Data(contentsOf: dir.appendingPathComponent("events.truth.json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
         let db = dir.appendingPathComponent("store.sqlite")
-        let replay = try CLI.run(["handoff", "replay", "--events", events.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
-                                  "--model", model.path, "--db", db.path, "--json"])
+        let replay = try CLI.run([
+            "handoff", "replay", "--events", events.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
+            "--model", model.path, "--db", db.path, "--json",
+        ])
         #expect(replay.exitCode == 0, "\(replay.stderr)")
         let summary = try replay.json()
         #expect(summary["applied"] as? Int == truth["events"] as? Int)
@@ -79,8 +83,10 @@ import TestSupport
         let dir = try CLI.scratch()
         let model = try model(in: dir)
         let log = dir.appendingPathComponent("events.csv")
-        let fields = #"{""fields"": {""company_size"": ""201-1000"", ""industry"": ""software"", ""region"": ""emea"", ""job_seniority"": ""vp"", ""budget_authority"": ""yes"", ""purchase_timeline"": ""0-3_months"", ""lead_source"": ""referral"", ""department"": ""it"", ""current_solution"": ""none"", ""product_interest"": ""core"", ""content_downloads"": 1, ""webinars_attended"": 0, ""email_opens"": 4, ""email_clicks"": 1, ""page_views"": 9, ""pricing_page_views"": 0, ""demo_requests"": 0, ""site_visits"": 3, ""form_submissions"": 1, ""free_trial_days_active"": 0, ""events_attended"": 0, ""sales_meetings"": 0, ""social_engagements"": 0, ""support_chats"": 0, ""days_since_last_activity"": 2}}"#
-        try log.write("""
+        let fields =
+            #"{""fields"": {""company_size"": ""201-1000"", ""industry"": ""software"", ""region"": ""emea"", ""job_seniority"": ""vp"", ""budget_authority"": ""yes"", ""purchase_timeline"": ""0-3_months"", ""lead_source"": ""referral"", ""department"": ""it"", ""current_solution"": ""none"", ""product_interest"": ""core"", ""content_downloads"": 1, ""webinars_attended"": 0, ""email_opens"": 4, ""email_clicks"": 1, ""page_views"": 9, ""pricing_page_views"": 0, ""demo_requests"": 0, ""site_visits"": 3, ""form_submissions"": 1, ""free_trial_days_active"": 0, ""events_attended"": 0, ""sales_meetings"": 0, ""social_engagements"": 0, ""support_chats"": 0, ""days_since_last_activity"": 2}}"#
+        try log.write(
+            """
             event_id,type,occurred_at,lead_id,payload
             e1,lead_created,2024-03-04T09:00:00Z,L1,"\(fields)"
             e2,engagement,2024-03-04T09:05:00Z,L1,"{""event_type"": ""demo_request""}"
@@ -90,8 +96,10 @@ import TestSupport
 
             """)
         let db = dir.appendingPathComponent("store.sqlite")
-        let args = ["handoff", "replay", "--events", log.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
-                    "--model", model.path, "--db", db.path]
+        let args = [
+            "handoff", "replay", "--events", log.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
+            "--model", model.path, "--db", db.path,
+        ]
         let stop = try CLI.run(args)
         #expect(stop.exitCode == 65)
         #expect(stop.stdout.contains("line 4 (e3)") && stop.stdout.contains("rep 'nobody'"))

@@ -1,20 +1,24 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton import olist` end to end: counts against a plain reading of the files, the lab fits
 /// the output, and bad input exits with a message that names the file, line and column.
 @Suite struct ImportOlistTests {
     @Test func importsTheRealFilesAndFitRunsOnTheOutput() throws {
         let dir = try CLI.scratch()
-        let result = try CLI.run(["import", "olist", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
-                                  "--out", "leads.csv", "--spec-out", "olist.spec.yaml"], in: dir)
+        let result = try CLI.run(
+            [
+                "import", "olist", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
+                "--out", "leads.csv", "--spec-out", "olist.spec.yaml",
+            ], in: dir)
         try #require(result.exitCode == 0, "\(result.stderr)")
 
         // Independent counts: MQL lines (no quoted fields) and deal ids (the text before the first comma).
         let mqlLines = try String(contentsOf: SharedData.olistLeads, encoding: .utf8).split(separator: "\n").dropFirst()
-        let dealIDs = Set(try String(contentsOf: SharedData.olistDeals, encoding: .utf8).split(separator: "\n").dropFirst()
-            .map { String($0.prefix { $0 != "," }) })
+        let dealIDs = Set(
+            try String(contentsOf: SharedData.olistDeals, encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { String($0.prefix { $0 != "," }) })
         let wins = mqlLines.filter { dealIDs.contains(String($0.prefix { $0 != "," })) }.count
         #expect(result.stdout.contains("\(mqlLines.count) MQLs (first contact 2017-06-14 … 2018-05-31), \(wins) won"))
         #expect(result.stdout.contains("every closed deal matched an MQL"))
@@ -56,7 +60,8 @@ import TestSupport
 
     @Test func duplicateMQLExits65() throws {
         let dir = try CLI.scratch()
-        try dir.appendingPathComponent("m.csv").write("mql_id,first_contact_date,landing_page_id,origin\na,2018-01-01,p,social\na,2018-01-02,p,email\n")
+        try dir.appendingPathComponent("m.csv").write(
+            "mql_id,first_contact_date,landing_page_id,origin\na,2018-01-01,p,social\na,2018-01-02,p,email\n")
         try dir.appendingPathComponent("d.csv").write("mql_id,won_date\n")
         let result = try CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
         #expect(result.exitCode == 65)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs a walkthrough in Notebooks-md/ the way a reader would: every command of its ```sh blocks,
 /// in order, in a fresh folder, with `../shared/` pointed at ``SharedData/root``. The walkthrough

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs every `baton` command of Notebooks-md/olist-recalibration.md in a fresh folder (with
 /// `../shared/` pointed at ``SharedData/root``) and checks the figures the text quotes in bold
@@ -64,7 +64,9 @@ import TestSupport
         for origin in ["other_publicities", "other", "display", ""] {
             claim("\(winsOf(origin: origin))", "wins of origin \(origin.isEmpty ? "Missing" : origin)")
         }
-        #expect(text.contains("**\(winsOf(origin: "other_publicities"))** wins (`other_publicities`, \(leads.filter { $0[2] == "other_publicities" }.count) MQLs)"))
+        #expect(
+            text.contains(
+                "**\(winsOf(origin: "other_publicities"))** wins (`other_publicities`, \(leads.filter { $0[2] == "other_publicities" }.count) MQLs)"))
 
         // 2–3. Fit and in-sample validation (re-run with --json for the numbers).
         let fit = try CLI.run(["fit", "--data", "olist-leads.csv", "--spec", "olist.spec.yaml", "--out", "check.json", "--json"], in: dir).json()
@@ -78,7 +80,9 @@ import TestSupport
         claim(f(validation["auc"]), "in-sample AUC")
         claim(f(validation["auc_ci_low"]), "in-sample AUC CI low")
         claim(f(validation["auc_ci_high"]), "in-sample AUC CI high")
-        #expect(stdout[2].contains("AUC \(f(validation["auc"], 4)) (DeLong 95 % CI \(f(validation["auc_ci_low"], 4))–\(f(validation["auc_ci_high"], 4)))"))
+        #expect(
+            stdout[2].contains("AUC \(f(validation["auc"], 4)) (DeLong 95 % CI \(f(validation["auc_ci_low"], 4))–\(f(validation["auc_ci_high"], 4)))")
+        )
 
         // 4. First run.
         let first = try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2/recommendation.json"))
@@ -142,7 +146,8 @@ import TestSupport
         claim(f(second["delong_p_value"], 4), "DeLong p")
         claim(f((second["challenger"] as? [String: Any])?["ece"]), "recent challenger ECE")
         claim("Recommendation: \(second["decision"] as? String ?? "?").", "the decision")
-        let changes = try #require(try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/comparison.json"))["weight_changes"] as? [[String: Any]])
+        let changes = try #require(
+            try NotebookRun.json(dir.appendingPathComponent("runs/olist-2018Q2-recent/comparison.json"))["weight_changes"] as? [[String: Any]])
         for change in changes where change["term"] as? String != "(intercept)" {
             if let z = change["z"] as? Double { #expect(abs(z) < 1.96, "\(change["term"] ?? "?") changed by z = \(z)") }
         }

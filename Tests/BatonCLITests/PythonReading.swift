@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Independent readings of the raw Olist files: a Python script (csv module) run in the test
 /// set-up with the MQL and closed-deals paths as arguments, its JSON output decoded.

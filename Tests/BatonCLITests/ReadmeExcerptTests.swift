@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The README quotes what `scripts/lab.sh` prints for the bundled data set; every quoted line
 /// must be a line of a real `baton fit` + `baton validate` run on that data, so the figures
@@ -10,8 +10,8 @@ import TestSupport
     static func quotedLines() throws -> [String] {
         let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
         guard let section = readme.range(of: "### What `scripts/lab.sh` shows"),
-              let open = readme.range(of: "```\n", range: section.upperBound..<readme.endIndex),
-              let close = readme.range(of: "```\n", range: open.upperBound..<readme.endIndex)
+            let open = readme.range(of: "```\n", range: section.upperBound..<readme.endIndex),
+            let close = readme.range(of: "```\n", range: open.upperBound..<readme.endIndex)
         else { throw SharedDataError("README.md has no fenced block under \"What `scripts/lab.sh` shows\"") }
         return readme[open.upperBound..<close.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init).filter { $0 != "..." && !$0.isEmpty }
@@ -24,8 +24,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = SharedData.projectRoot.appendingPathComponent("Datasets")
         let model = dir.appendingPathComponent("model.json").path
-        let fit = try CLI.run(["fit", "--data", data.appendingPathComponent("leads_train.csv").path,
-                               "--spec", data.appendingPathComponent("leads.spec.yaml").path, "--out", model])
+        let fit = try CLI.run([
+            "fit", "--data", data.appendingPathComponent("leads_train.csv").path,
+            "--spec", data.appendingPathComponent("leads.spec.yaml").path, "--out", model,
+        ])
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         let validate = try CLI.run(["validate", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path])
         try #require(validate.exitCode == 0, "\(validate.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton recalibrate` on bad input: exit 65, a message that says what to change, and no output
 /// folder (nor a half-written sibling) left behind.
@@ -17,12 +17,14 @@ import TestSupport
         """
 
     /// `perQuarter` leads in each quarter of 2024 and 2025Q1–Q2, outcomes overlapping.
-    func rows(perQuarter: Int = 200, won: (Int, Int) -> Bool = { i, _ in (i * 7) % 5 < 2 },
-              time: (Int, Int) -> String = { i, q in
-                  let month = 1 + 3 * (q % 4)
-                  let day = 1 + i % 28
-                  return "\(2024 + q / 4)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T10:00:00Z"
-              }) -> String {
+    func rows(
+        perQuarter: Int = 200, won: (Int, Int) -> Bool = { i, _ in (i * 7) % 5 < 2 },
+        time: (Int, Int) -> String = { i, q in
+            let month = 1 + 3 * (q % 4)
+            let day = 1 + i % 28
+            return "\(2024 + q / 4)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T10:00:00Z"
+        }
+    ) -> String {
         var lines = ["created,visits,source,won"]
         let sources = ["ads", "event", "web"]
         for q in 0..<6 {
@@ -38,8 +40,11 @@ import TestSupport
         try dataURL.write(data)
         try specURL.write(spec ?? self.spec)
         let out = dir.appendingPathComponent("out")
-        let result = try CLI.run(["recalibrate", "--data", dataURL.path, "--spec", specURL.path, "--as-of", "2025-10-01",
-                                  "--out", out.path, "--min-outcomes-per-term", "10"] + extra)
+        let result = try CLI.run(
+            [
+                "recalibrate", "--data", dataURL.path, "--spec", specURL.path, "--as-of", "2025-10-01",
+                "--out", out.path, "--min-outcomes-per-term", "10",
+            ] + extra)
         return (result, out)
     }
 
@@ -91,7 +96,9 @@ import TestSupport
         try FileManager.default.removeItem(at: firstOut)
         let (result, out) = try run(data: rows(), extra: ["--champion", champion.path])
         #expect(result.exitCode == 65)
-        #expect(result.stderr.contains("does not match the data or the spec: it uses column \"channel\", which leads.csv does not have"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("does not match the data or the spec: it uses column \"channel\", which leads.csv does not have"),
+            "\(result.stderr)")
         try expectNothingWritten(out)
     }
 
@@ -101,9 +108,10 @@ import TestSupport
         let champion = dir.appendingPathComponent("champion.json")
         try FileManager.default.copyItem(at: firstOut.appendingPathComponent("challenger.json"), to: champion)
         try FileManager.default.removeItem(at: firstOut)
-        let (result, out) = try run(data: rows().replacingOccurrences(of: ",1\n", with: ",yes\n"),
-                                    spec: spec.replacingOccurrences(of: "[\"1\"]", with: "[\"yes\"]"),
-                                    extra: ["--champion", champion.path])
+        let (result, out) = try run(
+            data: rows().replacingOccurrences(of: ",1\n", with: ",yes\n"),
+            spec: spec.replacingOccurrences(of: "[\"1\"]", with: "[\"yes\"]"),
+            extra: ["--champion", champion.path])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("it was fitted for outcome \"won\" in [\"1\"], the spec says \"won\" in [\"yes\"]"), "\(result.stderr)")
         try expectNothingWritten(out)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton review weekly|monthly` through the built binary: usage errors exit 64 before anything
 /// is written, and reviews of a store filled by `baton import olist-funnel` agree with counts
@@ -10,8 +10,11 @@ import TestSupport
     static let store: Result<URL, any Error> = {
         do {
             let dir = try CLI.scratch()
-            let result = try CLI.run(["import", "olist-funnel", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
-                                      "--db", "olist.sqlite"], in: dir)
+            let result = try CLI.run(
+                [
+                    "import", "olist-funnel", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
+                    "--db", "olist.sqlite",
+                ], in: dir)
             guard result.exitCode == 0 else { return .failure(SharedDataError("import failed: \(result.stderr)")) }
             return .success(dir.appendingPathComponent("olist.sqlite"))
         } catch {
@@ -28,23 +31,23 @@ import TestSupport
     }
 
     static let script = #"""
-    import csv, json, sys
-    mqls = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
-    deals = {d["mql_id"]: d for d in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}
-    week = [m for m in mqls if "2018-03-05" <= m["first_contact_date"] <= "2018-03-11"]
-    month = [m for m in mqls if m["first_contact_date"].startswith("2018-03")]
-    by_source, by_sdr = {}, {}
-    for m in week:
-        key = m["origin"] or "(none)"
-        by_source[key] = by_source.get(key, 0) + 1
-    for m in month:
-        d = deals.get(m["mql_id"])
-        if d and d["sdr_id"]:
-            by_sdr[d["sdr_id"]] = by_sdr.get(d["sdr_id"], 0) + 1
-    print(json.dumps({"week": len(week), "weekWon": sum(1 for m in week if m["mql_id"] in deals),
-                      "month": len(month), "monthWon": sum(1 for m in month if m["mql_id"] in deals),
-                      "weekBySource": by_source, "monthBySDR": by_sdr}))
-    """#
+        import csv, json, sys
+        mqls = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+        deals = {d["mql_id"]: d for d in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}
+        week = [m for m in mqls if "2018-03-05" <= m["first_contact_date"] <= "2018-03-11"]
+        month = [m for m in mqls if m["first_contact_date"].startswith("2018-03")]
+        by_source, by_sdr = {}, {}
+        for m in week:
+            key = m["origin"] or "(none)"
+            by_source[key] = by_source.get(key, 0) + 1
+        for m in month:
+            d = deals.get(m["mql_id"])
+            if d and d["sdr_id"]:
+                by_sdr[d["sdr_id"]] = by_sdr.get(d["sdr_id"], 0) + 1
+        print(json.dumps({"week": len(week), "weekWon": sum(1 for m in week if m["mql_id"] in deals),
+                          "month": len(month), "monthWon": sum(1 for m in month if m["mql_id"] in deals),
+                          "weekBySource": by_source, "monthBySDR": by_sdr}))
+        """#
 
     func counts() throws -> Counts { try PythonReading.olist(Self.script, as: Counts.self) }
 
@@ -75,7 +78,8 @@ import TestSupport
     @Test func weeklyReviewOfTheImportedFunnel() throws {
         let db = try Self.store.get(), c = try counts()
         let dir = try CLI.scratch()
-        let result = try CLI.run(["review", "weekly", "--week", "2018-W10", "--db", db.path, "--out", "w10", "--as-of", "2019-01-01T00:00:00Z"], in: dir)
+        let result = try CLI.run(
+            ["review", "weekly", "--week", "2018-W10", "--db", db.path, "--out", "w10", "--as-of", "2019-01-01T00:00:00Z"], in: dir)
         try #require(result.exitCode == 0, "\(result.stderr)")
         let report = try String(contentsOf: dir.appendingPathComponent("w10/report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Weekly SLA review 2018-W10"))
@@ -88,7 +92,9 @@ import TestSupport
         #expect(report.contains("- \(c.week - c.weekWon) hand-off(s) landed in a fallback queue"))
         #expect(report.contains("**No contact attempt is stored for any loaded lead.**"))
         // Every chart the notebook links is a file next to it.
-        let links = report.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first.map(String.init) }.filter { $0.hasSuffix(".svg") }
+        let links = report.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first.map(String.init) }.filter {
+            $0.hasSuffix(".svg")
+        }
         #expect(!links.isEmpty)
         for link in links { #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w10/\(link)").path), "\(link)") }
     }
@@ -98,21 +104,28 @@ import TestSupport
         let dir = try CLI.scratch()
         let sdr = try #require(c.monthBySDR.max { $0.value < $1.value })
         // The busiest SDR of the month works 08:00–12:00 in São Paulo; everyone else gets 10:00–16:00.
-        try dir.appendingPathComponent("playbook.yaml").write("""
+        try dir.appendingPathComponent("playbook.yaml").write(
+            """
             routing: {fallback_queue: olist-sdr-unknown}
             sla:
               working_hours: {days: [mon, tue, wed, thu, fri], from: "10:00", to: "16:00"}
             reps:
               - {id: \(sdr.key), time_zone: America/Sao_Paulo, working_hours: {days: [mon, tue, wed, thu, fri], from: "08:00", to: "12:00"}}
             """)
-        let result = try CLI.run(["review", "monthly", "--month", "2018-03", "--db", db.path, "--out", "m03", "--as-of", "2019-01-01T00:00:00Z",
-                                  "--cohort-months", "0", "--playbook", "playbook.yaml"], in: dir)
+        let result = try CLI.run(
+            [
+                "review", "monthly", "--month", "2018-03", "--db", db.path, "--out", "m03", "--as-of", "2019-01-01T00:00:00Z",
+                "--cohort-months", "0", "--playbook", "playbook.yaml",
+            ], in: dir)
         try #require(result.exitCode == 0, "\(result.stderr)")
         let report = try String(contentsOf: dir.appendingPathComponent("m03/report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Monthly pipeline review 2018-03"))
         #expect(report.contains("Qualified hand-offs (MQL or SQL) delivered: **\(c.month)**"))
         #expect(report.contains("| all | \(c.month) | 0 | \(c.month) |"))
-        #expect(report.contains("| MQL | \(c.month) | \(c.month) | \(String(format: "%.1f", 100 * Double(c.monthWon) / Double(c.month))) % (\(c.monthWon)/\(c.month);"))
+        #expect(
+            report.contains(
+                "| MQL | \(c.month) | \(c.month) | \(String(format: "%.1f", 100 * Double(c.monthWon) / Double(c.month))) % (\(c.monthWon)/\(c.month);"
+            ))
         #expect(report.contains("- \(c.month - c.monthWon) hand-off(s) landed in a fallback queue"))
         for (rep, n) in c.monthBySDR { #expect(report.contains("| \(rep) | \(n) | 0 | \(n) |"), "\(rep): \(n)") }
         #expect(report.contains("from the playbook playbook.yaml: the time zone, working hours and holidays of its 1 rep(s) (\(sdr.key))"))

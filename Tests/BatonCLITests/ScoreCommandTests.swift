@@ -1,7 +1,7 @@
 import Foundation
 import LabTraining
-import Testing
 import TestSupport
+import Testing
 
 /// `baton score` against the lab: the hand-off scorer reads only the weight file, so its
 /// probabilities must equal the lab's own scoring of the same leads.
@@ -13,11 +13,15 @@ import TestSupport
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
         let train = datasets.appendingPathComponent("leads_train.csv")
         let holdout = datasets.appendingPathComponent("leads_holdout.csv")
-        let fit = try CLI.run(["fit", "--data", train.path, "--spec", datasets.appendingPathComponent("leads.spec.yaml").path,
-                               "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", train.path, "--spec", datasets.appendingPathComponent("leads.spec.yaml").path,
+            "--out", model.path,
+        ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
-        let score = try CLI.run(["score", "--model", model.path, "--data", holdout.path, "--out", scored.path,
-                                 "--playbook", datasets.appendingPathComponent("playbook.yaml").path])
+        let score = try CLI.run([
+            "score", "--model", model.path, "--data", holdout.path, "--out", scored.path,
+            "--playbook", datasets.appendingPathComponent("playbook.yaml").path,
+        ])
         #expect(score.exitCode == 0, "\(score.stderr)")
 
         // The lab's scoring of the same file, in process (an independent code path: design matrix × β).
@@ -46,8 +50,10 @@ import TestSupport
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try CLI.run(["fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-                               "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         // The first 200 holdout rows; industry (no Other level, baseline education) gets 30 × 'mining'
         // and 10 × 'oil_gas', region 7 × 'antarctica'.
@@ -67,8 +73,11 @@ import TestSupport
 
         let warnings = score.stderr.split(separator: "\n").filter { $0.contains("never seen in training") }
         #expect(warnings.count == 2, "\(score.stderr)")
-        #expect(warnings.contains { $0.contains("\"industry\": 40 cells") && $0.contains("'mining' ×30, 'oil_gas' ×10")
-            && $0.contains("scored as baseline 'education'") }, "\(score.stderr)")
+        #expect(
+            warnings.contains {
+                $0.contains("\"industry\": 40 cells") && $0.contains("'mining' ×30, 'oil_gas' ×10")
+                    && $0.contains("scored as baseline 'education'")
+            }, "\(score.stderr)")
         #expect(warnings.contains { $0.contains("\"region\": 7 cells") && $0.contains("'antarctica' ×7") }, "\(score.stderr)")
 
         // Every reason about an unseen industry names the value; none names the baseline as the lead's.
@@ -88,8 +97,10 @@ import TestSupport
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try CLI.run(["fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-                               "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path])
+        let fit = try CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         let data = dir.appendingPathComponent("thin.csv")
         try "lead_id,industry,region\nL1,software,emea\n".write(to: data, atomically: true, encoding: .utf8)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `baton fit --stream` and the automatic choice of the fit path.
 @Suite struct StreamingFitCLITests {
@@ -59,8 +59,10 @@ import TestSupport
         lines[9_500] += ",extra"  // data row 9 500 is line 9 501
         let csv = dir.appendingPathComponent("bad.csv")
         try csv.write(lines.joined(separator: "\n") + "\n")
-        let result = try CLI.run(["fit", "--data", csv.path, "--spec", Self.spec, "--out", dir.appendingPathComponent("m.json").path,
-                                  "--stream", "--block-rows", "100"])
+        let result = try CLI.run([
+            "fit", "--data", csv.path, "--spec", Self.spec, "--out", dir.appendingPathComponent("m.json").path,
+            "--stream", "--block-rows", "100",
+        ])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("bad.csv line 9501"), "\(result.stderr)")
     }
@@ -70,8 +72,11 @@ import TestSupport
     @Test func streamingPeakMemoryDoesNotGrowWithRows() throws {
         let dir = try CLI.scratch()
         func peak(_ data: URL, _ extra: [String]) throws -> Int {
-            let result = try CLI.run(["fit", "--data", data.path, "--spec", Self.spec, "--out",
-                                      dir.appendingPathComponent("m.json").path, "--timings"] + extra)
+            let result = try CLI.run(
+                [
+                    "fit", "--data", data.path, "--spec", Self.spec, "--out",
+                    dir.appendingPathComponent("m.json").path, "--timings",
+                ] + extra)
             #expect(result.exitCode == 0, "\(result.stderr)")
             let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("timings: ") } ?? ""
             let json = try JSONSerialization.jsonObject(with: Data(line.dropFirst("timings: ".count).utf8)) as? [String: Any]

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs every `baton` command of Notebooks-md/quarterly-recalibration.md (``NotebookRun``) and
 /// checks the figures the text quotes in bold against the files the commands wrote.
@@ -42,8 +42,9 @@ import TestSupport
 
         func drift(_ key: String) throws -> [String: (psi: Double, band: String)] {
             let list = try #require(comparison[key] as? [[String: Any]])
-            return Dictionary(list.map { ($0["variable"] as? String ?? "", (($0["psi"] as? Double) ?? .nan, $0["band"] as? String ?? "")) },
-                              uniquingKeysWith: { a, _ in a })
+            return Dictionary(
+                list.map { ($0["variable"] as? String ?? "", (($0["psi"] as? Double) ?? .nan, $0["band"] as? String ?? "")) },
+                uniquingKeysWith: { a, _ in a })
         }
         let sinceChampion = try drift("champion_drift"), trainToTest = try drift("drift")
         claim(NotebookRun.f(sinceChampion["lead_source"]?.psi), "lead-source PSI since the champion")

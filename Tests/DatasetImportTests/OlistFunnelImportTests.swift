@@ -1,9 +1,10 @@
-import LabTraining
 import Foundation
-import Testing
-import TestSupport
-@testable import DatasetImport
+import LabTraining
 import ScoringModelFormat
+import TestSupport
+import Testing
+
+@testable import DatasetImport
 
 /// The Olist join against an independent plain reading of the files, and its error paths on
 /// small hand-written files.
@@ -81,8 +82,10 @@ import ScoringModelFormat
         var funnel = OlistFunnel(mqlFile: "m", dealsFile: "d", leads: [], dealRows: 0, unmatchedDeals: [], repeatedDeals: [])
         #expect(funnel.daysToWinQuantile(0.5) == nil)
         for (i, lag) in [30, 10, 20, 40].enumerated() {
-            funnel.leads.append(OlistLead(mqlID: "\(i)", firstContactDate: "2018-01-01", firstContactDay: 0,
-                                          landingPageID: "p", origin: "o", won: true, daysToWin: lag, line: i + 2))
+            funnel.leads.append(
+                OlistLead(
+                    mqlID: "\(i)", firstContactDate: "2018-01-01", firstContactDay: 0,
+                    landingPageID: "p", origin: "o", won: true, daysToWin: lag, line: i + 2))
         }
         // Nearest rank ⌈p·n⌉ of 10, 20, 30, 40.
         #expect(funnel.daysToWinQuantile(0) == 10)
@@ -110,7 +113,9 @@ import ScoringModelFormat
     @Test func unknownAndRepeatedDealsAreCountedNotFatal() throws {
         let (m, d) = try Self.files(
             mqls: Self.header + "a,2018-01-01,p1,social\nb,2018-01-06,p1,\nc,2018-03-31,p2,email\n",
-            deals: Self.dealHeader + "b,s1,2018-01-20 10:00:00,\"cat, wolf\"\nzz,s2,2018-02-01 00:00:00,cat\nb,s3,2018-02-02 00:00:00,cat\n,s4,2018-02-03 00:00:00,cat\n")
+            deals: Self.dealHeader
+                + "b,s1,2018-01-20 10:00:00,\"cat, wolf\"\nzz,s2,2018-02-01 00:00:00,cat\nb,s3,2018-02-02 00:00:00,cat\n,s4,2018-02-03 00:00:00,cat\n"
+        )
         let funnel = try OlistFunnelImport.join(mqls: m, deals: d)
         #expect(funnel.leads.map(\.won) == [false, true, false])
         #expect(funnel.wins == 1)
@@ -119,13 +124,14 @@ import ScoringModelFormat
         #expect(funnel.leads[1].daysToWin == 14)
         #expect(funnel.leads.map(\.weekday) == [1, 6, 6])  // Mon 2018-01-01, Sat 2018-01-06, Sat 2018-03-31
         let csv = funnel.csv()
-        #expect(csv == """
-            mql_id,first_contact_date,origin,landing_page_id,contact_weekday,contact_month,contact_quarter,won
-            a,2018-01-01,social,p1,1-Mon,01-Jan,Q1,0
-            b,2018-01-06,,p1,6-Sat,01-Jan,Q1,1
-            c,2018-03-31,email,p2,6-Sat,03-Mar,Q1,0
+        #expect(
+            csv == """
+                mql_id,first_contact_date,origin,landing_page_id,contact_weekday,contact_month,contact_quarter,won
+                a,2018-01-01,social,p1,1-Mon,01-Jan,Q1,0
+                b,2018-01-06,,p1,6-Sat,01-Jan,Q1,1
+                c,2018-03-31,email,p2,6-Sat,03-Mar,Q1,0
 
-            """)
+                """)
     }
 
     @Test func dealDetailsAndWonTimesForTheStoreImport() throws {
@@ -139,21 +145,29 @@ import ScoringModelFormat
         let b = try #require(funnel.leads[1].deal)
         // 2018-01-20 is day 17551 (2018-01-01 = 17532); + 10:11:12.
         #expect(b.wonDay == 17_551 && b.wonSecond == 17_551 * 86_400 + 36_672 && b.line == 2)
-        #expect(b.details == ["sdr_id": "s1", "sr_id": "r1", "business_segment": "pet", "declared_monthly_revenue": "1,5",
-                              "lead_behaviour_profile": "cat"])
+        #expect(
+            b.details == [
+                "sdr_id": "s1", "sr_id": "r1", "business_segment": "pet", "declared_monthly_revenue": "1,5",
+                "lead_behaviour_profile": "cat",
+            ])
         // A won date that is not a calendar date: a win without a lag or a time.
         let a = try #require(funnel.leads[0].deal)
         #expect(funnel.leads[0].won && a.wonDay == nil && a.wonSecond == nil && funnel.leads[0].daysToWin == nil)
         // Required details are required only when asked for.
         let (m2, d2) = try Self.files(mqls: Self.header + "a,2018-01-01,p1,social\n", deals: Self.dealHeader)
         #expect(try OlistFunnelImport.join(mqls: m2, deals: d2).dealRows == 0)
-        #expect(throws: OlistImportError.missingColumn(file: d2.path, column: "sdr_id", role: "needed from the closed-deals file",
-                                                       suggestions: [], header: ["mql_id", "seller_id", "won_date", "lead_behaviour_profile"])) {
+        #expect(
+            throws: OlistImportError.missingColumn(
+                file: d2.path, column: "sdr_id", role: "needed from the closed-deals file",
+                suggestions: [], header: ["mql_id", "seller_id", "won_date", "lead_behaviour_profile"])
+        ) {
             try OlistFunnelImport.join(mqls: m2, deals: d2, dealDetails: true)
         }
     }
 
-    @Test(arguments: [("2018-01-20 10:11:12", 17_551 * 86_400 + 36_672), ("1970-01-01 00:00:00", 0), ("2016-02-29 23:59:59", 16_860 * 86_400 + 86_399)])
+    @Test(arguments: [
+        ("2018-01-20 10:11:12", 17_551 * 86_400 + 36_672), ("1970-01-01 00:00:00", 0), ("2016-02-29 23:59:59", 16_860 * 86_400 + 86_399),
+    ])
     func wonSeconds(text: String, expected: Int) {
         #expect(OlistFunnelImport.second(of: text) == expected)
     }
@@ -180,8 +194,9 @@ import ScoringModelFormat
     }
 
     @Test func duplicateMQLIDStopsWithBothLines() throws {
-        let (m, d) = try Self.files(mqls: Self.header + "a,2018-01-01,p1,social\nb,2018-01-02,p1,\na,2018-01-03,p2,email\n",
-                                    deals: Self.dealHeader)
+        let (m, d) = try Self.files(
+            mqls: Self.header + "a,2018-01-01,p1,social\nb,2018-01-02,p1,\na,2018-01-03,p2,email\n",
+            deals: Self.dealHeader)
         #expect(throws: OlistImportError.duplicateMQL(file: m.path, line: 4, firstLine: 2, mqlID: "a")) {
             try OlistFunnelImport.join(mqls: m, deals: d)
         }
@@ -190,8 +205,9 @@ import ScoringModelFormat
     }
 
     @Test func renamedColumnNamesFileHeaderAndFix() throws {
-        let (m, d) = try Self.files(mqls: "mql_id,first_contact_date,landing_page_id,Origin\na,2018-01-01,p1,social\n",
-                                    deals: Self.dealHeader)
+        let (m, d) = try Self.files(
+            mqls: "mql_id,first_contact_date,landing_page_id,Origin\na,2018-01-01,p1,social\n",
+            deals: Self.dealHeader)
         do {
             _ = try OlistFunnelImport.join(mqls: m, deals: d)
             Issue.record("a renamed column must stop the import")
@@ -220,8 +236,11 @@ import ScoringModelFormat
         let funnel = try OlistFunnelImport.join(mqls: m, deals: d)
         #expect(funnel.leads.count == 1 && funnel.wins == 0 && funnel.dealRows == 0)
         let (m2, d2) = try Self.files(mqls: Self.header + "a,2018-01-01,p1,social\n", deals: "mql_id,seller_id\n")
-        #expect(throws: OlistImportError.missingColumn(file: d2.path, column: "won_date", role: "needed from the closed-deals file",
-                                                       suggestions: [], header: ["mql_id", "seller_id"])) {
+        #expect(
+            throws: OlistImportError.missingColumn(
+                file: d2.path, column: "won_date", role: "needed from the closed-deals file",
+                suggestions: [], header: ["mql_id", "seller_id"])
+        ) {
             try OlistFunnelImport.join(mqls: m2, deals: d2)
         }
     }
@@ -244,7 +263,9 @@ import ScoringModelFormat
         // 11 pages with ≥ 100 MQLs (from the plain count below) + 10 non-baseline origins (11 levels
         // with Missing) + 6 weekdays + intercept.
         var pageCounts: [Substring: Int] = [:]
-        for row in try Self.dataLines(SharedData.olistLeads) { pageCounts[row.split(separator: ",", omittingEmptySubsequences: false)[2], default: 0] += 1 }
+        for row in try Self.dataLines(SharedData.olistLeads) {
+            pageCounts[row.split(separator: ",", omittingEmptySubsequences: false)[2], default: 0] += 1
+        }
         let keptPages = pageCounts.values.filter { $0 >= 100 }.count
         #expect(keptPages == 11)
         #expect(run.weightFile.model.count == 1 + 10 + keptPages + 6)

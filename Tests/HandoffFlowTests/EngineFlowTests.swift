@@ -1,11 +1,11 @@
-import HandoffSQLite
 import Foundation
-import HandoffTestSupport
-import Testing
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
+import HandoffTestSupport
 import TestSupport
+import Testing
 
 @Suite struct EngineFlowTests {
     typealias F = EngineFixture
@@ -17,7 +17,8 @@ import TestSupport
         // η = −3 + 1.2 + 0.9 + 1.1·log1p(0) + 0.05·3 = −0.75; nurture (no demo yet), so no hand-off.
         let factor = 20 / log(2.0), offset = 600 - factor * log(50.0)
         guard case let .qualified(stage, _, rule, points)? = created.effects.first?.kind else {
-            Issue.record("no qualification effect: \(created.effects)"); return
+            Issue.record("no qualification effect: \(created.effects)")
+            return
         }
         #expect(stage == .nurture && rule == nil)
         #expect(isClose(points, offset + factor * -0.75, absolute: 1e-9, relative: 1e-12))
@@ -28,7 +29,10 @@ import TestSupport
         let demo = try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
         let kinds = demo.effects.map(\.kind)
         #expect(kinds.count == 2)
-        guard case let .qualified(stage2, priority2, rule2, points2) = kinds[0] else { Issue.record("\(kinds)"); return }
+        guard case let .qualified(stage2, priority2, rule2, points2) = kinds[0] else {
+            Issue.record("\(kinds)")
+            return
+        }
         #expect(stage2 == .sql && priority2 == .high && rule2 == "demo_with_budget")
         #expect(isClose(points2, offset + factor * (-3 + 1.2 + 0.9 + 1.1 * log(2.0) + 0.15), absolute: 1e-9, relative: 1e-12))
         #expect(kinds[1] == .handedOff(repID: "ana", priority: .high, deadline: F.monday(10, 10)))
@@ -52,16 +56,23 @@ import TestSupport
 
         // cy calls at 14:30Z: half a business hour after their day opened, inside the SLA.
         let call = try await engine.apply(F.attempt("e3", lead: "L1", at: F.monday(14, 30), rep: "cy"))
-        #expect(call.effects == [EngineEffect(leadID: "L1", at: F.monday(14, 30),
-                                              kind: .firstTouch(repID: "cy", businessSeconds: 1800, withinSLA: true))])
+        #expect(
+            call.effects == [
+                EngineEffect(
+                    leadID: "L1", at: F.monday(14, 30),
+                    kind: .firstTouch(repID: "cy", businessSeconds: 1800, withinSLA: true))
+            ])
         #expect(try await engine.tick(at: F.monday(16)).isEmpty)
 
         let counts = try await store.counts()
         #expect(counts.leads == 1 && counts.events == 3 && counts.scores == 2 && counts.decisions == 2)
         #expect(counts.assignments == 2 && counts.timers == 2 && counts.contactAttempts == 1 && counts.routerStates == 1)
         let everything = try await store.activity(in: ReportPeriod(start: .distantPast, end: .distantFuture))
-        #expect(everything.alerts.map(\.kind).sorted() == ["manager-notification", "new-high-priority", "new-high-priority",
-                                                           "reassignment", "sla-reminder"])
+        #expect(
+            everything.alerts.map(\.kind).sorted() == [
+                "manager-notification", "new-high-priority", "new-high-priority",
+                "reassignment", "sla-reminder",
+            ])
         #expect(everything.scores.allSatisfy { $0.model.sha256 == engine.model.sha256 })
         let timeline = try #require(try await store.leadTimeline(leadID: "L1"))
         let first = try #require(timeline.timers.first { $0.id == "L1/handoff-1" })
@@ -117,7 +128,10 @@ import TestSupport
         let before = try await store.counts()
 
         func refused(_ event: InboundEvent) async -> EngineError? {
-            do { _ = try await engine.apply(event); return nil } catch { return error }
+            do {
+                _ = try await engine.apply(event)
+                return nil
+            } catch { return error }
         }
         // Unknown rep.
         let rep = await refused(F.attempt("e4", lead: "L1", at: F.monday(10), rep: "zed"))
@@ -135,9 +149,13 @@ import TestSupport
         #expect(fields?.description.contains("\"company_size\", \"budget_authority\"") == true)
         // A second lead_created for a stored lead, and an unknown channel.
         #expect(await refused(F.created("e8", lead: "L1", at: F.monday(10), fields: F.fitLead)) == .leadAlreadyExists(eventID: "e8", leadID: "L1"))
-        let channel = InboundEvent(eventID: "e9", kind: .contactAttempt, occurredAt: F.monday(10), leadID: "L1",
-                                   body: .contactAttempt(.init(repID: "ana", channel: "pigeon", outcome: "sent")))
-        guard case .invalidField("e9", "channel", _)? = await refused(channel) else { Issue.record("channel accepted"); return }
+        let channel = InboundEvent(
+            eventID: "e9", kind: .contactAttempt, occurredAt: F.monday(10), leadID: "L1",
+            body: .contactAttempt(.init(repID: "ana", channel: "pigeon", outcome: "sent")))
+        guard case .invalidField("e9", "channel", _)? = await refused(channel) else {
+            Issue.record("channel accepted")
+            return
+        }
         #expect(try await store.counts() == before)
         // A late engagement is stored (late data), not refused.
         let late = try await engine.apply(F.engagement("e10", lead: "L1", at: F.monday(9, 5), type: "email_open"))
@@ -145,12 +163,17 @@ import TestSupport
     }
 
     @Test func playbookFieldsAreCheckedAgainstTheModel() async throws {
-        let store = try SQLiteHandoffStore(path: FileManager.default.temporaryDirectory
-            .appendingPathComponent("baton-engine-\(UUID().uuidString).sqlite").path)
+        let store = try SQLiteHandoffStore(
+            path: FileManager.default.temporaryDirectory
+                .appendingPathComponent("baton-engine-\(UUID().uuidString).sqlite").path)
         let scorer = try LeadScorer(weights: F.weights())
         let typo = F.playbookYAML.replacingOccurrences(of: "field: budget_authority", with: "field: budjet_authority")
-        #expect(throws: EngineError.playbook(.unknownField(file: "playbook.yaml", line: 8, field: "budjet_authority",
-                                                           suggestion: "budget_authority"))) {
+        #expect(
+            throws: EngineError.playbook(
+                .unknownField(
+                    file: "playbook.yaml", line: 8, field: "budjet_authority",
+                    suggestion: "budget_authority"))
+        ) {
             try HandoffEngine(store: store, playbook: try F.playbook(typo), scorer: scorer, knownFields: ["region"])
         }
         // The routing rule reads `region`; without it among the known lead fields, line 18 is named.
@@ -160,8 +183,9 @@ import TestSupport
     }
 
     @Test func aBrokenFlowSectionIsAPlaybookErrorWithItsLine() throws {
-        let store = try SQLiteHandoffStore(path: FileManager.default.temporaryDirectory
-            .appendingPathComponent("baton-engine-\(UUID().uuidString).sqlite").path)
+        let store = try SQLiteHandoffStore(
+            path: FileManager.default.temporaryDirectory
+                .appendingPathComponent("baton-engine-\(UUID().uuidString).sqlite").path)
         let broken = F.playbookYAML.replacingOccurrences(of: "time_zone: America/New_York}\n  - {id: cy", with: "time_zone: Mars/Base}\n  - {id: cy")
         let book = try F.playbook(broken)
         let scorer = try LeadScorer(weights: F.weights())
@@ -169,7 +193,10 @@ import TestSupport
             _ = try HandoffEngine(store: store, playbook: book, scorer: scorer, knownFields: ["region"])
             Issue.record("a rep on Mars was accepted")
         } catch {
-            guard case .playbook(.section(let section)) = error else { Issue.record("\(error)"); return }
+            guard case .playbook(.section(let section)) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(section.keyPath == "reps[1].time_zone" && section.line == 21)
             #expect(error.description.contains("Mars/Base"))
         }
@@ -183,7 +210,10 @@ import TestSupport
         fields["region"] = "apac"
         _ = try await engine.apply(F.created("e1", lead: "L3", at: F.monday(9), fields: fields))
         let result = try await engine.apply(F.engagement("e2", lead: "L3", at: F.monday(9, 10), type: "demo_request"))
-        guard case let .queued(queue, reason)? = result.effects.last?.kind else { Issue.record("\(result.effects)"); return }
+        guard case let .queued(queue, reason)? = result.effects.last?.kind else {
+            Issue.record("\(result.effects)")
+            return
+        }
         #expect(queue == "sales-triage" && reason.contains("apac"))
         let alerts = try await store.activity(in: ReportPeriod(start: .distantPast, end: .distantFuture)).alerts
         #expect(alerts.map(\.kind) == ["fallback-queue"] && alerts.first?.target == "sales-triage")

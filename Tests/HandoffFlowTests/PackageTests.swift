@@ -1,25 +1,28 @@
 import Foundation
-import HandoffTestSupport
-import Testing
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffTestSupport
 import TestSupport
+import Testing
 
 /// The hand-off package the engine builds at hand-off, and the one it rebuilds from the store.
 @Suite struct PackageTests {
     typealias F = EngineFixture
 
-    static let person = ["first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "email": "ada@example.com",
-                         "pain_points": "Leads go cold; No intent data", "marketing_owner_name": "Grace Hopper",
-                         "marketing_owner_email": "grace@baton.example"]
+    static let person = [
+        "first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "email": "ada@example.com",
+        "pain_points": "Leads go cold; No intent data", "marketing_owner_name": "Grace Hopper",
+        "marketing_owner_email": "grace@baton.example",
+    ]
 
     @Test func theStoredPackageIsTheOneBuiltAtHandOff() async throws {
         let (engine, _) = try await F.engine()
         let fields = F.fitLead.merging(Self.person) { _, b in b }
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: fields))
-        let webinar = InboundEvent(eventID: "e2", kind: .engagement, occurredAt: F.monday(9, 5), leadID: "L1",
-                                   body: .engagement(.init(eventType: "webinar_attended", content: "Scaling hand-offs")))
+        let webinar = InboundEvent(
+            eventID: "e2", kind: .engagement, occurredAt: F.monday(9, 5), leadID: "L1",
+            body: .engagement(.init(eventType: "webinar_attended", content: "Scaling hand-offs")))
         #expect(try await engine.apply(webinar).packages.isEmpty)  // still nurture: no hand-off, no package
         let demo = try await engine.apply(F.engagement("e3", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
         #expect(demo.packages.count == 1)
@@ -44,8 +47,9 @@ import TestSupport
         #expect(handoff.slaDeadline == F.monday(10, 10) && handoff.policy == "high")
 
         // Later events do not rewrite the hand-off's package: a new name, more engagement, a touch.
-        let update = InboundEvent(eventID: "e4", kind: .leadUpdated, occurredAt: F.monday(9, 20), leadID: "L1",
-                                  body: .lead(.init(fields: ["first_name": "Augusta", "email_opens": "9"])))
+        let update = InboundEvent(
+            eventID: "e4", kind: .leadUpdated, occurredAt: F.monday(9, 20), leadID: "L1",
+            body: .lead(.init(fields: ["first_name": "Augusta", "email_opens": "9"])))
         _ = try await engine.apply(update)
         _ = try await engine.apply(F.engagement("e5", lead: "L1", at: F.monday(9, 25), type: "pricing_page_view"))
         _ = try await engine.apply(F.attempt("e6", lead: "L1", at: F.monday(9, 30), rep: "ana"))
@@ -69,8 +73,10 @@ import TestSupport
     @Test func extraWritesCommitWithTheEventOrNotAtAll() async throws {
         let (engine, store) = try await F.engine()
         func alert(_ id: String, lead: String) throws -> WriteOperation {
-            .raiseAlert(AlertRecord(id: id, kind: "crm-sync", leadID: lead, target: "crm", payload: try JSONText(validating: "{}"),
-                                    createdAt: F.monday(9)))
+            .raiseAlert(
+                AlertRecord(
+                    id: id, kind: "crm-sync", leadID: lead, target: "crm", payload: try JSONText(validating: "{}"),
+                    createdAt: F.monday(9)))
         }
         let ok = try alert("x1/crm-sync", lead: "X1")
         let seen = Seen()

@@ -1,9 +1,9 @@
-import HandoffRules
 import Foundation
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import HandoffRules
+import TestSupport
+import Testing
 
 /// Leads parked in a fallback queue: a routing/capacity failure reported on its own, out of the
 /// reps' SLA rates but in the lead-side "contacted within SLA" figure. ``WeekFixture``'s week plus
@@ -24,24 +24,36 @@ import HandoffReviews
             QualificationDecisionRecord(leadID: id, stage: stage, priority: priority, rule: "r", evidence: json(#"{"x":1}"#), decidedAt: at(when))
         }
         func queue(_ id: String, _ name: String, _ when: String, closed: String? = nil) -> AssignmentRecord {
-            AssignmentRecord(leadID: id, target: .fallbackQueue(name), rule: "fallback", assignedAt: at(when),
-                             unassignedAt: closed.map(at), unassignReason: closed == nil ? nil : "assigned")
+            AssignmentRecord(
+                leadID: id, target: .fallbackQueue(name), rule: "fallback", assignedAt: at(when),
+                unassignedAt: closed.map(at), unassignReason: closed == nil ? nil : "assigned")
         }
         func rep(_ id: String, _ rep: String, _ when: String, closed: String? = nil) -> AssignmentRecord {
-            AssignmentRecord(leadID: id, target: .rep(rep), rule: "round-robin", assignedAt: at(when),
-                             unassignedAt: closed.map(at), unassignReason: closed == nil ? nil : "reassigned after SLA breach")
+            AssignmentRecord(
+                leadID: id, target: .rep(rep), rule: "round-robin", assignedAt: at(when),
+                unassignedAt: closed.map(at), unassignReason: closed == nil ? nil : "reassigned after SLA breach")
         }
         return [
-            LeadJourney.build(lead: lead("P1", "2025-10-06T08:00:00Z"), decisions: [decision("P1", .sql, .high, "2025-10-06T10:00:00Z")],
-                              assignments: [queue("P1", "triage", "2025-10-06T10:00:00Z")]),
-            LeadJourney.build(lead: lead("P2", "2025-10-07T08:00:00Z"), decisions: [decision("P2", .mql, .standard, "2025-10-07T09:00:00Z")],
-                              assignments: [queue("P2", "triage", "2025-10-07T09:00:00Z", closed: "2025-10-07T13:00:00Z"),
-                                            rep("P2", "r1", "2025-10-07T13:00:00Z")],
-                              attempts: [ContactAttemptRecord(id: "P2/a", leadID: "P2", repID: "r1", channel: "call", result: "connected",
-                                                              attemptedAt: at("2025-10-07T14:00:00Z"))]),
-            LeadJourney.build(lead: lead("P3", "2025-10-08T08:00:00Z"), decisions: [decision("P3", .mql, .standard, "2025-10-08T09:00:00Z")],
-                              assignments: [rep("P3", "r1", "2025-10-08T09:00:00Z", closed: "2025-10-08T11:00:00Z"),
-                                            queue("P3", "overflow", "2025-10-08T11:00:00Z")]),
+            LeadJourney.build(
+                lead: lead("P1", "2025-10-06T08:00:00Z"), decisions: [decision("P1", .sql, .high, "2025-10-06T10:00:00Z")],
+                assignments: [queue("P1", "triage", "2025-10-06T10:00:00Z")]),
+            LeadJourney.build(
+                lead: lead("P2", "2025-10-07T08:00:00Z"), decisions: [decision("P2", .mql, .standard, "2025-10-07T09:00:00Z")],
+                assignments: [
+                    queue("P2", "triage", "2025-10-07T09:00:00Z", closed: "2025-10-07T13:00:00Z"),
+                    rep("P2", "r1", "2025-10-07T13:00:00Z"),
+                ],
+                attempts: [
+                    ContactAttemptRecord(
+                        id: "P2/a", leadID: "P2", repID: "r1", channel: "call", result: "connected",
+                        attemptedAt: at("2025-10-07T14:00:00Z"))
+                ]),
+            LeadJourney.build(
+                lead: lead("P3", "2025-10-08T08:00:00Z"), decisions: [decision("P3", .mql, .standard, "2025-10-08T09:00:00Z")],
+                assignments: [
+                    rep("P3", "r1", "2025-10-08T09:00:00Z", closed: "2025-10-08T11:00:00Z"),
+                    queue("P3", "overflow", "2025-10-08T11:00:00Z"),
+                ]),
         ]
     }
 
@@ -73,7 +85,9 @@ import HandoffReviews
         #expect(triage.parked == 2 && triage.atHandoff == 2 && triage.stillParked == 1 && triage.laterAssigned == 1)
         #expect(triage.medianHours == 87)  // (4 + 170) / 2
         // The week before holds none; as of Tue 7th 12:00 only P1 was parked (26 h so far), P2 still in the queue.
-        #expect(FallbackParking.compute(journeys, period: try ReviewPeriod.isoWeek("2025-W40", timeZone: utc).range, asOf: WeekFixture.asOf).total.parked == 0)
+        #expect(
+            FallbackParking.compute(journeys, period: try ReviewPeriod.isoWeek("2025-W40", timeZone: utc).range, asOf: WeekFixture.asOf).total.parked
+                == 0)
         let early = FallbackParking.compute(journeys, period: try WeekFixture.period().range, asOf: at("2025-10-07T12:00:00Z"))
         #expect(early.total.parked == 2 && early.total.stillParked == 2 && early.total.laterAssigned == 0)
         #expect(early.total.hoursParked == [3, 26])
@@ -87,13 +101,18 @@ import HandoffReviews
         let results = ReviewResults(data: data, period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
         let report = ReviewReport(results: results, configuration: AnalyticsConfiguration(), title: "Weekly SLA review")
         let md = report.markdown
-        #expect(md.contains("- Leads contacted within SLA (every hand-off of the period, parked leads included and counted as not contacted in time unless touched within their target): \(Proportion(2, of: 7).formatted)."))
+        #expect(
+            md.contains(
+                "- Leads contacted within SLA (every hand-off of the period, parked leads included and counted as not contacted in time unless touched within their target): \(Proportion(2, of: 7).formatted)."
+            ))
         #expect(md.contains("2 hand-off(s) parked in a fallback queue (no rep could take them) are a routing/capacity failure, left out of them"))
         #expect(md.contains("| triage | 2 | 2 | 1 | 1 | 87.00 h | 170.00 h |"))
         #expect(md.contains("| overflow | 1 | 0 | 1 | 0 | 121.00 h | 121.00 h |"))
         #expect(md.contains("| all | 3 | 2 | 2 | 1 | 121.00 h | 170.00 h |"))
         let parked = try #require(report.changes.first { $0.rule == "fallback-queue" })
-        #expect(parked.text.hasPrefix("3 hand-off(s) landed in a fallback queue (`overflow`, `triage`): nobody could take them (median 121.00 h, longest 170.00 h parked"))
+        #expect(
+            parked.text.hasPrefix(
+                "3 hand-off(s) landed in a fallback queue (`overflow`, `triage`): nobody could take them (median 121.00 h, longest 170.00 h parked"))
         #expect(parked.text.contains("2 still parked, 1 later assigned to a rep"))
         // never-touched names the reps' untouched hand-offs only: L4 (high) and P3 (standard), not P1.
         let untouched = report.changes.filter { $0.rule == "never-touched" }.map(\.text)

@@ -1,26 +1,45 @@
 import Foundation
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import TestSupport
+import Testing
 
 /// Constructed journeys for dispositions, speed × band and the production score bands.
 @Suite struct PatternTests {
     let handoff = at("2025-03-03T09:00:00Z")  // a Monday
     let asOf = at("2025-10-13T00:00:00Z")  // > 90 days later: every hand-off is matured
 
-    func journey(_ id: String, source: String = "web", p: Double = 0.5, touchAfterMinutes: Double? = 30,
-                 code: String? = nil, won: Bool = false, sha: String = String(repeating: "a", count: 64)) -> LeadJourney {
+    func journey(
+        _ id: String, source: String = "web", p: Double = 0.5, touchAfterMinutes: Double? = 30,
+        code: String? = nil, won: Bool = false, sha: String = String(repeating: "a", count: 64)
+    ) -> LeadJourney {
         let lead = LeadRecord(id: id, fields: json(#"{"size":"small"}"#), source: source, createdAt: handoff.addingTimeInterval(-3600))
-        let score = ScoreRecord(leadID: id, model: ModelVersion(sha256: sha, format: "baton.weights/1"), probability: p, points: 0,
-                                fitPoints: 0, engagementPoints: 0, scoredAt: handoff.addingTimeInterval(-60))
+        let score = ScoreRecord(
+            leadID: id, model: ModelVersion(sha256: sha, format: "baton.weights/1"), probability: p, points: 0,
+            fitPoints: 0, engagementPoints: 0, scoredAt: handoff.addingTimeInterval(-60))
         let assignment = AssignmentRecord(leadID: id, target: .rep("r1"), rule: "rr", assignedAt: handoff)
-        let attempts = touchAfterMinutes.map { [ContactAttemptRecord(id: "\(id)/a", leadID: id, channel: "call", attemptedAt: handoff.addingTimeInterval($0 * 60))] } ?? []
+        let attempts =
+            touchAfterMinutes.map {
+                [ContactAttemptRecord(id: "\(id)/a", leadID: id, channel: "call", attemptedAt: handoff.addingTimeInterval($0 * 60))]
+            } ?? []
         let dispositions = code.map { [DispositionRecord(id: "\(id)/d", leadID: id, code: $0, decidedAt: handoff.addingTimeInterval(86_400))] } ?? []
-        let opp = won ? [OpportunityRecord(id: "\(id)/o", leadID: id, amount: Money(minorUnits: 1, currency: "EUR"), stage: "x", openedAt: handoff.addingTimeInterval(2 * 86_400))] : []
-        let out = won ? [OutcomeRecord(id: "\(id)/w", opportunityID: "\(id)/o", leadID: id, result: .won, amount: Money(minorUnits: 1, currency: "EUR"), closedAt: handoff.addingTimeInterval(3 * 86_400))] : []
-        return LeadJourney.build(lead: lead, scores: [score], assignments: [assignment], attempts: attempts,
-                                 dispositions: dispositions, opportunities: opp, outcomes: out)
+        let opp =
+            won
+            ? [
+                OpportunityRecord(
+                    id: "\(id)/o", leadID: id, amount: Money(minorUnits: 1, currency: "EUR"), stage: "x",
+                    openedAt: handoff.addingTimeInterval(2 * 86_400))
+            ] : []
+        let out =
+            won
+            ? [
+                OutcomeRecord(
+                    id: "\(id)/w", opportunityID: "\(id)/o", leadID: id, result: .won, amount: Money(minorUnits: 1, currency: "EUR"),
+                    closedAt: handoff.addingTimeInterval(3 * 86_400))
+            ] : []
+        return LeadJourney.build(
+            lead: lead, scores: [score], assignments: [assignment], attempts: attempts,
+            dispositions: dispositions, opportunities: opp, outcomes: out)
     }
 
     var march: ReportPeriod { ReportPeriod(start: at("2025-03-01T00:00:00Z"), end: at("2025-04-01T00:00:00Z")) }
@@ -75,8 +94,9 @@ import HandoffReviews
             js.append(journey(String(format: "P%02d", i), p: i == 20 ? 0.98 : 0.05 * Double(i), won: (11...18).contains(i)))
         }
         js.append(journey("Z", p: 0.99, won: false, sha: String(repeating: "b", count: 64)))  // challenger, not production
-        let deployment = ModelDeployment(rowID: 1, sha256: String(repeating: "a", count: 64), kind: .promotion,
-                                         promotedAt: at("2025-01-01T00:00:00Z"), retiredAt: nil)
+        let deployment = ModelDeployment(
+            rowID: 1, sha256: String(repeating: "a", count: 64), kind: .promotion,
+            promotedAt: at("2025-01-01T00:00:00Z"), retiredAt: nil)
         let s = ScoreVsConversion.compute(js, deployments: [deployment], asOf: asOf)
         #expect(s.bands.count == 10 && s.overall == Proportion(8, of: 20))
         let top = s.bands[9]

@@ -1,9 +1,9 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import HandoffRules
+import TestSupport
+import Testing
 
 /// Business time from the hand-off flow's calendar, and the reps' calendars from a playbook, on
 /// the hand-built week of ``WeekFixture`` (answers worked out by hand in the comments).
@@ -53,8 +53,9 @@ import HandoffReviews
         #expect(config.calendarNote.contains("10:00–16:00 Mon, Tue, Wed, Thu, Fri"))
         let journeys = WeekFixture.journeys()
         func hours(_ id: String) throws -> Double? {
-            SpeedToContact.hours(try #require(journeys.first { $0.lead.id == id }), reps: WeekFixture.repsByID,
-                                 asOf: WeekFixture.asOf, configuration: config)
+            SpeedToContact.hours(
+                try #require(journeys.first { $0.lead.id == id }), reps: WeekFixture.repsByID,
+                asOf: WeekFixture.asOf, configuration: config)
         }
         // L1 r1 Mon 09:00 → 09:30 UTC: 06:00–06:30 in São Paulo, and a holiday: 0.
         #expect(try hours("L1") == 0)
@@ -65,11 +66,14 @@ import HandoffReviews
         #expect(try hours("L3") == 6)
         var noHoliday = AnalyticsConfiguration()
         noHoliday.use(try FlowPlaybook.parse(yaml: Self.playbook.replacingOccurrences(of: "\n    holidays: br", with: "")), name: "p")
-        #expect(SpeedToContact.hours(try #require(journeys.first { $0.lead.id == "L2" }), reps: WeekFixture.repsByID,
-                                     asOf: WeekFixture.asOf, configuration: noHoliday) == 4)
+        #expect(
+            SpeedToContact.hours(
+                try #require(journeys.first { $0.lead.id == "L2" }), reps: WeekFixture.repsByID,
+                asOf: WeekFixture.asOf, configuration: noHoliday) == 4)
         // The report states the calendar it used.
-        let results = ReviewResults(data: ReviewData(journeys: journeys, reps: WeekFixture.repsByID, deployments: []),
-                                    period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: config)
+        let results = ReviewResults(
+            data: ReviewData(journeys: journeys, reps: WeekFixture.repsByID, deployments: []),
+            period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: config)
         let report = ReviewReport(results: results, configuration: config, title: "t")
         #expect(report.markdown.contains("from the playbook playbook.yaml"))
     }

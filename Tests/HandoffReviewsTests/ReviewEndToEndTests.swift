@@ -1,9 +1,9 @@
-import HandoffSQLite
 import Foundation
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import HandoffSQLite
+import TestSupport
+import Testing
 
 /// Fills a temporary SQLite store through the store API with ``WeekFixture`` and runs the weekly
 /// review from store to folder; the numbers in report.md are the hand counts of the fixture.
@@ -24,8 +24,9 @@ import HandoffReviews
         let out = folder.appendingPathComponent("w41")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Data("stale".utf8).write(to: out.appendingPathComponent("old.txt"))  // replaced as a whole
-        let report = try await ReviewRun.run(kind: .weekly, store: store, period: try WeekFixture.period(),
-                                             asOf: WeekFixture.asOf, out: out, configuration: config)
+        let report = try await ReviewRun.run(
+            kind: .weekly, store: store, period: try WeekFixture.period(),
+            asOf: WeekFixture.asOf, out: out, configuration: config)
         let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.hasPrefix("# Weekly SLA review 2025-W41"))
         #expect(md.contains("delivered: **4** against **5** committed (80.0 %)"))
@@ -54,8 +55,9 @@ import HandoffReviews
         let store = try SQLiteHandoffStore(path: folder.appendingPathComponent("baton.sqlite").path)
         try await WeekFixture.fill(store)
         let out = folder.appendingPathComponent("w01")
-        let report = try await ReviewRun.run(kind: .weekly, store: store, period: try ReviewPeriod.isoWeek("2026-W01", timeZone: utc),
-                                             asOf: at("2026-01-10T00:00:00Z"), out: out)
+        let report = try await ReviewRun.run(
+            kind: .weekly, store: store, period: try ReviewPeriod.isoWeek("2026-W01", timeZone: utc),
+            asOf: at("2026-01-10T00:00:00Z"), out: out)
         let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.contains("2025-12-29T00:00:00Z to 2026-01-05T00:00:00Z"))
         #expect(md.contains("**No lead was handed off in this period.**"))

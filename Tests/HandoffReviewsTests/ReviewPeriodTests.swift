@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import HandoffReviews
+import TestSupport
+import Testing
 
 @Suite struct ReviewPeriodTests {
     @Test func isoWeeksAcrossTheYearBoundary() throws {

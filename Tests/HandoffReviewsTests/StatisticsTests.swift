@@ -1,8 +1,8 @@
 import Foundation
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import TestSupport
+import Testing
 
 @Suite struct StatisticsTests {
     @Test func quantilesType7() {

@@ -1,8 +1,8 @@
 import Foundation
 import HandoffPersistence
-import Testing
-import TestSupport
 import HandoffReviews
+import TestSupport
+import Testing
 
 /// Each measure on the hand-built week of ``WeekFixture``; expected values are worked out by hand
 /// from the table in its doc comment.
@@ -35,8 +35,9 @@ import HandoffReviews
     }
 
     @Test func speedToContactInBusinessHours() throws {
-        let s = SpeedToContact.compute(journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
-                                       asOf: WeekFixture.asOf)
+        let s = SpeedToContact.compute(
+            journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
+            asOf: WeekFixture.asOf)
         // touched: 0.5, 2 (Mon 16:00→17:00 + Tue 09:00→10:00), 8 (Tue 09:00 → Wed 09:00)
         #expect(s.overall.hours.sorted() == [0.5, 2, 8] && s.overall.untouched == 1)
         #expect(isClose(s.overall.median ?? -1, 2, absolute: 1e-12, relative: 0))
@@ -51,8 +52,9 @@ import HandoffReviews
     }
 
     @Test func complianceBreachesAndEscalations() throws {
-        let c = SLACompliance.compute(journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
-                                      asOf: WeekFixture.asOf)
+        let c = SLACompliance.compute(
+            journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
+            asOf: WeekFixture.asOf)
         let high = try #require(c.policies.first { $0.name == "high" })
         let standard = try #require(c.policies.first { $0.name == "standard" })
         // high: L1 met (0.5 ≤ 1); L4 untouched with 0.5 + 3 = 3.5 business h > 1 → missed
@@ -65,8 +67,9 @@ import HandoffReviews
         #expect(c.breachedTimers == 2)  // L3 (steps fired) and L4 (breached)
         #expect(c.escalations == ["remind-rep": 2, "notify-manager": 1])
         // Before L4's target has passed (Fri 16:45), it is pending, not missed.
-        let early = SLACompliance.compute(journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
-                                          asOf: at("2025-10-10T16:45:00Z"))
+        let early = SLACompliance.compute(
+            journeys, period: try WeekFixture.period().range, reps: WeekFixture.repsByID,
+            asOf: at("2025-10-10T16:45:00Z"))
         let earlyHigh = try #require(early.policies.first { $0.name == "high" })
         #expect(earlyHigh.compliance == Proportion(1, of: 1) && earlyHigh.pending == 1)
     }
@@ -105,12 +108,17 @@ import HandoffReviews
     /// report says why; with them, never-touched fires on L4.
     @Test func slaRulesNeedRecordedTouches() throws {
         var batch = WeekFixture.batch()
-        let withTouches = ReviewResults(data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
-                                        period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
-        #expect(WhatToChange.items(withTouches, configuration: AnalyticsConfiguration()).contains { $0.rule == "never-touched" && $0.text.hasPrefix("1 `high`") })
+        let withTouches = ReviewResults(
+            data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
+            period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
+        #expect(
+            WhatToChange.items(withTouches, configuration: AnalyticsConfiguration()).contains {
+                $0.rule == "never-touched" && $0.text.hasPrefix("1 `high`")
+            })
         batch.contactAttempts = []
-        let without = ReviewResults(data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
-                                    period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
+        let without = ReviewResults(
+            data: ReviewData(journeys: LeadJourney.build(from: batch), reps: WeekFixture.repsByID, deployments: []),
+            period: try WeekFixture.period(), asOf: WeekFixture.asOf, configuration: AnalyticsConfiguration())
         #expect(!without.contactAttemptsRecorded)
         let rules = Set(WhatToChange.items(without, configuration: AnalyticsConfiguration()).map(\.rule))
         #expect(!rules.contains("never-touched") && !rules.contains("sla-compliance"))

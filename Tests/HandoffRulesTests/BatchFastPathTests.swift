@@ -1,7 +1,8 @@
 import Foundation
 import ScoringModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 /// A random model whose coefficients come from a coarse grid, so that impacts of different
@@ -21,8 +22,10 @@ struct TiedModel {
             let group: FeatureGroup = pick([.fit, .engagement])
             let recode = c == 2 ? ["x": "a"] : [:]
             specs.append(FeatureSpec(column: "c\(c)", type: .categorical, group: group, recode: recode))
-            encodings.append(FeatureEncoding(column: "c\(c)", type: .categorical, group: group, recode: recode,
-                                             levels: levels.sorted(), baseline: "a"))
+            encodings.append(
+                FeatureEncoding(
+                    column: "c\(c)", type: .categorical, group: group, recode: recode,
+                    levels: levels.sorted(), baseline: "a"))
         }
         let rules: [MissingRule] = [.error, .zero, .indicator, .indicator, .zero]
         for k in 0..<5 {
@@ -33,15 +36,18 @@ struct TiedModel {
         }
         let terms = FeatureEncoding.terms(of: encodings)
         let estimates = [-2.0] + terms.dropFirst().map { _ in pick(grid) }
-        let spec = ScoringSpec(outcome: OutcomeSpec(column: "won", positive: ["1"]), id: "lead_id", features: specs,
-                               points: PointsScaling(basePoints: 600, baseOdds: 50, pdo: 20), thresholds: nil)
+        let spec = ScoringSpec(
+            outcome: OutcomeSpec(column: "won", positive: ["1"]), id: "lead_id", features: specs,
+            points: PointsScaling(basePoints: 600, baseOdds: 50, pdo: 20), thresholds: nil)
         let training = TrainingMetadata(
             rows: 1000, positives: 100, rowsDropped: 0, inputFile: "tied.csv", inputSHA256: String(repeating: "0", count: 64),
             createdAt: "2025-01-01T00:00:00Z", toolVersion: "test", penalty: 0, converged: true, iterations: 5)
-        let metrics = ModelMetrics(auc: 0.7, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -350,
-                                   aic: 620, bic: 660, mcfaddenR2: 0.14)
-        weights = WeightFile(terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
-                             training: training, metrics: metrics)
+        let metrics = ModelMetrics(
+            auc: 0.7, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -350,
+            aic: 620, bic: 660, mcfaddenR2: 0.14)
+        weights = WeightFile(
+            terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
+            training: training, metrics: metrics)
 
         for _ in 0..<count {
             var row: [String: String] = [:]
@@ -70,8 +76,9 @@ struct TiedModel {
                 }
                 columns[encoding.column] = .text(codes: codes, levels: levels)
             } else {
-                columns[encoding.column] = .numeric(values: rows.map { Double($0[encoding.column] ?? "") ?? 0 },
-                                                    missing: rows.map { ($0[encoding.column] ?? "").isEmpty })
+                columns[encoding.column] = .numeric(
+                    values: rows.map { Double($0[encoding.column] ?? "") ?? 0 },
+                    missing: rows.map { ($0[encoding.column] ?? "").isEmpty })
             }
         }
     }
@@ -114,8 +121,9 @@ struct TiedModel {
         // keep the first three non-zero, then compare with the batch's reason columns.
         let model = TiedModel(seed: 11, rows: 400)
         let scorer = try LeadScorer(weights: model.weights)
-        let batch = try BatchScorer(scorer: scorer).score(columns: model.columns, rowCount: model.rows.count, file: "t.csv",
-                                                          lineOfRow: nil, rowsPerTask: 50, blockRows: 7)
+        let batch = try BatchScorer(scorer: scorer).score(
+            columns: model.columns, rowCount: model.rows.count, file: "t.csv",
+            lineOfRow: nil, rowsPerTask: 50, blockRows: 7)
         for (i, row) in model.rows.enumerated() {
             let contributions = try scorer.score(fields: row, id: "").contributions
             let expected = contributions.indices.filter { contributions[$0].impact != 0 }
@@ -134,23 +142,31 @@ struct TiedModel {
         var demo = [Double](repeating: 1, count: 60), demoMissing = [Bool](repeating: false, count: 60)
         demoMissing[40] = true
         demoMissing[55] = true
-        demo[50] = -2 // outside log1p's domain, later row of the same feature
+        demo[50] = -2  // outside log1p's domain, later row of the same feature
         table.columns["demo_requests"] = .numeric(values: demo, missing: demoMissing)
         var pages = [Double](repeating: 3, count: 60)
         pages[3] = .infinity
         table.columns["page_views"] = .numeric(values: pages, missing: [Bool](repeating: false, count: 60))
         for split in Self.splits {
-            #expect(throws: ScoringError.badCell(file: "x.csv", line: 42, column: "demo_requests",
-                                                 error: .missingValue(column: "demo_requests", rule: .error))) {
-                try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 60, file: "x.csv", lineOfRow: nil,
-                                                      rowsPerTask: split.rowsPerTask, blockRows: split.blockRows)
+            #expect(
+                throws: ScoringError.badCell(
+                    file: "x.csv", line: 42, column: "demo_requests",
+                    error: .missingValue(column: "demo_requests", rule: .error))
+            ) {
+                try BatchScorer(scorer: scorer).score(
+                    columns: table.columns, rowCount: 60, file: "x.csv", lineOfRow: nil,
+                    rowsPerTask: split.rowsPerTask, blockRows: split.blockRows)
             }
         }
         table.columns["demo_requests"] = .numeric(values: demo, missing: [Bool](repeating: false, count: 60))
-        #expect(throws: ScoringError.badCell(file: "x.csv", line: 52, column: "demo_requests",
-                                             error: .outsideLog1pDomain(column: "demo_requests", value: -2))) {
-            try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 60, file: "x.csv", lineOfRow: nil,
-                                                  rowsPerTask: 7, blockRows: 3)
+        #expect(
+            throws: ScoringError.badCell(
+                file: "x.csv", line: 52, column: "demo_requests",
+                error: .outsideLog1pDomain(column: "demo_requests", value: -2))
+        ) {
+            try BatchScorer(scorer: scorer).score(
+                columns: table.columns, rowCount: 60, file: "x.csv", lineOfRow: nil,
+                rowsPerTask: 7, blockRows: 3)
         }
     }
 

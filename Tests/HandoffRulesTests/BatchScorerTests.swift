@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 /// Random raw rows (with empty cells, merged and unseen levels, spaces), as both field
@@ -59,7 +60,8 @@ struct GeneratedTable {
             if !single.unseenLevels.isEmpty { unseenRows += 1 }
         }
         // Same summation order: not just close, identical.
-        #expect((0..<table.rows.count).allSatisfy { i in batch.probability[i] == (try? scorer.score(fields: table.rows[i], id: "")).map(\.probability) })
+        #expect(
+            (0..<table.rows.count).allSatisfy { i in batch.probability[i] == (try? scorer.score(fields: table.rows[i], id: "")).map(\.probability) })
         let reported = batch.unseenLevels.reduce(0) { $0 + $1.counts.values.reduce(0, +) }
         #expect(reported >= unseenRows && unseenRows > 0)
     }
@@ -79,8 +81,11 @@ struct GeneratedTable {
         let scorer = try Fixture.scorer()
         var table = GeneratedTable(rows: 4, seed: 3)
         table.columns["demo_requests"] = .numeric(values: [1, 2, 0, 1], missing: [false, false, true, false])
-        #expect(throws: ScoringError.badCell(file: "x.csv", line: 9, column: "demo_requests",
-                                             error: .missingValue(column: "demo_requests", rule: .error))) {
+        #expect(
+            throws: ScoringError.badCell(
+                file: "x.csv", line: 9, column: "demo_requests",
+                error: .missingValue(column: "demo_requests", rule: .error))
+        ) {
             try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 4, file: "x.csv", lineOfRow: [2, 5, 9, 10])
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import HandoffRules
+import TestSupport
+import Testing
 
 @Suite struct BusinessCalendarTests {
     let ny = Flow.nyCalendar
@@ -29,8 +29,9 @@ import HandoffRules
     }
 
     @Test func aRoundTheClockDayIsShorterOrLongerOnClockChanges() {
-        let always = BusinessCalendar(timeZone: Flow.newYork,
-                                      hours: WorkingHours(days: Set(Weekday.allCases), opensAtMinute: 0, closesAtMinute: 1440))
+        let always = BusinessCalendar(
+            timeZone: Flow.newYork,
+            hours: WorkingHours(days: Set(Weekday.allCases), opensAtMinute: 0, closesAtMinute: 1440))
         #expect(always.businessHours(from: Flow.at(2026, 3, 8), to: Flow.at(2026, 3, 9)) == 23)
         #expect(always.businessHours(from: Flow.at(2026, 11, 1), to: Flow.at(2026, 11, 2)) == 25)
         #expect(always.businessHours(from: Flow.at(2026, 11, 2), to: Flow.at(2026, 11, 3)) == 24)
@@ -102,7 +103,8 @@ import HandoffRules
             #expect(more > b)
             let middle = a.addingTimeInterval(Double(rng.next() % (30 * 86_400)))
             let far = middle.addingTimeInterval(Double(rng.next() % (30 * 86_400)))
-            #expect(calendar.businessTime(from: a, to: middle) + calendar.businessTime(from: middle, to: far)
+            #expect(
+                calendar.businessTime(from: a, to: middle) + calendar.businessTime(from: middle, to: far)
                     == calendar.businessTime(from: a, to: far))
             // A deadline never lands outside a window (except a zero amount).
             if seconds > 0 {

@@ -1,18 +1,22 @@
 import Foundation
-import Testing
 import HandoffRules
+import Testing
 
 @Suite struct DispositionTests {
     let policy = DispositionPolicy(overrides: [
         DispositionCode(code: "student", label: "Student", destination: .disqualified),
-        DispositionCode(code: "gatekeeper", label: "Gatekeeper block", destination: .nurture, reEngageAfterDays: 30,
-                        requiresMinimumAttempts: true),
+        DispositionCode(
+            code: "gatekeeper", label: "Gatekeeper block", destination: .nurture, reEngageAfterDays: 30,
+            requiresMinimumAttempts: true),
         DispositionCode(code: "bad_timing", label: "Bad timing", destination: .nurture, reEngageAfterDays: 14, isStandard: true),
     ])
 
     @Test func standardCodesComeFirstThenCustom() {
-        #expect(policy.codes.map(\.code) == ["wrong_fit", "no_budget", "bad_timing", "competitor_chosen", "unresponsive",
-                                             "student", "gatekeeper"])
+        #expect(
+            policy.codes.map(\.code) == [
+                "wrong_fit", "no_budget", "bad_timing", "competitor_chosen", "unresponsive",
+                "student", "gatekeeper",
+            ])
         #expect(policy.code("bad_timing")?.reEngageAfterDays == 14)
     }
 
@@ -41,15 +45,18 @@ import HandoffRules
 
     @Test func reEngageDatesAreCalendarDaysInTheRepsZone() throws {
         // 2026-10-20 10:00 New York + 14 days = 2026-11-03, across the 1 November clock change.
-        let outcome = try policy.outcome(code: "bad_timing", attemptsMade: 1, minimumAttempts: 6,
-                                         at: Flow.at(2026, 10, 20, 10), timeZone: Flow.newYork)
+        let outcome = try policy.outcome(
+            code: "bad_timing", attemptsMade: 1, minimumAttempts: 6,
+            at: Flow.at(2026, 10, 20, 10), timeZone: Flow.newYork)
         #expect(outcome.reEngageOn == Flow.date("2026-11-03"))
         // Standard no_budget: 180 days after 2026-11-24 is 2027-05-23.
-        let noBudget = try DispositionPolicy().outcome(code: "no_budget", attemptsMade: 0, minimumAttempts: 6,
-                                                       at: Flow.at(2026, 11, 24, 12), timeZone: Flow.newYork)
+        let noBudget = try DispositionPolicy().outcome(
+            code: "no_budget", attemptsMade: 0, minimumAttempts: 6,
+            at: Flow.at(2026, 11, 24, 12), timeZone: Flow.newYork)
         #expect(noBudget.reEngageOn == Flow.date("2027-05-23"))
-        let student = try policy.outcome(code: "student", attemptsMade: 0, minimumAttempts: 6,
-                                         at: Flow.at(2026, 11, 24, 12), timeZone: Flow.newYork)
+        let student = try policy.outcome(
+            code: "student", attemptsMade: 0, minimumAttempts: 6,
+            at: Flow.at(2026, 11, 24, 12), timeZone: Flow.newYork)
         #expect(student.reEngageOn == nil)
         #expect(student.destination == .disqualified)
     }

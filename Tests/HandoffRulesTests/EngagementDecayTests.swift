@@ -1,7 +1,8 @@
 import Foundation
 import ScoringModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 @Suite struct EngagementDecayTests {
@@ -26,16 +27,19 @@ import TestSupport
     }
 
     @Test func decayedSumSkipsOtherTypesAndFutureEvents() {
-        let events = [event("demo_request", daysAgo: 0), event("demo_request", daysAgo: 14), event("demo_request", daysAgo: 28),
-                      event("email_open", daysAgo: 1), event("demo_request", daysAgo: -3)]
+        let events = [
+            event("demo_request", daysAgo: 0), event("demo_request", daysAgo: 14), event("demo_request", daysAgo: 28),
+            event("email_open", daysAgo: 1), event("demo_request", daysAgo: -3),
+        ]
         #expect(EngagementDecay.decayedValue(events: events, column: "demo_requests", halfLifeDays: 14, at: Fixture.now) == 1.75)
     }
 
     @Test func decayedValueGoesThroughTheTransform() throws {
         let scorer = try Fixture.scorer()
-        let lead = Lead(id: "E1", fields: ["company_size": "11-200", "budget_authority": "no", "email_opens": "0", "page_views": "0"],
-                        createdAt: Fixture.now.addingTimeInterval(-60 * Fixture.day),
-                        events: [event("demo_request", daysAgo: 0), event("demo_request", daysAgo: 14), event("demo_request", daysAgo: 28)])
+        let lead = Lead(
+            id: "E1", fields: ["company_size": "11-200", "budget_authority": "no", "email_opens": "0", "page_views": "0"],
+            createdAt: Fixture.now.addingTimeInterval(-60 * Fixture.day),
+            events: [event("demo_request", daysAgo: 0), event("demo_request", daysAgo: 14), event("demo_request", daysAgo: 28)])
         let score = try scorer.score(lead, at: Fixture.now)
         let demo = try #require(score.contributions.first { $0.column == "demo_requests" })
         #expect(demo.decayed)
@@ -52,13 +56,17 @@ import TestSupport
     let head = "outcome: {column: won, positive: [\"1\"]}\nfeatures:\n"
 
     @Test func specCarriesHalfLifeIntoTheWeightFile() throws {
-        let spec = try ScoringSpec.parse(yaml: head + "  - {column: demo_requests, type: numeric, transform: log1p, half_life_days: 14}\n", file: "s.yaml")
+        let spec = try ScoringSpec.parse(
+            yaml: head + "  - {column: demo_requests, type: numeric, transform: log1p, half_life_days: 14}\n", file: "s.yaml")
         #expect(spec.features[0].halfLifeDays == 14)
         #expect(try Fixture.scorer().plan.features[2].halfLifeDays == 14)
     }
 
     @Test(arguments: [
-        ("  - {column: d, type: numeric, half_life_days: 0}\n", "s.yaml line 3: `features[0].half_life_days` is 0; it must be a positive number of days"),
+        (
+            "  - {column: d, type: numeric, half_life_days: 0}\n",
+            "s.yaml line 3: `features[0].half_life_days` is 0; it must be a positive number of days"
+        ),
         ("  - {column: d, type: categorical, half_life_days: 7}\n", "s.yaml line 3: `features[0].half_life_days` applies only to numeric features"),
     ])
     func badHalfLife(line: String, expectedPrefix: String) {

@@ -1,6 +1,6 @@
 import Foundation
-import ScoringModelFormat
 import HandoffRules
+import ScoringModelFormat
 
 /// A small model over B2B lead fields whose points can be worked out by hand:
 /// two categorical fit features (one with `Other`, one without), a decayed log1p engagement count,
@@ -18,10 +18,12 @@ enum Fixture {
         points: PointsScaling(basePoints: 600, baseOdds: 50, pdo: 20), thresholds: Thresholds(mql: 560))
 
     static let encodings: [FeatureEncoding] = [
-        FeatureEncoding(column: "company_size", type: .categorical, group: .fit,
-                        levels: ["1-10", "1000+", "11-200", "Other"], baseline: "1-10", mergedIntoOther: ["201-999": 3]),
-        FeatureEncoding(column: "budget_authority", type: .categorical, group: .fit, recode: ["y": "yes"],
-                        levels: ["no", "yes"], baseline: "no"),
+        FeatureEncoding(
+            column: "company_size", type: .categorical, group: .fit,
+            levels: ["1-10", "1000+", "11-200", "Other"], baseline: "1-10", mergedIntoOther: ["201-999": 3]),
+        FeatureEncoding(
+            column: "budget_authority", type: .categorical, group: .fit, recode: ["y": "yes"],
+            levels: ["no", "yes"], baseline: "no"),
         FeatureEncoding(column: "demo_requests", type: .numeric, group: .engagement, transform: .log1p),
         FeatureEncoding(column: "email_opens", type: .numeric, group: .engagement, missing: .zero),
         FeatureEncoding(column: "page_views", type: .numeric, group: .engagement, missing: .indicator),
@@ -36,10 +38,12 @@ enum Fixture {
         let training = TrainingMetadata(
             rows: 1000, positives: 120, rowsDropped: 0, inputFile: "fixture.csv", inputSHA256: String(repeating: "0", count: 64),
             createdAt: "2025-01-01T00:00:00Z", toolVersion: "test", penalty: 0, converged: true, iterations: 6)
-        let metrics = ModelMetrics(auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
-                                   aic: 618, bic: 660, mcfaddenR2: 0.25)
-        return WeightFile(terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
-                          training: training, metrics: metrics)
+        let metrics = ModelMetrics(
+            auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
+            aic: 618, bic: 660, mcfaddenR2: 0.25)
+        return WeightFile(
+            terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
+            training: training, metrics: metrics)
     }
 
     /// The fixture written to a temporary file, as `baton fit` would.

@@ -22,15 +22,20 @@ enum Flow {
     }
 
     /// Mon–Fri 09:00–17:00 New York with Thanksgiving and Christmas 2026 off.
-    static let nyCalendar = BusinessCalendar(timeZone: newYork, hours: .nineToFive,
-                                             holidays: [date("2026-11-26"), date("2026-12-25")])
-    static let berlinCalendar = BusinessCalendar(timeZone: berlin, hours: .nineToFive,
-                                                 holidays: [date("2026-12-24"), date("2026-12-25"), date("2026-12-26")])
+    static let nyCalendar = BusinessCalendar(
+        timeZone: newYork, hours: .nineToFive,
+        holidays: [date("2026-11-26"), date("2026-12-25")])
+    static let berlinCalendar = BusinessCalendar(
+        timeZone: berlin, hours: .nineToFive,
+        holidays: [date("2026-12-24"), date("2026-12-25"), date("2026-12-26")])
 
-    static func rep(_ id: String, weight: Int = 1, capacity: Int = 100, territories: [String] = ["*"],
-                    industries: [String] = ["*"], tiers: [String] = ["*"], calendar: BusinessCalendar = nyCalendar,
-                    outOfOffice: [DateInterval] = [], status: Rep.Status = .active, manager: String? = nil) -> Rep {
-        Rep(id: id, name: id.capitalized, email: "\(id)@example.com", manager: manager, territories: territories,
+    static func rep(
+        _ id: String, weight: Int = 1, capacity: Int = 100, territories: [String] = ["*"],
+        industries: [String] = ["*"], tiers: [String] = ["*"], calendar: BusinessCalendar = nyCalendar,
+        outOfOffice: [DateInterval] = [], status: Rep.Status = .active, manager: String? = nil
+    ) -> Rep {
+        Rep(
+            id: id, name: id.capitalized, email: "\(id)@example.com", manager: manager, territories: territories,
             industries: industries, dealSizeTiers: tiers, weight: weight, capacity: capacity, calendar: calendar,
             outOfOffice: outOfOffice, status: status)
     }

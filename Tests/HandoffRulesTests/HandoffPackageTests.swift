@@ -1,29 +1,34 @@
 import Foundation
-import Testing
-import TestSupport
 import HandoffRules
+import TestSupport
+import Testing
 
 @Suite struct HandoffPackageTests {
     func package(owner: MarketingOwner? = nil) throws -> HandoffPackage {
         let scorer = try Fixture.scorer()
         let qualifier = try Qualifier(playbook: Playbook.parse(yaml: samplePlaybook, file: "p.yaml"), scorer: scorer)
         let events = [
-            EngagementEvent(type: "content_download", occurredAt: Fixture.now.addingTimeInterval(-20 * Fixture.day),
-                            contentTitle: "Lead scoring 101", asset: "whitepaper"),
+            EngagementEvent(
+                type: "content_download", occurredAt: Fixture.now.addingTimeInterval(-20 * Fixture.day),
+                contentTitle: "Lead scoring 101", asset: "whitepaper"),
             EngagementEvent(type: "demo_request", occurredAt: Fixture.now.addingTimeInterval(-1 * Fixture.day), detail: "from pricing page"),
-            EngagementEvent(type: "webinar_attended", occurredAt: Fixture.now.addingTimeInterval(-5 * Fixture.day),
-                            contentTitle: "Routing without tears"),
+            EngagementEvent(
+                type: "webinar_attended", occurredAt: Fixture.now.addingTimeInterval(-5 * Fixture.day),
+                contentTitle: "Routing without tears"),
         ]
-        let lead = Lead(id: "L42", fields: [
-            "first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "job_title": "VP Operations",
-            "email": "ada@example.com", "company_size": "1000+", "budget_authority": "no", "email_opens": "12", "page_views": "30",
-            "pain_points": "Leads go cold before sales calls; No view of intent", "solutions_explored": "spreadsheets",
-            "notes": "Met at the Lisbon fair",
-        ], createdAt: Fixture.now.addingTimeInterval(-30 * Fixture.day), events: events)
+        let lead = Lead(
+            id: "L42",
+            fields: [
+                "first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "job_title": "VP Operations",
+                "email": "ada@example.com", "company_size": "1000+", "budget_authority": "no", "email_opens": "12", "page_views": "30",
+                "pain_points": "Leads go cold before sales calls; No view of intent", "solutions_explored": "spreadsheets",
+                "notes": "Met at the Lisbon fair",
+            ], createdAt: Fixture.now.addingTimeInterval(-30 * Fixture.day), events: events)
         let score = try scorer.score(lead, at: Fixture.now)
         let decision = qualifier.decide(lead, score: score, at: Fixture.now)
-        return HandoffPackage(lead: lead, score: score, decision: decision,
-                              slaDeadline: Date(timeIntervalSince1970: 1_750_003_600), owner: owner)
+        return HandoffPackage(
+            lead: lead, score: score, decision: decision,
+            slaDeadline: Date(timeIntervalSince1970: 1_750_003_600), owner: owner)
     }
 
     @Test func markdownHasTheKeyLines() throws {
@@ -37,11 +42,12 @@ import HandoffRules
         #expect(lines.contains { $0.hasPrefix("- Budget authority 'no' costs 26 points against 'yes'") })
         // Timeline oldest first, with content and detail.
         let journey = lines.filter { $0.hasPrefix("- 2025-") }
-        #expect(journey == [
-            "- 2025-05-26T15:06:40Z content_download: Lead scoring 101",
-            "- 2025-06-10T15:06:40Z webinar_attended: Routing without tears",
-            "- 2025-06-14T15:06:40Z demo_request (from pricing page)",
-        ])
+        #expect(
+            journey == [
+                "- 2025-05-26T15:06:40Z content_download: Lead scoring 101",
+                "- 2025-06-10T15:06:40Z webinar_attended: Routing without tears",
+                "- 2025-06-14T15:06:40Z demo_request (from pricing page)",
+            ])
         #expect(lines.contains("Content consumed: \"Lead scoring 101\", \"Routing without tears\""))
         #expect(lines.contains("- Pain: Leads go cold before sales calls"))
         #expect(lines.contains("- Pain: No view of intent"))
@@ -64,8 +70,11 @@ import HandoffRules
     @Test func jsonHasStableKeys() throws {
         let bytes = try package().jsonBytes()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-        #expect(Set(object.keys) == ["lead_id", "prospect", "score", "qualification", "timeline", "content_consumed",
-                                     "pain_points", "solutions_explored", "notes", "approach", "sla_deadline"])
+        #expect(
+            Set(object.keys) == [
+                "lead_id", "prospect", "score", "qualification", "timeline", "content_consumed",
+                "pain_points", "solutions_explored", "notes", "approach", "sla_deadline",
+            ])
         let score = try #require(object["score"] as? [String: Any])
         #expect(Set(score.keys) == ["points", "probability", "fit_points", "engagement_points", "reasons", "model_sha256"])
         #expect((object["sla_deadline"] as? String) == "2025-06-15T16:06:40Z")

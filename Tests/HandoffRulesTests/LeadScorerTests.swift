@@ -1,7 +1,8 @@
 import Foundation
 import ScoringModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 @Suite struct LeadScorerTests {
@@ -9,9 +10,10 @@ import TestSupport
 
     @Test func pointsMatchHandComputation() throws {
         let scorer = try LeadScorer(contentsOf: Fixture.weightFileURL())
-        let score = try scorer.score(fields: [
-            "company_size": "1000+", "budget_authority": "no", "demo_requests": "3", "email_opens": "", "page_views": "",
-        ], id: "L1")
+        let score = try scorer.score(
+            fields: [
+                "company_size": "1000+", "budget_authority": "no", "demo_requests": "3", "email_opens": "", "page_views": "",
+            ], id: "L1")
         // η = β0 + β(1000+) + β(demo)·ln 4 + β(opens)·0 + β(pages)·0 + β(missing pages)·1
         let eta = b[0] + b[1] + b[5] * log(4.0) + b[8]
         #expect(isClose(score.logOdds, eta, relative: 1e-15))
@@ -33,8 +35,10 @@ import TestSupport
             let size = ["1-10", "1000+", "11-200", "201-999", "5000+", ""][Int(rng.next() % 6)]
             let demo = Double(rng.next() % 5), opens = Double(rng.next() % 40)
             let pagesMissing = rng.next() % 3 == 0, pages = Double(rng.next() % 90)
-            let fields = ["company_size": size, "budget_authority": rng.next() % 2 == 0 ? "no" : "y",
-                          "demo_requests": "\(Int(demo))", "email_opens": "\(Int(opens))", "page_views": pagesMissing ? "" : "\(Int(pages))"]
+            let fields = [
+                "company_size": size, "budget_authority": rng.next() % 2 == 0 ? "no" : "y",
+                "demo_requests": "\(Int(demo))", "email_opens": "\(Int(opens))", "page_views": pagesMissing ? "" : "\(Int(pages))",
+            ]
             var x: [Double] = [1]
             for encoding in weights.encodings { x += try encoding.termValues(rawCell: fields[encoding.column]) }
             var eta = 0.0
@@ -58,7 +62,8 @@ import TestSupport
     @Test func badNumberNamesTheColumn() throws {
         let scorer = try Fixture.scorer()
         #expect(throws: ScoringError.badValue(lead: "L2", column: "email_opens", error: .notANumber(column: "email_opens", value: "many"))) {
-            try scorer.score(fields: ["company_size": "1-10", "budget_authority": "no", "demo_requests": "0", "email_opens": "many", "page_views": "1"], id: "L2")
+            try scorer.score(
+                fields: ["company_size": "1-10", "budget_authority": "no", "demo_requests": "0", "email_opens": "many", "page_views": "1"], id: "L2")
         }
     }
 
@@ -67,8 +72,11 @@ import TestSupport
         let base = ["demo_requests": "0", "email_opens": "0", "page_views": "0"]
         // company_size has Other: an unseen level scores as Other; a merged level as Other, not unseen.
         let unseen = try scorer.score(fields: base.merging(["company_size": "50000+", "budget_authority": "maybe"]) { a, _ in a }, id: "u")
-        #expect(unseen.unseenLevels == [UnseenLevel(column: "company_size", value: "50000+", scoredAs: "Other"),
-                                        UnseenLevel(column: "budget_authority", value: "maybe", scoredAs: "no")])
+        #expect(
+            unseen.unseenLevels == [
+                UnseenLevel(column: "company_size", value: "50000+", scoredAs: "Other"),
+                UnseenLevel(column: "budget_authority", value: "maybe", scoredAs: "no"),
+            ])
         #expect(isClose(unseen.fitPoints, Fixture.factor * b[3], relative: 1e-14))
         let merged = try scorer.score(fields: base.merging(["company_size": "201-999", "budget_authority": "y"]) { a, _ in a }, id: "m")
         #expect(merged.unseenLevels.isEmpty)
@@ -77,9 +85,10 @@ import TestSupport
 
     @Test func reasonsRankByImpactAgainstTheBestValue() throws {
         let scorer = try Fixture.scorer()
-        let score = try scorer.score(fields: [
-            "company_size": "11-200", "budget_authority": "no", "demo_requests": "3", "email_opens": "10", "page_views": "",
-        ], id: "R")
+        let score = try scorer.score(
+            fields: [
+                "company_size": "11-200", "budget_authority": "no", "demo_requests": "3", "email_opens": "10", "page_views": "",
+            ], id: "R")
         let f = Fixture.factor
         // Impacts: size 11-200 vs best 1000+: f(0.4−1.2) = −23.08; budget no vs yes: −25.97;
         // demo: f·1.1·ln 4 = 43.99; opens: f·0.05·10 = 14.43; pages missing: −8.66.
@@ -89,9 +98,10 @@ import TestSupport
         #expect(score.reasons[2].text == "Company size '11-200' costs \(Int((f * 0.8).rounded())) points against '1000+'")
         #expect(isClose(score.reasons[1].points, -f * 0.9, relative: 1e-14))
         // At the best level, the reason is the gain against the worst level.
-        let best = try scorer.score(fields: [
-            "company_size": "1000+", "budget_authority": "yes", "demo_requests": "0", "email_opens": "0", "page_views": "0",
-        ], id: "B")
+        let best = try scorer.score(
+            fields: [
+                "company_size": "1000+", "budget_authority": "yes", "demo_requests": "0", "email_opens": "0", "page_views": "0",
+            ], id: "B")
         #expect(best.reasons.first?.text == "Company size '1000+' adds \(Int((f * 1.7).rounded())) points against 'Other'")
         #expect(best.reasons.map(\.column) == ["company_size", "budget_authority"])  // zero impacts left out
     }

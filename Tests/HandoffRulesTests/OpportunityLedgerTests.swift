@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffRules
+import Testing
 
 @Suite struct OpportunityLedgerTests {
     let leads: Set<String> = ["L1", "L2"]

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffRules
+import Testing
 
 @Suite struct PlaybookSectionTests {
     /// A playbook with all four flow sections plus a section owned by another part (`scoring:`),
@@ -59,8 +59,11 @@ import HandoffRules
         #expect(flow.routing.rules[2].tiers == [.init(tier: "smb", below: 200), .init(tier: "enterprise", below: nil)])
         #expect(flow.routing.rules[1].ifMissing == .skip)
         let high = try flow.sla.policy(named: "high")
-        #expect(high == SLAPolicy(name: "high", firstTouchHours: 1, notifyManagerAfterHours: 0.5, reassignAfterHours: 2,
-                                  minimumAttempts: 5, attemptWindowDays: 8))
+        #expect(
+            high
+                == SLAPolicy(
+                    name: "high", firstTouchHours: 1, notifyManagerAfterHours: 0.5, reassignAfterHours: 2,
+                    minimumAttempts: 5, attemptWindowDays: 8))
         // Omitted keys take the standard defaults.
         #expect(try flow.sla.policy(named: "standard") == SLAPolicy.standard)
         #expect(flow.dispositions.code("bad_timing")?.reEngageAfterDays == 120)
@@ -93,8 +96,9 @@ import HandoffRules
         #expect(parked.alert?.queue == "sales-triage")
         // ana works 08:30–17:30: handed off Fri 20 Nov 17:00, 30 min that evening + 30 min from
         // Monday 08:30 → Mon 09:00 (the 9–5 default would give Mon 10:00).
-        let state = try flow.slaClock.transition(SLAState(leadID: "L"), .handedOff(repID: "ana", policy: "high"),
-                                                 at: Flow.at(2026, 11, 20, 17))
+        let state = try flow.slaClock.transition(
+            SLAState(leadID: "L"), .handedOff(repID: "ana", policy: "high"),
+            at: Flow.at(2026, 11, 20, 17))
         #expect(state.state.firstTouchDeadline == Flow.at(2026, 11, 23, 9))
     }
 
@@ -110,40 +114,71 @@ import HandoffRules
     }
 
     /// Each broken playbook names the key path and line, what is wrong and what to do.
-    @Test(arguments: [
-        ("routing: {fallback_queue: q, rules: [{match: region, field: country}]}\nreps: []",
-         "routing.rules[0].match", 1, "use territory, industry or deal_size"),
-        ("routing:\n  fallback_queue: q\n  rules:\n    - match: deal_size\n      field: employees\n",
-         "routing.rules[0].match", 4, "needs `tiers`"),
-        ("routing:\n  fallback_queue: q\n  rules:\n    - match: deal_size\n      field: size\n      tiers: [{tier: a}, {tier: b, below: 5}]\n",
-         "routing.rules[0].tiers", 6, "only the last tier"),
-        ("routing: {fallback_queue: q}\nsla:\n  policies:\n    high:\n      first_tuoch_hours: 1\nreps: []",
-         "sla.policies.high.first_tuoch_hours", 5, "valid keys here: first_touch_hours"),
-        ("routing: {fallback_queue: q}\nsla:\n  policies:\n    high: {escalation: {notify_manager_after_hours: 3, reassign_after_hours: 2}}\nreps: []",
-         "sla.policies.high", 4, "not before notify_manager_after_hours"),
-        ("routing: {fallback_queue: q}\nsla:\n  working_hours: {from: \"9am\", to: \"17:00\"}\nreps: []",
-         "sla.working_hours.from", 3, "HH:MM"),
-        ("routing: {fallback_queue: q}\nsla:\n  holidays: {us: [2026-13-01]}\nreps: []",
-         "sla.holidays.us[0]", 3, "YYYY-MM-DD"),
-        ("routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: Mars/Olympus\n",
-         "reps[0].time_zone", 4, "IANA name"),
-        ("routing: {fallback_queue: q}\nreps:\n  - id: a\n    weight: 0\n    time_zone: UTC\n",
-         "reps[0].weight", 4, "≥ 1"),
-        ("routing: {fallback_queue: q}\nreps:\n  - id: a\n", "reps[0].time_zone", 3, "add `time_zone:`"),
-        ("routing: {fallback_queue: q}\nreps:\n  - {id: a, time_zone: UTC}\n  - {id: a, time_zone: UTC}\n",
-         "reps[1].id", 4, "unique id"),
-        ("routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: UTC\n    holidays: fr\n",
-         "reps[0].holidays", 5, "holiday list `fr`"),
-        ("routing: {fallback_queue: q}\ndispositions:\n  codes:\n    unresponsive: {requires_minimum_attempts: false}\nreps: []",
-         "dispositions.codes.unresponsive.requires_minimum_attempts", 4, "always requires"),
-        ("routing: {fallback_queue: q}\ndispositions:\n  codes:\n    Ghosted: {to: nurture}\nreps: []",
-         "dispositions.codes.Ghosted", 4, "lower-case letters"),
-        ("routing: {fallback_queue: q}\ndispositions:\n  codes:\n    student: {label: Student}\nreps: []",
-         "dispositions.codes.student", 4, "needs `to: nurture`"),
-        ("routing: {fallback_queue: q}\ndispositions:\n  codes:\n    wrong_fit: {re_engage_after_days: 30}\nreps: []",
-         "dispositions.codes.wrong_fit.re_engage_after_days", 4, "not re-engaged"),
-        ("routing: {fallback_queue: q}\n", "reps", nil, "no `reps:` section"),
-    ] as [(String, String, Int?, String)])
+    @Test(
+        arguments: [
+            (
+                "routing: {fallback_queue: q, rules: [{match: region, field: country}]}\nreps: []",
+                "routing.rules[0].match", 1, "use territory, industry or deal_size"
+            ),
+            (
+                "routing:\n  fallback_queue: q\n  rules:\n    - match: deal_size\n      field: employees\n",
+                "routing.rules[0].match", 4, "needs `tiers`"
+            ),
+            (
+                "routing:\n  fallback_queue: q\n  rules:\n    - match: deal_size\n      field: size\n      tiers: [{tier: a}, {tier: b, below: 5}]\n",
+                "routing.rules[0].tiers", 6, "only the last tier"
+            ),
+            (
+                "routing: {fallback_queue: q}\nsla:\n  policies:\n    high:\n      first_tuoch_hours: 1\nreps: []",
+                "sla.policies.high.first_tuoch_hours", 5, "valid keys here: first_touch_hours"
+            ),
+            (
+                "routing: {fallback_queue: q}\nsla:\n  policies:\n    high: {escalation: {notify_manager_after_hours: 3, reassign_after_hours: 2}}\nreps: []",
+                "sla.policies.high", 4, "not before notify_manager_after_hours"
+            ),
+            (
+                "routing: {fallback_queue: q}\nsla:\n  working_hours: {from: \"9am\", to: \"17:00\"}\nreps: []",
+                "sla.working_hours.from", 3, "HH:MM"
+            ),
+            (
+                "routing: {fallback_queue: q}\nsla:\n  holidays: {us: [2026-13-01]}\nreps: []",
+                "sla.holidays.us[0]", 3, "YYYY-MM-DD"
+            ),
+            (
+                "routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: Mars/Olympus\n",
+                "reps[0].time_zone", 4, "IANA name"
+            ),
+            (
+                "routing: {fallback_queue: q}\nreps:\n  - id: a\n    weight: 0\n    time_zone: UTC\n",
+                "reps[0].weight", 4, "≥ 1"
+            ),
+            ("routing: {fallback_queue: q}\nreps:\n  - id: a\n", "reps[0].time_zone", 3, "add `time_zone:`"),
+            (
+                "routing: {fallback_queue: q}\nreps:\n  - {id: a, time_zone: UTC}\n  - {id: a, time_zone: UTC}\n",
+                "reps[1].id", 4, "unique id"
+            ),
+            (
+                "routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: UTC\n    holidays: fr\n",
+                "reps[0].holidays", 5, "holiday list `fr`"
+            ),
+            (
+                "routing: {fallback_queue: q}\ndispositions:\n  codes:\n    unresponsive: {requires_minimum_attempts: false}\nreps: []",
+                "dispositions.codes.unresponsive.requires_minimum_attempts", 4, "always requires"
+            ),
+            (
+                "routing: {fallback_queue: q}\ndispositions:\n  codes:\n    Ghosted: {to: nurture}\nreps: []",
+                "dispositions.codes.Ghosted", 4, "lower-case letters"
+            ),
+            (
+                "routing: {fallback_queue: q}\ndispositions:\n  codes:\n    student: {label: Student}\nreps: []",
+                "dispositions.codes.student", 4, "needs `to: nurture`"
+            ),
+            (
+                "routing: {fallback_queue: q}\ndispositions:\n  codes:\n    wrong_fit: {re_engage_after_days: 30}\nreps: []",
+                "dispositions.codes.wrong_fit.re_engage_after_days", 4, "not re-engaged"
+            ),
+            ("routing: {fallback_queue: q}\n", "reps", nil, "no `reps:` section"),
+        ] as [(String, String, Int?, String)])
     func brokenPlaybooksSayWhereAndWhat(yaml: String, keyPath: String, line: Int?, hint: String) {
         do {
             _ = try FlowPlaybook.parse(yaml: yaml)
@@ -157,11 +192,15 @@ import HandoffRules
 
     @Test func errorNamesTheFile() {
         do {
-            _ = try FlowPlaybook.parse(yaml: "routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: Mars/Olympus\n",
-                                       file: "playbook.yaml")
+            _ = try FlowPlaybook.parse(
+                yaml: "routing: {fallback_queue: q}\nreps:\n  - id: a\n    time_zone: Mars/Olympus\n",
+                file: "playbook.yaml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "playbook.yaml line 4, `reps[0].time_zone`: `Mars/Olympus` is not a time zone; use an IANA name such as Europe/Berlin or America/New_York")
+            #expect(
+                error.description
+                    == "playbook.yaml line 4, `reps[0].time_zone`: `Mars/Olympus` is not a time zone; use an IANA name such as Europe/Berlin or America/New_York"
+            )
         }
     }
 
@@ -177,8 +216,9 @@ import HandoffRules
 
     @Test func typeMismatchSaysWhatWasExpected() {
         do {
-            _ = try PlaybookSections.decode(SLAPolicies.self, section: "sla",
-                                            from: "sla:\n  policies:\n    high:\n      attempts: {minimum: six}\n")
+            _ = try PlaybookSections.decode(
+                SLAPolicies.self, section: "sla",
+                from: "sla:\n  policies:\n    high:\n      attempts: {minimum: six}\n")
             Issue.record("expected a type error")
         } catch {
             #expect(error.keyPath == "sla.policies.high.attempts.minimum")

@@ -1,7 +1,8 @@
-import HandoffRules
 import Foundation
-import Testing
+import HandoffRules
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 let samplePlaybook = """
@@ -45,16 +46,27 @@ let samplePlaybook = """
     }
 
     @Test(arguments: [
-        ("qualification:\n  rules:\n    - name: a\n      stge: sql\n", "p.yaml line 4: unknown key `qualification.rules[0].stge`. Did you mean `stage`?"),
-        ("qualification:\n  rules:\n    - name: a\n      stage: sql\n      when:\n        - {field: x, in: [a], equals: b}\n",
-         "p.yaml line 6: condition `qualification.rules[0].when[0]` has several tests (in, equals)."),
-        ("qualification:\n  rules:\n    - name: a\n      stage: won\n      when: [{score: points, at_least: 1}]\n",
-         "p.yaml line 4: `qualification.rules[0].stage` cannot be \"won\". Use one of: mql, sql."),
-        ("qualification:\n  rules:\n    - name: a\n      stage: sql\n      when: [{score: points, at_least: lots}]\n",
-         "p.yaml line 5: `qualification.rules[0].when[0].at_least` is \"lots\", which is not a number."),
+        (
+            "qualification:\n  rules:\n    - name: a\n      stge: sql\n",
+            "p.yaml line 4: unknown key `qualification.rules[0].stge`. Did you mean `stage`?"
+        ),
+        (
+            "qualification:\n  rules:\n    - name: a\n      stage: sql\n      when:\n        - {field: x, in: [a], equals: b}\n",
+            "p.yaml line 6: condition `qualification.rules[0].when[0]` has several tests (in, equals)."
+        ),
+        (
+            "qualification:\n  rules:\n    - name: a\n      stage: won\n      when: [{score: points, at_least: 1}]\n",
+            "p.yaml line 4: `qualification.rules[0].stage` cannot be \"won\". Use one of: mql, sql."
+        ),
+        (
+            "qualification:\n  rules:\n    - name: a\n      stage: sql\n      when: [{score: points, at_least: lots}]\n",
+            "p.yaml line 5: `qualification.rules[0].when[0].at_least` is \"lots\", which is not a number."
+        ),
         ("qualfication:\n  rules: []\n", "p.yaml line 1: unknown key `qualfication`. Did you mean `qualification`?"),
-        ("qualification:\n  rules:\n    - name: a\n      stage: sql\n      when: [{score: points, at_least: 1}]\n    - name: a\n      stage: mql\n      when: [{score: points, at_least: 1}]\n",
-         "p.yaml line 6: rule \"a\" is already defined on line 3."),
+        (
+            "qualification:\n  rules:\n    - name: a\n      stage: sql\n      when: [{score: points, at_least: 1}]\n    - name: a\n      stage: mql\n      when: [{score: points, at_least: 1}]\n",
+            "p.yaml line 6: rule \"a\" is already defined on line 3."
+        ),
     ])
     func parseErrorsNameLineAndKey(yaml: String, expectedPrefix: String) {
         do {
@@ -105,7 +117,9 @@ let samplePlaybook = """
     }
 
     @Test func sqlDecisionCarriesEveryConditionWithActualValues() throws {
-        let (score, decision) = try decide(["company_size": "1000+", "budget_authority": "y", "demo_requests": "0", "email_opens": "3", "page_views": "4"])
+        let (score, decision) = try decide([
+            "company_size": "1000+", "budget_authority": "y", "demo_requests": "0", "email_opens": "3", "page_views": "4",
+        ])
         #expect(score.points >= 450)
         #expect(decision.stage == .sql)
         #expect(decision.priority == .high)
@@ -124,7 +138,9 @@ let samplePlaybook = """
         #expect(mql.stage == .mql)
         #expect(mql.decidingRule == "engaged" || mql.decidingRule == "demo_or_opens")
         #expect(mql.priority == .high)  // demo request: high intent
-        #expect(mql.rules[0].conditions[0] == ConditionEvidence(subject: "field company_size", test: "in [1000+, 11-200]", actual: "1-10", passed: false, line: 9))
+        #expect(
+            mql.rules[0].conditions[0]
+                == ConditionEvidence(subject: "field company_size", test: "in [1000+, 11-200]", actual: "1-10", passed: false, line: 9))
         let (_, nurture) = try decide(["company_size": "1-10", "budget_authority": "no", "demo_requests": "0", "email_opens": "", "page_views": "1"])
         #expect(nurture.stage == .nurture && nurture.decidingRule == nil && nurture.priority == .standard)
         #expect(nurture.rules.allSatisfy { !$0.passed })

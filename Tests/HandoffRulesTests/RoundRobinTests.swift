@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import HandoffRules
+import TestSupport
+import Testing
 
 @Suite struct RoundRobinTests {
     let policy = RoutingPolicy(fallbackQueue: "q", rules: [])

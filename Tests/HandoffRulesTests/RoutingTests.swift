@@ -1,15 +1,19 @@
 import Foundation
 import Testing
+
 @testable import HandoffRules
 
 @Suite struct RoutingTests {
     /// Territory by country → region, industry (skipped when missing), deal size by employees.
-    let policy = RoutingPolicy(fallbackQueue: "sales-triage", rules: [
-        RoutingRule(dimension: .territory, field: "country", map: ["DE": "emea", "FR": "emea", "US": "na", "CA": "na"]),
-        RoutingRule(dimension: .industry, field: "industry", ifMissing: .skip),
-        RoutingRule(dimension: .dealSize, field: "employees",
-                    tiers: [.init(tier: "smb", below: 200), .init(tier: "mid", below: 2000), .init(tier: "enterprise", below: nil)]),
-    ])
+    let policy = RoutingPolicy(
+        fallbackQueue: "sales-triage",
+        rules: [
+            RoutingRule(dimension: .territory, field: "country", map: ["DE": "emea", "FR": "emea", "US": "na", "CA": "na"]),
+            RoutingRule(dimension: .industry, field: "industry", ifMissing: .skip),
+            RoutingRule(
+                dimension: .dealSize, field: "employees",
+                tiers: [.init(tier: "smb", below: 200), .init(tier: "mid", below: 2000), .init(tier: "enterprise", below: nil)]),
+        ])
     let roster = RepRoster([
         Flow.rep("ana", territories: ["emea"], industries: ["software"], tiers: ["mid", "enterprise"]),
         Flow.rep("ben", territories: ["emea"]),
@@ -19,8 +23,10 @@ import Testing
     /// Monday 2026-11-23 11:00 New York: everyone is working.
     let monday = Flow.at(2026, 11, 23, 11)
 
-    func route(_ fields: [String: String], at instant: Date? = nil, open: [String: Int] = [:],
-               excluding: Set<String> = [], roster: RepRoster? = nil) -> RoutingDecision {
+    func route(
+        _ fields: [String: String], at instant: Date? = nil, open: [String: Int] = [:],
+        excluding: Set<String> = [], roster: RepRoster? = nil
+    ) -> RoutingDecision {
         var router = Router(policy: policy, roster: roster ?? self.roster)
         return router.route(leadID: "L1", fields: fields, at: instant ?? monday, openHandoffs: open, excluding: excluding)
     }
@@ -66,8 +72,12 @@ import Testing
     ])
     func unplaceableLeadsRaiseAnAlert(fields: [String: String], reason: RoutingAlert.Reason) {
         let decision = route(fields)
-        #expect(decision.outcome == .queued(queue: "sales-triage", alert: RoutingAlert(
-            leadID: "L1", queue: "sales-triage", at: monday, reason: reason)))
+        #expect(
+            decision.outcome
+                == .queued(
+                    queue: "sales-triage",
+                    alert: RoutingAlert(
+                        leadID: "L1", queue: "sales-triage", at: monday, reason: reason)))
     }
 
     @Test func noRepForTheKeyNamesTheCandidates() {
@@ -94,15 +104,18 @@ import Testing
     }
 
     @Test func categoricalDealSizeAndWildcardMap() {
-        let policy = RoutingPolicy(fallbackQueue: "q", rules: [
-            RoutingRule(dimension: .territory, field: "region", map: ["emea": "emea", "*": "row"]),
-            RoutingRule(dimension: .dealSize, field: "budget", map: ["<10k": "smb", ">100k": "enterprise"]),
-        ])
+        let policy = RoutingPolicy(
+            fallbackQueue: "q",
+            rules: [
+                RoutingRule(dimension: .territory, field: "region", map: ["emea": "emea", "*": "row"]),
+                RoutingRule(dimension: .dealSize, field: "budget", map: ["<10k": "smb", ">100k": "enterprise"]),
+            ])
         let roster = RepRoster([Flow.rep("row", territories: ["row"], tiers: ["smb"]), Flow.rep("big", territories: ["row"], tiers: ["enterprise"])])
         var router = Router(policy: policy, roster: roster)
         #expect(router.route(leadID: "a", fields: ["region": "LATAM", "budget": ">100k"], at: monday).repID == "big")
         #expect(router.route(leadID: "b", fields: ["region": "apac", "budget": "<10K"], at: monday).repID == "row")
-        #expect(router.route(leadID: "c", fields: ["region": "apac", "budget": "10k-100k"], at: monday).alert?.reason
+        #expect(
+            router.route(leadID: "c", fields: ["region": "apac", "budget": "10k-100k"], at: monday).alert?.reason
                 == .unmappedValue(rule: "deal_size", field: "budget", value: "10k-100k"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 @Suite struct SLAClockTests {
@@ -38,14 +39,18 @@ import TestSupport
             fired += try apply(&state, .tick, clock).map { (clock.now, $0) }
         }
         let breach = SLABreach(leadID: "L1", repID: "ana", kind: .firstTouch, deadline: Flow.at(2026, 11, 23, 9, 30))
-        #expect(fired.map(\.1) == [
-            .breachRecorded(breach),
-            .remindRep(leadID: "L1", repID: "ana", overdueSince: Flow.at(2026, 11, 23, 9, 30)),
-            .notifyManager(leadID: "L1", repID: "ana", manager: "lee@example.com", breach: .firstTouch),
-            .reassign(leadID: "L1", fromRepID: "ana"),
-        ])
-        #expect(fired.map(\.0) == [Flow.at(2026, 11, 23, 9, 30), Flow.at(2026, 11, 23, 9, 30),
-                                   Flow.at(2026, 11, 23, 10, 30), Flow.at(2026, 11, 23, 11, 30)])
+        #expect(
+            fired.map(\.1) == [
+                .breachRecorded(breach),
+                .remindRep(leadID: "L1", repID: "ana", overdueSince: Flow.at(2026, 11, 23, 9, 30)),
+                .notifyManager(leadID: "L1", repID: "ana", manager: "lee@example.com", breach: .firstTouch),
+                .reassign(leadID: "L1", fromRepID: "ana"),
+            ])
+        #expect(
+            fired.map(\.0) == [
+                Flow.at(2026, 11, 23, 9, 30), Flow.at(2026, 11, 23, 9, 30),
+                Flow.at(2026, 11, 23, 10, 30), Flow.at(2026, 11, 23, 11, 30),
+            ])
         // Only the attempt-window check (10 business days) is left.
         #expect(state.nextWakeUp == Flow.at(2026, 12, 7, 16, 30))
     }
@@ -97,8 +102,11 @@ import TestSupport
         #expect(effects == [.firstTouchDue(leadID: "L1", repID: "ben", deadline: Flow.at(2026, 11, 23, 12, 30))])
         #expect(state.handoffs == 2)
         clock.set(to: Flow.at(2026, 11, 23, 12, 30))
-        #expect(try apply(&state, .tick, clock).first == .breachRecorded(SLABreach(
-            leadID: "L1", repID: "ben", kind: .firstTouch, deadline: Flow.at(2026, 11, 23, 12, 30))))
+        #expect(
+            try apply(&state, .tick, clock).first
+                == .breachRecorded(
+                    SLABreach(
+                        leadID: "L1", repID: "ben", kind: .firstTouch, deadline: Flow.at(2026, 11, 23, 12, 30))))
     }
 
     @Test func deadlinesFollowTheRepsCalendar() throws {
@@ -116,8 +124,9 @@ import TestSupport
 
     @Test func deadlineAcrossTheSpringClockChange() throws {
         // Fri 2026-03-06 16:30 EST + 1 business hour → Mon 09:30 EDT = 13:30 UTC.
-        let result = try machine.transition(SLAState(leadID: "a"), .handedOff(repID: "ana", policy: "high"),
-                                            at: Flow.at(2026, 3, 6, 16, 30))
+        let result = try machine.transition(
+            SLAState(leadID: "a"), .handedOff(repID: "ana", policy: "high"),
+            at: Flow.at(2026, 3, 6, 16, 30))
         #expect(result.state.firstTouchDeadline == Flow.at(2026, 3, 9, 13, 30, in: Flow.utc))
     }
 
@@ -142,8 +151,9 @@ import TestSupport
         clock.set(to: Flow.at(2026, 12, 1, 10))
         let closed = try apply(&state, .disposition(code: "unresponsive"), clock)
         // 60 calendar days after 1 Dec 2026 is 30 Jan 2027.
-        let outcome = DispositionOutcome(code: "unresponsive", destination: .nurture, at: Flow.at(2026, 12, 1, 10),
-                                         reEngageOn: Flow.date("2027-01-30"), attempts: 7)
+        let outcome = DispositionOutcome(
+            code: "unresponsive", destination: .nurture, at: Flow.at(2026, 12, 1, 10),
+            reEngageOn: Flow.date("2027-01-30"), attempts: 7)
         #expect(closed == [.closed(leadID: "L1", outcome: outcome)])
         #expect(state.phase == .closed)
         #expect(state.nextWakeUp == nil)
@@ -163,10 +173,11 @@ import TestSupport
         #expect(try apply(&state, .tick, clock).isEmpty)
         clock.set(to: Flow.at(2026, 12, 7, 17))
         let kind = SLABreach.Kind.attemptCadence(made: 3, required: 6)
-        #expect(try apply(&state, .tick, clock) == [
-            .breachRecorded(SLABreach(leadID: "L1", repID: "ana", kind: kind, deadline: Flow.at(2026, 12, 7, 17))),
-            .notifyManager(leadID: "L1", repID: "ana", manager: "lee@example.com", breach: kind),
-        ])
+        #expect(
+            try apply(&state, .tick, clock) == [
+                .breachRecorded(SLABreach(leadID: "L1", repID: "ana", kind: kind, deadline: Flow.at(2026, 12, 7, 17))),
+                .notifyManager(leadID: "L1", repID: "ana", manager: "lee@example.com", breach: kind),
+            ])
         clock.advance(by: 86_400)
         #expect(try apply(&state, .tick, clock).isEmpty)
     }
@@ -277,10 +288,22 @@ import TestSupport
                 }
             }
             func times(_ match: (SLAEffect) -> Bool) -> [Date] { log.filter { match($0.1) }.map(\.0) }
-            let breaches = times { if case .breachRecorded(let b) = $0 { return b.kind == .firstTouch }; return false }
-            let managers = times { if case .notifyManager(_, _, _, .firstTouch) = $0 { return true }; return false }
-            let reassigns = times { if case .reassign = $0 { return true }; return false }
-            let touchTime = log.first { if case .firstTouch = $0.1 { return true }; return false }?.0
+            let breaches = times {
+                if case .breachRecorded(let b) = $0 { return b.kind == .firstTouch }
+                return false
+            }
+            let managers = times {
+                if case .notifyManager(_, _, _, .firstTouch) = $0 { return true }
+                return false
+            }
+            let reassigns = times {
+                if case .reassign = $0 { return true }
+                return false
+            }
+            let touchTime = log.first {
+                if case .firstTouch = $0.1 { return true }
+                return false
+            }?.0
             func expected(_ step: Date) -> Int { (touchTime.map { $0 > step } ?? true) ? 1 : 0 }
             #expect(breaches.count == expected(deadline))
             #expect(managers.count == expected(manager))

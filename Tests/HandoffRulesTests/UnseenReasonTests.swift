@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HandoffRules
 
 /// A categorical value never seen in training, in a feature without `Other`, is scored as the
@@ -20,8 +21,9 @@ import TestSupport
         // The points are the baseline's, exactly as a lead at the baseline.
         let atBaseline = try scorer.score(fields: Self.base.merging(["budget_authority": "no"]) { _, new in new }, id: "B")
         #expect(score.points == atBaseline.points)
-        #expect(atBaseline.reasons.first { $0.column == "budget_authority" }?.text
-            == "Budget authority 'no' costs \(Self.cost) points against 'yes'")
+        #expect(
+            atBaseline.reasons.first { $0.column == "budget_authority" }?.text
+                == "Budget authority 'no' costs \(Self.cost) points against 'yes'")
     }
 
     @Test func featureWithOtherKeepsTheOtherReason() throws {

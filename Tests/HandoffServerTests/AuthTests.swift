@@ -1,8 +1,9 @@
 import Foundation
+import HandoffPersistence
 import Hummingbird
 import HummingbirdTesting
-import HandoffPersistence
 import Testing
+
 @testable import HandoffServer
 
 @Suite struct AuthTests {
@@ -46,9 +47,12 @@ import Testing
                 (.sales, .get, "/tokens", false), (.admin, .get, "/tokens", true),
             ]
             for (role, method, path, allowed) in cases {
-                let body = method == .post && path == "/events" ? ServiceFixture.body(ServiceFixture.event(
-                    "e-\(role)", "lead_created", lead: "L-\(role)", at: "2026-03-02T10:00:00Z",
-                    ["fields": ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": 0]])) : nil
+                let body =
+                    method == .post && path == "/events"
+                    ? ServiceFixture.body(
+                        ServiceFixture.event(
+                            "e-\(role)", "lead_created", lead: "L-\(role)", at: "2026-03-02T10:00:00Z",
+                            ["fields": ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": 0]])) : nil
                 let response = try await client.execute(uri: path, method: method, headers: ServiceFixture.auth(running.tokens[role]), body: body)
                 if allowed {
                     #expect(response.status.code < 400, "\(role) \(method) \(path) → \(response.status) \(ServiceFixture.json(response.body))")
@@ -102,10 +106,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: legacy))
         #expect(FileManager.default.fileExists(atPath: legacy + ".imported"))
         let stored = try await service.store.accessTokens()
-        #expect(stored == [
-            AccessTokenRecord(name: "admin", role: "admin", sha256: TokenRegistry.hash(oldAdmin), createdAt: Date(timeIntervalSince1970: 1_767_600_000)),
-            AccessTokenRecord(name: "crm", role: "ingest", sha256: TokenRegistry.hash(oldIngest), createdAt: Date(timeIntervalSince1970: 1_767_691_800)),
-        ])
+        #expect(
+            stored == [
+                AccessTokenRecord(
+                    name: "admin", role: "admin", sha256: TokenRegistry.hash(oldAdmin), createdAt: Date(timeIntervalSince1970: 1_767_600_000)),
+                AccessTokenRecord(
+                    name: "crm", role: "ingest", sha256: TokenRegistry.hash(oldIngest), createdAt: Date(timeIntervalSince1970: 1_767_691_800)),
+            ])
         #expect(try await service.tokens.authenticate(oldIngest)?.role == .ingest)
         #expect(try await service.tokens.authenticate(oldAdmin)?.name == "admin")
         #expect(try await service.tokens.authenticate(oldAdmin + "0") == nil)
@@ -126,7 +133,10 @@ import Testing
             Issue.record("a token file that cannot be read must stop the start")
         } catch {
             #expect(error.description.contains(files.db + ".tokens.json"))
-            guard case .tokens = error else { Issue.record("expected a token-file error (exit 65), got \(error)"); return }
+            guard case .tokens = error else {
+                Issue.record("expected a token-file error (exit 65), got \(error)")
+                return
+            }
         }
     }
 
@@ -136,10 +146,12 @@ import Testing
         let app = Application(router: running.service.router())
         try await app.test(.router) { client in
             let admin = ServiceFixture.auth(running.tokens[.admin])
-            let bad = try await client.execute(uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "owner"]))
+            let bad = try await client.execute(
+                uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "owner"]))
             #expect(bad.status == .badRequest)
             #expect((ServiceFixture.json(bad.body)["error"] as? [String: Any])?["field"] as? String == "role")
-            let made = try await client.execute(uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "ingest"]))
+            let made = try await client.execute(
+                uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm", "role": "ingest"]))
             #expect(made.status == .created)
             let token = try require(ServiceFixture.json(made.body)["token"] as? String)
             let ok = try await client.execute(uri: "/openapi.yaml", method: .get, headers: ServiceFixture.auth(token))

@@ -1,18 +1,21 @@
-import HandoffSQLite
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-import HandoffServer
 
 /// The CRM sync message is written in the event's own unit of work.
 @Suite struct CRMSyncUnitTests {
-    static var created: [String: Any] { ServiceFixture.event("e-1", "lead_created", lead: "L1", at: "2026-03-02T10:00:00Z",
-                                              ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4]]) }
+    static var created: [String: Any] {
+        ServiceFixture.event(
+            "e-1", "lead_created", lead: "L1", at: "2026-03-02T10:00:00Z",
+            ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4]])
+    }
 
     /// A service over `store` (wrapping the fixture's SQLite file) with a CRM sync URL.
     static func service(_ files: ServiceFixture.Files, wrap: (SQLiteHandoffStore) -> any HandoffStore) async throws -> (HandoffService, String) {
@@ -20,9 +23,10 @@ import HandoffServer
         configuration.crmSyncURL = "http://127.0.0.1:9/crm"
         let sqlite = try SQLiteHandoffStore(path: files.db)
         let store = wrap(sqlite)
-        let runtime = try await ModelRuntime(store: store, playbook: try Playbook.load(url: URL(fileURLWithPath: files.playbook)),
-                                             initialModel: URL(fileURLWithPath: files.model), knownFields: ["region", "demo_requests"],
-                                             now: Date())
+        let runtime = try await ModelRuntime(
+            store: store, playbook: try Playbook.load(url: URL(fileURLWithPath: files.playbook)),
+            initialModel: URL(fileURLWithPath: files.model), knownFields: ["region", "demo_requests"],
+            now: Date())
         let tokens = TokenRegistry(store: store)
         let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens)
         return (service, try await tokens.issue(name: "ingest", role: .ingest))
@@ -39,8 +43,9 @@ import HandoffServer
         }
         let app = Application(router: service.router())
         try await app.test(.router) { client in
-            let response = try await client.execute(uri: "/events", method: .post, headers: ServiceFixture.auth(token),
-                                                    body: ServiceFixture.body(Self.created))
+            let response = try await client.execute(
+                uri: "/events", method: .post, headers: ServiceFixture.auth(token),
+                body: ServiceFixture.body(Self.created))
             #expect(response.status == .created)
         }
         let units = try #require(recorder).units
@@ -56,8 +61,9 @@ import HandoffServer
         let (service, token) = try await Self.service(files) { UnitRecorder($0, failCRMSync: true) }
         let app = Application(router: service.router())
         try await app.test(.router) { client in
-            let response = try await client.execute(uri: "/events", method: .post, headers: ServiceFixture.auth(token),
-                                                    body: ServiceFixture.body(Self.created))
+            let response = try await client.execute(
+                uri: "/events", method: .post, headers: ServiceFixture.auth(token),
+                body: ServiceFixture.body(Self.created))
             #expect(response.status == .serviceUnavailable)  // not acknowledged: the sender retries
         }
         let sqlite = try SQLiteHandoffStore(path: files.db)

@@ -1,12 +1,13 @@
 import Foundation
-import Testing
 import HandoffServer
+import Testing
 
 @Suite struct ConfigurationTests {
     @Test func fileThenEnvironmentThenFlags() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("baton-config-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try #"{"db": "file.sqlite", "port": 9000, "host": "0.0.0.0", "max_batch_events": 50, "alert_channels": {"ana": {"kind": "slack", "url": "http://x/y"}}}"#
+        try
+            #"{"db": "file.sqlite", "port": 9000, "host": "0.0.0.0", "max_batch_events": 50, "alert_channels": {"ana": {"kind": "slack", "url": "http://x/y"}}}"#
             .write(to: file, atomically: true, encoding: .utf8)
         var c = try ServiceConfiguration.load(file: file.path)
         #expect(c.db == "file.sqlite" && c.port == 9000 && c.maxBatchEvents == 50 && c.tickIntervalSeconds == 5)
@@ -23,7 +24,10 @@ import HandoffServer
 
     /// The description of the error `body` throws, or nil when it does not throw.
     func message(_ body: () throws(ServiceError) -> Void) -> String? {
-        do { try body(); return nil } catch { return error.description }
+        do {
+            try body()
+            return nil
+        } catch { return error.description }
     }
 
     @Test func badSettingsNameTheirKey() throws {

@@ -1,9 +1,9 @@
 import Foundation
 import HandoffPersistence
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import HandoffServer
 
 /// A service seeded with three leads at a fixed clock (Wed 2026-03-04 12:00 UTC, ISO week 2026-W10).
 /// All three are SQL (1000+, budget yes), so all are high priority (1 business hour; every hour is
@@ -18,8 +18,9 @@ enum DashboardSeed {
     static let clockStart = "2026-03-04T12:00:00Z"
 
     static func lead(_ id: String, _ region: String, demo: Int, at: String) -> [String: Any] {
-        ServiceFixture.event("\(id)-created", "lead_created", lead: id, at: at,
-                             ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": region, "email_opens": 2, "demo_requests": demo]])
+        ServiceFixture.event(
+            "\(id)-created", "lead_created", lead: id, at: at,
+            ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": region, "email_opens": 2, "demo_requests": demo]])
     }
 
     static func seed(_ running: ServiceFixture.Running, clock: TestClock) async throws {
@@ -27,8 +28,9 @@ enum DashboardSeed {
             lead("L2", "emea", demo: 0, at: "2026-03-04T07:00:00Z"),
             lead("L3", "latam", demo: 0, at: "2026-03-04T08:00:00Z"),
             lead("L1", "na", demo: 1, at: "2026-03-04T09:00:00Z"),
-            ServiceFixture.event("L1-call", "contact_attempt", lead: "L1", at: "2026-03-04T09:30:00Z",
-                                 ["rep_id": "ana", "channel": "call", "outcome": "connected"]),
+            ServiceFixture.event(
+                "L1-call", "contact_attempt", lead: "L1", at: "2026-03-04T09:30:00Z",
+                ["rep_id": "ana", "channel": "call", "outcome": "connected"]),
         ]
         let app = Application(router: running.service.router())
         let body = ServiceFixture.body(events)
@@ -104,12 +106,16 @@ enum DashboardSeed {
         defer { running.files.remove() }
         try await DashboardSeed.seed(running, clock: clock)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let app = Application(
+            router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { server.cancel() }
         var port = 0
-        for await p in stream { port = p; break }
+        for await p in stream {
+            port = p
+            break
+        }
         let url = "http://127.0.0.1:\(port)/dashboard?token=\(running.tokens[.marketing] ?? "")"
         let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/test-output")
@@ -118,8 +124,11 @@ enum DashboardSeed {
         func chromiumRun(_ extra: [String]) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: chromium ?? "")
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                           "--user-data-dir=\(profile)", "--virtual-time-budget=3000"] + extra + [url]
+            p.arguments =
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                    "--user-data-dir=\(profile)", "--virtual-time-budget=3000",
+                ] + extra + [url]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice

@@ -1,8 +1,9 @@
-import HandoffSQLite
 import Foundation
 import HandoffPersistence
-import Testing
+import HandoffSQLite
 import HandoffServer
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,9 +23,13 @@ import Glibc
     }
 
     static func event(_ i: Int) -> Data {
-        let e: [String: Any] = ["event_id": "k-\(i)", "type": "lead_created", "lead_id": "K\(i)", "occurred_at": "2026-03-02T10:00:00Z",
-                                "fields": ["company_size": i % 2 == 0 ? "1000+" : "1-10", "budget_authority": "yes",
-                                           "region": ["na", "emea", "latam"][i % 3], "email_opens": i % 7]]
+        let e: [String: Any] = [
+            "event_id": "k-\(i)", "type": "lead_created", "lead_id": "K\(i)", "occurred_at": "2026-03-02T10:00:00Z",
+            "fields": [
+                "company_size": i % 2 == 0 ? "1000+" : "1-10", "budget_authority": "yes",
+                "region": ["na", "emea", "latam"][i % 3], "email_opens": i % 7,
+            ],
+        ]
         return (try? JSONSerialization.data(withJSONObject: e)) ?? Data()
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,10 +23,14 @@ actor FakeWebhook {
             return Response(status: .ok)
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        for await p in stream { port = p; break }
+        for await p in stream {
+            port = p
+            break
+        }
     }
 
     func stop() { task?.cancel() }
@@ -48,7 +53,9 @@ final class FakeSMTPServer: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0, listen(fd, 8) == 0 else {
             port = 0
             throw FixtureError("fake SMTP server cannot listen")
@@ -62,7 +69,10 @@ final class FakeSMTPServer: @unchecked Sendable {
     var received: [String] { lock.withLock { messages } }
     var commands: [String] { lock.withLock { envelope } }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
 
     private func serve() {
         while true {
@@ -93,16 +103,22 @@ final class FakeSMTPServer: @unchecked Sendable {
         while let line = readLine() {
             lock.withLock { envelope.append(line) }
             let verb = line.uppercased()
-            if verb.hasPrefix("EHLO") { say("250-fake.smtp\r\n250 8BITMIME\r\n") }
-            else if verb.hasPrefix("MAIL FROM") || verb.hasPrefix("RCPT TO") { say("250 OK\r\n") }
-            else if verb == "DATA" {
+            if verb.hasPrefix("EHLO") {
+                say("250-fake.smtp\r\n250 8BITMIME\r\n")
+            } else if verb.hasPrefix("MAIL FROM") || verb.hasPrefix("RCPT TO") {
+                say("250 OK\r\n")
+            } else if verb == "DATA" {
                 say("354 go ahead\r\n")
                 var lines: [String] = []
                 while let l = readLine(), l != "." { lines.append(l) }
                 lock.withLock { messages.append(lines.joined(separator: "\n")) }
                 say("250 queued\r\n")
-            } else if verb == "QUIT" { say("221 bye\r\n"); return }
-            else { say("502 unknown\r\n") }
+            } else if verb == "QUIT" {
+                say("221 bye\r\n")
+                return
+            } else {
+                say("502 unknown\r\n")
+            }
         }
     }
 }

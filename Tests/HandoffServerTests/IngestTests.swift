@@ -1,14 +1,19 @@
 import Foundation
 import HandoffPersistence
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import HandoffServer
 
 @Suite struct IngestTests {
-    static var created: [String: Any] { ServiceFixture.event("e-1", "lead_created", lead: "L1", at: "2026-03-02T10:00:00Z",
-        ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4, "demo_requests": 1],
-         "source": "webinar", "campaign": "spring"]) }
+    static var created: [String: Any] {
+        ServiceFixture.event(
+            "e-1", "lead_created", lead: "L1", at: "2026-03-02T10:00:00Z",
+            [
+                "fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4, "demo_requests": 1],
+                "source": "webinar", "campaign": "spring",
+            ])
+    }
 
     @Test func singleEventIsAppliedOnceAndRetriesAreDuplicates() async throws {
         let running = try await ServiceFixture.service()
@@ -44,8 +49,9 @@ extension IngestTests {
             Self.engagement("e-2", lead: "L1", at: "2026-03-02T10:05:00Z"),
             ["event_id": "e-3", "type": "engagement", "lead_id": "L1", "occurred_at": "yesterday", "event_type": "email_open"],
             Self.created,  // retried inside the same batch
-            ServiceFixture.event("e-4", "contact_attempt", lead: "L1", at: "2026-03-02T10:30:00Z",
-                                 ["rep_id": "zoe", "channel": "call", "outcome": "voicemail"]),
+            ServiceFixture.event(
+                "e-4", "contact_attempt", lead: "L1", at: "2026-03-02T10:30:00Z",
+                ["rep_id": "zoe", "channel": "call", "outcome": "voicemail"]),
             ["event_id": "e-5", "type": "engagement", "occurred_at": "2026-03-02T10:06:00Z", "event_type": "email_open"],
         ]
         let batchBody = ServiceFixture.body(batch)
@@ -64,8 +70,9 @@ extension IngestTests {
             // A body that is not JSON names the body; a single bad event answers 400/422 with the field.
             let garbage = try await client.execute(uri: "/events", method: .post, headers: ingest, body: ByteBuffer(string: "{\"event_id\": "))
             #expect(garbage.status == .badRequest)
-            let missing = try await client.execute(uri: "/events", method: .post, headers: ingest,
-                                                   body: ServiceFixture.body(["event_id": "x", "type": "lead_created", "lead_id": "L9"]))
+            let missing = try await client.execute(
+                uri: "/events", method: .post, headers: ingest,
+                body: ServiceFixture.body(["event_id": "x", "type": "lead_created", "lead_id": "L9"]))
             #expect(missing.status == .badRequest)
             #expect((ServiceFixture.json(missing.body)["error"] as? [String: Any])?["field"] as? String == "occurred_at")
         }
@@ -74,7 +81,10 @@ extension IngestTests {
     }
 
     @Test func oversizedBodiesAndBatchesAreRefusedWith413() async throws {
-        let running = try await ServiceFixture.service { $0.maxBodyBytes = 2_000; $0.maxBatchEvents = 3 }
+        let running = try await ServiceFixture.service {
+            $0.maxBodyBytes = 2_000
+            $0.maxBatchEvents = 3
+        }
         defer { running.files.remove() }
         let app = Application(router: running.service.router())
         let ingest = ServiceFixture.auth(running.tokens[.ingest])
@@ -97,8 +107,9 @@ extension IngestTests {
         let ingest = ServiceFixture.auth(running.tokens[.ingest])
         let sales = ServiceFixture.auth(running.tokens[.sales])
         try await app.test(.router) { client in
-            _ = try await client.execute(uri: "/events", method: .post, headers: ingest,
-                                         body: ServiceFixture.body([Self.created, Self.engagement("e-2", lead: "L1", at: "2026-03-02T10:05:00Z")]))
+            _ = try await client.execute(
+                uri: "/events", method: .post, headers: ingest,
+                body: ServiceFixture.body([Self.created, Self.engagement("e-2", lead: "L1", at: "2026-03-02T10:05:00Z")]))
             let lead = ServiceFixture.json(try await client.execute(uri: "/leads/L1", method: .get, headers: sales).body)
             let score = try require(lead["score"] as? [String: Any])
             // Latest score after one email_open on top of the 4 in the fields: 5 opens.

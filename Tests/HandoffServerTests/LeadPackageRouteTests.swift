@@ -1,21 +1,24 @@
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import HandoffServer
 
 /// `GET /leads/{id}`: the engine's hand-off package (JSON and Markdown) beside the route's old keys.
 @Suite struct LeadPackageRouteTests {
     static func created(_ id: String, lead: String, _ fields: [String: String]) -> InboundEvent {
-        InboundEvent(eventID: id, kind: .leadCreated, occurredAt: ISO8601DateFormatter().date(from: "2026-03-02T10:00:00Z") ?? .distantPast,
-                     leadID: lead, body: .lead(.init(fields: fields, source: "webinar", campaign: "spring")))
+        InboundEvent(
+            eventID: id, kind: .leadCreated, occurredAt: ISO8601DateFormatter().date(from: "2026-03-02T10:00:00Z") ?? .distantPast,
+            leadID: lead, body: .lead(.init(fields: fields, source: "webinar", campaign: "spring")))
     }
 
-    static let person = ["first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "email": "ada@example.com",
-                         "marketing_owner_email": "grace@baton.example", "marketing_owner_name": "Grace Hopper"]
+    static let person = [
+        "first_name": "Ada", "last_name": "Byron", "company": "Analytical Engines", "email": "ada@example.com",
+        "marketing_owner_email": "grace@baton.example", "marketing_owner_name": "Grace Hopper",
+    ]
 
     static func object(_ bytes: [UInt8]) -> NSDictionary {
         ((try? JSONSerialization.jsonObject(with: Data(bytes))) as? NSDictionary) ?? [:]
@@ -37,13 +40,18 @@ import HandoffServer
             #expect(response.status == .ok)
             let body = ServiceFixture.json(response.body)
             // Every key the route had before stays, with the old package view inside.
-            for key in ["lead", "score", "scores", "qualification", "assignments", "sla", "handoff_package", "dispositions",
-                        "opportunities", "outcomes", "timeline"] {
+            for key in [
+                "lead", "score", "scores", "qualification", "assignments", "sla", "handoff_package", "dispositions",
+                "opportunities", "outcomes", "timeline",
+            ] {
                 #expect(body[key] != nil, "key \(key)")
             }
             let old = try #require(body["handoff_package"] as? [String: Any])
-            #expect(Set(old.keys) == ["assigned_to", "assigned_at", "score", "qualification", "sla_deadline", "sla_state",
-                                      "content_consumed", "engagement", "contact_attempts"])
+            #expect(
+                Set(old.keys) == [
+                    "assigned_to", "assigned_at", "score", "qualification", "sla_deadline", "sla_state",
+                    "content_consumed", "engagement", "contact_attempts",
+                ])
             let package = try #require(body["package"] as? NSDictionary)
             #expect(package == Self.object(try live.jsonBytes()))
             let status = try #require(body["package_status"] as? [String: Any])
@@ -67,9 +75,11 @@ import HandoffServer
         defer { running.files.remove() }
         let engine = await running.service.runtime.current()
         // Nurture: small company without budget.
-        _ = try await engine.apply(Self.created("n-1", lead: "N1", ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": "0"]))
+        _ = try await engine.apply(
+            Self.created("n-1", lead: "N1", ["company_size": "1-10", "budget_authority": "no", "region": "na", "email_opens": "0"]))
         // SQL but region apac: no territory rule places it, so it is parked in sales-triage.
-        let parked = try await engine.apply(Self.created("p-1", lead: "P1", ["company_size": "1000+", "budget_authority": "yes", "region": "apac", "email_opens": "0"]))
+        let parked = try await engine.apply(
+            Self.created("p-1", lead: "P1", ["company_size": "1000+", "budget_authority": "yes", "region": "apac", "email_opens": "0"]))
         #expect(parked.packages.isEmpty)
         let app = Application(router: running.service.router())
         let marketing = ServiceFixture.auth(running.tokens[.marketing])

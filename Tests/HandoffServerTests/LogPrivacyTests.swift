@@ -1,9 +1,9 @@
 import Foundation
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-import HandoffServer
 
 /// Collects every log line (message and metadata) at trace level.
 final class RecordingLogHandler: LogHandler, @unchecked Sendable {
@@ -34,11 +34,17 @@ final class LockedLines: @unchecked Sendable {
         let (service, admin) = try await HandoffService.open(ServiceFixture.configuration(files), logger: logger)
         let token = try require(admin)
         let secretEmail = "jane.doe@acme-secret.example", secretName = "Janedoe Secretname"
-        let lead = ServiceFixture.event("p-1", "lead_created", lead: "P1", at: "2026-03-02T10:00:00Z",
-            ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 1,
-                        "email": secretEmail, "first_name": secretName]])
+        let lead = ServiceFixture.event(
+            "p-1", "lead_created", lead: "P1", at: "2026-03-02T10:00:00Z",
+            [
+                "fields": [
+                    "company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 1,
+                    "email": secretEmail, "first_name": secretName,
+                ]
+            ])
         // A refused event that carries the same values (unknown value for a model field).
-        let refused = ServiceFixture.event("p-2", "lead_created", lead: "P2", at: "2026-03-02T10:00:00Z",
+        let refused = ServiceFixture.event(
+            "p-2", "lead_created", lead: "P2", at: "2026-03-02T10:00:00Z",
             ["fields": ["company_size": secretName, "budget_authority": "yes", "region": "na", "email_opens": 1, "email": secretEmail]])
         let body = ServiceFixture.body([lead, refused])
         let app = Application(router: service.router(), logger: logger)

@@ -1,10 +1,10 @@
 import Foundation
 import HandoffPersistence
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import ScoringModelFormat
 import Testing
-import HandoffServer
 
 @Suite struct ModelRegistryTests {
     @Test func uploadPromoteRollBackAndScoresRecordTheirModel() async throws {
@@ -25,12 +25,14 @@ import HandoffServer
             let refused = try await client.execute(uri: "/models", method: .post, headers: admin, body: ByteBuffer(string: damaged))
             #expect(refused.status == .unprocessableContent)
             #expect((ServiceFixture.json(refused.body)["error"] as? [String: Any])?["field"] as? String == "sha256")
-            let wrongParam = try await client.execute(uri: "/models?sha256=\(champion)", method: .post, headers: admin,
-                                                      body: ByteBuffer(bytes: challengerBytes))
+            let wrongParam = try await client.execute(
+                uri: "/models?sha256=\(champion)", method: .post, headers: admin,
+                body: ByteBuffer(bytes: challengerBytes))
             #expect(wrongParam.status == .unprocessableContent)
 
-            let uploaded = try await client.execute(uri: "/models?sha256=\(challenger)&label=Q2", method: .post, headers: admin,
-                                                    body: ByteBuffer(bytes: challengerBytes))
+            let uploaded = try await client.execute(
+                uri: "/models?sha256=\(challenger)&label=Q2", method: .post, headers: admin,
+                body: ByteBuffer(bytes: challengerBytes))
             #expect(uploaded.status == .created)
             #expect(ServiceFixture.json(uploaded.body)["in_production"] as? Bool == false)
             let again = try await client.execute(uri: "/models", method: .post, headers: admin, body: ByteBuffer(bytes: challengerBytes))
@@ -39,12 +41,14 @@ import HandoffServer
             _ = try await client.execute(uri: "/events", method: .post, headers: ingest, body: ServiceFixture.body(IngestTests.created))
             let promoted = try await client.execute(uri: "/models/\(challenger)/promote", method: .post, headers: admin)
             #expect(promoted.status == .ok)
-            _ = try await client.execute(uri: "/events", method: .post, headers: ingest,
-                                         body: ServiceFixture.body(IngestTests.engagement("e-2", lead: "L1", at: "2026-03-02T10:05:00Z")))
+            _ = try await client.execute(
+                uri: "/events", method: .post, headers: ingest,
+                body: ServiceFixture.body(IngestTests.engagement("e-2", lead: "L1", at: "2026-03-02T10:05:00Z")))
             let rolled = try await client.execute(uri: "/models/rollback", method: .post, headers: admin)
             #expect((ServiceFixture.json(rolled.body)["production"] as? [String: Any])?["sha256"] as? String == champion)
-            _ = try await client.execute(uri: "/events", method: .post, headers: ingest,
-                                         body: ServiceFixture.body(IngestTests.engagement("e-3", lead: "L1", at: "2026-03-02T10:06:00Z")))
+            _ = try await client.execute(
+                uri: "/events", method: .post, headers: ingest,
+                body: ServiceFixture.body(IngestTests.engagement("e-3", lead: "L1", at: "2026-03-02T10:06:00Z")))
             let unknown = try await client.execute(uri: "/models/\(String(repeating: "a", count: 64))/promote", method: .post, headers: admin)
             #expect(unknown.status == .notFound)
 

@@ -1,10 +1,12 @@
 import Foundation
 import HandoffPersistence
-@testable import HandoffPostgres
 import HandoffStores
 import PostgresTestSupport
 import Testing
+
+@testable import HandoffPostgres
 @testable import HandoffServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,8 +87,10 @@ struct MultiInstanceTests {
     static func events(lead i: Int, start: Date) -> [(id: String, body: Data)] {
         let created: [String: Any] = [
             "event_id": "c-\(i)", "type": "lead_created", "lead_id": "M\(i)", "occurred_at": iso(start),
-            "fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": i % 5,
-                       "demo_requests": i % 2],
+            "fields": [
+                "company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": i % 5,
+                "demo_requests": i % 2,
+            ],
         ]
         let engaged: [String: Any] = [
             "event_id": "g-\(i)", "type": "engagement", "lead_id": "M\(i)", "occurred_at": iso(start.addingTimeInterval(300)),
@@ -164,13 +168,16 @@ struct MultiInstanceTests {
 
             try await ScratchPostgres.withConnection(location) { sql in
                 // Every acknowledged event stored, each exactly once; nothing else.
-                let events = Dictionary(uniqueKeysWithValues: try await sql.rows(
-                    "SELECT event_id, COUNT(*) AS n FROM engagement_events GROUP BY event_id").map { (try $0.text("event_id"), try $0.int("n")) })
+                let events = Dictionary(
+                    uniqueKeysWithValues: try await sql.rows(
+                        "SELECT event_id, COUNT(*) AS n FROM engagement_events GROUP BY event_id"
+                    ).map { (try $0.text("event_id"), try $0.int("n")) })
                 for id in acked { #expect(events[id] == 1, "acknowledged \(id) stored \(events[id] ?? 0) time(s)") }
                 let sent = Set(events.keys).filter { $0.hasPrefix("c-") || $0.hasPrefix("g-") }
                 #expect(sent == acked, "stored event ids are exactly the acknowledged ones (all were sent to the live instance)")
                 // An event processed twice would be scored twice.
-                let doubleScored = try await sql.rows("""
+                let doubleScored = try await sql.rows(
+                    """
                     SELECT trigger_event_id FROM scores WHERE trigger_event_id IS NOT NULL
                     GROUP BY trigger_event_id HAVING COUNT(*) > 1
                     """)
@@ -189,8 +196,9 @@ struct MultiInstanceTests {
                         // firing instant and kind, so a step fired twice at one instant or at two.
                         let raised = alerts.filter { $0.id.hasPrefix(timer.id + "@") && Self.escalationKinds.contains($0.kind) }
                         let firings = Set(timer.firedSteps.map(\.firedAt)).count
-                        #expect(raised.count <= timer.firedSteps.count && (raised.isEmpty || firings > 0),
-                                "timer \(timer.id): \(raised.count) escalation alert(s) for \(timer.firedSteps.count) fired step(s)")
+                        #expect(
+                            raised.count <= timer.firedSteps.count && (raised.isEmpty || firings > 0),
+                            "timer \(timer.id): \(raised.count) escalation alert(s) for \(timer.firedSteps.count) fired step(s)")
                     }
                     // One open assignment at most, and never two opened at the same instant (a race).
                     #expect(timeline.assignments.filter { $0.unassignedAt == nil }.count == 1, "lead M\(i)")
@@ -200,7 +208,8 @@ struct MultiInstanceTests {
                     let closed = timeline.assignments.filter { $0.unassignedAt != nil }.count
                     #expect(closed == timeline.assignments.count - 1)
                 }
-                let repeatedAlerts = try await sql.rows("""
+                let repeatedAlerts = try await sql.rows(
+                    """
                     SELECT lead_id, kind, created_at FROM alerts GROUP BY lead_id, kind, created_at HAVING COUNT(*) > 1
                     """)
                 #expect(repeatedAlerts.isEmpty, "an SLA step raised its alert twice")
@@ -212,9 +221,11 @@ struct MultiInstanceTests {
                 // (a reassignment excludes the rep, leaving one candidate: no turn). Turns are
                 // saved by compare-and-swap, so the revision counts them all and the reps
                 // alternate; a turn handed out twice would break either.
-                let firsts = try await sql.rows("""
+                let firsts = try await sql.rows(
+                    """
                     SELECT DISTINCT ON (lead_id) lead_id, rep_id FROM assignments ORDER BY lead_id, assigned_at, id
-                    """).map { try $0.optionalText("rep_id") }
+                    """
+                ).map { try $0.optionalText("rep_id") }
                 #expect(firsts.allSatisfy { $0 != nil }, "every first assignment went to a rep")
                 let perRep = Dictionary(grouping: firsts.compactMap { $0 }, by: { $0 }).mapValues(\.count)
                 let router = try #require(try await store.routerState(name: "default"))
@@ -239,7 +250,9 @@ struct MultiInstanceTests {
             let clash = try #require(await two.post("/tokens", token: admin, body: Self.json(["name": "bi", "role": "sales"])))
             #expect(clash.status == 409)
             let listed = try #require(await two.request("GET", "/tokens", token: admin))
-            let names = ((try JSONSerialization.jsonObject(with: listed.body) as? [String: Any])?["tokens"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            let names = ((try JSONSerialization.jsonObject(with: listed.body) as? [String: Any])?["tokens"] as? [[String: Any]] ?? []).compactMap {
+                $0["name"] as? String
+            }
             #expect(names == ["admin", "bi"])
             #expect(await two.request("DELETE", "/tokens/bi", token: admin)?.status == 204)
             #expect(await one.request("GET", "/models", token: token)?.status == 401)

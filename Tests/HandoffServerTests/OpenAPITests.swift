@@ -1,8 +1,8 @@
 import Foundation
+import HandoffServer
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import HandoffServer
 
 @Suite struct OpenAPITests {
     /// `path -> methods` read from the document's `paths:` block by indentation.
@@ -11,7 +11,10 @@ import HandoffServer
         var inPaths = false
         var current: String?
         for line in OpenAPIDocument.yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "paths:" { inPaths = true; continue }
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
             guard inPaths else { continue }
             if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
                 current = String(line.dropFirst(2).dropLast())
@@ -39,7 +42,8 @@ import HandoffServer
     @Test func theEventSchemaRequiresWhatTheDecoderRequires() async throws {
         // The document says event_id, type, occurred_at and lead_id are required: each one left
         // out of an otherwise valid event is refused with that field named.
-        let requiredLine = try #require(OpenAPIDocument.yaml.split(separator: "\n").first { $0.contains("required: [event_id, type, occurred_at, lead_id]") })
+        let requiredLine = try #require(
+            OpenAPIDocument.yaml.split(separator: "\n").first { $0.contains("required: [event_id, type, occurred_at, lead_id]") })
         #expect(!requiredLine.isEmpty)
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
@@ -82,12 +86,17 @@ import HandoffServer
             // Every sample line is `name{labels} number` and belongs to a declared family.
             var families = Set<String>()
             for line in text.split(separator: "\n") {
-                if line.hasPrefix("# TYPE ") { families.insert(String(line.split(separator: " ")[2])) ; continue }
+                if line.hasPrefix("# TYPE ") {
+                    families.insert(String(line.split(separator: " ")[2]))
+                    continue
+                }
                 if line.hasPrefix("#") { continue }
                 let parts = line.split(separator: " ")
                 #expect(parts.count == 2 && Double(parts[1]) != nil, "\(line)")
                 let name = String(parts[0].prefix { $0 != "{" })
-                let family = ["_bucket", "_sum", "_count"].reduce(name) { $0.hasSuffix($1) && !families.contains($0) ? String($0.dropLast($1.count)) : $0 }
+                let family = ["_bucket", "_sum", "_count"].reduce(name) {
+                    $0.hasSuffix($1) && !families.contains($0) ? String($0.dropLast($1.count)) : $0
+                }
                 #expect(families.contains(family), "\(name)")
             }
         }

@@ -3,7 +3,9 @@ import HandoffPersistence
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import HandoffServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,8 +15,9 @@ import Glibc
     func handOff(_ running: ServiceFixture.Running) async throws {
         let app = Application(router: running.service.router())
         try await app.test(.router) { client in
-            let r = try await client.execute(uri: "/events", method: .post, headers: ServiceFixture.auth(running.tokens[.ingest]),
-                                             body: ServiceFixture.body(IngestTests.created))
+            let r = try await client.execute(
+                uri: "/events", method: .post, headers: ServiceFixture.auth(running.tokens[.ingest]),
+                body: ServiceFixture.body(IngestTests.created))
             #expect(r.status == .created)
         }
     }
@@ -54,9 +57,11 @@ import Glibc
         let port = await hooks.port
         let clock = TestClock("2026-03-02T10:00:00Z")
         let running = try await ServiceFixture.service(clock: clock) { c in
-            c.alertChannels = ["ana": AlertChannel(kind: .slack, url: "http://127.0.0.1:\(port)/slack"),
-                               "lee@example.com": AlertChannel(kind: .email, to: "lee@example.com"),
-                               "kai": AlertChannel(kind: .webhook, url: "http://127.0.0.1:\(port)/dead")]
+            c.alertChannels = [
+                "ana": AlertChannel(kind: .slack, url: "http://127.0.0.1:\(port)/slack"),
+                "lee@example.com": AlertChannel(kind: .email, to: "lee@example.com"),
+                "kai": AlertChannel(kind: .webhook, url: "http://127.0.0.1:\(port)/dead"),
+            ]
             c.defaultChannel = AlertChannel(kind: .webhook, url: "http://127.0.0.1:\(port)/generic")
             c.smtp = SMTPSettings(host: "127.0.0.1", port: smtp.port, from: "baton@example.com")
             c.crmSyncURL = "http://127.0.0.1:\(port)/crm"
@@ -84,8 +89,11 @@ import Glibc
         #expect(pending.isEmpty)
 
         // A dead channel: kai's webhook answers 500. Raise an alert for kai and deliver twice.
-        try await running.service.store.apply(.raiseAlert(AlertRecord(id: "test/kai", kind: "sla-reminder", leadID: "L1", target: "kai",
-                                                                      payload: .emptyObject, createdAt: clock.now)))
+        try await running.service.store.apply(
+            .raiseAlert(
+                AlertRecord(
+                    id: "test/kai", kind: "sla-reminder", leadID: "L1", target: "kai",
+                    payload: .emptyObject, createdAt: clock.now)))
         #expect(await running.service.deliverer.deliverDue() == 0)
         var stuck = try #require(try await running.service.store.alertsPendingDelivery(at: .distantFuture, limit: 10).first)
         #expect(stuck.attempts == 1)
@@ -111,7 +119,9 @@ import Glibc
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         listen(silent, 8)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(silent, $0, &len) } }
@@ -130,8 +140,9 @@ import Glibc
                 var e = IngestTests.created
                 e["event_id"] = "e-\(i)"
                 e["lead_id"] = "L\(i)"
-                let r = try await client.execute(uri: "/events", method: .post, headers: ServiceFixture.auth(running.tokens[.ingest]),
-                                                 body: ServiceFixture.body(e))
+                let r = try await client.execute(
+                    uri: "/events", method: .post, headers: ServiceFixture.auth(running.tokens[.ingest]),
+                    body: ServiceFixture.body(e))
                 #expect(r.status == .created)
             }
             // 20 high-priority hand-offs raise 20 alerts the hanging channel holds for 10 s each.

@@ -1,7 +1,7 @@
 import Foundation
+import HandoffPersistence
 import HandoffRules
 import HandoffServer
-import HandoffPersistence
 import Hummingbird
 import HummingbirdTesting
 import ScoringModelFormat
@@ -36,10 +36,12 @@ enum ServiceFixture {
         let training = TrainingMetadata(
             rows: 1000, positives: 120, rowsDropped: 0, inputFile: "fixture.csv", inputSHA256: String(repeating: "0", count: 64),
             createdAt: label, toolVersion: "test", penalty: 0, converged: true, iterations: 6)
-        let metrics = ModelMetrics(auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
-                                   aic: 618, bic: 660, mcfaddenR2: 0.25)
-        return WeightFile(terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
-                          training: training, metrics: metrics)
+        let metrics = ModelMetrics(
+            auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
+            aic: 618, bic: 660, mcfaddenR2: 0.25)
+        return WeightFile(
+            terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
+            training: training, metrics: metrics)
     }
 
     static let playbook = """

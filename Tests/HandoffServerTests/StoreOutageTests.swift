@@ -1,13 +1,13 @@
 import Foundation
-import HandoffRules
 import HandoffPersistence
 import HandoffPostgres
+import HandoffRules
+import HandoffServer
 import HandoffStores
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
 import Testing
-import HandoffServer
 
 /// The PostgreSQL server goes away mid-run: requests fail with 503 and a JSON error, nothing
 /// is half-written, and the service recovers by itself when the database is back.
@@ -25,27 +25,35 @@ struct StoreOutageTests {
             var configuration = ServiceFixture.configuration(files)
             configuration.db = ScratchPostgres.url(of: location)
             let playbook = try Playbook.load(url: URL(fileURLWithPath: files.playbook))
-            let runtime = try await ModelRuntime(store: store, playbook: playbook, initialModel: URL(fileURLWithPath: files.model),
-                                                 knownFields: Set(configuration.knownFields))
+            let runtime = try await ModelRuntime(
+                store: store, playbook: playbook, initialModel: URL(fileURLWithPath: files.model),
+                knownFields: Set(configuration.knownFields))
             let tokens = TokenRegistry(store: store)
             let admin = try await tokens.issue(name: "admin", role: .admin)
             let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens)
             let admission = try ScratchPostgres.adminLocation()
-            let created = ServiceFixture.body(ServiceFixture.event("o-1", "lead_created", lead: "O1", at: "2026-03-02T10:00:00Z",
-                                               ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 1]]))
-            let engaged = ServiceFixture.body(ServiceFixture.event("o-2", "engagement", lead: "O1", at: "2026-03-02T10:05:00Z", ["event_type": "email_open"]))
+            let created = ServiceFixture.body(
+                ServiceFixture.event(
+                    "o-1", "lead_created", lead: "O1", at: "2026-03-02T10:00:00Z",
+                    ["fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 1]]))
+            let engaged = ServiceFixture.body(
+                ServiceFixture.event("o-2", "engagement", lead: "O1", at: "2026-03-02T10:05:00Z", ["event_type": "email_open"]))
             let app = Application(router: service.router())
             try await app.test(.router) { client in
                 let headers = ServiceFixture.auth(admin)
                 #expect(try await client.execute(uri: "/events", method: .post, headers: headers, body: created).status == .created)
 
                 // The database stops taking connections and ends the ones it has.
-                try await ScratchPostgres.run(admission, [
-                    "ALTER DATABASE \(location.database) ALLOW_CONNECTIONS false",
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(location.database)'",
-                ])
-                for (method, uri, body) in [(HTTPRequest.Method.post, "/events", engaged),
-                                            (.get, "/models", nil), (.get, "/tokens", nil)] {
+                try await ScratchPostgres.run(
+                    admission,
+                    [
+                        "ALTER DATABASE \(location.database) ALLOW_CONNECTIONS false",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(location.database)'",
+                    ])
+                for (method, uri, body) in [
+                    (HTTPRequest.Method.post, "/events", engaged),
+                    (.get, "/models", nil), (.get, "/tokens", nil),
+                ] {
                     let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
                     #expect(response.status == .serviceUnavailable, "\(method) \(uri)")
                     let error = ServiceFixture.json(response.body)["error"] as? [String: Any]

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 /// Bearer-token hashes in the store (migration 0005): shared by every service instance.
 @Suite struct AccessTokenTests {

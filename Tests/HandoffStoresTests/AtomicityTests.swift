@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct AtomicityTests {
     @Test(arguments: StoreBackend.allCases)
@@ -9,12 +9,14 @@ import HandoffPersistence
             try await store.upsertLead(Sample.lead("L1"))
             let before = try await store.counts()
             // Event, score and decision are written before the assignment names an unknown rep.
-            let unit = UnitOfWork(trigger: .appendEvent(Sample.event("evt-1", lead: "L1")), then: [
-                .recordScore(Sample.score(lead: "L1")),
-                .recordDecision(Sample.decision(lead: "L1")),
-                .openAssignment(Sample.assignment(lead: "L1", rep: "nobody")),
-                .upsertTimer(Sample.timer("L1/first-touch", lead: "L1", due: T.minutes(63))),
-            ])
+            let unit = UnitOfWork(
+                trigger: .appendEvent(Sample.event("evt-1", lead: "L1")),
+                then: [
+                    .recordScore(Sample.score(lead: "L1")),
+                    .recordDecision(Sample.decision(lead: "L1")),
+                    .openAssignment(Sample.assignment(lead: "L1", rep: "nobody")),
+                    .upsertTimer(Sample.timer("L1/first-touch", lead: "L1", due: T.minutes(63))),
+                ])
             let error = await #expect(throws: StoreError.self) { try await store.commit(unit) }
             #expect(error == .unknownRep(repID: "nobody", referencedBy: "assignment of lead 'L1'", field: "target"))
             #expect(try await store.counts() == before)
@@ -34,10 +36,12 @@ import HandoffPersistence
             try await store.upsertLead(Sample.lead("L1"))
             try await store.upsertRep(Sample.rep("r1"))
             let state = JSONText(trusted: #"{"turns":{"r1":1}}"#)
-            let unit = UnitOfWork(trigger: .appendEvent(Sample.event("evt-1", lead: "L1")), then: [
-                .openAssignment(Sample.assignment(lead: "L1", rep: "r1")),
-                .saveRouterState(name: "default", state: state, expectedRevision: 3, at: T.minutes(3)),
-            ])
+            let unit = UnitOfWork(
+                trigger: .appendEvent(Sample.event("evt-1", lead: "L1")),
+                then: [
+                    .openAssignment(Sample.assignment(lead: "L1", rep: "r1")),
+                    .saveRouterState(name: "default", state: state, expectedRevision: 3, at: T.minutes(3)),
+                ])
             let error = await #expect(throws: StoreError.self) { try await store.commit(unit) }
             #expect(error == .routerStateConflict(name: "default", expectedRevision: 3, actualRevision: 0))
             let counts = try await store.counts()
@@ -53,15 +57,18 @@ import HandoffPersistence
             try await store.upsertRep(Sample.rep("r1"))
             let units = [
                 Sample.ingest(event: "e1", lead: "L1", rep: "r1"),
-                UnitOfWork(trigger: .appendEvent(Sample.event("e1", lead: "L1")), then: []),   // retried delivery
+                UnitOfWork(trigger: .appendEvent(Sample.event("e1", lead: "L1")), then: []),  // retried delivery
                 Sample.ingest(event: "e2", lead: "L2", rep: "r1"),
                 // Fails after its event is written: the event must be rolled back with the rest.
                 UnitOfWork(trigger: .appendEvent(Sample.event("e3", lead: "L1")), then: [.recordScore(Sample.score(lead: "L404"))]),
                 UnitOfWork(trigger: .appendEvent(Sample.event("e4", lead: "L1")), then: []),
             ]
             let error = await #expect(throws: StoreError.self) { try await store.commit(units) }
-            #expect(error == .batchHalted(index: 3, committedCount: 3,
-                                          cause: .unknownLead(leadID: "L404", referencedBy: "score of lead 'L404'", field: "leadID")))
+            #expect(
+                error
+                    == .batchHalted(
+                        index: 3, committedCount: 3,
+                        cause: .unknownLead(leadID: "L404", referencedBy: "score of lead 'L404'", field: "leadID")))
             #expect(error?.description.contains("3 earlier unit(s) are committed") == true)
             let counts = try await store.counts()
             #expect(counts.events == 2)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct ConcurrencyTests {
     /// Eight writers append 60 events each; every third id is shared with the next writer, as
@@ -29,8 +29,10 @@ import HandoffPersistence
                         // The shared ids are also sent by a second task.
                         var stored = 0
                         for (i, id) in ids((writer + writers - 1) % writers).enumerated() where id.hasPrefix("shared-\(writer)-") {
-                            let result = try await store.commit(UnitOfWork(trigger: .appendEvent(Sample.event(id, lead: "L1", at: T.ms(Int64(i)))),
-                                                                           then: []))
+                            let result = try await store.commit(
+                                UnitOfWork(
+                                    trigger: .appendEvent(Sample.event(id, lead: "L1", at: T.ms(Int64(i)))),
+                                    then: []))
                             if !result.isDuplicate { stored += 1 }
                         }
                         return stored
@@ -63,8 +65,10 @@ import HandoffPersistence
                             let current = try await store.routerState(name: "default")
                             let turn = try current?.state.decode(Turns.self).next ?? 0
                             do {
-                                try await store.apply(.saveRouterState(name: "default", state: try JSONText(encoding: Turns(next: turn + 1)),
-                                                                       expectedRevision: current?.revision ?? 0, at: T.base))
+                                try await store.apply(
+                                    .saveRouterState(
+                                        name: "default", state: try JSONText(encoding: Turns(next: turn + 1)),
+                                        expectedRevision: current?.revision ?? 0, at: T.base))
                                 mine.append(turn)
                             } catch StoreError.routerStateConflict {
                                 continue

@@ -1,7 +1,8 @@
-@testable import HandoffSQLite
 import Foundation
 import Testing
+
 @testable import HandoffPersistence
+@testable import HandoffSQLite
 
 /// A writer process killed with SIGKILL in the middle of a transaction. The writer is a short
 /// Python script using SQLite directly, so the kill lands at a known point: after thousands of
@@ -12,24 +13,24 @@ private let crashWriterPython: String? = ["/usr/bin/python3", "/usr/local/bin/py
 @Suite(.enabled(if: crashWriterPython != nil, "needs python3 to run a writer that can be killed"))
 struct CrashRecoveryTests {
     private static let writer = """
-    import os, signal, sqlite3, sys
-    path, commit_first = sys.argv[1], sys.argv[2] == "1"
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA cache_size = 50")
-    if commit_first:
+        import os, signal, sqlite3, sys
+        path, commit_first = sys.argv[1], sys.argv[2] == "1"
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA cache_size = 50")
+        if commit_first:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO leads (id, fields, created_at, updated_at) VALUES ('committed', '{}', 0, 0)")
+            db.execute("COMMIT")
         db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT INTO leads (id, fields, created_at, updated_at) VALUES ('committed', '{}', 0, 0)")
-        db.execute("COMMIT")
-    db.execute("BEGIN IMMEDIATE")
-    db.execute("INSERT INTO leads (id, fields, created_at, updated_at) VALUES ('half', '{}', 0, 0)")
-    pad = "x" * 400
-    for i in range(20000):
-        db.execute("INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload) "
-                   "VALUES (?, 'half', 'visit', ?, ?, json_object('pad', ?))", (f"e{i}", i, i, pad))
-    sys.stdout.write("killing\\n"); sys.stdout.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
-    """
+        db.execute("INSERT INTO leads (id, fields, created_at, updated_at) VALUES ('half', '{}', 0, 0)")
+        pad = "x" * 400
+        for i in range(20000):
+            db.execute("INSERT INTO engagement_events (event_id, lead_id, type, occurred_at, received_at, payload) "
+                       "VALUES (?, 'half', 'visit', ?, ?, json_object('pad', ?))", (f"e{i}", i, i, pad))
+        sys.stdout.write("killing\\n"); sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
 
     private func runKilledWriter(path: String, commitFirst: Bool) throws -> (status: Int32, walBytes: Int) {
         let process = Process()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct IdempotencyTests {
     @Test(arguments: StoreBackend.allCases)
@@ -45,26 +45,35 @@ import HandoffPersistence
         try await backend.withEmptyStore { store in
             try await store.upsertLead(Sample.lead("L1"))
             try await store.upsertRep(Sample.rep("r1"))
-            let attempt = ContactAttemptRecord(id: "att-1", leadID: "L1", repID: "r1", channel: "call", result: "voicemail",
-                                               attemptedAt: T.minutes(10))
-            let disposition = DispositionRecord(id: "disp-1", leadID: "L1", repID: "r1", code: "bad-timing",
-                                                reengageAt: T.minutes(60 * 24 * 90), decidedAt: T.minutes(20))
-            let opportunity = OpportunityRecord(id: "opp-1", leadID: "L1", amount: Money(minorUnits: 4_250_000, currency: "EUR"),
-                                                stage: "discovery", openedAt: T.minutes(30))
-            let outcome = OutcomeRecord(id: "won-1", opportunityID: "opp-1", leadID: "L1", result: .won,
-                                        amount: Money(minorUnits: 3_999_999, currency: "EUR"), closedAt: T.minutes(90))
+            let attempt = ContactAttemptRecord(
+                id: "att-1", leadID: "L1", repID: "r1", channel: "call", result: "voicemail",
+                attemptedAt: T.minutes(10))
+            let disposition = DispositionRecord(
+                id: "disp-1", leadID: "L1", repID: "r1", code: "bad-timing",
+                reengageAt: T.minutes(60 * 24 * 90), decidedAt: T.minutes(20))
+            let opportunity = OpportunityRecord(
+                id: "opp-1", leadID: "L1", amount: Money(minorUnits: 4_250_000, currency: "EUR"),
+                stage: "discovery", openedAt: T.minutes(30))
+            let outcome = OutcomeRecord(
+                id: "won-1", opportunityID: "opp-1", leadID: "L1", result: .won,
+                amount: Money(minorUnits: 3_999_999, currency: "EUR"), closedAt: T.minutes(90))
             let alert = AlertRecord(id: "alert-1", kind: "escalation", leadID: "L1", target: "r1", createdAt: T.minutes(64))
-            for operation in [WriteOperation.appendContactAttempt(attempt), .appendDisposition(disposition),
-                              .upsertOpportunity(opportunity), .appendOutcome(outcome), .raiseAlert(alert)] {
+            for operation in [
+                WriteOperation.appendContactAttempt(attempt), .appendDisposition(disposition),
+                .upsertOpportunity(opportunity), .appendOutcome(outcome), .raiseAlert(alert),
+            ] {
                 #expect(try await store.apply(operation) == .stored(rowID: nil), "\(operation.label)")
             }
-            for operation in [WriteOperation.appendContactAttempt(attempt), .appendDisposition(disposition),
-                              .appendOutcome(outcome), .raiseAlert(alert)] {
+            for operation in [
+                WriteOperation.appendContactAttempt(attempt), .appendDisposition(disposition),
+                .appendOutcome(outcome), .raiseAlert(alert),
+            ] {
                 #expect(try await store.apply(operation) == .alreadyStored, "\(operation.label)")
             }
             #expect(try await store.apply(.upsertOpportunity(opportunity)) == .updated)
             let counts = try await store.counts()
-            #expect(counts.contactAttempts == 1 && counts.dispositions == 1 && counts.opportunities == 1
+            #expect(
+                counts.contactAttempts == 1 && counts.dispositions == 1 && counts.opportunities == 1
                     && counts.outcomes == 1 && counts.alerts == 1)
         }
     }
@@ -73,8 +82,9 @@ import HandoffPersistence
     func leadUpsertKeepsCreationTime(backend: StoreBackend) async throws {
         try await backend.withEmptyStore { store in
             #expect(try await store.upsertLead(Sample.lead("L1", at: T.base)) == .stored(rowID: nil))
-            let update = LeadRecord(id: "L1", fields: try JSONText(validating: #"{"company_size":900}"#), source: "Referral",
-                                    campaign: nil, createdAt: T.minutes(50), updatedAt: T.minutes(50))
+            let update = LeadRecord(
+                id: "L1", fields: try JSONText(validating: #"{"company_size":900}"#), source: "Referral",
+                campaign: nil, createdAt: T.minutes(50), updatedAt: T.minutes(50))
             #expect(try await store.upsertLead(update) == .updated)
             let stored = try #require(try await store.lead(id: "L1"))
             #expect(stored.createdAt == T.base)

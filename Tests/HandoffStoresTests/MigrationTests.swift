@@ -1,8 +1,9 @@
-@testable import HandoffSQLite
 import Foundation
 import GRDB
 import Testing
+
 @testable import HandoffPersistence
+@testable import HandoffSQLite
 
 @Suite struct MigrationTests {
     private static let tablesPerStep: [[String]] = [
@@ -17,7 +18,9 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"))
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'"))
         }
     }
 
@@ -25,9 +28,12 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.sqlite").path
             let store = try SQLiteHandoffStore(path: path)
-            #expect(try await store.appliedMigrations() == ["0001-leads-events-scores", "0002-qualification-routing",
-                                                              "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
-                                                              "0005-access-tokens"])
+            #expect(
+                try await store.appliedMigrations() == [
+                    "0001-leads-events-scores", "0002-qualification-routing",
+                    "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
+                    "0005-access-tokens",
+                ])
             #expect(SQLiteHandoffStore.schemaVersion == 5)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
@@ -81,8 +87,11 @@ import Testing
             }
             try queue.close()
             let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
-            #expect(error == .schemaFromNewerBaton(path: path, databaseVersion: 7, supportedVersion: 5,
-                                                   unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
+            #expect(
+                error
+                    == .schemaFromNewerBaton(
+                        path: path, databaseVersion: 7, supportedVersion: 5,
+                        unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
             let message = error?.description ?? ""
             #expect(message.contains("schema version 7"))
             #expect(message.contains("Upgrade Baton"))

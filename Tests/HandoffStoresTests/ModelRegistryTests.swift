@@ -1,13 +1,14 @@
 import Foundation
-import Testing
-import TestSupport
 import HandoffPersistence
+import TestSupport
+import Testing
 
 @Suite struct ModelRegistryTests {
     private static func sha(_ n: Int) -> String { String(format: "%064x", n) }
     private static func upload(_ n: Int) -> ModelUpload {
-        ModelUpload(sha256: sha(n), format: "baton.weights/1", versionLabel: "v\(n)", fileBytes: Data("{\"model\":\(n)}".utf8),
-                    uploadedAt: T.minutes(Double(n)))
+        ModelUpload(
+            sha256: sha(n), format: "baton.weights/1", versionLabel: "v\(n)", fileBytes: Data("{\"model\":\(n)}".utf8),
+            uploadedAt: T.minutes(Double(n)))
     }
 
     private func productionCount(_ store: any HandoffStore) async throws -> Int {

@@ -1,22 +1,31 @@
-import HandoffSQLite
 import Foundation
-import Testing
-import TestSupport
 import HandoffPersistence
+import HandoffSQLite
+import TestSupport
+import Testing
 
 @Suite struct PersistenceTests {
     @Test func fileStoreSurvivesCloseAndReopenWithExactValues() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("baton.sqlite").path
-            let lead = LeadRecord(id: "L-ü-1", fields: try JSONText(encoding: ["note": "Grüße, \"quoted\"", "size": "250"]),
-                                  source: nil, campaign: "c", createdAt: T.ms(123), updatedAt: T.ms(456))
+            let lead = LeadRecord(
+                id: "L-ü-1", fields: try JSONText(encoding: ["note": "Grüße, \"quoted\"", "size": "250"]),
+                source: nil, campaign: "c", createdAt: T.ms(123), updatedAt: T.ms(456))
             // Largest amount a 64-bit minor-unit column holds; a Double would round it.
-            let opportunity = OpportunityRecord(id: "o1", leadID: lead.id, amount: Money(minorUnits: Int64.max, currency: "JPY"),
-                                                stage: "proposal", openedAt: T.ms(789))
-            let score = ScoreRecord(leadID: lead.id, model: Sample.model, probability: 0.1 + 0.2, points: -12.000000000000002,
-                                    fitPoints: 1e-300, engagementPoints: 0, reasons: .emptyArray, scoredAt: T.ms(999))
+            let opportunity = OpportunityRecord(
+                id: "o1", leadID: lead.id, amount: Money(minorUnits: Int64.max, currency: "JPY"),
+                stage: "proposal", openedAt: T.ms(789))
+            let score = ScoreRecord(
+                leadID: lead.id, model: Sample.model, probability: 0.1 + 0.2, points: -12.000000000000002,
+                fitPoints: 1e-300, engagementPoints: 0, reasons: .emptyArray, scoredAt: T.ms(999))
             do {
-                let store = try SQLiteHandoffStore(path: path, options: { var o = SQLiteHandoffStore.Options(); o.durability = .normal; return o }())
+                let store = try SQLiteHandoffStore(
+                    path: path,
+                    options: {
+                        var o = SQLiteHandoffStore.Options()
+                        o.durability = .normal
+                        return o
+                    }())
                 _ = try await store.commit(UnitOfWork([.upsertLead(lead), .upsertOpportunity(opportunity), .recordScore(score)]))
                 try store.close()
             }

@@ -1,10 +1,11 @@
-@testable import HandoffSQLite
 import Foundation
+import HandoffPersistence
+import HandoffStores
 import PostgresTestSupport
 import Testing
-import HandoffPersistence
+
 @testable import HandoffPostgres
-import HandoffStores
+@testable import HandoffSQLite
 
 /// Issue 8's bad input on PostgreSQL: a server that is not there, a database that does not
 /// exist, a schema from a newer Baton, a connection killed in the middle of a transaction.
@@ -46,16 +47,22 @@ import HandoffStores
     }
 
     @Test func urlsAreParsedStrictlyAndNeverPrintThePassword() throws {
-        let location = try PostgresLocation.parse("postgresql://sales%40eu:s3cr%2Ft@db.internal:6543/baton_prod?sslmode=require",
-                                                  environment: [:])
-        #expect(location == PostgresLocation(host: "db.internal", port: 6543, user: "sales@eu", password: "s3cr/t",
-                                             database: "baton_prod", tls: .require))
+        let location = try PostgresLocation.parse(
+            "postgresql://sales%40eu:s3cr%2Ft@db.internal:6543/baton_prod?sslmode=require",
+            environment: [:])
+        #expect(
+            location
+                == PostgresLocation(
+                    host: "db.internal", port: 6543, user: "sales@eu", password: "s3cr/t",
+                    database: "baton_prod", tls: .require))
         #expect(location.description == "postgres://sales@eu@db.internal:6543/baton_prod")
         #expect(!location.description.contains("s3cr"))
         let defaults = try PostgresLocation.parse("postgres://localhost/baton", environment: ["PGPASSWORD": "pw"])
         #expect(defaults.port == 5432 && defaults.user == "postgres" && defaults.password == "pw" && defaults.tls == .prefer)
-        for (bad, field) in [("postgres://host:5432/", "database"), ("postgres://h/db?sslmode=maybe", "sslmode"),
-                             ("postgres://h/db?pool=3", "pool"), ("postgres:///db", "host")] {
+        for (bad, field) in [
+            ("postgres://host:5432/", "database"), ("postgres://h/db?sslmode=maybe", "sslmode"),
+            ("postgres://h/db?pool=3", "pool"), ("postgres:///db", "host"),
+        ] {
             let error = #expect(throws: StoreError.self) { try PostgresLocation.parse(bad, environment: [:]) }
             guard case .invalidField(_, let named, _) = error else {
                 Issue.record("\(bad): got \(String(describing: error))")
@@ -64,7 +71,8 @@ import HandoffStores
             #expect(named == field, "\(bad)")
         }
         #expect(try StoreLocation.parse("/var/lib/baton/store.sqlite") == .sqlite(path: "/var/lib/baton/store.sqlite"))
-        #expect(try StoreLocation.parse("postgres://u@h:1/d?sslmode=disable")
+        #expect(
+            try StoreLocation.parse("postgres://u@h:1/d?sslmode=disable")
                 == .postgres(PostgresLocation(host: "h", port: 1, user: "u", database: "d", tls: .disable)))
     }
 
@@ -89,19 +97,26 @@ import HandoffStores
             try await store.upsertLead(Sample.lead("L1"))
             await store.close()
             // Pretend a newer Baton added migrations 6 and 7.
-            try await ScratchPostgres.run(location, [
-                "INSERT INTO schema_migrations (name, applied_at) VALUES ('0006-rep-skills', 0), ('0007-lead-merges', 0)",
-            ])
+            try await ScratchPostgres.run(
+                location,
+                [
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES ('0006-rep-skills', 0), ('0007-lead-merges', 0)"
+                ])
             let error = await #expect(throws: StoreError.self) {
                 try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             }
-            #expect(error == .schemaFromNewerBaton(path: location.description, databaseVersion: 7, supportedVersion: 5,
-                                                   unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
+            #expect(
+                error
+                    == .schemaFromNewerBaton(
+                        path: location.description, databaseVersion: 7, supportedVersion: 5,
+                        unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
             #expect(error?.description.contains("Upgrade Baton") == true)
             // Refused before anything was written: the migrations and the lead are as they were.
             let (names, leads) = try await ScratchPostgres.withConnection(location) { sql in
-                (try await sql.rows("SELECT name FROM schema_migrations ORDER BY name").map { try $0.text("name") },
-                 try await sql.row("SELECT COUNT(*) AS n FROM leads")?.int("n"))
+                (
+                    try await sql.rows("SELECT name FROM schema_migrations ORDER BY name").map { try $0.text("name") },
+                    try await sql.row("SELECT COUNT(*) AS n FROM leads")?.int("n")
+                )
             }
             #expect(names == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
             #expect(leads == 1)
@@ -111,9 +126,12 @@ import HandoffStores
     /// The unit blocks on a row lock held by a second connection after its event, score and
     /// decision are written; that connection then terminates the unit's backend. Nothing of the
     /// unit may remain, the error says it did not commit, and the store recovers for the retry.
-    @Test(.enabled(if: ScratchPostgres.isExpected && ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] != nil),
-          .disabled(if: ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] == nil,
-                    "opt-in (BATON_TEST_PG_KILL=1): in about one run in three the terminated backend's request is never failed by postgres-nio and the test hangs"))
+    @Test(
+        .enabled(if: ScratchPostgres.isExpected && ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] != nil),
+        .disabled(
+            if: ProcessInfo.processInfo.environment["BATON_TEST_PG_KILL"] == nil,
+            "opt-in (BATON_TEST_PG_KILL=1): in about one run in three the terminated backend's request is never failed by postgres-nio and the test hangs"
+        ))
     func connectionKilledMidTransactionLeavesNoPartialRows() async throws {
         try await ScratchPostgres.withEmptyDatabase { location in
             let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
@@ -122,12 +140,14 @@ import HandoffStores
             try await store.upsertRep(Sample.rep("r1"))
             try await store.apply(.saveRouterState(name: "default", state: .emptyObject, expectedRevision: 0, at: T.base))
             let before = try await store.counts()
-            let unit = UnitOfWork(trigger: .appendEvent(Sample.event("evt-1", lead: "L1")), then: [
-                .recordScore(Sample.score(lead: "L1")),
-                .recordDecision(Sample.decision(lead: "L1")),
-                .openAssignment(Sample.assignment(lead: "L1", rep: "r1")),
-                .saveRouterState(name: "default", state: try JSONText(encoding: ["r1": 1]), expectedRevision: 1, at: T.minutes(3)),
-            ])
+            let unit = UnitOfWork(
+                trigger: .appendEvent(Sample.event("evt-1", lead: "L1")),
+                then: [
+                    .recordScore(Sample.score(lead: "L1")),
+                    .recordDecision(Sample.decision(lead: "L1")),
+                    .openAssignment(Sample.assignment(lead: "L1", rep: "r1")),
+                    .saveRouterState(name: "default", state: try JSONText(encoding: ["r1": 1]), expectedRevision: 1, at: T.minutes(3)),
+                ])
 
             let outcome = try await ScratchPostgres.withConnection(location) { blocker in
                 try await blocker.execute("BEGIN")
@@ -138,14 +158,16 @@ import HandoffStores
                 // Wait until the unit's backend is blocked on the router row (its earlier inserts done).
                 var victim: Int64?
                 for _ in 0..<200 where victim == nil {
-                    victim = try await blocker.row("""
+                    victim = try await blocker.row(
+                        """
                         SELECT pid::bigint AS pid FROM pg_stat_activity
                         WHERE datname = current_database() AND application_name = 'baton' AND wait_event_type = 'Lock'
                         """)?.int64("pid")
                     if victim == nil { try await Task.sleep(nanoseconds: 50_000_000) }
                 }
                 let pid = try #require(victim, "the unit never blocked on the router row")
-                let inFlight = try await blocker.row("""
+                let inFlight = try await blocker.row(
+                    """
                     SELECT COUNT(*) AS n FROM pg_locks WHERE pid = $1 AND locktype = 'transactionid' AND granted
                     """, [.int(pid)])?.int("n")
                 #expect(inFlight == 1, "the victim holds an open transaction with writes")
@@ -196,10 +218,12 @@ import HandoffStores
             try await store.upsertLead(Sample.lead("L1"))
             #expect(try await store.counts().leads == 1)
             let killed = try await ScratchPostgres.withConnection(location) { sql in
-                try await sql.rows("""
+                try await sql.rows(
+                    """
                     SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
                     WHERE datname = current_database() AND application_name = 'baton'
-                    """).count
+                    """
+                ).count
             }
             #expect(killed >= 1)
             #expect(try await store.lead(id: "L1") == Sample.lead("L1"))

@@ -1,11 +1,12 @@
-@testable import HandoffSQLite
 import Foundation
 import GRDB
+import HandoffPersistence
+import HandoffStores
 import PostgresTestSupport
 import Testing
-import HandoffPersistence
+
 @testable import HandoffPostgres
-import HandoffStores
+@testable import HandoffSQLite
 
 /// Two stores with separate pools on one database stand for two `baton serve` instances. What
 /// SQLite gets from its single writer must here come from the database itself.
@@ -33,10 +34,13 @@ struct PostgresMultiInstanceTests {
         try await withTwoInstances { a, _, location in
             #expect(try await a.appliedMigrations() == SQLiteHandoffStore.migrationNames)
             let postgresColumns = try await ScratchPostgres.withConnection(location) { sql in
-                Set(try await sql.rows("""
-                    SELECT table_name || '.' || column_name AS c FROM information_schema.columns
-                    WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
-                    """).map { try $0.text("c") })
+                Set(
+                    try await sql.rows(
+                        """
+                        SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+                        WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
+                        """
+                    ).map { try $0.text("c") })
             }
             let sqliteColumns = try await withTemporaryDirectory { dir in
                 let path = dir.appendingPathComponent("s.sqlite").path
@@ -44,10 +48,13 @@ struct PostgresMultiInstanceTests {
                 let queue = try DatabaseQueue(path: path)
                 defer { try? queue.close() }
                 return try await queue.read { db in
-                    Set(try String.fetchAll(db, sql: """
-                        SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
-                        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != 'grdb_migrations'
-                        """))
+                    Set(
+                        try String.fetchAll(
+                            db,
+                            sql: """
+                                SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+                                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != 'grdb_migrations'
+                                """))
                 }
             }
             #expect(postgresColumns == sqliteColumns)
@@ -75,9 +82,11 @@ struct PostgresMultiInstanceTests {
             for i in 0..<leads { try await a.upsertLead(Sample.lead("L\(i)")) }
             try await a.upsertRep(Sample.rep("r1"))
             let units = (0..<leads).flatMap { i in
-                [Sample.ingest(event: "e\(i)-0", lead: "L\(i)", rep: "r1"),
-                 UnitOfWork(trigger: .appendEvent(Sample.event("e\(i)-1", lead: "L\(i)")), then: [.recordScore(Sample.score(lead: "L\(i)"))]),
-                 UnitOfWork(trigger: .appendEvent(Sample.event("e\(i)-2", lead: "L\(i)")), then: [.recordScore(Sample.score(lead: "L\(i)"))])]
+                [
+                    Sample.ingest(event: "e\(i)-0", lead: "L\(i)", rep: "r1"),
+                    UnitOfWork(trigger: .appendEvent(Sample.event("e\(i)-1", lead: "L\(i)")), then: [.recordScore(Sample.score(lead: "L\(i)"))]),
+                    UnitOfWork(trigger: .appendEvent(Sample.event("e\(i)-2", lead: "L\(i)")), then: [.recordScore(Sample.score(lead: "L\(i)"))]),
+                ]
             }
             let committed = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (instance, store) in [a, b].enumerated() {
@@ -113,8 +122,9 @@ struct PostgresMultiInstanceTests {
                     group.addTask {
                         var mine: [String] = []
                         for _ in 0..<60 {
-                            let batch = try await store.claimDueTimers(before: T.minutes(10), owner: "w\(worker)",
-                                                                       leaseUntil: T.minutes(11), limit: 2)
+                            let batch = try await store.claimDueTimers(
+                                before: T.minutes(10), owner: "w\(worker)",
+                                leaseUntil: T.minutes(11), limit: 2)
                             if batch.isEmpty { return mine }
                             mine += batch.map(\.id)
                         }
@@ -143,8 +153,10 @@ struct PostgresMultiInstanceTests {
                             let current = try await store.routerState(name: "default")
                             let turn = try current?.state.decode(Turns.self).next ?? 0
                             do {
-                                try await store.apply(.saveRouterState(name: "default", state: try JSONText(encoding: Turns(next: turn + 1)),
-                                                                       expectedRevision: current?.revision ?? 0, at: T.base))
+                                try await store.apply(
+                                    .saveRouterState(
+                                        name: "default", state: try JSONText(encoding: Turns(next: turn + 1)),
+                                        expectedRevision: current?.revision ?? 0, at: T.base))
                                 mine.append(turn)
                             } catch StoreError.routerStateConflict {
                                 continue
@@ -189,8 +201,10 @@ struct PostgresMultiInstanceTests {
         try await withTwoInstances { a, b, _ in
             let shas = (1...6).map { String(format: "%064x", $0) }
             for (n, sha) in shas.enumerated() {
-                _ = try await a.registerModel(ModelUpload(sha256: sha, format: "baton.weights/1", versionLabel: "v\(n)",
-                                                      fileBytes: Data("{}".utf8), uploadedAt: T.minutes(Double(n))))
+                _ = try await a.registerModel(
+                    ModelUpload(
+                        sha256: sha, format: "baton.weights/1", versionLabel: "v\(n)",
+                        fileBytes: Data("{}".utf8), uploadedAt: T.minutes(Double(n))))
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (n, sha) in shas.enumerated() {

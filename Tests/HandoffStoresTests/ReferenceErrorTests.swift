@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct ReferenceErrorTests {
     @Test(arguments: StoreBackend.allCases)
@@ -45,14 +45,18 @@ import HandoffPersistence
         try await backend.withEmptyStore { store in
             try await store.upsertLead(Sample.lead("L1"))
             try await store.upsertLead(Sample.lead("L2"))
-            let orphan = OutcomeRecord(id: "won-1", opportunityID: "opp-x", leadID: "L1", result: .won,
-                                       amount: Money(minorUnits: 100, currency: "USD"), closedAt: T.minutes(9))
+            let orphan = OutcomeRecord(
+                id: "won-1", opportunityID: "opp-x", leadID: "L1", result: .won,
+                amount: Money(minorUnits: 100, currency: "USD"), closedAt: T.minutes(9))
             let error = await #expect(throws: StoreError.self) { try await store.apply(.appendOutcome(orphan)) }
             #expect(error == .unknownOpportunity(opportunityID: "opp-x", referencedBy: "outcome 'won-1'", field: "opportunityID"))
 
-            try await store.apply(.upsertOpportunity(OpportunityRecord(id: "opp-1", leadID: "L1",
-                                                                       amount: Money(minorUnits: 100, currency: "USD"),
-                                                                       stage: "proposal", openedAt: T.minutes(5))))
+            try await store.apply(
+                .upsertOpportunity(
+                    OpportunityRecord(
+                        id: "opp-1", leadID: "L1",
+                        amount: Money(minorUnits: 100, currency: "USD"),
+                        stage: "proposal", openedAt: T.minutes(5))))
             var wrongLead = orphan
             wrongLead.opportunityID = "opp-1"
             wrongLead.leadID = "L2"
@@ -76,8 +80,9 @@ import HandoffPersistence
     func invalidValuesNameTheirField(backend: StoreBackend) async throws {
         try await backend.withEmptyStore { store in
             try await store.upsertLead(Sample.lead("L1"))
-            let badMoney = OpportunityRecord(id: "opp-1", leadID: "L1", amount: Money(minorUnits: 5, currency: "eur"),
-                                             stage: "x", openedAt: T.base)
+            let badMoney = OpportunityRecord(
+                id: "opp-1", leadID: "L1", amount: Money(minorUnits: 5, currency: "eur"),
+                stage: "x", openedAt: T.base)
             let money = await #expect(throws: StoreError.self) { try await store.apply(.upsertOpportunity(badMoney)) }
             guard case .invalidField("opportunity 'opp-1'", "amount.currency", _) = money else {
                 Issue.record("got \(String(describing: money))")
@@ -106,10 +111,11 @@ import HandoffPersistence
                 try await store.apply(.openAssignment(Sample.assignment(lead: "L1", rep: "r2", at: T.minutes(70))))
             }
             #expect(error == .leadAlreadyAssigned(leadID: "L1", openAssignmentTarget: "rep 'r1'"))
-            let reassigned = try await store.commit(UnitOfWork([
-                .closeAssignment(leadID: "L1", at: T.minutes(70), reason: "reassigned after SLA breach"),
-                .openAssignment(Sample.assignment(lead: "L1", rep: "r2", at: T.minutes(70))),
-            ]))
+            let reassigned = try await store.commit(
+                UnitOfWork([
+                    .closeAssignment(leadID: "L1", at: T.minutes(70), reason: "reassigned after SLA breach"),
+                    .openAssignment(Sample.assignment(lead: "L1", rep: "r2", at: T.minutes(70))),
+                ]))
             #expect(reassigned == .committed([.updated, .stored(rowID: 2)]))
             #expect(try await store.openHandoffs(repID: "r1").isEmpty)
             #expect(try await store.openHandoffs(repID: "r2").map(\.lead.id) == ["L1"])

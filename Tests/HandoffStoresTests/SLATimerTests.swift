@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct SLATimerTests {
     /// Timers on three leads: due at +10 min (running), +20 (breached), +30 (running),
@@ -25,7 +25,8 @@ import HandoffPersistence
             #expect(try await store.timersDue(before: T.ms(10 * 60_000 - 1), limit: 10).isEmpty)
             #expect(try await store.timersDue(before: T.minutes(10), limit: 10).map(\.id) == ["L1/first-touch"])
             #expect(try await store.timersDue(before: T.minutes(25), limit: 10).map(\.id) == ["L1/first-touch", "L2/first-touch"])
-            #expect(try await store.timersDue(before: T.minutes(99), limit: 10).map(\.id)
+            #expect(
+                try await store.timersDue(before: T.minutes(99), limit: 10).map(\.id)
                     == ["L1/first-touch", "L2/first-touch", "L3/first-touch"])
             #expect(try await store.timersDue(before: T.minutes(99), limit: 2).count == 2)
         }
@@ -37,8 +38,10 @@ import HandoffPersistence
             try await seed(store)
             var timer = Sample.timer("L1/first-touch", lead: "L1", due: T.minutes(70), state: .breached)
             timer.escalationStep = 2
-            timer.firedSteps = [FiredEscalationStep(step: 1, action: "remind-rep", firedAt: T.minutes(10)),
-                                FiredEscalationStep(step: 2, action: "notify-manager", firedAt: T.minutes(40))]
+            timer.firedSteps = [
+                FiredEscalationStep(step: 1, action: "remind-rep", firedAt: T.minutes(10)),
+                FiredEscalationStep(step: 2, action: "notify-manager", firedAt: T.minutes(40)),
+            ]
             timer.updatedAt = T.minutes(40)
             #expect(try await store.apply(.upsertTimer(timer)) == .updated)
             let stored = try #require(try await store.leadTimeline(leadID: "L1")?.timers.first { $0.id == timer.id })
@@ -66,11 +69,13 @@ import HandoffPersistence
             fired.state = .breached
             fired.dueAt = T.minutes(25)
             try await store.apply(.upsertTimer(fired))
-            #expect(try await store.claimDueTimers(before: now, owner: "b", leaseUntil: T.minutes(26), limit: 10).map(\.id)
+            #expect(
+                try await store.claimDueTimers(before: now, owner: "b", leaseUntil: T.minutes(26), limit: 10).map(\.id)
                     == ["L1/first-touch"])
             // After the lease ends, an abandoned claim is available again (earliest due first:
             // L2 at +20, then L1, re-armed at +25).
-            #expect(try await store.claimDueTimers(before: T.minutes(26), owner: "c", leaseUntil: T.minutes(27), limit: 10).map(\.id)
+            #expect(
+                try await store.claimDueTimers(before: T.minutes(26), owner: "c", leaseUntil: T.minutes(27), limit: 10).map(\.id)
                     == ["L2/first-touch", "L1/first-touch"])
         }
     }
@@ -87,8 +92,9 @@ import HandoffPersistence
                         var mine: [String] = []
                         // Bounded, so a store that hands out leased timers again fails instead of spinning.
                         for _ in 0..<40 {
-                            let batch = try await store.claimDueTimers(before: T.minutes(10), owner: "w\(worker)",
-                                                                       leaseUntil: T.minutes(11), limit: 3)
+                            let batch = try await store.claimDueTimers(
+                                before: T.minutes(10), owner: "w\(worker)",
+                                leaseUntil: T.minutes(11), limit: 3)
                             if batch.isEmpty { return mine }
                             mine += batch.map(\.id)
                         }

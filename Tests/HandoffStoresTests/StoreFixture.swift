@@ -1,10 +1,10 @@
-import PostgresTestSupport
-import HandoffRules
-import HandoffSQLite
 import Foundation
 import HandoffPersistence
 import HandoffPostgres
+import HandoffRules
+import HandoffSQLite
 import HandoffStores
+import PostgresTestSupport
 
 /// The backends the store suite runs against: every test that takes a `StoreBackend` argument
 /// runs against both SQLite and PostgreSQL.
@@ -52,28 +52,33 @@ enum Sample {
     static let model = ModelVersion(sha256: String(repeating: "ab", count: 32), format: "baton.weights/1")
 
     static func lead(_ id: String, at: Date = T.base, source: String? = "Google") -> LeadRecord {
-        LeadRecord(id: id, fields: JSONText(trusted: #"{"company_size":250,"country":"DE"}"#), source: source,
-                   campaign: "q4-webinar", createdAt: at)
+        LeadRecord(
+            id: id, fields: JSONText(trusted: #"{"company_size":250,"country":"DE"}"#), source: source,
+            campaign: "q4-webinar", createdAt: at)
     }
 
     static func rep(_ id: String, status: RepRecord.Status = .active) -> RepRecord {
-        RepRecord(id: id, name: "Rep \(id)", timeZone: "Europe/Berlin", status: status,
-                  leftAt: status == .left ? T.base : nil, profile: JSONText(trusted: #"{"capacity":20}"#), updatedAt: T.base)
+        RepRecord(
+            id: id, name: "Rep \(id)", timeZone: "Europe/Berlin", status: status,
+            leftAt: status == .left ? T.base : nil, profile: JSONText(trusted: #"{"capacity":20}"#), updatedAt: T.base)
     }
 
     static func event(_ id: String, lead: String, at: Date = T.minutes(1), type: String = "pricing_page") -> EngagementEventRecord {
-        EngagementEventRecord(id: id, leadID: lead, type: type, occurredAt: at, receivedAt: at,
-                              payload: JSONText(trusted: #"{"url":"/pricing"}"#))
+        EngagementEventRecord(
+            id: id, leadID: lead, type: type, occurredAt: at, receivedAt: at,
+            payload: JSONText(trusted: #"{"url":"/pricing"}"#))
     }
 
     static func score(lead: String, at: Date = T.minutes(2), probability: Double = 0.42) -> ScoreRecord {
-        ScoreRecord(leadID: lead, model: model, probability: probability, points: 611.5, fitPoints: 580.25,
-                    engagementPoints: 31.25, reasons: JSONText(trusted: #"[{"term":"demo_request","points":24}]"#), scoredAt: at)
+        ScoreRecord(
+            leadID: lead, model: model, probability: probability, points: 611.5, fitPoints: 580.25,
+            engagementPoints: 31.25, reasons: JSONText(trusted: #"[{"term":"demo_request","points":24}]"#), scoredAt: at)
     }
 
     static func decision(lead: String, at: Date = T.minutes(2), stage: QualificationStage = .sql) -> QualificationDecisionRecord {
-        QualificationDecisionRecord(leadID: lead, stage: stage, priority: .high, rule: "demo-request-sql",
-                                    evidence: JSONText(trusted: #"{"demo_request":true,"company_size":250}"#), decidedAt: at)
+        QualificationDecisionRecord(
+            leadID: lead, stage: stage, priority: .high, rule: "demo-request-sql",
+            evidence: JSONText(trusted: #"{"demo_request":true,"company_size":250}"#), decidedAt: at)
     }
 
     static func assignment(lead: String, rep: String, at: Date = T.minutes(3)) -> AssignmentRecord {
@@ -86,11 +91,13 @@ enum Sample {
 
     /// The full ingest of one engagement event: event, score, decision, assignment, SLA timer.
     static func ingest(event: String, lead: String, rep: String) -> UnitOfWork {
-        UnitOfWork(trigger: .appendEvent(Sample.event(event, lead: lead)), then: [
-            .recordScore(score(lead: lead)),
-            .recordDecision(decision(lead: lead)),
-            .openAssignment(assignment(lead: lead, rep: rep)),
-            .upsertTimer(timer("\(lead)/first-touch", lead: lead, due: T.minutes(63))),
-        ])
+        UnitOfWork(
+            trigger: .appendEvent(Sample.event(event, lead: lead)),
+            then: [
+                .recordScore(score(lead: lead)),
+                .recordDecision(decision(lead: lead)),
+                .openAssignment(assignment(lead: lead, rep: rep)),
+                .upsertTimer(timer("\(lead)/first-touch", lead: lead, due: T.minutes(63))),
+            ])
     }
 }

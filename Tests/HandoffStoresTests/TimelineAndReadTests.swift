@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HandoffPersistence
+import Testing
 
 @Suite struct TimelineAndReadTests {
     @Test(arguments: StoreBackend.allCases)
@@ -13,24 +13,39 @@ import HandoffPersistence
             try await store.appendEvent(Sample.event("e-early", lead: "L1", at: T.minutes(1)))
             // Everything of the ingest at the same instant: event, score, decision, assignment, timer.
             let at = T.minutes(10)
-            _ = try await store.commit(UnitOfWork(trigger: .appendEvent(Sample.event("e-demo", lead: "L1", at: at)), then: [
-                .upsertTimer(SLATimerRecord(id: "L1/ft", leadID: "L1", policy: "p", dueAt: T.minutes(70), startedAt: at)),
-                .openAssignment(Sample.assignment(lead: "L1", rep: "r1", at: at)),
-                .recordScore(Sample.score(lead: "L1", at: at)),
-                .recordDecision(Sample.decision(lead: "L1", at: at)),
-            ]))
-            try await store.apply(.appendContactAttempt(ContactAttemptRecord(id: "a1", leadID: "L1", repID: "r1", channel: "call",
-                                                                             attemptedAt: T.minutes(20))))
-            try await store.apply(.upsertOpportunity(OpportunityRecord(id: "o1", leadID: "L1",
-                                                                       amount: Money(minorUnits: 1_000_00, currency: "EUR"),
-                                                                       stage: "proposal", openedAt: T.minutes(40))))
-            try await store.apply(.appendOutcome(OutcomeRecord(id: "w1", opportunityID: "o1", leadID: "L1", result: .won,
-                                                               amount: Money(minorUnits: 1_000_00, currency: "EUR"),
-                                                               closedAt: T.minutes(50))))
+            _ = try await store.commit(
+                UnitOfWork(
+                    trigger: .appendEvent(Sample.event("e-demo", lead: "L1", at: at)),
+                    then: [
+                        .upsertTimer(SLATimerRecord(id: "L1/ft", leadID: "L1", policy: "p", dueAt: T.minutes(70), startedAt: at)),
+                        .openAssignment(Sample.assignment(lead: "L1", rep: "r1", at: at)),
+                        .recordScore(Sample.score(lead: "L1", at: at)),
+                        .recordDecision(Sample.decision(lead: "L1", at: at)),
+                    ]))
+            try await store.apply(
+                .appendContactAttempt(
+                    ContactAttemptRecord(
+                        id: "a1", leadID: "L1", repID: "r1", channel: "call",
+                        attemptedAt: T.minutes(20))))
+            try await store.apply(
+                .upsertOpportunity(
+                    OpportunityRecord(
+                        id: "o1", leadID: "L1",
+                        amount: Money(minorUnits: 1_000_00, currency: "EUR"),
+                        stage: "proposal", openedAt: T.minutes(40))))
+            try await store.apply(
+                .appendOutcome(
+                    OutcomeRecord(
+                        id: "w1", opportunityID: "o1", leadID: "L1", result: .won,
+                        amount: Money(minorUnits: 1_000_00, currency: "EUR"),
+                        closedAt: T.minutes(50))))
             let timeline = try #require(try await store.leadTimeline(leadID: "L1"))
             let kinds = timeline.entries.map(\.kind)
-            #expect(kinds == [.leadCreated, .engagement, .engagement, .score, .decision, .assigned, .slaStarted,
-                              .contactAttempt, .engagement, .opportunity, .outcome])
+            #expect(
+                kinds == [
+                    .leadCreated, .engagement, .engagement, .score, .decision, .assigned, .slaStarted,
+                    .contactAttempt, .engagement, .opportunity, .outcome,
+                ])
             #expect(timeline.entries.filter { $0.kind == .engagement }.map(\.reference) == ["e-early", "e-demo", "e-late"])
             #expect(timeline.events.map(\.id) == ["e-early", "e-demo", "e-late"])
             let times = timeline.entries.map(\.at)
@@ -51,10 +66,16 @@ import HandoffPersistence
                 _ = try await store.commit(Sample.ingest(event: "e\(i)", lead: lead, rep: i == 1 ? "r2" : "r1"))
             }
             try await store.upsertLead(Sample.lead("L4"))
-            try await store.apply(.openAssignment(AssignmentRecord(leadID: "L4", target: .fallbackQueue("unrouted"),
-                                                                   rule: "fallback", assignedAt: T.minutes(3))))
-            try await store.apply(.appendContactAttempt(ContactAttemptRecord(id: "a1", leadID: "L1", repID: "r1", channel: "email",
-                                                                             attemptedAt: T.minutes(4))))
+            try await store.apply(
+                .openAssignment(
+                    AssignmentRecord(
+                        leadID: "L4", target: .fallbackQueue("unrouted"),
+                        rule: "fallback", assignedAt: T.minutes(3))))
+            try await store.apply(
+                .appendContactAttempt(
+                    ContactAttemptRecord(
+                        id: "a1", leadID: "L1", repID: "r1", channel: "email",
+                        attemptedAt: T.minutes(4))))
             let r1 = try await store.openHandoffs(repID: "r1")
             #expect(r1.map(\.lead.id) == ["L1", "L3"])
             #expect(r1.map(\.attemptsSinceAssigned) == [1, 0])

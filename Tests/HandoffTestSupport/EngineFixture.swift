@@ -1,8 +1,8 @@
-import HandoffSQLite
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
 import ScoringModelFormat
 
 /// A small model, playbook and roster whose SLA instants can be worked out by hand.
@@ -37,10 +37,12 @@ package enum EngineFixture {
         let training = TrainingMetadata(
             rows: 1000, positives: 120, rowsDropped: 0, inputFile: "fixture.csv", inputSHA256: String(repeating: "0", count: 64),
             createdAt: "2026-01-01T00:00:00Z", toolVersion: "test", penalty: 0, converged: true, iterations: 6)
-        let metrics = ModelMetrics(auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
-                                   aic: 618, bic: 660, mcfaddenR2: 0.25)
-        return WeightFile(terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
-                          training: training, metrics: metrics)
+        let metrics = ModelMetrics(
+            auc: 0.8, logLoss: 0.3, brier: 0.1, logLikelihood: -300, nullLogLikelihood: -400,
+            aic: 618, bic: 660, mcfaddenR2: 0.25)
+        return WeightFile(
+            terms: terms, estimates: estimates, standardErrors: nil, encodings: encodings, spec: spec,
+            training: training, metrics: metrics)
     }
 
     package static let playbookYAML = """
@@ -77,8 +79,9 @@ package enum EngineFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteHandoffStore(path: dir.appendingPathComponent("store.sqlite").path)
-        let engine = try HandoffEngine(store: store, playbook: try playbook(yaml), scorer: try LeadScorer(weights: weights()),
-                                       knownFields: ["region"])
+        let engine = try HandoffEngine(
+            store: store, playbook: try playbook(yaml), scorer: try LeadScorer(weights: weights()),
+            knownFields: ["region"])
         try await engine.prepare(at: utc(2026, 3, 1, 0, 0))
         return (engine, store)
     }
@@ -101,8 +104,9 @@ package enum EngineFixture {
     }
 
     package static func attempt(_ id: String, lead: String, at: Date, rep: String, outcome: String = "voicemail") -> InboundEvent {
-        InboundEvent(eventID: id, kind: .contactAttempt, occurredAt: at, leadID: lead,
-                     body: .contactAttempt(.init(repID: rep, channel: "call", outcome: outcome)))
+        InboundEvent(
+            eventID: id, kind: .contactAttempt, occurredAt: at, leadID: lead,
+            body: .contactAttempt(.init(repID: rep, channel: "call", outcome: outcome)))
     }
 
     package static func disposition(_ id: String, lead: String, at: Date, rep: String, code: String) -> InboundEvent {

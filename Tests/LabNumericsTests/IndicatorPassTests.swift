@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LabNumerics
 
 /// The Newton pass that takes sparse 0/1 columns from compressed rows must give the same
@@ -60,16 +61,19 @@ import TestSupport
         return NewtonPassValues(logLikelihood: ll, gradient: g, information: h, boundaryRows: 0)
     }
 
-    func expectClose(_ a: NewtonPassValues, _ b: NewtonPassValues, relative: Double,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectClose(
+        _ a: NewtonPassValues, _ b: NewtonPassValues, relative: Double,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(isClose(a.logLikelihood, b.logLikelihood, relative: relative), sourceLocation: sourceLocation)
         let scale = b.information.map(abs).max() ?? 1
         for j in b.gradient.indices {
             #expect(isClose(a.gradient[j], b.gradient[j], absolute: relative * scale), sourceLocation: sourceLocation)
         }
         for k in b.information.indices {
-            #expect(isClose(a.information[k], b.information[k], absolute: relative * scale),
-                    "information entry \(k)", sourceLocation: sourceLocation)
+            #expect(
+                isClose(a.information[k], b.information[k], absolute: relative * scale),
+                "information entry \(k)", sourceLocation: sourceLocation)
         }
     }
 
@@ -99,8 +103,10 @@ import TestSupport
             #expect(pass.usesIndicators)
             return pass.evaluate(at: beta)
         }
-        let dense = LogisticRegression.withNewtonPass(x, outcomes: y, weights: c, options: options,
-                                                      exploitIndicators: false) { pass in
+        let dense = LogisticRegression.withNewtonPass(
+            x, outcomes: y, weights: c, options: options,
+            exploitIndicators: false
+        ) { pass in
             #expect(!pass.usesIndicators)
             return pass.evaluate(at: beta)
         }
@@ -126,8 +132,9 @@ import TestSupport
     @Test func designWithoutIndicatorsTakesTheDensePath() {
         var random = SplitMix64(seed: 5)
         let n = 300
-        let x = DesignMatrix(columns: [[Double](repeating: 1, count: n), (0..<n).map { _ in random.uniform() }],
-                             names: ["(intercept)", "u"])
+        let x = DesignMatrix(
+            columns: [[Double](repeating: 1, count: n), (0..<n).map { _ in random.uniform() }],
+            names: ["(intercept)", "u"])
         let y = (0..<n).map { _ in random.bernoulli(0.5) }
         LogisticRegression.withNewtonPass(x, outcomes: y) { #expect(!$0.usesIndicators) }
     }
@@ -167,9 +174,10 @@ import TestSupport
             x.values.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     c.withUnsafeBufferPointer { cp in
-                        let workspace = NewtonWorkspace(x: xp.baseAddress!, y: yp.baseAddress!, weights: cp.baseAddress,
-                                                        rows: x.rows, columns: x.columns, workers: threads,
-                                                        blockRows: blockRows, levelTables: levelTables)
+                        let workspace = NewtonWorkspace(
+                            x: xp.baseAddress!, y: yp.baseAddress!, weights: cp.baseAddress,
+                            rows: x.rows, columns: x.columns, workers: threads,
+                            blockRows: blockRows, levelTables: levelTables)
                         #expect((workspace.levels != nil) == levelTables)
                         #expect(workspace.layout != nil)
                         return workspace.evaluate(at: beta)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import LabNumerics
+import TestSupport
+import Testing
 
 /// The fit against statsmodels / scikit-learn figures in `../shared/reference/synthetic/`
 /// (see its README: statsmodels 0.15 Newton and scikit-learn 1.9 newton-cholesky at tol 1e-12,
@@ -66,10 +66,12 @@ import LabNumerics
         }
         var sub: [[Double]] = Array(repeating: [], count: x.columns)
         for j in 0..<x.columns { sub[j] = (0..<m).map { x[$0, j] } }
-        let weighted = try LogisticRegression.fit(DesignMatrix(columns: sub, names: x.names), outcomes: Array(y[0..<m]),
-                                                  weights: w, options: .init(penalty: 0.5))
-        let expanded = try LogisticRegression.fit(DesignMatrix(columns: duplicated, names: x.names), outcomes: yd,
-                                                  options: .init(penalty: 0.5))
+        let weighted = try LogisticRegression.fit(
+            DesignMatrix(columns: sub, names: x.names), outcomes: Array(y[0..<m]),
+            weights: w, options: .init(penalty: 0.5))
+        let expanded = try LogisticRegression.fit(
+            DesignMatrix(columns: duplicated, names: x.names), outcomes: yd,
+            options: .init(penalty: 0.5))
         for j in 0..<x.columns {
             #expect(isClose(weighted.coefficients[j], expanded.coefficients[j], mixed: 1e-9))
             #expect(isClose(weighted.standardErrors[j], expanded.standardErrors[j], relative: 1e-8))
@@ -97,10 +99,22 @@ import LabNumerics
         // One 0/1 term: β₁ = log odds ratio, SE = sqrt(1/a + 1/b + 1/c + 1/d) (Woolf).
         let (a, b, c, d) = (40, 60, 15, 85)  // x=1: 40 won 60 lost; x=0: 15 won 85 lost
         var x1: [Double] = [], y: [Double] = []
-        for _ in 0..<a { x1.append(1); y.append(1) }
-        for _ in 0..<b { x1.append(1); y.append(0) }
-        for _ in 0..<c { x1.append(0); y.append(1) }
-        for _ in 0..<d { x1.append(0); y.append(0) }
+        for _ in 0..<a {
+            x1.append(1)
+            y.append(1)
+        }
+        for _ in 0..<b {
+            x1.append(1)
+            y.append(0)
+        }
+        for _ in 0..<c {
+            x1.append(0)
+            y.append(1)
+        }
+        for _ in 0..<d {
+            x1.append(0)
+            y.append(0)
+        }
         let x = DesignMatrix(columns: [Array(repeating: 1, count: y.count), x1], names: ["(intercept)", "t=1"])
         let fit = try LogisticRegression.fit(x, outcomes: y)
         let oddsRatio = (Double(a) / Double(b)) / (Double(c) / Double(d))
@@ -145,7 +159,10 @@ import LabNumerics
         let error = try #require(throws: FitError.self) {
             try LogisticRegression.fit(design([ones, a, Array(repeating: 3, count: 8)], ["(intercept)", "a", "c"]), outcomes: y)
         }
-        guard case let .constantTerms(terms) = error else { Issue.record("got \(error)"); return }
+        guard case let .constantTerms(terms) = error else {
+            Issue.record("got \(error)")
+            return
+        }
         #expect(terms.map(\.term) == ["c"])
         #expect(isClose(terms[0].value, 3, relative: 1e-9))
         #expect(error.description.contains("constant term: c (always 3)"))
@@ -162,7 +179,10 @@ import LabNumerics
         let error = try #require(throws: FitError.self) {
             try LogisticRegression.fit(design([ones, a, b, a], ["(intercept)", "a", "b", "a2"]), outcomes: y)
         }
-        guard case let .collinearTerms(terms) = error else { Issue.record("got \(error)"); return }
+        guard case let .collinearTerms(terms) = error else {
+            Issue.record("got \(error)")
+            return
+        }
         #expect(terms.count == 1)
         #expect(terms[0].term == "a2")
         #expect(error.description.contains("a2 duplicates a"))
@@ -173,7 +193,10 @@ import LabNumerics
         let error = try #require(throws: FitError.self) {
             try LogisticRegression.fit(design([ones, a, b, c], ["(intercept)", "a", "b", "c"]), outcomes: y)
         }
-        guard case let .collinearTerms(terms) = error, let term = terms.first else { Issue.record("got \(error)"); return }
+        guard case let .collinearTerms(terms) = error, let term = terms.first else {
+            Issue.record("got \(error)")
+            return
+        }
         // Whichever term the pivoting calls redundant, the combination must reproduce it exactly.
         let columns = ["(intercept)": ones, "a": a, "b": b, "c": c]
         let target = try #require(columns[term.term])
@@ -191,12 +214,16 @@ import LabNumerics
         for i in 0..<n {
             let g: Double = i < 25 ? 1 : 0
             let o = Double(rng.next() % 100) / 100
-            gov.append(g); other.append(o)
+            gov.append(g)
+            other.append(o)
             y.append(g == 1 ? 0 : (Double(rng.next() % 1000) / 1000 < 0.3 + 0.4 * o ? 1 : 0))
         }
         let x = design([Array(repeating: 1, count: n), gov, other], ["(intercept)", "industry=government", "score"])
         let error = try #require(throws: FitError.self) { try LogisticRegression.fit(x, outcomes: y) }
-        guard case let .separation(terms) = error else { Issue.record("got \(error)"); return }
+        guard case let .separation(terms) = error else {
+            Issue.record("got \(error)")
+            return
+        }
         #expect(terms.map(\.term) == ["industry=government"])
         #expect(terms[0].rowsWithTerm == 25 && terms[0].wonWithTerm == 0)
         #expect(error.description.contains("none of the 25 leads with it closed-won"))
@@ -210,7 +237,10 @@ import LabNumerics
         let x = design([ones, a], ["(intercept)", "a"])
         let y: [Double] = [0, 0, 0, 0, 1, 1, 1, 1]
         let error = try #require(throws: FitError.self) { try LogisticRegression.fit(x, outcomes: y) }
-        guard case let .separation(terms) = error else { Issue.record("got \(error)"); return }
+        guard case let .separation(terms) = error else {
+            Issue.record("got \(error)")
+            return
+        }
         #expect(terms.map(\.term) == ["a"])
     }
 
@@ -220,7 +250,10 @@ import LabNumerics
         let error = #expect(throws: FitError.self) {
             try LogisticRegression.fit(design([ones, bad], ["(intercept)", "a"]), outcomes: y)
         }
-        guard case let .nonFiniteValue(row, term, value)? = error else { Issue.record("got \(String(describing: error))"); return }
+        guard case let .nonFiniteValue(row, term, value)? = error else {
+            Issue.record("got \(String(describing: error))")
+            return
+        }
         #expect(row == 5 && term == "a" && value.isNaN)
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import LabNumerics
 
 /// One-hot features handed over by the encoder (``OneHotFeature``) instead of detected in X:
@@ -20,8 +21,10 @@ import TestSupport
     @Test func codesNameExactlyEachRowsDummies() throws {
         let (x, _, _) = IndicatorPassTests.design(rows: 700, seed: 11)
         let features = Self.features(x)
-        let layout = try #require(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 2,
-                                                   maximumJoint: 64))
+        let layout = try #require(
+            LevelLayout.make(
+                oneHot: features, columns: x.columns, rows: x.rows, workers: 2,
+                maximumJoint: 64))
         // Levels 4 × 3 = 12 joined, then 6 alone (12 × 6 > 64); the rare and frequent flags stay dense.
         #expect(layout.levels == [12, 6])
         // The default bound (128) joins all three: 4 × 3 × 6 = 72.
@@ -34,8 +37,10 @@ import TestSupport
             #expect(active.sorted() == dummies.sorted().filter { x[i, $0] == 1 }, "row \(i)")
         }
         #expect(LevelLayout.make(oneHot: [], columns: x.columns, rows: x.rows, workers: 2) == nil)
-        #expect(LevelLayout.make(oneHot: features, columns: x.columns, rows: x.rows, workers: 1, maximumJoint: 64,
-                                 maximumCells: 10) == nil)
+        #expect(
+            LevelLayout.make(
+                oneHot: features, columns: x.columns, rows: x.rows, workers: 1, maximumJoint: 64,
+                maximumCells: 10) == nil)
     }
 
     /// All three features (dense columns copied row-major once) and one feature only (13 dense
@@ -51,8 +56,10 @@ import TestSupport
             #expect($0.workspace.layout == nil)  // X was not scanned
             return $0.evaluate(at: beta)
         }
-        let dense = LogisticRegression.withNewtonPass(x, outcomes: y, weights: c, options: options,
-                                                      exploitIndicators: false) { $0.evaluate(at: beta) }
+        let dense = LogisticRegression.withNewtonPass(
+            x, outcomes: y, weights: c, options: options,
+            exploitIndicators: false
+        ) { $0.evaluate(at: beta) }
         #expect(isClose(given.logLikelihood, dense.logLikelihood, relative: 1e-13))
         let scale = dense.information.map(abs).max() ?? 1
         for j in 0..<x.columns {
@@ -73,8 +80,10 @@ import TestSupport
         #expect(given.iterations == detected.iterations)
         #expect(isClose(given.logLikelihood, detected.logLikelihood, relative: 1e-13))
         for j in 0..<x.columns {
-            #expect(isClose(given.coefficients[j], detected.coefficients[j],
-                            absolute: 1e-10 * max(1, abs(detected.coefficients[j]))), "β \(j)")
+            #expect(
+                isClose(
+                    given.coefficients[j], detected.coefficients[j],
+                    absolute: 1e-10 * max(1, abs(detected.coefficients[j]))), "β \(j)")
             #expect(isClose(given.standardErrors[j], detected.standardErrors[j], relative: 1e-9), "SE \(j)")
         }
     }

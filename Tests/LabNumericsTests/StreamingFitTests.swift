@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import LabNumerics
+import TestSupport
+import Testing
 
 /// A design held in memory but lent in row blocks of a fixed size, copied into one reused
 /// block buffer as a file-backed source would.
@@ -45,8 +45,10 @@ struct ArrayBlockSource: DesignBlockSource {
             values.withUnsafeBufferPointer { v in
                 y.withUnsafeBufferPointer { yp in
                     c.withUnsafeBufferPointer { cp in
-                        body(DesignBlockView(rows: m, values: v.baseAddress!, outcomes: yp.baseAddress!,
-                                             weights: weights == nil ? nil : cp.baseAddress!))
+                        body(
+                            DesignBlockView(
+                                rows: m, values: v.baseAddress!, outcomes: yp.baseAddress!,
+                                weights: weights == nil ? nil : cp.baseAddress!))
                     }
                 }
             }
@@ -67,8 +69,10 @@ struct ArrayBlockSource: DesignBlockSource {
         return (DesignMatrix(rows: d.rows, columns: names.count, values: d.values, names: names), d.outcomes)
     }
 
-    func streamed(_ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil, blockRows: Int,
-                  options: LogisticRegression.Options = .init()) throws -> (LogisticFit, passes: Int) {
+    func streamed(
+        _ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil, blockRows: Int,
+        options: LogisticRegression.Options = .init()
+    ) throws -> (LogisticFit, passes: Int) {
         var source = ArrayBlockSource(x, outcomes: y, weights: weights, blockRows: blockRows)
         do {
             let fit = try LogisticRegression.fit(streaming: &source, options: options)
@@ -82,8 +86,10 @@ struct ArrayBlockSource: DesignBlockSource {
     }
 
     /// Sums in another order: each value within `tolerance` relative (absolute near 0).
-    func expectSameFit(_ a: LogisticFit, _ b: LogisticFit, tolerance: Double = 1e-10,
-                       sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectSameFit(
+        _ a: LogisticFit, _ b: LogisticFit, tolerance: Double = 1e-10,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(a.names == b.names, sourceLocation: sourceLocation)
         #expect(a.iterations == b.iterations && a.converged == b.converged, sourceLocation: sourceLocation)
         for j in a.coefficients.indices {
@@ -135,8 +141,10 @@ struct ArrayBlockSource: DesignBlockSource {
         DesignMatrix(columns: columns, names: names)
     }
 
-    func expectSameError(_ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil,
-                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSameError(
+        _ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let memory = try #require(throws: FitError.self, sourceLocation: sourceLocation) {
             try LogisticRegression.fit(x, outcomes: y, weights: weights)
         }
@@ -147,7 +155,8 @@ struct ArrayBlockSource: DesignBlockSource {
             if case let .separation(a) = stream, case let .separation(b) = memory {
                 // Runaway estimates stop where the iterations stop, on a likelihood that is flat along
                 // them: the two paths agree to ~1e-7 there, not to the 1e-10 of a proper optimum.
-                #expect(a.map(\.term) == b.map(\.term) && a.map(\.rowsWithTerm) == b.map(\.rowsWithTerm)
+                #expect(
+                    a.map(\.term) == b.map(\.term) && a.map(\.rowsWithTerm) == b.map(\.rowsWithTerm)
                         && a.map(\.wonWithTerm) == b.map(\.wonWithTerm), sourceLocation: sourceLocation)
                 for (x, y) in zip(a, b) {
                     #expect(isClose(x.estimate, y.estimate, relative: 1e-6), "\(x.term)", sourceLocation: sourceLocation)
@@ -170,7 +179,8 @@ struct ArrayBlockSource: DesignBlockSource {
         for i in 0..<n {
             let g: Double = i < 25 ? 1 : 0
             let o = Double(rng.next() % 100) / 100
-            gov.append(g); other.append(o)
+            gov.append(g)
+            other.append(o)
             y.append(g == 1 ? 0 : (Double(rng.next() % 1000) / 1000 < 0.3 + 0.4 * o ? 1 : 0))
         }
         let x = design([Array(repeating: 1, count: n), gov, other], ["(intercept)", "industry=government", "score"])

@@ -1,11 +1,13 @@
-import LabStatistics
 import Foundation
-import Testing
+import LabStatistics
 import TestSupport
+import Testing
 
 /// Probabilities drawn uniformly in [lo, hi] and outcomes drawn from `truth(p)`.
-private func draws(n: Int, seed: UInt64, lo: Double = 0.01, hi: Double = 0.99,
-                   truth: (Double) -> Double = { $0 }) -> (p: [Double], y: [Double]) {
+private func draws(
+    n: Int, seed: UInt64, lo: Double = 0.01, hi: Double = 0.99,
+    truth: (Double) -> Double = { $0 }
+) -> (p: [Double], y: [Double]) {
     var rng = SplitMix64(seed: seed)
     var p: [Double] = [], y: [Double] = []
     for _ in 0..<n {
@@ -106,16 +108,21 @@ struct CalibrationMetricsTests {
     }
 
     @Test func calibrationRegressionRejectsUnidentifiedInput() {
-        #expect(metricsError { try CalibrationRegression(probabilities: [0.3, 0.3, 0.3, 0.3], outcomes: [0, 1, 0, 1]) }
+        #expect(
+            metricsError { try CalibrationRegression(probabilities: [0.3, 0.3, 0.3, 0.3], outcomes: [0, 1, 0, 1]) }
                 == .constantPredictions(value: 0.3))
         // Complete and quasi-complete separation (a tie at the boundary) and reversed order.
-        #expect(metricsError { try CalibrationRegression(probabilities: [0.1, 0.2, 0.6, 0.9], outcomes: [0, 0, 1, 1]) }
+        #expect(
+            metricsError { try CalibrationRegression(probabilities: [0.1, 0.2, 0.6, 0.9], outcomes: [0, 0, 1, 1]) }
                 == .calibrationSeparation)
-        #expect(metricsError { try CalibrationRegression(probabilities: [0.1, 0.5, 0.5, 0.9], outcomes: [0, 0, 1, 1]) }
+        #expect(
+            metricsError { try CalibrationRegression(probabilities: [0.1, 0.5, 0.5, 0.9], outcomes: [0, 0, 1, 1]) }
                 == .calibrationSeparation)
-        #expect(metricsError { try CalibrationRegression(probabilities: [0.9, 0.8, 0.2, 0.1], outcomes: [0, 0, 1, 1]) }
+        #expect(
+            metricsError { try CalibrationRegression(probabilities: [0.9, 0.8, 0.2, 0.1], outcomes: [0, 0, 1, 1]) }
                 == .calibrationSeparation)
-        #expect(metricsError { try CalibrationRegression(probabilities: [0.1, 0.2], outcomes: [0, 0]) }
+        #expect(
+            metricsError { try CalibrationRegression(probabilities: [0.1, 0.2], outcomes: [0, 0]) }
                 == .singleOutcomeClass(outcome: 0, count: 2))
         // Overlap by one lead is enough for a finite fit, even with p exactly 0 and 1.
         #expect(metricsError { try CalibrationRegression(probabilities: [0, 0.2, 0.6, 0.4, 1], outcomes: [0, 0, 0, 1, 1]) } == nil)

@@ -1,7 +1,7 @@
-import LabStatistics
 import Foundation
-import Testing
+import LabStatistics
 import TestSupport
+import Testing
 
 /// The textbook DeLong estimator written out pair by pair, O(n₁ n₀): the independent
 /// check on the midrank implementation.
@@ -62,7 +62,8 @@ struct DiscriminationTests {
         let comparison = try AUCComparison(firstScores: s.scores, secondScores: s.other, outcomes: s.outcomes)
         let a = BruteForceDeLong(scores: s.scores, outcomes: s.outcomes)
         let b = BruteForceDeLong(scores: s.other, outcomes: s.outcomes)
-        let variance = BruteForceDeLong.aucCovariance(a, a) + BruteForceDeLong.aucCovariance(b, b)
+        let variance =
+            BruteForceDeLong.aucCovariance(a, a) + BruteForceDeLong.aucCovariance(b, b)
             - 2 * BruteForceDeLong.aucCovariance(a, b)
         let se = variance.squareRoot()
         let z = (a.auc - b.auc) / se
@@ -91,7 +92,8 @@ struct DiscriminationTests {
         #expect(auc == 5.0 / 6.0)
         // One lead per class is enough for the value, not for a standard error.
         #expect(try AreaUnderCurve.value(scores: [0.1, 0.9], outcomes: [0, 1]) == 1)
-        #expect(metricsError { try AreaUnderCurve(scores: [0.1, 0.9, 0.5], outcomes: [0, 1, 0]) }
+        #expect(
+            metricsError { try AreaUnderCurve(scores: [0.1, 0.9, 0.5], outcomes: [0, 1, 0]) }
                 == .tooFewInClass(positives: 1, negatives: 2, minimum: 2))
     }
 
@@ -101,7 +103,7 @@ struct DiscriminationTests {
         let probabilities = s.scores.map { min(max($0, 0.01), 0.99) }  // ties survive the clamp
         let base = try AreaUnderCurve(scores: probabilities, outcomes: s.outcomes)
         let transforms: [(Double) -> Double] = [
-            { log($0 / (1 - $0)) },   // log-odds
+            { log($0 / (1 - $0)) },  // log-odds
             { 600 + 20 / log(2) * log($0 / (1 - $0)) },  // scorecard points
             { exp(5 * $0) },
             { $0 * $0 * $0 },
@@ -137,17 +139,23 @@ struct DiscriminationTests {
 
     @Test func errorsAreTyped() {
         #expect(metricsError { try AreaUnderCurve(scores: [], outcomes: []) } == .emptyInput)
-        #expect(metricsError { try AreaUnderCurve(scores: [0.1, 0.2], outcomes: [0, 1, 1]) }
+        #expect(
+            metricsError { try AreaUnderCurve(scores: [0.1, 0.2], outcomes: [0, 1, 1]) }
                 == .lengthMismatch(scores: 2, outcomes: 3))
-        #expect(metricsError { try AreaUnderCurve(scores: [0.1, 0.2, 0.3], outcomes: [1, 1, 1]) }
+        #expect(
+            metricsError { try AreaUnderCurve(scores: [0.1, 0.2, 0.3], outcomes: [1, 1, 1]) }
                 == .singleOutcomeClass(outcome: 1, count: 3))
-        #expect(metricsError { try AreaUnderCurve(scores: [0.1, .infinity], outcomes: [0, 1]) }
+        #expect(
+            metricsError { try AreaUnderCurve(scores: [0.1, .infinity], outcomes: [0, 1]) }
                 == .nonFiniteScore(index: 1, value: .infinity))
-        #expect(metricsError { try AreaUnderCurve(scores: [0.1, 0.2], outcomes: [0, 2]) }
+        #expect(
+            metricsError { try AreaUnderCurve(scores: [0.1, 0.2], outcomes: [0, 2]) }
                 == .invalidOutcome(index: 1, value: 2))
-        guard case .nonFiniteScore(index: 0, let value)? = metricsError({
-            try AUCComparison(firstScores: [0.1, 0.2, 0.3, 0.4], secondScores: [.nan, 0.2, 0.3, 0.4], outcomes: [0, 1, 0, 1])
-        }) else {
+        guard
+            case .nonFiniteScore(index: 0, let value)? = metricsError({
+                try AUCComparison(firstScores: [0.1, 0.2, 0.3, 0.4], secondScores: [.nan, 0.2, 0.3, 0.4], outcomes: [0, 1, 0, 1])
+            })
+        else {
             Issue.record("NaN score should be reported at row 0")
             return
         }

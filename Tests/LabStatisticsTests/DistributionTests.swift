@@ -1,6 +1,6 @@
 import LabStatistics
-import Testing
 import TestSupport
+import Testing
 
 /// Reference values from mpmath 1.3.0 at 40–60 digits (`mpmath.ncdf`, `findroot` on ncdf
 /// for quantiles, `gammainc(a, x, inf, regularized=True)` for Q), printed to 17 digits;
@@ -90,8 +90,10 @@ struct DistributionTests {
     ])
     func regularizedUpperGamma(a: Double, x: Double, expected: Double) {
         #expect(isClose(IncompleteGamma.regularizedUpper(a: a, x: x), expected, relative: 1e-13))
-        #expect(isClose(IncompleteGamma.regularizedLower(a: a, x: x) + IncompleteGamma.regularizedUpper(a: a, x: x),
-                        1, absolute: 1e-15))
+        #expect(
+            isClose(
+                IncompleteGamma.regularizedLower(a: a, x: x) + IncompleteGamma.regularizedUpper(a: a, x: x),
+                1, absolute: 1e-15))
     }
 }
 

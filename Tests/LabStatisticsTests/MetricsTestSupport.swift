@@ -1,7 +1,7 @@
-import LabStatistics
 import Foundation
-import Testing
+import LabStatistics
 import TestSupport
+import Testing
 
 /// Runs `body` and returns the `MetricsError` it threw, or nil if it returned.
 /// (Closures infer untyped `throws`, so any other error is recorded as a failure.)
@@ -27,12 +27,12 @@ struct SyntheticReferenceScores {
     static func load() throws -> SyntheticReferenceScores {
         let reference = try SharedData.json("reference/synthetic/reference_10k.json")
         guard let dataset = reference["dataset"] as? [String: Any],
-              let columns = dataset["columns"] as? [String],
-              let fits = reference["reference"] as? [String: Any],
-              let unpenalised = fits["unpenalised"] as? [String: Any],
-              let beta = unpenalised["coef"] as? [Double],
-              let metrics = reference["metrics_in_sample_unpenalised"] as? [String: Any],
-              beta.count == columns.count
+            let columns = dataset["columns"] as? [String],
+            let fits = reference["reference"] as? [String: Any],
+            let unpenalised = fits["unpenalised"] as? [String: Any],
+            let beta = unpenalised["coef"] as? [Double],
+            let metrics = reference["metrics_in_sample_unpenalised"] as? [String: Any],
+            beta.count == columns.count
         else { throw SharedDataError("reference_10k.json lacks dataset.columns / reference.unpenalised.coef / metrics") }
 
         let text = try String(contentsOf: SharedData.syntheticReferenceCSV(rows: 10000), encoding: .utf8)

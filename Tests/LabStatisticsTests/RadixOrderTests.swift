@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import LabStatistics
 
 /// The radix order used for large inputs must be exactly the comparator's stable order.

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import LabStatistics
 
 /// The rank-based metrics share one ascending sort (bands walk it from the top, tie groups
@@ -91,8 +92,10 @@ import TestSupport
         #expect(m.reliability == (try ReliabilityTable(probabilities: s.p, outcomes: s.y)))
         #expect(m.hosmerLemeshow == (try HosmerLemeshowTest(probabilities: s.p, outcomes: s.y)))
         #expect(m.bands == (try ScoreBandTable(probabilities: s.p, outcomes: s.y)))
-        #expect(m.calibration == Result { () throws(MetricsError) in
-            try CalibrationRegression(probabilities: s.p, outcomes: s.y)
-        })
+        #expect(
+            m.calibration
+                == Result { () throws(MetricsError) in
+                    try CalibrationRegression(probabilities: s.p, outcomes: s.y)
+                })
     }
 }

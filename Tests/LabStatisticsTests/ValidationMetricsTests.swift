@@ -1,7 +1,7 @@
 import Foundation
 import LabStatistics
-import Testing
 import TestSupport
+import Testing
 
 private func sample(n: Int, seed: UInt64) -> (p: [Double], y: [Double]) {
     var rng = SplitMix64(seed: seed)
@@ -94,7 +94,8 @@ struct ValidationMetricsTests {
             }
         }
         // A wider z gives a wider interval.
-        #expect(ConfidenceInterval.wilson(successes: 5, trials: 20, z: 2.5758293035489).width
+        #expect(
+            ConfidenceInterval.wilson(successes: 5, trials: 20, z: 2.5758293035489).width
                 > ConfidenceInterval.wilson(successes: 5, trials: 20).width)
     }
 
@@ -123,34 +124,43 @@ struct ValidationMetricsTests {
 
     @Test func errorCasesAreTyped() {
         #expect(metricsError { try ValidationMetrics.evaluate(probabilities: [], outcomes: []) } == .emptyInput)
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: [0.1, 0.2, 0.3], outcomes: [0, 1]) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: [0.1, 0.2, 0.3], outcomes: [0, 1]) }
                 == .lengthMismatch(scores: 3, outcomes: 2))
         let ten = (0..<10).map { Double($0) / 10 }
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: Array(repeating: 0, count: 10)) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: Array(repeating: 0, count: 10)) }
                 == .singleOutcomeClass(outcome: 0, count: 10))
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: Array(repeating: 1, count: 10)) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: Array(repeating: 1, count: 10)) }
                 == .singleOutcomeClass(outcome: 1, count: 10))
         var withNaN = ten
         withNaN[4] = .nan
         let outcomes = (0..<10).map { Double($0 % 2) }
-        guard case .invalidProbability(index: 4, let value)? = metricsError({
-            try ValidationMetrics.evaluate(probabilities: withNaN, outcomes: outcomes)
-        }) else {
+        guard
+            case .invalidProbability(index: 4, let value)? = metricsError({
+                try ValidationMetrics.evaluate(probabilities: withNaN, outcomes: outcomes)
+            })
+        else {
             Issue.record("NaN probability should be reported at row 4")
             return
         }
         #expect(value.isNaN)
         var outOfRange = ten
         outOfRange[7] = 1.5
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: outOfRange, outcomes: outcomes) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: outOfRange, outcomes: outcomes) }
                 == .invalidProbability(index: 7, value: 1.5))
         var badOutcome = outcomes
         badOutcome[2] = 0.5
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: badOutcome) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: badOutcome) }
                 == .invalidOutcome(index: 2, value: 0.5))
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: Array(ten.prefix(6)), outcomes: [0, 1, 0, 1, 0, 1]) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: Array(ten.prefix(6)), outcomes: [0, 1, 0, 1, 0, 1]) }
                 == .tooFewRows(count: 6, minimum: 10, purpose: "10 Hosmer–Lemeshow groups"))
-        #expect(metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }
+        #expect(
+            metricsError { try ValidationMetrics.evaluate(probabilities: ten, outcomes: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }
                 == .tooFewInClass(positives: 1, negatives: 9, minimum: 2))
     }
 

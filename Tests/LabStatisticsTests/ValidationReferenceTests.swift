@@ -1,7 +1,7 @@
 import Foundation
 import LabStatistics
-import Testing
 import TestSupport
+import Testing
 
 /// Metrics of the reference unpenalised fit on the synthetic 10k leads, against
 /// `../shared/reference/synthetic/reference_10k.json` (`metrics_in_sample_unpenalised`,

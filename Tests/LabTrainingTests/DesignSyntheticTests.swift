@@ -1,18 +1,22 @@
 import Foundation
+import LabTraining
 import LeadCSV
 import ScoringModelFormat
-import Testing
 import TestSupport
-import LabTraining
+import Testing
 
 /// The synthetic reference file: 10 categoricals + 15 counts under log1p → the 60 columns
 /// of `reference_10k.json`.
 @Suite struct DesignSyntheticTests {
-    static let categorical = ["company_size", "industry", "region", "job_seniority", "budget_authority",
-                              "purchase_timeline", "lead_source", "department", "current_solution", "product_interest"]
-    static let counts = ["content_downloads", "webinars_attended", "email_opens", "email_clicks", "page_views",
-                         "pricing_page_views", "demo_requests", "site_visits", "form_submissions", "free_trial_days_active",
-                         "events_attended", "sales_meetings", "social_engagements", "support_chats", "days_since_last_activity"]
+    static let categorical = [
+        "company_size", "industry", "region", "job_seniority", "budget_authority",
+        "purchase_timeline", "lead_source", "department", "current_solution", "product_interest",
+    ]
+    static let counts = [
+        "content_downloads", "webinars_attended", "email_opens", "email_clicks", "page_views",
+        "pricing_page_views", "demo_requests", "site_visits", "form_submissions", "free_trial_days_active",
+        "events_attended", "sales_meetings", "social_engagements", "support_chats", "days_since_last_activity",
+    ]
 
     static var specYAML: String {
         "outcome: {column: won, positive: [1]}\nid: lead_id\ntime: created_at\nfeatures:\n"

@@ -1,9 +1,9 @@
 import Foundation
+import LabTraining
 import LeadCSV
 import ScoringModelFormat
-import Testing
 import TestSupport
-import LabTraining
+import Testing
 
 /// The X Education recipe of `../shared/reference/x_education_fit.json`, rebuilt from the spec.
 @Suite struct DesignXEducationTests {

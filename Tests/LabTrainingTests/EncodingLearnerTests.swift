@@ -2,6 +2,7 @@ import Foundation
 import LeadCSV
 import ScoringModelFormat
 import Testing
+
 @testable import LabTraining
 
 @Suite struct EncodingLearnerTests {
@@ -20,7 +21,8 @@ import Testing
     @Test func rareLevelsMergeIntoExistingOtherAfterRowFilter() throws {
         // "c" has 2 rows, but one of them is dropped (empty n), so it has 1 < min_count 2.
         let csv = "y,n,k\nyes,1,a\nno,2,a\nyes,3,Other\nno,,c\nyes,5,c\nno,6,\nno,7,B\n"
-        let data = try training(csv, Self.head + "  - {column: n, type: numeric, missing: drop_row}\n  - {column: k, type: categorical, min_count: 2}\n")
+        let data = try training(
+            csv, Self.head + "  - {column: n, type: numeric, missing: drop_row}\n  - {column: k, type: categorical, min_count: 2}\n")
         let k = try #require(data.encodings.last)
         #expect(k.levels == ["Other", "a"])
         #expect(k.mergedIntoOther == ["c": 1, "Missing": 1, "B": 1])
@@ -61,7 +63,9 @@ import Testing
     }
 
     @Test func numericRulesAndErrorsCarryLines() throws {
-        let data = try training("y,n,m\nyes,3,\nno,,1\n", Self.head + "  - {column: n, type: numeric, missing: indicator, transform: log1p}\n  - {column: m, type: numeric, missing: zero}\n")
+        let data = try training(
+            "y,n,m\nyes,3,\nno,,1\n",
+            Self.head + "  - {column: n, type: numeric, missing: indicator, transform: log1p}\n  - {column: m, type: numeric, missing: zero}\n")
         #expect(data.terms.map(\.name) == ["(intercept)", "log1p(n)", "missing(n)", "m"])
         #expect(data.design.values == [1, 1, log1p(3), 0, 0, 1, 0, 1])
         #expect(throws: DataError.cell(file: "t.csv", line: 3, error: .missingValue(column: "n", rule: .error))) {

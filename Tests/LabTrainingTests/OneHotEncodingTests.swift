@@ -1,9 +1,9 @@
 import Foundation
 import LabNumerics
-import ScoringModelFormat
-import Testing
-import TestSupport
 import LabTraining
+import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// The one-hot structure the encoder hands to the fit must describe its own matrix exactly,
 /// and the lab's fit with it must equal the fit that detects the indicators in X.

@@ -1,10 +1,10 @@
 import Foundation
 import LabNumerics
+import LabTraining
 import LeadCSV
 import ScoringModelFormat
-import Testing
 import TestSupport
-import LabTraining
+import Testing
 
 /// `CalibrationLab.fitStreaming` against `CalibrationLab.fit` on the same files: the same
 /// model to rounding (the sums run per block, then across blocks), the same learned
@@ -44,8 +44,10 @@ import LabTraining
         return try #require(header.firstIndex { $0 == name })
     }
 
-    func expectSame(_ memory: CalibrationLab.FitRun, _ stream: CalibrationLab.FitRun, blockRows: Int,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectSame(
+        _ memory: CalibrationLab.FitRun, _ stream: CalibrationLab.FitRun, blockRows: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let a = memory.fit, b = stream.fit
         let context = "blockRows \(blockRows)"
         #expect(stream.path == .streaming(blockRows: blockRows), sourceLocation: sourceLocation)
@@ -69,16 +71,19 @@ import LabTraining
         training.createdAt = wa.training.createdAt
         #expect(training == wa.training, "\(context)", sourceLocation: sourceLocation)
         // The in-sample metrics from the scoring pass.
-        #expect(memory.metrics.count == stream.metrics.count && memory.metrics.positives == stream.metrics.positives,
-                sourceLocation: sourceLocation)
+        #expect(
+            memory.metrics.count == stream.metrics.count && memory.metrics.positives == stream.metrics.positives,
+            sourceLocation: sourceLocation)
         #expect(isClose(memory.metrics.auc.value, stream.metrics.auc.value, relative: 1e-12), sourceLocation: sourceLocation)
         #expect(isClose(memory.metrics.brier, stream.metrics.brier, relative: 1e-10), sourceLocation: sourceLocation)
     }
 
     func fitBoth(_ csv: URL, spec: URL, blockRows: Int) throws -> (CalibrationLab.FitRun, CalibrationLab.FitRun) {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
-        return (try CalibrationLab.fit(data: csv, spec: spec, now: now),
-                try CalibrationLab.fitStreaming(data: csv, spec: spec, blockRows: blockRows, now: now))
+        return (
+            try CalibrationLab.fit(data: csv, spec: spec, now: now),
+            try CalibrationLab.fitStreaming(data: csv, spec: spec, blockRows: blockRows, now: now)
+        )
     }
 
     // 997 does not divide 10 000 rows; 65 536 holds the whole file in one block.
@@ -126,8 +131,10 @@ import LabTraining
     // MARK: Bad input in a late block
 
     /// Both paths fail, with the same message (file, line, column).
-    func expectSameFailure(_ csv: URL, spec: URL = leadsSpec, blockRows: Int = 500, contains: String,
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSameFailure(
+        _ csv: URL, spec: URL = leadsSpec, blockRows: Int = 500, contains: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let memory = try #require(throws: LabError.self, sourceLocation: sourceLocation) {
             try CalibrationLab.fit(data: csv, spec: spec)
         }

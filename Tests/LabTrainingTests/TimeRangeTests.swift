@@ -1,14 +1,17 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LabTraining
 @testable import LeadCSV
 
 /// The training window recorded in the weight file: least and greatest non-empty time in UTF-8
 /// byte order, whether taken from per-row text or from the reader's `.bounds` column.
 @Suite struct TimeRangeTests {
-    static let pool = ["2023-01-01T00:00:00Z", "2024-12-31T23:59:59Z", "", "2023-06-15T12:00:00Z", "é-2023",
-                       "e\u{301}-2023", "2023-06-15T12:00:00Z", "Z", "0", "2023-06-15", " 2023"]
+    static let pool = [
+        "2023-01-01T00:00:00Z", "2024-12-31T23:59:59Z", "", "2023-06-15T12:00:00Z", "é-2023",
+        "e\u{301}-2023", "2023-06-15T12:00:00Z", "Z", "0", "2023-06-15", " 2023",
+    ]
 
     static func byteMin(_ values: [String]) -> String? { values.min { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
     static func byteMax(_ values: [String]) -> String? { values.max { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
@@ -73,13 +76,13 @@ import TestSupport
         let data = dir.appendingPathComponent("leads.csv"), spec = dir.appendingPathComponent("s.yaml")
         try csv.write(to: data, atomically: true, encoding: .utf8)
         try """
-            outcome: {column: y, positive: ["yes"]}
-            id: lead_id
-            time: created_at
-            features:
-              - {column: x, type: numeric, missing: drop_row}
-              - {column: k, type: categorical}
-            """.write(to: spec, atomically: true, encoding: .utf8)
+        outcome: {column: y, positive: ["yes"]}
+        id: lead_id
+        time: created_at
+        features:
+          - {column: x, type: numeric, missing: drop_row}
+          - {column: k, type: categorical}
+        """.write(to: spec, atomically: true, encoding: .utf8)
         return (try CalibrationLab.fit(data: data, spec: spec), kept)
     }
 

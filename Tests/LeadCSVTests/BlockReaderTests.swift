@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import LeadCSV
+import TestSupport
+import Testing
 
 /// Reading a file in row blocks must give, block after block, exactly the whole-file table:
 /// the same cells, the same file lines, the same errors at the same lines.
@@ -28,8 +28,10 @@ import LeadCSV
         return tables
     }
 
-    func expectSameAsWhole(_ text: String, blockRows: Int, readSize: Int,
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSameAsWhole(
+        _ text: String, blockRows: Int, readSize: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let url = try write(text)
         let whole = try LeadTableReader.read(url: url, columns: Self.columns)
         let parts = try blocks(url, blockRows: blockRows, readSize: readSize)
@@ -85,11 +87,11 @@ import LeadCSV
 
     @Test func structuralErrorsMatchTheWholeFileReader() throws {
         let cases = [
-            "",                                             // empty
-            "note,n,kind,x\n\n",                            // header only
+            "",  // empty
+            "note,n,kind,x\n\n",  // header only
             "note,n,kind,x\na,1,red,2\n\"open,2,red,3\n",  // unterminated quote
-            "note,n,kind,x\na,1,red,2\nb,2,red\n",         // too few fields
-            "note,n,kind\na,1,red\n",                      // unknown column x
+            "note,n,kind,x\na,1,red,2\nb,2,red\n",  // too few fields
+            "note,n,kind\na,1,red\n",  // unknown column x
         ]
         for text in cases {
             let url = try write(text)
@@ -106,8 +108,9 @@ import LeadCSV
         let text = ParallelParseTests.csv(rows: ParallelParseTests.trickyRows, lineEnds: ["\r\n"])
         let url = try write(text)
         var seen: [UInt8] = []
-        let reader = try LeadTableBlockReader(url: url, columns: Self.columns, blockRows: 2, readSize: 3,
-                                              onBytes: { seen.append(contentsOf: $0) })
+        let reader = try LeadTableBlockReader(
+            url: url, columns: Self.columns, blockRows: 2, readSize: 3,
+            onBytes: { seen.append(contentsOf: $0) })
         while try reader.next() != nil {}
         #expect(seen == Array(text.utf8))
         #expect(reader.bytesRead == text.utf8.count)

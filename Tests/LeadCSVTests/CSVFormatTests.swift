@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LeadCSV
+import Testing
 
 @Suite struct CSVFormatTests {
     func read(_ text: String, _ columns: [ColumnRequest]) throws -> LeadTable {

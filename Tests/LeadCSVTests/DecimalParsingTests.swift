@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import LeadCSV
+import TestSupport
+import Testing
 
 /// The reader's number parser must give exactly `Double(String)` on every decimal text.
 @Suite struct DecimalParsingTests {
@@ -37,7 +37,9 @@ import LeadCSV
         for _ in 0..<100_000 {
             let value = Double(bitPattern: rng.next())
             guard value.isFinite else { continue }
-            let texts = ["\(value)", String(format: "%.6f", value), String(format: "%.17g", value), "\(Double(Int32(truncatingIfNeeded: rng.next())) / 1000)"]
+            let texts = [
+                "\(value)", String(format: "%.6f", value), String(format: "%.17g", value), "\(Double(Int32(truncatingIfNeeded: rng.next())) / 1000)",
+            ]
             for text in texts where !text.contains("inf") && !text.contains("nan") {
                 #expect(parseDecimalNumber(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
             }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LeadCSV
 
 /// The word-at-a-time field scan, the integer and Clinger fast paths of the number parser and
@@ -21,8 +22,10 @@ import TestSupport
         #expect(parseDecimalNumber(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
     }
 
-    @Test(arguments: ["inf", "-inf", "Infinity", "nan", "NaN", "0x1p3", "1e", "1e+", "+", "-", ".", "e5", "1_000",
-                      "1,5", "1.2.3", "--1", "+-1", "1e5.5", "١٢"])
+    @Test(arguments: [
+        "inf", "-inf", "Infinity", "nan", "NaN", "0x1p3", "1e", "1e+", "+", "-", ".", "e5", "1_000",
+        "1,5", "1.2.3", "--1", "+-1", "1e5.5", "١٢",
+    ])
     func nonDecimalsAreRejected(text: String) {
         #expect(parseDecimalNumber(text) == nil, "\(text)")
     }
@@ -76,7 +79,10 @@ import TestSupport
         }
         var header = true
         while i < bytes.count {
-            if isEnd(i) { lineEnd(); continue }
+            if isEnd(i) {
+                lineEnd()
+                continue
+            }
             let rowLine = line
             var fields: [String] = []
             var field: [UInt8] = []
@@ -87,7 +93,11 @@ import TestSupport
                     i += 1
                     while true {
                         if bytes[i] == 0x22 {
-                            if i + 1 < bytes.count, bytes[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                            if i + 1 < bytes.count, bytes[i + 1] == 0x22 {
+                                field.append(0x22)
+                                i += 2
+                                continue
+                            }
                             i += 1
                             break
                         }
@@ -96,10 +106,20 @@ import TestSupport
                         i += 1
                     }
                 } else {
-                    while i < bytes.count, bytes[i] != 0x2C, !isEnd(i) { field.append(bytes[i]); i += 1 }
+                    while i < bytes.count, bytes[i] != 0x2C, !isEnd(i) {
+                        field.append(bytes[i])
+                        i += 1
+                    }
                 }
                 fields.append(String(decoding: field, as: UTF8.self))
-                if i >= bytes.count { done = true } else if bytes[i] == 0x2C { i += 1 } else { lineEnd(); done = true }
+                if i >= bytes.count {
+                    done = true
+                } else if bytes[i] == 0x2C {
+                    i += 1
+                } else {
+                    lineEnd()
+                    done = true
+                }
             }
             if header { header = false } else { rows.append((rowLine, fields)) }
         }
@@ -109,9 +129,11 @@ import TestSupport
     @Test(arguments: [1, 2, 5])
     func randomFilesMatchAPlainReader(parts: Int) throws {
         var rng = SplitMix64(seed: UInt64(77 + parts))
-        let words = ["a", "bb", "red", "north_america", "a level longer than sixteen bytes", "a level longer than sixteen bytes!",
-                     "", " padded ", "x\"y", "\"quoted, with comma\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "ünïcödé",
-                     "0123456789abcdefg", "0123456789abcdefh"]
+        let words = [
+            "a", "bb", "red", "north_america", "a level longer than sixteen bytes", "a level longer than sixteen bytes!",
+            "", " padded ", "x\"y", "\"quoted, with comma\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "ünïcödé",
+            "0123456789abcdefg", "0123456789abcdefh",
+        ]
         let ends = ["\n", "\r\n", "\r", "\n\n"]
         for round in 0..<40 {
             let columns = 2 + Int(rng.next() % 9)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeadCSV
 
 /// Files are parsed from a read-only mapping; what comes out must be what the in-memory path
@@ -17,7 +18,9 @@ import Testing
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var text = "id,created_at,deal_size,industry,note\n"
-        for row in 0..<5_000 { text += "L\(row),2024-01-\(10 + row % 19),\(Double(row) * 1.25),\(["saas", "retail", "\"m, inc\""][row % 3]),x\(row % 7)\n" }
+        for row in 0..<5_000 {
+            text += "L\(row),2024-01-\(10 + row % 19),\(Double(row) * 1.25),\(["saas", "retail", "\"m, inc\""][row % 3]),x\(row % 7)\n"
+        }
         let url = dir.appendingPathComponent("leads.csv")
         try Data(text.utf8).write(to: url)
         let mapped = MappedFile(path: url.path)
@@ -46,7 +49,10 @@ import Testing
             _ = try LeadTableReader.read(url: dir, columns: [])
             Issue.record("a folder was read as a table")
         } catch {
-            guard case let .unreadable(file, _) = error else { Issue.record("unexpected \(error)"); return }
+            guard case let .unreadable(file, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(file == dir.path)
         }
     }

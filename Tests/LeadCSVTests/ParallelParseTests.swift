@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LeadCSV
 
 /// The file cut into chunks parsed on several cores must give exactly the one-core table.

@@ -1,8 +1,8 @@
-import ModelExport
 import Foundation
-import Testing
-import TestSupport
+import ModelExport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// A raw lead as CSV cells: nil is an empty / NULL cell.
 private typealias RawCells = [String: String?]
@@ -37,13 +37,17 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
         }
         var out: [RawCells] = []
         for (index, source) in Self.sources.enumerated() {
-            out.append(["age": index % 2 == 0 ? nil : "31", "visits": index % 3 == 0 ? nil : "0.001", "pages": "7",
-                        "lead \"source\"": source, "size": Self.sizes[index % Self.sizes.count]])
+            out.append([
+                "age": index % 2 == 0 ? nil : "31", "visits": index % 3 == 0 ? nil : "0.001", "pages": "7",
+                "lead \"source\"": source, "size": Self.sizes[index % Self.sizes.count],
+            ])
         }
         while out.count < count {
-            out.append(["age": number(80, nullOneIn: 6), "visits": number(50, nullOneIn: 4), "pages": number(30, nullOneIn: 15),
-                        "lead \"source\"": Self.sources[Int(generator.next() % UInt64(Self.sources.count))],
-                        "size": Self.sizes[Int(generator.next() % UInt64(Self.sizes.count))]])
+            out.append([
+                "age": number(80, nullOneIn: 6), "visits": number(50, nullOneIn: 4), "pages": number(30, nullOneIn: 15),
+                "lead \"source\"": Self.sources[Int(generator.next() % UInt64(Self.sources.count))],
+                "size": Self.sizes[Int(generator.next() % UInt64(Self.sizes.count))],
+            ])
         }
         return out
     }
@@ -97,18 +101,18 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
         let columns = ["age", "visits", "pages", "lead \"source\"", "size"]
         let expressions = try [SQLScoreOutput.points, .logOdds].map { try SQLExport.scoreExpression(for: weights, dialect: .sqlite, output: $0) }
         let script = #"""
-        import json, math, sqlite3, sys
-        payload = json.load(open(sys.argv[1]))
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.execute("SELECT LN(2.0)")
-        except sqlite3.OperationalError:
-            conn.create_function("LN", 1, math.log)
-        conn.execute('CREATE TABLE leads (age REAL, visits REAL, pages REAL, "lead ""source""" TEXT, size TEXT)')
-        conn.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?)", payload["rows"])
-        rows = conn.execute("SELECT " + ", ".join(payload["expressions"]) + " FROM leads ORDER BY rowid").fetchall()
-        json.dump([list(r) for r in rows], sys.stdout)
-        """#
+            import json, math, sqlite3, sys
+            payload = json.load(open(sys.argv[1]))
+            conn = sqlite3.connect(":memory:")
+            try:
+                conn.execute("SELECT LN(2.0)")
+            except sqlite3.OperationalError:
+                conn.create_function("LN", 1, math.log)
+            conn.execute('CREATE TABLE leads (age REAL, visits REAL, pages REAL, "lead ""source""" TEXT, size TEXT)')
+            conn.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?)", payload["rows"])
+            rows = conn.execute("SELECT " + ", ".join(payload["expressions"]) + " FROM leads ORDER BY rowid").fetchall()
+            json.dump([list(r) for r in rows], sys.stdout)
+            """#
         let rows: [[Any]] = leads.map { lead in
             columns.enumerated().map { index, column -> Any in
                 guard let cell = lead[column] ?? nil else { return NSNull() }
@@ -141,43 +145,43 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
     private func evaluate(pmml: String, leads: [RawCells]) throws -> Evaluations {
         let python = try PythonTooling.venv(packages: ["jpmml-evaluator", "pypmml", "xmlschema"])
         let script = #"""
-        import glob, json, math, os, sys, tempfile, zipfile
-        payload = json.load(open(sys.argv[1]))
-        pmml_path = sys.argv[2]
-        import jpmml_evaluator, xmlschema
-        jars = glob.glob(os.path.join(os.path.dirname(jpmml_evaluator.__file__), "dependencies", "pmml-model-*.jar"))
-        xsd = None
-        for path in jars:
-            with zipfile.ZipFile(path) as jar:
-                if "pmml.xsd" in jar.namelist():
-                    xsd = jar.read("pmml.xsd").decode("utf-8")
-        if xsd is None:
-            sys.exit("no pmml.xsd in jpmml_evaluator's pmml-model jars: cannot validate against the PMML 4.4 XSD")
-        schema = xmlschema.XMLSchema(xsd)
-        errors = [str(e) for e in schema.iter_errors(pmml_path)]
-        leads = payload["leads"]
-        def clean(v):
-            return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-        from jpmml_evaluator import make_evaluator
-        evaluator = make_evaluator(pmml_path).verify()
-        jp = []
-        for lead in leads:
-            try:
-                result = evaluator.evaluate(lead)
-                jp.append({k: clean(result.get(k)) for k in ("points", "log_odds", "probability")})
-            except Exception as error:
-                jp.append({"error": str(error)[:200]})
-        from pypmml import Model
-        model = Model.fromFile(pmml_path)
-        pp = []
-        for lead in leads:
-            try:
-                result = model.predict(lead)
-                pp.append({k: clean(result.get(k)) for k in ("points", "log_odds", "probability")})
-            except Exception as error:
-                pp.append({"error": str(error)[:200]})
-        json.dump({"schema_errors": errors[:5], "jpmml": jp, "pypmml": pp}, sys.stdout)
-        """#
+            import glob, json, math, os, sys, tempfile, zipfile
+            payload = json.load(open(sys.argv[1]))
+            pmml_path = sys.argv[2]
+            import jpmml_evaluator, xmlschema
+            jars = glob.glob(os.path.join(os.path.dirname(jpmml_evaluator.__file__), "dependencies", "pmml-model-*.jar"))
+            xsd = None
+            for path in jars:
+                with zipfile.ZipFile(path) as jar:
+                    if "pmml.xsd" in jar.namelist():
+                        xsd = jar.read("pmml.xsd").decode("utf-8")
+            if xsd is None:
+                sys.exit("no pmml.xsd in jpmml_evaluator's pmml-model jars: cannot validate against the PMML 4.4 XSD")
+            schema = xmlschema.XMLSchema(xsd)
+            errors = [str(e) for e in schema.iter_errors(pmml_path)]
+            leads = payload["leads"]
+            def clean(v):
+                return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            from jpmml_evaluator import make_evaluator
+            evaluator = make_evaluator(pmml_path).verify()
+            jp = []
+            for lead in leads:
+                try:
+                    result = evaluator.evaluate(lead)
+                    jp.append({k: clean(result.get(k)) for k in ("points", "log_odds", "probability")})
+                except Exception as error:
+                    jp.append({"error": str(error)[:200]})
+            from pypmml import Model
+            model = Model.fromFile(pmml_path)
+            pp = []
+            for lead in leads:
+                try:
+                    result = model.predict(lead)
+                    pp.append({k: clean(result.get(k)) for k in ("points", "log_odds", "probability")})
+                except Exception as error:
+                    pp.append({"error": str(error)[:200]})
+            json.dump({"schema_errors": errors[:5], "jpmml": jp, "pypmml": pp}, sys.stdout)
+            """#
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-pmml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -213,7 +217,8 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
         let scriptFile = directory.appendingPathComponent("run.py")
         try Data(script.utf8).write(to: scriptFile)
         let outFile = directory.appendingPathComponent("out.json")
-        let (status, output) = try PythonTooling.run("/bin/sh", ["-c", "\"$0\" \"$1\" \"$2\" \"$3\" > \"$4\"", python, scriptFile.path, input.path, extra.first ?? "", outFile.path])
+        let (status, output) = try PythonTooling.run(
+            "/bin/sh", ["-c", "\"$0\" \"$1\" \"$2\" \"$3\" > \"$4\"", python, scriptFile.path, input.path, extra.first ?? "", outFile.path])
         try #require(status == 0, "python failed: \(output)")
         return try Data(contentsOf: outFile)
     }

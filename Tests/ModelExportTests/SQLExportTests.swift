@@ -1,8 +1,8 @@
-import ModelExport
 import Foundation
-import Testing
-import TestSupport
+import ModelExport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// A raw lead as the warehouse holds it: NULL is `nil`.
 private struct RawLead {
@@ -54,12 +54,16 @@ private func referenceLogOdds(_ lead: RawLead, _ weights: WeightFile) -> Double?
         var out = [RawLead]()
         // every source and size value at least once, with all numerics present and absent
         for (index, source) in Self.sourcePool.enumerated() {
-            out.append(RawLead(age: index % 2 == 0 ? nil : 31, visits: index % 3 == 0 ? nil : 4, pages: 7, source: source,
-                               size: Self.sizePool[index % Self.sizePool.count]))
+            out.append(
+                RawLead(
+                    age: index % 2 == 0 ? nil : 31, visits: index % 3 == 0 ? nil : 4, pages: 7, source: source,
+                    size: Self.sizePool[index % Self.sizePool.count]))
         }
         while out.count < count {
-            out.append(RawLead(age: number(80, nullOneIn: 6), visits: number(50, nullOneIn: 4), pages: number(30, nullOneIn: 15),
-                               source: pick(Self.sourcePool), size: pick(Self.sizePool)))
+            out.append(
+                RawLead(
+                    age: number(80, nullOneIn: 6), visits: number(50, nullOneIn: 4), pages: number(30, nullOneIn: 15),
+                    source: pick(Self.sourcePool), size: pick(Self.sizePool)))
         }
         return out
     }
@@ -77,23 +81,23 @@ private func referenceLogOdds(_ lead: RawLead, _ weights: WeightFile) -> Double?
         let input = directory.appendingPathComponent("in.json")
         try JSONSerialization.data(withJSONObject: payload).write(to: input)
         let script = #"""
-        import json, math, sqlite3, sys
-        payload = json.load(open(sys.argv[1]))
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.execute("SELECT LN(2.0), EXP(1.0)")
-            had_ln = True
-        except sqlite3.OperationalError:
-            # SQLite built without math functions: register them (see SQLDialect's documentation).
-            conn.create_function("LN", 1, math.log)
-            conn.create_function("EXP", 1, math.exp)
-            had_ln = False
-        conn.execute('CREATE TABLE leads (age REAL, visits REAL, pages REAL, "lead ""source""" TEXT, size TEXT)')
-        conn.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?)", payload["rows"])
-        columns = ", ".join(payload["expressions"])
-        rows = conn.execute(f"SELECT {columns} FROM leads ORDER BY rowid").fetchall()
-        json.dump({"rows": [list(r) for r in rows], "had_ln": had_ln}, sys.stdout)
-        """#
+            import json, math, sqlite3, sys
+            payload = json.load(open(sys.argv[1]))
+            conn = sqlite3.connect(":memory:")
+            try:
+                conn.execute("SELECT LN(2.0), EXP(1.0)")
+                had_ln = True
+            except sqlite3.OperationalError:
+                # SQLite built without math functions: register them (see SQLDialect's documentation).
+                conn.create_function("LN", 1, math.log)
+                conn.create_function("EXP", 1, math.exp)
+                had_ln = False
+            conn.execute('CREATE TABLE leads (age REAL, visits REAL, pages REAL, "lead ""source""" TEXT, size TEXT)')
+            conn.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?)", payload["rows"])
+            columns = ", ".join(payload["expressions"])
+            rows = conn.execute(f"SELECT {columns} FROM leads ORDER BY rowid").fetchall()
+            json.dump({"rows": [list(r) for r in rows], "had_ln": had_ln}, sys.stdout)
+            """#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, input.path]
@@ -136,11 +140,12 @@ private func referenceLogOdds(_ lead: RawLead, _ weights: WeightFile) -> Double?
     }
 
     /// Categorical rules one by one, through SQLite: the points each raw value adds over the baseline.
-    @Test(arguments: [
-        ("google", "Google"), ("Google", "Google"), ("GOOGLE", "Other"), ("ad's", "Ads"), ("Ads", "Ads"),
-        ("", "Missing"), (nil, "Missing"), ("fax", "Other"), ("Other", "Other"), ("O'Reilly", "O'Reilly"),
-        ("never-seen", "Other"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            ("google", "Google"), ("Google", "Google"), ("GOOGLE", "Other"), ("ad's", "Ads"), ("Ads", "Ads"),
+            ("", "Missing"), (nil, "Missing"), ("fax", "Other"), ("Other", "Other"), ("O'Reilly", "O'Reilly"),
+            ("never-seen", "Other"),
+        ] as [(String?, String)])
     func sourceLevels(raw: String?, level: String) throws {
         let weights = WeightFileFixture.file()
         let expression = try SQLExport.scoreExpression(for: weights, dialect: .sqlite, output: .logOdds)
@@ -162,7 +167,10 @@ private func referenceLogOdds(_ lead: RawLead, _ weights: WeightFile) -> Double?
     @Test func quotingAndNumberSpelling() throws {
         let weights = WeightFileFixture.file()
         let sql = try SQLExport.scoreExpression(for: weights, dialect: .standard, output: .logOdds)
-        #expect(sql.hasPrefix("((-2.25) + 0.013 * COALESCE(\"age\", 0) + 0.41 * LN(1 + COALESCE(\"visits\", 0)) + (-0.7) * (CASE WHEN \"visits\" IS NULL THEN 1 ELSE 0 END) + 1e-07 * \"pages\" + (CASE WHEN \"lead \"\"source\"\"\" IS NULL"))
+        #expect(
+            sql.hasPrefix(
+                "((-2.25) + 0.013 * COALESCE(\"age\", 0) + 0.41 * LN(1 + COALESCE(\"visits\", 0)) + (-0.7) * (CASE WHEN \"visits\" IS NULL THEN 1 ELSE 0 END) + 1e-07 * \"pages\" + (CASE WHEN \"lead \"\"source\"\"\" IS NULL"
+            ))
         #expect(sql.contains("'O''Reilly'"))
         #expect(sql.contains("'ad''s'"))
         #expect(!sql.contains("--"))

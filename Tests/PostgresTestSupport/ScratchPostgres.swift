@@ -30,11 +30,13 @@ package enum ScratchPostgres {
     }
 
     /// Why a suite was skipped (for `.enabled(if: ScratchPostgres.isExpected, ScratchPostgres.skipNote)`).
-    package static let skipNote: Comment = "BATON_TEST_POSTGRES_URL is not set, so the PostgreSQL tests are skipped; run `eval \"$(bash scripts/postgres.sh start)\"` first (scripts/test.sh does)"
+    package static let skipNote: Comment =
+        "BATON_TEST_POSTGRES_URL is not set, so the PostgreSQL tests are skipped; run `eval \"$(bash scripts/postgres.sh start)\"` first (scripts/test.sh does)"
 
     private static let notifySkipped: Void = {
-        print("note: BATON_TEST_POSTGRES_URL is not set, so the store tests run against SQLite only. "
-            + "Run `eval \"$(bash scripts/postgres.sh start)\"` first (or scripts/test.sh) to include PostgreSQL.")
+        print(
+            "note: BATON_TEST_POSTGRES_URL is not set, so the store tests run against SQLite only. "
+                + "Run `eval \"$(bash scripts/postgres.sh start)\"` first (or scripts/test.sh) to include PostgreSQL.")
     }()
 
     package struct NotConfigured: Error, CustomStringConvertible {
@@ -70,8 +72,9 @@ package enum ScratchPostgres {
 
     /// One direct connection (not the store's pool), for checks the store has no read for.
     package static func withConnection<T>(_ location: PostgresLocation, _ body: (SQL) async throws -> T) async throws -> T {
-        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                             password: location.password, database: location.database, tls: .disable)
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database, tls: .disable)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quietLogger)
         do {
             let value = try await body(SQL(connection: connection))

@@ -1,16 +1,17 @@
 import BatonSupport
 import Foundation
-import Testing
-import TestSupport
 import Recalibration
+import TestSupport
+import Testing
 
 /// Weekly volumes divide by the weeks of the test quarter the data covers, not by 13.
 struct QuarterCoverageTests {
     @Test func olistLikeSampleEndingInMay() throws {
         // 2017-06-14 … 2018-05-31 against 2018Q2 (91 days): April 30 + May 31 = 61 days.
         let q = CalendarQuarter(year: 2018, quarter: 2)
-        let c = QuarterCoverage(quarter: q, firstDataDay: try #require(LeadTime.day("2017-06-14")),
-                                lastDataDay: try #require(LeadTime.day("2018-05-31")))
+        let c = QuarterCoverage(
+            quarter: q, firstDataDay: try #require(LeadTime.day("2017-06-14")),
+            lastDataDay: try #require(LeadTime.day("2018-05-31")))
         #expect(c.days == 61 && c.isPartial)
         #expect(c.weeks == 61.0 / 7)
         #expect(c.span == "2018-04-01 … 2018-05-31")
@@ -19,16 +20,19 @@ struct QuarterCoverageTests {
 
     @Test func wholeQuarterAndLateStart() throws {
         let q = CalendarQuarter(year: 2024, quarter: 1)  // leap year: 31 + 29 + 31 = 91 days
-        let whole = QuarterCoverage(quarter: q, firstDataDay: try #require(LeadTime.day("2023-01-01")),
-                                    lastDataDay: try #require(LeadTime.day("2025-01-01")))
+        let whole = QuarterCoverage(
+            quarter: q, firstDataDay: try #require(LeadTime.day("2023-01-01")),
+            lastDataDay: try #require(LeadTime.day("2025-01-01")))
         #expect(whole.days == 91 && !whole.isPartial && whole.weeks == 13)
         // Starts on 2024-03-02: March 2 … 31 = 30 days.
-        let late = QuarterCoverage(quarter: q, firstDataDay: try #require(LeadTime.day("2024-03-02")),
-                                   lastDataDay: try #require(LeadTime.day("2024-06-01")))
+        let late = QuarterCoverage(
+            quarter: q, firstDataDay: try #require(LeadTime.day("2024-03-02")),
+            lastDataDay: try #require(LeadTime.day("2024-06-01")))
         #expect(late.days == 30 && late.isPartial && late.firstDay == LeadTime.day("2024-03-02"))
         // The last day of the quarter alone still counts as covered.
-        let lastDay = QuarterCoverage(quarter: q, firstDataDay: try #require(LeadTime.day("2023-05-05")),
-                                      lastDataDay: try #require(LeadTime.day("2024-03-31")))
+        let lastDay = QuarterCoverage(
+            quarter: q, firstDataDay: try #require(LeadTime.day("2023-05-05")),
+            lastDataDay: try #require(LeadTime.day("2024-03-31")))
         #expect(lastDay.days == 91 && !lastDay.isPartial)
     }
 

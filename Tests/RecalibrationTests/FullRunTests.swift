@@ -1,11 +1,12 @@
-import Simulation
 import BatonSupport
 import Foundation
-import ReportRendering
 import LabTraining
+import ReportRendering
 import ScoringModelFormat
-import Testing
+import Simulation
 import TestSupport
+import Testing
+
 @testable import Recalibration
 
 /// Generated history with a planted drift (2024-07-01): a first run, then a run against its
@@ -31,9 +32,10 @@ import TestSupport
     }()
 
     func options(asOf: String, champion: URL? = nil, capacity: Double? = nil) throws -> QuarterlyRecalibration.Options {
-        QuarterlyRecalibration.Options(data: Self.fixture.csv, spec: Self.fixture.spec, champion: champion,
-                              asOfDay: try #require(LeadTime.day(asOf)), capacityPerWeek: capacity,
-                              now: Date(timeIntervalSince1970: 1_760_000_000))
+        QuarterlyRecalibration.Options(
+            data: Self.fixture.csv, spec: Self.fixture.spec, champion: champion,
+            asOfDay: try #require(LeadTime.day(asOf)), capacityPerWeek: capacity,
+            now: Date(timeIntervalSince1970: 1_760_000_000))
     }
 
     @Test func firstRunSplitsByMaturedQuarter() throws {
@@ -93,8 +95,10 @@ import TestSupport
         #expect(result.testQuarter.description == "2025Q2")
         let comparison = try #require(result.comparison)
         let champion = try #require(result.champion)
-        #expect(isClose(comparison.difference, result.challenger.metrics.auc.value - champion.metrics.auc.value,
-                        absolute: 1e-15, relative: 0))
+        #expect(
+            isClose(
+                comparison.difference, result.challenger.metrics.auc.value - champion.metrics.auc.value,
+                absolute: 1e-15, relative: 0))
         // The champion never saw content syndication's collapse: it over-predicts that segment.
         let syndication = try #require(champion.segmentChecks.first { $0.group == "lead_source=content_syndication" })
         #expect(syndication.verdict == .belowPredicted)
@@ -117,8 +121,9 @@ import TestSupport
         #expect(Double(champion.points.filter { $0 >= kept.threshold - 1 }.count) / result.thresholdCurve.weeks > 30)
         let written = try WeightFile.load(from: folder.appendingPathComponent("2025/challenger.json"))
         #expect(written.thresholds?.mql == chosen.threshold)
-        let recommendation = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent("2025/recommendation.json"))) as? [String: Any]
+        let recommendation =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("2025/recommendation.json"))) as? [String: Any]
         #expect(recommendation?["decision"] as? String == result.decision.rawValue)
         #expect((recommendation?["rule"] as? [String: Any])?["statement"] as? String == RecommendationRule().statement)
         let report = try String(contentsOf: folder.appendingPathComponent("2025/report.md"), encoding: .utf8)

@@ -1,6 +1,6 @@
 import BatonSupport
-import Testing
 import Recalibration
+import Testing
 
 /// Time parsing and quarter boundaries against epoch seconds from Python's datetime.
 struct LeadTimeTests {
@@ -19,8 +19,10 @@ struct LeadTimeTests {
         #expect(LeadTime.seconds(text) == seconds)
     }
 
-    @Test(arguments: ["", "2025-02-29", "2025-13-01", "2025/01/01", "2025-01-01T24:00:00Z", "2025-01-01T10:00:00X",
-                      "25-01-01", "2025-01-01T10", "2025-01-01T10:00:00+2", "2025-01-01Z", "2025-04-01T00:00:00.Z"])
+    @Test(arguments: [
+        "", "2025-02-29", "2025-13-01", "2025/01/01", "2025-01-01T24:00:00Z", "2025-01-01T10:00:00X",
+        "25-01-01", "2025-01-01T10", "2025-01-01T10:00:00+2", "2025-01-01Z", "2025-04-01T00:00:00.Z",
+    ])
     func rejectsNonISO(text: String) {
         #expect(LeadTime.seconds(text) == nil)
     }

@@ -1,9 +1,9 @@
 import Foundation
 import LabNumerics
-import ScoringModelFormat
-import Testing
-import TestSupport
 import Recalibration
+import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// PSI, conversion checks, weight changes, thresholds and the rule against hand-computed values.
 struct PopulationStabilityTests {
@@ -78,8 +78,9 @@ struct ConversionCheckTests {
     }
 
     @Test func groupsByLabel() {
-        let checks = ConversionCheck.byGroup(labels: ["b", "a", "b", "a", "a"], probabilities: [0.1, 0.2, 0.3, 0.4, 0.6],
-                                             outcomes: [1, 0, 0, 1, 1], minimumCount: 1)
+        let checks = ConversionCheck.byGroup(
+            labels: ["b", "a", "b", "a", "a"], probabilities: [0.1, 0.2, 0.3, 0.4, 0.6],
+            outcomes: [1, 0, 0, 1, 1], minimumCount: 1)
         #expect(checks.map(\.group) == ["a", "b"])
         #expect(checks.map(\.count) == [3, 2])
         #expect(checks.map(\.positives) == [2, 1])
@@ -94,8 +95,9 @@ struct WeightChangeTests {
     }
 
     @Test func differenceAndZ() throws {
-        let changes = WeightChange.compare(champion: [term("a", 0.25, 0.1), term("gone", 1, 0.5)],
-                                           challenger: [term("a", 0.7, 0.2), term("new", -1, 0.3)])
+        let changes = WeightChange.compare(
+            champion: [term("a", 0.25, 0.1), term("gone", 1, 0.5)],
+            challenger: [term("a", 0.7, 0.2), term("new", -1, 0.3)])
         #expect(changes.map(\.term) == ["a", "new", "gone"])
         let a = changes[0]
         #expect(isClose(try #require(a.difference), 0.45, absolute: 1e-15, relative: 0))
@@ -111,8 +113,9 @@ struct WeightChangeTests {
 
 struct ThresholdCurveTests {
     // Six leads over two weeks; by hand: t = 8 admits 10.2, 9.5, 9.5, 8.1 (2 won, Σp = 2.4).
-    let curve = ThresholdCurve(scores: [10.2, 9.5, 9.5, 8.1, 7.9, 5.0], probabilities: [0.9, 0.6, 0.5, 0.4, 0.3, 0.1],
-                               outcomes: [1, 1, 0, 0, 1, 0], days: 14)
+    let curve = ThresholdCurve(
+        scores: [10.2, 9.5, 9.5, 8.1, 7.9, 5.0], probabilities: [0.9, 0.6, 0.5, 0.4, 0.3, 0.1],
+        outcomes: [1, 1, 0, 0, 1, 0], days: 14)
 
     @Test func curveByHand() throws {
         #expect(curve.points.map(\.threshold) == [5, 6, 7, 8, 9, 10, 11])

@@ -1,10 +1,10 @@
-import Simulation
 import BatonSupport
 import Foundation
 import LabTraining
-import Testing
-import TestSupport
 import Recalibration
+import Simulation
+import TestSupport
+import Testing
 
 /// The generator options recalibration relies on: a span of quarters and a seeded drift.
 struct SyntheticDriftTests {

@@ -1,15 +1,16 @@
 import Testing
+
 @testable import ReportRendering
 
 @Suite struct AxisScaleTests {
     /// Hand-worked: span / 5 intervals, rounded up to 1, 2 or 5 × 10^k, ends widened to whole steps.
     @Test(arguments: [
-        (0.0, 0.93, 0.0, 1.0, 0.2),      // 0.186 → 0.2
-        (3.0, 97.0, 0.0, 100.0, 20.0),   // 18.8 → 20
-        (-0.37, 0.52, -0.4, 0.6, 0.2),   // 0.178 → 0.2
-        (0.0, 10.0, 0.0, 10.0, 2.0),     // 2 → 2 exactly, no extra interval
-        (1200.0, 1450.0, 1200.0, 1450.0, 50.0), // 50 → 50, both ends already whole steps
-        (0.001, 0.0042, 0.001, 0.005, 0.001), // 0.00064 → 0.001; 0.001 is a whole step
+        (0.0, 0.93, 0.0, 1.0, 0.2),  // 0.186 → 0.2
+        (3.0, 97.0, 0.0, 100.0, 20.0),  // 18.8 → 20
+        (-0.37, 0.52, -0.4, 0.6, 0.2),  // 0.178 → 0.2
+        (0.0, 10.0, 0.0, 10.0, 2.0),  // 2 → 2 exactly, no extra interval
+        (1200.0, 1450.0, 1200.0, 1450.0, 50.0),  // 50 → 50, both ends already whole steps
+        (0.001, 0.0042, 0.001, 0.005, 0.001),  // 0.00064 → 0.001; 0.001 is a whole step
     ])
     func handComputedCases(min: Double, max: Double, lower: Double, upper: Double, step: Double) {
         let scale = AxisScale.nice(covering: min, max)
@@ -23,8 +24,9 @@ import Testing
     @Test func ticksAreExactDecimals() {
         let scale = AxisScale.nice(covering: 0, 1, targetTickCount: 10)
         #expect(scale.ticks == [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
-        #expect(scale.ticks.map { ChartNumberFormat.fixed($0, decimals: scale.tickDecimals) }
-            == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"])
+        #expect(
+            scale.ticks.map { ChartNumberFormat.fixed($0, decimals: scale.tickDecimals) }
+                == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"])
     }
 
     /// Properties over random ranges of every magnitude: 1-2-5 steps, ticks cover the data, equally spaced,

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportRendering
 
 @Suite struct BarChartTests {
@@ -65,17 +66,20 @@ import Testing
 
     @Test func longCategoryNamesAreCutWithTheFullNameKept() throws {
         let long = String(repeating: "Very long lead source name ", count: 6)
-        let chart = BarChart(title: "", categories: [long, "b"], series: [BarSeries(name: "n", values: [1, 2])],
-                             orientation: .horizontal, valueAxis: ChartAxis(label: "Leads"))
+        let chart = BarChart(
+            title: "", categories: [long, "b"], series: [BarSeries(name: "n", values: [1, 2])],
+            orientation: .horizontal, valueAxis: ChartAxis(label: "Leads"))
         let parsed = expectWellFormedSVG(try chart.render().svg)
-        let label = try #require(parsed.first { $0.name == "text" && $0.ancestorAttributes.contains { $0["class"] == "categories" } && $0.text.hasSuffix("…") })
+        let label = try #require(
+            parsed.first { $0.name == "text" && $0.ancestorAttributes.contains { $0["class"] == "categories" } && $0.text.hasSuffix("…") })
         #expect(label.text.count < long.count)
         #expect(parsed.contains { $0.name == "title" && $0.text == long })
     }
 
     @Test func badInputThrows() {
         #expect(throws: ChartError.lengthMismatch(series: "PSI", expected: 2, actual: 3)) {
-            try BarChart(title: "", categories: ["a", "b"], series: [BarSeries(name: "PSI", values: [1, 2, 3])], valueAxis: ChartAxis(label: "")).render()
+            try BarChart(title: "", categories: ["a", "b"], series: [BarSeries(name: "PSI", values: [1, 2, 3])], valueAxis: ChartAxis(label: ""))
+                .render()
         }
         #expect(throws: ChartError.noData(chart: "bar chart")) {
             try BarChart(title: "", categories: [], series: [], valueAxis: ChartAxis(label: "")).render()
@@ -84,7 +88,9 @@ import Testing
             try BarChart(title: "", categories: ["a"], series: [BarSeries(name: "s", values: [.infinity])], valueAxis: ChartAxis(label: "")).render()
         }
         #expect(throws: ChartError.invalidAxisRange(axis: "value", lower: .infinity, upper: 1)) {
-            try BarChart(title: "", categories: ["a"], series: [BarSeries(name: "s", values: [1])], valueAxis: ChartAxis(label: "", lower: .infinity, upper: 1)).render()
+            try BarChart(
+                title: "", categories: ["a"], series: [BarSeries(name: "s", values: [1])], valueAxis: ChartAxis(label: "", lower: .infinity, upper: 1)
+            ).render()
         }
     }
 
@@ -97,8 +103,9 @@ import Testing
     @Test func binsAreHalfOpenExceptTheLast() throws {
         // By hand over edges 0, 0.5, 1: [0, 0.5) holds 0, 0.1, 0.15, 0.4999; [0.5, 1] holds 0.5, 1.0;
         // 1.5 and -0.1 are outside; NaN is non-finite.
-        let chart = Histogram(title: "", series: [HistogramSeries(name: "s", values: [0, 0.1, 0.15, 0.4999, 0.5, 1.0, 1.5, -0.1, .nan])],
-                              bins: .edges([0, 0.5, 1]), xAxis: ChartAxis(label: "score"))
+        let chart = Histogram(
+            title: "", series: [HistogramSeries(name: "s", values: [0, 0.1, 0.15, 0.4999, 0.5, 1.0, 1.5, -0.1, .nan])],
+            bins: .edges([0, 0.5, 1]), xAxis: ChartAxis(label: "score"))
         let binned = try chart.binnedSeries()
         #expect(binned == [BinnedSeries(name: "s", counts: [4, 2], outOfRange: 2, nonFinite: 1)])
         let rendered = try chart.render()
@@ -111,8 +118,9 @@ import Testing
         var random = LCG(seed: 7)
         let won = (0..<400).map { _ in 0.3 + 0.6 * random.unit() }
         let lost = (0..<900).map { _ in 0.02 + 0.5 * random.unit() }
-        let chart = Histogram(title: "Score by outcome", series: [HistogramSeries(name: "Won", values: won), HistogramSeries(name: "Lost", values: lost)],
-                              bins: .automatic(target: 10), scale: .proportion, xAxis: ChartAxis(label: "Predicted"))
+        let chart = Histogram(
+            title: "Score by outcome", series: [HistogramSeries(name: "Won", values: won), HistogramSeries(name: "Lost", values: lost)],
+            bins: .automatic(target: 10), scale: .proportion, xAxis: ChartAxis(label: "Predicted"))
         let edges = try chart.binEdges()
         let all = won + lost
         #expect(edges.first! <= all.min()! && edges.last! >= all.max()!)
@@ -128,8 +136,9 @@ import Testing
 
     @Test func densityPeakReachesThePlotTopWhenTheAxisEndsThere() throws {
         // One series, two equal bins [0, 0.5), [0.5, 1]: 3 of 4 values in the first → density 1.5, axis 0...1.5 (step 0.5).
-        let chart = Histogram(title: "", series: [HistogramSeries(name: "s", values: [0.1, 0.2, 0.3, 0.9])],
-                              bins: .edges([0, 0.5, 1]), scale: .density, xAxis: ChartAxis(label: "x", lower: 0, upper: 1))
+        let chart = Histogram(
+            title: "", series: [HistogramSeries(name: "s", values: [0.1, 0.2, 0.3, 0.9])],
+            bins: .edges([0, 0.5, 1]), scale: .density, xAxis: ChartAxis(label: "x", lower: 0, upper: 1))
         let parsed = expectWellFormedSVG(try chart.render().svg)
         let plot = try #require(plotRect(parsed))
         let path = try #require(parsed.first { $0.attributes["data-series"] == "s" })

@@ -1,6 +1,6 @@
 import BatonSupport
-import Testing
 import ReportRendering
+import Testing
 
 @Suite struct LineChartTests {
     private func reliability(_ points: [ChartPoint], footnote: String? = nil) -> LineChart {
@@ -60,9 +60,10 @@ import ReportRendering
     }
 
     @Test func nonFiniteValuesAreSkippedAndReported() throws {
-        let chart = reliability([
-            ChartPoint(x: 0.1, y: .nan), ChartPoint(x: 0.3, y: 0.2, lower: -.infinity, upper: 0.4), ChartPoint(x: 0.6, y: 0.5),
-        ], footnote: "n = 3 bins")
+        let chart = reliability(
+            [
+                ChartPoint(x: 0.1, y: .nan), ChartPoint(x: 0.3, y: 0.2, lower: -.infinity, upper: 0.4), ChartPoint(x: 0.6, y: 0.5),
+            ], footnote: "n = 3 bins")
         let rendered = try chart.render()
         let parsed = expectWellFormedSVG(rendered.svg)
         #expect(rendered.skippedValueCount == 2)
@@ -77,7 +78,11 @@ import ReportRendering
     @Test func aLineBreaksAtANonFinitePoint() throws {
         let chart = LineChart(
             title: "", xAxis: ChartAxis(label: "x"), yAxis: ChartAxis(label: "y"),
-            series: [LineSeries(name: "s", points: [.init(x: 0, y: 0), .init(x: 1, y: 1), .init(x: 2, y: .infinity), .init(x: 3, y: 1), .init(x: 4, y: 0)], style: .line)])
+            series: [
+                LineSeries(
+                    name: "s", points: [.init(x: 0, y: 0), .init(x: 1, y: 1), .init(x: 2, y: .infinity), .init(x: 3, y: 1), .init(x: 4, y: 0)],
+                    style: .line)
+            ])
         let parsed = expectWellFormedSVG(try chart.render().svg)
         #expect(elements(in: "s", of: parsed).filter { $0.name == "path" }.count == 2)
     }
@@ -102,7 +107,10 @@ import ReportRendering
         let nasty = "Leads <script>alert('x')</script> & \"friends\""
         let chart = LineChart(
             title: nasty, xAxis: ChartAxis(label: "a < b"), yAxis: ChartAxis(label: "c & d"),
-            series: [LineSeries(name: "Q3 & Q4 <new>", points: [.init(x: 0, y: 0), .init(x: 1, y: 1)]), LineSeries(name: "'old'", points: [.init(x: 0, y: 1)])])
+            series: [
+                LineSeries(name: "Q3 & Q4 <new>", points: [.init(x: 0, y: 0), .init(x: 1, y: 1)]),
+                LineSeries(name: "'old'", points: [.init(x: 0, y: 1)]),
+            ])
         let svg = try chart.render().svg
         let parsed = expectWellFormedSVG(svg)
         let texts = parsed.filter { $0.name == "text" || $0.name == "title" }.map(\.text)
@@ -114,9 +122,10 @@ import ReportRendering
     @Test func sameInputGivesTheSameBytes() throws {
         let points = (0..<50).map { i in ChartPoint(x: Double(i) / 49, y: Double(i * i % 17) / 17, lower: 0, upper: 1) }
         let make = {
-            LineChart(title: "Determinism", xAxis: .probability("p"), yAxis: .probability("o"),
-                      series: [LineSeries(name: "a", points: points), LineSeries(name: "b", points: points.reversed(), style: .line)],
-                      showsIdentityDiagonal: true)
+            LineChart(
+                title: "Determinism", xAxis: .probability("p"), yAxis: .probability("o"),
+                series: [LineSeries(name: "a", points: points), LineSeries(name: "b", points: points.reversed(), style: .line)],
+                showsIdentityDiagonal: true)
         }
         let first = try make().render().svg
         let second = try make().render().svg

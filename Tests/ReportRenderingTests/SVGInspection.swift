@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
 
 /// An element of a parsed SVG: its name, attributes and the text directly inside it.
 struct ParsedElement {
@@ -50,7 +51,7 @@ struct PlotRect {
 
 func plotRect(_ elements: [ParsedElement]) -> PlotRect? {
     guard let rect = elements.first(where: { $0.name == "rect" && $0.ancestors.last == "clipPath" }),
-          let x = rect.number("x"), let y = rect.number("y"), let w = rect.number("width"), let h = rect.number("height")
+        let x = rect.number("x"), let y = rect.number("y"), let w = rect.number("width"), let h = rect.number("height")
     else { return nil }
     return PlotRect(x: x, y: y, width: w, height: h)
 }
@@ -74,7 +75,9 @@ func expectWellFormedSVG(_ svg: String, sourceLocation: SourceLocation = #_sourc
     let numeric: Set<String> = ["x", "y", "cx", "cy", "r", "width", "height", "x1", "y1", "x2", "y2", "d", "viewBox", "transform"]
     for element in parsed {
         for (key, value) in element.attributes where numeric.contains(key) {
-            #expect(!value.lowercased().contains("nan") && !value.lowercased().contains("inf"), "\(element.name) \(key)=\(value)", sourceLocation: sourceLocation)
+            #expect(
+                !value.lowercased().contains("nan") && !value.lowercased().contains("inf"), "\(element.name) \(key)=\(value)",
+                sourceLocation: sourceLocation)
         }
     }
     #expect(!svg.contains("<script") && !svg.contains("@import") && !svg.contains("href"), sourceLocation: sourceLocation)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 @Suite struct CanonicalJSONTests {
     private func text(_ value: JSONValue) -> String {
@@ -48,7 +48,12 @@ import ScoringModelFormat
     }
 
     @Test func encoderKeepsIntegersAndLeavesOutNilOptionals() throws {
-        struct Row: Encodable { var n: Int; var x: Double; var note: String?; var flag: Bool }
+        struct Row: Encodable {
+            var n: Int
+            var x: Double
+            var note: String?
+            var flag: Bool
+        }
         #expect(text(try CanonicalJSON.encode(Row(n: 3, x: 3, note: nil, flag: false))) == #"{"flag":false,"n":3,"x":3.0}"#)
     }
 
@@ -66,10 +71,16 @@ import ScoringModelFormat
         }
         let tree = try CanonicalJSON.encode(values)
         let back = try CanonicalJSON.parse(CanonicalJSON.canonicalBytes(tree))
-        guard case .array(let items) = back else { Issue.record("not an array"); return }
+        guard case .array(let items) = back else {
+            Issue.record("not an array")
+            return
+        }
         #expect(items.count == values.count)
         for (value, item) in zip(values, items) {
-            guard case .double(let read) = item else { Issue.record("\(value) read as \(item)"); continue }
+            guard case .double(let read) = item else {
+                Issue.record("\(value) read as \(item)")
+                continue
+            }
             #expect(read.bitPattern == value.bitPattern, "\(value)")
         }
     }

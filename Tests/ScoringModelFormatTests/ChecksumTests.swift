@@ -1,15 +1,17 @@
 import Foundation
-import Testing
-import TestSupport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 /// FIPS 180-2 appendix B test vectors and the real lead file's published digest.
 @Suite struct SHA256Tests {
     @Test(arguments: [
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func fipsVectors(message: String, expected: String) {
         #expect(Checksum.hash(Array(message.utf8)).hex == expected)
@@ -46,7 +48,8 @@ import ScoringModelFormat
     @Test func xEducationLeadsFile() throws {
         let url = SharedData.xEducationLeads
         try #require(FileManager.default.fileExists(atPath: url.path), "needs ../shared")
-        #expect(try Checksum.hash(fileAt: url, chunkSize: 4096).hex
-            == "1426dffd94246b8c7f08d1080d9c04115a0c4b67eadcba1ed9d2fa10d3762802")
+        #expect(
+            try Checksum.hash(fileAt: url, chunkSize: 4096).hex
+                == "1426dffd94246b8c7f08d1080d9c04115a0c4b67eadcba1ed9d2fa10d3762802")
     }
 }

@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import ScoringModelFormat
 
 @Suite struct EncodingTermsTests {
     let visits = FeatureEncoding(column: "visits", type: .numeric, group: .engagement, transform: .log1p, missing: .indicator)
-    let job = FeatureEncoding(column: "job", type: .categorical, group: .fit, recode: ["mgr": "manager"],
-                              levels: ["Missing", "Other", "admin.", "manager"], baseline: "admin.",
-                              mergedIntoOther: ["intern": 3], minCount: 10)
+    let job = FeatureEncoding(
+        column: "job", type: .categorical, group: .fit, recode: ["mgr": "manager"],
+        levels: ["Missing", "Other", "admin.", "manager"], baseline: "admin.",
+        mergedIntoOther: ["intern": 3], minCount: 10)
 
     @Test func termNamesAndOrder() {
-        #expect(FeatureEncoding.terms(of: [visits, job]).map(\.name)
-            == ["(intercept)", "log1p(visits)", "missing(visits)", "job=Missing", "job=Other", "job=manager"])
+        #expect(
+            FeatureEncoding.terms(of: [visits, job]).map(\.name)
+                == ["(intercept)", "log1p(visits)", "missing(visits)", "job=Missing", "job=Other", "job=manager"])
         let plain = FeatureEncoding(column: "age", type: .numeric, group: .fit, missing: .zero)
         #expect(plain.terms == [Term(name: "age", kind: .numeric, column: "age", group: .fit)])
     }

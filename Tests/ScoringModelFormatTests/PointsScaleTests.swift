@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 @Suite struct PointsScaleTests {
     /// GLOSSARY example: 600 points at odds 50:1, PDO 20.

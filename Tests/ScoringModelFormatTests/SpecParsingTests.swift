@@ -1,19 +1,20 @@
 import Foundation
 import Testing
+
 @testable import ScoringModelFormat
 
 @Suite struct SpecParsingTests {
     static let example = """
-    outcome: {column: y, positive: ["yes"]}   # values meaning closed-won; others are closed-lost
-    id: lead_id                                 # optional
-    time: created_at                            # optional (ISO date/time), used for out-of-time checks
-    features:
-      - {column: age, type: numeric}                       # used as is
-      - {column: visits, type: numeric, transform: log1p, missing: indicator}   # none | log1p; error | drop_row | zero | indicator
-      - {column: job, type: categorical, baseline: admin., min_count: 100, group: fit}
-      - {column: source, type: categorical, recode: {google: Google}}   # merge spellings before counting
-    penalty: 0                                  # λ of the L2 term
-    """
+        outcome: {column: y, positive: ["yes"]}   # values meaning closed-won; others are closed-lost
+        id: lead_id                                 # optional
+        time: created_at                            # optional (ISO date/time), used for out-of-time checks
+        features:
+          - {column: age, type: numeric}                       # used as is
+          - {column: visits, type: numeric, transform: log1p, missing: indicator}   # none | log1p; error | drop_row | zero | indicator
+          - {column: job, type: categorical, baseline: admin., min_count: 100, group: fit}
+          - {column: source, type: categorical, recode: {google: Google}}   # merge spellings before counting
+        penalty: 0                                  # λ of the L2 term
+        """
 
     @Test func exampleParsesToExpectedSpec() throws {
         let spec = try ScoringSpec.parse(yaml: Self.example, file: "spec.yaml")
@@ -32,18 +33,19 @@ import Testing
     }
 
     @Test func scalarsAreReadAsWritten() throws {
-        let spec = try ScoringSpec.parse(yaml: """
-        outcome: {column: won, positive: [yes, 1, true, 01]}
-        features:
-          - column: flag
-            type: categorical
-            baseline: no
-            recode: {y: yes, n: no}
-        weight: w
-        penalty: 2.5
-        points: {base_points: 500, base_odds: 20, pdo: 40}
-        thresholds: {mql: 550, sql: 620}
-        """, file: "s.yaml")
+        let spec = try ScoringSpec.parse(
+            yaml: """
+                outcome: {column: won, positive: [yes, 1, true, 01]}
+                features:
+                  - column: flag
+                    type: categorical
+                    baseline: no
+                    recode: {y: yes, n: no}
+                weight: w
+                penalty: 2.5
+                points: {base_points: 500, base_odds: 20, pdo: 40}
+                thresholds: {mql: 550, sql: 620}
+                """, file: "s.yaml")
         #expect(spec.outcome.positive == ["yes", "1", "true", "01"])
         #expect(spec.features[0].baseline == "no")
         #expect(spec.features[0].recode == ["y": "yes", "n": "no"])
@@ -69,18 +71,23 @@ import Testing
 
     @Test func badEnumValueListsAllowedValues() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric, missing: impute}\n")
-        #expect(e == .notAllowed(file: "s.yaml", line: 3, key: "features[0].missing", value: "impute", allowed: ["error", "drop_row", "zero", "indicator"]))
+        #expect(
+            e
+                == .notAllowed(
+                    file: "s.yaml", line: 3, key: "features[0].missing", value: "impute", allowed: ["error", "drop_row", "zero", "indicator"]))
         #expect(e?.description.contains("Use one of: error, drop_row, zero, indicator.") == true)
-        #expect(error(Self.base + "features:\n  - {column: a, type: number}\n")
-            == .notAllowed(file: "s.yaml", line: 3, key: "features[0].type", value: "number", allowed: ["numeric", "categorical"]))
+        #expect(
+            error(Self.base + "features:\n  - {column: a, type: number}\n")
+                == .notAllowed(file: "s.yaml", line: 3, key: "features[0].type", value: "number", allowed: ["numeric", "categorical"]))
     }
 
     @Test func optionForTheOtherType() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric}\n  - column: job\n    type: categorical\n    transform: log1p\n")
         #expect(e == .optionNotForType(file: "s.yaml", line: 6, key: "features[1].transform", column: "job", type: .categorical))
         #expect(e?.description.contains("`features[1].transform` applies only to numeric features, and \"job\" is categorical") == true)
-        #expect(error(Self.base + "features:\n  - {column: a, type: numeric, min_count: 5}\n")
-            == .optionNotForType(file: "s.yaml", line: 3, key: "features[0].min_count", column: "a", type: .numeric))
+        #expect(
+            error(Self.base + "features:\n  - {column: a, type: numeric, min_count: 5}\n")
+                == .optionNotForType(file: "s.yaml", line: 3, key: "features[0].min_count", column: "a", type: .numeric))
     }
 
     @Test func duplicateFeature() {
@@ -89,37 +96,53 @@ import Testing
     }
 
     @Test func negativeNumbers() {
-        #expect(error(Self.base + "features: [{column: a, type: numeric}]\npenalty: -1\n")
-            == .outOfRange(file: "s.yaml", line: 3, key: "penalty", value: "-1", requirement: "0 or more (0 = no penalty)"))
-        #expect(error(Self.base + "features: [{column: a, type: categorical, min_count: -3}]\n")
-            == .outOfRange(file: "s.yaml", line: 2, key: "features[0].min_count", value: "-3", requirement: "0 or more (0 = never merge levels)"))
-        #expect(error(Self.base + "features: [{column: a, type: categorical, min_count: 2.5}]\n")
-            == .notANumber(file: "s.yaml", line: 2, key: "features[0].min_count", value: "2.5", wholeNumber: true))
-        #expect(error(Self.base + "features: [{column: a, type: numeric}]\npenalty: lots\n")
-            == .notANumber(file: "s.yaml", line: 3, key: "penalty", value: "lots", wholeNumber: false))
+        #expect(
+            error(Self.base + "features: [{column: a, type: numeric}]\npenalty: -1\n")
+                == .outOfRange(file: "s.yaml", line: 3, key: "penalty", value: "-1", requirement: "0 or more (0 = no penalty)"))
+        #expect(
+            error(Self.base + "features: [{column: a, type: categorical, min_count: -3}]\n")
+                == .outOfRange(file: "s.yaml", line: 2, key: "features[0].min_count", value: "-3", requirement: "0 or more (0 = never merge levels)"))
+        #expect(
+            error(Self.base + "features: [{column: a, type: categorical, min_count: 2.5}]\n")
+                == .notANumber(file: "s.yaml", line: 2, key: "features[0].min_count", value: "2.5", wholeNumber: true))
+        #expect(
+            error(Self.base + "features: [{column: a, type: numeric}]\npenalty: lots\n")
+                == .notANumber(file: "s.yaml", line: 3, key: "penalty", value: "lots", wholeNumber: false))
     }
 
     @Test func missingOutcomeAndOtherRequiredKeys() {
         let e = error("features: [{column: a, type: numeric}]\n")
-        #expect(e == .missingKey(file: "s.yaml", line: 1, key: "outcome", hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`."))
-        #expect(error("outcome: {column: y}\nfeatures: [{column: a, type: numeric}]\n")?.description.contains("`outcome.positive` is required") == true)
+        #expect(
+            e
+                == .missingKey(
+                    file: "s.yaml", line: 1, key: "outcome",
+                    hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`."))
+        #expect(
+            error("outcome: {column: y}\nfeatures: [{column: a, type: numeric}]\n")?.description.contains("`outcome.positive` is required") == true)
         #expect(error(Self.base)?.description.contains("`features` is required") == true)
-        #expect(error(Self.base + "features: [{column: a}]\n")?.description.contains("`features[0].type` is required. Say how \"a\" enters the model: numeric or categorical.") == true)
+        #expect(
+            error(Self.base + "features: [{column: a}]\n")?.description.contains(
+                "`features[0].type` is required. Say how \"a\" enters the model: numeric or categorical.") == true)
         #expect(error("") != nil)
     }
 
     @Test func rolesAndShapes() {
-        #expect(error(Self.base + "features: [{column: y, type: numeric}]\n")
-            == .columnInTwoRoles(file: "s.yaml", line: 2, column: "y", roles: ["the outcome", "a feature"]))
+        #expect(
+            error(Self.base + "features: [{column: y, type: numeric}]\n")
+                == .columnInTwoRoles(file: "s.yaml", line: 2, column: "y", roles: ["the outcome", "a feature"]))
         #expect(error(Self.base + "features: {column: a, type: numeric}\n")?.description.contains("`features` must be a list") == true)
         #expect(error(Self.base + "features: [{column: a, type: numeric}]\nid: \"\"\n") == .emptyValue(file: "s.yaml", line: 3, key: "id"))
-        #expect(error(Self.base + "features: [{column: a, type: numeric}]\noutcome: {column: z, positive: [1]}\n")
-            == .duplicateKey(file: "s.yaml", line: 3, key: "outcome"))
+        #expect(
+            error(Self.base + "features: [{column: a, type: numeric}]\noutcome: {column: z, positive: [1]}\n")
+                == .duplicateKey(file: "s.yaml", line: 3, key: "outcome"))
     }
 
     @Test func yamlSyntaxErrorHasLine() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric\n")
-        guard case let .syntax(file, line, _) = e else { Issue.record("\(String(describing: e))"); return }
+        guard case let .syntax(file, line, _) = e else {
+            Issue.record("\(String(describing: e))")
+            return
+        }
         #expect(file == "s.yaml")
         #expect(line >= 3)
     }

@@ -1,11 +1,13 @@
 import Foundation
-import Testing
-import TestSupport
 import ScoringModelFormat
+import TestSupport
+import Testing
 
 @Suite struct WeightFileTests {
     private func tree(_ data: Data) throws -> [String: JSONValue] {
-        guard case .object(let members) = try CanonicalJSON.parse([UInt8](data)) else { throw CanonicalJSONError.syntax(offset: 0, detail: "not an object") }
+        guard case .object(let members) = try CanonicalJSON.parse([UInt8](data)) else {
+            throw CanonicalJSONError.syntax(offset: 0, detail: "not an object")
+        }
         return members
     }
 
@@ -23,7 +25,10 @@ import ScoringModelFormat
         let members = try tree(try WeightFileFixture.file().encoded())
         #expect(Set(members.keys) == ["format", "model", "encodings", "spec", "points", "thresholds", "training", "metrics", "sha256"])
         #expect(members["format"] == .string("baton.weights/1"))
-        guard case .array(let terms)? = members["model"], case .object(let first)? = terms.first else { Issue.record("no terms"); return }
+        guard case .array(let terms)? = members["model"], case .object(let first)? = terms.first else {
+            Issue.record("no terms")
+            return
+        }
         #expect(Set(first.keys) == ["name", "kind", "estimate", "std_error", "points_per_unit"])
         #expect(first["name"] == .string("(intercept)"))
         #expect(members["points"]?["factor"] != nil && members["points"]?["offset"] != nil)
@@ -35,7 +40,10 @@ import ScoringModelFormat
     @Test func checksumIsOverTheCanonicalContentWithoutItself() throws {
         let file = WeightFileFixture.file()
         var members = try tree(try file.encoded())
-        guard case .string(let recorded)? = members.removeValue(forKey: "sha256") else { Issue.record("no sha256"); return }
+        guard case .string(let recorded)? = members.removeValue(forKey: "sha256") else {
+            Issue.record("no sha256")
+            return
+        }
         #expect(recorded == Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
         #expect(recorded == (try file.checksum()))
         #expect(recorded.count == 64)
@@ -88,9 +96,14 @@ import ScoringModelFormat
         let edited = text.replacingOccurrences(of: "\"estimate\": 0.55", with: "\"estimate\": 0.65")
         #expect(edited != text)
         let error = #expect(throws: WeightFileError.self) { try WeightFile.decode(data: Data(edited.utf8), file: "model.json") }
-        guard case .checksumMismatch(let file, _, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .checksumMismatch(let file, _, _)? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(file == "model.json")
-        #expect(error?.description.contains("checksum mismatch: the file was edited or damaged after export; re-export with `baton fit`/`baton export`") == true)
+        #expect(
+            error?.description.contains("checksum mismatch: the file was edited or damaged after export; re-export with `baton fit`/`baton export`")
+                == true)
     }
 
     @Test func reformattingWithoutChangingContentIsAccepted() throws {
@@ -103,7 +116,10 @@ import ScoringModelFormat
         let data = try rewritten(try WeightFileFixture.file().encoded(), { $0["format"] = .string("baton.weights/2") }, rehash: true)
         let error = #expect(throws: WeightFileError.self) { try WeightFile.decode(data: data, file: "next.json") }
         #expect(error == .newerVersion(file: "next.json", found: "baton.weights/2"))
-        #expect(error?.description == "next.json: format \"baton.weights/2\" is newer than this build reads (baton.weights/1); upgrade baton, or re-export the model with this version's `baton export`")
+        #expect(
+            error?.description
+                == "next.json: format \"baton.weights/2\" is newer than this build reads (baton.weights/1); upgrade baton, or re-export the model with this version's `baton export`"
+        )
     }
 
     @Test(arguments: ["pmml/4.4", "baton.weights", "baton.weights/x", "baton.weights/0", "baton.spec/1"])
@@ -120,12 +136,14 @@ import ScoringModelFormat
     }
 
     @Test func missingMemberNamesItsKeyPath() throws {
-        let data = try rewritten(try WeightFileFixture.file().encoded(), { members in
-            if case .object(var training)? = members["training"] {
-                training.removeValue(forKey: "input_sha256")
-                members["training"] = .object(training)
-            }
-        }, rehash: true)
+        let data = try rewritten(
+            try WeightFileFixture.file().encoded(),
+            { members in
+                if case .object(var training)? = members["training"] {
+                    training.removeValue(forKey: "input_sha256")
+                    members["training"] = .object(training)
+                }
+            }, rehash: true)
         #expect(throws: WeightFileError.invalidContent(file: "c.json", key: "training.input_sha256", detail: "required member is missing")) {
             try WeightFile.decode(data: data, file: "c.json")
         }
@@ -143,9 +161,10 @@ import ScoringModelFormat
         #expect(throws: WeightFileError.self) { try noEncoding.validate(file: "m.json") }
 
         var baselineTerm = WeightFileFixture.file()
-        baselineTerm.model.append(WeightedTerm(
-            term: Term(name: "size=small", kind: .level, column: "size", level: "small", group: .fit),
-            estimate: 0.2, stdError: nil, factor: baselineTerm.points.factor))
+        baselineTerm.model.append(
+            WeightedTerm(
+                term: Term(name: "size=small", kind: .level, column: "size", level: "small", group: .fit),
+                estimate: 0.2, stdError: nil, factor: baselineTerm.points.factor))
         #expect(throws: WeightFileError.self) { try baselineTerm.validate(file: "m.json") }
 
         var interceptLast = WeightFileFixture.file()

@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-@testable import Simulation
 import LabTraining
+import Testing
+
+@testable import Simulation
+
 #if canImport(Yams)
 import Yams
 #endif
@@ -134,8 +136,9 @@ import Yams
             for level in categorical.levels {
                 let weight = level.weight / total
                 let observed = Double(seen[level.name] ?? 0) / n
-                #expect(abs(observed - weight) <= 4.5 * (weight * (1 - weight) / n).squareRoot(),
-                        "\(categorical.column)=\(level.name): \(observed) vs \(weight)")
+                #expect(
+                    abs(observed - weight) <= 4.5 * (weight * (1 - weight) / n).squareRoot(),
+                    "\(categorical.column)=\(level.name): \(observed) vs \(weight)")
             }
         }
     }

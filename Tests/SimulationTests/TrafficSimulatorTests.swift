@@ -1,12 +1,12 @@
-import HandoffSQLite
-import Simulation
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
 import HandoffTestSupport
-import Testing
+import Simulation
 import TestSupport
+import Testing
 
 /// The closed-loop simulator on the fixture's model and playbook: its log replays into a fresh
 /// store row for row, its truth equals what the replay stores, and a seed fixes every byte.
@@ -20,8 +20,10 @@ import TestSupport
             let day = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20][i % 15]
             let created = EngineFixture.utc(2026, 3, day, 6 + Int(u() * 12), Int(u() * 60))
             let demo = u() < 0.67
-            let fields = ["company_size": u() < 0.5 ? "1000+" : "1-10", "budget_authority": demo ? "yes" : "no",
-                          "demo_requests": "0", "email_opens": "0", "region": u() < 0.5 ? "emea" : "north_america"]
+            let fields = [
+                "company_size": u() < 0.5 ? "1000+" : "1-10", "budget_authority": demo ? "yes" : "no",
+                "demo_requests": "0", "email_opens": "0", "region": u() < 0.5 ? "emea" : "north_america",
+            ]
             var engagements = (0..<Int(u() * 4)).map { _ in
                 SimulatedLead.Engagement(at: created.addingTimeInterval(600 + u() * 5 * 86_400), eventType: "email_open")
             }
@@ -29,8 +31,9 @@ import TestSupport
             return SimulatedLead(
                 id: String(format: "S%03d", i), createdAt: created, fields: fields, source: u() < 0.3 ? "social" : "referral",
                 engagements: engagements,
-                fit: .init(poorFitSource: false, smallCompany: fields["company_size"] == "1-10", budgetAuthority: demo,
-                           longTimeline: u() < 0.3, competitorInPlace: u() < 0.3),
+                fit: .init(
+                    poorFitSource: false, smallCompany: fields["company_size"] == "1-10", budgetAuthority: demo,
+                    longTimeline: u() < 0.3, competitorInPlace: u() < 0.3),
                 wouldBuy: u() < 0.35, dealAmount: 20_000, currency: "EUR")
         }
     }
@@ -40,8 +43,9 @@ import TestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteHandoffStore(path: dir.appendingPathComponent("store.sqlite").path)
-        let engine = try HandoffEngine(store: store, playbook: try EngineFixture.playbook(),
-                                       scorer: try LeadScorer(weights: EngineFixture.weights()), knownFields: ["region"])
+        let engine = try HandoffEngine(
+            store: store, playbook: try EngineFixture.playbook(),
+            scorer: try LeadScorer(weights: EngineFixture.weights()), knownFields: ["region"])
         return (engine, store)
     }
 

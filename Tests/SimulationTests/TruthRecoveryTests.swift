@@ -1,10 +1,10 @@
-import Simulation
 import Foundation
-import Testing
-import TestSupport
 import LabNumerics
 import LabTraining
 import ScoringModelFormat
+import Simulation
+import TestSupport
+import Testing
 
 /// The lab recovers the generator's known model: on a large seeded sample every true
 /// coefficient sits within a few standard errors of its estimate.

@@ -8,7 +8,8 @@ import Testing
 /// failure with the pip output, never a silent pass.
 package enum PythonTooling {
     package static func venv(packages: [String]) throws -> URL {
-        let root = ProcessInfo.processInfo.environment["BATON_TEST_VENV"].map { URL(fileURLWithPath: $0) }
+        let root =
+            ProcessInfo.processInfo.environment["BATON_TEST_VENV"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-venv")
         let python = root.appendingPathComponent("bin/python")
         if !FileManager.default.fileExists(atPath: python.path) {

@@ -67,7 +67,8 @@ public enum SharedData {
         let reference = try json("reference/synthetic/reference_\(label).json")
         let expectedBytes = ((reference["dataset"] as? [String: Any])?["bytes"] as? Int) ?? -1
         if let size = try? FileManager.default.attributesOfItem(atPath: out.path)[.size] as? Int,
-           size == expectedBytes {
+            size == expectedBytes
+        {
             return out
         }
         let partial = cache.appendingPathComponent("leads_\(label).csv.partial-\(ProcessInfo.processInfo.processIdentifier)")

@@ -15,7 +15,8 @@ public struct SyntheticReferenceDesign: @unchecked Sendable {  // immutable afte
         let label = "\(rows / 1000)k"
         let reference = try SharedData.json("reference/synthetic/reference_\(label).json")
         guard let dataset = reference["dataset"] as? [String: Any],
-              let names = dataset["columns"] as? [String] else { throw SharedDataError("reference_\(label).json: no dataset.columns") }
+            let names = dataset["columns"] as? [String]
+        else { throw SharedDataError("reference_\(label).json: no dataset.columns") }
         let text = try String(contentsOf: SharedData.syntheticReferenceCSV(rows: rows), encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
@@ -28,11 +29,15 @@ public struct SyntheticReferenceDesign: @unchecked Sendable {  // immutable afte
         enum Source { case intercept, level(Int, Substring), log1p(Int) }
         var sources: [Source] = []
         for name in names {
-            if name == "intercept" { sources.append(.intercept) }
-            else if name.hasPrefix("log1p("), let column = index[String(name.dropFirst(6).dropLast())] { sources.append(.log1p(column)) }
-            else if let eq = name.firstIndex(of: "="), let column = index[String(name[..<eq])] {
+            if name == "intercept" {
+                sources.append(.intercept)
+            } else if name.hasPrefix("log1p("), let column = index[String(name.dropFirst(6).dropLast())] {
+                sources.append(.log1p(column))
+            } else if let eq = name.firstIndex(of: "="), let column = index[String(name[..<eq])] {
                 sources.append(.level(column, name[name.index(after: eq)...]))
-            } else { throw SharedDataError("cannot resolve reference column \(name)") }
+            } else {
+                throw SharedDataError("cannot resolve reference column \(name)")
+            }
         }
         for (i, line) in lines.enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -53,14 +58,16 @@ public struct SyntheticReferenceDesign: @unchecked Sendable {  // immutable afte
     /// `reference.<fit>.coef` (e.g. `unpenalised`, `ridge_C1`).
     public func coefficients(_ fit: String) throws -> [Double] {
         guard let r = reference["reference"] as? [String: Any], let f = r[fit] as? [String: Any],
-              let coef = f["coef"] as? [Double] else { throw SharedDataError("no reference.\(fit).coef") }
+            let coef = f["coef"] as? [Double]
+        else { throw SharedDataError("no reference.\(fit).coef") }
         return coef
     }
 
     /// `reference.<fit>.<key>` as a number.
     public func number(_ fit: String, _ key: String) throws -> Double {
         guard let r = reference["reference"] as? [String: Any], let f = r[fit] as? [String: Any],
-              let v = f[key] as? Double else { throw SharedDataError("no reference.\(fit).\(key)") }
+            let v = f[key] as? Double
+        else { throw SharedDataError("no reference.\(fit).\(key)") }
         return v
     }
 }

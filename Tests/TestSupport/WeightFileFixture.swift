@@ -59,8 +59,9 @@ package enum WeightFileFixture {
             calibrationSlope: 0.98, calibrationIntercept: 0.01,
             hosmerLemeshow: HosmerLemeshow(statistic: 8.5, df: 8, pValue: 0.386),
             bands: [
-                ScoreBand(band: "1", n: 900, positives: 720, meanPredicted: 0.79, observedRate: 0.8,
-                          ciLow: 0.77, ciHigh: 0.83, lift: 2.06, cumulativeGain: 0.206),
+                ScoreBand(
+                    band: "1", n: 900, positives: 720, meanPredicted: 0.79, observedRate: 0.8,
+                    ciLow: 0.77, ciHigh: 0.83, lift: 2.06, cumulativeGain: 0.206)
             ],
             logLikelihood: -4000.5, nullLogLikelihood: -6000.25, aic: 8023, bic: 8101.7, mcfaddenR2: 0.3333)
     }

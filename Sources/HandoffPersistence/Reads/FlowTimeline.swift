@@ -7,8 +7,9 @@ extension HandoffStore {
         timeline.scores = []
         timeline.decisions = []
         timeline.events = timeline.events.map {
-            EngagementEventRecord(id: $0.id, leadID: $0.leadID, type: $0.type, occurredAt: $0.occurredAt, receivedAt: $0.receivedAt,
-                                  payload: .emptyObject)
+            EngagementEventRecord(
+                id: $0.id, leadID: $0.leadID, type: $0.type, occurredAt: $0.occurredAt, receivedAt: $0.receivedAt,
+                payload: .emptyObject)
         }
         return timeline
     }

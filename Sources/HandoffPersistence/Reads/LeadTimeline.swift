@@ -13,11 +13,13 @@ package struct LeadTimeline: Sendable, Hashable {
     package var opportunities: [OpportunityRecord]
     package var outcomes: [OutcomeRecord]
 
-    package init(lead: LeadRecord, events: [EngagementEventRecord] = [], scores: [ScoreRecord] = [],
-                decisions: [QualificationDecisionRecord] = [], assignments: [AssignmentRecord] = [],
-                timers: [SLATimerRecord] = [], contactAttempts: [ContactAttemptRecord] = [],
-                dispositions: [DispositionRecord] = [], opportunities: [OpportunityRecord] = [],
-                outcomes: [OutcomeRecord] = []) {
+    package init(
+        lead: LeadRecord, events: [EngagementEventRecord] = [], scores: [ScoreRecord] = [],
+        decisions: [QualificationDecisionRecord] = [], assignments: [AssignmentRecord] = [],
+        timers: [SLATimerRecord] = [], contactAttempts: [ContactAttemptRecord] = [],
+        dispositions: [DispositionRecord] = [], opportunities: [OpportunityRecord] = [],
+        outcomes: [OutcomeRecord] = []
+    ) {
         self.lead = lead
         self.events = events
         self.scores = scores
@@ -66,7 +68,7 @@ package struct TimelineEntry: Sendable, Hashable {
     /// What happened, in the causal order used to break ties at the same instant.
     package enum Kind: Int, Sendable, Hashable, Comparable, CaseIterable {
         case leadCreated, engagement, score, decision, assigned, unassigned, slaStarted, contactAttempt,
-             disposition, opportunity, outcome
+            disposition, opportunity, outcome
 
         package static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }

@@ -13,8 +13,10 @@ package struct OpenHandoff: Sendable, Hashable {
     /// Contact attempts made since the assignment opened.
     package var attemptsSinceAssigned: Int
 
-    package init(assignment: AssignmentRecord, lead: LeadRecord, latestScore: ScoreRecord?,
-                latestDecision: QualificationDecisionRecord?, openTimers: [SLATimerRecord], attemptsSinceAssigned: Int) {
+    package init(
+        assignment: AssignmentRecord, lead: LeadRecord, latestScore: ScoreRecord?,
+        latestDecision: QualificationDecisionRecord?, openTimers: [SLATimerRecord], attemptsSinceAssigned: Int
+    ) {
         self.assignment = assignment
         self.lead = lead
         self.latestScore = latestScore

@@ -35,6 +35,7 @@ package struct AccessTokenRecord: Sendable, Hashable, Codable {
 
     /// The error for a name (or hash) that is already stored.
     package static func taken(_ name: String) -> StoreError {
-        .conflictingRecord(record: "access token", id: name, reason: "a token with this name (or the same token text) exists; revoke it first or pick another name")
+        .conflictingRecord(
+            record: "access token", id: name, reason: "a token with this name (or the same token text) exists; revoke it first or pick another name")
     }
 }

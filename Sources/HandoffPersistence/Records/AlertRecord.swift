@@ -25,9 +25,11 @@ package struct AlertRecord: Sendable, Hashable, Codable {
     /// Earliest time for the next delivery attempt (backoff); nil means now.
     package var nextAttemptAt: Date?
 
-    package init(id: String, kind: String, leadID: String? = nil, target: String, payload: JSONText = .emptyObject,
-                createdAt: Date, deliveredAt: Date? = nil, attempts: Int = 0, lastError: String? = nil,
-                nextAttemptAt: Date? = nil) {
+    package init(
+        id: String, kind: String, leadID: String? = nil, target: String, payload: JSONText = .emptyObject,
+        createdAt: Date, deliveredAt: Date? = nil, attempts: Int = 0, lastError: String? = nil,
+        nextAttemptAt: Date? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.leadID = leadID

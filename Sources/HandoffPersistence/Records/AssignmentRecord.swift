@@ -31,8 +31,10 @@ package struct AssignmentRecord: Sendable, Hashable, Codable {
     /// Why it was closed ("reassigned after SLA breach", "returned to nurture", …).
     package var unassignReason: String?
 
-    package init(rowID: Int64? = nil, leadID: String, target: AssignmentTarget, rule: String, assignedAt: Date,
-                unassignedAt: Date? = nil, unassignReason: String? = nil) {
+    package init(
+        rowID: Int64? = nil, leadID: String, target: AssignmentTarget, rule: String, assignedAt: Date,
+        unassignedAt: Date? = nil, unassignReason: String? = nil
+    ) {
         self.rowID = rowID
         self.leadID = leadID
         self.target = target

@@ -17,8 +17,10 @@ package struct ContactAttemptRecord: Sendable, Hashable, Codable {
     /// Free-text note (may hold personal data; never logged).
     package var note: String?
 
-    package init(id: String, leadID: String, repID: String? = nil, channel: String, result: String? = nil,
-                attemptedAt: Date, note: String? = nil) {
+    package init(
+        id: String, leadID: String, repID: String? = nil, channel: String, result: String? = nil,
+        attemptedAt: Date, note: String? = nil
+    ) {
         self.id = id
         self.leadID = leadID
         self.repID = repID

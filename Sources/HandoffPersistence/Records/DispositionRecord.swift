@@ -18,8 +18,10 @@ package struct DispositionRecord: Sendable, Hashable, Codable {
     /// When the disposition was recorded (UTC, millisecond precision).
     package var decidedAt: Date
 
-    package init(id: String, leadID: String, repID: String? = nil, code: String, note: String? = nil,
-                reengageAt: Date? = nil, decidedAt: Date) {
+    package init(
+        id: String, leadID: String, repID: String? = nil, code: String, note: String? = nil,
+        reengageAt: Date? = nil, decidedAt: Date
+    ) {
         self.id = id
         self.leadID = leadID
         self.repID = repID

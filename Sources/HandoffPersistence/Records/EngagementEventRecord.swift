@@ -20,8 +20,10 @@ package struct EngagementEventRecord: Sendable, Hashable, Codable {
     /// The event's own fields as JSON.
     package var payload: JSONText
 
-    package init(id: String, leadID: String, type: String, occurredAt: Date, receivedAt: Date? = nil,
-                payload: JSONText = .emptyObject) {
+    package init(
+        id: String, leadID: String, type: String, occurredAt: Date, receivedAt: Date? = nil,
+        payload: JSONText = .emptyObject
+    ) {
         self.id = id
         self.leadID = leadID
         self.type = type

@@ -20,7 +20,7 @@ package struct JSONText: Sendable, Hashable, Codable, CustomStringConvertible {
     /// - Throws: ``StoreError/invalidField(record:field:reason:)`` naming `record` and `field`.
     package init(validating text: String, record: String = "JSON value", field: String = "json") throws(StoreError) {
         guard let data = text.data(using: .utf8),
-              (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+            (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
         else {
             throw .invalidField(record: record, field: field, reason: "is not valid JSON")
         }

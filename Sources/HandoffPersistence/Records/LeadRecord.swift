@@ -18,8 +18,10 @@ package struct LeadRecord: Sendable, Hashable, Codable {
     /// When the stored fields were last replaced (UTC, millisecond precision).
     package var updatedAt: Date
 
-    package init(id: String, fields: JSONText = .emptyObject, source: String? = nil, campaign: String? = nil,
-                createdAt: Date, updatedAt: Date? = nil) {
+    package init(
+        id: String, fields: JSONText = .emptyObject, source: String? = nil, campaign: String? = nil,
+        createdAt: Date, updatedAt: Date? = nil
+    ) {
         self.id = id
         self.fields = fields
         self.source = source

@@ -15,8 +15,10 @@ package struct ModelUpload: Sendable, Hashable {
     /// When it was uploaded.
     package var uploadedAt: Date
 
-    package init(sha256: String, format: String, versionLabel: String, fileBytes: Data? = nil, filePath: String? = nil,
-                uploadedAt: Date) {
+    package init(
+        sha256: String, format: String, versionLabel: String, fileBytes: Data? = nil, filePath: String? = nil,
+        uploadedAt: Date
+    ) {
         self.sha256 = sha256
         self.format = format
         self.versionLabel = versionLabel

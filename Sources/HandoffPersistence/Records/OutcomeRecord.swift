@@ -23,8 +23,10 @@ package struct OutcomeRecord: Sendable, Hashable, Codable {
     /// Lost reason or note; nil when none.
     package var reason: String?
 
-    package init(id: String, opportunityID: String, leadID: String, result: Result, amount: Money, closedAt: Date,
-                reason: String? = nil) {
+    package init(
+        id: String, opportunityID: String, leadID: String, result: Result, amount: Money, closedAt: Date,
+        reason: String? = nil
+    ) {
         self.id = id
         self.opportunityID = opportunityID
         self.leadID = leadID

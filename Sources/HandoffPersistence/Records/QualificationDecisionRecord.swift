@@ -20,8 +20,10 @@ package struct QualificationDecisionRecord: Sendable, Hashable, Codable {
     /// The score the decision used, if any (row id of a stored ``ScoreRecord``).
     package var scoreRowID: Int64?
 
-    package init(rowID: Int64? = nil, leadID: String, stage: QualificationStage, priority: HandoffPriority, rule: String,
-                evidence: JSONText = .emptyObject, decidedAt: Date, scoreRowID: Int64? = nil) {
+    package init(
+        rowID: Int64? = nil, leadID: String, stage: QualificationStage, priority: HandoffPriority, rule: String,
+        evidence: JSONText = .emptyObject, decidedAt: Date, scoreRowID: Int64? = nil
+    ) {
         self.rowID = rowID
         self.leadID = leadID
         self.stage = stage

@@ -25,8 +25,10 @@ package struct RepRecord: Sendable, Hashable, Codable {
     /// When this roster entry was last written.
     package var updatedAt: Date
 
-    package init(id: String, name: String, timeZone: String = "UTC", status: Status = .active, leftAt: Date? = nil,
-                profile: JSONText = .emptyObject, updatedAt: Date) {
+    package init(
+        id: String, name: String, timeZone: String = "UTC", status: Status = .active, leftAt: Date? = nil,
+        profile: JSONText = .emptyObject, updatedAt: Date
+    ) {
         self.id = id
         self.name = name
         self.timeZone = timeZone

@@ -56,8 +56,10 @@ package struct SLATimerRecord: Sendable, Hashable, Codable {
     /// When it was last written.
     package var updatedAt: Date
 
-    package init(id: String, leadID: String, policy: String, dueAt: Date, state: SLATimerState = .running,
-                escalationStep: Int = 0, firedSteps: [FiredEscalationStep] = [], startedAt: Date, updatedAt: Date? = nil) {
+    package init(
+        id: String, leadID: String, policy: String, dueAt: Date, state: SLATimerState = .running,
+        escalationStep: Int = 0, firedSteps: [FiredEscalationStep] = [], startedAt: Date, updatedAt: Date? = nil
+    ) {
         self.id = id
         self.leadID = leadID
         self.policy = policy

@@ -36,9 +36,11 @@ package struct ScoreRecord: Sendable, Hashable, Codable {
     /// The event that triggered the rescoring, if any.
     package var triggerEventID: String?
 
-    package init(rowID: Int64? = nil, leadID: String, model: ModelVersion, probability: Double, points: Double,
-                fitPoints: Double, engagementPoints: Double, reasons: JSONText = .emptyArray, scoredAt: Date,
-                triggerEventID: String? = nil) {
+    package init(
+        rowID: Int64? = nil, leadID: String, model: ModelVersion, probability: Double, points: Double,
+        fitPoints: Double, engagementPoints: Double, reasons: JSONText = .emptyArray, scoredAt: Date,
+        triggerEventID: String? = nil
+    ) {
         self.rowID = rowID
         self.leadID = leadID
         self.model = model

@@ -22,8 +22,10 @@ package struct DispositionCode: Sendable, Hashable {
     /// One of the five standard codes.
     package let isStandard: Bool
 
-    package init(code: String, label: String, destination: Destination, reEngageAfterDays: Int? = nil,
-                requiresMinimumAttempts: Bool = false, isStandard: Bool = false) {
+    package init(
+        code: String, label: String, destination: Destination, reEngageAfterDays: Int? = nil,
+        requiresMinimumAttempts: Bool = false, isStandard: Bool = false
+    ) {
         precondition(reEngageAfterDays.map { $0 >= 0 } ?? true, "re-engage days must be ≥ 0")
         self.code = code
         self.label = label
@@ -38,10 +40,12 @@ package struct DispositionCode: Sendable, Hashable {
         DispositionCode(code: "wrong_fit", label: "Wrong fit", destination: .disqualified, isStandard: true),
         DispositionCode(code: "no_budget", label: "No budget", destination: .nurture, reEngageAfterDays: 180, isStandard: true),
         DispositionCode(code: "bad_timing", label: "Bad timing", destination: .nurture, reEngageAfterDays: 90, isStandard: true),
-        DispositionCode(code: "competitor_chosen", label: "Competitor chosen", destination: .nurture, reEngageAfterDays: 365,
-                        isStandard: true),
-        DispositionCode(code: "unresponsive", label: "Unresponsive", destination: .nurture, reEngageAfterDays: 60,
-                        requiresMinimumAttempts: true, isStandard: true),
+        DispositionCode(
+            code: "competitor_chosen", label: "Competitor chosen", destination: .nurture, reEngageAfterDays: 365,
+            isStandard: true),
+        DispositionCode(
+            code: "unresponsive", label: "Unresponsive", destination: .nurture, reEngageAfterDays: 60,
+            requiresMinimumAttempts: true, isStandard: true),
     ]
 }
 
@@ -96,13 +100,17 @@ package struct DispositionPolicy: Sendable, Hashable {
 
     /// Validates and applies the recycle rule. The re-engage date is counted in calendar days
     /// on the local date in `timeZone` (the rep's), so a clock change cannot shift it.
-    package func outcome(code: String, attemptsMade: Int, minimumAttempts: Int, at instant: Date,
-                        timeZone: TimeZone) throws(DispositionError) -> DispositionOutcome {
+    package func outcome(
+        code: String, attemptsMade: Int, minimumAttempts: Int, at instant: Date,
+        timeZone: TimeZone
+    ) throws(DispositionError) -> DispositionOutcome {
         let found = try validate(code: code, attemptsMade: attemptsMade, minimumAttempts: minimumAttempts)
-        let reEngage = found.destination == .nurture
+        let reEngage =
+            found.destination == .nurture
             ? found.reEngageAfterDays.map { LocalDate(instant, in: timeZone).adding(days: $0) } : nil
-        return DispositionOutcome(code: found.code, destination: found.destination, at: instant, reEngageOn: reEngage,
-                                  attempts: attemptsMade)
+        return DispositionOutcome(
+            code: found.code, destination: found.destination, at: instant, reEngageOn: reEngage,
+            attempts: attemptsMade)
     }
 }
 
@@ -122,7 +130,8 @@ extension DispositionPolicy: Decodable {
                 let sub = try nested.superDecoder(forKey: key)
                 try sub.rejectUnknownKeys(allowed: ["label", "to", "re_engage_after_days", "requires_minimum_attempts"])
                 let s = try sub.container(keyedBy: PlaybookKey.self)
-                let label = try s.decodeIfPresent(String.self, forKey: PlaybookKey("label"))
+                let label =
+                    try s.decodeIfPresent(String.self, forKey: PlaybookKey("label"))
                     ?? standard?.label ?? name.replacingOccurrences(of: "_", with: " ")
                 let destination: DispositionCode.Destination
                 if let text = try s.decodeIfPresent(String.self, forKey: PlaybookKey("to")) {
@@ -135,21 +144,28 @@ extension DispositionPolicy: Decodable {
                 } else {
                     throw nested.fail(key, "custom code `\(name)` needs `to: nurture` or `to: disqualified`")
                 }
-                let days = try s.decodeIfPresent(Int.self, forKey: PlaybookKey("re_engage_after_days"))
+                let days =
+                    try s.decodeIfPresent(Int.self, forKey: PlaybookKey("re_engage_after_days"))
                     ?? (destination == .nurture ? standard?.reEngageAfterDays : nil)
                 if let days, days < 0 {
                     throw s.fail(PlaybookKey("re_engage_after_days"), "re_engage_after_days \(days) must be ≥ 0 days")
                 }
                 if days != nil && destination == .disqualified {
-                    throw s.fail(PlaybookKey("re_engage_after_days"), "a disqualified lead is not re-engaged; remove re_engage_after_days or use `to: nurture`")
+                    throw s.fail(
+                        PlaybookKey("re_engage_after_days"), "a disqualified lead is not re-engaged; remove re_engage_after_days or use `to: nurture`"
+                    )
                 }
-                let requires = try s.decodeIfPresent(Bool.self, forKey: PlaybookKey("requires_minimum_attempts"))
+                let requires =
+                    try s.decodeIfPresent(Bool.self, forKey: PlaybookKey("requires_minimum_attempts"))
                     ?? standard?.requiresMinimumAttempts ?? false
                 if name == "unresponsive" && !requires {
-                    throw s.fail(PlaybookKey("requires_minimum_attempts"), "`unresponsive` always requires the minimum contact attempts; remove this line")
+                    throw s.fail(
+                        PlaybookKey("requires_minimum_attempts"), "`unresponsive` always requires the minimum contact attempts; remove this line")
                 }
-                overrides.append(DispositionCode(code: name, label: label, destination: destination, reEngageAfterDays: days,
-                                                 requiresMinimumAttempts: requires, isStandard: standard != nil))
+                overrides.append(
+                    DispositionCode(
+                        code: name, label: label, destination: destination, reEngageAfterDays: days,
+                        requiresMinimumAttempts: requires, isStandard: standard != nil))
             }
         }
         self.init(overrides: overrides)

@@ -13,7 +13,8 @@ package enum DispositionError: Error, Sendable, Hashable, CustomStringConvertibl
             return "unknown disposition code `\(code)`; valid codes: \(valid.joined(separator: ", ")) (add custom codes under `dispositions.codes`)"
         case .tooFewAttempts(let code, let made, let required):
             let missing = required - made
-            return "`\(code)` needs \(required) contact attempts before the lead returns to nurture; \(made) made, \(missing) more attempt\(missing == 1 ? "" : "s") still needed"
+            return
+                "`\(code)` needs \(required) contact attempts before the lead returns to nurture; \(made) made, \(missing) more attempt\(missing == 1 ? "" : "s") still needed"
         }
     }
 }

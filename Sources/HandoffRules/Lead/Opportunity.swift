@@ -16,8 +16,10 @@ package struct Opportunity: Sendable, Hashable, Codable, Identifiable {
     /// Set once the deal closes.
     package var outcome: OpportunityOutcome?
 
-    package init(id: String, leadID: String, amount: Decimal, currency: String, stage: String, openedAt: Date,
-                outcome: OpportunityOutcome? = nil) {
+    package init(
+        id: String, leadID: String, amount: Decimal, currency: String, stage: String, openedAt: Date,
+        outcome: OpportunityOutcome? = nil
+    ) {
         self.id = id
         self.leadID = leadID
         self.amount = amount

@@ -86,4 +86,3 @@ package struct OpportunityLedger: Sendable, Hashable {
         }
     }
 }
-

@@ -15,14 +15,18 @@ import Foundation
 /// 8. `current_solution` field present and not `none` → prepare a comparison.
 /// 9. High priority → first touch before the SLA deadline.
 package enum ConversationApproach {
-    static func lines(lead: Lead, score: LeadScore, decision: QualificationDecision, events: [EngagementEvent],
-                      contentConsumed: [String], painPoints: [String], slaDeadline: String) -> [String] {
+    static func lines(
+        lead: Lead, score: LeadScore, decision: QualificationDecision, events: [EngagementEvent],
+        contentConsumed: [String], painPoints: [String], slaDeadline: String
+    ) -> [String] {
         var lines: [String] = []
         switch decision.stage {
         case .sql:
             lines.append("Sales-qualified (rule \(decision.decidingRule ?? "-")): aim to book a meeting on the first call.")
         case .mql:
-            lines.append("Marketing-qualified (rule \(decision.decidingRule ?? "-")): start with discovery, confirm need and timing before proposing a meeting.")
+            lines.append(
+                "Marketing-qualified (rule \(decision.decidingRule ?? "-")): start with discovery, confirm need and timing before proposing a meeting."
+            )
         case .nurture:
             lines.append("Not qualified yet: keep nurturing; no sales call needed.")
         }
@@ -57,7 +61,8 @@ package enum ConversationApproach {
             lines.append("Lead with their stated pain: \(pain).")
         }
         if let current = lead.fields["current_solution"]?.trimmingCharacters(in: .whitespaces), !current.isEmpty,
-           current.lowercased() != "none" {
+            current.lowercased() != "none"
+        {
             lines.append("They use '\(current)' today: prepare a comparison.")
         }
         if decision.priority == .high {

@@ -19,7 +19,9 @@ package struct EmailDraft: Sendable, Codable, Equatable {
             paragraphs.append("Thank you for your interest in what we do.")
         }
         if let pain = painPoints.first {
-            paragraphs.append("You mentioned \(pain.prefix(1).lowercased() + pain.dropFirst()). My colleague {{rep_name}} works with teams facing exactly that and would be glad to compare notes.")
+            paragraphs.append(
+                "You mentioned \(pain.prefix(1).lowercased() + pain.dropFirst()). My colleague {{rep_name}} works with teams facing exactly that and would be glad to compare notes."
+            )
         } else {
             paragraphs.append("My colleague {{rep_name}} works with teams like yours and would be glad to answer your questions.")
         }

@@ -7,7 +7,9 @@ extension HandoffPackage {
         let title = prospect.company.map { "\(prospect.name), \($0)" } ?? prospect.name
         md.line("# Hand-off: \(title)")
         md.line("")
-        md.line("**\(qualification.stage.rawValue.uppercased())** · priority **\(qualification.priority.rawValue)** · first touch due by **\(slaDeadline)** · lead `\(leadID)`")
+        md.line(
+            "**\(qualification.stage.rawValue.uppercased())** · priority **\(qualification.priority.rawValue)** · first touch due by **\(slaDeadline)** · lead `\(leadID)`"
+        )
         md.line("")
         md.line("## Who")
         if let jobTitle = prospect.jobTitle { md.line("- Role: \(jobTitle)") }
@@ -18,7 +20,9 @@ extension HandoffPackage {
         }
         md.line("")
         md.line("## Score and why")
-        md.line("- \(NumberFormat.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close")
+        md.line(
+            "- \(NumberFormat.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close"
+        )
         for reason in score.reasons { md.line("- \(reason)") }
         md.line("")
         md.line("## Qualification")

@@ -93,8 +93,10 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
     /// - Parameters:
     ///   - slaDeadline: when the first touch is due (computed by the SLA clock).
     ///   - owner: the marketing owner; when given, a warm-introduction draft is added.
-    package init(lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date,
-                owner: MarketingOwner? = nil, fitColumns: [String] = []) {
+    package init(
+        lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date,
+        owner: MarketingOwner? = nil, fitColumns: [String] = []
+    ) {
         func field(_ name: String) -> String? {
             let value = lead.fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
             return value?.isEmpty == false ? value : nil
@@ -104,11 +106,13 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         var firmographics: [String: String] = [:]
         for column in fitColumns { if let value = field(column) { firmographics[column] = value } }
         leadID = lead.id
-        prospect = Prospect(name: name.isEmpty ? "Lead \(lead.id)" : name, company: field("company"), jobTitle: field("job_title"),
-                            email: field("email"), phone: field("phone"), firmographics: firmographics)
-        self.score = ScoreSummary(points: score.points, probability: score.probability, fitPoints: score.fitPoints,
-                                  engagementPoints: score.engagementPoints, reasons: score.reasons.map(\.text),
-                                  modelChecksum: score.modelChecksum)
+        prospect = Prospect(
+            name: name.isEmpty ? "Lead \(lead.id)" : name, company: field("company"), jobTitle: field("job_title"),
+            email: field("email"), phone: field("phone"), firmographics: firmographics)
+        self.score = ScoreSummary(
+            points: score.points, probability: score.probability, fitPoints: score.fitPoints,
+            engagementPoints: score.engagementPoints, reasons: score.reasons.map(\.text),
+            modelChecksum: score.modelChecksum)
         let deciding = decision.rules.first { $0.name == decision.decidingRule }
         qualification = QualificationSummary(
             stage: decision.stage, priority: decision.priority, rule: decision.decidingRule,
@@ -121,8 +125,9 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         solutionsExplored = Self.items(field("solutions_explored"))
         notes = field("notes")
         self.slaDeadline = Self.iso(slaDeadline)
-        approach = ConversationApproach.lines(lead: lead, score: score, decision: decision, events: events,
-                                              contentConsumed: contentConsumed, painPoints: painPoints, slaDeadline: self.slaDeadline)
+        approach = ConversationApproach.lines(
+            lead: lead, score: score, decision: decision, events: events,
+            contentConsumed: contentConsumed, painPoints: painPoints, slaDeadline: self.slaDeadline)
         emailDraft = owner.map { EmailDraft(owner: $0, prospect: prospect, contentConsumed: contentConsumed, painPoints: painPoints) }
     }
 

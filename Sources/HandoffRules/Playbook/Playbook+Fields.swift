@@ -9,8 +9,9 @@ extension Playbook {
         let flow = try requireFlow()
         for (index, rule) in flow.routing.rules.enumerated() where !known.contains(rule.field) {
             let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
-            throw .unknownField(file: file, line: line, field: rule.field,
-                                suggestion: PlaybookReader.nearest(rule.field, known.sorted()))
+            throw .unknownField(
+                file: file, line: line, field: rule.field,
+                suggestion: PlaybookReader.nearest(rule.field, known.sorted()))
         }
     }
 }

@@ -45,13 +45,16 @@ package enum PlaybookError: Error, Sendable, Equatable, CustomStringConvertible 
             let what = found.isEmpty ? "no test" : "several tests (\(found.joined(separator: ", ")))"
             return "\(file) line \(line): condition `\(key)` has \(what). Give exactly one of: \(PlaybookReader.testKeys.joined(separator: ", "))."
         case let .duplicateRule(file, line, name, firstLine):
-            return "\(file) line \(line): rule \"\(name)\" is already defined on line \(firstLine). Give each rule its own name (the name is stored as evidence)."
+            return
+                "\(file) line \(line): rule \"\(name)\" is already defined on line \(firstLine). Give each rule its own name (the name is stored as evidence)."
         case let .unknownField(file, line, field, suggestion):
             let hint = suggestion.map { "Did you mean \"\($0)\"? " } ?? ""
-            return "\(file) line \(line): field \"\(field)\" is not a field of the model or of the leads. \(hint)Use a column of the weight file's spec or of the lead data (names are case-sensitive)."
+            return
+                "\(file) line \(line): field \"\(field)\" is not a field of the model or of the leads. \(hint)Use a column of the weight file's spec or of the lead data (names are case-sensitive)."
         case let .unknownLevel(file, line, field, value, suggestion, levels):
             let hint = suggestion.map { "Did you mean \"\($0)\"? " } ?? ""
-            return "\(file) line \(line): \"\(value)\" is not a level of \"\(field)\", so the condition could never match. \(hint)Levels: \(levels.joined(separator: ", "))."
+            return
+                "\(file) line \(line): \"\(value)\" is not a level of \"\(field)\", so the condition could never match. \(hint)Levels: \(levels.joined(separator: ", "))."
         case let .missingSection(file, section):
             return "\(file): no `\(section):` section. Add one (see Datasets/playbook.yaml for an example)."
         case let .section(error):

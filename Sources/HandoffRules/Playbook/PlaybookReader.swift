@@ -16,7 +16,7 @@ struct PlaybookReader {
         if let error = error as? YamlError {
             switch error {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-                 let .composer(context, problem, mark, _):
+                let .composer(context, problem, mark, _):
                 let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
                 return .syntax(file: file, line: mark.line, problem: text)
             default: break
@@ -30,8 +30,9 @@ struct PlaybookReader {
     /// The entries of a mapping; with `allowed`, every key is checked (unknown → near-name hint).
     func entries(_ node: Node, key: String, allowed: [String]?) throws(PlaybookError) -> [String: Entry] {
         guard let mapping = node.mapping else {
-            throw .wrongShape(file: file, line: line(node), key: key.isEmpty ? "the top level" : key,
-                              expected: "a mapping (`key: value` lines or `{key: value}`)")
+            throw .wrongShape(
+                file: file, line: line(node), key: key.isEmpty ? "the top level" : key,
+                expected: "a mapping (`key: value` lines or `{key: value}`)")
         }
         var result: [String: Entry] = [:]
         for (keyNode, value) in mapping {

@@ -4,9 +4,15 @@ import Foundation
 struct PlaybookKey: CodingKey, Hashable {
     let stringValue: String
     let intValue: Int?
-    init(_ string: String) { stringValue = string; intValue = nil }
+    init(_ string: String) {
+        stringValue = string
+        intValue = nil
+    }
     init?(stringValue: String) { self.init(stringValue) }
-    init?(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+    init?(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
 }
 
 extension Decoder {

@@ -33,7 +33,8 @@ package struct FlowPlaybook: Sendable, Hashable {
         func has(_ section: String) -> Bool { root?[section] != nil }
         let routing = try PlaybookSections.decode(RoutingPolicy.self, section: "routing", from: yaml)
         let sla = has("sla") ? try PlaybookSections.decode(SLAPolicies.self, section: "sla", from: yaml) : SLAPolicies()
-        let dispositions = has("dispositions")
+        let dispositions =
+            has("dispositions")
             ? try PlaybookSections.decode(DispositionPolicy.self, section: "dispositions", from: yaml) : DispositionPolicy()
         let specs = try PlaybookSections.decode([RepSpec].self, section: "reps", from: yaml)
         do {
@@ -63,7 +64,8 @@ extension PlaybookSections {
             var name = Substring(part)
             var indices: [Int] = []
             while let open = name.lastIndex(of: "["), name.hasSuffix("]"),
-                  let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            {
                 indices.insert(index, at: 0)
                 name = name[..<open]
             }

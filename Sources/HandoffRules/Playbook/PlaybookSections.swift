@@ -15,20 +15,23 @@ package enum PlaybookSections {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw PlaybookSectionError(section: section, keyPath: section, line: syntaxLine(error),
-                                       problem: "the playbook is not valid YAML (\(error))", fix: "fix the YAML syntax")
+            throw PlaybookSectionError(
+                section: section, keyPath: section, line: syntaxLine(error),
+                problem: "the playbook is not valid YAML (\(error))", fix: "fix the YAML syntax")
         }
         guard let node = root?[section] else {
-            throw PlaybookSectionError(section: section, keyPath: section, line: nil,
-                                       problem: "the playbook has no `\(section):` section", fix: "add it at the top level")
+            throw PlaybookSectionError(
+                section: section, keyPath: section, line: nil,
+                problem: "the playbook has no `\(section):` section", fix: "add it at the top level")
         }
         do {
             return try YAMLDecoder().decode(Wrapper<T>.self, from: yaml, userInfo: [sectionKey: section]).value
         } catch let error as DecodingError {
             throw PlaybookSections.error(error, section: section, root: root)
         } catch {
-            throw PlaybookSectionError(section: section, keyPath: section, line: node.mark?.line,
-                                       problem: "\(error)", fix: "")
+            throw PlaybookSectionError(
+                section: section, keyPath: section, line: node.mark?.line,
+                problem: "\(error)", fix: "")
         }
     }
 
@@ -89,7 +92,8 @@ package enum PlaybookSections {
                 node = sequence[index]
                 line = node.mark?.line ?? line
             } else if let mapping = node.mapping,
-                      let pair = mapping.first(where: { $0.key.string == key.stringValue }) {
+                let pair = mapping.first(where: { $0.key.string == key.stringValue })
+            {
                 line = pair.key.mark?.line ?? line
                 node = pair.value
             } else {
@@ -118,7 +122,8 @@ package enum PlaybookSections {
         case is Bool.Type: "true or false"
         case is String.Type: "a text value"
         default:
-            String(describing: type).hasPrefix("Array") ? "a list" : (String(describing: type).hasPrefix("Dictionary") ? "a mapping" : "a \(type) value")
+            String(describing: type).hasPrefix("Array")
+                ? "a list" : (String(describing: type).hasPrefix("Dictionary") ? "a mapping" : "a \(type) value")
         }
     }
 

@@ -9,8 +9,9 @@ extension QualificationPlaybook {
     static func read(_ entry: PlaybookReader.Entry, reader: PlaybookReader) throws(PlaybookError) -> QualificationPlaybook {
         let fields = try reader.entries(entry.value, key: entry.key, allowed: sectionKeys)
         guard let rulesEntry = fields["rules"] else {
-            throw .missingKey(file: reader.file, line: entry.line, key: "\(entry.key).rules",
-                              hint: "List the rules, e.g. `rules: [{name: engaged, stage: mql, when: [{score: engagement_points, at_least: 40}]}]`.")
+            throw .missingKey(
+                file: reader.file, line: entry.line, key: "\(entry.key).rules",
+                hint: "List the rules, e.g. `rules: [{name: engaged, stage: mql, when: [{score: engagement_points, at_least: 40}]}]`.")
         }
         var rules: [QualificationRule] = []
         var firstLine: [String: Int] = [:]
@@ -42,10 +43,12 @@ extension QualificationPlaybook {
             throw .missingKey(file: reader.file, line: line, key: "\(key).stage", hint: "Say which stage the rule grants: mql or sql.")
         }
         let stage = try reader.choice(stageEntry, from: [QualificationStage.mql, .sql])
-        let match = try fields["match"].map { (entry) throws(PlaybookError) in try reader.choice(entry, from: QualificationRule.Match.allCases) } ?? .all
+        let match =
+            try fields["match"].map { (entry) throws(PlaybookError) in try reader.choice(entry, from: QualificationRule.Match.allCases) } ?? .all
         guard let whenEntry = fields["when"] else {
-            throw .missingKey(file: reader.file, line: line, key: "\(key).when",
-                              hint: "List the conditions, e.g. `when: [{field: budget_authority, equals: \"yes\"}]`.")
+            throw .missingKey(
+                file: reader.file, line: line, key: "\(key).when",
+                hint: "List the conditions, e.g. `when: [{field: budget_authority, equals: \"yes\"}]`.")
         }
         var conditions: [QualificationCondition] = []
         for (index, conditionNode) in try reader.sequence(whenEntry).enumerated() {
@@ -69,8 +72,9 @@ extension QualificationPlaybook {
         case (_?, _?):
             throw .wrongShape(file: reader.file, line: line, key: key, expected: "a condition on either `field:` or `score:`, not both")
         case (nil, nil):
-            throw .missingKey(file: reader.file, line: line, key: "\(key).field",
-                              hint: "Say what the condition tests: `field: company_size` or `score: engagement_points`.")
+            throw .missingKey(
+                file: reader.file, line: line, key: "\(key).field",
+                hint: "Say what the condition tests: `field: company_size` or `score: engagement_points`.")
         }
         let tests = PlaybookReader.testKeys.filter { fields[$0] != nil }
         guard tests.count == 1, let testKey = tests.first, let entry = fields[testKey] else {
@@ -94,8 +98,9 @@ extension QualificationPlaybook {
             test = .present(wanted)
         }
         if case .score = subject, !test.listedValues.isEmpty || { if case .present = test { return true } else { return false } }() {
-            throw .wrongShape(file: reader.file, line: entry.line, key: entry.key,
-                              expected: "a number test (at_least, above, at_most, below) for a score")
+            throw .wrongShape(
+                file: reader.file, line: entry.line, key: entry.key,
+                expected: "a number test (at_least, above, at_most, below) for a score")
         }
         return QualificationCondition(subject: subject, test: test, line: line)
     }

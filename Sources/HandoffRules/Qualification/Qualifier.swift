@@ -29,16 +29,18 @@ package struct Qualifier: Sendable {
         for condition in qualification.allConditions {
             guard case .field(let name) = condition.subject else { continue }
             guard known.contains(name) else {
-                throw .unknownField(file: playbook.file, line: condition.line, field: name,
-                                    suggestion: PlaybookReader.nearest(name, known.sorted()))
+                throw .unknownField(
+                    file: playbook.file, line: condition.line, field: name,
+                    suggestion: PlaybookReader.nearest(name, known.sorted()))
             }
             if let encoding = encodings[name], encoding.type == .categorical {
                 for value in condition.test.listedValues {
                     let level = encoding.recode[value] ?? value
                     guard encoding.levels.contains(level) || encoding.mergedIntoOther[level] != nil else {
                         let levels = encoding.levels.filter { $0 != otherLevel && $0 != missingLevel }
-                        throw .unknownLevel(file: playbook.file, line: condition.line, field: name, value: value,
-                                            suggestion: PlaybookReader.nearest(value, levels), levels: levels)
+                        throw .unknownLevel(
+                            file: playbook.file, line: condition.line, field: name, value: value,
+                            suggestion: PlaybookReader.nearest(value, levels), levels: levels)
                     }
                 }
             }
@@ -72,7 +74,9 @@ package struct Qualifier: Sendable {
             if trimmed.isEmpty { return .text(nil) }
             return .text(encoding.map { $0.recode[trimmed] ?? trimmed } ?? trimmed)
         }
-        if !lead.events.isEmpty, encoding?.type == .numeric || lead.events.contains(where: { EngagementDecay.feeds(eventType: $0.type, column: name) }) {
+        if !lead.events.isEmpty,
+            encoding?.type == .numeric || lead.events.contains(where: { EngagementDecay.feeds(eventType: $0.type, column: name) })
+        {
             return .number(Double(EngagementDecay.matchingEvents(lead.events, column: name, at: time).count))
         }
         return encoding?.type == .numeric ? .number(nil) : .text(nil)
@@ -108,8 +112,9 @@ package struct Qualifier: Sendable {
                 actual = value.map(Self.shown) ?? "missing"
             }
         }
-        return ConditionEvidence(subject: condition.subject.description, test: condition.test.description,
-                                 actual: actual, passed: passed, line: condition.line)
+        return ConditionEvidence(
+            subject: condition.subject.description, test: condition.test.description,
+            actual: actual, passed: passed, line: condition.line)
     }
 
     /// Decides `lead`'s stage and priority from its score, keeping the evidence.
@@ -120,8 +125,10 @@ package struct Qualifier: Sendable {
             let conditions = rule.conditions.map { evaluate($0, lead: lead, score: score, at: time) }
             let passed = rule.match == .all ? conditions.allSatisfy(\.passed) : conditions.contains(where: \.passed)
             if passed && decided == nil { decided = rule }
-            rules.append(RuleEvidence(name: rule.name, stage: rule.stage, match: rule.match.rawValue, passed: passed,
-                                      line: rule.line, conditions: conditions))
+            rules.append(
+                RuleEvidence(
+                    name: rule.name, stage: rule.stage, match: rule.match.rawValue, passed: passed,
+                    line: rule.line, conditions: conditions))
         }
         let intent = playbook.highIntent.map { evaluate($0, lead: lead, score: score, at: time) }
         let stage = decided?.stage ?? .nurture

@@ -24,8 +24,10 @@ package struct RepSpec: Sendable, Hashable, Decodable {
     package let outOfOffice: [Absence]
     package let status: Rep.Status
 
-    static let keys = ["id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
-                       "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status"]
+    static let keys = [
+        "id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
+        "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status",
+    ]
 
     private enum Keys: String, CodingKey {
         case id, name, email, manager, territories, industries, weight, capacity, holidays, status
@@ -45,7 +47,9 @@ package struct RepSpec: Sendable, Hashable, Decodable {
         industries = try c.decodeIfPresent([String].self, forKey: .industries) ?? ["*"]
         dealSizeTiers = try c.decodeIfPresent([String].self, forKey: .dealSizeTiers) ?? ["*"]
         weight = try c.decodeIfPresent(Int.self, forKey: .weight) ?? 1
-        guard weight >= 1 else { throw c.fail(.weight, "weight \(weight) must be a whole number ≥ 1 (a rep who should get no leads takes `status: left` or `capacity: 0`)") }
+        guard weight >= 1 else {
+            throw c.fail(.weight, "weight \(weight) must be a whole number ≥ 1 (a rep who should get no leads takes `status: left` or `capacity: 0`)")
+        }
         capacity = try c.decodeIfPresent(Int.self, forKey: .capacity) ?? 50
         guard capacity >= 0 else { throw c.fail(.capacity, "capacity \(capacity) must be ≥ 0 open hand-offs") }
         let zone = try c.decode(String.self, forKey: .timeZone)
@@ -76,8 +80,9 @@ package struct RepSpec: Sendable, Hashable, Decodable {
         var reps: [Rep] = []
         for (index, spec) in specs.enumerated() {
             guard seen.insert(spec.id).inserted else {
-                throw PlaybookSectionError(section: "reps", keyPath: "reps[\(index)].id", line: nil,
-                                           problem: "rep id `\(spec.id)` appears twice", fix: "give every rep a unique id")
+                throw PlaybookSectionError(
+                    section: "reps", keyPath: "reps[\(index)].id", line: nil,
+                    problem: "rep id `\(spec.id)` appears twice", fix: "give every rep a unique id")
             }
             var days = Set<LocalDate>()
             if let name = spec.holidays {
@@ -91,12 +96,13 @@ package struct RepSpec: Sendable, Hashable, Decodable {
                 days = Set(list)
             }
             let calendar = BusinessCalendar(timeZone: spec.timeZone, hours: spec.workingHours ?? defaultHours, holidays: days)
-            reps.append(Rep(
-                id: spec.id, name: spec.name, email: spec.email, manager: spec.manager,
-                territories: spec.territories, industries: spec.industries, dealSizeTiers: spec.dealSizeTiers,
-                weight: spec.weight, capacity: spec.capacity, calendar: calendar,
-                outOfOffice: spec.outOfOffice.map { absence(from: $0.from, to: $0.to, in: spec.timeZone) },
-                status: spec.status))
+            reps.append(
+                Rep(
+                    id: spec.id, name: spec.name, email: spec.email, manager: spec.manager,
+                    territories: spec.territories, industries: spec.industries, dealSizeTiers: spec.dealSizeTiers,
+                    weight: spec.weight, capacity: spec.capacity, calendar: calendar,
+                    outOfOffice: spec.outOfOffice.map { absence(from: $0.from, to: $0.to, in: spec.timeZone) },
+                    status: spec.status))
         }
         return RepRoster(reps)
     }

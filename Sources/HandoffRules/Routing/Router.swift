@@ -59,16 +59,19 @@ package struct Router: Sendable {
         var trail: [RoutingStep] = []
         func queued(_ reason: RoutingAlert.Reason) -> RoutingDecision {
             let alert = RoutingAlert(leadID: leadID, queue: policy.fallbackQueue, at: instant, reason: reason)
-            return RoutingDecision(leadID: leadID, outcome: .queued(queue: policy.fallbackQueue, alert: alert),
-                                   trail: trail, repWasWorking: false)
+            return RoutingDecision(
+                leadID: leadID, outcome: .queued(queue: policy.fallbackQueue, alert: alert),
+                trail: trail, repWasWorking: false)
         }
         for rule in policy.rules {
             switch rule.key(for: fields) {
             case .failure(let reason):
                 return queued(reason)
             case .success(nil):
-                trail.append(RoutingStep(rule: rule.name, field: rule.field, value: nil, key: nil,
-                                         eligible: eligible.map(\.id), matchedGeneralists: false))
+                trail.append(
+                    RoutingStep(
+                        rule: rule.name, field: rule.field, value: nil, key: nil,
+                        eligible: eligible.map(\.id), matchedGeneralists: false))
             case .success(let found?):
                 let key = RoutingRule.normalize(found.key)
                 var kept: [Rep] = []
@@ -86,9 +89,11 @@ package struct Router: Sendable {
                     return queued(.noRepCovers(rule: rule.name, key: found.key, candidates: eligible.map(\.id)))
                 }
                 eligible = kept
-                trail.append(RoutingStep(rule: rule.name, field: rule.field, value: found.value, key: found.key,
-                                         eligible: kept.map(\.id),
-                                         matchedGeneralists: !kept.contains { exactness[$0.id]?.last == true }))
+                trail.append(
+                    RoutingStep(
+                        rule: rule.name, field: rule.field, value: found.value, key: found.key,
+                        eligible: kept.map(\.id),
+                        matchedGeneralists: !kept.contains { exactness[$0.id]?.last == true }))
             }
         }
         var unavailable: [String: RoutingAlert.Unavailability] = [:]
@@ -118,8 +123,9 @@ package struct Router: Sendable {
         let working = preferred.filter { $0.isWorking(at: instant) }
         let participants = working.isEmpty ? preferred : working
         let chosen = takeTurn(among: participants)
-        return RoutingDecision(leadID: leadID, outcome: .assigned(repID: chosen.id), trail: trail,
-                               repWasWorking: !working.isEmpty)
+        return RoutingDecision(
+            leadID: leadID, outcome: .assigned(repID: chosen.id), trail: trail,
+            repWasWorking: !working.isEmpty)
     }
 
     /// `false < true`, compared from the first rule on.

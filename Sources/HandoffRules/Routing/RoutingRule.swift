@@ -54,8 +54,10 @@ package struct RoutingRule: Sendable, Hashable {
     package let tiers: [Tier]
     package let ifMissing: IfMissing
 
-    package init(name: String? = nil, dimension: Dimension, field: String, map: [String: String] = [:],
-                tiers: [Tier] = [], ifMissing: IfMissing = .fallback) {
+    package init(
+        name: String? = nil, dimension: Dimension, field: String, map: [String: String] = [:],
+        tiers: [Tier] = [], ifMissing: IfMissing = .fallback
+    ) {
         self.name = name ?? dimension.rawValue
         self.dimension = dimension
         self.field = field
@@ -142,7 +144,8 @@ extension RoutingRule: Decodable {
                     throw c.fail(.tiers, "tier `\(spec.tier)` has no `below` but is not last; only the last tier may catch all remaining values")
                 }
                 if i > 0, let previous = specs[i - 1].below, let below = spec.below, below <= previous {
-                    throw c.fail(.tiers, "tier `\(spec.tier)` has below \(below), not above the previous tier's \(previous); list tiers in ascending order")
+                    throw c.fail(
+                        .tiers, "tier `\(spec.tier)` has below \(below), not above the previous tier's \(previous); list tiers in ascending order")
                 }
             }
         } else if dimension == .dealSize && map.isEmpty {
@@ -152,7 +155,8 @@ extension RoutingRule: Decodable {
         guard let ifMissing = IfMissing(rawValue: missingText) else {
             throw c.fail(.ifMissing, "`\(missingText)` is not an option; use `fallback` or `skip`")
         }
-        self.init(name: try c.decodeIfPresent(String.self, forKey: .name), dimension: dimension, field: field, map: map,
-                  tiers: specs.map { Tier(tier: $0.tier, below: $0.below) }, ifMissing: ifMissing)
+        self.init(
+            name: try c.decodeIfPresent(String.self, forKey: .name), dimension: dimension, field: field, map: map,
+            tiers: specs.map { Tier(tier: $0.tier, below: $0.below) }, ifMissing: ifMissing)
     }
 }

@@ -13,7 +13,8 @@ package struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         guard (1...12).contains(month), (1...31).contains(day), (1...9999).contains(year) else { return nil }
         let components = DateComponents(year: year, month: month, day: day)
         guard let date = LocalDate.utc.date(from: components),
-              LocalDate.utc.component(.day, from: date) == day else { return nil }
+            LocalDate.utc.component(.day, from: date) == day
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -23,7 +24,8 @@ package struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     package init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

@@ -18,8 +18,9 @@ package struct WorkingHours: Sendable, Hashable {
     /// `0 ≤ opens < closes ≤ 1440`.
     package init(days: Set<Weekday> = Weekday.workweek, opensAtMinute: Int, closesAtMinute: Int) {
         precondition(!days.isEmpty, "WorkingHours needs at least one working day")
-        precondition(0 <= opensAtMinute && opensAtMinute < closesAtMinute && closesAtMinute <= 1440,
-                     "WorkingHours needs 0 ≤ opens < closes ≤ 24:00")
+        precondition(
+            0 <= opensAtMinute && opensAtMinute < closesAtMinute && closesAtMinute <= 1440,
+            "WorkingHours needs 0 ≤ opens < closes ≤ 24:00")
         self.days = days
         self.opensAtMinute = opensAtMinute
         self.closesAtMinute = closesAtMinute
@@ -35,7 +36,8 @@ package struct WorkingHours: Sendable, Hashable {
     static func minutes(_ text: String) -> Int? {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
+            let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m)
+        else { return nil }
         let total = h * 60 + m
         return total <= 1440 ? total : nil
     }
@@ -83,7 +85,10 @@ extension WorkingHours: Decodable {
             throw c.fail(.to, "`\(toText)` is not a time of day; write HH:MM in quotes, e.g. \"17:00\" (up to \"24:00\")")
         }
         guard opens < closes else {
-            throw c.fail(.to, "closing time \(toText) is not after opening time \(fromText); overnight shifts are not supported, split them over two reps or use 00:00–24:00")
+            throw c.fail(
+                .to,
+                "closing time \(toText) is not after opening time \(fromText); overnight shifts are not supported, split them over two reps or use 00:00–24:00"
+            )
         }
         self.init(days: days, opensAtMinute: opens, closesAtMinute: closes)
     }

@@ -29,7 +29,8 @@ package struct SLAClock: Sendable {
         }
         // A closed lead only reopens through a new hand-off (e.g. recycled from nurture).
         if state.phase == .closed {
-            if case .handedOff = event {} else {
+            if case .handedOff = event {
+            } else {
                 throw .alreadyClosed(leadID: state.leadID, code: state.disposition?.code ?? "", event: event.name)
             }
         }
@@ -99,8 +100,9 @@ package struct SLAClock: Sendable {
             let policy = try policies.policy(named: next.policyName ?? "")
             let outcome: DispositionOutcome
             do {
-                outcome = try dispositions.outcome(code: code, attemptsMade: next.attempts, minimumAttempts: policy.minimumAttempts,
-                                                   at: instant, timeZone: rep.calendar.timeZone)
+                outcome = try dispositions.outcome(
+                    code: code, attemptsMade: next.attempts, minimumAttempts: policy.minimumAttempts,
+                    at: instant, timeZone: rep.calendar.timeZone)
             } catch {
                 throw .disposition(leadID: state.leadID, error)
             }
@@ -114,8 +116,10 @@ package struct SLAClock: Sendable {
     }
 
     /// Fires the scheduled steps due before (or at, when `inclusive`) `instant`, in chain order.
-    private func fireDueSteps(_ state: inout SLAState, before instant: Date, inclusive: Bool,
-                              into effects: inout [SLAEffect]) throws(SLAError) {
+    private func fireDueSteps(
+        _ state: inout SLAState, before instant: Date, inclusive: Bool,
+        into effects: inout [SLAEffect]
+    ) throws(SLAError) {
         guard let repID = state.repID else { return }
         for (step, at) in state.scheduledSteps where inclusive ? at <= instant : at < instant {
             guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }

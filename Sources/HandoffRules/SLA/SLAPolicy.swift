@@ -23,12 +23,15 @@ package struct SLAPolicy: Sendable, Hashable {
     package let attemptWindowDays: Int
 
     /// Preconditions as documented on each property (playbook input is checked when decoded).
-    package init(name: String, firstTouchHours: Double, notifyManagerAfterHours: Double, reassignAfterHours: Double,
-                minimumAttempts: Int, attemptWindowDays: Int) {
+    package init(
+        name: String, firstTouchHours: Double, notifyManagerAfterHours: Double, reassignAfterHours: Double,
+        minimumAttempts: Int, attemptWindowDays: Int
+    ) {
         precondition(firstTouchHours > 0 && firstTouchHours.isFinite, "first-touch hours must be > 0")
         precondition(notifyManagerAfterHours >= 0 && notifyManagerAfterHours.isFinite, "manager step must be ≥ 0")
-        precondition(reassignAfterHours > 0 && reassignAfterHours >= notifyManagerAfterHours && reassignAfterHours.isFinite,
-                     "reassign step must be > 0 and not before the manager step")
+        precondition(
+            reassignAfterHours > 0 && reassignAfterHours >= notifyManagerAfterHours && reassignAfterHours.isFinite,
+            "reassign step must be > 0 and not before the manager step")
         precondition(minimumAttempts >= 0 && attemptWindowDays >= 1, "attempts ≥ 0 over a window ≥ 1 business day")
         self.name = name
         self.firstTouchHours = firstTouchHours
@@ -40,12 +43,14 @@ package struct SLAPolicy: Sendable, Hashable {
 
     /// High intent (demo request, SQL): first touch within 1 business hour; manager after 1
     /// more, reassign after 2 more; 6 attempts in 10 business days.
-    package static let high = SLAPolicy(name: "high", firstTouchHours: 1, notifyManagerAfterHours: 1, reassignAfterHours: 2,
-                                       minimumAttempts: 6, attemptWindowDays: 10)
+    package static let high = SLAPolicy(
+        name: "high", firstTouchHours: 1, notifyManagerAfterHours: 1, reassignAfterHours: 2,
+        minimumAttempts: 6, attemptWindowDays: 10)
     /// Standard: first touch within 4 business hours; manager after 4 more, reassign after 8
     /// more (one working day); 6 attempts in 10 business days.
-    package static let standard = SLAPolicy(name: "standard", firstTouchHours: 4, notifyManagerAfterHours: 4,
-                                           reassignAfterHours: 8, minimumAttempts: 6, attemptWindowDays: 10)
+    package static let standard = SLAPolicy(
+        name: "standard", firstTouchHours: 4, notifyManagerAfterHours: 4,
+        reassignAfterHours: 8, minimumAttempts: 6, attemptWindowDays: 10)
 }
 
 /// The playbook's `sla:` section: per-priority policies, default working hours and named
@@ -76,8 +81,10 @@ package struct SLAPolicies: Sendable, Hashable {
     package let holidays: [String: [LocalDate]]
 
     /// Precondition: `policies` has `high` and `standard`, each stored under its own name.
-    package init(policies: [String: SLAPolicy] = ["high": .high, "standard": .standard],
-                workingHours: WorkingHours = .nineToFive, holidays: [String: [LocalDate]] = [:]) {
+    package init(
+        policies: [String: SLAPolicy] = ["high": .high, "standard": .standard],
+        workingHours: WorkingHours = .nineToFive, holidays: [String: [LocalDate]] = [:]
+    ) {
         precondition(policies["high"] != nil && policies["standard"] != nil, "SLA policies need `high` and `standard`")
         precondition(policies.allSatisfy { $0.key == $0.value.name }, "each SLA policy is stored under its own name")
         self.policies = policies
@@ -144,8 +151,10 @@ private struct SLAPolicySpec: Decodable {
         }
     }
 
-    func policy(named name: String, defaults: SLAPolicy, container: KeyedDecodingContainer<PlaybookKey>,
-                key: PlaybookKey) throws -> SLAPolicy {
+    func policy(
+        named name: String, defaults: SLAPolicy, container: KeyedDecodingContainer<PlaybookKey>,
+        key: PlaybookKey
+    ) throws -> SLAPolicy {
         let firstTouch = self.firstTouch ?? defaults.firstTouchHours
         let manager = self.manager ?? defaults.notifyManagerAfterHours
         let reassign = self.reassign ?? defaults.reassignAfterHours
@@ -158,11 +167,15 @@ private struct SLAPolicySpec: Decodable {
             throw container.fail(key, "escalation.notify_manager_after_hours \(manager) must be ≥ 0 business hours after the breach")
         }
         guard reassign > 0, reassign.isFinite, reassign >= manager else {
-            throw container.fail(key, "escalation.reassign_after_hours \(reassign) must be > 0 and not before notify_manager_after_hours (\(manager)); the reassignment is the last step")
+            throw container.fail(
+                key,
+                "escalation.reassign_after_hours \(reassign) must be > 0 and not before notify_manager_after_hours (\(manager)); the reassignment is the last step"
+            )
         }
         guard minimum >= 0 else { throw container.fail(key, "attempts.minimum \(minimum) must be ≥ 0") }
         guard window >= 1 else { throw container.fail(key, "attempts.within_business_days \(window) must be ≥ 1") }
-        return SLAPolicy(name: name, firstTouchHours: firstTouch, notifyManagerAfterHours: manager,
-                         reassignAfterHours: reassign, minimumAttempts: minimum, attemptWindowDays: window)
+        return SLAPolicy(
+            name: name, firstTouchHours: firstTouch, notifyManagerAfterHours: manager,
+            reassignAfterHours: reassign, minimumAttempts: minimum, attemptWindowDays: window)
     }
 }

@@ -57,8 +57,10 @@ final class BatchKernel: @unchecked Sendable {
 
     var taskCount: Int { rowCount == 0 ? 0 : (rowCount + rowsPerTask - 1) / rowsPerTask }
 
-    init(features: [Feature], steps: [Step], intercept: Double, scale: PointsScale, rowCount: Int,
-         rowsPerTask: Int, blockRows: Int, outputs: Outputs) {
+    init(
+        features: [Feature], steps: [Step], intercept: Double, scale: PointsScale, rowCount: Int,
+        rowsPerTask: Int, blockRows: Int, outputs: Outputs
+    ) {
         precondition(rowsPerTask > 0 && blockRows > 0)
         self.features = features
         self.steps = steps
@@ -110,8 +112,10 @@ final class BatchKernel: @unchecked Sendable {
     }
 
     /// Step 1: term values, impacts and the fit/engagement sums of rows lo ..< lo + m.
-    private func featureBlock(lo: Int, count m: Int, terms: UnsafeMutablePointer<Double>,
-                              impacts: UnsafeMutablePointer<Double>) -> Bool {
+    private func featureBlock(
+        lo: Int, count m: Int, terms: UnsafeMutablePointer<Double>,
+        impacts: UnsafeMutablePointer<Double>
+    ) -> Bool {
         let fit = out.fit + lo, engagement = out.engagement + lo
         fit.update(repeating: 0, count: m)
         engagement.update(repeating: 0, count: m)
@@ -139,8 +143,10 @@ final class BatchKernel: @unchecked Sendable {
     }
 
     @inline(__always)
-    private static func numericBlock(_ feature: Feature, lo: Int, count m: Int, terms: UnsafeMutablePointer<Double>,
-                                     impacts: UnsafeMutablePointer<Double>, total: UnsafeMutablePointer<Double>) -> Bool {
+    private static func numericBlock(
+        _ feature: Feature, lo: Int, count m: Int, terms: UnsafeMutablePointer<Double>,
+        impacts: UnsafeMutablePointer<Double>, total: UnsafeMutablePointer<Double>
+    ) -> Bool {
         var ok = true
         let missingTerm = feature.missingTerm, missingAllowed = feature.missingAllowed
         let valuePoints = feature.valuePoints, indicatorPoints = feature.indicatorPoints

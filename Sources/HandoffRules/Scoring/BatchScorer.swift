@@ -28,15 +28,19 @@ public struct BatchScorer: Sendable {
     ///   ``ScoringError/badCell(file:line:column:error:)`` for the first cell that cannot be encoded
     ///   (first feature in spec order, then first row).
     /// - Precondition: each column has `rowCount` entries and the kind ``requiredColumns`` states.
-    public func score(columns: [String: BatchColumn], rowCount n: Int, file: String,
-                      lineOfRow: [Int]? = nil) throws(ScoringError) -> BatchScores {
+    public func score(
+        columns: [String: BatchColumn], rowCount n: Int, file: String,
+        lineOfRow: [Int]? = nil
+    ) throws(ScoringError) -> BatchScores {
         try score(columns: columns, rowCount: n, file: file, lineOfRow: lineOfRow, rowsPerTask: 32_768, blockRows: 256)
     }
 
     /// ``score(columns:rowCount:file:lineOfRow:)`` with the work split into tasks of `rowsPerTask`
     /// rows (run concurrently) and blocks of `blockRows` rows (tests use odd sizes to cross every boundary).
-    func score(columns: [String: BatchColumn], rowCount n: Int, file: String, lineOfRow: [Int]?,
-               rowsPerTask: Int, blockRows: Int) throws(ScoringError) -> BatchScores {
+    func score(
+        columns: [String: BatchColumn], rowCount n: Int, file: String, lineOfRow: [Int]?,
+        rowsPerTask: Int, blockRows: Int
+    ) throws(ScoringError) -> BatchScores {
         let plan = scorer.plan
         let absent = plan.features.map(\.encoding.column).filter { columns[$0] == nil }
         guard absent.isEmpty else { throw .missingColumns(file: file, columns: absent) }
@@ -121,8 +125,9 @@ public struct BatchScorer: Sendable {
                 let kernel = BatchKernel(
                     features: kernelFeatures, steps: steps, intercept: plan.intercept, scale: plan.scale, rowCount: n,
                     rowsPerTask: rowsPerTask, blockRows: blockRows,
-                    outputs: .init(probability: p[0], logOdds: p[1], points: p[2], fit: p[3], engagement: p[4], topImpact: p[5],
-                                   topFeature: topBase))
+                    outputs: .init(
+                        probability: p[0], logOdds: p[1], points: p[2], fit: p[3], engagement: p[4], topImpact: p[5],
+                        topFeature: topBase))
                 complete = kernel.run()
             }
             initialized = 3 * n
@@ -139,8 +144,10 @@ public struct BatchScorer: Sendable {
     }
 
     /// Arrays of `counts[k]` doubles that `fill` writes through pointers before they are returned.
-    private static func uninitializedArrays(counts: ArraySlice<Int>, pointers: [UnsafeMutablePointer<Double>] = [],
-                                            fill: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
+    private static func uninitializedArrays(
+        counts: ArraySlice<Int>, pointers: [UnsafeMutablePointer<Double>] = [],
+        fill: ([UnsafeMutablePointer<Double>]) -> Void
+    ) -> [[Double]] {
         guard let count = counts.first else {
             fill(pointers)
             return []
@@ -155,8 +162,10 @@ public struct BatchScorer: Sendable {
     }
 
     /// The error the row loop found, found again the plain way: first feature in spec order, then first row.
-    private static func throwFirstBadCell(plan: ScoringPlan, columns: [String: BatchColumn], rowCount n: Int, file: String,
-                                          line: (Int) -> Int) throws(ScoringError) {
+    private static func throwFirstBadCell(
+        plan: ScoringPlan, columns: [String: BatchColumn], rowCount n: Int, file: String,
+        line: (Int) -> Int
+    ) throws(ScoringError) {
         for feature in plan.features where feature.encoding.type == .numeric {
             let encoding = feature.encoding
             guard case .numeric(let values, let missing)? = columns[encoding.column] else { continue }
@@ -164,8 +173,9 @@ public struct BatchScorer: Sendable {
             for i in 0..<n {
                 if missing[i] {
                     guard missingAllowed else {
-                        throw .badCell(file: file, line: line(i), column: encoding.column,
-                                       error: .missingValue(column: encoding.column, rule: encoding.missing))
+                        throw .badCell(
+                            file: file, line: line(i), column: encoding.column,
+                            error: .missingValue(column: encoding.column, rule: encoding.missing))
                     }
                 } else {
                     do throws(CellEncodingError) { _ = try encoding.numericTermValue(values[i]) } catch {

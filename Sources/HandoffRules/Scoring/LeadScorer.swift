@@ -85,8 +85,9 @@ public struct LeadScorer: Sendable {
             switch encoding.type {
             case .numeric:
                 if let halfLife = feature.halfLifeDays, usesEvents(feature, lead) {
-                    let value = EngagementDecay.decayedValue(events: lead.events, column: encoding.column,
-                                                             halfLifeDays: halfLife, at: time)
+                    let value = EngagementDecay.decayedValue(
+                        events: lead.events, column: encoding.column,
+                        halfLifeDays: halfLife, at: time)
                     do { terms[f] = try encoding.numericTermValue(value) } catch {
                         throw .badValue(lead: lead.id, column: encoding.column, error: error)
                     }
@@ -99,7 +100,9 @@ public struct LeadScorer: Sendable {
                         throw .badValue(lead: lead.id, column: encoding.column, error: error)
                     }
                     terms[f] = values[0]
-                    isMissing[f] = encoding.missing == .indicator ? values[1] == 1
+                    isMissing[f] =
+                        encoding.missing == .indicator
+                        ? values[1] == 1
                         : cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).isEmpty
                     // The raw value, for the reason text (the parse already succeeded).
                     rawValues[f] = isMissing[f] ? nil : Double(cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
@@ -110,7 +113,7 @@ public struct LeadScorer: Sendable {
             case .categorical:
                 let (level, wasUnseen) = encoding.modelLevel(forCell: lead.fields[encoding.column] ?? "")
                 guard let l = encoding.levels.firstIndex(of: level) else {
-                    preconditionFailure("modelLevel returns a level of the encoding") // an encoding without levels fails validation
+                    preconditionFailure("modelLevel returns a level of the encoding")  // an encoding without levels fails validation
                 }
                 levels[f] = l
                 if wasUnseen {
@@ -124,8 +127,10 @@ public struct LeadScorer: Sendable {
             }
             if feature.isEngagement { engagementPoints += points } else { fitPoints += points }
             top.offer(feature: f, impact: impact)
-            contributions.append(FeatureContribution(column: encoding.column, group: encoding.group.rawValue, value: shown,
-                                                     decayed: decayed[f], points: points, impact: impact))
+            contributions.append(
+                FeatureContribution(
+                    column: encoding.column, group: encoding.group.rawValue, value: shown,
+                    decayed: decayed[f], points: points, impact: impact))
         }
 
         // η in the lab's order: intercept, then each model term.

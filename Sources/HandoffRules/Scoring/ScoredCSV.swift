@@ -9,16 +9,26 @@ public enum ScoredCSV {
         let n = scores.rowCount
         var out: [UInt8] = []
         out.reserveCapacity(64 + n * 220)
-        if let idColumn, ids != nil { appendText(idColumn, to: &out); out.append(0x2C) }
+        if let idColumn, ids != nil {
+            appendText(idColumn, to: &out)
+            out.append(0x2C)
+        }
         out.append(contentsOf: Array("probability,points,fit_points,engagement_points,stage,reason_1,reason_2,reason_3\n".utf8))
         let stageBytes = QualificationStage.allCases.map { Array($0.rawValue.utf8) }
         var cache = ReasonCache(features: scores.plan.features.count)
         for i in 0..<n {
-            if let ids { appendText(ids[i], to: &out); out.append(0x2C) }
-            appendFixed(scores.probability[i], decimals: 12, to: &out); out.append(0x2C)
-            appendFixed(scores.points[i], decimals: 6, to: &out); out.append(0x2C)
-            appendFixed(scores.fitPoints[i], decimals: 6, to: &out); out.append(0x2C)
-            appendFixed(scores.engagementPoints[i], decimals: 6, to: &out); out.append(0x2C)
+            if let ids {
+                appendText(ids[i], to: &out)
+                out.append(0x2C)
+            }
+            appendFixed(scores.probability[i], decimals: 12, to: &out)
+            out.append(0x2C)
+            appendFixed(scores.points[i], decimals: 6, to: &out)
+            out.append(0x2C)
+            appendFixed(scores.fitPoints[i], decimals: 6, to: &out)
+            out.append(0x2C)
+            appendFixed(scores.engagementPoints[i], decimals: 6, to: &out)
+            out.append(0x2C)
             if let stages { out.append(contentsOf: stageBytes[QualificationStage.allCases.firstIndex(of: stages[i]) ?? 0]) }
             for rank in 0..<3 {
                 out.append(0x2C)
@@ -89,7 +99,10 @@ public enum ScoredCSV {
                 whole /= 10
                 count += 1
             } while whole > 0
-            while count <= decimals { digits[count] = 0x30; count += 1 }
+            while count <= decimals {
+                digits[count] = 0x30
+                count += 1
+            }
             for k in stride(from: count - 1, through: decimals, by: -1) { out.append(digits[k]) }
             if decimals > 0 {
                 out.append(0x2E)

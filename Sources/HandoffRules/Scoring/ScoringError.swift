@@ -20,12 +20,14 @@ public enum ScoringError: Error, Sendable, Equatable, CustomStringConvertible {
             return error.description
         case let .missingFields(lead, fields):
             let list = fields.map { "\"\($0)\"" }.joined(separator: ", ")
-            return "lead \(lead): missing \(fields.count == 1 ? "field" : "fields") \(list) that the weight file needs; add \(fields.count == 1 ? "it" : "them") to the lead (an empty value counts as missing for numeric fields unless the spec says `missing: zero` or `indicator`)"
+            return
+                "lead \(lead): missing \(fields.count == 1 ? "field" : "fields") \(list) that the weight file needs; add \(fields.count == 1 ? "it" : "them") to the lead (an empty value counts as missing for numeric fields unless the spec says `missing: zero` or `indicator`)"
         case let .badValue(lead, _, error):
             return "lead \(lead): \(error.problem)"
         case let .missingColumns(file, columns):
             let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-            return "\(file): no \(columns.count == 1 ? "column" : "columns") \(list), which the weight file needs; add \(columns.count == 1 ? "it" : "them") to the header (names are case-sensitive), or score with the model fitted on this file's columns"
+            return
+                "\(file): no \(columns.count == 1 ? "column" : "columns") \(list), which the weight file needs; add \(columns.count == 1 ? "it" : "them") to the header (names are case-sensitive), or score with the model fitted on this file's columns"
         case let .badCell(file, line, _, error):
             return "\(file) line \(line): \(error.problem)"
         }

@@ -39,7 +39,8 @@ extension ScoringPlan {
         let feature = features[f]
         let level = feature.encoding.levels[l]
         let other = feature.encoding.levels[impact < 0 ? feature.bestLevel : feature.worstLevel]
-        let text = "\(feature.label) '\(value)' not seen in training: scored as baseline '\(level)' (\(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)')"
+        let text =
+            "\(feature.label) '\(value)' not seen in training: scored as baseline '\(level)' (\(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)')"
         return ReasonCode(column: feature.encoding.column, value: value, comparedWith: other, points: impact, text: text)
     }
 

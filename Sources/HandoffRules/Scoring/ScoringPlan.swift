@@ -39,8 +39,9 @@ struct ScoringPlan: Sendable {
     init(weights: WeightFile) {
         var features: [Feature] = weights.encodings.map { encoding in
             let spec = weights.spec.features.first { $0.column == encoding.column }
-            var feature = Feature(encoding: encoding, halfLifeDays: encoding.type == .numeric ? spec?.halfLifeDays : nil,
-                                  label: ScoringPlan.label(encoding.column))
+            var feature = Feature(
+                encoding: encoding, halfLifeDays: encoding.type == .numeric ? spec?.halfLifeDays : nil,
+                label: ScoringPlan.label(encoding.column))
             if encoding.type == .categorical {
                 feature.levelBeta = Array(repeating: 0, count: encoding.levels.count)
                 feature.levelPoints = feature.levelBeta
@@ -109,4 +110,3 @@ struct ScoringPlan: Sendable {
         return spaced.prefix(1).uppercased() + spaced.dropFirst()
     }
 }
-

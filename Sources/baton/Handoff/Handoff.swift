@@ -1,9 +1,9 @@
-import HandoffSQLite
 import ArgumentParser
 import Foundation
-import HandoffRules
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
+import HandoffSQLite
 
 /// `baton handoff`: run event logs through the hand-off flow and look at the result.
 struct HandoffCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
-import HandoffRules
-import HandoffFlow
 import Foundation
+import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 
 /// Open hand-offs per rep and their SLA state, read from a store (`baton handoff status`).
 package struct HandoffStatus: Sendable, Hashable, Codable {
@@ -61,10 +61,12 @@ package struct HandoffStatus: Sendable, Hashable, Codable {
             case .fallbackQueue(let name): holder = "queue:\(name)"
             }
             let timer = handoff.openTimers.first
-            rows.append(Row(leadID: handoff.lead.id, holder: holder, assignedAt: EventTime.format(handoff.assignment.assignedAt),
-                            stage: handoff.latestDecision?.stage, priority: handoff.latestDecision?.priority,
-                            policy: timer?.policy, slaState: timer?.state, nextDue: timer.map { EventTime.format($0.dueAt) },
-                            escalationStep: timer?.escalationStep ?? 0, attempts: handoff.attemptsSinceAssigned))
+            rows.append(
+                Row(
+                    leadID: handoff.lead.id, holder: holder, assignedAt: EventTime.format(handoff.assignment.assignedAt),
+                    stage: handoff.latestDecision?.stage, priority: handoff.latestDecision?.priority,
+                    policy: timer?.policy, slaState: timer?.state, nextDue: timer.map { EventTime.format($0.dueAt) },
+                    escalationStep: timer?.escalationStep ?? 0, attempts: handoff.attemptsSinceAssigned))
         }
         rows.sort { ($0.holder, $0.assignedAt, $0.leadID) < ($1.holder, $1.assignedAt, $1.leadID) }
         var totals: [String: (Int, Int)] = [:]
@@ -90,8 +92,13 @@ package struct HandoffStatus: Sendable, Hashable, Codable {
         let widths = [14, 22, 21, 8, 9, 9, 21, 4, 8]
         out += pad(["lead", "holder", "assigned", "stage", "priority", "sla", "next due", "esc", "attempts"], widths) + "\n"
         for r in handoffs {
-            out += pad([r.leadID, r.holder, r.assignedAt, r.stage?.rawValue ?? "-", r.priority?.rawValue ?? "-", r.slaState?.rawValue ?? "-", r.nextDue ?? "-",
-                        String(r.escalationStep), String(r.attempts)], widths) + "\n"
+            out +=
+                pad(
+                    [
+                        r.leadID, r.holder, r.assignedAt, r.stage?.rawValue ?? "-", r.priority?.rawValue ?? "-", r.slaState?.rawValue ?? "-",
+                        r.nextDue ?? "-",
+                        String(r.escalationStep), String(r.attempts),
+                    ], widths) + "\n"
         }
         return out
     }

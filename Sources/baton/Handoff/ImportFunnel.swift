@@ -1,9 +1,9 @@
-import DatasetImport
-import HandoffSQLite
 import ArgumentParser
-import HandoffReviews
+import DatasetImport
 import Foundation
 import HandoffPersistence
+import HandoffReviews
+import HandoffSQLite
 
 /// `baton import olist-funnel`: the Olist files into a hand-off store, read by the same reader as
 /// `baton import olist`.
@@ -34,7 +34,9 @@ struct ImportOlistFunnel: AsyncParsableCommand {
         do throws(StoreImportError) {
             let s = try await OlistStoreImport.run(mqls: mqls, deals: deals, into: handoffStore)
             try? await handoffStore.close()
-            print("imported \(s.leads - s.alreadyStored) leads (\(s.alreadyStored) already stored), \(s.wonDeals) won deals (\(s.dealsWithRevenue) with declared revenue, \(s.wonBeforeFirstContact) won before the MQL date), \(s.reps) reps")
+            print(
+                "imported \(s.leads - s.alreadyStored) leads (\(s.alreadyStored) already stored), \(s.wonDeals) won deals (\(s.dealsWithRevenue) with declared revenue, \(s.wonBeforeFirstContact) won before the MQL date), \(s.reps) reps"
+            )
         } catch {
             fail(error)
         }

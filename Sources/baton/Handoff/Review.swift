@@ -1,8 +1,8 @@
 import ArgumentParser
-import HandoffReviews
 import Foundation
-import HandoffRules
 import HandoffPersistence
+import HandoffReviews
+import HandoffRules
 
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,13 +13,19 @@ struct Review: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Folder to write report.md and the charts into (replaced atomically).") var out: String
         @Option(name: .customLong("time-zone"), help: "IANA zone whose local midnights bound the period.") var timeZone = "UTC"
-        @Option(name: .customLong("as-of"), help: "Ignore what happened after this instant (ISO 8601, e.g. 2025-10-13T00:00:00Z); default now.") var asOf: String?
-        @Option(name: .customLong("committed-per-week"), help: "Qualified hand-offs marketing committed to deliver per week.") var committedPerWeek: Int?
+        @Option(name: .customLong("as-of"), help: "Ignore what happened after this instant (ISO 8601, e.g. 2025-10-13T00:00:00Z); default now.")
+        var asOf: String?
+        @Option(name: .customLong("committed-per-week"), help: "Qualified hand-offs marketing committed to deliver per week.") var committedPerWeek:
+            Int?
         @Option(name: .customLong("fit-attribute"), help: "Lead field to test disposition patterns on (repeatable).") var fitAttributes: [String] = []
         @Option(name: .customLong("cohort-months"), help: "Earlier monthly cohorts shown in the funnel.") var cohortMonths = 6
-        @Option(name: .customLong("lookback-days"), help: "Days before the period whose leads are loaded (hand-offs of older leads, matured outcomes).") var lookbackDays = 365
-        @Option(help: ArgumentHelp("Hand-off playbook (YAML with routing:, reps:, sla:) whose reps' time zones, working hours and holidays measure business time, and whose sla: policies set the first-touch targets.",
-                                   discussion: "Without it: 09:00–17:00 Monday–Friday in each rep's stored time zone, no holidays, targets high 1 h / standard 4 h."))
+        @Option(
+            name: .customLong("lookback-days"), help: "Days before the period whose leads are loaded (hand-offs of older leads, matured outcomes).")
+        var lookbackDays = 365
+        @Option(
+            help: ArgumentHelp(
+                "Hand-off playbook (YAML with routing:, reps:, sla:) whose reps' time zones, working hours and holidays measure business time, and whose sla: policies set the first-touch targets.",
+                discussion: "Without it: 09:00–17:00 Monday–Friday in each rep's stored time zone, no holidays, targets high 1 h / standard 4 h."))
         var playbook: String?
 
         func zone() -> TimeZone {
@@ -58,8 +64,9 @@ struct Review: AsyncParsableCommand {
             configuration.earlierCohortMonths = cohortMonths
             let handoffStore = await store.open()
             do throws(AnalyticsError) {
-                let report = try await ReviewRun.run(kind: kind, store: handoffStore, period: period, asOf: asOfDate,
-                                                     out: URL(fileURLWithPath: out), configuration: configuration, lookbackDays: lookbackDays)
+                let report = try await ReviewRun.run(
+                    kind: kind, store: handoffStore, period: period, asOf: asOfDate,
+                    out: URL(fileURLWithPath: out), configuration: configuration, lookbackDays: lookbackDays)
                 try? await handoffStore.close()
                 print("wrote \(out)/report.md (\(report.charts.count) charts, \(report.changes.count) change item(s))")
             } catch {
@@ -107,7 +114,9 @@ extension Review {
             guard let zone = TimeZone(identifier: timeZone) else { fail(AnalyticsError.unknownTimeZone(timeZone)) }
             var instant = Date()
             if let asOf {
-                guard let parsed = ISO8601DateFormatter().date(from: asOf) else { fail("--as-of '\(asOf)' is not an ISO 8601 instant; write e.g. 2019-01-01T00:00:00Z", .usage) }
+                guard let parsed = ISO8601DateFormatter().date(from: asOf) else {
+                    fail("--as-of '\(asOf)' is not an ISO 8601 instant; write e.g. 2019-01-01T00:00:00Z", .usage)
+                }
                 instant = parsed
             }
             store.requireExisting("\(store.db): store not found; check the path")

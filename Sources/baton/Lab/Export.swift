@@ -1,7 +1,7 @@
-import ModelExport
 import ArgumentParser
 import Foundation
 import LabTraining
+import ModelExport
 import ScoringModelFormat
 
 struct Export: ParsableCommand {
@@ -37,7 +37,8 @@ struct Export: ParsableCommand {
                 case .sql:
                     let dialect = SQLDialect(rawValue: self.dialect) ?? .standard
                     let output = SQLScoreOutput(rawValue: self.output) ?? .points
-                    let text = try table.map { try SQLExport.selectStatement(for: weights, table: $0, dialect: dialect, output: output) }
+                    let text =
+                        try table.map { try SQLExport.selectStatement(for: weights, table: $0, dialect: dialect, output: output) }
                         ?? SQLExport.scoreExpression(for: weights, dialect: dialect, output: output)
                     bytes = Data((text + "\n").utf8)
                 case .pmml:

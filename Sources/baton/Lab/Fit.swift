@@ -7,10 +7,10 @@ struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit lead-scoring weights by logistic regression and write the weight file.",
         discussion: """
-        Prints a statsmodels-like summary (or, with --json, one JSON object) and writes MODEL.json.
-        Data whose in-memory fit would exceed --memory-budget is fitted by streaming: the CSV is \
-        re-read in row blocks on every Newton pass, with memory bounded by the block size.
-        """)
+            Prints a statsmodels-like summary (or, with --json, one JSON object) and writes MODEL.json.
+            Data whose in-memory fit would exceed --memory-budget is fitted by streaming: the CSV is \
+            re-read in row blocks on every Newton pass, with memory bounded by the block size.
+            """)
 
     @Option(help: "CSV of past leads with their outcome.") var data: String
     @Option(help: "Scoring spec (YAML) describing the outcome and the features.") var spec: String
@@ -46,17 +46,21 @@ struct Fit: ParsableCommand {
                 choice = try? FitPathChoice.estimate(data: dataURL, spec: parsed, budgetBytes: budget)
             }
             let streaming = stream || (choice?.streams ?? false)
-            let run = streaming
-                ? try CalibrationLab.fitStreaming(data: dataURL, spec: specURL, penalty: penalty,
-                                                  blockRows: blockRows ?? CalibrationLab.defaultBlockRows)
+            let run =
+                streaming
+                ? try CalibrationLab.fitStreaming(
+                    data: dataURL, spec: specURL, penalty: penalty,
+                    blockRows: blockRows ?? CalibrationLab.defaultBlockRows)
                 : try CalibrationLab.fit(data: dataURL, spec: specURL, penalty: penalty)
             var stages = run.timings
             try stages.measure("write") { () throws(LabError) in
                 try CalibrationLab.write(run.weightFile, to: URL(fileURLWithPath: out))
             }
             if timings {
-                var extra: [String: JSONValue] = ["newton_steps": .integer(Int64(run.fit.iterations)),
-                                                  "fit_path": .string(run.path.description)]
+                var extra: [String: JSONValue] = [
+                    "newton_steps": .integer(Int64(run.fit.iterations)),
+                    "fit_path": .string(run.path.description),
+                ]
                 if let peak = peakResidentBytes() { extra["peak_rss_bytes"] = .integer(Int64(peak)) }
                 printTimings(stages, extra: extra)
             }
@@ -82,7 +86,8 @@ struct Fit: ParsableCommand {
         let blocks = "blocks of \(blockRows ?? CalibrationLab.defaultBlockRows) rows"
         if stream { return "--stream, \(blocks)" }
         guard let choice else { return "in memory" }
-        let estimate = "estimated in-memory footprint \(MemorySize.format(choice.estimatedBytes)) for ~\(choice.estimatedRows) rows × \(choice.estimatedColumns) terms"
+        let estimate =
+            "estimated in-memory footprint \(MemorySize.format(choice.estimatedBytes)) for ~\(choice.estimatedRows) rows × \(choice.estimatedColumns) terms"
         let budget = "memory budget \(MemorySize.format(choice.budgetBytes))"
         return streaming ? "\(estimate) exceeds the \(budget); \(blocks)" : "\(estimate) within the \(budget)"
     }

@@ -1,11 +1,11 @@
-import HandoffRules
-import Simulation
-import BatonSupport
 import ArgumentParser
+import BatonSupport
 import Foundation
+import HandoffRules
 import LabTraining
 import Recalibration
 import ScoringModelFormat
+import Simulation
 
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,9 +36,10 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Where to write the truth JSON (default <out without .csv>.truth.json).") var truth: String?
     @Option(help: "Where to write the matching spec (default <out without .csv>.spec.yaml).") var spec: String?
     @Option(help: "Calendar quarters of history from 2023-01-01 (8 = 2023–2024).") var quarters = 8
-    @Option(help: ArgumentHelp(
-        "Drift the market from this date (YYYY-MM-DD, UTC) on: lead-source and company-size mix shift and some true effects change.",
-        discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
+    @Option(
+        help: ArgumentHelp(
+            "Drift the market from this date (YYYY-MM-DD, UTC) on: lead-source and company-size mix shift and some true effects change.",
+            discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
     var driftAfter: String?
 
     func validate() throws {
@@ -49,7 +50,8 @@ struct Generate: AsyncParsableCommand {
         }
         guard out != nil || events != nil else { throw ValidationError("give --out FILE.csv (leads), --events FILE.jsonl (event log), or both") }
         if events != nil && (model == nil || playbook == nil) {
-            throw ValidationError("--events needs --model MODEL.json and --playbook FILE: the sales side reacts to what the engine does with the leads")
+            throw ValidationError(
+                "--events needs --model MODEL.json and --playbook FILE: the sales side reacts to what the engine does with the leads")
         }
     }
 
@@ -84,7 +86,9 @@ struct Generate: AsyncParsableCommand {
             try result.truth.jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
             let t = result.truth
             let within = t.firstHandoffSLA.values.map(\.met).reduce(0, +), judged = t.firstHandoffSLA.values.map { $0.met + $0.missed }.reduce(0, +)
-            print("wrote \(t.lines) events (\(t.duplicates) retried duplicates) for \(rows) leads to \(path): \(t.leadsHandedOff) handed off, first touch within SLA \(within) of \(judged), won \(t.won); truth \(truthPath)")
+            print(
+                "wrote \(t.lines) events (\(t.duplicates) retried duplicates) for \(rows) leads to \(path): \(t.leadsHandedOff) handed off, first touch within SLA \(within) of \(judged), won \(t.won); truth \(truthPath)"
+            )
         } catch let failure as SimulationFailure {
             fail(failure.description, .dataError)
         } catch {

@@ -1,7 +1,7 @@
-import HandoffRules
-import DatasetImport
 import ArgumentParser
+import DatasetImport
 import Foundation
+import HandoffRules
 import LabTraining
 
 /// `baton import <source>`: turn a public data set's own files into a lab-ready lead table and
@@ -42,8 +42,9 @@ struct ImportOlist: ParsableCommand {
         let funnel: OlistFunnel
         do {
             funnel = try OlistFunnelImport.join(mqls: URL(fileURLWithPath: mqls), deals: URL(fileURLWithPath: deals))
-            try funnel.write(csv: URL(fileURLWithPath: out), spec: specOut.map { URL(fileURLWithPath: $0) },
-                             landingPageMinCount: landingPageMinCount)
+            try funnel.write(
+                csv: URL(fileURLWithPath: out), spec: specOut.map { URL(fileURLWithPath: $0) },
+                landingPageMinCount: landingPageMinCount)
         } catch {
             fail(error)
         }
@@ -56,17 +57,21 @@ struct ImportOlist: ParsableCommand {
         let first = funnel.leads.first { $0.firstContactDay == days.min() }?.firstContactDate ?? "-"
         let last = funnel.leads.first { $0.firstContactDay == days.max() }?.firstContactDate ?? "-"
         var lines = [
-            "\(rows) MQLs (first contact \(first) … \(last)), \(wins) won (\(String(format: "%.1f", 100 * Double(wins) / Double(max(rows, 1)))) %) from \(funnel.dealRows) closed deals",
+            "\(rows) MQLs (first contact \(first) … \(last)), \(wins) won (\(String(format: "%.1f", 100 * Double(wins) / Double(max(rows, 1)))) %) from \(funnel.dealRows) closed deals"
         ]
         if funnel.unmatchedDeals.isEmpty {
             lines.append("every closed deal matched an MQL")
         } else {
             let examples = funnel.unmatchedDeals.prefix(5).map { "line \($0.line) \"\($0.mqlID)\"" }.joined(separator: ", ")
             let one = funnel.unmatchedDeals.count == 1
-            lines.append("warning: \(funnel.unmatchedDeals.count) closed deal\(one ? " names" : "s name") an MQL id not in \(mqls) and \(one ? "was" : "were") not joined (\(examples)\(funnel.unmatchedDeals.count > 5 ? ", …" : ""))")
+            lines.append(
+                "warning: \(funnel.unmatchedDeals.count) closed deal\(one ? " names" : "s name") an MQL id not in \(mqls) and \(one ? "was" : "were") not joined (\(examples)\(funnel.unmatchedDeals.count > 5 ? ", …" : ""))"
+            )
         }
         if !funnel.repeatedDeals.isEmpty {
-            lines.append("warning: \(funnel.repeatedDeals.count) closed-deal row\(funnel.repeatedDeals.count == 1 ? "" : "s") repeat an MQL id (first: line \(funnel.repeatedDeals[0].line)); each lead counts as won once")
+            lines.append(
+                "warning: \(funnel.repeatedDeals.count) closed-deal row\(funnel.repeatedDeals.count == 1 ? "" : "s") repeat an MQL id (first: line \(funnel.repeatedDeals[0].line)); each lead counts as won once"
+            )
         }
         let lags = funnel.sortedDaysToWin
         if let median = funnel.daysToWinQuantile(0.5), let p90 = funnel.daysToWinQuantile(0.9), let maxLag = lags.last {

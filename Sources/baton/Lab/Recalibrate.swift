@@ -1,5 +1,5 @@
-import BatonSupport
 import ArgumentParser
+import BatonSupport
 import Foundation
 import LabTraining
 import Recalibration

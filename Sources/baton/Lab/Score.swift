@@ -24,7 +24,9 @@ struct Score: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         for (path, role) in [(model, "weight file"), (data, "data")] + (playbook.map { [($0, "playbook")] } ?? []) {
-            guard FileManager.default.isReadableFile(atPath: path) else { fail("\(path): \(role) file not found or not readable; check the path", .usage) }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                fail("\(path): \(role) file not found or not readable; check the path", .usage)
+            }
         }
         let scorer: LeadScorer
         do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { fail(error.description, .dataError) }
@@ -92,8 +94,11 @@ struct Score: ParsableCommand {
                 let s = seconds(d)
                 return String(format: "%@: %.3f s (%.0f rows/s)", step, s, s > 0 ? n / s : .infinity)
             }
-            warn([line("parse", parsed - start), line("score", scored - parsed), line("write", written - scored),
-                  line("total", written - start)].joined(separator: "\n"), prefix: "")
+            warn(
+                [
+                    line("parse", parsed - start), line("score", scored - parsed), line("write", written - scored),
+                    line("total", written - start),
+                ].joined(separator: "\n"), prefix: "")
         }
     }
 }
@@ -106,10 +111,12 @@ extension Score {
         let shown = unseen.counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
             .map { "'\($0.key)' ×\($0.value)" }.joined(separator: ", ")
         let more = unseen.counts.count > 5 ? ", …" : ""
-        let scoredAs = unseen.scoredAs == otherLevel
+        let scoredAs =
+            unseen.scoredAs == otherLevel
             ? "scored as level '\(otherLevel)'"
             : "scored as baseline '\(unseen.scoredAs)' (the feature has no '\(otherLevel)' level) and their reasons say so"
-        return "\"\(unseen.column)\": \(cells) cell\(cells == 1 ? "" : "s") held values never seen in training (\(unseen.counts.count) distinct: \(shown)\(more)); \(scoredAs). Refit with such rows in the training data to score them on their own"
+        return
+            "\"\(unseen.column)\": \(cells) cell\(cells == 1 ? "" : "s") held values never seen in training (\(unseen.counts.count) distinct: \(shown)\(more)); \(scoredAs). Refit with such rows in the training data to score them on their own"
     }
 }
 
