@@ -7,6 +7,12 @@ bash scripts/setup.sh
 swift build --build-tests
 # The module rules of README.md ("Where things live") against the resolved package graph.
 python3 scripts/check-architecture.py
+# One code style (.swift-format, the toolchain's swift-format): a file that is not formatted fails
+# the run; `swift format format -i -r -p Sources Tests Package.swift Benchmarks/Kernels` fixes it.
+if ! swift format lint --strict -r -p Sources Tests Package.swift Benchmarks/Kernels; then
+  echo "error: the files above are not formatted as .swift-format says; run: swift format format -i -r -p Sources Tests Package.swift Benchmarks/Kernels" >&2
+  exit 1
+fi
 # The store suite runs against SQLite and a real PostgreSQL server started here (its own data
 # folder, a free loopback port) and stopped on exit, whatever the tests do.
 eval "$(bash scripts/postgres.sh start)"
