@@ -55,23 +55,7 @@ extension SQLiteHandoffStore {
             guard let current = try Self.currentDeployment(db) else {
                 throw StoreError.modelRegistry(reason: "no model is in production, so there is nothing to roll back; promote one first")
             }
-            // Promotions push onto a stack and roll-backs pop it; the model under the top is the one to restore.
-            var stack: [String] = []
-            for deployment in try Self.allDeployments(db) {
-                switch deployment.kind {
-                case .promotion: stack.append(deployment.sha256)
-                case .rollback:
-                    stack.removeLast()
-                    if stack.last != deployment.sha256 { stack.append(deployment.sha256) }
-                }
-            }
-            guard stack.count >= 2 else {
-                throw StoreError.modelRegistry(
-                    reason: "weight file \(current.sha256) is the only model left in the promotion history; there is no earlier model to roll back to"
-                )
-            }
-            stack.removeLast()
-            let target = stack[stack.count - 1]
+            let target = try ModelDeployment.rollbackTarget(history: try Self.allDeployments(db), current: current.sha256)
             try Self.retire(current, at: date, db)
             try db.execute(
                 sql: "INSERT INTO model_deployments (sha256, kind, promoted_at) VALUES (?, 'rollback', ?)",

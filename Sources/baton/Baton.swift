@@ -39,6 +39,14 @@ func runLab(_ body: () throws(LabError) -> Void) {
     }
 }
 
+/// A typed result as pretty JSON with sorted keys and a final line break (`--json` output).
+func printPrettyJSON(_ value: some Encodable) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    FileHandle.standardOutput.write((try? encoder.encode(value)) ?? Data())
+    print()
+}
+
 func printJSON(_ value: JSONValue) {
     FileHandle.standardOutput.write(Data(CanonicalJSON.prettyBytes(value)))
 }

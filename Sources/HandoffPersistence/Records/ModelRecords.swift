@@ -81,3 +81,28 @@ package struct ModelDeployment: Sendable, Hashable, Codable {
         self.retiredAt = retiredAt
     }
 }
+
+extension ModelDeployment {
+    /// The weight file a roll-back restores, from the deployment history in row order: promotions
+    /// push onto a stack and roll-backs pop it, so the model under the top is the one to restore.
+    /// Both backends roll back with this one rule.
+    ///
+    /// - Throws: ``StoreError/modelRegistry(reason:)`` when `current` (the model in production) is
+    ///   the only one left in the history.
+    package static func rollbackTarget(history: [ModelDeployment], current: String) throws(StoreError) -> String {
+        var stack: [String] = []
+        for deployment in history {
+            switch deployment.kind {
+            case .promotion: stack.append(deployment.sha256)
+            case .rollback:
+                if !stack.isEmpty { stack.removeLast() }
+                if stack.last != deployment.sha256 { stack.append(deployment.sha256) }
+            }
+        }
+        guard stack.count >= 2 else {
+            throw StoreError.modelRegistry(
+                reason: "weight file \(current) is the only model left in the promotion history; there is no earlier model to roll back to")
+        }
+        return stack[stack.count - 2]
+    }
+}

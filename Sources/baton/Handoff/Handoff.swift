@@ -57,10 +57,7 @@ struct HandoffReplay: AsyncParsableCommand {
         }
         try? await handoffStore.close()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            FileHandle.standardOutput.write((try? encoder.encode(summary)) ?? Data())
-            print()
+            printPrettyJSON(summary)
         } else {
             print(summary.text)
         }
@@ -89,10 +86,7 @@ struct HandoffStatusCommand: AsyncParsableCommand {
         }
         try? await handoffStore.close()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            FileHandle.standardOutput.write((try? encoder.encode(status)) ?? Data())
-            print()
+            printPrettyJSON(status)
         } else {
             print(status.table, terminator: "")
         }
