@@ -38,29 +38,54 @@ package enum LeadTableReader {
     /// them (byte-order mark and blank lines skipped, names unquoted and trimmed; delimiter: the
     /// most frequent of `,` `;` tab on the header line outside quotes), so a caller can check
     /// which columns exist before it chooses what to read.
+    ///
+    /// Only the start of the file is read (64 KiB, more when the header record is longer), so a
+    /// caller that reads the whole file next does not read it twice.
     package static func header(url: URL) throws(LeadTableError) -> [String] {
-        let data: Data
+        let handle: FileHandle
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            handle = try FileHandle(forReadingFrom: url)
         } catch {
             throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
         }
-        let result: Result<[String], LeadTableError> = data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
+        defer { try? handle.close() }
+        var prefix: [UInt8] = []
+        var wanted = 1 << 16
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: wanted - prefix.count)
+            } catch {
+                throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+            }
+            prefix += chunk ?? Data()
+            let wholeFile = prefix.count < wanted
+            switch header(in: prefix, file: url.path) {
+            case let .success((names, complete)) where complete || wholeFile: return names
+            case let .failure(error) where wholeFile: throw error
+            default: wanted *= 4  // the header record runs past what was read: read more
+            }
+        }
+    }
+
+    /// The header record at the start of `bytes`, and whether a line end (or more data) followed
+    /// it, so that it cannot continue past `bytes`.
+    private static func header(in bytes: [UInt8], file: String) -> Result<([String], Bool), LeadTableError> {
+        bytes.withUnsafeBufferPointer { buffer in
             do throws(LeadTableError) {
-                guard let base = bytes.baseAddress, bytes.count > 0 else { throw .emptyFile(file: url.path) }
-                var cursor = CSVCursor(base: base, end: bytes.count, file: url.path)
+                guard let base = buffer.baseAddress, buffer.count > 0 else { throw .emptyFile(file: file) }
+                var cursor = CSVCursor(base: base, end: buffer.count, file: file)
                 cursor.skipByteOrderMark()
                 cursor.skipBlankLines()
-                guard !cursor.atEnd else { throw .emptyFile(file: url.path) }
+                guard !cursor.atEnd else { throw .emptyFile(file: file) }
                 let delimiter = try detectDelimiter(cursor: cursor, requested: [])
                 var scratch: [UInt8] = []
-                return .success(try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch))
+                let names = try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch)
+                return .success((names, !cursor.atEnd))
             } catch {
                 return .failure(error)
             }
         }
-        return try result.get()
     }
 
     /// Reads the requested columns of CSV text held in memory; `file` names it in messages.

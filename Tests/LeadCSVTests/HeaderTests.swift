@@ -20,6 +20,20 @@ import Testing
         #expect(table.raw("size;band").values == ["a"])
     }
 
+    @Test func aHeaderLongerThanTheFirstReadIsReadWhole() throws {
+        let names = (0..<3000).map { "column_with_a_rather_long_name_number_\($0)" }  // ~130 KB of header
+        let url = try write(names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try LeadTableReader.header(url: url) == names)
+    }
+
+    @Test func aQuotedNameWithALineBreakAcrossTheFirstReadIsReadWhole() throws {
+        let long = String(repeating: "x", count: 70_000)
+        let url = try write("a,\"\(long)\nmore\",b\n1,2,3\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try LeadTableReader.header(url: url) == ["a", long + "\nmore", "b"])
+    }
+
     @Test func aOneColumnFileHasOneName() throws {
         let url = try write("only\n1\n")
         defer { try? FileManager.default.removeItem(at: url) }
