@@ -43,8 +43,9 @@ package struct APIError: HTTPResponseError, Sendable {
 }
 
 extension JSONEncoder {
-    /// Sorted keys, ISO 8601 dates: stable bodies for clients and tests.
-    static var sorted: JSONEncoder {
+    /// Sorted keys (`/` escaped as `\/`), ISO 8601 dates: stable bodies for error answers and
+    /// the alert and CRM sync payloads. Built once; encoding is safe from any task.
+    static let sorted: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         e.dateEncodingStrategy = .custom { date, encoder in
@@ -52,7 +53,7 @@ extension JSONEncoder {
             try c.encode(ISOTime.format(date))
         }
         return e
-    }
+    }()
 }
 
 /// UTC ISO 8601 with milliseconds when not whole seconds.

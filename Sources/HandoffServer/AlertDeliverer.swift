@@ -34,13 +34,6 @@ package actor AlertDeliverer {
 
     static let crmKind = "crm-sync"
 
-    /// Sorted keys; `/` escaped as `\/`, as JSONSerialization wrote these bodies before.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-
     /// True when any channel is configured; otherwise alerts are only stored.
     var hasChannels: Bool { !configuration.alertChannels.isEmpty || configuration.defaultChannel != nil || configuration.crmSyncURL != nil }
 
@@ -69,7 +62,7 @@ package actor AlertDeliverer {
         }
         guard !relevant.isEmpty else { return nil }
         let payload = CRMSyncPayload(eventID: event.eventID, leadID: event.leadID, changes: relevant.map(\.summary))
-        guard let data = try? Self.encoder.encode(payload), let json = try? JSONText(validating: String(decoding: data, as: UTF8.self)) else {
+        guard let data = try? JSONEncoder.sorted.encode(payload), let json = try? JSONText(validating: String(decoding: data, as: UTF8.self)) else {
             logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
             return nil
         }
@@ -133,10 +126,10 @@ package actor AlertDeliverer {
             let body = WebhookAlert(
                 id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
                 createdAt: ISOTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
-            try await Self.post(url: url, body: try Self.encoder.encode(body))
+            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(body))
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            try await Self.post(url: url, body: try Self.encoder.encode(["text": message]))
+            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(["text": message]))
         case .email:
             guard let to = channel.to else { throw DeliveryError.misconfigured(target: alert.target, key: "to") }
             guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
