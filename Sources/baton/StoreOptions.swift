@@ -30,4 +30,21 @@ struct StoreOptions: ParsableArguments {
             fail(error)
         }
     }
+
+    /// Opens the store (as ``open(sqliteOptions:)``), runs `body` with it and closes it whether
+    /// `body` returns or throws. A failed close is not reported: the work is done, or has already
+    /// failed with its own error.
+    func withStore<T, E: Error>(
+        sqliteOptions: SQLiteHandoffStore.Options = .init(), _ body: (any HandoffStore) async throws(E) -> T
+    ) async throws(E) -> T {
+        let store = await open(sqliteOptions: sqliteOptions)
+        do {
+            let value = try await body(store)
+            try? await store.close()
+            return value
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
 }

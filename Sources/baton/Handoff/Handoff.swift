@@ -43,19 +43,27 @@ struct HandoffReplay: AsyncParsableCommand {
         // (synchronous=NORMAL) without an fsync per event.
         var options = SQLiteHandoffStore.Options()
         options.durability = .normal
-        let handoffStore = await store.open(sqliteOptions: options)
-        let engine: HandoffEngine
-        do { engine = try HandoffEngine(store: handoffStore, playbook: book, scorer: scorer) } catch { fail(error.description, .dataError) }
         let firstInstant = entries.compactMap { try? $0.event.get().occurredAt }.min() ?? Date()
         let summary: ReplaySummary
-        do throws(EngineError) {
-            try await engine.prepare(at: firstInstant)
-            summary = try await EventReplay.run(entries, engine: engine, continueOnError: continueOnError)
+        do throws(ReplayFailure) {
+            summary = try await store.withStore(sqliteOptions: options) { handoffStore throws(ReplayFailure) in
+                let engine: HandoffEngine
+                do throws(EngineError) { engine = try HandoffEngine(store: handoffStore, playbook: book, scorer: scorer) } catch {
+                    throw .refused(error)
+                }
+                do throws(EngineError) {
+                    try await engine.prepare(at: firstInstant)
+                    return try await EventReplay.run(entries, engine: engine, continueOnError: continueOnError)
+                } catch {
+                    throw .failed(error)
+                }
+            }
         } catch {
-            try? await handoffStore.close()
-            fail(error.description, .failure)
+            switch error {
+            case .refused(let error): fail(error.description, .dataError)
+            case .failed(let error): fail(error.description, .failure)
+            }
         }
-        try? await handoffStore.close()
         if json {
             printPrettyJSON(summary)
         } else {
@@ -67,6 +75,13 @@ struct HandoffReplay: AsyncParsableCommand {
     }
 }
 
+/// Why a replay stopped: the engine refused the playbook or model for this store (bad data), or
+/// the replay itself failed.
+private enum ReplayFailure: Error {
+    case refused(EngineError)
+    case failed(EngineError)
+}
+
 struct HandoffStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Open hand-offs per rep and their SLA state (due times, breaches).")
@@ -76,15 +91,12 @@ struct HandoffStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         store.requireExisting("no store at \(store.db). Run `baton handoff replay … --db \(store.db)` first.")
-        let handoffStore = await store.open()
         let status: HandoffStatus
         do throws(StoreError) {
-            status = try await HandoffStatus.load(from: handoffStore)
+            status = try await store.withStore { handoffStore throws(StoreError) in try await HandoffStatus.load(from: handoffStore) }
         } catch {
-            try? await handoffStore.close()
             fail(error.description, .failure)
         }
-        try? await handoffStore.close()
         if json {
             printPrettyJSON(status)
         } else {

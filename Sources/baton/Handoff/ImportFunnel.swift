@@ -30,10 +30,10 @@ struct ImportOlistFunnel: AsyncParsableCommand {
         }
         var options = SQLiteHandoffStore.Options()
         options.durability = .normal  // a re-runnable bulk import; a crash loses at most the last units
-        let handoffStore = await store.open(sqliteOptions: options)
         do throws(StoreImportError) {
-            let s = try await OlistStoreImport.run(mqls: mqls, deals: deals, into: handoffStore)
-            try? await handoffStore.close()
+            let s = try await store.withStore(sqliteOptions: options) { handoffStore throws(StoreImportError) in
+                try await OlistStoreImport.run(mqls: mqls, deals: deals, into: handoffStore)
+            }
             print(
                 "imported \(s.leads - s.alreadyStored) leads (\(s.alreadyStored) already stored), \(s.wonDeals) won deals (\(s.dealsWithRevenue) with declared revenue, \(s.wonBeforeFirstContact) won before the MQL date), \(s.reps) reps"
             )

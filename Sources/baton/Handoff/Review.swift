@@ -62,12 +62,12 @@ struct Review: AsyncParsableCommand {
             configuration.committedQualifiedPerWeek = committedPerWeek
             configuration.fitAttributes = fitAttributes
             configuration.earlierCohortMonths = cohortMonths
-            let handoffStore = await store.open()
             do throws(AnalyticsError) {
-                let report = try await ReviewRun.run(
-                    kind: kind, store: handoffStore, period: period, asOf: asOfDate,
-                    out: URL(fileURLWithPath: out), configuration: configuration, lookbackDays: lookbackDays)
-                try? await handoffStore.close()
+                let report = try await store.withStore { handoffStore throws(AnalyticsError) in
+                    try await ReviewRun.run(
+                        kind: kind, store: handoffStore, period: period, asOf: asOfDate,
+                        out: URL(fileURLWithPath: out), configuration: configuration, lookbackDays: lookbackDays)
+                }
                 print("wrote \(out)/report.md (\(report.charts.count) charts, \(report.changes.count) change item(s))")
             } catch {
                 fail(error)
@@ -120,10 +120,10 @@ extension Review {
                 instant = parsed
             }
             store.requireExisting("\(store.db): store not found; check the path")
-            let handoffStore = await store.open()
             do throws(AnalyticsError) {
-                let review = try await FunnelReview.load(store: handoffStore, timeZone: zone, asOf: instant)
-                try? await handoffStore.close()
+                let review = try await store.withStore { handoffStore throws(AnalyticsError) in
+                    try await FunnelReview.load(store: handoffStore, timeZone: zone, asOf: instant)
+                }
                 try review.write(to: URL(fileURLWithPath: out))
                 print("wrote \(out)/report.md (\(review.cohorts.count) cohorts, \(review.charts.count) charts)")
             } catch {
