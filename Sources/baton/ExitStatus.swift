@@ -3,6 +3,7 @@ import DatasetImport
 import Foundation
 import HandoffPersistence
 import HandoffReviews
+import HandoffRules
 import HandoffServer
 import LabTraining
 import Recalibration
@@ -47,6 +48,11 @@ extension LabError: CommandError {
         if case .fileNotFound = self { return .usage }
         return isBadData ? .dataError : .failure
     }
+}
+
+extension PlaybookError: CommandError {
+    /// A playbook that is refused is bad data (a missing file is caught before, as a usage mistake).
+    var exitStatus: ExitStatus { .dataError }
 }
 
 extension RecalibrationError: CommandError {

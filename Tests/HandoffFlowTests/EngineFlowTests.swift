@@ -193,11 +193,11 @@ import Testing
             _ = try HandoffEngine(store: store, playbook: book, scorer: scorer, knownFields: ["region"])
             Issue.record("a rep on Mars was accepted")
         } catch {
-            guard case .playbook(.section(let section)) = error else {
+            guard case .playbook(let playbookError) = error, case .invalid = playbookError else {
                 Issue.record("\(error)")
                 return
             }
-            #expect(section.keyPath == "reps[1].time_zone" && section.line == 21)
+            #expect(playbookError.key == "reps[1].time_zone" && playbookError.line == 21)
             #expect(error.description.contains("Mars/Base"))
         }
         // The qualification reader alone still takes the same file (its other sections are not its business).

@@ -130,7 +130,7 @@ import Testing
             ),
             (
                 "routing: {fallback_queue: q}\nsla:\n  policies:\n    high:\n      first_tuoch_hours: 1\nreps: []",
-                "sla.policies.high.first_tuoch_hours", 5, "valid keys here: first_touch_hours"
+                "sla.policies.high.first_tuoch_hours", 5, "Did you mean `first_touch_hours`?"
             ),
             (
                 "routing: {fallback_queue: q}\nsla:\n  policies:\n    high: {escalation: {notify_manager_after_hours: 3, reassign_after_hours: 2}}\nreps: []",
@@ -152,7 +152,7 @@ import Testing
                 "routing: {fallback_queue: q}\nreps:\n  - id: a\n    weight: 0\n    time_zone: UTC\n",
                 "reps[0].weight", 4, "≥ 1"
             ),
-            ("routing: {fallback_queue: q}\nreps:\n  - id: a\n", "reps[0].time_zone", 3, "add `time_zone:`"),
+            ("routing: {fallback_queue: q}\nreps:\n  - id: a\n", "reps[0].time_zone", 3, "Add `time_zone:`"),
             (
                 "routing: {fallback_queue: q}\nreps:\n  - {id: a, time_zone: UTC}\n  - {id: a, time_zone: UTC}\n",
                 "reps[1].id", 4, "unique id"
@@ -184,7 +184,7 @@ import Testing
             _ = try FlowPlaybook.parse(yaml: yaml)
             Issue.record("expected an error at \(keyPath)")
         } catch {
-            #expect(error.keyPath == keyPath)
+            #expect(error.key == keyPath)
             #expect(error.line == line)
             #expect(error.description.contains(hint), "\(error)")
         }
@@ -206,23 +206,25 @@ import Testing
 
     @Test func malformedYAMLReportsTheLine() {
         do {
-            _ = try PlaybookSections.decode(RoutingPolicy.self, section: "routing", from: "routing:\n  rules: [\n  - x: 1\n")
+            _ = try FlowPlaybook.parse(yaml: "routing:\n  rules: [\n  - x: 1\n", file: "p.yaml")
             Issue.record("expected a syntax error")
         } catch {
-            #expect(error.problem.contains("not valid YAML"))
-            #expect(error.line != nil)
+            guard case .yaml(.syntax(file: "p.yaml", let line, _)) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(line >= 3)
+            #expect(error.description.contains("not valid YAML"))
         }
     }
 
     @Test func typeMismatchSaysWhatWasExpected() {
         do {
-            _ = try PlaybookSections.decode(
-                SLAPolicies.self, section: "sla",
-                from: "sla:\n  policies:\n    high:\n      attempts: {minimum: six}\n")
+            _ = try FlowPlaybook.parse(yaml: "routing: {fallback_queue: q}\nsla:\n  policies:\n    high:\n      attempts: {minimum: six}\nreps: []")
             Issue.record("expected a type error")
         } catch {
-            #expect(error.keyPath == "sla.policies.high.attempts.minimum")
-            #expect(error.line == 4)
+            #expect(
+                error == .yaml(.notANumber(file: "playbook", line: 5, key: "sla.policies.high.attempts.minimum", value: "six", wholeNumber: true)))
             #expect(error.description.contains("whole number"))
         }
     }

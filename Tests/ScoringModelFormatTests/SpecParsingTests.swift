@@ -63,22 +63,24 @@ import Testing
 
     @Test func unknownKeySuggestsNearest() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric, transfrom: log1p}\n")
-        #expect(e == .unknownKey(file: "s.yaml", line: 3, key: "features[0].transfrom", suggestion: "transform", allowed: ScoringSpec.featureKeys))
+        #expect(
+            e == .yaml(.unknownKey(file: "s.yaml", line: 3, key: "features[0].transfrom", suggestion: "transform", allowed: ScoringSpec.featureKeys)))
         #expect(e?.description.hasPrefix("s.yaml line 3: unknown key `features[0].transfrom`. Did you mean `transform`?") == true)
         let top = error(Self.base + "feature:\n  - {column: a, type: numeric}\n")
-        #expect(top == .unknownKey(file: "s.yaml", line: 2, key: "feature", suggestion: "features", allowed: ScoringSpec.topLevelKeys))
+        #expect(top == .yaml(.unknownKey(file: "s.yaml", line: 2, key: "feature", suggestion: "features", allowed: ScoringSpec.topLevelKeys)))
     }
 
     @Test func badEnumValueListsAllowedValues() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric, missing: impute}\n")
         #expect(
             e
-                == .notAllowed(
-                    file: "s.yaml", line: 3, key: "features[0].missing", value: "impute", allowed: ["error", "drop_row", "zero", "indicator"]))
+                == .yaml(
+                    .notAllowed(
+                        file: "s.yaml", line: 3, key: "features[0].missing", value: "impute", allowed: ["error", "drop_row", "zero", "indicator"])))
         #expect(e?.description.contains("Use one of: error, drop_row, zero, indicator.") == true)
         #expect(
             error(Self.base + "features:\n  - {column: a, type: number}\n")
-                == .notAllowed(file: "s.yaml", line: 3, key: "features[0].type", value: "number", allowed: ["numeric", "categorical"]))
+                == .yaml(.notAllowed(file: "s.yaml", line: 3, key: "features[0].type", value: "number", allowed: ["numeric", "categorical"])))
     }
 
     @Test func optionForTheOtherType() {
@@ -104,19 +106,21 @@ import Testing
                 == .outOfRange(file: "s.yaml", line: 2, key: "features[0].min_count", value: "-3", requirement: "0 or more (0 = never merge levels)"))
         #expect(
             error(Self.base + "features: [{column: a, type: categorical, min_count: 2.5}]\n")
-                == .notANumber(file: "s.yaml", line: 2, key: "features[0].min_count", value: "2.5", wholeNumber: true))
+                == .yaml(.notANumber(file: "s.yaml", line: 2, key: "features[0].min_count", value: "2.5", wholeNumber: true)))
         #expect(
             error(Self.base + "features: [{column: a, type: numeric}]\npenalty: lots\n")
-                == .notANumber(file: "s.yaml", line: 3, key: "penalty", value: "lots", wholeNumber: false))
+                == .yaml(.notANumber(file: "s.yaml", line: 3, key: "penalty", value: "lots", wholeNumber: false)))
     }
 
     @Test func missingOutcomeAndOtherRequiredKeys() {
         let e = error("features: [{column: a, type: numeric}]\n")
         #expect(
             e
-                == .missingKey(
-                    file: "s.yaml", line: 1, key: "outcome",
-                    hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`."))
+                == .yaml(
+                    .missingKey(
+                        file: "s.yaml", line: 1, key: "outcome",
+                        hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`.")
+                ))
         #expect(
             error("outcome: {column: y}\nfeatures: [{column: a, type: numeric}]\n")?.description.contains("`outcome.positive` is required") == true)
         #expect(error(Self.base)?.description.contains("`features` is required") == true)
@@ -134,12 +138,12 @@ import Testing
         #expect(error(Self.base + "features: [{column: a, type: numeric}]\nid: \"\"\n") == .emptyValue(file: "s.yaml", line: 3, key: "id"))
         #expect(
             error(Self.base + "features: [{column: a, type: numeric}]\noutcome: {column: z, positive: [1]}\n")
-                == .duplicateKey(file: "s.yaml", line: 3, key: "outcome"))
+                == .yaml(.duplicateKey(file: "s.yaml", line: 3, key: "outcome")))
     }
 
     @Test func yamlSyntaxErrorHasLine() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric\n")
-        guard case let .syntax(file, line, _) = e else {
+        guard case let .yaml(.syntax(file, line, _)) = e else {
             Issue.record("\(String(describing: e))")
             return
         }

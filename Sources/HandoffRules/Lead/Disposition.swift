@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// Why a hand-off ended without (or before) an opportunity, and where the lead goes next.
 package struct DispositionCode: Sendable, Hashable {
@@ -114,65 +115,63 @@ package struct DispositionPolicy: Sendable, Hashable {
     }
 }
 
-extension DispositionPolicy: Decodable {
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["codes"])
-        let c = try decoder.container(keyedBy: PlaybookKey.self)
+extension DispositionPolicy {
+    /// Reads the `dispositions:` section: `codes:` overrides standard codes or adds custom ones.
+    static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> DispositionPolicy {
+        let fields = try reader.entries(entry, allowed: ["codes"])
         var overrides: [DispositionCode] = []
-        if c.contains(PlaybookKey("codes")) {
-            let nested = try c.nestedContainer(keyedBy: PlaybookKey.self, forKey: PlaybookKey("codes"))
-            for key in nested.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                let name = key.stringValue
+        if let codesEntry = reader.given(fields, "codes") {
+            for (name, codeEntry) in try reader.orderedEntries(codesEntry, allowed: nil).sorted(by: { $0.name < $1.name }) {
                 guard DispositionPolicy.isValidCode(name) else {
-                    throw nested.fail(key, "`\(name)` is not a valid code; use lower-case letters, digits and underscores, starting with a letter")
+                    throw reader.invalid(
+                        codeEntry, "`\(name)` is not a valid code; use lower-case letters, digits and underscores, starting with a letter")
                 }
-                let standard = DispositionCode.standard.first { $0.code == name }
-                let sub = try nested.superDecoder(forKey: key)
-                try sub.rejectUnknownKeys(allowed: ["label", "to", "re_engage_after_days", "requires_minimum_attempts"])
-                let s = try sub.container(keyedBy: PlaybookKey.self)
-                let label =
-                    try s.decodeIfPresent(String.self, forKey: PlaybookKey("label"))
-                    ?? standard?.label ?? name.replacingOccurrences(of: "_", with: " ")
-                let destination: DispositionCode.Destination
-                if let text = try s.decodeIfPresent(String.self, forKey: PlaybookKey("to")) {
-                    guard let value = DispositionCode.Destination(rawValue: text) else {
-                        throw s.fail(PlaybookKey("to"), "`\(text)` is not a destination; use `nurture` or `disqualified`")
-                    }
-                    destination = value
-                } else if let standard {
-                    destination = standard.destination
-                } else {
-                    throw nested.fail(key, "custom code `\(name)` needs `to: nurture` or `to: disqualified`")
-                }
-                let days =
-                    try s.decodeIfPresent(Int.self, forKey: PlaybookKey("re_engage_after_days"))
-                    ?? (destination == .nurture ? standard?.reEngageAfterDays : nil)
-                if let days, days < 0 {
-                    throw s.fail(PlaybookKey("re_engage_after_days"), "re_engage_after_days \(days) must be ≥ 0 days")
-                }
-                if days != nil && destination == .disqualified {
-                    throw s.fail(
-                        PlaybookKey("re_engage_after_days"), "a disqualified lead is not re-engaged; remove re_engage_after_days or use `to: nurture`"
-                    )
-                }
-                let requires =
-                    try s.decodeIfPresent(Bool.self, forKey: PlaybookKey("requires_minimum_attempts"))
-                    ?? standard?.requiresMinimumAttempts ?? false
-                if name == "unresponsive" && !requires {
-                    throw s.fail(
-                        PlaybookKey("requires_minimum_attempts"), "`unresponsive` always requires the minimum contact attempts; remove this line")
-                }
-                overrides.append(
-                    DispositionCode(
-                        code: name, label: label, destination: destination, reEngageAfterDays: days,
-                        requiresMinimumAttempts: requires, isStandard: standard != nil))
+                overrides.append(try DispositionCode.read(codeEntry, code: name, reader: reader))
             }
         }
-        self.init(overrides: overrides)
+        return DispositionPolicy(overrides: overrides)
     }
 
     static func isValidCode(_ code: String) -> Bool {
         guard let first = code.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
         return code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+}
+
+extension DispositionCode {
+    /// Reads one entry of `dispositions.codes`; a standard code keeps its defaults for keys not given.
+    static func read(_ entry: YAMLEntry, code name: String, reader: PlaybookReader) throws(PlaybookError) -> DispositionCode {
+        let fields =
+            entry.isNull ? [:] : try reader.entries(entry, allowed: ["label", "to", "re_engage_after_days", "requires_minimum_attempts"])
+        let standard = DispositionCode.standard.first { $0.code == name }
+        let label = try reader.given(fields, "label").map(reader.text) ?? standard?.label ?? name.replacingOccurrences(of: "_", with: " ")
+        let destination: Destination
+        if let toEntry = reader.given(fields, "to") {
+            let text = try reader.text(toEntry)
+            guard let value = Destination(rawValue: text) else {
+                throw reader.invalid(toEntry, "`\(text)` is not a destination; use `nurture` or `disqualified`")
+            }
+            destination = value
+        } else if let standard {
+            destination = standard.destination
+        } else {
+            throw reader.invalid(entry, "custom code `\(name)` needs `to: nurture` or `to: disqualified`")
+        }
+        let daysEntry = reader.given(fields, "re_engage_after_days")
+        let days = try daysEntry.map(reader.wholeNumber) ?? (destination == .nurture ? standard?.reEngageAfterDays : nil)
+        if let daysEntry, let days {
+            guard days >= 0 else { throw reader.invalid(daysEntry, "re_engage_after_days \(days) must be ≥ 0 days") }
+            guard destination != .disqualified else {
+                throw reader.invalid(daysEntry, "a disqualified lead is not re-engaged; remove re_engage_after_days or use `to: nurture`")
+            }
+        }
+        let requiresEntry = reader.given(fields, "requires_minimum_attempts")
+        let requires = try requiresEntry.map(reader.flag) ?? standard?.requiresMinimumAttempts ?? false
+        if name == "unresponsive" && !requires, let requiresEntry {
+            throw reader.invalid(requiresEntry, "`unresponsive` always requires the minimum contact attempts; remove this line")
+        }
+        return DispositionCode(
+            code: name, label: label, destination: destination, reEngageAfterDays: days,
+            requiresMinimumAttempts: requires, isStandard: standard != nil)
     }
 }

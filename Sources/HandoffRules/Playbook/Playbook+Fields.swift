@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 extension Playbook {
@@ -11,7 +12,7 @@ extension Playbook {
             let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
             throw .unknownField(
                 file: file, line: line, field: rule.field,
-                suggestion: PlaybookReader.nearest(rule.field, known.sorted()))
+                suggestion: NearestName.closest(to: rule.field, among: known.sorted()))
         }
     }
 }

@@ -37,40 +37,30 @@ package struct Playbook: Sendable, Equatable {
     /// The flow sections (`routing:`, `reps:`, `sla:`, `dispositions:`), read strictly on first
     /// need: the scorer and qualifier use a playbook whose other sections are drafts, the engine
     /// needs them whole.
-    /// - Throws: ``PlaybookError/missingSection(file:section:)`` without `routing:`/`reps:`,
-    ///   ``PlaybookError/section(_:)`` with the key path and line of a flow-section problem.
+    /// - Throws: ``PlaybookError/missingSection(file:section:)`` without `routing:`/`reps:`, and
+    ///   the file, line and key path of any flow-section problem.
     package func requireFlow() throws(PlaybookError) -> FlowPlaybook {
         if let flow { return flow }
         guard let source else { throw .missingSection(file: file, section: "routing") }
-        do {
-            return try FlowPlaybook.parse(yaml: source, file: file)
-        } catch {
-            throw .section(error)
-        }
+        return try FlowPlaybook.parse(yaml: source, file: file)
     }
 
     /// Parses playbook YAML; `file` names it in messages.
     package static func parse(yaml: String, file: String) throws(PlaybookError) -> Playbook {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw PlaybookReader.syntaxError(error, file: file)
-        }
-        var playbook = Playbook(file: file)
-        guard let root else { return playbook }
         let reader = PlaybookReader(file: file)
-        let top = try reader.entries(root, key: "", allowed: nil)
+        var playbook = Playbook(file: file)
+        guard let root = try reader.compose(yaml) else { return playbook }
+        let top = try reader.entries(reader.root(root), allowed: nil)
         for (name, entry) in top where !knownSections.contains(name) {
-            if let near = PlaybookReader.nearest(name, knownSections), NearestName.editDistance(name, near) <= 2 {
-                throw .unknownKey(file: file, line: entry.line, key: name, suggestion: near, allowed: knownSections)
+            if let near = NearestName.closest(to: name, among: knownSections), NearestName.editDistance(name, near) <= 2 {
+                throw .yaml(.unknownKey(file: file, line: entry.line, key: name, suggestion: near, allowed: knownSections))
             }
         }
         if let entry = top["qualification"] {
             playbook.qualification = try QualificationPlaybook.read(entry, reader: reader)
         }
         if let rules = top["routing"]?.value.mapping?["rules"]?.sequence {
-            playbook.routingRuleLines = rules.map { $0.mark?.line ?? 1 }
+            playbook.routingRuleLines = rules.map { reader.line($0) }
         }
         if top["routing"] != nil || top["reps"] != nil { playbook.source = yaml }
         return playbook
@@ -78,12 +68,6 @@ package struct Playbook: Sendable, Equatable {
 
     /// Reads and parses the playbook at `url`.
     package static func load(url: URL) throws(PlaybookError) -> Playbook {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
-        }
-        return try parse(yaml: text, file: url.lastPathComponent)
+        try parse(yaml: try PlaybookReader.text(of: url, document: "playbook"), file: url.lastPathComponent)
     }
 }

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -31,7 +32,7 @@ package struct Qualifier: Sendable {
             guard known.contains(name) else {
                 throw .unknownField(
                     file: playbook.file, line: condition.line, field: name,
-                    suggestion: PlaybookReader.nearest(name, known.sorted()))
+                    suggestion: NearestName.closest(to: name, among: known.sorted()))
             }
             if let encoding = encodings[name], encoding.type == .categorical {
                 for value in condition.test.listedValues {
@@ -40,7 +41,7 @@ package struct Qualifier: Sendable {
                         let levels = encoding.levels.filter { $0 != otherLevel && $0 != missingLevel }
                         throw .unknownLevel(
                             file: playbook.file, line: condition.line, field: name, value: value,
-                            suggestion: PlaybookReader.nearest(value, levels), levels: levels)
+                            suggestion: NearestName.closest(to: value, among: levels), levels: levels)
                     }
                 }
             }

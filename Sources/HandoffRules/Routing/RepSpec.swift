@@ -1,10 +1,11 @@
 import Foundation
+import ScoringModelFormat
 
 /// One entry of the playbook's `reps:` section as written, before holiday lists are looked up.
 /// ``resolve(_:holidays:defaultHours:)`` turns the entries into a ``RepRoster``.
-package struct RepSpec: Sendable, Hashable, Decodable {
+package struct RepSpec: Sendable, Hashable {
     /// A half-open absence: from the start of `from` to the end of `to`, local dates, inclusive.
-    package struct Absence: Sendable, Hashable, Decodable {
+    package struct Absence: Sendable, Hashable {
         package let from: LocalDate
         package let to: LocalDate
     }
@@ -24,74 +25,96 @@ package struct RepSpec: Sendable, Hashable, Decodable {
     package let outOfOffice: [Absence]
     package let status: Rep.Status
 
+    /// The 1-based lines of the entry's `id` and `holidays` keys, for messages about them.
+    package let idLine: Int
+    package let holidaysLine: Int?
+
     static let keys = [
         "id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
         "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status",
     ]
 
-    private enum Keys: String, CodingKey {
-        case id, name, email, manager, territories, industries, weight, capacity, holidays, status
-        case dealSizeTiers = "deal_size_tiers", timeZone = "time_zone", workingHours = "working_hours"
-        case outOfOffice = "out_of_office"
-    }
-
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: RepSpec.keys)
-        let c = try decoder.container(keyedBy: Keys.self)
-        id = try c.decode(String.self, forKey: .id).trimmingCharacters(in: .whitespaces)
-        guard !id.isEmpty else { throw c.fail(.id, "rep id is empty; give each rep a short unique id, e.g. `ana`") }
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? id
-        email = try c.decodeIfPresent(String.self, forKey: .email) ?? ""
-        manager = try c.decodeIfPresent(String.self, forKey: .manager)
-        territories = try c.decodeIfPresent([String].self, forKey: .territories) ?? ["*"]
-        industries = try c.decodeIfPresent([String].self, forKey: .industries) ?? ["*"]
-        dealSizeTiers = try c.decodeIfPresent([String].self, forKey: .dealSizeTiers) ?? ["*"]
-        weight = try c.decodeIfPresent(Int.self, forKey: .weight) ?? 1
-        guard weight >= 1 else {
-            throw c.fail(.weight, "weight \(weight) must be a whole number ≥ 1 (a rep who should get no leads takes `status: left` or `capacity: 0`)")
+    /// Reads one entry of `reps:`.
+    static func read(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RepSpec {
+        let fields = try reader.entries(item, allowed: keys)
+        guard let idEntry = fields["id"] else {
+            throw reader.missing("id", in: item, hint: "Give each rep a short unique id, e.g. `id: ana`.")
         }
-        capacity = try c.decodeIfPresent(Int.self, forKey: .capacity) ?? 50
-        guard capacity >= 0 else { throw c.fail(.capacity, "capacity \(capacity) must be ≥ 0 open hand-offs") }
-        let zone = try c.decode(String.self, forKey: .timeZone)
+        let id = idEntry.isNull ? "" : try reader.text(idEntry)
+        guard !id.isEmpty else { throw reader.invalid(idEntry, "rep id is empty; give each rep a short unique id, e.g. `ana`") }
+        func list(_ name: String) throws(PlaybookError) -> [String] {
+            try reader.given(fields, name).map(reader.texts) ?? ["*"]
+        }
+        let weight = try reader.given(fields, "weight").map(reader.wholeNumber) ?? 1
+        if weight < 1, let entry = fields["weight"] {
+            throw reader.invalid(
+                entry, "weight \(weight) must be a whole number ≥ 1 (a rep who should get no leads takes `status: left` or `capacity: 0`)")
+        }
+        let capacity = try reader.given(fields, "capacity").map(reader.wholeNumber) ?? 50
+        if capacity < 0, let entry = fields["capacity"] { throw reader.invalid(entry, "capacity \(capacity) must be ≥ 0 open hand-offs") }
+        guard let zoneEntry = reader.given(fields, "time_zone") else {
+            throw reader.missing("time_zone", in: item, hint: "Add `time_zone:` with the rep's IANA zone, e.g. `time_zone: Europe/Berlin`.")
+        }
+        let zone = try reader.text(zoneEntry)
         guard let timeZone = TimeZone(identifier: zone) else {
-            throw c.fail(.timeZone, "`\(zone)` is not a time zone; use an IANA name such as Europe/Berlin or America/New_York")
+            throw reader.invalid(zoneEntry, "`\(zone)` is not a time zone; use an IANA name such as Europe/Berlin or America/New_York")
         }
-        self.timeZone = timeZone
-        workingHours = try c.decodeIfPresent(WorkingHours.self, forKey: .workingHours)
-        holidays = try c.decodeIfPresent(String.self, forKey: .holidays)
-        outOfOffice = try c.decodeIfPresent([Absence].self, forKey: .outOfOffice) ?? []
-        for absence in outOfOffice where absence.to < absence.from {
-            throw c.fail(.outOfOffice, "out-of-office period \(absence.from) … \(absence.to) ends before it starts; swap the dates")
+        var outOfOffice: [Absence] = []
+        if let entry = reader.given(fields, "out_of_office") {
+            for period in try reader.items(entry) {
+                let dates = try reader.entries(period, allowed: ["from", "to"])
+                guard let fromEntry = dates["from"], let toEntry = dates["to"] else {
+                    throw reader.missing(
+                        dates["from"] == nil ? "from" : "to", in: period, hint: "Give both dates, e.g. `{from: 2026-12-21, to: 2026-12-31}`.")
+                }
+                let absence = Absence(from: try LocalDate.read(fromEntry, reader: reader), to: try LocalDate.read(toEntry, reader: reader))
+                guard absence.to >= absence.from else {
+                    throw reader.invalid(period, "out-of-office period \(absence.from) … \(absence.to) ends before it starts; swap the dates")
+                }
+                outOfOffice.append(absence)
+            }
         }
-        let statusText = try c.decodeIfPresent(String.self, forKey: .status) ?? "active"
-        guard let status = Rep.Status(rawValue: statusText) else {
-            throw c.fail(.status, "status `\(statusText)` is unknown; use `active` or `left`")
+        var status = Rep.Status.active
+        if let entry = reader.given(fields, "status") {
+            let text = try reader.text(entry)
+            guard let value = Rep.Status(rawValue: text) else { throw reader.invalid(entry, "status `\(text)` is unknown; use `active` or `left`") }
+            status = value
         }
-        self.status = status
+        let holidaysEntry = reader.given(fields, "holidays")
+        return RepSpec(
+            id: id, name: try reader.given(fields, "name").map(reader.text) ?? id, email: try reader.given(fields, "email").map(reader.text) ?? "",
+            manager: try reader.given(fields, "manager").map(reader.text), territories: try list("territories"),
+            industries: try list("industries"), dealSizeTiers: try list("deal_size_tiers"), weight: weight, capacity: capacity,
+            timeZone: timeZone,
+            workingHours: try reader.given(fields, "working_hours").map { (entry) throws(PlaybookError) in
+                try WorkingHours.read(entry, reader: reader)
+            },
+            holidays: try holidaysEntry.map(reader.text), outOfOffice: outOfOffice, status: status, idLine: idEntry.line,
+            holidaysLine: holidaysEntry?.line)
     }
 
     /// The roster for these entries: holiday list names are looked up in `holidays` (the
     /// playbook's `sla.holidays`), missing working hours default to `defaultHours`.
     /// Throws on a duplicate id or an unknown holiday list, naming the rep.
     package static func resolve(
-        _ specs: [RepSpec], holidays: [String: [LocalDate]], defaultHours: WorkingHours = .nineToFive
-    ) throws(PlaybookSectionError) -> RepRoster {
+        _ specs: [RepSpec], holidays: [String: [LocalDate]], defaultHours: WorkingHours = .nineToFive, file: String = "playbook"
+    ) throws(PlaybookError) -> RepRoster {
         var seen = Set<String>()
         var reps: [Rep] = []
         for (index, spec) in specs.enumerated() {
             guard seen.insert(spec.id).inserted else {
-                throw PlaybookSectionError(
-                    section: "reps", keyPath: "reps[\(index)].id", line: nil,
-                    problem: "rep id `\(spec.id)` appears twice", fix: "give every rep a unique id")
+                throw .invalid(
+                    file: file, line: spec.idLine, key: "reps[\(index)].id",
+                    problem: "rep id `\(spec.id)` appears twice; give every rep a unique id")
             }
             var days = Set<LocalDate>()
             if let name = spec.holidays {
                 guard let list = holidays[name] else {
                     let known = holidays.keys.sorted().joined(separator: ", ")
-                    throw PlaybookSectionError(
-                        section: "reps", keyPath: "reps[\(index)].holidays", line: nil,
-                        problem: "rep `\(spec.id)` uses holiday list `\(name)`, which sla.holidays does not define",
-                        fix: known.isEmpty ? "add `holidays: {\(name): [YYYY-MM-DD, …]}` under `sla:`" : "use one of: \(known)")
+                    let fix = known.isEmpty ? "add `holidays: {\(name): [YYYY-MM-DD, …]}` under `sla:`" : "use one of: \(known)"
+                    throw .invalid(
+                        file: file, line: spec.holidaysLine ?? spec.idLine, key: "reps[\(index)].holidays",
+                        problem: "rep `\(spec.id)` uses holiday list `\(name)`, which sla.holidays does not define; \(fix)")
                 }
                 days = Set(list)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// The playbook's `routing:` section: ordered rules and the queue for leads they cannot place.
 ///
@@ -10,7 +11,7 @@ import Foundation
 ///     - {match: industry, field: industry, if_missing: skip}
 ///     - {match: deal_size, field: employees, tiers: [{tier: smb, below: 200}, {tier: enterprise}]}
 /// ```
-package struct RoutingPolicy: Sendable, Hashable, Decodable {
+package struct RoutingPolicy: Sendable, Hashable {
     /// Where a lead goes when no rule or rep can take it (always with an alert).
     package let fallbackQueue: String
     /// Applied in order, each narrowing the eligible reps.
@@ -21,18 +22,21 @@ package struct RoutingPolicy: Sendable, Hashable, Decodable {
         self.rules = rules
     }
 
-    private enum Keys: String, CodingKey {
-        case rules
-        case fallbackQueue = "fallback_queue"
-    }
-
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["fallback_queue", "rules"])
-        let c = try decoder.container(keyedBy: Keys.self)
-        let queue = try c.decode(String.self, forKey: .fallbackQueue).trimmingCharacters(in: .whitespaces)
-        guard !queue.isEmpty else {
-            throw c.fail(.fallbackQueue, "the fallback queue name is empty; name the queue unplaced leads go to, e.g. sales-triage")
+    /// Reads the `routing:` section.
+    static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RoutingPolicy {
+        let fields = try reader.entries(entry, allowed: ["fallback_queue", "rules"])
+        guard let queueEntry = fields["fallback_queue"] else {
+            throw reader.missing(
+                "fallback_queue", in: entry, hint: "Name the queue for leads no rule or rep can take, e.g. `fallback_queue: sales-triage`.")
         }
-        self.init(fallbackQueue: queue, rules: try c.decodeIfPresent([RoutingRule].self, forKey: .rules) ?? [])
+        let queue = queueEntry.isNull ? "" : try reader.text(queueEntry)
+        guard !queue.isEmpty else {
+            throw reader.invalid(queueEntry, "the fallback queue name is empty; name the queue unplaced leads go to, e.g. sales-triage")
+        }
+        var rules: [RoutingRule] = []
+        if let rulesEntry = reader.given(fields, "rules") {
+            for item in try reader.items(rulesEntry) { rules.append(try RoutingRule.read(item, reader: reader)) }
+        }
+        return RoutingPolicy(fallbackQueue: queue, rules: rules)
     }
 }

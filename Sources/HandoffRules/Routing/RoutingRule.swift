@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// One ordered routing rule: read a lead field, turn its value into a key (a territory, an
 /// industry or a deal-size tier) and keep only the reps whose list for that dimension holds
@@ -103,60 +104,65 @@ package struct RoutingRule: Sendable, Hashable {
     }
 }
 
-extension RoutingRule: Decodable {
-    private enum Keys: String, CodingKey {
-        case name, match, field, map, tiers
-        case ifMissing = "if_missing"
-    }
-
-    private struct TierSpec: Decodable {
-        let tier: String
-        let below: Double?
-        init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["tier", "below"])
-            let c = try decoder.container(keyedBy: PlaybookKey.self)
-            tier = try c.decode(String.self, forKey: PlaybookKey("tier"))
-            below = try c.decodeIfPresent(Double.self, forKey: PlaybookKey("below"))
-            if let below, !below.isFinite { throw c.fail(PlaybookKey("below"), "`below` must be a finite number") }
+extension RoutingRule {
+    /// Reads one entry of `routing.rules`.
+    static func read(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RoutingRule {
+        let fields = try reader.entries(item, allowed: ["name", "match", "field", "map", "tiers", "if_missing"])
+        guard let matchEntry = fields["match"] else {
+            throw reader.missing("match", in: item, hint: "Say what the rule matches on: territory, industry or deal_size.")
         }
-    }
-
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["name", "match", "field", "map", "tiers", "if_missing"])
-        let c = try decoder.container(keyedBy: Keys.self)
-        let matchText = try c.decode(String.self, forKey: .match)
+        let matchText = try reader.text(matchEntry)
         guard let dimension = Dimension(rawValue: matchText) else {
-            throw c.fail(.match, "`\(matchText)` is not a routing dimension; use territory, industry or deal_size")
+            throw reader.invalid(matchEntry, "`\(matchText)` is not a routing dimension; use territory, industry or deal_size")
         }
-        let field = try c.decode(String.self, forKey: .field)
-        guard !field.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw c.fail(.field, "the lead field is empty; name the lead column this rule reads")
+        guard let fieldEntry = fields["field"] else {
+            throw reader.missing("field", in: item, hint: "Name the lead field the rule reads, e.g. `field: country`.")
         }
-        let map = try c.decodeIfPresent([String: String].self, forKey: .map) ?? [:]
-        let specs = try c.decodeIfPresent([TierSpec].self, forKey: .tiers) ?? []
-        if !specs.isEmpty {
-            guard dimension == .dealSize else {
-                throw c.fail(.tiers, "numeric tiers only apply to `match: deal_size`; use `map` for \(dimension.rawValue)")
-            }
-            guard map.isEmpty else { throw c.fail(.tiers, "give either `tiers` (numeric field) or `map` (categorical field), not both") }
-            for (i, spec) in specs.enumerated() {
-                if spec.below == nil && i != specs.count - 1 {
-                    throw c.fail(.tiers, "tier `\(spec.tier)` has no `below` but is not last; only the last tier may catch all remaining values")
+        let field = fieldEntry.isNull ? "" : try reader.text(fieldEntry)
+        guard !field.isEmpty else { throw reader.invalid(fieldEntry, "the lead field is empty; name the lead column this rule reads") }
+        var map: [String: String] = [:]
+        if let mapEntry = reader.given(fields, "map") {
+            for (value, key) in try reader.orderedEntries(mapEntry, allowed: nil) { map[value] = try reader.text(key) }
+        }
+        var tiers: [Tier] = []
+        if let tiersEntry = reader.given(fields, "tiers") {
+            for tierItem in try reader.items(tiersEntry) {
+                let tierFields = try reader.entries(tierItem, allowed: ["tier", "below"])
+                guard let name = tierFields["tier"] else {
+                    throw reader.missing("tier", in: tierItem, hint: "Name the tier as reps list it in `deal_size_tiers`, e.g. `tier: smb`.")
                 }
-                if i > 0, let previous = specs[i - 1].below, let below = spec.below, below <= previous {
-                    throw c.fail(
-                        .tiers, "tier `\(spec.tier)` has below \(below), not above the previous tier's \(previous); list tiers in ascending order")
+                tiers.append(Tier(tier: try reader.text(name), below: try reader.given(tierFields, "below").map(reader.number)))
+            }
+        }
+        if !tiers.isEmpty, let tiersEntry = fields["tiers"] {
+            guard dimension == .dealSize else {
+                throw reader.invalid(tiersEntry, "numeric tiers only apply to `match: deal_size`; use `map` for \(dimension.rawValue)")
+            }
+            guard map.isEmpty else { throw reader.invalid(tiersEntry, "give either `tiers` (numeric field) or `map` (categorical field), not both") }
+            for (i, tier) in tiers.enumerated() {
+                if tier.below == nil && i != tiers.count - 1 {
+                    throw reader.invalid(
+                        tiersEntry, "tier `\(tier.tier)` has no `below` but is not last; only the last tier may catch all remaining values")
+                }
+                if i > 0, let previous = tiers[i - 1].below, let below = tier.below, below <= previous {
+                    throw reader.invalid(
+                        tiersEntry,
+                        "tier `\(tier.tier)` has below \(below), not above the previous tier's \(previous); list tiers in ascending order")
                 }
             }
         } else if dimension == .dealSize && map.isEmpty {
-            throw c.fail(.match, "a deal_size rule needs `tiers` (numeric field) or `map` (categorical field); add one")
+            throw reader.invalid(matchEntry, "a deal_size rule needs `tiers` (numeric field) or `map` (categorical field); add one")
         }
-        let missingText = try c.decodeIfPresent(String.self, forKey: .ifMissing) ?? "fallback"
-        guard let ifMissing = IfMissing(rawValue: missingText) else {
-            throw c.fail(.ifMissing, "`\(missingText)` is not an option; use `fallback` or `skip`")
+        var ifMissing = IfMissing.fallback
+        if let entry = reader.given(fields, "if_missing") {
+            let text = try reader.text(entry)
+            guard let value = IfMissing(rawValue: text) else {
+                throw reader.invalid(entry, "`\(text)` is not an option; use `fallback` or `skip`")
+            }
+            ifMissing = value
         }
-        self.init(
-            name: try c.decodeIfPresent(String.self, forKey: .name), dimension: dimension, field: field, map: map,
-            tiers: specs.map { Tier(tier: $0.tier, below: $0.below) }, ifMissing: ifMissing)
+        return RoutingRule(
+            name: try reader.given(fields, "name").map(reader.text), dimension: dimension, field: field, map: map, tiers: tiers,
+            ifMissing: ifMissing)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// A calendar date with no time zone (`2026-12-25`): a holiday or an out-of-office day means the
 /// same local date wherever the rep is, so it is stored as a date and turned into instants only
@@ -70,6 +71,15 @@ package struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         calendar.timeZone = utcZone
         return calendar
     }()
+}
+
+extension LocalDate {
+    /// Reads a playbook date (`2026-12-25`).
+    static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> LocalDate {
+        let text = try reader.text(entry)
+        guard let date = LocalDate(text) else { throw reader.invalid(entry, "`\(text)` is not a date; write it as YYYY-MM-DD, e.g. 2026-12-25") }
+        return date
+    }
 }
 
 extension LocalDate: Codable {

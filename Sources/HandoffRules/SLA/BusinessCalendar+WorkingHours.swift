@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// The hours a rep works on each working day, in the rep's own time zone: one window per day
 /// (`from` … `to`) on the listed weekdays.
@@ -61,35 +62,41 @@ package struct WorkingHours: Sendable, Hashable {
     }
 }
 
-extension WorkingHours: Decodable {
-    private enum Keys: String, CodingKey { case days, from, to }
-
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["days", "from", "to"])
-        let c = try decoder.container(keyedBy: Keys.self)
-        let names = try c.decodeIfPresent([String].self, forKey: .days) ?? Weekday.workweek.map(\.rawValue)
+extension WorkingHours {
+    /// Reads `working_hours: {days: [mon, …], from: "09:00", to: "17:00"}` (days default to Monday–Friday).
+    static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> WorkingHours {
+        let fields = try reader.entries(entry, allowed: ["days", "from", "to"])
         var days = Set<Weekday>()
-        for name in names {
-            guard let day = WorkingHours.weekday(name) else {
-                throw c.fail(.days, "`\(name)` is not a weekday; use mon, tue, wed, thu, fri, sat, sun")
+        if let daysEntry = reader.given(fields, "days") {
+            for name in try reader.texts(daysEntry) {
+                guard let day = WorkingHours.weekday(name) else {
+                    throw reader.invalid(daysEntry, "`\(name)` is not a weekday; use mon, tue, wed, thu, fri, sat, sun")
+                }
+                days.insert(day)
             }
-            days.insert(day)
+            guard !days.isEmpty else { throw reader.invalid(daysEntry, "no working days; list at least one, e.g. [mon, tue, wed, thu, fri]") }
+        } else {
+            days = Weekday.workweek
         }
-        guard !days.isEmpty else { throw c.fail(.days, "no working days; list at least one, e.g. [mon, tue, wed, thu, fri]") }
-        let fromText = try c.decode(String.self, forKey: .from)
-        let toText = try c.decode(String.self, forKey: .to)
+        guard let fromEntry = fields["from"] else {
+            throw reader.missing("from", in: entry, hint: "Give the opening time as HH:MM in quotes, e.g. `from: \"09:00\"`.")
+        }
+        guard let toEntry = fields["to"] else {
+            throw reader.missing("to", in: entry, hint: "Give the closing time as HH:MM in quotes, e.g. `to: \"17:00\"`.")
+        }
+        let fromText = try reader.text(fromEntry), toText = try reader.text(toEntry)
         guard let opens = WorkingHours.minutes(fromText) else {
-            throw c.fail(.from, "`\(fromText)` is not a time of day; write HH:MM in quotes, e.g. \"09:00\"")
+            throw reader.invalid(fromEntry, "`\(fromText)` is not a time of day; write HH:MM in quotes, e.g. \"09:00\"")
         }
         guard let closes = WorkingHours.minutes(toText) else {
-            throw c.fail(.to, "`\(toText)` is not a time of day; write HH:MM in quotes, e.g. \"17:00\" (up to \"24:00\")")
+            throw reader.invalid(toEntry, "`\(toText)` is not a time of day; write HH:MM in quotes, e.g. \"17:00\" (up to \"24:00\")")
         }
         guard opens < closes else {
-            throw c.fail(
-                .to,
+            throw reader.invalid(
+                toEntry,
                 "closing time \(toText) is not after opening time \(fromText); overnight shifts are not supported, split them over two reps or use 00:00–24:00"
             )
         }
-        self.init(days: days, opensAtMinute: opens, closesAtMinute: closes)
+        return WorkingHours(days: days, opensAtMinute: opens, closesAtMinute: closes)
     }
 }

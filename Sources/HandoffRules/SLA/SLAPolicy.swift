@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// Follow-up promises for one priority, all in the assigned rep's business time.
 ///
@@ -99,81 +100,68 @@ package struct SLAPolicies: Sendable, Hashable {
     }
 }
 
-extension SLAPolicies: Decodable {
-    private enum Keys: String, CodingKey {
-        case policies, holidays
-        case workingHours = "working_hours"
-    }
-
-    package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["working_hours", "holidays", "policies"])
-        let c = try decoder.container(keyedBy: Keys.self)
-        let hours = try c.decodeIfPresent(WorkingHours.self, forKey: .workingHours) ?? .nineToFive
-        let holidays = try c.decodeIfPresent([String: [LocalDate]].self, forKey: .holidays) ?? [:]
-        var policies: [String: SLAPolicy] = ["high": .high, "standard": .standard]
-        if c.contains(.policies) {
-            let nested = try c.nestedContainer(keyedBy: PlaybookKey.self, forKey: .policies)
-            for key in nested.allKeys {
-                let defaults = key.stringValue == "high" ? SLAPolicy.high : SLAPolicy.standard
-                let spec = try nested.decode(SLAPolicySpec.self, forKey: key)
-                policies[key.stringValue] = try spec.policy(named: key.stringValue, defaults: defaults, container: nested, key: key)
+extension SLAPolicies {
+    /// Reads the `sla:` section.
+    static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> SLAPolicies {
+        let fields = try reader.entries(entry, allowed: ["working_hours", "holidays", "policies"])
+        let hours =
+            try reader.given(fields, "working_hours").map { (entry) throws(PlaybookError) in try WorkingHours.read(entry, reader: reader) }
+            ?? .nineToFive
+        var holidays: [String: [LocalDate]] = [:]
+        if let listsEntry = reader.given(fields, "holidays") {
+            for (name, list) in try reader.orderedEntries(listsEntry, allowed: nil) {
+                var days: [LocalDate] = []
+                if !list.isNull {
+                    for day in try reader.items(list, expected: "a list of dates, e.g. `[2026-12-24, 2026-12-25]`") {
+                        days.append(try LocalDate.read(day, reader: reader))
+                    }
+                }
+                holidays[name] = days
             }
         }
-        self.init(policies: policies, workingHours: hours, holidays: holidays)
+        var policies: [String: SLAPolicy] = ["high": .high, "standard": .standard]
+        if let policiesEntry = reader.given(fields, "policies") {
+            for (name, policyEntry) in try reader.orderedEntries(policiesEntry, allowed: nil) {
+                policies[name] = try SLAPolicy.read(policyEntry, named: name, defaults: name == "high" ? .high : .standard, reader: reader)
+            }
+        }
+        return SLAPolicies(policies: policies, workingHours: hours, holidays: holidays)
     }
 }
 
-/// A policy as written; missing values fall back to the defaults.
-private struct SLAPolicySpec: Decodable {
-    var firstTouch: Double?
-    var manager: Double?
-    var reassign: Double?
-    var minimum: Int?
-    var window: Int?
-
-    init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["first_touch_hours", "escalation", "attempts"])
-        let c = try decoder.container(keyedBy: PlaybookKey.self)
-        firstTouch = try c.decodeIfPresent(Double.self, forKey: PlaybookKey("first_touch_hours"))
-        if c.contains(PlaybookKey("escalation")) {
-            let e = try c.superDecoder(forKey: PlaybookKey("escalation"))
-            try e.rejectUnknownKeys(allowed: ["notify_manager_after_hours", "reassign_after_hours"])
-            let ec = try e.container(keyedBy: PlaybookKey.self)
-            manager = try ec.decodeIfPresent(Double.self, forKey: PlaybookKey("notify_manager_after_hours"))
-            reassign = try ec.decodeIfPresent(Double.self, forKey: PlaybookKey("reassign_after_hours"))
+extension SLAPolicy {
+    /// Reads one entry of `sla.policies`; keys not given take `defaults`.
+    static func read(_ entry: YAMLEntry, named name: String, defaults: SLAPolicy, reader: PlaybookReader) throws(PlaybookError) -> SLAPolicy {
+        let fields = entry.isNull ? [:] : try reader.entries(entry, allowed: ["first_touch_hours", "escalation", "attempts"])
+        let escalation = try reader.given(fields, "escalation").map { (entry) throws(PlaybookError) in
+            try reader.entries(entry, allowed: ["notify_manager_after_hours", "reassign_after_hours"])
         }
-        if c.contains(PlaybookKey("attempts")) {
-            let a = try c.superDecoder(forKey: PlaybookKey("attempts"))
-            try a.rejectUnknownKeys(allowed: ["minimum", "within_business_days"])
-            let ac = try a.container(keyedBy: PlaybookKey.self)
-            minimum = try ac.decodeIfPresent(Int.self, forKey: PlaybookKey("minimum"))
-            window = try ac.decodeIfPresent(Int.self, forKey: PlaybookKey("within_business_days"))
+        let attempts = try reader.given(fields, "attempts").map { (entry) throws(PlaybookError) in
+            try reader.entries(entry, allowed: ["minimum", "within_business_days"])
         }
-    }
-
-    func policy(
-        named name: String, defaults: SLAPolicy, container: KeyedDecodingContainer<PlaybookKey>,
-        key: PlaybookKey
-    ) throws -> SLAPolicy {
-        let firstTouch = self.firstTouch ?? defaults.firstTouchHours
-        let manager = self.manager ?? defaults.notifyManagerAfterHours
-        let reassign = self.reassign ?? defaults.reassignAfterHours
-        let minimum = self.minimum ?? defaults.minimumAttempts
-        let window = self.window ?? defaults.attemptWindowDays
-        guard firstTouch > 0, firstTouch.isFinite else {
-            throw container.fail(key, "first_touch_hours \(firstTouch) must be a positive number of business hours")
+        func number(_ fields: [String: YAMLEntry]?, _ key: String) throws(PlaybookError) -> Double? {
+            try fields.flatMap { reader.given($0, key) }.map(reader.number)
         }
-        guard manager >= 0, manager.isFinite else {
-            throw container.fail(key, "escalation.notify_manager_after_hours \(manager) must be ≥ 0 business hours after the breach")
+        func whole(_ fields: [String: YAMLEntry]?, _ key: String) throws(PlaybookError) -> Int? {
+            try fields.flatMap { reader.given($0, key) }.map(reader.wholeNumber)
         }
-        guard reassign > 0, reassign.isFinite, reassign >= manager else {
-            throw container.fail(
-                key,
+        let firstTouch = try number(fields, "first_touch_hours") ?? defaults.firstTouchHours
+        let manager = try number(escalation, "notify_manager_after_hours") ?? defaults.notifyManagerAfterHours
+        let reassign = try number(escalation, "reassign_after_hours") ?? defaults.reassignAfterHours
+        let minimum = try whole(attempts, "minimum") ?? defaults.minimumAttempts
+        let window = try whole(attempts, "within_business_days") ?? defaults.attemptWindowDays
+        guard firstTouch > 0 else { throw reader.invalid(entry, "first_touch_hours \(firstTouch) must be a positive number of business hours") }
+        guard manager >= 0 else {
+            throw reader.invalid(entry, "escalation.notify_manager_after_hours \(manager) must be ≥ 0 business hours after the breach")
+        }
+        guard reassign > 0, reassign >= manager else {
+            throw reader.invalid(
+                entry,
                 "escalation.reassign_after_hours \(reassign) must be > 0 and not before notify_manager_after_hours (\(manager)); the reassignment is the last step"
             )
         }
-        guard minimum >= 0 else { throw container.fail(key, "attempts.minimum \(minimum) must be ≥ 0") }
-        guard window >= 1 else { throw container.fail(key, "attempts.within_business_days \(window) must be ≥ 1") }
+        guard minimum >= 0 else { throw reader.invalid(entry, "attempts.minimum \(minimum) must be ≥ 0") }
+        guard window >= 1 else { throw reader.invalid(entry, "attempts.within_business_days \(window) must be ≥ 1") }
         return SLAPolicy(
             name: name, firstTouchHours: firstTouch, notifyManagerAfterHours: manager,
             reassignAfterHours: reassign, minimumAttempts: minimum, attemptWindowDays: window)

@@ -50,13 +50,11 @@ struct Review: AsyncParsableCommand {
                 guard FileManager.default.isReadableFile(atPath: playbook) else {
                     fail("--playbook file \(playbook) does not exist or cannot be read; check the path", .usage)
                 }
-                do {
-                    let yaml = try String(contentsOfFile: playbook, encoding: .utf8)
-                    configuration.use(try FlowPlaybook.parse(yaml: yaml, file: playbook), name: URL(fileURLWithPath: playbook).lastPathComponent)
-                } catch let error as PlaybookSectionError {
-                    fail(error.description, .dataError)
+                do throws(PlaybookError) {
+                    let url = URL(fileURLWithPath: playbook)
+                    configuration.use(try Playbook.load(url: url).requireFlow(), name: url.lastPathComponent)
                 } catch {
-                    fail("--playbook \(playbook): \(error.localizedDescription)", .dataError)
+                    fail(error)
                 }
             }
             configuration.committedQualifiedPerWeek = committedPerWeek

@@ -1,0 +1,46 @@
+import Foundation
+import ScoringModelFormat
+
+/// The rep-facing sections of a playbook, read together so cross-references (a rep's holiday
+/// list) are checked: `routing:` and `reps:` are required, `sla:` and `dispositions:` default
+/// to the standard policies and codes. Other top-level keys are left to the rest of the playbook.
+package struct FlowPlaybook: Sendable, Hashable {
+    package let routing: RoutingPolicy
+    package let sla: SLAPolicies
+    package let dispositions: DispositionPolicy
+    package let roster: RepRoster
+
+    package init(routing: RoutingPolicy, sla: SLAPolicies, dispositions: DispositionPolicy, roster: RepRoster) {
+        self.routing = routing
+        self.sla = sla
+        self.dispositions = dispositions
+        self.roster = roster
+    }
+
+    /// Reads the four sections from playbook YAML; every error carries `file`, the line and the
+    /// key path (`reps[2].time_zone`).
+    package static func parse(yaml: String, file: String = "playbook") throws(PlaybookError) -> FlowPlaybook {
+        let reader = PlaybookReader(file: file)
+        guard let root = try reader.compose(yaml) else { throw .missingSection(file: file, section: "routing") }
+        let top = try reader.entries(reader.root(root), allowed: nil)
+        guard let routingEntry = top["routing"] else { throw .missingSection(file: file, section: "routing") }
+        let routing = try RoutingPolicy.read(routingEntry, reader: reader)
+        let sla = try reader.given(top, "sla").map { (entry) throws(PlaybookError) in try SLAPolicies.read(entry, reader: reader) } ?? SLAPolicies()
+        let dispositions =
+            try reader.given(top, "dispositions").map { (entry) throws(PlaybookError) in try DispositionPolicy.read(entry, reader: reader) }
+            ?? DispositionPolicy()
+        guard let repsEntry = top["reps"] else { throw .missingSection(file: file, section: "reps") }
+        var specs: [RepSpec] = []
+        for item in try reader.items(repsEntry) { specs.append(try RepSpec.read(item, reader: reader)) }
+        let roster = try RepSpec.resolve(specs, holidays: sla.holidays, defaultHours: sla.workingHours, file: file)
+        return FlowPlaybook(routing: routing, sla: sla, dispositions: dispositions, roster: roster)
+    }
+
+    /// A router over this playbook's rules and reps, starting from `state`.
+    package func router(state: RoundRobinState = RoundRobinState()) -> Router {
+        Router(policy: routing, roster: roster, state: state)
+    }
+
+    /// The SLA state machine for this playbook.
+    package var slaClock: SLAClock { SLAClock(policies: sla, roster: roster, dispositions: dispositions) }
+}
