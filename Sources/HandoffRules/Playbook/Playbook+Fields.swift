@@ -8,10 +8,9 @@ extension Playbook {
     /// - Throws: ``PlaybookError/unknownField(file:line:field:suggestion:)`` naming the rule's line.
     package func checkRoutingFields(known: Set<String>) throws(PlaybookError) {
         let flow = try requireFlow()
-        for (index, rule) in flow.routing.rules.enumerated() where !known.contains(rule.field) {
-            let line = index < routingRuleLines.count ? routingRuleLines[index] : 1
+        for rule in flow.routing.rules where !known.contains(rule.field) {
             throw .unknownField(
-                file: file, line: line, field: rule.field,
+                file: file, line: max(rule.line, 1), field: rule.field,
                 suggestion: NearestName.closest(to: rule.field, among: known.sorted()))
         }
     }

@@ -10,8 +10,8 @@ import Yams
 /// the flow sections `routing:`, `reps:`, `sla:` and `dispositions:` (see ``FlowPlaybook``),
 /// read by ``requireFlow()``. Any other top-level key is skipped —
 /// except a near-miss of a section name (`qualfication:`), which is an error with a "did you
-/// mean" hint. Keys inside every section are checked strictly; a flow-section problem is
-/// reported as ``PlaybookError/section(_:)`` so callers handle one error type.
+/// mean" hint. Keys inside every section are checked strictly, and every problem is a
+/// ``PlaybookError`` with the file, line and key path, so callers handle one error type.
 package struct Playbook: Sendable, Equatable {
     /// The file name used in messages.
     package var file: String
@@ -19,8 +19,6 @@ package struct Playbook: Sendable, Equatable {
     package var qualification: QualificationPlaybook?
     /// Routing rules, reps, SLA policies and disposition codes given in code (``requireFlow()`` reads them from the YAML otherwise).
     package var flow: FlowPlaybook?
-    /// 1-based line of each `routing.rules` entry, for messages about its field.
-    package var routingRuleLines: [Int] = []
 
     package init(file: String, qualification: QualificationPlaybook? = nil, flow: FlowPlaybook? = nil) {
         self.file = file
@@ -58,9 +56,6 @@ package struct Playbook: Sendable, Equatable {
         }
         if let entry = top["qualification"] {
             playbook.qualification = try QualificationPlaybook.read(entry, reader: reader)
-        }
-        if let rules = top["routing"]?.value.mapping?["rules"]?.sequence {
-            playbook.routingRuleLines = rules.map { reader.line($0) }
         }
         if top["routing"] != nil || top["reps"] != nil { playbook.source = yaml }
         return playbook

@@ -54,10 +54,12 @@ package struct RoutingRule: Sendable, Hashable {
     /// Numeric tiers in ascending order of `below` (empty unless a numeric deal-size rule).
     package let tiers: [Tier]
     package let ifMissing: IfMissing
+    /// Playbook line of the rule (for messages about it; 0 when built in code).
+    package let line: Int
 
     package init(
         name: String? = nil, dimension: Dimension, field: String, map: [String: String] = [:],
-        tiers: [Tier] = [], ifMissing: IfMissing = .fallback
+        tiers: [Tier] = [], ifMissing: IfMissing = .fallback, line: Int = 0
     ) {
         self.name = name ?? dimension.rawValue
         self.dimension = dimension
@@ -65,6 +67,7 @@ package struct RoutingRule: Sendable, Hashable {
         self.map = Dictionary(map.map { (RoutingRule.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.tiers = tiers
         self.ifMissing = ifMissing
+        self.line = line
     }
 
     /// The routing key for the lead's fields: `.success(nil)` when the field is missing and the
@@ -163,6 +166,6 @@ extension RoutingRule {
         }
         return RoutingRule(
             name: try reader.given(fields, "name").map(reader.text), dimension: dimension, field: field, map: map, tiers: tiers,
-            ifMissing: ifMissing)
+            ifMissing: ifMissing, line: item.line)
     }
 }

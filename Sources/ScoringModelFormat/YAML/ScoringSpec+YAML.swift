@@ -45,8 +45,6 @@ struct SpecReader {
         yaml = YAMLReader(file: file)
     }
 
-    func line(_ node: Node) -> Int { yaml.line(node) }
-
     func columnName(_ entry: Entry) throws(ScoringSpecError) -> String {
         let name = try yaml.text(entry)
         guard !name.isEmpty, !entry.isNull else { throw .emptyValue(file: file, line: entry.line, key: entry.key) }
@@ -54,31 +52,28 @@ struct SpecReader {
     }
 
     func optionalColumn(_ entries: [String: Entry], _ key: String) throws(ScoringSpecError) -> String? {
-        guard let entry = entries[key], !entry.isNull else { return nil }
+        guard let entry = yaml.given(entries, key) else { return nil }
         return try columnName(entry)
     }
 
     func spec(_ root: Node) throws(ScoringSpecError) -> ScoringSpec {
-        let top = try yaml.entries(yaml.root(root), allowed: ScoringSpec.topLevelKeys)
+        let rootEntry = yaml.root(root)
+        let top = try yaml.entries(rootEntry, allowed: ScoringSpec.topLevelKeys)
         guard let outcomeEntry = top["outcome"] else {
-            throw .yaml(
-                .missingKey(
-                    file: file, line: line(root), key: "outcome",
-                    hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`."))
+            throw yaml.missing(
+                "outcome", in: rootEntry,
+                hint: "Say which column holds the result and which values mean closed-won, e.g. `outcome: {column: won, positive: [\"1\"]}`.")
         }
         let outcome = try outcomeSpec(outcomeEntry)
         guard let featuresEntry = top["features"] else {
-            throw .yaml(
-                .missingKey(
-                    file: file, line: line(root), key: "features",
-                    hint: "List the feature columns, e.g. `features: [{column: visits, type: numeric}]`."))
+            throw yaml.missing("features", in: rootEntry, hint: "List the feature columns, e.g. `features: [{column: visits, type: numeric}]`.")
         }
         let featureItems = try yaml.items(featuresEntry, expected: "a list, one `- {column: …, type: …}` per feature")
         var spec = ScoringSpec(outcome: outcome, features: try features(featureItems, in: featuresEntry))
         spec.id = try optionalColumn(top, "id")
         spec.time = try optionalColumn(top, "time")
         spec.weight = try optionalColumn(top, "weight")
-        if let entry = top["penalty"], !entry.isNull {
+        if let entry = yaml.given(top, "penalty") {
             let value = try yaml.number(entry)
             guard value >= 0 else {
                 throw .outOfRange(
@@ -86,8 +81,8 @@ struct SpecReader {
             }
             spec.penalty = value
         }
-        if let entry = top["points"], !entry.isNull { spec.points = try points(entry) }
-        if let entry = top["thresholds"], !entry.isNull { spec.thresholds = try thresholds(entry) }
+        if let entry = yaml.given(top, "points") { spec.points = try points(entry) }
+        if let entry = yaml.given(top, "thresholds") { spec.thresholds = try thresholds(entry) }
         try checkRoles(spec, top: top, featureLines: featureItems.map(\.line))
         return spec
     }
@@ -95,13 +90,11 @@ struct SpecReader {
     func outcomeSpec(_ entry: Entry) throws(ScoringSpecError) -> OutcomeSpec {
         let fields = try yaml.entries(entry, allowed: ScoringSpec.outcomeKeys)
         guard let column = fields["column"] else {
-            throw .yaml(.missingKey(file: file, line: entry.line, key: "outcome.column", hint: "Name the column that holds the result."))
+            throw yaml.missing("column", in: entry, hint: "Name the column that holds the result.")
         }
         guard let positive = fields["positive"] else {
-            throw .yaml(
-                .missingKey(
-                    file: file, line: entry.line, key: "outcome.positive",
-                    hint: "List the values that mean closed-won, e.g. `positive: [\"1\"]`; every other value is closed-lost."))
+            throw yaml.missing(
+                "positive", in: entry, hint: "List the values that mean closed-won, e.g. `positive: [\"1\"]`; every other value is closed-lost.")
         }
         let values = try yaml.texts(positive)
         guard !values.isEmpty else {
@@ -130,14 +123,12 @@ struct SpecReader {
     func feature(_ item: Entry) throws(ScoringSpecError) -> FeatureSpec {
         let fields = try yaml.entries(item, allowed: ScoringSpec.featureKeys)
         guard let columnEntry = fields["column"] else {
-            throw .yaml(.missingKey(file: file, line: item.line, key: "\(item.key).column", hint: "Name the CSV column."))
+            throw yaml.missing("column", in: item, hint: "Name the CSV column.")
         }
         let column = try columnName(columnEntry)
         guard let typeEntry = fields["type"] else {
-            throw .yaml(
-                .missingKey(
-                    file: file, line: item.line, key: "\(item.key).type",
-                    hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or "))."))
+            throw yaml.missing(
+                "type", in: item, hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or ")).")
         }
         let type = try yaml.choice(typeEntry, as: FeatureType.self)
         let numericOnly = ["transform", "missing", "half_life_days"], categoricalOnly = ["baseline", "min_count", "recode"]
@@ -150,8 +141,8 @@ struct SpecReader {
         if let entry = fields["transform"] { feature.transform = try yaml.choice(entry, as: NumericTransform.self) }
         if let entry = fields["missing"] { feature.missing = try yaml.choice(entry, as: MissingRule.self) }
         if let entry = fields["group"] { feature.group = try yaml.choice(entry, as: FeatureGroup.self) }
-        if let entry = fields["baseline"], !entry.isNull { feature.baseline = try yaml.text(entry) }
-        if let entry = fields["half_life_days"], !entry.isNull {
+        if let entry = yaml.given(fields, "baseline") { feature.baseline = try yaml.text(entry) }
+        if let entry = yaml.given(fields, "half_life_days") {
             let value = try yaml.number(entry)
             guard value > 0 else {
                 throw .outOfRange(
@@ -168,7 +159,7 @@ struct SpecReader {
             }
             feature.minCount = value
         }
-        if let entry = fields["recode"], !entry.isNull {
+        if let entry = yaml.given(fields, "recode") {
             guard entry.value.mapping != nil else {
                 throw .yaml(
                     .wrongShape(file: file, line: entry.line, key: entry.key, expected: "a mapping from spelling to level, e.g. `{google: Google}`"))
@@ -214,8 +205,8 @@ struct SpecReader {
     func thresholds(_ entry: Entry) throws(ScoringSpecError) -> Thresholds {
         let fields = try yaml.entries(entry, allowed: ScoringSpec.thresholdKeys)
         var thresholds = Thresholds()
-        if let field = fields["mql"], !field.isNull { thresholds.mql = try yaml.number(field) }
-        if let field = fields["sql"], !field.isNull { thresholds.sql = try yaml.number(field) }
+        if let field = yaml.given(fields, "mql") { thresholds.mql = try yaml.number(field) }
+        if let field = yaml.given(fields, "sql") { thresholds.sql = try yaml.number(field) }
         return thresholds
     }
 

@@ -99,6 +99,17 @@ package struct YAMLReader<Failure: YAMLDocumentError>: Sendable {
         return result
     }
 
+    /// The entry for `name`, unless it is absent or a plain null (`key:` with nothing, `~`).
+    package func given(_ fields: [String: YAMLEntry], _ name: String) -> YAMLEntry? {
+        guard let entry = fields[name], !entry.isNull else { return nil }
+        return entry
+    }
+
+    /// A required key `name` that is absent from the mapping at `entry`; `hint` says what to write.
+    package func missing(_ name: String, in entry: YAMLEntry, hint: String) -> Failure {
+        .yaml(.missingKey(file: file, line: entry.line, key: entry.key.isEmpty ? name : "\(entry.key).\(name)", hint: hint))
+    }
+
     /// The items of a list, each keyed `key[i]` with its own line.
     package func items(_ entry: YAMLEntry, expected: String = "a list (`- …` lines or `[…]`)") throws(Failure) -> [YAMLEntry] {
         guard let sequence = entry.value.sequence else {
