@@ -54,11 +54,12 @@ let package = Package(
 
         // MARK: The hand-off
         .target(name: "HandoffRules", dependencies: ["ScoringModelFormat", "ReportRendering", "BatonSupport", yams]),
-        .target(name: "HandoffPersistence", dependencies: ["HandoffRules"]),
+        .target(name: "HandoffPersistence", dependencies: ["HandoffRules", "BatonSupport"]),
         .target(name: "HandoffSQLite", dependencies: ["HandoffPersistence", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "HandoffPostgres", dependencies: ["HandoffPersistence", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(
+            name: "HandoffPostgres", dependencies: ["HandoffPersistence", "BatonSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "HandoffStores", dependencies: ["HandoffPersistence", "HandoffSQLite", "HandoffPostgres"]),
-        .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat"]),
+        .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat", "BatonSupport"]),
         .target(name: "HandoffReviews", dependencies: ["HandoffPersistence", "HandoffRules", "LabStatistics", "ReportRendering", "BatonSupport"]),
         .target(
             name: "HandoffServer",

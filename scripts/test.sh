@@ -7,6 +7,7 @@ bash scripts/setup.sh
 swift build --build-tests
 # The module rules of README.md ("Where things live") against the resolved package graph.
 python3 scripts/check-architecture.py
+python3 scripts/check-numeric-conversions.py  # no Double → Int conversion that can trap (issue 20)
 # One code style (.swift-format, the toolchain's swift-format): a file that is not formatted fails
 # the run; `swift format format -i -r -p Sources Tests Package.swift Benchmarks/Kernels` fixes it.
 if ! swift format lint --strict -r -p Sources Tests Package.swift Benchmarks/Kernels; then

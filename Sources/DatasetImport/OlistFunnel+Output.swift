@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 extension OlistFunnel {
@@ -49,7 +50,7 @@ extension OlistFunnel {
             $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
         }.first?.key
         let wonRate = leads.isEmpty ? 0 : Double(wins) / Double(leads.count)
-        let winsAtMinCount = Int((Double(landingPageMinCount) * wonRate).rounded())
+        let winsAtMinCount = (Double(landingPageMinCount) * wonRate).clampedInt(in: 0...Int.max)
         let pagesMerged = pageCounts.values.contains { $0 < landingPageMinCount }
         let pagesKept = pageCounts.values.filter { $0 >= landingPageMinCount }.count
         var origin = "{column: origin, type: categorical, group: fit"

@@ -68,7 +68,7 @@ package struct OlistFunnel: Sendable {
         precondition(p >= 0 && p <= 1, "quantile p must be in 0…1")
         let lags = sortedDaysToWin
         guard !lags.isEmpty else { return nil }
-        let rank = max(1, Int((p * Double(lags.count)).rounded(.up)))
+        let rank = max(1, (p * Double(lags.count)).clampedInt(.up, in: 0...lags.count))
         return lags[min(rank, lags.count) - 1]
     }
 

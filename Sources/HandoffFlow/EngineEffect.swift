@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import HandoffRules
@@ -74,7 +75,7 @@ package struct EngineEffect: Sendable, Hashable {
         func t(_ d: Date) -> String { EventTime.format(d) }
         switch kind {
         case let .qualified(stage, priority, rule, points):
-            return "lead \(leadID) qualified \(stage.rawValue) (\(priority.rawValue)) by \(rule ?? "no rule") at \(Int(points.rounded())) points"
+            return "lead \(leadID) qualified \(stage.rawValue) (\(priority.rawValue)) by \(rule ?? "no rule") at \(points.wholeText) points"
         case let .handedOff(rep, priority, deadline):
             return "lead \(leadID) handed off to \(rep) (\(priority.rawValue)); first touch due \(t(deadline))"
         case let .queued(queue, reason):

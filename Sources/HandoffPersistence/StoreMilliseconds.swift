@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 extension Date {
@@ -11,7 +12,8 @@ extension Date {
     package var storeMillis: Int64 {
         let millis = timeIntervalSince1970 * 1000
         let nearest = millis.rounded()
-        return Int64(abs(millis - nearest) < 1e-3 ? nearest : millis.rounded(.down))
+        // Clamped, never trapping: the date parsers bound years to 1970–9999, far inside Int64.
+        return Int64((abs(millis - nearest) < 1e-3 ? nearest : millis).clampedInt(.down, in: Int.min...Int.max))
     }
 
     package init(storeMillis: Int64) {

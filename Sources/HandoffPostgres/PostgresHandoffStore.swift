@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import PostgresNIO
@@ -76,7 +77,7 @@ package final class PostgresHandoffStore: HandoffStore {
             host: location.host, port: location.port, username: location.user,
             password: location.password, database: location.database, tls: tls.client)
         configuration.options.maximumConnections = options.maximumConnections
-        configuration.options.connectTimeout = .milliseconds(Int64(options.connectTimeoutSeconds * 1000))
+        configuration.options.connectTimeout = .milliseconds(Int64((options.connectTimeoutSeconds * 1000).clampedInt(in: 1...86_400_000)))
         configuration.options.additionalStartupParameters = [("application_name", "baton")]
         let client = PostgresClient(configuration: configuration, backgroundLogger: quietLogger)
         return PostgresHandoffStore(location: location, options: options, client: client)
@@ -137,7 +138,7 @@ package final class PostgresHandoffStore: HandoffStore {
                 }
             }
             group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                try await Task.sleep(nanoseconds: UInt64((timeout * 1e9).clampedInt(in: 0...Int.max)))
                 if leased.isSet { return nil }
                 throw LeaseTimeout(seconds: timeout)
             }
@@ -162,7 +163,7 @@ package final class PostgresHandoffStore: HandoffStore {
                 }
             }
             attempt += 1
-            try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            try? await Task.sleep(nanoseconds: UInt64((delay * 1e9).clampedInt(in: 0...Int.max)))
             delay *= 2
         }
     }
@@ -199,7 +200,7 @@ package final class PostgresHandoffStore: HandoffStore {
                 }
             }
             attempt += 1
-            try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            try? await Task.sleep(nanoseconds: UInt64((delay * 1e9).clampedInt(in: 0...Int.max)))
             delay *= 2
         }
     }

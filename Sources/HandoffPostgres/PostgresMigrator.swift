@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import PostgresNIO
@@ -13,7 +14,7 @@ enum PostgresMigrator {
             host: location.host, port: location.port, username: location.user,
             password: location.password, database: location.database,
             tls: tls.connection)
-        configuration.options.connectTimeout = .milliseconds(Int64(options.connectTimeoutSeconds * 1000))
+        configuration.options.connectTimeout = .milliseconds(Int64((options.connectTimeoutSeconds * 1000).clampedInt(in: 1...86_400_000)))
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quietLogger)

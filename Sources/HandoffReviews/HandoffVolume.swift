@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 
@@ -63,7 +64,7 @@ package struct MarketingSLA: Sendable, Hashable {
     ) -> MarketingSLA {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         let delivered = handed.filter { $0.handoffStage == .mql || $0.handoffStage == .sql }.count
-        let committed = committedPerWeek.map { Int((Double($0) * weeks).rounded()) }
+        let committed = committedPerWeek.map { (Double($0) * weeks).clampedInt(in: 0...Int.max) }
         return MarketingSLA(
             delivered: delivered, committed: committed,
             evidence: Proportion(handed.filter(\.hasEvidence).count, of: handed.count))

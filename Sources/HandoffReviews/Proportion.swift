@@ -1,3 +1,4 @@
+import BatonSupport
 import LabStatistics
 import ReportRendering
 
@@ -39,7 +40,7 @@ package enum Quantile {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let h = Double(sorted.count - 1) * p
-        let low = Int(h.rounded(.down)), high = min(low + 1, sorted.count - 1)
+        let low = h.clampedInt(.down, in: 0...(sorted.count - 1)), high = min(low + 1, sorted.count - 1)
         return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
     }
 }

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import Hummingbird
 
@@ -59,7 +60,7 @@ extension JSONEncoder {
 /// UTC ISO 8601 with milliseconds when not whole seconds.
 enum ISOTime {
     static func format(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = Int64((date.timeIntervalSince1970 * 1000).clampedInt(.down, in: Int.min...Int.max))
         let whole = Date(timeIntervalSince1970: Double(ms / 1000 - (ms % 1000 < 0 ? 1 : 0)))
         var text = whole.formatted(.iso8601)
         let rest = ((ms % 1000) + 1000) % 1000

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffFlow
 import HandoffPersistence
@@ -44,7 +45,7 @@ package actor AlertDeliverer {
         }
         while !Task.isCancelled {
             _ = await deliverDue()
-            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            try? await Task.sleep(for: .milliseconds((interval * 1000).clampedInt(in: 1...86_400_000)))
         }
     }
 

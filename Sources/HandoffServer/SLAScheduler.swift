@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffFlow
 import Logging
@@ -15,7 +16,7 @@ struct SLAScheduler: Sendable {
     func run() async {
         while !Task.isCancelled {
             _ = await runOnce()
-            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            try? await Task.sleep(for: .milliseconds((interval * 1000).clampedInt(in: 1...86_400_000)))
         }
     }
 

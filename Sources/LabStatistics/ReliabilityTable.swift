@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// One bin of a reliability table: leads whose predicted probability falls in
 /// [lowerBound, upperBound) (the last bin also holds p = 1).
 package struct ReliabilityBin: Sendable, Equatable {
@@ -77,7 +79,7 @@ package struct ReliabilityTable: Sendable, Equatable {
     /// The bin index k with edges[k] ≤ p < edges[k+1], or the last bin for p = 1.
     private static func bin(of p: Double, edges: [Double]) -> Int {
         let last = edges.count - 2
-        var k = min(last, max(0, Int(p * Double(last + 1))))
+        var k = (p * Double(last + 1)).clampedInt(.towardZero, in: 0...last)
         while k > 0 && p < edges[k] { k -= 1 }
         while k < last && p >= edges[k + 1] { k += 1 }
         return k

@@ -109,7 +109,7 @@ enum ScoredOutcomes {
                             key[i] = k
                             row[i] = Int32(truncatingIfNeeded: i)
                             for pass in 0..<passes {
-                                let digit = Int(truncatingIfNeeded: (k >> UInt64(pass * digitBits)) & mask)
+                                let digit = Int(truncatingIfNeeded: (k >> UInt64(pass * digitBits)) & mask)  // total: an integer shift count
                                 count[pass * digitCount + digit] += 1
                             }
                         }
@@ -118,7 +118,7 @@ enum ScoredOutcomes {
             }
         }
         for pass in 0..<passes {
-            let shift = UInt64(digitBits * pass)
+            let shift = UInt64(digitBits * pass)  // total: an integer shift count
             let skip = counts.withUnsafeMutableBufferPointer { all -> Bool in
                 let count = UnsafeMutableBufferPointer(rebasing: all[(pass * digitCount)..<((pass + 1) * digitCount)])
                 if Int(count[Int(truncatingIfNeeded: (keys[0] >> shift) & mask)]) == n { return true }

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import LeadCSV
 import ScoringModelFormat
@@ -44,7 +45,7 @@ package struct FitPathChoice: Sendable, Equatable {
         let rows =
             exhausted
             ? sample.rowCount
-            : Int((Double(fileBytes) * Double(sample.rowCount) / Double(max(1, sample.byteCount))).rounded(.up))
+            : (Double(fileBytes) * Double(sample.rowCount) / Double(max(1, sample.byteCount))).clampedInt(.up, in: 0...Int.max)
         var columns = 1
         var tablePerRow = 8
         var fitPerRow = 8  // the intercept's row-major copy

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -219,6 +220,5 @@ package enum PMMLExport {
 func pmmlNumber(_ value: Double) -> String {
     precondition(value.isFinite, "a validated weight file holds only finite numbers")
     if value == 0 { return "0" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return value.description
+    return value.plainText
 }

@@ -1,3 +1,5 @@
+import BatonSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -143,7 +145,8 @@ package struct PopulationStability: Sendable, Equatable {
     }
 
     static func format(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-        return String(Double(Int((x * 1000).rounded())) / 1000)
+        if x == x.rounded() && abs(x) < largestLeadNumber { return x.plainText }
+        guard abs(x) < largestLeadNumber else { return x.description }
+        return String((x * 1000).rounded() / 1000)
     }
 }

@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// A linear axis domain with "nice" ticks: steps of 1, 2 or 5 times a power of ten.
 ///
 /// ``nice(covering:_:targetTickCount:)`` widens the data range outward to whole steps, so the ticks
@@ -97,8 +99,9 @@ package struct AxisScale: Sendable, Equatable {
             : Double(mantissa) / ChartNumberFormat.powerOfTen(-exponent)
         let ratio = x / step
         let nearest = ratio.rounded()
-        if abs(ratio - nearest) <= 1e-9 * max(1, abs(nearest)) { return Int(nearest) }
-        return Int(ratio.rounded(rounding))
+        let bound = 1 << 52  // far beyond any tick count; keeps the conversion total
+        if abs(ratio - nearest) <= 1e-9 * max(1, abs(nearest)) { return nearest.clampedInt(in: -bound...bound) }
+        return ratio.clampedInt(rounding, in: -bound...bound)
     }
 
     /// k × mantissa × 10^exponent, computed so that e.g. 3 × 0.1 is exactly 0.3.

@@ -20,7 +20,7 @@ struct CategoryAxis {
         switch orientation {
         case .horizontal:
             let limit = canvas.width * 0.35
-            maximumCharacters = max(4, Int(limit / characterWidth))
+            maximumCharacters = max(4, (limit / characterWidth).clampedInt(.towardZero, in: 0...100_000))
             leftGutter = min(widest, limit)
             bottomGutter = canvas.fontSize + 2
             rotated = false
@@ -28,7 +28,7 @@ struct CategoryAxis {
             let band = (canvas.width - valueTickWidth - 80) / Double(max(1, labels.count))
             rotated = widest > band * 0.95
             let limit = canvas.height * 0.3
-            maximumCharacters = rotated ? max(4, Int(limit / 0.58 / characterWidth)) : Int.max
+            maximumCharacters = rotated ? max(4, (limit / 0.58 / characterWidth).clampedInt(.towardZero, in: 0...100_000)) : Int.max
             let rotatedHeight = min(widest, Double(maximumCharacters) * characterWidth) * 0.58 + canvas.fontSize
             bottomGutter = rotated ? rotatedHeight : canvas.fontSize + 2
             leftGutter = valueTickWidth

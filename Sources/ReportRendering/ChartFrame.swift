@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// How a series is drawn in the legend.
 enum LegendSymbol {
     case line(dash: String?, marker: MarkerShape?)
@@ -43,7 +45,7 @@ struct ChartFrame {
     var noteLineHeight: Double { noteSize * 1.35 }
 
     var noteLines: [String] {
-        let characters = max(20, Int((canvas.width - 24) / (noteSize * 0.55)))
+        let characters = max(20, ((canvas.width - 24) / (noteSize * 0.55)).clampedInt(.towardZero, in: 0...100_000))
         return notes.flatMap { wrapped($0, width: characters) }
     }
 

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 /// The term values of one raw cell, and whether its level was one the model never saw.
@@ -57,6 +58,7 @@ extension FeatureEncoding {
     /// `x` or `log1p(x)`.
     public func numericTermValue(_ x: Double) throws(CellEncodingError) -> Double {
         guard x.isFinite else { throw .nonFinite(column: column, value: "\(x)") }
+        guard abs(x) <= largestLeadNumber else { throw .tooLarge(column: column, value: "\(x)") }
         switch transform {
         case .none:
             return x
@@ -97,6 +99,7 @@ extension FeatureEncoding {
                 throw .notANumber(column: column, value: text)
             }
             guard value.isFinite else { throw .nonFinite(column: column, value: text) }
+            guard abs(value) <= largestLeadNumber else { throw .tooLarge(column: column, value: text) }
             let term = try numericTermValue(value)
             return EncodedCell(values: missing == .indicator ? [term, 0] : [term])
         case .categorical:

@@ -147,7 +147,7 @@ struct GenerationPlan {
             let won = sampler.uniform() < probability
             probabilitySum += probability
             if won { positives += 1 }
-            let second = min(Int((Double(row) + sampler.uniform()) * secondsPerRow), windowSeconds - 1)
+            let second = min(Int((Double(row) + sampler.uniform()) * secondsPerRow), windowSeconds - 1)  // total: row < rows, so below windowSeconds
 
             out.append(UInt8(ascii: "L"))
             appendDigits(row + 1, minimumWidth: 8, to: &out)

@@ -81,7 +81,7 @@ package enum SyntheticEventLog {
             "Lead scoring that sales trusts", "The 1-hour follow-up playbook", "Pipeline analytics 101",
             "From MQL to revenue", "Routing leads without bursts",
         ]
-        return titles[min(titles.count - 1, Int(random.uniform() * Double(titles.count)))]
+        return titles[min(titles.count - 1, Int(random.uniform() * Double(titles.count)))]  // total: uniform() ∈ [0, 1)
     }
 
     /// Seconds since 1970 of `2023-01-01T00:55:09Z`.
@@ -94,7 +94,7 @@ package enum SyntheticEventLog {
 
     /// ISO 8601 UTC to the second.
     static func format(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded(.down))
+        let s = seconds.clampedInt(.down, in: -(1 << 40)...(1 << 40))
         let days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
         let rest = s - days * 86_400
         let (y, m, d) = CivilDate.civil(day: days)

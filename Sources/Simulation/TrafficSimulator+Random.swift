@@ -32,7 +32,7 @@ struct SimulationRandom {
     /// One of `items`, uniformly.
     mutating func pick<T>(_ items: [T]) -> T {
         precondition(!items.isEmpty, "pick from a non-empty list")
-        return items[min(items.count - 1, Int(uniform() * Double(items.count)))]
+        return items[min(items.count - 1, Int(uniform() * Double(items.count)))]  // total: uniform() ∈ [0, 1)
     }
 
     /// An index drawn with probability proportional to `weights` (all ≥ 0, sum > 0).

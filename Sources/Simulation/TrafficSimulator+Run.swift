@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffFlow
 import HandoffPersistence
@@ -268,15 +269,16 @@ struct SimulationRun {
         if lead.wouldBuy && firstTouchOfLead {
             let kept = (firstTouchWithin[work.leadID] ?? false) || random.chance(behaviour.lateWinKeepProbability)
             work.plan = kept ? .win : .slowLoss
-            work.plannedAttempts = 2 + Int(random.uniform() * 3)
+            work.plannedAttempts = 2 + Int(random.uniform() * 3)  // total: uniform() ∈ [0, 1)
         } else if random.chance(behaviour.lostDealShare) {
             work.plan = .lostDeal
-            work.plannedAttempts = 1 + Int(random.uniform() * 4)
+            work.plannedAttempts = 1 + Int(random.uniform() * 4)  // total: uniform() ∈ [0, 1)
         } else {
             let weights = SalesBehaviour.dispositionWeights(lead.fit)
             let code = weights[random.weighted(weights.map(\.weight))].code
             work.plan = .dispose(code)
-            work.plannedAttempts = code == "unresponsive" ? max(1, work.policy.minimumAttempts) : 1 + Int(random.uniform() * 4)
+            work.plannedAttempts =
+                code == "unresponsive" ? max(1, work.policy.minimumAttempts) : 1 + (random.uniform() * 4).clampedInt(.towardZero, in: 0...3)
         }
     }
 

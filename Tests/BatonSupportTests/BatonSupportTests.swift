@@ -62,3 +62,26 @@ import Testing
         #expect(xmlEscaped("a\tb\n", whitespace: .characterReferences) == "a&#9;b&#10;")
     }
 }
+
+/// The total Double → Int conversions that replace `Int(x)` (which traps on NaN, ±inf, ±9.3e18).
+@Suite struct WholeNumberTests {
+    @Test func roundedIntIsNilWhereIntWouldTrap() {
+        for x in [Double.nan, .infinity, -.infinity, 1e300, 9.3e18, -9.3e18, Double(Int.max)] { #expect(x.roundedInt() == nil) }
+        #expect((2.5).roundedInt() == 3 && (-2.5).roundedInt() == -3 && (2.7).roundedInt(.down) == 2)
+        #expect(Double(Int.min).roundedInt() == Int.min)
+    }
+
+    @Test func clampedIntStaysInItsRange() {
+        #expect(Double.nan.clampedInt(in: 1...10) == 1)
+        #expect(Double.infinity.clampedInt(in: 1...10) == 10 && (-Double.infinity).clampedInt(in: 1...10) == 1)
+        #expect((1e300).clampedInt(in: 0...Int.max) == Int.max && (4.4).clampedInt(in: 0...10) == 4)
+        #expect((4.4).clampedInt(.up, in: 0...10) == 5)
+    }
+
+    @Test func plainAndWholeTextNeverTrap() {
+        #expect((12.0).plainText == "12" && (-3.0).plainText == "-3" && (0.25).plainText == "0.25")
+        #expect((1e15).plainText == "1000000000000000" && (0x1p53).plainText == "9007199254740992" && (1e16).plainText == "1e+16")
+        #expect((1e300).plainText == "1e+300" && Double.nan.plainText == "nan" && (-0.0).plainText == "0")
+        #expect((33.6).wholeText == "34" && (1e300).wholeText == "1e+300" && Double.infinity.wholeText == "inf")
+    }
+}

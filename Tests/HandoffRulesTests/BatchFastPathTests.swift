@@ -170,6 +170,24 @@ struct TiedModel {
         }
     }
 
+    /// The batch kernel refuses what the single-lead scorer refuses: a raw value beyond ±10¹⁵.
+    @Test func hugeRawValueIsABadCellNotACrash() throws {
+        let scorer = try Fixture.scorer()
+        var table = GeneratedTable(rows: 30, seed: 8)
+        var pages = [Double](repeating: 3, count: 30)
+        pages[7] = 1e300
+        table.columns["page_views"] = .numeric(values: pages, missing: [Bool](repeating: false, count: 30))
+        for split in Self.splits {
+            #expect(
+                throws: ScoringError.badCell(file: "x.csv", line: 9, column: "page_views", error: .tooLarge(column: "page_views", value: "1e+300"))
+            ) {
+                try BatchScorer(scorer: scorer).score(
+                    columns: table.columns, rowCount: 30, file: "x.csv", lineOfRow: nil,
+                    rowsPerTask: split.rowsPerTask, blockRows: split.blockRows)
+            }
+        }
+    }
+
     @Test func emptyTableScoresToEmptyColumns() throws {
         let scorer = try Fixture.scorer()
         let table = GeneratedTable(rows: 0, seed: 1)

@@ -67,6 +67,25 @@ import Testing
         }
     }
 
+    /// The audit's crash (issue 20): a raw numeric feature with `1e300` killed `baton score` and
+    /// `baton serve` while formatting the reason. Beyond ±10¹⁵ a number is refused, named.
+    @Test func hugeNumbersAreRefusedNotCrashed() throws {
+        let scorer = try Fixture.scorer()
+        let lead = ["company_size": "1-10", "budget_authority": "no", "demo_requests": "0", "email_opens": "2", "page_views": "1"]
+        for value in ["1e300", "-1e300", "1000000000000001", "1.7e308"] {
+            #expect(throws: ScoringError.badValue(lead: "L3", column: "page_views", error: .tooLarge(column: "page_views", value: value))) {
+                try scorer.score(fields: lead.merging(["page_views": value]) { _, new in new }, id: "L3")
+            }
+            #expect(throws: ScoringError.badValue(lead: "L3", column: "demo_requests", error: .tooLarge(column: "demo_requests", value: value))) {
+                try scorer.score(fields: lead.merging(["demo_requests": value]) { _, new in new }, id: "L3")
+            }
+        }
+        // The bound itself scores, and its reason prints the whole number.
+        let edge = try scorer.score(fields: lead.merging(["page_views": "1e15"]) { _, new in new }, id: "L3")
+        #expect(edge.probability.isFinite && edge.points.isFinite)
+        #expect(edge.reasons.first { $0.column == "page_views" }?.text.hasPrefix("1000000000000000 page views") == true)
+    }
+
     @Test func unseenLevelsFollowTheEncodingRules() throws {
         let scorer = try Fixture.scorer()
         let base = ["demo_requests": "0", "email_opens": "0", "page_views": "0"]

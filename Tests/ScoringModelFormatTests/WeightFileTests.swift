@@ -69,16 +69,16 @@ import Testing
         #expect(text.hasPrefix("{\n  \"encodings\": ["))
     }
 
-    /// Property: estimates drawn over the whole double range (subnormals, ±0, huge) read back bit-exact.
+    /// Property: estimates drawn over every bit pattern a weight file may hold (subnormals, ±0, up
+    /// to ±``WeightFile/largestEstimate``) read back bit-exact.
     @Test func randomEstimatesRoundTripBitExact() throws {
         var generator = SplitMix64(seed: 11)
-        let specials: [Double] = [0.1, 1e300, -0.0, 5e-324, -2.2250738585072014e-308, 1e-7, 2.0, -1e-300, 0.3, 7e22, 1.0 / 3.0]
+        let specials: [Double] = [0.1, 1e6, -0.0, 5e-324, -2.2250738585072014e-308, 1e-7, 2.0, -1e-300, 0.3, -999_999.999_999_9, 1.0 / 3.0]
         for round in 0..<60 {
             var estimates = [Double]()
             while estimates.count < WeightFileFixture.terms.count {
                 let candidate = round == 0 ? specials[estimates.count] : Double(bitPattern: generator.next())
-                // factor·β must stay finite too, so skip the top of the range.
-                if candidate.isFinite, abs(candidate) < 1e306 { estimates.append(candidate) }
+                if candidate.isFinite, abs(candidate) <= WeightFile.largestEstimate { estimates.append(candidate) }
             }
             let file = WeightFileFixture.file(estimates: estimates)
             let back = try WeightFile.decode(data: try file.encoded(), file: "random.json")
@@ -174,6 +174,33 @@ import Testing
         var badScale = WeightFileFixture.file()
         badScale.points.offset += 1
         #expect(throws: WeightFileError.self) { try badScale.validate(file: "m.json") }
+
+        // A checksum proves integrity, not sense: a term left out, an absurd estimate, points
+        // that do not follow from β, or an absurd scale are refused too (issue 20).
+        for term in 1..<WeightFileFixture.file().model.count {
+            var missingTerm = WeightFileFixture.file()
+            let removed = missingTerm.model.remove(at: term)
+            let error = #expect(throws: WeightFileError.self) { try missingTerm.validate(file: "m.json") }
+            #expect(error?.description.contains("has no") == true, "removing \(removed.name): \(String(describing: error))")
+        }
+        var huge = WeightFileFixture.file()
+        huge.model[1].estimate = 1e308
+        huge.model[1].pointsPerUnit = huge.points.factor * 1e308
+        #expect(
+            throws: WeightFileError.inconsistent(
+                file: "m.json",
+                detail: "term \"\(huge.model[1].name)\" has estimate 1e+308, beyond ±1000000.0; refit the model (a separated fit needs `penalty:`)")
+        ) {
+            try huge.validate(file: "m.json")
+        }
+        var points = WeightFileFixture.file()
+        points.model[2].pointsPerUnit = 1e308
+        let pointsError = #expect(throws: WeightFileError.self) { try points.validate(file: "m.json") }
+        #expect(pointsError?.description.contains("points_per_unit 1e+308, but factor·β is") == true)
+        var scale = WeightFileFixture.file()
+        scale.points = PointsScale(PointsScaling(basePoints: 1e300, baseOdds: 50, pdo: 20))
+        for j in scale.model.indices { scale.model[j].pointsPerUnit = scale.points.factor * scale.model[j].estimate }
+        #expect(throws: WeightFileError.self) { try scale.validate(file: "m.json") }
 
         // and the loader runs the same checks
         let data = try badScale.encoded()

@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// The `qualification:` section of a playbook: named rules that make a lead an SQL or an MQL,
 /// and the signals that mark high intent.
 ///
@@ -95,7 +97,7 @@ package enum ConditionTest: Sendable, Equatable {
 
     /// `in [201-1000, 1000+]`, `≥ 600`, `present`.
     package var description: String {
-        func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+        func number(_ x: Double) -> String { x.plainText }
         switch self {
         case .isIn(let values): return "in [\(values.joined(separator: ", "))]"
         case .notIn(let values): return "not in [\(values.joined(separator: ", "))]"
@@ -141,7 +143,7 @@ package enum ConditionTest: Sendable, Equatable {
         case .below(let t): return x.map { $0 < t } ?? false
         case .present(let wanted): return (x != nil) == wanted
         case .isIn, .notIn, .equals, .notEquals:
-            return passes(text: x.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : "\($0)" })
+            return passes(text: x.map(\.plainText))
         }
     }
 }

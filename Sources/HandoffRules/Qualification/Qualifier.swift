@@ -93,7 +93,7 @@ package struct Qualifier: Sendable {
     }
 
     static func shown(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+        x.plainText
     }
 
     func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date) -> ConditionEvidence {

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -169,10 +170,10 @@ final class BatchKernel: @unchecked Sendable {
                             term = whole[Int(truncatingIfNeeded: (x + magic).bitPattern &- magic.bitPattern)]
                         } else if log1p {
                             // FeatureEncoding.numericTermValue's rule and function, inlined.
-                            ok = ok && x.isFinite && x > -1
+                            ok = ok && x > -1 && x <= largestLeadNumber  // false for NaN and ±inf
                             term = Foundation.log1p(x)
                         } else {
-                            ok = ok && x.isFinite
+                            ok = ok && abs(x) <= largestLeadNumber  // false for NaN and ±inf
                             term = x
                         }
                         terms[r] = term

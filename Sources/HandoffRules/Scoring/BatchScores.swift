@@ -37,7 +37,7 @@ public struct BatchScores: Sendable {
 
     /// Reason `rank` (0, 1, 2) of `row`, nil when the row has fewer reasons.
     public func reason(row: Int, rank: Int) -> ReasonCode? {
-        let f = Int(topFeature[3 * row + rank])
+        let f = Int(topFeature[3 * row + rank])  // total: an Int32 feature index
         guard f >= 0 else { return nil }
         if plan.features[f].encoding.type == .categorical {
             let code = Int(codes[f][row]), level = Int(levelOfCode[f][code])

@@ -46,7 +46,7 @@ public enum ScoredCSV {
         init(features: Int) { byKey = Array(repeating: [:], count: features) }
 
         mutating func append(scores: BatchScores, row: Int, rank: Int, to out: inout [UInt8]) {
-            let f = Int(scores.topFeature[3 * row + rank])
+            let f = Int(scores.topFeature[3 * row + rank])  // total: an Int32 feature index
             guard f >= 0 else { return }
             let key: UInt64
             if scores.plan.features[f].encoding.type == .categorical {

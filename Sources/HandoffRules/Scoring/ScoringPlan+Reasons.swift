@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -67,15 +68,16 @@ extension ScoringPlan {
         return ReasonCode(column: feature.encoding.column, value: shown, comparedWith: "0", points: impact, text: text)
     }
 
-    /// `34 points` / `1 point`, the magnitude rounded to a whole number.
+    /// `34 points` / `1 point`, the magnitude rounded to a whole number (total: a magnitude
+    /// beyond `Int` prints as written).
     static func pointsText(_ impact: Double) -> String {
-        let whole = Int(abs(impact).rounded())
+        guard let whole = abs(impact).roundedInt() else { return "\(abs(impact)) points" }
         return whole == 1 ? "1 point" : "\(whole) points"
     }
 
     /// A whole number as an integer, a decayed value with two decimals, anything else as written.
     static func valueText(_ value: Double, decayed: Bool) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        if value == value.rounded() { return value.plainText }
         if decayed { return String(format: "%.2f", value) }
         return "\(value)"
     }
