@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import HandoffRules
@@ -242,7 +243,12 @@ struct EventWork {
         guard rounded == scaled, !amount.isNaN, amount >= 0 else {
             throw .invalidField(eventID: id, field: field, problem: "\(amount) is not an amount ≥ 0 with at most \(exponent) decimals in \(currency)")
         }
-        let minor = NSDecimalNumber(decimal: rounded).int64Value
+        // Bounded before the conversion, which would wrap silently: 10¹⁵ major units is beyond
+        // any deal, and its minor units fit an Int64 with room to sum a whole pipeline.
+        guard amount < Decimal(largestLeadNumber), let minor = Int64("\(rounded)") else {
+            throw .invalidField(
+                eventID: id, field: field, problem: "\(amount) is beyond 10^15 \(currency), the largest amount Baton records; check the unit")
+        }
         return Money(minorUnits: minor, currency: currency)
     }
 

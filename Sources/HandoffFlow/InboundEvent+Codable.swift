@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 extension InboundEvent: Codable {
@@ -13,13 +14,13 @@ extension InboundEvent: Codable {
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        let id = try Self.text(c, .eventID)
+        let id = try Self.id(c, .eventID)
         let typeText = try Self.text(c, .type)
         guard let kind = Kind(rawValue: typeText) else {
             throw c.bad(.type, "`\(typeText)` is not an event type; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let occurred = try Self.date(c, .occurredAt)
-        let lead = try Self.text(c, .leadID)
+        let lead = try Self.id(c, .leadID)
         let body: Body
         switch kind {
         case .leadCreated, .leadUpdated:
@@ -40,23 +41,23 @@ extension InboundEvent: Codable {
         case .contactAttempt:
             body = .contactAttempt(
                 Attempt(
-                    repID: try Self.text(c, .repID), channel: try Self.text(c, .channel),
+                    repID: try Self.id(c, .repID), channel: try Self.text(c, .channel),
                     outcome: try Self.text(c, .outcome),
                     note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .disposition:
             body = .disposition(
                 DispositionBody(
-                    repID: try Self.text(c, .repID), code: try Self.text(c, .code),
+                    repID: try Self.id(c, .repID), code: try Self.text(c, .code),
                     note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .opportunity:
             body = .opportunity(
                 OpportunityBody(
-                    opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                    opportunityID: try Self.id(c, .opportunityID), amount: try Self.amount(c, .amount),
                     currency: try Self.text(c, .currency), stage: try Self.text(c, .stage)))
         case .won, .lost:
             body = .outcome(
                 OutcomeBody(
-                    opportunityID: try Self.text(c, .opportunityID), amount: try Self.amount(c, .amount),
+                    opportunityID: try Self.id(c, .opportunityID), amount: try Self.amount(c, .amount),
                     closeDate: try Self.date(c, .closeDate, dateOnlyAllowed: true),
                     reason: try c.decodeIfPresent(String.self, forKey: .reason)))
         }
@@ -129,11 +130,21 @@ extension InboundEvent: Codable {
         return trimmed
     }
 
+    /// An id field: text (trimmed) that ``Identifier`` accepts, refused with the field named otherwise.
+    static func id(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> String {
+        let value = try text(c, key)
+        if let problem = Identifier.problem(value) { throw c.bad(key, problem) }
+        return value
+    }
+
     static func date(_ c: KeyedDecodingContainer<Keys>, _ key: Keys, dateOnlyAllowed: Bool = false) throws -> Date {
         let raw = try text(c, key)
         guard let date = EventTime.parse(raw, dateOnlyAllowed: dateOnlyAllowed) else {
             let form = dateOnlyAllowed ? "a date (2026-04-30) or " : ""
-            throw c.bad(key, "`\(raw)` is not \(form)an ISO 8601 time with a zone, e.g. 2026-03-02T14:05:00Z")
+            throw c.bad(
+                key,
+                "`\(raw)` is not \(form)an RFC 3339 time with a zone, e.g. 2026-03-02T14:05:00Z (a day that exists, years \(RFC3339.years.lowerBound)–\(RFC3339.years.upperBound))"
+            )
         }
         return date
     }
@@ -175,20 +186,13 @@ package enum EventTime {
         f.formatOptions = [.withInternetDateTime]
         return f
     }()
-    nonisolated(unsafe) private static let dateOnly: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate]
-        return f
-    }()
     private static let lock = NSLock()
 
-    /// Parses `2026-03-02T14:05:00Z`, `…:00.123+02:00`, and (when allowed) `2026-03-02` as midnight UTC.
+    /// Parses `2026-03-02T14:05:00Z`, `…:00.123+02:00`, and (when allowed) `2026-03-02` as
+    /// midnight UTC, strictly (``RFC3339``): a day that does not exist or a year outside
+    /// 1970–9999 is nil, never a neighbouring date.
     package static func parse(_ text: String, dateOnlyAllowed: Bool = false) -> Date? {
-        lock.withLock {
-            if let d = whole.date(from: text) ?? fractional.date(from: text) { return d }
-            if dateOnlyAllowed, text.count == 10 { return dateOnly.date(from: text) }
-            return nil
-        }
+        RFC3339.secondsSince1970(text, dateOnlyAllowed: dateOnlyAllowed).map { Date(timeIntervalSince1970: $0) }
     }
 
     /// `2026-03-02T14:05:00Z`, with `.123` milliseconds only when they are not zero.

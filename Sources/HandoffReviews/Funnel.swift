@@ -99,7 +99,12 @@ package enum Funnel {
         var wins = 0
         for j in marketing where j.isWon(by: asOf) {
             wins += 1
-            for amount in j.wonAmounts { revenue[amount.currency, default: 0] += amount.minorUnits }
+            for amount in j.wonAmounts {
+                // Saturating, never trapping: each amount is below 10¹⁵ major units (EventWork.money),
+                // so only ~90 of the largest possible deals in one cohort could reach Int64.max.
+                let (sum, overflow) = revenue[amount.currency, default: 0].addingReportingOverflow(amount.minorUnits)
+                revenue[amount.currency] = overflow ? .max : sum
+            }
         }
         return FunnelCohort(
             cohort: label, stages: stages, medianDaysMQLToWon: Quantile.of(cycle, 0.5),

@@ -45,25 +45,25 @@ package enum OpenAPIDocument {
               type: object
               required: [event_id, type, occurred_at, lead_id]
               properties:
-                event_id: {type: string, minLength: 1, description: "Sender's id; a retry with the same id is a duplicate"}
+                event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "Sender's id (printable, at most 256 UTF-8 bytes); a retry with the same id is a duplicate"}
                 type:
                   type: string
                   enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost]
-                occurred_at: {type: string, format: date-time, description: "ISO 8601 with a zone; kept to the millisecond"}
-                lead_id: {type: string, minLength: 1}
+                occurred_at: {type: string, format: date-time, description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
+                lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$'}
                 fields: {type: object, additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
                 source: {type: string}
                 campaign: {type: string}
                 event_type: {type: string, description: "engagement (required), e.g. webinar_attended"}
                 content: {type: string}
                 url: {type: string}
-                rep_id: {type: string, description: "contact_attempt, disposition (required)"}
+                rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "contact_attempt, disposition (required)"}
                 channel: {type: string, enum: [call, email, meeting, social, sms, other]}
                 outcome: {type: string, enum: [connected, voicemail, no_answer, sent, replied, bounced]}
                 note: {type: string}
                 code: {type: string, description: "disposition (required): wrong_fit, no_budget, bad_timing, competitor_chosen, unresponsive or a playbook code"}
-                opportunity_id: {type: string, description: "opportunity, won, lost (required)"}
-                amount: {type: [string, number], description: "decimal in major units, e.g. \\"12500.00\\""}
+                opportunity_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "opportunity, won, lost (required)"}
+                amount: {type: [string, number], description: "decimal ≥ 0 in major units below 10^15, e.g. \\"12500.00\\""}
                 currency: {type: string, pattern: "^[A-Z]{3}$"}
                 stage: {type: string}
                 close_date: {type: string, description: "won/lost (required): 2026-04-30 or a date-time"}

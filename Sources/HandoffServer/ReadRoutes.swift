@@ -9,7 +9,7 @@ extension HandoffService {
     func addReadRoutes(to router: Hummingbird.Router<ServiceContext>) {
         router.get("/leads/{id}") { request, context in
             _ = try context.require(.marketing, .sales)
-            let id = try context.parameters.require("id")
+            let id = try context.pathIdentifier("id")
             let format = try LeadView.format(request)
             let engine = await self.runtime.current()
             guard let timeline = try await self.store.leadTimeline(leadID: id), let stored = try await engine.package(leadID: id) else {
@@ -23,7 +23,7 @@ extension HandoffService {
         }
         router.get("/reps/{id}/handoffs") { _, context in
             _ = try context.require(.marketing, .sales)
-            let id = try context.parameters.require("id")
+            let id = try context.pathIdentifier("id")
             let reps = try await self.store.reps()
             guard reps.contains(where: { $0.id == id }) else {
                 throw APIError.notFound("rep '\(id)' is not on the roster (\(reps.map(\.id).joined(separator: ", ")))")

@@ -20,32 +20,21 @@ package struct SMTPClient: Sendable {
         self.from = from
     }
 
-    /// Sends one plain-text mail; throws ``SMTPError`` with the server's reply when it refuses.
+    /// Sends one plain-text mail (built by ``MailMessage``, so no input can add a header or an
+    /// SMTP command); throws ``MailAddressError`` for an unusable address and ``SMTPError`` with
+    /// the server's reply when it refuses.
     package func send(to: String, subject: String, body: String) async throws {
-        let message = Self.message(from: from, to: to, subject: subject, body: body)
+        let message = try MailMessage(from: from, to: to, subject: subject, body: body)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {
                 do {
-                    try self.sendBlocking(to: to, message: message)
+                    try self.sendBlocking(to: message.to, message: message.dataPayload)
                     continuation.resume()
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
-    }
-
-    /// Headers and a dot-stuffed body with CRLF line ends.
-    static func message(from: String, to: String, subject: String, body: String) -> String {
-        let date = Date().formatted(.iso8601)
-        var lines = [
-            "From: <\(from)>", "To: <\(to)>", "Subject: \(subject)", "Date: \(date)",
-            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "",
-        ]
-        for line in body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(line.hasPrefix(".") ? "." + line : String(line))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n.\r\n"
     }
 
     func sendBlocking(to: String, message: String) throws {

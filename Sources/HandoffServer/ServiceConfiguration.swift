@@ -189,3 +189,34 @@ package struct SMTPSettings: Sendable, Equatable, Codable {
         self.from = from
     }
 }
+
+extension AlertChannel {
+    /// Decodes a channel, refusing an e-mail `to` that is not a plain address (it goes into an
+    /// SMTP command and a header, see ``MailMessage``) when the configuration is read, not at the first alert.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let to = try c.decodeIfPresent(String.self, forKey: .to)
+        if let to {
+            do throws(MailAddressError) { try MailMessage.checkAddress(to, role: "to") } catch {
+                throw DecodingError.dataCorruptedError(forKey: .to, in: c, debugDescription: error.description)
+            }
+        }
+        self.init(kind: try c.decode(Kind.self, forKey: .kind), url: try c.decodeIfPresent(String.self, forKey: .url), to: to)
+    }
+}
+
+extension SMTPSettings {
+    /// Decodes the relay settings, refusing a `from` that is not a plain address and a port outside 1…65535.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let from = try c.decode(String.self, forKey: .from)
+        do throws(MailAddressError) { try MailMessage.checkAddress(from, role: "from") } catch {
+            throw DecodingError.dataCorruptedError(forKey: .from, in: c, debugDescription: error.description)
+        }
+        let port = try c.decode(Int.self, forKey: .port)
+        guard (1...65_535).contains(port) else {
+            throw DecodingError.dataCorruptedError(forKey: .port, in: c, debugDescription: "must be a TCP port, 1…65535")
+        }
+        self.init(host: try c.decode(String.self, forKey: .host), port: port, from: from)
+    }
+}

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import Hummingbird
@@ -29,7 +30,7 @@ extension HandoffService {
         }
         router.delete("/tokens/{name}") { _, context in
             _ = try context.require(.admin)
-            let name = try context.parameters.require("name")
+            let name = try context.pathIdentifier("name")
             guard try await self.tokens.revoke(name: name) else { throw APIError.notFound("no token named '\(name)'") }
             return Response(status: .noContent)
         }
@@ -49,6 +50,7 @@ struct TokenRequest: Decodable {
         guard !name.isEmpty, name.count <= 64 else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "must be 1…64 characters")
         }
+        if let problem = Identifier.problem(name) { throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: problem) }
         let raw = try c.decode(String.self, forKey: .role)
         guard let role = Role(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(

@@ -85,3 +85,53 @@ import Testing
         #expect((33.6).wholeText == "34" && (1e300).wholeText == "1e+300" && Double.infinity.wholeText == "inf")
     }
 }
+
+/// Strict RFC 3339 (issue 20: `2026-02-30` became March 2, year 9999999 became −1791). Expected
+/// instants from Python's `datetime.fromisoformat(...).timestamp()`, an independent parser.
+@Suite struct RFC3339Tests {
+    @Test(arguments: [
+        ("2026-03-02T14:05:00Z", 1_772_460_300.0), ("2026-03-02T14:05:00.123+02:00", 1_772_453_100.123),
+        ("1970-01-01T00:00:00Z", 0), ("2024-02-29T23:59:59-05:30", 1_709_270_999), ("9999-12-31T23:59:59Z", 253_402_300_799),
+        ("2026-03-02t14:05:00z", 1_772_460_300),
+    ])
+    func instantsMatchAnIndependentParser(text: String, seconds: Double) throws {
+        let parsed = try #require(RFC3339.secondsSince1970(text))
+        #expect(abs(parsed - seconds) < 1e-6)
+    }
+
+    @Test(arguments: [
+        "2026-02-30T10:00:00Z", "2025-02-29T10:00:00Z", "9999999-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "10000-01-01T00:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-03-02T24:00:00Z", "2026-03-02T14:60:00Z", "2026-03-02T14:05:60Z",
+        "2026-03-02T14:05:00", "2026-03-02 14:05:00Z", "2026-3-2T14:05:00Z", "2026-03-02T14:05:00+0200", "2026-03-02T14:05:00+24:00",
+        "2026-03-02T14:05:00.Z", "2026-03-02T14:05:00.1234567890Z", " 2026-03-02T14:05:00Z", "2026-03-02T14:05:00Z ", "",
+        "２０２６-03-02T14:05:00Z", "2026-03-02T14:05:00Z\u{0}",
+    ])
+    func everythingElseIsRefused(text: String) {
+        #expect(RFC3339.secondsSince1970(text) == nil)
+    }
+
+    @Test func datesOnlyWhereAllowed() {
+        #expect(RFC3339.secondsSince1970("2026-04-30") == nil)
+        #expect(RFC3339.secondsSince1970("2026-04-30", dateOnlyAllowed: true) == 1_777_507_200)
+        #expect(RFC3339.secondsSince1970("2026-04-31", dateOnlyAllowed: true) == nil)
+    }
+}
+
+/// Ids are printable UTF-8 of at most 256 bytes (issue 20: a NUL was cut by SQLite's binding).
+@Suite struct IdentifierTests {
+    @Test func printableBoundedTextIsAnId() {
+        for id in ["L-1", "lead 42/a%b", "Zoë-Ünïcödé", "00Q5e00000AbCdEfGH", String(repeating: "x", count: 256)] {
+            #expect(Identifier.problem(id) == nil, "\(id)")
+        }
+    }
+
+    @Test func controlCharactersEmptyAndLongAreRefusedWithTheReason() {
+        #expect(Identifier.problem("L-BASE\u{0}x")?.contains("U+0000") == true)
+        #expect(Identifier.problem("L1\r\nBcc: x")?.contains("U+000D") == true)
+        #expect(Identifier.problem("a\u{7F}")?.contains("U+007F") == true)
+        #expect(Identifier.problem("a\u{85}")?.contains("U+0085") == true)
+        #expect(Identifier.problem("a\u{2028}b") != nil)
+        #expect(Identifier.problem("") == "is empty")
+        #expect(Identifier.problem(String(repeating: "é", count: 129)) == "is 258 bytes long; an id has at most 256 bytes (UTF-8)")
+    }
+}

@@ -220,3 +220,58 @@ import Testing
         #expect(try await store.openHandoffs(repID: nil).map(\.assignment.target) == [.fallbackQueue("sales-triage")])
     }
 }
+
+/// Issue 20's "stored wrong without a word", at the event door: impossible dates, ids that a
+/// SQL binding or a header would cut or split, and amounts that would wrap are refused, named.
+@Suite struct HostileEventTests {
+    typealias F = EngineFixture
+
+    func problem(_ json: String) -> EventLogProblem? {
+        if case .failure(let problem) = EventLog.decode(Data(json.utf8)) { return problem }
+        return nil
+    }
+
+    func created(id: String = "e1", lead: String = "L1", at: String = "2026-03-02T10:00:00Z") -> String {
+        let encoded = String(decoding: try! JSONEncoder().encode([id, lead, at]), as: UTF8.self).dropFirst().dropLast()
+        let parts = encoded.split(separator: ",", maxSplits: 2).map(String.init)
+        return #"{"event_id": \#(parts[0]), "type": "lead_created", "lead_id": \#(parts[1]), "occurred_at": \#(parts[2]), "fields": {}}"#
+    }
+
+    @Test func impossibleOrUnboundedDatesAreRefusedNotMoved() {
+        for bad in ["2026-02-30T10:00:00Z", "9999999-01-01T00:00:00Z", "1969-12-31T23:00:00Z", "2026-03-02T10:00:00"] {
+            let p = problem(created(at: bad))
+            #expect(p?.field == "occurred_at" && p?.problem.contains("RFC 3339") == true, "\(bad): \(String(describing: p))")
+        }
+        #expect(problem(created(at: "2024-02-29T10:00:00.250+01:00")) == nil)
+    }
+
+    @Test func idsThatWouldBeCutOrSplitAreRefused() {
+        #expect(problem(created(lead: "L-BASE\u{0}x"))?.field == "lead_id")
+        #expect(problem(created(id: "e\u{0}A"))?.field == "event_id")
+        #expect(problem(created(lead: "L1\r\nBcc: evil@x.example"))?.problem.contains("U+000D") == true)
+        #expect(problem(created(lead: String(repeating: "L", count: 500_000)))?.problem.contains("at most 256 bytes") == true)
+        #expect(problem(created(lead: "lead 42/ä%")) == nil)
+    }
+
+    @Test func amountsThatWouldWrapAreRefused() async throws {
+        let (engine, store) = try await F.engine()
+        _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
+        let before = try await store.counts()
+        for amount in ["92233720368547758.08", "1000000000000000", "10000000000000000000000000000000000000000"] {
+            let json =
+                #"{"event_id": "o-\#(amount.count)", "type": "opportunity", "lead_id": "L1", "occurred_at": "2026-03-02T11:00:00Z", "opportunity_id": "O1", "amount": "\#(amount)", "currency": "EUR", "stage": "discovery"}"#
+            let event = try EventLog.decode(Data(json.utf8)).get()
+            await #expect(
+                throws: EngineError.invalidField(
+                    eventID: "o-\(amount.count)", field: "amount",
+                    problem: "\(amount) is beyond 10^15 EUR, the largest amount Baton records; check the unit")
+            ) {
+                try await engine.apply(event)
+            }
+        }
+        #expect(try await store.counts() == before)
+        let fine =
+            #"{"event_id": "o-ok", "type": "opportunity", "lead_id": "L1", "occurred_at": "2026-03-02T11:00:00Z", "opportunity_id": "O1", "amount": "999999999999999.99", "currency": "EUR", "stage": "discovery"}"#
+        _ = try await engine.apply(try EventLog.decode(Data(fine.utf8)).get())
+    }
+}

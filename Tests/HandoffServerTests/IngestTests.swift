@@ -100,6 +100,45 @@ extension IngestTests {
         #expect(try await running.service.store.counts().events == 0)
     }
 
+    /// Issue 20: ids with a space, `/`, `%` or non-ASCII were stored but `GET /leads/{id}` answered
+    /// 404 (path parameters were not percent-decoded), and a NUL in an id was cut by SQLite.
+    @Test func pathIdsArePercentDecodedAndHostileIdsRefused() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        let ingest = ServiceFixture.auth(running.tokens[.ingest])
+        let sales = ServiceFixture.auth(running.tokens[.sales])
+        let admin = ServiceFixture.auth(running.tokens[.admin])
+        let fields: [String: Any] = ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4, "demo_requests": 1]
+        let id = "L 1/ä%b"
+        let spaced = ServiceFixture.body(ServiceFixture.event("e-x", "lead_created", lead: id, at: "2026-03-02T10:00:00Z", ["fields": fields]))
+        let nulBody = ServiceFixture.body(
+            ServiceFixture.event("e-y", "lead_created", lead: "L-BASE\u{0}x", at: "2026-03-02T10:00:00Z", ["fields": fields]))
+        try await app.test(.router) { client in
+            let made = try await client.execute(uri: "/events", method: .post, headers: ingest, body: spaced)
+            #expect(made.status == .created)
+            let read = try await client.execute(uri: "/leads/L%201%2F%C3%A4%25b", method: .get, headers: sales)
+            #expect(read.status == .ok)
+            #expect((ServiceFixture.json(read.body)["lead"] as? [String: Any])?["id"] as? String == id)
+            for bad in ["L%00x", "L%0D%0ABcc:x", "%E0%A4%A"] {
+                let response = try await client.execute(uri: "/leads/\(bad)", method: .get, headers: sales)
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect((ServiceFixture.json(response.body)["error"] as? [String: Any])?["field"] as? String == "id")
+            }
+            let nul = try await client.execute(uri: "/events", method: .post, headers: ingest, body: nulBody)
+            #expect(nul.status == .badRequest)
+            // A token named with a space can be revoked; a NUL in a name is a 400, not a 500.
+            let named = try await client.execute(
+                uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm sync", "role": "ingest"]))
+            #expect(named.status == .created)
+            #expect(try await client.execute(uri: "/tokens/crm%20sync", method: .delete, headers: admin).status == .noContent)
+            let nulName = try await client.execute(
+                uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "a\u{0}b", "role": "ingest"]))
+            #expect(nulName.status == .badRequest)
+        }
+        #expect(try await running.service.store.counts().events == 1)
+    }
+
     @Test func readsShowLeadRepHandoffsAndSLA() async throws {
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
