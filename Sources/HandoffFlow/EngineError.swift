@@ -11,6 +11,9 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case model(ScoringError)
     /// A `lead_updated`, engagement, attempt, disposition, opportunity or outcome for a lead that is not stored.
     case unknownLead(eventID: String, leadID: String, type: String)
+    /// The store holds this event id already, with other content (another lead, type, time or
+    /// fields): event ids are unique across the store, and a reused one is a conflict, not a retry.
+    case eventIDReused(eventID: String, leadID: String, storedLeadID: String, storedType: String)
     /// A second `lead_created` (with a new event id) for a stored lead.
     case leadAlreadyExists(eventID: String, leadID: String)
     /// `rep_id` names nobody on the playbook's roster.
@@ -40,6 +43,10 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unknownLead(id, lead, type):
             return
                 "event \(id) (\(type)): lead '\(lead)' is not stored. Send its lead_created event first (events for a lead must follow its creation)."
+        case let .eventIDReused(id, lead, storedLead, storedType):
+            let other = storedLead == lead ? "with other content" : "for lead '\(storedLead)'"
+            return
+                "event \(id): this event_id is already stored (a \(storedType) event \(other)); event ids are unique across the store. A retry must resend the same event unchanged; a new event needs a new event_id."
         case let .leadAlreadyExists(id, lead):
             return "event \(id): lead '\(lead)' already exists. Send a lead_updated event to change its fields, or give the new lead its own lead_id."
         case let .unknownRep(id, rep, field, known):
@@ -69,7 +76,7 @@ package enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     package var eventID: String? {
         switch self {
         case .playbook, .model: nil
-        case let .unknownLead(id, _, _), let .leadAlreadyExists(id, _), let .unknownRep(id, _, _, _),
+        case let .unknownLead(id, _, _), let .leadAlreadyExists(id, _), let .eventIDReused(id, _, _, _), let .unknownRep(id, _, _, _),
             let .outOfOrder(id, _, _, _, _), let .missingFields(id, _, _), let .badValue(id, _, _),
             let .invalidField(id, _, _), let .sla(id, _), let .opportunity(id, _):
             id

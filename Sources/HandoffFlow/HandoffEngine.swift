@@ -135,9 +135,10 @@ package actor HandoffEngine {
         } catch {
             throw .store(eventID: event.eventID, error)
         }
-        if let timeline, timeline.events.contains(where: { $0.id == event.eventID }) {
-            return ApplyResult(eventID: event.eventID, status: .duplicate, effects: [])
-        }
+        // Event ids are unique across the store, not per lead: a retry (same content) is a
+        // duplicate, the same id with other content (another lead, type, time or fields) a
+        // conflict, never counted as a duplicate and never applied without its journal row.
+        if let duplicate = try await storedDuplicate(of: event) { return duplicate }
         var work = try EventWork(event: event, timeline: timeline, engine: self, receivedAt: receivedAt)
         try await work.run()
         let operations = work.operations + (extra?(work.effects) ?? [])
@@ -149,6 +150,23 @@ package actor HandoffEngine {
         }
         if result.isDuplicate { return ApplyResult(eventID: event.eventID, status: .duplicate, effects: []) }
         return ApplyResult(eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages)
+    }
+}
+
+extension HandoffEngine {
+    /// `.duplicate` when the store already holds this event id with the same content; throws
+    /// ``EngineError/eventIDReused(eventID:leadID:storedLeadID:storedType:)`` when it holds it
+    /// with other content; nil when the id is new.
+    func storedDuplicate(of event: InboundEvent) async throws(EngineError) -> ApplyResult? {
+        let stored: EngagementEventRecord?
+        do { stored = try await store.event(id: event.eventID) } catch { throw .store(eventID: event.eventID, error) }
+        guard let stored else { return nil }
+        let payload: JSONText
+        do { payload = try JSONText(encoding: event) } catch { throw .store(eventID: event.eventID, error) }
+        guard stored.leadID == event.leadID, stored.payload == payload else {
+            throw .eventIDReused(eventID: event.eventID, leadID: event.leadID, storedLeadID: stored.leadID, storedType: stored.type)
+        }
+        return ApplyResult(eventID: event.eventID, status: .duplicate, effects: [])
     }
 }
 

@@ -67,6 +67,9 @@ package protocol HandoffStore: Sendable {
 
     /// The lead with this external id.
     func lead(id: String) async throws(StoreError) -> LeadRecord?
+    /// The journal row of the event with this sender's id, whatever lead it belongs to (event ids
+    /// are unique across the store), with its payload.
+    func event(id: String) async throws(StoreError) -> EngagementEventRecord?
     /// The lead with everything stored about it, or nil when it is not stored.
     func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
     /// What the hand-off flow needs to process a lead's next event: the lead, its events (ids,

@@ -8,6 +8,12 @@ extension PostgresHandoffStore {
         }
     }
 
+    package func event(id: String) async throws(StoreError) -> EngagementEventRecord? {
+        try await read("reading event '\(id)'") { sql in
+            try await sql.row("SELECT \(PGColumns.event) FROM engagement_events WHERE event_id = $1", [.text(id)]).map(PGDecode.event)
+        }
+    }
+
     package func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
         try await snapshot("reading the timeline of lead '\(leadID)'") { sql in
             let batch = try await PGBatchReader(sql: sql, scope: .lead(leadID)).read()

@@ -9,6 +9,12 @@ extension SQLiteHandoffStore {
         }
     }
 
+    package func event(id: String) async throws(StoreError) -> EngagementEventRecord? {
+        try await read("reading event '\(id)'") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Columns.event) FROM engagement_events WHERE event_id = ?", arguments: [id]).map(Decode.event)
+        }
+    }
+
     package func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
         try await read("reading the timeline of lead '\(leadID)'") { db in
             let batch = try BatchReader(db: db, scope: .lead(leadID)).read()

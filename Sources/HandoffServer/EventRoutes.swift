@@ -107,9 +107,15 @@ extension HandoffService {
         case .duplicate: return JSONResponse.make(single, status: .ok)
         case .rejected, .notProcessed:
             let problem = single.error
-            // Schema violations are 400 (fix the payload); refusals by the flow are 422.
+            // Schema violations are 400 (fix the payload), a reused event id 409, refusals by the flow 422.
+            let status: HTTPResponse.Status =
+                switch problem?.code {
+                case "invalid_event": .badRequest
+                case "event_id_conflict": .conflict
+                default: .unprocessableContent
+                }
             throw APIError(
-                problem?.code == "invalid_event" ? .badRequest : .unprocessableContent, code: problem?.code ?? "rejected",
+                status, code: problem?.code ?? "rejected",
                 message: problem?.message ?? "rejected", field: problem?.field)
         }
     }
@@ -163,6 +169,7 @@ extension HandoffService {
         case .model: "model"
         case .unknownLead: "unknown_lead"
         case .leadAlreadyExists: "lead_exists"
+        case .eventIDReused: "event_id_conflict"
         case .unknownRep: "unknown_rep"
         case .outOfOrder: "out_of_order"
         case .missingFields: "missing_fields"
@@ -178,6 +185,7 @@ extension HandoffService {
     static func field(of error: EngineError) -> String {
         switch error {
         case .unknownLead, .leadAlreadyExists: "lead_id"
+        case .eventIDReused: "event_id"
         case let .unknownRep(_, _, field, _): field
         case .outOfOrder: "occurred_at"
         case .missingFields, .badValue: "fields"

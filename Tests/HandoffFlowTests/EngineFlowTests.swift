@@ -253,6 +253,25 @@ import Testing
         #expect(problem(created(lead: "lead 42/ä%")) == nil)
     }
 
+    /// A `lead_created` reusing another lead's event id was created, scored and routed without its
+    /// journal row; a replayed id with other content counted as a duplicate.
+    @Test func eventIDsAreUniqueAcrossTheStoreAndAReuseIsAConflict() async throws {
+        let (engine, store) = try await F.engine()
+        _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
+        _ = try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
+        let before = try await store.counts()
+        #expect(try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead)).status == .duplicate)
+        #expect(try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request")).status == .duplicate)
+        await #expect(throws: EngineError.eventIDReused(eventID: "e1", leadID: "L2", storedLeadID: "L1", storedType: "lead_created")) {
+            try await engine.apply(F.created("e1", lead: "L2", at: F.monday(9, 30), fields: F.fitLead))
+        }
+        await #expect(throws: EngineError.eventIDReused(eventID: "e2", leadID: "L1", storedLeadID: "L1", storedType: "demo_request")) {
+            try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "webinar_attended"))
+        }
+        #expect(try await store.counts() == before)
+        #expect(try await store.lead(id: "L2") == nil)
+    }
+
     @Test func amountsThatWouldWrapAreRefused() async throws {
         let (engine, store) = try await F.engine()
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))

@@ -116,6 +116,7 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func models() async throws(StoreError) -> [RegisteredModel] { try await base.models() }
     func deployments() async throws(StoreError) -> [ModelDeployment] { try await base.deployments() }
     func lead(id: String) async throws(StoreError) -> LeadRecord? { try await base.lead(id: id) }
+    func event(id: String) async throws(StoreError) -> EngagementEventRecord? { try await base.event(id: id) }
     func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? { try await base.leadTimeline(leadID: leadID) }
     func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? { try await base.flowTimeline(leadID: leadID) }
     func reps() async throws(StoreError) -> [RepRecord] { try await base.reps() }

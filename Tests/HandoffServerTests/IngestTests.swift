@@ -114,6 +114,7 @@ extension IngestTests {
         let spaced = ServiceFixture.body(ServiceFixture.event("e-x", "lead_created", lead: id, at: "2026-03-02T10:00:00Z", ["fields": fields]))
         let nulBody = ServiceFixture.body(
             ServiceFixture.event("e-y", "lead_created", lead: "L-BASE\u{0}x", at: "2026-03-02T10:00:00Z", ["fields": fields]))
+        let reusedBody = ServiceFixture.body(ServiceFixture.event("e-x", "lead_created", lead: "L2", at: "2026-03-02T10:00:00Z", ["fields": fields]))
         try await app.test(.router) { client in
             let made = try await client.execute(uri: "/events", method: .post, headers: ingest, body: spaced)
             #expect(made.status == .created)
@@ -127,6 +128,11 @@ extension IngestTests {
             }
             let nul = try await client.execute(uri: "/events", method: .post, headers: ingest, body: nulBody)
             #expect(nul.status == .badRequest)
+            // The same event id for another lead is a conflict, not a duplicate and not a new lead.
+            let reused = try await client.execute(uri: "/events", method: .post, headers: ingest, body: reusedBody)
+            #expect(reused.status == .conflict)
+            #expect((ServiceFixture.json(reused.body)["error"] as? [String: Any])?["code"] as? String == "event_id_conflict")
+            #expect(try await client.execute(uri: "/events", method: .post, headers: ingest, body: spaced).status == .ok)
             // A token named with a space can be revoked; a NUL in a name is a 400, not a 500.
             let named = try await client.execute(
                 uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "crm sync", "role": "ingest"]))

@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// The engine tells a retry from a reused id by the stored row (issue 20): both backends read
+    /// it back by id alone, payload text included, whatever lead it belongs to.
+    @Test(arguments: StoreBackend.allCases)
+    func anEventIsReadBackByItsIDAlone(backend: StoreBackend) async throws {
+        try await backend.withEmptyStore { store in
+            try await store.upsertLead(Sample.lead("L1"))
+            let event = Sample.event("evt-1", lead: "L1", at: T.minutes(5), type: "webinar")
+            _ = try await store.appendEvent(event)
+            #expect(try await store.event(id: "evt-1") == event)
+            #expect(try await store.event(id: "evt-2") == nil)
+            #expect(try await store.event(id: "L1") == nil)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func retriedUnitWritesNothingTwice(backend: StoreBackend) async throws {
         try await backend.withEmptyStore { store in
