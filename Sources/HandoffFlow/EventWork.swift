@@ -26,6 +26,13 @@ struct EventWork {
         case (_, nil): throw .unknownLead(eventID: id, leadID: event.leadID, type: event.kind.rawValue)
         default: break
         }
+        if let lead = timeline?.lead, event.occurredAt < lead.createdAt {
+            throw .invalidField(
+                eventID: id, field: "occurred_at",
+                problem:
+                    "\(EventTime.format(event.occurredAt)) is before lead '\(event.leadID)' was created (\(EventTime.format(lead.createdAt))); an event cannot precede its lead. Send engagement from before the form fill as lead_created `fields`, or correct the time"
+            )
+        }
         var instant = event.occurredAt
         if let latest = timeline?.events.max(by: { $0.occurredAt < $1.occurredAt }), event.occurredAt < latest.occurredAt {
             guard event.kind == .engagement else {

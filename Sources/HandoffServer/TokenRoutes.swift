@@ -31,6 +31,14 @@ extension HandoffService {
         router.delete("/tokens/{name}") { _, context in
             _ = try context.require(.admin)
             let name = try context.pathIdentifier("name")
+            // The last admin token is the only way to issue or revoke tokens over HTTP: removing it
+            // would lock every operator out (`baton tokens` on the store is the way back).
+            let entries = try await self.tokens.all()
+            if entries.first(where: { $0.name == name })?.role == .admin, entries.filter({ $0.role == .admin }).count == 1 {
+                throw APIError(
+                    .conflict, code: "last_admin_token",
+                    message: "'\(name)' is the last admin token; issue another admin token first, then revoke this one", field: "name")
+            }
             guard try await self.tokens.revoke(name: name) else { throw APIError.notFound("no token named '\(name)'") }
             return Response(status: .noContent)
         }

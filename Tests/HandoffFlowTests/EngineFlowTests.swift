@@ -272,6 +272,21 @@ import Testing
         #expect(try await store.lead(id: "L2") == nil)
     }
 
+    @Test func anEngagementBeforeItsLeadWasCreatedIsRefused() async throws {
+        let (engine, store) = try await F.engine()
+        _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
+        let before = try await store.counts()
+        let error = await #expect(throws: EngineError.self) {
+            try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(8, 59), type: "webinar_attended"))
+        }
+        guard case .invalidField("e2", "occurred_at", let problem)? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+        #expect(problem.contains("before lead 'L1' was created"))
+        #expect(try await store.counts() == before)
+    }
+
     @Test func amountsThatWouldWrapAreRefused() async throws {
         let (engine, store) = try await F.engine()
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))

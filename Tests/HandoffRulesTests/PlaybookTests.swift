@@ -95,6 +95,27 @@ let samplePlaybook = """
         _ = try Qualifier(playbook: playbook, scorer: Fixture.scorer(), knownFields: ["budget_autority"])
     }
 
+    /// Issue 20: `at_least: 500` with `at_most: 400` in one `match: all` rule passed without a word.
+    @Test func aRuleThatCanNeverMatchIsRefused() throws {
+        let yaml = """
+            qualification:
+              rules:
+                - name: impossible
+                  stage: mql
+                  when:
+                    - {score: points, at_least: 500}
+                    - {score: points, at_most: 400}
+            """
+        let error = #expect(throws: PlaybookError.self) { try Playbook.parse(yaml: yaml, file: "p.yaml") }
+        #expect(error?.line == 5 && error?.description.contains("rule `impossible` can never match: score points must be ≥ 500 and ≤ 400") == true)
+        // Touching bounds match one value; `match: any` is always satisfiable; `above` and `below` are open.
+        _ = try Playbook.parse(yaml: yaml.replacingOccurrences(of: "at_most: 400", with: "at_most: 500"), file: "p.yaml")
+        _ = try Playbook.parse(yaml: yaml.replacingOccurrences(of: "stage: mql", with: "stage: mql\n      match: any"), file: "p.yaml")
+        #expect(throws: PlaybookError.self) {
+            try Playbook.parse(yaml: yaml.replacingOccurrences(of: "at_most: 400", with: "below: 500"), file: "p.yaml")
+        }
+    }
+
     @Test func unknownLevelCouldNeverMatch() throws {
         let yaml = samplePlaybook.replacingOccurrences(of: "in: [\"1000+\", \"11-200\"]", with: "in: [\"1000+\", \"11-500\"]")
         let playbook = try Playbook.parse(yaml: yaml, file: "p.yaml")

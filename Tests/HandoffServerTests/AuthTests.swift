@@ -140,6 +140,25 @@ import Testing
         }
     }
 
+    /// Issue 20: `DELETE /tokens/admin` removed the last admin token, with no way back over HTTP.
+    @Test func theLastAdminTokenCannotBeRevoked() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        try await app.test(.router) { client in
+            let admin = ServiceFixture.auth(running.tokens[.admin])
+            let names = try await running.service.tokens.all().filter { $0.role == .admin }.map(\.name)
+            try #require(names.count == 1)
+            let refused = try await client.execute(uri: "/tokens/\(names[0])", method: .delete, headers: admin)
+            #expect(refused.status == .conflict)
+            #expect((ServiceFixture.json(refused.body)["error"] as? [String: Any])?["code"] as? String == "last_admin_token")
+            let second = try await client.execute(
+                uri: "/tokens", method: .post, headers: admin, body: ServiceFixture.body(["name": "ops", "role": "admin"]))
+            #expect(second.status == .created)
+            #expect(try await client.execute(uri: "/tokens/\(names[0])", method: .delete, headers: admin).status == .noContent)
+        }
+    }
+
     @Test func issuedTokensWorkAndRevokedOnesDoNot() async throws {
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }

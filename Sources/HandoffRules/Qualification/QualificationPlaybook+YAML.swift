@@ -1,3 +1,4 @@
+import BatonSupport
 import ScoringModelFormat
 import Yams
 
@@ -62,7 +63,34 @@ extension QualificationPlaybook {
         guard !conditions.isEmpty else {
             throw .yaml(.wrongShape(file: reader.file, line: whenEntry.line, key: whenEntry.key, expected: "a non-empty list of conditions"))
         }
+        if match == .all { try checkSatisfiable(conditions, rule: name, entry: whenEntry, reader: reader) }
         return QualificationRule(name: name, stage: stage, match: match, conditions: conditions, line: item.line)
+    }
+
+    /// A `match: all` rule whose number tests on one subject leave no value (`at_least: 500` and
+    /// `at_most: 400`) can never fire: refused with both bounds, rather than passing without a word.
+    static func checkSatisfiable(
+        _ conditions: [QualificationCondition], rule: String, entry: YAMLEntry, reader: PlaybookReader
+    ) throws(PlaybookError) {
+        var bounds: [ConditionSubject: (low: Double, lowOpen: Bool, high: Double, highOpen: Bool)] = [:]
+        for condition in conditions {
+            var b = bounds[condition.subject] ?? (-.infinity, false, .infinity, false)
+            switch condition.test {
+            case .atLeast(let x): if x > b.low || (x == b.low && !b.lowOpen) { (b.low, b.lowOpen) = (x, false) }
+            case .above(let x): if x >= b.low { (b.low, b.lowOpen) = (x, true) }
+            case .atMost(let x): if x < b.high || (x == b.high && !b.highOpen) { (b.high, b.highOpen) = (x, false) }
+            case .below(let x): if x <= b.high { (b.high, b.highOpen) = (x, true) }
+            default: continue
+            }
+            bounds[condition.subject] = b
+            if b.low > b.high || (b.low == b.high && (b.lowOpen || b.highOpen)) {
+                throw .invalid(
+                    file: reader.file, line: entry.line, key: entry.key,
+                    problem:
+                        "rule `\(rule)` can never match: \(condition.subject.description) must be \(b.lowOpen ? ">" : "≥") \(b.low.plainText) and \(b.highOpen ? "<" : "≤") \(b.high.plainText) at once; fix the bounds or use `match: any`"
+                )
+            }
+        }
     }
 
     static func readCondition(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> QualificationCondition {
