@@ -27,6 +27,7 @@ struct Baton: AsyncParsableCommand {
             Review.self,
             HandoffCommand.self,
             Serve.self,
+            Tokens.self,
         ])
 }
 

@@ -1,0 +1,114 @@
+import ArgumentParser
+import BatonSupport
+import Foundation
+import HandoffPersistence
+import HandoffServer
+
+/// `baton tokens issue|list|revoke --db …`: the service's bearer tokens, managed on the store
+/// directly by an operator (the way back when no admin token is at hand; `baton serve` need not run).
+struct Tokens: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issue, list and revoke the bearer tokens of `baton serve`, on the store itself.",
+        discussion: """
+            Tokens are stored as SHA-256 hashes; a token's text is shown once, when it is issued. \
+            Every instance sharing the store sees an issue or a revoke at once.
+            """,
+        subcommands: [Issue.self, List.self, Revoke.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a token; its text is printed once (or written to --token-file).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "A unique name for the token (printable, 1…64 characters), e.g. crm-sync.") var name: String
+        @Option(help: "What it may do: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: Role
+        @Option(help: "Write the token to this new file (mode 0600) instead of standard output.") var tokenFile: String?
+
+        func run() async {
+            let name = name.trimmingCharacters(in: .whitespaces)
+            if let problem = Identifier.problem(name) { fail("--name \(problem)", .usage) }
+            guard name.count <= 64 else { fail("--name is longer than 64 characters", .usage) }
+            let token = await store.withStore { store in
+                do throws(StoreError) { return try await TokenRegistry(store: store).issue(name: name, role: role) } catch { fail(error) }
+            }
+            if let tokenFile {
+                let created = FileManager.default.createFile(
+                    atPath: tokenFile, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                guard created else {
+                    fail("cannot create \(tokenFile); the token '\(name)' was issued, revoke it and try another path", .cannotCreate)
+                }
+                FileHandle.standardError.write(
+                    Data("issued \(role.rawValue) token '\(name)'; its text is in \(tokenFile) (shown nowhere else)\n".utf8))
+            } else {
+                print(token)
+                FileHandle.standardError.write(Data("issued \(role.rawValue) token '\(name)'; this is the only time its text is shown\n".utf8))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the tokens: name, role and when each was issued (never the token).")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "One JSON array instead of a table.") var json = false
+
+        func run() async {
+            store.requireExisting("no store at \(store.db); give the store `baton serve` uses")
+            let entries = await store.withStore { store in
+                do throws(StoreError) { return try await TokenRegistry(store: store).all() } catch { fail(error) }
+            }
+            let rows = entries.map { (name: $0.name, role: $0.role.rawValue, created: EventTimeText.format($0.createdAt)) }
+            if json {
+                let objects = rows.map { ["name": $0.name, "role": $0.role, "created_at": $0.created] }
+                let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted])) ?? Data("[]".utf8)
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let width = max(4, rows.map { $0.name.count }.max() ?? 0)
+            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  role       issued")
+            for row in rows {
+                print(
+                    row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.role.padding(toLength: 9, withPad: " ", startingAt: 0)
+                        + "  " + row.created)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by name; it stops working on every instance at once.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The token's name.") var name: String
+        @Flag(help: "Revoke even the last admin token (the service then has no admin until `baton tokens issue --role admin`).")
+        var allowLastAdmin = false
+
+        func run() async {
+            store.requireExisting("no store at \(store.db); give the store `baton serve` uses")
+            let name = name
+            let allow = allowLastAdmin
+            await store.withStore { store in
+                let registry = TokenRegistry(store: store)
+                do throws(StoreError) {
+                    let entries = try await registry.all()
+                    guard entries.contains(where: { $0.name == name }) else {
+                        fail("no token named '\(name)' (tokens: \(entries.map(\.name).joined(separator: ", ")))", .dataError)
+                    }
+                    if !allow, entries.first(where: { $0.name == name })?.role == .admin, entries.filter({ $0.role == .admin }).count == 1 {
+                        fail(
+                            "'\(name)' is the last admin token; issue another with `baton tokens issue --role admin` first, or pass --allow-last-admin",
+                            .dataError)
+                    }
+                    _ = try await registry.revoke(name: name)
+                } catch { fail(error) }
+            }
+            FileHandle.standardError.write(Data("revoked token '\(name)'\n".utf8))
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// Times in the CLI's listings: RFC 3339 UTC to the second.
+enum EventTimeText {
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
