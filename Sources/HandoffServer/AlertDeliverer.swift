@@ -147,15 +147,46 @@ package actor AlertDeliverer {
     }
 
     /// POSTs JSON; any status outside 2xx is a failure. 10-second timeout.
+    /// POSTs `body` to `url`: http(s) only, 10 seconds per attempt, redirects followed only
+    /// within the same origin (scheme, host, port): a receiver cannot bounce an alert, with its
+    /// lead id, to another host, nor a configured URL reach `file:` or another scheme.
     static func post(url: String, body: Data) async throws {
-        guard let target = URL(string: url) else { throw DeliveryError.misconfigured(target: url, key: "url") }
+        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            target.host?.isEmpty == false
+        else { throw DeliveryError.misconfigured(target: url, key: "url (an http:// or https:// URL)") }
         var request = URLRequest(url: target, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
-        let (_, response) = try await URLSession.shared.data(for: request)
+        let (_, response) = try await deliverySession.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw DeliveryError.status(status) }
+    }
+}
+
+/// The session every outbound delivery uses (see ``AlertDeliverer/post(url:body:)``).
+let deliverySession: URLSession = {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = 10
+    configuration.timeoutIntervalForResource = 30
+    return URLSession(configuration: configuration, delegate: SameOriginRedirects(), delegateQueue: nil)
+}()
+
+/// Follows a redirect only to the same scheme, host and port; any other answers as the 3xx it is.
+final class SameOriginRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(Self.sameOrigin(task.originalRequest?.url, request.url) ? request : nil)
+    }
+
+    static func sameOrigin(_ a: URL?, _ b: URL?) -> Bool {
+        guard let a, let b, let scheme = a.scheme?.lowercased(), scheme == b.scheme?.lowercased(),
+            let host = a.host?.lowercased(), host == b.host?.lowercased()
+        else { return false }
+        let defaultPort = scheme == "https" ? 443 : 80
+        return (a.port ?? defaultPort) == (b.port ?? defaultPort)
     }
 }
 

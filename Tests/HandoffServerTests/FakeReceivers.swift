@@ -16,6 +16,13 @@ actor FakeWebhook {
     func start() async throws {
         let router = Router()
         router.post("/dead") { _, _ in Response(status: .internalServerError) }
+        // 307 keeps the method and body: to the same origin, and to another host (localhost ≠ 127.0.0.1).
+        router.post("/here") { _, _ in
+            Response(status: .temporaryRedirect, headers: [.location: "http://127.0.0.1:\(await self.port)/landed"])
+        }
+        router.post("/away") { _, _ in
+            Response(status: .temporaryRedirect, headers: [.location: "http://localhost:\(await self.port)/landed"])
+        }
         router.post("{path}") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)

@@ -153,4 +153,19 @@ import Glibc
             #expect(pending.filter { $0.attempts == 0 }.count >= 10, "ingest waited for alert delivery")
         }
     }
+
+    /// Issue 20: outbound webhooks followed redirects anywhere and accepted any scheme.
+    @Test func deliveriesStayOnHTTPAndTheirOrigin() async throws {
+        let hook = FakeWebhook()
+        try await hook.start()
+        defer { Task { await hook.stop() } }
+        let port = await hook.port
+        try await AlertDeliverer.post(url: "http://127.0.0.1:\(port)/here", body: Data("{}".utf8))
+        #expect(await hook.received.map(\.path) == ["/landed"])
+        await #expect(throws: (any Error).self) { try await AlertDeliverer.post(url: "http://127.0.0.1:\(port)/away", body: Data("{}".utf8)) }
+        #expect(await hook.received.count == 1)
+        for url in ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1:\(port)/", "http:///nohost", "not a url"] {
+            await #expect(throws: (any Error).self) { try await AlertDeliverer.post(url: url, body: Data("{}".utf8)) }
+        }
+    }
 }
