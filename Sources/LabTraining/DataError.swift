@@ -24,6 +24,11 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case baselineMerged(file: String, column: String, baseline: String, count: Int, minCount: Int, levels: [String])
     /// A categorical column with a single level after merging: its effect cannot be estimated.
     case singleLevel(file: String, column: String, level: String)
+    /// A categorical cell that cannot be a level: a control character (NUL, CR, …), bytes that
+    /// are not UTF-8, or longer than ``EncodingLearner/longestLevelBytes``.
+    case badLevel(file: String, line: Int?, column: String, level: String, problem: String)
+    /// More kept levels than ``EncodingLearner/mostLevels`` (a free-text or id column, or min_count too low).
+    case tooManyLevels(file: String, column: String, count: Int, limit: Int)
     /// The row filter left no rows.
     case noRowsLeft(file: String, rowsRead: Int, dropped: [DroppedRows])
 
@@ -54,6 +59,13 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .singleLevel(file, column, level):
             return
                 "\(file): \"\(column)\" has only one level (\"\(level)\") in the rows used, so its effect cannot be estimated. Drop the feature from the spec (or lower min_count if rare levels were merged)."
+        case let .badLevel(file, line, column, level, problem):
+            let shown = level.utf8.count > 60 ? String(level.unicodeScalars.prefix(40)).debugDescription + "…" : level.debugDescription
+            return
+                "\(file)\(line.map { " line \($0)" } ?? ""), column \"\(column)\": the cell \(shown) \(problem). Clean the column (or `recode:` the value), or drop the feature if it holds free text."
+        case let .tooManyLevels(file, column, count, limit):
+            return
+                "\(file): \"\(column)\" keeps \(count) levels, more than the \(limit) a scorecard can use. Raise `min_count` so rare levels merge into Other, `recode:` spellings together, or drop the feature if it is free text or an id."
         case let .noRowsLeft(file, rowsRead, dropped):
             let detail = dropped.map { "\($0.rows) with empty \"\($0.column)\"" }.joined(separator: ", ")
             return

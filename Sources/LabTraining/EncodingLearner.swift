@@ -34,16 +34,41 @@ package enum EncodingLearner {
                         column: feature.column, type: .numeric, group: feature.group,
                         transform: feature.transform, missing: feature.missing))
             case .categorical:
-                encodings.append(try learnCategorical(feature, column: table.text(feature.column), rows: rows, file: table.file))
+                encodings.append(
+                    try learnCategorical(feature, column: table.text(feature.column), rows: rows, file: table.file, lineOfRow: table.lineOfRow))
             }
         }
         return encodings
     }
 
+    /// The longest categorical cell, in UTF-8 bytes: a level is a label (an industry, a source),
+    /// and a bound keeps a stray free-text cell from becoming a megabyte-sized term name.
+    package static let longestLevelBytes = 256
+    /// The most levels one feature may keep after merging (each is a model term).
+    package static let mostLevels = 1000
+
+    /// Why a raw cell cannot be a level (nil when it can).
+    static func levelProblem(_ raw: String) -> String? {
+        if raw.utf8.count > longestLevelBytes { return "is \(raw.utf8.count) bytes long; a level has at most \(longestLevelBytes) bytes" }
+        if raw.unicodeScalars.contains("\u{FFFD}") { return "is not valid UTF-8 (save the file as UTF-8)" }
+        if let bad = raw.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            return "holds the control character U+\(String(format: "%04X", bad.value)); a level is printable text"
+        }
+        return nil
+    }
+
     /// Recode, `Missing`, count, merge rare levels into `Other`, sort bytewise, pick the baseline.
-    static func learnCategorical(_ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String) throws(DataError) -> FeatureEncoding {
+    static func learnCategorical(
+        _ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String, lineOfRow: [Int] = []
+    ) throws(DataError) -> FeatureEncoding {
         var codeCounts = [Int](repeating: 0, count: column.levels.count)
         for row in rows { codeCounts[Int(column.codes[row])] += 1 }
+        for (code, level) in column.levels.enumerated() where codeCounts[code] > 0 {
+            guard let problem = levelProblem(level) else { continue }
+            let row = rows.first { Int(column.codes[$0]) == code }
+            let line = row.flatMap { $0 < lineOfRow.count ? lineOfRow[$0] : nil }
+            throw .badLevel(file: file, line: line, column: feature.column, level: level, problem: problem)
+        }
         let rawCounts = column.levels.enumerated().map { (level: $0.element, count: codeCounts[$0.offset]) }
         return try learnCategorical(feature, rawCounts: rawCounts, file: file)
     }
@@ -54,6 +79,7 @@ package enum EncodingLearner {
     {
         var counts: [String: Int] = [:]
         for (raw, count) in rawCounts where count > 0 {
+            if let problem = levelProblem(raw) { throw .badLevel(file: file, line: nil, column: feature.column, level: raw, problem: problem) }
             var level = feature.recode[raw] ?? raw
             if level.isEmpty { level = missingLevel }
             counts[level, default: 0] += count
@@ -69,6 +95,7 @@ package enum EncodingLearner {
         }
         if !merged.isEmpty { kept.insert(otherLevel) }
         let levels = kept.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard levels.count <= mostLevels else { throw .tooManyLevels(file: file, column: feature.column, count: levels.count, limit: mostLevels) }
         guard levels.count >= 2 else {
             throw .singleLevel(file: file, column: feature.column, level: levels.first ?? missingLevel)
         }

@@ -43,6 +43,35 @@ import Testing
         #expect(result.stdout.contains("source=event"))
     }
 
+    /// Issue 20: a NUL or invalid UTF-8 became a category level (a NUL level even the baseline),
+    /// and a 20 MB cell a 63 MB weight file. Now each names the line and the column.
+    @Test func cellsThatCannotBeLevelsAreRefusedWithTheirLine() throws {
+        let specFile = try file("s.yaml", spec)
+        var lines = goodRows().split(separator: "\n").map { Array($0.utf8) }
+        func data(_ name: String, row: Int, source: [UInt8]) throws -> String {
+            var copy = lines
+            copy[row] = Array("3,".utf8) + source + Array(",yes".utf8)
+            let url = dir.appendingPathComponent(name)
+            try Data(copy.joined(separator: [0x0A]) + [0x0A]).write(to: url)
+            return url.path
+        }
+        let cases: [(String, [UInt8], String)] = [
+            ("nul.csv", Array("ev".utf8) + [0] + Array("ent".utf8), "U+0000"),
+            ("utf8.csv", [0x65, 0xFF, 0x76], "not valid UTF-8"),
+            ("long.csv", [UInt8](repeating: 0x61, count: 300), "300 bytes long"),
+        ]
+        for (name, source, problem) in cases {
+            let result = try fit(data: try data(name, row: 4, source: source), spec: specFile)
+            #expect(result.exitCode == 65, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("\(name) line 5, column \"source\"") && result.stderr.contains(problem), "\(result.stderr)")
+        }
+        lines = [Array("visits,source,won".utf8)] + (0..<1200).map { Array("\($0 % 7),s\($0),\($0 % 2 == 0 ? "yes" : "no")".utf8) }
+        let many = dir.appendingPathComponent("many.csv")
+        try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: many)
+        let result = try fit(data: many.path, spec: specFile)
+        #expect(result.exitCode == 65 && result.stderr.contains("keeps 1200 levels, more than the 1000"), "\(result.stderr)")
+    }
+
     @Test func missingDataFileIsUsage() throws {
         let result = try fit(data: dir.appendingPathComponent("nope.csv").path, spec: try file("s.yaml", spec))
         #expect(result.exitCode == 64)
