@@ -30,13 +30,7 @@ extension HandoffService {
     func ingest(_ body: Data) async throws -> Response {
         let firstByte = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         let isBatch = firstByte == UInt8(ascii: "[")
-        let decoder = JSONDecoder()
-        let items: [LenientEvent]
-        do {
-            items = isBatch ? try decoder.decode([LenientEvent].self, from: body) : [try decoder.decode(LenientEvent.self, from: body)]
-        } catch let error as DecodingError {
-            throw APIError.invalid(error.fieldPath, error.problem)
-        }
+        let items = isBatch ? try JSONBody.decode([LenientEvent].self, from: body) : [try JSONBody.decode(LenientEvent.self, from: body)]
         guard !items.isEmpty else { throw APIError.invalid("(body)", "is an empty batch; send at least one event") }
         guard items.count <= configuration.maxBatchEvents else {
             throw APIError(

@@ -81,6 +81,7 @@ package final class HandoffService: Sendable {
     package func router() -> Hummingbird.Router<ServiceContext> {
         let router = Hummingbird.Router(context: ServiceContext.self)
         router.add(middleware: RequestCounterMiddleware(metrics: metrics))
+        router.add(middleware: MethodNotAllowedMiddleware())
         router.add(middleware: StoreFailureMiddleware(logger: logger))
         router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes))
         addOperationsRoutes(to: router)

@@ -50,7 +50,8 @@ extension Request {
         do {
             let buffer = try await copy.collectBody(upTo: limit)
             return Data(buffer: buffer)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIO's NIOTooManyBytesError (what collectBody throws) answers 413 with an empty body.
             throw APIError(
                 .contentTooLarge, code: "body_too_large",
                 message: "the request body is larger than \(limit) bytes; split the batch or raise max_body_bytes", field: "(body)")

@@ -44,6 +44,13 @@ package enum OpenAPIDocument {
             Event:
               type: object
               required: [event_id, type, occurred_at, lead_id]
+              allOf:
+                - {if: {properties: {type: {const: lead_created}}}, then: {required: [fields]}}
+                - {if: {properties: {type: {const: engagement}}}, then: {required: [event_type]}}
+                - {if: {properties: {type: {const: contact_attempt}}}, then: {required: [rep_id, channel, outcome]}}
+                - {if: {properties: {type: {const: disposition}}}, then: {required: [rep_id, code]}}
+                - {if: {properties: {type: {const: opportunity}}}, then: {required: [opportunity_id, amount, currency, stage]}}
+                - {if: {properties: {type: {enum: [won, lost]}}}, then: {required: [opportunity_id, amount, close_date]}}
               properties:
                 event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "Sender's id (printable, at most 256 UTF-8 bytes); a retry with the same id is a duplicate"}
                 type:
@@ -115,6 +122,7 @@ package enum OpenAPIDocument {
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
+                "409": {$ref: "#/components/responses/Error"}
           /leads/{id}:
             get:
               summary: A lead with its latest score and reasons, qualification, hand-off package and timeline
@@ -132,6 +140,8 @@ package enum OpenAPIDocument {
                 "200": {description: "the lead (application/json), or its hand-off package (text/markdown)"}
                 "400": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /reps/{id}/handoffs:
             get:
               summary: Open hand-offs of one rep, oldest first
@@ -139,17 +149,24 @@ package enum OpenAPIDocument {
               responses:
                 "200": {description: "{rep_id, count, handoffs}"}
                 "404": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "400": {$ref: "#/components/responses/Error"}
           /sla:
             get:
               summary: SLA state — open timers, breaches, open hand-offs
               parameters: [{name: rep, in: query, required: false, schema: {type: string}}]
               responses:
                 "200": {description: "{as_of, timers, breaches, handoffs}"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /models:
             get:
               summary: Registered weight files and deployments
               responses:
                 "200": {description: "{models, deployments}"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
             post:
               summary: Upload a weight file (body is the file); checksum verified
               description: Role admin. Optional query sha256 must equal the content's checksum; label names the version.
@@ -163,6 +180,8 @@ package enum OpenAPIDocument {
                 "201": {description: registered, content: {application/json: {schema: {$ref: "#/components/schemas/Model"}}}}
                 "200": {description: already registered}
                 "422": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /models/{sha}/promote:
             post:
               summary: Put a registered model into production (role admin); later scores record it
@@ -170,17 +189,24 @@ package enum OpenAPIDocument {
               responses:
                 "200": {description: "{production: {sha256, format}}"}
                 "404": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "400": {$ref: "#/components/responses/Error"}
           /models/rollback:
             post:
               summary: Put back the previous production model (role admin)
               responses:
                 "200": {description: "{production: {sha256, format}}"}
                 "409": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /tokens:
             get:
               summary: Token names and roles (never the tokens; role admin)
               responses:
                 "200": {description: "{tokens}"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
             post:
               summary: Issue a token (role admin); its text is in this answer only
               requestBody:
@@ -197,6 +223,8 @@ package enum OpenAPIDocument {
                 "201": {description: "{name, role, token}"}
                 "400": {$ref: "#/components/responses/Error"}
                 "409": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /tokens/{name}:
             delete:
               summary: Revoke a token (role admin)
@@ -204,11 +232,17 @@ package enum OpenAPIDocument {
               responses:
                 "204": {description: revoked}
                 "404": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "400": {$ref: "#/components/responses/Error"}
+                "409": {$ref: "#/components/responses/Error"}
           /metrics:
             get:
               summary: Prometheus text (role admin) — ingest counters and latency, alert queue depth and failures, SLA timers and breaches
               responses:
                 "200": {description: text/plain; version=0.0.4}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /dashboard:
             get:
               summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
@@ -221,10 +255,14 @@ package enum OpenAPIDocument {
                 "200": {description: text/html}
                 "303": {description: token stored in a cookie}
                 "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /openapi.yaml:
             get:
               summary: This document
               responses:
                 "200": {description: application/yaml}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
         """
 }

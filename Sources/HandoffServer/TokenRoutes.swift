@@ -14,10 +14,7 @@ extension HandoffService {
         router.post("/tokens") { request, context in
             _ = try context.require(.admin)
             let body = try await request.bodyBytes(limit: context.bodyLimit)
-            let request: TokenRequest
-            do { request = try JSONDecoder().decode(TokenRequest.self, from: body) } catch let error as DecodingError {
-                throw APIError.invalid(error.fieldPath, error.problem)
-            }
+            let request = try JSONBody.decode(TokenRequest.self, from: body)
             do {
                 let token = try await self.tokens.issue(name: request.name, role: request.role, at: self.now())
                 self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
