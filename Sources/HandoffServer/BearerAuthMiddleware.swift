@@ -14,6 +14,11 @@ struct BearerAuthMiddleware: RouterMiddleware {
         var context = context
         context.bodyLimit = bodyLimit
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        // The dashboard's token exchange checks its token itself (DashboardSession).
+        if request.uri.path == "/dashboard/session" && request.method == .post { return try await next(request, context) }
+        if request.uri.path == "/dashboard" && request.method == .get && request.uri.queryParameters.get("token") != nil {
+            return try await next(request, context)
+        }
         guard let token = Self.token(in: request) else {
             throw APIError.unauthorized("a bearer token is required: send `Authorization: Bearer <token>`")
         }
@@ -37,13 +42,6 @@ struct BearerAuthMiddleware: RouterMiddleware {
         // The cookie and the query token only open the dashboard page (a GET with no effects),
         // so a browser session can never be used to write.
         guard request.uri.path == "/dashboard", request.method == .get else { return nil }
-        if let cookie = request.headers[.cookie] {
-            for pair in cookie.split(separator: ";") {
-                let kv = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0] == "baton_token" { return String(kv[1]) }
-            }
-        }
-        if let token = request.uri.queryParameters.get("token") { return token }
-        return nil
+        return DashboardSession.cookieToken(request)
     }
 }

@@ -6,23 +6,62 @@ import ReportRendering
 
 extension HandoffService {
     func addDashboardRoutes(to router: Hummingbird.Router<ServiceContext>) {
-        // A browser cannot send a bearer header on navigation: `/dashboard?token=…` stores the
-        // token in an HttpOnly, SameSite=Strict cookie and redirects to the bare URL.
+        // A browser cannot send a bearer header on navigation: `/dashboard?token=…` is exchanged
+        // for an HttpOnly cookie by a same-origin POST (see DashboardSession), then the clean URL.
         router.get("/dashboard") { request, context in
-            _ = try context.require(.marketing, .sales)
             if let token = request.uri.queryParameters.get("token") {
-                var week = ""
-                if let w = request.uri.queryParameters.get("week") { week = "?week=\(w)" }
+                guard DashboardSession.isWellFormed(token), let entry = try await self.tokens.authenticate(token) else {
+                    throw APIError.unauthorized("the dashboard link's token is not a known token (revoked, mistyped, or from another store)")
+                }
+                let week = try request.uri.queryParameters.get("week").map { w in
+                    _ = try self.dashboardPeriod(w)
+                    return w
+                }
+                var other: String?
+                if let current = DashboardSession.cookieToken(request), current != token {
+                    other = try await self.tokens.authenticate(current)?.name
+                }
+                let nonce = DashboardSession.nonce()
+                let page = DashboardSession.exchangePage(token: token, week: week, signedInAs: other, tokenName: entry.name, nonce: nonce)
                 return Response(
-                    status: .seeOther,
-                    headers: [
-                        .location: "/dashboard\(week)",
-                        .setCookie: "baton_token=\(token); Path=/; HttpOnly; SameSite=Strict",
-                    ])
+                    status: .ok, headers: DashboardSession.headers(contentType: "text/html; charset=utf-8", nonce: nonce),
+                    body: .init(byteBuffer: ByteBuffer(string: page)))
             }
+            _ = try context.require(.marketing, .sales)
             let period = try self.dashboardPeriod(request.uri.queryParameters.get("week"))
-            let html = try await Dashboard(service: self).render(period: period, fragment: request.uri.queryParameters.get("fragment") == "1")
-            return JSONResponse.text(html, contentType: "text/html; charset=utf-8")
+            let nonce = DashboardSession.nonce()
+            let html = try await Dashboard(service: self).render(
+                period: period, fragment: request.uri.queryParameters.get("fragment") == "1", nonce: nonce)
+            return Response(
+                status: .ok, headers: DashboardSession.headers(contentType: "text/html; charset=utf-8", nonce: nonce),
+                body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        router.post("/dashboard/session") { request, context in
+            guard DashboardSession.isSameOrigin(request) else {
+                throw APIError(.forbidden, code: "cross_origin", message: "a dashboard session is only opened from this service's own page")
+            }
+            let fields = DashboardSession.formFields(try await request.bodyBytes(limit: 8192))
+            guard let token = fields["token"], DashboardSession.isWellFormed(token), let entry = try await self.tokens.authenticate(token) else {
+                throw APIError.unauthorized("the token is not a known token (revoked, mistyped, or from another store)")
+            }
+            guard [.marketing, .sales, .admin].contains(entry.role) else {
+                throw APIError(
+                    .forbidden, code: "forbidden", message: "a \(entry.role.rawValue) token cannot open the dashboard; use a marketing or sales token"
+                )
+            }
+            var location = "/dashboard"
+            if let week = fields["week"], !week.isEmpty {
+                _ = try self.dashboardPeriod(week)
+                location += "?week=\(week)"
+            }
+            let secure = request.headers[.xForwardedProto]?.lowercased() == "https" ? "; Secure" : ""
+            return Response(
+                status: .seeOther,
+                headers: [
+                    .location: location, .cacheControl: "no-store",
+                    .setCookie:
+                        "\(DashboardSession.cookieName)=\(token); Path=/dashboard; Max-Age=\(DashboardSession.cookieMaxAge); HttpOnly; SameSite=Strict\(secure)",
+                ])
         }
     }
 
@@ -41,7 +80,7 @@ extension HandoffService {
 struct Dashboard {
     let service: HandoffService
 
-    func render(period: ReviewPeriod, fragment: Bool) async throws -> String {
+    func render(period: ReviewPeriod, fragment: Bool, nonce: String) async throws -> String {
         let asOf = service.now()
         let configuration = AnalyticsConfiguration()
         let data = try await ReviewLoader.load(store: service.store, period: period, trendWeeks: configuration.trendWeeks)
@@ -65,7 +104,7 @@ struct Dashboard {
             </style></head><body>
             <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(ISOTime.format(asOf))</span></h1>
             <main id="dashboard">\(main)</main>
-            <script>
+            <script nonce="\(nonce)">
             // Refresh the numbers without reloading the page (the cookie carries the token).
             setInterval(async () => {
               try {

@@ -246,17 +246,34 @@ package enum OpenAPIDocument {
           /dashboard:
             get:
               summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
-              description: Roles marketing, sales. `?token=` stores the token in an HttpOnly cookie and redirects; `fragment=1` returns the inner HTML only.
+              description: >-
+                Roles marketing, sales (cookie `baton_token`). `?token=` answers a page whose form POSTs the token to
+                /dashboard/session (it asks first when the browser holds another token's session); `fragment=1`
+                returns the inner HTML only. Pages carry a nonce CSP, X-Frame-Options DENY, Referrer-Policy no-referrer.
               parameters:
                 - {name: week, in: query, required: false, schema: {type: string, example: 2026-W10}}
                 - {name: token, in: query, required: false, schema: {type: string}}
                 - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
               responses:
                 "200": {description: text/html}
-                "303": {description: token stored in a cookie}
+                "401": {$ref: "#/components/responses/Error"}
                 "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
+          /dashboard/session:
+            post:
+              summary: Exchange a token for the dashboard cookie (same-origin form POST; the token is checked)
+              security: []
+              requestBody:
+                required: true
+                content:
+                  application/x-www-form-urlencoded:
+                    schema: {type: object, required: [token], properties: {token: {type: string}, week: {type: string}}}
+              responses:
+                "303": {description: "cookie baton_token (HttpOnly, SameSite=Strict, Path=/dashboard, 12 h; Secure behind https) and the clean URL"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {description: a cross-site request, or a token that cannot open the dashboard}
           /openapi.yaml:
             get:
               summary: This document

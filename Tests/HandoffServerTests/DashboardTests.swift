@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HandoffPersistence
 import HandoffServer
 import Hummingbird
@@ -90,11 +91,74 @@ enum DashboardSeed {
             #expect(DashboardSeed.metrics(empty)["handoffs"] == "0")
             let bad = try await client.execute(uri: "/dashboard?week=soon", method: .get, headers: sales)
             #expect(bad.status == .badRequest)
-            // The token in the query becomes an HttpOnly cookie and leaves the URL.
-            let login = try await client.execute(uri: "/dashboard?token=\(running.tokens[.sales] ?? "")", method: .get, headers: [:])
+            // The token in the query is exchanged by a same-origin POST for an HttpOnly cookie, then the clean URL.
+            let salesToken = running.tokens[.sales] ?? ""
+            let exchange = try await client.execute(uri: "/dashboard?token=\(salesToken)", method: .get, headers: [:])
+            #expect(exchange.status == .ok && exchange.headers[HTTPField.Name.setCookie] == nil)
+            let exchangeText = String(buffer: exchange.body)
+            #expect(exchangeText.contains("action=\"/dashboard/session\"") && exchangeText.contains(".submit()"))
+            #expect(exchange.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            let login = try await client.execute(
+                uri: "/dashboard/session", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=\(salesToken)&week=2026-W10"))
             #expect(login.status == .seeOther)
-            #expect(login.headers[.location] == "/dashboard")
-            #expect(login.headers[.setCookie]?.contains("HttpOnly") == true)
+            #expect(login.headers[.location] == "/dashboard?week=2026-W10")
+            let cookie = login.headers[.setCookie] ?? ""
+            #expect(
+                cookie.hasPrefix("baton_token=\(salesToken); Path=/dashboard;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        }
+    }
+
+    /// Issue 20: `?token=` was copied unvalidated into `Set-Cookie` (attribute injection with `;`),
+    /// a link with an attacker's token silently logged the victim into the attacker's session, and
+    /// the page had no CSP or frame protection.
+    @Test func theDashboardSessionCannotBeInjectedForgedOrFramed() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        let marketing = running.tokens[.marketing] ?? "", sales = running.tokens[.sales] ?? "", ingest = running.tokens[.ingest] ?? ""
+        try await app.test(.router) { client in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            // Attribute injection and unknown tokens never reach a header.
+            for bad in ["x%3B%20Domain%3Devil.example", sales + "%3B%20Max-Age%3D99999999", "bt_" + String(repeating: "0", count: 64)] {
+                let page = try await client.execute(uri: "/dashboard?token=\(bad)", method: .get, headers: [:])
+                #expect(page.status == .unauthorized && page.headers[.setCookie] == nil, "\(bad)")
+                let post = try await client.execute(uri: "/dashboard/session", method: .post, headers: form, body: ByteBuffer(string: "token=\(bad)"))
+                #expect(post.status == .unauthorized && post.headers[.setCookie] == nil, "\(bad)")
+            }
+            // A cross-site POST (a form on another site) is refused; an ingest token opens nothing.
+            var crossSite = form
+            crossSite[.origin] = "https://attacker.example"
+            let forged = try await client.execute(
+                uri: "/dashboard/session", method: .post, headers: crossSite, body: ByteBuffer(string: "token=\(sales)"))
+            #expect(forged.status == .forbidden && forged.headers[.setCookie] == nil)
+            var fetchSite = form
+            fetchSite[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+            #expect(
+                try await client.execute(uri: "/dashboard/session", method: .post, headers: fetchSite, body: ByteBuffer(string: "token=\(sales)"))
+                    .status == .forbidden)
+            #expect(
+                try await client.execute(uri: "/dashboard/session", method: .post, headers: form, body: ByteBuffer(string: "token=\(ingest)")).status
+                    == .forbidden)
+            // Signed in as marketing, a link with another token asks before switching (no auto-submit).
+            let switchPage = try await client.execute(
+                uri: "/dashboard?token=\(sales)", method: .get, headers: [.cookie: "baton_token=\(marketing)"])
+            let text = String(buffer: switchPage.body)
+            #expect(switchPage.status == .ok && text.contains("signed in to the dashboard as <b>marketing</b>") && !text.contains(".submit()"))
+            // The dashboard itself: CSP with a nonce for its one script, no framing, no referrer, no caching.
+            let dashboard = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: "baton_token=\(marketing)"])
+            #expect(dashboard.status == .ok)
+            let csp = dashboard.headers[.contentSecurityPolicy] ?? ""
+            let nonce = csp.components(separatedBy: "'nonce-").dropFirst().first?.components(separatedBy: "'").first ?? "?"
+            #expect(String(buffer: dashboard.body).contains("<script nonce=\"\(nonce)\">") && csp.contains("default-src 'none'"))
+            #expect(
+                dashboard.headers[HTTPField.Name("X-Frame-Options")!] == "DENY"
+                    && dashboard.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(dashboard.headers[.cacheControl] == "no-store")
+            // The cookie opens only the dashboard page, never a write.
+            let write = try await client.execute(
+                uri: "/events", method: .post, headers: [.cookie: "baton_token=\(marketing)"], body: ByteBuffer(string: "{}"))
+            #expect(write.status == .unauthorized)
         }
     }
 
