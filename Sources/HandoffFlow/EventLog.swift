@@ -18,13 +18,32 @@ package enum EventLog {
     /// Reads every entry; a malformed line is an entry with a problem, not a thrown error.
     /// - Throws: ``EventLogError`` when the file cannot be read or a CSV header lacks a column.
     package static func read(url: URL) throws(EventLogError) -> [Entry] {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try Data(contentsOf: url)
         } catch {
             throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
         }
+        let text = try checkedText(data, file: url.lastPathComponent)
         return url.pathExtension.lowercased() == "csv" ? try csv(text, file: url.lastPathComponent) : jsonLines(text)
+    }
+
+    /// The log as text, refusing (with the line) bytes that are not UTF-8 and NUL bytes, which no
+    /// event may hold (JSON escapes them; a CSV cell would carry one into an id or a field).
+    static func checkedText(_ data: Data, file: String) throws(EventLogError) -> String {
+        var line = 1
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: 0x0A) ?? data.endIndex
+            let bytes = data[start..<end]
+            if let nul = bytes.firstIndex(of: 0) { throw .badByte(file: file, line: line, column: nul - start + 1, problem: "a NUL byte") }
+            if String(validating: bytes, as: UTF8.self) == nil {
+                throw .badByte(file: file, line: line, column: nil, problem: "bytes that are not UTF-8")
+            }
+            line += 1
+            start = end < data.endIndex ? end + 1 : end
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Parses JSONL text.
@@ -132,11 +151,16 @@ package struct EventLogProblem: Error, Sendable, Hashable, CustomStringConvertib
 package enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case missingColumns(file: String, columns: [String])
+    /// A NUL byte, or bytes that are not UTF-8, at `line` (and byte `column` of it when known).
+    case badByte(file: String, line: Int, column: Int?, problem: String)
 
     package var description: String {
         switch self {
         case let .unreadable(file, reason):
             return "cannot read the event log \(file) (\(reason)). Check the path."
+        case let .badByte(file, line, column, problem):
+            return
+                "\(file) line \(line)\(column.map { ", byte \($0)" } ?? ""): the event log holds \(problem). Save the log as UTF-8 text without NUL bytes (escape them in JSON strings as \\u0000 if they are data)."
         case let .missingColumns(file, columns):
             return
                 "\(file): the CSV header lacks \(columns.joined(separator: ", ")). Event-log CSVs need event_id, type, occurred_at, lead_id and payload (JSON of the type-specific keys)."

@@ -272,6 +272,26 @@ import Testing
         #expect(try await store.lead(id: "L2") == nil)
     }
 
+    /// Issue 20: a log with NUL or invalid UTF-8 said "The file isn't in the correct format. Check the path."
+    @Test func aLogWithNULOrInvalidUTF8NamesTheLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = Array(#"{"event_id": "e1", "type": "engagement", "lead_id": "L1", "occurred_at": "2026-03-02T10:00:00Z", "event_type": "x"}"#.utf8)
+        for (name, bad, expected) in [
+            (
+                "nul.jsonl", Array(#"{"event_id": "e"#.utf8) + [0] + Array(#"2"}"#.utf8),
+                EventLogError.badByte(file: "nul.jsonl", line: 2, column: 16, problem: "a NUL byte")
+            ),
+            ("utf8.csv", [0x65, 0xFF, 0x2C], EventLogError.badByte(file: "utf8.csv", line: 2, column: nil, problem: "bytes that are not UTF-8")),
+        ] {
+            let url = dir.appendingPathComponent(name)
+            try Data(good + [0x0A] + bad + [0x0A] + good).write(to: url)
+            #expect(throws: expected) { try EventLog.read(url: url) }
+        }
+        #expect(EventLogError.badByte(file: "l", line: 2, column: nil, problem: "bytes that are not UTF-8").description.hasPrefix("l line 2: "))
+    }
+
     @Test func anEngagementBeforeItsLeadWasCreatedIsRefused() async throws {
         let (engine, store) = try await F.engine()
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
