@@ -63,7 +63,7 @@ if "CLinearAlgebra" in closure("LabStatistics"):
     problems.append("LabStatistics reaches CLinearAlgebra: the metrics are pure Swift")
 
 # Every import names a declared dependency (or a system / package product module).
-known_products = {"Foundation", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Testing", "XCTest",
+known_products = {"HTTPTypes", "Foundation", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Testing", "XCTest",
                   "Yams", "Crypto", "GRDB", "PostgresNIO", "Hummingbird", "HummingbirdTesting", "ArgumentParser",
                   "NIOCore", "NIOPosix", "NIOHTTP1", "Logging", "Benchmark", "Synchronization"}
 for name, t in targets.items():

@@ -19,6 +19,26 @@ extension InboundEvent: Codable {
         guard let kind = Kind(rawValue: typeText) else {
             throw c.bad(.type, "`\(typeText)` is not an event type; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        // Every member the schema knows has its type whatever the event type reads, so a
+        // `note: {}` on a won event is refused rather than ignored (the OpenAPI document says so).
+        let nullable: Set<Keys> = [.source, .campaign, .content, .url, .note, .reason]
+        for key in [
+            Keys.source, .campaign, .eventType, .content, .url, .repID, .channel, .outcome, .note, .code, .opportunityID, .currency, .stage,
+            .closeDate, .reason,
+        ]
+        where c.contains(key) {
+            if nullable.contains(key), (try? c.decodeNil(forKey: key)) == true { continue }
+            guard let text = try? c.decode(String.self, forKey: key) else { throw c.bad(key, "must be a text value") }
+            if key == .repID || key == .opportunityID, let problem = Identifier.problem(text.trimmingCharacters(in: .whitespaces)) {
+                throw c.bad(key, problem)
+            }
+        }
+        if c.contains(.amount), (try? c.decode(String.self, forKey: .amount)) == nil, (try? c.decode(Double.self, forKey: .amount)) == nil {
+            throw c.bad(.amount, "must be a decimal amount such as \"12500.00\"")
+        }
+        if c.contains(.fields), (try? c.decodeNil(forKey: .fields)) != true, (try? c.decode([String: FieldValue].self, forKey: .fields)) == nil {
+            throw c.bad(.fields, "must be an object of the lead's values (text, numbers, true/false or null)")
+        }
         let occurred = try Self.date(c, .occurredAt)
         let lead = try Self.id(c, .leadID)
         let body: Body

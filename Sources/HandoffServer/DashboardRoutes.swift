@@ -28,10 +28,14 @@ extension HandoffService {
                     body: .init(byteBuffer: ByteBuffer(string: page)))
             }
             _ = try context.require(.marketing, .sales)
+            let fragmentParameter = request.uri.queryParameters.get("fragment")
+            guard fragmentParameter == nil || fragmentParameter == "1" else {
+                throw APIError.invalid("fragment", "must be 1 (the inner HTML only) or absent (the whole page)")
+            }
             let period = try self.dashboardPeriod(request.uri.queryParameters.get("week"))
             let nonce = DashboardSession.nonce()
             let html = try await Dashboard(service: self).render(
-                period: period, fragment: request.uri.queryParameters.get("fragment") == "1", nonce: nonce)
+                period: period, fragment: fragmentParameter == "1", nonce: nonce)
             return Response(
                 status: .ok, headers: DashboardSession.headers(contentType: "text/html; charset=utf-8", nonce: nonce),
                 body: .init(byteBuffer: ByteBuffer(string: html)))

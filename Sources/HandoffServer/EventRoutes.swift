@@ -32,6 +32,10 @@ extension HandoffService {
         let isBatch = firstByte == UInt8(ascii: "[")
         let items = isBatch ? try JSONBody.decode([LenientEvent].self, from: body) : [try JSONBody.decode(LenientEvent.self, from: body)]
         guard !items.isEmpty else { throw APIError.invalid("(body)", "is an empty batch; send at least one event") }
+        // A batch in which no element is an event is a bad request as a whole, not a 200 of rejections.
+        if isBatch, case .failure(let first)? = items.first?.result, items.allSatisfy({ if case .failure = $0.result { true } else { false } }) {
+            throw APIError.invalid(first.fieldPath, "\(first.problem); no element of the batch is an event")
+        }
         guard items.count <= configuration.maxBatchEvents else {
             throw APIError(
                 .contentTooLarge, code: "batch_too_large",

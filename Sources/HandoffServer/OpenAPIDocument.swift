@@ -46,35 +46,35 @@ package enum OpenAPIDocument {
               required: [event_id, type, occurred_at, lead_id]
               allOf:
                 - {if: {properties: {type: {const: lead_created}}}, then: {required: [fields]}}
-                - {if: {properties: {type: {const: engagement}}}, then: {required: [event_type]}}
-                - {if: {properties: {type: {const: contact_attempt}}}, then: {required: [rep_id, channel, outcome]}}
-                - {if: {properties: {type: {const: disposition}}}, then: {required: [rep_id, code]}}
-                - {if: {properties: {type: {const: opportunity}}}, then: {required: [opportunity_id, amount, currency, stage]}}
-                - {if: {properties: {type: {enum: [won, lost]}}}, then: {required: [opportunity_id, amount, close_date]}}
+                - {if: {properties: {type: {const: engagement}}}, then: {required: [event_type], properties: {event_type: {pattern: '\\S'}}}}
+                - {if: {properties: {type: {const: contact_attempt}}}, then: {required: [rep_id, channel, outcome], properties: {channel: {enum: [call, email, meeting, social, sms, other]}, outcome: {enum: [connected, voicemail, no_answer, sent, replied, bounced]}}}}
+                - {if: {properties: {type: {const: disposition}}}, then: {required: [rep_id, code], properties: {code: {pattern: '\\S'}}}}
+                - {if: {properties: {type: {const: opportunity}}}, then: {required: [opportunity_id, amount, currency, stage], properties: {stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}
+                - {if: {properties: {type: {enum: [won, lost]}}}, then: {required: [opportunity_id, amount, close_date], properties: {close_date: {pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]))?$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}
               properties:
-                event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "Sender's id (printable, at most 256 UTF-8 bytes); a retry with the same id is a duplicate"}
+                event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "Sender's id: printable, at most 256 UTF-8 bytes (maxLength counts characters: 256 in ASCII, fewer in other scripts); a retry with the same id is a duplicate"}
                 type:
                   type: string
                   enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost]
-                occurred_at: {type: string, format: date-time, description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
-                lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$'}
-                fields: {type: object, additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
-                source: {type: string}
-                campaign: {type: string}
+                occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
+                lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
+                fields: {type: [object, "null"], additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
+                source: {type: [string, "null"]}
+                campaign: {type: [string, "null"]}
                 event_type: {type: string, description: "engagement (required), e.g. webinar_attended"}
-                content: {type: string}
-                url: {type: string}
-                rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "contact_attempt, disposition (required)"}
-                channel: {type: string, enum: [call, email, meeting, social, sms, other]}
-                outcome: {type: string, enum: [connected, voicemail, no_answer, sent, replied, bounced]}
-                note: {type: string}
+                content: {type: [string, "null"]}
+                url: {type: [string, "null"]}
+                rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "contact_attempt, disposition (required)"}
+                channel: {type: string, description: "contact_attempt: call, email, meeting, social, sms or other"}
+                outcome: {type: string, description: "contact_attempt: connected, voicemail, no_answer, sent, replied or bounced"}
+                note: {type: [string, "null"]}
                 code: {type: string, description: "disposition (required): wrong_fit, no_budget, bad_timing, competitor_chosen, unresponsive or a playbook code"}
-                opportunity_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$', description: "opportunity, won, lost (required)"}
+                opportunity_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "opportunity, won, lost (required)"}
                 amount: {type: [string, number], description: "decimal ≥ 0 in major units below 10^15, e.g. \\"12500.00\\""}
-                currency: {type: string, pattern: "^[A-Z]{3}$"}
+                currency: {type: string}
                 stage: {type: string}
-                close_date: {type: string, description: "won/lost (required): 2026-04-30 or a date-time"}
-                reason: {type: string}
+                close_date: {type: string, description: "won/lost (required): 2026-04-30 or an RFC 3339 date-time, a day that exists (the pattern shows days 01–28; 29–31 are accepted where they exist)"}
+                reason: {type: [string, "null"]}
             EventResult:
               type: object
               required: [event_id, status]
@@ -112,7 +112,7 @@ package enum OpenAPIDocument {
                     schema:
                       oneOf:
                         - {$ref: "#/components/schemas/Event"}
-                        - {type: array, items: {$ref: "#/components/schemas/Event"}, minItems: 1, maxItems: 1000}
+                        - {type: array, items: {$ref: "#/components/schemas/Event"}, minItems: 1, description: "at most max_batch_events (default 1000), else 413"}
               responses:
                 "201": {description: single event applied, content: {application/json: {schema: {$ref: "#/components/schemas/EventResult"}}}}
                 "200": {description: single duplicate, or a batch with one result per element}
@@ -134,7 +134,7 @@ package enum OpenAPIDocument {
                 off or parked in a fallback queue). `Accept: text/markdown` or `?format=markdown` returns the package
                 as Markdown.
               parameters:
-                - {name: id, in: path, required: true, schema: {type: string}}
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
                 - {name: format, in: query, required: false, schema: {type: string, enum: [json, markdown]}}
               responses:
                 "200": {description: "the lead (application/json), or its hand-off package (text/markdown)"}
@@ -145,7 +145,7 @@ package enum OpenAPIDocument {
           /reps/{id}/handoffs:
             get:
               summary: Open hand-offs of one rep, oldest first
-              parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+              parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}]
               responses:
                 "200": {description: "{rep_id, count, handoffs}"}
                 "404": {$ref: "#/components/responses/Error"}
@@ -171,11 +171,11 @@ package enum OpenAPIDocument {
               summary: Upload a weight file (body is the file); checksum verified
               description: Role admin. Optional query sha256 must equal the content's checksum; label names the version.
               parameters:
-                - {name: sha256, in: query, required: false, schema: {type: string}}
+                - {name: sha256, in: query, required: false, schema: {type: string, pattern: '^[0-9a-f]{64}$'}}
                 - {name: label, in: query, required: false, schema: {type: string}}
               requestBody:
                 required: true
-                content: {application/json: {schema: {type: object, required: [format, sha256]}}}
+                content: {application/json: {schema: {type: object, required: [format, sha256], properties: {format: {const: baton.weights/1}, sha256: {type: string, pattern: '^[0-9a-f]{64}$'}}}}}
               responses:
                 "201": {description: registered, content: {application/json: {schema: {$ref: "#/components/schemas/Model"}}}}
                 "200": {description: already registered}
@@ -185,7 +185,7 @@ package enum OpenAPIDocument {
           /models/{sha}/promote:
             post:
               summary: Put a registered model into production (role admin); later scores record it
-              parameters: [{name: sha, in: path, required: true, schema: {type: string}}]
+              parameters: [{name: sha, in: path, required: true, schema: {type: string, pattern: '^[0-9a-f]{64}$'}}]
               responses:
                 "200": {description: "{production: {sha256, format}}"}
                 "404": {$ref: "#/components/responses/Error"}
@@ -217,7 +217,7 @@ package enum OpenAPIDocument {
                       type: object
                       required: [name, role]
                       properties:
-                        name: {type: string, minLength: 1, maxLength: 64}
+                        name: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
                         role: {type: string, enum: [marketing, sales, admin, ingest]}
               responses:
                 "201": {description: "{name, role, token}"}
@@ -228,7 +228,7 @@ package enum OpenAPIDocument {
           /tokens/{name}:
             delete:
               summary: Revoke a token (role admin)
-              parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+              parameters: [{name: name, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}]
               responses:
                 "204": {description: revoked}
                 "404": {$ref: "#/components/responses/Error"}
@@ -251,7 +251,7 @@ package enum OpenAPIDocument {
                 /dashboard/session (it asks first when the browser holds another token's session); `fragment=1`
                 returns the inner HTML only. Pages carry a nonce CSP, X-Frame-Options DENY, Referrer-Policy no-referrer.
               parameters:
-                - {name: week, in: query, required: false, schema: {type: string, example: 2026-W10}}
+                - {name: week, in: query, required: false, schema: {type: string, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-W(0[1-9]|[1-4][0-9]|5[0-2])$', example: 2026-W10}}
                 - {name: token, in: query, required: false, schema: {type: string}}
                 - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
               responses:
@@ -268,7 +268,7 @@ package enum OpenAPIDocument {
                 required: true
                 content:
                   application/x-www-form-urlencoded:
-                    schema: {type: object, required: [token], properties: {token: {type: string}, week: {type: string}}}
+                    schema: {type: object, required: [token], properties: {token: {type: string, pattern: '^bt_[0-9a-f]{64}$'}, week: {type: string, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-W(0[1-9]|[1-4][0-9]|5[0-2])$', example: 2026-W10}}}
               responses:
                 "303": {description: "cookie baton_token (HttpOnly, SameSite=Strict, Path=/dashboard, 12 h; Secure behind https) and the clean URL"}
                 "400": {$ref: "#/components/responses/Error"}

@@ -1,4 +1,5 @@
 import BatonSupport
+import Foundation
 import Hummingbird
 
 extension ServiceContext {
@@ -7,7 +8,9 @@ extension ServiceContext {
     /// the event stored, and a malformed one is a 400 naming the parameter, never a 404 or a 500.
     func pathIdentifier(_ name: String) throws -> String {
         let raw = try parameters.require(name)
-        guard let decoded = raw.removingPercentEncoding else {
+        // Trimmed as event ids and token names are when they are stored, so `GET /leads/%20L1`
+        // reads the lead that `"lead_id": " L1"` created.
+        guard let decoded = raw.removingPercentEncoding?.trimmingCharacters(in: .whitespaces) else {
             throw APIError(
                 .badRequest, code: "invalid_request",
                 message: "path parameter \(name) `\(raw)` is not valid percent-encoding (RFC 3986 §2.1); encode each UTF-8 byte as %XX", field: name)

@@ -52,7 +52,7 @@ struct TokenRequest: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decode(String.self, forKey: .name).trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 64 else {
+        guard !name.isEmpty, name.unicodeScalars.count <= 64 else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "must be 1…64 characters")
         }
         if let problem = Identifier.problem(name) { throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: problem) }

@@ -56,13 +56,16 @@ import Testing
         // The mutations reach every layer: refused as JSON or schema (400), by the flow (409/422), and applied (201/200).
         #expect(statuses[400, default: 0] > count / 10 && statuses[201, default: 0] > count / 100 && statuses[422, default: 0] > 0, "\(statuses)")
         print("fuzz: \(count) mutated events, answers \(statuses.sorted { $0.key < $1.key })")
-        let python = try PythonTooling.run(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0]); print(c.execute('SELECT count(*), count(DISTINCT event_id) FROM engagement_events').fetchone())",
-                running.files.db,
-            ])
+        let db = running.files.db
+        let python = try await PythonTooling.offPool {
+            try PythonTooling.run(
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA integrity_check').fetchone()[0]); print(c.execute('SELECT count(*), count(DISTINCT event_id) FROM engagement_events').fetchone())",
+                    db,
+                ])
+        }
         #expect(python.status == 0 && python.output.hasPrefix("ok\n"), "\(python.output)")
         let stored = try await running.service.store.counts().events
         #expect(stored >= acknowledged.count + 1, "every acknowledged event is stored (\(acknowledged.count) acknowledged, \(stored) stored)")

@@ -60,7 +60,7 @@ import Testing
     /// The same hostile mail through a real SMTP server library and a real mail parser, both
     /// written by others: one message, one envelope recipient, the subject and body as sent.
     @Test func anIndependentServerAndParserReadWhatWasMeant() async throws {
-        let python = try PythonTooling.venv(packages: ["aiosmtpd"])
+        let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["aiosmtpd"]) }
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("baton-smtp-\(UUID().uuidString).py")
         try Self.receiver.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
@@ -73,25 +73,26 @@ import Testing
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         let reader = out.fileHandleForReading
-        var buffer = Data()
-        while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = reader.availableData
-            try #require(!chunk.isEmpty, "the aiosmtpd receiver exited before it listened")
-            buffer += chunk
+        // The receiver prints its port first, then, after two messages, the JSON (blocking reads off the pool).
+        let firstLine = try await PythonTooling.offPool { () throws -> String in
+            var buffer = Data()
+            while !buffer.contains(UInt8(ascii: "\n")) {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer += chunk
+            }
+            return String(decoding: buffer, as: UTF8.self)
         }
-        let firstLine = String(decoding: buffer.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-        let port = try #require(Int(firstLine.trimmingCharacters(in: .whitespaces)), "no port from the receiver: \(firstLine)")
+        let port = try #require(Int(firstLine.trimmingCharacters(in: .whitespacesAndNewlines)), "no port from the receiver: \(firstLine)")
         let unicodeSubject = "[Baton] sla-breach: lead Zoë-Ünïcödé-" + String(repeating: "x", count: 80) + "\r\nBcc: evil@attacker.example"
         let client = SMTPClient(host: "127.0.0.1", port: port, from: "baton@example.com")
         try await client.send(to: "ana@example.com", subject: Self.hostileSubject, body: Self.hostileBody)
         try await client.send(to: "ana@example.com", subject: unicodeSubject, body: "short")
-        buffer = Data(buffer.drop { $0 != UInt8(ascii: "\n") }.dropFirst())
-        while true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
+        let buffer = try await PythonTooling.offPool { () -> Data in
+            let data = reader.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
         }
-        process.waitUntilExit()
         struct Received: Decodable {
             let mail_from: String
             let rcpt_tos: [String]
@@ -133,7 +134,7 @@ import Testing
         controller = Controller(Handler(), hostname="127.0.0.1", port=port)
         controller.start()
         print(port, flush=True)
-        deadline = time.time() + 60
+        deadline = time.time() + 300
         while len(received) < 2 and time.time() < deadline:
             time.sleep(0.05)
         time.sleep(0.3)  # a smuggled third message would arrive now

@@ -7,7 +7,21 @@ import Testing
 /// (`baton-test-venv`) and filled with `pip install`; a missing python3 or a failed install is a test
 /// failure with the pip output, never a silent pass.
 package enum PythonTooling {
+    /// One install at a time: suites run in parallel and share the venv.
+    private static let installLock = NSLock()
+
+    /// Runs blocking work (a child process, pipe reads) on a Dispatch thread, never on the two
+    /// threads of Swift's cooperative pool: blocking them starves every in-process server of the
+    /// suite (their requests time out while pip or a tool runs).
+    package static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     package static func venv(packages: [String]) throws -> URL {
+        installLock.lock()
+        defer { installLock.unlock() }
         let root =
             ProcessInfo.processInfo.environment["BATON_TEST_VENV"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-venv")

@@ -25,7 +25,7 @@ struct Tokens: AsyncParsableCommand {
         func run() async {
             let name = name.trimmingCharacters(in: .whitespaces)
             if let problem = Identifier.problem(name) { fail("--name \(problem)", .usage) }
-            guard name.count <= 64 else { fail("--name is longer than 64 characters", .usage) }
+            guard name.unicodeScalars.count <= 64 else { fail("--name is longer than 64 characters", .usage) }
             let token = await store.withStore { store in
                 do throws(StoreError) { return try await TokenRegistry(store: store).issue(name: name, role: role) } catch { fail(error) }
             }
