@@ -158,8 +158,18 @@ package actor AlertDeliverer {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
-        let (_, response) = try await deliverySession.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        // A completion-handler task, not `data(for:)`: swift-corelibs-foundation traps ("Trying to
+        // access a behaviour for a task that in not in the registry") when a Swift task cancels an
+        // async data task of a session with a delegate. The 10 s timeout still bounds the wait.
+        let status: Int = try await withCheckedThrowingContinuation { continuation in
+            deliverySession.dataTask(with: request) { _, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else {
+                    continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode ?? 0)
+                }
+            }.resume()
+        }
         guard (200..<300).contains(status) else { throw DeliveryError.status(status) }
     }
 }

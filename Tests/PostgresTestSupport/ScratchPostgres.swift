@@ -60,6 +60,9 @@ package enum ScratchPostgres {
     package static var testOptions: PostgresHandoffStore.Options {
         var options = PostgresHandoffStore.Options()
         options.maximumConnections = 4
+        // The whole suite runs in parallel on two cores: a test's 16 writers may wait for one of
+        // its 4 connections far longer than production ever should (the 10 s default).
+        options.leaseTimeoutSeconds = 60
         return options
     }
 
