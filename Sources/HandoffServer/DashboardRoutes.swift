@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import HandoffReviews
@@ -218,8 +219,6 @@ struct Dashboard {
         }
     }
 
-    func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// HTML escaping: the project's one XML/HTML escaper.
+    func esc(_ s: String) -> String { xmlEscaped(s) }
 }

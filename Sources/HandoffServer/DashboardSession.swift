@@ -1,3 +1,4 @@
+import BatonSupport
 import Crypto
 import Foundation
 import HTTPTypes
@@ -67,10 +68,7 @@ enum DashboardSession {
     /// The page behind `GET /dashboard?token=…`: a form that POSTs the token; submitted by its
     /// script unless `signedInAs` names another token's session, then it asks first.
     static func exchangePage(token: String, week: String?, signedInAs other: String?, tokenName: String?, nonce: String) -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = { xmlEscaped($0) }
         let weekField = week.map { "<input type=\"hidden\" name=\"week\" value=\"\(esc($0))\">" } ?? ""
         let question =
             other.map {
