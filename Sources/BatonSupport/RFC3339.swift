@@ -55,4 +55,37 @@ package enum RFC3339 {
         }
         return midnight + Double(hour * 3600 + minute * 60 + second - offset) + fraction
     }
+
+    /// The instant `secondsSince1970` written in UTC, the one spelling Baton writes everywhere
+    /// (events, API answers, listings): `2026-03-02T14:05:00Z`, with `.123` milliseconds only when
+    /// they are not zero. Time below the millisecond is dropped (rounded towards the past, so an
+    /// instant never moves into the next second), except that a value a rounding error short of
+    /// a whole millisecond is that millisecond: binary floating point holds a stored `.123` as
+    /// `.12299999…` (the error of `ms / 1000 * 1000` is a few units in the last place, 0.0002 ms
+    /// today, 0.03 ms in year 9999). Instants beyond 0000…9999 are clamped to them.
+    package static func text(secondsSince1970 seconds: Double) -> String {
+        let x = seconds * 1000
+        let nearest = x.rounded()
+        let whole = nearest > x && nearest - x <= max(0.001, 8 * x.ulp) ? nearest : x.rounded(.down)
+        // 253402300799999 ms is 9999-12-31T23:59:59.999Z; -62167219200000 ms is 0000-01-01T00:00:00Z.
+        let ms = whole.clampedInt(in: -62_167_219_200_000...253_402_300_799_999)
+        let (dayNumber, msOfDay) = (ms.floorDivided(by: 86_400_000), ms.floorModulo(86_400_000))
+        let date = CivilDate.isoDate(day: dayNumber)
+        let (h, m, s, fraction) = (msOfDay / 3_600_000, msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000)
+        let time = "\(CivilDate.pad(h, 2)):\(CivilDate.pad(m, 2)):\(CivilDate.pad(s, 2))"
+        return fraction == 0 ? "\(date)T\(time)Z" : "\(date)T\(time).\(CivilDate.pad(fraction, 3))Z"
+    }
+}
+
+extension Int {
+    /// ⌊self / divisor⌋ for a positive divisor (Swift's `/` rounds towards zero).
+    fileprivate func floorDivided(by divisor: Int) -> Int {
+        self >= 0 ? self / divisor : -((-self + divisor - 1) / divisor)
+    }
+
+    /// self − divisor·⌊self / divisor⌋, in 0..<divisor for a positive divisor.
+    fileprivate func floorModulo(_ divisor: Int) -> Int {
+        let r = self % divisor
+        return r < 0 ? r + divisor : r
+    }
 }

@@ -193,33 +193,3 @@ extension KeyedDecodingContainer {
         DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: message)
     }
 }
-
-/// ISO 8601 instants as events write them.
-package enum EventTime {
-    nonisolated(unsafe) private static let fractional: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
-    nonisolated(unsafe) private static let whole: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f
-    }()
-    private static let lock = NSLock()
-
-    /// Parses `2026-03-02T14:05:00Z`, `…:00.123+02:00`, and (when allowed) `2026-03-02` as
-    /// midnight UTC, strictly (``RFC3339``): a day that does not exist or a year outside
-    /// 1970–9999 is nil, never a neighbouring date.
-    package static func parse(_ text: String, dateOnlyAllowed: Bool = false) -> Date? {
-        RFC3339.secondsSince1970(text, dateOnlyAllowed: dateOnlyAllowed).map { Date(timeIntervalSince1970: $0) }
-    }
-
-    /// `2026-03-02T14:05:00Z`, with `.123` milliseconds only when they are not zero.
-    package static func format(_ date: Date) -> String {
-        lock.withLock {
-            let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
-            return ms.truncatingRemainder(dividingBy: 1000) == 0 ? whole.string(from: date) : fractional.string(from: date)
-        }
-    }
-}

@@ -63,6 +63,13 @@ package protocol HandoffStore: Sendable {
     /// The token whose SHA-256 is `sha256`, if stored.
     func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord?
 
+    // MARK: Readiness
+
+    /// Writes (and commits) this instance's row of the readiness probe: the write `GET /ready`
+    /// needs to prove, unlike a read, that the store can take new events now (disk not full,
+    /// database not read-only, lock obtainable).
+    func probeWrite(instance: String, at date: Date) async throws(StoreError)
+
     // MARK: Reads
 
     /// The lead with this external id.

@@ -12,6 +12,7 @@ package enum StoreMigrations {
         "0003-sla-follow-up-revenue",
         "0004-model-registry-alerts",
         "0005-access-tokens",
+        "0006-token-expiry-readiness",
     ]
 
     /// The schema version this build writes: the number of migrations.

@@ -243,6 +243,15 @@ enum PostgresSchema {
             )
             """
         ],
+        "0006-token-expiry-readiness": [
+            "ALTER TABLE access_tokens ADD COLUMN expires_at bigint",
+            """
+            CREATE TABLE readiness_probes (
+                instance text COLLATE "C" PRIMARY KEY CHECK (length(instance) > 0),
+                checked_at bigint NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

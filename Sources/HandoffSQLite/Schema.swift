@@ -216,6 +216,15 @@ enum Schema {
             created_at INTEGER NOT NULL
         );
         """,
+        // Tokens may expire (NULL: never); `/ready` proves the store takes a write by updating
+        // its instance's row here (issue 20: `/health` said 200 while every write failed).
+        "0006-token-expiry-readiness": """
+        ALTER TABLE access_tokens ADD COLUMN expires_at INTEGER;
+        CREATE TABLE readiness_probes (
+            instance TEXT PRIMARY KEY NOT NULL CHECK (length(instance) > 0),
+            checked_at INTEGER NOT NULL
+        );
+        """,
     ]
 
     /// The migrations in order: the store's names, each with its SQLite statements.

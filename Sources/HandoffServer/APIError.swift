@@ -1,5 +1,6 @@
 import BatonSupport
 import Foundation
+import HandoffFlow
 import Hummingbird
 
 /// An error answer: `{"error": {"code": …, "message": …, "field": …}}` with the HTTP status.
@@ -30,9 +31,11 @@ package struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func unauthorized(_ message: String) -> APIError {
-        var e = APIError(.unauthorized, code: "unauthorized", message: message, field: "Authorization")
-        e.headers[.wwwAuthenticate] = #"Bearer realm="baton""#
+    /// 401 with the `WWW-Authenticate` challenge (RFC 6750 §3; `error="invalid_token"` when a
+    /// token was presented but is unknown or expired).
+    static func unauthorized(_ message: String, code: String = "unauthorized", presented: Bool = false) -> APIError {
+        var e = APIError(.unauthorized, code: code, message: message, field: "Authorization")
+        e.headers[.wwwAuthenticate] = presented ? #"Bearer realm="baton", error="invalid_token""# : #"Bearer realm="baton""#
         return e
     }
 
@@ -51,20 +54,8 @@ extension JSONEncoder {
         e.outputFormatting = [.sortedKeys]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(ISOTime.format(date))
+            try c.encode(EventTime.format(date))
         }
         return e
     }()
-}
-
-/// UTC ISO 8601 with milliseconds when not whole seconds.
-enum ISOTime {
-    static func format(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).clampedInt(.down, in: Int.min...Int.max))
-        let whole = Date(timeIntervalSince1970: Double(ms / 1000 - (ms % 1000 < 0 ? 1 : 0)))
-        var text = whole.formatted(.iso8601)
-        let rest = ((ms % 1000) + 1000) % 1000
-        if rest != 0 { text = String(text.dropLast()) + String(format: ".%03dZ", rest) }
-        return text
-    }
 }

@@ -99,7 +99,7 @@ package actor AlertDeliverer {
             } else {
                 await metrics.failed(kind: alert.kind)
                 logger.warning(
-                    "alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(ISOTime.format(next ?? at))"
+                    "alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(EventTime.format(next ?? at))"
                 )
             }
         }
@@ -126,7 +126,7 @@ package actor AlertDeliverer {
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
             let body = WebhookAlert(
                 id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
-                createdAt: ISOTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
+                createdAt: EventTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
             try await Self.post(url: url, body: try JSONEncoder.sorted.encode(body))
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }

@@ -1,4 +1,5 @@
 import Foundation
+import HandoffFlow
 import Hummingbird
 
 /// Authenticates every request but `GET /health`: `Authorization: Bearer <token>`, or, for a
@@ -8,7 +9,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     let tokens: TokenRegistry
     let bodyLimit: Int
-    static let openPaths: Set<String> = ["/health"]
+    let now: @Sendable () -> Date
+    static let openPaths: Set<String> = ["/health", "/ready"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -24,11 +26,23 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         // A store that cannot be reached fails the request with 503 (StoreFailureMiddleware), not 401:
         // the token may well be valid.
-        guard let entry = try await tokens.authenticate(token) else {
-            throw APIError.unauthorized("the bearer token is not known (revoked, mistyped, or from another store)")
-        }
-        context.principal = entry
+        context.principal = try Self.accepted(try await tokens.check(token, at: now()), unknown: "the bearer token")
         return try await next(request, context)
+    }
+
+    /// The entry of an accepted token, or the 401 that says why it is not (`what` names where the
+    /// token came from: "the bearer token", "the dashboard link's token").
+    static func accepted(_ verdict: TokenRegistry.Verdict, unknown what: String) throws(APIError) -> TokenRegistry.Entry {
+        switch verdict {
+        case .accepted(let entry):
+            return entry
+        case .expired(let entry):
+            throw APIError.unauthorized(
+                "the token '\(entry.name)' expired at \(entry.expiresAt.map(EventTime.format) ?? "?"); an admin issues a new one (POST /tokens or `baton tokens issue`)",
+                code: "token_expired", presented: true)
+        case .unknown:
+            throw APIError.unauthorized("\(what) is not a known token (revoked, mistyped, or from another store)", presented: true)
+        }
     }
 
     static func token(in request: Request) -> String? {

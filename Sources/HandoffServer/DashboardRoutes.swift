@@ -1,5 +1,6 @@
 import BatonSupport
 import Foundation
+import HandoffFlow
 import HandoffPersistence
 import HandoffReviews
 import Hummingbird
@@ -11,16 +12,15 @@ extension HandoffService {
         // for an HttpOnly cookie by a same-origin POST (see DashboardSession), then the clean URL.
         router.get("/dashboard") { request, context in
             if let token = request.uri.queryParameters.get("token") {
-                guard DashboardSession.isWellFormed(token), let entry = try await self.tokens.authenticate(token) else {
-                    throw APIError.unauthorized("the dashboard link's token is not a known token (revoked, mistyped, or from another store)")
-                }
+                let verdict = DashboardSession.isWellFormed(token) ? try await self.tokens.check(token, at: self.now()) : .unknown
+                let entry = try BearerAuthMiddleware.accepted(verdict, unknown: "the dashboard link's token")
                 let week = try request.uri.queryParameters.get("week").map { w in
                     _ = try self.dashboardPeriod(w)
                     return w
                 }
                 var other: String?
                 if let current = DashboardSession.cookieToken(request), current != token {
-                    other = try await self.tokens.authenticate(current)?.name
+                    other = try await self.tokens.authenticate(current, at: self.now())?.name
                 }
                 let nonce = DashboardSession.nonce()
                 let page = DashboardSession.exchangePage(token: token, week: week, signedInAs: other, tokenName: entry.name, nonce: nonce)
@@ -46,9 +46,9 @@ extension HandoffService {
                 throw APIError(.forbidden, code: "cross_origin", message: "a dashboard session is only opened from this service's own page")
             }
             let fields = DashboardSession.formFields(try await request.bodyBytes(limit: 8192))
-            guard let token = fields["token"], DashboardSession.isWellFormed(token), let entry = try await self.tokens.authenticate(token) else {
-                throw APIError.unauthorized("the token is not a known token (revoked, mistyped, or from another store)")
-            }
+            guard let token = fields["token"] else { throw APIError.unauthorized("the form carries no token: open the dashboard link again") }
+            let verdict = DashboardSession.isWellFormed(token) ? try await self.tokens.check(token, at: self.now()) : .unknown
+            let entry = try BearerAuthMiddleware.accepted(verdict, unknown: "the token")
             guard [.marketing, .sales, .admin].contains(entry.role) else {
                 throw APIError(
                     .forbidden, code: "forbidden", message: "a \(entry.role.rawValue) token cannot open the dashboard; use a marketing or sales token"
@@ -107,7 +107,7 @@ struct Dashboard {
             table{border-collapse:collapse;width:100%;font-size:.85rem} td,th{padding:.2rem .4rem;text-align:left;border-bottom:1px solid #e3e6eb}
             td.n,th.n{text-align:right} svg{max-width:100%;height:auto} .wide{grid-column:1/-1}
             </style></head><body>
-            <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(ISOTime.format(asOf))</span></h1>
+            <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(EventTime.format(asOf))</span></h1>
             <main id="dashboard">\(main)</main>
             <script nonce="\(nonce)">
             // Refresh the numbers without reloading the page (the cookie carries the token).

@@ -83,7 +83,7 @@ package final class HandoffService: Sendable {
         router.add(middleware: RequestCounterMiddleware(metrics: metrics))
         router.add(middleware: MethodNotAllowedMiddleware())
         router.add(middleware: StoreFailureMiddleware(logger: logger))
-        router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes))
+        router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes, now: now))
         addOperationsRoutes(to: router)
         addEventRoutes(to: router)
         addReadRoutes(to: router)

@@ -3,7 +3,7 @@ import Hummingbird
 import ScoringModelFormat
 
 /// JSON bodies from typed (Encodable) responses: sorted keys, slashes as written (the response
-/// types carry their instants as ``ISOTime`` strings). Stored JSON (reasons, evidence, lead fields) is embedded as a
+/// types carry their instants as ``EventTime`` strings). Stored JSON (reasons, evidence, lead fields) is embedded as a
 /// `JSONValue`, so it reaches the client as it was stored.
 enum JSONResponse {
     static func make(_ body: some Encodable, status: HTTPResponse.Status = .ok) -> Response {

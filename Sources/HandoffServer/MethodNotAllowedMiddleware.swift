@@ -9,7 +9,8 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
 
     /// Path templates (`{x}` = one segment) and the methods each serves.
     static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
-        ("/health", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/dashboard", [.get]), ("/dashboard/session", [.post]),
+        ("/health", [.get]), ("/ready", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/dashboard", [.get]),
+        ("/dashboard/session", [.post]),
         ("/sla", [.get]),
         ("/events", [.post]), ("/leads/{id}", [.get]), ("/reps/{id}/handoffs", [.get]),
         ("/models", [.get, .post]), ("/models/rollback", [.post]), ("/models/{sha}/promote", [.post]),

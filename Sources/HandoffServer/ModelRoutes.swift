@@ -1,4 +1,5 @@
 import Foundation
+import HandoffFlow
 import HandoffPersistence
 import Hummingbird
 import ScoringModelFormat
@@ -92,9 +93,9 @@ struct ModelView: Encodable, Sendable {
         sha256 = m.upload.sha256
         format = m.upload.format
         versionLabel = m.upload.versionLabel
-        uploadedAt = ISOTime.format(m.upload.uploadedAt)
-        promotedAt = m.promotedAt.map(ISOTime.format)
-        retiredAt = m.retiredAt.map(ISOTime.format)
+        uploadedAt = EventTime.format(m.upload.uploadedAt)
+        promotedAt = m.promotedAt.map(EventTime.format)
+        retiredAt = m.retiredAt.map(EventTime.format)
         inProduction = m.isInProduction
     }
 
@@ -119,8 +120,8 @@ struct ModelList: Encodable, Sendable {
         init(_ d: ModelDeployment) {
             sha256 = d.sha256
             kind = d.kind.rawValue
-            promotedAt = ISOTime.format(d.promotedAt)
-            retiredAt = d.retiredAt.map(ISOTime.format)
+            promotedAt = EventTime.format(d.promotedAt)
+            retiredAt = d.retiredAt.map(EventTime.format)
         }
 
         enum CodingKeys: String, CodingKey {

@@ -11,7 +11,7 @@ package enum OpenAPIDocument {
           version: "1"
           description: |
             Marketing-automation and CRM events in; scores, qualification, routing, SLA timers and
-            alerts out. Every route but /health needs `Authorization: Bearer <token>`; roles are
+            alerts out. Every route but /health and /ready needs `Authorization: Bearer <token>`; roles are
             marketing, sales, admin (everything) and ingest. Errors are
             `{"error": {"code", "message", "field"}}` where `field` names the JSON member at fault.
             An event is answered 2xx only after it is durably committed; a retried event_id is
@@ -101,6 +101,13 @@ package enum OpenAPIDocument {
               responses:
                 "200": {description: "{\\"status\\": \\"ok\\"}"}
                 "503": {description: store unavailable}
+          /ready:
+            get:
+              summary: Readiness (no token) — 200 only when the store takes a write now (disk full, read-only or locked → 503)
+              security: []
+              responses:
+                "200": {description: "{\\"status\\": \\"ready\\"}"}
+                "503": {description: "{\\"status\\": \\"store_unwritable\\"}; the log says why"}
           /events:
             post:
               summary: Ingest one event (object) or a batch (array), marketing automation and CRM alike
@@ -202,9 +209,9 @@ package enum OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Error"}
           /tokens:
             get:
-              summary: Token names and roles (never the tokens; role admin)
+              summary: Token names, roles and expiry (never the tokens; role admin)
               responses:
-                "200": {description: "{tokens}"}
+                "200": {description: "{tokens: [{name, role, created_at, expires_at, expired}]}"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
             post:
@@ -219,9 +226,11 @@ package enum OpenAPIDocument {
                       properties:
                         name: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
                         role: {type: string, enum: [marketing, sales, admin, ingest]}
+                        expires_at: {type: [string, "null"], format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "when the token stops working (in the future; absent or null: never); an expired token gets 401 token_expired"}
               responses:
-                "201": {description: "{name, role, token}"}
+                "201": {description: "{name, role, token, expires_at}"}
                 "400": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
                 "409": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
@@ -256,7 +265,6 @@ package enum OpenAPIDocument {
                 - {name: fragment, in: query, required: false, schema: {type: string, enum: ["1"]}}
               responses:
                 "200": {description: text/html}
-                "401": {$ref: "#/components/responses/Error"}
                 "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}

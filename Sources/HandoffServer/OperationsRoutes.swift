@@ -13,6 +13,18 @@ extension HandoffService {
                 return JSONResponse.make(Health(status: .storeUnavailable), status: .serviceUnavailable)
             }
         }
+        // Also without a token: 200 only when the store takes a write now (a committed update of
+        // this instance's probe row), so a supervisor stops sending events to an instance whose
+        // disk is full or whose database is read-only or locked; `/health` only proves a read.
+        router.get("/ready") { _, _ in
+            do {
+                try await self.store.probeWrite(instance: SLAScheduler.instanceID, at: self.now())
+                return JSONResponse.make(Readiness(status: .ready))
+            } catch {
+                self.logger.warning("not ready: the store refuses a write (\(error))")
+                return JSONResponse.make(Readiness(status: .storeUnwritable), status: .serviceUnavailable)
+            }
+        }
         router.get("/metrics") { _, context in
             _ = try context.require(.admin)
             return JSONResponse.text(try await self.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
@@ -60,6 +72,17 @@ struct Health: Encodable, Sendable {
     enum Status: String, Encodable, Sendable {
         case ok
         case storeUnavailable = "store_unavailable"
+    }
+
+    let status: Status
+}
+
+/// `GET /ready`.
+struct Readiness: Encodable, Sendable {
+    enum Status: String, Encodable, Sendable {
+        case ready
+        /// The store answers but refuses a write (disk full, read-only, locked); the log says why.
+        case storeUnwritable = "store_unwritable"
     }
 
     let status: Status

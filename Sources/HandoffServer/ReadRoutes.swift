@@ -55,13 +55,13 @@ extension HandoffService {
                     breaches.append(
                         SLAState.Breach(
                             leadID: timer.leadID, repID: handoff.assignment.repID, policy: timer.policy, escalationStep: timer.escalationStep,
-                            nextStepAt: ISOTime.format(timer.dueAt),
-                            firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: ISOTime.format($0.firedAt)) }))
+                            nextStepAt: EventTime.format(timer.dueAt),
+                            firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: EventTime.format($0.firedAt)) }))
                 }
             }
         }
         return SLAState(
-            asOf: ISOTime.format(instant), repID: rep, openHandoffs: open.count, timers: timers,
+            asOf: EventTime.format(instant), repID: rep, openHandoffs: open.count, timers: timers,
             breaches: breaches, handoffs: open.map(LeadView.OpenHandoffView.init))
     }
 }
@@ -159,7 +159,7 @@ enum LeadView {
             engagementPoints = s.engagementPoints
             reasons = JSONResponse.embed(s.reasons.text)
             model = Model(sha256: s.model.sha256, format: s.model.format)
-            scoredAt = ISOTime.format(s.scoredAt)
+            scoredAt = EventTime.format(s.scoredAt)
             triggerEventID = s.triggerEventID
         }
 
@@ -183,7 +183,7 @@ enum LeadView {
             stage = d.stage
             priority = d.priority
             rule = d.rule
-            decidedAt = ISOTime.format(d.decidedAt)
+            decidedAt = EventTime.format(d.decidedAt)
             evidence = JSONResponse.embed(d.evidence.text)
         }
 
@@ -205,9 +205,9 @@ enum LeadView {
             id = t.id
             policy = t.policy
             state = t.state
-            dueAt = ISOTime.format(t.dueAt)
+            dueAt = EventTime.format(t.dueAt)
             escalationStep = t.escalationStep
-            startedAt = ISOTime.format(t.startedAt)
+            startedAt = EventTime.format(t.startedAt)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -246,8 +246,8 @@ enum LeadView {
         init(_ a: AssignmentRecord) {
             target = TargetView(a.target)
             rule = a.rule
-            assignedAt = ISOTime.format(a.assignedAt)
-            unassignedAt = a.unassignedAt.map(ISOTime.format)
+            assignedAt = EventTime.format(a.assignedAt)
+            unassignedAt = a.unassignedAt.map(EventTime.format)
             unassignReason = a.unassignReason
         }
 
@@ -393,8 +393,8 @@ enum LeadView {
             let latestDecision = t.decisions.last
             let openTimer = t.timers.last { $0.state.isOpen }
             lead = LeadSummary(
-                id: t.lead.id, source: t.lead.source, campaign: t.lead.campaign, createdAt: ISOTime.format(t.lead.createdAt),
-                updatedAt: ISOTime.format(t.lead.updatedAt), fields: JSONResponse.embed(t.lead.fields.text))
+                id: t.lead.id, source: t.lead.source, campaign: t.lead.campaign, createdAt: EventTime.format(t.lead.createdAt),
+                updatedAt: EventTime.format(t.lead.updatedAt), fields: JSONResponse.embed(t.lead.fields.text))
             let scoreView = latestScore.map(ScoreView.init), decisionView = latestDecision.map(DecisionView.init)
             score = scoreView
             scores = t.scores.count
@@ -408,18 +408,18 @@ enum LeadView {
                     if case .string(let item)? = JSONResponse.embed(event.payload.text)["content"], !content.contains(item) { content.append(item) }
                 }
                 handoffPackage = StoredPackage(
-                    assignedTo: TargetView(open.target), assignedAt: ISOTime.format(open.assignedAt),
-                    score: scoreView, qualification: decisionView, slaDeadline: openTimer.map { ISOTime.format($0.dueAt) },
+                    assignedTo: TargetView(open.target), assignedAt: EventTime.format(open.assignedAt),
+                    score: scoreView, qualification: decisionView, slaDeadline: openTimer.map { EventTime.format($0.dueAt) },
                     slaState: openTimer?.state, contentConsumed: content,
-                    engagement: t.events.map { .init(type: $0.type, at: ISOTime.format($0.occurredAt)) },
+                    engagement: t.events.map { .init(type: $0.type, at: EventTime.format($0.occurredAt)) },
                     contactAttempts: t.contactAttempts.count)
             }
-            dispositions = t.dispositions.map { .init(id: $0.id, code: $0.code, repID: $0.repID, decidedAt: ISOTime.format($0.decidedAt)) }
-            opportunities = t.opportunities.map { .init(id: $0.id, stage: $0.stage, openedAt: ISOTime.format($0.openedAt)) }
+            dispositions = t.dispositions.map { .init(id: $0.id, code: $0.code, repID: $0.repID, decidedAt: EventTime.format($0.decidedAt)) }
+            opportunities = t.opportunities.map { .init(id: $0.id, stage: $0.stage, openedAt: EventTime.format($0.openedAt)) }
             outcomes = t.outcomes.map {
-                .init(id: $0.id, result: $0.result.rawValue, opportunityID: $0.opportunityID, closedAt: ISOTime.format($0.closedAt))
+                .init(id: $0.id, result: $0.result.rawValue, opportunityID: $0.opportunityID, closedAt: EventTime.format($0.closedAt))
             }
-            timeline = t.entries.map { .init(at: ISOTime.format($0.at), kind: "\($0.kind)", reference: $0.reference) }
+            timeline = t.entries.map { .init(at: EventTime.format($0.at), kind: "\($0.kind)", reference: $0.reference) }
         }
 
         enum CodingKeys: String, CodingKey {
@@ -453,8 +453,8 @@ enum LeadView {
         init(_ stored: StoredHandoffPackage) {
             handoff = stored.handoff.map {
                 Handoff(
-                    target: TargetView($0.target), assignedAt: ISOTime.format($0.assignedAt), open: $0.isOpen,
-                    policy: $0.policy, slaDeadline: $0.slaDeadline.map(ISOTime.format))
+                    target: TargetView($0.target), assignedAt: EventTime.format($0.assignedAt), open: $0.isOpen,
+                    policy: $0.policy, slaDeadline: $0.slaDeadline.map(EventTime.format))
             }
             handedOff = stored.handoff.map { if case .rep = $0.target { true } else { false } } ?? false
             complete = stored.isComplete

@@ -1,5 +1,6 @@
 import BatonSupport
 import Foundation
+import HandoffFlow
 import HandoffPersistence
 import Hummingbird
 
@@ -8,17 +9,35 @@ extension HandoffService {
         router.get("/tokens") { _, context in
             _ = try context.require(.admin)
             let all = try await self.tokens.all()
-            return JSONResponse.make(TokenList(tokens: all.map { .init(name: $0.name, role: $0.role, createdAt: ISOTime.format($0.createdAt)) }))
+            let now = self.now()
+            return JSONResponse.make(
+                TokenList(
+                    tokens: all.map {
+                        .init(
+                            name: $0.name, role: $0.role, createdAt: EventTime.format($0.createdAt), expiresAt: $0.expiresAt.map(EventTime.format),
+                            expired: $0.isExpired(at: now))
+                    }))
         }
         // Issues a token; its text is in this response only (the service keeps its hash).
         router.post("/tokens") { request, context in
             _ = try context.require(.admin)
             let body = try await request.bodyBytes(limit: context.bodyLimit)
             let request = try JSONBody.decode(TokenRequest.self, from: body)
+            let now = self.now()
+            if let expiresAt = request.expiresAt, expiresAt <= now {
+                // Well-formed but refused for the moment it names: 422, as for events the state refuses.
+                throw APIError(
+                    .unprocessableContent, code: "expiry_not_in_future",
+                    message: "expires_at is \(EventTime.format(expiresAt)), not in the future (now \(EventTime.format(now))); give a later time",
+                    field: "expires_at")
+            }
             do {
-                let token = try await self.tokens.issue(name: request.name, role: request.role, at: self.now())
-                self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)")
-                return JSONResponse.make(IssuedToken(name: request.name, role: request.role, token: token), status: .created)
+                let token = try await self.tokens.issue(name: request.name, role: request.role, at: now, expiresAt: request.expiresAt)
+                let until = request.expiresAt.map { ", expiring \(EventTime.format($0))" } ?? ""
+                self.logger.info("token '\(request.name)' issued with role \(request.role.rawValue)\(until)")
+                return JSONResponse.make(
+                    IssuedToken(name: request.name, role: request.role, token: token, expiresAt: request.expiresAt.map(EventTime.format)),
+                    status: .created)
             } catch StoreError.conflictingRecord {
                 throw APIError(
                     .conflict, code: "token_exists",
@@ -46,8 +65,13 @@ extension HandoffService {
 struct TokenRequest: Decodable {
     let name: String
     let role: Role
+    /// When the token stops working; absent or null: never.
+    let expiresAt: Date?
 
-    enum CodingKeys: String, CodingKey { case name, role }
+    enum CodingKeys: String, CodingKey {
+        case name, role
+        case expiresAt = "expires_at"
+    }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -64,6 +88,15 @@ struct TokenRequest: Decodable {
         }
         self.name = name
         self.role = role
+        if let text = try c.decodeIfPresent(String.self, forKey: .expiresAt) {
+            guard let date = EventTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .expiresAt, in: c, debugDescription: "`\(text)` is not an RFC 3339 date-time such as 2027-01-31T00:00:00Z")
+            }
+            expiresAt = date
+        } else {
+            expiresAt = nil
+        }
     }
 }
 
@@ -73,10 +106,23 @@ struct TokenList: Encodable, Sendable {
         let name: String
         let role: Role
         let createdAt: String
+        /// Null: never expires.
+        let expiresAt: String?
+        let expired: Bool
 
         enum CodingKeys: String, CodingKey {
-            case name, role
+            case name, role, expired
             case createdAt = "created_at"
+            case expiresAt = "expires_at"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(role, forKey: .role)
+            try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(expiresAt, forKey: .expiresAt)  // null rather than absent: "never" is an answer
+            try c.encode(expired, forKey: .expired)
         }
     }
 
@@ -88,4 +134,18 @@ struct IssuedToken: Encodable, Sendable {
     let name: String
     let role: Role
     let token: String
+    let expiresAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, token
+        case expiresAt = "expires_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(role, forKey: .role)
+        try c.encode(token, forKey: .token)
+        try c.encode(expiresAt, forKey: .expiresAt)
+    }
 }

@@ -110,6 +110,25 @@ import Testing
         #expect(RFC3339.secondsSince1970(text) == nil)
     }
 
+    /// Expected texts from Python's `datetime.fromtimestamp(s, timezone.utc).isoformat(timespec="milliseconds")`.
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00Z"), (1_772_460_300.123, "2026-03-02T14:05:00.123Z"), (1_772_460_300, "2026-03-02T14:05:00Z"),
+        (-0.5, "1969-12-31T23:59:59.500Z"), (1_709_270_999.9999, "2024-03-01T05:29:59.999Z"), (1e20, "9999-12-31T23:59:59.999Z"),
+        (-1e20, "0000-01-01T00:00:00Z"), (Double.nan, "0000-01-01T00:00:00Z"),
+    ])
+    func instantsAreWrittenAsAnIndependentFormatterWritesThem(seconds: Double, text: String) {
+        #expect(RFC3339.text(secondsSince1970: seconds) == text)
+    }
+
+    @Test func writtenInstantsReadBackToTheMillisecond() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let ms = Int.random(in: 0...253_402_300_799_999, using: &rng)
+            let text = RFC3339.text(secondsSince1970: Double(ms) / 1000)
+            #expect(RFC3339.secondsSince1970(text).map { ($0 * 1000).rounded() } == Double(ms), "\(text)")
+        }
+    }
+
     @Test func datesOnlyWhereAllowed() {
         #expect(RFC3339.secondsSince1970("2026-04-30") == nil)
         #expect(RFC3339.secondsSince1970("2026-04-30", dateOnlyAllowed: true) == 1_777_507_200)

@@ -140,4 +140,5 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func revokeAccessToken(name: String) async throws(StoreError) -> Bool { try await base.revokeAccessToken(name: name) }
     func accessTokens() async throws(StoreError) -> [AccessTokenRecord] { try await base.accessTokens() }
     func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord? { try await base.accessToken(sha256: sha256) }
+    func probeWrite(instance: String, at date: Date) async throws(StoreError) { try await base.probeWrite(instance: instance, at: date) }
 }

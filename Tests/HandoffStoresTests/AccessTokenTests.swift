@@ -1,5 +1,9 @@
 import Foundation
+import GRDB
 import HandoffPersistence
+import HandoffPostgres
+import HandoffSQLite
+import PostgresTestSupport
 import Testing
 
 /// Bearer-token hashes in the store (migration 0005): shared by every service instance.
@@ -40,6 +44,74 @@ import Testing
             #expect(sameHash == AccessTokenRecord.taken("other"))
             #expect(try await store.accessTokens() == [first])
         }
+    }
+
+    /// Schema 6: an expiry per token, kept to the millisecond; nil (never) for older tokens.
+    @Test(arguments: StoreBackend.allCases)
+    func expiryIsStoredAndMustFollowTheIssue(backend: StoreBackend) async throws {
+        try await backend.withEmptyStore { store in
+            var expiring = Self.token("crm", fill: "c", at: T.base)
+            expiring.expiresAt = T.ms(3_600_123)
+            try await store.issueAccessToken(expiring)
+            try await store.issueAccessToken(Self.token("forever", fill: "f"))
+            #expect(try await store.accessToken(sha256: expiring.sha256)?.expiresAt == T.ms(3_600_123))
+            #expect(try await store.accessTokens().map(\.expiresAt) == [T.ms(3_600_123), nil])
+            var backwards = Self.token("late", fill: "b", at: T.minutes(10))
+            backwards.expiresAt = T.minutes(10)
+            let error = await #expect(throws: StoreError.self) { try await store.issueAccessToken(backwards) }
+            guard case let .invalidField(_, field, _)? = error else {
+                Issue.record("expected invalidField, got \(String(describing: error))")
+                return
+            }
+            #expect(field == "expires_at")
+            #expect(try await store.accessTokens().count == 2)
+        }
+    }
+
+    /// `GET /ready`'s write: one row per instance, updated in place; rows of instances silent
+    /// for over a week are dropped by the next probe.
+    @Test(arguments: StoreBackend.allCases)
+    func readinessProbesWriteOneRowPerInstance(backend: StoreBackend) async throws {
+        func probe(_ store: any HandoffStore) async throws {
+            try await store.probeWrite(instance: "host-1", at: T.base)
+            try await store.probeWrite(instance: "host-1", at: T.minutes(1))
+            try await store.probeWrite(instance: "host-2", at: T.minutes(2))
+            try await store.probeWrite(instance: "host-3", at: T.minutes(7 * 24 * 60 + 1.5))
+        }
+        let expected = ["host-2": T.minutes(2).storeMillis, "host-3": T.minutes(7 * 24 * 60 + 1.5).storeMillis]
+        var rows: [String: Int64] = [:]
+        switch backend {
+        case .sqlite:
+            try await withTemporaryDirectory { dir in
+                let path = dir.appendingPathComponent("store.sqlite").path
+                let store = try SQLiteHandoffStore(path: path)
+                try await probe(store)
+                // Before the week-old rule drops host-1, its row was updated, not duplicated.
+                try store.close()
+                let queue = try DatabaseQueue(path: path)
+                defer { try? queue.close() }
+                rows = try await queue.read { db in
+                    Dictionary(
+                        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT instance, checked_at FROM readiness_probes").map {
+                            (row: Row) -> (String, Int64) in (row["instance"], row["checked_at"])
+                        })
+                }
+            }
+        case .postgres:
+            try await ScratchPostgres.withEmptyDatabase { location in
+                let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
+                try await probe(store)
+                await store.close()
+                rows = try await ScratchPostgres.withConnection(location) { sql in
+                    var found: [String: Int64] = [:]
+                    for cells in try await sql.rows("SELECT instance, checked_at FROM readiness_probes") {
+                        found[try cells.text("instance")] = try cells.int64("checked_at")
+                    }
+                    return found
+                }
+            }
+        }
+        #expect(rows == expected, "host-1 (last probed over a week before host-3) is dropped; the others keep their latest probe")
     }
 
     @Test(arguments: StoreBackend.allCases)

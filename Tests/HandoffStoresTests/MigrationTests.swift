@@ -12,6 +12,7 @@ import Testing
         ["contact_attempts", "dispositions", "opportunities", "outcomes", "sla_timers"],
         ["alerts", "model_deployments", "models"],
         ["access_tokens"],
+        ["readiness_probes"],
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -32,9 +33,9 @@ import Testing
                 try await store.appliedMigrations() == [
                     "0001-leads-events-scores", "0002-qualification-routing",
                     "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
-                    "0005-access-tokens",
+                    "0005-access-tokens", "0006-token-expiry-readiness",
                 ])
-            #expect(SQLiteHandoffStore.schemaVersion == 5)
+            #expect(SQLiteHandoffStore.schemaVersion == 6)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
             }
@@ -80,26 +81,26 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.sqlite").path
             try SQLiteHandoffStore(path: path).close()
-            // Pretend a newer Baton added migration 7 (and 6).
+            // Pretend a newer Baton added migration 8 (and 7).
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0006-rep-skills'), ('0007-lead-merges')")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0007-rep-skills'), ('0008-lead-merges')")
             }
             try queue.close()
             let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
             #expect(
                 error
                     == .schemaFromNewerBaton(
-                        path: path, databaseVersion: 7, supportedVersion: 5,
-                        unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
+                        path: path, databaseVersion: 8, supportedVersion: 6,
+                        unknownMigrations: ["0007-rep-skills", "0008-lead-merges"]))
             let message = error?.description ?? ""
-            #expect(message.contains("schema version 7"))
+            #expect(message.contains("schema version 8"))
             #expect(message.contains("Upgrade Baton"))
             // The refused file is left as it was.
             let after = try DatabaseQueue(path: path)
             defer { try? after.close() }
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
+            #expect(applied == SQLiteHandoffStore.migrationNames + ["0007-rep-skills", "0008-lead-merges"])
         }
     }
 

@@ -14,12 +14,15 @@ package struct AccessTokenRecord: Sendable, Hashable, Codable {
     package var sha256: String
     /// When it was issued.
     package var createdAt: Date
+    /// When it stops being accepted; nil: never (schema 6 on; older tokens never expire).
+    package var expiresAt: Date?
 
-    package init(name: String, role: String, sha256: String, createdAt: Date) {
+    package init(name: String, role: String, sha256: String, createdAt: Date, expiresAt: Date? = nil) {
         self.name = name
         self.role = role
         self.sha256 = sha256
         self.createdAt = createdAt
+        self.expiresAt = expiresAt
     }
 
     /// Refuses an empty name or role and a hash that is not 64 lower-case hex digits.
@@ -29,6 +32,9 @@ package struct AccessTokenRecord: Sendable, Hashable, Codable {
         guard !role.isEmpty else { throw .invalidField(record: record, field: "role", reason: "is empty") }
         guard sha256.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw .invalidField(record: record, field: "sha256", reason: "is not 64 lower-case hex digits (the SHA-256 of the token text)")
+        }
+        if let expiresAt, expiresAt <= createdAt {
+            throw .invalidField(record: record, field: "expires_at", reason: "is not after the time it is issued; give a time in the future")
         }
         return self
     }

@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
             every instance sees them at once. On first start (no token in the store) an old \
             <db>.tokens.json (or tokens_file) is imported and renamed to .imported; without one \
             an admin token is printed once to standard output (by one instance only, when \
-            several start together). The weight file given with --model is registered and \
+            several start together), or written to --admin-token-file (mode 0600) instead. The weight file given with --model is registered and \
             promoted when the store has no production model yet; afterwards the model registry \
             (POST /models, /models/{sha}/promote, /models/rollback) decides.
 
@@ -28,6 +28,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
     @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps.") var playbook: String?
     @Option(help: "Weight file promoted on first start.") var model: String?
+    @Option(
+        help: """
+            Write the first admin token (issued only when the store holds no token) to this new file, mode 0600, \
+            instead of printing it to standard output, where terminal scrollback and process logs keep it.
+            """)
+    var adminTokenFile: String?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     func run() async throws {
@@ -48,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         if let port { settings.port = port }
         if let playbook { settings.playbook = playbook }
         if let model { settings.model = model }
+        if let adminTokenFile { SecretFile.requireAbsent(adminTokenFile, option: "--admin-token-file") }
         let opened: (service: HandoffService, firstAdminToken: String?)
         do {
             opened = try await HandoffService.open(settings)
@@ -55,7 +62,19 @@ struct Serve: AsyncParsableCommand {
             fail(error)
         }
         if let token = opened.firstAdminToken {
-            say("admin token (shown once, only its SHA-256 is kept in the store): \(token)")
+            if let adminTokenFile {
+                do throws(SecretFile.Problem) {
+                    try SecretFile.write(token, to: adminTokenFile)
+                    say("admin token written to \(adminTokenFile) (mode 0600, shown nowhere else; only its SHA-256 is kept in the store)")
+                } catch {
+                    // The token exists in the store now; printing it is the only way not to lose it.
+                    say("admin token (\(error); shown once here instead, only its SHA-256 is kept in the store): \(token)")
+                }
+            } else {
+                say("admin token (shown once, only its SHA-256 is kept in the store): \(token)")
+            }
+        } else if let adminTokenFile {
+            say("the store already holds tokens, so no admin token was issued and \(adminTokenFile) was not written (`baton tokens issue` makes one)")
         }
         let host = settings.host
         try await opened.service.run { port in

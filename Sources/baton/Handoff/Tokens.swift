@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatonSupport
 import Foundation
+import HandoffFlow
 import HandoffPersistence
 import HandoffServer
 
@@ -21,31 +22,61 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "A unique name for the token (printable, 1…64 characters), e.g. crm-sync.") var name: String
         @Option(help: "What it may do: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: Role
         @Option(help: "Write the token to this new file (mode 0600) instead of standard output.") var tokenFile: String?
+        @Option(help: "When the token stops working, an RFC 3339 date-time such as 2027-03-31T00:00:00Z (default: never).")
+        var expiresAt: String?
+        @Option(help: "Or: the token stops working this many days from now (1…3650).") var expiresInDays: Int?
 
         func run() async {
             let name = name.trimmingCharacters(in: .whitespaces)
             if let problem = Identifier.problem(name) { fail("--name \(problem)", .usage) }
             guard name.unicodeScalars.count <= 64 else { fail("--name is longer than 64 characters", .usage) }
+            if let tokenFile { SecretFile.requireAbsent(tokenFile, option: "--token-file") }
+            let now = Date()
+            let expiry = Self.expiry(at: expiresAt, inDays: expiresInDays, now: now)
             let token = await store.withStore { store in
-                do throws(StoreError) { return try await TokenRegistry(store: store).issue(name: name, role: role) } catch { fail(error) }
+                do throws(StoreError) {
+                    return try await TokenRegistry(store: store).issue(name: name, role: role, at: now, expiresAt: expiry)
+                } catch { fail(error) }
             }
+            let until = expiry.map { ", expiring \(EventTime.format($0))" } ?? " (it never expires)"
             if let tokenFile {
-                let created = FileManager.default.createFile(
-                    atPath: tokenFile, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
-                guard created else {
-                    fail("cannot create \(tokenFile); the token '\(name)' was issued, revoke it and try another path", .cannotCreate)
+                do throws(SecretFile.Problem) {
+                    try SecretFile.write(token, to: tokenFile)
+                } catch {
+                    fail("\(error); the token '\(name)' was issued, revoke it (`baton tokens revoke`) and try another path", .cannotCreate)
                 }
                 FileHandle.standardError.write(
-                    Data("issued \(role.rawValue) token '\(name)'; its text is in \(tokenFile) (shown nowhere else)\n".utf8))
+                    Data("issued \(role.rawValue) token '\(name)'\(until); its text is in \(tokenFile) (shown nowhere else)\n".utf8))
             } else {
                 print(token)
-                FileHandle.standardError.write(Data("issued \(role.rawValue) token '\(name)'; this is the only time its text is shown\n".utf8))
+                FileHandle.standardError.write(
+                    Data("issued \(role.rawValue) token '\(name)'\(until); this is the only time its text is shown\n".utf8))
+            }
+        }
+
+        /// The expiry `--expires-at` or `--expires-in-days` asks for (at most one), in the future.
+        static func expiry(at text: String?, inDays days: Int?, now: Date) -> Date? {
+            switch (text, days) {
+            case (nil, nil):
+                return nil
+            case (.some, .some):
+                fail("give --expires-at or --expires-in-days, not both", .usage)
+            case (let text?, nil):
+                guard let date = EventTime.parse(text) else {
+                    fail("--expires-at '\(text)' is not an RFC 3339 date-time; write it like 2027-03-31T00:00:00Z", .usage)
+                }
+                guard date > now else { fail("--expires-at \(text) is not in the future (now \(EventTime.format(now)))", .usage) }
+                return date
+            case (nil, let days?):
+                guard (1...3650).contains(days) else { fail("--expires-in-days is \(days); give 1…3650", .usage) }
+                return now.addingTimeInterval(Double(days) * 86_400)
             }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the tokens: name, role and when each was issued (never the token).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the tokens: name, role, when each was issued and when it expires (never the token).")
         @OptionGroup var store: StoreOptions
         @Flag(help: "One JSON array instead of a table.") var json = false
 
@@ -54,19 +85,28 @@ struct Tokens: AsyncParsableCommand {
             let entries = await store.withStore { store in
                 do throws(StoreError) { return try await TokenRegistry(store: store).all() } catch { fail(error) }
             }
-            let rows = entries.map { (name: $0.name, role: $0.role.rawValue, created: EventTimeText.format($0.createdAt)) }
+            let now = Date()
+            let rows = entries.map {
+                (
+                    name: $0.name, role: $0.role.rawValue, created: EventTime.format($0.createdAt), expires: $0.expiresAt.map(EventTime.format),
+                    expired: $0.isExpired(at: now)
+                )
+            }
             if json {
-                let objects = rows.map { ["name": $0.name, "role": $0.role, "created_at": $0.created] }
+                let objects: [[String: Any]] = rows.map {
+                    ["name": $0.name, "role": $0.role, "created_at": $0.created, "expires_at": $0.expires ?? NSNull(), "expired": $0.expired]
+                }
                 let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted])) ?? Data("[]".utf8)
                 print(String(decoding: data, as: UTF8.self))
                 return
             }
             let width = max(4, rows.map { $0.name.count }.max() ?? 0)
-            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  role       issued")
+            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  role       issued                expires")
             for row in rows {
+                let expires = row.expires.map { $0 + (row.expired ? " (expired)" : "") } ?? "never"
                 print(
                     row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.role.padding(toLength: 9, withPad: " ", startingAt: 0)
-                        + "  " + row.created)
+                        + "  " + row.created.padding(toLength: 20, withPad: " ", startingAt: 0) + "  " + expires)
             }
         }
     }
@@ -103,12 +143,3 @@ struct Tokens: AsyncParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
-
-/// Times in the CLI's listings: RFC 3339 UTC to the second.
-enum EventTimeText {
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
-}
