@@ -15,7 +15,9 @@ import Glibc
     static func lead(_ id: String) -> Data {
         let e: [String: Any] = [
             "event_id": "f-\(id)", "type": "lead_created", "lead_id": id, "occurred_at": "2026-03-02T10:00:00Z",
-            "fields": ["company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 2, "notes": String(repeating: "n", count: 2000)],
+            "fields": [
+                "company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 2, "notes": String(repeating: "n", count: 2000),
+            ],
         ]
         return (try? JSONSerialization.data(withJSONObject: e)) ?? Data()
     }
@@ -108,7 +110,7 @@ import Glibc
 
         // Fill the disk: the filler grows until the file system says ENOSPC.
         let filler = mount + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        try #require(FileManager.default.createFile(atPath: filler, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: filler))
         let block = Data(count: 256 * 1024)
         while (try? handle.write(contentsOf: block)) != nil {}
