@@ -33,6 +33,8 @@ let package = Package(
         // SHA-256 of weight files, training data and access tokens (BoringSSL, with the CPU's
         // SHA extensions); postgres-nio already depends on it.
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
+        // HTTPS in baton serve (--tls-certificate/--tls-key); hummingbird and postgres-nio already depend on it.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // Shared primitives written once: civil dates, nearest names, XML escaping, huge pages.
@@ -66,6 +68,7 @@ let package = Package(
             dependencies: [
                 "HandoffFlow", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
                 "ScoringModelFormat", "BatonSupport", crypto, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 

@@ -59,7 +59,7 @@ extension HandoffService {
                 _ = try self.dashboardPeriod(week)
                 location += "?week=\(week)"
             }
-            let secure = request.headers[.xForwardedProto]?.lowercased() == "https" ? "; Secure" : ""
+            let secure = self.tls != nil || request.headers[.xForwardedProto]?.lowercased() == "https" ? "; Secure" : ""
             return Response(
                 status: .seeOther,
                 headers: [

@@ -4,7 +4,9 @@ import HandoffPersistence
 import HandoffRules
 import HandoffStores
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import NIOSSL
 
 /// `baton serve`: the hand-off flow over HTTP, with its SLA scheduler and alert delivery.
 ///
@@ -30,13 +32,16 @@ package final class HandoffService: Sendable {
     package let deliverer: AlertDeliverer
     /// The service's clock (tests inject a fixed one).
     package let now: @Sendable () -> Date
+    /// HTTPS settings from ``ServiceConfiguration/tlsCertificate`` and ``ServiceConfiguration/tlsKey``; nil serves plain HTTP.
+    let tls: TLSConfiguration?
     let logger: Logger
 
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil
     ) {
         self.configuration = configuration
+        self.tls = tls
         self.store = store
         self.runtime = runtime
         self.tokens = tokens
@@ -60,6 +65,10 @@ package final class HandoffService: Sendable {
         async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?)
     {
         let configuration = try configuration.validated()
+        var tls: TLSConfiguration?
+        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            tls = try ServiceTLS.load(certificate: certificate, key: key)
+        }
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -74,7 +83,8 @@ package final class HandoffService: Sendable {
             knownFields: Set(configuration.knownFields), now: now())
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
-        return (HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger), firstToken)
+        let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls)
+        return (service, firstToken)
     }
 
     /// The router with every route, behind bearer authentication.
@@ -98,6 +108,7 @@ package final class HandoffService: Sendable {
     package func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = Application(
             router: router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "baton"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

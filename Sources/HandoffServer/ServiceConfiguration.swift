@@ -16,11 +16,13 @@ import HandoffStores
 ///                     "sales-triage": {"kind": "email", "to": "triage@example.com"}},
 ///  "default_channel": {"kind": "webhook", "url": "http://127.0.0.1:9000/alerts"},
 ///  "smtp": {"host": "127.0.0.1", "port": 25, "from": "baton@example.com"},
-///  "crm_sync_url": "http://crm.internal/baton-sync"}
+///  "crm_sync_url": "http://crm.internal/baton-sync",
+///  "tls_certificate": "/etc/baton/cert.pem", "tls_key": "/etc/baton/key.pem"}
 /// ```
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
-/// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`.
+/// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
+/// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`.
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
     package var db: String?
@@ -58,8 +60,37 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var smtp: SMTPSettings?
     /// CRM sync webhook: every hand-off, reassignment and closing is POSTed here as JSON.
     package var crmSyncURL: String?
+    /// PEM certificate chain (the server's certificate first) for HTTPS; with ``tlsKey``, the
+    /// service speaks only TLS (1.2 or 1.3) on its port. Without both, plain HTTP, for loopback
+    /// or a TLS-terminating reverse proxy in front.
+    package var tlsCertificate: String?
+    /// PEM private key of ``tlsCertificate`` (unencrypted; keep the file mode 0600).
+    package var tlsKey: String?
 
     package init() {}
+
+    /// True when the service is served over TLS by itself.
+    package var servesTLS: Bool { tlsCertificate != nil && tlsKey != nil }
+
+    /// True when ``host`` names only this machine (a loopback address or `localhost`), so plain
+    /// HTTP never crosses a network.
+    package var bindsLoopbackOnly: Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if name == "localhost" || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The warning `baton serve` prints when bearer tokens and lead data would cross a network in
+    /// clear text; nil on loopback or with TLS.
+    package var plainHTTPExposureWarning: String? {
+        guard !servesTLS, !bindsLoopbackOnly else { return nil }
+        return """
+            warning: baton serve listens on \(host) over plain HTTP: bearer tokens, dashboard cookies and lead data cross \
+            the network unencrypted. Pass --tls-certificate and --tls-key (PEM), or bind 127.0.0.1 behind a reverse \
+            proxy that terminates TLS (README, "Serving over HTTPS").
+            """
+    }
 
     enum CodingKeys: String, CodingKey {
         case db, host, port, playbook, model, knownFields = "known_fields"
@@ -68,6 +99,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case deliveryIntervalSeconds = "delivery_interval_seconds", retryBaseSeconds = "retry_base_seconds"
         case maxRetryDelaySeconds = "max_retry_delay_seconds", alertChannels = "alert_channels"
         case defaultChannel = "default_channel", smtp, crmSyncURL = "crm_sync_url"
+        case tlsCertificate = "tls_certificate", tlsKey = "tls_key"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -91,6 +123,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         defaultChannel = try c.decodeIfPresent(AlertChannel.self, forKey: .defaultChannel)
         smtp = try c.decodeIfPresent(SMTPSettings.self, forKey: .smtp)
         crmSyncURL = try c.decodeIfPresent(String.self, forKey: .crmSyncURL)
+        tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
+        tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
     }
 
     /// Reads a configuration file.
@@ -130,6 +164,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = try number("BATON_TICK_INTERVAL_SECONDS", Double.self) { tickIntervalSeconds = v }
         if let v = try number("BATON_DELIVERY_INTERVAL_SECONDS", Double.self) { deliveryIntervalSeconds = v }
         if let v = env["BATON_CRM_SYNC_URL"] { crmSyncURL = v }
+        if let v = env["BATON_TLS_CERTIFICATE"] { tlsCertificate = v }
+        if let v = env["BATON_TLS_KEY"] { tlsKey = v }
     }
 
     /// Checks ranges and that the database is named.
@@ -143,6 +179,13 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         }
         guard tickIntervalSeconds > 0, deliveryIntervalSeconds > 0, retryBaseSeconds > 0 else {
             throw .configuration(file: nil, key: "tick_interval_seconds/delivery_interval_seconds/retry_base_seconds", problem: "must be positive")
+        }
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil), (.some, .some): break
+        case (.some, nil):
+            throw .configuration(file: nil, key: "tls_key", problem: "is required with tls_certificate: pass --tls-key FILE (the PEM private key)")
+        case (nil, .some):
+            throw .configuration(file: nil, key: "tls_certificate", problem: "is required with tls_key: pass --tls-certificate FILE (the PEM chain)")
         }
         return self
     }

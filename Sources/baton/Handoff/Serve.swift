@@ -15,7 +15,9 @@ struct Serve: AsyncParsableCommand {
             an admin token is printed once to standard output (by one instance only, when \
             several start together), or written to --admin-token-file (mode 0600) instead. The weight file given with --model is registered and \
             promoted when the store has no production model yet; afterwards the model registry \
-            (POST /models, /models/{sha}/promote, /models/rollback) decides.
+            (POST /models, /models/{sha}/promote, /models/rollback) decides. With \
+            --tls-certificate and --tls-key the port speaks HTTPS only; binding another address \
+            than loopback without them prints a warning (put a TLS-terminating proxy in front).
 
             Exit codes: 0 stopped by SIGINT/SIGTERM, 64 usage, configuration or malformed \
             --db URL, 65 bad store, playbook or model, 69 database server unreachable, 1 other.
@@ -23,7 +25,7 @@ struct Serve: AsyncParsableCommand {
 
     // Optional, unlike StoreOptions' --db: the configuration file or BATON_DB may give it.
     @Option(help: StoreOptions.help) var db: String?
-    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Address to bind (default 127.0.0.1). Another address without --tls-certificate prints a warning.") var host: String?
     @Option(help: "TCP port (default 8080; 0 picks a free one).") var port: Int?
     @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
     @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps.") var playbook: String?
@@ -34,6 +36,9 @@ struct Serve: AsyncParsableCommand {
             instead of printing it to standard output, where terminal scrollback and process logs keep it.
             """)
     var adminTokenFile: String?
+    @Option(help: "PEM certificate chain (server certificate first): serve HTTPS (TLS 1.2+) instead of HTTP. Needs --tls-key.")
+    var tlsCertificate: String?
+    @Option(help: "PEM private key of --tls-certificate (unencrypted, not world-readable).") var tlsKey: String?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     func run() async throws {
@@ -54,6 +59,8 @@ struct Serve: AsyncParsableCommand {
         if let port { settings.port = port }
         if let playbook { settings.playbook = playbook }
         if let model { settings.model = model }
+        if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
+        if let tlsKey { settings.tlsKey = tlsKey }
         if let adminTokenFile { SecretFile.requireAbsent(adminTokenFile, option: "--admin-token-file") }
         let opened: (service: HandoffService, firstAdminToken: String?)
         do {
@@ -76,9 +83,13 @@ struct Serve: AsyncParsableCommand {
         } else if let adminTokenFile {
             say("the store already holds tokens, so no admin token was issued and \(adminTokenFile) was not written (`baton tokens issue` makes one)")
         }
+        if let warning = opened.service.configuration.plainHTTPExposureWarning {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
         let host = settings.host
+        let scheme = settings.servesTLS ? "https" : "http"
         try await opened.service.run { port in
-            say("baton serve listening on http://\(host):\(port)")
+            say("baton serve listening on \(scheme)://\(host):\(port)")
         }
     }
 }
