@@ -5,8 +5,10 @@ import HandoffPersistence
 ///
 /// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`
 /// (`postgresql://` too). The port defaults to 5432, the user to `postgres`, and `sslmode` to
-/// `prefer` as with libpq. A password may also come from `PGPASSWORD`. ``description`` never
-/// contains the password, so the location can appear in errors and logs.
+/// `prefer` as with libpq. Without a password in the URL (which `ps` would show), it comes from
+/// `PGPASSWORD`, else from libpq's password file (`PGPASSFILE` or `~/.pgpass`, see
+/// ``PostgresPasswordFile``). ``description`` never contains the password, so the location can
+/// appear in errors and logs.
 package struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// Transport security, as libpq's `sslmode`.
     package enum TLSMode: String, Sendable, Hashable {
@@ -79,7 +81,11 @@ package struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             }
         }
         let user = components.user.flatMap { $0.removingPercentEncoding ?? $0 } ?? "postgres"
-        let password = components.password.flatMap { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+        let password =
+            components.password.flatMap { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+            ?? PostgresPasswordFile.path(environment: environment).flatMap {
+                PostgresPasswordFile.password(host: host, port: port, database: database, user: user, path: $0)
+            }
         return PostgresLocation(host: host, port: port, user: user, password: password, database: database, tls: tls)
     }
 

@@ -79,7 +79,10 @@ enum PostgresMigrator {
             switch state {
             case "28P01", "28000":
                 return .cannotOpen(
-                    path: server, reason: "the server refused the login (\(message)); check the user and password (in the URL or PGPASSWORD)")
+                    path: server,
+                    reason:
+                        "the server refused the login (\(message)); check the user and password (in the URL, PGPASSWORD, or the password file PGPASSFILE or ~/.pgpass, mode 0600)"
+                )
             case "3D000":
                 return .cannotOpen(
                     path: server,
