@@ -27,6 +27,8 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
     case notANumber(file: String, line: Int, column: String, value: String)
     /// A numeric cell that is a number too large for a Double, or infinity / NaN.
     case nonFiniteNumber(file: String, line: Int, column: String, value: String)
+    /// A numeric cell beyond ±10¹⁵ (`largestLeadNumber`, the scorer's bound too).
+    case numberTooLarge(file: String, line: Int, column: String, value: String)
 
     /// The file the error is about.
     package var file: String {
@@ -35,7 +37,7 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
             let .ambiguousDelimiter(file, _), let .duplicateHeader(file, _),
             let .unknownColumn(file, _, _, _), let .wrongFieldCount(file, _, _, _),
             let .unterminatedQuote(file, _), let .textAfterClosingQuote(file, _, _),
-            let .notANumber(file, _, _, _), let .nonFiniteNumber(file, _, _, _):
+            let .notANumber(file, _, _, _), let .nonFiniteNumber(file, _, _, _), let .numberTooLarge(file, _, _, _):
             return file
         }
     }
@@ -80,6 +82,9 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
         case let .nonFiniteNumber(file, line, column, value):
             return
                 "\(file) line \(line), column \"\(column)\": \"\(value)\" is not a finite number. Use a finite value or leave the cell empty for a missing value."
+        case let .numberTooLarge(file, line, column, value):
+            return
+                "\(file) line \(line), column \"\(column)\": \"\(value)\" is beyond ±10^15, larger than any lead count or amount. Check the export (a shifted column or a unit?), or leave the cell empty for a missing value."
         }
     }
 }

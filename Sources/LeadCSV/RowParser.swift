@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 /// Parses the data rows of one byte range into a ``ChunkColumns``.
@@ -119,7 +120,8 @@ enum RowParser {
     /// the result is the one `Double(String)` gives.
     @inline(__always)
     private static func plainInteger(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        guard count > 0, count <= 19 else { return nil }
+        // At most 15 digits: below 10^15 (``largestLeadNumber``), so the fast path never skips the bound.
+        guard count > 0, count <= 15 else { return nil }
         var value: UInt64 = 0
         var k = 0
         while k < count {
@@ -153,6 +155,10 @@ enum RowParser {
         }
         if let number = value, !number.isFinite {
             throw .nonFiniteNumber(file: cursor.file, line: line, column: column(), value: cursor.cellText(cell))
+        }
+        // The same bound as the scorer's (issue 20): a model fitted on 1e300 would score nothing sane.
+        if let number = value, abs(number) > largestLeadNumber {
+            throw .numberTooLarge(file: cursor.file, line: line, column: column(), value: cursor.cellText(cell))
         }
         return value
     }

@@ -32,7 +32,8 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    /// Runs baton; with `timeout` (seconds) a run that takes longer is killed (SIGKILL, exit 137 in the result).
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -41,9 +42,22 @@ enum CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
+        if let timeout {
+            nonisolated(unsafe) let child = process
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            }
+        }
+        // Read both pipes at once, so neither can fill and block the child.
+        nonisolated(unsafe) var stderr = Data()
+        let readErr = DispatchGroup()
+        readErr.enter()
+        DispatchQueue.global().async {
+            stderr = err.fileHandleForReading.readDataToEndOfFile()
+            readErr.leave()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        readErr.wait()
         process.waitUntilExit()
         return CLIResult(
             exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),

@@ -152,6 +152,32 @@ import Testing
     }
 }
 
+extension HostileCLITests {
+    /// The lab reads numbers with the scorer's bound: a cell beyond ±10^15 stops `fit` and
+    /// `validate` with its line and column instead of fitting a model no lead could be scored by.
+    @Test func cellsBeyondTheBoundStopTheFit() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (model, _) = try Self.fitted(dir)
+        let spec = dir.appendingPathComponent("s.yaml")
+        for (cell, code) in [("1e16", Int32(65)), ("-2000000000000000", 65), ("99999999999999999999", 65), ("1000000000000000", 0)] {
+            var rows = ["visits,source,won"]
+            for i in 0..<60 { rows.append("\(i % 9),\(["ads", "event", "web"][i % 3]),\(i % 4 == 0 ? 1 : 0)") }
+            rows.append("\(cell),web,1")
+            let data = dir.appendingPathComponent("big.csv")
+            try (rows.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
+            let fit = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", dir.appendingPathComponent("big.json").path])
+            // The bound itself is read (the fit may still refuse such an outlier for its own reasons).
+            #expect(code == 0 ? !fit.stderr.contains("10^15") : fit.exitCode == code, "fit with \(cell): \(fit.exitCode) \(fit.stderr)")
+            let validate = try CLI.run(["validate", "--model", model.path, "--data", data.path])
+            #expect(validate.exitCode == code, "validate with \(cell): \(validate.exitCode) \(validate.stderr)")
+            if code != 0 {
+                #expect(fit.stderr.contains("big.csv line 62") && fit.stderr.contains("visits") && fit.stderr.contains("10^15"), "\(fit.stderr)")
+            }
+        }
+    }
+}
+
 struct CLITestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
