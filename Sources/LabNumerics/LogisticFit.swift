@@ -34,7 +34,9 @@ package struct LogisticFit: Sendable {
     package var nullDeviance: Double
     /// 2k − 2ℓ, k = number of coefficients.
     package var aic: Double
-    /// k ln n − 2ℓ, n = rows with positive weight.
+    /// k ln n − 2ℓ with n = Σ cᵢ: case weights are frequency weights, so a weighted fit has the
+    /// BIC of the same fit on the expanded rows (statsmodels' GLM `freq_weights`: nobs = Σ weights).
+    /// Without weights n is the number of rows.
     package var bic: Double
     /// 1 − ℓ/ℓ₀.
     package var mcFaddenR2: Double
@@ -44,7 +46,7 @@ package struct LogisticFit: Sendable {
     package var penalty: Double
     /// Rows in the design.
     package var rows: Int
-    /// Rows with positive weight (n in BIC).
+    /// Rows with positive weight.
     package var effectiveRows: Int
     /// Σ cᵢ yᵢ (won leads, weighted).
     package var positives: Double

@@ -176,7 +176,7 @@ enum NewtonIteration {
             pValues: pValues, confidenceLow: low, confidenceHigh: high, covariance: covariance.values,
             logLikelihood: logLikelihood, nullLogLikelihood: nullLogLikelihood,
             deviance: -2 * logLikelihood, nullDeviance: -2 * nullLogLikelihood,
-            aic: 2 * k - 2 * logLikelihood, bic: k * log(Double(problem.effectiveRows)) - 2 * logLikelihood,
+            aic: 2 * k - 2 * logLikelihood, bic: k * log(totalWeight) - 2 * logLikelihood,
             mcFaddenR2: 1 - logLikelihood / nullLogLikelihood, objective: objective, penalty: options.penalty,
             rows: problem.rows, effectiveRows: problem.effectiveRows, positives: won, totalWeight: totalWeight,
             converged: converged, iterations: iterations, gradientNorm: gradientNorm, warnings: warnings)

@@ -7,7 +7,16 @@
 /// towards infinity along that direction, where the curvature (and so 1/SE²) collapses. When the
 /// iterations did not converge (`force`), the size criterion alone suffices. For 0/1 terms the rows with the term are counted so the message can
 /// say "none of the 14 leads with industry=government closed-won".
+///
+/// A rare 0/1 level escapes the standardised size (its rms is small: 5 leads of 9,000 give
+/// rms 0.024, so β = 41 standardises to 1), so a 0/1 term also runs away when its raw estimate
+/// passes ``indicatorRunaway`` = 15 (an odds ratio beyond e¹⁵ ≈ 3.3 million between leads with and
+/// without the level, which no lead attribute has) with the same collapsed curvature: X Education's
+/// `Lead Origin=Other` (β 41.0, SE 1.4e8) "converged" that way before (issue 21).
 enum SeparationDiagnosis {
+    /// The largest |β| a 0/1 term may have with a collapsed curvature before it counts as separated.
+    static let indicatorRunaway = 15.0
+
     static func runaway(
         beta: [Double], information: SymmetricMatrix, x: DesignMatrix, outcomes: [Double],
         weights: [Double]?, force: Bool
@@ -45,18 +54,22 @@ enum SeparationDiagnosis {
     ) -> [SeparatedTerm]? {
         let p = names.count
         var found: [SeparatedTerm] = []
-        var candidates: [(index: Int, size: Double)] = []
+        var candidates: [(index: Int, size: Double, counts: (ones: Double, won: Double)?)] = []
         for j in 0..<p where j != interceptColumn {
             let curvature = information[j, j]
             let z = curvature > 0 ? abs(beta[j]) * curvature.squareRoot() : 0
             guard z < 0.5 || force else { continue }
             let standardised = abs(beta[j]) * rootMeanSquare(j)
-            if standardised > 8 { candidates.append((j, standardised)) }
+            if standardised > 8 {
+                candidates.append((j, standardised, indicatorCounts(j)))
+            } else if abs(beta[j]) > indicatorRunaway, let counts = indicatorCounts(j) {
+                candidates.append((j, standardised, counts))
+            }
         }
         guard !candidates.isEmpty else { return nil }
         candidates.sort { $0.size > $1.size }
-        for (j, _) in candidates {
-            if let (ones, won) = indicatorCounts(j) {
+        for (j, _, counts) in candidates {
+            if let (ones, won) = counts {
                 found.append(SeparatedTerm(term: names[j], estimate: beta[j], rowsWithTerm: ones, wonWithTerm: won))
             } else {
                 found.append(SeparatedTerm(term: names[j], estimate: beta[j]))

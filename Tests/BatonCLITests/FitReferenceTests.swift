@@ -84,6 +84,29 @@ import Testing
         #expect(v["rows"] as? Int == 9103)
     }
 
+    /// Issue 21's sparse level: with `min_count: 20`, `Lead Origin=Other` holds one lead (Quick
+    /// Add Form, converted), so its estimate runs away (β 41, SE 1.4e8) while the fit looked
+    /// converged, and every lead's first reason became "costs 1184 points against 'Other'". It is
+    /// quasi-complete separation, refused with the level, its counts and the remedy.
+    @Test func aRareLevelThatRunsAwayIsRefusedAsSeparation() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = dir.appendingPathComponent("x.spec.yaml")
+        // Missing visits count as zero (as the issue's run had it), so the one Quick Add Form lead stays in.
+        try spec.write(
+            SharedData.xEducationSpec.replacingOccurrences(
+                of: "Lead Origin, type: categorical, min_count: 100", with: "Lead Origin, type: categorical, min_count: 20"
+            )
+            .replacingOccurrences(of: "missing: drop_row", with: "missing: zero"))
+        let result = try CLI.run([
+            "fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path, "--out", dir.appendingPathComponent("x.json").path,
+        ])
+        #expect(result.exitCode == 65, "\(result.stdout.suffix(400)) \(result.stderr)")
+        #expect(result.stderr.contains("separation") && result.stderr.contains("Lead Origin=Other"), "\(result.stderr)")
+        #expect(result.stderr.contains("penalty") && result.stderr.contains("min_count"), "the remedy is named: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.json").path), "no weight file is written")
+    }
+
     @Test(arguments: [("unpenalised", 0.0), ("ridge_C1", 1.0)])
     func syntheticMatchesReference(fit: String, penalty: Double) throws {
         let dir = try CLI.scratch()
