@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import LabNumerics
 import LabStatistics
@@ -12,7 +13,9 @@ package enum LabReport {
     package static func fitSummary(_ run: CalibrationLab.FitRun) -> String {
         let fit = run.fit
         let training = run.weightFile.training
-        let nameWidth = max(24, min(40, fit.names.map(\.count).max() ?? 0))
+        // Names up to 48 characters set the column; a longer one gets a line of its own above its
+        // numbers (wrapped, never cut: `…occupation=Unemplo…` named no level).
+        let nameWidth = max(24, min(48, fit.names.map(\.count).max() ?? 0))
         let width = nameWidth + 60
         let rule = String(repeating: "=", count: width)
         let thin = String(repeating: "-", count: width)
@@ -26,8 +29,14 @@ package enum LabReport {
         var lines: [String] = []
         lines.append(center("Logistic Regression Results", width))
         lines.append(rule)
-        lines.append(pair("Outcome:", "\(run.spec.outcome.column) ∈ \(run.spec.outcome.positive)", "No. Observations:", "\(fit.effectiveRows)"))
-        lines.append(pair("Data:", training.inputFile, "Df Residuals:", "\(fit.effectiveRows - fit.coefficients.count)"))
+        // With frequency weights n is Σ weights, as statsmodels' freq_weights counts it (and BIC uses it).
+        let observations = run.spec.weight == nil ? Double(fit.effectiveRows) : fit.totalWeight
+        func count(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? x.plainText : f(x, 2) }
+        lines.append(pair("Outcome:", "\(run.spec.outcome.column) ∈ \(run.spec.outcome.positive)", "No. Observations:", count(observations)))
+        lines.append(pair("Data:", training.inputFile, "Df Residuals:", count(observations - Double(fit.coefficients.count))))
+        if let weight = run.spec.weight {
+            lines.append(pair("Weights:", "\(weight) (frequency)", "Rows weighted > 0:", "\(fit.effectiveRows)"))
+        }
         lines.append(
             pair("Method:", fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)", "Df Model:", "\(fit.coefficients.count - 1)"))
         lines.append(pair("Won / rows:", "\(training.positives) / \(fit.rows)", "Pseudo R-squ.:", f(fit.mcFaddenR2, 4)))
@@ -39,7 +48,11 @@ package enum LabReport {
         lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]"].map { padLeft($0, 10) }.joined())
         lines.append(String(repeating: "-", count: nameWidth + 60))
         for j in fit.names.indices {
-            let name = fit.names[j].count > nameWidth ? String(fit.names[j].prefix(nameWidth - 1)) + "…" : fit.names[j]
+            var name = fit.names[j]
+            if name.count > nameWidth {
+                lines.append(name)
+                name = ""
+            }
             let cells = [
                 fit.coefficients[j], fit.standardErrors[j], fit.zScores[j], fit.pValues[j],
                 fit.confidenceLow[j], fit.confidenceHigh[j],
@@ -75,6 +88,7 @@ package enum LabReport {
             "deviance": .double(fit.deviance), "aic": .double(fit.aic), "bic": .double(fit.bic),
             "mcfadden_r2": .double(fit.mcFaddenR2), "penalty": .double(fit.penalty),
             "rows": .integer(Int64(fit.rows)), "positives": .integer(Int64(run.weightFile.training.positives)),
+            "observations": .double(run.spec.weight == nil ? Double(fit.effectiveRows) : fit.totalWeight),
             "rows_dropped": .integer(Int64(run.weightFile.training.rowsDropped)),
             "fit_path": .string(run.path.description),
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),

@@ -77,6 +77,10 @@ import Testing
             #expect(isClose(weighted.standardErrors[j], expanded.standardErrors[j], relative: 1e-8))
         }
         #expect(isClose(weighted.logLikelihood, expanded.logLikelihood, relative: 1e-12))
+        // Frequency weights: n is Σ weights (issue 21: BIC used the 3000 rows, not the expanded count).
+        #expect(weighted.totalWeight == Double(yd.count))
+        #expect(isClose(weighted.bic, expanded.bic, relative: 1e-12), "\(weighted.bic) against \(expanded.bic) on the expanded rows")
+        #expect(isClose(weighted.aic, expanded.aic, relative: 1e-12))
     }
 }
 
