@@ -30,12 +30,12 @@ echo "weight file: $out/model.json   SQL: $out/score.sql   PMML: $out/model.pmml
 echo
 echo "== recalibrate as of 2024-10-01 (first run, no champion)"
 "$baton" recalibrate --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml \
-    --as-of 2024-10-01 --out "$out/recalibration-2024-10-01"
+    --as-of 2024-10-01 --out "$out/recalibration-2024-10-01" --force
 echo
 echo "== recalibrate as of 2025-01-01 against that champion, MQL threshold for 40 leads a week"
 "$baton" recalibrate --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml \
     --champion "$out/recalibration-2024-10-01/challenger.json" --as-of 2025-01-01 \
-    --capacity-per-week 40 --out "$out/recalibration-2025-01-01"
+    --capacity-per-week 40 --out "$out/recalibration-2025-01-01" --force
 echo "report: $out/recalibration-2025-01-01/report.md"
 
 # The hand-off demo on the same model: closed-loop traffic (the simulated reps react to the

@@ -21,12 +21,15 @@ package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
     case threshold(ThresholdChoiceError)
     /// Writing the output folder failed.
     case output(path: String, detail: String)
+    /// `--out` already exists: an earlier run's folder (replaced only with `--force`), or a
+    /// folder that is not a run's (never replaced).
+    case outputExists(path: String, earlierRun: Bool)
 
     /// True when the input's content is at fault (exit code 65).
     package var isBadData: Bool {
         switch self {
         case let .lab(error): return error.isBadData
-        case .output: return false
+        case .output, .outputExists: return false
         default: return true
         }
     }
@@ -55,6 +58,10 @@ package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
         case let .threshold(error): return error.description
         case let .output(path, detail):
             return "cannot write \(path): \(detail); check the folder exists and is writable"
+        case let .outputExists(path, earlierRun):
+            return earlierRun
+                ? "\(path) holds an earlier recalibration run, kept as it is. Choose a new --out (one folder per run keeps the history), or pass --force to replace it once the new run is complete."
+                : "\(path) exists and is not the output of an earlier recalibration run, so it is left alone. Choose a new --out."
         }
     }
 }

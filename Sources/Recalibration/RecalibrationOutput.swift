@@ -6,12 +6,22 @@ import ScoringModelFormat
 ///
 /// Everything is written into a hidden sibling folder first and renamed into place at the end,
 /// so a failure never leaves a folder that looks complete. An existing output folder is replaced
-/// only once the new one is complete.
+/// only when asked (`--force`), only if it is an earlier run's, and only once the new one is
+/// complete: last quarter's report is never lost by reusing a folder name by mistake.
 package enum RecalibrationOutput {
     /// The files of a run folder, relative to it.
     package static let files = ["challenger.json", "recommendation.json", "comparison.json", "report.md"]
 
-    package static func write(_ result: QuarterlyRecalibration.Result, to directory: URL) throws(RecalibrationError) {
+    /// Checks that `directory` may be written: absent, or an earlier run's with `replaceExisting`.
+    /// `baton recalibrate` asks before fitting, so a refusal costs no wait.
+    package static func checkTarget(_ directory: URL, replaceExisting: Bool) throws(RecalibrationError) {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: directory.path) else { return }
+        let earlierRun = fm.fileExists(atPath: directory.appendingPathComponent("recommendation.json").path)
+        guard earlierRun && replaceExisting else { throw .outputExists(path: directory.path, earlierRun: earlierRun) }
+    }
+
+    package static func write(_ result: QuarterlyRecalibration.Result, to directory: URL, replaceExisting: Bool = false) throws(RecalibrationError) {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
@@ -19,13 +29,7 @@ package enum RecalibrationOutput {
             try? fm.removeItem(at: staging)
             return .output(path: url.path, detail: "\(error)")
         }
-        if fm.fileExists(atPath: directory.path),
-            !fm.fileExists(atPath: directory.appendingPathComponent("recommendation.json").path)
-        {
-            throw .output(
-                path: directory.path,
-                detail: "it exists and is not the output of an earlier recalibration run, so it is left alone; choose a new --out")
-        }
+        try checkTarget(directory, replaceExisting: replaceExisting)
         do {
             try fm.createDirectory(at: staging.appendingPathComponent("figures"), withIntermediateDirectories: true)
         } catch { throw fail(directory, error) }

@@ -58,6 +58,7 @@ extension PlaybookError: CommandError {
 extension RecalibrationError: CommandError {
     var exitStatus: ExitStatus {
         if case let .lab(error) = self { return error.exitStatus }
+        if case .outputExists = self { return .cannotCreate }
         return isBadData ? .dataError : .failure
     }
 }

@@ -54,6 +54,23 @@ import Testing
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// Issue 21: a second run into the same folder used to replace last quarter's report without
+    /// a word; now it is refused before the fit unless `--force`, and the earlier run is untouched.
+    @Test func anEarlierRunIsReplacedOnlyWithForce() throws {
+        let (first, out) = try run(data: rows())
+        try #require(first.exitCode == 0, "\(first.stderr)")
+        let report = out.appendingPathComponent("report.md")
+        try "last quarter's report\n".write(to: report, atomically: true, encoding: .utf8)
+        let (again, _) = try run(data: rows())
+        #expect(again.exitCode == 73 && again.stderr.contains("--force") && again.stderr.contains(out.path), "\(again.stderr)")
+        #expect(try String(contentsOf: report, encoding: .utf8) == "last quarter's report\n", "the earlier run is kept")
+        let (forced, _) = try run(data: rows(), extra: ["--force"])
+        #expect(forced.exitCode == 0, "\(forced.stderr)")
+        #expect(try String(contentsOf: report, encoding: .utf8).hasPrefix("#"), "replaced by the new report")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
     @Test func goodSmallRunWritesTheFolder() throws {
         let (result, out) = try run(data: rows())
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -160,8 +177,8 @@ import Testing
         let out = t.dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try out.appendingPathComponent("notes.txt").write("mine")
-        let (result, _) = try t.run(data: t.rows())
-        #expect(result.exitCode == 1)
+        let (result, _) = try t.run(data: t.rows(), extra: ["--force"])
+        #expect(result.exitCode == 73, "EX_CANTCREAT, even with --force")
         #expect(result.stderr.contains("is not the output of an earlier recalibration run"), "\(result.stderr)")
         #expect(try String(contentsOf: out.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir.path).filter { $0.hasPrefix(".out") }.isEmpty)
@@ -172,7 +189,7 @@ import Testing
         let (first, out) = try t.run(data: t.rows())
         try #require(first.exitCode == 0, "\(first.stderr)")
         try out.appendingPathComponent("stale.txt").write("old")
-        let (second, _) = try t.run(data: t.rows(), extra: ["--capacity-per-week", "20"])
+        let (second, _) = try t.run(data: t.rows(), extra: ["--capacity-per-week", "20", "--force"])
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("stale.txt").path))
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)

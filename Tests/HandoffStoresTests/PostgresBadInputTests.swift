@@ -96,11 +96,13 @@ import Testing
             let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
             try await store.upsertLead(Sample.lead("L1"))
             await store.close()
-            // Pretend a newer Baton added migrations 6 and 7.
+            // Pretend a newer Baton added two migrations after this build's last one.
+            let known = SQLiteHandoffStore.migrationNames.count
+            let newer = [String(format: "%04d-rep-skills", known + 1), String(format: "%04d-lead-merges", known + 2)]
             try await ScratchPostgres.run(
                 location,
                 [
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES ('0006-rep-skills', 0), ('0007-lead-merges', 0)"
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES ('\(newer[0])', 0), ('\(newer[1])', 0)"
                 ])
             let error = await #expect(throws: StoreError.self) {
                 try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
@@ -108,8 +110,8 @@ import Testing
             #expect(
                 error
                     == .schemaFromNewerBaton(
-                        path: location.description, databaseVersion: 7, supportedVersion: 5,
-                        unknownMigrations: ["0006-rep-skills", "0007-lead-merges"]))
+                        path: location.description, databaseVersion: known + 2, supportedVersion: known,
+                        unknownMigrations: newer))
             #expect(error?.description.contains("Upgrade Baton") == true)
             // Refused before anything was written: the migrations and the lead are as they were.
             let (names, leads) = try await ScratchPostgres.withConnection(location) { sql in
@@ -118,7 +120,7 @@ import Testing
                     try await sql.row("SELECT COUNT(*) AS n FROM leads")?.int("n")
                 )
             }
-            #expect(names == SQLiteHandoffStore.migrationNames + ["0006-rep-skills", "0007-lead-merges"])
+            #expect(names == SQLiteHandoffStore.migrationNames + newer)
             #expect(leads == 1)
         }
     }

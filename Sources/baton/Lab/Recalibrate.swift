@@ -11,14 +11,16 @@ struct Recalibrate: ParsableCommand {
             Splits the data by the spec's time column: the test quarter is the last full calendar quarter (UTC) \
             whose leads have all matured by --as-of (quarter end + outcome window ≤ as-of); the challenger is \
             fitted on the leads created before it. Writes DIR/challenger.json, recommendation.json, \
-            comparison.json, report.md and figures/*.svg, all at once (nothing is left on failure).
+            comparison.json, report.md and figures/*.svg, all at once (nothing is left on failure). An \
+            existing DIR is refused (exit 73) unless --force, so an earlier quarter's report is never replaced by mistake.
             """)
 
     @Option(help: "CSV of leads with creation time and (for matured leads) outcome.") var data: String
     @Option(help: "Scoring spec (YAML); must name a `time` column.") var spec: String
     @Option(help: "The weight file in production (omit on a first run).") var champion: String?
     @Option(help: "The date of the run, YYYY-MM-DD (UTC).") var asOf: String
-    @Option(help: "Output folder.") var out: String
+    @Option(help: "Output folder (must not exist, unless --force).") var out: String
+    @Flag(help: "Replace an earlier run's --out folder (only once the new run is complete).") var force = false
     @Option(help: "Days after creation by which an outcome is final.") var outcomeWindowDays = 90
     @Option(help: "Train on only this many quarters before the test quarter (default: all earlier leads).") var trainQuarters: Int?
     @Option(help: "Leads per week sales can call within SLA: sets thresholds.mql.") var capacityPerWeek: Double?
@@ -49,8 +51,9 @@ struct Recalibrate: ParsableCommand {
             capacityPerWeek: capacityPerWeek, targetConversion: targetConversion, minimumGroupCount: minGroupLeads,
             minimumTestOutcomes: minTestOutcomes, minimumOutcomesPerTerm: minOutcomesPerTerm)
         do {
+            try RecalibrationOutput.checkTarget(URL(fileURLWithPath: out), replaceExisting: force)
             let result = try QuarterlyRecalibration.run(options)
-            try RecalibrationOutput.write(result, to: URL(fileURLWithPath: out))
+            try RecalibrationOutput.write(result, to: URL(fileURLWithPath: out), replaceExisting: force)
             print(RecalibrationSummary.text(result, out: out))
         } catch {
             fail(error)
