@@ -27,6 +27,8 @@ package struct EngineEffect: Sendable, Hashable {
         case reassigned(fromRepID: String, to: AssignmentTarget)
         /// The first contact attempt, with speed-to-contact in business seconds.
         case firstTouch(repID: String, businessSeconds: TimeInterval, withinSLA: Bool)
+        /// `repID` attempted a lead `ownerID` holds: an assist, which does not stop the owner's clock.
+        case assist(repID: String, ownerID: String)
         /// Enough attempts were made for an `unresponsive` disposition.
         case returnToNurtureAllowed(attempts: Int)
         /// The hand-off ended: a disposition (code), or `won` / `lost`.
@@ -95,6 +97,8 @@ package struct EngineEffect: Sendable, Hashable {
         case let .firstTouch(rep, seconds, within):
             return
                 "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"
+        case let .assist(rep, owner):
+            return "lead \(leadID): attempt by \(rep) recorded as an assist; \(owner) owns the lead and the first-touch clock runs on"
         case let .returnToNurtureAllowed(attempts):
             return "lead \(leadID): \(attempts) attempts made, may return to nurture"
         case let .closed(reason, reEngage):

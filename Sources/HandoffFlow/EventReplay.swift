@@ -78,6 +78,8 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
     package var reassignments = 0
     package var firstTouchesWithinSLA = 0
     package var firstTouchesLate = 0
+    /// Attempts by a rep who did not own the lead (they do not stop the owner's clock).
+    package var assists = 0
     package var closed = 0
 
     package init() {}
@@ -94,6 +96,7 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
             case .managerNotified: managerNotifications += 1
             case .reassigned: reassignments += 1
             case .firstTouch(_, _, let within): if within { firstTouchesWithinSLA += 1 } else { firstTouchesLate += 1 }
+            case .assist: assists += 1
             case .closed: closed += 1
             case .qualified, .returnToNurtureAllowed: break
             }
@@ -101,7 +104,7 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case applied, duplicates, rejected, handoffs, queued, breaches, reminders, reassignments, closed
+        case applied, duplicates, rejected, handoffs, queued, breaches, reminders, reassignments, closed, assists
         case eventsByType = "events_by_type"
         case managerNotifications = "manager_notifications"
         case firstTouchesWithinSLA = "first_touches_within_sla"
@@ -114,7 +117,9 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         for r in rejected { lines.append("  line \(r.line)\(r.eventID.map { " (\($0))" } ?? ""): \(r.reason)") }
         lines.append("by type: " + eventsByType.keys.sorted().map { "\($0) \(eventsByType[$0] ?? 0)" }.joined(separator: ", "))
         lines.append("hand-offs: \(handoffs) (fallback queue: \(queued))")
-        lines.append("first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late")
+        lines.append(
+            "first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late"
+                + (assists > 0 ? " (assists by other reps: \(assists))" : ""))
         lines.append("SLA breaches: \(breaches)")
         lines.append(
             "escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))")

@@ -74,6 +74,8 @@ struct LeadWork {
                 reassignFrom = from
             case .firstTouch(_, let rep, let seconds, let within):
                 effects.append(EngineEffect(leadID: leadID, at: at, kind: .firstTouch(repID: rep, businessSeconds: seconds, withinSLA: within)))
+            case .assist(_, let rep, let owner):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .assist(repID: rep, ownerID: owner)))
             case .returnToNurtureAllowed(_, let attempts):
                 effects.append(EngineEffect(leadID: leadID, at: at, kind: .returnToNurtureAllowed(attempts: attempts)))
             case .closed(_, let outcome):

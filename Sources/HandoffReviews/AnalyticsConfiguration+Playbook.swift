@@ -25,6 +25,7 @@ extension AnalyticsConfiguration {
         }
         firstTouchTargetHours = playbook.sla.policies.mapValues(\.firstTouchHours)
         defaultFirstTouchTargetHours = playbook.sla.policies["standard"]?.firstTouchHours ?? defaultFirstTouchTargetHours
+        touchesFrom = playbook.sla.touchesFrom
         let ids = roster.ids.sorted()
         let shown = ids.prefix(8).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
         calendarNote =

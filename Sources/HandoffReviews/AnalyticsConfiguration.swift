@@ -9,6 +9,9 @@ package struct AnalyticsConfiguration: Sendable {
     package var firstTouchTargetHours: [String: Double] = ["high": 1, "standard": 4]
     /// Target used for a policy not in ``firstTouchTargetHours``.
     package var defaultFirstTouchTargetHours: Double = 4
+    /// Reps whose attempts count as a touch on any rep's lead (the playbook's `sla.touches_from`);
+    /// otherwise only the owner's attempts are touches, as the hand-off flow's SLA clock counts them.
+    package var touchesFrom: Set<String> = []
     /// Qualified hand-offs (MQL or SQL) marketing committed to deliver per week; nil = no commitment stated.
     package var committedQualifiedPerWeek: Int?
     /// Score bands on the production probability: upper edges of all but the last band, increasing in (0, 1).

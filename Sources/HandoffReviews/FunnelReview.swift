@@ -154,7 +154,8 @@ package struct FunnelReview: Sendable {
             let batch = try await store.cohort(createdIn: ReportPeriod(start: Date(timeIntervalSince1970: 0), end: asOf))
             let reps = try await store.reps()
             return FunnelReview(
-                journeys: LeadJourney.build(from: batch), reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+                journeys: LeadJourney.build(from: batch, touchesFrom: configuration.touchesFrom),
+                reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
                 timeZone: timeZone, asOf: asOf, configuration: configuration)
         } catch {
             throw .store(error)

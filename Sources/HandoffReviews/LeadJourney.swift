@@ -52,7 +52,9 @@ package struct LeadJourney: Sendable, Hashable {
     package var lostAt: Date?
 
     /// Journeys for every lead in `batch` that has a lead row, in lead creation order.
-    package static func build(from batch: ActivityBatch) -> [LeadJourney] {
+    /// - Parameter touchesFrom: reps whose attempts are touches on any lead (`sla.touches_from`);
+    ///   any other attempt counts only when its rep owned the lead at that moment.
+    package static func build(from batch: ActivityBatch, touchesFrom: Set<String> = []) -> [LeadJourney] {
         func group<T>(_ rows: [T], _ key: (T) -> String) -> [String: [T]] { Dictionary(grouping: rows, by: key) }
         let scores = group(batch.scores, \.leadID), decisions = group(batch.decisions, \.leadID)
         let assignments = group(batch.assignments, \.leadID), timers = group(batch.timers, \.leadID)
@@ -63,7 +65,7 @@ package struct LeadJourney: Sendable, Hashable {
                 lead: lead, scores: scores[lead.id] ?? [], decisions: decisions[lead.id] ?? [],
                 assignments: assignments[lead.id] ?? [], timers: timers[lead.id] ?? [],
                 attempts: attempts[lead.id] ?? [], dispositions: dispositions[lead.id] ?? [],
-                opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [])
+                opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [], touchesFrom: touchesFrom)
         }
     }
 
@@ -72,7 +74,7 @@ package struct LeadJourney: Sendable, Hashable {
         lead: LeadRecord, scores: [ScoreRecord] = [], decisions: [QualificationDecisionRecord] = [],
         assignments: [AssignmentRecord] = [], timers: [SLATimerRecord] = [],
         attempts: [ContactAttemptRecord] = [], dispositions: [DispositionRecord] = [],
-        opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = []
+        opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = [], touchesFrom: Set<String> = []
     ) -> LeadJourney {
         let decisions = decisions.sorted { $0.decidedAt < $1.decidedAt }
         let first = assignments.min { $0.assignedAt < $1.assignedAt }
@@ -80,7 +82,18 @@ package struct LeadJourney: Sendable, Hashable {
         let decision = handoffAt.flatMap { at in decisions.last { $0.decidedAt <= at } } ?? decisions.last
         let sortedScores = scores.sorted { $0.scoredAt < $1.scoredAt }
         let score = handoffAt.flatMap { at in sortedScores.last { $0.scoredAt <= at } } ?? sortedScores.first
-        let touches = attempts.filter { attempt in handoffAt.map { attempt.attemptedAt >= $0 } ?? true }.map(\.attemptedAt).sorted()
+        // A touch is an attempt by the rep who owned the lead at that moment (or one of
+        // `touchesFrom`); another rep's attempt is an assist, as the SLA clock counts it.
+        let owned = assignments.sorted { ($0.assignedAt, $0.rowID ?? 0) < ($1.assignedAt, $1.rowID ?? 0) }
+        func ownsOrPools(_ attempt: ContactAttemptRecord) -> Bool {
+            // No rep on the attempt (imported history) or no assignment on record: nothing to check against.
+            guard let rep = attempt.repID, !owned.isEmpty else { return true }
+            if touchesFrom.contains(rep) { return true }
+            let holder = owned.last { $0.assignedAt <= attempt.attemptedAt }
+            return holder?.repID == attempt.repID
+        }
+        let touches = attempts.filter { attempt in (handoffAt.map { attempt.attemptedAt >= $0 } ?? true) && ownsOrPools(attempt) }
+            .map(\.attemptedAt).sorted()
         let lastDisposition = dispositions.max { $0.decidedAt < $1.decidedAt }
         let sortedTimers = timers.sorted { $0.startedAt < $1.startedAt }
         var queue: String?

@@ -3,7 +3,7 @@ import HandoffPersistence
 
 /// Everything a review reads from the store.
 package struct ReviewData: Sendable {
-    /// Journeys of leads created in the loaded window (see ``ReviewLoader/load(store:period:lookbackDays:trendWeeks:)``).
+    /// Journeys of leads created in the loaded window (see ``ReviewLoader/load(store:period:lookbackDays:trendWeeks:touchesFrom:)``).
     package var journeys: [LeadJourney]
     /// Roster by id, reps who left included.
     package var reps: [String: RepRecord]
@@ -24,7 +24,7 @@ package enum ReviewLoader {
     /// outcomes behind "does speed pay" and the score bands.
     package static func load(
         store: any HandoffStore, period: ReviewPeriod, lookbackDays: Int = 365,
-        trendWeeks: Int = 8
+        trendWeeks: Int = 8, touchesFrom: Set<String> = []
     ) async throws(AnalyticsError) -> ReviewData {
         let trendStart = ReviewPeriod.containingWeek(period.range.start, timeZone: period.timeZone)
             .isoWeek(offsetBy: -(trendWeeks - 1)).range.start
@@ -34,7 +34,7 @@ package enum ReviewLoader {
             let reps = try await store.reps()
             let deployments = try await store.deployments()
             return ReviewData(
-                journeys: LeadJourney.build(from: batch),
+                journeys: LeadJourney.build(from: batch, touchesFrom: touchesFrom),
                 reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments)
         } catch {
             throw .store(error)

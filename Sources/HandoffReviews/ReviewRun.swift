@@ -18,7 +18,9 @@ package enum ReviewRun {
         configuration: AnalyticsConfiguration = AnalyticsConfiguration(),
         lookbackDays: Int = 365
     ) async throws(AnalyticsError) -> ReviewReport {
-        let data = try await ReviewLoader.load(store: store, period: period, lookbackDays: lookbackDays, trendWeeks: configuration.trendWeeks)
+        let data = try await ReviewLoader.load(
+            store: store, period: period, lookbackDays: lookbackDays, trendWeeks: configuration.trendWeeks,
+            touchesFrom: configuration.touchesFrom)
         let results = ReviewResults(data: data, period: period, asOf: asOf, configuration: configuration)
         let report = ReviewReport(results: results, configuration: configuration, title: kind.title)
         try report.write(to: out)

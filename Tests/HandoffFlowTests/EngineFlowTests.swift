@@ -85,6 +85,25 @@ import Testing
         #expect(evidence.contains("\"deciding_rule\":\"demo_with_budget\""))
     }
 
+    /// Issue 21 item 2: cy's call on ana's lead used to read "first touch by cy (within SLA)" and
+    /// stopped ana's clock; it is an assist now: stored in the timeline, ana's breach still fires,
+    /// and ana's own call is the first touch (late).
+    @Test func anotherRepsAttemptIsAnAssistNotTheOwnersTouch() async throws {
+        let (engine, store) = try await F.engine()
+        _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
+        _ = try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
+        let assist = try await engine.apply(F.attempt("e3", lead: "L1", at: F.monday(9, 20), rep: "cy"))
+        #expect(assist.effects == [EngineEffect(leadID: "L1", at: F.monday(9, 20), kind: .assist(repID: "cy", ownerID: "ana"))])
+        let fired = try await engine.tick(at: F.monday(10, 30))
+        #expect(
+            fired.contains(
+                EngineEffect(leadID: "L1", at: F.monday(10, 10), kind: .breach(repID: "ana", kind: .firstTouch, deadline: F.monday(10, 10)))))
+        let own = try await engine.apply(F.attempt("e4", lead: "L1", at: F.monday(10, 40), rep: "ana"))
+        #expect(own.effects.contains { if case .firstTouch("ana", _, false) = $0.kind { true } else { false } }, "\(own.effects)")
+        let timeline = try #require(try await store.leadTimeline(leadID: "L1"))
+        #expect(timeline.contactAttempts.map(\.repID) == ["cy", "ana"], "the assist is kept in the lead's record")
+    }
+
     @Test func aRetriedEventIdChangesNothing() async throws {
         let (engine, store) = try await F.engine()
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))

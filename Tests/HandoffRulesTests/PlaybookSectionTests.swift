@@ -190,6 +190,18 @@ import Testing
         }
     }
 
+    /// `sla.touches_from` names the team pool whose attempts stop any owner's clock; only known reps.
+    @Test func touchesFromNamesKnownRepsOnly() throws {
+        let yaml = Self.playbook.replacingOccurrences(of: "sla:\n", with: "sla:\n  touches_from: [kai]\n")
+        #expect(try FlowPlaybook.parse(yaml: yaml).sla.touchesFrom == ["kai"])
+        #expect(try FlowPlaybook.parse(yaml: Self.playbook).sla.touchesFrom.isEmpty, "by default only the owner's attempts count")
+        let wrong = Self.playbook.replacingOccurrences(of: "sla:\n", with: "sla:\n  touches_from: [ana, zed]\n")
+        let error = #expect(throws: PlaybookError.self) { try FlowPlaybook.parse(yaml: wrong, file: "p.yaml") }
+        #expect(
+            error?.description.contains("`sla.touches_from`") == true && error?.description.contains("zed") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("line 11") == true, "\(String(describing: error))")
+    }
+
     @Test func errorNamesTheFile() {
         do {
             _ = try FlowPlaybook.parse(

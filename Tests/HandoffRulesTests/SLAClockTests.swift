@@ -182,6 +182,31 @@ import Testing
         #expect(try apply(&state, .tick, clock).isEmpty)
     }
 
+    /// Issue 21 item 2: ben's attempt on ana's lead read "first touch by ben (within SLA)" and
+    /// stopped ana's clock. Only the owner's attempts (or a rep of `sla.touches_from`) are touches;
+    /// another rep's is an assist, and the owner's deadline still fires.
+    @Test func onlyTheOwnerOrThePoolStopsTheClock() throws {
+        let clock = ManualClock(Flow.at(2026, 11, 23, 9))
+        var state = SLAState(leadID: "L1")
+        _ = try apply(&state, .handedOff(repID: "ana", policy: "high"), clock)
+        clock.advance(by: 600)
+        #expect(try apply(&state, call("ben"), clock) == [.assist(leadID: "L1", repID: "ben", ownerID: "ana")])
+        #expect(state.phase == .awaitingFirstTouch && state.attempts == 0 && state.firstTouchAt == nil)
+        clock.advance(by: 3600)
+        let fired = try apply(&state, .tick, clock)
+        #expect(fired.contains(.breachRecorded(SLABreach(leadID: "L1", repID: "ana", kind: .firstTouch, deadline: Flow.at(2026, 11, 23, 10)))))
+        clock.advance(by: 60)
+        let touch = try apply(&state, call("ana"), clock)
+        #expect(touch.contains { if case .firstTouch(_, "ana", _, false) = $0 { true } else { false } }, "\(touch)")
+
+        // A pool rep's attempt is a touch on anyone's lead.
+        let pooled = SLAClock(policies: SLAPolicies(touchesFrom: ["ben"]), roster: roster)
+        let handed = try pooled.transition(SLAState(leadID: "L2"), .handedOff(repID: "ana", policy: "high"), at: Flow.at(2026, 11, 23, 9)).state
+        let byPool = try pooled.transition(handed, call("ben"), at: Flow.at(2026, 11, 23, 9, 10))
+        #expect(byPool.effects.contains { if case .firstTouch(_, "ben", _, true) = $0 { true } else { false } }, "\(byPool.effects)")
+        #expect(byPool.state.attempts == 1)
+    }
+
     @Test func recycleRulesSetReEngageDates() throws {
         let start = Flow.at(2026, 11, 23, 9)
         var state = try machine.transition(SLAState(leadID: "L1"), .handedOff(repID: "kai", policy: "high"), at: start).state

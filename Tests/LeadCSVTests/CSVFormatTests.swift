@@ -89,7 +89,9 @@ import Testing
     }
 
     @Test func numbersIncludingExponentsSignsAndDecimals() throws {
-        let cells = ["0", "-0", "+7", "3.25", "-.5", "5.", "1e3", "-2.5E-3", "+1e+2", "123456789012345678901234", "0.1", "0.30000000000000004"]
+        let cells = [
+            "0", "-0", "+7", "3.25", "-.5", "5.", "1e3", "-2.5E-3", "+1e+2", "999999999999999", "1000000000000000", "0.1", "0.30000000000000004",
+        ]
         let table = try read("x\n" + cells.joined(separator: "\n") + "\n", [.numeric("x")])
         #expect(table.numeric("x").values == cells.map { Double($0)! })
         #expect(table.numeric("x").values[1].sign == .minus)
@@ -102,6 +104,14 @@ import Testing
         }
         #expect(error == .notANumber(file: "t.csv", line: 3, column: "x", value: value))
         #expect(error?.description.hasPrefix("t.csv line 3, column \"x\": \"\(value)\" is not a number.") == true)
+    }
+
+    @Test func numbersBeyondTheLeadBoundAreRefusedWithLocation() throws {
+        for cell in ["1000000000000001", "-1e16", "123456789012345678901234", "1e300"] {
+            #expect(throws: LeadTableError.numberTooLarge(file: "t.csv", line: 3, column: "x", value: cell)) {
+                try read("x\n1\n\(cell)\n", [.numeric("x")])
+            }
+        }
     }
 
     @Test func overflowIsNonFinite() throws {

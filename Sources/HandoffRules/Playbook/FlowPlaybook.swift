@@ -33,6 +33,11 @@ package struct FlowPlaybook: Sendable, Hashable {
         var specs: [RepSpec] = []
         for item in try reader.items(repsEntry) { specs.append(try RepSpec.read(item, reader: reader)) }
         let roster = try RepSpec.resolve(specs, holidays: sla.holidays, defaultHours: sla.workingHours, file: file)
+        for rep in sla.touchesFrom.sorted() where roster.rep(rep) == nil {
+            throw .invalid(
+                file: file, line: sla.touchesFromLine ?? 0, key: "sla.touches_from",
+                problem: "names rep `\(rep)`, who is not under `reps:`; list rep ids only (\(roster.ids.joined(separator: ", ")))")
+        }
         return FlowPlaybook(routing: routing, sla: sla, dispositions: dispositions, roster: roster)
     }
 

@@ -8,7 +8,9 @@ import Foundation
 /// touch exactly at the deadline is on time; after it, steps due at or before `t` fire. Each
 /// escalation step fires at most once per hand-off: breach recorded + rep reminded at the
 /// deadline, manager notified after `notifyManagerAfterHours`, reassignment after
-/// `reassignAfterHours`. A first touch cancels the remaining first-touch steps.
+/// `reassignAfterHours`. A first touch cancels the remaining first-touch steps. Only the owner's
+/// attempts (or those of a rep in `sla.touches_from`) are touches: another rep's attempt is an
+/// assist, recorded without stopping the owner's clock or counting toward the owner's attempts.
 package struct SLAClock: Sendable {
     package let policies: SLAPolicies
     package let roster: RepRoster
@@ -79,6 +81,10 @@ package struct SLAClock: Sendable {
             guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
             guard roster.rep(attempt.repID) != nil else { throw .unknownRep(id: attempt.repID, leadID: state.leadID) }
             let policy = try policies.policy(named: next.policyName ?? "")
+            guard policies.touchCounts(by: attempt.repID, owner: repID) else {
+                effects.append(.assist(leadID: state.leadID, repID: attempt.repID, ownerID: repID))
+                break
+            }
             next.attempts += 1
             if next.phase == .awaitingFirstTouch {
                 let speed = rep.calendar.businessTime(from: handedOffAt, to: instant)

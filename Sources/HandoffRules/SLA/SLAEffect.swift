@@ -44,6 +44,8 @@ package enum SLAEffect: Sendable, Hashable {
     case firstTouchDue(leadID: String, repID: String, deadline: Date)
     /// Record a breach.
     case breachRecorded(SLABreach)
+    /// `repID` attempted a lead that `ownerID` holds: recorded as an assist; the owner's clock runs on.
+    case assist(leadID: String, repID: String, ownerID: String)
     /// Remind the rep the lead is waiting.
     case remindRep(leadID: String, repID: String, overdueSince: Date)
     /// Tell the rep's manager (`nil`: the rep has no manager on file; send to the fallback queue's owner).

@@ -80,17 +80,31 @@ package struct SLAPolicies: Sendable, Hashable {
     package let workingHours: WorkingHours
     /// Holiday lists by name.
     package let holidays: [String: [LocalDate]]
+    /// `touches_from`: reps whose attempts stop any owner's first-touch clock (a team pool such as
+    /// an SDR desk). Any other rep's attempt on a lead they do not own is an assist: recorded, but
+    /// the owner's clock runs on.
+    package let touchesFrom: Set<String>
+    /// The playbook line of `touches_from`, for the check that names only known reps.
+    package let touchesFromLine: Int?
 
     /// Precondition: `policies` has `high` and `standard`, each stored under its own name.
     package init(
         policies: [String: SLAPolicy] = ["high": .high, "standard": .standard],
-        workingHours: WorkingHours = .nineToFive, holidays: [String: [LocalDate]] = [:]
+        workingHours: WorkingHours = .nineToFive, holidays: [String: [LocalDate]] = [:],
+        touchesFrom: Set<String> = [], touchesFromLine: Int? = nil
     ) {
         precondition(policies["high"] != nil && policies["standard"] != nil, "SLA policies need `high` and `standard`")
         precondition(policies.allSatisfy { $0.key == $0.value.name }, "each SLA policy is stored under its own name")
         self.policies = policies
         self.workingHours = workingHours
         self.holidays = holidays
+        self.touchesFrom = touchesFrom
+        self.touchesFromLine = touchesFromLine
+    }
+
+    /// Whether an attempt by `repID` counts as a touch on a lead `ownerID` holds.
+    package func touchCounts(by repID: String, owner ownerID: String) -> Bool {
+        repID == ownerID || touchesFrom.contains(repID)
     }
 
     /// The policy called `name` (`high` / `standard`, or a playbook's own name).
@@ -103,7 +117,7 @@ package struct SLAPolicies: Sendable, Hashable {
 extension SLAPolicies {
     /// Reads the `sla:` section.
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> SLAPolicies {
-        let fields = try reader.entries(entry, allowed: ["working_hours", "holidays", "policies"])
+        let fields = try reader.entries(entry, allowed: ["working_hours", "holidays", "policies", "touches_from"])
         let hours =
             try reader.given(fields, "working_hours").map { (entry) throws(PlaybookError) in try WorkingHours.read(entry, reader: reader) }
             ?? .nineToFive
@@ -125,7 +139,9 @@ extension SLAPolicies {
                 policies[name] = try SLAPolicy.read(policyEntry, named: name, defaults: name == "high" ? .high : .standard, reader: reader)
             }
         }
-        return SLAPolicies(policies: policies, workingHours: hours, holidays: holidays)
+        let pool = reader.given(fields, "touches_from")
+        let touchesFrom = try pool.map { (entry) throws(PlaybookError) in Set(try reader.texts(entry)) } ?? []
+        return SLAPolicies(policies: policies, workingHours: hours, holidays: holidays, touchesFrom: touchesFrom, touchesFromLine: pool?.line)
     }
 }
 
