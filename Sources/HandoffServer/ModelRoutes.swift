@@ -1,6 +1,7 @@
 import Foundation
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 import Hummingbird
 import ScoringModelFormat
 
@@ -44,15 +45,39 @@ extension HandoffService {
             self.logger.info("model \(sha) registered (\(outcome == .alreadyStored ? "already known" : "new"))")
             return JSONResponse.make(ModelView(model), status: outcome == .alreadyStored ? .ok : .created)
         }
-        router.post("/models/{sha}/promote") { _, context in
+        // A model on another points scale changes what the playbook's point thresholds mean
+        // (issue 21): refused with 409 points_scale_changed, listing each threshold before and
+        // after, unless `?force=true` says the operator has read it (then logged).
+        router.post("/models/{sha}/promote") { request, context in
             _ = try context.require(.admin)
             let sha = try context.parameters.require("sha").lowercased()
+            let force: Bool
+            switch request.uri.queryParameters.get("force") {
+            case nil, "false": force = false
+            case "true": force = true
+            case let other?:
+                throw APIError(.badRequest, code: "invalid_parameter", message: "force must be true or false, not `\(other)`", field: "force")
+            }
+            let change: PointsScaleChange?
+            do {
+                change = try await self.runtime.scaleChange(promoting: sha)
+            } catch StoreError.unknownModel {
+                throw APIError.notFound("no weight file with sha256 \(sha) is registered; upload it with POST /models first")
+            }
+            if let change, !force {
+                throw APIError(
+                    .conflict, code: "points_scale_changed",
+                    message:
+                        "\(change). Adjust the playbook's thresholds to the new scale (and restart), or promote with ?force=true to accept the change.",
+                    field: "force")
+            }
             do {
                 try await self.store.promoteModel(sha256: sha, at: self.now())
             } catch StoreError.unknownModel {
                 throw APIError.notFound("no weight file with sha256 \(sha) is registered; upload it with POST /models first")
             }
             let version = try await self.runtime.reload()
+            if let change { self.logger.warning("model \(version.sha256) promoted with force: \(change)") }
             self.logger.info("model \(version.sha256) promoted to production")
             return JSONResponse.make(ProductionModel(version))
         }

@@ -65,16 +65,28 @@ package actor ModelRuntime {
     }
 
     static func engine(for sha256: String, store: any HandoffStore, playbook: Playbook, knownFields: Set<String>) async throws -> HandoffEngine {
+        let weights = try await registered(sha256, store: store)
+        return try HandoffEngine(store: store, playbook: playbook, scorer: try LeadScorer(weights: weights), knownFields: knownFields)
+    }
+
+    /// The registered weight file with `sha256`, decoded and verified.
+    static func registered(_ sha256: String, store: any HandoffStore) async throws -> WeightFile {
         guard let model = try await store.model(sha256: sha256, includeBytes: true) else { throw StoreError.unknownModel(sha256: sha256) }
-        let weights: WeightFile
         if let bytes = model.upload.fileBytes {
-            weights = try decode(bytes, name: "registry \(sha256.prefix(12))")
+            return try decode(bytes, name: "registry \(sha256.prefix(12))")
         } else if let path = model.upload.filePath {
-            weights = try WeightFile.load(from: URL(fileURLWithPath: path))
+            return try WeightFile.load(from: URL(fileURLWithPath: path))
         } else {
             throw StoreError.modelRegistry(reason: "model \(sha256) has neither stored bytes nor a file path; upload it again with POST /models")
         }
-        return try HandoffEngine(store: store, playbook: playbook, scorer: try LeadScorer(weights: weights), knownFields: knownFields)
+    }
+
+    /// What promoting the registered model `sha256` would change in the meaning of the playbook's
+    /// point thresholds; nil when it scores on the production model's scale (or nothing tests points).
+    package func scaleChange(promoting sha256: String) async throws -> PointsScaleChange? {
+        guard let qualification = playbook.qualification else { return nil }
+        let candidate = try await Self.registered(sha256, store: store)
+        return PointsScaleChange.between(engine.scorer.weights.points, candidate.points, playbook: qualification)
     }
 
     /// Decodes and verifies a weight file's bytes (format, version, checksum, consistency).

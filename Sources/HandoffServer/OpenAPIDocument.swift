@@ -191,10 +191,16 @@ package enum OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Error"}
           /models/{sha}/promote:
             post:
-              summary: Put a registered model into production (role admin); later scores record it
-              parameters: [{name: sha, in: path, required: true, schema: {type: string, pattern: '^[0-9a-f]{64}$'}}]
+              summary: >-
+                Put a registered model into production (role admin); later scores record it. A model on another
+                points scale (base points, base odds, PDO) than production, while the playbook tests points, is
+                refused with 409 points_scale_changed listing each threshold's meaning before and after, unless force=true
+              parameters:
+                - {name: sha, in: path, required: true, schema: {type: string, pattern: '^[0-9a-f]{64}$'}}
+                - {name: force, in: query, required: false, schema: {type: string, enum: ["true", "false"]}}
               responses:
                 "200": {description: "{production: {sha256, format}}"}
+                "409": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}

@@ -32,22 +32,22 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
-    /// Runs baton; with `timeout` (seconds) a run that takes longer is killed (SIGKILL, exit 137 in the result).
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double? = nil) throws -> CLIResult {
+    /// Runs baton; with `timeout` (whole seconds) coreutils' `timeout` kills a run that takes longer
+    /// (SIGKILL, exit 137 in the result).
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Int? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let timeout {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+            process.arguments = ["--signal=KILL", String(timeout), executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        if let timeout {
-            nonisolated(unsafe) let child = process
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-            }
-        }
         // Read both pipes at once, so neither can fill and block the child.
         nonisolated(unsafe) var stderr = Data()
         let readErr = DispatchGroup()

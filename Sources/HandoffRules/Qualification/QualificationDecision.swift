@@ -1,4 +1,5 @@
 import Foundation
+import ScoringModelFormat
 
 /// A qualification decision with its evidence: which rule decided, every rule tried with each
 /// condition's actual value and pass/fail, the scores and thresholds used. This is the documented
@@ -20,6 +21,9 @@ package struct QualificationDecision: Sendable, Codable, Equatable {
     package var probability: Double
     /// Every score threshold the playbook applies (`"engagement_points ≥ 40 (line 12)"`), in rule order.
     package var thresholdsUsed: [String]
+    /// The points scale the thresholds were read on (base points, base odds, PDO of the weight
+    /// file); nil in evidence stored before it was recorded.
+    package var pointsScale: PointsScaling? = nil
     /// The weight file's checksum and the playbook's file name.
     package var modelChecksum: String
     package var playbook: String
@@ -35,6 +39,7 @@ package struct QualificationDecision: Sendable, Codable, Equatable {
         case engagementPoints = "engagement_points"
         case thresholdsUsed = "thresholds_used"
         case modelChecksum = "model_sha256"
+        case pointsScale = "points_scale"
         case decidedAt = "decided_at"
     }
 }

@@ -15,6 +15,8 @@ package struct Qualifier: Sendable {
     /// The playbook file, named in evidence.
     package let file: String
     let encodings: [String: FeatureEncoding]
+    /// The scorer's points scale, recorded in every decision's evidence.
+    let pointsScale: PointsScaling
 
     /// Checks the playbook against the model and the lead schema.
     /// - Parameter knownFields: lead fields besides the model's columns (e.g. a CSV header). The
@@ -49,6 +51,7 @@ package struct Qualifier: Sendable {
         self.playbook = qualification
         self.file = playbook.file
         self.encodings = encodings
+        self.pointsScale = weights.points.scaling
     }
 
     /// SQL rules first, then MQL rules, each in file order.
@@ -137,7 +140,7 @@ package struct Qualifier: Sendable {
         return QualificationDecision(
             leadID: lead.id, stage: stage, priority: priority, decidingRule: decided?.name, rules: rules,
             highIntent: intent, points: score.points, fitPoints: score.fitPoints, engagementPoints: score.engagementPoints,
-            probability: score.probability, thresholdsUsed: thresholdsUsed, modelChecksum: score.modelChecksum,
+            probability: score.probability, thresholdsUsed: thresholdsUsed, pointsScale: pointsScale, modelChecksum: score.modelChecksum,
             playbook: file, decidedAt: time)
     }
 }
