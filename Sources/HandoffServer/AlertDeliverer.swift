@@ -157,6 +157,7 @@ package actor AlertDeliverer {
         var request = URLRequest(url: target, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(BatonVersion.userAgent, forHTTPHeaderField: "User-Agent")
         request.httpBody = body
         // A completion-handler task, not `data(for:)`: swift-corelibs-foundation traps ("Trying to
         // access a behaviour for a task that in not in the registry") when a Swift task cancels an

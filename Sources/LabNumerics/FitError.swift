@@ -99,6 +99,12 @@ package struct CollinearTerm: Sendable, Equatable {
 
     var explanation: String {
         if combination.count == 1, let only = combination.first, abs(only.coefficient - 1) < 1e-6 {
+            // Two `missing: indicator` terms equal to each other: the columns are empty on exactly
+            // the same rows (issue 21 item 15), which "duplicates" alone did not say.
+            if term.hasPrefix("missing("), only.term.hasPrefix("missing(") {
+                return
+                    "\(term) duplicates \(only.term): the two columns are empty on exactly the same rows, so one indicator says it all; keep `missing: indicator` on one and use zero or drop_row on the other"
+            }
             return "\(term) duplicates \(only.term)"
         }
         let parts = combination.prefix(6).map { "\(formatNumber($0.coefficient))·\($0.term)" }

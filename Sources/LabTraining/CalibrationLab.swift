@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import LabNumerics
 import LabStatistics
@@ -8,7 +9,7 @@ import ScoringModelFormat
 /// check them against real conversion, and build the versioned, checksummed weight file.
 package enum CalibrationLab {
     /// Written into every weight file as `tool_version`.
-    package static let toolVersion = "baton 0.1.0"
+    package static let toolVersion = BatonVersion.tool
 
     /// A fitted model with everything the summary, the JSON output and the weight file need.
     package struct FitRun: Sendable {

@@ -30,7 +30,7 @@ public enum CellEncodingError: Error, CustomStringConvertible, Equatable, Sendab
         switch self {
         case let .missingValue(column, rule):
             return
-                "the \"\(column)\" cell is empty and the spec says `missing: \(rule.rawValue)` for it. Fill the cell, or set `missing:` to zero or indicator in the spec."
+                "the \"\(column)\" cell is empty and the spec says `missing: \(rule.rawValue)` for it. Fill the cell, or choose another `missing:` for this feature in the spec: drop_row (leave such leads out of the fit), zero (read an empty cell as 0) or indicator (0 plus a 0/1 term that says the cell was empty)."
         case let .notANumber(column, value):
             return "\"\(value)\" in \"\(column)\" is not a number. Fix the cell or leave it empty for a missing value."
         case let .nonFinite(column, value):

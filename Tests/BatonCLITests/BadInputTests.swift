@@ -111,6 +111,31 @@ import Testing
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("line 4") && result.stderr.contains("visits"))
         #expect(result.stderr.contains("missing"), "points at the missing rule: \(result.stderr)")
+        // Issue 21 item 15: every other choice is named, drop_row included.
+        for choice in ["drop_row", "zero", "indicator"] { #expect(result.stderr.contains(choice), "\(choice): \(result.stderr)") }
+    }
+
+    /// Issue 21 item 15: two `missing: indicator` columns empty on the same rows were called
+    /// collinear without saying why; the message now says they are the same rows and what to do.
+    @Test func indicatorsEmptyOnTheSameRowsSaySo() throws {
+        var rows = ["visits,pages,source,won"]
+        for i in 0..<80 {
+            let empty = i % 6 == 0
+            rows.append("\(empty ? "" : String(i % 7)),\(empty ? "" : String(i % 5)),\(["ads", "web"][i % 2]),\((i * 7) % 5 < 2 ? "yes" : "no")")
+        }
+        let twoIndicators = """
+            outcome: {column: won, positive: ["yes"]}
+            features:
+              - {column: visits, type: numeric, missing: indicator}
+              - {column: pages, type: numeric, missing: indicator}
+              - {column: source, type: categorical}
+            """
+        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", twoIndicators))
+        #expect(result.exitCode == 65, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("missing(pages) duplicates missing(visits)")
+                || result.stderr.contains("missing(visits) duplicates missing(pages)"), "\(result.stderr)")
+        #expect(result.stderr.contains("empty on exactly the same rows"), "\(result.stderr)")
     }
 
     @Test func emptyFile() throws {

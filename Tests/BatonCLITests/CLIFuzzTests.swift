@@ -93,8 +93,10 @@ import Testing
     }
 
     /// Runs baton with a time limit; records anything but a clean, documented ending.
-    static func check(_ arguments: [String], input: String, tally: inout [Int32: Int]) throws {
-        let result = try CLI.run(arguments, timeout: 60)
+    /// Each run happens on a Dispatch thread (`PythonTooling.offPool`): hundreds of blocking
+    /// process runs on the two cooperative threads would starve the suite's in-process servers.
+    static func check(_ arguments: [String], input: String, tally: inout [Int32: Int]) async throws {
+        let result = try await run(arguments)
         tally[result.exitCode, default: 0] += 1
         let what = "\(arguments.first ?? "") on \(input)"
         #expect([0, 64, 65].contains(result.exitCode), "\(what): exit \(result.exitCode) \(result.stderr.suffix(600))")
@@ -102,7 +104,11 @@ import Testing
         if result.exitCode != 0 { #expect(!result.stderr.isEmpty, "\(what): exit \(result.exitCode) without a word") }
     }
 
-    @Test func mutatedCSVFilesAndSpecsThroughFitValidateAndScore() throws {
+    static func run(_ arguments: [String]) async throws -> CLIResult {
+        try await PythonTooling.offPool { try CLI.run(arguments, timeout: 60) }
+    }
+
+    @Test func mutatedCSVFilesAndSpecsThroughFitValidateAndScore() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = SplitMix64(seed: 20)
@@ -112,7 +118,7 @@ import Testing
         let spec = dir.appendingPathComponent("spec.yaml")
         try spec.write(Self.spec)
         let model = dir.appendingPathComponent("model.json")
-        let fitted = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
+        let fitted = try await Self.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
         try #require(fitted.exitCode == 0, "\(fitted.stderr)")
 
         var tally: [Int32: Int] = [:]
@@ -122,10 +128,10 @@ import Testing
             let mutated = dir.appendingPathComponent("csv-\(run).csv")
             try Data(bytes).write(to: mutated)
             let out = dir.appendingPathComponent("out-\(run)").path
-            try Self.check(
+            try await Self.check(
                 ["fit", "--data", mutated.path, "--spec", spec.path, "--out", out + ".json"], input: mutated.lastPathComponent, tally: &tally)
-            try Self.check(["validate", "--model", model.path, "--data", mutated.path], input: mutated.lastPathComponent, tally: &tally)
-            try Self.check(
+            try await Self.check(["validate", "--model", model.path, "--data", mutated.path], input: mutated.lastPathComponent, tally: &tally)
+            try await Self.check(
                 ["score", "--model", model.path, "--data", mutated.path, "--out", out + ".csv"], input: mutated.lastPathComponent, tally: &tally)
         }
         for run in 0..<Self.runs {
@@ -133,7 +139,7 @@ import Testing
             for _ in 0...(rng.next() % 2) { bytes = Self.mutate(bytes, &rng) }
             let mutated = dir.appendingPathComponent("spec-\(run).yaml")
             try Data(bytes).write(to: mutated)
-            try Self.check(
+            try await Self.check(
                 ["fit", "--data", data.path, "--spec", mutated.path, "--out", dir.appendingPathComponent("spec-\(run).json").path],
                 input: mutated.lastPathComponent, tally: &tally)
         }
@@ -141,7 +147,7 @@ import Testing
         #expect((tally[0] ?? 0) > 0 && (tally[65] ?? 0) > 0, "exit codes: \(tally)")
     }
 
-    @Test func mutatedWeightFilesWithTheirChecksumRecomputed() throws {
+    @Test func mutatedWeightFilesWithTheirChecksumRecomputed() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = SplitMix64(seed: 2020)
@@ -150,7 +156,7 @@ import Testing
         let spec = dir.appendingPathComponent("spec.yaml")
         try spec.write(Self.spec)
         let model = dir.appendingPathComponent("model.json")
-        let fitted = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
+        let fitted = try await Self.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
         try #require(fitted.exitCode == 0, "\(fitted.stderr)")
         guard case .object(var original) = try CanonicalJSON.parse([UInt8](try Data(contentsOf: model))) else {
             throw CLITestError("the weight file is not a JSON object")
@@ -166,11 +172,11 @@ import Testing
             members["sha256"] = .string(Checksum.hash(CanonicalJSON.canonicalBytes(.object(members))).hex)
             let forged = dir.appendingPathComponent("forged-\(run).json")
             try Data(CanonicalJSON.prettyBytes(.object(members))).write(to: forged)
-            try Self.check(["validate", "--model", forged.path, "--data", data.path], input: forged.lastPathComponent, tally: &tally)
-            try Self.check(
+            try await Self.check(["validate", "--model", forged.path, "--data", data.path], input: forged.lastPathComponent, tally: &tally)
+            try await Self.check(
                 ["score", "--model", forged.path, "--data", data.path, "--out", dir.appendingPathComponent("s-\(run).csv").path],
                 input: forged.lastPathComponent, tally: &tally)
-            try Self.check(["export", "--model", forged.path, "--format", "sql"], input: forged.lastPathComponent, tally: &tally)
+            try await Self.check(["export", "--model", forged.path, "--format", "sql"], input: forged.lastPathComponent, tally: &tally)
         }
         #expect((tally[65] ?? 0) > 0, "exit codes: \(tally)")
     }

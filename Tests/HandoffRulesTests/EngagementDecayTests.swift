@@ -76,3 +76,65 @@ import Testing
         }
     }
 }
+
+/// Issue 21 item 3: with `half_life_days`, the playbook saw the lead's field (`demo_requests`
+/// "0") while the score used the events, so a rule never fired for a lead the score ranked as
+/// engaged. Events now win over the field (counted), `value: decayed` reads the decayed sum the
+/// score used, and the evidence names which number it shows.
+@Suite struct DecayedRuleTests {
+    static func playbook(_ condition: String) -> String {
+        """
+        qualification:
+          rules:
+            - name: engaged
+              stage: mql
+              when:
+                - \(condition)
+        """
+    }
+
+    func decide(_ condition: String) throws -> ConditionEvidence {
+        let scorer = try Fixture.scorer()
+        let qualifier = try Qualifier(playbook: Playbook.parse(yaml: Self.playbook(condition), file: "p.yaml"), scorer: scorer)
+        let day = Fixture.day
+        let lead = Lead(
+            id: "D", fields: ["company_size": "11-200", "budget_authority": "no", "demo_requests": "0", "email_opens": "0", "page_views": "0"],
+            createdAt: Fixture.now.addingTimeInterval(-60 * day),
+            events: [0.0, 14, 28].map { EngagementEvent(type: "demo_request", occurredAt: Fixture.now.addingTimeInterval(-$0 * day)) })
+        let decision = qualifier.decide(lead, score: try scorer.score(lead, at: Fixture.now), at: Fixture.now)
+        return try #require(decision.rules.first?.conditions.first)
+    }
+
+    @Test func eventsWinOverTheFieldAndValueDecayedReadsWhatTheScoreUsed() throws {
+        // The lead's form says 0; three demo requests arrived since: the rule counts the events.
+        let counted = try decide("{field: demo_requests, at_least: 3}")
+        #expect(counted.passed && counted.actual == "3" && counted.value == "count of events", "\(counted)")
+        let scored = try decide("{field: demo_requests, at_least: 1.5, value: decayed}")
+        #expect(scored.passed && scored.actual == "1.75" && scored.value == "decayed, half-life 14 days", "\(scored)")
+        let decayed = try decide("{field: demo_requests, at_least: 2, value: decayed}")
+        #expect(!decayed.passed && decayed.actual == "1.75")
+        let explicit = try decide("{field: demo_requests, at_least: 3, value: count}")
+        #expect(explicit == counted)
+        let plain = try decide("{field: company_size, in: [11-200]}")
+        #expect(plain.passed && plain.value == nil, "a field no event feeds needs no label")
+    }
+
+    @Test func valueDecayedNeedsAHalfLifeAndANumberTest() throws {
+        let scorer = try Fixture.scorer()
+        let noHalfLife = #expect(throws: PlaybookError.self) {
+            try Qualifier(
+                playbook: Playbook.parse(yaml: Self.playbook("{field: email_opens, at_least: 1, value: decayed}"), file: "p.yaml"), scorer: scorer)
+        }
+        #expect(
+            noHalfLife?.description.contains("half_life_days") == true && noHalfLife?.description.contains("line 6") == true,
+            "\(String(describing: noHalfLife))")
+        let textTest = #expect(throws: PlaybookError.self) {
+            try Playbook.parse(yaml: Self.playbook("{field: company_size, in: [11-200], value: count}"), file: "p.yaml")
+        }
+        #expect(textTest?.description.contains("`value:` only") == true, "\(String(describing: textTest))")
+        let wrongChoice = #expect(throws: PlaybookError.self) {
+            try Playbook.parse(yaml: Self.playbook("{field: demo_requests, at_least: 1, value: raw}"), file: "p.yaml")
+        }
+        #expect(wrongChoice?.description.contains("decayed") == true, "\(String(describing: wrongChoice))")
+    }
+}

@@ -8,10 +8,15 @@ import Glibc
 /// An HTTP server on a free loopback port that records POST bodies by path; `/dead` answers 500.
 actor FakeWebhook {
     private(set) var received: [(path: String, body: String)] = []
+    /// The `User-Agent` of each recorded request, in order.
+    private(set) var userAgents: [String] = []
     private var task: Task<Void, any Error>?
     private(set) var port = 0
 
-    func record(_ path: String, _ body: String) { received.append((path, body)) }
+    func record(_ path: String, _ body: String, userAgent: String = "") {
+        received.append((path, body))
+        userAgents.append(userAgent)
+    }
 
     func start() async throws {
         let router = Router()
@@ -26,7 +31,7 @@ actor FakeWebhook {
         router.post("{path}") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
-            await self.record("/" + (context.parameters.get("path") ?? ""), String(buffer: body))
+            await self.record("/" + (context.parameters.get("path") ?? ""), String(buffer: body), userAgent: request.headers[.userAgent] ?? "")
             return Response(status: .ok)
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()

@@ -82,6 +82,9 @@ import Glibc
         #expect(text.hasPrefix("Baton new-high-priority for ana, lead L1: lead L1 handed off to ana (high)"))
         #expect(!first.body.contains("1000+"))  // no lead fields leave in alerts
         #expect(received.filter { $0.path == "/crm" }.count == 1)
+        // Every delivery names the product and its version (issue 21 item 17), not "baton (unknown version)".
+        let agents = await hooks.userAgents
+        #expect(!agents.isEmpty && agents.allSatisfy { $0 == "baton/0.1.0" }, "\(agents)")
         #expect(smtp.received.count == 1)
         #expect(smtp.received.first?.contains("Subject: [Baton] manager-notification: lead L1") == true)
         #expect(smtp.commands.contains("RCPT TO:<lee@example.com>"))

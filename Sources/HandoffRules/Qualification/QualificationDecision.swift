@@ -67,4 +67,7 @@ package struct ConditionEvidence: Sendable, Codable, Equatable {
     package var passed: Bool
     /// Playbook line of the condition.
     package var line: Int
+    /// For a field that events feed: which number `actual` is (`decayed, half-life 7 days`,
+    /// `count of events`, `field`); nil for other conditions.
+    package var value: String? = nil
 }

@@ -8,7 +8,7 @@ extension QualificationPlaybook {
 
     static let sectionKeys = ["rules", "high_intent"]
     static let ruleKeys = ["name", "stage", "match", "when"]
-    static let conditionKeys = ["field", "score"] + testKeys
+    static let conditionKeys = ["field", "score", "value"] + testKeys
 
     /// Reads the `qualification:` section node.
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> QualificationPlaybook {
@@ -132,6 +132,16 @@ extension QualificationPlaybook {
                     file: reader.file, line: entry.line, key: entry.key,
                     expected: "a number test (at_least, above, at_most, below) for a score"))
         }
-        return QualificationCondition(subject: subject, test: test, line: item.line)
+        var reading = EventFieldReading.count
+        if let valueEntry = fields["value"] {
+            reading = try reader.choice(valueEntry, from: EventFieldReading.allCases)
+            guard case .field = subject, test.threshold != nil else {
+                throw .yaml(
+                    .wrongShape(
+                        file: reader.file, line: valueEntry.line, key: valueEntry.key,
+                        expected: "`value:` only on a `field:` condition with a number test (at_least, above, at_most, below)"))
+            }
+        }
+        return QualificationCondition(subject: subject, test: test, line: item.line, reading: reading)
     }
 }

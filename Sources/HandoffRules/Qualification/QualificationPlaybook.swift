@@ -148,16 +148,28 @@ package enum ConditionTest: Sendable, Equatable {
     }
 }
 
+/// Which number a field condition reads for an engagement feature that events feed (`value:`).
+package enum EventFieldReading: String, Sendable, Equatable, CaseIterable {
+    /// The number of matching events up to the scoring time (the default): once events feed the
+    /// field, a stale form value never wins over them, and `at_least: 1` means "did it".
+    case count
+    /// The decayed sum `Σ 0.5^(age/h)` the score used; the model's feature must have `half_life_days`.
+    case decayed
+}
+
 /// One condition of a rule.
 package struct QualificationCondition: Sendable, Equatable {
     package var subject: ConditionSubject
     package var test: ConditionTest
     /// Playbook line (for evidence and errors).
     package var line: Int
+    /// `value: count|decayed` (default count).
+    package var reading: EventFieldReading
 
-    package init(subject: ConditionSubject, test: ConditionTest, line: Int = 0) {
+    package init(subject: ConditionSubject, test: ConditionTest, line: Int = 0, reading: EventFieldReading = .count) {
         self.subject = subject
         self.test = test
         self.line = line
+        self.reading = reading
     }
 }

@@ -9,6 +9,10 @@ import ScoringModelFormat
 /// read as a number. A field the lead lacks but its events feed (see ``EngagementDecay``'s mapping
 /// rule) is the number of those events up to the scoring time (not decayed), so
 /// `{field: demo_requests, at_least: 1}` means "requested a demo" for CSV rows and event streams alike.
+/// Once events feed a field they win over the lead's own value (a form's `pricing_page_views: 0`
+/// no longer hides four pricing-page visits, issue 21 item 3); `value: decayed` reads instead the
+/// decayed sum `Σ 0.5^(age/h)` the score used for a feature with `half_life_days`. The evidence
+/// names the number it shows (`count of events`, `decayed, half-life 7 days`, `field`).
 /// A missing value fails every test except `present: false`.
 package struct Qualifier: Sendable {
     package let playbook: QualificationPlaybook
@@ -17,6 +21,8 @@ package struct Qualifier: Sendable {
     let encodings: [String: FeatureEncoding]
     /// The scorer's points scale, recorded in every decision's evidence.
     let pointsScale: PointsScaling
+    /// `half_life_days` of the model's decayed features, by column.
+    let halfLives: [String: Double]
 
     /// Checks the playbook against the model and the lead schema.
     /// - Parameter knownFields: lead fields besides the model's columns (e.g. a CSV header). The
@@ -48,10 +54,21 @@ package struct Qualifier: Sendable {
                 }
             }
         }
+        let halfLives = Dictionary(
+            weights.spec.features.compactMap { feature in feature.halfLifeDays.map { (feature.column, $0) } }, uniquingKeysWith: { a, _ in a })
+        for condition in qualification.allConditions where condition.reading == .decayed {
+            guard case .field(let name) = condition.subject, halfLives[name] == nil else { continue }
+            throw .invalid(
+                file: playbook.file, line: condition.line, key: "value",
+                problem:
+                    "`value: decayed` needs a model feature with `half_life_days`, and `\(name)` has none in this weight file's spec; use `value: count` for the number of events, or fit the model with a half-life"
+            )
+        }
         self.playbook = qualification
         self.file = playbook.file
         self.encodings = encodings
         self.pointsScale = weights.points.scaling
+        self.halfLives = halfLives
     }
 
     /// SQL rules first, then MQL rules, each in file order.
@@ -70,7 +87,23 @@ package struct Qualifier: Sendable {
     /// The value a field condition sees for `lead` (see the type's discussion).
     enum FieldValue { case text(String?), number(Double?) }
 
-    func fieldValue(_ name: String, lead: Lead, at time: Date) -> FieldValue {
+    /// The value and, for a field that events feed, which number it is (for the evidence).
+    func fieldValue(_ name: String, lead: Lead, at time: Date, reading: EventFieldReading = .count) -> (value: FieldValue, label: String?) {
+        // As the scorer reads a decayed feature: from the events once the lead has any.
+        if reading == .decayed, let halfLife = halfLives[name], !lead.events.isEmpty {
+            let value = EngagementDecay.decayedValue(events: lead.events, column: name, halfLifeDays: halfLife, at: time)
+            return (.number(value), "decayed, half-life \(halfLife.plainText) days")
+        }
+        let fed = lead.events.contains { EngagementDecay.feeds(eventType: $0.type, column: name) }
+        if fed {
+            return (.number(Double(EngagementDecay.matchingEvents(lead.events, column: name, at: time).count)), "count of events")
+        }
+        let value = plainValue(name, lead: lead, at: time)
+        guard halfLives[name] != nil || reading == .decayed else { return (value, nil) }
+        return (value, lead.fields[name] != nil ? "field" : "count of events")
+    }
+
+    private func plainValue(_ name: String, lead: Lead, at time: Date) -> FieldValue {
         let encoding = encodings[name]
         if let raw = lead.fields[name] {
             let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
@@ -101,13 +134,16 @@ package struct Qualifier: Sendable {
 
     func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date) -> ConditionEvidence {
         let passed: Bool, actual: String
+        var label: String?
         switch condition.subject {
         case .score(let measure):
             let x = Self.measure(measure, score)
             passed = condition.test.passes(number: x)
             actual = Self.shown(x)
         case .field(let name):
-            switch fieldValue(name, lead: lead, at: time) {
+            let read = fieldValue(name, lead: lead, at: time, reading: condition.reading)
+            label = read.label
+            switch read.value {
             case .text(let value):
                 passed = condition.test.passes(text: value)
                 actual = value ?? "missing"
@@ -118,7 +154,7 @@ package struct Qualifier: Sendable {
         }
         return ConditionEvidence(
             subject: condition.subject.description, test: condition.test.description,
-            actual: actual, passed: passed, line: condition.line)
+            actual: actual, passed: passed, line: condition.line, value: label)
     }
 
     /// Decides `lead`'s stage and priority from its score, keeping the evidence.
