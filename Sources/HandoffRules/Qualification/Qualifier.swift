@@ -87,23 +87,51 @@ package struct Qualifier: Sendable {
     /// The value a field condition sees for `lead` (see the type's discussion).
     enum FieldValue { case text(String?), number(Double?) }
 
+    /// The lead's events up to the decision time, counted by normalised type, each distinct type
+    /// normalised once: conditions read counts instead of rescanning (and renaming) every event,
+    /// which made a replay four times slower.
+    struct EventTally {
+        var counts: [String: Int] = [:]
+        let hasEvents: Bool
+
+        init(_ events: [EngagementEvent], at time: Date) {
+            hasEvents = !events.isEmpty
+            var keys: [String: String] = [:]
+            for event in events where event.occurredAt <= time {
+                let key: String
+                if let known = keys[event.type] {
+                    key = known
+                } else {
+                    key = EngagementDecay.normalizedName(event.type)
+                    keys[event.type] = key
+                }
+                counts[key, default: 0] += 1
+            }
+        }
+
+        /// Events up to the decision time that feed `column` (the mapping rule of ``EngagementDecay``).
+        func count(feeding column: String) -> Int { counts[EngagementDecay.normalizedName(column)] ?? 0 }
+    }
+
     /// The value and, for a field that events feed, which number it is (for the evidence).
-    func fieldValue(_ name: String, lead: Lead, at time: Date, reading: EventFieldReading = .count) -> (value: FieldValue, label: String?) {
+    func fieldValue(
+        _ name: String, lead: Lead, at time: Date, reading: EventFieldReading = .count, tally: EventTally? = nil
+    ) -> (value: FieldValue, label: String?) {
         // As the scorer reads a decayed feature: from the events once the lead has any.
         if reading == .decayed, let halfLife = halfLives[name], !lead.events.isEmpty {
             let value = EngagementDecay.decayedValue(events: lead.events, column: name, halfLifeDays: halfLife, at: time)
             return (.number(value), "decayed, half-life \(halfLife.plainText) days")
         }
-        let fed = lead.events.contains { EngagementDecay.feeds(eventType: $0.type, column: name) }
-        if fed {
-            return (.number(Double(EngagementDecay.matchingEvents(lead.events, column: name, at: time).count)), "count of events")
-        }
-        let value = plainValue(name, lead: lead, at: time)
+        let tally = tally ?? EventTally(lead.events, at: time)
+        let fed = tally.count(feeding: name)
+        if fed > 0 { return (.number(Double(fed)), "count of events") }
+        let value = plainValue(name, lead: lead, tally: tally)
         guard halfLives[name] != nil || reading == .decayed else { return (value, nil) }
         return (value, lead.fields[name] != nil ? "field" : "count of events")
     }
 
-    private func plainValue(_ name: String, lead: Lead, at time: Date) -> FieldValue {
+    /// The lead's own field (trimmed, recoded), else 0 events for a numeric feature of a lead with events, else missing.
+    private func plainValue(_ name: String, lead: Lead, tally: EventTally) -> FieldValue {
         let encoding = encodings[name]
         if let raw = lead.fields[name] {
             let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
@@ -111,11 +139,7 @@ package struct Qualifier: Sendable {
             if trimmed.isEmpty { return .text(nil) }
             return .text(encoding.map { $0.recode[trimmed] ?? trimmed } ?? trimmed)
         }
-        if !lead.events.isEmpty,
-            encoding?.type == .numeric || lead.events.contains(where: { EngagementDecay.feeds(eventType: $0.type, column: name) })
-        {
-            return .number(Double(EngagementDecay.matchingEvents(lead.events, column: name, at: time).count))
-        }
+        if tally.hasEvents, encoding?.type == .numeric { return .number(Double(tally.count(feeding: name))) }
         return encoding?.type == .numeric ? .number(nil) : .text(nil)
     }
 
@@ -132,7 +156,7 @@ package struct Qualifier: Sendable {
         x.plainText
     }
 
-    func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date) -> ConditionEvidence {
+    func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date, tally: EventTally? = nil) -> ConditionEvidence {
         let passed: Bool, actual: String
         var label: String?
         switch condition.subject {
@@ -141,7 +165,7 @@ package struct Qualifier: Sendable {
             passed = condition.test.passes(number: x)
             actual = Self.shown(x)
         case .field(let name):
-            let read = fieldValue(name, lead: lead, at: time, reading: condition.reading)
+            let read = fieldValue(name, lead: lead, at: time, reading: condition.reading, tally: tally)
             label = read.label
             switch read.value {
             case .text(let value):
@@ -159,10 +183,11 @@ package struct Qualifier: Sendable {
 
     /// Decides `lead`'s stage and priority from its score, keeping the evidence.
     package func decide(_ lead: Lead, score: LeadScore, at time: Date) -> QualificationDecision {
+        let tally = EventTally(lead.events, at: time)
         var rules: [RuleEvidence] = []
         var decided: QualificationRule?
         for rule in orderedRules {
-            let conditions = rule.conditions.map { evaluate($0, lead: lead, score: score, at: time) }
+            let conditions = rule.conditions.map { evaluate($0, lead: lead, score: score, at: time, tally: tally) }
             let passed = rule.match == .all ? conditions.allSatisfy(\.passed) : conditions.contains(where: \.passed)
             if passed && decided == nil { decided = rule }
             rules.append(
@@ -170,7 +195,7 @@ package struct Qualifier: Sendable {
                     name: rule.name, stage: rule.stage, match: rule.match.rawValue, passed: passed,
                     line: rule.line, conditions: conditions))
         }
-        let intent = playbook.highIntent.map { evaluate($0, lead: lead, score: score, at: time) }
+        let intent = playbook.highIntent.map { evaluate($0, lead: lead, score: score, at: time, tally: tally) }
         let stage = decided?.stage ?? .nurture
         let priority: HandoffPriority = stage == .sql || intent.contains(where: \.passed) ? .high : .standard
         return QualificationDecision(
