@@ -11,10 +11,18 @@ import HandoffRules
 /// rejected event is reported with its line, id and reason; replay stops there unless
 /// `continueOnError`, and everything accepted before stays stored.
 package enum EventReplay {
-    package static func run(_ entries: [EventLog.Entry], engine: HandoffEngine, continueOnError: Bool) async throws(EngineError) -> ReplaySummary {
+    /// - Parameter progress: told the number of entries handled after each one (the CLI shows it on a terminal).
+    package static func run(
+        _ entries: [EventLog.Entry], engine: HandoffEngine, continueOnError: Bool, progress: (Int) -> Void = { _ in }
+    ) async throws(EngineError) -> ReplaySummary {
         var summary = ReplaySummary()
         var clock: Date?
+        var handled = 0
         replay: for entry in entries {
+            defer {
+                handled += 1
+                progress(handled)
+            }
             let event: InboundEvent
             switch entry.event {
             case .failure(let problem):

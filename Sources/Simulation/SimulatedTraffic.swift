@@ -19,7 +19,10 @@ package enum SimulatedTraffic {
     }
 
     /// Runs the simulation; the scratch store is deleted afterwards.
-    package static func run(rows: Int, seed: UInt64, options: SyntheticOptions, model: String, playbook: String) async throws -> SimulationResult {
+    package static func run(
+        rows: Int, seed: UInt64, options: SyntheticOptions, model: String, playbook: String,
+        progress: (_ reached: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> SimulationResult {
         let scorer: LeadScorer
         do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { throw SimulationFailure(error.description) }
         let book: Playbook
@@ -39,7 +42,7 @@ package enum SimulatedTraffic {
         do { engine = try HandoffEngine(store: store, playbook: book, scorer: scorer) } catch { throw SimulationFailure(error.description) }
         let simulator = TrafficSimulator(seed: seed)
         do throws(EngineError) {
-            return try await simulator.run(leads: leads, engine: engine)
+            return try await simulator.run(leads: leads, engine: engine, progress: progress)
         } catch {
             throw SimulationFailure("the simulation stopped: \(error.description)")
         }

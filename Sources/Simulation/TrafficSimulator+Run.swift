@@ -64,7 +64,7 @@ struct SimulationRun {
         truth.reps = repProfiles
     }
 
-    mutating func go(_ input: [SimulatedLead]) async throws(EngineError) -> SimulationResult {
+    mutating func go(_ input: [SimulatedLead], progress: (Int, Int) -> Void = { _, _ in }) async throws(EngineError) -> SimulationResult {
         truth.leads = input.count
         var first: Date?
         for lead in input {
@@ -88,6 +88,8 @@ struct SimulationRun {
         guard let first else { return SimulationResult(events: [], truth: truth) }
         try await engine.prepare(at: InboundEvent.truncatedToMilliseconds(first))
         var seen = Set<String>()
+        let creations = input.map(\.createdAt).sorted()
+        var reached = 0
         while let head = queue.first {
             if let id = head.caseID, currentCase[head.event.leadID] != id {
                 _ = queue.pop()
@@ -116,6 +118,8 @@ struct SimulationRun {
             if !head.retry && head.at > (clock ?? .distantPast) { clock = head.at }
             seen.removeAll()
             try await deliver(head)
+            while reached < creations.count, let clock, creations[reached] <= clock { reached += 1 }
+            progress(reached, creations.count)
         }
         if let clock { absorb(try await engine.tick(at: clock)) }
         finish()

@@ -38,9 +38,13 @@ package struct TrafficSimulator: Sendable {
     /// events with the truth.
     /// - Throws: ``EngineError`` when the engine refuses a simulated event (a simulator defect,
     ///   named by the event id) or the store fails.
-    package func run(leads: [SimulatedLead], engine: HandoffEngine) async throws(EngineError) -> SimulationResult {
+    /// - Parameter progress: after each delivery, the leads whose creation simulated time has
+    ///   reached and their total (the CLI shows it on a terminal).
+    package func run(
+        leads: [SimulatedLead], engine: HandoffEngine, progress: (_ reached: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws(EngineError) -> SimulationResult {
         var run = SimulationRun(seed: seed, behaviour: behaviour, engine: engine)
-        return try await run.go(leads)
+        return try await run.go(leads, progress: progress)
     }
 }
 

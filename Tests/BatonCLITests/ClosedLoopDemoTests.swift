@@ -34,6 +34,7 @@ import Testing
             "--model", model.path, "--playbook", playbook,
         ])
         #expect(gen.exitCode == 0, "\(gen.stderr)")
+        #expect(!gen.stderr.contains("simulate:") && !gen.stderr.contains("\r"), "no progress line when stderr is not a terminal: \(gen.stderr)")
         let truth = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
         let db = dir.appendingPathComponent("store.sqlite")
@@ -42,6 +43,7 @@ import Testing
             "--db", db.path, "--json",
         ])
         #expect(replay.exitCode == 0, "\(replay.stderr)")
+        #expect(!replay.stderr.contains("replay:"), "no progress line when stderr is not a terminal: \(replay.stderr)")
         // The replay does exactly what the simulator's engine did.
         #expect(NSDictionary(dictionary: try replay.json()).isEqual(to: truth["replay"] as? [String: Any] ?? [:]))
         return Demo(dir: dir, model: model, events: events, truth: truth, db: db)

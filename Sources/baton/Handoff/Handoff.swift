@@ -31,6 +31,7 @@ struct HandoffReplay: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(help: "Keep going after a refused event.") var continueOnError = false
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "No progress line on standard error (it is shown only on a terminal anyway).") var quiet = false
 
     func run() async throws {
         let scorer: LeadScorer
@@ -53,7 +54,11 @@ struct HandoffReplay: AsyncParsableCommand {
                 }
                 do throws(EngineError) {
                     try await engine.prepare(at: firstInstant)
-                    return try await EventReplay.run(entries, engine: engine, continueOnError: continueOnError)
+                    let progress = TerminalProgress(label: "replay", unit: "events", quiet: quiet)
+                    defer { progress.finish() }
+                    return try await EventReplay.run(entries, engine: engine, continueOnError: continueOnError) { done in
+                        progress.update(done, of: entries.count)
+                    }
                 } catch {
                     throw .failed(error)
                 }

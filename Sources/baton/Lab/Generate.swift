@@ -41,6 +41,7 @@ struct Generate: AsyncParsableCommand {
             "Drift the market from this date (YYYY-MM-DD, UTC) on: lead-source and company-size mix shift and some true effects change.",
             discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
     var driftAfter: String?
+    @Flag(help: "No progress line on standard error while simulating (it is shown only on a terminal anyway).") var quiet = false
 
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be at least 1 (got \(rows))") }
@@ -81,7 +82,11 @@ struct Generate: AsyncParsableCommand {
         guard let model, let playbook else { return }
         do {
             let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(LeadTime.day))
-            let result = try await SimulatedTraffic.run(rows: rows, seed: seed, options: options, model: model, playbook: playbook)
+            let progress = TerminalProgress(label: "simulate", unit: "leads reached", quiet: quiet)
+            let result = try await SimulatedTraffic.run(rows: rows, seed: seed, options: options, model: model, playbook: playbook) {
+                progress.update($0, of: $1)
+            }
+            progress.finish()
             try result.jsonLines().write(to: URL(fileURLWithPath: path), options: .atomic)
             try result.truth.jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
             let t = result.truth
