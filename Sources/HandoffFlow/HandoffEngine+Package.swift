@@ -108,10 +108,11 @@ extension HandoffEngine {
         let subject = Lead(id: leadID, fields: fields, createdAt: timeline.lead.createdAt, events: basis.events)
         var package: HandoffPackage?
         if let score, let decision {
+            let repID = latest?.repID
             if let deadline = handoff?.slaDeadline {
-                package = makePackage(subject, score: score, decision: decision, slaDeadline: deadline)
+                package = makePackage(subject, score: score, decision: decision, slaDeadline: deadline, repID: repID)
             } else {
-                package = makePackage(subject, score: score, decision: decision, slaDeadline: .distantPast).withDeadline(deadlineText)
+                package = makePackage(subject, score: score, decision: decision, slaDeadline: .distantPast, repID: repID).withDeadline(deadlineText)
             }
         }
         return StoredHandoffPackage(package: package, handoff: handoff, gaps: gaps)
@@ -119,10 +120,14 @@ extension HandoffEngine {
 
     /// The package built at a rep hand-off (and by ``package(leadID:)``), signed by the owner the
     /// lead's fields name, else the engine's default owner.
-    nonisolated func makePackage(_ lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date) -> HandoffPackage {
-        HandoffPackage(
+    /// - Parameter repID: the rep the lead is handed to; the e-mail draft introduces them by name.
+    nonisolated func makePackage(
+        _ lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date, repID: String? = nil
+    ) -> HandoffPackage {
+        let repName = repID.map { id in flow.roster.rep(id).map { $0.name.isEmpty ? id : $0.name } ?? id }
+        return HandoffPackage(
             lead: lead, score: score, decision: decision, slaDeadline: slaDeadline,
-            owner: owner(of: lead.fields), fitColumns: fitColumns)
+            owner: owner(of: lead.fields), fitColumns: fitColumns, repName: repName)
     }
 
     /// The model's fit columns, in spec order (given explicitly so a package rebuilt without the

@@ -173,7 +173,7 @@ struct LeadWork {
             }
             try await slaEvent(.handedOff(repID: rep, policy: priority.slaPolicyName), at: instant, priority: priority)
             if let basis = handoffBasis, let deadline = sla.firstTouchDeadline {
-                packages.append(engine.makePackage(basis.lead, score: basis.score, decision: basis.decision, slaDeadline: deadline))
+                packages.append(engine.makePackage(basis.lead, score: basis.score, decision: basis.decision, slaDeadline: deadline, repID: rep))
             }
         case .queued(let queue, let alert):
             operations.append(

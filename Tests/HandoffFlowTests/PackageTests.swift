@@ -38,6 +38,9 @@ import Testing
         #expect(live.approach.last == "High priority: first touch before 2026-03-02T10:10:00Z.")
         #expect(live.emailDraft?.from == "Grace Hopper <grace@baton.example>")
         #expect(live.emailDraft?.to == "ada@example.com")
+        // Issue 21 item 10: the draft introduces the rep the lead went to, by the playbook's name.
+        let body = live.emailDraft?.body ?? ""
+        #expect(body.contains("My colleague Ana works with") && body.contains("Ana will follow up") && !body.contains("{{rep_name}}"), "\(body)")
 
         let rebuilt = try #require(try await engine.package(leadID: "L1"))
         #expect(rebuilt.package == live)

@@ -90,6 +90,7 @@ import Testing
         #expect(draft.subject == "An introduction for Analytical Engines")
         #expect(draft.body.hasPrefix("Hi Ada,\n\nThank you for spending time with \"Routing without tears\"."))
         #expect(draft.body.contains("You mentioned leads go cold before sales calls."))
+        #expect(draft.body.contains("{{rep_name}}"), "without a rep (a parked lead) the placeholder stays for the sender")
         #expect(draft.body.hasSuffix("Best regards,\nGrace Hopper\nField Marketing"))
         #expect(package.markdown().contains("## Warm introduction (draft)\nFrom: Grace Hopper <grace@baton.example>"))
     }

@@ -1,12 +1,14 @@
-/// A warm-introduction email from the marketing owner to the prospect, introducing the rep.
-/// A draft: the rep's name is left as `{{rep_name}}` for the sender to fill.
+/// A warm-introduction email from the marketing owner to the prospect, introducing the rep by
+/// name (the playbook's `name`, else the rep id). Only a lead without a rep (parked in a fallback
+/// queue) keeps the `{{rep_name}}` placeholder for the sender to fill.
 package struct EmailDraft: Sendable, Codable, Equatable {
     package var from: String
     package var to: String?
     package var subject: String
     package var body: String
 
-    init(owner: MarketingOwner, prospect: HandoffPackage.Prospect, contentConsumed: [String], painPoints: [String]) {
+    init(owner: MarketingOwner, prospect: HandoffPackage.Prospect, contentConsumed: [String], painPoints: [String], repName: String? = nil) {
+        let rep = repName ?? "{{rep_name}}"
         from = "\(owner.name) <\(owner.email)>"
         to = prospect.email
         let firstName = prospect.name.split(separator: " ").first.map(String.init) ?? prospect.name
@@ -20,12 +22,12 @@ package struct EmailDraft: Sendable, Codable, Equatable {
         }
         if let pain = painPoints.first {
             paragraphs.append(
-                "You mentioned \(pain.prefix(1).lowercased() + pain.dropFirst()). My colleague {{rep_name}} works with teams facing exactly that and would be glad to compare notes."
+                "You mentioned \(pain.prefix(1).lowercased() + pain.dropFirst()). My colleague \(rep) works with teams facing exactly that and would be glad to compare notes."
             )
         } else {
-            paragraphs.append("My colleague {{rep_name}} works with teams like yours and would be glad to answer your questions.")
+            paragraphs.append("My colleague \(rep) works with teams like yours and would be glad to answer your questions.")
         }
-        paragraphs.append("Would a short call this week suit you? {{rep_name}} will follow up to find a time.")
+        paragraphs.append("Would a short call this week suit you? \(rep) will follow up to find a time.")
         paragraphs.append("Best regards,\n\(owner.name)\(owner.title.map { "\n\($0)" } ?? "")")
         body = paragraphs.joined(separator: "\n\n")
     }

@@ -95,7 +95,7 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
     ///   - owner: the marketing owner; when given, a warm-introduction draft is added.
     package init(
         lead: Lead, score: LeadScore, decision: QualificationDecision, slaDeadline: Date,
-        owner: MarketingOwner? = nil, fitColumns: [String] = []
+        owner: MarketingOwner? = nil, fitColumns: [String] = [], repName: String? = nil
     ) {
         func field(_ name: String) -> String? {
             let value = lead.fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -128,7 +128,9 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         approach = ConversationApproach.lines(
             lead: lead, score: score, decision: decision, events: events,
             contentConsumed: contentConsumed, painPoints: painPoints, slaDeadline: self.slaDeadline)
-        emailDraft = owner.map { EmailDraft(owner: $0, prospect: prospect, contentConsumed: contentConsumed, painPoints: painPoints) }
+        emailDraft = owner.map {
+            EmailDraft(owner: $0, prospect: prospect, contentConsumed: contentConsumed, painPoints: painPoints, repName: repName)
+        }
     }
 
     static func items(_ text: String?) -> [String] {
