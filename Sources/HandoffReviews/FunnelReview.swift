@@ -136,6 +136,10 @@ package struct FunnelReview: Sendable {
             md.line("![cycle.svg](cycle.svg)")
             md.line()
         }
+        if md.text.contains(Proportion.smallSampleMark) {
+            md.line()
+            md.line(Proportion.smallSampleNote)
+        }
         markdown = md.text
         self.charts = charts
     }

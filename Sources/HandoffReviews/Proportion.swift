@@ -23,11 +23,21 @@ package struct Proportion: Sendable, Hashable {
         trials > 0 ? ConfidenceInterval.wilson(successes: successes, trials: trials) : nil
     }
 
-    /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)", or "no data (0 of 0)".
+    /// Below this many trials a rate is marked (``smallSampleMark``): "0.0 % (0/1)" is an anecdote,
+    /// and its Wilson interval (0–79 %) says so only to a reader who looks at it.
+    package static let smallSampleTrials = 10
+    /// The mark after a rate from fewer than ``smallSampleTrials`` trials; reports explain it once.
+    package static let smallSampleMark = "†"
+    /// The footnote reports add when a marked rate appears.
+    package static let smallSampleNote =
+        "† fewer than \(smallSampleTrials) leads behind the rate: read it as an anecdote, not as a rate; the 95 % interval shows how little it pins down."
+
+    /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)†" (marked: under 10 trials), or "no data (0 of 0)".
     package var formatted: String {
         guard let rate, let ci = interval else { return "no data (0 of 0)" }
+        let mark = trials < Self.smallSampleTrials ? Self.smallSampleMark : ""
         return
-            "\(NumberFormat.percent(rate)) (\(successes)/\(trials); 95 % CI \(NumberFormat.percent(ci.lower, unit: false))–\(NumberFormat.percent(ci.upper)))"
+            "\(NumberFormat.percent(rate)) (\(successes)/\(trials); 95 % CI \(NumberFormat.percent(ci.lower, unit: false))–\(NumberFormat.percent(ci.upper)))\(mark)"
     }
 }
 

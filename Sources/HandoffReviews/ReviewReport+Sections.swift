@@ -194,7 +194,9 @@ extension ReviewReport {
             md.line()
         }
         if !s.bands.isEmpty {
-            md.line("Ten equal-size bands by rank of the production score over matured leads; overall won rate \(s.overall.formatted).")
+            md.line(
+                "Ten equal-size bands by rank of the production score over matured leads, band 1 the highest scores (as in `baton validate`); overall won rate \(s.overall.formatted)."
+            )
             md.line()
             md.table(
                 ["band", "probability range", "mean predicted", "won (95 % CI)", "flag"],

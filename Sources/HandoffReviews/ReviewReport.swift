@@ -43,6 +43,10 @@ package struct ReviewReport: Sendable {
         }
         md.line()
         ReviewReport.sections(r, configuration: configuration, charts: charts, into: &md)
+        if md.text.contains(Proportion.smallSampleMark) {
+            md.line()
+            md.line(Proportion.smallSampleNote)
+        }
         self.markdown = md.text
         self.charts = Dictionary(charts.compactMap { c in c.svg.map { (c.file, $0) } }, uniquingKeysWith: { a, _ in a })
         self.changes = changes

@@ -5,10 +5,11 @@ import HandoffPersistence
 ///
 /// Leads scored by the model that was in production at the scoring time (from the registry's
 /// deployments; every score when no deployment is recorded) with matured outcomes (see
-/// ``SpeedPays/isMatured(_:asOf:maturityDays:)``) are sorted by probability (ties by lead id)
-/// and cut into ten bands of equal size by rank; band 10 holds the highest scores. A band is
-/// flagged "high score, low conversion" when it is in the upper half (band ≥ 6) and the upper
-/// end of its Wilson 95 % interval lies below its mean predicted probability or below the
+/// ``SpeedPays/isMatured(_:asOf:maturityDays:)``) are sorted by probability, highest first (ties
+/// by lead id), and cut into ten bands of equal size by rank; band 1 holds the highest scores, as
+/// in `baton validate` and the recalibration report (one order everywhere, issue 21 item 8). A
+/// band is flagged "high score, low conversion" when it is in the upper half (band ≤ 5) and the
+/// upper end of its Wilson 95 % interval lies below its mean predicted probability or below the
 /// conversion rate of all matured leads.
 package struct ScoreVsConversion: Sendable, Hashable {
     package struct Band: Sendable, Hashable {
@@ -40,7 +41,7 @@ package struct ScoreVsConversion: Sendable, Hashable {
             return isProduction(score) && SpeedPays.isMatured(j, asOf: asOf, maturityDays: configuration.maturityDays)
         }.sorted { a, b in
             let pa = a.score?.probability ?? 0, pb = b.score?.probability ?? 0
-            return pa != pb ? pa < pb : a.lead.id < b.lead.id
+            return pa != pb ? pa > pb : a.lead.id < b.lead.id
         }
         let n = eligible.count
         let overall = Proportion(eligible.filter { $0.isWon(by: asOf) }.count, of: n)
@@ -56,7 +57,7 @@ package struct ScoreVsConversion: Sendable, Hashable {
             let mean = p.reduce(0, +) / Double(p.count)
             let conversion = Proportion(members.filter { $0.isWon(by: asOf) }.count, of: members.count)
             let upper = conversion.interval?.upper ?? 1
-            let flagged = band >= 6 && (upper < mean || upper < (overall.rate ?? 0))
+            let flagged = band <= 5 && (upper < mean || upper < (overall.rate ?? 0))
             bands.append(
                 Band(
                     band: band, minimumProbability: p.min() ?? 0, maximumProbability: p.max() ?? 0,

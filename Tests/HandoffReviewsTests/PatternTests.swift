@@ -88,7 +88,8 @@ import Testing
     }
 
     @Test func productionScoreBandsFlagHighScoreLowConversion() throws {
-        // p = 0.05·i for i = 1…19 and 0.98; leads 11…18 won → bands of 2: bands 6–9 all won, band 10 (0.95, 0.98) none.
+        // p = 0.05·i for i = 1…19 and 0.98; leads 11…18 won → bands of 2, highest first: band 1
+        // (0.98, 0.95) none won, bands 2–5 all won (band 1 is the top decile, as in validate).
         var js: [LeadJourney] = []
         for i in 1...20 {
             js.append(journey(String(format: "P%02d", i), p: i == 20 ? 0.98 : 0.05 * Double(i), won: (11...18).contains(i)))
@@ -99,11 +100,13 @@ import Testing
             promotedAt: at("2025-01-01T00:00:00Z"), retiredAt: nil)
         let s = ScoreVsConversion.compute(js, deployments: [deployment], asOf: asOf)
         #expect(s.bands.count == 10 && s.overall == Proportion(8, of: 20))
-        let top = s.bands[9]
+        let top = s.bands[0]
+        #expect(top.band == 1 && s.bands.map(\.band) == Array(1...10))
         #expect(top.conversion == Proportion(0, of: 2) && isClose(top.meanPredicted, 0.965, absolute: 1e-12, relative: 0))
         #expect(top.highScoreLowConversion)  // Wilson upper of 0/2 = 0.6576 < 0.965
-        #expect(s.bands.filter(\.highScoreLowConversion).map(\.band) == [10])
-        #expect(s.bands[5].conversion == Proportion(2, of: 2))
+        #expect(s.bands.filter(\.highScoreLowConversion).map(\.band) == [1])
+        #expect(s.bands[4].conversion == Proportion(2, of: 2) && s.bands[4].band == 5)
+        #expect(s.bands[9].maximumProbability < s.bands[8].minimumProbability, "lowest scores last")
         #expect(ScoreVsConversion.compute(Array(js.prefix(9)), deployments: [], asOf: asOf).bands.isEmpty)
     }
 }

@@ -31,8 +31,10 @@ import Testing
         #expect(md.hasPrefix("# Weekly SLA review 2025-W41"))
         #expect(md.contains("delivered: **4** against **5** committed (80.0 %)"))
         #expect(md.contains("with documented qualification evidence: 75.0 % (3/4;"))
-        #expect(md.contains("| high | 1 | 50.0 % (1/2; 95 % CI 9.5–90.5 %) | 0 | 1 |"))
-        #expect(md.contains("| standard | 4 | 50.0 % (1/2; 95 % CI 9.5–90.5 %) | 0 | 0 |"))
+        #expect(md.contains("| high | 1 | 50.0 % (1/2; 95 % CI 9.5–90.5 %)† | 0 | 1 |"))
+        #expect(md.contains("| standard | 4 | 50.0 % (1/2; 95 % CI 9.5–90.5 %)† | 0 | 0 |"))
+        // Issue 21 item 8: rates from fewer than 10 leads are marked, and the mark is explained once.
+        #expect(md.components(separatedBy: "† fewer than 10 leads behind the rate").count == 2, "the footnote, once")
         #expect(md.contains("| r2 (left) | 1 | 1 | 0 | 8.00 h | 8.00 h |"))
         #expect(md.contains("| all | 4 | 3 | 1 | 2.00 h | 6.80 h |"))
         #expect(md.contains("Escalation steps fired: notify-manager 1, remind-rep 2."))
