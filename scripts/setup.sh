@@ -9,7 +9,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 # chromium: the hand-off service's dashboard test renders the page in headless Chromium.
-for package in libopenblas-dev liblapacke-dev chromium; do
+# openssl: the HTTPS test makes its certificate with `openssl req`.
+for package in libopenblas-dev liblapacke-dev chromium openssl; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # Any installed major version will do; scripts/postgres.sh picks the newest under /usr/lib/postgresql.
