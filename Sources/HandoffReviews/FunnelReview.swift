@@ -136,9 +136,9 @@ package struct FunnelReview: Sendable {
             md.line("![cycle.svg](cycle.svg)")
             md.line()
         }
-        if md.text.contains(Proportion.smallSampleMark) {
+        if let footnote = Proportion.smallSampleFootnote(for: md.text) {
             md.line()
-            md.line(Proportion.smallSampleNote)
+            md.line(footnote)
         }
         markdown = md.text
         self.charts = charts

@@ -32,6 +32,11 @@ package struct Proportion: Sendable, Hashable {
     package static let smallSampleNote =
         "† fewer than \(smallSampleTrials) leads behind the rate: read it as an anecdote, not as a rate; the 95 % interval shows how little it pins down."
 
+    /// ``smallSampleNote`` when `text` shows a marked rate, else nil: every report explains the mark the same way.
+    package static func smallSampleFootnote(for text: String) -> String? {
+        text.contains(smallSampleMark) ? smallSampleNote : nil
+    }
+
     /// "62.5 % (5/8; 95 % CI 30.6–86.3 %)†" (marked: under 10 trials), or "no data (0 of 0)".
     package var formatted: String {
         guard let rate, let ci = interval else { return "no data (0 of 0)" }

@@ -43,9 +43,9 @@ package struct ReviewReport: Sendable {
         }
         md.line()
         ReviewReport.sections(r, configuration: configuration, charts: charts, into: &md)
-        if md.text.contains(Proportion.smallSampleMark) {
+        if let footnote = Proportion.smallSampleFootnote(for: md.text) {
             md.line()
-            md.line(Proportion.smallSampleNote)
+            md.line(footnote)
         }
         self.markdown = md.text
         self.charts = Dictionary(charts.compactMap { c in c.svg.map { (c.file, $0) } }, uniquingKeysWith: { a, _ in a })

@@ -180,7 +180,7 @@ struct Dashboard {
             """
         cards += "<section class=\"card wide\" id=\"chart-trend\">\(trendChart(r, configuration))</section>"
         cards += "<section class=\"card wide\" id=\"chart-volume\">\(volumeChart(r))</section>"
-        if cards.contains(Proportion.smallSampleMark) { cards += "<p class=note>\(esc(Proportion.smallSampleNote))</p>" }
+        if let footnote = Proportion.smallSampleFootnote(for: cards) { cards += "<p class=note>\(esc(footnote))</p>" }
         return "<div class=\"grid\">\(cards)</div>"
     }
 

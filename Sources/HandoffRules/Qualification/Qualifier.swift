@@ -115,14 +115,13 @@ package struct Qualifier: Sendable {
 
     /// The value and, for a field that events feed, which number it is (for the evidence).
     func fieldValue(
-        _ name: String, lead: Lead, at time: Date, reading: EventFieldReading = .count, tally: EventTally? = nil
+        _ name: String, lead: Lead, at time: Date, reading: EventFieldReading, tally: EventTally
     ) -> (value: FieldValue, label: String?) {
         // As the scorer reads a decayed feature: from the events once the lead has any.
         if reading == .decayed, let halfLife = halfLives[name], !lead.events.isEmpty {
             let value = EngagementDecay.decayedValue(events: lead.events, column: name, halfLifeDays: halfLife, at: time)
             return (.number(value), "decayed, half-life \(halfLife.plainText) days")
         }
-        let tally = tally ?? EventTally(lead.events, at: time)
         let fed = tally.count(feeding: name)
         if fed > 0 { return (.number(Double(fed)), "count of events") }
         let value = plainValue(name, lead: lead, tally: tally)
@@ -156,7 +155,7 @@ package struct Qualifier: Sendable {
         x.plainText
     }
 
-    func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date, tally: EventTally? = nil) -> ConditionEvidence {
+    func evaluate(_ condition: QualificationCondition, lead: Lead, score: LeadScore, at time: Date, tally: EventTally) -> ConditionEvidence {
         let passed: Bool, actual: String
         var label: String?
         switch condition.subject {
