@@ -8,7 +8,9 @@ import HandoffRules
 /// The kinds marked "alert" are also stored as ``AlertRecord``s (kind in brackets) for the
 /// service to deliver: a lead parked in the fallback queue (`fallback-queue`), a new
 /// high-priority hand-off (`new-high-priority`), a reminder to the rep (`sla-reminder`), a
-/// manager notification (`manager-notification`) and a reassignment (`reassignment`).
+/// manager notification (`manager-notification`), a reassignment (`reassignment`), a reassignment
+/// undone by a late touch (`reassignment-voided`, to the former holder) and a lead assigned by
+/// hand away from its holder (`assigned-by-hand`, to the former holder).
 package struct EngineEffect: Sendable, Hashable {
     package enum Kind: Sendable, Hashable {
         /// The lead was scored and qualified.
@@ -29,6 +31,15 @@ package struct EngineEffect: Sendable, Hashable {
         case firstTouch(repID: String, businessSeconds: TimeInterval, withinSLA: Bool)
         /// `repID` attempted a lead `ownerID` holds: an assist, which does not stop the owner's clock.
         case assist(repID: String, ownerID: String)
+        /// A first-touch escalation step (`action`, e.g. "remind-rep") fired at `firedAt` is void:
+        /// `repID`'s touch at `touchAt` happened before it and arrived only now (CRM lag).
+        case escalationVoided(repID: String, action: String, firedAt: Date, touchAt: Date)
+        /// The automatic reassignment away from `backTo` is undone, because its touch at
+        /// `touchAt` arrived late: the lead leaves `from` (a rep or queue; alert) and returns to them.
+        case reassignmentVoided(from: AssignmentTarget, backTo: String, touchAt: Date)
+        /// A sales manager (`by`) handed the lead to `repID`, from `from` (a rep or queue; nil
+        /// when it was held by no one). The rep's first-touch clock starts now (its own effect).
+        case assignedByHand(repID: String, from: AssignmentTarget?, by: String)
         /// Enough attempts were made for an `unresponsive` disposition.
         case returnToNurtureAllowed(attempts: Int)
         /// The hand-off ended: a disposition (code), or `won` / `lost`.
@@ -53,6 +64,8 @@ package struct EngineEffect: Sendable, Hashable {
         case .reminder: "sla-reminder"
         case .managerNotified: "manager-notification"
         case .reassigned: "reassignment"
+        case .reassignmentVoided: "reassignment-voided"
+        case .assignedByHand(_, let from, _): from == nil ? nil : "assigned-by-hand"
         default: nil
         }
     }
@@ -63,7 +76,7 @@ package struct EngineEffect: Sendable, Hashable {
         case .queued(let queue, _): queue
         case .handedOff(let rep, _, _), .reminder(let rep, _): rep
         case .managerNotified(_, let manager, _): manager ?? fallbackQueue
-        case .reassigned(_, let to):
+        case .reassigned(_, let to), .reassignmentVoided(let to, _, _), .assignedByHand(_, .some(let to), _):
             switch to {
             case .rep(let id): id
             case .fallbackQueue(let name): name
@@ -99,6 +112,13 @@ package struct EngineEffect: Sendable, Hashable {
                 "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"
         case let .assist(rep, owner):
             return "lead \(leadID): attempt by \(rep) recorded as an assist; \(owner) owns the lead and the first-touch clock runs on"
+        case let .escalationVoided(rep, action, firedAt, touchAt):
+            return "lead \(leadID): \(action) of \(t(firedAt)) voided: \(rep)'s first touch at \(t(touchAt)) came before it and arrived late"
+        case let .reassignmentVoided(from, rep, touchAt):
+            return
+                "lead \(leadID): back from \(from) to \(rep), whose first touch at \(t(touchAt)) arrived after the reassignment; the reassignment is void"
+        case let .assignedByHand(rep, from, by):
+            return "lead \(leadID): assigned by hand to \(rep) by \(by)\(from.map { " (from \($0))" } ?? "")"
         case let .returnToNurtureAllowed(attempts):
             return "lead \(leadID): \(attempts) attempts made, may return to nurture"
         case let .closed(reason, reEngage):

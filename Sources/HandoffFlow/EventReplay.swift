@@ -88,6 +88,12 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
     package var firstTouchesLate = 0
     /// Attempts by a rep who did not own the lead (they do not stop the owner's clock).
     package var assists = 0
+    /// Escalation steps voided because a first touch made before them arrived late (CRM lag),
+    /// and reassignments undone for the same reason.
+    package var voidedEscalations = 0
+    package var voidedReassignments = 0
+    /// Leads a sales manager assigned by hand (`assign` events).
+    package var assignedByHand = 0
     package var closed = 0
 
     package init() {}
@@ -105,7 +111,10 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
             case .reassigned: reassignments += 1
             case .firstTouch(_, _, let within): if within { firstTouchesWithinSLA += 1 } else { firstTouchesLate += 1 }
             case .assist: assists += 1
+            case .escalationVoided: voidedEscalations += 1
+            case .reassignmentVoided: voidedReassignments += 1
             case .closed: closed += 1
+            case .assignedByHand: assignedByHand += 1
             case .qualified, .returnToNurtureAllowed: break
             }
         }
@@ -117,6 +126,9 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         case managerNotifications = "manager_notifications"
         case firstTouchesWithinSLA = "first_touches_within_sla"
         case firstTouchesLate = "first_touches_late"
+        case voidedEscalations = "voided_escalations"
+        case voidedReassignments = "voided_reassignments"
+        case assignedByHand = "assigned_by_hand"
     }
 
     /// Plain-text summary for the terminal.
@@ -124,13 +136,15 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         var lines = ["events applied: \(applied)", "duplicates (retried ids, ignored): \(duplicates)", "rejected: \(rejected.count)"]
         for r in rejected { lines.append("  line \(r.line)\(r.eventID.map { " (\($0))" } ?? ""): \(r.reason)") }
         lines.append("by type: " + eventsByType.keys.sorted().map { "\($0) \(eventsByType[$0] ?? 0)" }.joined(separator: ", "))
-        lines.append("hand-offs: \(handoffs) (fallback queue: \(queued))")
+        lines.append("hand-offs: \(handoffs) (fallback queue: \(queued)\(assignedByHand > 0 ? ", assigned by hand: \(assignedByHand)" : ""))")
         lines.append(
             "first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late"
                 + (assists > 0 ? " (assists by other reps: \(assists))" : ""))
         lines.append("SLA breaches: \(breaches)")
         lines.append(
-            "escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))")
+            "escalations: \(escalations) (reminders \(reminders), manager notifications \(managerNotifications), reassignments \(reassignments))"
+                + (voidedEscalations > 0
+                    ? "; \(voidedEscalations) voided by touches that arrived late (\(voidedReassignments) reassignments undone)" : ""))
         lines.append("closed: \(closed)")
         return lines.joined(separator: "\n")
     }

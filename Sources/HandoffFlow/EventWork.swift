@@ -35,7 +35,9 @@ struct EventWork {
         }
         var instant = event.occurredAt
         if let latest = timeline?.events.max(by: { $0.occurredAt < $1.occurredAt }), event.occurredAt < latest.occurredAt {
-            guard event.kind == .engagement else {
+            // Engagement and contact attempts may arrive late (tracking batches, CRM lag): the
+            // first at the lead's latest instant, the second judged at its own time (LeadWork+LateTouch).
+            guard event.kind == .engagement || event.kind == .contactAttempt else {
                 throw .outOfOrder(
                     eventID: id, leadID: event.leadID, occurredAt: event.occurredAt, latest: latest.occurredAt,
                     latestEventID: latest.id)
@@ -78,6 +80,8 @@ struct EventWork {
             try await contactAttempt(attempt)
         case .disposition(let disposition):
             try await dispose(disposition)
+        case .assign(let assignment):
+            try await assignByHand(assignment)
         case .opportunity(let opportunity):
             try opportunityEvent(opportunity)
         case .outcome(let outcome):
@@ -196,14 +200,17 @@ struct EventWork {
                     "`\(body.outcome)` is not an attempt outcome; use one of \(ContactAttempt.Result.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
+        let record = ContactAttemptRecord(
+            id: id, leadID: event.leadID, repID: body.repID, channel: channel.rawValue, result: result.rawValue,
+            attemptedAt: event.occurredAt, note: body.note)
         if slaActive {
-            try await lead.slaEvent(.contactAttempt(ContactAttempt(repID: body.repID, channel: channel, result: result)), at: instant)
+            if lead.arrivesLate(event.occurredAt) {
+                try await lead.lateTouch(record, arrivedAt: max(instant, lead.sla.lastEventAt ?? instant), eventID: id)
+            } else {
+                try await lead.slaEvent(.contactAttempt(ContactAttempt(repID: body.repID, channel: channel, result: result)), at: instant)
+            }
         }
-        lead.operations.append(
-            .appendContactAttempt(
-                ContactAttemptRecord(
-                    id: id, leadID: event.leadID, repID: body.repID, channel: channel.rawValue, result: result.rawValue,
-                    attemptedAt: event.occurredAt, note: body.note)))
+        lead.operations.append(.appendContactAttempt(record))
     }
 
     mutating func dispose(_ body: InboundEvent.DispositionBody) async throws(EngineError) {

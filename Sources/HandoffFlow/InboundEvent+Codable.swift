@@ -10,6 +10,7 @@ extension InboundEvent: Codable {
         case code
         case opportunityID = "opportunity_id", amount, currency, stage
         case closeDate = "close_date", reason
+        case assignedBy = "assigned_by", priority
     }
 
     package init(from decoder: any Decoder) throws {
@@ -24,12 +25,17 @@ extension InboundEvent: Codable {
         let nullable: Set<Keys> = [.source, .campaign, .content, .url, .note, .reason]
         for key in [
             Keys.source, .campaign, .eventType, .content, .url, .repID, .channel, .outcome, .note, .code, .opportunityID, .currency, .stage,
-            .closeDate, .reason,
+            .closeDate, .reason, .assignedBy, .priority,
         ]
         where c.contains(key) {
             if nullable.contains(key), (try? c.decodeNil(forKey: key)) == true { continue }
             guard let text = try? c.decode(String.self, forKey: key) else { throw c.bad(key, "must be a text value") }
-            if key == .repID || key == .opportunityID, let problem = Identifier.problem(text.trimmingCharacters(in: .whitespaces)) {
+            if key == .priority, !["high", "standard"].contains(text.trimmingCharacters(in: .whitespaces)) {
+                throw c.bad(.priority, "`\(text)` is not a priority; use high or standard (or leave it out to keep the lead's)")
+            }
+            if key == .repID || key == .opportunityID || key == .assignedBy,
+                let problem = Identifier.problem(text.trimmingCharacters(in: .whitespaces))
+            {
                 throw c.bad(key, problem)
             }
         }
@@ -69,6 +75,16 @@ extension InboundEvent: Codable {
                 DispositionBody(
                     repID: try Self.id(c, .repID), code: try Self.text(c, .code),
                     note: try c.decodeIfPresent(String.self, forKey: .note)))
+        case .assign:
+            let priority = try c.decodeIfPresent(String.self, forKey: .priority)?.trimmingCharacters(in: .whitespaces)
+            if let priority, !["high", "standard"].contains(priority) {
+                throw c.bad(.priority, "`\(priority)` is not a priority; use high or standard (or leave it out to keep the lead's)")
+            }
+            body = .assign(
+                Assignment(
+                    repID: try Self.id(c, .repID),
+                    assignedBy: try c.decodeIfPresent(String.self, forKey: .assignedBy)?.trimmingCharacters(in: .whitespaces),
+                    priority: priority, note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .opportunity:
             body = .opportunity(
                 OpportunityBody(
@@ -108,6 +124,11 @@ extension InboundEvent: Codable {
             try c.encode(d.repID, forKey: .repID)
             try c.encode(d.code, forKey: .code)
             try c.encodeIfPresent(d.note, forKey: .note)
+        case .assign(let a):
+            try c.encode(a.repID, forKey: .repID)
+            try c.encodeIfPresent(a.assignedBy, forKey: .assignedBy)
+            try c.encodeIfPresent(a.priority, forKey: .priority)
+            try c.encodeIfPresent(a.note, forKey: .note)
         case .opportunity(let o):
             try c.encode(o.opportunityID, forKey: .opportunityID)
             try c.encode("\(o.amount)", forKey: .amount)

@@ -11,6 +11,7 @@ import Foundation
 ///  "event_type": "webinar_attended", "content": "Scaling hand-offs"}
 /// {"event_id": "e-3", "type": "contact_attempt", …, "rep_id": "ana", "channel": "call", "outcome": "voicemail"}
 /// {"event_id": "e-4", "type": "disposition", …, "rep_id": "ana", "code": "bad_timing", "note": "budget in Q3"}
+/// {"event_id": "e-7", "type": "assign", …, "rep_id": "fay", "assigned_by": "lee@example.com", "priority": "high"}
 /// {"event_id": "e-5", "type": "opportunity", …, "opportunity_id": "O1", "amount": "12500.00", "currency": "EUR", "stage": "discovery"}
 /// {"event_id": "e-6", "type": "won", …, "opportunity_id": "O1", "amount": "12000.00", "close_date": "2026-04-30"}
 /// ```
@@ -31,6 +32,8 @@ package struct InboundEvent: Sendable, Hashable {
         case opportunity
         case won
         case lost
+        /// A sales manager hands the lead to a named rep (out of the fallback queue, or from another rep).
+        case assign
     }
 
     /// What a `lead_created` / `lead_updated` event carries.
@@ -89,6 +92,21 @@ package struct InboundEvent: Sendable, Hashable {
         }
     }
 
+    /// What an `assign` event carries: the rep who takes the lead, who decided it, and optionally
+    /// the SLA priority (`high` / `standard`; default: the lead's current one).
+    package struct Assignment: Sendable, Hashable {
+        package var repID: String
+        package var assignedBy: String?
+        package var priority: String?
+        package var note: String?
+        package init(repID: String, assignedBy: String? = nil, priority: String? = nil, note: String? = nil) {
+            self.repID = repID
+            self.assignedBy = assignedBy
+            self.priority = priority
+            self.note = note
+        }
+    }
+
     /// What an `opportunity` event carries (opening it, or moving it to a new stage).
     package struct OpportunityBody: Sendable, Hashable {
         package var opportunityID: String
@@ -126,6 +144,7 @@ package struct InboundEvent: Sendable, Hashable {
         case engagement(Engagement)
         case contactAttempt(Attempt)
         case disposition(DispositionBody)
+        case assign(Assignment)
         case opportunity(OpportunityBody)
         case outcome(OutcomeBody)
     }
@@ -151,7 +170,7 @@ package struct InboundEvent: Sendable, Hashable {
     static func fits(_ body: Body, _ kind: Kind) -> Bool {
         switch (body, kind) {
         case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
-            (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost):
+            (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost), (.assign, .assign):
             return true
         default:
             return false

@@ -111,7 +111,7 @@ struct LeadWork {
                 id: id, leadID: leadID, policy: sla.policyName ?? "standard",
                 dueAt: sla.firstTouchDeadline ?? at, startedAt: sla.handedOffAt ?? at)
         record.firedSteps += fired
-        record.escalationStep = record.firedSteps.map(\.step).max() ?? 0
+        record.escalationStep = record.firedSteps.filter(\.stands).map(\.step).max() ?? 0
         if let wake = sla.nextWakeUp {
             record.state = sla.firstTouchBreached ? .breached : .running
             record.dueAt = wake
@@ -244,6 +244,12 @@ extension HandoffEngine {
     /// The lead's SLA state, folded from its stored hand-offs, attempts and dispositions, then
     /// advanced to the last instant a transition was stored at (so fired steps stay fired).
     nonisolated func foldSLA(_ timeline: LeadTimeline?, leadID: String) throws(SLAError) -> SLAState {
+        try foldSLA(timeline, leadID: leadID, before: nil)
+    }
+
+    /// The fold by event time; with `before`, only the inputs earlier than that instant (hand-offs
+    /// at it included) and no final tick: where the lead stood just before an event of that time.
+    nonisolated func foldSLA(_ timeline: LeadTimeline?, leadID: String, before cutoff: Date?) throws(SLAError) -> SLAState {
         var state = SLAState(leadID: leadID)
         guard let timeline else { return state }
         let clock = flow.slaClock
@@ -252,7 +258,10 @@ extension HandoffEngine {
         let timers = timeline.timers.sorted { Self.handoffNumber($0.id) < Self.handoffNumber($1.id) }
         var inputs: [(at: Date, order: Int, seq: Int, event: SLAEvent)] = []
         for (i, timer) in timers.enumerated() where i < reps.count {
-            inputs.append((timer.startedAt, 0, i, .handedOff(repID: reps[i].1, policy: timer.policy)))
+            let (assignment, rep) = reps[i]
+            let byHand = assignment.rule.hasPrefix(HandoffEngine.byHandRulePrefix)
+            inputs.append(
+                (timer.startedAt, 0, i, byHand ? .assignedByHand(repID: rep, policy: timer.policy) : .handedOff(repID: rep, policy: timer.policy)))
         }
         for (i, a) in timeline.contactAttempts.enumerated() {
             let attempt = ContactAttempt(
@@ -265,11 +274,12 @@ extension HandoffEngine {
         // An input the machine refuses here was stored without moving the SLA (sales activity
         // on a lead not handed off, or after won/lost), so skipping it reproduces the live state.
         for input in inputs {
-            if case .handedOff = input.event {} else if state.phase == .pending { continue }
+            if let cutoff, input.at > cutoff || (input.at == cutoff && input.order > 0) { break }
+            if !input.event.isHandoff && state.phase == .pending { continue }
             let at = max(input.at, state.lastEventAt ?? input.at)
             if let next = try? clock.transition(state, input.event, at: at) { state = next.state }
         }
-        if let processed = timers.map(\.updatedAt).max(), processed > (state.lastEventAt ?? .distantPast) {
+        if cutoff == nil, let processed = timers.map(\.updatedAt).max(), processed > (state.lastEventAt ?? .distantPast) {
             state = try clock.transition(state, .tick, at: processed).state
         }
         return state

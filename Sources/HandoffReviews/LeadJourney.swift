@@ -33,8 +33,11 @@ package struct LeadJourney: Sendable, Hashable {
     package var sqlAt: Date?
     /// Score at the hand-off (latest at or before it; else the lead's first score).
     package var score: ScoreRecord?
-    /// First contact attempt at or after the hand-off.
+    /// First contact attempt at or after the hand-off (when it happened, the SLA's time).
     package var firstTouchAt: Date?
+    /// When that attempt reached Baton (its event's journal time); later than ``firstTouchAt`` by
+    /// the CRM's lag. Nil when the journal has no row for it (imported history).
+    package var firstTouchArrivedAt: Date?
     /// Contact attempts at or after the hand-off.
     package var attemptCount: Int
     /// SLA policy (first timer's policy; else the decision's priority).
@@ -59,13 +62,18 @@ package struct LeadJourney: Sendable, Hashable {
         let scores = group(batch.scores, \.leadID), decisions = group(batch.decisions, \.leadID)
         let assignments = group(batch.assignments, \.leadID), timers = group(batch.timers, \.leadID)
         let attempts = group(batch.contactAttempts, \.leadID), dispositions = group(batch.dispositions, \.leadID)
+        // Arrival times of the attempts (the journal row shares the attempt's event id).
+        let attemptIDs = Set(batch.contactAttempts.map(\.id))
+        let arrivals = Dictionary(
+            batch.events.lazy.filter { attemptIDs.contains($0.id) }.map { ($0.id, $0.receivedAt) }, uniquingKeysWith: { a, _ in a })
         let opportunities = group(batch.opportunities, \.leadID), outcomes = group(batch.outcomes, \.leadID)
         return batch.leads.map { lead in
             build(
                 lead: lead, scores: scores[lead.id] ?? [], decisions: decisions[lead.id] ?? [],
                 assignments: assignments[lead.id] ?? [], timers: timers[lead.id] ?? [],
                 attempts: attempts[lead.id] ?? [], dispositions: dispositions[lead.id] ?? [],
-                opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [], touchesFrom: touchesFrom)
+                opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [], touchesFrom: touchesFrom,
+                arrivals: arrivals)
         }
     }
 
@@ -74,7 +82,8 @@ package struct LeadJourney: Sendable, Hashable {
         lead: LeadRecord, scores: [ScoreRecord] = [], decisions: [QualificationDecisionRecord] = [],
         assignments: [AssignmentRecord] = [], timers: [SLATimerRecord] = [],
         attempts: [ContactAttemptRecord] = [], dispositions: [DispositionRecord] = [],
-        opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = [], touchesFrom: Set<String> = []
+        opportunities: [OpportunityRecord] = [], outcomes: [OutcomeRecord] = [], touchesFrom: Set<String> = [],
+        arrivals: [String: Date] = [:]
     ) -> LeadJourney {
         let decisions = decisions.sorted { $0.decidedAt < $1.decidedAt }
         let first = assignments.min { $0.assignedAt < $1.assignedAt }
@@ -92,8 +101,9 @@ package struct LeadJourney: Sendable, Hashable {
             let holder = owned.last { $0.assignedAt <= attempt.attemptedAt }
             return holder?.repID == attempt.repID
         }
-        let touches = attempts.filter { attempt in (handoffAt.map { attempt.attemptedAt >= $0 } ?? true) && ownsOrPools(attempt) }
-            .map(\.attemptedAt).sorted()
+        let touchRecords = attempts.filter { attempt in (handoffAt.map { attempt.attemptedAt >= $0 } ?? true) && ownsOrPools(attempt) }
+            .sorted { $0.attemptedAt < $1.attemptedAt }
+        let touches = touchRecords.map(\.attemptedAt)
         let lastDisposition = dispositions.max { $0.decidedAt < $1.decidedAt }
         let sortedTimers = timers.sorted { $0.startedAt < $1.startedAt }
         var queue: String?
@@ -110,7 +120,8 @@ package struct LeadJourney: Sendable, Hashable {
             repAssignedAfterParkingAt: repAfter?.assignedAt, priority: decision?.priority,
             handoffStage: decision?.stage, hasEvidence: decision.map { hasContent($0.evidence) } ?? false,
             mqlAt: decisions.first { $0.stage != .nurture }?.decidedAt, sqlAt: decisions.first { $0.stage == .sql }?.decidedAt,
-            score: score, firstTouchAt: touches.first, attemptCount: touches.count,
+            score: score, firstTouchAt: touches.first, firstTouchArrivedAt: touchRecords.first.flatMap { arrivals[$0.id] },
+            attemptCount: touches.count,
             policy: sortedTimers.first?.policy ?? decision?.priority.slaPolicyName, timers: sortedTimers,
             dispositionCode: lastDisposition?.code, dispositionAt: lastDisposition?.decidedAt,
             opportunityAt: opportunities.map(\.openedAt).min(), wonAt: won.first?.closedAt, wonAmounts: won.map(\.amount),

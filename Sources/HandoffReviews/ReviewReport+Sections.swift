@@ -55,6 +55,13 @@ extension ReviewReport {
             header,
             speedRows([r.speed.overall], status: false) + speedRows(r.speed.byPriority, status: false).map { ["priority " + $0[0]] + $0.dropFirst() })
         if !r.speed.byRep.isEmpty { md.table(["rep"] + header.dropFirst(), speedRows(r.speed.byRep, status: true)) }
+        let lags = r.speed.crmLagHours
+        if !lags.isEmpty {
+            md.line(
+                "- CRM lag (first touch to its arrival in Baton, wall-clock): median \(NumberFormat.hours(Quantile.of(lags, 0.5))), p90 \(NumberFormat.hours(Quantile.of(lags, 0.9))) over \(lags.count) first touches. Touches are judged at the time they happened, however late they arrive."
+            )
+            md.line()
+        }
         chart("speed.svg")
 
         md.line("## SLA compliance")
@@ -84,8 +91,11 @@ extension ReviewReport {
                 })
         }
         let escalations = r.compliance.escalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        let voided = r.compliance.voidedEscalations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         md.line(
             "- Hand-offs with a breached SLA timer: \(r.compliance.breachedTimers). Escalation steps fired: \(escalations.isEmpty ? "none" : escalations.joined(separator: ", "))."
+                + (voided.isEmpty
+                    ? "" : " Fired, then voided by a first touch made before them that arrived late: \(voided.joined(separator: ", ")).")
         )
         md.line()
         md.table(["week", "leads contacted within SLA (95 % Wilson CI)"], r.trend.map { [$0.week, $0.compliance.formatted] })

@@ -29,8 +29,11 @@ package struct SLACompliance: Sendable, Hashable {
     package let policies: [Policy]
     /// Hand-offs of the period with a breached timer (state breached, or an escalation step fired).
     package let breachedTimers: Int
-    /// Escalation steps fired on those hand-offs' timers, by action ("remind-rep", …).
+    /// Escalation steps fired on those hand-offs' timers, by action ("remind-rep", …); steps
+    /// voided since are left out.
     package let escalations: [String: Int]
+    /// Steps that fired, then were voided by a first touch made before them that arrived late.
+    package var voidedEscalations: [String: Int] = [:]
     /// Hand-offs of the period that went to a fallback queue (left out of `policies`).
     package let parkedAtHandoff: Int
     /// Leads handed off in the period (reps and fallback queues) contacted within their target,
@@ -81,15 +84,21 @@ package struct SLACompliance: Sendable, Hashable {
                 pending: pending[name] ?? 0, untouchedMissed: untouched[name] ?? 0)
         }
         var breached = 0
-        var escalations: [String: Int] = [:]
+        var escalations: [String: Int] = [:], voided: [String: Int] = [:]
         for journey in handed {
             let timers = journey.timers.filter { $0.startedAt <= asOf }
-            if timers.contains(where: { $0.state == .breached || $0.escalationStep > 0 || !$0.firedSteps.isEmpty }) { breached += 1 }
-            for step in timers.flatMap(\.firedSteps) where step.firedAt <= asOf { escalations[step.action, default: 0] += 1 }
+            // A step voided by the as-of time never happened for this measure; one voided later still stood then.
+            func stood(_ step: FiredEscalationStep) -> Bool { step.firedAt <= asOf && !(step.voidedAt.map { $0 <= asOf } ?? false) }
+            if timers.contains(where: { $0.state == .breached || $0.firedSteps.contains(where: stood) }) { breached += 1 }
+            for step in timers.flatMap(\.firedSteps) where step.firedAt <= asOf {
+                if stood(step) { escalations[step.action, default: 0] += 1 } else { voided[step.action, default: 0] += 1 }
+            }
         }
-        return SLACompliance(
+        var result = SLACompliance(
             policies: policies, breachedTimers: breached, escalations: escalations, parkedAtHandoff: parked,
             leadsContactedWithinSLA: Proportion(leadsMet, of: leadsMet + leadsMissed))
+        result.voidedEscalations = voided
+        return result
     }
 
     enum Verdict { case met, missed, untouchedMissed, pending }

@@ -40,6 +40,10 @@ package struct SpeedToContact: Sendable, Hashable {
 
     /// All hand-offs of the period.
     package let overall: Group
+    /// Wall-clock hours from each first touch (by the as-of time) to its arrival in Baton: the
+    /// CRM's lag. The SLA is judged at the touch's own time, so a lagging CRM does not turn a
+    /// touch in time into a miss; this says how late the flow learnt of it.
+    package var crmLagHours: [Double] = []
     package let byPriority: [Group]
     package let byRep: [Group]
 
@@ -73,6 +77,10 @@ package struct SpeedToContact: Sendable, Hashable {
                 }
                 return group(key, members, repStatus: status)
             }.sorted { $0.key < $1.key }
-        return SpeedToContact(overall: group("all", handed), byPriority: byPriority, byRep: byRep)
+        let lags = handed.compactMap { j -> Double? in
+            guard let touch = j.firstTouchAt, touch <= asOf, let arrived = j.firstTouchArrivedAt else { return nil }
+            return max(0, arrived.timeIntervalSince(touch)) / 3600
+        }
+        return SpeedToContact(overall: group("all", handed), crmLagHours: lags, byPriority: byPriority, byRep: byRep)
     }
 }

@@ -23,12 +23,22 @@ package struct FiredEscalationStep: Sendable, Hashable, Codable {
     package var action: String
     /// When it fired.
     package var firedAt: Date
+    /// When it was voided: a first touch that happened before `firedAt` arrived later (CRM lag),
+    /// so the step should never have fired. Nil while it stands.
+    package var voidedAt: Date?
+    /// The event whose late arrival voided it.
+    package var voidedBy: String?
 
-    package init(step: Int, action: String, firedAt: Date) {
+    package init(step: Int, action: String, firedAt: Date, voidedAt: Date? = nil, voidedBy: String? = nil) {
         self.step = step
         self.action = action
         self.firedAt = firedAt
+        self.voidedAt = voidedAt
+        self.voidedBy = voidedBy
     }
+
+    /// Fired and not voided since.
+    package var stands: Bool { voidedAt == nil }
 }
 
 /// An SLA timer for one lead under one policy, upserted by `id` as the state machine moves.

@@ -31,7 +31,7 @@ package struct SLAClock: Sendable {
         }
         // A closed lead only reopens through a new hand-off (e.g. recycled from nurture).
         if state.phase == .closed {
-            if case .handedOff = event {
+            if event.isHandoff {
             } else {
                 throw .alreadyClosed(leadID: state.leadID, code: state.disposition?.code ?? "", event: event.name)
             }
@@ -42,12 +42,14 @@ package struct SLAClock: Sendable {
         switch event {
         case .tick:
             break
-        case .handedOff(let repID, let policyName):
+        case .handedOff(let repID, let policyName), .assignedByHand(let repID, let policyName):
             let policy = try policies.policy(named: policyName)
             guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
             let calendar = rep.calendar
             let deadline = calendar.adding(businessHours: policy.firstTouchHours, to: instant)
-            if next.phase == .closed {
+            var fresh = next.phase == .closed
+            if case .assignedByHand = event { fresh = true }
+            if fresh {
                 next.disposition = nil
                 next.attempts = 0
                 next.firstTouchAt = nil

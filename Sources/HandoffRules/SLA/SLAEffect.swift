@@ -5,6 +5,9 @@ package enum SLAEvent: Sendable, Hashable {
     /// Assigned to `repID` under the policy named `policy` (`high` / `standard`). Sent again
     /// after a reassignment, with the new rep.
     case handedOff(repID: String, policy: String)
+    /// A sales manager handed the lead to `repID` by hand: a hand-off whose first-touch clock
+    /// starts afresh, whatever earlier reps did (their attempts stay in the record).
+    case assignedByHand(repID: String, policy: String)
     /// A rep tried to reach the prospect.
     case contactAttempt(ContactAttempt)
     /// The rep closed the hand-off with a disposition code.
@@ -12,9 +15,18 @@ package enum SLAEvent: Sendable, Hashable {
     /// Time passed; fires any escalation step now due.
     case tick
 
+    /// A hand-off (by the router or by hand): the only event that reopens a closed lead.
+    package var isHandoff: Bool {
+        switch self {
+        case .handedOff, .assignedByHand: true
+        default: false
+        }
+    }
+
     var name: String {
         switch self {
         case .handedOff: "hand-off"
+        case .assignedByHand: "assignment by hand"
         case .contactAttempt: "contact attempt"
         case .disposition(let code): "disposition `\(code)`"
         case .tick: "clock tick"
