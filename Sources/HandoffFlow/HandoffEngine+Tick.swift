@@ -15,11 +15,20 @@ extension HandoffEngine {
     /// ``tick(at:)`` for a service that may run beside other instances on one store: each due
     /// timer is first claimed under a lease (`owner`, until `instant + leaseSeconds`), so two
     /// schedulers never fire the same step; writing the timer as it fires releases the lease.
-    package func tick(at instant: Date, owner: String, leaseSeconds: Double = 60) async throws(EngineError) -> [EngineEffect] {
-        try await tick(at: instant, claimingAs: (owner, instant.addingTimeInterval(max(leaseSeconds, 0.001))))
+    ///
+    /// `extra` adds writes to each firing's unit of work from its effects (the service's CRM sync
+    /// message), so they commit with the step or not at all; `source` names the firing.
+    package func tick(
+        at instant: Date, owner: String, leaseSeconds: Double = 60,
+        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+    ) async throws(EngineError) -> [EngineEffect] {
+        try await tick(at: instant, claimingAs: (owner, instant.addingTimeInterval(max(leaseSeconds, 0.001))), extra: extra)
     }
 
-    private func tick(at instant: Date, claimingAs claim: (owner: String, leaseUntil: Date)?) async throws(EngineError) -> [EngineEffect] {
+    private func tick(
+        at instant: Date, claimingAs claim: (owner: String, leaseUntil: Date)?,
+        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+    ) async throws(EngineError) -> [EngineEffect] {
         var effects: [EngineEffect] = []
         var seen = Set<String>()
         while true {
@@ -39,12 +48,15 @@ extension HandoffEngine {
             // next tick rather than looped on.
             guard let timer = due.first(where: { !seen.contains("\($0.id)@\($0.dueAt.timeIntervalSince1970)") }) else { break }
             seen.insert("\(timer.id)@\(timer.dueAt.timeIntervalSince1970)")
-            effects += try await fire(timer)
+            effects += try await fire(timer, extra: extra)
         }
         return effects
     }
 
-    func fire(_ timer: SLATimerRecord) async throws(EngineError) -> [EngineEffect] {
+    func fire(
+        _ timer: SLATimerRecord,
+        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+    ) async throws(EngineError) -> [EngineEffect] {
         // Rounded up to the millisecond the store keeps, so the step at `dueAt` does fire.
         let at = Date(timeIntervalSince1970: (timer.dueAt.timeIntervalSince1970 * 1000).rounded(.up) / 1000)
         let source = "\(timer.id)@\(EventTime.format(at))"
@@ -62,7 +74,7 @@ extension HandoffEngine {
         }
         try work.raiseAlerts()
         do {
-            _ = try await store.commit(UnitOfWork(work.operations))
+            _ = try await store.commit(UnitOfWork(work.operations + (extra?(source, timer.leadID, work.effects) ?? [])))
         } catch {
             throw .store(eventID: source, error)
         }

@@ -89,6 +89,9 @@ package protocol HandoffStore: Sendable {
     func routerState(name: String) async throws(StoreError) -> RouterStateRecord?
     /// Open hand-offs (open assignments), oldest first; only those of `repID` when given.
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff]
+    /// One page of leads in creation order, filtered by latest stage, current holder and recent
+    /// activity (``LeadListQuery``); `next` is set when more leads match.
+    func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage
     /// Open assignments per rep id (reps with none are absent); the router's capacity check.
     func openAssignmentCounts() async throws(StoreError) -> [String: Int]
     /// Open SLA timers (running or breached) with `dueAt <= date`, earliest first.

@@ -49,28 +49,26 @@ package actor AlertDeliverer {
         }
     }
 
-    /// The CRM sync message for an event's hand-off, reassignment, parking or closing, as a write
-    /// for the event's own unit of work (``HandoffEngine/apply(_:receivedAt:extra:)``): it is
-    /// stored with the event or not at all, so a crash cannot lose it. Nil when no CRM sync URL is
-    /// configured or nothing relevant happened.
-    nonisolated func crmSyncOperation(event: InboundEvent, effects: [EngineEffect]) -> WriteOperation? {
+    /// The CRM sync message for an event's or a scheduler step's changes, as a write for that
+    /// unit of work (``HandoffEngine/apply(_:receivedAt:extra:)``, ``HandoffEngine/tick(at:owner:leaseSeconds:extra:)``):
+    /// it is stored with them or not at all, so a crash cannot lose it. Nil when no CRM sync URL is
+    /// configured or nothing the CRM keeps (owner, stage, score, SLA state) changed.
+    nonisolated func crmSyncOperation(source: CRMSyncPayload.Source, id: String, leadID: String, effects: [EngineEffect]) -> WriteOperation? {
         guard configuration.crmSyncURL != nil else { return nil }
-        let relevant = effects.filter {
-            switch $0.kind {
-            case .handedOff, .reassigned, .queued, .closed: true
-            default: false
-            }
-        }
-        guard !relevant.isEmpty else { return nil }
-        let payload = CRMSyncPayload(eventID: event.eventID, leadID: event.leadID, changes: relevant.map(\.summary))
+        guard let payload = CRMSyncPayload(source: source, id: id, leadID: leadID, effects: effects) else { return nil }
         guard let data = try? JSONEncoder.sorted.encode(payload), let json = try? JSONText(validating: String(decoding: data, as: UTF8.self)) else {
-            logger.error("CRM sync for event \(event.eventID) not stored: its payload is not JSON")
+            logger.error("CRM sync for \(id) not stored: its payload is not JSON")
             return nil
         }
         return .raiseAlert(
             AlertRecord(
-                id: "\(event.eventID)/crm-sync", kind: Self.crmKind, leadID: event.leadID,
+                id: "\(id)/crm-sync", kind: Self.crmKind, leadID: leadID,
                 target: "crm", payload: json, createdAt: now()))
+    }
+
+    /// ``crmSyncOperation(source:id:leadID:effects:)`` for an inbound event.
+    nonisolated func crmSyncOperation(event: InboundEvent, effects: [EngineEffect]) -> WriteOperation? {
+        crmSyncOperation(source: .event(type: event.kind.rawValue), id: event.eventID, leadID: event.leadID, effects: effects)
     }
 
     /// One pass over the alerts due now; returns how many were delivered.
@@ -213,19 +211,6 @@ enum DeliveryError: Error, CustomStringConvertible {
         case let .misconfigured(target, key): "channel for '\(target)' lacks `\(key)`"
         case .status(let code): "the receiver answered HTTP \(code)"
         }
-    }
-}
-
-/// The body of a CRM sync POST, stored with the event that caused it.
-struct CRMSyncPayload: Encodable, Sendable {
-    let eventID: String
-    let leadID: String
-    let changes: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case changes
-        case eventID = "event_id"
-        case leadID = "lead_id"
     }
 }
 

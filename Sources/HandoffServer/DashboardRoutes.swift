@@ -28,7 +28,7 @@ extension HandoffService {
                     status: .ok, headers: DashboardSession.headers(contentType: "text/html; charset=utf-8", nonce: nonce),
                     body: .init(byteBuffer: ByteBuffer(string: page)))
             }
-            _ = try context.require(.marketing, .sales)
+            _ = try context.require(.marketing, .sales, .salesManager)
             let fragmentParameter = request.uri.queryParameters.get("fragment")
             guard fragmentParameter == nil || fragmentParameter == "1" else {
                 throw APIError.invalid("fragment", "must be 1 (the inner HTML only) or absent (the whole page)")
@@ -49,7 +49,7 @@ extension HandoffService {
             guard let token = fields["token"] else { throw APIError.unauthorized("the form carries no token: open the dashboard link again") }
             let verdict = DashboardSession.isWellFormed(token) ? try await self.tokens.check(token, at: self.now()) : .unknown
             let entry = try BearerAuthMiddleware.accepted(verdict, unknown: "the token")
-            guard [.marketing, .sales, .admin].contains(entry.role) else {
+            guard [.marketing, .sales, .salesManager, .admin].contains(entry.role) else {
                 throw APIError(
                     .forbidden, code: "forbidden", message: "a \(entry.role.rawValue) token cannot open the dashboard; use a marketing or sales token"
                 )

@@ -97,6 +97,8 @@ package final class HandoffService: Sendable {
         addOperationsRoutes(to: router)
         addEventRoutes(to: router)
         addReadRoutes(to: router)
+        addAssignRoutes(to: router)
+        addLeadListRoutes(to: router)
         addModelRoutes(to: router)
         addTokenRoutes(to: router)
         addDashboardRoutes(to: router)
@@ -119,8 +121,9 @@ package final class HandoffService: Sendable {
 
     /// Starts the SLA scheduler and the alert delivery loop; cancel the task to stop both.
     package func startBackgroundLoops() -> Task<Void, Never> {
-        let scheduler = SLAScheduler(runtime: runtime, metrics: metrics, interval: configuration.tickIntervalSeconds, now: now, logger: logger)
         let deliverer = self.deliverer
+        let scheduler = SLAScheduler(
+            runtime: runtime, metrics: metrics, interval: configuration.tickIntervalSeconds, now: now, logger: logger, deliverer: deliverer)
         let interval = configuration.deliveryIntervalSeconds
         return Task {
             await withTaskGroup(of: Void.self) { group in

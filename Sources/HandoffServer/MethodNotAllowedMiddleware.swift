@@ -12,7 +12,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         ("/health", [.get]), ("/ready", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/dashboard", [.get]),
         ("/dashboard/session", [.post]),
         ("/sla", [.get]),
-        ("/events", [.post]), ("/leads/{id}", [.get]), ("/reps/{id}/handoffs", [.get]),
+        ("/events", [.post]), ("/leads", [.get]), ("/leads/{id}", [.get]), ("/leads/{id}/assign", [.post]), ("/reps/{id}/handoffs", [.get]),
         ("/models", [.get, .post]), ("/models/rollback", [.post]), ("/models/{sha}/promote", [.post]),
         ("/tokens", [.get, .post]), ("/tokens/{name}", [.delete]),
     ]

@@ -8,7 +8,7 @@ import ScoringModelFormat
 extension HandoffService {
     func addModelRoutes(to router: Hummingbird.Router<ServiceContext>) {
         router.get("/models") { _, context in
-            _ = try context.require(.marketing, .sales)
+            _ = try context.require(.marketing, .sales, .salesManager)
             let models = try await self.store.models()
             let deployments = try await self.store.deployments()
             return JSONResponse.make(ModelList(models: models.map(ModelView.init), deployments: deployments.map(ModelList.Deployment.init)))

@@ -12,7 +12,7 @@ package enum OpenAPIDocument {
           description: |
             Marketing-automation and CRM events in; scores, qualification, routing, SLA timers and
             alerts out. Every route but /health and /ready needs `Authorization: Bearer <token>`; roles are
-            marketing, sales, admin (everything) and ingest. Errors are
+            marketing, sales, sales-manager (sales plus assigning leads by hand), admin (everything) and ingest. Errors are
             `{"error": {"code", "message", "field"}}` where `field` names the JSON member at fault.
             An event is answered 2xx only after it is durably committed; a retried event_id is
             answered `duplicate` and counted once.
@@ -44,18 +44,21 @@ package enum OpenAPIDocument {
             Event:
               type: object
               required: [event_id, type, occurred_at, lead_id]
-              allOf:
-                - {if: {properties: {type: {const: lead_created}}}, then: {required: [fields]}}
-                - {if: {properties: {type: {const: engagement}}}, then: {required: [event_type], properties: {event_type: {pattern: '\\S'}}}}
-                - {if: {properties: {type: {const: contact_attempt}}}, then: {required: [rep_id, channel, outcome], properties: {channel: {enum: [call, email, meeting, social, sms, other]}, outcome: {enum: [connected, voicemail, no_answer, sent, replied, bounced]}}}}
-                - {if: {properties: {type: {const: disposition}}}, then: {required: [rep_id, code], properties: {code: {pattern: '\\S'}}}}
-                - {if: {properties: {type: {const: opportunity}}}, then: {required: [opportunity_id, amount, currency, stage], properties: {stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}
-                - {if: {properties: {type: {enum: [won, lost]}}}, then: {required: [opportunity_id, amount, close_date], properties: {close_date: {pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]))?$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}
+              # One branch per event type (exclusive by `type`): generators build each shape directly.
+              oneOf:
+                - {required: [fields], properties: {type: {const: lead_created}}}
+                - {required: [event_type], properties: {type: {const: engagement}, event_type: {pattern: '\\S'}}}
+                - {required: [rep_id, channel, outcome], properties: {type: {const: contact_attempt}, channel: {enum: [call, email, meeting, social, sms, other]}, outcome: {enum: [connected, voicemail, no_answer, sent, replied, bounced]}}}
+                - {required: [rep_id, code], properties: {type: {const: disposition}, code: {pattern: '\\S'}}}
+                - {required: [rep_id], properties: {type: {const: assign}}}
+                - {required: [opportunity_id, amount, currency, stage], properties: {type: {const: opportunity}, stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}
+                - {required: [opportunity_id, amount, close_date], properties: {type: {enum: [won, lost]}, close_date: {pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]))?$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}
+                - {properties: {type: {const: lead_updated}}}
               properties:
                 event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "Sender's id: printable, at most 256 UTF-8 bytes (maxLength counts characters: 256 in ASCII, fewer in other scripts); a retry with the same id is a duplicate"}
                 type:
                   type: string
-                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost]
+                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost, assign]
                 occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
                 lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
                 fields: {type: [object, "null"], additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
@@ -68,6 +71,8 @@ package enum OpenAPIDocument {
                 channel: {type: string, description: "contact_attempt: call, email, meeting, social, sms or other"}
                 outcome: {type: string, description: "contact_attempt: connected, voicemail, no_answer, sent, replied or bounced"}
                 note: {type: [string, "null"]}
+                assigned_by: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "assign: who decided (a manager's e-mail or name)"}
+                priority: {type: string, enum: [high, standard], description: "assign: the SLA policy for the new rep (default: the lead's)"}
                 code: {type: string, description: "disposition (required): wrong_fit, no_budget, bad_timing, competitor_chosen, unresponsive or a playbook code"}
                 opportunity_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "opportunity, won, lost (required)"}
                 amount: {type: [string, number], description: "decimal ≥ 0 in major units below 10^15, e.g. \\"12500.00\\""}
@@ -130,6 +135,27 @@ package enum OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
                 "409": {$ref: "#/components/responses/Error"}
+          /leads:
+            get:
+              summary: Leads a page at a time, filtered by stage, current holder and recent activity
+              description: >-
+                Roles marketing, sales, sales-manager. Creation order; `next_cursor` (and a `Link: <…>; rel="next"`
+                header) fetches the next page, null on the last. `owner` is a rep id or a fallback queue name
+                (`owner=sales-triage` lists the parked leads). `since` keeps leads with any activity at or after it
+                (a field, an event's arrival, an SLA step, an assignment). Each lead carries `stage`, `priority`,
+                `points`, `probability`, `owner` ({kind: rep|fallback_queue, id, since, rule}) and `last_activity_at`.
+              parameters:
+                - {name: stage, in: query, required: false, schema: {type: string, enum: [nurture, mql, sql]}}
+                - {name: owner, in: query, required: false, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
+                - {name: since, in: query, required: false, schema: {type: string, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]))?$'}}
+                - {name: cursor, in: query, required: false, schema: {type: string, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$'}}
+                - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 500}}
+              responses:
+                "200": {description: "{leads, count, next_cursor, filters}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "422": {description: "cursor is not one this service handed out", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /leads/{id}:
             get:
               summary: A lead with its latest score and reasons, qualification, hand-off package and timeline
@@ -149,6 +175,40 @@ package enum OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
+          /leads/{id}/assign:
+            post:
+              summary: Hand a lead to a named rep (out of the fallback queue, or from another rep)
+              description: >-
+                Role sales-manager. Stored as an `assign` event (the same one `POST /events` accepts) and answered
+                as /events answers one event: 201 applied with the effects, 200 duplicate (same event_id), 400 wrong
+                shape, 422 refused by the flow (unknown or departed rep, the rep already holds the lead, a closed
+                deal). The rep's first-touch clock starts at `occurred_at` (default now) under `priority` (default the
+                lead's policy); the former holder is alerted (`assigned-by-hand`).
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [rep_id]
+                      properties:
+                        rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
+                        assigned_by: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "default: the token's name"}
+                        priority: {type: string, enum: [high, standard]}
+                        note: {type: [string, "null"]}
+                        event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "default: a new id; send one to make a retry safe"}
+                        occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "default: now"}
+              responses:
+                "201": {description: "{event_id, status: applied, effects}"}
+                "200": {description: "{event_id, status: duplicate}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "409": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
           /reps/{id}/handoffs:
             get:
               summary: Open hand-offs of one rep, oldest first
@@ -231,7 +291,7 @@ package enum OpenAPIDocument {
                       required: [name, role]
                       properties:
                         name: {type: string, minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
-                        role: {type: string, enum: [marketing, sales, admin, ingest]}
+                        role: {type: string, enum: [marketing, sales, admin, ingest, sales-manager]}
                         expires_at: {type: [string, "null"], format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "when the token stops working (in the future; absent or null: never); an expired token gets 401 token_expired"}
               responses:
                 "201": {description: "{name, role, token, expires_at}"}

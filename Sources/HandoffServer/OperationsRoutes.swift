@@ -30,7 +30,7 @@ extension HandoffService {
             return JSONResponse.text(try await self.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("/openapi.yaml") { _, context in
-            _ = try context.require(.marketing, .sales, .ingest)
+            _ = try context.require(.marketing, .sales, .salesManager, .ingest)
             return JSONResponse.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
         }
     }

@@ -8,7 +8,7 @@ import ScoringModelFormat
 extension HandoffService {
     func addReadRoutes(to router: Hummingbird.Router<ServiceContext>) {
         router.get("/leads/{id}") { request, context in
-            _ = try context.require(.marketing, .sales)
+            _ = try context.require(.marketing, .sales, .salesManager)
             let id = try context.pathIdentifier("id")
             let format = try LeadView.format(request)
             let engine = await self.runtime.current()
@@ -22,7 +22,7 @@ extension HandoffService {
             return JSONResponse.make(detail)
         }
         router.get("/reps/{id}/handoffs") { _, context in
-            _ = try context.require(.marketing, .sales)
+            _ = try context.require(.marketing, .sales, .salesManager)
             let id = try context.pathIdentifier("id")
             let reps = try await self.store.reps()
             guard reps.contains(where: { $0.id == id }) else {
@@ -32,7 +32,7 @@ extension HandoffService {
             return JSONResponse.make(RepHandoffs(repID: id, count: open.count, handoffs: open.map(LeadView.OpenHandoffView.init)))
         }
         router.get("/sla") { request, context in
-            _ = try context.require(.marketing, .sales)
+            _ = try context.require(.marketing, .sales, .salesManager)
             let rep = request.uri.queryParameters.get("rep")
             return JSONResponse.make(try await self.slaState(rep: rep))
         }
@@ -56,7 +56,11 @@ extension HandoffService {
                         SLAState.Breach(
                             leadID: timer.leadID, repID: handoff.assignment.repID, policy: timer.policy, escalationStep: timer.escalationStep,
                             nextStepAt: EventTime.format(timer.dueAt),
-                            firedSteps: timer.firedSteps.map { .init(step: $0.step, action: $0.action, firedAt: EventTime.format($0.firedAt)) }))
+                            firedSteps: timer.firedSteps.map {
+                                .init(
+                                    step: $0.step, action: $0.action, firedAt: EventTime.format($0.firedAt),
+                                    voidedAt: $0.voidedAt.map(EventTime.format), voidedBy: $0.voidedBy)
+                            }))
                 }
             }
         }
@@ -96,10 +100,15 @@ struct SLAState: Encodable, Sendable {
             let step: Int
             let action: String
             let firedAt: String
+            /// Set when a first touch made before the step arrived later (CRM lag) and voided it.
+            @Nullable var voidedAt: String?
+            @Nullable var voidedBy: String?
 
             enum CodingKeys: String, CodingKey {
                 case step, action
                 case firedAt = "fired_at"
+                case voidedAt = "voided_at"
+                case voidedBy = "voided_by"
             }
         }
 

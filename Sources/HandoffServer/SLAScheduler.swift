@@ -12,6 +12,8 @@ struct SLAScheduler: Sendable {
     let interval: Double
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Writes each firing's CRM sync message (owner, SLA state) in the firing's own unit of work.
+    var deliverer: AlertDeliverer?
 
     func run() async {
         while !Task.isCancelled {
@@ -27,7 +29,10 @@ struct SLAScheduler: Sendable {
         do {
             // Claimed under a lease, so several instances on one PostgreSQL store never fire a
             // step twice (issue 8); alone on SQLite the claim costs one UPDATE per step.
-            let effects = try await engine.tick(at: now(), owner: Self.instanceID)
+            let deliverer = self.deliverer
+            let effects = try await engine.tick(at: now(), owner: Self.instanceID) { source, leadID, effects in
+                deliverer?.crmSyncOperation(source: .scheduler, id: source, leadID: leadID, effects: effects).map { [$0] } ?? []
+            }
             await metrics.tick(effects: effects.map(Self.label), failed: false)
             if !effects.isEmpty { logger.info("SLA scheduler: \(effects.count) step(s) fired") }
             return effects

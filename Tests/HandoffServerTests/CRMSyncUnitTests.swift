@@ -123,6 +123,7 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func routerState(name: String) async throws(StoreError) -> RouterStateRecord? { try await base.routerState(name: name) }
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }
+    func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage { try await base.leadList(query) }
     func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
         try await base.timersDue(before: date, limit: limit)
     }

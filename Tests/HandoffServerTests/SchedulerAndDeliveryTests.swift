@@ -49,6 +49,49 @@ import Glibc
         #expect(metrics.contains("baton_sla_effects_total{effect=\"breach\"} 1"))
     }
 
+    /// Issue 21 item 16: the scheduler's reassignment used to reach the CRM not at all, and event
+    /// changes as sentences only. Every change of owner, stage, score and SLA state is a record.
+    @Test func schedulerStepsAndEventsSyncStructuredRecordsToTheCRM() async throws {
+        let clock = TestClock("2026-03-02T10:00:00Z")
+        let running = try await ServiceFixture.service(clock: clock) { $0.crmSyncURL = "http://127.0.0.1:9/crm" }
+        defer { running.files.remove() }
+        try await handOff(running)
+        // 13:01: past the 11:00 deadline, the manager at 11:30 and the reassignment at 13:00. Only ana
+        // covers na, so the lead is parked in sales-triage.
+        clock.set("2026-03-02T13:01:00Z")
+        let scheduler = SLAScheduler(
+            runtime: running.service.runtime, metrics: running.service.metrics, interval: 1, now: { clock.now },
+            logger: running.service.logger, deliverer: running.service.deliverer)
+        let fired = await scheduler.runOnce()
+        #expect(fired.contains { if case .reassigned("ana", .fallbackQueue("sales-triage")) = $0.kind { true } else { false } }, "\(fired)")
+        let syncs = try await running.service.store.alertsPendingDelivery(at: .distantFuture, limit: 100).filter { $0.kind == "crm-sync" }
+        func records(_ alert: AlertRecord) -> [[String: Any]] {
+            ((try? JSONSerialization.jsonObject(with: Data(alert.payload.text.utf8))) as? [String: Any])?["records"] as? [[String: Any]] ?? []
+        }
+        // The event's message: the qualification and the routing, with the clock it started.
+        let event = try #require(syncs.first { $0.id == "e-1/crm-sync" })
+        let eventRecords = records(event)
+        #expect(eventRecords.map { $0["change"] as? String } == ["qualification", "owner"])
+        #expect(eventRecords[0]["stage"] as? String == "sql" && eventRecords[0]["points"] is Double)
+        #expect(eventRecords[1]["reason"] as? String == "routed" && (eventRecords[1]["to"] as? [String: String]) == ["kind": "rep", "id": "ana"])
+        #expect(eventRecords[1]["state"] as? String == "first_touch_due" && eventRecords[1]["deadline"] as? String == "2026-03-02T11:00:00Z")
+        // The scheduler's: one message per firing, each in that firing's unit.
+        let steps = syncs.filter { $0.id != "e-1/crm-sync" }.flatMap(records)
+        let owner = try #require(steps.first { $0["change"] as? String == "owner" })
+        #expect(owner["reason"] as? String == "sla_reassignment" && owner["at"] as? String == "2026-03-02T13:00:00Z")
+        #expect((owner["from"] as? [String: String]) == ["kind": "rep", "id": "ana"])
+        #expect((owner["to"] as? [String: String]) == ["kind": "fallback_queue", "id": "sales-triage"])
+        #expect(steps.contains { $0["state"] as? String == "breached" && $0["breach"] as? String == "first_touch" })
+        #expect(steps.contains { $0["state"] as? String == "escalated" && $0["step"] as? String == "notify-manager" })
+        let sources = Set(
+            syncs.filter { $0.id != "e-1/crm-sync" }.compactMap {
+                ((try? JSONSerialization.jsonObject(with: Data($0.payload.text.utf8))) as? [String: Any])?["source"] as? String
+            })
+        #expect(sources == ["scheduler"])
+        // The plain sentences stay under their old key.
+        #expect(event.payload.text.contains(#""changes":["lead L1 qualified sql"#))
+    }
+
     @Test func alertsGoToEachRepsChannelAndFailuresBackOff() async throws {
         let hooks = FakeWebhook()
         try await hooks.start()
