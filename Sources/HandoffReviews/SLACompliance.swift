@@ -34,6 +34,9 @@ package struct SLACompliance: Sendable, Hashable {
     package let escalations: [String: Int]
     /// Steps that fired, then were voided by a first touch made before them that arrived late.
     package var voidedEscalations: [String: Int] = [:]
+    /// Each rep's first-touch compliance (met / judged) over the hand-offs they received, all
+    /// policies together; parked hand-offs and pending ones left out, as in ``repsOverall``.
+    package var byRep: [String: Proportion] = [:]
     /// Hand-offs of the period that went to a fallback queue (left out of `policies`).
     package let parkedAtHandoff: Int
     /// Leads handed off in the period (reps and fallback queues) contacted within their target,
@@ -55,6 +58,7 @@ package struct SLACompliance: Sendable, Hashable {
         let handed = journeys.filter { $0.handoffAt.map(period.contains) ?? false }
         var met: [String: Int] = [:], missed: [String: Int] = [:], pending: [String: Int] = [:], untouched: [String: Int] = [:]
         var leadsMet = 0, leadsMissed = 0, parked = 0
+        var repMet: [String: Int] = [:], repJudged: [String: Int] = [:]
         for journey in handed {
             let policy = journey.policy ?? "(none)"
             let verdict = judge(journey, target: configuration.targetHours(policy: policy), reps: reps, asOf: asOf, configuration: configuration)
@@ -66,6 +70,10 @@ package struct SLACompliance: Sendable, Hashable {
             if journey.queue != nil {
                 parked += 1
                 continue
+            }
+            if let rep = journey.repID, verdict != .pending {
+                repJudged[rep, default: 0] += 1
+                if verdict == .met { repMet[rep, default: 0] += 1 }
             }
             switch verdict {
             case .met: met[policy, default: 0] += 1
@@ -98,6 +106,7 @@ package struct SLACompliance: Sendable, Hashable {
             policies: policies, breachedTimers: breached, escalations: escalations, parkedAtHandoff: parked,
             leadsContactedWithinSLA: Proportion(leadsMet, of: leadsMet + leadsMissed))
         result.voidedEscalations = voided
+        result.byRep = repJudged.reduce(into: [:]) { $0[$1.key] = Proportion(repMet[$1.key] ?? 0, of: $1.value) }
         return result
     }
 

@@ -79,15 +79,19 @@ extension HandoffService {
     }
 }
 
-/// The live dashboard: the closed-loop measures for one ISO week (UTC) from ClosedLoopAnalytics,
-/// open hand-offs and breaches from the store, two SVG charts, and a script that refreshes the
-/// numbers every 30 seconds. Every figure carries `data-metric` so tests (and scrapers) can read it.
+/// The live dashboard: the closed-loop measures for one ISO week (UTC; `?week=2026-W09` for
+/// another) from the reviews, read with the playbook's working hours, SLA targets and
+/// `sla.touches_from` as the flow applies them; open hand-offs and breaches from the store; charts
+/// drawn twice (a wide and a phone-sized SVG, one shown by CSS width); and a script that refreshes
+/// the numbers every 30 seconds. Every figure carries `data-metric` so tests (and scrapers) can read it.
 struct Dashboard {
     let service: HandoffService
 
     func render(period: ReviewPeriod, fragment: Bool, nonce: String) async throws -> String {
         let asOf = service.now()
-        let configuration = AnalyticsConfiguration()
+        var configuration = AnalyticsConfiguration()
+        let engine = await service.runtime.current()
+        configuration.use(engine.flow, name: URL(fileURLWithPath: service.configuration.playbook ?? "playbook.yaml").lastPathComponent)
         let data = try await ReviewLoader.load(store: service.store, period: period, trendWeeks: configuration.trendWeeks)
         let results = ReviewResults(data: data, period: period, asOf: asOf, configuration: configuration)
         let sla = try await service.slaState(rep: nil)
@@ -101,14 +105,17 @@ struct Dashboard {
             <style>
             body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330}
             h1{font-size:1.3rem;margin:.2rem 0 1rem} h2{font-size:1rem;margin:0 0 .5rem}
-            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:.8rem}
-            .card{background:#fff;border-radius:.5rem;padding:.8rem;box-shadow:0 1px 2px #0002;overflow-x:auto}
+            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,19rem),1fr));gap:.8rem}
+            .card{background:#fff;border-radius:.5rem;padding:.8rem;box-shadow:0 1px 2px #0002;min-width:0}
             .big{font-size:1.8rem;font-weight:600} .note{color:#5a6275;font-size:.8rem}
-            table{border-collapse:collapse;width:100%;font-size:.85rem} td,th{padding:.2rem .4rem;text-align:left;border-bottom:1px solid #e3e6eb}
-            td.n,th.n{text-align:right} svg{max-width:100%;height:auto} .wide{grid-column:1/-1}
+            table{border-collapse:collapse;width:100%;font-size:.85rem} td,th{padding:.2rem .4rem;text-align:left;border-bottom:1px solid #e3e6eb} td{overflow-wrap:anywhere} th{font-size:.8rem;hyphens:auto}
+            td.n,th.n{text-align:right} svg{display:block;width:100%;height:auto} .wide{grid-column:1/-1}
+            @media (min-width:60rem){.span2{grid-column:span 2}}
+            .chart-narrow{display:none} @media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}
             </style></head><body>
             <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(EventTime.format(asOf))</span></h1>
             <main id="dashboard">\(main)</main>
+            <p class="note">Another ISO week (UTC): add <code>?week=2026-W09</code> to the address.</p>
             <script nonce="\(nonce)">
             // Refresh the numbers without reloading the page (the cookie carries the token).
             setInterval(async () => {
@@ -137,20 +144,31 @@ struct Dashboard {
             <div class="note"><span data-metric="open-breaches">\(sla.timers.breached)</span> in breach ·
             <span data-metric="running-timers">\(sla.timers.running)</span> SLA clocks running</div></section>
             """
-        // SLA compliance per policy and speed per rep.
+        // SLA compliance per policy, and per rep beside their speed.
         var policyRows = ""
         for p in r.compliance.policies {
             policyRows +=
-                "<tr><td>\(esc(p.name))</td><td class=n>\(hours(p.targetHours))</td><td class=n data-metric=\"policy-\(esc(p.name))\">\(esc(p.compliance.formatted))</td></tr>"
+                "<tr><td>\(esc(p.name))</td><td class=n>\(hours(p.targetHours))</td><td data-metric=\"policy-\(esc(p.name))\">\(esc(p.compliance.formatted))</td></tr>"
         }
         var repRows = ""
         for g in r.speed.byRep {
+            let within = r.compliance.byRep[g.key].map(\.formatted) ?? "–"
             repRows +=
-                "<tr><td>\(esc(g.key))</td><td class=n data-metric=\"rep-\(esc(g.key))-handoffs\">\(g.handoffs)</td><td class=n>\(hours(g.median))</td><td class=n>\(g.untouched)</td></tr>"
+                "<tr><td>\(esc(g.key))</td><td class=n data-metric=\"rep-\(esc(g.key))-handoffs\">\(g.handoffs)</td><td class=n>\(hours(g.median))</td><td class=n>\(g.untouched)</td><td data-metric=\"rep-\(esc(g.key))-sla\">\(esc(within))</td></tr>"
         }
         cards += """
-            <section class="card"><h2>SLA by policy</h2><table><tr><th>policy</th><th class=n>target h</th><th class=n>within target</th></tr>\(policyRows)</table></section>
-            <section class="card"><h2>Team and reps</h2><table><tr><th>rep</th><th class=n>hand-offs</th><th class=n>median h</th><th class=n>untouched</th></tr>\(repRows)</table></section>
+            <section class="card"><h2>SLA by policy</h2><table><tr><th>policy</th><th class=n>target h</th><th>within target</th></tr>\(policyRows.isEmpty ? "<tr><td colspan=3 class=note>no hand-off judged yet</td></tr>" : policyRows)</table></section>
+            <section class="card span2"><h2>Team and reps</h2><table><tr><th>rep</th><th class=n>hand-offs</th><th class=n>median h</th><th class=n>not touched</th><th>within SLA</th></tr>\(repRows.isEmpty ? "<tr><td colspan=5 class=note>no hand-off to a rep this week</td></tr>" : repRows)</table></section>
+            """
+        // Conversion by the production score's band (matured hand-offs), band 1 the highest scores.
+        var bandRows = ""
+        for b in r.scoreBands.bands {
+            bandRows +=
+                "<tr><td>\(b.band)\(b.highScoreLowConversion ? " ⚠" : "")</td><td class=n>\(String(format: "%.1f–%.1f %%", 100 * b.minimumProbability, 100 * b.maximumProbability))</td><td class=n>\(String(format: "%.1f %%", 100 * b.meanPredicted))</td><td data-metric=\"band-\(b.band)-conversion\">\(esc(b.conversion.formatted))</td></tr>"
+        }
+        let bandNote = r.scoreBands.note.map { "<p class=note>\(esc($0))</p>" } ?? ""
+        cards += """
+            <section class="card span2"><h2>Conversion by score band</h2><table><tr><th>band</th><th class=n>score</th><th class=n>predicted</th><th>won (matured)</th></tr>\(bandRows.isEmpty ? "<tr><td colspan=4 class=note>no matured hand-off yet (won, lost, or older than \(configuration.maturityDays) days)</td></tr>" : bandRows)</table>\(bandNote)</section>
             """
         // Funnel of the leads created this week and disposition patterns.
         var funnelRows = ""
@@ -184,6 +202,18 @@ struct Dashboard {
         return "<div class=\"grid\">\(cards)</div>"
     }
 
+    /// A chart drawn for a laptop (720 units wide) and for a phone (360), so its text stays
+    /// readable once the browser scales it to the card; CSS shows one of them.
+    func twoWidths(_ draw: (ChartCanvas, String) throws(ChartError) -> String) -> String {
+        do {
+            let wide = try draw(ChartCanvas(), "wide")
+            let narrow = try draw(ChartCanvas(width: 360, height: 300, fontSize: 12), "narrow")
+            return "<div class=\"chart-wide\">\(wide)</div><div class=\"chart-narrow\">\(narrow)</div>"
+        } catch {
+            return "<p class=note>No chart: \(esc(error.description))</p>"
+        }
+    }
+
     func trendChart(_ r: ReviewResults, _ configuration: AnalyticsConfiguration) -> String {
         let values = r.trend.map { week -> BarValue in
             guard let rate = week.compliance.rate, let ci = week.compliance.interval else { return BarValue(.nan) }
@@ -192,16 +222,15 @@ struct Dashboard {
         guard values.contains(where: { $0.value.isFinite }) else {
             return "<p class=note>No SLA trend yet: no hand-off could be judged in the last \(r.trend.count) weeks.</p>"
         }
-        do {
-            return try BarChart(
+        return twoWidths { canvas, size throws(ChartError) in
+            var chart = BarChart(
                 title: "First-touch SLA compliance by ISO week", subtitle: "95 % Wilson intervals",
                 categories: r.trend.map(\.week), series: [BarSeries(name: "compliance", values: values)],
                 valueAxis: .probability("Share touched within target"), categoryAxisLabel: "week",
-                referenceLines: [ReferenceLine(value: configuration.complianceGoal, label: "goal")],
-                identifier: "dash-trend"
-            ).render().svg
-        } catch {
-            return "<p class=note>No chart: \(esc(error.description))</p>"
+                referenceLines: [ReferenceLine(value: configuration.complianceGoal, label: "goal")], canvas: canvas,
+                identifier: "dash-trend-\(size)")
+            chart.skippedValuesNote = "Weeks without a hand-off that could be judged are left blank."
+            return try chart.render().svg
         }
     }
 
@@ -209,14 +238,12 @@ struct Dashboard {
         guard let byRep = r.volume.first(where: { $0.dimension == .rep }), !byRep.rows.isEmpty else {
             return "<p class=note>No hand-offs this week yet.</p>"
         }
-        do {
-            return try BarChart(
+        return twoWidths { canvas, size throws(ChartError) in
+            try BarChart(
                 title: "Hand-offs this week by rep", categories: byRep.rows.map(\.key),
                 series: [BarSeries(name: "hand-offs", values: byRep.rows.map { Double($0.count) })],
-                orientation: .horizontal, valueAxis: ChartAxis(label: "hand-offs"), identifier: "dash-volume"
+                orientation: .horizontal, valueAxis: ChartAxis(label: "hand-offs"), canvas: canvas, identifier: "dash-volume-\(size)"
             ).render().svg
-        } catch {
-            return "<p class=note>No chart: \(esc(error.description))</p>"
         }
     }
 

@@ -320,9 +320,9 @@ package enum OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Error"}
           /dashboard:
             get:
-              summary: Live dashboard (HTML with SVG charts) for one ISO week, refreshed by a small script
+              summary: Live dashboard (HTML with SVG charts) for one ISO week (UTC; `week`, default the current one), refreshed by a small script
               description: >-
-                Roles marketing, sales (cookie `baton_token`). `?token=` answers a page whose form POSTs the token to
+                Roles marketing, sales, sales-manager (cookie `baton_token`). `?token=` answers a page whose form POSTs the token to
                 /dashboard/session (it asks first when the browser holds another token's session); `fragment=1`
                 returns the inner HTML only. Pages carry a nonce CSP, X-Frame-Options DENY, Referrer-Policy no-referrer.
               parameters:

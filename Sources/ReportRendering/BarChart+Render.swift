@@ -38,7 +38,7 @@ extension BarChart {
 
         let tickWidth = orientation == .vertical ? tickLabelWidth(axis: valueAxis, scale: scale, fontSize: canvas.fontSize) : 0
         let categoryAxis = CategoryAxis(labels: categories, orientation: orientation, canvas: canvas, valueTickWidth: tickWidth)
-        let notes = [footnote, skippedNote(skipped)].compactMap { $0 }
+        let notes = [footnote, skipped > 0 ? (skippedValuesNote ?? skippedNote(skipped)) : nil].compactMap { $0 }
         let frame = ChartFrame(
             canvas: canvas, identifier: sanitizedIdentifier(identifier), title: title, subtitle: subtitle,
             legend: series.count > 1

@@ -60,6 +60,9 @@ package struct BarChart: Sendable, Equatable {
     package var canvas: ChartCanvas
     /// Prefix for element ids; give each chart on one HTML page its own.
     package var identifier: String
+    /// What the footnote says when values were left out (non-finite), in the reader's words
+    /// (e.g. "Weeks without a judged hand-off are left blank."); nil for the generic count.
+    package var skippedValuesNote: String?
 
     package init(
         title: String, subtitle: String? = nil, categories: [String], series: [BarSeries],

@@ -64,6 +64,9 @@ enum DashboardSeed {
         #expect(m["rep-ana-handoffs"] == "1")
         #expect(m["rep-kai-handoffs"] == "1")
         #expect(m["running-timers"] == "1")
+        // Per-rep SLA (issue 21 item 7): ana touched her lead in 0.5 h, kai never touched his.
+        #expect(m["rep-ana-sla"]?.hasPrefix("100.0 % (1/1;") == true, "\(m["rep-ana-sla"] ?? "none")")
+        #expect(m["rep-kai-sla"]?.hasPrefix("0.0 % (0/1;") == true, "\(m["rep-kai-sla"] ?? "none")")
     }
 }
 
@@ -205,10 +208,23 @@ enum DashboardSeed {
         let dom = try chromiumRun(["--dump-dom"])
         #expect(dom.contains("week 2026-W10"), "\(dom.prefix(500))")
         DashboardSeed.checkNumbers(DashboardSeed.metrics(dom))
-        for (name, size) in [("laptop", "1280,900"), ("phone", "390,1400")] {
+        // Issue 21 item 7: at a laptop's 1366 px and a phone's 390 px, nothing scrolls sideways, no
+        // table is wider than its card, chart text is at least 10 px on screen (12-unit text scaled
+        // by at least 0.83), and no "non-finite" wording reaches the reader. Screenshots stay in
+        // .build/test-output for a look.
+        for (name, width, height) in [("laptop", 1366, 900), ("phone", 390, 1400)] {
             let file = output.appendingPathComponent("dashboard-\(name).png")
             try? FileManager.default.removeItem(at: file)
-            _ = try chromiumRun(["--screenshot=\(file.path)", "--window-size=\(size)"])
+            let layout = try await ChromiumLayout.measure(chromium: chromium ?? "", url: url, width: width, height: height, screenshot: file)
+            #expect(layout.pageOverflow == 0, "\(name): the page scrolls sideways by \(layout.pageOverflow) px")
+            #expect(layout.tables.count >= 6, "\(name): \(layout.tables.map(\.card))")
+            for table in layout.tables { #expect(table.overflow <= 0.5, "\(name): the table in '\(table.card)' overflows by \(table.overflow) px") }
+            #expect(layout.charts.count == 2, "\(name): one size of each chart is shown: \(layout.charts.map(\.id))")
+            for chart in layout.charts { #expect(chart.scale >= 0.83, "\(name): chart \(chart.id) is drawn at \(chart.scale) of its size") }
+            #expect(!layout.text.contains("non-finite"))
+            for heading in ["Conversion by score band", "Team and reps", "within SLA", "?week="] {
+                #expect(layout.text.contains(heading), "\(name): \(heading)")
+            }
             let png = try Data(contentsOf: file)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) screenshot is a PNG")
             #expect(png.count > 10_000)

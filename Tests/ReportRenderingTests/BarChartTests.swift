@@ -9,6 +9,19 @@ import Testing
         orientation: .horizontal, valueAxis: ChartAxis(label: "PSI", lower: 0, upper: 0.3),
         referenceLines: [ReferenceLine(value: 0.1, label: "0.1 watch"), ReferenceLine(value: 0.25, label: "0.25 shifted")])
 
+    /// Issue 21 item 7: the dashboard showed "7 non-finite values not plotted" to sales managers.
+    @Test func aMissingValueNoteInTheReadersWordsReplacesTheGenericCount() throws {
+        var chart = BarChart(
+            title: "weeks", categories: ["W1", "W2", "W3"], series: [BarSeries(name: "rate", values: [0.5, .nan, 0.7])],
+            valueAxis: .probability("rate"))
+        #expect(try chart.render().svg.contains("1 non-finite value not plotted."))
+        chart.skippedValuesNote = "Weeks without a judged hand-off are left blank."
+        let svg = try chart.render().svg
+        #expect(svg.contains("Weeks without a judged hand-off are left blank.") && !svg.contains("non-finite"))
+        chart.series = [BarSeries(name: "rate", values: [0.5, 0.6, 0.7])]
+        #expect(!(try chart.render().svg.contains("left blank")), "no note when nothing was left out")
+    }
+
     @Test func horizontalBarAtTheAxisMaxFillsThePlotWidth() throws {
         let parsed = expectWellFormedSVG(try psi.render().svg)
         let plot = try #require(plotRect(parsed))

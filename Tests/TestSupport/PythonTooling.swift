@@ -53,6 +53,8 @@ package enum PythonTooling {
     }
 
     private static func moduleName(_ package: String) -> String {
-        package.replacingOccurrences(of: "-", with: "_")
+        // Distributions whose import name is not their name with dashes as underscores.
+        let imports = ["websocket-client": "websocket"]
+        return imports[package] ?? package.replacingOccurrences(of: "-", with: "_")
     }
 }
