@@ -24,6 +24,11 @@ package struct AnalyticsConfiguration: Sendable {
     package var minimumCategoryCount: Int = 5
     /// Days after the hand-off after which a lead without an outcome counts as matured (not converted).
     package var maturityDays: Int = 90
+    /// Below this many matured, scored hand-offs "does speed pay?" gives no verdict.
+    package var speedPaysMinimumMatured: Int = 50
+    /// Below this many matured hand-offs in either group (first touch within the first speed bucket,
+    /// or later / never) "does speed pay?" gives no verdict.
+    package var speedPaysMinimumPerGroup: Int = 10
     /// Sources whose leads are not marketing-sourced (excluded from attributed revenue).
     package var salesSourcedSources: Set<String> = []
     /// Compliance a policy should reach; a policy whose Wilson upper bound is below it triggers a change item.

@@ -87,6 +87,74 @@ import Testing
         #expect(SpeedPays.compute(js, reps: [:], asOf: handoff.addingTimeInterval(86_400)).matured == 0)
     }
 
+    /// The verdict: the CMH analysis over score bands of "first touch within 1 h" against later or
+    /// never, on the same strata as ``MantelHaenszel`` built by hand.
+    @Test func speedPaysVerdictFromTheStratifiedTest() throws {
+        // Band 0.80–1.00: 30 fast (20 won), 30 slow (6 won). Band 0.40–0.60: 20 fast (8 won), 20 never touched (2 won).
+        var js: [LeadJourney] = []
+        for i in 0..<30 { js.append(journey("HF\(i)", p: 0.9, touchAfterMinutes: 30, won: i < 20)) }
+        for i in 0..<30 { js.append(journey("HS\(i)", p: 0.9, touchAfterMinutes: 6 * 60, won: i < 6)) }
+        for i in 0..<20 { js.append(journey("MF\(i)", p: 0.5, touchAfterMinutes: 45, won: i < 8)) }
+        for i in 0..<20 { js.append(journey("MN\(i)", p: 0.5, touchAfterMinutes: nil, won: i < 2)) }
+        let sp = SpeedPays.compute(js, reps: [:], asOf: asOf)
+        let expected = MantelHaenszel(
+            strata: [
+                .init(exposedEvents: 0, exposedNonEvents: 0, unexposedEvents: 0, unexposedNonEvents: 0),
+                .init(exposedEvents: 0, exposedNonEvents: 0, unexposedEvents: 0, unexposedNonEvents: 0),
+                .init(exposedEvents: 8, exposedNonEvents: 12, unexposedEvents: 2, unexposedNonEvents: 18),
+                .init(exposedEvents: 0, exposedNonEvents: 0, unexposedEvents: 0, unexposedNonEvents: 0),
+                .init(exposedEvents: 20, exposedNonEvents: 10, unexposedEvents: 6, unexposedNonEvents: 24),
+            ], continuityCorrection: true)
+        #expect(sp.test == expected && sp.fast == 50 && sp.later == 50 && sp.matured == 100 && sp.fastWithinHours == 1)
+        // ψ = (8·18/40 + 20·24/60) / (12·2/40 + 10·6/60) = 11.6 / 1.6 = 7.25.
+        #expect(isClose(try #require(sp.test.oddsRatio), 7.25, absolute: 0, relative: 1e-14))
+        #expect(sp.verdict == .fasterConvertsMore && sp.test.informativeStrata == 2)
+        let sentence = ReviewReport.speedPaysVerdict(sp, configuration: AnalyticsConfiguration())
+        let ci = try #require(sp.test.confidenceInterval)
+        #expect(
+            sentence
+                == "Leads contacted within 1 h converted more often: odds ratio 7.25 (95 % CI \(String(format: "%.2f", ci.lower))–\(String(format: "%.2f", ci.upper)), CMH p = \(String(format: "%.3g", sp.test.pValue ?? -1)), 2 score band(s) with both groups and both outcomes, 100 matured hand-offs: 50 contacted within 1 h, 50 later or never)."
+        )
+
+        // Nearly the same rates fast and slow: 8 of 30 won within 1 h, 7 of 30 later; ψ = 8·23 / (22·7).
+        let even = (0..<60).map { journey("E\($0)", p: 0.9, touchAfterMinutes: $0 < 30 ? 30 : 6 * 60, won: $0 % 4 == 0) }
+        let flat = SpeedPays.compute(even, reps: [:], asOf: asOf)
+        #expect(isClose(flat.test.oddsRatio ?? -1, 184.0 / 154, absolute: 0, relative: 1e-14))
+        #expect(flat.test.confidenceInterval.map { $0.lower < 1 && $0.upper > 1 } == true && flat.verdict == .noEvidence)
+        #expect(
+            ReviewReport.speedPaysVerdict(flat, configuration: AnalyticsConfiguration()).hasPrefix(
+                "No evidence yet that speed pays: the interval includes 1, odds ratio"))
+
+        // Slow leads converting more: the verdict says so rather than hiding it.
+        let reversed = (0..<60).map { journey("R\($0)", p: 0.9, touchAfterMinutes: $0 < 30 ? 30 : 6 * 60, won: $0 < 30 ? $0 < 3 : $0 < 50) }
+        #expect(SpeedPays.compute(reversed, reps: [:], asOf: asOf).verdict == .fasterConvertsLess)
+    }
+
+    @Test func speedPaysSaysWhenThereIsTooLittleToJudge() {
+        // 24 matured hand-offs, under the minimum of 50.
+        var few: [LeadJourney] = []
+        for i in 0..<12 { few.append(journey("F\(i)", p: 0.9, touchAfterMinutes: 30, won: i < 8)) }
+        for i in 0..<12 { few.append(journey("S\(i)", p: 0.9, touchAfterMinutes: 6 * 60, won: false)) }
+        let sp = SpeedPays.compute(few, reps: [:], asOf: asOf)
+        #expect(sp.verdict == .tooFewMatured(have: 24, need: 50))
+        #expect(
+            ReviewReport.speedPaysVerdict(sp, configuration: AnalyticsConfiguration())
+                == "Not enough matured hand-offs to judge whether speed pays (need 50 matured and scored, have 24); review again when more outcomes are in."
+        )
+        // A source that records no touches: nobody is fast.
+        let untouched = (0..<60).map { journey("U\($0)", p: 0.9, touchAfterMinutes: nil, won: $0 < 10) }
+        let none = SpeedPays.compute(untouched, reps: [:], asOf: asOf)
+        #expect(none.verdict == .tooFewInAGroup(fast: 0, later: 60, need: 10) && none.test.oddsRatio == nil)
+        #expect(
+            ReviewReport.speedPaysVerdict(none, configuration: AnalyticsConfiguration()).contains(
+                "need 10 contacted within 1 h and 10 later or never; have 0 and 60"))
+        // Enough in each group, but no fast lead won: the odds ratio would be 0.
+        let zero = (0..<60).map { journey("Z\($0)", p: 0.9, touchAfterMinutes: $0 < 30 ? 30 : 6 * 60, won: $0 >= 50) }
+        let z = SpeedPays.compute(zero, reps: [:], asOf: asOf)
+        #expect(z.verdict == .noEstimate && z.test.missingEstimate?.contains("would be 0") == true)
+        #expect(!ReviewReport.speedPaysVerdict(z, configuration: AnalyticsConfiguration()).contains("nan"))
+    }
+
     @Test func productionScoreBandsFlagHighScoreLowConversion() throws {
         // p = 0.05·i for i = 1…19 and 0.98; leads 11…18 won → bands of 2, highest first: band 1
         // (0.98, 0.95) none won, bands 2–5 all won (band 1 is the top decile, as in validate).
