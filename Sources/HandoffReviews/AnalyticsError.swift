@@ -7,6 +7,10 @@ package enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidWeek(String, reason: String)
     /// `--month` is not `YYYY-MM` with a month 01…12.
     case invalidMonth(String, reason: String)
+    /// `--from` or `--to` (named by `flag`) is not a real `YYYY-MM-DD` date.
+    case invalidDate(flag: String, text: String, reason: String)
+    /// `--to` is before `--from`.
+    case invalidRange(from: String, to: String)
     /// `--time-zone` is not an IANA zone name.
     case unknownTimeZone(String)
     /// The store failed.
@@ -19,7 +23,7 @@ package enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible
     /// True for mistakes in the command line (exit code 64).
     package var isUsage: Bool {
         switch self {
-        case .invalidWeek, .invalidMonth, .unknownTimeZone: true
+        case .invalidWeek, .invalidMonth, .invalidDate, .invalidRange, .unknownTimeZone: true
         default: false
         }
     }
@@ -30,6 +34,10 @@ package enum AnalyticsError: Error, Sendable, Equatable, CustomStringConvertible
             "--week '\(text)': \(reason); give an ISO week as YYYY-Www, e.g. 2025-W41 (weeks run Monday to Sunday, W01 holds the year's first Thursday)"
         case let .invalidMonth(text, reason):
             "--month '\(text)': \(reason); give a month as YYYY-MM, e.g. 2025-10"
+        case let .invalidDate(flag, text, reason):
+            "\(flag) '\(text)': \(reason); give a day as YYYY-MM-DD, e.g. 2025-10-01"
+        case let .invalidRange(from, to):
+            "--to '\(to)' is before --from '\(from)'; --to is the last day reviewed (included), so give a day on or after --from"
         case let .unknownTimeZone(name):
             "--time-zone '\(name)' is not a known IANA time zone; use a name such as UTC, Europe/Berlin or America/Sao_Paulo"
         case let .store(error):

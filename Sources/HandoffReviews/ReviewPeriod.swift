@@ -1,8 +1,10 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 
-/// A review's period: an ISO week or a calendar month, with its boundaries read in a stated
-/// time zone (midnight local time), as a half-open ``ReportPeriod`` `[start, end)`.
+/// A review's period: an ISO week, a calendar month, or a run of whole days (`--from`/`--to`),
+/// with its boundaries read in a stated time zone (midnight local time), as a half-open
+/// ``ReportPeriod`` `[start, end)`.
 package struct ReviewPeriod: Sendable, Hashable {
     /// Week or month.
     package enum Kind: Sendable, Hashable {
@@ -10,6 +12,9 @@ package struct ReviewPeriod: Sendable, Hashable {
         case isoWeek(year: Int, week: Int)
         /// Calendar month.
         case month(year: Int, month: Int)
+        /// Whole days from `first` through `last`, both included (days counted from 1970-01-01,
+        /// as ``CivilDate``): 00:00 of `first` to 00:00 of the day after `last`.
+        case days(first: Int, last: Int)
     }
 
     package let kind: Kind
@@ -23,7 +28,42 @@ package struct ReviewPeriod: Sendable, Hashable {
         switch kind {
         case let .isoWeek(year, week): String(format: "%04d-W%02d", year, week)
         case let .month(year, month): String(format: "%04d-%02d", year, month)
+        case let .days(first, last): "\(CivilDate.isoDate(day: first)) to \(CivilDate.isoDate(day: last))"
         }
+    }
+
+    /// Parses `--from` and `--to` (`YYYY-MM-DD` each): the days from `from` through `to`, **both
+    /// included**, so `--from 2023-01-01 --to 2023-03-31` is the first quarter of 2023.
+    /// - Throws: ``AnalyticsError/invalidDate(flag:text:reason:)`` for a malformed or impossible
+    ///   date, ``AnalyticsError/invalidRange(from:to:)`` when `to` is before `from`.
+    package static func days(from fromText: String, to toText: String, timeZone: TimeZone) throws(AnalyticsError) -> ReviewPeriod {
+        let first = try civilDay(fromText, flag: "--from")
+        let last = try civilDay(toText, flag: "--to")
+        guard last >= first else { throw .invalidRange(from: fromText, to: toText) }
+        let calendar = gregorian(timeZone)
+        func midnight(_ day: Int) -> Date {
+            let (y, m, d) = CivilDate.civil(day: day)
+            return calendar.date(from: DateComponents(year: y, month: m, day: d)) ?? Date(timeIntervalSince1970: Double(day) * 86_400)
+        }
+        return ReviewPeriod(
+            kind: .days(first: first, last: last), timeZone: timeZone, range: ReportPeriod(start: midnight(first), end: midnight(last + 1)))
+    }
+
+    /// Days since 1970-01-01 of a strict `YYYY-MM-DD` that names a real date, years 1970–9999.
+    private static func civilDay(_ text: String, flag: String) throws(AnalyticsError) -> Int {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { throw .invalidDate(flag: flag, text: text, reason: "not of the form YYYY-MM-DD") }
+        guard year >= 1970, year <= 9999 else { throw .invalidDate(flag: flag, text: text, reason: "year \(year) is out of range (1970–9999)") }
+        guard (1...12).contains(month) else { throw .invalidDate(flag: flag, text: text, reason: "month \(month) is not 01 to 12") }
+        guard CivilDate.isValid(year: year, month: month, day: day) else {
+            throw .invalidDate(
+                flag: flag, text: text,
+                reason: "\(String(format: "%04d-%02d", year, month)) has days 01 to \(CivilDate.daysIn(month: month, year: year))")
+        }
+        return CivilDate.days(year: year, month: month, day: day)
     }
 
     /// Parses `YYYY-Www` (e.g. 2025-W41; 2026-W01 starts on Monday 2025-12-29).

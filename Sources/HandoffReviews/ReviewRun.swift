@@ -6,8 +6,16 @@ package enum ReviewRun {
     /// Which review.
     package enum Kind: Sendable {
         case weekly, monthly
+        /// Any run of whole days (`--from`/`--to`), e.g. a quarter, long enough for the disposition tests.
+        case period
 
-        var title: String { self == .weekly ? "Weekly SLA review" : "Monthly pipeline review" }
+        var title: String {
+            switch self {
+            case .weekly: "Weekly SLA review"
+            case .monthly: "Monthly pipeline review"
+            case .period: "Pipeline review"
+            }
+        }
     }
 
     /// Runs the review of `period` against `store` and writes `out`/report.md and its charts.

@@ -25,6 +25,8 @@ import Testing
     struct Counts: Decodable {
         /// Hand-offs (MQLs) of ISO week 2018-W10 (2018-03-05 … 03-11) and of March 2018.
         let week, weekWon, month, monthWon: Int
+        /// Hand-offs of 2018-01-01 through 2018-03-31, both days included.
+        let quarter: Int
         let weekBySource: [String: Int]
         /// Won March leads per SDR (their hand-offs; the others go to the fallback queue).
         let monthBySDR: [String: Int]
@@ -36,6 +38,7 @@ import Testing
         deals = {d["mql_id"]: d for d in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}
         week = [m for m in mqls if "2018-03-05" <= m["first_contact_date"] <= "2018-03-11"]
         month = [m for m in mqls if m["first_contact_date"].startswith("2018-03")]
+        quarter = [m for m in mqls if "2018-01-01" <= m["first_contact_date"][:10] <= "2018-03-31"]
         by_source, by_sdr = {}, {}
         for m in week:
             key = m["origin"] or "(none)"
@@ -45,7 +48,7 @@ import Testing
             if d and d["sdr_id"]:
                 by_sdr[d["sdr_id"]] = by_sdr.get(d["sdr_id"], 0) + 1
         print(json.dumps({"week": len(week), "weekWon": sum(1 for m in week if m["mql_id"] in deals),
-                          "month": len(month), "monthWon": sum(1 for m in month if m["mql_id"] in deals),
+                          "month": len(month), "monthWon": sum(1 for m in month if m["mql_id"] in deals), "quarter": len(quarter),
                           "weekBySource": by_source, "monthBySDR": by_sdr}))
         """#
 
@@ -57,6 +60,13 @@ import Testing
         (["weekly", "--week", "2025-W41", "--time-zone", "Mars/Olympus_Mons"], "--time-zone 'Mars/Olympus_Mons'"),
         (["monthly", "--month", "2025-10", "--time-zone", "Mars/Olympus_Mons"], "--time-zone 'Mars/Olympus_Mons'"),
         (["weekly", "--week", "2025-W41", "--playbook", "no-such-playbook.yaml"], "--playbook file no-such-playbook.yaml"),
+        (["period", "--from", "2023-02-30", "--to", "2023-03-31"], "--from '2023-02-30': 2023-02 has days 01 to 28"),
+        (["period", "--from", "2023-01-01", "--to", "31/03/2023"], "--to '31/03/2023': not of the form YYYY-MM-DD"),
+        (["period", "--from", "2023-03-31", "--to", "2023-01-01"], "--to '2023-01-01' is before --from '2023-03-31'"),
+        (["period", "--from", "2023-01-01"], "--to"),
+        (["period", "--to", "2023-03-31"], "--from"),
+        (["period", "--from", "2023-01-01", "--to", "2023-03-31", "--week", "2023-W02"], "--week"),
+        (["period", "--from", "2023-01-01", "--to", "2023-03-31", "--time-zone", "Mars/Olympus_Mons"], "--time-zone 'Mars/Olympus_Mons'"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
         let db = try Self.store.get()
@@ -97,6 +107,26 @@ import Testing
         }
         #expect(!links.isEmpty)
         for link in links { #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w10/\(link)").path), "\(link)") }
+    }
+
+    /// `review period`: both days included (the Python count takes 2018-03-31 in), the title names
+    /// the period, and a source without scores gets a plain "not enough" on speed.
+    @Test func quarterReviewOfTheImportedFunnel() throws {
+        let db = try Self.store.get(), c = try counts()
+        let dir = try CLI.scratch()
+        let result = try CLI.run(
+            [
+                "review", "period", "--from", "2018-01-01", "--to", "2018-03-31", "--db", db.path, "--out", "q1", "--as-of",
+                "2019-01-01T00:00:00Z", "--cohort-months", "0",
+            ], in: dir)
+        try #require(result.exitCode == 0, "\(result.stderr)")
+        let report = try String(contentsOf: dir.appendingPathComponent("q1/report.md"), encoding: .utf8)
+        #expect(report.hasPrefix("# Pipeline review 2018-01-01 to 2018-03-31\n"))
+        #expect(report.contains("Period: 2018-01-01T00:00:00Z to 2018-04-01T00:00:00Z"))
+        #expect(report.contains("Qualified hand-offs (MQL or SQL) delivered: **\(c.quarter)**"))
+        #expect(
+            report.contains(
+                "**Not enough matured hand-offs to judge whether speed pays (need 50 matured and scored, have 0)"))
     }
 
     @Test func monthlyReviewOfTheImportedFunnelWithAPlaybook() throws {

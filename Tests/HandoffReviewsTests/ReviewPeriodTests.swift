@@ -42,6 +42,39 @@ import Testing
     }
 
     /// Property: the week count formula agrees with Foundation's ISO calendar (week of 28 December).
+    /// `--from`/`--to`: whole days, both included, from local midnight to the midnight after the last day.
+    @Test func daysFromThroughBothIncluded() throws {
+        let q1 = try ReviewPeriod.days(from: "2023-01-01", to: "2023-03-31", timeZone: utc)
+        #expect(q1.range.start == at("2023-01-01T00:00:00Z") && q1.range.end == at("2023-04-01T00:00:00Z"))
+        #expect(q1.label == "2023-01-01 to 2023-03-31")
+        let one = try ReviewPeriod.days(from: "2024-02-29", to: "2024-02-29", timeZone: utc)  // a leap day, one day long
+        #expect(one.range.end.timeIntervalSince(one.range.start) == 86_400)
+        // In Berlin the quarter holds the spring clock change (26 March 2023): an hour shorter.
+        let berlin = try ReviewPeriod.days(from: "2023-01-01", to: "2023-03-31", timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        #expect(berlin.range.start == at("2022-12-31T23:00:00Z") && berlin.range.end == at("2023-03-31T22:00:00Z"))
+        #expect(berlin.range.contains(at("2023-03-31T21:59:59Z")) && !berlin.range.contains(at("2023-03-31T22:00:00Z")))
+    }
+
+    @Test(arguments: [
+        ("2023-02-29", "2023-03-31", "--from '2023-02-29': 2023-02 has days 01 to 28"),
+        ("2023-01-01", "2023-04-31", "--to '2023-04-31': 2023-04 has days 01 to 30"),
+        ("2023-1-01", "2023-03-31", "--from '2023-1-01': not of the form YYYY-MM-DD"),
+        ("2023-01-01", "2023-03-31T00:00", "--to '2023-03-31T00:00': not of the form YYYY-MM-DD"),
+        ("2023-13-01", "2023-03-31", "--from '2023-13-01': month 13 is not 01 to 12"),
+        ("1969-12-31", "2023-03-31", "--from '1969-12-31': year 1969 is out of range"),
+        ("２０２３-01-01", "2023-03-31", "--from '２０２３-01-01': not of the form YYYY-MM-DD"),
+        ("", "2023-03-31", "--from '': not of the form YYYY-MM-DD"),
+        ("2023-03-31", "2023-01-01", "--to '2023-01-01' is before --from '2023-03-31'"),
+    ])
+    func badDaysNameTheFlag(from: String, to: String, message: String) {
+        do {
+            _ = try ReviewPeriod.days(from: from, to: to, timeZone: utc)
+            Issue.record("\(from) … \(to) was accepted")
+        } catch {
+            #expect(error.isUsage && error.description.hasPrefix(message), "\(error.description)")
+        }
+    }
+
     @Test func weeksInYearMatchFoundation() {
         var iso = Calendar(identifier: .iso8601)
         iso.timeZone = utc

@@ -7,7 +7,7 @@ import HandoffRules
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Weekly SLA review and monthly pipeline review from the hand-off store, as a markdown notebook with SVG charts.",
-        subcommands: [Weekly.self, Monthly.self, FunnelOnly.self])
+        subcommands: [Weekly.self, Monthly.self, PeriodReview.self, FunnelOnly.self])
 
     struct Common: ParsableArguments {
         @OptionGroup var store: StoreOptions
@@ -99,6 +99,27 @@ struct Review: AsyncParsableCommand {
 }
 
 extension Review {
+    struct PeriodReview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "period",
+            abstract: "Pipeline review of any run of whole days, e.g. a quarter (--from 2023-01-01 --to 2023-03-31).",
+            discussion: """
+                The same measures as the monthly review over a longer (or shorter) period: a quarter gives the \
+                disposition tests the counts they need (every expected count ≥ 1, at most 20 % below 5). \
+                --from is the first day and --to the last day reviewed, both included, each from local \
+                midnight in --time-zone.
+                """)
+        @Option(help: "First day reviewed, YYYY-MM-DD (from 00:00 local time in --time-zone).") var from: String
+        @Option(help: "Last day reviewed, YYYY-MM-DD, included (to 24:00 local time in --time-zone).") var to: String
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let period: ReviewPeriod
+            do { period = try ReviewPeriod.days(from: from, to: to, timeZone: common.zone()) } catch { fail(error.description, .usage) }
+            await common.run(.period, period: period)
+        }
+    }
+
     struct FunnelOnly: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "funnel",
