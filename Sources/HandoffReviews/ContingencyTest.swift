@@ -1,3 +1,4 @@
+import BatonSupport
 import LabStatistics
 
 /// Pearson's chi-square test of independence on an r × c table of counts, with per-cell
@@ -6,7 +7,8 @@ import LabStatistics
 /// - Expected count Eᵢⱼ = rowᵢ · colⱼ / N; X² = Σ (Oᵢⱼ − Eᵢⱼ)² / Eᵢⱼ on (r − 1)(c − 1) degrees of freedom.
 /// - Adjusted residual rᵢⱼ = (Oᵢⱼ − Eᵢⱼ) / √(Eᵢⱼ (1 − rowᵢ/N)(1 − colⱼ/N)), ~ N(0, 1) under independence.
 /// - Validity (Cochran): every Eᵢⱼ ≥ 1 and at most 20 % of cells with Eᵢⱼ < 5; otherwise the test
-///   is not run and ``skipReason`` says why (the caller pools small categories first).
+///   is not run, ``skipReason`` says why (the caller pools small categories first) and
+///   ``minimumTotal`` says how large N must grow, at the same row and column shares, to pass.
 /// - A cell is flagged when |rᵢⱼ| > z₁₋α/(2m), m = r·c cells (two-sided Bonferroni).
 package struct ContingencyTest: Sendable, Hashable {
     package let counts: [[Int]]
@@ -20,6 +22,12 @@ package struct ContingencyTest: Sendable, Hashable {
     package let residualCutoff: Double
     /// Why the test was not run, nil when it was.
     package let skipReason: String?
+    /// When Cochran's rule failed: the smallest N for which a table with the same row and column
+    /// shares passes it (expected counts grow in proportion to N), N · max(1 / E₍₁₎, 5 / E₍ₖ₊₁₎)
+    /// rounded up, with E₍ᵢ₎ the expected counts in increasing order and k = ⌊cells / 5⌋ the cells
+    /// allowed below 5. Nil when the test ran, or when the table lacks two non-empty rows or columns
+    /// (no N fixes that).
+    package let minimumTotal: Int?
 
     /// Precondition: a rectangular table of non-negative counts; alpha in (0, 1).
     package init(counts: [[Int]], alpha: Double = 0.05) {
@@ -32,7 +40,7 @@ package struct ContingencyTest: Sendable, Hashable {
         let n = rows.reduce(0, +)
         let expected = counts.indices.map { i in (0..<c).map { j in n > 0 ? rows[i] * cols[j] / n : 0 } }
         self.expected = expected
-        self.degreesOfFreedom = max(0, (r - 1) * (c - 1))
+        self.degreesOfFreedom = max(0, r - 1) * max(0, c - 1)
         let cells = max(1, r * c)
         self.residualCutoff = NormalDistribution.quantile(1 - alpha / (2 * Double(cells)))
         self.adjustedResiduals = counts.indices.map { i in
@@ -44,14 +52,20 @@ package struct ContingencyTest: Sendable, Hashable {
         let flat = expected.flatMap { $0 }
         let small = flat.filter { $0 < 5 }.count
         var reason: String?
+        var minimumTotal: Int?
+        let sorted = flat.sorted()
         if r < 2 || c < 2 || rows.contains(0) || cols.contains(0) {
             reason = "needs at least two non-empty categories on each side (table is \(r) × \(c))"
-        } else if let least = flat.min(), least < 1 {
-            reason = String(format: "an expected count is %.2f (< 1)", least)
-        } else if Double(small) > 0.2 * Double(flat.count) {
-            reason = "\(small) of \(flat.count) expected counts are below 5 (more than 20 %)"
+        } else if let least = sorted.first, least < 1 || small > flat.count / 5 {
+            reason = String(
+                format:
+                    "needs every expected count ≥ 1 and at most 20 %% of them below 5 (Cochran's rule); here the smallest is %.2f and %d of %d are below 5",
+                least, small, flat.count)
+            let scale = max(1 / least, 5 / sorted[flat.count / 5])
+            minimumTotal = (n * scale).rounded(.up).clampedInt(.up, in: 0...Int.max)
         }
         self.skipReason = reason
+        self.minimumTotal = minimumTotal
         if reason == nil {
             let x2 = counts.indices.reduce(0.0) { sum, i in
                 sum + (0..<c).reduce(0.0) { $0 + pow2(Double(counts[i][$1]) - expected[i][$1]) / expected[i][$1] }

@@ -169,7 +169,7 @@ extension ReviewReport {
                     g.name, "\(g.categories.count) × \(g.codes.count)", g.test.statistic.map { NumberFormat.fixed($0, 2) } ?? "—",
                     "\(g.test.degreesOfFreedom)",
                     g.test.pValue.map { String(format: "%.3g", $0) } ?? "—",
-                    g.test.skipReason.map { "not tested: \($0)" } ?? String(format: "cut-off |r| > %.2f", g.test.residualCutoff),
+                    ReviewReport.dispositionTestNote(g.test, dispositioned: d.dispositioned, configuration: c),
                 ]
             })
         if d.patterns.isEmpty {
@@ -227,6 +227,19 @@ extension ReviewReport {
 }
 
 extension ReviewReport {
+    /// The disposition table's note: the cut-off of a test that ran, else why it did not and what it needs.
+    package static func dispositionTestNote(_ test: ContingencyTest, dispositioned: Int, configuration c: AnalyticsConfiguration) -> String {
+        guard let reason = test.skipReason else { return String(format: "cut-off |r| > %.2f", test.residualCutoff) }
+        if dispositioned == 0 { return "not tested: no hand-off of the period has a disposition" }
+        let longer = "review a longer period with `baton review period --from … --to …`"
+        if let needed = test.minimumTotal {
+            return
+                "not tested: \(reason); at these shares that takes about \(needed) dispositioned hand-offs (this period has \(dispositioned)): \(longer)"
+        }
+        return
+            "not tested: \(reason), where a category or code with fewer than \(c.minimumCategoryCount) dispositioned hand-offs pools into (other): \(longer)"
+    }
+
     /// The plain verdict on speed, with its uncertainty, e.g. "Leads contacted within 1 h converted more often: odds ratio 1.80
     /// (95 % CI 1.10–2.90, CMH p = 0.0213, 5 score band(s) with both groups and both outcomes, 412 matured hand-offs: 250
     /// contacted within 1 h, 162 later or never)."; "No evidence yet …" when the interval includes 1; "Not enough …" below the minimums.

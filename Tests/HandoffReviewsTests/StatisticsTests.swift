@@ -28,7 +28,41 @@ import Testing
     @Test func chiSquareRefusesSmallExpectedCounts() {
         #expect(ContingencyTest(counts: [[3, 1], [1, 3]]).skipReason != nil)  // all E = 2 < 5
         #expect(ContingencyTest(counts: [[10, 10]]).skipReason != nil)  // one row
+        #expect(ContingencyTest(counts: []).skipReason != nil && ContingencyTest(counts: []).degreesOfFreedom == 0)  // nothing at all
         #expect(ContingencyTest(counts: [[10, 0], [10, 0]]).skipReason != nil)  // an empty column
+    }
+
+    /// A table that fails Cochran's rule says by how much, and how many units the same shares need:
+    /// [[3, 1], [1, 3]] has E = 2 in all 4 cells (none may be below 5), so N must grow 5/2-fold, 8 → 20;
+    /// [[8, 1, 1], [8, 1, 1]] has E = 8, 1, 1, 8, 1, 1 (one of 6 may be below 5): the second smallest, 1, must reach 5, 20 → 100.
+    @Test func chiSquareSaysWhatItNeeds() {
+        let square = ContingencyTest(counts: [[3, 1], [1, 3]])
+        #expect(square.minimumTotal == 20)
+        #expect(
+            square.skipReason
+                == "needs every expected count ≥ 1 and at most 20 % of them below 5 (Cochran's rule); here the smallest is 2.00 and 4 of 4 are below 5"
+        )
+        let wide = ContingencyTest(counts: [[8, 1, 1], [8, 1, 1]])
+        #expect(wide.minimumTotal == 100 && wide.skipReason?.contains("the smallest is 1.00 and 4 of 6 are below 5") == true)
+        // E = 0.1, 0.1, 0.8, 0.9, 0.9, 7.2: the second smallest, 0.1, must reach 5, 10 → 500 (up to rounding).
+        let tiny = ContingencyTest(counts: [[1, 0, 0], [0, 1, 8]])
+        #expect((500...501).contains(tiny.minimumTotal ?? 0) && tiny.skipReason?.contains("the smallest is 0.10") == true)
+        // The same shares at the stated size pass.
+        #expect(ContingencyTest(counts: [[40, 5, 5], [40, 5, 5]]).skipReason == nil)
+        // No size fixes a table with one row; passing tests need nothing.
+        #expect(ContingencyTest(counts: [[10, 10]]).minimumTotal == nil && ContingencyTest(counts: [[20, 5], [5, 20]]).minimumTotal == nil)
+        // The report's note names the size and the way to get there.
+        let note = ReviewReport.dispositionTestNote(square, dispositioned: 8, configuration: AnalyticsConfiguration())
+        #expect(
+            note
+                == "not tested: needs every expected count ≥ 1 and at most 20 % of them below 5 (Cochran's rule); here the smallest is 2.00 and 4 of 4 are below 5; at these shares that takes about 20 dispositioned hand-offs (this period has 8): review a longer period with `baton review period --from … --to …`"
+        )
+        #expect(
+            ReviewReport.dispositionTestNote(ContingencyTest(counts: [[10, 10]]), dispositioned: 20, configuration: AnalyticsConfiguration())
+                .contains("where a category or code with fewer than 5 dispositioned hand-offs pools into (other)"))
+        #expect(
+            ReviewReport.dispositionTestNote(ContingencyTest(counts: []), dispositioned: 0, configuration: AnalyticsConfiguration())
+                == "not tested: no hand-off of the period has a disposition")
     }
 
     /// Property: independent tables (rows proportional) give X² = 0 and p = 1.
