@@ -4,8 +4,9 @@ import Testing
 
 /// The closed-loop demo end to end through the CLI: `baton generate --events` (simulator) →
 /// `baton handoff replay` into a fresh store → the store equals the simulator's truth → `baton
-/// review weekly` and `baton review monthly` report the truth's numbers for the busiest week and
-/// month (hand-offs, per-priority counts, SLA compliance per policy, dispositions by code, won).
+/// review weekly`, `baton review monthly` and `baton review period` report the truth's numbers for
+/// the busiest week, the busiest month and all months (hand-offs, per-priority counts, SLA
+/// compliance per policy, dispositions by code, won).
 @Suite(.serialized) struct ClosedLoopDemoTests {
     static let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
     static let playbook = datasets.appendingPathComponent("playbook.yaml").path
@@ -108,6 +109,38 @@ import Testing
             #expect(report.contains("\(currency) \(minor / 100).\(String(format: "%02d", minor % 100))"), "\(currency) \(minor)")
         }
         #expect(report.contains("from \(month.value["cohort_won"] as? Int ?? -1) won deal(s)"))
+
+        // One review over every month of hand-offs (`review period`, --to included) reports the months' sums.
+        let keys = months.keys.sorted()
+        let first = try #require(keys.first), last = try #require(keys.last)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = try #require(TimeZone(identifier: "UTC"))
+        let lastParts = last.split(separator: "-").compactMap { Int($0) }
+        let lastMonth = try #require(utc.date(from: DateComponents(year: lastParts.first, month: lastParts.last, day: 1)))
+        let to = "\(last)-\(String(format: "%02d", try #require(utc.range(of: .day, in: .month, for: lastMonth)).count))"
+        var handoffs = 0
+        var priorities: [String: Int] = [:], codes: [String: Int] = [:], sla: [String: [String: Int]] = [:]
+        for m in months.values {
+            handoffs += m["handoffs"] as? Int ?? 0
+            for (k, n) in m["handoffs_by_priority"] as? [String: Int] ?? [:] { priorities[k, default: 0] += n }
+            for (k, n) in m["dispositions_by_code"] as? [String: Int] ?? [:] { codes[k, default: 0] += n }
+            for (policy, c) in m["sla"] as? [String: [String: Int]] ?? [:] {
+                for (k, n) in c { sla[policy, default: [:]][k, default: 0] += n }
+            }
+        }
+        #expect(handoffs == truth["leads_handed_off"] as? Int)
+        let whole = demo.dir.appendingPathComponent("period")
+        let p = try CLI.run([
+            "review", "period", "--db", demo.db.path, "--from", "\(first)-01", "--to", to, "--out", whole.path, "--as-of", Self.asOf,
+        ])
+        #expect(p.exitCode == 0, "\(p.stderr)")
+        let all = try String(contentsOf: whole.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(all.hasPrefix("# Pipeline review \(first)-01 to \(to)\n"))
+        try Self.check(
+            report: all,
+            against: ["handoffs": handoffs, "handoffs_by_priority": priorities, "dispositions_by_code": codes, "sla": sla],
+            period: "\(first)-01 to \(to)")
+        #expect(all.contains("## Does speed pay?\n\n**"), "a verdict sentence leads the section")
     }
 
     /// Hand-offs, per-priority counts, SLA compliance per policy and dispositions by code in a report.
