@@ -39,8 +39,8 @@ echo "== recalibrate as of 2025-01-01 against that champion, MQL threshold for 4
 echo "report: $out/recalibration-2025-01-01/report.md"
 
 # The hand-off demo on the same model: closed-loop traffic (the simulated reps react to the
-# engine's hand-offs), replayed into a fresh store, its open hand-offs, and the weekly and
-# monthly reviews. Seeded and --as-of pinned, so every run writes the same numbers.
+# engine's hand-offs), replayed into a fresh store, its open hand-offs, and the weekly,
+# monthly and quarter reviews. Seeded and --as-of pinned, so every run writes the same numbers.
 echo
 echo "== hand-off demo: simulate 400 leads (one quarter, 2023-Q1) through Datasets/playbook.yaml"
 rm -f "$out/handoff.sqlite" "$out/handoff.sqlite-wal" "$out/handoff.sqlite-shm"
@@ -58,5 +58,9 @@ echo "== weekly SLA review 2023-W06 and monthly pipeline review 2023-02"
 "$baton" review weekly --db "$out/handoff.sqlite" --week 2023-W06 --out "$out/review-2023-W06" --as-of 2024-01-01T00:00:00Z
 "$baton" review monthly --db "$out/handoff.sqlite" --month 2023-02 --out "$out/review-2023-02" --as-of 2024-01-01T00:00:00Z
 echo
+echo "== the whole quarter 2023-Q1 (--to is included): the speed verdict, and what the disposition tests still need"
+"$baton" review period --db "$out/handoff.sqlite" --from 2023-01-01 --to 2023-03-31 --out "$out/review-2023-Q1" --as-of 2024-01-01T00:00:00Z
+grep -A2 '^## Does speed pay' "$out/review-2023-Q1/report.md" | tail -n 1
+echo
 echo "event log: $out/demo_events.jsonl (truth $out/demo_events.truth.json)   store: $out/handoff.sqlite"
-echo "reviews: $out/review-2023-W06/report.md, $out/review-2023-02/report.md"
+echo "reviews: $out/review-2023-W06/report.md, $out/review-2023-02/report.md, $out/review-2023-Q1/report.md"

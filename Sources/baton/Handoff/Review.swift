@@ -6,7 +6,8 @@ import HandoffRules
 
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Weekly SLA review and monthly pipeline review from the hand-off store, as a markdown notebook with SVG charts.",
+        abstract:
+            "Weekly SLA review, monthly pipeline review and the review of any period from the hand-off store, as a markdown notebook with SVG charts.",
         subcommands: [Weekly.self, Monthly.self, PeriodReview.self, FunnelOnly.self])
 
     struct Common: ParsableArguments {
@@ -104,8 +105,9 @@ extension Review {
             commandName: "period",
             abstract: "Pipeline review of any run of whole days, e.g. a quarter (--from 2023-01-01 --to 2023-03-31).",
             discussion: """
-                The same measures as the monthly review over a longer (or shorter) period: a quarter gives the \
-                disposition tests the counts they need (every expected count ≥ 1, at most 20 % below 5). \
+                The same measures as the monthly review over a longer (or shorter) period, so the disposition \
+                tests get the counts they need (every expected count ≥ 1, at most 20 % below 5); where a grouping \
+                is still not tested, the report says how many dispositioned hand-offs it would take. \
                 --from is the first day and --to the last day reviewed, both included, each from local \
                 midnight in --time-zone.
                 """)
