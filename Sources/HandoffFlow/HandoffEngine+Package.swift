@@ -44,7 +44,9 @@ extension HandoffEngine {
     /// events (with their content) as of its latest hand-off, the score and decision that hand-off
     /// was made on, the SLA deadline its timer's policy gives, the recommended approach and the
     /// warm-introduction draft. For a lead handed to a rep this equals the package the engine built
-    /// at that hand-off (``ApplyResult/packages``). A lead never handed off, or parked in a
+    /// at that hand-off (``ApplyResult/packages``), plus ``HandoffPackage/scoreAtHandoff`` and
+    /// ``HandoffPackage/scoreNow`` (the lead's latest score, rescored by later events or another
+    /// model), which only a rebuilt package carries. A lead never handed off, or parked in a
     /// fallback queue, gets what the store holds (latest score and decision, no deadline), with
     /// ``StoredHandoffPackage/gaps`` saying what is missing.
     ///
@@ -114,6 +116,8 @@ extension HandoffEngine {
             } else {
                 package = makePackage(subject, score: score, decision: decision, slaDeadline: .distantPast, repID: repID).withDeadline(deadlineText)
             }
+            if latest != nil { package?.scoreAtHandoff = basis.score.map(Self.moment) }
+            package?.scoreNow = timeline.scores.max { ($0.scoredAt, $0.rowID ?? 0) < ($1.scoredAt, $1.rowID ?? 0) }.map(Self.moment)
         }
         return StoredHandoffPackage(package: package, handoff: handoff, gaps: gaps)
     }
@@ -189,6 +193,11 @@ extension HandoffEngine {
         // Counted features read events up to the scoring instant, like the live flow.
         let events = packageEvents(journal)
         return (fields, events, score, decision)
+    }
+
+    /// A stored score's points, probability, time and model, as a package shows them.
+    nonisolated static func moment(_ record: ScoreRecord) -> HandoffPackage.ScoreMoment {
+        .init(points: record.points, probability: record.probability, scoredAt: record.scoredAt, modelChecksum: record.model.sha256)
     }
 
     /// A ``LeadScore`` carrying a stored score's numbers and reasons (what a package reads).

@@ -43,7 +43,13 @@ import Testing
         #expect(body.contains("My colleague Ana works with") && body.contains("Ana will follow up") && !body.contains("{{rep_name}}"), "\(body)")
 
         let rebuilt = try #require(try await engine.package(leadID: "L1"))
-        #expect(rebuilt.package == live)
+        // Read later, the package adds the score at hand-off and the latest one; no rescoring yet,
+        // so both are the hand-off's score. Apart from them it is the live package.
+        let atHandoff = try #require(rebuilt.package?.scoreAtHandoff)
+        #expect(atHandoff.points == live.score.points && atHandoff.probability == live.score.probability)
+        #expect(atHandoff.scoredAt == "2026-03-02T09:10:00Z" && atHandoff.modelChecksum == live.score.modelChecksum)
+        #expect(rebuilt.package?.scoreNow == atHandoff)
+        #expect(Self.withoutScoreMoments(rebuilt.package) == live)
         #expect(rebuilt.isComplete && rebuilt.gaps.isEmpty)
         let handoff = try #require(rebuilt.handoff)
         #expect(handoff.target == .rep("ana") && handoff.assignedAt == F.monday(9, 10) && handoff.isOpen)
@@ -56,7 +62,40 @@ import Testing
         _ = try await engine.apply(update)
         _ = try await engine.apply(F.engagement("e5", lead: "L1", at: F.monday(9, 25), type: "pricing_page_view"))
         _ = try await engine.apply(F.attempt("e6", lead: "L1", at: F.monday(9, 30), rep: "ana"))
-        #expect(try await engine.package(leadID: "L1")?.package == live)
+        let later = try #require(try await engine.package(leadID: "L1")?.package)
+        #expect(Self.withoutScoreMoments(later) == live)
+        // The score now moved: six more e-mail opens at β 0.05 each are 0.3 log-odds, 0.3 · 20/ln 2
+        // points on the fixture's PDO 20 scale; the pricing page view feeds no model term.
+        #expect(later.scoreAtHandoff == atHandoff)
+        let now = try #require(later.scoreNow)
+        #expect(now.scoredAt == "2026-03-02T09:25:00Z" || now.scoredAt == "2026-03-02T09:30:00Z", "\(now.scoredAt)")
+        #expect(abs(now.points - atHandoff.points - 0.3 * 20 / log(2)) < 1e-9, "\(now.points) vs \(atHandoff.points)")
+        #expect(now.probability > atHandoff.probability)
+        let markdown = later.markdown()
+        let lines = markdown.split(separator: "\n").map(String.init)
+        let thenLine = lines.first { $0.hasPrefix("- At hand-off (2026-03-02T09:10:00Z): ") }
+        let nowLine = lines.first { $0.hasPrefix("- Now (\(now.scoredAt)): ") }
+        #expect(thenLine?.hasSuffix(" % chance to close") == true, "\(markdown)")
+        #expect(nowLine?.hasSuffix(" % chance to close (+9 points since the hand-off)") == true, "\(markdown)")
+    }
+
+    /// The package without the two score moments only a rebuilt package carries.
+    static func withoutScoreMoments(_ package: HandoffPackage?) -> HandoffPackage? {
+        var copy = package
+        copy?.scoreAtHandoff = nil
+        copy?.scoreNow = nil
+        return copy
+    }
+
+    /// A lead never handed off shows only its latest score.
+    @Test func aPackageWithoutHandOffShowsOnlyTheScoreNow() async throws {
+        let (engine, _) = try await F.engine()
+        _ = try await engine.apply(F.created("n1", lead: "N1", at: F.monday(9), fields: F.fitLead.merging(Self.person) { _, b in b }))
+        let package = try #require(try await engine.package(leadID: "N1")?.package)
+        #expect(package.scoreAtHandoff == nil)
+        let now = try #require(package.scoreNow)
+        #expect(now.points == package.score.points && now.scoredAt == "2026-03-02T09:00:00Z")
+        #expect(!package.markdown().contains("At hand-off") && package.markdown().contains("- Now (2026-03-02T09:00:00Z): "))
     }
 
     @Test func aLeadNeverHandedOffGetsWhatTheStoreHolds() async throws {

@@ -33,6 +33,14 @@ import Testing
         let live = try #require(applied.packages.first)
         #expect(live.slaDeadline == "2026-03-02T11:00:00Z")  // high: 1 business hour, every hour is business time
         #expect(live.emailDraft?.from == "Grace Hopper <grace@baton.example>")
+        // Read later, the package also carries the score it was handed off on and the latest one,
+        // the same score until the lead is rescored.
+        var read = live
+        let handedOffAt = ISO8601DateFormatter().date(from: "2026-03-02T10:00:00Z") ?? .distantPast
+        read.scoreAtHandoff = .init(
+            points: live.score.points, probability: live.score.probability, scoredAt: handedOffAt, modelChecksum: live.score.modelChecksum)
+        read.scoreNow = read.scoreAtHandoff
+        let readLater = read
         let app = Application(router: running.service.router())
         let sales = ServiceFixture.auth(running.tokens[.sales])
         try await app.test(.router) { client in
@@ -53,7 +61,9 @@ import Testing
                     "content_consumed", "engagement", "contact_attempts",
                 ])
             let package = try #require(body["package"] as? NSDictionary)
-            #expect(package == Self.object(try live.jsonBytes()))
+            #expect(package == Self.object(try readLater.jsonBytes()))
+            let scoreNow = try #require(package["score_now"] as? [String: Any])
+            #expect(Set(scoreNow.keys) == ["points", "probability", "scored_at", "model_sha256"])
             let status = try #require(body["package_status"] as? [String: Any])
             #expect(status["handed_off"] as? Bool == true && status["complete"] as? Bool == true)
             #expect((status["gaps"] as? [String])?.isEmpty == true)
@@ -62,11 +72,31 @@ import Testing
             markdown[.accept] = "text/markdown"
             let md = try await client.execute(uri: "/leads/L1", method: .get, headers: markdown)
             #expect(md.headers[.contentType]?.hasPrefix("text/markdown") == true)
-            #expect(String(buffer: md.body) == live.markdown())
+            #expect(String(buffer: md.body) == readLater.markdown())
             let query = try await client.execute(uri: "/leads/L1?format=markdown", method: .get, headers: sales)
-            #expect(String(buffer: query.body) == live.markdown())
+            #expect(String(buffer: query.body) == readLater.markdown())
             let bad = try await client.execute(uri: "/leads/L1?format=pdf", method: .get, headers: sales)
             #expect(bad.status == .badRequest)
+        }
+        // Six more e-mail opens (β 0.05 each) rescore the lead: the package keeps its hand-off
+        // score and shows the new one beside it.
+        let update = InboundEvent(
+            eventID: "e-2", kind: .leadUpdated, occurredAt: handedOffAt.addingTimeInterval(1800), leadID: "L1",
+            body: .lead(.init(fields: ["email_opens": "10"])))
+        _ = try await running.service.runtime.current().apply(update)
+        try await app.test(.router) { client in
+            let package = try #require(
+                ServiceFixture.json(try await client.execute(uri: "/leads/L1", method: .get, headers: sales).body)["package"] as? [String: Any])
+            let then = try #require(package["score_at_handoff"] as? [String: Any])
+            let now = try #require(package["score_now"] as? [String: Any])
+            #expect(then["scored_at"] as? String == "2026-03-02T10:00:00Z" && now["scored_at"] as? String == "2026-03-02T10:30:00Z")
+            let gained = ((now["points"] as? Double) ?? 0) - ((then["points"] as? Double) ?? 0)
+            #expect(abs(gained - 0.3 * 20 / log(2)) < 1e-9, "\(then) → \(now)")
+            #expect((package["score"] as? [String: Any])?["points"] as? Double == then["points"] as? Double)
+            var markdown = sales
+            markdown[.accept] = "text/markdown"
+            let md = String(buffer: try await client.execute(uri: "/leads/L1", method: .get, headers: markdown).body)
+            #expect(md.contains("- At hand-off (2026-03-02T10:00:00Z): ") && md.contains("(+9 points since the hand-off)"), "\(md)")
         }
     }
 

@@ -23,6 +23,12 @@ extension HandoffPackage {
         md.line(
             "- \(NumberFormat.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close"
         )
+        if let then = scoreAtHandoff { md.line("- At hand-off (\(then.scoredAt)): \(Self.moment(then))") }
+        if let now = scoreNow {
+            let change = scoreAtHandoff.map { " (\(Self.signed(now.points - $0.points)) points since the hand-off)" } ?? ""
+            let model = scoreAtHandoff.map { $0.modelChecksum != now.modelChecksum } == true ? ", by another model" : ""
+            md.line("- Now (\(now.scoredAt)): \(Self.moment(now))\(change)\(model)")
+        }
         for reason in score.reasons { md.line("- \(reason)") }
         md.line("")
         md.line("## Qualification")
@@ -60,6 +66,10 @@ extension HandoffPackage {
         }
         md.line("")
         return md.lines.joined(separator: "\n")
+    }
+
+    static func moment(_ score: ScoreMoment) -> String {
+        "\(NumberFormat.fixed(score.points, 0)) points, \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close"
     }
 
     static func signed(_ x: Double) -> String {

@@ -33,6 +33,12 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
     package var slaDeadline: String
     /// The warm-introduction email, when a marketing owner was given.
     package var emailDraft: EmailDraft?
+    /// The score the hand-off was made on, with its time: set when the package is rebuilt from the
+    /// store for a lead that was handed off (to a rep or a queue); nil on the package built live.
+    package var scoreAtHandoff: ScoreMoment?
+    /// The lead's latest score, with its time: set when the package is rebuilt from the store, so a
+    /// rep reading it later sees whether the lead warmed up or cooled down since the hand-off.
+    package var scoreNow: ScoreMoment?
 
     package struct Prospect: Sendable, Codable, Equatable {
         package var name: String
@@ -63,6 +69,29 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         }
     }
 
+    /// One stored score: points, probability, when and by which model.
+    package struct ScoreMoment: Sendable, Codable, Equatable {
+        package var points: Double
+        /// Probability of closed-won, in [0, 1].
+        package var probability: Double
+        /// ISO 8601 UTC.
+        package var scoredAt: String
+        package var modelChecksum: String
+
+        package init(points: Double, probability: Double, scoredAt: Date, modelChecksum: String) {
+            self.points = points
+            self.probability = probability
+            self.scoredAt = HandoffPackage.iso(scoredAt)
+            self.modelChecksum = modelChecksum
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case points, probability
+            case scoredAt = "scored_at"
+            case modelChecksum = "model_sha256"
+        }
+    }
+
     package struct QualificationSummary: Sendable, Codable, Equatable {
         package var stage: QualificationStage
         package var priority: HandoffPriority
@@ -87,6 +116,8 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         case solutionsExplored = "solutions_explored"
         case slaDeadline = "sla_deadline"
         case emailDraft = "email_draft"
+        case scoreAtHandoff = "score_at_handoff"
+        case scoreNow = "score_now"
     }
 
     /// Builds the package for one hand-off.
