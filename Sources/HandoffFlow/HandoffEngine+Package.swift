@@ -33,10 +33,12 @@ package struct StoredHandoffPackage: Sendable, Equatable {
 
 /// Lead fields naming the marketing owner who signs the warm-introduction draft; without them the
 /// engine's default owner (``HandoffEngine/init(store:playbook:scorer:knownFields:routerName:marketingOwner:)``) signs.
-enum OwnerFields {
+package enum OwnerFields {
     static let name = "marketing_owner_name"
     static let email = "marketing_owner_email"
     static let title = "marketing_owner_title"
+    /// All three, as documented in `Notebooks-md/formats.md`.
+    package static let all: Set<String> = [name, email, title]
 }
 
 extension HandoffEngine {

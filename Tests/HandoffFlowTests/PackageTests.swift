@@ -87,7 +87,8 @@ import Testing
         return copy
     }
 
-    /// A lead never handed off shows only its latest score.
+    /// A lead never handed off shows only its latest score; the lead fields naming the marketing
+    /// owner are the ones the formats reference documents.
     @Test func aPackageWithoutHandOffShowsOnlyTheScoreNow() async throws {
         let (engine, _) = try await F.engine()
         _ = try await engine.apply(F.created("n1", lead: "N1", at: F.monday(9), fields: F.fitLead.merging(Self.person) { _, b in b }))
@@ -96,6 +97,8 @@ import Testing
         let now = try #require(package.scoreNow)
         #expect(now.points == package.score.points && now.scoredAt == "2026-03-02T09:00:00Z")
         #expect(!package.markdown().contains("At hand-off") && package.markdown().contains("- Now (2026-03-02T09:00:00Z): "))
+        let documented = Set(try FormatsReference().names("Lead fields the package reads"))
+        #expect(OwnerFields.all.isSubset(of: documented), "\(OwnerFields.all.subtracting(documented)) missing from \(FormatsReference.relativePath)")
     }
 
     @Test func aLeadNeverHandedOffGetsWhatTheStoreHolds() async throws {

@@ -116,9 +116,12 @@ package struct DispositionPolicy: Sendable, Hashable {
 }
 
 extension DispositionPolicy {
+    /// The keys of the `dispositions:` section.
+    static let keys = ["codes"]
+
     /// Reads the `dispositions:` section: `codes:` overrides standard codes or adds custom ones.
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> DispositionPolicy {
-        let fields = try reader.entries(entry, allowed: ["codes"])
+        let fields = try reader.entries(entry, allowed: keys)
         var overrides: [DispositionCode] = []
         if let codesEntry = reader.given(fields, "codes") {
             for (name, codeEntry) in try reader.orderedEntries(codesEntry, allowed: nil).sorted(by: { $0.name < $1.name }) {
@@ -139,10 +142,12 @@ extension DispositionPolicy {
 }
 
 extension DispositionCode {
+    /// The keys of one entry of `dispositions.codes`.
+    static let keys = ["label", "to", "re_engage_after_days", "requires_minimum_attempts"]
+
     /// Reads one entry of `dispositions.codes`; a standard code keeps its defaults for keys not given.
     static func read(_ entry: YAMLEntry, code name: String, reader: PlaybookReader) throws(PlaybookError) -> DispositionCode {
-        let fields =
-            entry.isNull ? [:] : try reader.entries(entry, allowed: ["label", "to", "re_engage_after_days", "requires_minimum_attempts"])
+        let fields = entry.isNull ? [:] : try reader.entries(entry, allowed: keys)
         let standard = DispositionCode.standard.first { $0.code == name }
         let label = try reader.given(fields, "label").map(reader.text) ?? standard?.label ?? name.replacingOccurrences(of: "_", with: " ")
         let destination: Destination

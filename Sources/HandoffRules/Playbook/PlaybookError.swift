@@ -41,7 +41,8 @@ package enum PlaybookError: Error, Sendable, Equatable, CustomStringConvertible,
             return
                 "\(file) line \(line): \"\(value)\" is not a level of \"\(field)\", so the condition could never match. \(hint)Levels: \(levels.joined(separator: ", "))."
         case let .missingSection(file, section):
-            return "\(file): no `\(section):` section. Add one (see Datasets/playbook.yaml for an example)."
+            return
+                "\(file): no `\(section):` section. Add one (see Datasets/playbook.yaml for an example, \(Playbook.formatsReference) for every key)."
         case let .invalid(file, line, key, problem):
             return "\(file) line \(line), `\(key)`: \(problem)"
         }

@@ -33,6 +33,8 @@ package struct RepSpec: Sendable, Hashable {
         "id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
         "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status",
     ]
+    /// The keys of one `out_of_office` period.
+    static let absenceKeys = ["from", "to"]
 
     /// Reads one entry of `reps:`.
     static func read(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RepSpec {
@@ -62,7 +64,7 @@ package struct RepSpec: Sendable, Hashable {
         var outOfOffice: [Absence] = []
         if let entry = reader.given(fields, "out_of_office") {
             for period in try reader.items(entry) {
-                let dates = try reader.entries(period, allowed: ["from", "to"])
+                let dates = try reader.entries(period, allowed: absenceKeys)
                 guard let fromEntry = dates["from"], let toEntry = dates["to"] else {
                     throw reader.missing(
                         dates["from"] == nil ? "from" : "to", in: period, hint: "Give both dates, e.g. `{from: 2026-12-21, to: 2026-12-31}`.")

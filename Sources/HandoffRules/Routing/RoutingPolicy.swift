@@ -22,9 +22,12 @@ package struct RoutingPolicy: Sendable, Hashable {
         self.rules = rules
     }
 
+    /// The keys of the `routing:` section.
+    static let keys = ["fallback_queue", "rules"]
+
     /// Reads the `routing:` section.
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RoutingPolicy {
-        let fields = try reader.entries(entry, allowed: ["fallback_queue", "rules"])
+        let fields = try reader.entries(entry, allowed: keys)
         guard let queueEntry = fields["fallback_queue"] else {
             throw reader.missing(
                 "fallback_queue", in: entry, hint: "Name the queue for leads no rule or rep can take, e.g. `fallback_queue: sales-triage`.")

@@ -108,9 +108,13 @@ package struct RoutingRule: Sendable, Hashable {
 }
 
 extension RoutingRule {
+    /// The keys of one entry of `routing.rules`, and of one numeric tier.
+    static let keys = ["name", "match", "field", "map", "tiers", "if_missing"]
+    static let tierKeys = ["tier", "below"]
+
     /// Reads one entry of `routing.rules`.
     static func read(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> RoutingRule {
-        let fields = try reader.entries(item, allowed: ["name", "match", "field", "map", "tiers", "if_missing"])
+        let fields = try reader.entries(item, allowed: keys)
         guard let matchEntry = fields["match"] else {
             throw reader.missing("match", in: item, hint: "Say what the rule matches on: territory, industry or deal_size.")
         }
@@ -130,7 +134,7 @@ extension RoutingRule {
         var tiers: [Tier] = []
         if let tiersEntry = reader.given(fields, "tiers") {
             for tierItem in try reader.items(tiersEntry) {
-                let tierFields = try reader.entries(tierItem, allowed: ["tier", "below"])
+                let tierFields = try reader.entries(tierItem, allowed: tierKeys)
                 guard let name = tierFields["tier"] else {
                     throw reader.missing("tier", in: tierItem, hint: "Name the tier as reps list it in `deal_size_tiers`, e.g. `tier: smb`.")
                 }

@@ -63,9 +63,12 @@ package struct WorkingHours: Sendable, Hashable {
 }
 
 extension WorkingHours {
+    /// The keys of a `working_hours` mapping.
+    static let keys = ["days", "from", "to"]
+
     /// Reads `working_hours: {days: [mon, …], from: "09:00", to: "17:00"}` (days default to Monday–Friday).
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> WorkingHours {
-        let fields = try reader.entries(entry, allowed: ["days", "from", "to"])
+        let fields = try reader.entries(entry, allowed: keys)
         var days = Set<Weekday>()
         if let daysEntry = reader.given(fields, "days") {
             for name in try reader.texts(daysEntry) {

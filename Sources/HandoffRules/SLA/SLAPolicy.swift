@@ -115,9 +115,12 @@ package struct SLAPolicies: Sendable, Hashable {
 }
 
 extension SLAPolicies {
+    /// The keys of the `sla:` section.
+    static let keys = ["working_hours", "holidays", "policies", "touches_from"]
+
     /// Reads the `sla:` section.
     static func read(_ entry: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> SLAPolicies {
-        let fields = try reader.entries(entry, allowed: ["working_hours", "holidays", "policies", "touches_from"])
+        let fields = try reader.entries(entry, allowed: keys)
         let hours =
             try reader.given(fields, "working_hours").map { (entry) throws(PlaybookError) in try WorkingHours.read(entry, reader: reader) }
             ?? .nineToFive
@@ -146,14 +149,19 @@ extension SLAPolicies {
 }
 
 extension SLAPolicy {
+    /// The keys of one entry of `sla.policies`, of its `escalation` and of its `attempts`.
+    static let keys = ["first_touch_hours", "escalation", "attempts"]
+    static let escalationKeys = ["notify_manager_after_hours", "reassign_after_hours"]
+    static let attemptsKeys = ["minimum", "within_business_days"]
+
     /// Reads one entry of `sla.policies`; keys not given take `defaults`.
     static func read(_ entry: YAMLEntry, named name: String, defaults: SLAPolicy, reader: PlaybookReader) throws(PlaybookError) -> SLAPolicy {
-        let fields = entry.isNull ? [:] : try reader.entries(entry, allowed: ["first_touch_hours", "escalation", "attempts"])
+        let fields = entry.isNull ? [:] : try reader.entries(entry, allowed: keys)
         let escalation = try reader.given(fields, "escalation").map { (entry) throws(PlaybookError) in
-            try reader.entries(entry, allowed: ["notify_manager_after_hours", "reassign_after_hours"])
+            try reader.entries(entry, allowed: escalationKeys)
         }
         let attempts = try reader.given(fields, "attempts").map { (entry) throws(PlaybookError) in
-            try reader.entries(entry, allowed: ["minimum", "within_business_days"])
+            try reader.entries(entry, allowed: attemptsKeys)
         }
         func number(_ fields: [String: YAMLEntry]?, _ key: String) throws(PlaybookError) -> Double? {
             try fields.flatMap { reader.given($0, key) }.map(reader.number)

@@ -26,7 +26,8 @@ struct HandoffReplay: AsyncParsableCommand {
             """)
 
     @Option(help: "Event log (.jsonl, or .csv).") var events: String
-    @Option(help: "Playbook YAML with qualification, routing, reps, sla and dispositions.") var playbook: String
+    @Option(help: "Playbook YAML with qualification, routing, reps, sla and dispositions; its keys: \(Playbook.formatsReference).") var playbook:
+        String
     @Option(help: "Weight file (baton.weights/1); becomes the store's production model.") var model: String
     @OptionGroup var store: StoreOptions
     @Flag(help: "Keep going after a refused event.") var continueOnError = false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HandoffRules
 import HandoffServer
 
 struct Serve: AsyncParsableCommand {
@@ -19,6 +20,10 @@ struct Serve: AsyncParsableCommand {
             --tls-certificate and --tls-key the port speaks HTTPS only; binding another address \
             than loopback without them prints a warning (put a TLS-terminating proxy in front).
 
+            Every configuration key with its environment variable and flag, every playbook key \
+            and every field of the hand-off package: \(Playbook.formatsReference) in the \
+            repository.
+
             Exit codes: 0 stopped by SIGINT/SIGTERM, 64 usage, configuration or malformed \
             --db URL, 65 bad store, playbook or model, 69 database server unreachable, 1 other.
             """)
@@ -27,8 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: StoreOptions.help) var db: String?
     @Option(help: "Address to bind (default 127.0.0.1). Another address without --tls-certificate prints a warning.") var host: String?
     @Option(help: "TCP port (default 8080; 0 picks a free one).") var port: Int?
-    @Option(help: "JSON configuration file (see `HandoffService.ServiceConfiguration`).") var config: String?
-    @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps.") var playbook: String?
+    @Option(help: "JSON configuration file; its keys: \(Playbook.formatsReference).") var config: String?
+    @Option(help: "Hand-off playbook (YAML) with qualification, routing, sla and reps; its keys: \(Playbook.formatsReference).")
+    var playbook: String?
     @Option(help: "Weight file promoted on first start.") var model: String?
     @Option(
         help: """

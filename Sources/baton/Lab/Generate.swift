@@ -31,7 +31,8 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "CSV to write.") var out: String?
     @Option(help: "Event log (JSONL) to write: closed-loop hand-off traffic from the same leads (needs --model and --playbook).") var events: String?
     @Option(help: "Weight file the simulated engine scores with (event-log mode; replay with the same one).") var model: String?
-    @Option(help: "Playbook the simulated engine qualifies, routes and times SLAs with (event-log mode).") var playbook: String?
+    @Option(help: "Playbook the simulated engine qualifies, routes and times SLAs with (event-log mode); its keys: \(Playbook.formatsReference).")
+    var playbook: String?
     @Option(help: "Where to write the event log's truth (default <events without .jsonl>.truth.json).") var eventsTruth: String?
     @Option(help: "Where to write the truth JSON (default <out without .csv>.truth.json).") var truth: String?
     @Option(help: "Where to write the matching spec (default <out without .csv>.spec.yaml).") var spec: String?

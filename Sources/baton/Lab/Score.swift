@@ -17,7 +17,7 @@ struct Score: ParsableCommand {
     @Option(help: "Weight file written by `baton fit`.") var model: String
     @Option(help: "CSV of leads with the model's feature columns.") var data: String
     @Option(help: "Where to write the scored CSV.") var out: String
-    @Option(help: "Playbook (YAML) whose qualification rules decide the stage.") var playbook: String?
+    @Option(help: "Playbook (YAML) whose qualification rules decide the stage; its keys: \(Playbook.formatsReference).") var playbook: String?
     @Flag(help: "Print rows per second for each step to standard error.") var timings = false
 
     func run() throws {
