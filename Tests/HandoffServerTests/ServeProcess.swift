@@ -10,6 +10,8 @@ final class ServeProcess: @unchecked Sendable {
     let port: Int
     /// The admin token printed on first start (nil on later starts).
     let printedToken: String?
+    /// What the process printed up to its "listening" line.
+    let startOutput: String
 
     /// `$BATON_BIN`, else `baton` beside the test bundle, else `.build/debug/baton`.
     static let executable: URL = {
@@ -50,6 +52,7 @@ final class ServeProcess: @unchecked Sendable {
             throw FixtureError("baton serve did not start: \(text)")
         }
         self.port = port
+        startOutput = text
         printedToken = text.split(separator: "\n").first { $0.hasPrefix("admin token") }.flatMap { $0.split(separator: " ").last.map(String.init) }
     }
 
