@@ -11,10 +11,22 @@ out="Datasets/lab-output"
 mkdir -p "$out"
 
 echo "== fit: Datasets/leads_train.csv (spec Datasets/leads.spec.yaml)"
-"$baton" fit --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml --out "$out/model.json"
+"$baton" fit --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml --out "$out/model.json" | tee "$out/fit.txt"
 echo
 echo "== validate on the held-out leads: Datasets/leads_holdout.csv"
-"$baton" validate --model "$out/model.json" --data Datasets/leads_holdout.csv
+"$baton" validate --model "$out/model.json" --data Datasets/leads_holdout.csv | tee "$out/validate.txt"
+
+# README.md quotes this summary under "What `scripts/lab.sh` shows": every quoted line must be one
+# printed above (the test suite's ReadmeExcerptTests checks the same). A stale quote is reported
+# here and fails the script at the end, after everything else has run.
+readme_stale=0
+while IFS= read -r line; do
+    [[ -z "$line" || "$line" == "..." ]] && continue
+    if ! grep -Fxq -- "$line" "$out/fit.txt" "$out/validate.txt"; then
+        echo "README.md is stale: it quotes a line this run does not print: $line" >&2
+        readme_stale=1
+    fi
+done < <(awk '/^### What `scripts\/lab.sh` shows/ {s = 1} s && /^```$/ {if (b) exit; b = 1; next} b' README.md)
 echo
 echo "== export: the score as one SQL expression over the raw columns"
 "$baton" export --model "$out/model.json" --format sql > "$out/score.sql"
@@ -64,3 +76,7 @@ grep -A2 '^## Does speed pay' "$out/review-2023-Q1/report.md" | tail -n 1
 echo
 echo "event log: $out/demo_events.jsonl (truth $out/demo_events.truth.json)   store: $out/handoff.sqlite"
 echo "reviews: $out/review-2023-W06/report.md, $out/review-2023-02/report.md, $out/review-2023-Q1/report.md"
+if [[ "$readme_stale" == 1 ]]; then
+    echo "README.md's lab excerpt no longer matches this run: update it from $out/fit.txt and $out/validate.txt" >&2
+    exit 1
+fi

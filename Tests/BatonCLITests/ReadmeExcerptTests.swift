@@ -1,25 +1,44 @@
 import Foundation
+import ScoringModelFormat
 import TestSupport
 import Testing
 
 /// The README quotes what `scripts/lab.sh` prints for the bundled data set; every quoted line
-/// must be a line of a real `baton fit` + `baton validate` run on that data, so the figures
-/// cannot go stale when the fit or the summary changes.
+/// must be a line of a real `baton fit` + `baton validate` run on that data, and every figure the
+/// prose around it gives (rows, terms, wins, the held-out slope) must be that run's, so the figures
+/// cannot go stale when the data, the fit or the summary changes.
 @Suite struct ReadmeExcerptTests {
-    /// The lines of the first fenced block after `### What \`scripts/lab.sh\` shows`, without `...`.
-    static func quotedLines() throws -> [String] {
+    static let section = "### What `scripts/lab.sh` shows"
+
+    /// The README text from the lab section to the next `## ` heading.
+    static func sectionText() throws -> String {
         let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        guard let section = readme.range(of: "### What `scripts/lab.sh` shows"),
-            let open = readme.range(of: "```\n", range: section.upperBound..<readme.endIndex),
-            let close = readme.range(of: "```\n", range: open.upperBound..<readme.endIndex)
-        else { throw SharedDataError("README.md has no fenced block under \"What `scripts/lab.sh` shows\"") }
-        return readme[open.upperBound..<close.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = readme.range(of: section) else { throw SharedDataError("README.md has no \"\(section)\" section") }
+        let end = readme.range(of: "\n## ", range: start.upperBound..<readme.endIndex)?.lowerBound ?? readme.endIndex
+        return String(readme[start.upperBound..<end])
+    }
+
+    /// The lines of the first fenced block after the section heading, without `...`.
+    static func quotedLines() throws -> [String] {
+        let text = try sectionText()
+        guard let open = text.range(of: "```\n"), let close = text.range(of: "```\n", range: open.upperBound..<text.endIndex) else {
+            throw SharedDataError("README.md has no fenced block under \"\(section)\"")
+        }
+        return text[open.upperBound..<close.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init).filter { $0 != "..." && !$0.isEmpty }
     }
 
-    @Test func everyQuotedLineIsPrintedByARealRun() throws {
-        let quoted = try Self.quotedLines()
-        try #require(quoted.count >= 10, "the excerpt is unexpectedly short: \(quoted)")
+    /// What `baton fit` and `baton validate` print on the bundled data, run once for the suite.
+    struct LabRun: Sendable {
+        var fit: String
+        var validate: String
+        /// The top-level keys of the weight file the fit wrote.
+        var weightFileKeys: Set<String>
+        /// `baton score` of the held-out leads with that model, as CSV text.
+        var scored: String
+    }
+
+    static let lab = Result { () throws -> LabRun in
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = SharedData.projectRoot.appendingPathComponent("Datasets")
@@ -28,12 +47,28 @@ import Testing
             "fit", "--data", data.appendingPathComponent("leads_train.csv").path,
             "--spec", data.appendingPathComponent("leads.spec.yaml").path, "--out", model,
         ])
-        try #require(fit.exitCode == 0, "\(fit.stderr)")
+        guard fit.exitCode == 0 else { throw SharedDataError("baton fit failed: \(fit.stderr)") }
         let validate = try CLI.run(["validate", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path])
-        try #require(validate.exitCode == 0, "\(validate.stderr)")
-        let printed = Set((fit.stdout + "\n" + validate.stdout).split(separator: "\n").map(String.init))
+        guard validate.exitCode == 0 else { throw SharedDataError("baton validate failed: \(validate.stderr)") }
+        let scoredFile = dir.appendingPathComponent("scored.csv")
+        let score = try CLI.run([
+            "score", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path, "--out", scoredFile.path,
+        ])
+        guard score.exitCode == 0 else { throw SharedDataError("baton score failed: \(score.stderr)") }
+        let weights = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any]
+        return LabRun(
+            fit: fit.stdout, validate: validate.stdout, weightFileKeys: Set(weights?.keys ?? [:].keys),
+            scored: try String(contentsOf: scoredFile, encoding: .utf8))
+    }
+
+    @Test func everyQuotedLineIsPrintedByARealRun() throws {
+        let quoted = try Self.quotedLines()
+        try #require(quoted.count >= 10, "the excerpt is unexpectedly short: \(quoted)")
+        let run = try Self.lab.get()
+        let printed = Set((run.fit + "\n" + run.validate).split(separator: "\n").map(String.init))
         for line in quoted {
-            #expect(printed.contains(line), "README.md quotes a line the lab does not print: \(line)")
+            #expect(
+                printed.contains(line), "README.md quotes a line the lab does not print (update the README from a run of scripts/lab.sh): \(line)")
         }
     }
 
@@ -76,5 +111,88 @@ import Testing
         for quote in quotes {
             #expect(report.contains(quote), "README.md quotes what the lab's quarter review does not say: \(quote)")
         }
+    }
+
+    /// `pattern`'s first capture in `text` as a whole number, thousands separators dropped.
+    static func number(_ pattern: String, in text: String, _ what: String) throws -> Int {
+        let regex = try Regex(pattern)
+        guard let match = text.firstMatch(of: regex), let capture = match.output[1].substring,
+            let value = Int(capture.replacingOccurrences(of: ",", with: ""))
+        else { throw SharedDataError("no \(what) (/\(pattern)/) found") }
+        return value
+    }
+
+    @Test func theProseFiguresAreTheRunsFigures() throws {
+        let prose = try Self.sectionText()
+        let run = try Self.lab.get()
+        let observations = try Self.number(#"No\. Observations:\s+(\d+)"#, in: run.fit, "row count in the fit summary")
+        let dfModel = try Self.number(#"Df Model:\s+(\d+)"#, in: run.fit, "Df Model in the fit summary")
+        let won = try Self.number(#"Won / rows:\s+(\d+) /"#, in: run.fit, "wins in the fit summary")
+        let holdout = try Self.number(#"\((\d+) leads, \d+ won\)"#, in: run.validate, "holdout size in the validation")
+        let slopeText = try #require(run.validate.firstMatch(of: /calibration slope (-?[0-9.]+)/)?.output.1, "no slope in \(run.validate)")
+        let slope = try #require(Double(slopeText))
+
+        let hint = "README.md, \(Self.section): update the figure from a run of scripts/lab.sh"
+        #expect(
+            try Self.number(#"leads_train\.csv`\s+\(([\d,]+)\s+synthetic\s+leads"#, in: prose, "training rows in the README") == observations,
+            "\(hint)")
+        #expect(try Self.number(#"synthetic\s+leads,\s+(\d+)\s+terms\)"#, in: prose, "term count in the README") == dfModel + 1, "\(hint)")
+        #expect(try Self.number(#"leads_holdout\.csv`\s+\(([\d,]+)\s+leads"#, in: prose, "holdout rows in the README") == holdout, "\(hint)")
+        #expect(try Self.number(#"(\d+)\s+terms\s+on\s+[\d,]+\s+wins"#, in: prose, "terms in the README") == dfModel + 1, "\(hint)")
+        #expect(try Self.number(#"terms\s+on\s+([\d,]+)\s+wins"#, in: prose, "wins in the README") == won, "\(hint)")
+        #expect((prose.firstMatch(of: /held-out\s+slope\s+below\s+1/) != nil) == (slope < 1), "\(hint): the held-out calibration slope is \(slope)")
+    }
+
+    /// The README text of the section headed `heading` (a `## ` line), up to the next one.
+    static func readmeSection(_ heading: String) throws -> String {
+        let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        guard let start = readme.range(of: "\n\(heading)\n") else { throw SharedDataError("README.md has no \"\(heading)\" section") }
+        let end = readme.range(of: "\n## ", range: start.upperBound..<readme.endIndex)?.lowerBound ?? readme.endIndex
+        return String(readme[start.upperBound..<end])
+    }
+
+    /// The weight-file table lists the keys a real export writes (`thresholds` only when the spec sets them).
+    @Test func theWeightFileTableListsTheKeysOfARealExport() throws {
+        let section = try Self.readmeSection("## The weight file (`baton.weights/1`)")
+        let documented = Set(
+            section.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) })
+        let written = try Self.lab.get().weightFileKeys
+        #expect(written.isSubset(of: documented), "README.md's weight-file table lacks \(written.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(written).isSubset(of: ["thresholds"]),
+            "README.md's weight-file table lists \(documented.subtracting(written).sorted()), which a real export does not write")
+    }
+
+    /// The example spec in the README is one `baton fit` reads.
+    @Test func theReadmeSpecExampleParses() throws {
+        let section = try Self.readmeSection("## The scoring spec (YAML)")
+        guard let open = section.range(of: "```yaml\n"), let close = section.range(of: "```\n", range: open.upperBound..<section.endIndex) else {
+            throw SharedDataError("README.md has no ```yaml block under \"The scoring spec (YAML)\"")
+        }
+        let spec = try ScoringSpec.parse(yaml: String(section[open.upperBound..<close.lowerBound]), file: "README.md")
+        #expect(spec.features.map(\.column) == ["age", "visits", "job", "source"])
+        #expect(spec.thresholds?.mql == 620 && spec.weight == "n")
+    }
+
+    /// The reason code the scorer section quotes is one `baton score` writes with the bundled model.
+    @Test func theQuotedReasonCodeIsOneTheScorerWrites() throws {
+        let section = try Self.readmeSection("## The hand-off scorer")
+        let quoted = try #require(
+            section.firstMatch(of: /\("(Budget authority [^"]+)" on the bundled model\)/)?.output.1, "README.md no longer quotes a reason code")
+        #expect(
+            try Self.lab.get().scored.contains(String(quoted)),
+            "README.md quotes the reason \(quoted), which baton score does not write on Datasets/leads_holdout.csv with the lab's model")
+    }
+
+    /// The Olist figures the README gives are the ones its walkthrough states (and OlistWalkthroughTests checks on the data).
+    @Test func theOlistFiguresAreTheWalkthroughs() throws {
+        let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let notebook = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("Notebooks-md/olist-recalibration.md"), encoding: .utf8)
+        let claim = try #require(
+            readme.firstMatch(of: /how little signal ([\d,]+) MQLs and ([\d,]+) wins hold/), "README.md no longer quotes the Olist figures")
+        let mqls = claim.output.1.replacingOccurrences(of: ",", with: ""), wins = claim.output.2.replacingOccurrences(of: ",", with: "")
+        #expect(
+            notebook.contains("**\(mqls)** MQLs") && notebook.contains("**\(wins)** won"),
+            "README.md says \(mqls) MQLs and \(wins) wins; Notebooks-md/olist-recalibration.md says otherwise")
     }
 }

@@ -12,6 +12,8 @@ import Testing
 /// file passes `PRAGMA integrity_check` (read by Python's own sqlite3, not by Baton) and every
 /// acknowledged event is stored once. `BATON_FUZZ_EVENTS` sets the count (default 3000).
 @Suite struct EventFuzzTests {
+    /// Mutated events per run without `BATON_FUZZ_EVENTS` (the README quotes it).
+    static let defaultCount = 3000
     static let seeds = [
         #"{"event_id": "s-1", "type": "lead_created", "lead_id": "F1", "occurred_at": "2026-03-02T10:00:00Z", "fields": {"company_size": "1000+", "budget_authority": "yes", "region": "na", "email_opens": 4, "demo_requests": 1}, "source": "webinar"}"#,
         #"{"event_id": "s-2", "type": "engagement", "lead_id": "F1", "occurred_at": "2026-03-02T10:05:00Z", "event_type": "pricing_page", "url": "/pricing"}"#,
@@ -27,7 +29,7 @@ import Testing
     ]
 
     @Test func mutatedEventsNeverAnswer5xxAndLeaveTheStoreIntact() async throws {
-        let count = Int(ProcessInfo.processInfo.environment["BATON_FUZZ_EVENTS"] ?? "") ?? 3000
+        let count = Int(ProcessInfo.processInfo.environment["BATON_FUZZ_EVENTS"] ?? "") ?? Self.defaultCount
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
         let app = Application(router: running.service.router())
