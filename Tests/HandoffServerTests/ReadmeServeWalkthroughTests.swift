@@ -99,7 +99,14 @@ import Testing
         var variables: [String: String] = [:]
         var lastToken: String?
         for step in steps {
-            let words = step.words
+            // `NAME=value command …`: the variables go to that command's environment.
+            let assignments = step.words.prefix { $0.firstMatch(of: /^[A-Z][A-Z0-9_]*=/) != nil }
+            let environment = Dictionary(
+                assignments.map { word in
+                    let parts = word.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, new in new })
+            let words = Array(step.words.dropFirst(assignments.count))
             guard let command = words.first else { continue }
             let context = "README.md, \(Self.heading): `\(words.joined(separator: " ").prefix(120))`"
             if command == "swift" { continue }  // the test runs the binary the suite was built with
@@ -107,6 +114,7 @@ import Testing
                 let fit = Process()
                 fit.executableURL = ServeProcess.executable
                 fit.arguments = local(words.dropFirst())
+                if !environment.isEmpty { fit.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
                 fit.standardOutput = FileHandle.nullDevice
                 try fit.run()
                 fit.waitUntilExit()
@@ -114,7 +122,7 @@ import Testing
                 continue
             }
             if command.hasSuffix("/baton"), words.dropFirst().first == "serve" {
-                let started = try await ServeProcess.start(arguments: local(words.dropFirst(2)))
+                let started = try await ServeProcess.start(arguments: local(words.dropFirst(2)), environment: environment)
                 server = started
                 lastToken = started.printedToken
                 let printed = started.startOutput.split(separator: "\n").map(String.init)

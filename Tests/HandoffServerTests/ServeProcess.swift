@@ -27,10 +27,12 @@ final class ServeProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
-    /// Starts `baton serve` and waits (up to 60 s) for its "listening" line.
-    init(arguments: [String]) throws {
+    /// Starts `baton serve` and waits (up to 60 s) for its "listening" line; `environment` is
+    /// added to the test's own.
+    init(arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = Self.executable
         process.arguments = ["serve", "--port", "0"] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -68,10 +70,10 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Starts `baton serve` on a thread of its own (the start blocks reading the child's output),
     /// so several can start at once without holding the test's cooperative threads.
-    static func start(arguments: [String]) async throws -> ServeProcess {
+    static func start(arguments: [String], environment: [String: String] = [:]) async throws -> ServeProcess {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try ServeProcess(arguments: arguments) })
+                continuation.resume(with: Result { try ServeProcess(arguments: arguments, environment: environment) })
             }
         }
     }
