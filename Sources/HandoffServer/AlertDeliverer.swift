@@ -23,8 +23,15 @@ package actor AlertDeliverer {
     let now: @Sendable () -> Date
     let logger: Logger
     let smtp: SMTPClient?
+    /// Signs every webhook POST (CRM sync, webhook and Slack-style channels) when
+    /// `webhook_secret_file` is configured; nil sends them unsigned.
+    let signer: WebhookSigner?
 
-    init(store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger) {
+    init(
+        store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger,
+        signer: WebhookSigner? = nil
+    ) {
+        self.signer = signer
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
@@ -112,7 +119,7 @@ package actor AlertDeliverer {
     func send(_ alert: AlertRecord) async throws {
         if alert.kind == Self.crmKind {
             guard let url = configuration.crmSyncURL else { throw DeliveryError.noChannel(target: "crm") }
-            try await Self.post(url: url, body: Data(alert.payload.text.utf8))
+            try await Self.post(url: url, body: Data(alert.payload.text.utf8), signing: signing(alert))
             return
         }
         guard let channel = configuration.alertChannels[alert.target] ?? configuration.defaultChannel else {
@@ -125,10 +132,10 @@ package actor AlertDeliverer {
             let body = WebhookAlert(
                 id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
                 createdAt: EventTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
-            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(body))
+            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(body), signing: signing(alert))
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(["text": message]))
+            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(["text": message]), signing: signing(alert))
         case .email:
             guard let to = channel.to else { throw DeliveryError.misconfigured(target: alert.target, key: "to") }
             guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
@@ -148,7 +155,12 @@ package actor AlertDeliverer {
     /// POSTs `body` to `url`: http(s) only, 10 seconds per attempt, redirects followed only
     /// within the same origin (scheme, host, port): a receiver cannot bounce an alert, with its
     /// lead id, to another host, nor a configured URL reach `file:` or another scheme.
-    static func post(url: String, body: Data) async throws {
+    /// The signer and the stable message id of `alert`'s deliveries; nil when unsigned.
+    func signing(_ alert: AlertRecord) -> (signer: WebhookSigner, id: String, at: Date)? {
+        signer.map { ($0, WebhookSigner.messageID(alertID: alert.id), now()) }
+    }
+
+    static func post(url: String, body: Data, signing: (signer: WebhookSigner, id: String, at: Date)? = nil) async throws {
         guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), ["http", "https"].contains(scheme),
             target.host?.isEmpty == false
         else { throw DeliveryError.misconfigured(target: url, key: "url (an http:// or https:// URL)") }
@@ -156,6 +168,11 @@ package actor AlertDeliverer {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(BatonVersion.userAgent, forHTTPHeaderField: "User-Agent")
+        if let signing {
+            for header in signing.signer.headers(id: signing.id, at: signing.at, body: body) {
+                request.setValue(header.value, forHTTPHeaderField: header.name)
+            }
+        }
         request.httpBody = body
         // A completion-handler task, not `data(for:)`: swift-corelibs-foundation traps ("Trying to
         // access a behaviour for a task that in not in the registry") when a Swift task cancels an
@@ -173,7 +190,7 @@ package actor AlertDeliverer {
     }
 }
 
-/// The session every outbound delivery uses (see ``AlertDeliverer/post(url:body:)``).
+/// The session every outbound delivery uses (see ``AlertDeliverer/post(url:body:signing:)``).
 let deliverySession: URLSession = {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = 10

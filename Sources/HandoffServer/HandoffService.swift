@@ -38,7 +38,8 @@ package final class HandoffService: Sendable {
 
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil,
+        signer: WebhookSigner? = nil
     ) {
         self.configuration = configuration
         self.tls = tls
@@ -49,7 +50,7 @@ package final class HandoffService: Sendable {
         self.logger = logger
         let metrics = ServiceMetrics()
         self.metrics = metrics
-        deliverer = AlertDeliverer(store: store, configuration: configuration, metrics: metrics, now: now, logger: logger)
+        deliverer = AlertDeliverer(store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer)
     }
 
     /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
@@ -69,6 +70,7 @@ package final class HandoffService: Sendable {
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             tls = try ServiceTLS.load(certificate: certificate, key: key)
         }
+        let signer = try configuration.webhookSecretFile.map { (file) throws(ServiceError) in try WebhookSigner.load(file: file) }
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -83,7 +85,8 @@ package final class HandoffService: Sendable {
             knownFields: Set(configuration.knownFields), now: now())
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
-        let service = HandoffService(configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls)
+        let service = HandoffService(
+            configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer)
         return (service, firstToken)
     }
 

@@ -17,12 +17,13 @@ import HandoffStores
 ///  "default_channel": {"kind": "webhook", "url": "http://127.0.0.1:9000/alerts"},
 ///  "smtp": {"host": "127.0.0.1", "port": 25, "from": "baton@example.com"},
 ///  "crm_sync_url": "http://crm.internal/baton-sync",
-///  "tls_certificate": "/etc/baton/cert.pem", "tls_key": "/etc/baton/key.pem"}
+///  "tls_certificate": "/etc/baton/cert.pem", "tls_key": "/etc/baton/key.pem",
+///  "webhook_secret_file": "/etc/baton/webhook-secret"}
 /// ```
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
-/// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`.
+/// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`.
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
     package var db: String?
@@ -66,6 +67,9 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var tlsCertificate: String?
     /// PEM private key of ``tlsCertificate`` (unencrypted; keep the file mode 0600).
     package var tlsKey: String?
+    /// A file holding the Standard Webhooks secret (`whsec_…`, mode 0600): every webhook Baton
+    /// sends (CRM sync, webhook and Slack-style channels) is then signed (``WebhookSigner``).
+    package var webhookSecretFile: String?
 
     package init() {}
 
@@ -99,7 +103,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case deliveryIntervalSeconds = "delivery_interval_seconds", retryBaseSeconds = "retry_base_seconds"
         case maxRetryDelaySeconds = "max_retry_delay_seconds", alertChannels = "alert_channels"
         case defaultChannel = "default_channel", smtp, crmSyncURL = "crm_sync_url"
-        case tlsCertificate = "tls_certificate", tlsKey = "tls_key"
+        case tlsCertificate = "tls_certificate", tlsKey = "tls_key", webhookSecretFile = "webhook_secret_file"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -125,6 +129,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         crmSyncURL = try c.decodeIfPresent(String.self, forKey: .crmSyncURL)
         tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
         tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
+        webhookSecretFile = try c.decodeIfPresent(String.self, forKey: .webhookSecretFile)
     }
 
     /// Reads a configuration file.
@@ -166,6 +171,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_CRM_SYNC_URL"] { crmSyncURL = v }
         if let v = env["BATON_TLS_CERTIFICATE"] { tlsCertificate = v }
         if let v = env["BATON_TLS_KEY"] { tlsKey = v }
+        if let v = env["BATON_WEBHOOK_SECRET_FILE"] { webhookSecretFile = v }
     }
 
     /// Checks ranges and that the database is named.

@@ -22,6 +22,7 @@ import Testing
         c.crmSyncURL = "http://crm.internal/sync"
         c.tlsCertificate = "cert.pem"
         c.tlsKey = "key.pem"
+        c.webhookSecretFile = "webhook-secret"
         return c
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 #if canImport(Glibc)
@@ -10,12 +11,16 @@ actor FakeWebhook {
     private(set) var received: [(path: String, body: String)] = []
     /// The `User-Agent` of each recorded request, in order.
     private(set) var userAgents: [String] = []
+    /// The Standard Webhooks headers of each recorded request (`webhook-id`, `webhook-timestamp`,
+    /// `webhook-signature`; absent when unsigned), in order.
+    private(set) var signatureHeaders: [[String: String]] = []
     private var task: Task<Void, any Error>?
     private(set) var port = 0
 
-    func record(_ path: String, _ body: String, userAgent: String = "") {
+    func record(_ path: String, _ body: String, userAgent: String = "", signature: [String: String] = [:]) {
         received.append((path, body))
         userAgents.append(userAgent)
+        signatureHeaders.append(signature)
     }
 
     func start() async throws {
@@ -31,7 +36,13 @@ actor FakeWebhook {
         router.post("{path}") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
-            await self.record("/" + (context.parameters.get("path") ?? ""), String(buffer: body), userAgent: request.headers[.userAgent] ?? "")
+            var signature: [String: String] = [:]
+            for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+                if let field = HTTPField.Name(name), let value = request.headers[field] { signature[name] = value }
+            }
+            await self.record(
+                "/" + (context.parameters.get("path") ?? ""), String(buffer: body), userAgent: request.headers[.userAgent] ?? "", signature: signature
+            )
             return Response(status: .ok)
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()

@@ -45,6 +45,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM certificate chain (server certificate first): serve HTTPS (TLS 1.2+) instead of HTTP. Needs --tls-key.")
     var tlsCertificate: String?
     @Option(help: "PEM private key of --tls-certificate (unencrypted, not world-readable).") var tlsKey: String?
+    @Option(help: "File holding the Standard Webhooks secret (whsec_…, mode 0600): sign every webhook Baton sends.")
+    var webhookSecretFile: String?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     func run() async throws {
@@ -67,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         if let model { settings.model = model }
         if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
         if let tlsKey { settings.tlsKey = tlsKey }
+        if let webhookSecretFile { settings.webhookSecretFile = webhookSecretFile }
         if let adminTokenFile { SecretFile.requireAbsent(adminTokenFile, option: "--admin-token-file") }
         let opened: (service: HandoffService, firstAdminToken: String?)
         do {
