@@ -21,11 +21,7 @@ enum ServiceTLS {
         guard !chain.isEmpty else {
             throw .configuration(file: certificate, key: "tls_certificate", problem: "holds no `-----BEGIN CERTIFICATE-----` block")
         }
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: key))?[.posixPermissions] as? Int, mode & 0o007 != 0 {
-            throw .configuration(
-                file: key, key: "tls_key",
-                problem: "can be read by every user of this machine (mode \(String(mode & 0o777, radix: 8))); run chmod 600 on it")
-        }
+        try SecretFilePermissions.requirePrivate(key, key: "tls_key")
         let privateKey: NIOSSLPrivateKey
         do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
             throw .configuration(

@@ -36,11 +36,7 @@ package struct WebhookSigner: Sendable {
 
     /// Reads the secret from `file`, which must not be readable by every user of the machine.
     package static func load(file: String) throws(ServiceError) -> WebhookSigner {
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o007 != 0 {
-            throw .configuration(
-                file: file, key: "webhook_secret_file",
-                problem: "can be read by every user of this machine (mode \(String(mode & 0o777, radix: 8))); run chmod 600 on it")
-        }
+        try SecretFilePermissions.requirePrivate(file, key: "webhook_secret_file")
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw .configuration(file: file, key: "webhook_secret_file", problem: "cannot be read (\(error.localizedDescription))")
