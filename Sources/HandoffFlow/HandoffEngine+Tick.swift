@@ -3,6 +3,10 @@ import HandoffPersistence
 import HandoffRules
 
 extension HandoffEngine {
+    /// Extra writes for one SLA firing's unit of work, from its `source` (the firing's name), lead
+    /// and effects: the service's CRM sync message.
+    package typealias FiringWrites = @Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation]
+
     /// Fires every SLA step due at or before `instant`, one timer at a time in due order, each
     /// at its own due instant (so a reminder is stamped with its deadline, not with the time the
     /// scheduler woke up). Each firing is its own unit of work; reassignments route the lead
@@ -20,14 +24,14 @@ extension HandoffEngine {
     /// message), so they commit with the step or not at all; `source` names the firing.
     package func tick(
         at instant: Date, owner: String, leaseSeconds: Double = 60,
-        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+        extra: FiringWrites? = nil
     ) async throws(EngineError) -> [EngineEffect] {
         try await tick(at: instant, claimingAs: (owner, instant.addingTimeInterval(max(leaseSeconds, 0.001))), extra: extra)
     }
 
     private func tick(
         at instant: Date, claimingAs claim: (owner: String, leaseUntil: Date)?,
-        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+        extra: FiringWrites? = nil
     ) async throws(EngineError) -> [EngineEffect] {
         var effects: [EngineEffect] = []
         var seen = Set<String>()
@@ -55,7 +59,7 @@ extension HandoffEngine {
 
     func fire(
         _ timer: SLATimerRecord,
-        extra: (@Sendable (_ source: String, _ leadID: String, _ effects: [EngineEffect]) -> [WriteOperation])? = nil
+        extra: FiringWrites? = nil
     ) async throws(EngineError) -> [EngineEffect] {
         // Rounded up to the millisecond the store keeps, so the step at `dueAt` does fire.
         let at = Date(timeIntervalSince1970: (timer.dueAt.timeIntervalSince1970 * 1000).rounded(.up) / 1000)

@@ -89,15 +89,17 @@ extension HandoffService {
 
 /// The body of `GET /leads`.
 struct LeadList: Encodable, Sendable {
+    /// Who holds the lead: the CRM sync's holder (`kind` rep or fallback_queue, `id`), since when and by which rule.
     struct Owner: Encodable, Sendable {
-        enum Kind: String, Encodable, Sendable {
-            case rep
-            case fallbackQueue = "fallback_queue"
-        }
-        let kind: Kind
+        let kind: String
         let id: String
         let since: String
         let rule: String
+
+        init(_ assignment: AssignmentRecord) {
+            let holder = CRMSyncPayload.Holder(assignment.target)
+            (kind, id, since, rule) = (holder.kind, holder.id, EventTime.format(assignment.assignedAt), assignment.rule)
+        }
     }
 
     struct Item: Encodable, Sendable {
@@ -141,12 +143,7 @@ struct LeadList: Encodable, Sendable {
 
     init(_ page: LeadListPage, query: LeadListQuery) {
         leads = page.entries.map { entry in
-            let owner = entry.openAssignment.map { a -> Owner in
-                switch a.target {
-                case .rep(let id): Owner(kind: .rep, id: id, since: EventTime.format(a.assignedAt), rule: a.rule)
-                case .fallbackQueue(let name): Owner(kind: .fallbackQueue, id: name, since: EventTime.format(a.assignedAt), rule: a.rule)
-                }
-            }
+            let owner = entry.openAssignment.map(Owner.init)
             return Item(
                 leadID: entry.lead.id, createdAt: EventTime.format(entry.lead.createdAt), lastActivityAt: EventTime.format(entry.lastActivityAt),
                 source: entry.lead.source, campaign: entry.lead.campaign, stage: entry.latestDecision?.stage.rawValue,

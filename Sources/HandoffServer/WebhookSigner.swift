@@ -49,7 +49,7 @@ package struct WebhookSigner: Sendable {
 
     /// The stable message id of a stored alert (see the type's discussion).
     package static func messageID(alertID: String) -> String {
-        "msg_" + SHA256.hash(data: Data(alertID.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        "msg_" + lowercaseHex(SHA256.hash(data: Data(alertID.utf8)).prefix(16))
     }
 
     /// The three headers for one delivery attempt of `body` as message `id` at `instant`.
