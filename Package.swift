@@ -67,7 +67,7 @@ let package = Package(
             name: "HandoffServer",
             dependencies: [
                 "HandoffFlow", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
-                "ScoringModelFormat", "BatonSupport", crypto, .product(name: "Hummingbird", package: "hummingbird"),
+                "ScoringModelFormat", "BatonSupport", crypto, yams, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

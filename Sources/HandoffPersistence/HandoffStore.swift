@@ -102,9 +102,16 @@ package protocol HandoffStore: Sendable {
     /// written again. Several schedulers can share one database and fire each step once.
     /// - Precondition: `limit > 0` and `leaseUntil > date`.
     func claimDueTimers(before date: Date, owner: String, leaseUntil: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord]
-    /// Undelivered alerts whose next attempt is due at `date`, oldest first.
+    /// Undelivered alerts, not dead, whose next attempt is due at `date`, oldest first.
     /// - Precondition: `limit > 0`.
     func alertsPendingDelivery(at date: Date, limit: Int) async throws(StoreError) -> [AlertRecord]
+    /// One page of the outbox (every alert and CRM message), in store order, filtered by state.
+    func outbox(_ query: OutboxQuery) async throws(StoreError) -> OutboxPage
+    /// The outbox row with this id, if any.
+    func outboxEntry(id: String) async throws(StoreError) -> OutboxEntry?
+    /// The outbox summed per kind and target (undelivered, failing and dead counts, oldest
+    /// undelivered, last delivery): per-endpoint health for `/metrics` and the dashboard.
+    func outboxSummary() async throws(StoreError) -> [OutboxTargetSummary]
     /// Rows whose own time lies in `period` (leads by creation, events by occurrence, scores by
     /// scoring time, assignments by assignment time, outcomes by close date, …).
     func activity(in period: ReportPeriod) async throws(StoreError) -> ActivityBatch

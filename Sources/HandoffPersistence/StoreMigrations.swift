@@ -13,6 +13,7 @@ package enum StoreMigrations {
         "0004-model-registry-alerts",
         "0005-access-tokens",
         "0006-token-expiry-readiness",
+        "0007-outbox-dead-letter",
     ]
 
     /// The schema version this build writes: the number of migrations.

@@ -33,8 +33,12 @@ package enum WriteOperation: Sendable, Hashable {
     case appendOutcome(OutcomeRecord)
     /// Raises an alert for delivery; idempotent by id.
     case raiseAlert(AlertRecord)
-    /// Records one delivery attempt of an alert.
-    case recordAlertDelivery(alertID: String, at: Date, succeeded: Bool, error: String?, nextAttemptAt: Date?)
+    /// Records one delivery attempt of an alert and what follows from it.
+    case recordAlertDelivery(alertID: String, at: Date, outcome: AlertDeliveryOutcome)
+    /// Puts an undelivered alert (dead or still failing) back in line for delivery now, with
+    /// its attempt count reset; fails with ``StoreError/unknownAlert(record:)`` when no
+    /// undelivered alert has this id.
+    case replayAlert(alertID: String, at: Date)
 
     /// True for the appends that are idempotent by a sender's id (usable as a unit's trigger).
     package var isIdempotentAppend: Bool {
@@ -61,7 +65,8 @@ package enum WriteOperation: Sendable, Hashable {
         case let .upsertOpportunity(r): "opportunity '\(r.id)'"
         case let .appendOutcome(r): "outcome '\(r.id)'"
         case let .raiseAlert(r): "alert '\(r.id)'"
-        case let .recordAlertDelivery(id, _, _, _, _): "delivery of alert '\(id)'"
+        case let .recordAlertDelivery(id, _, _): "delivery of alert '\(id)'"
+        case let .replayAlert(id, _): "replay of alert '\(id)'"
         }
     }
 }

@@ -112,7 +112,7 @@ package enum WriteValidation {
             try nonEmpty(r.kind, "kind")
             try nonEmpty(r.target, "target")
             if let id = r.leadID { try lead(id) }
-        case .recordAlertDelivery:
+        case .recordAlertDelivery, .replayAlert:
             break
         }
         return references

@@ -321,14 +321,24 @@ struct PGUnitRunner {
                     .date(r.deliveredAt), .int(r.attempts), .text(r.lastError), .date(r.nextAttemptAt),
                 ])
 
-        case let .recordAlertDelivery(alertID, at, succeeded, error, nextAttemptAt):
+        case let .recordAlertDelivery(alertID, at, outcome):
+            let columns = OutboxColumns(outcome, at: at)
             let updated = try await sql.rows(
                 """
-                UPDATE alerts SET attempts = attempts + 1,
-                    delivered_at = CASE WHEN $1 THEN $2 ELSE delivered_at END,
-                    last_error = $3, next_attempt_at = $4
+                UPDATE alerts SET attempts = attempts + 1, delivered_at = $1, last_error = $2, next_attempt_at = $3, dead_at = $4
                 WHERE alert_id = $5 RETURNING seq
-                """, [.bool(succeeded), .date(at), .text(succeeded ? nil : error), .date(succeeded ? nil : nextAttemptAt), .text(alertID)])
+                """, [.date(columns.deliveredAt), .text(columns.lastError), .date(columns.nextAttemptAt), .date(columns.deadAt), .text(alertID)])
+            guard !updated.isEmpty else {
+                throw StoreError.unknownAlert(record: label)
+            }
+            return .updated
+
+        case let .replayAlert(alertID, at):
+            let updated = try await sql.rows(
+                """
+                UPDATE alerts SET attempts = 0, next_attempt_at = NULL, dead_at = NULL, replayed_at = $1
+                WHERE alert_id = $2 AND delivered_at IS NULL RETURNING seq
+                """, [.date(at), .text(alertID)])
             guard !updated.isEmpty else {
                 throw StoreError.unknownAlert(record: label)
             }

@@ -136,7 +136,7 @@ extension PostgresHandoffStore {
             try await sql.rows(
                 """
                 SELECT \(PGColumns.alert) FROM alerts
-                WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+                WHERE delivered_at IS NULL AND dead_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
                 ORDER BY created_at, seq LIMIT $2
                 """, [.date(date), .int(limit)]
             ).map(PGDecode.alert)

@@ -16,7 +16,8 @@ enum PGColumns {
     static let disposition = "disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at"
     static let opportunity = "id, lead_id, amount_minor, currency, stage, opened_at, updated_at"
     static let outcome = "outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason"
-    static let alert = "alert_id, kind, lead_id, target, payload::text AS payload, created_at, delivered_at, attempts, last_error, next_attempt_at"
+    static let alert =
+        "alert_id, kind, lead_id, target, payload::text AS payload, created_at, delivered_at, attempts, last_error, next_attempt_at, dead_at, replayed_at"
 }
 
 enum PGDecode {
@@ -108,6 +109,7 @@ enum PGDecode {
             id: try r.text("alert_id"), kind: try r.text("kind"), leadID: try r.optionalText("lead_id"), target: try r.text("target"),
             payload: try r.json("payload"), createdAt: try r.date("created_at"),
             deliveredAt: try r.optionalDate("delivered_at"), attempts: try r.int("attempts"),
-            lastError: try r.optionalText("last_error"), nextAttemptAt: try r.optionalDate("next_attempt_at"))
+            lastError: try r.optionalText("last_error"), nextAttemptAt: try r.optionalDate("next_attempt_at"),
+            deadAt: try r.optionalDate("dead_at"), replayedAt: try r.optionalDate("replayed_at"))
     }
 }

@@ -252,6 +252,13 @@ enum PostgresSchema {
             )
             """,
         ],
+        "0007-outbox-dead-letter": [
+            "ALTER TABLE alerts ADD COLUMN dead_at bigint",
+            "ALTER TABLE alerts ADD COLUMN replayed_at bigint",
+            "DROP INDEX alerts_pending",
+            "CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL AND dead_at IS NULL",
+            "CREATE INDEX alerts_dead ON alerts(seq) WHERE dead_at IS NOT NULL",
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

@@ -17,7 +17,8 @@ enum Columns {
     static let disposition = "disposition_id, lead_id, rep_id, code, note, reengage_at, decided_at"
     static let opportunity = "id, lead_id, amount_minor, currency, stage, opened_at, updated_at"
     static let outcome = "outcome_id, opportunity_id, lead_id, result, amount_minor, currency, closed_at, reason"
-    static let alert = "alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at"
+    static let alert =
+        "alert_id, kind, lead_id, target, payload, created_at, delivered_at, attempts, last_error, next_attempt_at, dead_at, replayed_at"
 }
 
 enum Decode {
@@ -119,6 +120,7 @@ enum Decode {
             id: row["alert_id"], kind: row["kind"], leadID: row["lead_id"], target: row["target"],
             payload: json(row, "payload"), createdAt: date(row, "created_at"),
             deliveredAt: optionalDate(row, "delivered_at"), attempts: row["attempts"], lastError: row["last_error"],
-            nextAttemptAt: optionalDate(row, "next_attempt_at"))
+            nextAttemptAt: optionalDate(row, "next_attempt_at"), deadAt: optionalDate(row, "dead_at"),
+            replayedAt: optionalDate(row, "replayed_at"))
     }
 }

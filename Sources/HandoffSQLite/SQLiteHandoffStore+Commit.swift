@@ -291,14 +291,27 @@ struct UnitRunner {
                 ])
             return db.changesCount == 0 ? .alreadyStored : .stored(rowID: nil)
 
-        case let .recordAlertDelivery(alertID, at, succeeded, error, nextAttemptAt):
+        case let .recordAlertDelivery(alertID, at, outcome):
+            let columns = OutboxColumns(outcome, at: at)
             try db.cachedExecute(
                 sql: """
-                    UPDATE alerts SET attempts = attempts + 1,
-                        delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END,
-                        last_error = ?, next_attempt_at = ?
+                    UPDATE alerts SET attempts = attempts + 1, delivered_at = ?, last_error = ?, next_attempt_at = ?, dead_at = ?
                     WHERE alert_id = ?
-                    """, arguments: [succeeded, at.storeMillis, succeeded ? nil : error, succeeded ? nil : nextAttemptAt.storeMillis, alertID])
+                    """,
+                arguments: [
+                    columns.deliveredAt.storeMillis, columns.lastError, columns.nextAttemptAt.storeMillis, columns.deadAt.storeMillis, alertID,
+                ])
+            guard db.changesCount > 0 else {
+                throw StoreError.unknownAlert(record: label)
+            }
+            return .updated
+
+        case let .replayAlert(alertID, at):
+            try db.cachedExecute(
+                sql: """
+                    UPDATE alerts SET attempts = 0, next_attempt_at = NULL, dead_at = NULL, replayed_at = ?
+                    WHERE alert_id = ? AND delivered_at IS NULL
+                    """, arguments: [at.storeMillis, alertID])
             guard db.changesCount > 0 else {
                 throw StoreError.unknownAlert(record: label)
             }

@@ -143,7 +143,7 @@ extension SQLiteHandoffStore {
                 db,
                 sql: """
                     SELECT \(Columns.alert) FROM alerts
-                    WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                    WHERE delivered_at IS NULL AND dead_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                     ORDER BY created_at, seq LIMIT ?
                     """, arguments: [date.storeMillis, limit]
             ).map(Decode.alert)

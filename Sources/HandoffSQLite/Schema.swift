@@ -225,6 +225,14 @@ enum Schema {
             checked_at INTEGER NOT NULL
         );
         """,
+        // The alerts table becomes the outbox: a row can be given up (dead letter) and replayed.
+        "0007-outbox-dead-letter": """
+        ALTER TABLE alerts ADD COLUMN dead_at INTEGER;
+        ALTER TABLE alerts ADD COLUMN replayed_at INTEGER;
+        DROP INDEX alerts_pending;
+        CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+        CREATE INDEX alerts_dead ON alerts(seq) WHERE dead_at IS NOT NULL;
+        """,
     ]
 
     /// The migrations in order: the store's names, each with its SQLite statements.

@@ -5,17 +5,18 @@ import HandoffPersistence
 import Logging
 import ScoringModelFormat
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Delivers stored alerts (and CRM sync messages) to their channels, retrying with
-/// exponential backoff, and records every attempt on the alert row.
+/// The outbox's delivery loop: delivers stored alerts, CRM sync messages and CRM write-backs to
+/// their endpoints, at least once, and records every attempt on the row.
 ///
-/// Runs in its own loop: ingest only stores alerts, so a dead channel never slows an event's
-/// acknowledgement. Channel by target (rep id or queue name) from `alert_channels`, else
-/// `default_channel`; alerts of kind `crm-sync` go to `crm_sync_url`. Retry delay after the
-/// n-th failed attempt: `min(retry_base_seconds · 2^(n−1), max_retry_delay_seconds)`.
+/// Runs in its own loop: ingest only stores rows (in the transaction of the event that caused
+/// them), so a dead endpoint never slows an event's acknowledgement and a crash between commit and
+/// delivery loses nothing. Endpoint by target (rep id or queue name) from `alert_channels`, else
+/// `default_channel`; rows of kind `crm-sync` go to `crm_sync_url`, of kind `crm-writeback` to the
+/// CRM's API (``CRMWriteBack``). What an attempt's answer leads to (delivered, retry with backoff
+/// and jitter, dead letter) is ``OutboxRetryPolicy``'s decision.
+///
+/// Webhook bodies are CloudEvents 1.0 (``OutboundCloudEvent``), signed per Standard Webhooks when a
+/// secret is configured (``WebhookSigner``); Slack-style channels get Slack's `{"text": …}`.
 package actor AlertDeliverer {
     let store: any HandoffStore
     let configuration: ServiceConfiguration
@@ -26,10 +27,15 @@ package actor AlertDeliverer {
     /// Signs every webhook POST (CRM sync, webhook and Slack-style channels) when
     /// `webhook_secret_file` is configured; nil sends them unsigned.
     let signer: WebhookSigner?
+    /// The CRM write-back, when `crm_writeback` is configured.
+    let writeBack: CRMWriteBack?
+    let policy: OutboxRetryPolicy
+    /// A number in [0, 1) per retry (random; tests fix it).
+    let jitter: @Sendable () -> Double
 
     init(
         store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger,
-        signer: WebhookSigner? = nil
+        signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.signer = signer
         self.store = store
@@ -37,13 +43,21 @@ package actor AlertDeliverer {
         self.metrics = metrics
         self.now = now
         self.logger = logger
+        self.writeBack = writeBack
+        self.jitter = jitter
+        policy = OutboxRetryPolicy(
+            baseSeconds: configuration.retryBaseSeconds, maxDelaySeconds: configuration.maxRetryDelaySeconds,
+            maxAttempts: configuration.deadLetterAfterAttempts, maxAgeSeconds: configuration.deadLetterAfterSeconds)
         smtp = configuration.smtp.map { SMTPClient(host: $0.host, port: $0.port, from: $0.from) }
     }
 
     static let crmKind = "crm-sync"
+    static let writeBackKind = "crm-writeback"
 
-    /// True when any channel is configured; otherwise alerts are only stored.
-    var hasChannels: Bool { !configuration.alertChannels.isEmpty || configuration.defaultChannel != nil || configuration.crmSyncURL != nil }
+    /// True when any endpoint is configured; otherwise alerts are only stored.
+    var hasChannels: Bool {
+        !configuration.alertChannels.isEmpty || configuration.defaultChannel != nil || configuration.crmSyncURL != nil || writeBack != nil
+    }
 
     func run(interval: Double) async {
         guard hasChannels else {
@@ -56,29 +70,37 @@ package actor AlertDeliverer {
         }
     }
 
-    /// The CRM sync message for an event's or a scheduler step's changes, as a write for that
-    /// unit of work (``HandoffEngine/apply(_:receivedAt:extra:)``, ``HandoffEngine/tick(at:owner:leaseSeconds:extra:)``):
-    /// it is stored with them or not at all, so a crash cannot lose it. Nil when no CRM sync URL is
-    /// configured or nothing the CRM keeps (owner, stage, score, SLA state) changed.
-    nonisolated func crmSyncOperation(source: CRMSyncPayload.Source, id: String, leadID: String, effects: [EngineEffect]) -> WriteOperation? {
-        guard configuration.crmSyncURL != nil else { return nil }
-        guard let payload = CRMSyncPayload(source: source, id: id, leadID: leadID, effects: effects) else { return nil }
+    /// The CRM messages for an event's or a scheduler step's changes, as writes for that unit of
+    /// work (``HandoffEngine/apply(_:receivedAt:extra:)``, ``HandoffEngine/tick(at:owner:leaseSeconds:extra:)``):
+    /// they are stored with them or not at all, so a crash cannot lose them. A `crm-sync` row when
+    /// a CRM sync URL is configured, a `crm-writeback` row when the write-back is; none when
+    /// nothing the CRM keeps (owner, stage, score, SLA state) changed.
+    nonisolated func crmOperations(source: CRMSyncPayload.Source, id: String, leadID: String, effects: [EngineEffect]) -> [WriteOperation] {
+        guard configuration.crmSyncURL != nil || writeBack != nil else { return [] }
+        guard let payload = CRMSyncPayload(source: source, id: id, leadID: leadID, effects: effects) else { return [] }
         guard let data = try? JSONEncoder.sorted.encode(payload), let json = try? JSONText(validating: String(decoding: data, as: UTF8.self)) else {
             logger.error("CRM sync for \(id) not stored: its payload is not JSON")
-            return nil
+            return []
         }
-        return .raiseAlert(
-            AlertRecord(
-                id: "\(id)/crm-sync", kind: Self.crmKind, leadID: leadID,
-                target: "crm", payload: json, createdAt: now()))
+        var operations: [WriteOperation] = []
+        if configuration.crmSyncURL != nil {
+            operations.append(
+                .raiseAlert(AlertRecord(id: "\(id)/crm-sync", kind: Self.crmKind, leadID: leadID, target: "crm", payload: json, createdAt: now())))
+        }
+        if writeBack != nil {
+            operations.append(
+                .raiseAlert(
+                    AlertRecord(id: "\(id)/crm-writeback", kind: Self.writeBackKind, leadID: leadID, target: "crm", payload: json, createdAt: now())))
+        }
+        return operations
     }
 
-    /// ``crmSyncOperation(source:id:leadID:effects:)`` for an inbound event.
-    nonisolated func crmSyncOperation(event: InboundEvent, effects: [EngineEffect]) -> WriteOperation? {
-        crmSyncOperation(source: .event(type: event.kind.rawValue), id: event.eventID, leadID: event.leadID, effects: effects)
+    /// ``crmOperations(source:id:leadID:effects:)`` for an inbound event.
+    nonisolated func crmOperations(event: InboundEvent, effects: [EngineEffect]) -> [WriteOperation] {
+        crmOperations(source: .event(type: event.kind.rawValue), id: event.eventID, leadID: event.leadID, effects: effects)
     }
 
-    /// One pass over the alerts due now; returns how many were delivered.
+    /// One pass over the rows due now; returns how many were delivered.
     @discardableResult
     package func deliverDue(limit: Int = 100) async -> Int {
         let instant = now()
@@ -89,38 +111,62 @@ package actor AlertDeliverer {
         }
         var delivered = 0
         for alert in due {
-            var failure: String?
-            do { try await send(alert) } catch { failure = "\(error)" }
+            let attempt: OutboxRetryPolicy.Attempt
+            do { attempt = try await send(alert) } catch DeliveryError.noRecordID(let lead, let problem) {
+                attempt = .refused(reason: DeliveryError.noRecordID(leadID: lead, problem: problem).description)
+            } catch { attempt = .failed(reason: "\(error)") }
             let at = now()
-            let next = failure == nil ? nil : at.addingTimeInterval(backoff(afterAttempts: alert.attempts + 1))
+            let outcome = policy.outcome(of: attempt, attempts: alert.attempts + 1, createdAt: alert.createdAt, at: at, jitter: jitter())
             do {
-                try await store.apply(.recordAlertDelivery(alertID: alert.id, at: at, succeeded: failure == nil, error: failure, nextAttemptAt: next))
+                try await store.apply(.recordAlertDelivery(alertID: alert.id, at: at, outcome: outcome))
             } catch {
                 logger.error("alert \(alert.id): delivery not recorded: \(error.description)")
             }
-            if failure == nil {
+            let endpoint = endpoint(of: alert)
+            await metrics.attempt(endpoint: endpoint, kind: alert.kind, outcome: outcome, at: at)
+            switch outcome {
+            case .delivered:
                 delivered += 1
-                await metrics.delivered(kind: alert.kind)
-            } else {
-                await metrics.failed(kind: alert.kind)
+            case let .retry(error, retryAt):
                 logger.warning(
-                    "alert \(alert.id) (\(alert.kind)) to \(alert.target): attempt \(alert.attempts + 1) failed; retry at \(EventTime.format(next ?? at))"
+                    "outbox \(alert.id) (\(alert.kind)) to \(endpoint): attempt \(alert.attempts + 1) failed (\(error)); retry at \(EventTime.format(retryAt))"
                 )
+            case .deadLetter(let error):
+                logger.error("outbox \(alert.id) (\(alert.kind)) to \(endpoint): dead letter after attempt \(alert.attempts + 1): \(error)")
             }
         }
         return delivered
     }
 
-    /// Seconds to wait after `attempts` failed attempts.
-    func backoff(afterAttempts attempts: Int) -> Double {
-        min(configuration.retryBaseSeconds * pow(2, Double(max(attempts - 1, 0))), configuration.maxRetryDelaySeconds)
+    /// The name of the endpoint a row goes to, for health and logs (never a URL or a secret):
+    /// `crm_sync`, `crm_writeback`, the `alert_channels` key, or `default` (also for a target
+    /// without any channel, whose attempts fail until one is configured).
+    nonisolated func endpoint(of alert: AlertRecord) -> String {
+        AlertDeliverer.endpoint(kind: alert.kind, target: alert.target, channels: configuration.alertChannels)
     }
 
-    func send(_ alert: AlertRecord) async throws {
-        if alert.kind == Self.crmKind {
+    static func endpoint(kind: String, target: String, channels: [String: AlertChannel]) -> String {
+        switch kind {
+        case crmKind: "crm_sync"
+        case writeBackKind: "crm_writeback"
+        default: channels[target] != nil ? target : "default"
+        }
+    }
+
+    /// One attempt; throws when no answer came or the row cannot be sent as configured.
+    func send(_ alert: AlertRecord) async throws -> OutboxRetryPolicy.Attempt {
+        switch alert.kind {
+        case Self.crmKind:
             guard let url = configuration.crmSyncURL else { throw DeliveryError.noChannel(target: "crm") }
-            try await Self.post(url: url, body: Data(alert.payload.text.utf8), signing: signing(alert))
-            return
+            return .answered(try await webhook(url: url, alert: alert, data: JSONResponse.embed(alert.payload.text)).send())
+        case Self.writeBackKind:
+            guard let writeBack else { throw DeliveryError.misconfigured(target: "crm", key: "crm_writeback") }
+            guard let leadID = alert.leadID, let timeline = try await store.leadTimeline(leadID: leadID) else {
+                throw DeliveryError.noRecordID(leadID: alert.leadID ?? "-", problem: "the lead is not stored")
+            }
+            return .answered(try await writeBack.request(for: timeline).send())
+        default:
+            break
         }
         guard let channel = configuration.alertChannels[alert.target] ?? configuration.defaultChannel else {
             throw DeliveryError.noChannel(target: alert.target)
@@ -132,15 +178,34 @@ package actor AlertDeliverer {
             let body = WebhookAlert(
                 id: alert.id, kind: alert.kind, leadID: alert.leadID, target: alert.target,
                 createdAt: EventTime.format(alert.createdAt), text: message, payload: JSONResponse.embed(alert.payload.text))
-            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(body), signing: signing(alert))
+            let data = JSONResponse.embed(String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self))
+            return .answered(try await webhook(url: url, alert: alert, data: data).send())
         case .slack:
             guard let url = channel.url else { throw DeliveryError.misconfigured(target: alert.target, key: "url") }
-            try await Self.post(url: url, body: try JSONEncoder.sorted.encode(["text": message]), signing: signing(alert))
+            return .answered(
+                try await signed(url: url, alert: alert, body: try JSONEncoder.sorted.encode(["text": message]), contentType: "application/json")
+                    .send())
         case .email:
             guard let to = channel.to else { throw DeliveryError.misconfigured(target: alert.target, key: "to") }
             guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
             try await smtp.send(to: to, subject: "[Baton] \(alert.kind): lead \(alert.leadID ?? "-")", body: message)
+            return .accepted
         }
+    }
+
+    /// A CloudEvents 1.0 structured-mode POST of `data` for `alert`, signed when a secret is configured.
+    func webhook(url: String, alert: AlertRecord, data: JSONValue) throws -> OutboundRequest {
+        let event = OutboundCloudEvent(alert: alert, source: configuration.eventSource, data: data)
+        return signed(url: url, alert: alert, body: try JSONEncoder.sorted.encode(event), contentType: OutboundCloudEvent.contentType)
+    }
+
+    /// A POST of `body` with the Standard Webhooks headers when a secret is configured.
+    func signed(url: String, alert: AlertRecord, body: Data, contentType: String) -> OutboundRequest {
+        var headers: [(name: String, value: String)] = [("Content-Type", contentType)]
+        if let signer {
+            headers += signer.headers(id: WebhookSigner.messageID(alertID: alert.id), at: now(), body: body)
+        }
+        return OutboundRequest(method: "POST", url: url, headers: headers, body: body)
     }
 
     /// The alert in plain words: kind, lead id, target and the engine's summary (no lead fields).
@@ -149,85 +214,6 @@ package actor AlertDeliverer {
         var summary: String?
         if case .string(let text)? = payload["summary"] { summary = text } else if case .string(let text)? = payload["message"] { summary = text }
         return "Baton \(alert.kind) for \(alert.target)" + (alert.leadID.map { ", lead \($0)" } ?? "") + (summary.map { ": \($0)" } ?? "")
-    }
-
-    /// POSTs JSON; any status outside 2xx is a failure. 10-second timeout.
-    /// POSTs `body` to `url`: http(s) only, 10 seconds per attempt, redirects followed only
-    /// within the same origin (scheme, host, port): a receiver cannot bounce an alert, with its
-    /// lead id, to another host, nor a configured URL reach `file:` or another scheme.
-    /// The signer and the stable message id of `alert`'s deliveries; nil when unsigned.
-    func signing(_ alert: AlertRecord) -> (signer: WebhookSigner, id: String, at: Date)? {
-        signer.map { ($0, WebhookSigner.messageID(alertID: alert.id), now()) }
-    }
-
-    static func post(url: String, body: Data, signing: (signer: WebhookSigner, id: String, at: Date)? = nil) async throws {
-        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            target.host?.isEmpty == false
-        else { throw DeliveryError.misconfigured(target: url, key: "url (an http:// or https:// URL)") }
-        var request = URLRequest(url: target, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(BatonVersion.userAgent, forHTTPHeaderField: "User-Agent")
-        if let signing {
-            for header in signing.signer.headers(id: signing.id, at: signing.at, body: body) {
-                request.setValue(header.value, forHTTPHeaderField: header.name)
-            }
-        }
-        request.httpBody = body
-        // A completion-handler task, not `data(for:)`: swift-corelibs-foundation traps ("Trying to
-        // access a behaviour for a task that in not in the registry") when a Swift task cancels an
-        // async data task of a session with a delegate. The 10 s timeout still bounds the wait.
-        let status: Int = try await withCheckedThrowingContinuation { continuation in
-            deliverySession.dataTask(with: request) { _, response, error in
-                if let error {
-                    continuation.resume(throwing: error)
-                } else {
-                    continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode ?? 0)
-                }
-            }.resume()
-        }
-        guard (200..<300).contains(status) else { throw DeliveryError.status(status) }
-    }
-}
-
-/// The session every outbound delivery uses (see ``AlertDeliverer/post(url:body:signing:)``).
-let deliverySession: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = 10
-    configuration.timeoutIntervalForResource = 30
-    return URLSession(configuration: configuration, delegate: SameOriginRedirects(), delegateQueue: nil)
-}()
-
-/// Follows a redirect only to the same scheme, host and port; any other answers as the 3xx it is.
-final class SameOriginRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
-        completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        completionHandler(Self.sameOrigin(task.originalRequest?.url, request.url) ? request : nil)
-    }
-
-    static func sameOrigin(_ a: URL?, _ b: URL?) -> Bool {
-        guard let a, let b, let scheme = a.scheme?.lowercased(), scheme == b.scheme?.lowercased(),
-            let host = a.host?.lowercased(), host == b.host?.lowercased()
-        else { return false }
-        let defaultPort = scheme == "https" ? 443 : 80
-        return (a.port ?? defaultPort) == (b.port ?? defaultPort)
-    }
-}
-
-/// Why one delivery attempt failed (recorded on the alert row as `last_error`).
-enum DeliveryError: Error, CustomStringConvertible {
-    case noChannel(target: String)
-    case misconfigured(target: String, key: String)
-    case status(Int)
-
-    var description: String {
-        switch self {
-        case .noChannel(let target): "no alert channel for '\(target)': add it under alert_channels or set default_channel"
-        case let .misconfigured(target, key): "channel for '\(target)' lacks `\(key)`"
-        case .status(let code): "the receiver answered HTTP \(code)"
-        }
     }
 }
 

@@ -132,7 +132,7 @@ extension HandoffService {
                 // The CRM sync row commits in the event's own unit of work.
                 result = .success(
                     try await engine.apply(event, receivedAt: now()) { effects in
-                        deliverer.crmSyncOperation(event: event, effects: effects).map { [$0] } ?? []
+                        deliverer.crmOperations(event: event, effects: effects)
                     })
             } catch { result = .failure(error) }
             switch result {

@@ -39,7 +39,8 @@ package final class HandoffService: Sendable {
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil,
-        signer: WebhookSigner? = nil
+        signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil,
+        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
         self.tls = tls
@@ -50,7 +51,9 @@ package final class HandoffService: Sendable {
         self.logger = logger
         let metrics = ServiceMetrics()
         self.metrics = metrics
-        deliverer = AlertDeliverer(store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer)
+        deliverer = AlertDeliverer(
+            store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer, writeBack: writeBack,
+            jitter: deliveryJitter)
     }
 
     /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
@@ -61,7 +64,7 @@ package final class HandoffService: Sendable {
     /// - Throws: ``ServiceError``.
     package static func open(
         _ configuration: ServiceConfiguration, logger: Logger = Logger(label: "baton.serve"),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     )
         async throws(ServiceError) -> (service: HandoffService, firstAdminToken: String?)
     {
@@ -71,6 +74,9 @@ package final class HandoffService: Sendable {
             tls = try ServiceTLS.load(certificate: certificate, key: key)
         }
         let signer = try configuration.webhookSecretFile.map { (file) throws(ServiceError) in try WebhookSigner.load(file: file) }
+        let writeBack = try configuration.crmWriteback.map { (file) throws(ServiceError) in
+            try CRMWriteBack.load(file: file, environment: ProcessInfo.processInfo.environment)
+        }
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -86,7 +92,8 @@ package final class HandoffService: Sendable {
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         let service = HandoffService(
-            configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer)
+            configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer,
+            writeBack: writeBack, deliveryJitter: deliveryJitter)
         return (service, firstToken)
     }
 
@@ -105,6 +112,7 @@ package final class HandoffService: Sendable {
         addModelRoutes(to: router)
         addTokenRoutes(to: router)
         addDashboardRoutes(to: router)
+        addOutboxRoutes(to: router)
         return router
     }
 

@@ -15,6 +15,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         ("/events", [.post]), ("/leads", [.get]), ("/leads/{id}", [.get]), ("/leads/{id}/assign", [.post]), ("/reps/{id}/handoffs", [.get]),
         ("/models", [.get, .post]), ("/models/rollback", [.post]), ("/models/{sha}/promote", [.post]),
         ("/tokens", [.get, .post]), ("/tokens/{name}", [.delete]),
+        ("/outbox", [.get]), ("/outbox/endpoints", [.get]), ("/outbox/{id}", [.get]), ("/outbox/{id}/replay", [.post]),
     ]
 
     /// The methods `path` is served with (empty when no route has it). `HEAD` goes with `GET`.

@@ -313,11 +313,57 @@ package enum OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Error"}
           /metrics:
             get:
-              summary: Prometheus text (role admin) — ingest counters and latency, alert queue depth and failures, SLA timers and breaches
+              summary: Prometheus text (role admin) — ingest counters and latency, outbox depth, dead letter and per-endpoint health, SLA timers and breaches
               responses:
                 "200": {description: text/plain; version=0.0.4}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
+          /outbox:
+            get:
+              summary: The outbox (role admin) — every alert, CRM sync and CRM write-back, in store order
+              description: >-
+                Each row with its state (pending: not yet tried; failed: tried, retry at next_attempt_at; dead: given up
+                after a 4xx that cannot succeed, the attempt limit or the age limit, kept until replayed; delivered),
+                attempts, last_error, endpoint and the CloudEvents type its webhook body carries. next_cursor (also a
+                Link rel=next header) asks for the next page; null on the last.
+              parameters:
+                - {name: state, in: query, required: false, schema: {type: string, enum: [pending, failed, dead, delivered]}}
+                - {name: cursor, in: query, required: false, schema: {type: string, pattern: '^[1-9][0-9]{0,17}$'}}
+                - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 500}}
+              responses:
+                "200": {description: "{entries: [{id, kind, type, lead_id, target, endpoint, state, created_at, attempts, last_error, next_attempt_at, delivered_at, dead_at, replayed_at, payload}], next_cursor}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+          /outbox/endpoints:
+            get:
+              summary: Delivery health per endpoint (role admin)
+              responses:
+                "200": {description: "{endpoints: [{endpoint, undelivered, failing, dead, oldest_undelivered_at, oldest_undelivered_seconds, last_delivered_at, last_failure_at, consecutive_failures}]}"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+          /outbox/{id}:
+            get:
+              summary: One outbox row (role admin); the id percent-encoded (e-1%2Fcrm-sync)
+              parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}]
+              responses:
+                "200": {description: "{id, kind, type, lead_id, target, endpoint, state, …}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+          /outbox/{id}/replay:
+            post:
+              summary: Put a dead (or failing) row back in line now, attempts reset (role admin)
+              description: 202 with the row; 409 when it was delivered (it is never sent twice); 404 when unknown.
+              parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}]
+              responses:
+                "202": {description: "the row, state pending"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "409": {$ref: "#/components/responses/Error"}
           /dashboard:
             get:
               summary: Live dashboard (HTML with SVG charts) for one ISO week (UTC; `week`, default the current one), refreshed by a small script

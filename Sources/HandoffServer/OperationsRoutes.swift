@@ -38,15 +38,20 @@ extension HandoffService {
     /// Counters since start plus gauges read from the store now.
     func prometheusText() async throws -> String {
         let instant = now()
-        let pending = try await store.alertsPendingDelivery(at: .distantFuture, limit: 100_000)
+        let summaries = try await store.outboxSummary()
         let due = try await store.alertsPendingDelivery(at: instant, limit: 100_000)
+        let health = try await outboxHealth()
         let open = try await store.timersDue(before: .distantFuture, limit: 1_000_000)
         let counts = try await store.counts()
         let production = try await store.productionModel()
         var gauges: [(name: String, help: String, labels: String, value: Double)] = [
-            ("baton_alert_queue_depth", "Alerts not yet delivered (including those waiting for a retry).", "", Double(pending.count)),
+            (
+                "baton_alert_queue_depth", "Outbox rows not yet delivered and not dead (including those waiting for a retry).", "",
+                Double(summaries.reduce(0) { $0 + $1.undelivered })
+            ),
             ("baton_alert_queue_due", "Undelivered alerts whose next attempt is due now.", "", Double(due.count)),
-            ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(pending.filter { $0.attempts > 0 }.count)),
+            ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(summaries.reduce(0) { $0 + $1.failing })),
+            ("baton_outbox_dead", "Outbox rows in dead letter (kept until replayed).", "", Double(summaries.reduce(0) { $0 + $1.dead })),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"running\"", Double(open.filter { $0.state == .running }.count)),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"breached\"", Double(open.filter { $0.state == .breached }.count)),
             (
@@ -60,6 +65,22 @@ extension HandoffService {
             ("baton_store_rows", "Rows per table in the store.", "table=\"alerts\"", Double(counts.alerts)),
             ("baton_uptime_seconds", "Seconds since the service started.", "", instant.timeIntervalSince(metrics.startedAt).rounded()),
         ]
+        for endpoint in health {
+            let label = "endpoint=\"\(ServiceMetrics.labelValue(endpoint.endpoint))\""
+            gauges.append(
+                ("baton_outbox_endpoint_undelivered", "Outbox rows waiting per endpoint (pending or failed).", label, Double(endpoint.undelivered)))
+            gauges.append(("baton_outbox_endpoint_dead", "Outbox rows in dead letter per endpoint.", label, Double(endpoint.dead)))
+            if let seconds = endpoint.oldestUndeliveredSeconds {
+                gauges.append(("baton_outbox_endpoint_oldest_undelivered_seconds", "Age of the oldest waiting row per endpoint.", label, seconds))
+            }
+            if let last = endpoint.lastDelivered {
+                gauges.append(
+                    (
+                        "baton_outbox_endpoint_last_success_timestamp_seconds", "When the endpoint last accepted a delivery (Unix seconds).", label,
+                        last.timeIntervalSince1970.rounded(.down)
+                    ))
+            }
+        }
         if let production {
             gauges.append(("baton_production_model_info", "The production weight file (value 1).", "sha256=\"\(production.upload.sha256)\"", 1))
         }

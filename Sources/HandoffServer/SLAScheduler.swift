@@ -31,7 +31,7 @@ struct SLAScheduler: Sendable {
             // step twice (issue 8); alone on SQLite the claim costs one UPDATE per step.
             let deliverer = self.deliverer
             let effects = try await engine.tick(at: now(), owner: Self.instanceID) { source, leadID, effects in
-                deliverer?.crmSyncOperation(source: .scheduler, id: source, leadID: leadID, effects: effects).map { [$0] } ?? []
+                deliverer?.crmOperations(source: .scheduler, id: source, leadID: leadID, effects: effects) ?? []
             }
             await metrics.tick(effects: effects.map(Self.label), failed: false)
             if !effects.isEmpty { logger.info("SLA scheduler: \(effects.count) step(s) fired") }

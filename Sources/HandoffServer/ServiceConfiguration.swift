@@ -18,12 +18,16 @@ import HandoffStores
 ///  "smtp": {"host": "127.0.0.1", "port": 25, "from": "baton@example.com"},
 ///  "crm_sync_url": "http://crm.internal/baton-sync",
 ///  "tls_certificate": "/etc/baton/cert.pem", "tls_key": "/etc/baton/key.pem",
-///  "webhook_secret_file": "/etc/baton/webhook-secret"}
+///  "webhook_secret_file": "/etc/baton/webhook-secret",
+///  "dead_letter_after_attempts": 25, "dead_letter_after_seconds": 259200,
+///  "event_source": "https://baton.example.com", "crm_writeback": "/etc/baton/crm-writeback.yaml"}
 /// ```
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
-/// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`.
+/// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
+/// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK` (and `BATON_CRM_TOKEN`,
+/// read by the write-back when its file names no `token_file`).
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
     package var db: String?
@@ -70,6 +74,15 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// A file holding the Standard Webhooks secret (`whsec_…`, mode 0600): every webhook Baton
     /// sends (CRM sync, webhook and Slack-style channels) is then signed (``WebhookSigner``).
     package var webhookSecretFile: String?
+    /// An outbox row is dead letter (kept, listed, never retried until replayed) after this many
+    /// failed attempts…
+    package var deadLetterAfterAttempts: Int = 25
+    /// …or when its next attempt would fall more than this many seconds after it was raised (72 h).
+    package var deadLetterAfterSeconds: Double = 259_200
+    /// The CloudEvents `source` of everything Baton sends (a URI reference naming this deployment).
+    package var eventSource: String = "urn:baton:serve"
+    /// A YAML file describing the CRM write-back (``CRMWriteBack``); none writes nothing back.
+    package var crmWriteback: String?
 
     package init() {}
 
@@ -104,6 +117,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case maxRetryDelaySeconds = "max_retry_delay_seconds", alertChannels = "alert_channels"
         case defaultChannel = "default_channel", smtp, crmSyncURL = "crm_sync_url"
         case tlsCertificate = "tls_certificate", tlsKey = "tls_key", webhookSecretFile = "webhook_secret_file"
+        case deadLetterAfterAttempts = "dead_letter_after_attempts", deadLetterAfterSeconds = "dead_letter_after_seconds"
+        case eventSource = "event_source", crmWriteback = "crm_writeback"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -130,6 +145,10 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
         tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
         webhookSecretFile = try c.decodeIfPresent(String.self, forKey: .webhookSecretFile)
+        deadLetterAfterAttempts = try c.decodeIfPresent(Int.self, forKey: .deadLetterAfterAttempts) ?? d.deadLetterAfterAttempts
+        deadLetterAfterSeconds = try c.decodeIfPresent(Double.self, forKey: .deadLetterAfterSeconds) ?? d.deadLetterAfterSeconds
+        eventSource = try c.decodeIfPresent(String.self, forKey: .eventSource) ?? d.eventSource
+        crmWriteback = try c.decodeIfPresent(String.self, forKey: .crmWriteback)
     }
 
     /// Reads a configuration file.
@@ -172,6 +191,10 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_TLS_CERTIFICATE"] { tlsCertificate = v }
         if let v = env["BATON_TLS_KEY"] { tlsKey = v }
         if let v = env["BATON_WEBHOOK_SECRET_FILE"] { webhookSecretFile = v }
+        if let v = try number("BATON_DEAD_LETTER_AFTER_ATTEMPTS", Int.self) { deadLetterAfterAttempts = v }
+        if let v = try number("BATON_DEAD_LETTER_AFTER_SECONDS", Double.self) { deadLetterAfterSeconds = v }
+        if let v = env["BATON_EVENT_SOURCE"] { eventSource = v }
+        if let v = env["BATON_CRM_WRITEBACK"] { crmWriteback = v }
     }
 
     /// Checks ranges and that the database is named.
@@ -185,6 +208,22 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         }
         guard tickIntervalSeconds > 0, deliveryIntervalSeconds > 0, retryBaseSeconds > 0 else {
             throw .configuration(file: nil, key: "tick_interval_seconds/delivery_interval_seconds/retry_base_seconds", problem: "must be positive")
+        }
+        guard (1...1000).contains(deadLetterAfterAttempts) else {
+            throw .configuration(file: nil, key: "dead_letter_after_attempts", problem: "must be 1…1000, got \(deadLetterAfterAttempts)")
+        }
+        guard deadLetterAfterSeconds.isFinite, deadLetterAfterSeconds >= 60, deadLetterAfterSeconds <= 31_536_000 else {
+            throw .configuration(file: nil, key: "dead_letter_after_seconds", problem: "must be 60…31536000 (one minute to a year)")
+        }
+        guard retryBaseSeconds.isFinite, maxRetryDelaySeconds.isFinite, maxRetryDelaySeconds >= retryBaseSeconds else {
+            throw .configuration(file: nil, key: "max_retry_delay_seconds", problem: "must be at least retry_base_seconds")
+        }
+        // RFC 3986 URI-reference, as CloudEvents requires of `source`: printable ASCII, no spaces.
+        guard !eventSource.isEmpty, eventSource.count <= 512, eventSource.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+            URL(string: eventSource) != nil
+        else {
+            throw .configuration(
+                file: nil, key: "event_source", problem: "must be a URI reference such as https://baton.example.com or urn:baton:eu-1")
         }
         switch (tlsCertificate, tlsKey) {
         case (nil, nil), (.some, .some): break

@@ -1,4 +1,5 @@
 import Foundation
+import HandoffPersistence
 
 /// Counters the service keeps in memory since start, written as Prometheus text by `/metrics`
 /// together with gauges read from the store at scrape time.
@@ -8,6 +9,9 @@ package actor ServiceMetrics {
     private(set) var requests: [String: Int] = [:]
     private(set) var alertsDelivered: [String: Int] = [:]
     private(set) var alertFailures: [String: Int] = [:]
+    private(set) var deadLettered: [String: Int] = [:]
+    /// Delivery health per endpoint as this instance saw it since start.
+    private(set) var endpoints: [String: EndpointHealth] = [:]
     private(set) var slaEffects: [String: Int] = [:]
     private(set) var ticks = 0
     private(set) var tickErrors = 0
@@ -22,8 +26,22 @@ package actor ServiceMetrics {
 
     func event(type: String, outcome: String) { events["\(type)|\(outcome)", default: 0] += 1 }
     func request(method: String, status: Int) { requests["\(method)|\(status)", default: 0] += 1 }
-    func delivered(kind: String) { alertsDelivered[kind, default: 0] += 1 }
-    func failed(kind: String) { alertFailures[kind, default: 0] += 1 }
+    /// One delivery attempt of an outbox row of `kind` to `endpoint` and what it led to.
+    func attempt(endpoint: String, kind: String, outcome: AlertDeliveryOutcome, at: Date) {
+        var health = endpoints[endpoint] ?? EndpointHealth()
+        switch outcome {
+        case .delivered:
+            alertsDelivered[kind, default: 0] += 1
+            health.lastSuccessAt = at
+            health.consecutiveFailures = 0
+        case .retry, .deadLetter:
+            alertFailures[kind, default: 0] += 1
+            health.lastFailureAt = at
+            health.consecutiveFailures += 1
+            if case .deadLetter = outcome { deadLettered[kind, default: 0] += 1 }
+        }
+        endpoints[endpoint] = health
+    }
     func tick(effects: [String], failed: Bool) {
         ticks += 1
         if failed { tickErrors += 1 }
@@ -33,6 +51,11 @@ package actor ServiceMetrics {
         latencySum += seconds
         latencyCount += 1
         for (i, bound) in Self.buckets.enumerated() where seconds <= bound { latencyCounts[i] += 1 }
+    }
+
+    /// A label value as the exposition format requires: backslash, double quote and line feed escaped.
+    nonisolated static func labelValue(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Prometheus text exposition (version 0.0.4) of the counters plus `gauges`.
@@ -54,6 +77,12 @@ package actor ServiceMetrics {
         for (k, n) in alertsDelivered.sorted(by: { $0.key < $1.key }) { out += "baton_alerts_delivered_total{kind=\"\(k)\"} \(n)\n" }
         family("baton_alert_delivery_failures_total", "counter", "Failed alert delivery attempts, by kind (each retry counts).")
         for (k, n) in alertFailures.sorted(by: { $0.key < $1.key }) { out += "baton_alert_delivery_failures_total{kind=\"\(k)\"} \(n)\n" }
+        family("baton_outbox_dead_letter_total", "counter", "Outbox rows given up (dead letter) by this instance, by kind.")
+        for (k, n) in deadLettered.sorted(by: { $0.key < $1.key }) { out += "baton_outbox_dead_letter_total{kind=\"\(k)\"} \(n)\n" }
+        family("baton_outbox_endpoint_consecutive_failures", "gauge", "Failed attempts in a row per endpoint since its last success (this instance).")
+        for (name, health) in endpoints.sorted(by: { $0.key < $1.key }) {
+            out += "baton_outbox_endpoint_consecutive_failures{endpoint=\"\(Self.labelValue(name))\"} \(health.consecutiveFailures)\n"
+        }
         family("baton_sla_scheduler_ticks_total", "counter", "SLA scheduler runs.")
         out += "baton_sla_scheduler_ticks_total \(ticks)\n"
         family("baton_sla_scheduler_errors_total", "counter", "SLA scheduler runs that failed.")
@@ -71,4 +100,11 @@ package actor ServiceMetrics {
         }
         return out
     }
+}
+
+/// How one outbound endpoint fares, as one instance saw it.
+struct EndpointHealth: Sendable, Hashable {
+    var lastSuccessAt: Date?
+    var lastFailureAt: Date?
+    var consecutiveFailures = 0
 }

@@ -13,13 +13,32 @@ import Foundation
 /// - `webhook-signature`: `v1,` then base64 of HMAC-SHA256 over `id.timestamp.body` with the
 ///   secret's key; the secret is written `whsec_` followed by the key in base64.
 ///
+/// Secret rotation (spec §"Signature scheme", several space-delimited signatures): the secret file
+/// may hold several secrets, one per line; each request is signed with every one of them
+/// (`v1,<sig1> v1,<sig2>`), so receivers verify with the old or the new secret while they move.
+/// Put the new secret on a line of its own, restart, move the receivers, then remove the old line.
+///
 /// Checked against the `standardwebhooks` reference library (Python) in `WebhookSigningTests`.
 package struct WebhookSigner: Sendable {
-    let key: SymmetricKey
+    let keys: [SymmetricKey]
 
     /// - Parameter secret: `whsec_<base64 key>`; the key must hold 24 to 64 bytes, as the
     ///   specification recommends.
     package init(secret: String) throws(ServiceError) {
+        keys = [try Self.key(secret)]
+    }
+
+    /// Signs with every one of `secrets` (a rotation); at least one.
+    package init(secrets: [String]) throws(ServiceError) {
+        guard !secrets.isEmpty else {
+            throw .configuration(file: nil, key: "webhook_secret_file", problem: "holds no secret: write `whsec_` then the key in base64")
+        }
+        var keys: [SymmetricKey] = []
+        for secret in secrets { keys.append(try Self.key(secret)) }
+        self.keys = keys
+    }
+
+    static func key(_ secret: String) throws(ServiceError) -> SymmetricKey {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(trimmed.dropFirst(6))) else {
             throw .configuration(
@@ -31,7 +50,7 @@ package struct WebhookSigner: Sendable {
                 file: nil, key: "webhook_secret_file", problem: "holds a \(bytes.count)-byte key; use 24 to 64 random bytes (openssl rand -base64 32)"
             )
         }
-        key = SymmetricKey(data: bytes)
+        return SymmetricKey(data: bytes)
     }
 
     /// Reads the secret from `file`, which must not be readable by every user of the machine.
@@ -41,7 +60,8 @@ package struct WebhookSigner: Sendable {
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw .configuration(file: file, key: "webhook_secret_file", problem: "cannot be read (\(error.localizedDescription))")
         }
-        do { return try WebhookSigner(secret: text) } catch {
+        let secrets = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        do { return try WebhookSigner(secrets: secrets) } catch {
             guard case let .configuration(_, key, problem) = error else { throw error }
             throw .configuration(file: file, key: key, problem: problem)
         }
@@ -58,7 +78,7 @@ package struct WebhookSigner: Sendable {
         let timestamp = String(instant.timeIntervalSince1970.clampedInt(.down, in: 0...253_402_300_799))
         var signed = Data("\(id).\(timestamp).".utf8)
         signed.append(body)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: key)
-        return [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", "v1," + Data(mac).base64EncodedString())]
+        let signatures = keys.map { "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: $0)).base64EncodedString() }
+        return [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", signatures.joined(separator: " "))]
     }
 }

@@ -124,6 +124,9 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }
     func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage { try await base.leadList(query) }
+    func outbox(_ query: OutboxQuery) async throws(StoreError) -> OutboxPage { try await base.outbox(query) }
+    func outboxEntry(id: String) async throws(StoreError) -> OutboxEntry? { try await base.outboxEntry(id: id) }
+    func outboxSummary() async throws(StoreError) -> [OutboxTargetSummary] { try await base.outboxSummary() }
     func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
         try await base.timersDue(before: date, limit: limit)
     }

@@ -23,6 +23,7 @@ import Testing
         c.tlsCertificate = "cert.pem"
         c.tlsKey = "key.pem"
         c.webhookSecretFile = "webhook-secret"
+        c.crmWriteback = "crm-writeback.yaml"
         return c
     }
 

@@ -114,7 +114,8 @@ enum ServiceFixture {
         configure(&c)
         let (service, admin): (HandoffService, String?)
         if let clock {
-            (service, admin) = try await HandoffService.open(c, now: { clock.now })
+            // A fixed clock and no jitter: retry times are exact.
+            (service, admin) = try await HandoffService.open(c, now: { clock.now }, deliveryJitter: { 0 })
         } else {
             (service, admin) = try await HandoffService.open(c)
         }

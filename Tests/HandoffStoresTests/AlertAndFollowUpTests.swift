@@ -15,17 +15,13 @@ import Testing
             #expect(try await store.alertsPendingDelivery(at: T.minutes(2), limit: 10).map(\.id) == ["L1/fallback", "sys/1"])
 
             try await store.apply(
-                .recordAlertDelivery(
-                    alertID: "L1/fallback", at: T.minutes(3), succeeded: false,
-                    error: "HTTP 503", nextAttemptAt: T.minutes(5)))
+                .recordAlertDelivery(alertID: "L1/fallback", at: T.minutes(3), outcome: .retry(error: "HTTP 503", retryAt: T.minutes(5))))
             #expect(try await store.alertsPendingDelivery(at: T.minutes(4), limit: 10).map(\.id) == ["sys/1"])
             let retry = try #require(try await store.alertsPendingDelivery(at: T.minutes(5), limit: 10).first)
             #expect(retry.id == "L1/fallback" && retry.attempts == 1 && retry.lastError == "HTTP 503" && retry.nextAttemptAt == T.minutes(5))
 
             try await store.apply(
-                .recordAlertDelivery(
-                    alertID: "L1/fallback", at: T.minutes(5), succeeded: true,
-                    error: nil, nextAttemptAt: nil))
+                .recordAlertDelivery(alertID: "L1/fallback", at: T.minutes(5), outcome: .delivered))
             #expect(try await store.alertsPendingDelivery(at: T.minutes(60), limit: 10).map(\.id) == ["sys/1"])
             let delivered = try #require(
                 try await store.activity(in: ReportPeriod(start: T.base, end: T.minutes(9)))
@@ -33,7 +29,7 @@ import Testing
             #expect(delivered.deliveredAt == T.minutes(5) && delivered.attempts == 2 && delivered.lastError == nil)
 
             let unknown = await #expect(throws: StoreError.self) {
-                try await store.apply(.recordAlertDelivery(alertID: "nope", at: T.base, succeeded: true, error: nil, nextAttemptAt: nil))
+                try await store.apply(.recordAlertDelivery(alertID: "nope", at: T.base, outcome: .delivered))
             }
             guard case .invalidField(_, "alertID", _) = unknown else {
                 Issue.record("got \(String(describing: unknown))")

@@ -13,6 +13,7 @@ import Testing
         ["alerts", "model_deployments", "models"],
         ["access_tokens"],
         ["readiness_probes"],
+        [],  // 0007: outbox columns on alerts
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -33,9 +34,9 @@ import Testing
                 try await store.appliedMigrations() == [
                     "0001-leads-events-scores", "0002-qualification-routing",
                     "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
-                    "0005-access-tokens", "0006-token-expiry-readiness",
+                    "0005-access-tokens", "0006-token-expiry-readiness", "0007-outbox-dead-letter",
                 ])
-            #expect(SQLiteHandoffStore.schemaVersion == 6)
+            #expect(SQLiteHandoffStore.schemaVersion == 7)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
             }
@@ -81,26 +82,28 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("s.sqlite").path
             try SQLiteHandoffStore(path: path).close()
-            // Pretend a newer Baton added migration 8 (and 7).
+            // Pretend a newer Baton added the next two migrations.
+            let version = SQLiteHandoffStore.schemaVersion
+            let future = [String(format: "%04d-rep-skills", version + 1), String(format: "%04d-lead-merges", version + 2)]
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0007-rep-skills'), ('0008-lead-merges')")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?), (?)", arguments: [future[0], future[1]])
             }
             try queue.close()
             let error = #expect(throws: StoreError.self) { try SQLiteHandoffStore(path: path) }
             #expect(
                 error
                     == .schemaFromNewerBaton(
-                        path: path, databaseVersion: 8, supportedVersion: 6,
-                        unknownMigrations: ["0007-rep-skills", "0008-lead-merges"]))
+                        path: path, databaseVersion: version + 2, supportedVersion: version,
+                        unknownMigrations: future))
             let message = error?.description ?? ""
-            #expect(message.contains("schema version 8"))
+            #expect(message.contains("schema version \(version + 2)"))
             #expect(message.contains("Upgrade Baton"))
             // The refused file is left as it was.
             let after = try DatabaseQueue(path: path)
             defer { try? after.close() }
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == SQLiteHandoffStore.migrationNames + ["0007-rep-skills", "0008-lead-merges"])
+            #expect(applied == SQLiteHandoffStore.migrationNames + future)
         }
     }
 

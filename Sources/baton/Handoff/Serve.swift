@@ -47,6 +47,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-certificate (unencrypted, not world-readable).") var tlsKey: String?
     @Option(help: "File holding the Standard Webhooks secret (whsec_…, mode 0600): sign every webhook Baton sends.")
     var webhookSecretFile: String?
+    @Option(
+        help: """
+            YAML file of the CRM write-back (vendor hubspot or salesforce, base_url, token_file, properties): \
+            write each lead's score, stage, owner and SLA due into its CRM record through the CRM's REST API.
+            """)
+    var crmWriteback: String?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     func run() async throws {
@@ -70,6 +76,7 @@ struct Serve: AsyncParsableCommand {
         if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
         if let tlsKey { settings.tlsKey = tlsKey }
         if let webhookSecretFile { settings.webhookSecretFile = webhookSecretFile }
+        if let crmWriteback { settings.crmWriteback = crmWriteback }
         if let adminTokenFile { SecretFile.requireAbsent(adminTokenFile, option: "--admin-token-file") }
         let opened: (service: HandoffService, firstAdminToken: String?)
         do {
