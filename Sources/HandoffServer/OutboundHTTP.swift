@@ -10,19 +10,25 @@ import FoundationNetworking
 /// http(s) only, 10 seconds per attempt, redirects followed only within the same origin (scheme,
 /// host, port): a receiver cannot bounce a message, with its lead id, to another host, nor a
 /// configured URL reach `file:` or another scheme.
-struct OutboundRequest: Sendable {
+package struct OutboundRequest: Sendable {
     var method: String
     var url: String
     var headers: [(name: String, value: String)]
     var body: Data
 
     /// What the receiver answered: enough to decide between delivered, retry and dead letter.
-    struct Answer: Sendable, Hashable {
-        var status: Int
+    package struct Answer: Sendable, Hashable {
+        package var status: Int
         /// The `Retry-After` header as sent (RFC 9110 §10.2.3: seconds or an HTTP date), if any.
-        var retryAfter: String?
+        package var retryAfter: String?
         /// The start of the body, as printable text (for `last_error`).
-        var bodyExcerpt: String
+        package var bodyExcerpt: String
+
+        package init(status: Int, retryAfter: String? = nil, bodyExcerpt: String = "") {
+            self.status = status
+            self.retryAfter = retryAfter
+            self.bodyExcerpt = bodyExcerpt
+        }
     }
 
     /// The most body text kept from an answer (the CRM's error message fits; a page does not).
@@ -57,7 +63,7 @@ struct OutboundRequest: Sendable {
     }
 
     /// The first ``excerptLimit`` characters of `data` as one line of printable text.
-    static func excerpt(_ data: Data) -> String {
+    package static func excerpt(_ data: Data) -> String {
         let text = String(decoding: data.prefix(excerptLimit * 4), as: UTF8.self)
         let printable = String(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : Character($0) })
         let trimmed = printable.trimmingCharacters(in: .whitespaces)

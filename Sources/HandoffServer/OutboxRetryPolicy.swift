@@ -14,14 +14,21 @@ import HandoffPersistence
 /// - A row that reaches `maxAttempts` failed attempts, or whose next attempt would fall more than
 ///   `maxAgeSeconds` after it was raised, is dead letter too. Dead letter is never dropped: it
 ///   stays listed (`GET /outbox?state=dead`) until replayed (`POST /outbox/{id}/replay`).
-struct OutboxRetryPolicy: Sendable, Hashable {
-    var baseSeconds: Double
-    var maxDelaySeconds: Double
-    var maxAttempts: Int
-    var maxAgeSeconds: Double
+package struct OutboxRetryPolicy: Sendable, Hashable {
+    package var baseSeconds: Double
+    package var maxDelaySeconds: Double
+    package var maxAttempts: Int
+    package var maxAgeSeconds: Double
+
+    package init(baseSeconds: Double, maxDelaySeconds: Double, maxAttempts: Int, maxAgeSeconds: Double) {
+        self.baseSeconds = baseSeconds
+        self.maxDelaySeconds = maxDelaySeconds
+        self.maxAttempts = maxAttempts
+        self.maxAgeSeconds = maxAgeSeconds
+    }
 
     /// What happened on one attempt.
-    enum Attempt: Sendable, Hashable {
+    package enum Attempt: Sendable, Hashable {
         /// The receiver answered.
         case answered(OutboundRequest.Answer)
         /// Sent by a channel without HTTP status (e-mail accepted by the SMTP server).
@@ -35,7 +42,7 @@ struct OutboxRetryPolicy: Sendable, Hashable {
     /// - Parameters:
     ///   - attempts: failed or successful attempts so far, this one included.
     ///   - jitter: a number in [0, 1) (random in service; 0, the full delay, in tests).
-    func outcome(of attempt: Attempt, attempts: Int, createdAt: Date, at now: Date, jitter: Double) -> AlertDeliveryOutcome {
+    package func outcome(of attempt: Attempt, attempts: Int, createdAt: Date, at now: Date, jitter: Double) -> AlertDeliveryOutcome {
         let error: String
         var notBefore: Date?
         switch attempt {
@@ -66,13 +73,13 @@ struct OutboxRetryPolicy: Sendable, Hashable {
     }
 
     /// Statuses a later attempt may get past: request timeout, too early, too many requests, server errors.
-    static func isTransient(status: Int) -> Bool {
+    package static func isTransient(status: Int) -> Bool {
         status == 408 || status == 425 || status == 429 || (500..<600).contains(status) || status == 0
     }
 
     /// The instant a `Retry-After` value names: delta-seconds (a non-negative integer) or an
     /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`); nil for anything else.
-    static func retryAfter(_ value: String, now: Date) -> Date? {
+    package static func retryAfter(_ value: String, now: Date) -> Date? {
         let text = value.trimmingCharacters(in: .whitespaces)
         if !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) {
             // At most nine digits (about 31 years): a longer value is read as its first nine, never overflows.

@@ -12,7 +12,7 @@ actor FakeWebhook {
     /// The `User-Agent` of each recorded request, in order.
     private(set) var userAgents: [String] = []
     /// The Standard Webhooks headers of each recorded request (`webhook-id`, `webhook-timestamp`,
-    /// `webhook-signature`; absent when unsigned), in order.
+    /// `webhook-signature`; absent when unsigned) and its `content-type`, in order.
     private(set) var signatureHeaders: [[String: String]] = []
     private var task: Task<Void, any Error>?
     private(set) var port = 0
@@ -37,7 +37,7 @@ actor FakeWebhook {
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
             var signature: [String: String] = [:]
-            for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+            for name in ["webhook-id", "webhook-timestamp", "webhook-signature", "content-type"] {
                 if let field = HTTPField.Name(name), let value = request.headers[field] { signature[name] = value }
             }
             await self.record(

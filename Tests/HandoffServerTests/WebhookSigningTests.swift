@@ -7,9 +7,13 @@ import Testing
 
 /// Issue 14's "everything Baton sends is signed": with `webhook_secret_file`, every webhook POST
 /// carries the Standard Webhooks headers, and the `standardwebhooks` reference library (Python,
-/// independent of this code) accepts them; a changed body or another secret is refused.
+/// independent of this code) accepts them; a changed body or another secret is refused. During a
+/// rotation (two secrets in the file) each secret alone verifies. The bodies are CloudEvents 1.0
+/// in structured mode, as the CloudEvents Python SDK reads them.
 @Suite(.serialized) struct WebhookSigningTests {
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    /// The secret a rotation moves to.
+    static let nextSecret = "whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY="
 
     static func secretFile(in folder: URL, mode: Int = 0o600, text: String = secret) throws -> String {
         let file = folder.appendingPathComponent("webhook-secret").path
@@ -26,7 +30,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-whsec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try Self.secretFile(in: folder)
+        let file = try Self.secretFile(in: folder, text: Self.secret + "\n" + Self.nextSecret + "\n")
         let running = try await ServiceFixture.service { c in
             c.crmSyncURL = "http://127.0.0.1:\(port)/crm"
             c.defaultChannel = AlertChannel(kind: .webhook, url: "http://127.0.0.1:\(port)/alerts")
@@ -44,6 +48,8 @@ import Testing
         let headers = await hooks.signatureHeaders
         #expect(Set(received.map(\.path)) == ["/crm", "/alerts"])
         #expect(headers.allSatisfy { $0["webhook-id"]?.hasPrefix("msg_") == true && $0["webhook-signature"]?.hasPrefix("v1,") == true })
+        #expect(headers.allSatisfy { $0["webhook-signature"]?.split(separator: " ").count == 2 }, "one signature per secret during a rotation")
+        #expect(headers.allSatisfy { $0["content-type"] == "application/cloudevents+json; charset=utf-8" })
         #expect(Set(headers.compactMap { $0["webhook-id"] }).count == 2, "one message id per message")
         #expect(
             headers.first?["webhook-id"] == WebhookSigner.messageID(alertID: "e-1/crm-sync")
@@ -55,29 +61,40 @@ import Testing
             cases.append(["body": delivery.body, "headers": headers[index]])
         }
         let input = folder.appendingPathComponent("cases.json")
-        try JSONSerialization.data(withJSONObject: ["secret": Self.secret, "cases": cases]).write(to: input)
+        try JSONSerialization.data(withJSONObject: ["secrets": [Self.secret, Self.nextSecret], "cases": cases]).write(to: input)
         let script = folder.appendingPathComponent("verify.py")
         try """
         import json, sys
         from standardwebhooks.webhooks import Webhook
+        from cloudevents.core.bindings.http import HTTPMessage, from_http
+        from cloudevents.core.formats.json import JSONFormat
         data = json.load(open(sys.argv[1]))
-        good = Webhook(data["secret"])
-        other = Webhook("whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=")
+        old, new = (Webhook(s) for s in data["secrets"])
+        other = Webhook("whsec_" + "c3RyYW5nZXJzIGRvIG5vdCBrbm93IHRoaXMga2V5ISE=")
         for case in data["cases"]:
-            good.verify(case["body"], case["headers"])
-            for hook, body in ((good, case["body"] + " "), (other, case["body"])):
+            old.verify(case["body"], case["headers"])
+            new.verify(case["body"], case["headers"])
+            for hook, body in ((old, case["body"] + " "), (other, case["body"])):
                 try:
                     hook.verify(body, case["headers"])
                     print("ACCEPTED A FORGERY")
                 except Exception:
                     pass
+            message = HTTPMessage(headers={"content-type": case["headers"]["content-type"]}, body=case["body"].encode())
+            event = from_http(message, JSONFormat())
+            assert isinstance(event.get_data(), dict), "data is a JSON object"
+            print("event", event.get_specversion(), event.get_type(), event.get_id(), event.get_source(), event.get_subject(),
+                  event.get_time().isoformat())
         print("verified", len(data["cases"]))
         """.write(to: script, atomically: true, encoding: .utf8)
         let result = try await PythonTooling.offPool {
-            let python = try PythonTooling.venv(packages: ["standardwebhooks"])
+            // cloudevents 2.x: the core bindings API (cloudevents.core), CloudEvents 1.0 structured JSON.
+            let python = try PythonTooling.venv(packages: ["standardwebhooks", "cloudevents>=2.2"])
             return try PythonTooling.run(python.path, [script.path, input.path])
         }
         #expect(result.status == 0 && result.output.contains("verified 2") && !result.output.contains("FORGERY"), "\(result.output)")
+        #expect(result.output.contains("event 1.0 io.baton.lead.changed e-1/crm-sync urn:baton:serve L1 2026-"), "\(result.output)")
+        #expect(result.output.contains("event 1.0 io.baton.handoff.created e-1/1-new-high-priority urn:baton:serve L1 2026-"), "\(result.output)")
     }
 
     @Test func unsignedWhenNoSecretAndRefusedSecretsNameTheFile() async throws {

@@ -30,8 +30,11 @@ package enum PythonTooling {
             let (status, output) = try run("/usr/bin/env", ["python3", "-m", "venv", root.path])
             try #require(status == 0, "could not create a Python venv at \(root.path) (python3 -m venv): \(output)")
         }
+        // A package with a version requirement (`cloudevents>=2.2`) is always handed to pip, which
+        // does nothing when it is met; the others only when they do not import.
+        let pinned = packages.contains { $0.contains(where: { "<>=!~".contains($0) }) }
         let check = try run(python.path, ["-c", "import " + packages.map(moduleName).joined(separator: ", ")])
-        if check.status != 0 {
+        if check.status != 0 || pinned {
             let (status, output) = try run(python.path, ["-m", "pip", "install", "--quiet"] + packages)
             try #require(status == 0, "pip install \(packages.joined(separator: " ")) failed; these tests need them (and Java for pypmml): \(output)")
         }
@@ -52,7 +55,8 @@ package enum PythonTooling {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    private static func moduleName(_ package: String) -> String {
+    private static func moduleName(_ requirement: String) -> String {
+        let package = String(requirement.prefix { !"<>=!~[ ".contains($0) })
         // Distributions whose import name is not their name with dashes as underscores.
         let imports = ["websocket-client": "websocket"]
         return imports[package] ?? package.replacingOccurrences(of: "-", with: "_")
