@@ -4,9 +4,11 @@ import Foundation
 /// CSV (chosen by the `.csv` extension).
 ///
 /// CSV columns (header required, any order, RFC 4180 quoting): `event_id`, `type`,
-/// `occurred_at`, `lead_id`, `payload` — the last is a JSON object with the type-specific keys
-/// of ``InboundEvent`` (e.g. `{"rep_id":"ana","channel":"call","outcome":"voicemail"}`), empty
-/// meaning `{}`.
+/// `occurred_at`, `lead_id`, and the type-specific keys of ``InboundEvent`` either as a `payload`
+/// column holding a JSON object (e.g. `{"rep_id":"ana","channel":"call","outcome":"voicemail"}`,
+/// empty meaning `{}`) or as columns of their own, as a CRM report exports them (`rep_id`, `code`,
+/// `note`, `opportunity_id`, `amount`, `currency`, `stage`, `close_date`, `reason`, …; a lead
+/// field as `fields.<name>`). An empty cell is an absent key; a column beats the same key in `payload`.
 package enum EventLog {
     /// One line of a log: the event, or why it could not be read.
     package struct Entry: Sendable {
@@ -57,7 +59,7 @@ package enum EventLog {
         return entries
     }
 
-    static let csvColumns = ["event_id", "type", "occurred_at", "lead_id", "payload"]
+    static let csvColumns = ["event_id", "type", "occurred_at", "lead_id"]
 
     /// Parses CSV text (see the type's discussion).
     package static func csv(_ text: String, file: String) throws(EventLogError) -> [Entry] {
@@ -91,6 +93,19 @@ package enum EventLog {
             }
             for column in ["event_id", "type", "occurred_at", "lead_id"] where !value(column).isEmpty {
                 object[column] = value(column)
+            }
+            // Flat columns (a CRM report's export): text values; the decoder reads amounts and
+            // dates from text as it does from JSON strings.
+            for column in names where !["event_id", "type", "occurred_at", "lead_id", "payload"].contains(column) && !column.isEmpty {
+                let cell = value(column)
+                guard !cell.isEmpty else { continue }
+                if column.hasPrefix("fields.") {
+                    var fields = object["fields"] as? [String: Any] ?? [:]
+                    fields[String(column.dropFirst("fields.".count))] = cell
+                    object["fields"] = fields
+                } else {
+                    object[column] = cell
+                }
             }
             guard let data = try? JSONSerialization.data(withJSONObject: object) else {
                 entries.append(

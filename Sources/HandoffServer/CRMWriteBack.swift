@@ -205,45 +205,41 @@ package struct CRMWriteBack: Sendable {
     }
 
     /// The value Baton writes for `value`, as text, or nil to clear the property.
-    func text(of value: Value, _ timeline: LeadTimeline) -> String? {
-        let score = timeline.scores.last
-        let decision = timeline.decisions.last
+    func text(of value: Value, _ state: LeadCRMState) -> String? {
         switch value {
-        case .score: return score.flatMap { $0.probability.isFinite ? String(format: "%.4f", $0.probability) : nil }
-        case .points: return score.flatMap { $0.points.isFinite ? $0.points.wholeText : nil }
-        case .stage: return decision?.stage.rawValue
-        case .priority: return decision?.priority.rawValue
-        case .owner:
-            guard let open = timeline.assignments.last(where: { $0.unassignedAt == nil }) else { return nil }
-            switch open.target {
-            case .rep(let id): return id
-            case .fallbackQueue(let name): return name
-            }
-        case .slaDue: return timeline.timers.last(where: { $0.state == .running }).map { EventTime.format($0.dueAt) }
-        case .slaState: return timeline.timers.last?.state.rawValue
-        case .handoffURL:
-            let escaped =
-                timeline.lead.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
-            return handoffLinkBase.map { "\($0)/leads/\(escaped)" }
-        case .leadID: return timeline.lead.id
+        case .score: return state.probability.map { String(format: "%.4f", $0) }
+        case .points: return state.points.map(\.wholeText)
+        case .stage: return state.stage?.rawValue
+        case .priority: return state.priority?.rawValue
+        case .owner: return state.ownerID
+        case .slaDue: return state.slaDue.map(EventTime.format)
+        case .slaState: return state.slaState?.rawValue
+        case .handoffURL: return handoffLinkBase.map { "\($0)/leads/\(Self.pathSegment(state.leadID))" }
+        case .leadID: return state.leadID
         }
+    }
+
+    /// `text` percent-encoded for one path segment (RFC 3986: `/` encoded too).
+    package static func pathSegment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
     }
 
     /// The PATCH for the lead's record, in the vendor's shape.
     func request(for timeline: LeadTimeline) throws -> OutboundRequest {
         let id = try recordID(of: timeline)
+        let state = LeadCRMState(timeline)
         let body: Data
         let path: String
         switch vendor {
         case .hubspot:
             var values: [String: String] = [:]
-            for property in properties { values[property.name] = text(of: property.value, timeline) ?? "" }
+            for property in properties { values[property.name] = text(of: property.value, state) ?? "" }
             body = try JSONEncoder.sorted.encode(["properties": values])
             path = "/crm/v3/objects/\(object)/\(id)"
         case .salesforce:
             var values: [String: JSONValue] = [:]
             for property in properties {
-                let text = text(of: property.value, timeline)
+                let text = text(of: property.value, state)
                 switch (property.value, text) {
                 case (_, nil): values[property.name] = .null
                 case (.score, let t?), (.points, let t?): values[property.name] = Double(t).map(JSONValue.double) ?? .null

@@ -10,7 +10,7 @@ struct HandoffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handoff",
         abstract: "Replay event logs through score, qualify, route and SLA into a store; show open hand-offs.",
-        subcommands: [HandoffReplay.self, HandoffStatusCommand.self])
+        subcommands: [HandoffReplay.self, HandoffStatusCommand.self, HandoffExport.self])
 }
 
 struct HandoffReplay: AsyncParsableCommand {
@@ -21,8 +21,10 @@ struct HandoffReplay: AsyncParsableCommand {
             Events are applied in file order, each in one transaction; SLA timers due before each event fire \
             at their own due times. A retried event id is counted once. A refused event is reported with its \
             line and reason; replay stops there (or goes on with --continue-on-error), the events accepted \
-            before stay stored, and the exit code is 65. CSV columns: event_id, type, occurred_at, lead_id, \
-            payload (JSON of the type-specific keys). An SQLite --db file is created when missing.
+            before stay stored, and the exit code is 65. CSV columns: event_id, type, occurred_at, lead_id, and the \
+            type-specific keys as payload (a JSON object) or as columns of their own (rep_id, code, note, opportunity_id, \
+            amount, currency, stage, close_date, reason; fields.<name> for a lead field), as a CRM report exports \
+            dispositions and outcomes. An SQLite --db file is created when missing.
             """)
 
     @Option(help: "Event log (.jsonl, or .csv).") var events: String
