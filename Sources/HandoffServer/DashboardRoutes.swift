@@ -95,7 +95,8 @@ struct Dashboard {
         let data = try await ReviewLoader.load(store: service.store, period: period, trendWeeks: configuration.trendWeeks)
         let results = ReviewResults(data: data, period: period, asOf: asOf, configuration: configuration)
         let sla = try await service.slaState(rep: nil)
-        let main = body(results, sla: sla, configuration: configuration)
+        let outbox = try await service.outboxHealth()
+        let main = body(results, sla: sla, configuration: configuration, outbox: outbox)
         if fragment { return main }
         return """
             <!doctype html>
@@ -129,7 +130,7 @@ struct Dashboard {
             """
     }
 
-    func body(_ r: ReviewResults, sla: SLAState, configuration: AnalyticsConfiguration) -> String {
+    func body(_ r: ReviewResults, sla: SLAState, configuration: AnalyticsConfiguration, outbox: [OutboxEndpointHealth] = []) -> String {
         func hours(_ h: Double?) -> String { h.map { String(format: "%.2f", $0) } ?? "–" }
         let compliance = r.compliance.overall
         var cards = """
@@ -196,6 +197,7 @@ struct Dashboard {
         cards += """
             <section class="card wide"><h2>Open breaches</h2><table><tr><th>lead</th><th>rep</th><th>policy</th><th class=n>escalation step</th></tr>\(breachRows.isEmpty ? "<tr><td colspan=4 class=note>none</td></tr>" : breachRows)</table></section>
             """
+        cards += deliveriesCard(outbox)
         cards += "<section class=\"card wide\" id=\"chart-trend\">\(trendChart(r, configuration))</section>"
         cards += "<section class=\"card wide\" id=\"chart-volume\">\(volumeChart(r))</section>"
         if let footnote = Proportion.smallSampleFootnote(for: cards) { cards += "<p class=note>\(esc(footnote))</p>" }
@@ -249,4 +251,32 @@ struct Dashboard {
 
     /// HTML escaping: the project's one XML/HTML escaper.
     func esc(_ s: String) -> String { xmlEscaped(s) }
+}
+
+extension Dashboard {
+    /// Per-endpoint health of the outbox (issue 14): waiting, dead, the oldest waiting, the last
+    /// delivery and failures in a row, so a dead CRM or channel shows on the page, not only in `/metrics`.
+    func deliveriesCard(_ endpoints: [OutboxEndpointHealth]) -> String {
+        func age(_ date: Date?) -> String {
+            guard let date else { return "–" }
+            let seconds = max(0, service.now().timeIntervalSince(date))
+            switch seconds {
+            case ..<120: return "\(Int(seconds)) s ago"
+            case ..<7200: return "\(Int(seconds / 60)) min ago"
+            case ..<172_800: return "\(Int(seconds / 3600)) h ago"
+            default: return "\(Int(seconds / 86400)) d ago"
+            }
+        }
+        var rows = ""
+        for e in endpoints {
+            let warn = e.dead > 0 || e.consecutiveFailures > 0 ? " ⚠" : ""
+            let failing = e.consecutiveFailures > 0 ? "<br><span class=note>\(e.consecutiveFailures) failed in a row</span>" : ""
+            rows +=
+                "<tr><td>\(esc(e.endpoint))\(warn)\(failing)</td><td class=n data-metric=\"outbox-\(esc(e.endpoint))-waiting\">\(e.undelivered)</td><td class=n data-metric=\"outbox-\(esc(e.endpoint))-dead\">\(e.dead)</td><td>\(age(e.oldest))</td><td>\(age(e.lastDelivered))</td></tr>"
+        }
+        return """
+            <section class="card wide" id="deliveries"><h2>Deliveries</h2><table><tr><th>endpoint</th><th class=n>waiting</th><th class=n>dead</th><th>oldest</th><th>last sent</th></tr>\(rows.isEmpty ? "<tr><td colspan=5 class=note>nothing sent yet</td></tr>" : rows)</table>
+            <p class=note>Dead letter is kept until replayed: <code>GET /outbox?state=dead</code>, <code>POST /outbox/{id}/replay</code> (admin).</p></section>
+            """
+    }
 }

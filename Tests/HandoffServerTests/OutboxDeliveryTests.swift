@@ -102,6 +102,10 @@ import Testing
                     == .forbidden)
             #expect(try await client.execute(uri: "/outbox?state=lost", method: .get, headers: admin).status == .badRequest)
 
+            let page = String(buffer: try await client.execute(uri: "/dashboard?week=2026-W10&fragment=1", method: .get, headers: admin).body)
+            #expect(
+                page.contains(#"data-metric="outbox-crm_writeback-dead">1<"#) && page.contains("crm_writeback ⚠"),
+                "the dead row shows on the dashboard")
             let replay = try await client.execute(uri: "/outbox/e-2%2Fcrm-writeback/replay", method: .post, headers: admin)
             #expect(replay.status == .accepted)
             #expect(ServiceFixture.json(replay.body)["state"] as? String == "pending")
