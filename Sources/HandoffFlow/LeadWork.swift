@@ -223,6 +223,15 @@ extension HandoffEngine {
 
     /// The field values the model and the playbook see (see the type's discussion of counts).
     nonisolated func effectiveFields(_ fields: [String: String], events: [EngagementEvent], at instant: Date) -> [String: String] {
+        Self.effectiveFields(fields, events: events, at: instant, countedColumns: countedColumns)
+    }
+
+    /// The rule of ``effectiveFields(_:events:at:)`` for any list of counted columns (numeric model
+    /// columns without a half-life), shared with the training export so a training row holds the
+    /// values the scorer saw.
+    static func effectiveFields(
+        _ fields: [String: String], events: [EngagementEvent], at instant: Date, countedColumns: [String]
+    ) -> [String: String] {
         guard !events.isEmpty else { return fields }
         var result = fields
         // Counted per distinct type first: normalising each event's type for each column cost

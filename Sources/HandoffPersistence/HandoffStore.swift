@@ -92,6 +92,10 @@ package protocol HandoffStore: Sendable {
     /// One page of leads in creation order, filtered by latest stage, current holder and recent
     /// activity (``LeadListQuery``); `next` is set when more leads match.
     func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage
+    /// Every lead created before `date`, in creation order (ties by id), with its journal,
+    /// scores, decisions, assignments, dispositions, opportunities and outcomes in insertion order
+    /// (``LeadHistory``), read in one snapshot: the training export's material.
+    func leadHistories(createdBefore date: Date) async throws(StoreError) -> [LeadHistory]
     /// Open assignments per rep id (reps with none are absent); the router's capacity check.
     func openAssignmentCounts() async throws(StoreError) -> [String: Int]
     /// Open SLA timers (running or breached) with `dueAt <= date`, earliest first.

@@ -108,6 +108,10 @@ package struct SimulationTruth: Codable, Sendable, Hashable {
     /// Leads ever assigned (rep or queue), and leads never handed off.
     package var leadsHandedOff = 0
     package var leadsNeverHandedOff = 0
+    /// Per lead handed off by an event: the id of the event whose processing handed it off first
+    /// (the moment a training export reads the lead as of; a lead first parked or assigned by a
+    /// scheduler step is absent).
+    package var firstHandoffEvents: [String: String] = [:]
     /// Each lead's first hand-off to a rep judged against its policy (the review's view; leads parked in a fallback queue at their first hand-off are left out).
     package var firstHandoffSLA: [String: Compliance] = [:]
     package var speedEffect = SpeedEffect()
@@ -131,6 +135,7 @@ package struct SimulationTruth: Codable, Sendable, Hashable {
         case handoffsByPriority = "handoffs_by_priority"
         case firstTouches = "first_touches"
         case leadsHandedOff = "leads_handed_off", leadsNeverHandedOff = "leads_never_handed_off"
+        case firstHandoffEvents = "first_handoff_events"
         case firstHandoffSLA = "first_handoff_sla"
         case speedEffect = "speed_effect"
     }

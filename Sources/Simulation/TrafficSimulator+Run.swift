@@ -147,6 +147,10 @@ struct SimulationRun {
         if !pending.retry && random.chance(behaviour.duplicateShare) {
             queue.push(at: pending.at.addingTimeInterval((60 + random.uniform() * 6 * 3600).rounded()), event: event, retry: true)
         }
+        let handedOffBefore = firstHandoff[event.leadID] != nil
+        defer {
+            if !handedOffBefore, firstHandoff[event.leadID] != nil { truth.firstHandoffEvents[event.leadID] = event.eventID }
+        }
         var within: Bool?
         for effect in result.effects {
             if case .firstTouch(_, _, let w) = effect.kind { within = w }

@@ -22,6 +22,7 @@ struct Baton: AsyncParsableCommand {
             Export.self,
             Generate.self,
             Recalibrate.self,
+            Training.self,
             Score.self,
             Import.self,
             Review.self,

@@ -12,6 +12,13 @@ struct StoreOptions: ParsableArguments {
 
     @Option(help: StoreOptions.help) var db: String
 
+    /// The options for a `--db` value read by another command's own option.
+    static func parse(db: String) -> StoreOptions {
+        var options = StoreOptions()
+        options.db = db
+        return options
+    }
+
     /// True for a PostgreSQL URL rather than a file.
     var isServer: Bool { StoreLocation.isPostgresURL(db) }
 

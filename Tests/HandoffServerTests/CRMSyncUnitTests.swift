@@ -127,6 +127,9 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func outbox(_ query: OutboxQuery) async throws(StoreError) -> OutboxPage { try await base.outbox(query) }
     func outboxEntry(id: String) async throws(StoreError) -> OutboxEntry? { try await base.outboxEntry(id: id) }
     func outboxSummary() async throws(StoreError) -> [OutboxTargetSummary] { try await base.outboxSummary() }
+    func leadHistories(createdBefore date: Date) async throws(StoreError) -> [LeadHistory] {
+        try await base.leadHistories(createdBefore: date)
+    }
     func timersDue(before date: Date, limit: Int) async throws(StoreError) -> [SLATimerRecord] {
         try await base.timersDue(before: date, limit: limit)
     }
