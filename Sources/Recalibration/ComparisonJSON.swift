@@ -36,7 +36,40 @@ enum ComparisonJSON {
             object["delong_p_value"] = d(c.pValue)
         }
         if let sha = try? r.challenger.model.checksum() { object["challenger_sha256"] = .string(sha) }
+        if let u = r.modelUpdating { object["closed_testing"] = closedTesting(u) }
         return .object(object)
+    }
+
+    /// The closed-testing step (Vergouwe et al. 2017): tests, choice, and the four models.
+    static func closedTesting(_ u: ModelUpdating) -> JSONValue {
+        let t = u.testing
+        return .object([
+            "procedure": .string("Vergouwe et al. 2017, Stat Med 36:4529: a, b, c each against d by likelihood ratio; first not rejected"),
+            "alpha": d(t.alpha), "chosen": .string(t.chosen.rawValue), "chosen_letter": .string(t.chosen.letter),
+            "chosen_file": u.chosenFile.map { .string($0) } ?? .null, "nested": .bool(u.nested),
+            "update_leads": i(u.updateRows), "update_positives": i(u.updatePositives),
+            "tests": .array(
+                t.tests.map {
+                    .object([
+                        "simpler": .string($0.simpler.rawValue), "against": .string("revision"), "statistic": d($0.statistic),
+                        "df": i($0.degreesOfFreedom), "p_value": d($0.pValue), "rejected": .bool($0.rejected),
+                    ])
+                }),
+            "models": .array(
+                t.fits.map { fit in
+                    let oot = u.outOfTime.first { $0.method == fit.method }
+                    let calibration = oot.flatMap { try? $0.metrics.calibration.get() }
+                    return .object([
+                        "method": .string(fit.method.rawValue), "letter": .string(fit.method.letter), "parameters": i(fit.parameters),
+                        "update_log_likelihood": d(fit.logLikelihood), "update_aic": d(fit.aic),
+                        "intercept": opt(fit.intercept), "intercept_se": opt(fit.interceptStandardError),
+                        "slope": opt(fit.slope), "slope_se": opt(fit.slopeStandardError),
+                        "test_log_likelihood": opt(oot?.logLikelihood), "test_auc": opt(oot?.metrics.auc.value),
+                        "test_calibration_slope": opt(calibration?.slope), "test_calibration_intercept": opt(calibration?.intercept),
+                        "test_ece": opt(oot?.metrics.expectedCalibrationError),
+                    ])
+                }),
+        ])
     }
 
     static func keyNumbers(_ e: ModelEvaluation) -> JSONValue {

@@ -37,6 +37,10 @@ package enum QuarterlyRecalibration {
         package var minimumOutcomesPerTerm: Int
         /// `created_at` of the challenger weight file.
         package var now: Date
+        /// Where `data` came from when it is not the user's own file (`baton recalibrate --db`):
+        /// sentences the report prints under the data line (e.g. the open leads left out), and
+        /// the file is copied into the run folder as `training.csv`.
+        package var dataNotes: [String] = []
 
         package init(
             data: URL, spec: URL, champion: URL? = nil, asOfDay: Int, outcomeWindowDays: Int = 90,
@@ -107,6 +111,10 @@ package enum QuarterlyRecalibration {
         package let reason: String
         /// Test-quarter outcomes, in test-row order.
         package let outcomes: [Double]
+        /// Closed testing of the four updates (Vergouwe et al. 2017); nil on a first run, with
+        /// case weights, or when it could not run (``modelUpdatingNote`` says why).
+        package var modelUpdating: ModelUpdating? = nil
+        package var modelUpdatingNote: String? = nil
     }
 
     /// Runs the recalibration.
@@ -238,7 +246,24 @@ package enum QuarterlyRecalibration {
                 challengerECE: challenger.metrics.expectedCalibrationError)
         }
         let (decision, reason) = options.rule.decide(inputs)
-        return Result(
+        var updating: ModelUpdating?
+        var updatingNote: String?
+        if let champion {
+            if spec.weight != nil {
+                updatingNote =
+                    "Closed testing of model updates is not run with case weights (`weight:` in the spec): its likelihood-ratio tests assume one lead per row."
+            } else {
+                do {
+                    updating = try ModelUpdating.run(
+                        champion: champion, challenger: challengerFile, windows: windows, trainRows: trainRows, testRows: testRows,
+                        testOutcomes: testOutcomes, spec: spec.outcome, now: options.now)
+                } catch {
+                    guard case let .closedTesting(reason) = error else { throw error }
+                    updatingNote = "Closed testing of model updates could not run: \(reason)."
+                }
+            }
+        }
+        var result = Result(
             options: options, dataFile: options.data.lastPathComponent, testQuarter: windows.testQuarter, testCoverage: coverage,
             trainSpan: trainSpan, trainRows: trainRows.count, trainPositives: trainPositives,
             testRows: testRows.count, testPositives: testPositives, excludedRows: windows.excludedRows,
@@ -256,6 +281,9 @@ package enum QuarterlyRecalibration {
                     .choose(capacityPerWeek: options.capacityPerWeek, targetConversion: options.targetConversion).get()
                 },
             decision: decision, reason: reason, outcomes: testOutcomes)
+        result.modelUpdating = updating
+        result.modelUpdatingNote = updatingNote
+        return result
     }
 
     static func require(_ url: URL, role: String) throws(RecalibrationError) {

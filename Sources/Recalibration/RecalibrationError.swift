@@ -24,6 +24,8 @@ package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
     /// `--out` already exists: an earlier run's folder (replaced only with `--force`), or a
     /// folder that is not a run's (never replaced).
     case outputExists(path: String, earlierRun: Bool)
+    /// Closed testing of the model updates could not run (the rest of the run stands).
+    case closedTesting(ClosedTestingError)
 
     /// True when the input's content is at fault (exit code 65).
     package var isBadData: Bool {
@@ -37,6 +39,7 @@ package enum RecalibrationError: Error, CustomStringConvertible, Sendable {
     package var description: String {
         switch self {
         case let .lab(error): return error.description
+        case let .closedTesting(error): return "closed testing: \(error)"
         case let .noTimeColumn(spec):
             return "\(spec): the spec names no `time` column, so leads cannot be split by quarter. Add `time: <creation time column>` to the spec."
         case let .badTime(file, line, column, value):

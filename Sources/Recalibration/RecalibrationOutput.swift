@@ -43,6 +43,14 @@ package enum RecalibrationOutput {
                 try Data(svg.utf8).write(to: staging.appendingPathComponent("figures/\(name)"))
             }
             try Data(ReportMarkdown.render(result, figures: figures).utf8).write(to: staging.appendingPathComponent("report.md"))
+            if let u = result.modelUpdating {
+                try u.interceptUpdate.write(to: staging.appendingPathComponent(ModelUpdating.interceptFile))
+                try u.recalibrated.write(to: staging.appendingPathComponent(ModelUpdating.recalibratedFile))
+            }
+            if !result.options.dataNotes.isEmpty {
+                // Exported from the store: the rows the run used, so the report can be re-derived.
+                try fm.copyItem(at: result.options.data, to: staging.appendingPathComponent("training.csv"))
+            }
         } catch { throw fail(staging, error) }
         do {
             if fm.fileExists(atPath: directory.path) {

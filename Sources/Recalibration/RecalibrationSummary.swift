@@ -26,7 +26,19 @@ package enum RecalibrationSummary {
             )
         }
         lines.append("Recommendation: \(r.decision.rawValue) (\(r.reason))")
-        lines.append("Wrote \(out)/report.md, challenger.json, recommendation.json, comparison.json")
+        if let u = r.modelUpdating {
+            let t = u.testing
+            let tests = t.tests.map {
+                "\($0.simpler.letter) vs d LR \(NumberFormat.fixed($0.statistic, 2)) on \($0.degreesOfFreedom) df, p \(NumberFormat.pValue($0.pValue))"
+            }
+            lines.append(
+                "Closed testing (Vergouwe et al. 2017, α = \(NumberFormat.fixed(t.alpha, 2))): \(tests.joined(separator: "; ")) → (\(t.chosen.letter)) \(t.chosen.title)\(u.chosenFile.map { ", \($0)" } ?? "")"
+            )
+        } else if let note = r.modelUpdatingNote {
+            lines.append(note)
+        }
+        let updates = r.modelUpdating == nil ? "" : ", \(ModelUpdating.interceptFile), \(ModelUpdating.recalibratedFile)"
+        lines.append("Wrote \(out)/report.md, challenger.json, recommendation.json, comparison.json\(updates)")
         return lines.joined(separator: "\n")
     }
 }

@@ -31,6 +31,7 @@ enum ReportMarkdown {
         md.line(
             "- Data: `\(r.dataFile)`. Test quarter **\(r.testQuarter)** (\(r.testQuarter.span)): \(r.testRows) leads, \(r.testPositives) won (\(pct(Double(r.testPositives) / Double(max(1, r.testRows))))), outcomes matured (quarter end + \(r.options.outcomeWindowDays) days ≤ \(asOf))."
         )
+        for note in r.options.dataNotes { md.line("- \(note)") }
         if r.testCoverage.isPartial {
             md.line(
                 "- **Partial test quarter:** \(r.testCoverage.statement) (\(r.testCoverage.span)); weekly volumes divide by those \(f(r.testCoverage.weeks, 2)) weeks, not the quarter's \(f(Double(r.testQuarter.dayCount) / 7, 2))."
@@ -71,6 +72,15 @@ enum ReportMarkdown {
             "Files: `challenger.json` (weight file\(r.challenger.model.thresholds?.mql != nil ? ", with `thresholds.mql`" : "")), `recommendation.json`, `comparison.json`."
         )
         md.line("")
+
+        if let u = r.modelUpdating {
+            updating(u, into: &md)
+        } else if let note = r.modelUpdatingNote {
+            md.line("## Model updating by closed testing")
+            md.line("")
+            md.line(note)
+            md.line("")
+        }
 
         md.line("## Champion vs challenger on the test quarter")
         md.line("")

@@ -129,6 +129,32 @@ import Testing
         let report = try String(contentsOf: folder.appendingPathComponent("2025/report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Quarterly recalibration as of 2025-10-01\n\n## Summary"))
         #expect(report.contains(NumberFormat.fixed(result.challenger.metrics.auc.value)))
+        // Closed testing (Vergouwe et al. 2017): four fits, three tests against the revision, and
+        // the champion updated by (b) and (c) as weight files that load (checksum verified) with
+        // the champion's terms: (b) moves the intercept only, (c) scales every weight by β.
+        let updating = try #require(result.modelUpdating)
+        #expect(updating.testing.fits.map(\.method) == ClosedTesting.Method.allCases && updating.testing.tests.count == 3)
+        #expect(updating.testing.tests.map(\.degreesOfFreedom) == [0, 1, 2].map { champion.model.model.count - $0 })
+        let b = try #require(updating.testing.fit(.intercept)), c = try #require(updating.testing.fit(.recalibration))
+        let old = champion.model.model
+        let intercept = try WeightFile.load(from: folder.appendingPathComponent("2025/\(ModelUpdating.interceptFile)"))
+        let scaled = try WeightFile.load(from: folder.appendingPathComponent("2025/\(ModelUpdating.recalibratedFile)"))
+        #expect(intercept.model.map(\.name) == old.map(\.name) && scaled.model.map(\.name) == old.map(\.name))
+        #expect(intercept.encodings == champion.model.encodings && scaled.encodings == champion.model.encodings)
+        let alphaB = try #require(b.intercept), alphaC = try #require(c.intercept), beta = try #require(c.slope)
+        for (i, term) in old.enumerated() {
+            let isIntercept = i == 0
+            #expect(intercept.model[i].estimate == (isIntercept ? term.estimate + alphaB : term.estimate))
+            #expect(scaled.model[i].estimate == (isIntercept ? alphaC + beta * term.estimate : beta * term.estimate))
+            #expect(isClose(scaled.model[i].pointsPerUnit, scaled.points.factor * scaled.model[i].estimate, absolute: 1e-12, relative: 1e-12))
+        }
+        // Out of time, (b) and (c) rank the test leads as the champion does (a monotone map of its score).
+        let auc = Dictionary(uniqueKeysWithValues: updating.outOfTime.map { ($0.method, $0.metrics.auc.value) })
+        #expect(isClose(auc[.intercept] ?? 0, auc[.original] ?? 1, absolute: 1e-12, relative: 0))
+        #expect(isClose(auc[.original] ?? 0, champion.metrics.auc.value, absolute: 1e-12, relative: 0))
+        #expect(isClose(auc[.revision] ?? 0, result.challenger.metrics.auc.value, absolute: 1e-12, relative: 0))
+        #expect(
+            report.contains("## Model updating by closed testing") && report.contains("**Closed testing chooses (\(updating.testing.chosen.letter))"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }

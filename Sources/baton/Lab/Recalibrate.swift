@@ -1,10 +1,12 @@
 import ArgumentParser
 import BatonSupport
 import Foundation
+import HandoffFlow
 import LabTraining
 import Recalibration
+import ScoringModelFormat
 
-struct Recalibrate: ParsableCommand {
+struct Recalibrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The quarterly recalibration: fit a challenger, compare it with the champion out of time, recommend.",
         discussion: """
@@ -13,9 +15,14 @@ struct Recalibrate: ParsableCommand {
             fitted on the leads created before it. Writes DIR/challenger.json, recommendation.json, \
             comparison.json, report.md and figures/*.svg, all at once (nothing is left on failure). An \
             existing DIR is refused (exit 73) unless --force, so an earlier quarter's report is never replaced by mistake.
+
+            With --db instead of --data, the leads come from the hand-off store as `baton training export` writes \
+            them (each as of the score that handed it off, outcome from the closed loop); leads still open are \
+            left out and counted in the report, never read as lost, and the rows used are kept as DIR/training.csv.
             """)
 
-    @Option(help: "CSV of leads with creation time and (for matured leads) outcome.") var data: String
+    @Option(help: "CSV of leads with creation time and (for matured leads) outcome.") var data: String?
+    @Option(help: "Hand-off store to learn from instead of --data: an SQLite file, or postgres://user@host:port/database.") var db: String?
     @Option(help: "Scoring spec (YAML); must name a `time` column.") var spec: String
     @Option(help: "The weight file in production (omit on a first run).") var champion: String?
     @Option(help: "The date of the run, YYYY-MM-DD (UTC).") var asOf: String
@@ -30,6 +37,9 @@ struct Recalibrate: ParsableCommand {
     @Option(help: "Bands and segments with fewer leads are not flagged.") var minGroupLeads = 50
 
     func validate() throws {
+        guard (data == nil) != (db == nil) else {
+            throw ValidationError("give either --data FILE.csv or --db STORE (the hand-off store's own outcomes), not both")
+        }
         guard LeadTime.day(asOf) != nil else { throw ValidationError("--as-of must be a date YYYY-MM-DD (got \(asOf))") }
         guard outcomeWindowDays >= 0 else { throw ValidationError("--outcome-window-days must be ≥ 0 (got \(outcomeWindowDays))") }
         guard minOutcomesPerTerm >= 1, minTestOutcomes >= 2, minGroupLeads >= 1 else {
@@ -44,19 +54,78 @@ struct Recalibrate: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let options = QuarterlyRecalibration.Options(
-            data: URL(fileURLWithPath: data), spec: URL(fileURLWithPath: spec), champion: champion.map { URL(fileURLWithPath: $0) },
+    func run() async throws {
+        var dataURL = data.map { URL(fileURLWithPath: $0) }
+        var specURL = URL(fileURLWithPath: spec)
+        var notes: [String] = []
+        var scratch: URL?
+        var storeExport: TrainingExport?
+        if let db {
+            let exported = await exportFromStore(db)
+            storeExport = exported.data
+            scratch = exported.folder
+            dataURL = exported.csv
+            specURL = exported.spec
+            notes = exported.notes
+        }
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        var options = QuarterlyRecalibration.Options(
+            data: dataURL ?? URL(fileURLWithPath: ""), spec: specURL, champion: champion.map { URL(fileURLWithPath: $0) },
             asOfDay: LeadTime.day(asOf) ?? 0, outcomeWindowDays: outcomeWindowDays, trainQuarters: trainQuarters,
             capacityPerWeek: capacityPerWeek, targetConversion: targetConversion, minimumGroupCount: minGroupLeads,
             minimumTestOutcomes: minTestOutcomes, minimumOutcomesPerTerm: minOutcomesPerTerm)
+        options.dataNotes = notes
         do {
             try RecalibrationOutput.checkTarget(URL(fileURLWithPath: out), replaceExisting: force)
             let result = try QuarterlyRecalibration.run(options)
             try RecalibrationOutput.write(result, to: URL(fileURLWithPath: out), replaceExisting: force)
             print(RecalibrationSummary.text(result, out: out))
         } catch {
+            if let storeExport, case .tooFewOutcomes = error {
+                if let scratch { try? FileManager.default.removeItem(at: scratch) }
+                fail(
+                    "\(error.description) From the store: \(storeExport.won) won and \(storeExport.lost) lost leads in all; \(storeExport.openPastWindow) leads past the \(outcomeWindowDays)-day outcome window have no outcome recorded (left out, not counted as lost): record their won/lost events, or pass a later --as-of.",
+                    error.exitStatus)
+            }
+            if let scratch { try? FileManager.default.removeItem(at: scratch) }
             fail(error)
         }
+    }
+
+    /// `--db`: the store's leads (spec features and the champion's) as of --as-of, the matured ones
+    /// written to a scratch CSV with the spec that reads it.
+    func exportFromStore(_ db: String) async -> (data: TrainingExport, folder: URL, csv: URL, spec: URL, notes: [String]) {
+        let location = StoreOptions.parse(db: db)
+        location.requireExisting("--db \(db) does not exist: name the store `baton handoff replay` or `baton serve` filled")
+        var given = StoreTraining.loadSpec(spec)
+        if let champion {
+            // The champion is scored on the same rows: its columns are exported too.
+            let model: WeightFile
+            do { model = try CalibrationLab.loadModel(URL(fileURLWithPath: champion)) } catch { fail(error) }
+            for feature in model.spec.features where !given.features.contains(where: { $0.column == feature.column }) {
+                given.features.append(feature)
+            }
+        }
+        let asOfDay = LeadTime.day(asOf) ?? 0
+        let export = await location.withStore { store in
+            await StoreTraining.export(from: store, asOfDay: asOfDay, spec: (given, spec), outcomeWindowDays: outcomeWindowDays)
+        }
+        var matured = export.data
+        matured.rows.removeAll { $0.outcome == .open }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-recalibrate-\(UUID().uuidString.prefix(8))")
+        let csv = folder.appendingPathComponent("training.csv"), specFile = folder.appendingPathComponent("training.spec.yaml")
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            fail("cannot create a scratch folder in \(folder.deletingLastPathComponent().path): \(error.localizedDescription)", .cannotCreate)
+        }
+        StoreTraining.write(matured.csv(), to: csv.path)
+        // The user's spec, reading the export's columns (id, time and outcome).
+        StoreTraining.writeSpec(export.data.spec(from: StoreTraining.loadSpec(spec)), to: specFile.path)
+        let d = export.data
+        let source = location.isServer ? "the PostgreSQL store" : "the store `\(URL(fileURLWithPath: db).lastPathComponent)`"
+        let notes = [
+            "Leads from \(source) as of \(asOf) (`baton training export`): each as the production scorer saw it when it was scored for hand-off (fields and engagement stored up to that score, nothing later); \(d.rows.count) leads, \(d.handedOff) handed off, \(d.won) won, \(d.lost) lost.",
+            "Open leads are left out, never counted as lost: \(d.openPastWindow) past the \(outcomeWindowDays)-day outcome window with no outcome recorded, \(d.openMaturing) still within it. The \(matured.rows.count) leads used are in `training.csv`.",
+        ]
+        return (export.data, folder, csv, specFile, notes)
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `baton training export` and `baton recalibrate --db` on a store filled by `baton handoff
+/// replay` (issue 15): the CSV and its spec, and each bad input with its exit code and what to change.
+@Suite(.serialized) struct TrainingExportCLITests {
+    static let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+
+    /// A store replayed from 120 generated leads over 2023Q1–Q2, and the model that scored them.
+    static let store: (dir: URL, db: URL, model: URL)? = {
+        guard let dir = try? CLI.scratch() else { return nil }
+        let model = dir.appendingPathComponent("model.json"), events = dir.appendingPathComponent("events.jsonl")
+        let db = dir.appendingPathComponent("store.sqlite"), playbook = datasets.appendingPathComponent("playbook.yaml").path
+        let steps = [
+            [
+                "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path, "--spec",
+                datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+            ],
+            ["generate", "--rows", "120", "--seed", "3", "--quarters", "2", "--events", events.path, "--model", model.path, "--playbook", playbook],
+            ["handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path, "--db", db.path],
+        ]
+        for step in steps {
+            guard let result = try? CLI.run(step), result.exitCode == 0 else { return nil }
+        }
+        return (dir, db, model)
+    }()
+
+    @Test func exportWritesTheCSVAndASpecAFitReads() throws {
+        let s = try #require(Self.store, "the store could not be filled")
+        let csv = s.dir.appendingPathComponent("t.csv"), spec = s.dir.appendingPathComponent("t.spec.yaml")
+        let result = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path, "--spec-out", spec.path])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("wrote 120 leads to \(csv.path) (25 features): "))
+        #expect(result.stdout.contains("past the 90-day outcome window: no outcome recorded, not counted as lost"))
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 121)
+        #expect(
+            lines[0].hasPrefix(
+                "lead_id,created_at,scored_at,handed_off,score_model,score_points,score_probability,outcome,won,closed_at,closed_by,company_size,"))
+        // The features come from the production model (the store keeps its file): the bundled spec's.
+        let specText = try String(contentsOf: spec, encoding: .utf8)
+        #expect(specText.contains("\"time\" : \"created_at\"") && specText.contains("\"column\" : \"won\""))
+        // A fit on the file refuses an open lead by its line: it is never read as lost.
+        let open = try #require(lines.firstIndex { $0.contains(",open,,") })
+        let fit = try CLI.run(["fit", "--data", csv.path, "--spec", spec.path, "--out", s.dir.appendingPathComponent("m.json").path])
+        #expect(fit.exitCode == 65)
+        #expect(fit.stderr.contains("line \(open + 1): the outcome cell (\"won\") is empty"), "\(fit.stderr)")
+    }
+
+    @Test func badInputSaysWhatToChange() throws {
+        let s = try #require(Self.store, "the store could not be filled")
+        let out = s.dir.appendingPathComponent("bad.csv").path
+        // An as-of before the first lead: a flag to change (64).
+        let early = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2022-06-01", "--out", out])
+        #expect(early.exitCode == 64)
+        #expect(early.stderr.contains("--as-of 2022-06-01 is before the store's first lead (created 2023-01-01T"), "\(early.stderr)")
+        #expect(early.stderr.contains("pass a later --as-of"))
+        // A spec whose features the leads never carried: bad data (65), naming them and the near miss.
+        let spec = s.dir.appendingPathComponent("odd.spec.yaml")
+        try spec.write(
+            """
+            outcome: {column: won, positive: ["1"]}
+            features:
+              - {column: industry, type: categorical}
+              - {column: pricing_page_veiws, type: numeric}
+            """)
+        let odd = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", out, "--spec", spec.path])
+        #expect(odd.exitCode == 65)
+        #expect(odd.stderr.contains("feature \"pricing_page_veiws\" never carried by any of the store's 120 leads"), "\(odd.stderr)")
+        #expect(odd.stderr.contains("pricing_page_veiws → pricing_page_views?") && odd.stderr.contains("remove it from the spec"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // A store that does not exist (64), and --data with --db (64).
+        let none = try CLI.run([
+            "training", "export", "--db", s.dir.appendingPathComponent("nope.sqlite").path, "--as-of", "2023-10-01", "--out", out,
+        ])
+        #expect(none.exitCode == 64 && none.stderr.contains("does not exist"))
+        let both = try CLI.run([
+            "recalibrate", "--data", out, "--db", s.db.path, "--spec", spec.path, "--as-of", "2023-10-01", "--out",
+            s.dir.appendingPathComponent("r").path,
+        ])
+        #expect(both.exitCode == 64 && both.stderr.contains("give either --data FILE.csv or --db STORE"))
+        // Too few matured outcomes in the store (65): the lab's message, plus what the store left out.
+        let recal = try CLI.run([
+            "recalibrate", "--db", s.db.path, "--spec", Self.datasets.appendingPathComponent("leads.spec.yaml").path,
+            "--as-of", "2023-10-01", "--out", s.dir.appendingPathComponent("r").path,
+        ])
+        #expect(recal.exitCode == 65)
+        #expect(recal.stderr.contains("matured leads") && recal.stderr.contains("From the store:"), "\(recal.stderr)")
+        #expect(recal.stderr.contains("record their won/lost events, or pass a later --as-of"))
+        #expect(!FileManager.default.fileExists(atPath: s.dir.appendingPathComponent("r").path))
+    }
+}
