@@ -30,6 +30,21 @@ import Testing
         let p = try #require(second["delong_p_value"] as? Double)
         claim(p < 0.0001 ? "< 0.0001" : NotebookRun.f(p, 4), "DeLong p")
 
+        // Closed testing (Vergouwe et al. 2017): the tests against the refit and the choice.
+        let closed = try #require(second["closed_testing"] as? [String: Any])
+        let tests = try #require(closed["tests"] as? [[String: Any]])
+        let byModel = Dictionary(tests.map { ($0["simpler"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        claim(NotebookRun.f(byModel["original"]?["statistic"], 2), "LR a vs d")
+        claim("\(byModel["original"]?["df"] as? Int ?? -1)", "df a vs d")
+        claim(NotebookRun.f(byModel["intercept"]?["statistic"], 2), "LR b vs d")
+        claim(NotebookRun.f(byModel["recalibration"]?["statistic"], 2), "LR c vs d")
+        claim("\(byModel["recalibration"]?["df"] as? Int ?? -1)", "df c vs d")
+        #expect(tests.allSatisfy { ($0["p_value"] as? Double ?? 1) < 0.0001 })
+        claim("(\(closed["chosen_letter"] as? String ?? "?"))", "closed testing's choice")
+        let models = try #require(closed["models"] as? [[String: Any]])
+        claim(NotebookRun.f(models.first { $0["letter"] as? String == "c" }?["slope"]), "(c)'s slope")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs/2025-10-01/updated-recalibration.json").path))
+
         let comparison = try NotebookRun.json(dir.appendingPathComponent("runs/2025-10-01/comparison.json"))
         let championEval = try #require(comparison["champion"] as? [String: Any])
         let segments = try #require(championEval["segments"] as? [[String: Any]])
