@@ -99,6 +99,11 @@ import Testing
             histories: try await store.leadHistories(createdBefore: asOf), asOf: asOf, features: F.spec.features,
             outcomeWindowDays: 125, firstLead: nil, specFile: "spec.yaml")
         #expect(longer.openPastWindow == 0 && longer.openMaturing == 1)
+        // Under the names another spec reads (recalibrate --db): time, id and outcome renamed, its labels.
+        let renamed = export.csv(renaming: ["created_at": "created", "won": "converted", "lead_id": "id"], labels: ("yes", "0"))
+            .split(separator: "\n").map(String.init)
+        #expect(renamed[0].hasPrefix("id,created,scored_at,handed_off,score_model,score_points,score_probability,outcome,converted,closed_at,"))
+        #expect(renamed[1].contains(",won,yes,2026-03-20T12:00:00Z,") && renamed[2].contains(",open,,,"))
         let spec = export.spec(from: F.spec)
         #expect(spec.outcome == OutcomeSpec(column: "won", positive: ["1"]) && spec.time == "created_at" && spec.id == "lead_id")
     }

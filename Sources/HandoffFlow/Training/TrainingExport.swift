@@ -61,13 +61,18 @@ package struct TrainingExport: Sendable {
     /// The CSV text: the row's own columns (``TrainingRow/metaColumns``), then the features.
     /// Times are RFC 3339 UTC; `won` is 1 / 0, empty while open, so a fit on the file refuses an
     /// open lead by its line instead of reading it as lost.
-    package func csv() -> String {
-        var out = (TrainingRow.metaColumns + columns).map(Self.field).joined(separator: ",") + "\n"
+    /// - Parameters:
+    ///   - renaming: header names to use instead of the row's own (`created_at` → the spec's
+    ///     `time`, `won` → its outcome column), so a spec written for other names reads the file.
+    ///   - labels: the `won` cell of a won and of a lost lead.
+    package func csv(renaming: [String: String] = [:], labels: (won: String, lost: String) = ("1", "0")) -> String {
+        let header = TrainingRow.metaColumns.map { renaming[$0] ?? $0 } + columns
+        var out = header.map(Self.field).joined(separator: ",") + "\n"
         for row in rows {
             let won: String
             switch row.outcome {
-            case .won: won = "1"
-            case .lost: won = "0"
+            case .won: won = labels.won
+            case .lost: won = labels.lost
             case .open: won = ""
             }
             var cells: [String] = [row.leadID, Self.time(row.createdAt)]

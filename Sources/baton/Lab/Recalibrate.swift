@@ -56,7 +56,7 @@ struct Recalibrate: AsyncParsableCommand {
 
     func run() async throws {
         var dataURL = data.map { URL(fileURLWithPath: $0) }
-        var specURL = URL(fileURLWithPath: spec)
+        let specURL = URL(fileURLWithPath: spec)
         var notes: [String] = []
         var scratch: URL?
         var storeExport: TrainingExport?
@@ -65,7 +65,6 @@ struct Recalibrate: AsyncParsableCommand {
             storeExport = exported.data
             scratch = exported.folder
             dataURL = exported.csv
-            specURL = exported.spec
             notes = exported.notes
         }
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
@@ -93,8 +92,8 @@ struct Recalibrate: AsyncParsableCommand {
     }
 
     /// `--db`: the store's leads (spec features and the champion's) as of --as-of, the matured ones
-    /// written to a scratch CSV with the spec that reads it.
-    func exportFromStore(_ db: String) async -> (data: TrainingExport, folder: URL, csv: URL, spec: URL, notes: [String]) {
+    /// written to a scratch CSV under the column names the spec reads.
+    func exportFromStore(_ db: String) async -> (data: TrainingExport, folder: URL, csv: URL, notes: [String]) {
         let location = StoreOptions.parse(db: db)
         location.requireExisting("--db \(db) does not exist: name the store `baton handoff replay` or `baton serve` filled")
         var given = StoreTraining.loadSpec(spec)
@@ -112,20 +111,32 @@ struct Recalibrate: AsyncParsableCommand {
         }
         var matured = export.data
         matured.rows.removeAll { $0.outcome == .open }
+        // The columns under the names the user's spec reads (its time, id and outcome columns), so
+        // the spec and the champion are used as they are.
+        let user = StoreTraining.loadSpec(spec)
+        var renaming = ["won": user.outcome.column]
+        if let time = user.time { renaming["created_at"] = time }
+        if let id = user.id { renaming["lead_id"] = id }
+        let header = TrainingRow.metaColumns.map { renaming[$0] ?? $0 } + export.data.columns
+        if let clash = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            fail(
+                "\(spec): the export would write two columns named \"\(clash)\" (the spec's time, id or outcome column is also a feature or one of \(TrainingRow.metaColumns.joined(separator: ", "))); rename it in the spec",
+                .dataError)
+        }
+        let positive = user.outcome.positive.first ?? "1"
+        let lost = ["0", "lost", "not_won"].first { !user.outcome.positive.contains($0) } ?? "0"
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-recalibrate-\(UUID().uuidString.prefix(8))")
-        let csv = folder.appendingPathComponent("training.csv"), specFile = folder.appendingPathComponent("training.spec.yaml")
+        let csv = folder.appendingPathComponent("training.csv")
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             fail("cannot create a scratch folder in \(folder.deletingLastPathComponent().path): \(error.localizedDescription)", .cannotCreate)
         }
-        StoreTraining.write(matured.csv(), to: csv.path)
-        // The user's spec, reading the export's columns (id, time and outcome).
-        StoreTraining.writeSpec(export.data.spec(from: StoreTraining.loadSpec(spec)), to: specFile.path)
+        StoreTraining.write(matured.csv(renaming: renaming, labels: (positive, lost)), to: csv.path)
         let d = export.data
         let source = location.isServer ? "the PostgreSQL store" : "the store `\(URL(fileURLWithPath: db).lastPathComponent)`"
         let notes = [
             "Leads from \(source) as of \(asOf) (`baton training export`): each as the production scorer saw it when it was scored for hand-off (fields and engagement stored up to that score, nothing later); \(d.rows.count) leads, \(d.handedOff) handed off, \(d.won) won, \(d.lost) lost.",
             "Open leads are left out, never counted as lost: \(d.openPastWindow) past the \(outcomeWindowDays)-day outcome window with no outcome recorded, \(d.openMaturing) still within it. The \(matured.rows.count) leads used are in `training.csv`.",
         ]
-        return (export.data, folder, csv, specFile, notes)
+        return (export.data, folder, csv, notes)
     }
 }
