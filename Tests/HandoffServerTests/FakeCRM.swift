@@ -108,15 +108,7 @@ actor FakeCRM {
                 request, "/services/data/\(p.get("version") ?? "")/sobjects/\(p.get("object") ?? "")/\(p.get("id") ?? "")", Self.salesforceProblem)
         }
         router.post("{path}") { request, context in try await self.handle(request, "/" + (context.parameters.get("path") ?? ""), nil) }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        for await p in stream {
-            port = p
-            break
-        }
+        (task, port) = await LoopbackServer.start(router)
     }
 
     func stop() { task?.cancel() }

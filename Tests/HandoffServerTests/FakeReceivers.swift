@@ -45,18 +45,23 @@ actor FakeWebhook {
             )
             return Response(status: .ok)
         }
+        (task, port) = await LoopbackServer.start(router)
+    }
+
+    func stop() { task?.cancel() }
+}
+
+/// Runs `router` on a free loopback port; returns the server's task (cancel it to stop) and the port.
+enum LoopbackServer {
+    static func start(_ router: Router<BasicRequestContext>) async -> (Task<Void, any Error>, Int) {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        for await p in stream {
-            port = p
-            break
-        }
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        for await port in stream { return (task, port) }
+        return (task, 0)
     }
-
-    func stop() { task?.cancel() }
 }
 
 /// An SMTP server on a free loopback port that accepts mail and keeps each DATA section.
