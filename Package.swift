@@ -5,7 +5,7 @@ import PackageDescription
 //
 //   the lab       LabTraining → LabNumerics → CLinearAlgebra (BLAS/LAPACK, the fit only)
 //                            ↘ LabStatistics, LeadCSV, ScoringModelFormat
-//   the hand-off  HandoffServer → HandoffFlow → HandoffRules → ScoringModelFormat
+//   the hand-off  HandoffServer → HandoffIntegrations → HandoffFlow → HandoffRules → ScoringModelFormat
 //                              ↘ HandoffStores → HandoffSQLite | HandoffPostgres → HandoffPersistence
 //
 // The hand-off side never links the numeric core, the CSV reader or the generators; the store
@@ -62,11 +62,15 @@ let package = Package(
             name: "HandoffPostgres", dependencies: ["HandoffPersistence", "BatonSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "HandoffStores", dependencies: ["HandoffPersistence", "HandoffSQLite", "HandoffPostgres"]),
         .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat", "BatonSupport"]),
+        // Vendor deliveries (HubSpot, Salesforce, Segment, CloudEvents) verified and mapped to
+        // inbound events: pure adapters, no HTTP server and no store.
+        .target(
+            name: "HandoffIntegrations", dependencies: ["HandoffFlow", "HandoffRules", "ScoringModelFormat", "BatonSupport", crypto, yams]),
         .target(name: "HandoffReviews", dependencies: ["HandoffPersistence", "HandoffRules", "LabStatistics", "ReportRendering", "BatonSupport"]),
         .target(
             name: "HandoffServer",
             dependencies: [
-                "HandoffFlow", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
+                "HandoffFlow", "HandoffIntegrations", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
                 "ScoringModelFormat", "BatonSupport", crypto, yams, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -114,6 +118,7 @@ let package = Package(
             name: "HandoffStoresTests",
             dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "TestSupport"]),
+        .testTarget(name: "HandoffIntegrationsTests", dependencies: ["HandoffIntegrations", "HandoffFlow", "TestSupport"]),
         .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(
             name: "HandoffServerTests",

@@ -47,10 +47,14 @@ def reached_products(name):
 problems = []
 lab_only = {"CLinearAlgebra", "LabNumerics", "LabTraining", "Recalibration", "LeadCSV", "Simulation", "DatasetImport"}
 for handoff in ["HandoffRules", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "HandoffStores",
-                "HandoffFlow", "HandoffReviews", "HandoffServer"]:
+                "HandoffFlow", "HandoffIntegrations", "HandoffReviews", "HandoffServer"]:
     bad = closure(handoff) & lab_only
     if bad:
         problems.append(f"{handoff} reaches {', '.join(sorted(bad))}: the hand-off side must not link the lab, the CSV reader or the generators")
+# The adapters are pure: no HTTP server, no store backend (the server applies what they return).
+for bad in sorted((reached_products("HandoffIntegrations") & {"Hummingbird", "GRDB", "PostgresNIO"})
+                  | (closure("HandoffIntegrations") & {"HandoffSQLite", "HandoffPostgres", "HandoffStores", "HandoffServer"})):
+    problems.append(f"HandoffIntegrations reaches {bad}: the adapters verify and map deliveries, the server stores them")
 for db in sorted(reached_products("HandoffPersistence") & {"GRDB", "PostgresNIO"}):
     problems.append(f"HandoffPersistence (the store protocol) reaches the database library {db}")
 for a, b in [("HandoffSQLite", "HandoffPostgres"), ("HandoffPostgres", "HandoffSQLite")]:
