@@ -144,12 +144,16 @@ package struct ApplyResult: Sendable, Hashable {
     /// empty for a duplicate or a lead parked in a fallback queue).
     /// ``HandoffEngine/package(leadID:)`` rebuilds the same package from the store later.
     package let packages: [HandoffPackage]
+    /// The model fields the lead still lacks: non-empty when the event left it stored but
+    /// incomplete (not scored; see ``HandoffEngine``), empty otherwise.
+    package let missingFields: [String]
 
-    init(eventID: String, status: Status, effects: [EngineEffect], packages: [HandoffPackage] = []) {
+    init(eventID: String, status: Status, effects: [EngineEffect], packages: [HandoffPackage] = [], missingFields: [String] = []) {
         self.eventID = eventID
         self.status = status
         self.effects = effects
         self.packages = packages
+        self.missingFields = missingFields
     }
 
     // Packages follow from the effects' hand-offs, so hashing leaves them out (equality keeps them).

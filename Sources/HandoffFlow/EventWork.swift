@@ -12,21 +12,30 @@ struct EventWork {
     let journal: WriteOperation
     var lead: LeadWork
 
-    /// The unit's trigger: the journal row, except for `lead_created`, whose row can only follow
-    /// the lead it references (a retried `lead_created` is caught by the lead's journal before).
-    var trigger: WriteOperation? { event.kind == .leadCreated ? nil : journal }
+    /// Whether the event creates the lead (`lead_created`, or an integration's lead event for a new lead).
+    let createsLead: Bool
+    /// The model fields the lead still lacks after this event (empty once it is scored).
+    var missingFields: [String] = []
+
+    /// The unit's trigger: the journal row, except for the event that creates the lead, whose row
+    /// can only follow the lead it references (a retried one is caught by the lead's journal before).
+    var trigger: WriteOperation? { createsLead ? nil : journal }
     var operations: [WriteOperation] { lead.operations }
     var effects: [EngineEffect] { lead.effects }
 
     init(event: InboundEvent, timeline: LeadTimeline?, engine: HandoffEngine, receivedAt: Date?) throws(EngineError) {
         let id = event.eventID
+        // An integration's lead event merges: it creates a new lead and updates a stored one.
+        let merges = event.integration != nil
         switch (event.kind, timeline) {
-        case (.leadCreated, .some): throw .leadAlreadyExists(eventID: id, leadID: event.leadID)
+        case (.leadCreated, .some) where !merges: throw .leadAlreadyExists(eventID: id, leadID: event.leadID)
         case (.leadCreated, nil): break
+        case (.leadUpdated, nil) where merges: break
         case (_, nil): throw .unknownLead(eventID: id, leadID: event.leadID, type: event.kind.rawValue)
         default: break
         }
-        if let lead = timeline?.lead, event.occurredAt < lead.createdAt {
+        createsLead = timeline == nil
+        if let lead = timeline?.lead, event.occurredAt < lead.createdAt, !merges {
             throw .invalidField(
                 eventID: id, field: "occurred_at",
                 problem:
@@ -37,7 +46,9 @@ struct EventWork {
         if let latest = timeline?.events.max(by: { $0.occurredAt < $1.occurredAt }), event.occurredAt < latest.occurredAt {
             // Engagement and contact attempts may arrive late (tracking batches, CRM lag): the
             // first at the lead's latest instant, the second judged at its own time (LeadWork+LateTouch).
-            guard event.kind == .engagement || event.kind == .contactAttempt else {
+            // An integration's lead event too (vendors deliver out of order): merged at the lead's
+            // latest instant, without the fields a later stored event set (``lateMerge``).
+            guard event.kind == .engagement || event.kind == .contactAttempt || merges else {
                 throw .outOfOrder(
                     eventID: id, leadID: event.leadID, occurredAt: event.occurredAt, latest: latest.occurredAt,
                     latestEventID: latest.id)
@@ -96,7 +107,11 @@ struct EventWork {
         var record: LeadRecord
         if let existing = lead.timeline?.lead {
             var fields = lead.storedFields
-            fields.merge(body.fields) { _, new in new }
+            var given = body.fields
+            if body.integration != nil, event.occurredAt < instant || event.occurredAt < existing.createdAt {
+                for field in try await fieldsSetAfter(event.occurredAt) { given[field] = nil }
+            }
+            fields.merge(given) { _, new in new }
             record = existing
             do { record.fields = try JSONText(encoding: fields) } catch { throw .store(eventID: id, error) }
             record.source = body.source ?? existing.source
@@ -110,8 +125,30 @@ struct EventWork {
         }
         lead.timeline?.lead = record
         lead.operations.append(.upsertLead(record))
-        if event.kind == .leadCreated { lead.operations.append(journal) }
+        if createsLead { lead.operations.append(journal) }
         try await evaluate(extraEvent: nil)
+    }
+
+    /// The fields that the lead's stored lead events later than `instant` set: a late
+    /// integration event must not overwrite them with its older values.
+    func fieldsSetAfter(_ instant: Date) async throws(EngineError) -> Set<String> {
+        let stored: [EngagementEventRecord]
+        do { stored = try await engine.store.leadTimeline(leadID: event.leadID)?.events ?? [] } catch { throw .store(eventID: id, error) }
+        var fields = Set<String>()
+        for row in stored
+        where row.occurredAt > instant && (row.type == InboundEvent.Kind.leadCreated.rawValue || row.type == InboundEvent.Kind.leadUpdated.rawValue) {
+            if let later = try? row.payload.decode(InboundEvent.self), case .lead(let body) = later.body { fields.formUnion(body.fields.keys) }
+        }
+        return fields
+    }
+
+    /// Whether a lead that lacks model fields may be stored without a score: the event came
+    /// through an integration, or the lead was stored incomplete before (it has no score yet).
+    /// Baton's own `lead_created` for a new lead is never incomplete (422 instead).
+    func mayStayIncomplete() async throws(EngineError) -> Bool {
+        if event.integration != nil { return true }
+        guard !createsLead else { return false }
+        do { return try await engine.store.leadTimeline(leadID: event.leadID)?.scores.isEmpty ?? false } catch { throw .store(eventID: id, error) }
     }
 
     /// Rescores and qualifies the lead; hands it off when it reaches MQL/SQL and may be handed off.
@@ -126,7 +163,12 @@ struct EventWork {
             score = try engine.scorer.score(subject, at: instant)
         } catch {
             switch error {
-            case .missingFields(_, let missing): throw .missingFields(eventID: id, leadID: event.leadID, fields: missing)
+            case .missingFields(_, let missing):
+                // Stored with its fields and events, neither scored nor qualified nor routed: the
+                // event that brings the last missing field scores it (the lead read lists the rest).
+                guard try await mayStayIncomplete() else { throw .missingFields(eventID: id, leadID: event.leadID, fields: missing) }
+                missingFields = missing
+                return
             default: throw .badValue(eventID: id, leadID: event.leadID, detail: error.description)
             }
         }

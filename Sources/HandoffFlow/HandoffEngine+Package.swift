@@ -71,7 +71,12 @@ extension HandoffEngine {
         let score = basis.score.flatMap { try? Self.leadScore($0) }
         let decision = basis.decision.flatMap { try? $0.evidence.decode(QualificationDecision.self) }
         if basis.score == nil {
-            gaps.append("the lead has no stored score")
+            let missing = missingFields(of: timeline)
+            gaps.append(
+                missing.isEmpty
+                    ? "the lead has no stored score"
+                    : "the lead is incomplete: it lacks \(missing.joined(separator: ", ")), which the model needs; it is scored, qualified and routed once they arrive"
+            )
         } else if score == nil {
             gaps.append("the stored score's reasons do not decode")
         }

@@ -149,7 +149,8 @@ package actor HandoffEngine {
             throw .store(eventID: event.eventID, error)
         }
         if result.isDuplicate { return ApplyResult(eventID: event.eventID, status: .duplicate, effects: []) }
-        return ApplyResult(eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages)
+        return ApplyResult(
+            eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages, missingFields: work.missingFields)
     }
 }
 

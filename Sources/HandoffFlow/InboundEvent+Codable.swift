@@ -11,6 +11,7 @@ extension InboundEvent: Codable {
         case opportunityID = "opportunity_id", amount, currency, stage
         case closeDate = "close_date", reason
         case assignedBy = "assigned_by", priority
+        case integration
     }
 
     package init(from decoder: any Decoder) throws {
@@ -25,7 +26,7 @@ extension InboundEvent: Codable {
         let nullable: Set<Keys> = [.source, .campaign, .content, .url, .note, .reason]
         for key in [
             Keys.source, .campaign, .eventType, .content, .url, .repID, .channel, .outcome, .note, .code, .opportunityID, .currency, .stage,
-            .closeDate, .reason, .assignedBy, .priority,
+            .closeDate, .reason, .assignedBy, .priority, .integration,
         ]
         where c.contains(key) {
             if nullable.contains(key), (try? c.decodeNil(forKey: key)) == true { continue }
@@ -33,7 +34,7 @@ extension InboundEvent: Codable {
             if key == .priority, !["high", "standard"].contains(text.trimmingCharacters(in: .whitespaces)) {
                 throw c.bad(.priority, "`\(text)` is not a priority; use high or standard (or leave it out to keep the lead's)")
             }
-            if key == .repID || key == .opportunityID || key == .assignedBy,
+            if key == .repID || key == .opportunityID || key == .assignedBy || key == .integration,
                 let problem = Identifier.problem(text.trimmingCharacters(in: .whitespaces))
             {
                 throw c.bad(key, problem)
@@ -57,7 +58,9 @@ extension InboundEvent: Codable {
             body = .lead(
                 LeadFields(
                     fields: raw.compactMapValues(\.text), source: try c.decodeIfPresent(String.self, forKey: .source),
-                    campaign: try c.decodeIfPresent(String.self, forKey: .campaign)))
+                    campaign: try c.decodeIfPresent(String.self, forKey: .campaign),
+                    integration: try c.decodeIfPresent(String.self, forKey: .integration)?.trimmingCharacters(in: .whitespaces),
+                    note: try c.decodeIfPresent(String.self, forKey: .note)))
         case .engagement:
             body = .engagement(
                 Engagement(
@@ -111,6 +114,8 @@ extension InboundEvent: Codable {
             try c.encode(lead.fields, forKey: .fields)
             try c.encodeIfPresent(lead.source, forKey: .source)
             try c.encodeIfPresent(lead.campaign, forKey: .campaign)
+            try c.encodeIfPresent(lead.integration, forKey: .integration)
+            try c.encodeIfPresent(lead.note, forKey: .note)
         case .engagement(let e):
             try c.encode(e.eventType, forKey: .eventType)
             try c.encodeIfPresent(e.content, forKey: .content)

@@ -21,6 +21,12 @@ import Foundation
 /// floating point. `close_date` is a date (`2026-04-30`, midnight UTC) or a full timestamp;
 /// `reason` is optional on `won`/`lost`, `note` on attempts and dispositions, `content` and
 /// `url` on engagements.
+///
+/// **Integration lead events.** A `lead_created` / `lead_updated` with `"integration": "hubspot"`
+/// (set by the integration routes, never accepted on `POST /events`) comes from a system that
+/// sends a lead a few fields at a time: either type creates the lead when it is new and merges
+/// its fields when it is stored, and the lead may stay incomplete (stored, no score, no hand-off)
+/// until the model's fields are all known. See ``HandoffEngine``.
 package struct InboundEvent: Sendable, Hashable {
     /// The event kinds, by their `type` value.
     package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -42,10 +48,21 @@ package struct InboundEvent: Sendable, Hashable {
         package var fields: [String: String]
         package var source: String?
         package var campaign: String?
-        package init(fields: [String: String], source: String? = nil, campaign: String? = nil) {
+        /// The system the event came through (`hubspot`, `salesforce`, …); nil for Baton's own
+        /// event shape. Set, the event merges into the lead whether or not it is stored, and the
+        /// lead may lack the model's fields for a while (see the type's discussion).
+        package var integration: String?
+        /// What the sending system did, in words, when it is more than a field change (a merge,
+        /// a deletion); kept in the event's journal row.
+        package var note: String?
+        package init(
+            fields: [String: String], source: String? = nil, campaign: String? = nil, integration: String? = nil, note: String? = nil
+        ) {
             self.fields = fields
             self.source = source
             self.campaign = campaign
+            self.integration = integration
+            self.note = note
         }
     }
 
@@ -165,6 +182,12 @@ package struct InboundEvent: Sendable, Hashable {
         self.occurredAt = InboundEvent.truncatedToMilliseconds(occurredAt)
         self.leadID = leadID
         self.body = body
+    }
+
+    /// The integration a lead event came through (nil for other kinds and for Baton's own shape).
+    package var integration: String? {
+        if case .lead(let lead) = body { return lead.integration }
+        return nil
     }
 
     static func fits(_ body: Body, _ kind: Kind) -> Bool {

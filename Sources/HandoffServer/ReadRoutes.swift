@@ -17,6 +17,7 @@ extension HandoffService {
             }
             if format == .markdown { return JSONResponse.text(LeadView.markdown(stored, leadID: id), contentType: "text/markdown; charset=utf-8") }
             var detail = LeadView.Detail(timeline)
+            detail.missingFields = engine.missingFields(of: timeline)
             detail.package = LeadView.package(stored)
             detail.packageStatus = LeadView.PackageStatus(stored)
             return JSONResponse.make(detail)
@@ -396,6 +397,8 @@ enum LeadView {
         /// The engine's hand-off package (its own keys), null when there is none.
         var package: JSONValue = .null
         @Nullable var packageStatus: PackageStatus?
+        /// The model fields the lead still lacks (an integration's incomplete lead: not scored until they arrive).
+        var missingFields: [String] = []
 
         init(_ t: LeadTimeline) {
             let latestScore = t.scores.last
@@ -435,6 +438,7 @@ enum LeadView {
             case lead, score, scores, qualification, assignments, sla, dispositions, opportunities, outcomes, timeline, package
             case handoffPackage = "handoff_package"
             case packageStatus = "package_status"
+            case missingFields = "missing_fields"
         }
     }
 

@@ -185,3 +185,32 @@ extension IngestTests {
         }
     }
 }
+
+extension IngestTests {
+    /// Baton's own event shape stays complete: `integration` (which lets a lead be stored
+    /// incomplete) is only set by the integration routes, and a lead_created without the model's
+    /// fields is still a 422 naming them.
+    @Test func eventsRefuseTheIntegrationMarkerAndIncompleteLeads() async throws {
+        let running = try await ServiceFixture.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        let ingest = ServiceFixture.auth(running.tokens[.ingest])
+        let marked = ServiceFixture.body(
+            ServiceFixture.event(
+                "e-9", "lead_created", lead: "L9", at: "2026-03-02T10:00:00Z", ["fields": ["company_size": "1000+"], "integration": "hubspot"]))
+        let incomplete = ServiceFixture.body(
+            ServiceFixture.event("e-10", "lead_created", lead: "L10", at: "2026-03-02T10:00:00Z", ["fields": ["company_size": "1000+"]]))
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/events", method: .post, headers: ingest, body: marked)
+            let body = ServiceFixture.json(first.body)["error"] as? [String: Any] ?? [:]
+            #expect(first.status == .badRequest, "\(body)")
+            #expect(body["field"] as? String == "integration")
+            #expect((body["message"] as? String)?.contains("only by Baton's integration routes") == true, "\(body)")
+            let second = try await client.execute(uri: "/events", method: .post, headers: ingest, body: incomplete)
+            let refusal = ServiceFixture.json(second.body)["error"] as? [String: Any] ?? [:]
+            #expect(second.status == .unprocessableContent, "\(refusal)")
+            #expect((refusal["message"] as? String)?.contains("lacks fields \"budget_authority\"") == true, "\(refusal)")
+        }
+        #expect(try await running.service.store.counts().leads == 0)
+    }
+}
