@@ -37,8 +37,41 @@ extension HandoffService {
     func addEventRoutes(to router: Hummingbird.Router<ServiceContext>) {
         router.post("/events") { request, context in
             _ = try context.require(.ingest)
-            return try await self.ingest(try await request.bodyBytes(limit: context.bodyLimit))
+            let body = try await request.bodyBytes(limit: context.bodyLimit)
+            let contentType = request.headers[.contentType]
+            let mode: CloudEventsInbound.ContentMode
+            do {
+                mode = try CloudEventsInbound.mode(
+                    contentType: contentType, hasSpecVersionHeader: request.headers.contains { $0.name.canonicalName == "ce-specversion" })
+            } catch let error as CloudEventsInbound.Refusal {
+                throw APIError(.unsupportedMediaType, code: error.code, message: error.message, field: error.field)
+            }
+            switch mode {
+            case .baton:
+                return try await self.ingest(body)
+            case .binary:
+                let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+                return try await self.ingest(
+                    [CloudEventsInbound.binary(headers: headers, contentType: contentType, body: body).mapError(Self.problem)], isBatch: false,
+                    memberName: { _, member in CloudEventsInbound.Naming.headers.eventMember(member) })
+            case .structured:
+                return try await self.ingest(
+                    [CloudEventsInbound.structured(body).mapError(Self.problem)], isBatch: false,
+                    memberName: { _, member in CloudEventsInbound.Naming.members(prefix: "").eventMember(member) })
+            case .batch:
+                let items: [Result<InboundEvent, EventResult.Problem>]
+                do { items = try CloudEventsInbound.batch(body).map { $0.mapError(Self.problem) } } catch let error as CloudEventsInbound.Refusal {
+                    throw APIError(.badRequest, code: error.code, message: error.message, field: error.field)
+                }
+                return try await self.ingest(
+                    items, isBatch: true, emptyAllowed: true,
+                    memberName: { index, member in CloudEventsInbound.Naming.members(prefix: "[\(index)].").eventMember(member) })
+            }
         }
+    }
+
+    static func problem(_ refusal: CloudEventsInbound.Refusal) -> EventResult.Problem {
+        EventResult.Problem(code: refusal.code, field: refusal.field, message: refusal.message)
     }
 
     /// Applies a single event (object) or a batch (array), in order, each in its own unit of work.
@@ -52,10 +85,30 @@ extension HandoffService {
         let firstByte = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         let isBatch = firstByte == UInt8(ascii: "[")
         let items = isBatch ? try JSONBody.decode([LenientEvent].self, from: body) : [try JSONBody.decode(LenientEvent.self, from: body)]
-        guard !items.isEmpty else { throw APIError.invalid("(body)", "is an empty batch; send at least one event") }
+        return try await ingest(
+            items.map { item in
+                item.result.mapError { error in
+                    EventResult.Problem(code: "invalid_event", field: error.fieldPath, message: "field \(error.fieldPath) \(error.problem)")
+                }
+            }, isBatch: isBatch)
+    }
+
+    /// Applies events already read (Baton's JSON or CloudEvents), or reports why each could not be.
+    /// - Parameter emptyAllowed: an empty batch is answered with no results (the CloudEvents JSON
+    ///   batch format allows it) rather than refused.
+    /// - Parameter memberName: how the answer names the member of element `index` that the flow
+    ///   refused (`lead_id` is `ce-subject` for a binary CloudEvent); default `[index].member` in a batch.
+    func ingest(
+        _ items: [Result<InboundEvent, EventResult.Problem>], isBatch: Bool, emptyAllowed: Bool = false,
+        memberName: ((_ index: Int, _ member: String) -> String)? = nil
+    ) async throws -> Response {
+        guard !items.isEmpty || emptyAllowed else { throw APIError.invalid("(body)", "is an empty batch; send at least one event") }
         // A batch in which no element is an event is a bad request as a whole, not a 200 of rejections.
-        if isBatch, case .failure(let first)? = items.first?.result, items.allSatisfy({ if case .failure = $0.result { true } else { false } }) {
-            throw APIError.invalid(first.fieldPath, "\(first.problem); no element of the batch is an event")
+        if isBatch, case .failure(let first)? = items.first, items.allSatisfy({ if case .failure = $0 { true } else { false } }) {
+            throw APIError(
+                first.code == "unsupported_media_type" ? .unsupportedMediaType : .badRequest,
+                code: first.code == "invalid_event" ? "invalid_request" : first.code,
+                message: "\(first.message); no element of the batch is an event", field: first.field)
         }
         guard items.count <= configuration.maxBatchEvents else {
             throw APIError(
@@ -68,17 +121,13 @@ extension HandoffService {
         for (index, item) in items.enumerated() {
             let prefix = isBatch ? "[\(index)]" : ""
             if storeDown != nil {
-                results.append(EventResult(eventID: try? item.result.get().eventID, status: .notProcessed))
+                results.append(EventResult(eventID: try? item.get().eventID, status: .notProcessed))
                 counts.add(.notProcessed)
                 continue
             }
-            switch item.result {
-            case .failure(let error):
-                let field = error.fieldPath
-                results.append(
-                    EventResult(
-                        eventID: nil, status: .rejected,
-                        error: .init(code: "invalid_event", field: field, message: "field \(field) \(error.problem)")))
+            switch item {
+            case .failure(let problem):
+                results.append(EventResult(eventID: nil, status: .rejected, error: problem))
                 counts.add(.rejected)
                 await metrics.event(type: "unreadable", outcome: "rejected")
             case .success(let event):
@@ -105,7 +154,8 @@ extension HandoffService {
                         EventResult(
                             eventID: event.eventID, status: .rejected,
                             error: .init(
-                                code: Self.code(of: error), field: prefix.isEmpty ? field : "\(prefix).\(field)",
+                                code: Self.code(of: error),
+                                field: memberName?(index, field) ?? (prefix.isEmpty ? field : "\(prefix).\(field)"),
                                 message: error.description)))
                 }
             }
@@ -129,7 +179,8 @@ extension HandoffService {
             // Schema violations are 400 (fix the payload), a reused event id 409, refusals by the flow 422.
             let status: HTTPResponse.Status =
                 switch problem?.code {
-                case "invalid_event": .badRequest
+                case "invalid_event", "unknown_type": .badRequest
+                case "unsupported_media_type": .unsupportedMediaType
                 case "event_id_conflict": .conflict
                 default: .unprocessableContent
                 }
@@ -238,7 +289,7 @@ struct EventResult: Encodable, Sendable {
     }
 
     /// Why an event was refused; `field` is the member at fault (`[3].occurred_at`).
-    struct Problem: Encodable, Sendable {
+    struct Problem: Encodable, Sendable, Error {
         let code: String
         let field: String
         let message: String

@@ -80,6 +80,55 @@ package enum OpenAPIDocument {
                 stage: {type: string}
                 close_date: {type: string, description: "won/lost (required): 2026-04-30 or an RFC 3339 date-time, a day that exists (the pattern shows days 01–28; 29–31 are accepted where they exist)"}
                 reason: {type: [string, "null"]}
+            CloudEvent:
+              type: object
+              description: >-
+                A CloudEvents 1.0 event in the JSON format (structured mode); other members are extension
+                attributes, accepted and not kept. data (or data_base64 of JSON) holds the members of the Baton event
+                of that type except event_id, type and occurred_at, which the envelope gives.
+              required: [specversion, id, source, type, time, subject, data]
+              oneOf:
+                - {properties: {type: {const: io.baton.lead.created}, data: {required: [fields]}}}
+                - {properties: {type: {const: io.baton.lead.updated}}}
+                - {properties: {type: {const: io.baton.lead.engaged}, data: {required: [event_type], properties: {event_type: {pattern: '\\S'}}}}}
+                - {properties: {type: {const: io.baton.lead.contact_attempted}, data: {required: [rep_id, channel, outcome], properties: {channel: {enum: [call, email, meeting, social, sms, other]}, outcome: {enum: [connected, voicemail, no_answer, sent, replied, bounced]}}}}}
+                - {properties: {type: {const: io.baton.lead.dispositioned}, data: {required: [rep_id, code], properties: {code: {pattern: '\\S'}}}}}
+                - {properties: {type: {const: io.baton.lead.assigned}, data: {required: [rep_id]}}}
+                - {properties: {type: {const: io.baton.opportunity.updated}, data: {required: [opportunity_id, amount, currency, stage], properties: {stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}}
+                - {properties: {type: {enum: [io.baton.opportunity.won, io.baton.opportunity.lost]}, data: {required: [opportunity_id, amount, close_date], properties: {close_date: {$ref: "#/components/schemas/Event/oneOf/6/properties/close_date"}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}}
+              properties:
+                specversion: {type: string, const: "1.0"}
+                id: {type: string, minLength: 1, maxLength: 236, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "at most 236 UTF-8 bytes; unique per source"}
+                source: {type: string, minLength: 1, maxLength: 4096, pattern: '^[!-~]+$', description: "URI-reference (no spaces)"}
+                type: {type: string, enum: [io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted, io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.opportunity.updated, io.baton.opportunity.won, io.baton.opportunity.lost]}
+                time: {$ref: "#/components/schemas/Event/properties/occurred_at"}
+                subject: {$ref: "#/components/schemas/Event/properties/lead_id"}
+                datacontenttype: {type: string, enum: [application/json], description: "JSON (any +json media type too); anything else is 415"}
+                dataschema: {type: string}
+                data_base64: {not: {}, description: "the base64 of JSON data is read too (in place of data, never beside it)"}
+                data:
+                  type: object
+                  not: {anyOf: [{required: [event_id]}, {required: [type]}, {required: [occurred_at]}, {required: [lead_id]}]}
+                  properties:
+                    fields: {$ref: "#/components/schemas/Event/properties/fields"}
+                    source: {type: [string, "null"]}
+                    campaign: {type: [string, "null"]}
+                    event_type: {type: string}
+                    content: {type: [string, "null"]}
+                    url: {type: [string, "null"]}
+                    rep_id: {$ref: "#/components/schemas/Event/properties/rep_id"}
+                    channel: {type: string}
+                    outcome: {type: string}
+                    note: {type: [string, "null"]}
+                    assigned_by: {$ref: "#/components/schemas/Event/properties/assigned_by"}
+                    priority: {type: string, enum: [high, standard]}
+                    code: {type: string}
+                    opportunity_id: {$ref: "#/components/schemas/Event/properties/opportunity_id"}
+                    amount: {type: [string, number]}
+                    currency: {type: string}
+                    stage: {type: string}
+                    close_date: {type: string}
+                    reason: {type: [string, "null"]}
             EventResult:
               type: object
               required: [event_id, status]
@@ -115,8 +164,20 @@ package enum OpenAPIDocument {
                 "503": {description: "{\\"status\\": \\"store_unwritable\\"}; the log says why"}
           /events:
             post:
-              summary: Ingest one event (object) or a batch (array), marketing automation and CRM alike
-              description: Role ingest. Each event is one unit of work, committed before the answer.
+              summary: Ingest one event (object) or a batch (array), marketing automation and CRM alike; Baton's JSON or CloudEvents 1.0
+              description: >-
+                Role ingest. Each event is one unit of work, committed before the answer.
+                CloudEvents 1.0 (HTTP protocol binding) are read in all three content modes:
+                structured (Content-Type application/cloudevents+json), batched
+                (application/cloudevents-batch+json, may be empty) and binary (a ce-specversion header;
+                ce-id, ce-source, ce-type, ce-time, ce-subject headers, percent-encoded as the binding says;
+                the body is the data, Content-Type application/json). The CloudEvents type is one of
+                io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted,
+                io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.opportunity.updated,
+                io.baton.opportunity.won, io.baton.opportunity.lost; subject is the lead id (or data.lead_id,
+                equal to it when both are sent); time is required; data holds the Baton event's type-specific
+                members. Idempotent by source + id: the stored event_id is "ce:" + 16 hex digits of
+                SHA-256(source) + ":" + id. A CloudEvents media type other than JSON, or data that is not JSON, is 415.
               requestBody:
                 required: true
                 content:
@@ -125,6 +186,10 @@ package enum OpenAPIDocument {
                       oneOf:
                         - {$ref: "#/components/schemas/Event"}
                         - {type: array, items: {$ref: "#/components/schemas/Event"}, minItems: 1, description: "at most max_batch_events (default 1000), else 413"}
+                  application/cloudevents+json:
+                    schema: {$ref: "#/components/schemas/CloudEvent"}
+                  application/cloudevents-batch+json:
+                    schema: {type: array, items: {$ref: "#/components/schemas/CloudEvent"}, description: "at most max_batch_events (default 1000), else 413"}
               responses:
                 "201": {description: single event applied, content: {application/json: {schema: {$ref: "#/components/schemas/EventResult"}}}}
                 "200": {description: single duplicate, or a batch with one result per element}
@@ -132,6 +197,7 @@ package enum OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
                 "413": {$ref: "#/components/responses/Error"}
+                "415": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
                 "409": {$ref: "#/components/responses/Error"}
