@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "HandoffServerTests",
             dependencies: [
-                "HandoffServer", "HandoffSQLite", "HandoffPostgres", "HandoffStores", "PostgresTestSupport", "TestSupport",
+                "HandoffServer", "HandoffIntegrations", "HandoffSQLite", "HandoffPostgres", "HandoffStores", "PostgresTestSupport", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

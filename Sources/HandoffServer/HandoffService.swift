@@ -30,6 +30,8 @@ package final class HandoffService: Sendable {
     package let tokens: TokenRegistry
     package let metrics: ServiceMetrics
     package let deliverer: AlertDeliverer
+    /// The field mapping and vendor secrets of the `/integrations/…` routes.
+    package let integrations: IntegrationSettings
     /// The service's clock (tests inject a fixed one).
     package let now: @Sendable () -> Date
     /// HTTPS settings from ``ServiceConfiguration/tlsCertificate`` and ``ServiceConfiguration/tlsKey``; nil serves plain HTTP.
@@ -40,8 +42,9 @@ package final class HandoffService: Sendable {
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil,
         signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil,
-        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, integrations: IntegrationSettings = IntegrationSettings()
     ) {
+        self.integrations = integrations
         self.configuration = configuration
         self.tls = tls
         self.store = store
@@ -77,6 +80,7 @@ package final class HandoffService: Sendable {
         let writeBack = try configuration.crmWriteback.map { (file) throws(ServiceError) in
             try CRMWriteBack.load(file: file, environment: ProcessInfo.processInfo.environment)
         }
+        let integrations = try IntegrationSettings.load(configuration)
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -93,7 +97,7 @@ package final class HandoffService: Sendable {
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         let service = HandoffService(
             configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer,
-            writeBack: writeBack, deliveryJitter: deliveryJitter)
+            writeBack: writeBack, deliveryJitter: deliveryJitter, integrations: integrations)
         return (service, firstToken)
     }
 
@@ -106,6 +110,7 @@ package final class HandoffService: Sendable {
         router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes, now: now))
         addOperationsRoutes(to: router)
         addEventRoutes(to: router)
+        addSegmentRoutes(to: router)
         addReadRoutes(to: router)
         addAssignRoutes(to: router)
         addLeadListRoutes(to: router)

@@ -201,6 +201,49 @@ package enum OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; nothing after the listed committed events was stored, resend}
                 "409": {$ref: "#/components/responses/Error"}
+          /integrations/segment:
+            post:
+              summary: One message of Segment's Webhooks destination (identify, track, group, alias; page and screen change nothing)
+              description: >-
+                No bearer token: the request is authenticated by X-Signature, the hex HMAC-SHA1 of the raw body with
+                the shared secret of segment_secret_file (404 when it is not configured). One message per request
+                (turn batching off: Segment signs only a batch's first event). Idempotent by messageId (the stored
+                event id is "segment:" + messageId). The lead is the one an earlier alias links userId or anonymousId
+                to, else the first of them that is a stored lead, else userId (or anonymousId). identify maps traits
+                through the field mapping's segment section (lead_created, or lead_updated for a stored lead); track
+                maps event through segment_events to an engagement type; group maps the account's traits through
+                segment_group onto the stored lead; alias links previousId and userId to the stored lead of either.
+              security: []
+              parameters:
+                - {name: X-Signature, in: header, required: true, schema: {type: string, pattern: '^[0-9a-fA-F]{40}$'}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [type, messageId, timestamp]
+                      properties:
+                        type: {type: string, enum: [identify, track, group, alias, page, screen]}
+                        messageId: {type: string, minLength: 1, maxLength: 248}
+                        userId: {type: [string, integer, "null"]}
+                        anonymousId: {type: [string, integer, "null"]}
+                        timestamp: {$ref: "#/components/schemas/Event/properties/occurred_at"}
+                        traits: {type: [object, "null"]}
+                        event: {type: string}
+                        properties: {type: [object, "null"]}
+                        groupId: {type: [string, integer]}
+                        previousId: {type: [string, integer]}
+              responses:
+                "201": {description: "applied: {status, message_id, event_id, lead_id, effects}"}
+                "200": {description: "duplicate (the same messageId again, a repeated alias) or skipped (nothing in Baton changes; reason says why)"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "409": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
+                "503": {description: store unavailable; Segment retries}
           /leads:
             get:
               summary: Leads a page at a time, filtered by stage, current holder and recent activity

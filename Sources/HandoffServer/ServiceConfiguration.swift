@@ -20,13 +20,16 @@ import HandoffStores
 ///  "tls_certificate": "/etc/baton/cert.pem", "tls_key": "/etc/baton/key.pem",
 ///  "webhook_secret_file": "/etc/baton/webhook-secret",
 ///  "dead_letter_after_attempts": 25, "dead_letter_after_seconds": 259200,
-///  "event_source": "https://baton.example.com", "crm_writeback": "/etc/baton/crm-writeback.yaml"}
+///  "event_source": "https://baton.example.com", "crm_writeback": "/etc/baton/crm-writeback.yaml",
+///  "field_mapping": "/etc/baton/field-mapping.yaml", "segment_secret_file": "/etc/baton/segment-secret",
+///  "segment_events": {"Webinar Attended": "webinar_attended", "Demo Requested": "demo_request"}}
 /// ```
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
 /// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
-/// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK` (and `BATON_CRM_TOKEN`,
+/// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_FIELD_MAPPING`,
+/// `BATON_SEGMENT_SECRET_FILE` (and `BATON_CRM_TOKEN`,
 /// read by the write-back when its file names no `token_file`).
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
@@ -83,6 +86,15 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var eventSource: String = "urn:baton:serve"
     /// A YAML file describing the CRM write-back (``CRMWriteBack``); none writes nothing back.
     package var crmWriteback: String?
+    /// The field mapping YAML (vendor property → lead field, value recodes) the integration
+    /// routes read (`FieldMapping`); without it no vendor property becomes a field.
+    package var fieldMapping: String?
+    /// A file holding the shared secret of Segment's Webhooks destination (mode 0600): enables
+    /// `POST /integrations/segment`, which checks each request's `X-Signature` with it.
+    package var segmentSecretFile: String?
+    /// Segment `track` event names → Baton engagement types (`"Webinar Attended": "webinar_attended"`);
+    /// other track events change nothing.
+    package var segmentEvents: [String: String] = [:]
 
     package init() {}
 
@@ -119,6 +131,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case tlsCertificate = "tls_certificate", tlsKey = "tls_key", webhookSecretFile = "webhook_secret_file"
         case deadLetterAfterAttempts = "dead_letter_after_attempts", deadLetterAfterSeconds = "dead_letter_after_seconds"
         case eventSource = "event_source", crmWriteback = "crm_writeback"
+        case fieldMapping = "field_mapping", segmentSecretFile = "segment_secret_file", segmentEvents = "segment_events"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -149,6 +162,9 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         deadLetterAfterSeconds = try c.decodeIfPresent(Double.self, forKey: .deadLetterAfterSeconds) ?? d.deadLetterAfterSeconds
         eventSource = try c.decodeIfPresent(String.self, forKey: .eventSource) ?? d.eventSource
         crmWriteback = try c.decodeIfPresent(String.self, forKey: .crmWriteback)
+        fieldMapping = try c.decodeIfPresent(String.self, forKey: .fieldMapping)
+        segmentSecretFile = try c.decodeIfPresent(String.self, forKey: .segmentSecretFile)
+        segmentEvents = try c.decodeIfPresent([String: String].self, forKey: .segmentEvents) ?? [:]
     }
 
     /// Reads a configuration file.
@@ -195,6 +211,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = try number("BATON_DEAD_LETTER_AFTER_SECONDS", Double.self) { deadLetterAfterSeconds = v }
         if let v = env["BATON_EVENT_SOURCE"] { eventSource = v }
         if let v = env["BATON_CRM_WRITEBACK"] { crmWriteback = v }
+        if let v = env["BATON_FIELD_MAPPING"] { fieldMapping = v }
+        if let v = env["BATON_SEGMENT_SECRET_FILE"] { segmentSecretFile = v }
     }
 
     /// Checks ranges and that the database is named.

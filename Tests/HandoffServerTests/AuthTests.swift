@@ -22,6 +22,11 @@ import Testing
                     let response = try await client.execute(uri: concrete, method: method, headers: ServiceFixture.auth(token))
                     if concrete == "/health" || concrete == "/ready" {
                         #expect(response.status == .ok)
+                    } else if concrete.hasPrefix("/integrations/") {
+                        // A vendor's route ignores bearer tokens: unsigned, it is refused for the missing signature.
+                        #expect(response.status == .unauthorized, "\(method) \(concrete) unsigned")
+                        let error = ServiceFixture.json(response.body)["error"] as? [String: Any]
+                        #expect(error?["code"] as? String == "missing_header")
                     } else {
                         #expect(response.status == .unauthorized, "\(method) \(concrete) without a valid token")
                         // The session exchange reads its token from the form, so a header token is not "presented" there.

@@ -24,6 +24,8 @@ import Testing
         c.tlsKey = "key.pem"
         c.webhookSecretFile = "webhook-secret"
         c.crmWriteback = "crm-writeback.yaml"
+        c.fieldMapping = "field-mapping.yaml"
+        c.segmentSecretFile = "segment-secret"
         return c
     }
 
