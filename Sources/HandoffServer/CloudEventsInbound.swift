@@ -354,6 +354,9 @@ package enum CloudEventsInbound {
             return .failure(
                 .invalid(naming.data(member), "is set by the CloudEvents attribute `\(attribute)`; leave it out of data"))
         }
+        if members["integration"] != nil {
+            return .failure(.invalid(naming.data("integration"), "is set only by Baton's integration routes (/integrations/…); leave it out"))
+        }
         let leadField: String
         if let subject = text["subject"] {
             if let dataLead = members["lead_id"], dataLead != .string(subject) {

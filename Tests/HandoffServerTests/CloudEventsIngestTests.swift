@@ -241,6 +241,10 @@ import Testing
                 "invalid_event", "data.event_id"
             ),
             (
+                "integration in data", try Self.headers(token, structuredType),
+                envelope { e in e["data"] = ["fields": [:], "integration": "hubspot"] }, .badRequest, "invalid_event", "data.integration"
+            ),
+            (
                 "data and data_base64", try Self.headers(token, structuredType), envelope { $0["data_base64"] = "e30=" }, .badRequest,
                 "invalid_event", "data_base64"
             ),

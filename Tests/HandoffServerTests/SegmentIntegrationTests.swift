@@ -163,6 +163,32 @@ import Testing
         #expect(counts.leads == 1 && counts.events == 3)
     }
 
+    /// identify traits arrive a few at a time: the lead is stored unscored, then scored once the
+    /// model's fields are known.
+    @Test func aLeadArrivesAFewTraitsAtATime() async throws {
+        let bodies = [
+            #"{"type": "identify", "userId": "u-7", "messageId": "p-1", "timestamp": "2026-03-02T10:00:00Z", "traits": {"employees": 1500}}"#,
+            #"{"type": "identify", "userId": "u-7", "messageId": "p-2", "timestamp": "2026-03-02T10:01:00Z", "traits": {"budgetAuthority": "yes", "emailOpens": 1}}"#,
+        ]
+        let signed = try await Self.signatures(bodies)
+        let running = try await Self.service()
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        try await app.test(.router) { client in
+            var scores: [Int] = []
+            for (body, signature) in zip(bodies, signed) {
+                let r = try await client.execute(
+                    uri: "/integrations/segment", method: .post, headers: Self.headers(signature), body: ByteBuffer(string: body))
+                #expect(r.status == .created, "\(ServiceFixture.json(r.body))")
+                scores.append(try await running.service.store.counts().scores)
+            }
+            #expect(scores == [0, 1])
+        }
+        let stored = try #require(try await running.service.store.lead(id: "u-7"))
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(stored.fields.text.utf8)) as? [String: String])
+        #expect(fields["company_size"] == "1000+" && fields["budget_authority"] == "yes", "\(fields)")
+    }
+
     /// Each bad delivery gets its documented refusal and stores nothing.
     @Test func badDeliveriesAreRefusedAndStoreNothing() async throws {
         let bad = [

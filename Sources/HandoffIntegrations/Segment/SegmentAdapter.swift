@@ -5,12 +5,15 @@ import HandoffFlow
 /// lead exists, which lead an alias names) is passed in by the route.
 ///
 /// - `identify`: traits → lead fields through the field mapping's `segment` section; a
-///   `lead_created` when the lead is not stored yet, else a `lead_updated` (unmapped traits change nothing).
+///   `lead_created` when the lead is not stored yet, else a `lead_updated` (unmapped traits change
+///   nothing). Both are integration lead events: a lead without all of the model's fields is
+///   stored, unscored, until later traits complete it.
 /// - `track`: `event` → engagement type through the `segment_events` table of the service
 ///   configuration (an event it does not list changes nothing, and the answer says so);
 ///   `properties.title` (or `name`) becomes the content, `properties.url` the URL.
 /// - `group`: the account's traits → lead fields through the `segment_group` section, on the
-///   lead of `userId`; Baton has no account entity yet, so `groupId` itself is not kept.
+///   lead of `userId` (created, incomplete, when it is new); Baton has no account entity yet, so
+///   `groupId` itself is not kept.
 /// - `alias`: ``aliasEvent(_:previousLead:userLead:latestEventAt:)``.
 /// - `page`, `screen`: change nothing.
 ///
@@ -20,6 +23,9 @@ package enum SegmentAdapter {
     /// The mapping sections Segment reads.
     package static let traitsSection = "segment"
     package static let groupSection = "segment_group"
+    /// The `integration` of Segment's lead events: a lead may arrive a few traits at a time and
+    /// stays stored but unscored until the model's fields are known (``InboundEvent``).
+    package static let integration = "segment"
 
     /// The Baton event id under which the alias of `id` is kept (looked up for each message).
     package static func aliasEventID(of id: String) -> String { "segment-alias:" + id }
@@ -33,7 +39,7 @@ package enum SegmentAdapter {
         switch message.kind {
         case .identify:
             let fields = try mapping.fields(section: traitsSection, properties: message.traits, path: "traits")
-            let lead = InboundEvent.LeadFields(fields: fields, source: "segment")
+            let lead = InboundEvent.LeadFields(fields: fields, source: "segment", integration: integration)
             if leadExists && fields.isEmpty {
                 return IntegrationDelivery(skipped: [
                     .init(vendorID: message.messageID, reason: "no trait of this identify is in the field mapping's `segment` section")
@@ -66,16 +72,10 @@ package enum SegmentAdapter {
                     .init(vendorID: message.messageID, reason: "no trait of this group is in the field mapping's `segment_group` section")
                 ])
             }
-            guard leadExists else {
-                return IntegrationDelivery(skipped: [
-                    .init(
-                        vendorID: message.messageID,
-                        reason: "lead \(leadID) is not stored yet; send its identify first (account traits are kept on a stored lead)")
-                ])
-            }
             return IntegrationDelivery(events: [
                 InboundEvent(
-                    eventID: message.eventID, kind: .leadUpdated, occurredAt: message.timestamp, leadID: leadID, body: .lead(.init(fields: fields)))
+                    eventID: message.eventID, kind: .leadUpdated, occurredAt: message.timestamp, leadID: leadID,
+                    body: .lead(.init(fields: fields, integration: integration)))
             ])
         case .alias:
             return IntegrationDelivery(skipped: [.init(vendorID: message.messageID, reason: "an alias is applied by aliasEvent")])
@@ -125,7 +125,7 @@ package enum SegmentAdapter {
         let event = InboundEvent(
             eventID: aliasEventID(of: other), kind: .leadUpdated, occurredAt: max(message.timestamp, latestEventAt[lead] ?? message.timestamp),
             leadID: lead,
-            body: .lead(.init(fields: [:])))
+            body: .lead(.init(fields: [:], integration: integration, note: "Segment alias: \(other) is this lead")))
         return (IntegrationDelivery(events: [event]), false)
     }
 }
