@@ -2,8 +2,7 @@ import Foundation
 import HandoffFlow
 import Hummingbird
 
-/// Authenticates every request but `GET /health` and the vendors' `/integrations/…` routes (each
-/// checks its vendor's signature or secret): `Authorization: Bearer <token>`, or, for a
+/// Authenticates every request but `GET /health` and the vendors' `POST /integrations/…`: `Authorization: Bearer <token>`, or, for a
 /// browser on `GET /dashboard` only, the `baton_token` cookie that `/dashboard?token=…` sets.
 /// Unknown or missing tokens get 401 before any handler runs; roles are checked per route.
 struct BearerAuthMiddleware: RouterMiddleware {
@@ -17,8 +16,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
         var context = context
         context.bodyLimit = bodyLimit
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
-        // A vendor's route authenticates by that vendor's own mechanism (Segment's X-Signature, …).
-        if request.uri.path.hasPrefix("/integrations/") { return try await next(request, context) }
+        // Vendors authenticate with their own mechanism (a signature, an organisation id), checked by the route.
+        if request.uri.path.hasPrefix("/integrations/") && request.method == .post { return try await next(request, context) }
         // The dashboard's token exchange checks its token itself (DashboardSession).
         if request.uri.path == "/dashboard/session" && request.method == .post { return try await next(request, context) }
         if request.uri.path == "/dashboard" && request.method == .get && request.uri.queryParameters.get("token") != nil {

@@ -322,10 +322,13 @@ struct EventResult: Encodable, Sendable {
     /// What the flow did (applied and duplicate events only).
     var effects: [String]?
     var error: Problem?
+    /// The model fields an integration's lead still lacks (it is stored, not yet scored).
+    var missingFields: [String]?
 
     enum CodingKeys: String, CodingKey {
         case status, effects, error
         case eventID = "event_id"
+        case missingFields = "missing_fields"
     }
 }
 

@@ -30,22 +30,22 @@ package final class HandoffService: Sendable {
     package let tokens: TokenRegistry
     package let metrics: ServiceMetrics
     package let deliverer: AlertDeliverer
-    /// The field mapping and vendor secrets of the `/integrations/…` routes.
-    package let integrations: IntegrationSettings
     /// The service's clock (tests inject a fixed one).
     package let now: @Sendable () -> Date
     /// HTTPS settings from ``ServiceConfiguration/tlsCertificate`` and ``ServiceConfiguration/tlsKey``; nil serves plain HTTP.
     let tls: TLSConfiguration?
     let logger: Logger
+    /// The inbound integrations (field mapping, vendor secrets); none configured by default.
+    package let integrations: IntegrationSetup
 
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil,
         signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil,
-        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, integrations: IntegrationSettings = IntegrationSettings()
+        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, integrations: IntegrationSetup = IntegrationSetup()
     ) {
-        self.integrations = integrations
         self.configuration = configuration
+        self.integrations = integrations
         self.tls = tls
         self.store = store
         self.runtime = runtime
@@ -80,7 +80,6 @@ package final class HandoffService: Sendable {
         let writeBack = try configuration.crmWriteback.map { (file) throws(ServiceError) in
             try CRMWriteBack.load(file: file, environment: ProcessInfo.processInfo.environment)
         }
-        let integrations = try IntegrationSettings.load(configuration)
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -93,6 +92,7 @@ package final class HandoffService: Sendable {
             store: store, playbook: playbook,
             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
             knownFields: Set(configuration.knownFields), now: now())
+        let integrations = try IntegrationSetup.load(configuration, engine: await runtime.current(), environment: ProcessInfo.processInfo.environment)
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         let service = HandoffService(
@@ -111,6 +111,7 @@ package final class HandoffService: Sendable {
         addOperationsRoutes(to: router)
         addEventRoutes(to: router)
         addSegmentRoutes(to: router)
+        addIntegrationRoutes(to: router)
         addReadRoutes(to: router)
         addAssignRoutes(to: router)
         addLeadListRoutes(to: router)

@@ -11,7 +11,7 @@ package enum OpenAPIDocument {
           version: "1"
           description: |
             Marketing-automation and CRM events in; scores, qualification, routing, SLA timers and
-            alerts out. Every route but /health and /ready needs `Authorization: Bearer <token>`; roles are
+            alerts out. Every route but /health, /ready and the vendors' /integrations/… needs `Authorization: Bearer <token>`; roles are
             marketing, sales, sales-manager (sales plus assigning leads by hand), admin (everything) and ingest. Errors are
             `{"error": {"code", "message", "field"}}` where `field` names the JSON member at fault.
             An event is answered 2xx only after it is durably committed; a retried event_id is
@@ -137,6 +137,37 @@ package enum OpenAPIDocument {
                 status: {type: string, enum: [applied, duplicate, rejected, not_processed]}
                 effects: {type: array, items: {type: string}}
                 error: {$ref: "#/components/schemas/Error/properties/error"}
+                missing_fields: {type: array, items: {type: string}, description: "an integration's lead is stored but not scored until these model fields arrive"}
+            IntegrationResults:
+              type: object
+              required: [results, skipped, counts]
+              properties:
+                results: {type: array, items: {$ref: "#/components/schemas/EventResult"}}
+                skipped:
+                  type: array
+                  items: {type: object, required: [vendor_id, reason], properties: {vendor_id: {type: string}, reason: {type: string}}}
+                counts: {type: object}
+                error: {type: object}
+            HubSpotEvent:
+              type: object
+              description: One event of HubSpot's webhook payload (developers.hubspot.com, webhooks API).
+              required: [eventId, subscriptionId, portalId, occurredAt, subscriptionType]
+              properties:
+                eventId: {type: integer}
+                subscriptionId: {type: integer}
+                portalId: {type: integer}
+                appId: {type: integer}
+                occurredAt: {type: integer, minimum: 0, description: milliseconds since 1970}
+                subscriptionType: {type: string, description: "contact.creation, contact.propertyChange, contact.deletion, contact.privacyDeletion, contact.merge, contact.restore, object.* with objectTypeId"}
+                attemptNumber: {type: integer}
+                objectId: {type: integer}
+                objectTypeId: {type: string}
+                propertyName: {type: string}
+                propertyValue: {type: string}
+                changeSource: {type: string}
+                primaryObjectId: {type: integer}
+                mergedObjectIds: {type: array, items: {type: integer}}
+                newObjectId: {type: integer}
             Model:
               type: object
               properties:
@@ -244,6 +275,35 @@ package enum OpenAPIDocument {
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; Segment retries}
+          /integrations/hubspot:
+            post:
+              summary: HubSpot webhook deliveries (contact.* and object.* subscriptions), signed with X-HubSpot-Signature-v3
+              description: >-
+                No bearer token: the v3 signature (HMAC-SHA256 with the app's client secret over method, full URI,
+                raw body and X-HubSpot-Request-Timestamp) authenticates the request, and a timestamp more than 5
+                minutes away is refused. 404 when hubspot_client_secret_file is not configured. Each event is one
+                unit of work; the answer comes after the commits. Event ids are hubspot-portalId-subscriptionId-eventId,
+                so a redelivery is answered duplicate. Properties map to lead fields through field_mapping; a lead is
+                stored incomplete (missing_fields) until the model's fields are known.
+              security: []
+              parameters:
+                - {name: X-HubSpot-Signature-v3, in: header, required: true, schema: {type: string}}
+                - {name: X-HubSpot-Request-Timestamp, in: header, required: true, schema: {type: string, pattern: '^[0-9]{1,15}$'}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: array, minItems: 1, items: {$ref: "#/components/schemas/HubSpotEvent"}}
+              responses:
+                "200": {description: every event applied, duplicate or skipped, content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "415": {$ref: "#/components/responses/Error"}
+                "422": {description: the flow refused an event (the others are committed; a retry brings them back duplicate), content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
+                "503": {description: store unavailable; the results say what was committed, content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
           /leads:
             get:
               summary: Leads a page at a time, filtered by stage, current holder and recent activity
@@ -273,7 +333,8 @@ package enum OpenAPIDocument {
                 `package` (the engine's hand-off package: prospect, score and reasons, qualification evidence,
                 journey, content consumed, recommended approach, email draft, SLA deadline — null when no SLA runs)
                 and `package_status` ({handed_off, complete, gaps, handoff}: what is missing for a lead never handed
-                off or parked in a fallback queue). `Accept: text/markdown` or `?format=markdown` returns the package
+                off or parked in a fallback queue), and `missing_fields` (the model fields a lead stored through an
+                integration still lacks: it is scored, qualified and routed once they arrive). `Accept: text/markdown` or `?format=markdown` returns the package
                 as Markdown.
               parameters:
                 - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}

@@ -140,11 +140,4 @@ extension HandoffService {
         for id in ids where try await store.lead(id: id) != nil { return id }
         return nil
     }
-
-    /// The HTTP answer of an adapter's refusal: its documented status, code, field and message.
-    static func apiError(_ refusal: IntegrationRefusal) -> APIError {
-        var error = APIError(HTTPResponse.Status(code: refusal.status), code: refusal.code, message: refusal.description, field: refusal.field)
-        if refusal.status == 401 { error.headers[.wwwAuthenticate] = #"Signature realm="baton""# }
-        return error
-    }
 }

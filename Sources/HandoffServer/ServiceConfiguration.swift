@@ -24,13 +24,17 @@ import HandoffStores
 ///  "field_mapping": "/etc/baton/field-mapping.yaml", "segment_secret_file": "/etc/baton/segment-secret",
 ///  "segment_events": {"Webinar Attended": "webinar_attended", "Demo Requested": "demo_request"}}
 /// ```
+/// Integrations: `"public_base_url": "https://baton.example.com", "field_mapping": "mapping.yaml",
+/// "hubspot_client_secret_file": "/etc/baton/hubspot-secret", "hubspot_portal_id": 62515`.
+///
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
 /// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
-/// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_FIELD_MAPPING`,
-/// `BATON_SEGMENT_SECRET_FILE` (and `BATON_CRM_TOKEN`,
-/// read by the write-back when its file names no `token_file`).
+/// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_PUBLIC_BASE_URL`,
+/// `BATON_FIELD_MAPPING`, `BATON_SEGMENT_SECRET_FILE`, `BATON_HUBSPOT_CLIENT_SECRET_FILE`; the HubSpot
+/// client secret itself may come from `BATON_HUBSPOT_CLIENT_SECRET` and the CRM write-back's token from
+/// `BATON_CRM_TOKEN` (read at start, never part of this value).
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
     package var db: String?
@@ -95,6 +99,15 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// Segment `track` event names → Baton engagement types (`"Webinar Attended": "webinar_attended"`);
     /// other track events change nothing.
     package var segmentEvents: [String: String] = [:]
+    /// The address vendors call this service at (`https://baton.example.com`), without a path:
+    /// signatures over the full URI (HubSpot) are checked against it plus the request's path and
+    /// query. Without it: `http(s)://` + the request's Host header (right without a proxy in front).
+    package var publicBaseURL: String?
+    /// A file (mode 0600) holding the HubSpot app's client secret; `POST /integrations/hubspot`
+    /// answers 404 without it (or `BATON_HUBSPOT_CLIENT_SECRET`).
+    package var hubspotClientSecretFile: String?
+    /// The HubSpot account (`portalId`) whose deliveries are accepted; any when unset.
+    package var hubspotPortalID: Int64?
 
     package init() {}
 
@@ -132,6 +145,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case deadLetterAfterAttempts = "dead_letter_after_attempts", deadLetterAfterSeconds = "dead_letter_after_seconds"
         case eventSource = "event_source", crmWriteback = "crm_writeback"
         case fieldMapping = "field_mapping", segmentSecretFile = "segment_secret_file", segmentEvents = "segment_events"
+        case publicBaseURL = "public_base_url"
+        case hubspotClientSecretFile = "hubspot_client_secret_file", hubspotPortalID = "hubspot_portal_id"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -165,6 +180,9 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         fieldMapping = try c.decodeIfPresent(String.self, forKey: .fieldMapping)
         segmentSecretFile = try c.decodeIfPresent(String.self, forKey: .segmentSecretFile)
         segmentEvents = try c.decodeIfPresent([String: String].self, forKey: .segmentEvents) ?? [:]
+        publicBaseURL = try c.decodeIfPresent(String.self, forKey: .publicBaseURL)
+        hubspotClientSecretFile = try c.decodeIfPresent(String.self, forKey: .hubspotClientSecretFile)
+        hubspotPortalID = try c.decodeIfPresent(Int64.self, forKey: .hubspotPortalID)
     }
 
     /// Reads a configuration file.
@@ -213,6 +231,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_CRM_WRITEBACK"] { crmWriteback = v }
         if let v = env["BATON_FIELD_MAPPING"] { fieldMapping = v }
         if let v = env["BATON_SEGMENT_SECRET_FILE"] { segmentSecretFile = v }
+        if let v = env["BATON_PUBLIC_BASE_URL"] { publicBaseURL = v }
+        if let v = env["BATON_HUBSPOT_CLIENT_SECRET_FILE"] { hubspotClientSecretFile = v }
     }
 
     /// Checks ranges and that the database is named.
@@ -249,6 +269,15 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             throw .configuration(file: nil, key: "tls_key", problem: "is required with tls_certificate: pass --tls-key FILE (the PEM private key)")
         case (nil, .some):
             throw .configuration(file: nil, key: "tls_certificate", problem: "is required with tls_key: pass --tls-certificate FILE (the PEM chain)")
+        }
+        if let publicBaseURL {
+            guard let url = URL(string: publicBaseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+                url.path.isEmpty || url.path == "/", url.query == nil
+            else {
+                throw .configuration(
+                    file: nil, key: "public_base_url",
+                    problem: "must be the scheme and host (and port) vendors call, such as https://baton.example.com, with no path or query")
+            }
         }
         return self
     }

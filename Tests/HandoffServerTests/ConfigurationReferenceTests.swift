@@ -26,6 +26,9 @@ import Testing
         c.crmWriteback = "crm-writeback.yaml"
         c.fieldMapping = "field-mapping.yaml"
         c.segmentSecretFile = "segment-secret"
+        c.publicBaseURL = "https://baton.example.com"
+        c.hubspotClientSecretFile = "hubspot-secret"
+        c.hubspotPortalID = 62515
         return c
     }
 

@@ -83,6 +83,16 @@ final class ServeProcess: @unchecked Sendable {
         await request("POST", path, token: token, body: body)
     }
 
+    /// A request with the given headers and raw body (a vendor's delivery); nil when the connection failed.
+    func send(_ method: String, _ path: String, headers: [String: String], body: Data) async -> (status: Int, body: Data)? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 30)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
     /// Any request; nil when the connection failed.
     func request(_ method: String, _ path: String, token: String?, body: Data? = nil) async -> (status: Int, body: Data)? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 30)

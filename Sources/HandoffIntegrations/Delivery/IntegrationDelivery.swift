@@ -17,9 +17,13 @@ package struct IntegrationDelivery: Sendable, Equatable {
 
     package var events: [InboundEvent]
     package var skipped: [Skipped]
+    /// Ids of events that only record something about a lead Baton already holds (a deletion in
+    /// the vendor's system): the server skips them, with that reason, when the lead is not stored.
+    package var onlyForStoredLeads: Set<String>
 
-    package init(events: [InboundEvent] = [], skipped: [Skipped] = []) {
+    package init(events: [InboundEvent] = [], skipped: [Skipped] = [], onlyForStoredLeads: Set<String> = []) {
         self.events = events
         self.skipped = skipped
+        self.onlyForStoredLeads = onlyForStoredLeads
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import HandoffFlow
+import HandoffIntegrations
+import HandoffRules
+
+/// The inbound integrations as configured: the field mapping (checked against the production
+/// model and the playbook at start) and each vendor's adapter with its secret. A vendor without
+/// its secret has no adapter, and its route answers 404.
+package struct IntegrationSetup: Sendable {
+    package var publicBaseURL: String?
+    package var mapping: FieldMapping
+    package var hubspot: HubSpotWebhook?
+    /// Segment's Webhooks destination shared secret (`segment_secret_file`); nil: the route answers 404.
+    package var segmentSecret: String?
+    /// Segment `track` event → Baton engagement type (`segment_events`).
+    package var segmentEvents: [String: String]
+
+    package init(
+        publicBaseURL: String? = nil, mapping: FieldMapping = FieldMapping(), hubspot: HubSpotWebhook? = nil, segmentSecret: String? = nil,
+        segmentEvents: [String: String] = [:]
+    ) {
+        self.publicBaseURL = publicBaseURL
+        self.mapping = mapping
+        self.hubspot = hubspot
+        self.segmentSecret = segmentSecret
+        self.segmentEvents = segmentEvents
+    }
+
+    /// Reads the mapping and the secrets that `configuration` names; `environment` may hold the
+    /// HubSpot client secret itself (`BATON_HUBSPOT_CLIENT_SECRET`).
+    /// - Throws: ``ServiceError/configuration(file:key:problem:)`` naming the setting: a mapping
+    ///   that does not parse or names a field or level the model and playbook do not know (with
+    ///   the nearest ones), a secret file readable by others, empty or unreadable.
+    package static func load(
+        _ configuration: ServiceConfiguration, engine: HandoffEngine, environment: [String: String]
+    ) throws(ServiceError) -> IntegrationSetup {
+        var setup = IntegrationSetup(publicBaseURL: configuration.publicBaseURL)
+        if let file = configuration.fieldMapping {
+            do {
+                setup.mapping = try FieldMapping.load(url: URL(fileURLWithPath: file))
+                try setup.mapping.validate(against: targets(engine: engine, knownFields: Set(configuration.knownFields)))
+            } catch {
+                // The mapping's own message names the file and the line already; it ends with its own full stop.
+                var problem = error.description
+                if problem.hasSuffix(".") { problem.removeLast() }
+                throw .configuration(file: nil, key: "field_mapping", problem: problem)
+            }
+        }
+        var secret = environment["BATON_HUBSPOT_CLIENT_SECRET"]
+        if let file = configuration.hubspotClientSecretFile {
+            secret = try readSecret(file, key: "hubspot_client_secret_file")
+        }
+        if let secret {
+            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else {
+                throw .configuration(
+                    file: configuration.hubspotClientSecretFile, key: "hubspot_client_secret_file",
+                    problem: "is empty; put the app's client secret in it")
+            }
+            setup.hubspot = HubSpotWebhook(clientSecret: trimmed, portalID: configuration.hubspotPortalID, mapping: setup.mapping)
+        }
+        for (event, type) in configuration.segmentEvents where event.isEmpty || type.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .configuration(file: nil, key: "segment_events", problem: "maps `\(event)` to `\(type)`; name a track event and an engagement type")
+        }
+        setup.segmentEvents = configuration.segmentEvents
+        if let file = configuration.segmentSecretFile {
+            let secret = try readSecret(file, key: "segment_secret_file").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else {
+                throw .configuration(
+                    file: file, key: "segment_secret_file", problem: "is empty; paste the shared secret set on Segment's Webhooks destination")
+            }
+            setup.segmentSecret = secret
+        }
+        return setup
+    }
+
+    /// What a mapping may name: the weight file's columns and levels, the fields the hand-off
+    /// package and the playbook read, the marketing owner fields and `known_fields`.
+    package static func targets(engine: HandoffEngine, knownFields: Set<String>) -> FieldMapping.Targets {
+        FieldMapping.Targets(
+            weights: engine.scorer.weights, otherFields: knownFields.union(HandoffPackage.documentedFields).union(OwnerFields.all))
+    }
+
+    static func readSecret(_ file: String, key: String) throws(ServiceError) -> String {
+        try SecretFilePermissions.requirePrivate(file, key: key)
+        do { return try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw .configuration(file: file, key: key, problem: "cannot be read (\(error.localizedDescription))")
+        }
+    }
+}
