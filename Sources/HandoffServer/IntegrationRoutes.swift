@@ -26,7 +26,46 @@ extension HandoffService {
                 self.logger.warning("POST /integrations/hubspot refused (\(error.status)): \(error.description)")
                 throw Self.apiError(error)
             }
-            return try await self.apply(delivery, integration: "hubspot") { leadID in try await self.survivingHubSpotLead(leadID) }
+            let (results, status) = try await self.apply(delivery, integration: "hubspot") { leadID in
+                try await self.survivingHubSpotLead(leadID)
+            }
+            return JSONResponse.make(results, status: status)
+        }
+        router.post("/integrations/salesforce") { request, context in
+            // Every answer is SOAP: the WSDL's acknowledgement after the commits, or a fault
+            // (HTTP 500, as SOAP 1.1 §6.2 requires), which makes Salesforce retry the message.
+            func fault(_ code: String, _ message: String, client: Bool, status: HTTPResponse.Status = .internalServerError) -> Response {
+                Response(
+                    status: status, headers: [.contentType: "text/xml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: SalesforceOutboundMessage.fault(code: code, message: message, client: client))))
+            }
+            guard let salesforce = self.integrations.salesforce else {
+                let refusal = IntegrationRefusal.notConfigured(integration: "Salesforce", setting: "salesforce_organization_id")
+                // Not a fault of a message but an absent route: 404, as for HubSpot.
+                return fault(refusal.code, refusal.description, client: true, status: .notFound)
+            }
+            let incoming: IntegrationRequest
+            do { incoming = try await self.integrationRequest(request, context: context) } catch let error as APIError {
+                return fault(error.code, error.message, client: true)
+            }
+            let delivery: IntegrationDelivery
+            do throws(IntegrationRefusal) { delivery = try salesforce.read(incoming) } catch {
+                await self.metrics.event(type: "salesforce", outcome: "refused")
+                self.logger.warning("POST /integrations/salesforce refused (\(error.code)): \(error.description)")
+                return fault(error.code, error.description, client: true)
+            }
+            let (results, status) = try await self.apply(delivery, integration: "salesforce") { $0 }
+            switch status {
+            case .ok:
+                return Response(
+                    status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: SalesforceOutboundMessage.acknowledgement)))
+            case .serviceUnavailable:
+                return fault("store_unavailable", results.error?.message ?? "the store is unavailable; Salesforce will retry", client: false)
+            default:
+                let refused = results.results.first { $0.status == .rejected }
+                return fault(refused?.error?.code ?? "rejected", refused?.error?.message ?? "an event was refused", client: true)
+            }
         }
     }
 
@@ -62,13 +101,13 @@ extension HandoffService {
         return lead
     }
 
-    /// Applies a delivery's events in order and answers: 200 when every event is applied,
+    /// Applies a delivery's events in order; the status is 200 when every event is applied,
     /// duplicate or skipped (with the reason); 422 when the flow refused one (the others are
     /// committed; the vendor's retry brings them back as duplicates); 503 when the store failed,
     /// with what was committed before.
     func apply(
         _ delivery: IntegrationDelivery, integration: String, resolveLead: (String) async throws -> String
-    ) async throws -> Response {
+    ) async throws -> (IntegrationResults, HTTPResponse.Status) {
         var results: [EventResult] = []
         var counts = EventResult.Counts()
         var skipped = delivery.skipped.map { IntegrationResults.Skipped(vendorID: $0.vendorID, reason: $0.reason) }
@@ -79,12 +118,16 @@ extension HandoffService {
                 counts.add(.notProcessed)
                 continue
             }
-            // A redelivery keeps the lead it was stored under, even if a merge came in between.
-            if let stored = try await store.event(id: event.eventID) {
-                event.leadID = stored.leadID
-            } else {
-                event.leadID = try await resolveLead(event.leadID)
+            // A vendor item's id is the vendor's own: stored means this is a redelivery (Salesforce
+            // resends a notification with nothing that dates it, HubSpot may merge in between), so
+            // it is a duplicate whatever the arrival time or the lead's merges now say.
+            if try await store.event(id: event.eventID) != nil {
+                await metrics.event(type: integration, outcome: "duplicate")
+                counts.add(.duplicate)
+                results.append(EventResult(eventID: event.eventID, status: .duplicate, effects: []))
+                continue
             }
+            event.leadID = try await resolveLead(event.leadID)
             if delivery.onlyForStoredLeads.contains(event.eventID), try await store.lead(id: event.leadID) == nil {
                 skipped.append(.init(vendorID: event.eventID, reason: "lead \(event.leadID) is not stored in Baton; nothing to record"))
                 continue
@@ -122,7 +165,7 @@ extension HandoffService {
             results: results, skipped: skipped, counts: counts,
             error: storeDown.map { .init(code: "store_unavailable", message: $0.description) })
         let status: HTTPResponse.Status = storeDown != nil ? .serviceUnavailable : counts.rejected > 0 ? .unprocessableContent : .ok
-        return JSONResponse.make(answer, status: status)
+        return (answer, status)
     }
 
     /// The JSON error answer of a refused delivery (nothing of it stored).

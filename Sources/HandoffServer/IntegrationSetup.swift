@@ -14,16 +14,18 @@ package struct IntegrationSetup: Sendable {
     package var segmentSecret: String?
     /// Segment `track` event → Baton engagement type (`segment_events`).
     package var segmentEvents: [String: String]
+    package var salesforce: SalesforceOutboundMessage?
 
     package init(
         publicBaseURL: String? = nil, mapping: FieldMapping = FieldMapping(), hubspot: HubSpotWebhook? = nil, segmentSecret: String? = nil,
-        segmentEvents: [String: String] = [:]
+        segmentEvents: [String: String] = [:], salesforce: SalesforceOutboundMessage? = nil
     ) {
         self.publicBaseURL = publicBaseURL
         self.mapping = mapping
         self.hubspot = hubspot
         self.segmentSecret = segmentSecret
         self.segmentEvents = segmentEvents
+        self.salesforce = salesforce
     }
 
     /// Reads the mapping and the secrets that `configuration` names; `environment` may hold the
@@ -70,6 +72,10 @@ package struct IntegrationSetup: Sendable {
                     file: file, key: "segment_secret_file", problem: "is empty; paste the shared secret set on Segment's Webhooks destination")
             }
             setup.segmentSecret = secret
+        }
+        if let organization = configuration.salesforceOrganizationID {
+            setup.salesforce = SalesforceOutboundMessage(
+                organizationID: organization, mapping: setup.mapping, currency: configuration.salesforceCurrency)
         }
         return setup
     }

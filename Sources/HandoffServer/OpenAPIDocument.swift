@@ -304,6 +304,24 @@ package enum OpenAPIDocument {
                 "415": {$ref: "#/components/responses/Error"}
                 "422": {description: the flow refused an event (the others are committed; a retry brings them back duplicate), content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
                 "503": {description: store unavailable; the results say what was committed, content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
+          /integrations/salesforce:
+            post:
+              summary: Salesforce Outbound Messages (SOAP notifications of Lead, Contact and Opportunity records)
+              description: >-
+                No bearer token: the message's OrganizationId must be salesforce_organization_id (15 or 18
+                characters). Answered with the WSDL's notificationsResponse (Ack true) only after every event is
+                committed; anything else is a SOAP fault (HTTP 500, SOAP 1.1), and Salesforce retries. Notification
+                ids make retries duplicates. 404 (a SOAP fault) when salesforce_organization_id is not configured.
+              security: []
+              requestBody:
+                required: true
+                content:
+                  text/xml:
+                    schema: {type: string}
+              responses:
+                "200": {description: "notificationsResponse with <Ack>true</Ack>", content: {text/xml: {schema: {type: string}}}}
+                "404": {description: "SOAP fault: the integration is not configured", content: {text/xml: {schema: {type: string}}}}
+                "500": {description: "SOAP fault: soapenv:Client (a message Baton refuses: another organisation, a DTD, not the envelope, a refused event) or soapenv:Server (store unavailable)", content: {text/xml: {schema: {type: string}}}}
           /leads:
             get:
               summary: Leads a page at a time, filtered by stage, current holder and recent activity

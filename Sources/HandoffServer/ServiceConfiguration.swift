@@ -1,4 +1,5 @@
 import Foundation
+import HandoffIntegrations
 import HandoffStores
 
 /// Everything `baton serve` needs to run, from defaults, a JSON file, the environment and flags.
@@ -108,6 +109,11 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var hubspotClientSecretFile: String?
     /// The HubSpot account (`portalId`) whose deliveries are accepted; any when unset.
     package var hubspotPortalID: Int64?
+    /// The Salesforce organisation (15 or 18 characters) whose outbound messages
+    /// `POST /integrations/salesforce` accepts; the route answers 404 without it.
+    package var salesforceOrganizationID: String?
+    /// The currency of opportunity amounts that come without `CurrencyIsoCode` (a single-currency org).
+    package var salesforceCurrency: String?
 
     package init() {}
 
@@ -147,6 +153,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case fieldMapping = "field_mapping", segmentSecretFile = "segment_secret_file", segmentEvents = "segment_events"
         case publicBaseURL = "public_base_url"
         case hubspotClientSecretFile = "hubspot_client_secret_file", hubspotPortalID = "hubspot_portal_id"
+        case salesforceOrganizationID = "salesforce_organization_id", salesforceCurrency = "salesforce_currency"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -183,6 +190,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         publicBaseURL = try c.decodeIfPresent(String.self, forKey: .publicBaseURL)
         hubspotClientSecretFile = try c.decodeIfPresent(String.self, forKey: .hubspotClientSecretFile)
         hubspotPortalID = try c.decodeIfPresent(Int64.self, forKey: .hubspotPortalID)
+        salesforceOrganizationID = try c.decodeIfPresent(String.self, forKey: .salesforceOrganizationID)
+        salesforceCurrency = try c.decodeIfPresent(String.self, forKey: .salesforceCurrency)
     }
 
     /// Reads a configuration file.
@@ -233,6 +242,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_SEGMENT_SECRET_FILE"] { segmentSecretFile = v }
         if let v = env["BATON_PUBLIC_BASE_URL"] { publicBaseURL = v }
         if let v = env["BATON_HUBSPOT_CLIENT_SECRET_FILE"] { hubspotClientSecretFile = v }
+        if let v = env["BATON_SALESFORCE_ORGANIZATION_ID"] { salesforceOrganizationID = v }
     }
 
     /// Checks ranges and that the database is named.
@@ -269,6 +279,14 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             throw .configuration(file: nil, key: "tls_key", problem: "is required with tls_certificate: pass --tls-key FILE (the PEM private key)")
         case (nil, .some):
             throw .configuration(file: nil, key: "tls_certificate", problem: "is required with tls_key: pass --tls-certificate FILE (the PEM chain)")
+        }
+        if let salesforceOrganizationID, SalesforceID.canonical(salesforceOrganizationID) == nil {
+            throw .configuration(
+                file: nil, key: "salesforce_organization_id",
+                problem: "is not a Salesforce id (15 or 18 letters and digits, e.g. 00D5e000000KQ2e); copy it from Setup → Company Information")
+        }
+        if let salesforceCurrency, salesforceCurrency.count != 3 || !salesforceCurrency.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            throw .configuration(file: nil, key: "salesforce_currency", problem: "must be an ISO 4217 code such as EUR")
         }
         if let publicBaseURL {
             guard let url = URL(string: publicBaseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,

@@ -29,6 +29,8 @@ import Testing
         c.publicBaseURL = "https://baton.example.com"
         c.hubspotClientSecretFile = "hubspot-secret"
         c.hubspotPortalID = 62515
+        c.salesforceOrganizationID = "00D5e000000KQ2e"
+        c.salesforceCurrency = "EUR"
         return c
     }
 
