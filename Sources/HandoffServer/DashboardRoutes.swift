@@ -260,11 +260,12 @@ extension Dashboard {
         func age(_ date: Date?) -> String {
             guard let date else { return "–" }
             let seconds = max(0, service.now().timeIntervalSince(date))
+            func whole(_ x: Double) -> Int { x.clampedInt(.down, in: 0...Int.max) }
             switch seconds {
-            case ..<120: return "\(Int(seconds)) s ago"
-            case ..<7200: return "\(Int(seconds / 60)) min ago"
-            case ..<172_800: return "\(Int(seconds / 3600)) h ago"
-            default: return "\(Int(seconds / 86400)) d ago"
+            case ..<120: return "\(whole(seconds)) s ago"
+            case ..<7200: return "\(whole(seconds / 60)) min ago"
+            case ..<172_800: return "\(whole(seconds / 3600)) h ago"
+            default: return "\(whole(seconds / 86400)) d ago"
             }
         }
         var rows = ""
