@@ -212,6 +212,8 @@ extension HandoffService {
             case .failure(let error):
                 guard attempt < Self.raceRetries, Self.isRace(error) else { throw error }
                 attempt += 1
+                // A random pause (up to 2^attempt ms): contenders that collided do not retry in step.
+                try? await Task.sleep(for: .microseconds(Int.random(in: 0...(1000 << attempt))))
             }
         }
     }
@@ -223,8 +225,9 @@ extension HandoffService {
         }
     }
 
-    /// Enough for a burst of instances routing at once; a conflict that persists is reported.
-    static let raceRetries = 8
+    /// Enough for a burst of instances routing at once (with the random pauses, about half a
+    /// second at most); a conflict that persists is reported.
+    static let raceRetries = 9
 
     /// Store errors that a retry may cure (server unreachable, connection lost, I/O, busy, disk
     /// full): the event is not acknowledged.
