@@ -76,6 +76,8 @@ import Testing
         let settings: [String: Any] = [
             "known_fields": ["region", "demo_requests"], "field_mapping": mappingFile, "hubspot_client_secret_file": secretFile,
             "hubspot_portal_id": portal,
+            // The fixtures are dated in the past: a scheduler turn during a slow run would fire their SLA steps.
+            "tick_interval_seconds": 86_400,
         ]
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: config))
         let process = try await ServeProcess.start(
