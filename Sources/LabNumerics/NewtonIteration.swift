@@ -54,7 +54,9 @@ enum NewtonIteration {
         var pass = try evaluate(beta)
         guard pass.logLikelihood.isFinite else { throw wrap(nonFinite()) }
         do {
-            try RankDiagnosis.check(information: pass.information, names: problem.names, interceptColumn: interceptColumn)
+            try RankDiagnosis.check(
+                information: pass.information, names: problem.names, interceptColumn: interceptColumn,
+                constantsEstimable: options.penalty > 0)
         } catch {
             throw wrap(error)
         }

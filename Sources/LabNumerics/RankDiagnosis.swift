@@ -5,12 +5,21 @@
 /// pivot whose remaining variance falls below ``tolerance`` marks a term that the earlier
 /// terms already explain. Each such term is then written as the combination that explains
 /// it, so the message can say "b duplicates a" or "c = 1·a + 1·b".
+///
+/// Under a ridge penalty a constant term is not refused: `λ‖β₋₀‖²/2` makes the penalised
+/// Hessian positive definite and the term's estimate 0 (a constant `c` is absorbed by the
+/// unpenalised intercept), so the fit is well defined.
 enum RankDiagnosis {
     /// Relative variance left over (1 − R² of a term on the others) below which a term counts
     /// as collinear. Genuine near-collinearity such as R² = 0.999999 is well above it.
     static let tolerance = 1e-9
 
-    static func check(information: SymmetricMatrix, names: [String], interceptColumn: Int?) throws(FitError) {
+    /// - Parameter constantsEstimable: true under a ridge penalty, where a constant term is
+    ///   estimable (the penalty makes its estimate 0 and the Hessian positive definite), so
+    ///   only collinear terms are refused.
+    static func check(
+        information: SymmetricMatrix, names: [String], interceptColumn: Int?, constantsEstimable: Bool = false
+    ) throws(FitError) {
         let p = information.order
         var constant: [ConstantTerm] = []
         var live: [Int] = []
@@ -56,7 +65,7 @@ enum RankDiagnosis {
                 collinear.append(CollinearTerm(term: names[dependent], combination: combination))
             }
         }
-        if !constant.isEmpty { throw .constantTerms(constant) }
-        throw .collinearTerms(collinear)
+        if !constant.isEmpty, !constantsEstimable { throw .constantTerms(constant) }
+        if !collinear.isEmpty { throw .collinearTerms(collinear) }
     }
 }

@@ -29,16 +29,25 @@ package enum EncodingLearner {
         for feature in features {
             switch feature.type {
             case .numeric:
-                encodings.append(
-                    FeatureEncoding(
-                        column: feature.column, type: .numeric, group: feature.group,
-                        transform: feature.transform, missing: feature.missing))
+                let missing = table.numeric(feature.column).missing
+                encodings.append(learnNumeric(feature, anyMissing: rows.contains { missing[$0] }))
             case .categorical:
                 encodings.append(
                     try learnCategorical(feature, column: table.text(feature.column), rows: rows, file: table.file, lineOfRow: table.lineOfRow))
             }
         }
         return encodings
+    }
+
+    /// A numeric feature's encoding. Under `missing: indicator` with no empty cell in the kept
+    /// rows the indicator is dropped (``FeatureEncoding/dropMissingIndicator()``): it would be
+    /// a constant 0 term, which maximum likelihood cannot estimate next to the intercept.
+    static func learnNumeric(_ feature: FeatureSpec, anyMissing: Bool) -> FeatureEncoding {
+        var encoding = FeatureEncoding(
+            column: feature.column, type: .numeric, group: feature.group,
+            transform: feature.transform, missing: feature.missing)
+        if feature.missing == .indicator, !anyMissing { encoding.dropMissingIndicator() }
+        return encoding
     }
 
     /// The longest categorical cell, in UTF-8 bytes: a level is a label (an industry, a source),

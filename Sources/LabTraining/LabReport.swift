@@ -65,6 +65,11 @@ package enum LabReport {
             lines.append(thin)
             for warning in fit.warnings { lines.append("Warning: \(warning)") }
         }
+        let notes = run.weightFile.encodings.compactMap(\.droppedIndicatorNote)
+        if !notes.isEmpty {
+            lines.append(thin)
+            for note in notes { lines.append("Note: \(note)") }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -92,6 +97,7 @@ package enum LabReport {
             "rows_dropped": .integer(Int64(run.weightFile.training.rowsDropped)),
             "fit_path": .string(run.path.description),
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),
+            "notes": .array(run.weightFile.encodings.compactMap(\.droppedIndicatorNote).map { .string($0) }),
             "metrics": metricsJSON(run.metrics),
         ]
         if let modelPath { object["model"] = .string(modelPath) }

@@ -48,6 +48,9 @@ package struct StreamingTrainingScan: Sendable {
         }
         let categorical = spec.features.filter { $0.type == .categorical }
         var levelCounts = [[String: Int]](repeating: [:], count: categorical.count)
+        // `missing: indicator` features, and those of them with an empty cell in a kept row so far.
+        let indicatorFeatures = spec.features.filter { $0.type == .numeric && $0.missing == .indicator }
+        var missingSeen: Set<String> = []
         var dropped: [String: Int] = [:]
         var outcomeLevels: Set<String> = []
         var rowsRead = 0, rowsKept = 0, positives = 0, blocks = 0
@@ -65,6 +68,10 @@ package struct StreamingTrainingScan: Sendable {
             positives += outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
             outcomeLevels.formUnion(table.text(spec.outcome.column).levels)
             _ = try weightVector(table: table, column: spec.weight, rows: filter.keptRows)
+            for feature in indicatorFeatures where !missingSeen.contains(feature.column) {
+                let missing = table.numeric(feature.column).missing
+                if filter.keptRows.contains(where: { missing[$0] }) { missingSeen.insert(feature.column) }
+            }
             for (index, feature) in categorical.enumerated() {
                 let column = table.text(feature.column)
                 var codeCounts = [Int](repeating: 0, count: column.levels.count)
@@ -98,10 +105,7 @@ package struct StreamingTrainingScan: Sendable {
         for feature in spec.features {
             switch feature.type {
             case .numeric:
-                encodings.append(
-                    FeatureEncoding(
-                        column: feature.column, type: .numeric, group: feature.group,
-                        transform: feature.transform, missing: feature.missing))
+                encodings.append(EncodingLearner.learnNumeric(feature, anyMissing: missingSeen.contains(feature.column)))
             case .categorical:
                 let counts = levelCounts[categoricalIndex].map { (level: $0.key, count: $0.value) }
                 encodings.append(try EncodingLearner.learnCategorical(feature, rawCounts: counts, file: file))

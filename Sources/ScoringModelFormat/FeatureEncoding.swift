@@ -19,6 +19,12 @@ public struct FeatureEncoding: Codable, Sendable, Equatable {
     public var mergedIntoOther: [String: Int]
     /// Categorical: the `min_count` the merge used.
     public var minCount: Int
+    /// Numeric: true when the spec asked for `missing: indicator` but no training row had an
+    /// empty cell, so `missing(column)` was dropped (it would be a constant 0 term) and
+    /// ``missing`` became `zero`: an empty cell met at scoring time counts as 0, as under
+    /// `missing: zero`, since the training window held no empty cell to learn a weight from.
+    /// Absent (nil) otherwise, and in files written before it existed.
+    public var missingIndicatorDropped: Bool?
 
     public init(
         column: String, type: FeatureType, group: FeatureGroup, transform: NumericTransform = .none,
@@ -37,10 +43,27 @@ public struct FeatureEncoding: Codable, Sendable, Equatable {
         self.minCount = minCount
     }
 
+    /// Drops the `missing(column)` term of a numeric `missing: indicator` feature whose
+    /// training rows had no empty cell: the rule becomes `zero` and ``missingIndicatorDropped``
+    /// records why (see there for the scoring-time rule).
+    public mutating func dropMissingIndicator() {
+        precondition(type == .numeric && missing == .indicator, "dropMissingIndicator() is for numeric `missing: indicator` encodings")
+        missing = .zero
+        missingIndicatorDropped = true
+    }
+
+    /// The note a fit summary and report show for a dropped indicator (nil when none was dropped).
+    public var droppedIndicatorNote: String? {
+        guard missingIndicatorDropped == true else { return nil }
+        return
+            "missing(\(column)) dropped: no training row has an empty \"\(column)\" cell, so the indicator would be a constant 0; an empty cell at scoring time counts as 0 (as `missing: zero`)"
+    }
+
     enum CodingKeys: String, CodingKey {
         case column, type, group, transform, missing, recode, levels, baseline
         case mergedIntoOther = "merged_into_other"
         case minCount = "min_count"
+        case missingIndicatorDropped = "missing_indicator_dropped"
     }
 }
 

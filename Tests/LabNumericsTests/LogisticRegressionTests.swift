@@ -179,6 +179,25 @@ import Testing
         #expect(error == .constantTerms([ConstantTerm(term: "z", value: 0)]))
     }
 
+    /// Issue 15: under a ridge penalty a constant column is estimable (λ makes its estimate 0 and
+    /// the Hessian positive definite): the fit runs, the column's estimate is 0, and the other
+    /// estimates are those of the fit without the column (the penalised objective is the same).
+    @Test(arguments: [3.0, 0.0])
+    func constantColumnUnderRidgeIsEstimatedAsZero(value: Double) throws {
+        let constant = Array(repeating: value, count: 8)
+        let options = LogisticRegression.Options(penalty: 0.5)
+        let with = try LogisticRegression.fit(design([ones, a, b, constant], ["(intercept)", "a", "b", "c"]), outcomes: y, options: options)
+        let without = try LogisticRegression.fit(design([ones, a, b], ["(intercept)", "a", "b"]), outcomes: y, options: options)
+        #expect(with.converged)
+        #expect(abs(with.coefficients[3]) < 1e-10, "\(with.coefficients)")
+        for j in 0..<3 { #expect(isClose(with.coefficients[j], without.coefficients[j], mixed: 1e-9), "\(j)") }
+        #expect(isClose(with.logLikelihood, without.logLikelihood, relative: 1e-12))
+        // A duplicate column is still refused under ridge: it is a spec mistake, not a constant.
+        #expect(throws: FitError.self) {
+            try LogisticRegression.fit(design([ones, a, b, a], ["(intercept)", "a", "b", "a2"]), outcomes: y, options: options)
+        }
+    }
+
     @Test func duplicateColumnIsNamed() throws {
         let error = try #require(throws: FitError.self) {
             try LogisticRegression.fit(design([ones, a, b, a], ["(intercept)", "a", "b", "a2"]), outcomes: y)

@@ -183,6 +183,44 @@ import Testing
         return url
     }
 
+    /// Issue 15: `missing: indicator` on a column with no empty cell in the training rows drops
+    /// the indicator on both paths (a late block's empty cell counts), notes it, and fits;
+    /// under ridge a constant column fits with estimate 0 instead of failing.
+    @Test func indicatorWithoutEmptyCellsIsDroppedByBothPaths() throws {
+        var rng = SplitMix64(seed: 11)
+        let outcomes = (0..<600).map { _ in rng.uniform() < 0.4 ? 1 : 0 }
+        let full = try Self.smallCSV(rows: 600) { i in "\(outcomes[i]),\(i % 17),\(i % 5),x" }
+        let spec = try Self.smallSpec("  - {column: a, type: numeric, missing: indicator}\n  - {column: c, type: numeric}\n")
+        let (memory, stream) = try fitBoth(full, spec: spec, blockRows: 64)
+        expectSame(memory, stream, blockRows: 64)
+        for run in [memory, stream] {
+            #expect(run.fit.names == ["(intercept)", "a", "c"])
+            let a = try #require(run.weightFile.encoding(for: "a"))
+            #expect(a.missing == .zero && a.missingIndicatorDropped == true)
+            #expect(run.weightFile.encoding(for: "c")?.missingIndicatorDropped == nil)
+            #expect(LabReport.fitSummary(run).contains("Note: missing(a) dropped: no training row has an empty \"a\" cell"))
+            // The stated rule: an empty cell at scoring time counts as 0.
+            #expect(try a.termValues(rawCell: "") == [0])
+        }
+        let decoded = try WeightFile.decode(data: try memory.weightFile.encoded(), file: "m.json")
+        #expect(decoded == memory.weightFile)
+        #expect(String(decoding: try memory.weightFile.encoded(), as: UTF8.self).contains("\"missing_indicator_dropped\": true"))
+
+        // Empty cells only in the last block keep the indicator on both paths.
+        let late = try Self.smallCSV(rows: 600) { i in "\(outcomes[i]),\(i >= 580 ? "" : "\(i % 17)"),\(i % 5),x" }
+        let (memoryLate, streamLate) = try fitBoth(late, spec: spec, blockRows: 64)
+        expectSame(memoryLate, streamLate, blockRows: 64)
+        #expect(streamLate.fit.names == ["(intercept)", "a", "missing(a)", "c"])
+
+        // A constant column: refused under maximum likelihood, estimate 0 under ridge.
+        let constant = try Self.smallSpec("  - {column: a, type: numeric}\n  - {column: c, type: numeric}\n  - {column: industry, type: numeric}\n")
+        let ones = try Self.smallCSV(rows: 600) { i in "\(outcomes[i]),\(i % 17),\(i % 5),7" }
+        try expectSameFailure(ones, spec: constant, blockRows: 64, contains: "constant term: industry (always 7)")
+        let ridge = try CalibrationLab.fit(data: ones, spec: constant, penalty: 1)
+        let ridgeStream = try CalibrationLab.fitStreaming(data: ones, spec: constant, penalty: 1, blockRows: 64)
+        #expect(ridge.fit.converged && abs(ridge.fit.coefficients[3]) < 1e-9 && abs(ridgeStream.fit.coefficients[3]) < 1e-9)
+    }
+
     @Test func constantAndSeparatedTermsAreReportedByBothPaths() throws {
         var rng = SplitMix64(seed: 5)
         let outcomes = (0..<600).map { i in i % 10 == 0 ? 0 : (rng.uniform() < 0.4 ? 1 : 0) }
