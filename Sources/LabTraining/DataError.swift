@@ -1,4 +1,5 @@
 import BatonSupport
+import LabStatistics
 import LeadCSV
 import ScoringModelFormat
 
@@ -31,6 +32,10 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooManyLevels(file: String, column: String, count: Int, limit: Int)
     /// The row filter left no rows.
     case noRowsLeft(file: String, rowsRead: Int, dropped: [DroppedRows])
+    /// A `transform: bins` feature whose bins cannot meet the spec's constraints.
+    case binning(file: String, column: String, error: BinningError)
+    /// `transform: bins` in a streaming fit, which never holds a column to choose cut points from.
+    case binsNeedInMemoryFit(file: String, column: String)
 
     package var description: String {
         switch self {
@@ -66,6 +71,11 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tooManyLevels(file, column, count, limit):
             return
                 "\(file): \"\(column)\" keeps \(count) levels, more than the \(limit) a scorecard can use. Raise `min_count` so rare levels merge into Other, `recode:` spellings together, or drop the feature if it is free text or an id."
+        case let .binning(file, column, error):
+            return "\(file): cannot bin \"\(column)\": \(error)"
+        case let .binsNeedInMemoryFit(file, column):
+            return
+                "\(file): \"\(column)\" has `transform: bins`, whose cut points are chosen from the whole column, which a streaming fit never holds. Fit in memory (leave out --stream, or raise --memory-budget), or give `cuts:` and bin the column before the fit."
         case let .noRowsLeft(file, rowsRead, dropped):
             let detail = dropped.map { "\($0.rows) with empty \"\($0.column)\"" }.joined(separator: ", ")
             return

@@ -134,6 +134,10 @@ package enum DesignMatrixBuilder {
         _ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
         into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
     ) throws(DataError) {
+        if encoding.bins != nil {
+            try fillBins(encoding, column, rows: rows, table: table, into: buffer, column: index)
+            return
+        }
         let n = rows.count
         let base = index * n
         if encoding.terms.count > 1, let start = buffer.baseAddress {
@@ -176,6 +180,39 @@ package enum DesignMatrixBuilder {
                     throw .cell(file: table.file, line: table.lineOfRow[row], error: error)
                 }
             }
+        }
+    }
+
+    /// A binned feature's 0/1 bin columns (see ``FeatureEncoding/binnedValues(rawCell:)``).
+    static func fillBins(
+        _ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
+        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
+    ) throws(DataError) {
+        let n = rows.count
+        let terms = encoding.binLevels.count
+        if let start = buffer.baseAddress { (start + index * n).update(repeating: 0, count: terms * n) }
+        let zeroTerm = encoding.binTerm(of: 0)
+        for (i, row) in rows.enumerated() {
+            let term: Int?
+            if column.missing[row] {
+                switch encoding.missing {
+                case .error, .dropRow:
+                    throw .cell(
+                        file: table.file, line: table.lineOfRow[row],
+                        error: .missingValue(column: encoding.column, rule: encoding.missing))
+                case .indicator:
+                    term = terms - 1
+                case .zero:
+                    term = zeroTerm
+                }
+            } else {
+                do {
+                    term = encoding.binTerm(of: try encoding.numericTermValue(column.values[row]))
+                } catch {
+                    throw .cell(file: table.file, line: table.lineOfRow[row], error: error)
+                }
+            }
+            if let term { buffer[(index + term) * n + i] = 1 }
         }
     }
 

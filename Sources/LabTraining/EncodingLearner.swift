@@ -1,3 +1,4 @@
+import LabStatistics
 import LeadCSV
 import ScoringModelFormat
 
@@ -24,10 +25,17 @@ package enum EncodingLearner {
     }
 
     /// One encoding per spec feature, learned on `rows` (the rows the filter kept).
-    package static func learn(features: [FeatureSpec], table: LeadTable, rows: [Int]) throws(DataError) -> [FeatureEncoding] {
+    /// - Parameter outcomes: the 0/1 outcome of each of `rows`; needed (and only read) for
+    ///   `transform: bins` features, whose cut points depend on it.
+    package static func learn(
+        features: [FeatureSpec], table: LeadTable, rows: [Int], outcomes: [Double] = []
+    ) throws(DataError) -> [FeatureEncoding] {
         var encodings: [FeatureEncoding] = []
         for feature in features {
             switch feature.type {
+            case .numeric where feature.transform == .bins:
+                precondition(outcomes.count == rows.count, "binning needs one outcome per row")
+                encodings.append(try learnBins(feature, column: table.numeric(feature.column), rows: rows, outcomes: outcomes, file: table.file))
             case .numeric:
                 let missing = table.numeric(feature.column).missing
                 encodings.append(learnNumeric(feature, anyMissing: rows.contains { missing[$0] }))
@@ -47,6 +55,57 @@ package enum EncodingLearner {
             column: feature.column, type: .numeric, group: feature.group,
             transform: feature.transform, missing: feature.missing)
         if feature.missing == .indicator, !anyMissing { encoding.dropMissingIndicator() }
+        return encoding
+    }
+
+    /// A `transform: bins` feature: the cut points (``MonotoneBinning``, or the spec's `cuts:`
+    /// checked against the same constraints), each bin's counts, WoE and IV. Empty cells are
+    /// their own bin under `missing: indicator` (dropped, as for any indicator, when training has
+    /// none), the value 0 under `zero`; `error`/`drop_row` leave none here.
+    static func learnBins(
+        _ feature: FeatureSpec, column: NumericColumn, rows: [Int], outcomes: [Double], file: String
+    ) throws(DataError) -> FeatureEncoding {
+        let values: [Double?] = rows.map { row in
+            column.missing[row] ? (feature.missing == .zero ? 0 : nil) : column.values[row]
+        }
+        let maxBins = feature.maxBins ?? max(FeatureSpec.defaultMaxBins, (feature.cuts?.count ?? 0) + 1)
+        let options = MonotoneBinning.Options(
+            trend: MonotoneBinning.Trend(rawValue: (feature.monotone ?? FeatureSpec.defaultMonotone).rawValue) ?? .auto,
+            maxBins: maxBins, minBinShare: feature.minBinShare ?? FeatureSpec.defaultMinBinShare)
+        let result: MonotoneBinning.Result
+        do throws(BinningError) {
+            if let cuts = feature.cuts {
+                result = try MonotoneBinning.check(cuts: cuts, values: values, outcomes: outcomes, options: options)
+            } else {
+                result = try MonotoneBinning.choose(values: values, outcomes: outcomes, options: options)
+            }
+            let missing = result.table.missing
+            if feature.missing == .indicator, missing.rows > 0, missing.won == 0 || missing.lost == 0 {
+                throw BinningError.missingBinOneClass(rows: missing.rows, won: missing.won)
+            }
+        } catch {
+            throw .binning(file: file, column: feature.column, error: error)
+        }
+        guard !result.cuts.isEmpty else {
+            throw .binning(
+                file: file, column: feature.column,
+                error: .infeasible(
+                    trend: options.trend, maxBins: maxBins, minBinShare: options.minBinShare, rows: Double(rows.count),
+                    won: outcomes.reduce(0, +), lost: Double(rows.count) - outcomes.reduce(0, +)))
+        }
+        func statistics(_ row: BinTable.Row) -> BinStatistics {
+            BinStatistics(rows: Int(exactly: row.rows) ?? 0, won: Int(exactly: row.won) ?? 0, woe: row.woe, iv: row.iv)
+        }
+        let whole = result.cuts.allSatisfy { $0 == $0.rounded() } && values.allSatisfy { $0.map { $0 == $0.rounded() } ?? true }
+        let bins = NumericBins(
+            cuts: result.cuts, monotone: MonotoneTrend(rawValue: result.trend.rawValue) ?? .none, given: feature.cuts != nil,
+            wholeNumbers: whole, statistics: result.table.bins.map(statistics),
+            missingStatistics: result.table.missing.rows > 0 ? statistics(result.table.missing) : nil,
+            informationValue: result.table.informationValue)
+        var encoding = FeatureEncoding(
+            column: feature.column, type: .numeric, group: feature.group, transform: .bins, missing: feature.missing)
+        encoding.bins = bins
+        if feature.missing == .indicator, result.table.missing.rows == 0 { encoding.dropMissingIndicator() }
         return encoding
     }
 

@@ -51,6 +51,12 @@ package struct FitPathChoice: Sendable, Equatable {
         var fitPerRow = 8  // the intercept's row-major copy
         for feature in spec.features {
             switch feature.type {
+            case .numeric where feature.transform == .bins:
+                // Bins fit in memory only; their columns are bounded by max_bins (+ Missing).
+                let bins = (feature.maxBins ?? max(FeatureSpec.defaultMaxBins, (feature.cuts?.count ?? 0) + 1)) + 1
+                columns += bins
+                tablePerRow += 9
+                fitPerRow += 8 * bins
             case .numeric:
                 columns += feature.missing == .indicator ? 2 : 1
                 tablePerRow += 9

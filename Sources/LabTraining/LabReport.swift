@@ -65,10 +65,31 @@ package enum LabReport {
             lines.append(thin)
             for warning in fit.warnings { lines.append("Warning: \(warning)") }
         }
+        lines.append(thin)
+        lines.append(informationValueBlock(InformationValue.of(encodings: run.weightFile.encodings, training: run.training)))
         let notes = run.weightFile.encodings.compactMap(\.droppedIndicatorNote)
         if !notes.isEmpty {
             lines.append(thin)
             for note in notes { lines.append("Note: \(note)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `Information value per feature`: IV, its conventional reading, what it is over, and each bin's WoE.
+    static func informationValueBlock(_ values: [InformationValue]) -> String {
+        var lines = ["Information value per feature (WoE = ln(share of won / share of lost); IV < 0.02 not useful, < 0.1 weak, < 0.3 medium):"]
+        let width = max(24, min(48, values.map(\.feature.count).max() ?? 0))
+        for entry in values {
+            guard let iv = entry.value else {
+                lines.append("  " + pad(entry.feature, width) + "       —   (\(entry.basis))")
+                continue
+            }
+            let shown = iv.isFinite ? f(iv, 4) : "∞"
+            let reading = iv.isFinite ? InformationValue.strength(iv) : "a level has no won or no lost lead"
+            lines.append("  " + pad(entry.feature, width) + padLeft(shown, 8) + "   \(reading) (\(entry.basis))")
+            if !entry.bins.isEmpty {
+                lines.append("  " + pad("", width) + "   WoE by bin: " + entry.bins.map { "\($0.label) \(f($0.woe, 3))" }.joined(separator: " | "))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -98,6 +119,16 @@ package enum LabReport {
             "fit_path": .string(run.path.description),
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),
             "notes": .array(run.weightFile.encodings.compactMap(\.droppedIndicatorNote).map { .string($0) }),
+            "information_values": .array(
+                InformationValue.of(encodings: run.weightFile.encodings, training: run.training).map { entry in
+                    var object: [String: JSONValue] = ["feature": .string(entry.feature), "basis": .string(entry.basis)]
+                    // An infinite IV (a level that separates) is written as null: JSON has no infinity.
+                    object["iv"] = entry.value.flatMap { $0.isFinite ? .double($0) : nil } ?? .null
+                    if !entry.bins.isEmpty {
+                        object["woe"] = .array(entry.bins.map { .object(["bin": .string($0.label), "woe": .double($0.woe)]) })
+                    }
+                    return .object(object)
+                }),
             "metrics": metricsJSON(run.metrics),
         ]
         if let modelPath { object["model"] = .string(modelPath) }

@@ -37,6 +37,9 @@ package struct StreamingTrainingScan: Sendable {
 
     /// Reads `csv` once in blocks of `blockRows` rows.
     package static func scan(csv: URL, spec: ScoringSpec, blockRows: Int) throws(DataError) -> StreamingTrainingScan {
+        if let binned = spec.features.first(where: { $0.transform == .bins }) {
+            throw .binsNeedInMemoryFit(file: csv.path, column: binned.column)
+        }
         let hasher = HashSink()
         let reader: LeadTableBlockReader
         do {

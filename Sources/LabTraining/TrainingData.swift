@@ -64,7 +64,7 @@ package struct TrainingData: Sendable {
         if positives == Double(outcomes.count) {
             throw .onlyPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive)
         }
-        let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows)
+        let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows, outcomes: outcomes)
         let (matrix, _, oneHot) = try DesignMatrixBuilder.buildWithOneHot(
             encodings: encodings, table: table,
             rows: filter.keptRows)

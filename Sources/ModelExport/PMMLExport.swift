@@ -10,6 +10,9 @@ import ScoringModelFormat
 ///   gets no score (the native scorer refuses it too);
 /// - `log1p`: `Apply function="ln1p"` (PMML 4.4 built-in), so small values lose no digits;
 /// - `missing(column)`: an attribute with `SimplePredicate operator="isMissing"`;
+/// - bins: one `Characteristic` per feature whose attributes are tried in order (PMML 4.4
+///   Scorecard: the first attribute whose predicate is true scores): `isMissing` (the `Missing`
+///   bin, or the bin of 0 under `zero`), then `lessThan` each cut, then `True` for the top bin;
 /// - categorical: `trimBlanks`, then one `MapValues` table from every raw spelling the encoding knows
 ///   (levels, recode sources, levels merged into `Other`) to its model level; a missing or empty cell maps
 ///   to the level of an empty cell (`Missing`, or where the model sends it), and any other value (unseen in
@@ -45,7 +48,8 @@ package enum PMMLExport {
                 var attributes = ["name": column, "usageType": "active", "invalidValueTreatment": "returnInvalid"]
                 if encoding.missing == .dropRow || encoding.missing == .error { attributes["missingValueTreatment"] = "returnInvalid" }
                 mining.append(PMMLNode("MiningField", attributes))
-                derived.append(numericTermField(encoding))
+                // A binned value is compared with the cuts as it is (no derived term field).
+                if encoding.bins == nil { derived.append(numericTermField(encoding)) }
             case .categorical:
                 fields.append(PMMLNode("DataField", ["name": column, "optype": "categorical", "dataType": "string"]))
                 mining.append(PMMLNode("MiningField", ["name": column, "usageType": "active", "invalidValueTreatment": "asIs"]))
@@ -113,6 +117,34 @@ package enum PMMLExport {
                             ]))
                 }
                 attributes.append(PMMLNode("Attribute", ["partialScore": "0"], [PMMLNode("True")]))
+                characteristics.append(PMMLNode("Characteristic", ["name": column], attributes))
+            case .bin:
+                // A column's bins form one characteristic; attributes are tried in order, the first
+                // true one scores: missing, then `x < c₁`, `x < c₂`, …, then the top bin.
+                guard doneColumns.insert(column).inserted, let bins = encoding.bins else { continue }
+                var points: [String: Double] = [:]
+                for binTerm in weights.model where binTerm.kind == .bin && binTerm.column == column {
+                    guard let level = binTerm.level else {
+                        throw WeightFileError.inconsistent(file: "weights", detail: "bin term \"\(binTerm.name)\" has no bin")
+                    }
+                    points[level] = binTerm.pointsPerUnit
+                }
+                let contribution = (0..<bins.count).map { points[bins.label($0)] ?? 0 }
+                var attributes: [PMMLNode] = []
+                if encoding.missing == .indicator || encoding.missing == .zero {
+                    let missing = encoding.missing == .indicator ? (points[missingLevel] ?? 0) : contribution[bins.bin(of: 0)]
+                    attributes.append(
+                        PMMLNode(
+                            "Attribute", ["partialScore": pmmlNumber(missing)],
+                            [PMMLNode("SimplePredicate", ["field": column, "operator": "isMissing"])]))
+                }
+                for (index, cut) in bins.cuts.enumerated() {
+                    attributes.append(
+                        PMMLNode(
+                            "Attribute", ["partialScore": pmmlNumber(contribution[index])],
+                            [PMMLNode("SimplePredicate", ["field": column, "operator": "lessThan", "value": pmmlNumber(cut)])]))
+                }
+                attributes.append(PMMLNode("Attribute", ["partialScore": pmmlNumber(contribution[bins.cuts.count])], [PMMLNode("True")]))
                 characteristics.append(PMMLNode("Characteristic", ["name": column], attributes))
             }
         }

@@ -35,9 +35,31 @@ struct SQLWriter {
         case .dropRow, .error: value = column
         }
         switch encoding.transform {
-        case .none: return value
+        case .none, .bins: return value
         case .log1p: return "LN(1 + \(value))"
         }
+    }
+
+    /// A binned feature's contribution: `(CASE WHEN x IS NULL THEN m WHEN x < c₁ THEN v₀ … ELSE v_k END)`
+    /// with `values` keyed by bin label (the lowest bin, the baseline, contributes 0).
+    func binCase(_ encoding: FeatureEncoding, values: [String: Double]) throws -> String {
+        guard let bins = encoding.bins else {
+            throw WeightFileError.inconsistent(file: "weights", detail: "\"\(encoding.column)\" has bin terms but no bins")
+        }
+        let column = identifier(encoding.column)
+        let contribution = (0..<bins.count).map { values[bins.label($0)] ?? 0 }
+        let missing: String
+        switch encoding.missing {
+        case .indicator: missing = number(values[missingLevel] ?? 0)
+        case .zero: missing = number(contribution[bins.bin(of: 0)])
+        // As for a plain numeric column: a lead the model cannot score gets a NULL score.
+        case .error, .dropRow: missing = "NULL"
+        }
+        var branches = ["WHEN \(column) IS NULL THEN \(missing)"]
+        for (index, cut) in bins.cuts.enumerated() {
+            branches.append("WHEN \(column) < \(number(cut)) THEN \(number(contribution[index]))")
+        }
+        return "(CASE " + branches.joined(separator: " ") + " ELSE \(number(contribution[bins.cuts.count])) END)"
     }
 
     /// The level a raw value (NULL passed as "") ends up as: recode first, then an empty value is

@@ -35,6 +35,8 @@ package enum SQLScoreOutput: String, Sendable, CaseIterable {
 ///   `CASE WHEN "x" IS NULL THEN 1 ELSE 0 END` for `missing(x)`; rules `drop_row` and `error`:
 ///   the bare column, so a NULL makes the whole score NULL (that lead cannot be scored);
 /// - `log1p`: `LN(1 + …)`;
+/// - bins: one `CASE` per feature, `WHEN x IS NULL THEN <Missing bin, or the bin of 0 under
+///   zero, or NULL under error/drop_row> WHEN x < c₁ THEN 0 WHEN x < c₂ THEN … ELSE <last bin>`;
 /// - categorical: one `CASE` over the raw value per feature, with the recode map applied, a NULL
 ///   or empty cell as level `Missing`, and a value merged into `Other` or never seen in training
 ///   scored as `Other` when the model has that level, else as the baseline (0 points).
@@ -81,6 +83,17 @@ package enum SQLExport {
                     values[level] = coefficient(levelTerm)
                 }
                 parts.append(writer.levelCase(encoding, values: values))
+            case .bin:
+                // All of a column's bin terms go into one CASE over the value, placed where its first term is.
+                guard doneColumns.insert(column).inserted else { continue }
+                var values: [String: Double] = [:]
+                for binTerm in weights.model where binTerm.kind == .bin && binTerm.column == column {
+                    guard let level = binTerm.level else {
+                        throw WeightFileError.inconsistent(file: "weights", detail: "bin term \"\(binTerm.name)\" has no bin")
+                    }
+                    values[level] = coefficient(binTerm)
+                }
+                parts.append(try writer.binCase(encoding, values: values))
             }
         }
         let sum = "(" + parts.joined(separator: " + ") + ")"

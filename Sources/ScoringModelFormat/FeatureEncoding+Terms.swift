@@ -16,6 +16,8 @@ extension FeatureEncoding {
     /// `column=level` per non-baseline level, levels in byte order.
     public var terms: [Term] {
         switch type {
+        case .numeric where transform == .bins:
+            return binLevels.map { Term(name: "\(column)=\($0)", kind: .bin, column: column, level: $0, group: group) }
         case .numeric:
             let name = transform == .log1p ? "log1p(\(column))" : column
             var terms = [Term(name: name, kind: .numeric, column: column, group: group)]
@@ -31,6 +33,20 @@ extension FeatureEncoding {
     /// All model terms of a list of encodings: `(intercept)` first, then each feature's terms.
     public static func terms(of encodings: [FeatureEncoding]) -> [Term] {
         [Term.intercept] + encodings.flatMap(\.terms)
+    }
+
+    /// Binned numeric: the labels of the bins that get a term, in term order: every bin but the
+    /// lowest (the baseline), then `Missing` under the `indicator` rule. Empty without bins.
+    public var binLevels: [String] {
+        guard let bins else { return [] }
+        return Array(bins.labels(withMissing: missing == .indicator).dropFirst())
+    }
+
+    /// Binned numeric: the term index (into ``binLevels``) of a present value, nil for the baseline bin.
+    public func binTerm(of value: Double) -> Int? {
+        guard let bins else { return nil }
+        let bin = bins.bin(of: value)
+        return bin == 0 ? nil : bin - 1
     }
 
     /// Categorical: the levels that get a dummy term (all but the baseline), in byte order.
@@ -60,7 +76,8 @@ extension FeatureEncoding {
         guard x.isFinite else { throw .nonFinite(column: column, value: "\(x)") }
         guard abs(x) <= largestLeadNumber else { throw .tooLarge(column: column, value: "\(x)") }
         switch transform {
-        case .none:
+        case .none, .bins:
+            // Bins take the raw value; ``encode(rawCell:)`` turns it into the bin's 0/1 terms.
             return x
         case .log1p:
             guard x > -1 else { throw .outsideLog1pDomain(column: column, value: x) }
@@ -81,6 +98,8 @@ extension FeatureEncoding {
     /// see ``modelLevel(forCell:)``; the dummy of the level is 1, all others 0.
     public func encode(rawCell: String?) throws(CellEncodingError) -> EncodedCell {
         switch type {
+        case .numeric where transform == .bins:
+            return EncodedCell(values: try binnedValues(rawCell: rawCell))
         case .numeric:
             let text = (rawCell ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
             if text.isEmpty {
@@ -109,6 +128,35 @@ extension FeatureEncoding {
             if let index = dummies.firstIndex(of: level) { values[index] = 1 }
             return EncodedCell(values: values, unseenLevel: unseen ? recodedCell(rawCell ?? "") : nil)
         }
+    }
+
+    /// Binned numeric: the 0/1 term values of one raw cell. An empty cell follows the missing
+    /// rule: `indicator` → the `Missing` bin's term; `zero` → the bin of 0 (also the rule when
+    /// training had no empty cell, see ``missingIndicatorDropped``); `error`/`drop_row` throw.
+    public func binnedValues(rawCell: String?) throws(CellEncodingError) -> [Double] {
+        var values = [Double](repeating: 0, count: binLevels.count)
+        let text = (rawCell ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let value: Double
+        if text.isEmpty {
+            switch missing {
+            case .error, .dropRow:
+                throw .missingValue(column: column, rule: missing)
+            case .indicator:
+                values[values.count - 1] = 1
+                return values
+            case .zero:
+                value = 0
+            }
+        } else {
+            guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }),
+                let parsed = Double(text)
+            else {
+                throw .notANumber(column: column, value: text)
+            }
+            value = try numericTermValue(parsed)
+        }
+        if let term = binTerm(of: value) { values[term] = 1 }
+        return values
     }
 
     /// Categorical: the cell after trimming and recoding (empty → `Missing`), as reported for unseen levels.

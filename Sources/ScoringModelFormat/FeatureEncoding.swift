@@ -25,6 +25,8 @@ public struct FeatureEncoding: Codable, Sendable, Equatable {
     /// `missing: zero`, since the training window held no empty cell to learn a weight from.
     /// Absent (nil) otherwise, and in files written before it existed.
     public var missingIndicatorDropped: Bool?
+    /// Numeric `transform: bins`: the cut points and what training saw in each bin.
+    public var bins: NumericBins?
 
     public init(
         column: String, type: FeatureType, group: FeatureGroup, transform: NumericTransform = .none,
@@ -55,6 +57,10 @@ public struct FeatureEncoding: Codable, Sendable, Equatable {
     /// The note a fit summary and report show for a dropped indicator (nil when none was dropped).
     public var droppedIndicatorNote: String? {
         guard missingIndicatorDropped == true else { return nil }
+        if let bins {
+            return
+                "the Missing bin of \(column) dropped: no training row has an empty \"\(column)\" cell; an empty cell at scoring time counts as 0 (bin \(bins.label(bins.bin(of: 0))), as `missing: zero`)"
+        }
         return
             "missing(\(column)) dropped: no training row has an empty \"\(column)\" cell, so the indicator would be a constant 0; an empty cell at scoring time counts as 0 (as `missing: zero`)"
     }
@@ -64,6 +70,7 @@ public struct FeatureEncoding: Codable, Sendable, Equatable {
         case mergedIntoOther = "merged_into_other"
         case minCount = "min_count"
         case missingIndicatorDropped = "missing_indicator_dropped"
+        case bins
     }
 }
 
@@ -83,13 +90,16 @@ public struct Term: Codable, Sendable, Equatable {
         case missingIndicator = "missing_indicator"
         /// 1 where a categorical cell has `level`; named `column=level`.
         case level
+        /// 1 where a binned numeric cell falls in the bin `level` (an interval's label, or
+        /// `Missing`); named `column=level`. Weight files with these are `baton.weights/2`.
+        case bin
     }
     /// The name used everywhere: output, weight file, SQL.
     public var name: String
     public var kind: Kind
     /// The source column (nil for the intercept).
     public var column: String?
-    /// The level, for `.level` terms.
+    /// The level, for `.level` terms; the bin's label for `.bin` terms.
     public var level: String?
     /// Fit or engagement (nil for the intercept).
     public var group: FeatureGroup?

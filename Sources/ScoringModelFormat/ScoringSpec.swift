@@ -73,6 +73,22 @@ public enum NumericTransform: String, Codable, Sendable, CaseIterable {
     case none
     /// `log(1 + x)`; needs `x > -1`.
     case log1p
+    /// Intervals of the raw value, one term per bin but the lowest (see ``FeatureSpec/monotone``,
+    /// ``FeatureSpec/maxBins``, ``FeatureSpec/minBinShare``, ``FeatureSpec/cuts``); the lab chooses
+    /// the cut points that maximise information value unless `cuts:` gives them.
+    case bins
+}
+
+/// The order a binned feature's won rate must follow from its lowest bin to its highest.
+public enum MonotoneTrend: String, Codable, Sendable, CaseIterable {
+    /// Each bin converts at least as often as the one below it.
+    case ascending
+    /// Each bin converts at most as often as the one below it.
+    case descending
+    /// Whichever of ascending and descending gives the larger information value.
+    case auto
+    /// No order: the bins that maximise information value.
+    case none
 }
 
 /// What to do with an empty numeric cell.
@@ -115,6 +131,20 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     /// scored from its events, the value is `Σ 0.5^(age_days / half_life_days)` over its events
     /// of this type (before the transform). Nil: no decay (the value is taken as given).
     public var halfLifeDays: Double?
+    /// `transform: bins` only: the won-rate order across bins. Default `auto`.
+    public var monotone: MonotoneTrend?
+    /// `transform: bins` only: the most bins for the non-empty cells (2–50). Default 5.
+    public var maxBins: Int?
+    /// `transform: bins` only: the least share of all rows in a bin (0–0.5). Default 0.05.
+    public var minBinShare: Double?
+    /// `transform: bins` only: cut points chosen by hand, strictly ascending; a value `x` lies in
+    /// the bin `[cᵢ, cᵢ₊₁)`. Nil: the lab chooses them.
+    public var cuts: [Double]?
+
+    /// Defaults of the binning options.
+    public static let defaultMonotone = MonotoneTrend.auto
+    public static let defaultMaxBins = 5
+    public static let defaultMinBinShare = 0.05
 
     public init(
         column: String, type: FeatureType, transform: NumericTransform = .none,
@@ -136,6 +166,10 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
         case column, type, transform, missing, baseline, group, recode
         case minCount = "min_count"
         case halfLifeDays = "half_life_days"
+        case monotone
+        case maxBins = "max_bins"
+        case minBinShare = "min_bin_share"
+        case cuts
     }
 }
 

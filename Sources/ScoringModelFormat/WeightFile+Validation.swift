@@ -1,3 +1,5 @@
+import BatonSupport
+
 extension WeightFile {
     /// The largest |β| a weight file may hold. A logistic coefficient beyond it means a separated
     /// or broken fit (a 0/1 term at |β| = 50 already multiplies the odds by 10²¹), and with every
@@ -22,6 +24,22 @@ extension WeightFile {
         var columns = Set<String>()
         for encoding in encodings {
             guard columns.insert(encoding.column).inserted else { throw fail("column \"\(encoding.column)\" has two encodings") }
+            if encoding.type == .numeric, (encoding.transform == .bins) != (encoding.bins != nil) {
+                throw fail("numeric \"\(encoding.column)\" must carry bins exactly when its transform is `bins`")
+            }
+            if let bins = encoding.bins {
+                guard !bins.cuts.isEmpty, bins.cuts.allSatisfy({ $0.isFinite && abs($0) <= largestLeadNumber }),
+                    zip(bins.cuts, bins.cuts.dropFirst()).allSatisfy({ $0 < $1 })
+                else {
+                    throw fail("bins of \"\(encoding.column)\" need at least one finite, strictly ascending cut point")
+                }
+                guard bins.statistics.count == bins.count else {
+                    throw fail("bins of \"\(encoding.column)\" list \(bins.statistics.count) bin statistics for \(bins.count) bins")
+                }
+                guard Set(bins.labels(withMissing: true)).count == bins.count + 1 else {
+                    throw fail("bins of \"\(encoding.column)\" have two bins with the same label")
+                }
+            }
             if encoding.type == .categorical {
                 guard !encoding.levels.isEmpty else { throw fail("categorical \"\(encoding.column)\" lists no levels") }
                 guard Set(encoding.levels).count == encoding.levels.count else {
@@ -31,6 +49,9 @@ extension WeightFile {
                     throw fail("categorical \"\(encoding.column)\" has no baseline among its levels")
                 }
             }
+        }
+        if encodings.contains(where: { $0.bins != nil }), format != Self.format(for: encodings) {
+            throw fail("a model with binned features is \(Self.format(for: encodings)), not \(format)")
         }
         guard let first = model.first, first.kind == .intercept else {
             throw fail("the first model term must be (intercept)")
@@ -56,9 +77,15 @@ extension WeightFile {
             case .intercept: break
             case .numeric:
                 guard encoding.type == .numeric else { throw fail("numeric term \"\(term.name)\" but \"\(column)\" is categorical") }
+                guard encoding.bins == nil else { throw fail("numeric term \"\(term.name)\" but \"\(column)\" is binned") }
             case .missingIndicator:
-                guard encoding.type == .numeric, encoding.missing == .indicator else {
+                guard encoding.type == .numeric, encoding.missing == .indicator, encoding.bins == nil else {
                     throw fail("term \"\(term.name)\" but \"\(column)\" does not use the indicator missing rule")
+                }
+            case .bin:
+                guard encoding.bins != nil else { throw fail("bin term \"\(term.name)\" but \"\(column)\" has no bins") }
+                guard let level = term.level, encoding.binLevels.contains(level) else {
+                    throw fail("term \"\(term.name)\" names a bin that \"\(column)\" does not have (or its baseline bin, which has no term)")
                 }
             case .level:
                 guard encoding.type == .categorical else { throw fail("level term \"\(term.name)\" but \"\(column)\" is numeric") }
@@ -74,6 +101,14 @@ extension WeightFile {
         for encoding in encodings {
             let terms = termsOfColumn[encoding.column] ?? []
             switch encoding.type {
+            case .numeric where encoding.bins != nil:
+                let named = Set(terms.compactMap(\.level))
+                if let level = encoding.binLevels.first(where: { !named.contains($0) }) {
+                    throw fail("bin \"\(level)\" of \"\(encoding.column)\" has no term; every bin but the lowest needs one")
+                }
+                if terms.contains(where: { $0.kind != .bin }) {
+                    throw fail("binned \"\(encoding.column)\" has a term that is not a bin")
+                }
             case .numeric:
                 guard terms.contains(where: { $0.kind == .numeric }) else {
                     throw fail("numeric \"\(encoding.column)\" has no term; every encoded column needs its term")
@@ -87,7 +122,7 @@ extension WeightFile {
                     throw fail("level \"\(level)\" of \"\(encoding.column)\" has no term; every level but the baseline needs one")
                 }
             }
-            let kinds = terms.map { $0.kind == .level ? "level \($0.level ?? "")" : $0.kind.rawValue }
+            let kinds = terms.map { $0.kind == .level || $0.kind == .bin ? "\($0.kind.rawValue) \($0.level ?? "")" : $0.kind.rawValue }
             if let twice = kinds.first(where: { kind in kinds.filter { $0 == kind }.count > 1 }) {
                 throw fail("\"\(encoding.column)\" has its \(twice) term twice")
             }

@@ -12,12 +12,18 @@
 public struct WeightFile: Codable, Sendable, Equatable {
     /// The format tag this build writes and reads.
     public static let formatTag = "baton.weights"
-    /// The newest format version this build reads (and the one it writes).
-    public static let formatVersion = 1
-    /// `"baton.weights/1"`.
+    /// The newest format version this build reads. It writes version 2 only for a model with
+    /// binned features (``Term/Kind/bin`` terms and ``NumericBins``, which an older reader cannot
+    /// score) and version 1 otherwise, so files without bins still load in older builds.
+    public static let formatVersion = 2
+    /// `"baton.weights/2"`, the newest format.
     public static var currentFormat: String { "\(formatTag)/\(formatVersion)" }
+    /// The format a model with these encodings is written in: `/2` with bins, else `/1`.
+    public static func format(for encodings: [FeatureEncoding]) -> String {
+        "\(formatTag)/\(encodings.contains { $0.bins != nil } ? 2 : 1)"
+    }
 
-    /// Format tag and version, `"baton.weights/1"`.
+    /// Format tag and version, `"baton.weights/1"` (or `/2` with bins).
     public var format: String
     /// The model's terms in design order, `(intercept)` first, with their estimates and points.
     public var model: [WeightedTerm]
@@ -38,7 +44,7 @@ public struct WeightFile: Codable, Sendable, Equatable {
         model: [WeightedTerm], encodings: [FeatureEncoding], spec: ScoringSpec, points: PointsScale,
         thresholds: Thresholds?, training: TrainingMetadata, metrics: ModelMetrics
     ) {
-        self.format = Self.currentFormat
+        self.format = Self.format(for: encodings)
         self.model = model
         self.encodings = encodings
         self.spec = spec
@@ -86,7 +92,7 @@ public struct WeightFile: Codable, Sendable, Equatable {
 /// One model term with its fitted coefficient: the fields of ``Term`` plus the estimate,
 /// its standard error and the points one unit of the term is worth.
 public struct WeightedTerm: Codable, Sendable, Equatable {
-    /// `(intercept)`, `column`, `log1p(column)`, `missing(column)` or `column=level`.
+    /// `(intercept)`, `column`, `log1p(column)`, `missing(column)`, `column=level` or `column=bin`.
     public var name: String
     public var kind: Term.Kind
     /// The source column (nil for the intercept).

@@ -52,6 +52,19 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
         return out
     }
 
+    @Test func binnedDocumentShape() throws {
+        let weights = WeightFileFixture.binnedFile()
+        #expect(weights.format == "baton.weights/2")
+        #expect(try WeightFile.decode(data: try weights.encoded(), file: "b.json") == weights)
+        let pmml = try PMMLExport.document(for: weights)
+        #expect(pmml.contains("<SimplePredicate field=\"age\" operator=\"lessThan\" value=\"40.5\"/>"))
+        #expect(pmml.contains("<SimplePredicate field=\"age\" operator=\"isMissing\"/>"))
+        // A file with bins that claims the older format is refused.
+        var old = weights
+        old.format = "baton.weights/1"
+        #expect(throws: WeightFileError.self) { try old.validate(file: "b.json") }
+    }
+
     @Test func documentShapeAndDeterminism() throws {
         let weights = WeightFileFixture.file()
         let pmml = try PMMLExport.document(for: weights)
@@ -68,8 +81,10 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
 
     /// Validates against the PMML 4.4 schema shipped in jpmml-evaluator's pmml-model jar, then scores a sample
     /// with two independent evaluators (JPMML-Evaluator and PyPMML, both Java) and compares with the native score.
-    @Test func evaluatorsAgreeWithTheNativeScore() throws {
-        let weights = WeightFileFixture.file()
+    /// Also on a model with binned features (issue 15): bins with a `Missing` bin and bins under `missing: zero`.
+    @Test(arguments: [false, true])
+    func evaluatorsAgreeWithTheNativeScore(binned: Bool) throws {
+        let weights = binned ? WeightFileFixture.binnedFile() : WeightFileFixture.file()
         let leads = leads(count: 300)
         let results = try evaluate(pmml: try PMMLExport.document(for: weights), leads: leads)
         #expect(results.schemaErrors == nil, "PMML 4.4 XSD: \(results.schemaErrors ?? "")")
@@ -93,8 +108,9 @@ private func nativeLogOdds(_ lead: RawCells, _ weights: WeightFile) -> Double? {
 
     /// The SQL export run in SQLite on the same kind of sample equals the native score (cells without
     /// surrounding blanks: SQL compares raw text exactly, see ``SQLExport``).
-    @Test func sqliteAgreesWithTheNativeScore() throws {
-        let weights = WeightFileFixture.file()
+    @Test(arguments: [false, true])
+    func sqliteAgreesWithTheNativeScore(binned: Bool) throws {
+        let weights = binned ? WeightFileFixture.binnedFile() : WeightFileFixture.file()
         let leads = leads(count: 300).filter { lead in
             lead.values.allSatisfy { cell in cell.map { $0 == $0.trimmingCharacters(in: .whitespaces) } ?? true }
         }

@@ -113,12 +113,12 @@ import Testing
     }
 
     @Test func newerVersionIsRefusedWithAdvice() throws {
-        let data = try rewritten(try WeightFileFixture.file().encoded(), { $0["format"] = .string("baton.weights/2") }, rehash: true)
+        let data = try rewritten(try WeightFileFixture.file().encoded(), { $0["format"] = .string("baton.weights/3") }, rehash: true)
         let error = #expect(throws: WeightFileError.self) { try WeightFile.decode(data: data, file: "next.json") }
-        #expect(error == .newerVersion(file: "next.json", found: "baton.weights/2"))
+        #expect(error == .newerVersion(file: "next.json", found: "baton.weights/3"))
         #expect(
             error?.description
-                == "next.json: format \"baton.weights/2\" is newer than this build reads (baton.weights/1); upgrade baton, or re-export the model with this version's `baton export`"
+                == "next.json: format \"baton.weights/3\" is newer than this build reads (baton.weights/2); upgrade baton, or re-export the model with this version's `baton export`"
         )
     }
 

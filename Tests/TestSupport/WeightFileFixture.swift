@@ -66,6 +66,34 @@ package enum WeightFileFixture {
             logLikelihood: -4000.5, nullLogLikelihood: -6000.25, aic: 8023, bic: 8101.7, mcfaddenR2: 0.3333)
     }
 
+    /// The same model with `age` binned (cuts 25, 40.5, 60; empty cells a `Missing` bin) and
+    /// `visits` binned (cuts 0.5, 3.25; `missing: zero`, so an empty cell is in the bin of 0):
+    /// a `baton.weights/2` file covering both rules for bins.
+    package static func binnedFile() -> WeightFile {
+        func bins(_ cuts: [Double], missing: Bool) -> NumericBins {
+            let statistics = (0...cuts.count).map { BinStatistics(rows: 100 + $0, won: 20 + $0, woe: 0.1 * Double($0) - 0.2, iv: 0.01) }
+            return NumericBins(
+                cuts: cuts, monotone: .ascending, given: false, wholeNumbers: false, statistics: statistics,
+                missingStatistics: missing ? BinStatistics(rows: 50, won: 9, woe: -0.3, iv: 0.004) : nil, informationValue: 0.08)
+        }
+        var spec = self.spec
+        spec.features[0] = FeatureSpec(column: "age", type: .numeric, transform: .bins, missing: .indicator)
+        spec.features[1] = FeatureSpec(column: "visits", type: .numeric, transform: .bins, missing: .zero)
+        var encodings = self.encodings
+        encodings[0] = FeatureEncoding(column: "age", type: .numeric, group: .engagement, transform: .bins, missing: .indicator)
+        encodings[0].bins = bins([25, 40.5, 60], missing: true)
+        encodings[1] = FeatureEncoding(column: "visits", type: .numeric, group: .engagement, transform: .bins, missing: .zero)
+        encodings[1].bins = bins([0.5, 3.25], missing: false)
+        let binTerms = encodings[0].terms + encodings[1].terms
+        let terms = [Term.intercept] + binTerms + Array(self.terms.dropFirst(4))
+        let binEstimates: [Double] = [0.3, 0.55, 0.9, -0.4, 0.25, 0.7]
+        precondition(binTerms.count == binEstimates.count)
+        let estimates = [self.estimates[0]] + binEstimates + Array(self.estimates.dropFirst(4))
+        return WeightFile(
+            terms: terms, estimates: estimates, standardErrors: estimates.map { abs($0) / 10 + 0.01 },
+            encodings: encodings, spec: spec, training: training(), metrics: metrics())
+    }
+
     package static func file(estimates: [Double] = estimates) -> WeightFile {
         WeightFile(
             terms: terms, estimates: estimates, standardErrors: estimates.map { abs($0) / 10 + 0.01 },

@@ -60,6 +60,25 @@ public struct BatchScorer: Sendable {
             precondition(column.count == n, "column \(encoding.column) has \(column.count) rows, expected \(n)")
             var prepared = BatchKernel.Feature(isNumeric: encoding.type == .numeric, isEngagement: feature.isEngagement)
             switch (encoding.type, column) {
+            case (.numeric, .numeric(let values, let missing)) where encoding.bins != nil:
+                // Bins enter the kernel as level codes: each row's bin, with identity level tables.
+                prepared.isNumeric = false
+                var codes = [Int32](repeating: 0, count: n)
+                for i in 0..<n {
+                    guard let level = try? ScoringPlan.binLevel(encoding, value: missing[i] ? nil : values[i]) else {
+                        try Self.throwFirstBadCell(plan: plan, columns: columns, rowCount: n, file: file, line: line)
+                        preconditionFailure("binLevel rejected a cell that the first-bad-cell scan accepts")
+                    }
+                    codes[i] = Int32(level)  // total: a bin index below max_bins + 1
+                }
+                let levels = feature.levelNames.indices
+                prepared.codes = codes
+                prepared.pointsOfCode = levels.map { feature.levelPoints[$0] }
+                prepared.impactOfCode = levels.map { plan.levelImpact(feature: f, level: $0) }
+                levelOfCode[f] = levels.map { Int32($0) }  // total: a bin index below max_bins + 1
+                codeColumns[f] = codes
+                rawColumns[f] = values
+                missingColumns[f] = missing
             case (.numeric, .numeric(let values, let missing)):
                 do { prepared.missingTerm = try encoding.numericTermValue(0) } catch {
                     throw .badCell(file: file, line: line(0), column: encoding.column, error: error)
@@ -170,7 +189,12 @@ public struct BatchScorer: Sendable {
             let encoding = feature.encoding
             guard case .numeric(let values, let missing)? = columns[encoding.column] else { continue }
             let missingAllowed = encoding.missing == .zero || encoding.missing == .indicator
-            for i in 0..<n {
+            for i in 0..<n where encoding.bins != nil {
+                do throws(CellEncodingError) { _ = try ScoringPlan.binLevel(encoding, value: missing[i] ? nil : values[i]) } catch {
+                    throw .badCell(file: file, line: line(i), column: encoding.column, error: error)
+                }
+            }
+            for i in 0..<n where encoding.bins == nil {
                 if missing[i] {
                     guard missingAllowed else {
                         throw .badCell(

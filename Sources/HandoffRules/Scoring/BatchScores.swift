@@ -39,7 +39,7 @@ public struct BatchScores: Sendable {
     public func reason(row: Int, rank: Int) -> ReasonCode? {
         let f = Int(topFeature[3 * row + rank])  // total: an Int32 feature index
         guard f >= 0 else { return nil }
-        if plan.features[f].encoding.type == .categorical {
+        if plan.features[f].isLevelled {
             let code = Int(codes[f][row]), level = Int(levelOfCode[f][code])
             if !unseenAsBaseline[f].isEmpty, let value = unseenAsBaseline[f][code] {
                 return plan.unseenLevelReason(feature: f, value: value, level: level)

@@ -83,6 +83,28 @@ public struct LeadScorer: Sendable {
             let encoding = feature.encoding
             let points: Double, impact: Double, shown: String
             switch encoding.type {
+            case .numeric where encoding.bins != nil:
+                // A binned value scores like a level: its bin's points, its reason against the best bin.
+                let value: Double?
+                if let halfLife = feature.halfLifeDays, usesEvents(feature, lead) {
+                    value = EngagementDecay.decayedValue(events: lead.events, column: encoding.column, halfLifeDays: halfLife, at: time)
+                    decayed[f] = true
+                } else {
+                    let cell = lead.fields[encoding.column] ?? ""
+                    // The full cell check (digits, finite, bounded); the parse then cannot fail.
+                    do { _ = try encoding.binnedValues(rawCell: cell) } catch {
+                        throw .badValue(lead: lead.id, column: encoding.column, error: error)
+                    }
+                    value = Double(cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
+                }
+                do { levels[f] = try ScoringPlan.binLevel(encoding, value: value) } catch {
+                    throw .badValue(lead: lead.id, column: encoding.column, error: error)
+                }
+                rawValues[f] = value
+                points = feature.levelPoints[levels[f]]
+                impact = plan.levelImpact(feature: f, level: levels[f])
+                let bin = feature.levelNames[levels[f]]
+                shown = value.map { "\(ScoringPlan.valueText($0, decayed: decayed[f])) (\(bin))" } ?? bin
             case .numeric:
                 if let halfLife = feature.halfLifeDays, usesEvents(feature, lead) {
                     let value = EngagementDecay.decayedValue(
@@ -144,7 +166,7 @@ public struct LeadScorer: Sendable {
         }
 
         let reasons = top.ranked.compactMap { f -> ReasonCode? in
-            guard plan.features[f].encoding.type == .categorical else {
+            guard plan.features[f].isLevelled else {
                 return plan.numericReason(feature: f, value: rawValues[f], decayed: decayed[f], impact: contributions[f].impact)
             }
             if let value = unseenAsBaseline[f] { return plan.unseenLevelReason(feature: f, value: value, level: levels[f]) }

@@ -19,13 +19,13 @@ extension ScoringPlan {
         return feature.valuePoints * term + (missing ? feature.indicatorPoints : 0)
     }
 
-    /// The reason for a categorical feature at level `l`, nil when the impact is 0.
+    /// The reason for a categorical feature at level `l` (or a binned one in bin `l`), nil when the impact is 0.
     func levelReason(feature f: Int, level l: Int) -> ReasonCode? {
         let impact = levelImpact(feature: f, level: l)
         guard impact != 0 else { return nil }
         let feature = features[f]
-        let level = feature.encoding.levels[l]
-        let other = feature.encoding.levels[impact < 0 ? feature.bestLevel : feature.worstLevel]
+        let level = feature.levelNames[l]
+        let other = feature.levelNames[impact < 0 ? feature.bestLevel : feature.worstLevel]
         let text = "\(feature.label) '\(level)' \(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)'"
         return ReasonCode(column: feature.encoding.column, value: level, comparedWith: other, points: impact, text: text)
     }
@@ -38,8 +38,8 @@ extension ScoringPlan {
         let impact = levelImpact(feature: f, level: l)
         guard impact != 0 else { return nil }
         let feature = features[f]
-        let level = feature.encoding.levels[l]
-        let other = feature.encoding.levels[impact < 0 ? feature.bestLevel : feature.worstLevel]
+        let level = feature.levelNames[l]
+        let other = feature.levelNames[impact < 0 ? feature.bestLevel : feature.worstLevel]
         let text =
             "\(feature.label) '\(value)' not seen in training: scored as baseline '\(level)' (\(impact < 0 ? "costs" : "adds") \(Self.pointsText(impact)) against '\(other)')"
         return ReasonCode(column: feature.encoding.column, value: value, comparedWith: other, points: impact, text: text)

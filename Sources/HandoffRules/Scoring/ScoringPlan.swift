@@ -11,9 +11,14 @@ struct ScoringPlan: Sendable {
         /// Numeric: β and points per unit of the value term and of the missing indicator (0 if absent).
         var valueBeta = 0.0, valuePoints = 0.0
         var indicatorBeta = 0.0, indicatorPoints = 0.0
-        /// Categorical: per level of `encoding.levels`, β and points (0 for the baseline).
+        /// Categorical: per level of `encoding.levels`, β and points (0 for the baseline); binned
+        /// numeric: the same per bin (lowest bin the baseline), then `Missing`.
         var levelBeta: [Double] = []
         var levelPoints: [Double] = []
+        /// The names of ``levelBeta``'s entries: the categorical levels, or the bins' labels.
+        var levelNames: [String] = []
+        /// A numeric feature with bins: scored like a categorical one, one level per bin.
+        var isLevelled: Bool { !levelNames.isEmpty }
         /// Categorical: the level with the most / fewest points (first in byte order on ties).
         var bestLevel = 0, worstLevel = 0
         /// The label used in reasons: `budget_authority` → `Budget authority`.
@@ -43,9 +48,12 @@ struct ScoringPlan: Sendable {
                 encoding: encoding, halfLifeDays: encoding.type == .numeric ? spec?.halfLifeDays : nil,
                 label: ScoringPlan.label(encoding.column))
             if encoding.type == .categorical {
-                feature.levelBeta = Array(repeating: 0, count: encoding.levels.count)
-                feature.levelPoints = feature.levelBeta
+                feature.levelNames = encoding.levels
+            } else if let bins = encoding.bins {
+                feature.levelNames = bins.labels(withMissing: encoding.missing == .indicator)
             }
+            feature.levelBeta = Array(repeating: 0, count: feature.levelNames.count)
+            feature.levelPoints = feature.levelBeta
             return feature
         }
         let featureIndex = Dictionary(weights.encodings.enumerated().map { ($1.column, $0) }, uniquingKeysWith: { a, _ in a })
@@ -64,8 +72,8 @@ struct ScoringPlan: Sendable {
                 features[f].indicatorBeta = term.estimate
                 features[f].indicatorPoints = term.pointsPerUnit
                 steps.append(.indicator(feature: f))
-            case .level:
-                guard let level = term.level, let l = features[f].encoding.levels.firstIndex(of: level) else { continue }
+            case .level, .bin:
+                guard let level = term.level, let l = features[f].levelNames.firstIndex(of: level) else { continue }
                 features[f].levelBeta[l] = term.estimate
                 features[f].levelPoints[l] = term.pointsPerUnit
                 let count = features[f].levelBeta.count
@@ -81,7 +89,7 @@ struct ScoringPlan: Sendable {
                 }
             }
         }
-        for f in features.indices where features[f].encoding.type == .categorical && !features[f].levelPoints.isEmpty {
+        for f in features.indices where !features[f].levelPoints.isEmpty {
             let points = features[f].levelPoints
             var best = 0, worst = 0
             for l in points.indices {
@@ -96,6 +104,21 @@ struct ScoringPlan: Sendable {
         self.intercept = weights.intercept
         self.basePoints = weights.baseScore
         self.scale = weights.points
+    }
+
+    /// Binned numeric: the level (bin) index of a value, nil = an empty cell: the bin the value
+    /// falls in; an empty cell goes to `Missing` under `indicator`, to the bin of 0 under `zero`.
+    /// - Throws: the cell error for a non-finite or too large value, or an empty cell under `error`/`drop_row`.
+    static func binLevel(_ encoding: FeatureEncoding, value: Double?) throws(CellEncodingError) -> Int {
+        guard let bins = encoding.bins else { preconditionFailure("binLevel(_:value:) is for binned features") }
+        guard let value else {
+            switch encoding.missing {
+            case .error, .dropRow: throw .missingValue(column: encoding.column, rule: encoding.missing)
+            case .indicator: return bins.count
+            case .zero: return bins.bin(of: 0)
+            }
+        }
+        return bins.bin(of: try encoding.numericTermValue(value))
     }
 
     /// `1 / (1 + e^(−η))`, the same branches as the lab's `logistic` so results agree bit for bit.

@@ -6,7 +6,10 @@ extension ScoringSpec {
     /// Keys allowed at the top level of a spec.
     static let topLevelKeys = ["outcome", "id", "time", "weight", "features", "penalty", "points", "thresholds"]
     static let outcomeKeys = ["column", "positive"]
-    static let featureKeys = ["column", "type", "transform", "missing", "baseline", "min_count", "group", "recode", "half_life_days"]
+    static let featureKeys = [
+        "column", "type", "transform", "missing", "baseline", "min_count", "group", "recode", "half_life_days", "monotone", "max_bins",
+        "min_bin_share", "cuts",
+    ]
     static let pointsKeys = ["base_points", "base_odds", "pdo"]
     static let thresholdKeys = ["mql", "sql"]
 
@@ -131,7 +134,7 @@ struct SpecReader {
                 "type", in: item, hint: "Say how \"\(column)\" enters the model: \(FeatureType.allCases.map(\.rawValue).joined(separator: " or ")).")
         }
         let type = try yaml.choice(typeEntry, as: FeatureType.self)
-        let numericOnly = ["transform", "missing", "half_life_days"], categoricalOnly = ["baseline", "min_count", "recode"]
+        let numericOnly = ["transform", "missing", "half_life_days"] + binningKeys, categoricalOnly = ["baseline", "min_count", "recode"]
         for name in (type == .numeric ? categoricalOnly : numericOnly) {
             if let entry = fields[name] {
                 throw .optionNotForType(file: file, line: entry.line, key: entry.key, column: column, type: type)
@@ -139,7 +142,13 @@ struct SpecReader {
         }
         var feature = FeatureSpec(column: column, type: type)
         if let entry = fields["transform"] { feature.transform = try yaml.choice(entry, as: NumericTransform.self) }
-        if let entry = fields["missing"] { feature.missing = try yaml.choice(entry, as: MissingRule.self) }
+        if let entry = fields["missing"] {
+            feature.missing = try yaml.choice(entry, as: MissingRule.self)
+        } else if feature.transform == .bins {
+            // A binned feature's empty cells are a bin of their own unless the spec says otherwise.
+            feature.missing = .indicator
+        }
+        try binning(fields, into: &feature)
         if let entry = fields["group"] { feature.group = try yaml.choice(entry, as: FeatureGroup.self) }
         if let entry = yaml.given(fields, "baseline") { feature.baseline = try yaml.text(entry) }
         if let entry = yaml.given(fields, "half_life_days") {
@@ -176,6 +185,63 @@ struct SpecReader {
             feature.recode = recode
         }
         return feature
+    }
+
+    var binningKeys: [String] { ["monotone", "max_bins", "min_bin_share", "cuts"] }
+
+    /// The binning options of a `transform: bins` feature (refused on any other).
+    func binning(_ fields: [String: Entry], into feature: inout FeatureSpec) throws(ScoringSpecError) {
+        guard feature.transform == .bins else {
+            for key in binningKeys {
+                if let entry = fields[key] { throw .optionNeedsBins(file: file, line: entry.line, key: entry.key, column: feature.column) }
+            }
+            return
+        }
+        if let entry = yaml.given(fields, "monotone") { feature.monotone = try yaml.choice(entry, as: MonotoneTrend.self) }
+        if let entry = yaml.given(fields, "max_bins") {
+            let value = try yaml.wholeNumber(entry)
+            guard (2...50).contains(value) else {
+                throw .outOfRange(
+                    file: file, line: entry.line, key: entry.key, value: try yaml.literal(entry), requirement: "a whole number from 2 to 50")
+            }
+            feature.maxBins = value
+        }
+        if let entry = yaml.given(fields, "min_bin_share") {
+            let value = try yaml.number(entry)
+            guard value >= 0, value <= 0.5 else {
+                throw .outOfRange(
+                    file: file, line: entry.line, key: entry.key, value: try yaml.literal(entry),
+                    requirement: "a share from 0 to 0.5 of all rows (e.g. 0.05)")
+            }
+            feature.minBinShare = value
+        }
+        if let entry = yaml.given(fields, "cuts") {
+            var cuts: [Double] = []
+            for item in try yaml.items(entry, expected: "a list of ascending numbers, e.g. `[1, 3, 6]`") {
+                let value = try yaml.number(item)
+                guard abs(value) <= largestLeadNumber else {
+                    throw .outOfRange(
+                        file: file, line: item.line, key: item.key, value: try yaml.literal(item),
+                        requirement: "a number within ±\(largestLeadNumber)")
+                }
+                if let last = cuts.last, !(value > last) {
+                    throw .outOfRange(
+                        file: file, line: item.line, key: item.key, value: try yaml.literal(item),
+                        requirement: "a number above the cut before it (\(last)): cuts are strictly ascending")
+                }
+                cuts.append(value)
+            }
+            guard !cuts.isEmpty else {
+                throw .yaml(.wrongShape(file: file, line: entry.line, key: entry.key, expected: "at least one cut point, e.g. `[1, 3, 6]`"))
+            }
+            let maxBins = feature.maxBins ?? max(FeatureSpec.defaultMaxBins, cuts.count + 1)
+            guard cuts.count + 1 <= maxBins else {
+                throw .outOfRange(
+                    file: file, line: entry.line, key: entry.key, value: "\(cuts.count) cuts",
+                    requirement: "at most max_bins − 1 = \(maxBins - 1) cuts: raise max_bins or give fewer cuts")
+            }
+            feature.cuts = cuts
+        }
     }
 
     func points(_ entry: Entry) throws(ScoringSpecError) -> PointsScaling {

@@ -9,6 +9,8 @@ public enum ScoringSpecError: Error, CustomStringConvertible, Equatable, Sendabl
     case outOfRange(file: String, line: Int, key: String, value: String, requirement: String)
     /// An option that only applies to the other feature type.
     case optionNotForType(file: String, line: Int, key: String, column: String, type: FeatureType)
+    /// A binning option (`monotone`, `max_bins`, `min_bin_share`, `cuts`) on a feature without `transform: bins`.
+    case optionNeedsBins(file: String, line: Int, key: String, column: String)
     /// A feature column listed twice.
     case duplicateFeature(file: String, line: Int, column: String, firstLine: Int)
     /// One column given two roles (e.g. the outcome also listed as a feature).
@@ -26,6 +28,9 @@ public enum ScoringSpecError: Error, CustomStringConvertible, Equatable, Sendabl
             let other = type == .numeric ? "categorical" : "numeric"
             return
                 "\(file) line \(line): `\(key)` applies only to \(other) features, and \"\(column)\" is \(type.rawValue). Remove `\(key)`, or change the type."
+        case let .optionNeedsBins(file, line, key, column):
+            return
+                "\(file) line \(line): `\(key)` applies only to binned features, and \"\(column)\" has no `transform: bins`. Add `transform: bins`, or remove `\(key)`."
         case let .duplicateFeature(file, line, column, firstLine):
             return "\(file) line \(line): feature \"\(column)\" is already listed on line \(firstLine). List each column once."
         case let .columnInTwoRoles(file, line, column, roles):

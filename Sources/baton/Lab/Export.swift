@@ -6,12 +6,17 @@ import ScoringModelFormat
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a verified weight file for production: JSON, the score as one SQL expression, or a PMML 4.4 Scorecard.")
+        abstract:
+            "Export a verified weight file for production: JSON, the score as one SQL expression, a PMML 4.4 Scorecard, or the points table (scorecard)."
+    )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, sql, pmml }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, sql, pmml, scorecard }
+    enum TableFormat: String, ExpressibleByArgument, CaseIterable { case markdown, csv }
 
     @Option(help: "Weight file written by `baton fit`.") var model: String
-    @Option(help: "json | sql | pmml") var format: Format
+    @Option(help: "json | sql | pmml | scorecard") var format: Format
+    @Option(help: "Scorecard: markdown | csv (default: csv when --out ends in .csv, else markdown).")
+    var scorecardFormat: TableFormat?
     @Option(help: "SQL: standard | postgresql | sqlite.") var dialect: String = "standard"
     @Option(help: "SQL: points | log_odds | probability.") var output: String = "points"
     @Option(help: "SQL: write a SELECT over this table instead of a bare expression.") var table: String?
@@ -43,6 +48,9 @@ struct Export: ParsableCommand {
                     bytes = Data((text + "\n").utf8)
                 case .pmml:
                     bytes = Data(try PMMLExport.document(for: weights).utf8)
+                case .scorecard:
+                    let table = scorecardFormat ?? (out.map { $0.lowercased().hasSuffix(".csv") } == true ? .csv : .markdown)
+                    bytes = Data((table == .csv ? ScorecardExport.csv(for: weights) : ScorecardExport.markdown(for: weights)).utf8)
                 }
             } catch let error as WeightFileError {
                 throw .weightFile(error)

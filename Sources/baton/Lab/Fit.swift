@@ -77,7 +77,7 @@ struct Fit: ParsableCommand {
             } else {
                 print(LabReport.fitSummary(run))
                 print("\nFit path: \(run.path) (\(reason))")
-                print("Weight file: \(out) (\(WeightFile.currentFormat))")
+                print("Weight file: \(out) (\(run.weightFile.format))")
             }
         }
     }
