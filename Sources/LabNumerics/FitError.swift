@@ -29,6 +29,8 @@ package enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     case singularHessian(iteration: Int)
     /// An option is out of range.
     case invalidOption(name: String, value: Double, requirement: String)
+    /// Firth's penalty needs a full-rank design (log det I is −∞ otherwise): what is wrong with it.
+    case firthRankDeficient(String)
 
     package var description: String {
         switch self {
@@ -50,6 +52,9 @@ package enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .singleOutcomeClass(outcome, rows):
             let kind = outcome == 1 ? "closed-won" : "closed-lost"
             return "all \(rows) rows are \(kind): a model needs both won and lost leads; check outcome.positive in the spec and the outcome column"
+        case let .firthRankDeficient(detail):
+            return
+                "Firth's penalised likelihood needs a design of full rank, and this one is not: \(detail). Remove the named term (or merge the level), then fit again"
         case let .constantTerms(terms):
             let list = terms.map { "\($0.term) (always \(formatNumber($0.value)))" }.joined(separator: ", ")
             return
