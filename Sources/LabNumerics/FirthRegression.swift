@@ -62,6 +62,29 @@ package enum FirthRegression {
         package var logLikelihood: Double
         package var iterations: Int
         package var converged: Bool
+        /// I(β̂)⁻¹, column-major p × p.
+        package var covariance: [Double]
+
+        /// The fit in the shape the lab's summary, metrics and weight file read: Wald z and p from
+        /// the Wald standard errors, the profile bounds as the interval, ℓ (unpenalised) for ℓ,
+        /// deviance, AIC, BIC and McFadden R² (ℓ₀ the intercept-only ℓ), ℓ* as the objective.
+        package func logisticFit(rows: Int, effectiveRows: Int, positives: Double, totalWeight: Double, hasIntercept: Bool) -> LogisticFit {
+            let p = coefficients.count
+            let mean = positives / totalWeight
+            let null =
+                hasIntercept && mean > 0 && mean < 1
+                ? positives * log(mean) + (totalWeight - positives) * log(1 - mean) : -totalWeight * log(2)
+            let z = (0..<p).map { standardErrors[$0] > 0 ? coefficients[$0] / standardErrors[$0] : 0 }
+            let k = Double(p)
+            return LogisticFit(
+                names: names, coefficients: coefficients, standardErrors: standardErrors, zScores: z,
+                pValues: z.map { erfc(abs($0) / 2.0.squareRoot()) }, confidenceLow: profileLow, confidenceHigh: profileHigh,
+                covariance: covariance, logLikelihood: logLikelihood, nullLogLikelihood: null, deviance: -2 * logLikelihood,
+                nullDeviance: -2 * null, aic: 2 * k - 2 * logLikelihood, bic: k * log(totalWeight) - 2 * logLikelihood,
+                mcFaddenR2: 1 - logLikelihood / null, objective: -penalisedLogLikelihood, penalty: 0, rows: rows,
+                effectiveRows: effectiveRows, positives: positives, totalWeight: totalWeight, converged: converged,
+                iterations: iterations, gradientNorm: 0, warnings: [])
+        }
     }
 
     /// Fits the model and, when `profile` is true, the profile intervals of every coefficient.
@@ -117,7 +140,8 @@ package enum FirthRegression {
         }
         return Fit(
             names: x.names, coefficients: beta, standardErrors: se, profileLow: low, profileHigh: high,
-            penalisedLogLikelihood: state.penalised, logLikelihood: state.logLikelihood, iterations: iterations, converged: converged)
+            penalisedLogLikelihood: state.penalised, logLikelihood: state.logLikelihood, iterations: iterations, converged: converged,
+            covariance: inverse.values)
     }
 
     /// ℓ, ℓ*, I and U* at one β.

@@ -65,7 +65,7 @@ package enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .separation(terms):
             let list = terms.map(\.explanation).joined(separator: "; ")
             return
-                "quasi-complete separation: \(list); the maximum-likelihood estimate does not exist. Add a ridge penalty (e.g. `penalty: 1` in the spec), or merge the level into Other (min_count)"
+                "quasi-complete separation: \(list); the maximum-likelihood estimate does not exist. Fit with Firth's penalised likelihood (`method: firth` in the spec, or `--method firth`), add a ridge penalty (e.g. `penalty: 1`), or merge the level into Other (min_count)"
         case let .singularHessian(iteration):
             return
                 "the Hessian became singular at iteration \(iteration); the data is nearly separable or nearly collinear: add a ridge penalty (e.g. `penalty: 1`) or remove redundant features"

@@ -21,12 +21,14 @@ extension CalibrationLab {
     /// Results equal the in-memory fit's to rounding (the sums run in another order).
     /// Stages in ``FitRun/timings``: `scan` (includes the hash), `fit`, `probabilities`, `metrics`.
     package static func fitStreaming(
-        data: URL, spec specURL: URL, penalty: Double? = nil,
+        data: URL, spec specURL: URL, penalty: Double? = nil, method: FitMethod? = nil,
         blockRows: Int = defaultBlockRows, now: Date = Date()
     ) throws(LabError) -> FitRun {
         precondition(blockRows >= 1, "fitStreaming: blockRows must be at least 1")
         var spec = try loadSpec(specURL)
         if let penalty { spec.penalty = penalty }
+        if let method { spec.method = method }
+        if spec.method == .firth { throw .data(.firthNeedsInMemoryFit(file: data.path)) }
         try requireFile(data, role: "data")
         var timings = StageTimings()
         let scan = try timings.measure("scan") { () throws(LabError) in

@@ -41,9 +41,13 @@ package enum CalibrationLab {
     /// - Parameters:
     ///   - penalty: overrides the spec's `penalty` when given.
     ///   - now: the `created_at` time recorded in the weight file.
-    package static func fit(data: URL, spec specURL: URL, penalty: Double? = nil, now: Date = Date()) throws(LabError) -> FitRun {
+    ///   - method: overrides the spec's `method` when given (`firth`: Firth's penalised likelihood).
+    package static func fit(
+        data: URL, spec specURL: URL, penalty: Double? = nil, method: FitMethod? = nil, now: Date = Date()
+    ) throws(LabError) -> FitRun {
         var spec = try loadSpec(specURL)
         if let penalty { spec.penalty = penalty }
+        if let method { spec.method = method }
         try requireFile(data, role: "data")
         var timings = StageTimings()
         // Hash the input on its own thread from the start: the parallel parse leaves part of a
@@ -63,6 +67,18 @@ package enum CalibrationLab {
 
         let fit = try timings.measure("fit") { () throws(LabError) in
             do throws(FitError) {
+                if spec.method == .firth {
+                    guard spec.penalty == 0 else {
+                        throw FitError.invalidOption(
+                            name: "penalty (with method firth)", value: spec.penalty, requirement: "0: Firth's penalty replaces a ridge")
+                    }
+                    let firth = try FirthRegression.fit(training.design, outcomes: training.outcome, weights: training.weights)
+                    let total = training.weights?.reduce(0, +) ?? Double(training.design.rows)
+                    let won = training.weights.map { w in zip(training.outcome, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? training.outcome.reduce(0, +)
+                    return firth.logisticFit(
+                        rows: training.design.rows, effectiveRows: training.weights?.filter { $0 > 0 }.count ?? training.design.rows,
+                        positives: won, totalWeight: total, hasIntercept: training.design.interceptColumn != nil)
+                }
                 return try LogisticRegression.fit(
                     training.design, outcomes: training.outcome,
                     weights: training.weights, oneHot: training.oneHot,
@@ -83,11 +99,12 @@ package enum CalibrationLab {
         var window = training.timeWindow
         if window == nil { window = try timeWindowOfKeptRows(data: data, spec: spec, training: training) }
         let (timeFrom, timeTo) = (window?.from, window?.to)
-        let metadata = TrainingMetadata(
+        var metadata = TrainingMetadata(
             rows: training.design.rows, positives: training.positives, rowsDropped: training.rows.rowsDropped,
             timeFrom: timeFrom, timeTo: timeTo, inputFile: data.lastPathComponent, inputSHA256: inputHash,
             createdAt: isoTimestamp(now), toolVersion: toolVersion, penalty: spec.penalty,
             converged: fit.converged, iterations: fit.iterations, fitPath: FitPath.inMemory.description)
+        metadata.method = spec.method == .firth ? FitMethod.firth.rawValue : nil
         let weightFile = WeightFile(
             terms: training.terms, estimates: fit.coefficients, standardErrors: fit.standardErrors,
             encodings: training.encodings, spec: spec, training: metadata,

@@ -36,6 +36,8 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case binning(file: String, column: String, error: BinningError)
     /// `transform: bins` in a streaming fit, which never holds a column to choose cut points from.
     case binsNeedInMemoryFit(file: String, column: String)
+    /// `method: firth` in a streaming fit, whose passes never hold the rows the hat matrix needs.
+    case firthNeedsInMemoryFit(file: String)
 
     package var description: String {
         switch self {
@@ -76,6 +78,9 @@ package enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .binsNeedInMemoryFit(file, column):
             return
                 "\(file): \"\(column)\" has `transform: bins`, whose cut points are chosen from the whole column, which a streaming fit never holds. Fit in memory (leave out --stream, or raise --memory-budget), or give `cuts:` and bin the column before the fit."
+        case let .firthNeedsInMemoryFit(file):
+            return
+                "\(file): Firth's penalised likelihood (`method: firth`) needs every row's hat value on every step, which a streaming fit never holds. Fit in memory (leave out --stream, or raise --memory-budget), or use `method: ml` with `penalty:`."
         case let .noRowsLeft(file, rowsRead, dropped):
             let detail = dropped.map { "\($0.rows) with empty \"\($0.column)\"" }.joined(separator: ", ")
             return

@@ -38,7 +38,9 @@ package enum LabReport {
             lines.append(pair("Weights:", "\(weight) (frequency)", "Rows weighted > 0:", "\(fit.effectiveRows)"))
         }
         lines.append(
-            pair("Method:", fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)", "Df Model:", "\(fit.coefficients.count - 1)"))
+            pair(
+                "Method:", run.spec.method == .firth ? "Firth (profile CI)" : (fit.penalty > 0 ? "ridge (λ=\(short(fit.penalty)))" : "MLE (Newton)"),
+                "Df Model:", "\(fit.coefficients.count - 1)"))
         lines.append(pair("Won / rows:", "\(training.positives) / \(fit.rows)", "Pseudo R-squ.:", f(fit.mcFaddenR2, 4)))
         lines.append(pair("Dropped rows:", "\(training.rowsDropped)", "Log-Likelihood:", f(fit.logLikelihood, 3)))
         lines.append(pair("converged:", fit.converged ? "True" : "False", "LL-Null:", f(fit.nullLogLikelihood, 3)))
@@ -103,8 +105,9 @@ package enum LabReport {
                 .object([
                     "name": .string(fit.names[j]), "estimate": .double(fit.coefficients[j]),
                     "std_error": .double(fit.standardErrors[j]), "z": .double(fit.zScores[j]),
-                    "p_value": .double(fit.pValues[j]), "ci_low": .double(fit.confidenceLow[j]),
-                    "ci_high": .double(fit.confidenceHigh[j]),
+                    // A profile bound that never closes (Firth) is infinite: null, as JSON has no infinity.
+                    "p_value": .double(fit.pValues[j]), "ci_low": fit.confidenceLow[j].isFinite ? .double(fit.confidenceLow[j]) : .null,
+                    "ci_high": fit.confidenceHigh[j].isFinite ? .double(fit.confidenceHigh[j]) : .null,
                     "points_per_unit": .double(run.weightFile.model[j].pointsPerUnit),
                 ]))
         }
@@ -116,7 +119,7 @@ package enum LabReport {
             "rows": .integer(Int64(fit.rows)), "positives": .integer(Int64(run.weightFile.training.positives)),
             "observations": .double(run.spec.weight == nil ? Double(fit.effectiveRows) : fit.totalWeight),
             "rows_dropped": .integer(Int64(run.weightFile.training.rowsDropped)),
-            "fit_path": .string(run.path.description),
+            "fit_path": .string(run.path.description), "method": .string((run.spec.method ?? .ml).rawValue),
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),
             "notes": .array(run.weightFile.encodings.compactMap(\.droppedIndicatorNote).map { .string($0) }),
             "information_values": .array(

@@ -32,6 +32,9 @@ public struct ScoringSpec: Codable, Sendable, Equatable {
     public var points: PointsScaling
     /// MQL / SQL thresholds in points, if the team has agreed them.
     public var thresholds: Thresholds?
+    /// How the weights are estimated: maximum likelihood (nil or `ml`, with the ridge `penalty`)
+    /// or Firth's penalised likelihood (`firth`).
+    public var method: FitMethod?
 
     public init(
         outcome: OutcomeSpec, id: String? = nil, time: String? = nil, weight: String? = nil,
@@ -47,6 +50,14 @@ public struct ScoringSpec: Codable, Sendable, Equatable {
         self.points = points
         self.thresholds = thresholds
     }
+}
+
+/// The estimation method of a fit.
+public enum FitMethod: String, Codable, Sendable, CaseIterable {
+    /// Maximum likelihood by Newton/IRLS (with `penalty:` a ridge).
+    case ml
+    /// Firth's penalised likelihood (Jeffreys prior): finite under separation, profile intervals.
+    case firth
 }
 
 /// The outcome column and its closed-won values; every other value is closed-lost.

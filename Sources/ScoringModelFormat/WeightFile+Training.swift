@@ -27,6 +27,8 @@ public struct TrainingMetadata: Codable, Sendable, Equatable {
     /// How the fit read the data: `in_memory` (the whole design in memory) or `streaming`
     /// (row blocks re-read every Newton pass). Absent in files written before it existed.
     public var fitPath: String?
+    /// `firth` for a Firth fit; absent for maximum likelihood (and in files written before it existed).
+    public var method: String?
 
     public init(
         rows: Int, positives: Int, rowsDropped: Int, timeFrom: String? = nil, timeTo: String? = nil,
@@ -58,5 +60,6 @@ public struct TrainingMetadata: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case toolVersion = "tool_version"
         case fitPath = "fit_path"
+        case method
     }
 }

@@ -4,7 +4,7 @@ import Yams
 
 extension ScoringSpec {
     /// Keys allowed at the top level of a spec.
-    static let topLevelKeys = ["outcome", "id", "time", "weight", "features", "penalty", "points", "thresholds"]
+    static let topLevelKeys = ["outcome", "id", "time", "weight", "features", "penalty", "points", "thresholds", "method"]
     static let outcomeKeys = ["column", "positive"]
     static let featureKeys = [
         "column", "type", "transform", "missing", "baseline", "min_count", "group", "recode", "half_life_days", "monotone", "max_bins",
@@ -83,6 +83,14 @@ struct SpecReader {
                     file: file, line: entry.line, key: entry.key, value: try yaml.literal(entry), requirement: "0 or more (0 = no penalty)")
             }
             spec.penalty = value
+        }
+        if let entry = yaml.given(top, "method") {
+            spec.method = try yaml.choice(entry, as: FitMethod.self)
+            if spec.method == .firth, spec.penalty > 0 {
+                throw .outOfRange(
+                    file: file, line: entry.line, key: entry.key, value: "firth",
+                    requirement: "`ml` when `penalty:` is above 0: Firth's penalty and a ridge are two answers to separation, choose one")
+            }
         }
         if let entry = yaml.given(top, "points") { spec.points = try points(entry) }
         if let entry = yaml.given(top, "thresholds") { spec.thresholds = try thresholds(entry) }

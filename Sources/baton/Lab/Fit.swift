@@ -3,6 +3,8 @@ import Foundation
 import LabTraining
 import ScoringModelFormat
 
+extension FitMethod: ExpressibleByArgument {}
+
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit lead-scoring weights by logistic regression and write the weight file.",
@@ -16,6 +18,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Scoring spec (YAML) describing the outcome and the features.") var spec: String
     @Option(help: "Where to write the weight file.") var out: String
     @Option(help: "Override the spec's ridge penalty λ.") var penalty: Double?
+    @Option(help: "Override the spec's estimation method: ml (maximum likelihood, with --penalty a ridge) or firth (Firth's penalised likelihood).")
+    var method: FitMethod?
     @Flag(help: "Print one JSON object instead of the summary table.") var json = false
     @Flag(help: "Print seconds per stage (read, encode, fit, probabilities, metrics, hash, write) to standard error as one JSON line.")
     var timings = false
@@ -49,9 +53,9 @@ struct Fit: ParsableCommand {
             let run =
                 streaming
                 ? try CalibrationLab.fitStreaming(
-                    data: dataURL, spec: specURL, penalty: penalty,
+                    data: dataURL, spec: specURL, penalty: penalty, method: method,
                     blockRows: blockRows ?? CalibrationLab.defaultBlockRows)
-                : try CalibrationLab.fit(data: dataURL, spec: specURL, penalty: penalty)
+                : try CalibrationLab.fit(data: dataURL, spec: specURL, penalty: penalty, method: method)
             var stages = run.timings
             try stages.measure("write") { () throws(LabError) in
                 try CalibrationLab.write(run.weightFile, to: URL(fileURLWithPath: out))
