@@ -168,7 +168,7 @@ package enum QuarterlyRecalibration {
         let trainPositives = Int(trainOutcomes.reduce(0, +))
         let trainSpan = trainRows.isEmpty ? "no leads" : windows.span(trainRows)
         let encodings: [FeatureEncoding]
-        do { encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: trainRows) } catch {
+        do { encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: trainRows, outcomes: trainOutcomes) } catch {
             throw .lab(.data(error))
         }
         let terms = FeatureEncoding.terms(of: encodings)
