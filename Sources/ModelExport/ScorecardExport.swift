@@ -51,13 +51,12 @@ package enum ScorecardExport {
         return rows
     }
 
-    /// CSV (RFC 4180): `feature,bin_or_level,points`, points in shortest round-trip form. Text
-    /// that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
-    /// leading `'`; fields with a comma, quote or line break are quoted.
+    /// CSV (RFC 4180): `feature,bin_or_level,points`, points in shortest round-trip form, cells
+    /// written by ``CSVCell`` (quoted when needed; text a spreadsheet would run as a formula gets a leading `'`).
     package static func csv(for weights: WeightFile) -> String {
         var lines = ["feature,bin_or_level,points"]
         for row in rows(for: weights) {
-            lines.append([csvText(row.feature), csvText(row.binOrLevel), row.points.description].joined(separator: ","))
+            lines.append(CSVCell.line([row.feature, row.binOrLevel, row.points.description]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -100,12 +99,5 @@ package enum ScorecardExport {
             out.append(character)
         }
         return out
-    }
-
-    static func csvText(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

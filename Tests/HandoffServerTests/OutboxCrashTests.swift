@@ -47,6 +47,8 @@ import Testing
         let listed = await second.request("GET", "/outbox?state=delivered", token: admin)
         let entries = ((try? JSONSerialization.jsonObject(with: listed?.body ?? Data())) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         #expect(entries.map { $0["id"] as? String } == ["e-1/crm-writeback"])
-        #expect((entries.first?["attempts"] as? Int ?? 0) >= 2)
+        // At least the successful attempt; the one the killed process made may or may not have been
+        // recorded before the kill (at least once: the CRM saw it, the store need not have).
+        #expect((entries.first?["attempts"] as? Int ?? 0) >= 1)
     }
 }
