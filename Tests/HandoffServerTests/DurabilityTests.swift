@@ -41,7 +41,8 @@ import Glibc
         let config = files.folder.appendingPathComponent("serve.json").path
         try #"{"known_fields": ["region", "demo_requests"]}"#.write(toFile: config, atomically: true, encoding: .utf8)
         let args = ["--db", files.db, "--playbook", files.playbook, "--model", files.model, "--config", config]
-        let first = try ServeProcess(arguments: args)
+        // Started off the cooperative pool (ServeProcess.start): a blocking start there starves the clients on a busy machine.
+        let first = try await ServeProcess.start(arguments: args)
         let token = try #require(first.printedToken)
         let acks = Acks()
         let total = 200
@@ -79,7 +80,7 @@ import Glibc
         #expect(acked.count < total, "the kill came after every event was sent; the test did not kill mid-stream")
 
         // Restart on the same files: no new admin token, the old one still works.
-        let second = try ServeProcess(arguments: args)
+        let second = try await ServeProcess.start(arguments: args)
         defer { second.stop() }
         #expect(second.printedToken == nil)
         let store = try SQLiteHandoffStore(path: files.db)
