@@ -189,8 +189,7 @@ package struct CRMWriteBack: Sendable {
         case .leadID:
             id = timeline.lead.id
         case .field(let name):
-            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(timeline.lead.fields.text.utf8))) ?? [:]
-            guard let value = fields[name], !value.isEmpty else {
+            guard let value = timeline.lead.fieldValues[name], !value.isEmpty else {
                 throw DeliveryError.noRecordID(leadID: timeline.lead.id, problem: "its field `\(name)` is empty; send it with the lead")
             }
             id = value

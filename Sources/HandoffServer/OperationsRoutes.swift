@@ -38,7 +38,6 @@ extension HandoffService {
     /// Counters since start plus gauges read from the store now.
     func prometheusText() async throws -> String {
         let instant = now()
-        let summaries = try await store.outboxSummary()
         let due = try await store.alertsPendingDelivery(at: instant, limit: 100_000)
         let health = try await outboxHealth()
         let open = try await store.timersDue(before: .distantFuture, limit: 1_000_000)
@@ -47,11 +46,11 @@ extension HandoffService {
         var gauges: [(name: String, help: String, labels: String, value: Double)] = [
             (
                 "baton_alert_queue_depth", "Outbox rows not yet delivered and not dead (including those waiting for a retry).", "",
-                Double(summaries.reduce(0) { $0 + $1.undelivered })
+                Double(health.reduce(0) { $0 + $1.undelivered })
             ),
             ("baton_alert_queue_due", "Undelivered alerts whose next attempt is due now.", "", Double(due.count)),
-            ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(summaries.reduce(0) { $0 + $1.failing })),
-            ("baton_outbox_dead", "Outbox rows in dead letter (kept until replayed).", "", Double(summaries.reduce(0) { $0 + $1.dead })),
+            ("baton_alerts_failing", "Undelivered alerts with at least one failed attempt.", "", Double(health.reduce(0) { $0 + $1.failing })),
+            ("baton_outbox_dead", "Outbox rows in dead letter (kept until replayed).", "", Double(health.reduce(0) { $0 + $1.dead })),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"running\"", Double(open.filter { $0.state == .running }.count)),
             ("baton_sla_timers_open", "Open SLA timers by state.", "state=\"breached\"", Double(open.filter { $0.state == .breached }.count)),
             (

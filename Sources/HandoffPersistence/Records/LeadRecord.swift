@@ -30,3 +30,8 @@ package struct LeadRecord: Sendable, Hashable, Codable {
         self.updatedAt = updatedAt ?? createdAt
     }
 }
+
+extension LeadRecord {
+    /// The stored field values by name (empty when the stored JSON is not an object of texts).
+    package var fieldValues: [String: String] { (try? fields.decode([String: String].self)) ?? [:] }
+}

@@ -3,6 +3,7 @@ import BatonSupport
 import Foundation
 import HandoffFlow
 import HandoffPersistence
+import HandoffServer
 
 /// `baton handoff export`: the CRM update rows as CSV, for teams without API access to their CRM
 /// (issue 14). One row per lead with activity at or after `--since` (a field, an event, an SLA step,
@@ -72,8 +73,7 @@ struct HandoffExport: AsyncParsableCommand {
         let state = LeadCRMState(timeline)
         var cells = [state.leadID]
         if let idField {
-            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(timeline.lead.fields.text.utf8))) ?? [:]
-            cells.append(fields[idField] ?? "")
+            cells.append(timeline.lead.fieldValues[idField] ?? "")
         }
         cells += [
             state.probability.map { String(format: "%.4f", $0) } ?? "", state.points.map(\.wholeText) ?? "", state.stage?.rawValue ?? "",
@@ -83,9 +83,7 @@ struct HandoffExport: AsyncParsableCommand {
         ]
         if let linkBase {
             let base = linkBase.hasSuffix("/") ? String(linkBase.dropLast()) : linkBase
-            let segment =
-                state.leadID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
-            cells.append("\(base)/leads/\(segment)")
+            cells.append("\(base)/leads/\(CRMWriteBack.pathSegment(state.leadID))")
         }
         return cells
     }
