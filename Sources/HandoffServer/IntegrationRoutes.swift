@@ -67,6 +67,25 @@ extension HandoffService {
                 return fault(refused?.error?.code ?? "rejected", refused?.error?.message ?? "an event was refused", client: true)
             }
         }
+        router.post("/integrations/marketo") { request, context in
+            let incoming = try await self.integrationRequest(request, context: context)
+            let event: InboundEvent
+            do throws(IntegrationRefusal) {
+                // Without the secret header the request is not one of the configured webhooks (401)
+                // whether or not Marketo is configured; with it, an unconfigured integration is absent (404).
+                guard incoming.header(MarketoWebhook.secretHeader) != nil else { throw .missingHeader(MarketoWebhook.secretHeader) }
+                guard let marketo = self.integrations.marketo else {
+                    throw .notConfigured(integration: "Marketo", setting: "marketo_secret_file")
+                }
+                event = try marketo.read(incoming)
+            } catch {
+                await self.metrics.event(type: "marketo", outcome: "refused")
+                self.logger.warning("POST /integrations/marketo refused (\(error.status)): \(error.description)")
+                throw Self.apiError(error)
+            }
+            let (results, status) = try await self.apply(IntegrationDelivery(events: [event]), integration: "marketo") { $0 }
+            return JSONResponse.make(results, status: status)
+        }
     }
 
     /// The request as the adapters see it: the full URI the vendor signed (``ServiceConfiguration/publicBaseURL``,

@@ -15,6 +15,8 @@ package struct IntegrationSetup: Sendable {
     /// Segment `track` event → Baton engagement type (`segment_events`).
     package var segmentEvents: [String: String]
     package var salesforce: SalesforceOutboundMessage?
+    /// Marketo's webhook adapter (`marketo_secret_file` and `marketo_time_zone`); nil: the route answers 404.
+    package var marketo: MarketoWebhook?
 
     package init(
         publicBaseURL: String? = nil, mapping: FieldMapping = FieldMapping(), hubspot: HubSpotWebhook? = nil, segmentSecret: String? = nil,
@@ -76,6 +78,35 @@ package struct IntegrationSetup: Sendable {
         if let organization = configuration.salesforceOrganizationID {
             setup.salesforce = SalesforceOutboundMessage(
                 organizationID: organization, mapping: setup.mapping, currency: configuration.salesforceCurrency)
+        }
+        var marketoSecret = environment["BATON_MARKETO_SECRET"]
+        if let file = configuration.marketoSecretFile {
+            marketoSecret = try readSecret(file, key: "marketo_secret_file")
+        }
+        if let secret = marketoSecret?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            guard !secret.isEmpty else {
+                throw .configuration(
+                    file: configuration.marketoSecretFile, key: "marketo_secret_file",
+                    problem: "is empty; put in it the secret your Marketo webhooks send in \(MarketoWebhook.secretHeader)")
+            }
+            guard secret.utf8.count >= 16, secret.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+                throw .configuration(
+                    file: configuration.marketoSecretFile, key: "marketo_secret_file",
+                    problem: "must be at least 16 printable characters without spaces (it travels in a header); e.g. openssl rand -hex 32")
+            }
+            guard let zoneName = configuration.marketoTimeZone else {
+                throw .configuration(
+                    file: nil, key: "marketo_time_zone",
+                    problem:
+                        "is required with the Marketo secret: {{system.dateTime}} is written in the subscription's time zone (Admin → Location), e.g. \"America/Chicago\""
+                )
+            }
+            guard let zone = TimeZone(identifier: zoneName) else {
+                throw .configuration(
+                    file: nil, key: "marketo_time_zone",
+                    problem: "`\(zoneName)` is not an IANA time zone name such as America/Chicago or Europe/Berlin")
+            }
+            setup.marketo = MarketoWebhook(secret: secret, timeZone: zone, mapping: setup.mapping)
         }
         return setup
     }

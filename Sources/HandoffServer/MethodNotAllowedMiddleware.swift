@@ -18,7 +18,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         ("/models", [.get, .post]), ("/models/rollback", [.post]), ("/models/{sha}/promote", [.post]),
         ("/tokens", [.get, .post]), ("/tokens/{name}", [.delete]),
         ("/outbox", [.get]), ("/outbox/endpoints", [.get]), ("/outbox/{id}", [.get]), ("/outbox/{id}/replay", [.post]),
-        ("/integrations/segment", [.post]),
+        ("/integrations/segment", [.post]), ("/integrations/marketo", [.post]),
     ]
 
     /// The methods `path` is served with (empty when no route has it). `HEAD` goes with `GET`.

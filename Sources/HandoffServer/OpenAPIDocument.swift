@@ -275,6 +275,45 @@ package enum OpenAPIDocument {
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
                 "503": {description: store unavailable; Segment retries}
+          /integrations/marketo:
+            post:
+              summary: A Marketo webhook call rendering one of Baton's templates (Notebooks-md/marketo) into Baton's own event shape
+              description: >-
+                No bearer token: the X-Baton-Marketo-Secret custom header must hold the secret of marketo_secret_file
+                (404 when it is not configured). The body is one Baton event (lead_created, lead_updated or engagement)
+                with Marketo's token forms allowed: lead_id may be {{lead.Id}} (a number; the lead is marketo-<Id>),
+                occurred_at may be {{system.dateTime}} (read in marketo_time_zone), event_id may be absent (then
+                marketo: + 32 hex digits of SHA-256 of the body), blank fields are left out. Lead events merge into the
+                lead (created when new; missing_fields until the model's fields are known). Answered after the commit.
+              security: []
+              parameters:
+                - {name: X-Baton-Marketo-Secret, in: header, required: true, schema: {type: string, minLength: 16}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [type, lead_id, occurred_at]
+                      properties:
+                        type: {type: string, enum: [lead_created, lead_updated, engagement]}
+                        lead_id: {type: [string, integer]}
+                        occurred_at: {type: string}
+                        event_id: {type: [string, integer]}
+                        fields: {type: object}
+                        event_type: {type: string}
+                        content: {type: string}
+                        url: {type: string}
+                        source: {type: string}
+                        campaign: {type: string}
+              responses:
+                "200": {description: applied or duplicate, content: {application/json: {schema: {$ref: "#/components/schemas/IntegrationResults"}}}}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
+                "503": {description: store unavailable; Marketo does not retry, so re-run the campaign step for the people it lists}
           /integrations/hubspot:
             post:
               summary: HubSpot webhook deliveries (contact.* and object.* subscriptions), signed with X-HubSpot-Signature-v3

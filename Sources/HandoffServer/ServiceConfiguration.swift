@@ -26,15 +26,18 @@ import HandoffStores
 ///  "segment_events": {"Webinar Attended": "webinar_attended", "Demo Requested": "demo_request"}}
 /// ```
 /// Integrations: `"public_base_url": "https://baton.example.com", "field_mapping": "mapping.yaml",
-/// "hubspot_client_secret_file": "/etc/baton/hubspot-secret", "hubspot_portal_id": 62515`.
+/// "hubspot_client_secret_file": "/etc/baton/hubspot-secret", "hubspot_portal_id": 62515,
+/// "marketo_secret_file": "/etc/baton/marketo-secret", "marketo_time_zone": "America/Chicago"`.
 ///
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
 /// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
 /// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
 /// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_PUBLIC_BASE_URL`,
-/// `BATON_FIELD_MAPPING`, `BATON_SEGMENT_SECRET_FILE`, `BATON_HUBSPOT_CLIENT_SECRET_FILE`; the HubSpot
-/// client secret itself may come from `BATON_HUBSPOT_CLIENT_SECRET` and the CRM write-back's token from
+/// `BATON_FIELD_MAPPING`, `BATON_SEGMENT_SECRET_FILE`, `BATON_HUBSPOT_CLIENT_SECRET_FILE`,
+/// `BATON_SALESFORCE_ORGANIZATION_ID`, `BATON_MARKETO_SECRET_FILE`, `BATON_MARKETO_TIME_ZONE`; the HubSpot
+/// client secret itself may come from `BATON_HUBSPOT_CLIENT_SECRET`, Marketo's shared secret from
+/// `BATON_MARKETO_SECRET`, and the CRM write-back's token from
 /// `BATON_CRM_TOKEN` (read at start, never part of this value).
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
@@ -114,6 +117,12 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var salesforceOrganizationID: String?
     /// The currency of opportunity amounts that come without `CurrencyIsoCode` (a single-currency org).
     package var salesforceCurrency: String?
+    /// A file (mode 0600) holding the shared secret Marketo's webhooks send in
+    /// `X-Baton-Marketo-Secret`; `POST /integrations/marketo` answers 404 without it (or `BATON_MARKETO_SECRET`).
+    package var marketoSecretFile: String?
+    /// The Marketo subscription's time zone (IANA name, Marketo's Admin → Location), in which
+    /// `{{system.dateTime}}` is written; required with the Marketo secret.
+    package var marketoTimeZone: String?
 
     package init() {}
 
@@ -154,6 +163,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case publicBaseURL = "public_base_url"
         case hubspotClientSecretFile = "hubspot_client_secret_file", hubspotPortalID = "hubspot_portal_id"
         case salesforceOrganizationID = "salesforce_organization_id", salesforceCurrency = "salesforce_currency"
+        case marketoSecretFile = "marketo_secret_file", marketoTimeZone = "marketo_time_zone"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -192,6 +202,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         hubspotPortalID = try c.decodeIfPresent(Int64.self, forKey: .hubspotPortalID)
         salesforceOrganizationID = try c.decodeIfPresent(String.self, forKey: .salesforceOrganizationID)
         salesforceCurrency = try c.decodeIfPresent(String.self, forKey: .salesforceCurrency)
+        marketoSecretFile = try c.decodeIfPresent(String.self, forKey: .marketoSecretFile)
+        marketoTimeZone = try c.decodeIfPresent(String.self, forKey: .marketoTimeZone)
     }
 
     /// Reads a configuration file.
@@ -243,6 +255,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_PUBLIC_BASE_URL"] { publicBaseURL = v }
         if let v = env["BATON_HUBSPOT_CLIENT_SECRET_FILE"] { hubspotClientSecretFile = v }
         if let v = env["BATON_SALESFORCE_ORGANIZATION_ID"] { salesforceOrganizationID = v }
+        if let v = env["BATON_MARKETO_SECRET_FILE"] { marketoSecretFile = v }
+        if let v = env["BATON_MARKETO_TIME_ZONE"] { marketoTimeZone = v }
     }
 
     /// Checks ranges and that the database is named.

@@ -31,6 +31,8 @@ import Testing
         c.hubspotPortalID = 62515
         c.salesforceOrganizationID = "00D5e000000KQ2e"
         c.salesforceCurrency = "EUR"
+        c.marketoSecretFile = "marketo-secret"
+        c.marketoTimeZone = "America/Chicago"
         return c
     }
 

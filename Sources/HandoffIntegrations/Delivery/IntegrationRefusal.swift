@@ -12,6 +12,8 @@ package enum IntegrationRefusal: Error, Sendable, Equatable, CustomStringConvert
     case missingHeader(String)
     /// The signature header does not match the one computed over the request: 401.
     case badSignature(header: String)
+    /// The shared-secret header does not hold the configured secret (Marketo, which signs nothing): 401.
+    case wrongSecret(header: String)
     /// The request's timestamp is older (or further in the future) than the vendor allows: 401.
     case staleTimestamp(header: String, ageSeconds: Int, limitSeconds: Int)
     /// The delivery names another organisation / account than the configured one: 403.
@@ -29,7 +31,7 @@ package enum IntegrationRefusal: Error, Sendable, Equatable, CustomStringConvert
     package var status: Int {
         switch self {
         case .notConfigured: 404
-        case .missingHeader, .badSignature, .staleTimestamp: 401
+        case .missingHeader, .badSignature, .wrongSecret, .staleTimestamp: 401
         case .foreignAccount: 403
         case .tooLarge: 413
         case .unsupportedMediaType: 415
@@ -44,6 +46,7 @@ package enum IntegrationRefusal: Error, Sendable, Equatable, CustomStringConvert
         case .notConfigured: "integration_not_configured"
         case .missingHeader: "missing_header"
         case .badSignature: "bad_signature"
+        case .wrongSecret: "bad_secret"
         case .staleTimestamp: "stale_timestamp"
         case .foreignAccount: "foreign_account"
         case .tooLarge: "body_too_large"
@@ -57,7 +60,7 @@ package enum IntegrationRefusal: Error, Sendable, Equatable, CustomStringConvert
     package var field: String? {
         switch self {
         case .notConfigured: nil
-        case .missingHeader(let header), .badSignature(let header), .staleTimestamp(let header, _, _): header
+        case .missingHeader(let header), .badSignature(let header), .wrongSecret(let header), .staleTimestamp(let header, _, _): header
         case .foreignAccount(let field, _, _), .malformed(let field, _), .unmappable(let field, _): field
         case .tooLarge, .unsupportedMediaType: "(body)"
         }
@@ -73,6 +76,9 @@ package enum IntegrationRefusal: Error, Sendable, Equatable, CustomStringConvert
         case .badSignature(let header):
             return
                 "header \(header) does not match the signature of this request; check that the configured secret is the vendor's current one and that the public base URL is the address the vendor calls"
+        case .wrongSecret(let header):
+            return
+                "header \(header) does not hold the configured shared secret; set the same secret on the sender's custom header and in Baton's configuration"
         case let .staleTimestamp(header, age, limit):
             return
                 "header \(header) is \(age) s away from this server's clock (at most \(limit) s accepted); a replayed or delayed request, or a clock out of sync"

@@ -11,8 +11,8 @@ import Foundation
 /// production weight file and the playbook read (``validate(against:)``).
 package struct FieldMapping: Sendable, Equatable {
     /// The sections an adapter reads: HubSpot contact properties, Salesforce Lead and Contact
-    /// fields, Segment `identify` traits and `group` traits.
-    package static let sectionNames = ["hubspot", "salesforce_lead", "salesforce_contact", "segment", "segment_group"]
+    /// fields, Segment `identify` traits and `group` traits, the `fields` of Marketo's webhook templates.
+    package static let sectionNames = ["hubspot", "salesforce_lead", "salesforce_contact", "segment", "segment_group", "marketo"]
 
     /// One vendor property's rule.
     package struct Rule: Sendable, Equatable {
