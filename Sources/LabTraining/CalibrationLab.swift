@@ -67,22 +67,7 @@ package enum CalibrationLab {
 
         let fit = try timings.measure("fit") { () throws(LabError) in
             do throws(FitError) {
-                if spec.method == .firth {
-                    guard spec.penalty == 0 else {
-                        throw FitError.invalidOption(
-                            name: "penalty (with method firth)", value: spec.penalty, requirement: "0: Firth's penalty replaces a ridge")
-                    }
-                    let firth = try FirthRegression.fit(training.design, outcomes: training.outcome, weights: training.weights)
-                    let total = training.weights?.reduce(0, +) ?? Double(training.design.rows)
-                    let won = training.weights.map { w in zip(training.outcome, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? training.outcome.reduce(0, +)
-                    return firth.logisticFit(
-                        rows: training.design.rows, effectiveRows: training.weights?.filter { $0 > 0 }.count ?? training.design.rows,
-                        positives: won, totalWeight: total, hasIntercept: training.design.interceptColumn != nil)
-                }
-                return try LogisticRegression.fit(
-                    training.design, outcomes: training.outcome,
-                    weights: training.weights, oneHot: training.oneHot,
-                    options: .init(penalty: spec.penalty))
+                return try estimate(training.design, outcomes: training.outcome, weights: training.weights, oneHot: training.oneHot, spec: spec)
             } catch {
                 throw LabError.fit(error, file: training.file, lines: training.fileLines)
             }
@@ -197,5 +182,30 @@ extension WeightFile {
             for i in 0..<design.rows { eta[i] += term.estimate * design.values[offset + i] }
         }
         return eta.map(logistic)
+    }
+}
+
+extension CalibrationLab {
+    /// The one estimator behind every fit of a spec (`baton fit` and the recalibration's
+    /// challenger): Firth's penalised likelihood for `method: firth`, else maximum likelihood
+    /// with the spec's ridge penalty. `profile: false` skips Firth's profile intervals (the
+    /// estimates and standard errors are the same), for fits whose intervals nobody reads.
+    /// - Throws: ``FitError``; `invalidOption` for a ridge penalty with `method: firth`.
+    package static func estimate(
+        _ design: DesignMatrix, outcomes: [Double], weights: [Double]?, oneHot: [OneHotFeature] = [], spec: ScoringSpec,
+        profile: Bool = true
+    ) throws(FitError) -> LogisticFit {
+        guard spec.method == .firth else {
+            return try LogisticRegression.fit(design, outcomes: outcomes, weights: weights, oneHot: oneHot, options: .init(penalty: spec.penalty))
+        }
+        guard spec.penalty == 0 else {
+            throw FitError.invalidOption(name: "penalty (with method firth)", value: spec.penalty, requirement: "0: Firth's penalty replaces a ridge")
+        }
+        let firth = try FirthRegression.fit(design, outcomes: outcomes, weights: weights, profile: profile)
+        let total = weights?.reduce(0, +) ?? Double(design.rows)
+        let won = weights.map { w in zip(outcomes, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? outcomes.reduce(0, +)
+        return firth.logisticFit(
+            rows: design.rows, effectiveRows: weights?.filter { $0 > 0 }.count ?? design.rows, positives: won, totalWeight: total,
+            hasIntercept: design.interceptColumn != nil)
     }
 }

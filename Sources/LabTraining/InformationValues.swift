@@ -4,7 +4,10 @@ import ScoringModelFormat
 /// Information value per feature, for the fit summary: binned features from their learned bins
 /// (``NumericBins``), categorical features from the training rows by model level (baseline
 /// included). `IV = Σ (wonᵢ/W − lostᵢ/L) · ln((wonᵢ/W) / (lostᵢ/L))`; a level with no won or no
-/// lost lead makes it infinite (that level separates). Plain numeric features have no IV.
+/// lost lead makes it infinite (that level separates). A plain numeric feature's IV is over its
+/// fine classing: up to ``fineClasses`` equal-frequency groups of the training rows (equal values
+/// never split across groups), missing values a group of their own (the coarse-classing step of
+/// Siddiqi, *Credit Risk Scorecards*, ch. 6, before any bins are chosen).
 package struct InformationValue: Sendable, Equatable {
     package var feature: String
     /// nil for a numeric feature without bins.
@@ -52,11 +55,66 @@ package struct InformationValue: Sendable, Equatable {
                         basis: "\(encoding.levels.count) levels", bins: []))
             } else if encoding.type == .categorical {
                 result.append(InformationValue(feature: encoding.column, value: nil, basis: "levels (streaming fit: not counted)", bins: []))
+            } else if let training {
+                let (iv, groups) = numericIV(training, column: offset, missingColumn: width > 1 ? offset + 1 : nil)
+                result.append(InformationValue(feature: encoding.column, value: iv, basis: "not binned: \(groups) equal-frequency groups", bins: []))
             } else {
-                result.append(InformationValue(feature: encoding.column, value: nil, basis: "not binned", bins: []))
+                result.append(InformationValue(feature: encoding.column, value: nil, basis: "not binned (streaming fit: not counted)", bins: []))
             }
         }
         return result
+    }
+
+    /// Equal-frequency groups a plain numeric feature's IV is computed over.
+    package static let fineClasses = 10
+
+    /// IV of a plain numeric term over up to ``fineClasses`` equal-frequency groups of its values
+    /// (a monotone transform such as `log1p` groups the rows as the raw values would), rows whose
+    /// `missingColumn` is 1 in a group of their own; and the number of groups used.
+    static func numericIV(_ training: TrainingData, column: Int, missingColumn: Int?) -> (iv: Double, groups: Int) {
+        let n = training.design.rows
+        let values = training.design.values
+        var present: [Int] = []
+        var missingWon = 0.0, missingLost = 0.0
+        for i in 0..<n {
+            let weight = training.weights?[i] ?? 1
+            if let m = missingColumn, values[m * n + i] == 1 {
+                if training.outcome[i] == 1 { missingWon += weight } else { missingLost += weight }
+            } else {
+                present.append(i)
+            }
+        }
+        present.sort { values[column * n + $0] < values[column * n + $1] }
+        var won: [Double] = [], lost: [Double] = []
+        var groupEnd = 0
+        for (rank, i) in present.enumerated() {
+            let value = values[column * n + i]
+            // A new group starts at the next tenth of the rows, but never between equal values.
+            if rank >= groupEnd, rank == 0 || value != values[column * n + present[rank - 1]] {
+                won.append(0)
+                lost.append(0)
+                groupEnd = (won.count * present.count + fineClasses - 1) / fineClasses
+            }
+            let weight = training.weights?[i] ?? 1
+            if training.outcome[i] == 1 { won[won.count - 1] += weight } else { lost[lost.count - 1] += weight }
+        }
+        if missingWon + missingLost > 0 {
+            won.append(missingWon)
+            lost.append(missingLost)
+        }
+        return (iv(won: won, lost: lost), won.count)
+    }
+
+    /// `Σ (wonᵢ/W − lostᵢ/L) · ln((wonᵢ/W) / (lostᵢ/L))` over groups with any lead; infinite when a
+    /// group has leads of one outcome only.
+    static func iv(won: [Double], lost: [Double]) -> Double {
+        let totalWon = won.reduce(0, +), totalLost = lost.reduce(0, +)
+        var iv = 0.0
+        for k in won.indices where won[k] + lost[k] > 0 {
+            let a = won[k] / totalWon, b = lost[k] / totalLost
+            iv += a == b ? 0 : (a - b) * log(a / b)
+        }
+        return iv
     }
 
     /// IV over a categorical feature's levels: each row's level is its dummy column set to 1, or the baseline.
@@ -69,12 +127,6 @@ package struct InformationValue: Sendable, Equatable {
             let weight = training.weights?[i] ?? 1
             if training.outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
         }
-        let totalWon = won.reduce(0, +), totalLost = lost.reduce(0, +)
-        var iv = 0.0
-        for k in won.indices where won[k] + lost[k] > 0 {
-            let a = won[k] / totalWon, b = lost[k] / totalLost
-            iv += a == b ? 0 : (a - b) * log(a / b)
-        }
-        return iv
+        return iv(won: won, lost: lost)
     }
 }

@@ -330,7 +330,7 @@ package enum QuarterlyRecalibration {
         }
         let fit: LogisticFit
         do {
-            fit = try LogisticRegression.fit(matrix, outcomes: outcomes, weights: weights, options: .init(penalty: spec.penalty))
+            fit = try CalibrationLab.estimate(matrix, outcomes: outcomes, weights: weights, spec: spec, profile: false)
         } catch {
             throw .lab(.fit(error, file: table.file, lines: rows.map { table.lineOfRow[$0] }))
         }
@@ -344,11 +344,12 @@ package enum QuarterlyRecalibration {
         let timeColumn = spec.time.map { table.raw($0) }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        let metadata = TrainingMetadata(
+        var metadata = TrainingMetadata(
             rows: matrix.rows, positives: Int(outcomes.reduce(0, +)), rowsDropped: windows.trainRows.count - rows.count,
             timeFrom: ordered.first.flatMap { timeColumn?.values[$0] }, timeTo: ordered.last.flatMap { timeColumn?.values[$0] },
             inputFile: options.data.lastPathComponent, inputSHA256: hash, createdAt: formatter.string(from: options.now),
             toolVersion: CalibrationLab.toolVersion, penalty: spec.penalty, converged: fit.converged, iterations: fit.iterations)
+        metadata.method = spec.method == .firth ? FitMethod.firth.rawValue : nil
         return WeightFile(
             terms: FeatureEncoding.terms(of: encodings), estimates: fit.coefficients,
             standardErrors: fit.standardErrors, encodings: encodings, spec: spec, training: metadata,

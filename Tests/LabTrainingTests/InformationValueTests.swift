@@ -1,0 +1,60 @@
+import Foundation
+import LabTraining
+import Testing
+
+/// `baton fit`'s information value per feature, against values worked by hand from the counts.
+@Suite struct InformationValueTests {
+    /// Writes `rows` (x, channel, won) as a CSV and fits it.
+    static func fit(_ rows: [(x: String, channel: String, won: Int)], spec: String) throws -> [InformationValue] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
+        try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
+        try Data(spec.utf8).write(to: specFile)
+        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        return InformationValue.of(encodings: run.weightFile.encodings, training: run.training)
+    }
+
+    /// x = 1: 30 won, 10 lost; x = 0: 20 won, 40 lost (channel alternates and carries nothing).
+    /// Ten equal-frequency groups cannot split equal values, so x gives two groups:
+    /// IV = (0.4 − 0.8)·ln(0.4/0.8) + (0.6 − 0.2)·ln(0.6/0.2) = 0.277259 + 0.439445 = 0.716704.
+    static let twoValues: [(x: String, channel: String, won: Int)] =
+        (0..<30).map { ("1", $0 % 2 == 0 ? "a" : "b", 1) } + (0..<10).map { ("1", $0 % 2 == 0 ? "a" : "b", 0) }
+        + (0..<20).map { ("0", $0 % 2 == 0 ? "a" : "b", 1) } + (0..<40).map { ("0", $0 % 2 == 0 ? "a" : "b", 0) }
+
+    @Test func aPlainNumericFeatureHasTheIVOfItsFineClasses() throws {
+        let values = try Self.fit(
+            Self.twoValues,
+            spec: """
+                outcome: {column: won, positive: ["1"]}
+                features:
+                  - {column: x, type: numeric, transform: log1p}
+                  - {column: channel, type: categorical}
+                """)
+        let x = try #require(values.first { $0.feature == "x" })
+        let iv = try #require(x.value)
+        #expect(abs(iv - (0.4 * log(2.0) + 0.4 * log(3.0))) < 1e-12)
+        #expect(x.basis == "not binned: 2 equal-frequency groups")
+        // channel: a and b hold 25 won / 25 lost each: no information.
+        #expect(values.first { $0.feature == "channel" }?.value == 0)
+    }
+
+    /// 100 distinct values, won exactly when x ≥ 50: ten groups of ten, each all won or all lost,
+    /// so the IV is infinite (a group separates); missing cells form their own group.
+    @Test func distinctValuesGiveTenGroupsAndMissingItsOwn() throws {
+        var rows: [(x: String, channel: String, won: Int)] = (0..<100).map { ("\($0)", $0 % 2 == 0 ? "a" : "b", $0 >= 50 ? 1 : 0) }
+        rows += (0..<6).map { ("", $0 % 2 == 0 ? "a" : "b", $0 % 2) }
+        let values = try Self.fit(
+            rows,
+            spec: """
+                outcome: {column: won, positive: ["1"]}
+                features:
+                  - {column: x, type: numeric, missing: indicator}
+                  - {column: channel, type: categorical}
+                """)
+        let x = try #require(values.first { $0.feature == "x" })
+        #expect(x.basis == "not binned: 11 equal-frequency groups")
+        #expect(x.value == .infinity)
+    }
+}
