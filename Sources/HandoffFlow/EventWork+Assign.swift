@@ -7,7 +7,9 @@ import HandoffRules
 /// fallback queue or away from another rep. The current holding is closed, the rep gets an open
 /// assignment (rule `manual:<assigned_by>`) and a fresh first-touch clock from the event's time,
 /// under the lead's current SLA policy unless the event names `priority`. A new high-priority
-/// hand-off alerts the rep, as the router's do; the former rep is told the lead left them.
+/// hand-off alerts the rep, as the router's do; the former rep is told the lead left them. An
+/// `assign` to the lead's holder by that same rep (`assigned_by` = `rep_id`) is their acceptance
+/// (a push alert's Accept): journaled, nothing else changes.
 extension EventWork {
     mutating func assignByHand(_ body: InboundEvent.Assignment) async throws(EngineError) {
         try checkRep(body.repID)
@@ -23,6 +25,11 @@ extension EventWork {
                 problem: "lead '\(event.leadID)' is closed (won or lost); a closed deal is not handed off again")
         }
         let current = lead.timeline?.assignments.last { $0.unassignedAt == nil }
+        if current?.repID == body.repID, body.assignedBy == body.repID {
+            // The holder accepts the lead (a push alert's Accept): the journal row records it;
+            // their hand-off and its first-touch clock stand as they are (the clock starts once).
+            return
+        }
         if current?.repID == body.repID {
             throw .invalidField(
                 eventID: id, field: "rep_id",

@@ -29,14 +29,18 @@ package actor AlertDeliverer {
     let signer: WebhookSigner?
     /// The CRM write-back, when `crm_writeback` is configured.
     let writeBack: CRMWriteBack?
+    /// Action tokens and ntfy access tokens, when a channel pushes (``PushActions``).
+    let push: PushActions?
     let policy: OutboxRetryPolicy
     /// A number in [0, 1) per retry (random; tests fix it).
     let jitter: @Sendable () -> Double
 
     init(
         store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger,
-        signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil, push: PushActions? = nil,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
+        self.push = push
         self.signer = signer
         self.store = store
         self.configuration = configuration
@@ -190,7 +194,24 @@ package actor AlertDeliverer {
             guard let smtp else { throw DeliveryError.misconfigured(target: alert.target, key: "smtp") }
             try await smtp.send(to: to, subject: "[Baton] \(alert.kind): lead \(alert.leadID ?? "-")", body: message)
             return .accepted
+        case .ntfy:
+            guard let url = channel.url, let topic = channel.topic else { throw DeliveryError.misconfigured(target: alert.target, key: "url/topic") }
+            guard let push else { throw DeliveryError.misconfigured(target: alert.target, key: "public_base_url") }
+            let rep = try await actionRep(channel: channel, alert: alert)
+            let body = try JSONEncoder.sorted.encode(NtfyMessage.make(alert: alert, topic: topic, rep: rep, push: push, now: now()))
+            var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+            if let token = push.ntfyTokens[endpoint(of: alert)] { headers.append(("Authorization", "Bearer \(token)")) }
+            // Publish as JSON goes to the server's root URL, never to the topic's.
+            let root = url.hasSuffix("/") ? url : url + "/"
+            return .answered(try await OutboundRequest(method: "POST", url: root, headers: headers, body: body).send())
         }
+    }
+
+    /// The rep a push's buttons act for: the channel's `rep`, else the alert's target when it is
+    /// a rep on the roster (a queue's alert without a `rep` gets no buttons).
+    func actionRep(channel: AlertChannel, alert: AlertRecord) async throws -> String? {
+        if let rep = channel.rep { return rep }
+        return try await store.reps().contains { $0.id == alert.target } ? alert.target : nil
     }
 
     /// A CloudEvents 1.0 structured-mode POST of `data` for `alert`, signed when a secret is configured.

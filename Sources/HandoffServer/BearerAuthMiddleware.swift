@@ -18,6 +18,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
         // Vendors authenticate with their own mechanism (a signature, an organisation id), checked by the route.
         if request.uri.path.hasPrefix("/integrations/") && request.method == .post { return try await next(request, context) }
+        // A push alert's button carries its own signed, expiring, single-use token (ActionRoutes).
+        if request.uri.path.hasPrefix("/actions/") && (request.method == .post || request.method == .get) {
+            return try await next(request, context)
+        }
         // The dashboard's token exchange checks its token itself (DashboardSession).
         if request.uri.path == "/dashboard/session" && request.method == .post { return try await next(request, context) }
         if request.uri.path == "/dashboard" && request.method == .get && request.uri.queryParameters.get("token") != nil {

@@ -37,13 +37,17 @@ package final class HandoffService: Sendable {
     let logger: Logger
     /// The inbound integrations (field mapping, vendor secrets); none configured by default.
     package let integrations: IntegrationSetup
+    /// Push alerts' action tokens (and ntfy access tokens); nil when no channel pushes.
+    package let push: PushActions?
 
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "baton.serve"), tls: TLSConfiguration? = nil,
         signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil,
-        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, integrations: IntegrationSetup = IntegrationSetup()
+        deliveryJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, integrations: IntegrationSetup = IntegrationSetup(),
+        push: PushActions? = nil
     ) {
+        self.push = push
         self.configuration = configuration
         self.integrations = integrations
         self.tls = tls
@@ -56,7 +60,7 @@ package final class HandoffService: Sendable {
         self.metrics = metrics
         deliverer = AlertDeliverer(
             store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer, writeBack: writeBack,
-            jitter: deliveryJitter)
+            push: push, jitter: deliveryJitter)
     }
 
     /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
@@ -80,6 +84,7 @@ package final class HandoffService: Sendable {
         let writeBack = try configuration.crmWriteback.map { (file) throws(ServiceError) in
             try CRMWriteBack.load(file: file, environment: ProcessInfo.processInfo.environment)
         }
+        let push = try PushActions.load(configuration, environment: ProcessInfo.processInfo.environment)
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -97,7 +102,7 @@ package final class HandoffService: Sendable {
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         let service = HandoffService(
             configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer,
-            writeBack: writeBack, deliveryJitter: deliveryJitter, integrations: integrations)
+            writeBack: writeBack, deliveryJitter: deliveryJitter, integrations: integrations, push: push)
         return (service, firstToken)
     }
 
@@ -119,6 +124,7 @@ package final class HandoffService: Sendable {
         addTokenRoutes(to: router)
         addDashboardRoutes(to: router)
         addOutboxRoutes(to: router)
+        addActionRoutes(to: router)
         return router
     }
 

@@ -621,6 +621,47 @@ package enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {description: a cross-site request, or a token that cannot open the dashboard}
+          /actions/{token}:
+            get:
+              summary: A push button's confirmation page (the lead's hand-off and a form that POSTs the action); changes nothing
+              description: >-
+                No bearer token: the action token (signed, bound to rep, lead and action, expiring) is the credential. HTML, or JSON
+                (status ready or used) when Accept names application/json.
+              security: []
+              parameters:
+                - {name: token, in: path, required: true, description: "a push alert's signed action token (base64url payload, '.', base64url HMAC-SHA256)", schema: {type: string, maxLength: 1024}}
+              responses:
+                "200": {description: "text/html, or application/json {status, action, lead_id, rep_id, event_id, effects, message}"}
+                "400": {description: "a malformed token"}
+                "403": {description: "a token this server did not sign"}
+                "404": {description: "no push channel is configured, or the lead is no longer stored"}
+                "410": {description: "the token expired"}
+            post:
+              summary: Press a push button once (Accept, Log a call), applied through the flow as an event with id action-<token id>
+              description: >-
+                Accept assigns the lead to the token's rep (their first-touch clock starts; for the rep holding it the acceptance is
+                recorded and the clock runs on); Log a call records a contact attempt (channel call, outcome from the form or JSON body,
+                default connected). A second press is 409 and changes nothing. HTML, or JSON when Accept names application/json.
+              security: []
+              parameters:
+                - {name: token, in: path, required: true, description: "a push alert's signed action token (base64url payload, '.', base64url HMAC-SHA256)", schema: {type: string, maxLength: 1024}}
+              requestBody:
+                required: false
+                content:
+                  application/x-www-form-urlencoded:
+                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}}}
+                  application/json:
+                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}}}
+              responses:
+                "200": {description: "done: text/html, or application/json {status: applied, action, lead_id, rep_id, event_id, effects, message}"}
+                "400": {description: "a malformed token or outcome"}
+                "403": {description: "a token this server did not sign"}
+                "404": {description: "no push channel is configured"}
+                "409": {description: "the token was already used; nothing changed"}
+                "410": {description: "the token expired; nothing changed"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {description: "refused by the flow (the lead is closed, the rep has left); nothing changed"}
+                "503": {$ref: "#/components/responses/Error"}
           /openapi.yaml:
             get:
               summary: This document

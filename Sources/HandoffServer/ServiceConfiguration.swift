@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffIntegrations
 import HandoffStores
@@ -123,6 +124,12 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// The Marketo subscription's time zone (IANA name, Marketo's Admin → Location), in which
     /// `{{system.dateTime}}` is written; required with the Marketo secret.
     package var marketoTimeZone: String?
+    /// The key (32 random bytes, base64, mode 0600) that signs the action tokens of push alerts'
+    /// buttons (``ActionTokenSigner``); created on first start when missing. Default: `<db>.action-key`
+    /// beside an SQLite store; required with PostgreSQL (every instance must read the same key).
+    package var actionKeyFile: String?
+    /// How long a push alert's buttons work, in seconds (default 24 h; 60 s … 30 days).
+    package var actionTokenLifetimeSeconds: Double = 86_400
 
     package init() {}
 
@@ -164,6 +171,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case hubspotClientSecretFile = "hubspot_client_secret_file", hubspotPortalID = "hubspot_portal_id"
         case salesforceOrganizationID = "salesforce_organization_id", salesforceCurrency = "salesforce_currency"
         case marketoSecretFile = "marketo_secret_file", marketoTimeZone = "marketo_time_zone"
+        case actionKeyFile = "action_key_file", actionTokenLifetimeSeconds = "action_token_lifetime_seconds"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -204,6 +212,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         salesforceCurrency = try c.decodeIfPresent(String.self, forKey: .salesforceCurrency)
         marketoSecretFile = try c.decodeIfPresent(String.self, forKey: .marketoSecretFile)
         marketoTimeZone = try c.decodeIfPresent(String.self, forKey: .marketoTimeZone)
+        actionKeyFile = try c.decodeIfPresent(String.self, forKey: .actionKeyFile)
+        actionTokenLifetimeSeconds = try c.decodeIfPresent(Double.self, forKey: .actionTokenLifetimeSeconds) ?? d.actionTokenLifetimeSeconds
     }
 
     /// Reads a configuration file.
@@ -257,6 +267,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_SALESFORCE_ORGANIZATION_ID"] { salesforceOrganizationID = v }
         if let v = env["BATON_MARKETO_SECRET_FILE"] { marketoSecretFile = v }
         if let v = env["BATON_MARKETO_TIME_ZONE"] { marketoTimeZone = v }
+        if let v = env["BATON_ACTION_KEY_FILE"] { actionKeyFile = v }
+        if let v = try number("BATON_ACTION_TOKEN_LIFETIME_SECONDS", Double.self) { actionTokenLifetimeSeconds = v }
     }
 
     /// Checks ranges and that the database is named.
@@ -302,6 +314,26 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let salesforceCurrency, salesforceCurrency.count != 3 || !salesforceCurrency.allSatisfy({ $0.isASCII && $0.isUppercase }) {
             throw .configuration(file: nil, key: "salesforce_currency", problem: "must be an ISO 4217 code such as EUR")
         }
+        guard actionTokenLifetimeSeconds.isFinite, (60...2_592_000).contains(actionTokenLifetimeSeconds) else {
+            throw .configuration(file: nil, key: "action_token_lifetime_seconds", problem: "must be 60…2592000 (one minute to 30 days)")
+        }
+        let ntfyChannels = (alertChannels.map { ($0.key, $0.value) } + [defaultChannel.map { ("default_channel", $0) }].compactMap { $0 })
+            .filter { $0.1.kind == .ntfy }
+        if let (name, _) = ntfyChannels.first {
+            guard publicBaseURL != nil else {
+                throw .configuration(
+                    file: nil, key: "public_base_url",
+                    problem:
+                        "is required by the ntfy channel '\(name)': its buttons and click link are absolute URLs a phone opens (e.g. https://baton.example.com)"
+                )
+            }
+            guard resolvedActionKeyFile != nil else {
+                throw .configuration(
+                    file: nil, key: "action_key_file",
+                    problem:
+                        "is required with a PostgreSQL store and ntfy channels: every instance must sign and check buttons with the same key file")
+            }
+        }
         if let publicBaseURL {
             guard let url = URL(string: publicBaseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
                 url.path.isEmpty || url.path == "/", url.query == nil
@@ -312,6 +344,14 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             }
         }
         return self
+    }
+
+    /// Where the action-token key lives: ``actionKeyFile``, else `<db>.action-key` beside an
+    /// SQLite file; nil for PostgreSQL without a file.
+    package var resolvedActionKeyFile: String? {
+        if let actionKeyFile { return actionKeyFile }
+        guard let db, !db.isEmpty, !StoreLocation.isPostgresURL(db) else { return nil }
+        return "\(db).action-key"
     }
 
     /// The old token file to import on first start: `tokens_file` if set, else `<db>.tokens.json`
@@ -332,16 +372,41 @@ package struct AlertChannel: Sendable, Equatable, Codable {
         case slack
         /// A mail to `to` through the configured SMTP server.
         case email
+        /// An ntfy publish (https://docs.ntfy.sh/publish/#publish-as-json) to `topic` on the server
+        /// at `url`, with Accept / Log a call buttons (``NtfyMessage``).
+        case ntfy
     }
 
     package var kind: Kind
+    /// The webhook URL; for ntfy, the server's root (`https://ntfy.sh`).
     package var url: String?
     package var to: String?
+    /// ntfy: the topic (letters, digits, `-` and `_`, at most 64: ntfy's own rule).
+    package var topic: String?
+    /// ntfy: a file (mode 0600) holding the access token (`tk_…`) for a protected topic.
+    package var tokenFile: String?
+    /// ntfy: the environment variable holding the access token, when not in a file.
+    package var tokenEnv: String?
+    /// ntfy: the rep whose phone subscribes to the topic, for a queue's or the default channel:
+    /// the buttons act for them. Unset: the alert's target when it is a rep on the roster.
+    package var rep: String?
 
-    package init(kind: Kind, url: String? = nil, to: String? = nil) {
+    package init(
+        kind: Kind, url: String? = nil, to: String? = nil, topic: String? = nil, tokenFile: String? = nil, tokenEnv: String? = nil,
+        rep: String? = nil
+    ) {
         self.kind = kind
         self.url = url
         self.to = to
+        self.topic = topic
+        self.tokenFile = tokenFile
+        self.tokenEnv = tokenEnv
+        self.rep = rep
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, url, to, topic, rep
+        case tokenFile = "token_file", tokenEnv = "token_env"
     }
 }
 
@@ -368,7 +433,37 @@ extension AlertChannel {
                 throw DecodingError.dataCorruptedError(forKey: .to, in: c, debugDescription: error.description)
             }
         }
-        self.init(kind: try c.decode(Kind.self, forKey: .kind), url: try c.decodeIfPresent(String.self, forKey: .url), to: to)
+        let kind = try c.decode(Kind.self, forKey: .kind)
+        let url = try c.decodeIfPresent(String.self, forKey: .url)
+        let topic = try c.decodeIfPresent(String.self, forKey: .topic)
+        if kind == .ntfy {
+            guard let url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil,
+                parsed.query == nil
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .url, in: c, debugDescription: "must be the ntfy server's root URL, such as https://ntfy.sh (the topic goes in `topic`)")
+            }
+            // https://docs.ntfy.sh/publish/#picking-a-topic: letters, numbers, `_` and `-`, up to 64 characters.
+            guard let topic, (1...64).contains(topic.utf8.count),
+                topic.utf8.allSatisfy({
+                    $0 == 0x2D || $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                })
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .topic, in: c,
+                    debugDescription: "must be an ntfy topic: 1 to 64 letters, digits, `-` or `_` (hard to guess: it is a password)")
+            }
+        }
+        let tokenFile = try c.decodeIfPresent(String.self, forKey: .tokenFile)
+        let tokenEnv = try c.decodeIfPresent(String.self, forKey: .tokenEnv)
+        if tokenFile != nil && tokenEnv != nil {
+            throw DecodingError.dataCorruptedError(forKey: .tokenEnv, in: c, debugDescription: "give token_file or token_env, not both")
+        }
+        let rep = try c.decodeIfPresent(String.self, forKey: .rep)
+        if let rep, let problem = Identifier.problem(rep) {
+            throw DecodingError.dataCorruptedError(forKey: .rep, in: c, debugDescription: problem)
+        }
+        self.init(kind: kind, url: url, to: to, topic: topic, tokenFile: tokenFile, tokenEnv: tokenEnv, rep: rep)
     }
 }
 

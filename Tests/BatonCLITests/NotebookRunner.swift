@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// Runs a walkthrough in Notebooks-md/ the way a reader would: every command of its ```sh blocks,
-/// in order, in a fresh folder, with `../shared/` pointed at ``SharedData/root``. The walkthrough
+/// in order, in a fresh folder, with `../shared/` pointed at ``SharedData/root`` and `Datasets/`
+/// at the repository's (a reader runs them from the repository's root). The walkthrough
 /// tests then check the figures the text quotes in **bold** against what the commands wrote.
 struct NotebookRun {
     /// The markdown text.
@@ -23,7 +24,11 @@ struct NotebookRun {
         var outputs: [String] = []
         for command in commands {
             try #require(command.first == "baton", "only baton commands belong in \(name): \(command)", sourceLocation: sourceLocation)
-            let arguments = command.dropFirst().map { $0.hasPrefix("../shared/") ? SharedData.root.path + "/" + $0.dropFirst(10) : $0 }
+            let arguments = command.dropFirst().map {
+                $0.hasPrefix("../shared/")
+                    ? SharedData.root.path + "/" + $0.dropFirst(10)
+                    : $0.hasPrefix("Datasets/") ? SharedData.projectRoot.appendingPathComponent($0).path : $0
+            }
             let result = try CLI.run(arguments, in: folder)
             try #require(result.exitCode == 0, "\(command.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
             outputs.append(result.stdout)

@@ -16,8 +16,16 @@ import Testing
         c.model = "model.json"
         c.knownFields = ["region"]
         c.tokensFile = "tokens.json"
-        c.alertChannels = ["ana": AlertChannel(kind: .email, url: "https://hooks.example/a", to: "ana@example.com")]
-        c.defaultChannel = AlertChannel(kind: .webhook, url: "http://127.0.0.1:9000/alerts", to: "ops@example.com")
+        c.alertChannels = [
+            "ana": AlertChannel(
+                kind: .email, url: "https://hooks.example/a", to: "ana@example.com", topic: "baton-ana", tokenFile: "ntfy-token",
+                tokenEnv: "NTFY_TOKEN",
+                rep: "ana")
+        ]
+        c.defaultChannel = AlertChannel(
+            kind: .webhook, url: "http://127.0.0.1:9000/alerts", to: "ops@example.com", topic: "baton-ops", tokenFile: "ntfy-token",
+            tokenEnv: "NTFY_TOKEN",
+            rep: "ana")
         c.smtp = SMTPSettings(host: "127.0.0.1", port: 25, from: "baton@example.com")
         c.crmSyncURL = "http://crm.internal/sync"
         c.tlsCertificate = "cert.pem"
@@ -33,6 +41,7 @@ import Testing
         c.salesforceCurrency = "EUR"
         c.marketoSecretFile = "marketo-secret"
         c.marketoTimeZone = "America/Chicago"
+        c.actionKeyFile = "action-key"
         return c
     }
 
