@@ -2,6 +2,7 @@ import BatonSupport
 import Foundation
 import HandoffFlow
 import HandoffPersistence
+import HandoffRules
 import Logging
 import ScoringModelFormat
 
@@ -34,13 +35,16 @@ package actor AlertDeliverer {
     let policy: OutboxRetryPolicy
     /// A number in [0, 1) per retry (random; tests fix it).
     let jitter: @Sendable () -> Double
+    /// The roster in force (reps' alert preferences and time zones); nil without an engine.
+    let roster: @Sendable () async -> RepRoster?
 
     init(
         store: any HandoffStore, configuration: ServiceConfiguration, metrics: ServiceMetrics, now: @escaping @Sendable () -> Date, logger: Logger,
         signer: WebhookSigner? = nil, writeBack: CRMWriteBack? = nil, push: PushActions? = nil,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, roster: @escaping @Sendable () async -> RepRoster? = { nil }
     ) {
         self.push = push
+        self.roster = roster
         self.signer = signer
         self.store = store
         self.configuration = configuration
@@ -114,19 +118,48 @@ package actor AlertDeliverer {
             return 0
         }
         var delivered = 0
+        let roster = await self.roster()
         for alert in due {
-            let attempt: OutboxRetryPolicy.Attempt
-            do { attempt = try await send(alert) } catch DeliveryError.noRecordID(let lead, let problem) {
-                attempt = .refused(reason: DeliveryError.noRecordID(leadID: lead, problem: problem).description)
-            } catch { attempt = .failed(reason: "\(error)") }
-            let at = now()
-            let outcome = policy.outcome(of: attempt, attempts: alert.attempts + 1, createdAt: alert.createdAt, at: at, jitter: jitter())
+            let choice: AlertChannelChoice? =
+                [Self.crmKind, Self.writeBackKind].contains(alert.kind)
+                ? nil
+                : AlertChannelChoice.decide(
+                    alert, channels: configuration.alertChannels, defaultChannel: configuration.defaultChannel, rep: roster?.rep(alert.target),
+                    at: instant)
+            var outcome: AlertDeliveryOutcome
+            var at = now()
+            var fallback: String?
+            switch choice {
+            case .hold(let until, let reason)?:
+                outcome = .retry(error: reason, retryAt: until)
+            case .none(let reason)?:
+                outcome = .deadLetter(error: reason + " (fix and replay)")
+            case .send(let key, let channel, let next)?:
+                fallback = next
+                outcome = await attempt(alert, channel: channel, key: key)
+                at = now()
+            case nil:
+                outcome = await attempt(alert, channel: nil, key: nil)
+                at = now()
+            }
+            var writes: [WriteOperation] = []
+            if case .deadLetter(let error) = outcome, let fallback {
+                // The next of the rep's channels takes it, as a row of its own (so its attempts and
+                // its own dead letter are kept apart), and this row says where it went.
+                let id = AlertChannelChoice.fallbackID(alert.id, to: fallback)
+                writes.append(
+                    .raiseAlert(
+                        AlertRecord(id: id, kind: alert.kind, leadID: alert.leadID, target: alert.target, payload: alert.payload, createdAt: at)))
+                outcome = .deadLetter(error: error + "; fell back to channel '\(fallback)' as outbox row \(id)")
+            }
+            writes.append(.recordAlertDelivery(alertID: alert.id, at: at, outcome: outcome))
             do {
-                try await store.apply(.recordAlertDelivery(alertID: alert.id, at: at, outcome: outcome))
+                _ = try await store.commit(UnitOfWork(writes))
             } catch {
                 logger.error("alert \(alert.id): delivery not recorded: \(error.description)")
             }
-            let endpoint = endpoint(of: alert)
+            var endpoint = endpoint(of: alert)
+            if case .send(let key?, _, _)? = choice { endpoint = key }
             await metrics.attempt(endpoint: endpoint, kind: alert.kind, outcome: outcome, at: at)
             switch outcome {
             case .delivered:
@@ -157,8 +190,18 @@ package actor AlertDeliverer {
         }
     }
 
+    /// One attempt through `channel` (nil for the CRM kinds), and what it means for the row.
+    func attempt(_ alert: AlertRecord, channel: AlertChannel?, key: String?) async -> AlertDeliveryOutcome {
+        let attempt: OutboxRetryPolicy.Attempt
+        do { attempt = try await send(alert, channel: channel, key: key) } catch DeliveryError.noRecordID(let lead, let problem) {
+            attempt = .refused(reason: DeliveryError.noRecordID(leadID: lead, problem: problem).description)
+        } catch { attempt = .failed(reason: "\(error)") }
+        return policy.outcome(of: attempt, attempts: alert.attempts + 1, createdAt: alert.createdAt, at: now(), jitter: jitter())
+    }
+
     /// One attempt; throws when no answer came or the row cannot be sent as configured.
-    func send(_ alert: AlertRecord) async throws -> OutboxRetryPolicy.Attempt {
+    /// - Parameter key: the `alert_channels` key of `chosen` (nil for `default_channel`), for its access token.
+    func send(_ alert: AlertRecord, channel chosen: AlertChannel?, key: String? = nil) async throws -> OutboxRetryPolicy.Attempt {
         switch alert.kind {
         case Self.crmKind:
             guard let url = configuration.crmSyncURL else { throw DeliveryError.noChannel(target: "crm") }
@@ -172,7 +215,7 @@ package actor AlertDeliverer {
         default:
             break
         }
-        guard let channel = configuration.alertChannels[alert.target] ?? configuration.defaultChannel else {
+        guard let channel = chosen ?? configuration.alertChannels[alert.target] ?? configuration.defaultChannel else {
             throw DeliveryError.noChannel(target: alert.target)
         }
         let message = Self.message(alert)
@@ -200,7 +243,9 @@ package actor AlertDeliverer {
             let rep = try await actionRep(channel: channel, alert: alert)
             let body = try JSONEncoder.sorted.encode(NtfyMessage.make(alert: alert, topic: topic, rep: rep, push: push, now: now()))
             var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
-            if let token = push.ntfyTokens[endpoint(of: alert)] { headers.append(("Authorization", "Bearer \(token)")) }
+            if let token = push.ntfyTokens[chosen == nil ? endpoint(of: alert) : key ?? "default"] {
+                headers.append(("Authorization", "Bearer \(token)"))
+            }
             // Publish as JSON goes to the server's root URL, never to the topic's.
             let root = url.hasSuffix("/") ? url : url + "/"
             return .answered(try await OutboundRequest(method: "POST", url: root, headers: headers, body: body).send())

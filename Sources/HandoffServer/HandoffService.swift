@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffFlow
 import HandoffPersistence
@@ -60,7 +61,7 @@ package final class HandoffService: Sendable {
         self.metrics = metrics
         deliverer = AlertDeliverer(
             store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer, writeBack: writeBack,
-            push: push, jitter: deliveryJitter)
+            push: push, jitter: deliveryJitter, roster: { await runtime.current().flow.roster })
     }
 
     /// Opens the store (``ServiceConfiguration/db``: an SQLite file or a `postgres://` URL, as
@@ -97,6 +98,7 @@ package final class HandoffService: Sendable {
             store: store, playbook: playbook,
             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
             knownFields: Set(configuration.knownFields), now: now())
+        try Self.checkAlertPreferences(await runtime.current().flow.roster, configuration: configuration, playbook: playbookPath)
         let integrations = try IntegrationSetup.load(configuration, engine: await runtime.current(), environment: ProcessInfo.processInfo.environment)
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
@@ -104,6 +106,20 @@ package final class HandoffService: Sendable {
             configuration: configuration, store: store, runtime: runtime, tokens: tokens, now: now, logger: logger, tls: tls, signer: signer,
             writeBack: writeBack, deliveryJitter: deliveryJitter, integrations: integrations, push: push)
         return (service, firstToken)
+    }
+
+    /// Every channel a rep's `alerts.channels` names must be an `alert_channels` key.
+    static func checkAlertPreferences(_ roster: RepRoster, configuration: ServiceConfiguration, playbook: String) throws(ServiceError) {
+        for (index, rep) in roster.reps.enumerated() {
+            for name in rep.alerts?.channels ?? [] where configuration.alertChannels[name] == nil {
+                let near = NearestName.candidates(near: name, among: configuration.alertChannels.keys.sorted())
+                throw .configuration(
+                    file: playbook, key: "reps[\(index)].alerts.channels",
+                    problem:
+                        "rep '\(rep.id)' names channel '\(name)', which the service's alert_channels does not define"
+                        + (near.isEmpty ? "; add it there" : " (did you mean \(near.joined(separator: ", "))?)"))
+            }
+        }
     }
 
     /// The router with every route, behind bearer authentication.

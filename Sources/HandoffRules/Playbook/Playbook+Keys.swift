@@ -23,6 +23,8 @@ extension Playbook {
         paths += under("reps[]", RepSpec.keys)
         paths += under("reps[].working_hours", WorkingHours.keys)
         paths += under("reps[].out_of_office[]", RepSpec.absenceKeys)
+        paths += under("reps[].alerts", AlertPreferences.keys)
+        paths += under("reps[].alerts.quiet_hours", AlertPreferences.quietKeys)
         paths += under("sla", SLAPolicies.keys)
         paths += under("sla.working_hours", WorkingHours.keys)
         paths += ["sla.holidays.<list>", "sla.policies.<policy>"]

@@ -33,14 +33,17 @@ package struct Rep: Sendable, Hashable, Identifiable {
     /// Periods of absence (half-open intervals); routing skips the rep while one covers "now".
     package var outOfOffice: [DateInterval]
     package var status: Status
+    /// How the rep wants alerts (channels in order, quiet hours, which priorities push).
+    package var alerts: AlertPreferences?
 
     /// Preconditions: `weight ≥ 1`, `capacity ≥ 0`.
     package init(
         id: String, name: String, email: String = "", manager: String? = nil,
         territories: [String] = ["*"], industries: [String] = ["*"], dealSizeTiers: [String] = ["*"],
         weight: Int = 1, capacity: Int = 50, calendar: BusinessCalendar,
-        outOfOffice: [DateInterval] = [], status: Status = .active
+        outOfOffice: [DateInterval] = [], status: Status = .active, alerts: AlertPreferences? = nil
     ) {
+        self.alerts = alerts
         precondition(weight >= 1, "rep weight must be ≥ 1")
         precondition(capacity >= 0, "rep capacity must be ≥ 0")
         self.id = id

@@ -24,6 +24,8 @@ package struct RepSpec: Sendable, Hashable {
     package let holidays: String?
     package let outOfOffice: [Absence]
     package let status: Rep.Status
+    /// How the rep wants alerts (`alerts:`); nil sends them to the target's own channel.
+    package let alerts: AlertPreferences?
 
     /// The 1-based lines of the entry's `id` and `holidays` keys, for messages about them.
     package let idLine: Int
@@ -31,7 +33,7 @@ package struct RepSpec: Sendable, Hashable {
 
     static let keys = [
         "id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
-        "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status",
+        "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status", "alerts",
     ]
     /// The keys of one `out_of_office` period.
     static let absenceKeys = ["from", "to"]
@@ -91,7 +93,9 @@ package struct RepSpec: Sendable, Hashable {
             workingHours: try reader.given(fields, "working_hours").map { (entry) throws(PlaybookError) in
                 try WorkingHours.read(entry, reader: reader)
             },
-            holidays: try holidaysEntry.map(reader.text), outOfOffice: outOfOffice, status: status, idLine: idEntry.line,
+            holidays: try holidaysEntry.map(reader.text), outOfOffice: outOfOffice, status: status,
+            alerts: try reader.given(fields, "alerts").map { (entry) throws(PlaybookError) in try AlertPreferences.read(entry, reader: reader) },
+            idLine: idEntry.line,
             holidaysLine: holidaysEntry?.line)
     }
 
@@ -127,7 +131,7 @@ package struct RepSpec: Sendable, Hashable {
                     territories: spec.territories, industries: spec.industries, dealSizeTiers: spec.dealSizeTiers,
                     weight: spec.weight, capacity: spec.capacity, calendar: calendar,
                     outOfOffice: spec.outOfOffice.map { absence(from: $0.from, to: $0.to, in: spec.timeZone) },
-                    status: spec.status))
+                    status: spec.status, alerts: spec.alerts))
         }
         return RepRoster(reps)
     }
