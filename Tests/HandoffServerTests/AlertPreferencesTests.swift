@@ -4,6 +4,7 @@ import HandoffRules
 import HandoffServer
 import Hummingbird
 import HummingbirdTesting
+import PostgresTestSupport
 import Testing
 
 @testable import HandoffServer
@@ -88,7 +89,9 @@ import Testing
     }
 
     /// A push the ntfy server refuses dead-letters, and the rep's next channel gets the alert.
-    @Test func aDeadPushFallsBackToTheNextChannel() async throws {
+    @Test func aDeadPushFallsBackToTheNextChannel() async throws { try await Self.fallback(db: nil) }
+
+    static func fallback(db: String?) async throws {
         let ntfy = FakeNtfy()
         try await ntfy.start()
         let hooks = FakeWebhook()
@@ -101,7 +104,13 @@ import Testing
         }
         let (ntfyPort, hookPort) = (await ntfy.port, await hooks.port)
         let clock = TestClock("2026-03-02T10:00:05Z")
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("baton-action-key-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
         let running = try await ServiceFixture.service(clock: clock) { c in
+            if let db {
+                c.db = db
+                c.actionKeyFile = keyFile
+            }
             try? Self.playbook(#"{channels: [ana-phone, ana-hook], push: [high]}"#).write(toFile: c.playbook ?? "", atomically: true, encoding: .utf8)
             c.publicBaseURL = "https://baton.example.com"
             c.alertChannels = [
@@ -139,6 +148,14 @@ import Testing
             Issue.record("started with an unknown channel")
         } catch {
             #expect("\(error)".contains("reps[0].alerts.channels") && "\(error)".contains("did you mean ana-phone"), "\(error)")
+        }
+    }
+}
+
+@Suite(.serialized, .enabled(if: ScratchPostgres.isExpected, ScratchPostgres.skipNote)) struct AlertPreferencesPostgresTests {
+    @Test func aDeadPushFallsBackToTheNextChannelOnPostgreSQL() async throws {
+        try await ScratchPostgres.withEmptyDatabase { location in
+            try await AlertPreferencesTests.fallback(db: ScratchPostgres.url(of: location))
         }
     }
 }
