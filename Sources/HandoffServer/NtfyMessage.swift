@@ -53,13 +53,19 @@ struct NtfyMessage: Encodable, Sendable, Equatable {
         return [emoji, kind]
     }
 
-    /// The message for `alert` to `topic`; buttons when `rep` is set and the alert names a lead.
+    /// The alerts whose reader may take the lead: a new hand-off, a parked lead, a reminder, a
+    /// reassignment to them. Not a manager's notification, nor the former holder's notice that a
+    /// lead left them (Accept there would take it back over the manager's decision).
+    static let actionable: Set<String> = ["new-high-priority", "fallback-queue", "sla-reminder", "reassignment"]
+
+    /// The message for `alert` to `topic`; buttons when `rep` is set, the alert names a lead and
+    /// its kind is ``actionable``.
     static func make(alert: AlertRecord, topic: String, rep: String?, push: PushActions, now: Date) -> NtfyMessage {
         let words = alert.kind.replacingOccurrences(of: "-", with: " ")
         var message = NtfyMessage(
             topic: topic, title: "Baton: " + words + (alert.leadID.map { ", lead \($0)" } ?? ""), message: AlertDeliverer.message(alert),
             priority: priority(kind: alert.kind), tags: tags(kind: alert.kind))
-        guard let rep, let lead = alert.leadID else { return message }
+        guard let rep, let lead = alert.leadID, actionable.contains(alert.kind) else { return message }
         let accept = push.url(push.token(.accept, alertID: alert.id, repID: rep, leadID: lead, now: now))
         let logCall = push.url(push.token(.logCall, alertID: alert.id, repID: rep, leadID: lead, now: now))
         message.click = accept

@@ -26,6 +26,9 @@ import HandoffStores
 ///  "field_mapping": "/etc/baton/field-mapping.yaml", "segment_secret_file": "/etc/baton/segment-secret",
 ///  "segment_events": {"Webinar Attended": "webinar_attended", "Demo Requested": "demo_request"}}
 /// ```
+/// Push alerts (``PushActions``): `"alert_channels": {"ana": {"kind": "ntfy", "url": "https://ntfy.sh",
+/// "topic": "baton-ana-7Kq2x", "token_file": "/etc/baton/ntfy-ana"}}`, with `public_base_url`,
+/// `action_key_file` and `action_token_lifetime_seconds`.
 /// Integrations: `"public_base_url": "https://baton.example.com", "field_mapping": "mapping.yaml",
 /// "hubspot_client_secret_file": "/etc/baton/hubspot-secret", "hubspot_portal_id": 62515,
 /// "marketo_secret_file": "/etc/baton/marketo-secret", "marketo_time_zone": "America/Chicago"`.
@@ -36,9 +39,10 @@ import HandoffStores
 /// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
 /// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_PUBLIC_BASE_URL`,
 /// `BATON_FIELD_MAPPING`, `BATON_SEGMENT_SECRET_FILE`, `BATON_HUBSPOT_CLIENT_SECRET_FILE`,
-/// `BATON_SALESFORCE_ORGANIZATION_ID`, `BATON_MARKETO_SECRET_FILE`, `BATON_MARKETO_TIME_ZONE`; the HubSpot
-/// client secret itself may come from `BATON_HUBSPOT_CLIENT_SECRET`, Marketo's shared secret from
-/// `BATON_MARKETO_SECRET`, and the CRM write-back's token from
+/// `BATON_SALESFORCE_ORGANIZATION_ID`, `BATON_MARKETO_SECRET_FILE`, `BATON_MARKETO_TIME_ZONE`,
+/// `BATON_ACTION_KEY_FILE`, `BATON_ACTION_TOKEN_LIFETIME_SECONDS`; the HubSpot client secret itself
+/// may come from `BATON_HUBSPOT_CLIENT_SECRET`, Marketo's shared secret from `BATON_MARKETO_SECRET`,
+/// and the CRM write-back's token from
 /// `BATON_CRM_TOKEN` (read at start, never part of this value).
 package struct ServiceConfiguration: Sendable, Equatable, Codable {
     /// SQLite file of the hand-off store (created when missing).
