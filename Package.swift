@@ -61,6 +61,9 @@ let package = Package(
         .target(
             name: "HandoffPostgres", dependencies: ["HandoffPersistence", "BatonSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "HandoffStores", dependencies: ["HandoffPersistence", "HandoffSQLite", "HandoffPostgres"]),
+        // What was said: e-mail, mailboxes, transcripts, chats and notes read into utterances;
+        // trackers, call measures and the cited digest. Pure: no store, no server, no numeric core.
+        .target(name: "Conversations", dependencies: ["BatonSupport"]),
         .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat", "BatonSupport"]),
         // Vendor deliveries (HubSpot, Salesforce, Segment, CloudEvents) verified and mapped to
         // inbound events: pure adapters, no HTTP server and no store.
@@ -117,6 +120,7 @@ let package = Package(
         .testTarget(
             name: "HandoffStoresTests",
             dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
+        .testTarget(name: "ConversationsTests", dependencies: ["Conversations", "TestSupport"]),
         .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "TestSupport"]),
         .testTarget(name: "HandoffIntegrationsTests", dependencies: ["HandoffIntegrations", "HandoffFlow", "TestSupport"]),
         .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
