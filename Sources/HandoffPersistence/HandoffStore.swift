@@ -13,7 +13,7 @@ import Foundation
 /// truncated). Money: integer minor units with an ISO 4217 code (``Money``). Idempotency:
 /// events, attempts, dispositions, outcomes and alerts carry the sender's id, and a database
 /// UNIQUE constraint makes a retried delivery ``WriteOutcome/alreadyStored``.
-package protocol HandoffStore: Sendable {
+package protocol HandoffStore: InteractionStore, Sendable {
     // MARK: Writes
 
     /// Runs `unit` in one transaction: all of it is stored, or (on error or crash) none of it.

@@ -14,6 +14,7 @@ package enum StoreMigrations {
         "0005-access-tokens",
         "0006-token-expiry-readiness",
         "0007-outbox-dead-letter",
+        "0008-interactions",
     ]
 
     /// The schema version this build writes: the number of migrations.

@@ -259,6 +259,41 @@ enum PostgresSchema {
             "CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL AND dead_at IS NULL",
             "CREATE INDEX alerts_dead ON alerts(seq) WHERE dead_at IS NOT NULL",
         ],
+        // Conversations (issue 18): captured interactions, idempotent per lead by content hash, and
+        // the playbook trackers' hits in them; leads found by their e-mail address.
+        "0008-interactions": [
+            """
+            CREATE TABLE interactions (
+                id bigserial PRIMARY KEY,
+                lead_id text COLLATE "C" NOT NULL REFERENCES leads(id),
+                kind text NOT NULL CHECK (kind IN ('email', 'call', 'meeting', 'chat', 'note')),
+                occurred_at bigint,
+                recorded_at bigint NOT NULL,
+                source text NOT NULL,
+                subject text,
+                content_sha256 text NOT NULL CHECK (length(content_sha256) = 64),
+                content json NOT NULL,
+                UNIQUE (lead_id, content_sha256)
+            )
+            """,
+            "CREATE INDEX interactions_lead ON interactions(lead_id, occurred_at)",
+            """
+            CREATE TABLE interaction_tracker_hits (
+                id bigserial PRIMARY KEY,
+                interaction_id bigint NOT NULL REFERENCES interactions(id),
+                lead_id text COLLATE "C" NOT NULL REFERENCES leads(id),
+                tracker text NOT NULL,
+                category text NOT NULL,
+                phrase text NOT NULL,
+                quote text NOT NULL,
+                speaker text,
+                start_ms bigint,
+                line bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id)",
+            "CREATE INDEX leads_email ON leads((lower(btrim(fields->>'email'))))",
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

@@ -233,6 +233,38 @@ enum Schema {
         CREATE INDEX alerts_pending ON alerts(created_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
         CREATE INDEX alerts_dead ON alerts(seq) WHERE dead_at IS NOT NULL;
         """,
+        // Conversations (issue 18): captured interactions, idempotent per lead by content hash, and
+        // the playbook trackers' hits in them; leads found by their e-mail address.
+        "0008-interactions": """
+        CREATE TABLE interactions (
+            id INTEGER PRIMARY KEY,
+            lead_id TEXT NOT NULL REFERENCES leads(id),
+            kind TEXT NOT NULL CHECK (kind IN ('email', 'call', 'meeting', 'chat', 'note')),
+            occurred_at INTEGER,
+            recorded_at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            subject TEXT,
+            content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),
+            content TEXT NOT NULL CHECK (json_valid(content)),
+            UNIQUE (lead_id, content_sha256)
+        );
+        CREATE INDEX interactions_lead ON interactions(lead_id, occurred_at);
+
+        CREATE TABLE interaction_tracker_hits (
+            id INTEGER PRIMARY KEY,
+            interaction_id INTEGER NOT NULL REFERENCES interactions(id),
+            lead_id TEXT NOT NULL REFERENCES leads(id),
+            tracker TEXT NOT NULL,
+            category TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            quote TEXT NOT NULL,
+            speaker TEXT,
+            start_ms INTEGER,
+            line INTEGER NOT NULL
+        );
+        CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id);
+        CREATE INDEX leads_email ON leads(lower(trim(json_extract(fields, '$.email'))));
+        """,
     ]
 
     /// The migrations in order: the store's names, each with its SQLite statements.
