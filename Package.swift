@@ -64,7 +64,7 @@ let package = Package(
         // What was said: e-mail, mailboxes, transcripts, chats and notes read into utterances;
         // trackers, call measures and the cited digest. Pure: no store, no server, no numeric core.
         .target(name: "Conversations", dependencies: ["BatonSupport"]),
-        .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat", "BatonSupport"]),
+        .target(name: "HandoffFlow", dependencies: ["HandoffRules", "HandoffPersistence", "ScoringModelFormat", "Conversations", "BatonSupport"]),
         // Vendor deliveries (HubSpot, Salesforce, Segment, CloudEvents) verified and mapped to
         // inbound events: pure adapters, no HTTP server and no store.
         .target(
@@ -74,7 +74,7 @@ let package = Package(
             name: "HandoffServer",
             dependencies: [
                 "HandoffFlow", "HandoffIntegrations", "HandoffStores", "HandoffPersistence", "HandoffRules", "HandoffReviews", "ReportRendering",
-                "ScoringModelFormat", "BatonSupport", crypto, yams, .product(name: "Hummingbird", package: "hummingbird"),
+                "ScoringModelFormat", "Conversations", "BatonSupport", crypto, yams, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -92,7 +92,7 @@ let package = Package(
             dependencies: [
                 "LabTraining", "LabStatistics", "Recalibration", "ModelExport", "LeadCSV", "ScoringModelFormat",
                 "HandoffRules", "HandoffPersistence", "HandoffSQLite", "HandoffStores", "HandoffFlow", "HandoffReviews",
-                "HandoffServer", "Simulation", "DatasetImport", "BatonSupport",
+                "HandoffServer", "Simulation", "DatasetImport", "Conversations", "BatonSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,7 +121,7 @@ let package = Package(
             name: "HandoffStoresTests",
             dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(name: "ConversationsTests", dependencies: ["Conversations", "TestSupport"]),
-        .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "TestSupport"]),
+        .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "Conversations", "TestSupport"]),
         .testTarget(name: "HandoffIntegrationsTests", dependencies: ["HandoffIntegrations", "HandoffFlow", "TestSupport"]),
         .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(

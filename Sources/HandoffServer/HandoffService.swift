@@ -94,6 +94,8 @@ package final class HandoffService: Sendable {
         do { store = try await StoreLocation.open(configuration.db ?? "") } catch { throw .store(error) }
         let playbook: Playbook
         do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
+        // The trackers (`trackers:`) are checked at start, so a bad one fails the start, not a request.
+        do { _ = try ConversationTrackers.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
         let runtime = try await ModelRuntime(
             store: store, playbook: playbook,
             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },
@@ -135,6 +137,7 @@ package final class HandoffService: Sendable {
         addIntegrationRoutes(to: router)
         addReadRoutes(to: router)
         addAssignRoutes(to: router)
+        addInteractionRoutes(to: router)
         addLeadListRoutes(to: router)
         addModelRoutes(to: router)
         addTokenRoutes(to: router)

@@ -436,6 +436,41 @@ package enum OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Error"}
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
+          /leads/{id}/interactions:
+            post:
+              summary: Capture an e-mail, call or meeting transcript, chat or note for a lead
+              description: >-
+                Roles ingest, marketing, sales, sales-manager. `text` is plain (`Speaker: text` lines for a call,
+                meeting or chat; paragraphs for a note); `raw` is the source as it was (an RFC 5322 message for
+                `email`, which needs it; WebVTT for a call or meeting). Stored once per lead and content (200
+                duplicate on a repeat), with the playbook trackers' hits; shown in the lead's timeline and in its
+                hand-off package under `what_was_said`. 422 when the content cannot be read (its line and column).
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [kind]
+                      additionalProperties: false
+                      properties:
+                        kind: {type: string, enum: [email, call, meeting, chat, note]}
+                        text: {type: string, maxLength: 4194304}
+                        raw: {type: string, maxLength: 4194304}
+                        occurred_at: {type: string, format: date-time, description: "when the source gives no time"}
+                        author: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "a note's writer; default the token's name"}
+                        source: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "a label for the citation; default api"}
+              responses:
+                "201": {description: "{interaction_id, lead_id, status: stored, tracker_hits, warnings}"}
+                "200": {description: "{interaction_id: null, lead_id, status: duplicate, tracker_hits: 0, warnings}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "413": {$ref: "#/components/responses/Error"}
+                "422": {$ref: "#/components/responses/Error"}
           /reps/{id}/handoffs:
             get:
               summary: Open hand-offs of one rep, oldest first

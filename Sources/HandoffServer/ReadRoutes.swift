@@ -12,14 +12,26 @@ extension HandoffService {
             let id = try context.pathIdentifier("id")
             let format = try LeadView.format(request)
             let engine = await self.runtime.current()
-            guard let timeline = try await self.store.leadTimeline(leadID: id), let stored = try await engine.package(leadID: id) else {
+            guard let timeline = try await self.store.leadTimeline(leadID: id), var stored = try await engine.package(leadID: id) else {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
+            }
+            let interactions = try await self.store.interactions(leadID: id)
+            if !interactions.isEmpty, var package = stored.package {
+                let capture = try await self.conversationCapture()
+                do throws(CaptureError) {
+                    try await capture.enrich(&package)
+                    stored.package = package
+                } catch {
+                    if case .store(let storeError) = error { throw storeError }
+                    throw APIError(.internalServerError, code: "conversations", message: error.description)
+                }
             }
             if format == .markdown { return JSONResponse.text(LeadView.markdown(stored, leadID: id), contentType: "text/markdown; charset=utf-8") }
             var detail = LeadView.Detail(timeline)
             detail.missingFields = engine.missingFields(of: timeline)
             detail.package = LeadView.package(stored)
             detail.packageStatus = LeadView.PackageStatus(stored)
+            detail.addInteractions(interactions)
             return JSONResponse.make(detail)
         }
         router.get("/reps/{id}/handoffs") { _, context in
@@ -393,7 +405,7 @@ enum LeadView {
         let dispositions: [DispositionView]
         let opportunities: [OpportunityView]
         let outcomes: [OutcomeView]
-        let timeline: [TimelineView]
+        var timeline: [TimelineView]
         /// The engine's hand-off package (its own keys), null when there is none.
         var package: JSONValue = .null
         @Nullable var packageStatus: PackageStatus?

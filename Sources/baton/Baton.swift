@@ -29,6 +29,7 @@ struct Baton: AsyncParsableCommand {
             HandoffCommand.self,
             Serve.self,
             Tokens.self,
+            ConversationsCommand.self,
         ])
 }
 

@@ -65,6 +65,7 @@ import Testing
         for (pattern, name) in [
             (#"^routing\.rules\[\]\.map\.[^.]+"#, "routing.rules[].map.<value>"), (#"^sla\.holidays\.[^.]+"#, "sla.holidays.<list>"),
             (#"^sla\.policies\.[^.]+"#, "sla.policies.<policy>"), (#"^dispositions\.codes\.[^.]+"#, "dispositions.codes.<code>"),
+            (#"^trackers\.[^.]+"#, "trackers.<tracker>"),
         ] {
             path = path.replacingOccurrences(of: pattern, with: name, options: .regularExpression)
         }
@@ -78,6 +79,10 @@ import Testing
         package.scoreAtHandoff = .init(points: 640, probability: 0.3, scoredAt: Fixture.now, modelChecksum: "a")
         package.scoreNow = .init(points: 655, probability: 0.35, scoredAt: Fixture.now.addingTimeInterval(3600), modelChecksum: "b")
         package.qualification.rule = "engaged"
+        let line = WhatWasSaid.Line(text: "Let's meet next Tuesday.", source: "interaction 1 (call), Sam, 00:02:15", note: "next Tuesday")
+        package.whatWasSaid = WhatWasSaid(
+            interactions: 1, summary: [line], nextSteps: [line], objections: [line], trackerCounts: [.init(tracker: "pricing", count: 2)],
+            callMeasures: ["interaction 1 (call): rep talk 34 %"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(package.jsonBytes())) as? [String: Any])
         var paths = Set<String>()
         func walk(_ value: Any, _ path: String) {

@@ -44,7 +44,7 @@ package enum SpeakerLines {
                     guard delta.isFinite, abs(delta) < 1e15 else {
                         throw ConversationError(source: source, line: number, column: 1, "the time is out of range")
                     }
-                    start = Int(delta.rounded())
+                    start = Int(delta.rounded())  // total: delta is finite and below 1e15 (checked above)
                 }
                 line = rest
             }

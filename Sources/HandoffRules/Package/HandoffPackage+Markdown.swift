@@ -53,6 +53,9 @@ extension HandoffPackage {
         for solution in solutionsExplored { md.line("- Explored: \(solution)") }
         if let notes { md.line("- Notes: \(notes)") }
         md.line("")
+        if let whatWasSaid {
+            for line in whatWasSaid.markdownLines() { md.line(line) }
+        }
         md.line("## Recommended approach")
         for line in approach { md.line("1. \(line)") }
         if let draft = emailDraft {

@@ -39,6 +39,9 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
     /// The lead's latest score, with its time: set when the package is rebuilt from the store, so a
     /// rep reading it later sees whether the lead warmed up or cooled down since the hand-off.
     package var scoreNow: ScoreMoment?
+    /// What was said with the lead (captured e-mails, calls, chats, notes), cited line by line;
+    /// nil when nothing was captured.
+    package var whatWasSaid: WhatWasSaid?
 
     package struct Prospect: Sendable, Codable, Equatable {
         package var name: String
@@ -118,6 +121,7 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         case emailDraft = "email_draft"
         case scoreAtHandoff = "score_at_handoff"
         case scoreNow = "score_now"
+        case whatWasSaid = "what_was_said"
     }
 
     /// Builds the package for one hand-off.

@@ -27,7 +27,7 @@ package struct Playbook: Sendable, Equatable {
     }
 
     /// Top-level sections this build knows about.
-    package static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps"]
+    package static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps", "trackers"]
 
     /// The YAML text, kept when it has flow sections so ``requireFlow()`` can read them.
     var source: String?

@@ -1,0 +1,56 @@
+import Conversations
+import Foundation
+import HandoffRules
+
+extension ConversationCapture {
+    /// Adds what was said to a hand-off package: the "What was said" section, the pain points and
+    /// solutions explored quoted from the interactions (after the lead's own fields, each with its
+    /// source in brackets), and one approach line per tracker hit whose playbook entry has a
+    /// `say:` line (the first phrase found of each tracker, e.g. a competitor's counter-positioning).
+    /// Leaves the package as it is when nothing was captured.
+    package func enrich(_ package: inout HandoffPackage) async throws(CaptureError) {
+        guard let (digest, sources) = try await digest(leadID: package.leadID) else { return }
+        func cited(_ line: DigestLine) -> String { "\"\(line.text)\" [\(line.citation.text)]" }
+        package.painPoints += digest.painPoints.map(cited)
+        package.solutionsExplored += digest.solutionsExplored.map(cited)
+        var approachTrackers = Set<String>()
+        for source in sources {
+            for hit in TrackerMatcher.hits(in: source.interaction, trackers: trackers) where !approachTrackers.contains(hit.tracker) {
+                guard let tracker = trackers.first(where: { $0.name == hit.tracker }), let line = tracker.line(for: hit.phrase) else { continue }
+                approachTrackers.insert(hit.tracker)
+                package.approach.append(line)
+            }
+        }
+        func line(_ item: DigestLine) -> WhatWasSaid.Line { WhatWasSaid.Line(text: item.text, source: item.citation.text, note: item.note) }
+        let measures = sources.filter { $0.interaction.kind.isSpoken }.map { source in
+            Self.measureLine(id: source.id, kind: source.interaction.kind, CallMeasures.measure(source.interaction, side: side))
+        }
+        package.whatWasSaid = WhatWasSaid(
+            interactions: sources.count, summary: digest.summary.map(line), nextSteps: digest.nextSteps.map(line),
+            objections: digest.objections.map(line),
+            trackerCounts: digest.trackerCounts.map { WhatWasSaid.TrackerCount(tracker: $0.key, count: $0.value) }
+                .sorted { ($1.count, $0.tracker) < ($0.count, $1.tracker) },
+            callMeasures: measures)
+    }
+
+    /// `interaction 3 (call): rep talk 34 % by time; longest monologue 0:24 (Dana Reyes); questions rep 2, prospect 0; 3.8 speaker switches per minute; median rep response gap 0.0 s over 5 responses`.
+    package static func measureLine(id: Int64, kind: InteractionKind, _ m: CallMeasures) -> String {
+        var parts: [String] = []
+        if let ratio = m.repTalkRatio, let basis = m.basis {
+            parts.append("rep talk \(Int((ratio * 100).rounded())) % by \(basis == .time ? "time" : "words")")  // total: ratio is in [0, 1]
+        } else {
+            parts.append("talk ratio not computed (no speakers on both sides)")
+        }
+        if let longest = m.longestMonologueMilliseconds {
+            let seconds = longest / 1000
+            parts.append(
+                "longest monologue \(seconds / 60):\(String(format: "%02d", seconds % 60))\(m.longestMonologueSpeaker.map { " (\($0))" } ?? "")")
+        }
+        parts.append("questions rep \(m.repQuestions), prospect \(m.prospectQuestions)")
+        if let switches = m.switchesPerMinute { parts.append(String(format: "%.1f speaker switches per minute", switches)) }
+        if let gap = m.medianRepResponseGapMilliseconds {
+            parts.append(String(format: "median rep response gap %.1f s over %d responses", Double(gap) / 1000, m.repResponses))
+        }
+        return "interaction \(id) (\(kind.rawValue)): " + parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HandoffPersistence
+import HandoffSQLite
+import TestSupport
+import Testing
+
+@Suite("baton conversations import / digest")
+struct ConversationsImportTests {
+    static let fixtures = SharedData.projectRoot.appendingPathComponent("Tests/ConversationsTests/Fixtures")
+    static let playbook = SharedData.projectRoot.appendingPathComponent("Datasets/playbook.yaml").path
+
+    /// A store with lead L1 (dana@northwind.example) and lead L2 (no e-mail).
+    static func store(in folder: URL) async throws -> String {
+        let path = folder.appendingPathComponent("store.sqlite").path
+        let store = try SQLiteHandoffStore(path: path)
+        let now = Date(timeIntervalSince1970: 1_759_741_200)
+        try await store.upsertLead(
+            LeadRecord(id: "L1", fields: JSONText(trusted: #"{"email":"Dana@Northwind.example"}"#), source: nil, campaign: nil, createdAt: now))
+        try await store.upsertLead(LeadRecord(id: "L2", fields: JSONText(trusted: "{}"), source: nil, campaign: nil, createdAt: now))
+        try store.close()
+        return path
+    }
+
+    static func interactions(_ path: String, lead: String) async throws -> [InteractionRecord] {
+        let store = try SQLiteHandoffStore(path: path)
+        defer { try? store.close() }
+        return try await store.interactions(leadID: lead)
+    }
+
+    @Test("An e-mail finds its lead by address, once; a transcript needs --lead; the digest cites every line")
+    func importAndDigest() async throws {
+        let folder = try CLI.scratch()
+        let db = try await Self.store(in: folder)
+        let eml = Self.fixtures.appendingPathComponent("nested-mime.eml").path
+        let first = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(first.stdout == "stored 1 interaction(s) for 1 lead(s) with 2 tracker hit(s); 0 already stored\n")
+        let again = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
+        #expect(again.stdout == "stored 0 interaction(s) for 1 lead(s) with 0 tracker hit(s); 1 already stored\n")
+
+        let call = Self.fixtures.appendingPathComponent("digest-call.txt").path
+        let noLead = try CLI.run(["conversations", "import", "--db", db, call])
+        #expect(noLead.exitCode == 65)
+        #expect(noLead.stderr.contains("digest-call.txt: a transcript, chat or note names no e-mail address to find its lead by; pass --lead ID"))
+        let withLead = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, "--lead", "L1", "--rep", "Sam Park", call])
+        #expect(withLead.exitCode == 0, "\(withLead.stderr)")
+        #expect(try await Self.interactions(db, lead: "L1").map(\.kind) == ["email", "call"])
+
+        let digest = try CLI.run(["conversations", "digest", "--db", db, "--playbook", Self.playbook, "--rep", "Sam Park", "--lead", "L1", "--json"])
+        #expect(digest.exitCode == 0, "\(digest.stderr)")
+        let object = try digest.json()
+        #expect(object["interactions"] as? Int == 2)
+        let body = try #require(object["digest"] as? [String: Any])
+        let steps = try #require(body["next_steps"] as? [[String: Any]])
+        #expect(steps.first?["text"] as? String == "Let's meet next Tuesday with your IT lead to walk through the security review.")
+        let measures = try #require(object["call_measures"] as? [String])
+        #expect(measures.count == 1)
+        #expect(measures.first?.contains("rep talk 34 % by time") == true)
+        let text = try CLI.run(["conversations", "digest", "--db", db, "--playbook", Self.playbook, "--lead", "L1"])
+        #expect(
+            text.stdout.contains(
+                "- \"We also looked at Acme CRM last year, but their routing needed a services project.\" [interaction 2 (call), Dana Reyes, 00:00:50]"
+            ))
+    }
+
+    @Test("A mailbox with one message for an unknown lead stores nothing, naming the message's line")
+    func unknownLeadStoresNothing() async throws {
+        let folder = try CLI.scratch()
+        let db = try await Self.store(in: folder)
+        let mbox = folder.appendingPathComponent("inbox.mbox")
+        try mbox.write(
+            """
+            From dana@northwind.example Mon Oct  6 10:00:00 2025
+            From: dana@northwind.example
+            Date: Mon, 6 Oct 2025 10:00:00 +0000
+
+            We need routing by territory.
+
+            From stranger@elsewhere.example Mon Oct  6 11:00:00 2025
+            From: Stranger <stranger@elsewhere.example>
+            Date: Mon, 6 Oct 2025 11:00:00 +0000
+
+            Hello?
+
+            """)
+        let result = try CLI.run(["conversations", "import", "--db", db, mbox.path])
+        #expect(result.exitCode == 65)
+        #expect(
+            result.stderr
+                == "error: inbox.mbox:8: no stored lead has the e-mail address stranger@elsewhere.example; add the lead first, or name it with --lead ID (nothing was stored)\nnothing was stored\n"
+        )
+        #expect(try await Self.interactions(db, lead: "L1").isEmpty)
+        let missing = try CLI.run(["conversations", "import", "--db", db, folder.appendingPathComponent("nope.eml").path])
+        #expect(missing.exitCode == 64)
+        let broken = folder.appendingPathComponent("broken.vtt")
+        try broken.write("WEBVTT\n\n00:01.000 --> 00:00.500\n<v Dana>hi\n")
+        let bad = try CLI.run(["conversations", "import", "--db", db, "--lead", "L1", broken.path])
+        #expect(bad.exitCode == 65)
+        #expect(bad.stderr.contains("broken.vtt:3:15: the cue ends (00:00.500) before or when it starts (00:01.000)"))
+    }
+}
