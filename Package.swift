@@ -134,7 +134,9 @@ let package = Package(
         .testTarget(
             name: "SimulationTests",
             dependencies: [
-                "Simulation", "LabTraining", "LabNumerics", "ScoringModelFormat", "HandoffSQLite", "HandoffTestSupport", "TestSupport", yams,
+                "Simulation", "LabTraining", "LabNumerics", "ScoringModelFormat", "HandoffSQLite", "HandoffTestSupport", "Conversations",
+                "HandoffRules",
+                "TestSupport", yams,
             ]),
         .testTarget(name: "DatasetImportTests", dependencies: ["DatasetImport", "LabTraining", "HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(

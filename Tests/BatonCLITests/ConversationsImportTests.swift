@@ -98,4 +98,19 @@ struct ConversationsImportTests {
         #expect(bad.exitCode == 65)
         #expect(bad.stderr.contains("broken.vtt:3:15: the cue ends (00:00.500) before or when it starts (00:01.000)"))
     }
+
+    @Test("baton generate --conversations writes an e-mail and a call per lead with the truth, and never into an existing folder")
+    func generate() throws {
+        let folder = try CLI.scratch().appendingPathComponent("conversations")
+        let result = try CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("wrote 10 files for 5 leads to \(folder.path): "))
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count == 11 && names.contains("truth.json") && names.contains("L0001.eml") && names.contains("L0005-call.vtt"))
+        let truth = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("truth.json"))) as? [String: Any])
+        #expect(truth["seed"] as? Int == 3)
+        let again = try CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
+        #expect(again.exitCode == 73)
+    }
 }

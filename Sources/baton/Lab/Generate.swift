@@ -43,6 +43,9 @@ struct Generate: AsyncParsableCommand {
             discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
     var driftAfter: String?
     @Flag(help: "No progress line on standard error while simulating (it is shown only on a terminal anyway).") var quiet = false
+    @Option(
+        help: "Folder to write --rows synthetic e-mails (.eml) and call transcripts (.vtt) into, with planted facts and truth.json (must not exist).")
+    var conversations: String?
 
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be at least 1 (got \(rows))") }
@@ -50,7 +53,10 @@ struct Generate: AsyncParsableCommand {
         if let driftAfter, LeadTime.day(driftAfter) == nil {
             throw ValidationError("--drift-after must be a date YYYY-MM-DD (got \(driftAfter))")
         }
-        guard out != nil || events != nil else { throw ValidationError("give --out FILE.csv (leads), --events FILE.jsonl (event log), or both") }
+        guard out != nil || events != nil || conversations != nil else {
+            throw ValidationError("give --out FILE.csv (leads), --events FILE.jsonl (event log), --conversations DIR, or several")
+        }
+        if conversations != nil, rows > 100_000 { throw ValidationError("--conversations writes two files per row; give --rows 1…100000") }
         if events != nil && (model == nil || playbook == nil) {
             throw ValidationError(
                 "--events needs --model MODEL.json and --playbook FILE: the sales side reacts to what the engine does with the leads")
@@ -58,6 +64,7 @@ struct Generate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let conversations { writeConversations(conversations) }
         if let events { try await writeEvents(events) }
         guard let out else { return }
         let stem = out.hasSuffix(".csv") ? String(out.dropLast(4)) : out
@@ -75,6 +82,26 @@ struct Generate: AsyncParsableCommand {
                 throw .output(path: out, detail: "\(error)")
             }
         }
+    }
+
+    /// `--conversations DIR`: the synthetic corpus (``SyntheticConversations``) and its truth.
+    func writeConversations(_ path: String) {
+        let folder = URL(fileURLWithPath: path)
+        guard !FileManager.default.fileExists(atPath: path) else { fail("--conversations \(path) exists; give a new folder", .cannotCreate) }
+        let corpus = SyntheticConversations.generate(leads: rows, seed: seed)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for (name, text) in corpus.files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            try encoder.encode(corpus.truth).write(to: folder.appendingPathComponent("truth.json"))
+        } catch {
+            fail("cannot write the conversations to \(path): \(error.localizedDescription)", .cannotCreate)
+        }
+        let nextSteps = corpus.truth.planted.filter { $0.tracker == nil }.count
+        print(
+            "wrote \(corpus.files.count) files for \(rows) leads to \(path): \(corpus.truth.planted.count) planted sentences (\(nextSteps) next steps); truth \(path)/truth.json"
+        )
     }
 
     func writeEvents(_ path: String) async throws {
