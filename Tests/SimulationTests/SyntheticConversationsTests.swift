@@ -41,12 +41,14 @@ import Testing
             }
         }
         var report: [String] = []
+        var plantedCounts: [String: Int] = [:]
         for tracker in corpus.truth.measuredTrackers {
             let planted = Set(corpus.truth.planted.filter { $0.tracker == tracker }.map { "\($0.file)|\($0.sentence)" })
             let found = Set(hitsByFile.flatMap { file, hits in hits.filter { $0.tracker == tracker }.map { "\(file)|\($0.quote)" } })
             let truePositives = planted.intersection(found).count
             let precision = found.isEmpty ? 1 : Double(truePositives) / Double(found.count)
             let recall = planted.isEmpty ? 1 : Double(truePositives) / Double(planted.count)
+            plantedCounts[tracker] = planted.count
             report.append(
                 String(format: "%@ precision %.3f recall %.3f (%d planted, %d found)", tracker, precision, recall, planted.count, found.count))
             #expect(precision >= 0.98, "\(tracker): false hits \(found.subtracting(planted).sorted().prefix(5))")
@@ -65,5 +67,15 @@ import Testing
         #expect(stepRecall >= 0.95, "missed: \(plantedSteps.filter { !recalled.contains($0) }.prefix(5))")
         #expect(stepPrecision >= 0.95)
         print("synthetic conversations (300 leads, seed 18): " + report.joined(separator: "; "))
+        // The README quotes this run's sizes.
+        let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            .replacingOccurrences(of: "\n", with: " ")
+        let quoted =
+            "competitors (\(plantedCounts["competitors"] ?? 0) planted), budget (\(plantedCounts["budget"] ?? 0)), security review (\(plantedCounts["security_review"] ?? 0)), pains (\(plantedCounts["pains"] ?? 0)) and objections (\(plantedCounts["objections"] ?? 0))"
+        let quotesRun = readme.contains(quoted)
+        #expect(quotesRun, "README.md should quote: \(quoted)")
+        #expect(
+            readme.contains("next-step recall and precision 1.000 (\(plantedSteps.count) planted"),
+            "README.md should quote \(plantedSteps.count) next steps")
     }
 }
