@@ -18,7 +18,7 @@ import Hummingbird
 /// content, 400 naming the field, 404 for an unknown lead, 422 for content that cannot be read
 /// (with its line and column).
 extension HandoffService {
-    /// The most text one interaction may carry (the service's body limit applies first).
+    /// The most text one interaction may carry, in characters (the service's body limit applies first).
     static let interactionTextLimit = 4 << 20
 
     func addInteractionRoutes(to router: Hummingbird.Router<ServiceContext>) {
@@ -121,8 +121,9 @@ extension HandoffService {
         }
         if kind == .email, raw == nil { throw APIError.invalid("raw", "an e-mail is sent whole, as an RFC 5322 message in `raw`") }
         if kind == .chat || kind == .note, raw != nil { throw APIError.invalid("raw", "a \(kind.rawValue) is plain `text`") }
-        if let content = text ?? raw, content.utf8.count > interactionTextLimit {
-            throw APIError.invalid(text == nil ? "raw" : "text", "is longer than \(interactionTextLimit >> 20) MiB")
+        // Counted in code points, as the OpenAPI document's maxLength counts them.
+        if let content = text ?? raw, content.unicodeScalars.count > interactionTextLimit {
+            throw APIError.invalid(text == nil ? "raw" : "text", "is longer than \(interactionTextLimit) characters")
         }
         var occurredAt: Date?
         if let at = try string("occurred_at") {

@@ -455,11 +455,17 @@ package enum OpenAPIDocument {
                       type: object
                       required: [kind]
                       additionalProperties: false
+                      oneOf:
+                        - {required: [text], not: {required: [raw]}}
+                        - {required: [raw], not: {required: [text]}}
+                      allOf:
+                        - {if: {required: [kind], properties: {kind: {const: email}}}, then: {required: [raw]}}
+                        - {if: {required: [kind], properties: {kind: {enum: [chat, note]}}}, then: {not: {required: [raw]}}}
                       properties:
                         kind: {type: string, enum: [email, call, meeting, chat, note]}
                         text: {type: string, maxLength: 4194304}
                         raw: {type: string, maxLength: 4194304}
-                        occurred_at: {type: string, format: date-time, description: "when the source gives no time"}
+                        occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "when the source gives no time"}
                         author: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "a note's writer; default the token's name"}
                         source: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "a label for the citation; default api"}
               responses:
