@@ -160,7 +160,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             """
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case db, host, port, playbook, model, knownFields = "known_fields"
         case tokensFile = "tokens_file", maxBodyBytes = "max_body_bytes", maxModelBytes = "max_model_bytes"
         case maxBatchEvents = "max_batch_events", tickIntervalSeconds = "tick_interval_seconds"
@@ -226,6 +226,17 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw .configuration(file: file, key: nil, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        // A key the service does not read is refused rather than ignored: a misspelt
+        // `webhook_secret_file` would otherwise send every webhook unsigned without a word.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let known = CodingKeys.allCases.map(\.rawValue)
+            for key in object.keys.sorted() where !known.contains(key) {
+                let near = NearestName.closest(to: key, among: known).map { "did you mean `\($0)`? " } ?? ""
+                throw .configuration(
+                    file: file, key: key,
+                    problem: "is not a configuration key; \(near)the keys are listed in Notebooks-md/formats.md (Service configuration)")
+            }
         }
         do {
             return try JSONDecoder().decode(ServiceConfiguration.self, from: data)

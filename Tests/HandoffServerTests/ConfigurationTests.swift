@@ -41,6 +41,10 @@ import Testing
         try #"{"db": "x", "port": "eighty"}"#.write(to: file, atomically: true, encoding: .utf8)
         let wrongType = message { () throws(ServiceError) in _ = try ServiceConfiguration.load(file: file.path) }
         #expect(wrongType?.contains("`port` has the wrong type") == true)
+        // A key the service does not read is refused with the nearest one, never ignored.
+        try #"{"db": "x", "webhook_secret_fle": "/etc/baton/whsec"}"#.write(to: file, atomically: true, encoding: .utf8)
+        let unknown = message { () throws(ServiceError) in _ = try ServiceConfiguration.load(file: file.path) }
+        #expect(unknown?.contains("`webhook_secret_fle` is not a configuration key; did you mean `webhook_secret_file`?") == true, "\(unknown ?? "")")
         c.db = "x"
         c.port = 70000
         let badPort = message { () throws(ServiceError) in _ = try c.validated() }

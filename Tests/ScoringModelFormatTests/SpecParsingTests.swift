@@ -61,6 +61,27 @@ import Testing
         #expect(throws: ScoringSpecError.self) { try ScoringSpec.parse(yaml: yaml, file: "s.yaml") }
     }
 
+    /// Learned bins count rows; with case weights they would be learned as if unweighted, so the
+    /// spec is refused at the feature's line (hand-given cuts are allowed).
+    @Test func learnedBinsWithCaseWeightsAreRefused() throws {
+        let yaml = """
+            outcome: {column: won, positive: ["1"]}
+            weight: w
+            features:
+              - {column: age, type: numeric}
+              - {column: visits, type: numeric, transform: bins}
+            """
+        #expect(throws: ScoringSpecError.binsWithCaseWeights(file: "s.yaml", line: 5, column: "visits", weight: "w")) {
+            try ScoringSpec.parse(yaml: yaml, file: "s.yaml")
+        }
+        let message = ScoringSpecError.binsWithCaseWeights(file: "s.yaml", line: 5, column: "visits", weight: "w").description
+        #expect(message.contains("s.yaml line 5") && message.contains("cuts:"))
+        let given = yaml.replacingOccurrences(of: "transform: bins}", with: "transform: bins, cuts: [1, 3]}")
+        #expect(try ScoringSpec.parse(yaml: given, file: "s.yaml").weight == "w")
+        let unweighted = yaml.replacingOccurrences(of: "weight: w\n", with: "")
+        #expect(try ScoringSpec.parse(yaml: unweighted, file: "s.yaml").weight == nil)
+    }
+
     @Test func unknownKeySuggestsNearest() {
         let e = error(Self.base + "features:\n  - {column: a, type: numeric, transfrom: log1p}\n")
         #expect(

@@ -95,6 +95,11 @@ struct SpecReader {
         if let entry = yaml.given(top, "points") { spec.points = try points(entry) }
         if let entry = yaml.given(top, "thresholds") { spec.thresholds = try thresholds(entry) }
         try checkRoles(spec, top: top, featureLines: featureItems.map(\.line))
+        if let weight = spec.weight,
+            let (index, binned) = spec.features.enumerated().first(where: { $0.element.transform == .bins && $0.element.cuts == nil })
+        {
+            throw .binsWithCaseWeights(file: file, line: featureItems[index].line, column: binned.column, weight: weight)
+        }
         return spec
     }
 

@@ -17,6 +17,9 @@ public enum ScoringSpecError: Error, CustomStringConvertible, Equatable, Sendabl
     case columnInTwoRoles(file: String, line: Int, column: String, roles: [String])
     /// An empty string where a column name belongs.
     case emptyValue(file: String, line: Int, key: String)
+    /// `transform: bins` in a spec with case weights (`weight:`): the bins are chosen from row
+    /// counts, so weighted rows would be binned as if unweighted.
+    case binsWithCaseWeights(file: String, line: Int, column: String, weight: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,9 @@ public enum ScoringSpecError: Error, CustomStringConvertible, Equatable, Sendabl
         case let .columnInTwoRoles(file, line, column, roles):
             return
                 "\(file) line \(line): column \"\(column)\" is used as \(roles.joined(separator: " and ")). A column can play one role only; remove one of them."
+        case let .binsWithCaseWeights(file, line, column, weight):
+            return
+                "\(file) line \(line): \"\(column)\" has `transform: bins`, but the spec weights rows by \"\(weight)\"; the bins are chosen from row counts and would ignore the weights. Give the cut points by hand (`cuts:` are still checked on counts), use `transform: log1p` for this feature, or fit without `weight:`."
         case let .emptyValue(file, line, key):
             return "\(file) line \(line): `\(key)` is empty. Give the column name as it appears in the CSV header."
         }
