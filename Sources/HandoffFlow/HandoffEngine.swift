@@ -124,10 +124,13 @@ package actor HandoffEngine {
     ///     effects (e.g. a CRM sync message): they commit with the event or not at all, and are
     ///     skipped with it when the event is a duplicate. Ids should derive from the event id so a
     ///     retry stays idempotent.
+    ///   - commit: commits the event's unit of work in place of `store.commit` (the service's
+    ///     group commit, ``GroupCommit``); it must answer only once the unit is durable.
     /// - Throws: ``EngineError`` naming the event id; nothing of the event is stored then.
     package func apply(
         _ event: InboundEvent, receivedAt: Date? = nil,
-        extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil
+        extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil,
+        commit: (@Sendable (UnitOfWork) async throws(StoreError) -> UnitResult)? = nil
     ) async throws(EngineError) -> ApplyResult {
         let timeline: LeadTimeline?
         do {
@@ -144,11 +147,16 @@ package actor HandoffEngine {
         let operations = work.operations + (extra?(work.effects) ?? [])
         let result: UnitResult
         do {
-            result = try await store.commit(UnitOfWork(trigger: work.trigger, then: operations))
+            let unit = UnitOfWork(trigger: work.trigger, then: operations)
+            if let commit { result = try await commit(unit) } else { result = try await store.commit(unit) }
         } catch {
             throw .store(eventID: event.eventID, error)
         }
-        if result.isDuplicate { return ApplyResult(eventID: event.eventID, status: .duplicate, effects: []) }
+        if result.isDuplicate {
+            // Another request stored this id between the check above and this commit (two
+            // deliveries at once, possibly in one group): a duplicate only if it is the same event.
+            return try await storedDuplicate(of: event) ?? ApplyResult(eventID: event.eventID, status: .duplicate, effects: [])
+        }
         return ApplyResult(
             eventID: event.eventID, status: .applied, effects: work.effects, packages: work.lead.packages, missingFields: work.missingFields)
     }

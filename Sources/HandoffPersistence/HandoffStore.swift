@@ -26,6 +26,14 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// says which one failed and why.
     func commit(_ units: [UnitOfWork]) async throws(StoreError) -> [UnitResult]
 
+    /// Commits `units` in order in ONE transaction, each in its own savepoint: a unit that fails
+    /// is rolled back alone and gets its error, the others commit together (one sync to disk for
+    /// all). The group commit of ``GroupCommit`` runs on it.
+    /// - Returns: one result per unit, in order.
+    /// - Throws: when the transaction fails as a whole (it could not begin or commit, or the
+    ///   database abandoned it): then none of the units is stored.
+    func commitEach(_ units: [UnitOfWork]) async throws(StoreError) -> [Result<UnitResult, StoreError>]
+
     // MARK: Model registry
 
     /// Registers a weight file (``WriteOutcome/alreadyStored`` when its sha256 is registered).

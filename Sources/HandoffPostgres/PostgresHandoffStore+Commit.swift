@@ -38,6 +38,32 @@ extension PostgresHandoffStore {
         return results
     }
 
+    /// One transaction with a savepoint per unit; a failing unit's savepoint is rolled back and
+    /// the next unit runs. A lost connection fails the call: the server rolled everything back.
+    package func commitEach(_ units: [UnitOfWork]) async throws(StoreError) -> [Result<UnitResult, StoreError>] {
+        let server = self.server
+        return try await transaction("committing a group of \(units.count) units") { sql in
+            var results: [Result<UnitResult, StoreError>] = []
+            results.reserveCapacity(units.count)
+            for (index, unit) in units.enumerated() {
+                try await sql.execute("SAVEPOINT unit")
+                do {
+                    var runner = PGUnitRunner(sql: sql)
+                    let committed = try await runner.run(unit)
+                    try await sql.execute("RELEASE SAVEPOINT unit")
+                    results.append(.success(committed))
+                } catch {
+                    if PostgresErrors.isConnectionLoss(error) { throw error }
+                    // Rolled back and released, so savepoints do not pile up over a large group.
+                    try await sql.execute("ROLLBACK TO SAVEPOINT unit")
+                    try await sql.execute("RELEASE SAVEPOINT unit")
+                    results.append(.failure(PostgresErrors.classify(error, operation: Self.label(unit) ?? "unit \(index)", server: server)))
+                }
+            }
+            return results
+        }
+    }
+
     static func label(_ unit: UnitOfWork) -> String? {
         unit.trigger?.label ?? unit.operations.first?.label
     }

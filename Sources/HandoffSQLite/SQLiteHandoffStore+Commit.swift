@@ -39,6 +39,36 @@ extension SQLiteHandoffStore {
         return results
     }
 
+    /// One SQLite transaction with a savepoint per unit; a failing unit's savepoint is rolled
+    /// back and the next unit runs. An error after which SQLite has rolled back the whole
+    /// transaction itself (disk full, I/O) fails the call: nothing of it is stored then.
+    package func commitEach(_ units: [UnitOfWork]) async throws(StoreError) -> [Result<UnitResult, StoreError>] {
+        try await writeWithoutTransaction("committing a group of \(units.count) units") { db in
+            var results: [Result<UnitResult, StoreError>] = []
+            results.reserveCapacity(units.count)
+            try db.inTransaction {
+                for (index, unit) in units.enumerated() {
+                    var committed: UnitResult?
+                    do {
+                        try db.inSavepoint {
+                            var runner = UnitRunner(db: db)
+                            committed = try runner.run(unit)
+                            return .commit
+                        }
+                    } catch {
+                        guard db.isInsideTransaction else { throw error }
+                        results.append(
+                            .failure(Self.classify(error, operation: unit.trigger?.label ?? unit.operations.first?.label ?? "unit \(index)")))
+                        continue
+                    }
+                    if let committed { results.append(.success(committed)) }
+                }
+                return .commit
+            }
+            return results
+        }
+    }
+
     func writeWithoutTransaction<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.writeWithoutTransaction(body)

@@ -194,19 +194,39 @@ extension HandoffService {
     /// request here) took a round-robin turn or assigned the lead between this event's reads and
     /// its commit. The unit rolled back whole, so applying again re-reads and routes afresh; a
     /// sender should not see a 422 for a race it cannot fix.
+    ///
+    /// The event waits for the lead's earlier events and for any other request carrying the same
+    /// event id (``LeadTurns``), and commits in a group with the concurrent ingests of other
+    /// leads (``GroupCommit``). The event-id turn matters for an event that creates its lead:
+    /// its journal row cannot lead its unit (it references the lead), so two such events with one
+    /// id, computed at once, would both commit; one after the other, the second is a duplicate or a 409.
     func applyRetryingRaces(_ event: InboundEvent) async throws(EngineError) -> ApplyResult {
+        // Always the event id first, then the lead: no request holds a lead's turn while it
+        // waits for an id's, so two requests never wait for each other.
+        try await leadTurns.inTurn(.event(event.eventID)) { () async throws(EngineError) -> ApplyResult in
+            try await leadTurns.inTurn(.lead(event.leadID)) { () async throws(EngineError) -> ApplyResult in
+                try await applyRetryingRacesInTurn(event)
+            }
+        }
+    }
+
+    private func applyRetryingRacesInTurn(_ event: InboundEvent) async throws(EngineError) -> ApplyResult {
         var attempt = 0
         while true {
             let engine = await runtime.current()
             let deliverer = self.deliverer
+            let group = self.groupCommit
+            let ticket = await group.enter()
             let result: Result<ApplyResult, EngineError>
             do throws(EngineError) {
                 // The CRM sync row commits in the event's own unit of work.
                 result = .success(
-                    try await engine.apply(event, receivedAt: now()) { effects in
-                        deliverer.crmOperations(event: event, effects: effects)
-                    })
+                    try await engine.apply(
+                        event, receivedAt: now(),
+                        extra: { effects in deliverer.crmOperations(event: event, effects: effects) },
+                        commit: { unit async throws(StoreError) -> UnitResult in try await group.commit(unit, ticket: ticket) }))
             } catch { result = .failure(error) }
+            await group.leave(ticket)
             switch result {
             case .success(let applied): return applied
             case .failure(let error):

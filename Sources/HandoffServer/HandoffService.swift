@@ -19,7 +19,8 @@ import NIOSSL
 ///
 /// Ingest (`POST /events`) answers only after each event's unit of work is committed to the
 /// store (SQLite `synchronous = FULL`, WAL; or a PostgreSQL transaction): a 2xx means the event
-/// survives a crash or power loss. Several instances may share one PostgreSQL store behind a
+/// survives a crash or power loss. Concurrent ingests share one commit (``GroupCommit``); a
+/// lead's events are applied one at a time in arrival order (``LeadTurns``). Several instances may share one PostgreSQL store behind a
 /// load balancer: events are idempotent by id, SLA steps are claimed under a lease, and tokens
 /// live in the store. When the store cannot be reached a request fails with 503 and nothing
 /// of it is half-written. The scheduler and the delivery loop run beside the server and never hold up ingest:
@@ -40,6 +41,11 @@ package final class HandoffService: Sendable {
     package let integrations: IntegrationSetup
     /// Push alerts' action tokens (and ntfy access tokens); nil when no channel pushes.
     package let push: PushActions?
+    /// Gathers the units of concurrent ingests into one transaction (``ServiceConfiguration/groupCommitMaxEvents``,
+    /// ``ServiceConfiguration/groupCommitWindowMilliseconds``).
+    package let groupCommit: GroupCommit
+    /// One event at a time per lead, so a group never holds a lead's event computed without its predecessor.
+    let leadTurns = LeadTurns()
 
     package init(
         configuration: ServiceConfiguration, store: any HandoffStore, runtime: ModelRuntime, tokens: TokenRegistry,
@@ -59,6 +65,7 @@ package final class HandoffService: Sendable {
         self.logger = logger
         let metrics = ServiceMetrics()
         self.metrics = metrics
+        groupCommit = GroupCommit(store: store, settings: configuration.groupCommitSettings)
         deliverer = AlertDeliverer(
             store: store, configuration: configuration, metrics: metrics, now: now, logger: logger, signer: signer, writeBack: writeBack,
             push: push, jitter: deliveryJitter, roster: { await runtime.current().flow.roster })

@@ -1,6 +1,7 @@
 import BatonSupport
 import Foundation
 import HandoffIntegrations
+import HandoffPersistence
 import HandoffStores
 
 /// Everything `baton serve` needs to run, from defaults, a JSON file, the environment and flags.
@@ -13,6 +14,7 @@ import HandoffStores
 /// ```json
 /// {"db": "baton.sqlite", "host": "127.0.0.1", "port": 8080, "playbook": "playbook.yaml",
 ///  "model": "model.json", "known_fields": ["region"], "max_body_bytes": 1048576, "max_batch_events": 1000,
+///  "group_commit_max_events": 256, "group_commit_window_ms": 2,
 ///  "tick_interval_seconds": 5, "delivery_interval_seconds": 2,
 ///  "alert_channels": {"ana": {"kind": "slack", "url": "https://hooks.slack.com/…"},
 ///                     "sales-triage": {"kind": "email", "to": "triage@example.com"}},
@@ -34,7 +36,7 @@ import HandoffStores
 /// "marketo_secret_file": "/etc/baton/marketo-secret", "marketo_time_zone": "America/Chicago"`.
 ///
 /// Environment: `BATON_DB`, `BATON_HOST`, `BATON_PORT`, `BATON_PLAYBOOK`, `BATON_MODEL`,
-/// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_TICK_INTERVAL_SECONDS`,
+/// `BATON_MAX_BODY_BYTES`, `BATON_MAX_BATCH_EVENTS`, `BATON_GROUP_COMMIT_MAX_EVENTS`, `BATON_GROUP_COMMIT_WINDOW_MS`, `BATON_TICK_INTERVAL_SECONDS`,
 /// `BATON_DELIVERY_INTERVAL_SECONDS`, `BATON_CRM_SYNC_URL`, `BATON_TOKENS_FILE`,
 /// `BATON_TLS_CERTIFICATE`, `BATON_TLS_KEY`, `BATON_WEBHOOK_SECRET_FILE`, `BATON_DEAD_LETTER_AFTER_ATTEMPTS`,
 /// `BATON_DEAD_LETTER_AFTER_SECONDS`, `BATON_EVENT_SOURCE`, `BATON_CRM_WRITEBACK`, `BATON_PUBLIC_BASE_URL`,
@@ -66,6 +68,11 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
     package var maxModelBytes: Int = 8 << 20
     /// Most events in one batch (more gets 413).
     package var maxBatchEvents: Int = 1000
+    /// Group commit: the most ingested events committed in one transaction (1: each alone).
+    package var groupCommitMaxEvents: Int = 256
+    /// Group commit: the longest the first event of a group waits for concurrent ones, in
+    /// milliseconds (0: never waits; a group then holds what arrived while the last one committed).
+    package var groupCommitWindowMilliseconds: Double = 2
     /// How often the SLA scheduler looks for due timers, in seconds.
     package var tickIntervalSeconds: Double = 5
     /// How often undelivered alerts are retried, in seconds.
@@ -164,6 +171,7 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         case db, host, port, playbook, model, knownFields = "known_fields"
         case tokensFile = "tokens_file", maxBodyBytes = "max_body_bytes", maxModelBytes = "max_model_bytes"
         case maxBatchEvents = "max_batch_events", tickIntervalSeconds = "tick_interval_seconds"
+        case groupCommitMaxEvents = "group_commit_max_events", groupCommitWindowMilliseconds = "group_commit_window_ms"
         case deliveryIntervalSeconds = "delivery_interval_seconds", retryBaseSeconds = "retry_base_seconds"
         case maxRetryDelaySeconds = "max_retry_delay_seconds", alertChannels = "alert_channels"
         case defaultChannel = "default_channel", smtp, crmSyncURL = "crm_sync_url"
@@ -191,6 +199,9 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? d.maxBodyBytes
         maxModelBytes = try c.decodeIfPresent(Int.self, forKey: .maxModelBytes) ?? d.maxModelBytes
         maxBatchEvents = try c.decodeIfPresent(Int.self, forKey: .maxBatchEvents) ?? d.maxBatchEvents
+        groupCommitMaxEvents = try c.decodeIfPresent(Int.self, forKey: .groupCommitMaxEvents) ?? d.groupCommitMaxEvents
+        groupCommitWindowMilliseconds =
+            try c.decodeIfPresent(Double.self, forKey: .groupCommitWindowMilliseconds) ?? d.groupCommitWindowMilliseconds
         tickIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .tickIntervalSeconds) ?? d.tickIntervalSeconds
         deliveryIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .deliveryIntervalSeconds) ?? d.deliveryIntervalSeconds
         retryBaseSeconds = try c.decodeIfPresent(Double.self, forKey: .retryBaseSeconds) ?? d.retryBaseSeconds
@@ -265,6 +276,8 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let v = env["BATON_TOKENS_FILE"] { tokensFile = v }
         if let v = try number("BATON_MAX_BODY_BYTES", Int.self) { maxBodyBytes = v }
         if let v = try number("BATON_MAX_BATCH_EVENTS", Int.self) { maxBatchEvents = v }
+        if let v = try number("BATON_GROUP_COMMIT_MAX_EVENTS", Int.self) { groupCommitMaxEvents = v }
+        if let v = try number("BATON_GROUP_COMMIT_WINDOW_MS", Double.self) { groupCommitWindowMilliseconds = v }
         if let v = try number("BATON_TICK_INTERVAL_SECONDS", Double.self) { tickIntervalSeconds = v }
         if let v = try number("BATON_DELIVERY_INTERVAL_SECONDS", Double.self) { deliveryIntervalSeconds = v }
         if let v = env["BATON_CRM_SYNC_URL"] { crmSyncURL = v }
@@ -294,6 +307,15 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         guard (0...65535).contains(port) else { throw .configuration(file: nil, key: "port", problem: "must be 0…65535, got \(port)") }
         guard maxBodyBytes > 0, maxModelBytes > 0, maxBatchEvents > 0 else {
             throw .configuration(file: nil, key: "max_body_bytes/max_model_bytes/max_batch_events", problem: "must be positive")
+        }
+        guard (1...10_000).contains(groupCommitMaxEvents) else {
+            throw .configuration(
+                file: nil, key: "group_commit_max_events", problem: "must be 1…10000 (1 commits every event alone), got \(groupCommitMaxEvents)")
+        }
+        guard groupCommitWindowMilliseconds.isFinite, (0...1000).contains(groupCommitWindowMilliseconds) else {
+            throw .configuration(
+                file: nil, key: "group_commit_window_ms",
+                problem: "must be 0…1000 milliseconds (0 never waits for concurrent events), got \(groupCommitWindowMilliseconds)")
         }
         guard tickIntervalSeconds > 0, deliveryIntervalSeconds > 0, retryBaseSeconds > 0 else {
             throw .configuration(file: nil, key: "tick_interval_seconds/delivery_interval_seconds/retry_base_seconds", problem: "must be positive")
@@ -367,6 +389,13 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
         if let actionKeyFile { return actionKeyFile }
         guard let db, !db.isEmpty, !StoreLocation.isPostgresURL(db) else { return nil }
         return "\(db).action-key"
+    }
+
+    /// The group commit's bounds (call on a ``validated()`` configuration).
+    package var groupCommitSettings: GroupCommit.Settings {
+        GroupCommit.Settings(
+            maxUnits: max(1, groupCommitMaxEvents),
+            window: .microseconds((groupCommitWindowMilliseconds * 1000).clampedInt(in: 0...1_000_000)))
     }
 
     /// The old token file to import on first start: `tokens_file` if set, else `<db>.tokens.json`

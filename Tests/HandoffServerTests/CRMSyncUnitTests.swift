@@ -106,6 +106,15 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
         return results
     }
 
+    /// Unit by unit through ``commit(_:)-(UnitOfWork)``, so the injected failure hits one unit of a group.
+    func commitEach(_ units: [UnitOfWork]) async throws(StoreError) -> [Result<UnitResult, StoreError>] {
+        var results: [Result<UnitResult, StoreError>] = []
+        for unit in units {
+            do { results.append(.success(try await commit(unit))) } catch { results.append(.failure(error)) }
+        }
+        return results
+    }
+
     func registerModel(_ upload: ModelUpload) async throws(StoreError) -> WriteOutcome { try await base.registerModel(upload) }
     func promoteModel(sha256: String, at date: Date) async throws(StoreError) { try await base.promoteModel(sha256: sha256, at: date) }
     func rollBackModel(at date: Date) async throws(StoreError) -> RegisteredModel { try await base.rollBackModel(at: date) }

@@ -53,6 +53,10 @@ struct Serve: AsyncParsableCommand {
             write each lead's score, stage, owner and SLA due into its CRM record through the CRM's REST API.
             """)
     var crmWriteback: String?
+    @Option(help: "Group commit: the most concurrent events committed in one transaction, one sync to disk (default 256; 1 commits each alone).")
+    var groupCommitMaxEvents: Int?
+    @Option(help: "Group commit: how long, in milliseconds, a group's first event waits for concurrent ones (default 2; 0 never waits).")
+    var groupCommitWindowMs: Double?
     @Flag(help: "Print the OpenAPI document of the API and exit.") var openapi = false
 
     func run() async throws {
@@ -77,6 +81,8 @@ struct Serve: AsyncParsableCommand {
         if let tlsKey { settings.tlsKey = tlsKey }
         if let webhookSecretFile { settings.webhookSecretFile = webhookSecretFile }
         if let crmWriteback { settings.crmWriteback = crmWriteback }
+        if let groupCommitMaxEvents { settings.groupCommitMaxEvents = groupCommitMaxEvents }
+        if let groupCommitWindowMs { settings.groupCommitWindowMilliseconds = groupCommitWindowMs }
         if let adminTokenFile { SecretFile.requireAbsent(adminTokenFile, option: "--admin-token-file") }
         let opened: (service: HandoffService, firstAdminToken: String?)
         do {
