@@ -18,10 +18,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DATA = HERE / "data"
+DATA = Path(os.environ.get("BATON_BENCH_DATA", HERE / "data"))
 SPEC = ROOT / "Datasets" / "leads.spec.yaml"
-BATON = ROOT / ".build" / "release" / "baton"
-PYTHON = HERE / ".venv" / "bin" / "python"
+# BATON_BIN / BATON_BENCH_PYTHON: another binary or interpreter (the smoke run uses the debug
+# build and the test suite's Python environment).
+BATON = Path(os.environ.get("BATON_BIN", ROOT / ".build" / "release" / "baton"))
+PYTHON = Path(os.environ.get("BATON_BENCH_PYTHON", HERE / ".venv" / "bin" / "python"))
+# The smoke run's size: the fewest rows (seed 20240601) for which the 60-term spec has a
+# maximum-likelihood estimate (at 400 a level has no win and the fit is refused).
+SMOKE_ROWS = 1000
 REFERENCE = HERE / "reference.py"
 BLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -79,7 +84,7 @@ def data_file(rows):
 
 
 def ensure_data(sizes):
-    DATA.mkdir(exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
     for rows in sizes:
         target = data_file(rows)
         if target.exists():
@@ -208,7 +213,11 @@ def main():
     parser.add_argument("--blas", default="unset,set", help="OpenBLAS variables: unset, set or both (comma list)")
     parser.add_argument("--no-statsmodels", action="store_true", help="skip statsmodels timings (still checked)")
     parser.add_argument("--out", default=str(DATA / "latest.md"))  # data/ is gitignored
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"one run on {SMOKE_ROWS} rows, variables unset: every check and step runs, no timing means anything")
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.runs, args.blas = str(SMOKE_ROWS), 1, "unset"
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     ensure_data(sizes)
 

@@ -10,7 +10,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 # chromium: the hand-off service's dashboard test renders the page in headless Chromium.
 # openssl: the HTTPS test makes its certificate with `openssl req`.
-for package in libopenblas-dev liblapacke-dev chromium openssl; do
+# time: /usr/bin/time measures peak memory in the benchmark harness, which the tests smoke-run.
+for package in libopenblas-dev liblapacke-dev chromium openssl time; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # Any installed major version will do; scripts/postgres.sh picks the newest under /usr/lib/postgresql.

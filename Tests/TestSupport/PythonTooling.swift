@@ -58,7 +58,7 @@ package enum PythonTooling {
     private static func moduleName(_ requirement: String) -> String {
         let package = String(requirement.prefix { !"<>=!~[ ".contains($0) })
         // Distributions whose import name is not their name with dashes as underscores.
-        let imports = ["websocket-client": "websocket"]
+        let imports = ["websocket-client": "websocket", "scikit-learn": "sklearn", "pyyaml": "yaml"]
         return imports[package] ?? package.replacingOccurrences(of: "-", with: "_")
     }
 }
