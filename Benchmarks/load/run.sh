@@ -3,6 +3,7 @@
 #
 #   Benchmarks/load/run.sh [--leads 300] [--max-events 3000] [--max-seconds 60] [--concurrency 4] [--batch 1]
 #                          [--db postgres://…] [--group-commit-max-events N] [--group-commit-window-ms MS]
+#                          [--events FILE --model FILE]   # reuse a log and its model (generating one takes minutes)
 #   Benchmarks/load/run.sh --smoke    # the test suite's run: 40 leads, ≤ 300 events, checks the report, times nothing
 #
 # Fits a weight file on Datasets/leads_train.csv, generates an event log for --leads leads
@@ -14,12 +15,13 @@
 # much faster).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-LEADS=300; MAX_EVENTS=3000; MAX_SECONDS=60; CONCURRENCY=4; BATCH=1; DB=""; SMOKE=""
+LEADS=300; MAX_EVENTS=3000; MAX_SECONDS=60; CONCURRENCY=4; BATCH=1; DB=""; SMOKE=""; EVENTS=""; MODEL=""
 SERVE_EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --leads) LEADS=$2; shift 2;; --max-events) MAX_EVENTS=$2; shift 2;; --max-seconds) MAX_SECONDS=$2; shift 2;;
     --concurrency) CONCURRENCY=$2; shift 2;; --batch) BATCH=$2; shift 2;; --db) DB=$2; shift 2;;
+    --events) EVENTS=$2; shift 2;; --model) MODEL=$2; shift 2;;
     --group-commit-max-events|--group-commit-window-ms) SERVE_EXTRA+=("$1" "$2"); shift 2;;
     --smoke) SMOKE=1; LEADS=40; MAX_EVENTS=300; MAX_SECONDS=120; CONCURRENCY=4; shift;;
     *) echo "unknown option $1" >&2; exit 64;;
@@ -32,9 +34,14 @@ SERVER=""
 cleanup() { if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$BATON" fit --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml --out "$WORK/model.json" > /dev/null
-"$BATON" generate --rows "$LEADS" --seed 7 --events "$WORK/events.jsonl" \
-  --model "$WORK/model.json" --playbook Datasets/playbook.yaml > /dev/null
+if [ -n "$EVENTS" ]; then
+  [ -n "$MODEL" ] || { echo "--events needs the --model the log was generated with" >&2; exit 64; }
+  cp "$EVENTS" "$WORK/events.jsonl"; cp "$MODEL" "$WORK/model.json"
+else
+  "$BATON" fit --data Datasets/leads_train.csv --spec Datasets/leads.spec.yaml --out "$WORK/model.json" > /dev/null
+  "$BATON" generate --rows "$LEADS" --seed 7 --events "$WORK/events.jsonl" \
+    --model "$WORK/model.json" --playbook Datasets/playbook.yaml > /dev/null
+fi
 echo '{"known_fields": [], "tick_interval_seconds": 1}' > "$WORK/serve.json"
 "$BATON" serve --db "${DB:-$WORK/load.sqlite}" --playbook Datasets/playbook.yaml --model "$WORK/model.json" \
   --config "$WORK/serve.json" --port 0 ${SERVE_EXTRA[@]+"${SERVE_EXTRA[@]}"} > "$WORK/serve.out" 2> "$WORK/serve.err" &
