@@ -58,6 +58,10 @@ extension EventWork {
         let from: AssignmentTarget? = current?.target
         lead.effects.append(
             EngineEffect(leadID: event.leadID, at: instant, kind: .assignedByHand(repID: body.repID, from: from, by: by)))
+        let byHand = RoutingExplanation(
+            method: .byHand, repID: body.repID, from: current?.holderID, assignedBy: by,
+            assignmentRule: HandoffEngine.byHandRulePrefix + by, repWasWorking: rep.isWorking(at: instant))
+        try lead.recordLedger(DecisionLedgerEntry(kind: .routing, at: instant, source: id, summary: byHand.summary, routing: byHand), at: instant)
         try await lead.slaEvent(.assignedByHand(repID: body.repID, policy: priority.slaPolicyName), at: instant, priority: priority)
     }
 }

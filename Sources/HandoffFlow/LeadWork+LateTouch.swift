@@ -163,6 +163,11 @@ extension LeadWork {
         operations.append(
             .openAssignment(AssignmentRecord(leadID: leadID, target: .rep(owner), rule: "restored:late-touch", assignedAt: arrivedAt)))
         effects.append(EngineEffect(leadID: leadID, at: arrivedAt, kind: .reassignmentVoided(from: current.target, backTo: owner, touchAt: touchAt)))
+        let restored = RoutingExplanation(
+            method: .restored, repID: owner, from: current.holderID, assignedBy: nil, assignmentRule: "restored:late-touch",
+            repWasWorking: flow.roster.rep(owner)?.isWorking(at: arrivedAt) ?? false)
+        try recordLedger(
+            DecisionLedgerEntry(kind: .routing, at: arrivedAt, source: source, summary: restored.summary, routing: restored), at: arrivedAt)
         let priority = HandoffPriority(rawValue: sla.policyName ?? "") ?? .standard
         try await slaEvent(.handedOff(repID: owner, policy: priority.slaPolicyName), at: arrivedAt, priority: priority)
         return true

@@ -52,6 +52,11 @@ struct LeadWork {
             throw .sla(eventID: source, error)
         }
         let previousHandoffs = sla.handoffs
+        if case .tick = event, transition.effects.isEmpty {
+        } else {
+            let explanation = SLAExplanation(before: sla, event: event, transition: transition, at: at, roster: flow.roster)
+            try recordLedger(DecisionLedgerEntry(kind: .sla, at: at, source: source, summary: explanation.summary, sla: explanation), at: at)
+        }
         sla = transition.state
         var fired: [FiredEscalationStep] = []
         var reassignFrom: String?
@@ -161,12 +166,16 @@ struct LeadWork {
             router = (machine.state, current.revision + 1)
         }
         let rule = decision.trail.map { "\($0.rule):\($0.key ?? "-")" }.joined(separator: ",")
+        let assignmentRule = decision.repID == nil ? "fallback" : (rule.isEmpty ? "round-robin" : rule)
+        let explanation = RoutingExplanation(decision, assignmentRule: assignmentRule, reassignedFrom: reassignedFrom)
+        try recordLedger(
+            DecisionLedgerEntry(kind: .routing, at: instant, source: source, summary: explanation.summary, routing: explanation), at: instant)
         switch decision.outcome {
         case .assigned(let rep):
             operations.append(
                 .openAssignment(
                     AssignmentRecord(
-                        leadID: leadID, target: .rep(rep), rule: rule.isEmpty ? "round-robin" : rule,
+                        leadID: leadID, target: .rep(rep), rule: assignmentRule,
                         assignedAt: instant)))
             if let from = reassignedFrom {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .rep(rep))))
@@ -185,6 +194,16 @@ struct LeadWork {
             if let from = reassignedFrom {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
             }
+        }
+    }
+
+    /// Adds `entry` to the lead's decision ledger, in this unit of work (so it commits with the
+    /// decision it explains, or not at all).
+    mutating func recordLedger(_ entry: DecisionLedgerEntry, at instant: Date) throws(EngineError) {
+        do {
+            operations.append(.recordLedgerEntry(try DecisionLedgerRecord(leadID: leadID, decidedAt: instant, entry: entry)))
+        } catch {
+            throw .store(eventID: source, error)
         }
     }
 

@@ -91,6 +91,9 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// types, instants; payloads left empty), assignments, timers, attempts, dispositions,
     /// opportunities and outcomes — no scores or decisions. Nil when the lead is not stored.
     func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
+    /// The lead's decision ledger (routing decisions and SLA transitions), in the order stored;
+    /// empty when the lead has none or is not stored.
+    func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord]
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).

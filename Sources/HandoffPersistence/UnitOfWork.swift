@@ -39,6 +39,9 @@ package enum WriteOperation: Sendable, Hashable {
     /// its attempt count reset; fails with ``StoreError/unknownAlert(record:)`` when no
     /// undelivered alert has this id.
     case replayAlert(alertID: String, at: Date)
+    /// Appends an entry to the lead's decision ledger (a routing decision or an SLA transition),
+    /// in the unit of work of the decision it explains.
+    case recordLedgerEntry(DecisionLedgerRecord)
 
     /// True for the appends that are idempotent by a sender's id (usable as a unit's trigger).
     package var isIdempotentAppend: Bool {
@@ -67,6 +70,7 @@ package enum WriteOperation: Sendable, Hashable {
         case let .raiseAlert(r): "alert '\(r.id)'"
         case let .recordAlertDelivery(id, _, _): "delivery of alert '\(id)'"
         case let .replayAlert(id, _): "replay of alert '\(id)'"
+        case let .recordLedgerEntry(r): "\(r.kind.rawValue) ledger entry of lead '\(r.leadID)'"
         }
     }
 }

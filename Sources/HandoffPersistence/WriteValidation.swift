@@ -114,6 +114,10 @@ package enum WriteValidation {
             if let id = r.leadID { try lead(id) }
         case .recordAlertDelivery, .replayAlert:
             break
+        case let .recordLedgerEntry(r):
+            try lead(r.leadID)
+            try nonEmpty(r.source, "source")
+            try nonEmpty(r.summary, "summary")
         }
         return references
     }

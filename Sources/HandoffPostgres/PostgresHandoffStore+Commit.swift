@@ -359,6 +359,15 @@ struct PGUnitRunner {
             }
             return .updated
 
+        case let .recordLedgerEntry(r):
+            try await verify(references, label)
+            let row = try await sql.row(
+                """
+                INSERT INTO decision_ledger (lead_id, kind, decided_at, source, summary, entry)
+                VALUES ($1, $2, $3, $4, $5, $6::json) RETURNING seq
+                """, [.text(r.leadID), .text(r.kind.rawValue), .date(r.decidedAt), .text(r.source), .text(r.summary), .text(r.entry.text)])
+            return .stored(rowID: try row?.int64("seq"))
+
         case let .replayAlert(alertID, at):
             let updated = try await sql.rows(
                 """

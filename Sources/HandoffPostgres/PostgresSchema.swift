@@ -293,6 +293,21 @@ enum PostgresSchema {
             """,
             "CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id)",
             "CREATE INDEX leads_email ON leads((lower(btrim(fields->>'email'))))",
+        // Issue 16: the decision ledger (see the SQLite schema).
+        "0009-decision-ledger": [
+            """
+            CREATE TABLE decision_ledger (
+                seq bigserial PRIMARY KEY,
+                lead_id text COLLATE "C" NOT NULL REFERENCES leads(id),
+                kind text NOT NULL CHECK (kind IN ('routing', 'sla')),
+                decided_at bigint NOT NULL,
+                source text NOT NULL CHECK (length(source) > 0),
+                summary text NOT NULL,
+                entry json NOT NULL
+            )
+            """,
+            "CREATE INDEX decision_ledger_lead ON decision_ledger(lead_id, seq)",
+            "CREATE INDEX decision_ledger_decided_at ON decision_ledger(kind, decided_at)",
         ],
     ]
 

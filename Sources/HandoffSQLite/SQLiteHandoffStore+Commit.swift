@@ -336,6 +336,14 @@ struct UnitRunner {
             }
             return .updated
 
+        case let .recordLedgerEntry(r):
+            try verify(references, label)
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO decision_ledger (lead_id, kind, decided_at, source, summary, entry) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.leadID, r.kind.rawValue, r.decidedAt.storeMillis, r.source, r.summary, r.entry.text])
+            return .stored(rowID: db.lastInsertedRowID)
+
         case let .replayAlert(alertID, at):
             try db.cachedExecute(
                 sql: """

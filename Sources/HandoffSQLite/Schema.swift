@@ -264,6 +264,20 @@ enum Schema {
         );
         CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id);
         CREATE INDEX leads_email ON leads(lower(trim(json_extract(fields, '$.email'))));
+        // Issue 16: the decision ledger. Each routing decision (candidates, skip reasons, winner)
+        // and SLA transition (clock segments) of a lead, written with the decision it explains.
+        "0009-decision-ledger": """
+        CREATE TABLE decision_ledger (
+            seq INTEGER PRIMARY KEY,
+            lead_id TEXT NOT NULL REFERENCES leads(id),
+            kind TEXT NOT NULL CHECK (kind IN ('routing', 'sla')),
+            decided_at INTEGER NOT NULL,
+            source TEXT NOT NULL CHECK (length(source) > 0),
+            summary TEXT NOT NULL,
+            entry TEXT NOT NULL CHECK (json_valid(entry))
+        );
+        CREATE INDEX decision_ledger_lead ON decision_ledger(lead_id, seq);
+        CREATE INDEX decision_ledger_decided_at ON decision_ledger(kind, decided_at);
         """,
     ]
 

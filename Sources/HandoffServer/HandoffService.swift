@@ -143,6 +143,7 @@ package final class HandoffService: Sendable {
         addSegmentRoutes(to: router)
         addIntegrationRoutes(to: router)
         addReadRoutes(to: router)
+        addDecisionRoutes(to: router)
         addAssignRoutes(to: router)
         addInteractionRoutes(to: router)
         addLeadListRoutes(to: router)

@@ -477,6 +477,46 @@ package enum OpenAPIDocument {
                 "404": {$ref: "#/components/responses/Error"}
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {$ref: "#/components/responses/Error"}
+          /leads/{id}/decisions:
+            get:
+              summary: The lead's decision ledger - why it went where it went
+              description: >-
+                Roles marketing, sales, sales-manager. Every routing decision (kind `routing`: the rules applied, every rep
+                on the roster with verdict chosen, passed_over or skipped and the reason - territory, industry, deal_size,
+                left, rule_unresolved, excluded, out_of_office, capacity, specialist, working_hours, weight - with the
+                round-robin credit of the reps in the turn; decisions by hand and restorations name who and why) and every
+                SLA transition (kind `sla`: the event, phases before and after, the first-touch deadline, and the
+                business-time segments the clock ran and will run in the owner's calendar), oldest first. Each entry was
+                stored in the same transaction as the decision it explains.
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
+              responses:
+                "200":
+                  description: "{lead_id, count, decisions: [{kind, at, source, summary, routing, sla}]}"
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [lead_id, count, decisions]
+                        properties:
+                          lead_id: {type: string}
+                          count: {type: integer, minimum: 0}
+                          decisions:
+                            type: array
+                            items:
+                              type: object
+                              required: [kind, at, source, summary]
+                              properties:
+                                kind: {type: string, enum: [routing, sla]}
+                                at: {type: string, format: date-time}
+                                source: {type: string}
+                                summary: {type: string}
+                                routing: {type: [object, "null"]}
+                                sla: {type: [object, "null"]}
+                "400": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
           /reps/{id}/handoffs:
             get:
               summary: Open hand-offs of one rep, oldest first

@@ -15,6 +15,7 @@ import Testing
         ["readiness_probes"],
         [],  // 0007: outbox columns on alerts
         ["interaction_tracker_hits", "interactions"],
+        ["decision_ledger"],
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -36,8 +37,9 @@ import Testing
                     "0001-leads-events-scores", "0002-qualification-routing",
                     "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
                     "0005-access-tokens", "0006-token-expiry-readiness", "0007-outbox-dead-letter", "0008-interactions",
+                    "0009-decision-ledger",
                 ])
-            #expect(SQLiteHandoffStore.schemaVersion == 8)
+            #expect(SQLiteHandoffStore.schemaVersion == 9)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
             }

@@ -44,6 +44,13 @@ package struct AssignmentRecord: Sendable, Hashable, Codable {
         self.unassignReason = unassignReason
     }
 
+    /// The holder's id: the rep id or the fallback queue's name.
+    package var holderID: String {
+        switch target {
+        case let .rep(id), let .fallbackQueue(id): id
+        }
+    }
+
     /// The rep id, when the target is a rep.
     package var repID: String? {
         if case let .rep(id) = target { return id }

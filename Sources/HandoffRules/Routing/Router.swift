@@ -57,11 +57,33 @@ package struct Router: Sendable {
         // Per rep, whether each rule so far matched exactly (true) or through `*` (false).
         var exactness: [String: [Bool]] = [:]
         var trail: [RoutingStep] = []
+        // Why each rep dropped out, first reason only (the ledger's skip reasons).
+        var skipped: [String: RoutingCandidate.Reason] = [:]
+        for rep in roster.reps where rep.status == .left { skipped[rep.id] = .left }
+        func candidates(chosen: String? = nil, turn: [String: Int] = [:], winnerCredit: Int = 0) -> [RoutingCandidate] {
+            roster.reps.map { rep in
+                let open = openHandoffs[rep.id] ?? 0
+                let reason: RoutingCandidate.Reason
+                let verdict: RoutingCandidate.Verdict
+                if let skip = skipped[rep.id] {
+                    (verdict, reason) = (.skipped, skip)
+                } else if let credit = turn[rep.id] {
+                    verdict = rep.id == chosen ? .chosen : .passedOver
+                    reason = .roundRobin(credit: credit, winnerCredit: winnerCredit, participants: turn.count)
+                } else {
+                    // Still eligible when the lead could not be placed: the failing rule stopped it.
+                    let failing = trail.count < policy.rules.count ? policy.rules[trail.count].name : "routing"
+                    (verdict, reason) = (.skipped, .ruleUnresolved(rule: failing))
+                }
+                return RoutingCandidate(
+                    repID: rep.id, verdict: verdict, reason: reason, weight: rep.weight, openHandoffs: open, capacity: rep.capacity)
+            }
+        }
         func queued(_ reason: RoutingAlert.Reason) -> RoutingDecision {
             let alert = RoutingAlert(leadID: leadID, queue: policy.fallbackQueue, at: instant, reason: reason)
             return RoutingDecision(
                 leadID: leadID, outcome: .queued(queue: policy.fallbackQueue, alert: alert),
-                trail: trail, repWasWorking: false)
+                trail: trail, repWasWorking: false, candidates: candidates())
         }
         for rule in policy.rules {
             switch rule.key(for: fields) {
@@ -83,6 +105,8 @@ package struct Router: Sendable {
                     } else if keys.contains("*") {
                         exactness[rep.id, default: []].append(false)
                         kept.append(rep)
+                    } else {
+                        skipped[rep.id] = .ruleMismatch(rule: rule.name, dimension: rule.dimension, key: found.key, repKeys: rule.keys(of: rep))
                     }
                 }
                 guard !kept.isEmpty else {
@@ -102,10 +126,13 @@ package struct Router: Sendable {
             let open = openHandoffs[rep.id] ?? 0
             if excluding.contains(rep.id) {
                 unavailable[rep.id] = .excluded
+                skipped[rep.id] = .excluded
             } else if let absence = rep.outOfOffice.first(where: { instant >= $0.start && instant < $0.end }) {
                 unavailable[rep.id] = .outOfOffice(until: absence.end)
+                skipped[rep.id] = .outOfOffice(until: absence.end)
             } else if open >= rep.capacity {
                 unavailable[rep.id] = .atCapacity(open: open, capacity: rep.capacity)
+                skipped[rep.id] = .atCapacity(open: open, capacity: rep.capacity)
             } else {
                 available.append(rep)
             }
@@ -120,12 +147,24 @@ package struct Router: Sendable {
         // Specialists first: the best exact/`*` pattern, earlier rules weighing more.
         let best = available.map { exactness[$0.id] ?? [] }.max { Router.lexicographicallyLess($0, $1) } ?? []
         let preferred = available.filter { (exactness[$0.id] ?? []) == best }
+        for rep in available where (exactness[rep.id] ?? []) != best {
+            let pattern = exactness[rep.id] ?? []
+            let index = pattern.indices.first { $0 < best.count && pattern[$0] != best[$0] } ?? 0
+            let rule = trail.filter { $0.key != nil }.dropFirst(index).first?.rule ?? "routing"
+            skipped[rep.id] = .lessSpecific(rule: rule)
+        }
         let working = preferred.filter { $0.isWorking(at: instant) }
         let participants = working.isEmpty ? preferred : working
+        for rep in preferred where !working.isEmpty && !rep.isWorking(at: instant) {
+            skipped[rep.id] = .offDuty(nextOpening: rep.calendar.nextOpening(atOrAfter: instant))
+        }
+        let before = state.credit
         let chosen = takeTurn(among: participants)
+        var turn: [String: Int] = [:]
+        for rep in participants { turn[rep.id] = (before[rep.id] ?? 0) + rep.weight }
         return RoutingDecision(
             leadID: leadID, outcome: .assigned(repID: chosen.id), trail: trail,
-            repWasWorking: !working.isEmpty)
+            repWasWorking: !working.isEmpty, candidates: candidates(chosen: chosen.id, turn: turn, winnerCredit: turn[chosen.id] ?? 0))
     }
 
     /// `false < true`, compared from the first rule on.

@@ -17,6 +17,17 @@ package struct RoutingDecision: Sendable, Hashable {
     /// eligible rep is working, the lead still goes to an available rep and the SLA clock
     /// starts at their next opening.
     package let repWasWorking: Bool
+    /// Every rep on the roster, in roster order, as the router weighed them (see
+    /// ``RoutingCandidate``): the decision ledger's candidates.
+    package let candidates: [RoutingCandidate]
+
+    package init(leadID: String, outcome: Outcome, trail: [RoutingStep], repWasWorking: Bool, candidates: [RoutingCandidate] = []) {
+        self.leadID = leadID
+        self.outcome = outcome
+        self.trail = trail
+        self.repWasWorking = repWasWorking
+        self.candidates = candidates
+    }
 
     /// The assigned rep, if any.
     package var repID: String? {

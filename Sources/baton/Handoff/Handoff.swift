@@ -10,7 +10,7 @@ struct HandoffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handoff",
         abstract: "Replay event logs through score, qualify, route and SLA into a store; show open hand-offs.",
-        subcommands: [HandoffReplay.self, HandoffStatusCommand.self, HandoffExport.self])
+        subcommands: [HandoffReplay.self, HandoffStatusCommand.self, HandoffExport.self, HandoffExplain.self])
 }
 
 struct HandoffReplay: AsyncParsableCommand {
