@@ -126,6 +126,7 @@ struct EventWork {
         lead.timeline?.lead = record
         lead.operations.append(.upsertLead(record))
         if createsLead { lead.operations.append(journal) }
+        try await lead.linkAccount(at: instant)
         try await evaluate(extraEvent: nil)
     }
 

@@ -94,6 +94,14 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The lead's decision ledger (routing decisions and SLA transitions), in the order stored;
     /// empty when the lead has none or is not stored.
     func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord]
+    /// The accounts a lead's keys can match exactly: those with one of `ids`, one of `domains`
+    /// or the normalised name `name`, with their domains and contact counts. With `everyNamed`,
+    /// also every other account that has a name (for the fuzzy rule; their domains are left
+    /// empty, as none of them holds one of `domains`).
+    func accountCandidates(ids: [String], domains: [String], name: String?, everyNamed: Bool) async throws(StoreError) -> [AccountRecord]
+    /// The lead's account, the evidence linking it and the account's other contacts; nil when
+    /// the lead is linked to none.
+    func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount?
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).

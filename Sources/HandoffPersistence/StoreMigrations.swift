@@ -15,7 +15,7 @@ package enum StoreMigrations {
         "0006-token-expiry-readiness",
         "0007-outbox-dead-letter",
         "0008-interactions",
-        "0009-decision-ledger",
+        "0009-ledger-accounts",
     ]
 
     /// The schema version this build writes: the number of migrations.

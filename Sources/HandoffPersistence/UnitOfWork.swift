@@ -42,6 +42,12 @@ package enum WriteOperation: Sendable, Hashable {
     /// Appends an entry to the lead's decision ledger (a routing decision or an SLA transition),
     /// in the unit of work of the decision it explains.
     case recordLedgerEntry(DecisionLedgerRecord)
+    /// Stores an account if its id is new (``WriteOutcome/stored(rowID:)``) and adds its domains
+    /// to the stored ones (``WriteOutcome/updated`` when one was new, else ``WriteOutcome/unchanged``);
+    /// a stored account's name is kept.
+    case upsertAccount(AccountRecord)
+    /// Links a lead to a stored account with the match's evidence, replacing its previous link.
+    case linkLeadAccount(AccountLinkRecord)
 
     /// True for the appends that are idempotent by a sender's id (usable as a unit's trigger).
     package var isIdempotentAppend: Bool {
@@ -71,6 +77,8 @@ package enum WriteOperation: Sendable, Hashable {
         case let .recordAlertDelivery(id, _, _): "delivery of alert '\(id)'"
         case let .replayAlert(id, _): "replay of alert '\(id)'"
         case let .recordLedgerEntry(r): "\(r.kind.rawValue) ledger entry of lead '\(r.leadID)'"
+        case let .upsertAccount(r): "account '\(r.id)'"
+        case let .linkLeadAccount(r): "account link of lead '\(r.leadID)'"
         }
     }
 }

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 /// A reference an operation makes that only the database can check: the backend looks it up
@@ -118,6 +119,18 @@ package enum WriteValidation {
             try lead(r.leadID)
             try nonEmpty(r.source, "source")
             try nonEmpty(r.summary, "summary")
+        case let .upsertAccount(r):
+            if let problem = Identifier.problem(r.id) { throw .invalidField(record: label, field: "id", reason: problem) }
+            for domain in r.domains where domain.isEmpty || domain.utf8.count > 253 {
+                throw .invalidField(record: label, field: "domains", reason: "holds '\(domain.prefix(40))', not a host name of 1 to 253 bytes")
+            }
+        case let .linkLeadAccount(r):
+            try lead(r.leadID)
+            if let problem = Identifier.problem(r.accountID) { throw .invalidField(record: label, field: "accountID", reason: problem) }
+            try nonEmpty(r.value, "value")
+            guard r.score.isFinite, (0...1).contains(r.score) else {
+                throw .invalidField(record: label, field: "score", reason: "is \(r.score), outside [0, 1]")
+            }
         }
         return references
     }

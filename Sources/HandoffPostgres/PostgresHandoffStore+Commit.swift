@@ -368,6 +368,38 @@ struct PGUnitRunner {
                 """, [.text(r.leadID), .text(r.kind.rawValue), .date(r.decidedAt), .text(r.source), .text(r.summary), .text(r.entry.text)])
             return .stored(rowID: try row?.int64("seq"))
 
+        case let .upsertAccount(r):
+            let created = try await sql.row(
+                "INSERT INTO accounts (id, name, display_name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING seq",
+                [.text(r.id), .text(r.name), .text(r.displayName), .date(r.createdAt)])
+            var added = false
+            for domain in r.domains {
+                let row = try await sql.row(
+                    "INSERT INTO account_domains (account_id, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING domain",
+                    [.text(r.id), .text(domain)])
+                added = added || row != nil
+            }
+            if let created { return .stored(rowID: try created.int64("seq")) }
+            return added ? .updated : .unchanged
+
+        case let .linkLeadAccount(r):
+            try await verify(references, label)
+            guard try await sql.exists("SELECT 1 FROM accounts WHERE id = $1", [.text(r.accountID)]) else {
+                throw StoreError.invalidField(
+                    record: label, field: "accountID", reason: "names no stored account '\(r.accountID)'; store the account first")
+            }
+            try await sql.execute(
+                """
+                INSERT INTO lead_accounts (lead_id, account_id, rule, value, score, matched_name, linked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (lead_id) DO UPDATE SET account_id = excluded.account_id, rule = excluded.rule, value = excluded.value,
+                    score = excluded.score, matched_name = excluded.matched_name, linked_at = excluded.linked_at
+                """,
+                [
+                    .text(r.leadID), .text(r.accountID), .text(r.rule.rawValue), .text(r.value), .double(r.score), .text(r.matchedName),
+                    .date(r.linkedAt),
+                ])
+            return .stored(rowID: nil)
+
         case let .replayAlert(alertID, at):
             let updated = try await sql.rows(
                 """

@@ -293,8 +293,8 @@ enum PostgresSchema {
             """,
             "CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id)",
             "CREATE INDEX leads_email ON leads((lower(btrim(fields->>'email'))))",
-        // Issue 16: the decision ledger (see the SQLite schema).
-        "0009-decision-ledger": [
+        // Issue 16: the decision ledger and accounts (see the SQLite schema).
+        "0009-ledger-accounts": [
             """
             CREATE TABLE decision_ledger (
                 seq bigserial PRIMARY KEY,
@@ -308,6 +308,36 @@ enum PostgresSchema {
             """,
             "CREATE INDEX decision_ledger_lead ON decision_ledger(lead_id, seq)",
             "CREATE INDEX decision_ledger_decided_at ON decision_ledger(kind, decided_at)",
+            """
+            CREATE TABLE accounts (
+                seq bigserial PRIMARY KEY,
+                id text COLLATE "C" NOT NULL UNIQUE CHECK (length(id) > 0),
+                name text COLLATE "C",
+                display_name text,
+                created_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX accounts_name ON accounts(name) WHERE name IS NOT NULL",
+            """
+            CREATE TABLE account_domains (
+                account_id text COLLATE "C" NOT NULL REFERENCES accounts(id),
+                domain text COLLATE "C" NOT NULL CHECK (length(domain) > 0),
+                PRIMARY KEY (account_id, domain)
+            )
+            """,
+            "CREATE INDEX account_domains_domain ON account_domains(domain)",
+            """
+            CREATE TABLE lead_accounts (
+                lead_id text COLLATE "C" PRIMARY KEY REFERENCES leads(id),
+                account_id text COLLATE "C" NOT NULL REFERENCES accounts(id),
+                rule text NOT NULL CHECK (rule IN ('explicit', 'email_domain', 'website_domain', 'company_name', 'company_fuzzy', 'new_account')),
+                value text NOT NULL CHECK (length(value) > 0),
+                score double precision NOT NULL CHECK (score >= 0 AND score <= 1),
+                matched_name text,
+                linked_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX lead_accounts_account ON lead_accounts(account_id, linked_at)",
         ],
     ]
 

@@ -344,6 +344,34 @@ struct UnitRunner {
                     """, arguments: [r.leadID, r.kind.rawValue, r.decidedAt.storeMillis, r.source, r.summary, r.entry.text])
             return .stored(rowID: db.lastInsertedRowID)
 
+        case let .upsertAccount(r):
+            try db.cachedExecute(
+                sql: "INSERT INTO accounts (id, name, display_name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                arguments: [r.id, r.name, r.displayName, r.createdAt.storeMillis])
+            let created = db.changesCount > 0 ? db.lastInsertedRowID : nil
+            var added = false
+            for domain in r.domains {
+                try db.cachedExecute(
+                    sql: "INSERT INTO account_domains (account_id, domain) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [r.id, domain])
+                added = added || db.changesCount > 0
+            }
+            if let created { return .stored(rowID: created) }
+            return added ? .updated : .unchanged
+
+        case let .linkLeadAccount(r):
+            try verify(references, label)
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [r.accountID]) != nil else {
+                throw StoreError.invalidField(
+                    record: label, field: "accountID", reason: "names no stored account '\(r.accountID)'; store the account first")
+            }
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO lead_accounts (lead_id, account_id, rule, value, score, matched_name, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (lead_id) DO UPDATE SET account_id = excluded.account_id, rule = excluded.rule, value = excluded.value,
+                        score = excluded.score, matched_name = excluded.matched_name, linked_at = excluded.linked_at
+                    """, arguments: [r.leadID, r.accountID, r.rule.rawValue, r.value, r.score, r.matchedName, r.linkedAt.storeMillis])
+            return .stored(rowID: nil)
+
         case let .replayAlert(alertID, at):
             try db.cachedExecute(
                 sql: """

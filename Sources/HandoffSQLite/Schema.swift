@@ -266,7 +266,7 @@ enum Schema {
         CREATE INDEX leads_email ON leads(lower(trim(json_extract(fields, '$.email'))));
         // Issue 16: the decision ledger. Each routing decision (candidates, skip reasons, winner)
         // and SLA transition (clock segments) of a lead, written with the decision it explains.
-        "0009-decision-ledger": """
+        "0009-ledger-accounts": """
         CREATE TABLE decision_ledger (
             seq INTEGER PRIMARY KEY,
             lead_id TEXT NOT NULL REFERENCES leads(id),
@@ -278,6 +278,31 @@ enum Schema {
         );
         CREATE INDEX decision_ledger_lead ON decision_ledger(lead_id, seq);
         CREATE INDEX decision_ledger_decided_at ON decision_ledger(kind, decided_at);
+        -- Accounts: one per company, its domains, and each lead's link with the match evidence.
+        CREATE TABLE accounts (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE CHECK (length(id) > 0),
+            name TEXT,
+            display_name TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX accounts_name ON accounts(name) WHERE name IS NOT NULL;
+        CREATE TABLE account_domains (
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            domain TEXT NOT NULL CHECK (length(domain) > 0),
+            PRIMARY KEY (account_id, domain)
+        ) WITHOUT ROWID;
+        CREATE INDEX account_domains_domain ON account_domains(domain);
+        CREATE TABLE lead_accounts (
+            lead_id TEXT PRIMARY KEY REFERENCES leads(id),
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            rule TEXT NOT NULL CHECK (rule IN ('explicit', 'email_domain', 'website_domain', 'company_name', 'company_fuzzy', 'new_account')),
+            value TEXT NOT NULL CHECK (length(value) > 0),
+            score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+            matched_name TEXT,
+            linked_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX lead_accounts_account ON lead_accounts(account_id, linked_at);
         """,
     ]
 

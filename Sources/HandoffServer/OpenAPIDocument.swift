@@ -391,7 +391,9 @@ package enum OpenAPIDocument {
                 journey, content consumed, recommended approach, email draft, SLA deadline — null when no SLA runs)
                 and `package_status` ({handed_off, complete, gaps, handoff}: what is missing for a lead never handed
                 off or parked in a fallback queue), and `missing_fields` (the model fields a lead stored through an
-                integration still lacks: it is scored, qualified and routed once they arrive). `Accept: text/markdown` or `?format=markdown` returns the package
+                integration still lacks: it is scored, qualified and routed once they arrive), and `account` (issue 16:
+                {id, name, display_name, domains, contacts, other_contacts, match: {rule, value, score, matched_name,
+                linked_at}}, null when the lead has no account). `Accept: text/markdown` or `?format=markdown` returns the package
                 as Markdown.
               parameters:
                 - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}

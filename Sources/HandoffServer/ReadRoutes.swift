@@ -32,6 +32,7 @@ extension HandoffService {
             detail.package = LeadView.package(stored)
             detail.packageStatus = LeadView.PackageStatus(stored)
             detail.addInteractions(interactions)
+            detail.account = try await self.store.leadAccount(leadID: id).map(LeadView.AccountView.init)
             return JSONResponse.make(detail)
         }
         router.get("/reps/{id}/handoffs") { _, context in
@@ -411,6 +412,8 @@ enum LeadView {
         @Nullable var packageStatus: PackageStatus?
         /// The model fields the lead still lacks (an integration's incomplete lead: not scored until they arrive).
         var missingFields: [String] = []
+        /// The lead's account with the evidence of the match (issue 16); null when it has none.
+        @Nullable var account: AccountView?
 
         init(_ t: LeadTimeline) {
             let latestScore = t.scores.last
@@ -451,6 +454,7 @@ enum LeadView {
             case handoffPackage = "handoff_package"
             case packageStatus = "package_status"
             case missingFields = "missing_fields"
+            case account
         }
     }
 

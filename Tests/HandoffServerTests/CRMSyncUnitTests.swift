@@ -131,6 +131,10 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func reps() async throws(StoreError) -> [RepRecord] { try await base.reps() }
     func routerState(name: String) async throws(StoreError) -> RouterStateRecord? { try await base.routerState(name: name) }
     func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord] { try await base.decisionLedger(leadID: leadID) }
+    func accountCandidates(ids: [String], domains: [String], name: String?, everyNamed: Bool) async throws(StoreError) -> [AccountRecord] {
+        try await base.accountCandidates(ids: ids, domains: domains, name: name, everyNamed: everyNamed)
+    }
+    func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? { try await base.leadAccount(leadID: leadID) }
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }
     func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage { try await base.leadList(query) }

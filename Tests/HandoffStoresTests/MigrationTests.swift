@@ -15,7 +15,7 @@ import Testing
         ["readiness_probes"],
         [],  // 0007: outbox columns on alerts
         ["interaction_tracker_hits", "interactions"],
-        ["decision_ledger"],
+        ["decision_ledger", "accounts", "account_domains", "lead_accounts"],
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -37,7 +37,7 @@ import Testing
                     "0001-leads-events-scores", "0002-qualification-routing",
                     "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
                     "0005-access-tokens", "0006-token-expiry-readiness", "0007-outbox-dead-letter", "0008-interactions",
-                    "0009-decision-ledger",
+                    "0009-ledger-accounts",
                 ])
             #expect(SQLiteHandoffStore.schemaVersion == 9)
             let pragmas = try await store.pool.read { db in

@@ -33,6 +33,9 @@ package struct AccountMatch: Sendable, Hashable, Codable {
         case companyName = "company_name"
         /// Its normalised company name is within the Jaro–Winkler threshold of the account's.
         case companyFuzzy = "company_fuzzy"
+        /// Nothing matched: the lead started the account, keyed by this value (its explicit id,
+        /// domain or normalised name).
+        case newAccount = "new_account"
     }
 
     package let accountID: String

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import HandoffPersistence
+
+extension SQLiteHandoffStore {
+    package func accountCandidates(ids: [String], domains: [String], name: String?, everyNamed: Bool) async throws(StoreError) -> [AccountRecord] {
+        try await read("reading the accounts a lead can match") { db in
+            let marks = { (n: Int) in Array(repeating: "?", count: n).joined(separator: ", ") }
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if !ids.isEmpty {
+                conditions.append("a.id IN (\(marks(ids.count)))")
+                arguments += ids
+            }
+            if !domains.isEmpty {
+                conditions.append("a.id IN (SELECT account_id FROM account_domains WHERE domain IN (\(marks(domains.count))))")
+                arguments += domains
+            }
+            if let name {
+                conditions.append("a.name = ?")
+                arguments.append(name)
+            }
+            if everyNamed { conditions.append("a.name IS NOT NULL") }
+            guard !conditions.isEmpty else { return [] }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.seq, a.id, a.name, a.display_name, a.created_at,
+                        (SELECT count(*) FROM lead_accounts l WHERE l.account_id = a.id) AS contacts
+                    FROM accounts a WHERE \(conditions.joined(separator: " OR ")) ORDER BY a.seq
+                    """, arguments: StatementArguments(arguments))
+            return try rows.map { row in
+                let id: String = row["id"]
+                let stored = try String.fetchAll(db, sql: "SELECT domain FROM account_domains WHERE account_id = ? ORDER BY domain", arguments: [id])
+                return AccountRecord(
+                    id: id, name: row["name"], displayName: row["display_name"], domains: stored, createdAt: Decode.date(row, "created_at"),
+                    rowID: row["seq"], contacts: row["contacts"])
+            }
+        }
+    }
+
+    package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
+        try await read("reading the account of lead '\(leadID)'") { db in
+            guard
+                let link = try Row.fetchOne(
+                    db, sql: "SELECT lead_id, account_id, rule, value, score, matched_name, linked_at FROM lead_accounts WHERE lead_id = ?",
+                    arguments: [leadID]),
+                let account = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT a.seq, a.id, a.name, a.display_name, a.created_at,
+                            (SELECT count(*) FROM lead_accounts l WHERE l.account_id = a.id) AS contacts
+                        FROM accounts a WHERE a.id = ?
+                        """, arguments: [link["account_id"] as String])
+            else { return nil }
+            let accountID: String = account["id"]
+            let domains = try String.fetchAll(
+                db, sql: "SELECT domain FROM account_domains WHERE account_id = ? ORDER BY domain", arguments: [accountID])
+            let others = try String.fetchAll(
+                db, sql: "SELECT lead_id FROM lead_accounts WHERE account_id = ? AND lead_id <> ? ORDER BY linked_at, lead_id",
+                arguments: [accountID, leadID])
+            return LeadAccount(
+                account: AccountRecord(
+                    id: accountID, name: account["name"], displayName: account["display_name"], domains: domains,
+                    createdAt: Decode.date(account, "created_at"), rowID: account["seq"], contacts: account["contacts"]),
+                link: AccountLinkRecord(
+                    leadID: link["lead_id"], accountID: accountID, rule: try Decode.enumValue(link, "rule", table: "lead_accounts"),
+                    value: link["value"], score: link["score"], matchedName: link["matched_name"], linkedAt: Decode.date(link, "linked_at")),
+                otherContacts: others)
+        }
+    }
+}
