@@ -134,6 +134,10 @@ import Testing
         // identify's 1500 employees gave 1000+; the group's 329 gave 1-10; unmapped traits are not kept.
         #expect(fields["company_size"] == "1-10" && fields["budget_authority"] == "yes" && fields["region"] == "na", "\(fields)")
         #expect(fields["email"] == nil && fields["friendCount"] == nil)
+        // The group's id names the lead's account (issue 16).
+        #expect(fields["account_id"] == "0e8c78ea9d97a7b8185e8632")
+        let account = try #require(try await running.service.store.leadAccount(leadID: "019mr8mf4r"))
+        #expect(account.account.id == "0e8c78ea9d97a7b8185e8632" && account.link.rule == .explicit)
         let counts = try await running.service.store.counts()
         #expect(counts.leads == 1 && counts.events == 5)
     }

@@ -12,8 +12,8 @@ import HandoffFlow
 ///   configuration (an event it does not list changes nothing, and the answer says so);
 ///   `properties.title` (or `name`) becomes the content, `properties.url` the URL.
 /// - `group`: the account's traits → lead fields through the `segment_group` section, on the
-///   lead of `userId` (created, incomplete, when it is new); Baton has no account entity yet, so
-///   `groupId` itself is not kept.
+///   lead of `userId` (created, incomplete, when it is new), and `groupId` → the lead's
+///   `account_id` (unless the mapping set one), so the lead joins that account (issue 16).
 /// - `alias`: ``aliasEvent(_:previousLead:userLead:latestEventAt:)``.
 /// - `page`, `screen`: change nothing.
 ///
@@ -66,7 +66,8 @@ package enum SegmentAdapter {
                     body: .engagement(.init(eventType: type, content: content?.isEmpty == false ? content : nil, url: message.properties["url"])))
             ])
         case .group:
-            let fields = try mapping.fields(section: groupSection, properties: message.traits, path: "traits")
+            var fields = try mapping.fields(section: groupSection, properties: message.traits, path: "traits")
+            if let groupID = message.groupID, fields["account_id"] == nil { fields["account_id"] = groupID }
             guard !fields.isEmpty else {
                 return IntegrationDelivery(skipped: [
                     .init(vendorID: message.messageID, reason: "no trait of this group is in the field mapping's `segment_group` section")
