@@ -293,6 +293,7 @@ enum PostgresSchema {
             """,
             "CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id)",
             "CREATE INDEX leads_email ON leads((lower(btrim(fields->>'email'))))",
+        ],
         // Issue 16: the decision ledger and accounts (see the SQLite schema).
         "0009-ledger-accounts": [
             """

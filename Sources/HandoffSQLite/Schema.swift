@@ -264,6 +264,7 @@ enum Schema {
         );
         CREATE INDEX interaction_tracker_hits_lead ON interaction_tracker_hits(lead_id, interaction_id);
         CREATE INDEX leads_email ON leads(lower(trim(json_extract(fields, '$.email'))));
+        """,
         // Issue 16: the decision ledger. Each routing decision (candidates, skip reasons, winner)
         // and SLA transition (clock segments) of a lead, written with the decision it explains.
         "0009-ledger-accounts": """
