@@ -51,6 +51,8 @@ package actor GroupCommit {
         package var largestGroup = 0
         /// Groups whose transaction failed as a whole and whose units were retried one by one.
         package var retriedGroups = 0
+        /// Times a group held its first unit for the window (announced callers still to come).
+        package var windowWaits = 0
     }
 
     private struct Waiter {
@@ -122,6 +124,7 @@ package actor GroupCommit {
             let deadline = first.arrived.advanced(by: settings.window)
             if !groupIsComplete, clock.now < deadline {
                 windowGeneration += 1
+                statistics.windowWaits += 1
                 let generation = windowGeneration
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     windowWait = (generation, continuation)

@@ -32,7 +32,8 @@ import Testing
         event["occurred_at"] = ISO8601DateFormatter().string(from: Date())
         let lead = try JSONSerialization.data(withJSONObject: event)
         #expect(await first.post("/events", token: admin, body: lead)?.status == 201, "acknowledged after commit")
-        for _ in 0..<100 where await crm.patches(path).isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        // Polls up to a minute: a loaded CI machine may take seconds to start a process and turn the loop.
+        for _ in 0..<600 where await crm.patches(path).isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         #expect(await crm.patches(path).count >= 1, "the delivery loop tried while the CRM was down")
         first.kill9()
         // A request the killed process had in flight is answered while the CRM is still down.
@@ -41,7 +42,7 @@ import Testing
         await crm.setDown(false)
         let second = try await ServeProcess.start(arguments: arguments)
         defer { second.stop() }
-        for _ in 0..<100 where await crm.patches(path).count == triedWhileDown { try await Task.sleep(for: .milliseconds(100)) }
+        for _ in 0..<600 where await crm.patches(path).count == triedWhileDown { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .milliseconds(800))  // several more delivery turns: nothing is sent twice
         #expect(await crm.patches(path).count == triedWhileDown + 1, "delivered once after the restart")
         let listed = await second.request("GET", "/outbox?state=delivered", token: admin)
