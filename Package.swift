@@ -55,7 +55,7 @@ let package = Package(
         ),
 
         // MARK: The hand-off
-        .target(name: "HandoffRules", dependencies: ["ScoringModelFormat", "ReportRendering", "BatonSupport", yams]),
+        .target(name: "HandoffRules", dependencies: ["ScoringModelFormat", "ReportRendering", "Conversations", "BatonSupport", yams]),
         .target(name: "HandoffPersistence", dependencies: ["HandoffRules", "BatonSupport"]),
         .target(name: "HandoffSQLite", dependencies: ["HandoffPersistence", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(

@@ -102,7 +102,6 @@ package final class HandoffService: Sendable {
         let playbook: Playbook
         do { playbook = try Playbook.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
         // The trackers (`trackers:`) are checked at start, so a bad one fails the start, not a request.
-        do { _ = try ConversationTrackers.load(url: URL(fileURLWithPath: playbookPath)) } catch { throw .engine(.playbook(error)) }
         let runtime = try await ModelRuntime(
             store: store, playbook: playbook,
             initialModel: configuration.model.map { URL(fileURLWithPath: $0) },

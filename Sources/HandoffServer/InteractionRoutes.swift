@@ -27,7 +27,7 @@ extension HandoffService {
             let id = try context.pathIdentifier("id")
             let body = try await request.bodyBytes(limit: context.bodyLimit)
             let parsed = try Self.interactionRequest(body)
-            let capture = try await self.conversationCapture()
+            let capture = await self.conversationCapture()
             var interaction: CapturedInteraction
             let source = parsed.source ?? "api"
             do throws(ConversationError) {
@@ -148,31 +148,11 @@ extension HandoffService {
         return try SpeakerLines.parse(request.text ?? "", source: source, kind: request.kind, author: author)
     }
 
-    /// The capture over this service's store, with the playbook's trackers and reps.
-    func conversationCapture() async throws(APIError) -> ConversationCapture {
+    /// The capture over this service's store, with the playbook's trackers and reps (read with
+    /// the rest of the playbook at start).
+    func conversationCapture() async -> ConversationCapture {
         let engine = await runtime.current()
-        let trackers = try await Self.trackerCache.trackers(playbook: configuration.playbook)
-        return ConversationCapture(store: store, trackers: trackers, reps: engine.flow.roster.reps)
-    }
-
-    static let trackerCache = TrackerCache()
-}
-
-/// The playbook's trackers, read once per playbook file (and again when the file changes).
-actor TrackerCache {
-    private var cached: (path: String, modified: Date?, trackers: [TrackerSpec])?
-
-    func trackers(playbook path: String?) throws(APIError) -> [TrackerSpec] {
-        guard let path else { return [] }
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-        if let cached, cached.path == path, cached.modified == modified { return cached.trackers }
-        do {
-            let trackers = try ConversationTrackers.load(url: URL(fileURLWithPath: path))
-            cached = (path, modified, trackers)
-            return trackers
-        } catch {
-            throw APIError(.internalServerError, code: "playbook_trackers", message: "the playbook's trackers: \(error)")
-        }
+        return ConversationCapture(store: store, trackers: runtime.playbook.trackers, reps: engine.flow.roster.reps)
     }
 }
 

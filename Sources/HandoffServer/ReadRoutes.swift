@@ -17,7 +17,7 @@ extension HandoffService {
             }
             let interactions = try await self.store.interactions(leadID: id)
             if !interactions.isEmpty, var package = stored.package {
-                let capture = try await self.conversationCapture()
+                let capture = await self.conversationCapture()
                 do throws(CaptureError) {
                     try await capture.enrich(&package)
                     stored.package = package

@@ -24,10 +24,11 @@ import Testing
         """
 
     @Test func aCallIsCapturedOnceAndShowsUpInTheTimelineAndPackage() async throws {
-        let running = try await ServiceFixture.service()
+        // The fixture's playbook plus trackers, written before the service reads the playbook at start.
+        let running = try await ServiceFixture.service { c in
+            try? (ServiceFixture.playbook + Self.trackers).write(toFile: c.playbook ?? "", atomically: true, encoding: .utf8)
+        }
         defer { running.files.remove() }
-        // The fixture's playbook plus trackers; the service reads them per playbook file.
-        try (ServiceFixture.playbook + Self.trackers).write(toFile: running.files.playbook, atomically: true, encoding: .utf8)
         let app = Application(router: running.service.router())
         let created = ServiceFixture.body(
             ServiceFixture.event(

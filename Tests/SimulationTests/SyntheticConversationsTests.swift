@@ -24,9 +24,7 @@ import Testing
 
     @Test func trackerPrecisionAndRecallAndNextStepRecall() throws {
         let corpus = SyntheticConversations.generate(leads: 300, seed: 18)
-        let trackers = try ConversationTrackers.load(url: Self.playbook).map {
-            Tracker(name: $0.name, category: $0.category, phrases: $0.phrases, say: $0.say)
-        }
+        let trackers = try Playbook.load(url: Self.playbook).trackers
         var hitsByFile: [String: [TrackerHit]] = [:]
         var stepsByFile: [String: [(String, NextStepPatterns.Match)]] = [:]
         for (name, text) in corpus.files {

@@ -23,9 +23,9 @@ package struct ConversationCapture: Sendable {
     private let repKeys: Set<String>
     private let repAddresses: Set<String>
 
-    package init(store: any HandoffStore, trackers: [TrackerSpec], reps: [Rep], extraReps: [String] = []) {
+    package init(store: any HandoffStore, trackers: [Tracker], reps: [Rep], extraReps: [String] = []) {
         self.store = store
-        self.trackers = trackers.map { Tracker(name: $0.name, category: $0.category, phrases: $0.phrases, say: $0.say) }
+        self.trackers = trackers
         repAddresses = Set(reps.map { $0.email.lowercased() }.filter { !$0.isEmpty })
         repKeys = Set(reps.flatMap { [$0.id.lowercased(), $0.name.lowercased(), $0.email.lowercased()] } + extraReps.map { $0.lowercased() })
             .subtracting([""])

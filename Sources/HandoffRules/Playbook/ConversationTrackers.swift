@@ -1,22 +1,7 @@
 import BatonSupport
+import Conversations
 import Foundation
 import ScoringModelFormat
-
-/// One tracker as the playbook defines it: a named phrase list with its category and the line
-/// to give the rep when it is hit (`{phrase}` stands for the phrase found).
-package struct TrackerSpec: Sendable, Hashable {
-    package var name: String
-    package var category: String
-    package var phrases: [String]
-    package var say: String?
-
-    package init(name: String, category: String, phrases: [String], say: String? = nil) {
-        self.name = name
-        self.category = category
-        self.phrases = phrases
-        self.say = say
-    }
-}
 
 /// The playbook's `trackers:` section: what to listen for in e-mails, calls, chats and notes.
 ///
@@ -36,13 +21,10 @@ package struct TrackerSpec: Sendable, Hashable {
 package enum ConversationTrackers {
     package static let keys = ["category", "phrases", "say"]
 
-    /// Reads `trackers:` from playbook YAML (nil when the section is absent).
-    package static func parse(yaml: String, file: String) throws(PlaybookError) -> [TrackerSpec] {
-        let reader = PlaybookReader(file: file)
-        guard let root = try reader.compose(yaml) else { return [] }
-        let top = try reader.entries(reader.root(root), allowed: nil)
-        guard let section = top["trackers"], !section.isNull else { return [] }
-        var trackers: [TrackerSpec] = []
+    /// Reads the `trackers:` section (``Playbook/parse(yaml:file:)`` calls it with the playbook's reader).
+    static func read(_ section: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> [Tracker] {
+        guard !section.isNull else { return [] }
+        var trackers: [Tracker] = []
         for (name, entry) in try reader.orderedEntries(section, allowed: nil) {
             guard DispositionPolicy.isValidCode(name) else {
                 throw reader.invalid(
@@ -65,13 +47,8 @@ package enum ConversationTrackers {
                 throw reader.invalid(entry, "category `\(category)` is not valid; use lower-case letters, digits and underscores")
             }
             let say = try reader.given(fields, "say").map(reader.text)
-            trackers.append(TrackerSpec(name: name, category: category, phrases: phrases, say: say))
+            trackers.append(Tracker(name: name, category: category, phrases: phrases, say: say))
         }
         return trackers
-    }
-
-    /// Reads the `trackers:` section of the playbook at `url`.
-    package static func load(url: URL) throws(PlaybookError) -> [TrackerSpec] {
-        try parse(yaml: try PlaybookReader.text(of: url, document: "playbook"), file: url.lastPathComponent)
     }
 }

@@ -1,4 +1,5 @@
 import BatonSupport
+import Conversations
 import Foundation
 import ScoringModelFormat
 import Yams
@@ -19,6 +20,8 @@ package struct Playbook: Sendable, Equatable {
     package var qualification: QualificationPlaybook?
     /// Routing rules, reps, SLA policies and disposition codes given in code (``requireFlow()`` reads them from the YAML otherwise).
     package var flow: FlowPlaybook?
+    /// The `trackers:` section (``ConversationTrackers``): what to listen for in conversations.
+    package var trackers: [Tracker] = []
 
     package init(file: String, qualification: QualificationPlaybook? = nil, flow: FlowPlaybook? = nil) {
         self.file = file
@@ -57,6 +60,7 @@ package struct Playbook: Sendable, Equatable {
         if let entry = top["qualification"] {
             playbook.qualification = try QualificationPlaybook.read(entry, reader: reader)
         }
+        if let entry = top["trackers"] { playbook.trackers = try ConversationTrackers.read(entry, reader: reader) }
         if top["routing"] != nil || top["reps"] != nil { playbook.source = yaml }
         return playbook
     }

@@ -22,10 +22,9 @@ struct ConversationsCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: playbook) else { fail("--playbook \(playbook) does not exist", .usage) }
             let url = URL(fileURLWithPath: playbook)
             do throws(PlaybookError) {
-                let trackers = try ConversationTrackers.load(url: url)
                 let loaded = try Playbook.load(url: url)
                 let roster = (try? loaded.requireFlow())?.roster.reps ?? []
-                return ConversationCapture(store: store, trackers: trackers, reps: roster, extraReps: reps)
+                return ConversationCapture(store: store, trackers: loaded.trackers, reps: roster, extraReps: reps)
             } catch {
                 fail(error)
             }
