@@ -1,6 +1,6 @@
 import Foundation
 
-/// base64url without padding (RFC 4648 §5), as tokens in URL paths use it.
+/// base64url without padding (RFC 4648 §5), as tokens and cursors in URLs use it.
 package enum Base64URL {
     package static func encode(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")

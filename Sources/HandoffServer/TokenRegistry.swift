@@ -88,7 +88,7 @@ package struct TokenRegistry: Sendable {
     package func check(_ token: String, at date: Date) async throws(StoreError) -> Verdict {
         let presented = Self.hash(token)
         guard let record = try await store.accessToken(sha256: presented),
-            Self.constantTimeEqual(Array(presented.utf8), Array(record.sha256.utf8)), let entry = Self.entry(record)
+            constantTimeEqual(Array(presented.utf8), Array(record.sha256.utf8)), let entry = Self.entry(record)
         else { return .unknown }
         return entry.isExpired(at: date) ? .expired(entry) : .accepted(entry)
     }
@@ -108,13 +108,5 @@ package struct TokenRegistry: Sendable {
     /// Lower-case hexadecimal SHA-256 of the token (what the store keeps instead of the token).
     static func hash(_ token: String) -> String {
         lowercaseHex(Crypto.SHA256.hash(data: Array(token.utf8)))
-    }
-
-    /// Equal length and equal bytes, touching every byte whatever the answer.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for i in a.indices { diff |= a[i] ^ b[i] }
-        return diff == 0
     }
 }

@@ -96,9 +96,6 @@ import Testing
         let (_, again) = try await HandoffService.open(running.service.configuration)
         #expect(again == nil)
         #expect(try await running.service.store.accessTokens() == stored)
-        #expect(TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
-        #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
-        #expect(!TokenRegistry.constantTimeEqual(Array("abc".utf8), Array("ab".utf8)))
     }
 
     /// A store from before tokens moved into it: the old `<db>.tokens.json` is imported once

@@ -64,7 +64,7 @@ package struct MarketoWebhook: Sendable {
     ///   type; `unmappable` (422) for a value the mapping cannot recode.
     package func read(_ request: IntegrationRequest) throws(IntegrationRefusal) -> InboundEvent {
         guard let sent = request.header(Self.secretHeader) else { throw .missingHeader(Self.secretHeader) }
-        guard Self.constantTimeEqual(Array(sent.trimmingCharacters(in: .whitespaces).utf8), Array(secret.utf8)) else {
+        guard constantTimeEqual(Array(sent.trimmingCharacters(in: .whitespaces).utf8), Array(secret.utf8)) else {
             throw .wrongSecret(header: Self.secretHeader)
         }
         return try parse(request.body)
@@ -171,12 +171,5 @@ package struct MarketoWebhook: Sendable {
             }
         }
         return out
-    }
-
-    /// Whether two byte strings are equal, in time that depends on their lengths only.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = a.count ^ b.count
-        for index in b.indices { difference |= Int(b[index] ^ (index < a.count ? a[index] : 0)) }
-        return difference == 0
     }
 }

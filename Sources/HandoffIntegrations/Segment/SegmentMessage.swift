@@ -57,12 +57,9 @@ package struct SegmentMessage: Sendable, Equatable {
     ///   signed with `secret`; `malformed` (400) naming the field for a body that is not one Spec message.
     package static func read(_ request: IntegrationRequest, secret: String) throws(IntegrationRefusal) -> SegmentMessage {
         guard let sent = request.header("X-Signature")?.trimmingCharacters(in: .whitespaces) else { throw .missingHeader("X-Signature") }
-        let expected = Array(signature(body: request.body, secret: secret).utf8)
-        let received = Array(sent.lowercased().utf8)
-        // Constant time in the length of the expected value: no early exit on the first difference.
-        var difference = expected.count ^ received.count
-        for index in expected.indices { difference |= Int(expected[index] ^ (index < received.count ? received[index] : 0)) }
-        guard difference == 0 else { throw .badSignature(header: "X-Signature") }
+        guard constantTimeEqual(Array(sent.lowercased().utf8), Array(signature(body: request.body, secret: secret).utf8)) else {
+            throw .badSignature(header: "X-Signature")
+        }
         return try parse(request.body)
     }
 

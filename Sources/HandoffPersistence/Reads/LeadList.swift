@@ -46,17 +46,12 @@ package struct LeadListCursor: Sendable, Hashable {
 
     /// The opaque text a client passes back as `cursor`.
     package var text: String {
-        let raw = "\(createdAt.storeMillis):\(leadID)"
-        return Data(raw.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data("\(createdAt.storeMillis):\(leadID)".utf8))
     }
 
     /// The cursor a ``text`` stands for; nil for anything this service did not hand out.
     package init?(text: String) {
-        guard text.count <= 1024, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let raw = String(data: data, encoding: .utf8),
+        guard text.utf8.count <= 1024, let data = Base64URL.decode(text), let raw = String(data: data, encoding: .utf8),
             let colon = raw.firstIndex(of: ":"), let millis = Int64(raw[..<colon]), millis >= 0, millis < 253_402_300_800_000
         else { return nil }
         let id = String(raw[raw.index(after: colon)...])
