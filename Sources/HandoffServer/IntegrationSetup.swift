@@ -50,45 +50,27 @@ package struct IntegrationSetup: Sendable {
                 throw .configuration(file: nil, key: "field_mapping", problem: problem)
             }
         }
-        var secret = environment["BATON_HUBSPOT_CLIENT_SECRET"]
-        if let file = configuration.hubspotClientSecretFile {
-            secret = try readSecret(file, key: "hubspot_client_secret_file")
-        }
-        if let secret {
-            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else {
-                throw .configuration(
-                    file: configuration.hubspotClientSecretFile, key: "hubspot_client_secret_file",
-                    problem: "is empty; put the app's client secret in it")
-            }
-            setup.hubspot = HubSpotWebhook(clientSecret: trimmed, portalID: configuration.hubspotPortalID, mapping: setup.mapping)
+        if let secret = try secret(
+            file: configuration.hubspotClientSecretFile, environment: environment["BATON_HUBSPOT_CLIENT_SECRET"],
+            key: "hubspot_client_secret_file", whenEmpty: "put the app's client secret in it")
+        {
+            setup.hubspot = HubSpotWebhook(clientSecret: secret, portalID: configuration.hubspotPortalID, mapping: setup.mapping)
         }
         for (event, type) in configuration.segmentEvents where event.isEmpty || type.trimmingCharacters(in: .whitespaces).isEmpty {
             throw .configuration(file: nil, key: "segment_events", problem: "maps `\(event)` to `\(type)`; name a track event and an engagement type")
         }
         setup.segmentEvents = configuration.segmentEvents
-        if let file = configuration.segmentSecretFile {
-            let secret = try readSecret(file, key: "segment_secret_file").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !secret.isEmpty else {
-                throw .configuration(
-                    file: file, key: "segment_secret_file", problem: "is empty; paste the shared secret set on Segment's Webhooks destination")
-            }
-            setup.segmentSecret = secret
-        }
+        setup.segmentSecret = try secret(
+            file: configuration.segmentSecretFile, environment: nil, key: "segment_secret_file",
+            whenEmpty: "paste the shared secret set on Segment's Webhooks destination")
         if let organization = configuration.salesforceOrganizationID {
             setup.salesforce = SalesforceOutboundMessage(
                 organizationID: organization, mapping: setup.mapping, currency: configuration.salesforceCurrency)
         }
-        var marketoSecret = environment["BATON_MARKETO_SECRET"]
-        if let file = configuration.marketoSecretFile {
-            marketoSecret = try readSecret(file, key: "marketo_secret_file")
-        }
-        if let secret = marketoSecret?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            guard !secret.isEmpty else {
-                throw .configuration(
-                    file: configuration.marketoSecretFile, key: "marketo_secret_file",
-                    problem: "is empty; put in it the secret your Marketo webhooks send in \(MarketoWebhook.secretHeader)")
-            }
+        if let secret = try secret(
+            file: configuration.marketoSecretFile, environment: environment["BATON_MARKETO_SECRET"], key: "marketo_secret_file",
+            whenEmpty: "put in it the secret your Marketo webhooks send in \(MarketoWebhook.secretHeader)")
+        {
             guard secret.utf8.count >= 16, secret.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
                 throw .configuration(
                     file: configuration.marketoSecretFile, key: "marketo_secret_file",
@@ -116,6 +98,17 @@ package struct IntegrationSetup: Sendable {
     package static func targets(engine: HandoffEngine, knownFields: Set<String>) -> FieldMapping.Targets {
         FieldMapping.Targets(
             weights: engine.scorer.weights, otherFields: knownFields.union(HandoffPackage.documentedFields).union(OwnerFields.all))
+    }
+
+    /// A vendor secret: the file's content (not readable by others) when `file` is set, else the
+    /// environment's value, trimmed; nil when neither is given.
+    /// - Throws: ``ServiceError/configuration(file:key:problem:)`` for an empty secret (`whenEmpty`
+    ///   says what to put in it) or a file that is readable by others or unreadable.
+    static func secret(file: String?, environment: String?, key: String, whenEmpty: String) throws(ServiceError) -> String? {
+        guard let raw = try file.map({ (file) throws(ServiceError) in try readSecret(file, key: key) }) ?? environment else { return nil }
+        let secret = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw .configuration(file: file, key: key, problem: "is empty; \(whenEmpty)") }
+        return secret
     }
 
     static func readSecret(_ file: String, key: String) throws(ServiceError) -> String {
