@@ -78,6 +78,19 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// database not read-only, lock obtainable).
     func probeWrite(instance: String, at date: Date) async throws(StoreError)
 
+    // MARK: Web Push
+
+    /// Stores a rep's Web Push subscription; a browser subscribing again with the same endpoint
+    /// replaces its keys (and its rep). - Returns: true when the endpoint was new.
+    func savePushSubscription(_ subscription: PushSubscriptionRecord) async throws(StoreError) -> Bool
+    /// Deletes the subscription with this endpoint (of `rep` only, when given); false when there is none.
+    func removePushSubscription(endpoint: String, rep: String?) async throws(StoreError) -> Bool
+    /// The subscriptions of `rep`, oldest first.
+    func pushSubscriptions(rep: String) async throws(StoreError) -> [PushSubscriptionRecord]
+    /// The service key called `name`, storing `candidate` when there is none yet: of two
+    /// instances starting together, both get the one stored first.
+    func serviceKey(name: String, orStore candidate: String, at date: Date) async throws(StoreError) -> String
+
     // MARK: Reads
 
     /// The lead with this external id.

@@ -16,6 +16,7 @@ package enum StoreMigrations {
         "0007-outbox-dead-letter",
         "0008-interactions",
         "0009-ledger-accounts",
+        "0010-web-push",
     ]
 
     /// The schema version this build writes: the number of migrations.

@@ -340,6 +340,25 @@ enum PostgresSchema {
             """,
             "CREATE INDEX lead_accounts_account ON lead_accounts(account_id, linked_at)",
         ],
+        "0010-web-push": [
+            """
+            CREATE TABLE push_subscriptions (
+                endpoint text COLLATE "C" PRIMARY KEY CHECK (length(endpoint) BETWEEN 9 AND 2048),
+                rep text COLLATE "C" NOT NULL CHECK (length(rep) > 0),
+                p256dh text NOT NULL CHECK (length(p256dh) = 87),
+                auth text NOT NULL CHECK (length(auth) = 22),
+                created_at bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX push_subscriptions_rep ON push_subscriptions(rep, created_at)",
+            """
+            CREATE TABLE service_keys (
+                name text COLLATE "C" PRIMARY KEY CHECK (length(name) > 0),
+                value text NOT NULL CHECK (length(value) > 0),
+                created_at bigint NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

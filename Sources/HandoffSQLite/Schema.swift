@@ -305,6 +305,23 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX lead_accounts_account ON lead_accounts(account_id, linked_at);
         """,
+        // Web Push (issue 17): each rep's browser subscriptions, and keys the service makes on
+        // first start and every instance shares (the VAPID signing key).
+        "0010-web-push": """
+        CREATE TABLE push_subscriptions (
+            endpoint TEXT PRIMARY KEY NOT NULL CHECK (length(endpoint) BETWEEN 9 AND 2048),
+            rep TEXT NOT NULL CHECK (length(rep) > 0),
+            p256dh TEXT NOT NULL CHECK (length(p256dh) = 87),
+            auth TEXT NOT NULL CHECK (length(auth) = 22),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX push_subscriptions_rep ON push_subscriptions(rep, created_at);
+        CREATE TABLE service_keys (
+            name TEXT PRIMARY KEY NOT NULL CHECK (length(name) > 0),
+            value TEXT NOT NULL CHECK (length(value) > 0),
+            created_at INTEGER NOT NULL
+        );
+        """,
     ]
 
     /// The migrations in order: the store's names, each with its SQLite statements.

@@ -162,4 +162,14 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func accessTokens() async throws(StoreError) -> [AccessTokenRecord] { try await base.accessTokens() }
     func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord? { try await base.accessToken(sha256: sha256) }
     func probeWrite(instance: String, at date: Date) async throws(StoreError) { try await base.probeWrite(instance: instance, at: date) }
+    func savePushSubscription(_ subscription: PushSubscriptionRecord) async throws(StoreError) -> Bool {
+        try await base.savePushSubscription(subscription)
+    }
+    func removePushSubscription(endpoint: String, rep: String?) async throws(StoreError) -> Bool {
+        try await base.removePushSubscription(endpoint: endpoint, rep: rep)
+    }
+    func pushSubscriptions(rep: String) async throws(StoreError) -> [PushSubscriptionRecord] { try await base.pushSubscriptions(rep: rep) }
+    func serviceKey(name: String, orStore candidate: String, at date: Date) async throws(StoreError) -> String {
+        try await base.serviceKey(name: name, orStore: candidate, at: date)
+    }
 }
