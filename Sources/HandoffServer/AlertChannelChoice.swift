@@ -36,7 +36,7 @@ enum AlertChannelChoice: Equatable {
         return base + viaMarker + key
     }
 
-    static func isPush(_ channel: AlertChannel) -> Bool { channel.kind == .ntfy }
+    static func isPush(_ channel: AlertChannel) -> Bool { channel.kind == .ntfy || channel.kind == .webpush }
 
     static func priority(kind: String) -> HandoffPriority { kind == "new-high-priority" ? .high : .standard }
 

@@ -249,8 +249,59 @@ package actor AlertDeliverer {
             // Publish as JSON goes to the server's root URL, never to the topic's.
             let root = url.hasSuffix("/") ? url : url + "/"
             return .answered(try await OutboundRequest(method: "POST", url: root, headers: headers, body: body).send())
+        case .webpush:
+            guard let push, let vapid = push.vapid else { throw DeliveryError.misconfigured(target: alert.target, key: "public_base_url") }
+            return try await webPush(alert, rep: channel.rep ?? alert.target, push: push, vapid: vapid)
         }
     }
+
+    /// One push per subscription of `rep` (RFC 8030 §5). A subscription the push service says is
+    /// gone (404 or 410, §7.3) is removed and named in the log; when none is left the row is
+    /// refused, so the rep's next channel takes the alert. Any other failure (429, 5xx, no
+    /// answer) is the row's answer, and the whole row is retried: a browser that already got it
+    /// gets it again under the same `Topic` and notification tag, which replace the first.
+    func webPush(_ alert: AlertRecord, rep: String, push: PushActions, vapid: VAPIDToken) async throws -> OutboxRetryPolicy.Attempt {
+        let subscriptions = try await store.pushSubscriptions(rep: rep)
+        guard !subscriptions.isEmpty else {
+            return .refused(reason: "rep '\(rep)' has no Web Push subscription (they subscribe from the dashboard)")
+        }
+        let at = now()
+        let plaintext = try JSONEncoder.sorted.encode(WebPushMessage.make(alert: alert, rep: rep, push: push, now: at))
+        let ttl = push.lifetimeSeconds.clampedInt(.down, in: 0...2_419_200)
+        var delivered = 0
+        var gone: [String] = []
+        var failure: OutboxRetryPolicy.Attempt?
+        for subscription in subscriptions {
+            let answer: OutboundRequest.Answer
+            do {
+                answer = try await WebPushMessage.request(plaintext, to: subscription, alert: alert, vapid: vapid, ttl: ttl, now: at).send()
+            } catch {
+                failure = failure ?? .failed(reason: "push to \(Self.origin(subscription.endpoint)): \(error)")
+                continue
+            }
+            switch answer.status {
+            case 200..<300:
+                delivered += 1
+            case 404, 410:
+                _ = try await store.removePushSubscription(endpoint: subscription.endpoint, rep: nil)
+                gone.append(Self.origin(subscription.endpoint))
+                logger.notice(
+                    "outbox \(alert.id): the push service at \(Self.origin(subscription.endpoint)) answered \(answer.status): subscription of rep '\(rep)' removed"
+                )
+            default:
+                failure = failure ?? .answered(answer)
+            }
+        }
+        if let failure { return failure }
+        if delivered == 0 {
+            return .refused(
+                reason: "every Web Push subscription of rep '\(rep)' is gone (\(gone.joined(separator: ", ")) answered 404/410) and was removed")
+        }
+        return .accepted
+    }
+
+    /// The scheme and host of a push endpoint, for logs (the path is the subscription's secret).
+    static func origin(_ endpoint: String) -> String { VAPIDToken.audience(of: endpoint) ?? "?" }
 
     /// The rep a push's buttons act for: the channel's `rep`, else the alert's target when it is
     /// a rep on the roster (a queue's alert without a `rep` gets no buttons).

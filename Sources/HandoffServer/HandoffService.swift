@@ -92,7 +92,7 @@ package final class HandoffService: Sendable {
         let writeBack = try configuration.crmWriteback.map { (file) throws(ServiceError) in
             try CRMWriteBack.load(file: file, environment: ProcessInfo.processInfo.environment)
         }
-        let push = try PushActions.load(configuration, environment: ProcessInfo.processInfo.environment)
+        var push = try PushActions.load(configuration, environment: ProcessInfo.processInfo.environment)
         guard let playbookPath = configuration.playbook else {
             throw .configuration(
                 file: nil, key: "playbook", problem: "is required: pass --playbook FILE, set BATON_PLAYBOOK or `playbook` in the config file")
@@ -108,6 +108,10 @@ package final class HandoffService: Sendable {
             knownFields: Set(configuration.knownFields), now: now())
         try Self.checkAlertPreferences(await runtime.current().flow.roster, configuration: configuration, playbook: playbookPath)
         let integrations = try IntegrationSetup.load(configuration, engine: await runtime.current(), environment: ProcessInfo.processInfo.environment)
+        if let base = push?.baseURL, configuration.hasWebPushChannel {
+            // RFC 8292 §2.1: `sub` is a contact URI; the service's own address is one.
+            push?.vapid = try await WebPushKey.load(store, subject: base, at: now())
+        }
         let tokens = TokenRegistry(store: store)
         let firstToken = try await TokenFirstStart.run(tokens, legacyFile: configuration.legacyTokensFile, at: now(), logger: logger)
         let service = HandoffService(
@@ -151,6 +155,7 @@ package final class HandoffService: Sendable {
         addDashboardRoutes(to: router)
         addOutboxRoutes(to: router)
         addActionRoutes(to: router)
+        addPushSubscriptionRoutes(to: router)
         return router
     }
 

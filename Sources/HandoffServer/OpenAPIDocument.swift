@@ -745,6 +745,49 @@ package enum OpenAPIDocument {
                 "413": {$ref: "#/components/responses/Error"}
                 "422": {description: "refused by the flow (the lead is closed, the rep has left); nothing changed"}
                 "503": {$ref: "#/components/responses/Error"}
+          /push/vapid-public-key:
+            get:
+              summary: The VAPID public key browsers subscribe with (applicationServerKey, RFC 8292 §3.2)
+              responses:
+                "200": {description: "application/json {public_key: base64url of the 65-byte uncompressed P-256 point}"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {description: "no webpush channel is configured"}
+          /push/subscriptions:
+            post:
+              summary: Store a rep's browser Web Push subscription (PushSubscription.toJSON())
+              parameters:
+                - {name: rep, in: query, required: false, description: "the rep (default the token's name); must be on the roster", schema: {type: string, maxLength: 200}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object, required: [endpoint, keys], properties: {endpoint: {type: string, maxLength: 2048}, expirationTime: {type: [number, "null"]}, keys: {type: object, required: [p256dh, auth], properties: {p256dh: {type: string}, auth: {type: string}}}}}
+              responses:
+                "200": {description: "application/json {rep, endpoint, created: false}: the same browser subscribed again; its keys were replaced"}
+                "201": {description: "application/json {rep, endpoint, created: true}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {description: "no webpush channel is configured"}
+                "413": {$ref: "#/components/responses/Error"}
+                "503": {$ref: "#/components/responses/Error"}
+            delete:
+              summary: Remove a rep's Web Push subscription (the browser unsubscribed)
+              parameters:
+                - {name: rep, in: query, required: false, description: "the rep (default the token's name); must be on the roster", schema: {type: string, maxLength: 200}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object, required: [endpoint], properties: {endpoint: {type: string}}}
+              responses:
+                "204": {description: removed}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {description: "no such subscription for this rep, or no webpush channel is configured"}
+                "503": {$ref: "#/components/responses/Error"}
           /openapi.yaml:
             get:
               summary: This document

@@ -12,8 +12,14 @@ package struct PushActions: Sendable {
     package let baseURL: String
     /// ntfy access token by endpoint name (the `alert_channels` key, or `default`).
     let ntfyTokens: [String: String]
+    /// The VAPID signer of Web Push requests, its key kept in the store (``WebPushKey``); nil
+    /// until the service has read it, and without a `webpush` channel.
+    package var vapid: VAPIDToken?
 
-    package init(signer: ActionTokenSigner, lifetimeSeconds: Double, baseURL: String, ntfyTokens: [String: String] = [:]) {
+    package init(
+        signer: ActionTokenSigner, lifetimeSeconds: Double, baseURL: String, ntfyTokens: [String: String] = [:], vapid: VAPIDToken? = nil
+    ) {
+        self.vapid = vapid
         self.signer = signer
         self.lifetimeSeconds = lifetimeSeconds
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -33,11 +39,11 @@ package struct PushActions: Sendable {
     /// The push set-up of `configuration`, or nil when no channel pushes (then `/actions/…` answers 404).
     /// - Throws: ``ServiceError/configuration(file:key:problem:)`` for an unreadable key or token.
     static func load(_ configuration: ServiceConfiguration, environment: [String: String]) throws(ServiceError) -> PushActions? {
-        var channels = configuration.alertChannels.filter { $0.value.kind == .ntfy }
-        if let fallback = configuration.defaultChannel, fallback.kind == .ntfy { channels["default"] = fallback }
+        var channels = configuration.alertChannels.filter { $0.value.kind == .ntfy || $0.value.kind == .webpush }
+        if let fallback = configuration.defaultChannel, fallback.kind == .ntfy || fallback.kind == .webpush { channels["default"] = fallback }
         guard !channels.isEmpty, let base = configuration.publicBaseURL, let keyFile = configuration.resolvedActionKeyFile else { return nil }
         var tokens: [String: String] = [:]
-        for (name, channel) in channels {
+        for (name, channel) in channels where channel.kind == .ntfy {
             let key = name == "default" ? "default_channel.token_file" : "alert_channels.\(name).token_file"
             if let file = channel.tokenFile {
                 try SecretFilePermissions.requirePrivate(file, key: key)

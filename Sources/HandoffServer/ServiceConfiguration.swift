@@ -355,20 +355,20 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             throw .configuration(file: nil, key: "action_token_lifetime_seconds", problem: "must be 60…2592000 (one minute to 30 days)")
         }
         let ntfyChannels = (alertChannels.map { ($0.key, $0.value) } + [defaultChannel.map { ("default_channel", $0) }].compactMap { $0 })
-            .filter { $0.1.kind == .ntfy }
-        if let (name, _) = ntfyChannels.first {
+            .filter { $0.1.kind == .ntfy || $0.1.kind == .webpush }
+        if let (name, channel) = ntfyChannels.first {
             guard publicBaseURL != nil else {
                 throw .configuration(
                     file: nil, key: "public_base_url",
                     problem:
-                        "is required by the ntfy channel '\(name)': its buttons and click link are absolute URLs a phone opens (e.g. https://baton.example.com)"
+                        "is required by the \(channel.kind.rawValue) channel '\(name)': its buttons and click link are absolute URLs a phone opens (e.g. https://baton.example.com)"
                 )
             }
             guard resolvedActionKeyFile != nil else {
                 throw .configuration(
                     file: nil, key: "action_key_file",
                     problem:
-                        "is required with a PostgreSQL store and ntfy channels: every instance must sign and check buttons with the same key file")
+                        "is required with a PostgreSQL store and push channels: every instance must sign and check buttons with the same key file")
             }
         }
         if let publicBaseURL {
@@ -398,6 +398,11 @@ package struct ServiceConfiguration: Sendable, Equatable, Codable {
             window: .microseconds((groupCommitWindowMilliseconds * 1000).clampedInt(in: 0...1_000_000)))
     }
 
+    /// True when an `alert_channels` entry or the default channel is `webpush`.
+    package var hasWebPushChannel: Bool {
+        alertChannels.values.contains { $0.kind == .webpush } || defaultChannel?.kind == .webpush
+    }
+
     /// The old token file to import on first start: `tokens_file` if set, else `<db>.tokens.json`
     /// for an SQLite file (a PostgreSQL URL has no folder beside it, so none by default).
     package var legacyTokensFile: String? {
@@ -419,6 +424,9 @@ package struct AlertChannel: Sendable, Equatable, Codable {
         /// An ntfy publish (https://docs.ntfy.sh/publish/#publish-as-json) to `topic` on the server
         /// at `url`, with Accept / Log a call buttons (``NtfyMessage``).
         case ntfy
+        /// Web Push (RFC 8030) to every browser the rep subscribed from the dashboard
+        /// (`POST /push/subscriptions`), encrypted `aes128gcm` (RFC 8291), signed with VAPID (RFC 8292).
+        case webpush
     }
 
     package var kind: Kind
