@@ -10,7 +10,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let tokens: TokenRegistry
     let bodyLimit: Int
     let now: @Sendable () -> Date
-    static let openPaths: Set<String> = ["/health", "/ready"]
+    /// No data behind these: probes, and the dashboard's web app manifest, service worker and icon.
+    static let openPaths: Set<String> = [
+        "/health", "/ready", DashboardWebApp.manifestPath, DashboardWebApp.workerPath, DashboardWebApp.iconPath,
+    ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

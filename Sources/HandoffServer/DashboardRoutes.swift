@@ -102,6 +102,7 @@ struct Dashboard {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="manifest" href="\(DashboardWebApp.manifestPath)">
             <title>Baton hand-off dashboard — \(esc(period.label))</title>
             <style>
             body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330}
@@ -125,6 +126,8 @@ struct Dashboard {
                 if (r.ok) { document.getElementById("dashboard").innerHTML = await r.text(); document.getElementById("as-of").textContent = "as of " + new Date().toISOString(); }
               } catch (e) {}
             }, 30000);
+            // Installable, and shows Web Push alerts (DashboardWebApp).
+            if ("serviceWorker" in navigator) { navigator.serviceWorker.register("\(DashboardWebApp.workerPath)", {scope: "/dashboard"}).catch(() => {}); }
             </script>
             </body></html>
             """

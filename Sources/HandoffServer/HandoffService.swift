@@ -156,6 +156,7 @@ package final class HandoffService: Sendable {
         addOutboxRoutes(to: router)
         addActionRoutes(to: router)
         addPushSubscriptionRoutes(to: router)
+        DashboardWebApp.addRoutes(to: router)
         return router
     }
 

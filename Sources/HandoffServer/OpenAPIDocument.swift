@@ -788,6 +788,24 @@ package enum OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Error"}
                 "404": {description: "no such subscription for this rep, or no webpush channel is configured"}
                 "503": {$ref: "#/components/responses/Error"}
+          /dashboard/manifest.webmanifest:
+            get:
+              summary: The dashboard's Web App Manifest (installable web app; no token, no data)
+              security: []
+              responses:
+                "200": {description: application/manifest+json}
+          /dashboard/sw.js:
+            get:
+              summary: The dashboard's service worker (shows Web Push alerts, opens their pages on click; no token, no data)
+              security: []
+              responses:
+                "200": {description: "text/javascript, with Service-Worker-Allowed: /dashboard"}
+          /dashboard/icon.svg:
+            get:
+              summary: The web app's icon (no token)
+              security: []
+              responses:
+                "200": {description: image/svg+xml}
           /openapi.yaml:
             get:
               summary: This document
