@@ -1,3 +1,4 @@
+import BatonSupport
 import Crypto
 import Foundation
 import HandoffPersistence
