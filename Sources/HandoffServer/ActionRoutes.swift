@@ -82,7 +82,7 @@ extension HandoffService {
 
     /// When the token was used, if it was (its event is in the lead's journal).
     func usedAt(_ token: ActionToken) async throws -> Date? {
-        try await store.leadTimeline(leadID: token.leadID)?.events.first { $0.id == token.eventID }?.receivedAt
+        try await store.event(id: token.eventID).flatMap { $0.leadID == token.leadID ? $0.receivedAt : nil }
     }
 
     /// The event a press of `token` stands for; a call's outcome comes from the form or JSON body.

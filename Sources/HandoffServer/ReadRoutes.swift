@@ -19,7 +19,7 @@ extension HandoffService {
             if !interactions.isEmpty, var package = stored.package {
                 let capture = await self.conversationCapture()
                 do throws(CaptureError) {
-                    try await capture.enrich(&package)
+                    try await capture.enrich(&package, records: interactions)
                     stored.package = package
                 } catch {
                     if case .store(let storeError) = error { throw storeError }

@@ -74,6 +74,11 @@ package struct ConversationDigest: Sendable, Hashable, Codable {
     }
 
     package static func build(_ sources: [Source], trackers: [Tracker], side: (String) -> ConversationSide?) -> ConversationDigest {
+        build(sources, hits: sources.map { TrackerMatcher.hits(in: $0.interaction, trackers: trackers) }, side: side)
+    }
+
+    /// The digest from tracker hits already found, `hits[k]` those of `sources[k]`.
+    package static func build(_ sources: [Source], hits: [[TrackerHit]], side: (String) -> ConversationSide?) -> ConversationDigest {
         struct Sentence {
             var text: String
             var citation: Citation
@@ -82,8 +87,8 @@ package struct ConversationDigest: Sendable, Hashable, Codable {
         var sentences: [Sentence] = []
         var hitsBySentence: [Int: [TrackerHit]] = [:]
         var counts: [String: Int] = [:]
-        for source in sources {
-            let hits = TrackerMatcher.hits(in: source.interaction, trackers: trackers)
+        for (source, hits) in zip(sources, hits) {
+            let hitsByUtterance = Dictionary(grouping: hits, by: \.utterance)
             for (index, utterance) in source.interaction.utterances.enumerated() {
                 let citation = Citation(
                     interactionID: source.id, kind: source.interaction.kind, speaker: utterance.speaker,
@@ -93,7 +98,7 @@ package struct ConversationDigest: Sendable, Hashable, Codable {
                 for text in Sentences.split(utterance.text) {
                     let position = sentences.count
                     sentences.append(Sentence(text: text, citation: citation, side: speakerSide))
-                    let matched = hits.filter { $0.utterance == index && $0.quote == text }
+                    let matched = (hitsByUtterance[index] ?? []).filter { $0.quote == text }
                     if !matched.isEmpty { hitsBySentence[position] = matched }
                 }
             }

@@ -21,9 +21,11 @@ package enum TextRank {
         let n = sentences.count
         guard n > 0 else { return [] }
         var weights = [Double](repeating: 0, count: n * n)
+        // Each sentence's word counts once, not once per pair (up to n² dictionaries otherwise).
+        let counts = sentences.map(wordCounts)
         for i in 0..<n {
             for j in i..<n {
-                let rating = similarity(sentences[i], sentences[j])
+                let rating = similarity(sentences[i], counts[j], length: sentences[j].count)
                 weights[i * n + j] = rating
                 weights[j * n + i] = rating
             }
@@ -59,13 +61,19 @@ package enum TextRank {
         return Array(order.prefix(max(0, count))).sorted()
     }
 
-    static func similarity(_ a: [String], _ b: [String]) -> Double {
+    /// Occurrences of each word in a sentence.
+    static func wordCounts(_ sentence: [String]) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for word in b { counts[word, default: 0] += 1 }
+        for word in sentence { counts[word, default: 0] += 1 }
+        return counts
+    }
+
+    /// The similarity of `a` and a sentence of `length` words whose word counts are `counts`.
+    static func similarity(_ a: [String], _ counts: [String: Int], length: Int) -> Double {
         var overlap = 0
         for word in a { overlap += counts[word] ?? 0 }
         guard overlap > 0 else { return 0 }
-        let norm = log(Double(a.count)) + log(Double(b.count))
+        let norm = log(Double(a.count)) + log(Double(length))
         return abs(norm) < 1e-8 ? Double(overlap) : Double(overlap) / norm
     }
 

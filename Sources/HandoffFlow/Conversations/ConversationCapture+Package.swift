@@ -1,5 +1,6 @@
 import Conversations
 import Foundation
+import HandoffPersistence
 import HandoffRules
 
 extension ConversationCapture {
@@ -7,15 +8,21 @@ extension ConversationCapture {
     /// solutions explored quoted from the interactions (after the lead's own fields, each with its
     /// source in brackets), and one approach line per tracker hit whose playbook entry has a
     /// `say:` line (the first phrase found of each tracker, e.g. a competitor's counter-positioning).
-    /// Leaves the package as it is when nothing was captured.
-    package func enrich(_ package: inout HandoffPackage) async throws(CaptureError) {
-        guard let (digest, sources) = try await digest(leadID: package.leadID) else { return }
+    /// Leaves the package as it is when nothing was captured. `records` are the lead's stored
+    /// interactions when the caller already read them (else they are read here).
+    package func enrich(_ package: inout HandoffPackage, records: [InteractionRecord]? = nil) async throws(CaptureError) {
+        let sources: [ConversationDigest.Source]
+        if let records { sources = Self.sources(records) } else { sources = try await interactions(leadID: package.leadID) }
+        guard !sources.isEmpty else { return }
+        // The trackers run once per interaction: the digest and the approach lines share the hits.
+        let hits = sources.map { TrackerMatcher.hits(in: $0.interaction, trackers: trackers) }
+        let digest = ConversationDigest.build(sources, hits: hits, side: side)
         func cited(_ line: DigestLine) -> String { "\"\(line.text)\" [\(line.citation.text)]" }
         package.painPoints += digest.painPoints.map(cited)
         package.solutionsExplored += digest.solutionsExplored.map(cited)
         var approachTrackers = Set<String>()
-        for source in sources {
-            for hit in TrackerMatcher.hits(in: source.interaction, trackers: trackers) where !approachTrackers.contains(hit.tracker) {
+        for sourceHits in hits {
+            for hit in sourceHits where !approachTrackers.contains(hit.tracker) {
                 guard let tracker = trackers.first(where: { $0.name == hit.tracker }), let line = tracker.line(for: hit.phrase) else { continue }
                 approachTrackers.insert(hit.tracker)
                 package.approach.append(line)

@@ -114,6 +114,11 @@ package struct ConversationCapture: Sendable {
     package func interactions(leadID: String) async throws(CaptureError) -> [ConversationDigest.Source] {
         let records: [InteractionRecord]
         do { records = try await store.interactions(leadID: leadID) } catch { throw .store(error) }
+        return Self.sources(records)
+    }
+
+    /// Stored interactions decoded (a record whose content does not decode is left out).
+    package static func sources(_ records: [InteractionRecord]) -> [ConversationDigest.Source] {
         let decoder = JSONDecoder()
         return records.compactMap { record in
             guard let id = record.rowID, let interaction = try? decoder.decode(CapturedInteraction.self, from: Data(record.content.text.utf8)) else {
