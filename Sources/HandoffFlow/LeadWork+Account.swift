@@ -29,8 +29,8 @@ extension LeadWork {
         }
         let store = engine.store
         do {
-            if let current = try await store.leadAccount(leadID: leadID), keys.explicitID == nil || keys.explicitID == current.account.id {
-                account = current
+            // Ingest needs only the link's account id (one query), not the account with its contacts.
+            if let current = try await store.linkedAccountID(leadID: leadID), keys.explicitID == nil || keys.explicitID == current {
                 return
             }
             let domains = Array(Set([keys.emailDomain, keys.websiteDomain].compactMap { $0 })).sorted()
@@ -49,10 +49,7 @@ extension LeadWork {
                 guard
                     let id = AccountRecord.newAccountID(
                         explicitID: keys.explicitID, domain: keys.emailDomain ?? keys.websiteDomain, name: keys.companyName)
-                else {
-                    account = nil
-                    return
-                }
+                else { return }
                 let value = keys.explicitID ?? keys.emailDomain ?? keys.websiteDomain ?? keys.companyName ?? id
                 chosen = AccountMatch(accountID: id, rule: keys.explicitID != nil ? .explicit : .newAccount, value: value, score: 1)
             }
@@ -63,8 +60,6 @@ extension LeadWork {
             let link = AccountLinkRecord(leadID: leadID, match: chosen, at: instant)
             operations.append(.upsertAccount(record))
             operations.append(.linkLeadAccount(link))
-            let stored = (exact.first { $0.id == chosen.accountID }) ?? record
-            account = LeadAccount(account: stored, link: link, otherContacts: [])
         } catch {
             throw .store(eventID: source, error)
         }

@@ -18,8 +18,6 @@ struct LeadWork {
     var handoffBasis: (lead: Lead, score: LeadScore, decision: QualificationDecision)?
     /// Packages of the hand-offs to reps this unit made.
     var packages: [HandoffPackage] = []
-    /// The lead's account and its link, once ``linkAccount(at:)`` ran (nil: none, or not read).
-    var account: LeadAccount?
 
     init(engine: HandoffEngine, leadID: String, source: String, timeline: LeadTimeline?) throws(EngineError) {
         self.engine = engine

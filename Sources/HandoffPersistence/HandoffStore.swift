@@ -115,6 +115,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The lead's account, the evidence linking it and the account's other contacts; nil when
     /// the lead is linked to none.
     func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount?
+    /// The id of the account the lead is linked to, nil when none: what ingest needs of the link.
+    func linkedAccountID(leadID: String) async throws(StoreError) -> String?
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).
@@ -191,5 +193,12 @@ extension HandoffStore {
     @discardableResult
     package func upsertRep(_ rep: RepRecord) async throws(StoreError) -> WriteOutcome {
         try await apply(.upsertRep(rep))
+    }
+}
+
+extension HandoffStore {
+    /// Through ``leadAccount(leadID:)``; the stores answer it with one query.
+    package func linkedAccountID(leadID: String) async throws(StoreError) -> String? {
+        try await leadAccount(leadID: leadID)?.account.id
     }
 }

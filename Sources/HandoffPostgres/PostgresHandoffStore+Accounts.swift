@@ -28,6 +28,12 @@ extension PostgresHandoffStore {
         }
     }
 
+    package func linkedAccountID(leadID: String) async throws(StoreError) -> String? {
+        try await read("reading the account of lead '\(leadID)'") { sql in
+            try await sql.row("SELECT account_id FROM lead_accounts WHERE lead_id = $1", [.text(leadID)])?.text("account_id")
+        }
+    }
+
     package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
         try await read("reading the account of lead '\(leadID)'") { sql in
             guard

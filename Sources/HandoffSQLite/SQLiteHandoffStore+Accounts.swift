@@ -26,16 +26,24 @@ extension SQLiteHandoffStore {
                 db,
                 sql: """
                     SELECT a.seq, a.id, a.name, a.display_name, a.created_at,
-                        (SELECT count(*) FROM lead_accounts l WHERE l.account_id = a.id) AS contacts
+                        (SELECT count(*) FROM lead_accounts l WHERE l.account_id = a.id) AS contacts,
+                        (SELECT group_concat(domain, ' ') FROM (SELECT domain FROM account_domains d WHERE d.account_id = a.id ORDER BY domain))
+                            AS domains
                     FROM accounts a WHERE \(conditions.joined(separator: " OR ")) ORDER BY a.seq
                     """, arguments: StatementArguments(arguments))
-            return try rows.map { row in
-                let id: String = row["id"]
-                let stored = try String.fetchAll(db, sql: "SELECT domain FROM account_domains WHERE account_id = ? ORDER BY domain", arguments: [id])
+            // One query, the domains folded in (as the PostgreSQL store does), not one more per account.
+            return rows.map { row in
+                let domains = (row["domains"] as String?)?.split(separator: " ").map(String.init) ?? []
                 return AccountRecord(
-                    id: id, name: row["name"], displayName: row["display_name"], domains: stored, createdAt: Decode.date(row, "created_at"),
-                    rowID: row["seq"], contacts: row["contacts"])
+                    id: row["id"], name: row["name"], displayName: row["display_name"], domains: domains,
+                    createdAt: Decode.date(row, "created_at"), rowID: row["seq"], contacts: row["contacts"])
             }
+        }
+    }
+
+    package func linkedAccountID(leadID: String) async throws(StoreError) -> String? {
+        try await read("reading the account of lead '\(leadID)'") { db in
+            try String.fetchOne(db, sql: "SELECT account_id FROM lead_accounts WHERE lead_id = ?", arguments: [leadID])
         }
     }
 
