@@ -7,7 +7,7 @@ extension HandoffEngine {
     /// the lead can be scored. A lead stored through an integration stays unscored while this is
     /// not empty (see ``InboundEvent``'s integration lead events); the lead read shows it.
     nonisolated package func missingFields(of timeline: LeadTimeline) -> [String] {
-        let fields = (try? timeline.lead.fields.decode([String: String].self)) ?? [:]
+        let fields = timeline.lead.fieldValues
         let events = timeline.events.filter { !Self.reservedTypes.contains($0.type) }.map {
             EngagementEvent(type: $0.type, occurredAt: $0.occurredAt)
         }

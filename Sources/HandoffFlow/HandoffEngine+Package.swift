@@ -186,7 +186,7 @@ extension HandoffEngine {
             fields.merge(body.fields) { _, new in new }
             foldedAny = true
         }
-        if !foldedAny { fields = (try? timeline.lead.fields.decode([String: String].self)) ?? [:] }
+        if !foldedAny { fields = timeline.lead.fieldValues }
         let scores = timeline.scores.filter { $0.scoredAt <= instant }
         let decisions = timeline.decisions.filter { $0.decidedAt <= instant }
         var score = scores.last, decision = decisions.last

@@ -36,7 +36,7 @@ struct LeadWork {
 
     /// The lead's stored fields.
     var storedFields: [String: String] {
-        (try? timeline?.lead.fields.decode([String: String].self)) ?? [:]
+        timeline?.lead.fieldValues ?? [:]
     }
 
     /// Whether won/lost closed the lead.

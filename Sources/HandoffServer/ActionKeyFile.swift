@@ -30,11 +30,7 @@ enum ActionKeyFile {
                     file: file, key: settingKey, problem: "cannot be created (errno \(errno)); check that its folder exists and is writable")
             }
         }
-        try SecretFilePermissions.requirePrivate(file, key: settingKey)
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw .configuration(file: file, key: settingKey, problem: "cannot be read (\(error.localizedDescription))")
-        }
+        let text = try SecretFilePermissions.readPrivate(file, key: settingKey)
         guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count >= 32, bytes.count <= 64 else {
             throw .configuration(
                 file: file, key: settingKey,

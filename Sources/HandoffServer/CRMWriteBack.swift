@@ -159,10 +159,7 @@ package struct CRMWriteBack: Sendable {
         }
         let token: String
         if let tokenFile = try string("token_file") {
-            try SecretFilePermissions.requirePrivate(tokenFile, key: "token_file")
-            do { token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
-                throw .configuration(file: tokenFile, key: "token_file", problem: "cannot be read (\(error.localizedDescription))")
-            }
+            token = try SecretFilePermissions.readPrivate(tokenFile, key: "token_file").trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let fromEnvironment = environment["BATON_CRM_TOKEN"] {
             token = fromEnvironment.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {

@@ -105,16 +105,12 @@ package struct IntegrationSetup: Sendable {
     /// - Throws: ``ServiceError/configuration(file:key:problem:)`` for an empty secret (`whenEmpty`
     ///   says what to put in it) or a file that is readable by others or unreadable.
     static func secret(file: String?, environment: String?, key: String, whenEmpty: String) throws(ServiceError) -> String? {
-        guard let raw = try file.map({ (file) throws(ServiceError) in try readSecret(file, key: key) }) ?? environment else { return nil }
+        guard let raw = try file.map({ (file) throws(ServiceError) in try SecretFilePermissions.readPrivate(file, key: key) }) ?? environment else {
+            return nil
+        }
         let secret = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !secret.isEmpty else { throw .configuration(file: file, key: key, problem: "is empty; \(whenEmpty)") }
         return secret
     }
 
-    static func readSecret(_ file: String, key: String) throws(ServiceError) -> String {
-        try SecretFilePermissions.requirePrivate(file, key: key)
-        do { return try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw .configuration(file: file, key: key, problem: "cannot be read (\(error.localizedDescription))")
-        }
-    }
 }

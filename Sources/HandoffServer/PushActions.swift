@@ -46,11 +46,7 @@ package struct PushActions: Sendable {
         for (name, channel) in channels where channel.kind == .ntfy {
             let key = name == "default" ? "default_channel.token_file" : "alert_channels.\(name).token_file"
             if let file = channel.tokenFile {
-                try SecretFilePermissions.requirePrivate(file, key: key)
-                let text: String
-                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                    throw .configuration(file: file, key: key, problem: "cannot be read (\(error.localizedDescription))")
-                }
+                let text = try SecretFilePermissions.readPrivate(file, key: key)
                 tokens[name] = try checkedToken(text, key: key, file: file)
             } else if let variable = channel.tokenEnv {
                 let envKey = name == "default" ? "default_channel.token_env" : "alert_channels.\(name).token_env"

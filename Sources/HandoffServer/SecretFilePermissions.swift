@@ -10,4 +10,13 @@ enum SecretFilePermissions {
         throw .configuration(
             file: file, key: key, problem: "can be read by every user of this machine (mode \(String(mode & 0o777, radix: 8))); run chmod 600 on it")
     }
+
+    /// The text of a secret file, after ``requirePrivate(_:key:)``.
+    /// - Throws: ``ServiceError/configuration(file:key:problem:)`` for a file others can read, or one that cannot be read.
+    static func readPrivate(_ file: String, key: String) throws(ServiceError) -> String {
+        try requirePrivate(file, key: key)
+        do { return try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw .configuration(file: file, key: key, problem: "cannot be read (\(error.localizedDescription))")
+        }
+    }
 }

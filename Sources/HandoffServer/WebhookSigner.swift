@@ -55,11 +55,7 @@ package struct WebhookSigner: Sendable {
 
     /// Reads the secret from `file`, which must not be readable by every user of the machine.
     package static func load(file: String) throws(ServiceError) -> WebhookSigner {
-        try SecretFilePermissions.requirePrivate(file, key: "webhook_secret_file")
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw .configuration(file: file, key: "webhook_secret_file", problem: "cannot be read (\(error.localizedDescription))")
-        }
+        let text = try SecretFilePermissions.readPrivate(file, key: "webhook_secret_file")
         let secrets = text.split(whereSeparator: \.isWhitespace).map(String.init)
         do { return try WebhookSigner(secrets: secrets) } catch {
             guard case let .configuration(_, key, problem) = error else { throw error }

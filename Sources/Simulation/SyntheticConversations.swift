@@ -148,7 +148,7 @@ package enum SyntheticConversations {
             var mail: [String] = []
             var call: [(String, Bool)] = []
             for fact in facts {
-                let sentence = fact.0 == "I'll send the proposal by Friday." ? fact.0 : fact.0
+                let sentence = fact.0
                 if chance(0.5) {
                     mail.append(sentence)
                     planted.append(Planted(file: emlName, sentence: sentence, tracker: fact.1, when: fact.2))

@@ -51,7 +51,7 @@ package struct TrainingExport: Sendable {
                     let payload = try? event.payload.decode(TrainingRow.FieldsPayload.self)
                     carried.formUnion(payload?.fields?.keys ?? [String: String]().keys)
                 }
-                carried.formUnion(((try? history.lead.fields.decode([String: String].self)) ?? [:]).keys)
+                carried.formUnion(history.lead.fieldValues.keys)
             }
             throw .featuresNeverCarried(columns: never, carried: carried.sorted(), spec: specFile, leads: rows.count)
         }

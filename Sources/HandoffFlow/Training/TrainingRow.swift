@@ -74,7 +74,7 @@ package struct TrainingRow: Sendable, Hashable {
         let fieldRows = history.events.filter { LeadHistoryQuery.fieldTypes.contains($0.type) }
         if fieldRows.isEmpty {
             // A store filled without the journal (an import): its fields are all there is.
-            fields = (try? history.lead.fields.decode([String: String].self)) ?? [:]
+            fields = history.lead.fieldValues
         } else {
             for event in journal where LeadHistoryQuery.fieldTypes.contains(event.type) {
                 let payload = try? event.payload.decode(FieldsPayload.self)
