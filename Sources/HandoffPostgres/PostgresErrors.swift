@@ -41,6 +41,15 @@ enum PostgresErrors {
         return typeName.contains("ConnectionPoolError") || error is ChannelError || error is IOError
     }
 
+    /// A transaction the server rolled back whole so that another could go on: 40P01
+    /// deadlock_detected, 40001 serialization_failure. Running it again is the documented cure
+    /// (PostgreSQL manual, "Serialization Failure Handling"); two instances that write the same
+    /// events and leads in different orders (group commit) meet this under load.
+    static func isTransactionConflict(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError, psql.code == .server else { return false }
+        return ["40P01", "40001"].contains(psql.serverInfo?[.sqlState] ?? "")
+    }
+
     /// Plain words for a connection failure (no query text, no values).
     static func connectionReason(_ error: any Error) -> String {
         if let timeout = error as? LeaseTimeout {

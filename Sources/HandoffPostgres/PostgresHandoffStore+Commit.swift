@@ -23,8 +23,10 @@ extension PostgresHandoffStore {
                     results.append(try await runner.run(unit))
                     try await sql.execute("RELEASE SAVEPOINT unit")
                 } catch {
-                    // A lost connection ends the whole transaction: nothing of the batch commits.
-                    if PostgresErrors.isConnectionLoss(error) { throw error }
+                    // A lost connection ends the whole transaction: nothing of the batch commits. A
+                    // deadlock's victim is run again whole (``transaction(_:_:)``): its locks are
+                    // held by the earlier units, so retrying the unit alone could deadlock again.
+                    if PostgresErrors.isConnectionLoss(error) || PostgresErrors.isTransactionConflict(error) { throw error }
                     try await sql.execute("ROLLBACK TO SAVEPOINT unit")
                     failure = (index, PostgresErrors.classify(error, operation: Self.label(unit) ?? "unit \(index)", server: server))
                     break
@@ -53,7 +55,7 @@ extension PostgresHandoffStore {
                     try await sql.execute("RELEASE SAVEPOINT unit")
                     results.append(.success(committed))
                 } catch {
-                    if PostgresErrors.isConnectionLoss(error) { throw error }
+                    if PostgresErrors.isConnectionLoss(error) || PostgresErrors.isTransactionConflict(error) { throw error }
                     // Rolled back and released, so savepoints do not pile up over a large group.
                     try await sql.execute("ROLLBACK TO SAVEPOINT unit")
                     try await sql.execute("RELEASE SAVEPOINT unit")

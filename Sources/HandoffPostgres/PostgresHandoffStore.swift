@@ -37,6 +37,9 @@ package final class PostgresHandoffStore: HandoffStore {
         package var retries = 3
         /// First backoff delay in seconds; doubled after each failed attempt.
         package var retryDelaySeconds = 0.1
+        /// Extra runs of a transaction the server rolled back as a deadlock's victim or a
+        /// serialization failure (instances writing the same rows in different orders).
+        package var conflictRetries = 8
 
         package init() {}
     }
@@ -168,11 +171,14 @@ package final class PostgresHandoffStore: HandoffStore {
         }
     }
 
-    /// One transaction: BEGIN, `body`, COMMIT; ROLLBACK when `body` throws. Retried only when
-    /// the connection failed before BEGIN was acknowledged (nothing of it reached the server).
+    /// One transaction: BEGIN, `body`, COMMIT; ROLLBACK when `body` throws. Retried when the
+    /// connection failed before BEGIN was acknowledged (nothing of it reached the server), and
+    /// when the server rolled it back as a deadlock's victim or a serialization failure (SQLSTATE
+    /// 40P01, 40001: nothing of it is stored, and PostgreSQL's manual says to retry it).
     func transaction<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (SQL) async throws -> T) async throws(StoreError) -> T {
         var delay = options.retryDelaySeconds
         var attempt = 0
+        var conflicts = 0
         while true {
             let phase = PhaseBox()
             do {
@@ -195,6 +201,15 @@ package final class PostgresHandoffStore: HandoffStore {
                 }
             } catch {
                 let at = phase.value
+                if PostgresErrors.isTransactionConflict(error), conflicts < options.conflictRetries {
+                    // The server chose this transaction as a deadlock's victim (or could not
+                    // serialize it) and rolled it back whole: run it again, after a random pause so
+                    // the contenders do not meet in step again.
+                    conflicts += 1
+                    let pause = options.retryDelaySeconds * Double(1 << min(conflicts, 6)) * Double.random(in: 0.1...1)
+                    try? await Task.sleep(nanoseconds: UInt64((pause * 1e9).clampedInt(in: 0...Int.max)))
+                    continue
+                }
                 guard PostgresErrors.isConnectionLoss(error), at == .beginning, attempt < options.retries else {
                     throw PostgresErrors.classify(error, operation: operation, server: server, phase: at)
                 }

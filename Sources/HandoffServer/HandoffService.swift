@@ -138,7 +138,8 @@ package final class HandoffService: Sendable {
     package func router() -> Hummingbird.Router<ServiceContext> {
         let router = Hummingbird.Router(context: ServiceContext.self)
         router.add(middleware: RequestCounterMiddleware(metrics: metrics))
-        router.add(middleware: MethodNotAllowedMiddleware())
+        let routeTable = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         router.add(middleware: StoreFailureMiddleware(logger: logger))
         router.add(middleware: BearerAuthMiddleware(tokens: tokens, bodyLimit: configuration.maxBodyBytes, now: now))
         addOperationsRoutes(to: router)
@@ -157,6 +158,7 @@ package final class HandoffService: Sendable {
         addActionRoutes(to: router)
         addPushSubscriptionRoutes(to: router)
         DashboardWebApp.addRoutes(to: router)
+        routeTable.fill(from: router)
         return router
     }
 

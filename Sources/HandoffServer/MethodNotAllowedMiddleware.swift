@@ -1,41 +1,19 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Answers 405 with `Allow` (RFC 9110 §15.5.6) for a known path asked with a method it does not
 /// serve (`DELETE /events`, `TRACE /health`), where the router alone would answer 404; an unknown
-/// path stays 404. ``routes`` lists every route of the service (a test checks it against them).
+/// path stays 404. The paths and methods are the router's own (``RouteTable``, filled once every
+/// route is added), so a new route can never be missing from it.
 struct MethodNotAllowedMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
 
-    /// Path templates (`{x}` = one segment) and the methods each serves.
-    static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
-        ("/health", [.get]), ("/ready", [.get]), ("/metrics", [.get]), ("/openapi.yaml", [.get]), ("/dashboard", [.get]),
-        ("/dashboard/session", [.post]),
-        ("/sla", [.get]),
-        ("/events", [.post]), ("/integrations/hubspot", [.post]), ("/integrations/salesforce", [.post]), ("/leads", [.get]), ("/leads/{id}", [.get]),
-        ("/leads/{id}/assign", [.post]),
-        ("/reps/{id}/handoffs", [.get]),
-        ("/models", [.get, .post]), ("/models/rollback", [.post]), ("/models/{sha}/promote", [.post]),
-        ("/tokens", [.get, .post]), ("/tokens/{name}", [.delete]),
-        ("/outbox", [.get]), ("/outbox/endpoints", [.get]), ("/outbox/{id}", [.get]), ("/outbox/{id}/replay", [.post]),
-        ("/integrations/segment", [.post]), ("/integrations/marketo", [.post]),
-    ]
-
-    /// The methods `path` is served with (empty when no route has it). `HEAD` goes with `GET`.
-    static func methods(for path: String) -> [HTTPRequest.Method] {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        var found: [HTTPRequest.Method] = []
-        for route in routes {
-            let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
-            guard template.count == segments.count else { continue }
-            let matches = zip(template, segments).allSatisfy { t, s in t == s || (t.hasPrefix("{") && t.hasSuffix("}") && !s.isEmpty) }
-            if matches { found += route.methods.filter { !found.contains($0) } }
-        }
-        return found
-    }
+    let table: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let allowed = Self.methods(for: request.uri.path)
+        let allowed = table.methods(for: request.uri.path)
         guard !allowed.isEmpty, !allowed.contains(request.method), !(request.method == .head && allowed.contains(.get)) else {
             return try await next(request, context)
         }
@@ -44,5 +22,31 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             .methodNotAllowed, code: "method_not_allowed", message: "\(request.uri.path) answers \(list), not \(request.method.rawValue)")
         error.headers[.allow] = list
         throw error
+    }
+}
+
+/// The service's routes (path templates, `{x}` = one segment, and methods), read off the router
+/// after every route is added; set once, read by every request.
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(path: [Substring], method: HTTPRequest.Method)]>([])
+
+    /// Takes the router's routes (``Router/routes``); call once all routes are added.
+    func fill<Context>(from router: Router<Context>) {
+        let all = router.routes.map { (path: "\($0.path)".split(separator: "/", omittingEmptySubsequences: false), method: $0.method) }
+        routes.withLock { $0 = all }
+    }
+
+    /// The methods `path` is served with (empty when no route has it), in the router's order.
+    /// `HEAD` goes with `GET`.
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routes.withLock { routes in
+            var found: [HTTPRequest.Method] = []
+            for route in routes where route.path.count == segments.count && !found.contains(route.method) {
+                let matches = zip(route.path, segments).allSatisfy { t, s in t == s || (t.hasPrefix("{") && t.hasSuffix("}") && !s.isEmpty) }
+                if matches { found.append(route.method) }
+            }
+            return found
+        }
     }
 }

@@ -48,6 +48,74 @@ import Testing
         #expect(fit.stderr.contains("line \(open + 1): the outcome cell (\"won\") is empty"), "\(fit.stderr)")
     }
 
+    /// The export against the simulator's truth: every lead the simulated engine handed off is a
+    /// row scored at that hand-off's event, with the engagement counts of the events replayed up to
+    /// it and none after (the log holds thousands after); the others are rows never handed off;
+    /// the won leads are the truth's.
+    @Test func rowsMatchTheSimulatorsTruthAndHoldNothingAfterTheHandOff() throws {
+        let s = try #require(Self.store, "the store could not be filled")
+        let csv = s.dir.appendingPathComponent("truth-check.csv")
+        let result = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let truth = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
+        let firstHandoff = try #require(truth["first_handoff_events"] as? [String: String])
+        // The simulator's engagement types and the count columns they feed (the generator's own names).
+        let columns = [
+            "email_open": "email_opens", "email_click": "email_clicks", "content_download": "content_downloads", "page_view": "page_views",
+            "pricing_page_view": "pricing_page_views", "demo_request": "demo_requests", "site_visit": "site_visits",
+            "form_submission": "form_submissions", "webinar_attended": "webinars_attended", "event_attended": "events_attended",
+            "social_engagement": "social_engagements", "support_chat": "support_chats", "sales_meeting": "sales_meetings",
+            "free_trial_day_active": "free_trial_days_active",
+        ]
+        // Replay the log in order (a retried id once): counts per lead up to its hand-off event.
+        var seen = Set<String>(), handedOff = Set<String>()
+        var counts: [String: [String: Int]] = [:], handoffTime: [String: String] = [:]
+        var ignoredAfterHandoff = 0
+        let log = try String(contentsOf: s.dir.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        for line in log.split(separator: "\n") {
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let id = try #require(event["event_id"] as? String), lead = try #require(event["lead_id"] as? String)
+            guard seen.insert(id).inserted else { continue }
+            let isEngagement = event["type"] as? String == "engagement"
+            if handedOff.contains(lead) {
+                if isEngagement { ignoredAfterHandoff += 1 }
+                continue
+            }
+            if isEngagement, let type = event["event_type"] as? String {
+                let column = try #require(columns[type], "engagement type \(type) of the log has no column here")
+                counts[lead, default: [:]][column, default: 0] += 1
+            }
+            if firstHandoff[lead] == id {
+                handedOff.insert(lead)
+                handoffTime[lead] = event["occurred_at"] as? String
+            }
+        }
+        #expect(ignoredAfterHandoff > 100, "the check needs engagement after hand-offs to leave out (\(ignoredAfterHandoff))")
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let header = try #require(lines.first)
+        func cell(_ row: [String], _ name: String) -> String? { header.firstIndex(of: name).map { row[$0] } }
+        var rowsHandedOff = 0, rowsWon = 0
+        for row in lines.dropFirst() {
+            let lead = row[0]
+            if cell(row, "won") == "1" { rowsWon += 1 }
+            guard firstHandoff[lead] != nil else {
+                #expect(cell(row, "handed_off") == "0", "\(lead) was never handed off in the simulation")
+                continue
+            }
+            rowsHandedOff += 1
+            #expect(cell(row, "handed_off") == "1" && cell(row, "scored_at") == handoffTime[lead], "\(lead): \(row.prefix(4))")
+            for column in Set(columns.values) {
+                #expect(cell(row, column) == "\(counts[lead]?[column] ?? 0)", "\(lead) \(column) as of its hand-off")
+            }
+        }
+        #expect(lines.count - 1 == truth["leads"] as? Int)
+        #expect(rowsHandedOff == firstHandoff.count && rowsHandedOff == truth["leads_handed_off"] as? Int)
+        #expect(rowsWon == truth["won"] as? Int)
+    }
+
     @Test func badInputSaysWhatToChange() throws {
         let s = try #require(Self.store, "the store could not be filled")
         let out = s.dir.appendingPathComponent("bad.csv").path

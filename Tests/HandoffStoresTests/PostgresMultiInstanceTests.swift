@@ -172,6 +172,32 @@ struct PostgresMultiInstanceTests {
         }
     }
 
+    /// A deadlock between an instance's unit and another session: the server rolls one back
+    /// (SQLSTATE 40P01). The other session takes lead L1, the unit takes L2 and waits for L1, then
+    /// the session waits for L2; the unit waited first, so its deadlock check runs first and it is
+    /// the victim. It must be run again and commit whole, not fail as "store unavailable".
+    @Test func aDeadlockVictimIsRunAgainAndCommits() async throws {
+        try await withTwoInstances { a, _, location in
+            for lead in ["L1", "L2"] { try await a.upsertLead(Sample.lead(lead)) }
+            try await ScratchPostgres.withConnection(location) { sql in
+                try await sql.execute("BEGIN")
+                _ = try await sql.rows("SELECT id FROM leads WHERE id = 'L1' FOR UPDATE")
+                let unit = Task {
+                    try await a.commit(
+                        UnitOfWork([
+                            .appendEvent(Sample.event("d-2", lead: "L2", at: T.base)), .appendEvent(Sample.event("d-1", lead: "L1", at: T.base)),
+                        ]))
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try await sql.rows("SELECT id FROM leads WHERE id = 'L2' FOR UPDATE")
+                try await sql.execute("COMMIT")
+                let result = try await unit.value
+                #expect(!result.isDuplicate)
+            }
+            #expect(try await a.counts().events == 2)
+        }
+    }
+
     @Test func aLeadIsAssignedOnceWhenInstancesRace() async throws {
         try await withTwoInstances { a, b, _ in
             for rep in ["r1", "r2"] { try await a.upsertRep(Sample.rep(rep)) }
