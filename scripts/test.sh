@@ -14,6 +14,14 @@ if ! swift format lint --strict -r -p Sources Tests Package.swift Benchmarks/Ker
   echo "error: the files above are not formatted as .swift-format says; run: swift format format -i -r -p Sources Tests Package.swift Benchmarks/Kernels" >&2
   exit 1
 fi
+# The independent Python references (Tests/python-references.txt) in one venv, installed before
+# the suite so that no test waits for pip under the suite's load (the watchdog below counts
+# only the tests). Reused when already filled; PythonTooling reads $BATON_TEST_VENV.
+export BATON_TEST_VENV="${BATON_TEST_VENV:-${TMPDIR:-/tmp}/baton-test-venv}"
+[ -x "$BATON_TEST_VENV/bin/python" ] || python3 -m venv "$BATON_TEST_VENV"
+start=$SECONDS
+"$BATON_TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r Tests/python-references.txt
+echo "Python references ready in $BATON_TEST_VENV ($((SECONDS - start)) s)."
 # The store suite runs against SQLite and a real PostgreSQL server started here (its own data
 # folder, a free loopback port) and stopped on exit, whatever the tests do.
 eval "$(bash scripts/postgres.sh start)"

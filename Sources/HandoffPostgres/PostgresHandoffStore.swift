@@ -129,21 +129,25 @@ package final class PostgresHandoffStore: HandoffStore {
     // MARK: Plumbing shared by the read and write files
 
     /// Runs `body` on a pooled connection, failing as unavailable if none arrives in time.
+    ///
+    /// Either the lease or the deadline wins, never both (``LeaseRace``): a connection that
+    /// arrives after the deadline runs nothing, and once `body` has started the deadline no
+    /// longer applies, so a unit that ran is never reported as "no connection became available".
     private func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = Flag()
+        let race = LeaseRace()
         let timeout = options.leaseTimeoutSeconds
         let client = self.client
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
-                    leased.set()
+                    guard race.lease() else { throw LeaseTimeout(seconds: timeout) }
                     return try await body(connection)
                 }
             }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64((timeout * 1e9).clampedInt(in: 0...Int.max)))
-                if leased.isSet { return nil }
-                throw LeaseTimeout(seconds: timeout)
+                if race.expire() { throw LeaseTimeout(seconds: timeout) }
+                return nil
             }
             defer { group.cancelAll() }
             while let next = try await group.next() {
@@ -221,13 +225,25 @@ package final class PostgresHandoffStore: HandoffStore {
     }
 }
 
-/// A set-once flag shared between the lease task and its timer.
-final class Flag: @unchecked Sendable {
+/// Who came first for one lease: the connection or the deadline. Exactly one of ``lease()`` and
+/// ``expire()`` returns true.
+final class LeaseRace: @unchecked Sendable {
+    private enum State { case waiting, leased, expired }
     private let lock = NSLock()
-    private var value = false
+    private var state = State.waiting
 
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+    /// True when the connection came before the deadline (the body may run).
+    func lease() -> Bool { settle(.leased) }
+    /// True when the deadline came before the connection (the caller is told so).
+    func expire() -> Bool { settle(.expired) }
+
+    private func settle(_ outcome: State) -> Bool {
+        lock.withLock {
+            guard state == .waiting else { return false }
+            state = outcome
+            return true
+        }
+    }
 }
 
 /// The phase a transaction reached, read after its task ends.

@@ -31,12 +31,12 @@ import Testing
         return rows.joined(separator: "\n") + "\n"
     }
 
-    func fit(data: String, spec: String, extra: [String] = []) throws -> CLIResult {
-        try CLI.run(["fit", "--data", data, "--spec", spec, "--out", dir.appendingPathComponent("m.json").path] + extra)
+    func fit(data: String, spec: String, extra: [String] = []) async throws -> CLIResult {
+        try await CLI.run(["fit", "--data", data, "--spec", spec, "--out", dir.appendingPathComponent("m.json").path] + extra)
     }
 
-    @Test func goodDataFits() throws {
-        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec))
+    @Test func goodDataFits() async throws {
+        let result = try await fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Logistic Regression Results"))
         #expect(result.stdout.contains("log1p(visits)"))
@@ -45,10 +45,10 @@ import Testing
 
     /// Issue 20: a NUL or invalid UTF-8 became a category level (a NUL level even the baseline),
     /// and a 20 MB cell a 63 MB weight file. Now each names the line and the column.
-    @Test func cellsThatCannotBeLevelsAreRefusedWithTheirLine() throws {
+    @Test func cellsThatCannotBeLevelsAreRefusedWithTheirLine() async throws {
         let specFile = try file("s.yaml", spec)
         var lines = goodRows().split(separator: "\n").map { Array($0.utf8) }
-        func data(_ name: String, row: Int, source: [UInt8]) throws -> String {
+        func data(_ name: String, row: Int, source: [UInt8]) async throws -> String {
             var copy = lines
             copy[row] = Array("3,".utf8) + source + Array(",yes".utf8)
             let url = dir.appendingPathComponent(name)
@@ -61,42 +61,42 @@ import Testing
             ("long.csv", [UInt8](repeating: 0x61, count: 300), "300 bytes long"),
         ]
         for (name, source, problem) in cases {
-            let result = try fit(data: try data(name, row: 4, source: source), spec: specFile)
+            let result = try await fit(data: try data(name, row: 4, source: source), spec: specFile)
             #expect(result.exitCode == 65, "\(name): \(result.stderr)")
             #expect(result.stderr.contains("\(name) line 5, column \"source\"") && result.stderr.contains(problem), "\(result.stderr)")
         }
         lines = [Array("visits,source,won".utf8)] + (0..<1200).map { Array("\($0 % 7),s\($0),\($0 % 2 == 0 ? "yes" : "no")".utf8) }
         let many = dir.appendingPathComponent("many.csv")
         try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: many)
-        let result = try fit(data: many.path, spec: specFile)
+        let result = try await fit(data: many.path, spec: specFile)
         #expect(result.exitCode == 65 && result.stderr.contains("keeps 1200 levels, more than the 1000"), "\(result.stderr)")
     }
 
-    @Test func missingDataFileIsUsage() throws {
-        let result = try fit(data: dir.appendingPathComponent("nope.csv").path, spec: try file("s.yaml", spec))
+    @Test func missingDataFileIsUsage() async throws {
+        let result = try await fit(data: dir.appendingPathComponent("nope.csv").path, spec: try file("s.yaml", spec))
         #expect(result.exitCode == 64)
         #expect(result.stderr.contains("nope.csv") && result.stderr.contains("does not exist"))
     }
 
-    @Test func missingOptionIsUsage() throws {
-        let result = try CLI.run(["fit", "--data", "x.csv"])
+    @Test func missingOptionIsUsage() async throws {
+        let result = try await CLI.run(["fit", "--data", "x.csv"])
         #expect(result.exitCode == 64)
         #expect(result.stderr.contains("--spec") || result.stderr.contains("--out"))
     }
 
-    @Test func unknownColumnSuggestsCloseNames() throws {
+    @Test func unknownColumnSuggestsCloseNames() async throws {
         let bad = spec.replacingOccurrences(of: "column: visits", with: "column: visit")
-        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
+        let result = try await fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv"))
         #expect(result.stderr.contains("visit"))
         #expect(result.stderr.contains("\"visits\""), "suggests the close name: \(result.stderr)")
     }
 
-    @Test func nonNumberCellNamesFileLineAndColumn() throws {
+    @Test func nonNumberCellNamesFileLineAndColumn() async throws {
         var rows = goodRows().split(separator: "\n").map(String.init)
         rows[5] = "lots,web,no"  // line 6 of the file
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv"))
         #expect(result.stderr.contains("line 6"))
@@ -104,10 +104,10 @@ import Testing
         #expect(result.stderr.contains("lots"))
     }
 
-    @Test func emptyMissingCellWithErrorRuleSaysWhatToDo() throws {
+    @Test func emptyMissingCellWithErrorRuleSaysWhatToDo() async throws {
         var rows = goodRows().split(separator: "\n").map(String.init)
         rows[3] = ",web,no"  // line 4
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("line 4") && result.stderr.contains("visits"))
         #expect(result.stderr.contains("missing"), "points at the missing rule: \(result.stderr)")
@@ -117,7 +117,7 @@ import Testing
 
     /// Issue 21 item 15: two `missing: indicator` columns empty on the same rows were called
     /// collinear without saying why; the message now says they are the same rows and what to do.
-    @Test func indicatorsEmptyOnTheSameRowsSaySo() throws {
+    @Test func indicatorsEmptyOnTheSameRowsSaySo() async throws {
         var rows = ["visits,pages,source,won"]
         for i in 0..<80 {
             let empty = i % 6 == 0
@@ -130,7 +130,7 @@ import Testing
               - {column: pages, type: numeric, missing: indicator}
               - {column: source, type: categorical}
             """
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", twoIndicators))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", twoIndicators))
         #expect(result.exitCode == 65, "\(result.stderr)")
         #expect(
             result.stderr.contains("missing(pages) duplicates missing(visits)")
@@ -138,110 +138,110 @@ import Testing
         #expect(result.stderr.contains("empty on exactly the same rows"), "\(result.stderr)")
     }
 
-    @Test func emptyFile() throws {
-        let result = try fit(data: try file("d.csv", ""), spec: try file("s.yaml", spec))
+    @Test func emptyFile() async throws {
+        let result = try await fit(data: try file("d.csv", ""), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv") && result.stderr.lowercased().contains("empty"))
     }
 
-    @Test func headerOnly() throws {
-        let result = try fit(data: try file("d.csv", "visits,source,won\n"), spec: try file("s.yaml", spec))
+    @Test func headerOnly() async throws {
+        let result = try await fit(data: try file("d.csv", "visits,source,won\n"), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv"))
     }
 
-    @Test func singleOutcomeClass() throws {
+    @Test func singleOutcomeClass() async throws {
         let rows = goodRows().replacingOccurrences(of: ",yes", with: ",no")
-        let result = try fit(data: try file("d.csv", rows), spec: try file("s.yaml", spec))
+        let result = try await fit(data: try file("d.csv", rows), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv") && result.stderr.contains("positive"))
     }
 
-    @Test func constantColumnIsNamed() throws {
+    @Test func constantColumnIsNamed() async throws {
         var rows = ["visits,source,plan,won"]
         for (i, line) in goodRows().split(separator: "\n").dropFirst().enumerated() {
             let cells = line.split(separator: ",")
             rows.append("\(cells[0]),\(cells[1]),\(i % 2 == 0 ? "7" : "7"),\(cells[2])")
         }
         let constantSpec = spec + "\n  - {column: plan, type: numeric}\n"
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", constantSpec))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", constantSpec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("constant term: plan"), "\(result.stderr)")
     }
 
-    @Test func duplicateColumnIsNamed() throws {
+    @Test func duplicateColumnIsNamed() async throws {
         var rows = ["visits,source,visits_copy,won"]
         for line in goodRows().split(separator: "\n").dropFirst() {
             let cells = line.split(separator: ",")
             rows.append("\(cells[0]),\(cells[1]),\(cells[0]),\(cells[2])")
         }
         let duplicateSpec = spec + "\n  - {column: visits_copy, type: numeric, transform: log1p}\n"
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", duplicateSpec))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", duplicateSpec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("log1p(visits_copy) duplicates log1p(visits)"), "\(result.stderr)")
     }
 
-    @Test func separationNamesTheTermAndSuggestsAPenalty() throws {
+    @Test func separationNamesTheTermAndSuggestsAPenalty() async throws {
         var rows = goodRows().split(separator: "\n").map(String.init)
         for i in 0..<8 { rows.append("\(i % 5),partner,yes") }  // every partner lead won
         let data = try file("d.csv", rows.joined(separator: "\n") + "\n")
-        let result = try fit(data: data, spec: try file("s.yaml", spec))
+        let result = try await fit(data: data, spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("source=partner"), "\(result.stderr)")
         #expect(result.stderr.contains("penalty"))
         // The suggested remedy works.
-        let ridge = try fit(data: data, spec: try file("s.yaml", spec), extra: ["--penalty", "1"])
+        let ridge = try await fit(data: data, spec: try file("s.yaml", spec), extra: ["--penalty", "1"])
         #expect(ridge.exitCode == 0, "\(ridge.stderr)")
     }
 
-    @Test func badSpecKeyIsNamedWithLine() throws {
+    @Test func badSpecKeyIsNamedWithLine() async throws {
         let bad = spec.replacingOccurrences(of: "transform: log1p", with: "transfrom: log1p")
-        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
+        let result = try await fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", bad))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("s.yaml") && result.stderr.contains("transfrom") && result.stderr.contains("transform"))
     }
 
-    @Test func wrongFieldCountNamesTheLine() throws {
+    @Test func wrongFieldCountNamesTheLine() async throws {
         var rows = goodRows().split(separator: "\n").map(String.init)
         rows[9] = "3,web"  // line 10
-        let result = try fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
+        let result = try await fit(data: try file("d.csv", rows.joined(separator: "\n") + "\n"), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("d.csv") && result.stderr.contains("line 10"))
     }
 
-    @Test func negativePenaltyIsUsage() throws {
-        let result = try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec), extra: ["--penalty", "-1"])
+    @Test func negativePenaltyIsUsage() async throws {
+        let result = try await fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec), extra: ["--penalty", "-1"])
         #expect(result.exitCode == 64)
     }
 
-    @Test func editedWeightFileIsRefused() throws {
+    @Test func editedWeightFileIsRefused() async throws {
         let model = dir.appendingPathComponent("m.json")
-        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        await #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
         var text = try String(contentsOf: model, encoding: .utf8)
         // Change one estimate to another valid number: still JSON, no longer the exported model.
         let range = try #require(text.range(of: #""estimate": [-0-9.e+]+"#, options: .regularExpression))
         text.replaceSubrange(range, with: "\"estimate\": 0.125")
         try model.write(text)
-        let result = try CLI.run(["validate", "--model", model.path, "--data", try file("d.csv", goodRows())])
+        let result = try await CLI.run(["validate", "--model", model.path, "--data", try file("d.csv", goodRows())])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("checksum"))
         #expect(result.stderr.contains("m.json"))
     }
 
-    @Test func newerFormatVersionIsRefused() throws {
+    @Test func newerFormatVersionIsRefused() async throws {
         let model = dir.appendingPathComponent("m.json")
-        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        await #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
         let text = try String(contentsOf: model, encoding: .utf8).replacingOccurrences(of: "baton.weights/1", with: "baton.weights/3")
         try model.write(text)
-        let result = try CLI.run(["export", "--model", model.path, "--format", "sql"])
+        let result = try await CLI.run(["export", "--model", model.path, "--format", "sql"])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("baton.weights/3"))
     }
 
-    @Test func validationDataWithoutOutcome() throws {
-        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+    @Test func validationDataWithoutOutcome() async throws {
+        await #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
         let noOutcome = goodRows().split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "validate", "--model", dir.appendingPathComponent("m.json").path,
             "--data", try file("n.csv", noOutcome.joined(separator: "\n") + "\n"),
         ])
@@ -249,12 +249,12 @@ import Testing
         #expect(result.stderr.contains("n.csv") && result.stderr.contains("won"))
     }
 
-    @Test func failedFitKeepsTheExistingWeightFile() throws {
+    @Test func failedFitKeepsTheExistingWeightFile() async throws {
         // Nothing already stored is lost: a failing fit leaves the previous model untouched.
         let model = dir.appendingPathComponent("m.json")
-        #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
+        await #expect(try fit(data: try file("d.csv", goodRows()), spec: try file("s.yaml", spec)).exitCode == 0)
         let before = try Data(contentsOf: model)
-        let result = try fit(data: try file("e.csv", ""), spec: try file("s.yaml", spec))
+        let result = try await fit(data: try file("e.csv", ""), spec: try file("s.yaml", spec))
         #expect(result.exitCode == 65)
         #expect(try Data(contentsOf: model) == before)
     }
@@ -262,7 +262,7 @@ import Testing
 
 /// Validation on later data with levels the model never saw.
 @Suite struct UnseenLevelTests {
-    @Test func unseenLevelsGoToOtherAndAreCounted() throws {
+    @Test func unseenLevelsGoToOtherAndAreCounted() async throws {
         let dir = try CLI.scratch()
         var train = ["visits,source,won"]
         let sources = ["ads", "event", "web", "web", "ads", "event", "rare"]
@@ -278,7 +278,7 @@ import Testing
         let trainURL = dir.appendingPathComponent("train.csv")
         try trainURL.write(train.joined(separator: "\n") + "\n")
         let model = dir.appendingPathComponent("m.json")
-        let fit = try CLI.run(["fit", "--data", trainURL.path, "--spec", specURL.path, "--out", model.path])
+        let fit = try await CLI.run(["fit", "--data", trainURL.path, "--spec", specURL.path, "--out", model.path])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         // `rare` (20 rows) merges into Other, which sorts first in byte order and so is the baseline.
         let weights = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
@@ -291,14 +291,14 @@ import Testing
         for i in 0..<60 { later.append("\(i % 9),\(i % 10 == 0 ? "podcast" : sources[i % 3]),\((i * 3) % 5 < 2 ? "yes" : "no")") }
         let laterURL = dir.appendingPathComponent("later.csv")
         try laterURL.write(later.joined(separator: "\n") + "\n")
-        let result = try CLI.run(["validate", "--model", model.path, "--data", laterURL.path, "--json"])
+        let result = try await CLI.run(["validate", "--model", model.path, "--data", laterURL.path, "--json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let unseen = try #require(try result.json()["unseen_levels"] as? [[String: Any]])
         #expect(unseen.count == 1)
         #expect(unseen.first?["column"] as? String == "source")
         #expect(unseen.first?["rows"] as? Int == 6)
         #expect(unseen.first?["mapped_to"] as? String == "Other")
-        let text = try CLI.run(["validate", "--model", model.path, "--data", laterURL.path])
+        let text = try await CLI.run(["validate", "--model", model.path, "--data", laterURL.path])
         #expect(text.stdout.contains("6 rows of \"source\" had levels the model never saw"))
     }
 }

@@ -105,7 +105,7 @@ import Testing
     }
 
     static func run(_ arguments: [String]) async throws -> CLIResult {
-        try await PythonTooling.offPool { try CLI.run(arguments, timeout: 60) }
+        try await CLI.run(arguments, timeout: 60)
     }
 
     @Test func mutatedCSVFilesAndSpecsThroughFitValidateAndScore() async throws {

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Runs the built `baton` executable and captures what a user would see.
-struct CLIResult {
+struct CLIResult: Sendable {
     var exitCode: Int32
     var stdout: String
     var stderr: String
@@ -33,8 +33,14 @@ enum CLI {
     }()
 
     /// Runs baton; with `timeout` (whole seconds) coreutils' `timeout` kills a run that takes longer
-    /// (SIGKILL, exit 137 in the result).
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Int? = nil) throws -> CLIResult {
+    /// (SIGKILL, exit 137 in the result). The wait is on a Dispatch thread, never on one of the two
+    /// threads of Swift's cooperative pool: a blocked pool thread stalls every in-process server,
+    /// PostgreSQL pool and timer of the suite (requests time out, leases expire) while baton runs.
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Int? = nil) async throws -> CLIResult {
+        try await PythonTooling.offPool { try runWaiting(arguments, in: directory, timeout: timeout) }
+    }
+
+    private static func runWaiting(_ arguments: [String], in directory: URL?, timeout: Int?) throws -> CLIResult {
         let process = Process()
         if let timeout {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")

@@ -21,16 +21,16 @@ import Testing
     }
 
     /// Fits the bundled model, simulates 120 leads created over one quarter and replays them.
-    static func demo() throws -> Demo {
+    static func demo() async throws -> Demo {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
             "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
         ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         let events = dir.appendingPathComponent("events.jsonl")
-        let gen = try CLI.run([
+        let gen = try await CLI.run([
             "generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", events.path,
             "--model", model.path, "--playbook", playbook,
         ])
@@ -39,7 +39,7 @@ import Testing
         let truth = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
         let db = dir.appendingPathComponent("store.sqlite")
-        let replay = try CLI.run([
+        let replay = try await CLI.run([
             "handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path,
             "--db", db.path, "--json",
         ])
@@ -50,13 +50,13 @@ import Testing
         return Demo(dir: dir, model: model, events: events, truth: truth, db: db)
     }
 
-    @Test func simulateReplayReview() throws {
-        let demo = try Self.demo()
+    @Test func simulateReplayReview() async throws {
+        let demo = try await Self.demo()
         let truth = demo.truth
 
         // Same seed, same bytes (log and truth).
         let again = demo.dir.appendingPathComponent("again.jsonl")
-        let gen = try CLI.run([
+        let gen = try await CLI.run([
             "generate", "--rows", "120", "--seed", "31", "--quarters", "1", "--events", again.path,
             "--model", demo.model.path, "--playbook", Self.playbook,
         ])
@@ -90,7 +90,7 @@ import Testing
         let week = try #require(weeks.max { ($0.value["handoffs"] as? Int ?? 0, $1.key) < ($1.value["handoffs"] as? Int ?? 0, $0.key) })
         #expect((week.value["handoffs"] as? Int ?? 0) >= 3)
         let weekly = demo.dir.appendingPathComponent("weekly")
-        let w = try CLI.run(["review", "weekly", "--db", demo.db.path, "--week", week.key, "--out", weekly.path, "--as-of", Self.asOf])
+        let w = try await CLI.run(["review", "weekly", "--db", demo.db.path, "--week", week.key, "--out", weekly.path, "--as-of", Self.asOf])
         #expect(w.exitCode == 0, "\(w.stderr)")
         try Self.check(report: String(contentsOf: weekly.appendingPathComponent("report.md"), encoding: .utf8), against: week.value, period: week.key)
 
@@ -98,7 +98,7 @@ import Testing
         let months = truth["months"] as? [String: [String: Any]] ?? [:]
         let month = try #require(months.max { ($0.value["handoffs"] as? Int ?? 0, $1.key) < ($1.value["handoffs"] as? Int ?? 0, $0.key) })
         let monthly = demo.dir.appendingPathComponent("monthly")
-        let m = try CLI.run(["review", "monthly", "--db", demo.db.path, "--month", month.key, "--out", monthly.path, "--as-of", Self.asOf])
+        let m = try await CLI.run(["review", "monthly", "--db", demo.db.path, "--month", month.key, "--out", monthly.path, "--as-of", Self.asOf])
         #expect(m.exitCode == 0, "\(m.stderr)")
         let report = try String(contentsOf: monthly.appendingPathComponent("report.md"), encoding: .utf8)
         try Self.check(report: report, against: month.value, period: month.key)
@@ -130,7 +130,7 @@ import Testing
         }
         #expect(handoffs == truth["leads_handed_off"] as? Int)
         let whole = demo.dir.appendingPathComponent("period")
-        let p = try CLI.run([
+        let p = try await CLI.run([
             "review", "period", "--db", demo.db.path, "--from", "\(first)-01", "--to", to, "--out", whole.path, "--as-of", Self.asOf,
         ])
         #expect(p.exitCode == 0, "\(p.stderr)")

@@ -32,21 +32,25 @@ struct ConversationsImportTests {
         let folder = try CLI.scratch()
         let db = try await Self.store(in: folder)
         let eml = Self.fixtures.appendingPathComponent("nested-mime.eml").path
-        let first = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
+        let first = try await CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
         #expect(first.exitCode == 0, "\(first.stderr)")
         #expect(first.stdout == "stored 1 interaction(s) for 1 lead(s) with 2 tracker hit(s); 0 already stored\n")
-        let again = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
+        let again = try await CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, eml])
         #expect(again.stdout == "stored 0 interaction(s) for 1 lead(s) with 0 tracker hit(s); 1 already stored\n")
 
         let call = Self.fixtures.appendingPathComponent("digest-call.txt").path
-        let noLead = try CLI.run(["conversations", "import", "--db", db, call])
+        let noLead = try await CLI.run(["conversations", "import", "--db", db, call])
         #expect(noLead.exitCode == 65)
         #expect(noLead.stderr.contains("digest-call.txt: a transcript, chat or note names no e-mail address to find its lead by; pass --lead ID"))
-        let withLead = try CLI.run(["conversations", "import", "--db", db, "--playbook", Self.playbook, "--lead", "L1", "--rep", "Sam Park", call])
+        let withLead = try await CLI.run([
+            "conversations", "import", "--db", db, "--playbook", Self.playbook, "--lead", "L1", "--rep", "Sam Park", call,
+        ])
         #expect(withLead.exitCode == 0, "\(withLead.stderr)")
         #expect(try await Self.interactions(db, lead: "L1").map(\.kind) == ["email", "call"])
 
-        let digest = try CLI.run(["conversations", "digest", "--db", db, "--playbook", Self.playbook, "--rep", "Sam Park", "--lead", "L1", "--json"])
+        let digest = try await CLI.run([
+            "conversations", "digest", "--db", db, "--playbook", Self.playbook, "--rep", "Sam Park", "--lead", "L1", "--json",
+        ])
         #expect(digest.exitCode == 0, "\(digest.stderr)")
         let object = try digest.json()
         #expect(object["interactions"] as? Int == 2)
@@ -56,7 +60,7 @@ struct ConversationsImportTests {
         let measures = try #require(object["call_measures"] as? [String])
         #expect(measures.count == 1)
         #expect(measures.first?.contains("rep talk 34 % by time") == true)
-        let text = try CLI.run(["conversations", "digest", "--db", db, "--playbook", Self.playbook, "--lead", "L1"])
+        let text = try await CLI.run(["conversations", "digest", "--db", db, "--playbook", Self.playbook, "--lead", "L1"])
         #expect(
             text.stdout.contains(
                 "- \"We also looked at Acme CRM last year, but their routing needed a services project.\" [interaction 2 (call), Dana Reyes, 00:00:50]"
@@ -83,26 +87,26 @@ struct ConversationsImportTests {
             Hello?
 
             """)
-        let result = try CLI.run(["conversations", "import", "--db", db, mbox.path])
+        let result = try await CLI.run(["conversations", "import", "--db", db, mbox.path])
         #expect(result.exitCode == 65)
         #expect(
             result.stderr
                 == "error: inbox.mbox:8: no stored lead has the e-mail address stranger@elsewhere.example; add the lead first, or name it with --lead ID (nothing was stored)\nnothing was stored\n"
         )
         #expect(try await Self.interactions(db, lead: "L1").isEmpty)
-        let missing = try CLI.run(["conversations", "import", "--db", db, folder.appendingPathComponent("nope.eml").path])
+        let missing = try await CLI.run(["conversations", "import", "--db", db, folder.appendingPathComponent("nope.eml").path])
         #expect(missing.exitCode == 64)
         let broken = folder.appendingPathComponent("broken.vtt")
         try broken.write("WEBVTT\n\n00:01.000 --> 00:00.500\n<v Dana>hi\n")
-        let bad = try CLI.run(["conversations", "import", "--db", db, "--lead", "L1", broken.path])
+        let bad = try await CLI.run(["conversations", "import", "--db", db, "--lead", "L1", broken.path])
         #expect(bad.exitCode == 65)
         #expect(bad.stderr.contains("broken.vtt:3:15: the cue ends (00:00.500) before or when it starts (00:01.000)"))
     }
 
     @Test("baton generate --conversations writes an e-mail and a call per lead with the truth, and never into an existing folder")
-    func generate() throws {
+    func generate() async throws {
         let folder = try CLI.scratch().appendingPathComponent("conversations")
-        let result = try CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
+        let result = try await CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("wrote 10 files for 5 leads to \(folder.path): "))
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
@@ -110,7 +114,7 @@ struct ConversationsImportTests {
         let truth = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("truth.json"))) as? [String: Any])
         #expect(truth["seed"] as? Int == 3)
-        let again = try CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
+        let again = try await CLI.run(["generate", "--conversations", folder.path, "--rows", "5", "--seed", "3"])
         #expect(again.exitCode == 73)
     }
 }

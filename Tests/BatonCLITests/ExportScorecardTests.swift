@@ -27,11 +27,11 @@ import Testing
         return url.path
     }
 
-    @Test func fitPrintsIVAndExportWritesThePointsTable() throws {
+    @Test func fitPrintsIVAndExportWritesThePointsTable() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let model = dir.appendingPathComponent("w.json")
-        let fit = try CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir), "--out", model.path])
+        let fit = try await CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir), "--out", model.path])
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         let weights = try WeightFile.decode(data: try Data(contentsOf: model), file: model.path)
         #expect(weights.format == "baton.weights/2")
@@ -45,7 +45,7 @@ import Testing
         #expect(ivLine.contains(String(format: "%.4f", pricing.informationValue)), "\(ivLine)")
         #expect(fit.stdout.contains("Weight file: \(model.path) (baton.weights/2)"))
 
-        let markdown = try CLI.run(["export", "--model", model.path, "--format", "scorecard"])
+        let markdown = try await CLI.run(["export", "--model", model.path, "--format", "scorecard"])
         #expect(markdown.exitCode == 0, "\(markdown.stderr)")
         #expect(markdown.stdout == ScorecardExport.markdown(for: weights))
         #expect(markdown.stdout.contains("| Feature | Bin or level | Points |"))
@@ -54,7 +54,7 @@ import Testing
         #expect(markdown.stdout.contains("| pricing\\_page\\_views | \(top) | \(String(format: "%+.1f", topPoints)) |"))
 
         let csvURL = dir.appendingPathComponent("points.csv")
-        let csv = try CLI.run(["export", "--model", model.path, "--format", "scorecard", "--out", csvURL.path])
+        let csv = try await CLI.run(["export", "--model", model.path, "--format", "scorecard", "--out", csvURL.path])
         #expect(csv.exitCode == 0, "\(csv.stderr)")
         let lines = try String(contentsOf: csvURL, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.first == "feature,bin_or_level,points")
@@ -84,26 +84,26 @@ import Testing
         #expect(isClose(total, weights.points.points(logOdds: eta), mixed: 1e-9))
     }
 
-    @Test func badBinningIsRefusedWithWhatToChange() throws {
+    @Test func badBinningIsRefusedWithWhatToChange() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("w.json").path
-        let infeasible = try CLI.run([
+        let infeasible = try await CLI.run([
             "fit", "--data", Self.data, "--spec", try Self.spec(in: dir, pricing: "monotone: descending, min_bin_share: 0.3"), "--out", out,
         ])
         #expect(infeasible.exitCode == 65)
         #expect(
             infeasible.stderr.contains("cannot bin \"pricing_page_views\"") && infeasible.stderr.contains("lower min_bin_share"),
             "\(infeasible.stderr)")
-        let cuts = try CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir, pricing: "cuts: [1, 40]"), "--out", out])
+        let cuts = try await CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir, pricing: "cuts: [1, 40]"), "--out", out])
         #expect(cuts.exitCode == 65)
         #expect(cuts.stderr.contains("of the given `cuts:`") && cuts.stderr.contains("move or remove a cut"), "\(cuts.stderr)")
-        let streaming = try CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir), "--out", out, "--stream"])
+        let streaming = try await CLI.run(["fit", "--data", Self.data, "--spec", try Self.spec(in: dir), "--out", out, "--stream"])
         #expect(streaming.exitCode == 65)
         #expect(streaming.stderr.contains("streaming fit never holds"), "\(streaming.stderr)")
         let spec = dir.appendingPathComponent("plain.yaml")
         try spec.write("outcome: {column: won, positive: [\"1\"]}\nfeatures:\n  - {column: page_views, type: numeric, max_bins: 4}\n")
-        let option = try CLI.run(["fit", "--data", Self.data, "--spec", spec.path, "--out", out])
+        let option = try await CLI.run(["fit", "--data", Self.data, "--spec", spec.path, "--out", out])
         #expect(option.exitCode == 65)
         #expect(option.stderr.contains("applies only to binned features"), "\(option.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))

@@ -7,7 +7,7 @@ import Testing
 /// stops and suggests Firth; the Firth fit writes a weight file with finite weights and
 /// `method: firth`; Firth in a streaming fit, or with a ridge, is refused with what to change.
 @Suite struct FirthCLITests {
-    @Test func separatedDataFitsWithFirth() throws {
+    @Test func separatedDataFitsWithFirth() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         var rows = ["visits,partner,won"]
@@ -20,20 +20,20 @@ import Testing
         try data.write(rows.joined(separator: "\n") + "\n")
         try spec.write(
             "outcome: {column: won, positive: [\"1\"]}\nfeatures:\n  - {column: visits, type: numeric}\n  - {column: partner, type: categorical}\n")
-        let ml = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path])
+        let ml = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path])
         #expect(ml.exitCode == 65)
         #expect(ml.stderr.contains("separation") && ml.stderr.contains("method: firth"), "\(ml.stderr)")
-        let firth = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth"])
+        let firth = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth"])
         try #require(firth.exitCode == 0, "\(firth.stderr)")
         #expect(firth.stdout.contains("Firth (profile CI)"))
         let weights = try WeightFile.decode(data: try Data(contentsOf: out), file: out.path)
         #expect(weights.training.method == "firth" && weights.spec.method == .firth)
         let partner = try #require(weights.model.first { $0.name == "partner=yes" })
         #expect(partner.estimate.isFinite && partner.estimate > 1 && partner.estimate < 10, "\(partner.estimate)")
-        let streaming = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth", "--stream"])
+        let streaming = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth", "--stream"])
         #expect(streaming.exitCode == 65)
         #expect(streaming.stderr.contains("streaming fit never holds"), "\(streaming.stderr)")
-        let ridge = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth", "--penalty", "1"])
+        let ridge = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", out.path, "--method", "firth", "--penalty", "1"])
         #expect(ridge.exitCode == 65)
         #expect(ridge.stderr.contains("Firth's penalty replaces a ridge"), "\(ridge.stderr)")
     }

@@ -23,12 +23,12 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test func xEducationMatchesStatsmodels() throws {
+    @Test func xEducationMatchesStatsmodels() async throws {
         let dir = try CLI.scratch()
         let spec = dir.appendingPathComponent("x.spec.yaml")
         try spec.write(SharedData.xEducationSpec)
         let model = dir.appendingPathComponent("x.json")
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path,
             "--out", model.path, "--json",
         ])
@@ -77,7 +77,7 @@ import Testing
                 relative: 1e-9))
 
         // The weight file reads back and validates to the same in-sample AUC.
-        let validation = try CLI.run(["validate", "--model", model.path, "--data", SharedData.xEducationLeads.path, "--json"])
+        let validation = try await CLI.run(["validate", "--model", model.path, "--data", SharedData.xEducationLeads.path, "--json"])
         #expect(validation.exitCode == 0, "\(validation.stderr)")
         let v = try validation.json()
         #expect(isClose(try #require(v["auc"] as? Double), try #require(reference["auc_in_sample"] as? Double), relative: 1e-9))
@@ -88,7 +88,7 @@ import Testing
     /// Add Form, converted), so its estimate runs away (β 41, SE 1.4e8) while the fit looked
     /// converged, and every lead's first reason became "costs 1184 points against 'Other'". It is
     /// quasi-complete separation, refused with the level, its counts and the remedy.
-    @Test func aRareLevelThatRunsAwayIsRefusedAsSeparation() throws {
+    @Test func aRareLevelThatRunsAwayIsRefusedAsSeparation() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec = dir.appendingPathComponent("x.spec.yaml")
@@ -98,7 +98,7 @@ import Testing
                 of: "Lead Origin, type: categorical, min_count: 100", with: "Lead Origin, type: categorical, min_count: 20"
             )
             .replacingOccurrences(of: "missing: drop_row", with: "missing: zero"))
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "fit", "--data", SharedData.xEducationLeads.path, "--spec", spec.path, "--out", dir.appendingPathComponent("x.json").path,
         ])
         #expect(result.exitCode == 65, "\(result.stdout.suffix(400)) \(result.stderr)")
@@ -108,13 +108,13 @@ import Testing
     }
 
     @Test(arguments: [("unpenalised", 0.0), ("ridge_C1", 1.0)])
-    func syntheticMatchesReference(fit: String, penalty: Double) throws {
+    func syntheticMatchesReference(fit: String, penalty: Double) async throws {
         let dir = try CLI.scratch()
         let spec = dir.appendingPathComponent("s.spec.yaml")
         try spec.write(Self.syntheticSpec(penalty: penalty))
         let data = try SharedData.syntheticReferenceCSV(rows: 10_000)
         let model = dir.appendingPathComponent("s.json")
-        let result = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path, "--json"])
+        let result = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path, "--json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try result.json()
         let reference = try SharedData.json("reference/synthetic/reference_10k.json")
@@ -132,7 +132,7 @@ import Testing
                 relative: ReferenceTolerance.logLikelihood))
         guard fit == "unpenalised" else { return }
         let metrics = try #require(reference["metrics_in_sample_unpenalised"] as? [String: Any])
-        let validation = try CLI.run(["validate", "--model", model.path, "--data", data.path, "--json"])
+        let validation = try await CLI.run(["validate", "--model", model.path, "--data", data.path, "--json"])
         #expect(validation.exitCode == 0, "\(validation.stderr)")
         let v = try validation.json()
         #expect(isClose(try #require(v["auc"] as? Double), try #require(metrics["auc"] as? Double), relative: 1e-9))

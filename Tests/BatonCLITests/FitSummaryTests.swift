@@ -27,7 +27,7 @@ import Testing
         return (a, b)
     }
 
-    @Test func frequencyWeightsReadLikeTheirExpandedRowsAndNamesAreNeverCut() throws {
+    @Test func frequencyWeightsReadLikeTheirExpandedRowsAndNamesAreNeverCut() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (weighted, expanded) = try Self.files(dir)
@@ -35,8 +35,8 @@ import Testing
         let weightedSpec = dir.appendingPathComponent("w.yaml"), plainSpec = dir.appendingPathComponent("p.yaml")
         try weightedSpec.write("outcome: {column: won, positive: [\"1\"]}\nweight: w\n" + features)
         try plainSpec.write("outcome: {column: won, positive: [\"1\"]}\n" + features)
-        let w = try CLI.run(["fit", "--data", weighted.path, "--spec", weightedSpec.path, "--out", dir.appendingPathComponent("w.json").path])
-        let e = try CLI.run(["fit", "--data", expanded.path, "--spec", plainSpec.path, "--out", dir.appendingPathComponent("e.json").path])
+        let w = try await CLI.run(["fit", "--data", weighted.path, "--spec", weightedSpec.path, "--out", dir.appendingPathComponent("w.json").path])
+        let e = try await CLI.run(["fit", "--data", expanded.path, "--spec", plainSpec.path, "--out", dir.appendingPathComponent("e.json").path])
         try #require(w.exitCode == 0 && e.exitCode == 0, "\(w.stderr) \(e.stderr)")
         func value(_ label: String, _ text: String) -> String? {
             text.split(separator: "\n").compactMap { line -> String? in

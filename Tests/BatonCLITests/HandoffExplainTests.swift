@@ -5,15 +5,17 @@ import Testing
 /// `baton handoff explain` (issue 16): after replaying a generated log, every assignment the
 /// store holds has its routing decision in the ledger, and explain prints it for any lead.
 @Suite struct HandoffExplainTests {
-    @Test func everyAssignmentIsExplainedAndExplainPrintsIt() throws {
+    @Test func everyAssignmentIsExplainedAndExplainPrintsIt() async throws {
         let dir = try CLI.scratch()
-        let model = try HandoffReplayTests().model(in: dir)
+        let model = try await HandoffReplayTests().model(in: dir)
         let events = dir.appendingPathComponent("events.jsonl")
         let playbook = HandoffReplayTests.datasets.appendingPathComponent("playbook.yaml").path
-        let gen = try CLI.run(["generate", "--rows", "40", "--seed", "16", "--events", events.path, "--model", model.path, "--playbook", playbook])
+        let gen = try await CLI.run([
+            "generate", "--rows", "40", "--seed", "16", "--events", events.path, "--model", model.path, "--playbook", playbook,
+        ])
         #expect(gen.exitCode == 0, "\(gen.stderr)")
         let db = dir.appendingPathComponent("store.sqlite")
-        let replay = try CLI.run(["handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path, "--db", db.path])
+        let replay = try await CLI.run(["handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path, "--db", db.path])
         #expect(replay.exitCode == 0, "\(replay.stderr)")
         func scalar(_ sql: String) throws -> String {
             try Shell.run("/usr/bin/sqlite3", [db.path, sql]).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -32,14 +34,14 @@ import Testing
 
         let lead = try scalar("SELECT lead_id FROM assignments WHERE rep_id IS NOT NULL ORDER BY id LIMIT 1")
         let rep = try scalar("SELECT rep_id FROM assignments WHERE rep_id IS NOT NULL ORDER BY id LIMIT 1")
-        let text = try CLI.run(["handoff", "explain", "--db", db.path, "--lead", lead])
+        let text = try await CLI.run(["handoff", "explain", "--db", db.path, "--lead", lead])
         #expect(text.exitCode == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("Lead \(lead): "))
         #expect(text.stdout.contains("  candidates:\n"))
         #expect(text.stdout.contains("    + \(rep)"), "\(text.stdout)")
         #expect(text.stdout.contains("first touch due "))
 
-        let json = try CLI.run(["handoff", "explain", "--db", db.path, "--lead", lead, "--json"])
+        let json = try await CLI.run(["handoff", "explain", "--db", db.path, "--lead", lead, "--json"])
         #expect(json.exitCode == 0, "\(json.stderr)")
         let body = try json.json()
         #expect(body["lead_id"] as? String == lead)
@@ -56,13 +58,13 @@ import Testing
         let end = try #require(rest.range(of: "\n```"))
         let block = rest[..<end.lowerBound] + "\n"
         #expect(block.split(separator: "\n").count == 15)
-        let excerpt = try CLI.run(["handoff", "explain", "--db", db.path, "--lead", "L00000027"])
+        let excerpt = try await CLI.run(["handoff", "explain", "--db", db.path, "--lead", "L00000027"])
         #expect(excerpt.stdout.hasPrefix(String(block)), "README excerpt differs from:\n\(excerpt.stdout)")
 
-        let unknown = try CLI.run(["handoff", "explain", "--db", db.path, "--lead", "no-such-lead"])
+        let unknown = try await CLI.run(["handoff", "explain", "--db", db.path, "--lead", "no-such-lead"])
         #expect(unknown.exitCode == 64)
         #expect(unknown.stderr.contains("lead 'no-such-lead' is not in"))
-        let missing = try CLI.run(["handoff", "explain", "--db", dir.appendingPathComponent("none.sqlite").path, "--lead", lead])
+        let missing = try await CLI.run(["handoff", "explain", "--db", dir.appendingPathComponent("none.sqlite").path, "--lead", lead])
         #expect(missing.exitCode == 64)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path), "explain never creates a store")
     }

@@ -17,13 +17,13 @@ import Testing
         }
     }
 
-    @Test func exportMatchesTheStoreAndAFlatOutcomeCSVClosesTheLoop() throws {
+    @Test func exportMatchesTheStoreAndAFlatOutcomeCSVClosesTheLoop() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let model = try HandoffReplayTests().model(in: dir)
+        let model = try await HandoffReplayTests().model(in: dir)
         let playbook = Self.datasets.appendingPathComponent("playbook.yaml").path
         let events = dir.appendingPathComponent("events.jsonl")
-        let generated = try CLI.run([
+        let generated = try await CLI.run([
             "generate", "--rows", "30", "--seed", "5", "--events", events.path, "--model", model.path, "--playbook", playbook,
         ])
         #expect(generated.exitCode == 0, "\(generated.stderr)")
@@ -32,10 +32,10 @@ import Testing
         let early = dir.appendingPathComponent("early.jsonl")
         try lines.prefix(lines.count / 3).joined(separator: "\n").write(to: early, atomically: true, encoding: .utf8)
         let db = dir.appendingPathComponent("store.sqlite").path
-        let replay = try CLI.run(["handoff", "replay", "--events", early.path, "--playbook", playbook, "--model", model.path, "--db", db])
+        let replay = try await CLI.run(["handoff", "replay", "--events", early.path, "--playbook", playbook, "--model", model.path, "--db", db])
         #expect(replay.exitCode == 0, "\(replay.stderr)")
 
-        let export = try CLI.run(["handoff", "export", "--db", db, "--since", "2000-01-01", "--link-base", "https://baton.example.com"])
+        let export = try await CLI.run(["handoff", "export", "--db", db, "--since", "2000-01-01", "--link-base", "https://baton.example.com"])
         #expect(export.exitCode == 0, "\(export.stderr)")
         #expect(
             export.stdout.hasPrefix(
@@ -69,11 +69,11 @@ import Testing
         let held = nurture
         let reportFile = dir.appendingPathComponent("crm-dispositions.csv")
         try report.write(to: reportFile, atomically: true, encoding: .utf8)
-        let imported = try CLI.run([
+        let imported = try await CLI.run([
             "handoff", "replay", "--events", reportFile.path, "--playbook", playbook, "--model", model.path, "--db", db, "--json",
         ])
         #expect(imported.exitCode == 0, "\(imported.stderr)\(imported.stdout)")
-        let after = Self.rows(try CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01"]).stdout)
+        let after = Self.rows(try await CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01"]).stdout)
         #expect(Set(after.map { $0["lead_id"] ?? "" }) == Set(held.map { $0["lead_id"] ?? "" }), "only the leads changed since")
         #expect(
             after.count == 2
@@ -83,9 +83,10 @@ import Testing
         #expect(notes.components(separatedBy: "budget, next year").count == 3, "the quoted note arrives whole: \(notes)")
 
         let out = dir.appendingPathComponent("update.csv").path
-        #expect(try CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01", "--out", out]).exitCode == 0)
-        #expect(try CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01", "--out", out]).exitCode == 73, "never overwrites")
-        #expect(try CLI.run(["handoff", "export", "--db", db, "--since", "soon"]).exitCode == 64)
-        #expect(try CLI.run(["handoff", "export", "--db", dir.appendingPathComponent("none.sqlite").path, "--since", "2031-01-01"]).exitCode == 64)
+        #expect(try await CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01", "--out", out]).exitCode == 0)
+        #expect(try await CLI.run(["handoff", "export", "--db", db, "--since", "2031-01-01", "--out", out]).exitCode == 73, "never overwrites")
+        #expect(try await CLI.run(["handoff", "export", "--db", db, "--since", "soon"]).exitCode == 64)
+        #expect(
+            try await CLI.run(["handoff", "export", "--db", dir.appendingPathComponent("none.sqlite").path, "--since", "2031-01-01"]).exitCode == 64)
     }
 }

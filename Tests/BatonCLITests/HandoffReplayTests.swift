@@ -7,9 +7,9 @@ import Testing
 @Suite struct HandoffReplayTests {
     static let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
 
-    func model(in dir: URL) throws -> URL {
+    func model(in dir: URL) async throws -> URL {
         let model = dir.appendingPathComponent("model.json")
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", Self.datasets.appendingPathComponent("leads_train.csv").path,
             "--spec", Self.datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
         ])
@@ -17,21 +17,23 @@ import Testing
         return model
     }
 
-    @Test func replayOfAGeneratedLogStoresTheTruth() throws {
+    @Test func replayOfAGeneratedLogStoresTheTruth() async throws {
         let dir = try CLI.scratch()
-        let model = try model(in: dir)
+        let model = try await model(in: dir)
         let events = dir.appendingPathComponent("events.jsonl")
         let playbook = Self.datasets.appendingPathComponent("playbook.yaml").path
-        let gen = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", events.path, "--model", model.path, "--playbook", playbook])
+        let gen = try await CLI.run([
+            "generate", "--rows", "25", "--seed", "11", "--events", events.path, "--model", model.path, "--playbook", playbook,
+        ])
         #expect(gen.exitCode == 0, "\(gen.stderr)")
         // Same seed, same bytes.
         let again = dir.appendingPathComponent("again.jsonl")
-        _ = try CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", again.path, "--model", model.path, "--playbook", playbook])
+        _ = try await CLI.run(["generate", "--rows", "25", "--seed", "11", "--events", again.path, "--model", model.path, "--playbook", playbook])
         #expect(try Data(contentsOf: events) == Data(contentsOf: again))
         let truthData = try Data(contentsOf: dir.appendingPathComponent("events.truth.json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
         let db = dir.appendingPathComponent("store.sqlite")
-        let replay = try CLI.run([
+        let replay = try await CLI.run([
             "handoff", "replay", "--events", events.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
             "--model", model.path, "--db", db.path, "--json",
         ])
@@ -63,25 +65,25 @@ import Testing
         #expect(try count("SELECT count(*) FROM scores") == (byType["lead_created"] ?? 0) + (byType["engagement"] ?? 0))
         #expect(try count("SELECT count(DISTINCT model_sha256) FROM scores") == 1)
 
-        let status = try CLI.run(["handoff", "status", "--db", db.path, "--json"])
+        let status = try await CLI.run(["handoff", "status", "--db", db.path, "--json"])
         #expect(status.exitCode == 0, "\(status.stderr)")
         let json = try status.json()
         let rows = json["handoffs"] as? [[String: Any]] ?? []
         #expect(rows.count == (try count("SELECT count(*) FROM assignments WHERE unassigned_at IS NULL")))
-        let table = try CLI.run(["handoff", "status", "--db", db.path])
+        let table = try await CLI.run(["handoff", "status", "--db", db.path])
         #expect(table.stdout.contains("open hand-offs: \(rows.count)") && table.stdout.contains("holder"))
     }
 
-    @Test func theEventLogNeedsTheModelAndPlaybookItReactsTo() throws {
+    @Test func theEventLogNeedsTheModelAndPlaybookItReactsTo() async throws {
         let dir = try CLI.scratch()
-        let gen = try CLI.run(["generate", "--rows", "5", "--seed", "1", "--events", dir.appendingPathComponent("e.jsonl").path])
+        let gen = try await CLI.run(["generate", "--rows", "5", "--seed", "1", "--events", dir.appendingPathComponent("e.jsonl").path])
         #expect(gen.exitCode == 64)
         #expect(gen.stderr.contains("--events needs --model MODEL.json and --playbook FILE"))
     }
 
-    @Test func aRefusedEventExits65AndKeepsTheAcceptedOnes() throws {
+    @Test func aRefusedEventExits65AndKeepsTheAcceptedOnes() async throws {
         let dir = try CLI.scratch()
-        let model = try model(in: dir)
+        let model = try await model(in: dir)
         let log = dir.appendingPathComponent("events.csv")
         let fields =
             #"{""fields"": {""company_size"": ""201-1000"", ""industry"": ""software"", ""region"": ""emea"", ""job_seniority"": ""vp"", ""budget_authority"": ""yes"", ""purchase_timeline"": ""0-3_months"", ""lead_source"": ""referral"", ""department"": ""it"", ""current_solution"": ""none"", ""product_interest"": ""core"", ""content_downloads"": 1, ""webinars_attended"": 0, ""email_opens"": 4, ""email_clicks"": 1, ""page_views"": 9, ""pricing_page_views"": 0, ""demo_requests"": 0, ""site_visits"": 3, ""form_submissions"": 1, ""free_trial_days_active"": 0, ""events_attended"": 0, ""sales_meetings"": 0, ""social_engagements"": 0, ""support_chats"": 0, ""days_since_last_activity"": 2}}"#
@@ -100,19 +102,19 @@ import Testing
             "handoff", "replay", "--events", log.path, "--playbook", Self.datasets.appendingPathComponent("playbook.yaml").path,
             "--model", model.path, "--db", db.path,
         ]
-        let stop = try CLI.run(args)
+        let stop = try await CLI.run(args)
         #expect(stop.exitCode == 65)
         #expect(stop.stdout.contains("line 4 (e3)") && stop.stdout.contains("rep 'nobody'"))
         #expect(stop.stdout.contains("events applied: 2"))
         // Going on past refusals: e4 is applied, e5 (unknown lead) refused too; e1/e2 are duplicates now.
-        let go = try CLI.run(args + ["--continue-on-error", "--json"])
+        let go = try await CLI.run(args + ["--continue-on-error", "--json"])
         #expect(go.exitCode == 65)
         let summary = try go.json()
         #expect(summary["applied"] as? Int == 1 && summary["duplicates"] as? Int == 2)
         let rejected = summary["rejected"] as? [[String: Any]] ?? []
         #expect(rejected.map { $0["line"] as? Int } == [4, 6])
         #expect((rejected.last?["reason"] as? String)?.contains("lead 'L404' is not stored") == true)
-        let status = try CLI.run(["handoff", "status", "--db", db.path, "--json"])
+        let status = try await CLI.run(["handoff", "status", "--db", db.path, "--json"])
         let rows = try status.json()["handoffs"] as? [[String: Any]] ?? []
         #expect(rows.count == 1 && rows.first?["holder"] as? String == "mila" && rows.first?["sla_state"] as? String != nil)
     }

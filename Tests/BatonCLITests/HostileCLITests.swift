@@ -14,7 +14,7 @@ import Testing
         """
 
     /// A fitted model with a raw numeric feature (the audit's crash needs one) and its data.
-    static func fitted(_ dir: URL) throws -> (model: URL, data: URL) {
+    static func fitted(_ dir: URL) async throws -> (model: URL, data: URL) {
         var rows = ["visits,source,won"]
         for i in 0..<120 { rows.append("\(i % 9),\(["ads", "event", "web"][i % 3]),\((i * 7) % 5 < 2 ? 1 : 0)") }
         let data = dir.appendingPathComponent("d.csv")
@@ -22,7 +22,7 @@ import Testing
         let spec = dir.appendingPathComponent("s.yaml")
         try spec.write(Self.spec)
         let model = dir.appendingPathComponent("m.json")
-        let fit = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
+        let fit = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", model.path])
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         return (model, data)
     }
@@ -48,10 +48,10 @@ import Testing
         m["model"] = .array(t)
     }
 
-    @Test func forgedWeightFilesAreRefusedByValidateAndScore() throws {
+    @Test func forgedWeightFilesAreRefusedByValidateAndScore() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (model, data) = try Self.fitted(dir)
+        let (model, data) = try await Self.fitted(dir)
         let cases: [(String, Bool, (inout [String: JSONValue]) -> Void, String)] = [
             (
                 "a term removed", true,
@@ -107,11 +107,11 @@ import Testing
             index += 1
             let forged = dir.appendingPathComponent("forged-\(index).json")
             try Self.forged(model, to: forged, rehash: rehash, edit)
-            let validate = try CLI.run(["validate", "--model", forged.path, "--data", data.path])
+            let validate = try await CLI.run(["validate", "--model", forged.path, "--data", data.path])
             #expect(
                 validate.exitCode == 65 && validate.stderr.contains(forged.lastPathComponent) && validate.stderr.contains(says),
                 "validate, \(name): \(validate.exitCode) \(validate.stderr)")
-            let score = try CLI.run(["score", "--model", forged.path, "--data", data.path, "--out", dir.appendingPathComponent("s.csv").path])
+            let score = try await CLI.run(["score", "--model", forged.path, "--data", data.path, "--out", dir.appendingPathComponent("s.csv").path])
             #expect(score.exitCode == 65 && score.stderr.contains(says), "score, \(name): \(score.exitCode) \(score.stderr)")
         }
         for (name, bytes) in [
@@ -123,16 +123,16 @@ import Testing
                 ["validate", "--model", broken.path, "--data", data.path],
                 ["score", "--model", broken.path, "--data", data.path, "--out", dir.appendingPathComponent("s.csv").path],
             ] {
-                let r = try CLI.run(command)
+                let r = try await CLI.run(command)
                 #expect(r.exitCode == 65 && r.stderr.contains("broken.json"), "\(command[0]), \(name): \(r.exitCode) \(r.stderr)")
             }
         }
     }
 
-    @Test func hostileCellsAreNamedNeverACrash() throws {
+    @Test func hostileCellsAreNamedNeverACrash() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (model, _) = try Self.fitted(dir)
+        let (model, _) = try await Self.fitted(dir)
         let cases: [(String, String, Int32, String)] = [
             ("1e300 in a raw feature (the audit's crash)", "1e300", 65, "10^15"), ("-1e300", "-1e300", 65, "10^15"), ("1e16", "1e16", 65, "10^15"),
             ("1e400 overflows a Double", "1e400", 65, "finite"), ("inf", "inf", 65, "not a number"), ("NaN", "NaN", 65, "not a number"),
@@ -141,13 +141,13 @@ import Testing
         for (name, cell, code, says) in cases {
             let data = dir.appendingPathComponent("score-\(abs(name.hashValue)).csv")
             try "visits,source\n3,web\n\(cell),ads\n".write(to: data, atomically: true, encoding: .utf8)
-            let r = try CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("s.csv").path])
+            let r = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("s.csv").path])
             #expect(r.exitCode == code && r.stderr.contains("line 3") && r.stderr.contains(says), "\(name): \(r.exitCode) \(r.stderr)")
             #expect(r.exitCode < 128, "\(name) crashed")
         }
         let big = dir.appendingPathComponent("edge.csv")
         try "visits,source\n1e15,web\n".write(to: big, atomically: true, encoding: .utf8)
-        let edge = try CLI.run(["score", "--model", model.path, "--data", big.path, "--out", dir.appendingPathComponent("s.csv").path])
+        let edge = try await CLI.run(["score", "--model", model.path, "--data", big.path, "--out", dir.appendingPathComponent("s.csv").path])
         #expect(edge.exitCode == 0, "the bound itself scores: \(edge.stderr)")
     }
 }
@@ -155,10 +155,10 @@ import Testing
 extension HostileCLITests {
     /// The lab reads numbers with the scorer's bound: a cell beyond ±10^15 stops `fit` and
     /// `validate` with its line and column instead of fitting a model no lead could be scored by.
-    @Test func cellsBeyondTheBoundStopTheFit() throws {
+    @Test func cellsBeyondTheBoundStopTheFit() async throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (model, _) = try Self.fitted(dir)
+        let (model, _) = try await Self.fitted(dir)
         let spec = dir.appendingPathComponent("s.yaml")
         for (cell, code) in [("1e16", Int32(65)), ("-2000000000000000", 65), ("99999999999999999999", 65), ("1000000000000000", 0)] {
             var rows = ["visits,source,won"]
@@ -166,10 +166,10 @@ extension HostileCLITests {
             rows.append("\(cell),web,1")
             let data = dir.appendingPathComponent("big.csv")
             try (rows.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
-            let fit = try CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", dir.appendingPathComponent("big.json").path])
+            let fit = try await CLI.run(["fit", "--data", data.path, "--spec", spec.path, "--out", dir.appendingPathComponent("big.json").path])
             // The bound itself is read (the fit may still refuse such an outlier for its own reasons).
             #expect(code == 0 ? !fit.stderr.contains("10^15") : fit.exitCode == code, "fit with \(cell): \(fit.exitCode) \(fit.stderr)")
-            let validate = try CLI.run(["validate", "--model", model.path, "--data", data.path])
+            let validate = try await CLI.run(["validate", "--model", model.path, "--data", data.path])
             #expect(validate.exitCode == code, "validate with \(cell): \(validate.exitCode) \(validate.stderr)")
             if code != 0 {
                 #expect(fit.stderr.contains("big.csv line 62") && fit.stderr.contains("visits") && fit.stderr.contains("10^15"), "\(fit.stderr)")

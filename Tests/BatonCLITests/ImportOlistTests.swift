@@ -5,9 +5,9 @@ import Testing
 /// `baton import olist` end to end: counts against a plain reading of the files, the lab fits
 /// the output, and bad input exits with a message that names the file, line and column.
 @Suite struct ImportOlistTests {
-    @Test func importsTheRealFilesAndFitRunsOnTheOutput() throws {
+    @Test func importsTheRealFilesAndFitRunsOnTheOutput() async throws {
         let dir = try CLI.scratch()
-        let result = try CLI.run(
+        let result = try await CLI.run(
             [
                 "import", "olist", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
                 "--out", "leads.csv", "--spec-out", "olist.spec.yaml",
@@ -28,7 +28,7 @@ import Testing
         #expect(written.count - 1 == mqlLines.count)
         #expect(written.dropFirst().filter { $0.hasSuffix(",1") }.count == wins)
 
-        let fit = try CLI.run(["fit", "--data", "leads.csv", "--spec", "olist.spec.yaml", "--out", "olist.json", "--json"], in: dir)
+        let fit = try await CLI.run(["fit", "--data", "leads.csv", "--spec", "olist.spec.yaml", "--out", "olist.json", "--json"], in: dir)
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         let json = try fit.json()
         #expect(json["rows"] as? Int == mqlLines.count)
@@ -36,41 +36,41 @@ import Testing
         #expect(json["converged"] as? Bool == true)
     }
 
-    @Test func unknownDealsAreReportedAndTheImportSucceeds() throws {
+    @Test func unknownDealsAreReportedAndTheImportSucceeds() async throws {
         let dir = try CLI.scratch()
         try dir.appendingPathComponent("m.csv").write("mql_id,first_contact_date,landing_page_id,origin\na,2018-01-01,p,social\nb,2018-01-02,p,\n")
         try dir.appendingPathComponent("d.csv").write("mql_id,won_date\nb,2018-01-09 10:00:00\nghost,2018-01-10 10:00:00\n")
-        let result = try CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
+        let result = try await CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 MQLs (first contact 2018-01-01 … 2018-01-02), 1 won"))
         #expect(result.stdout.contains("warning: 1 closed deal names an MQL id not in m.csv and was not joined (line 3 \"ghost\")"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("olist.spec.yaml").path))
     }
 
-    @Test func renamedColumnExits65NamingFileLineAndColumn() throws {
+    @Test func renamedColumnExits65NamingFileLineAndColumn() async throws {
         let dir = try CLI.scratch()
         try dir.appendingPathComponent("m.csv").write("mql_id,first_contact,landing_page_id,origin\na,2018-01-01,p,social\n")
         try dir.appendingPathComponent("d.csv").write("mql_id,won_date\n")
-        let result = try CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
+        let result = try await CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("m.csv line 1 (header): no column \"first_contact_date\""))
         #expect(result.stderr.contains("rename the column back"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("leads.csv").path))
     }
 
-    @Test func duplicateMQLExits65() throws {
+    @Test func duplicateMQLExits65() async throws {
         let dir = try CLI.scratch()
         try dir.appendingPathComponent("m.csv").write(
             "mql_id,first_contact_date,landing_page_id,origin\na,2018-01-01,p,social\na,2018-01-02,p,email\n")
         try dir.appendingPathComponent("d.csv").write("mql_id,won_date\n")
-        let result = try CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
+        let result = try await CLI.run(["import", "olist", "--mqls", "m.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("m.csv line 3: MQL id \"a\" already appeared on line 2"))
     }
 
-    @Test func missingFileIsAUsageError() throws {
+    @Test func missingFileIsAUsageError() async throws {
         let dir = try CLI.scratch()
-        let result = try CLI.run(["import", "olist", "--mqls", "nope.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
+        let result = try await CLI.run(["import", "olist", "--mqls", "nope.csv", "--deals", "d.csv", "--out", "leads.csv"], in: dir)
         #expect(result.exitCode == 64)
         #expect(result.stderr.contains("--mqls file nope.csv does not exist"))
     }

@@ -15,7 +15,7 @@ struct NotebookRun {
     let stdout: [String]
 
     /// Runs the notebook at `Notebooks-md/<name>`; every command must be `baton …` and exit 0.
-    init(_ name: String, expectedCommands: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    init(_ name: String, expectedCommands: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let url = SharedData.projectRoot.appendingPathComponent("Notebooks-md/\(name)")
         text = try String(contentsOf: url, encoding: .utf8)
         let commands = Self.commands(in: text)
@@ -29,7 +29,7 @@ struct NotebookRun {
                     ? SharedData.root.path + "/" + $0.dropFirst(10)
                     : $0.hasPrefix("Datasets/") ? SharedData.projectRoot.appendingPathComponent($0).path : $0
             }
-            let result = try CLI.run(arguments, in: folder)
+            let result = try await CLI.run(arguments, in: folder)
             try #require(result.exitCode == 0, "\(command.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
             outputs.append(result.stdout)
         }

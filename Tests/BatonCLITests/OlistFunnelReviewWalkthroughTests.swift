@@ -43,11 +43,11 @@ import Testing
             "cycleMedianDays": q7(cycle, 0.5), "cycleP90Days": q7(cycle, 0.9), "chiSquare": chi, "sources": len(table)}))
         """#
 
-    func expected() throws -> Expected { try PythonReading.olist(Self.script, as: Expected.self) }
+    func expected() async throws -> Expected { try await PythonReading.olist(Self.script, as: Expected.self) }
 
-    @Test func walkthroughRunsAndItsFiguresHold() throws {
-        let e = try expected()
-        let run = try NotebookRun("olist-funnel-review.md", expectedCommands: 4)
+    @Test func walkthroughRunsAndItsFiguresHold() async throws {
+        let e = try await expected()
+        let run = try await NotebookRun("olist-funnel-review.md", expectedCommands: 4)
         func f(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
         func thousands(_ n: Int) -> String { n >= 1000 ? "\(n / 1000),\(String(format: "%03d", n % 1000))" : "\(n)" }
 

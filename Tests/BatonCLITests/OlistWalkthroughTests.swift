@@ -7,8 +7,8 @@ import Testing
 /// against what the commands print and write, and against plain readings of the raw files.
 /// Runs through the shared ``NotebookRun``.
 @Suite struct OlistWalkthroughTests {
-    @Test func walkthroughRunsAndItsFiguresHold() throws {
-        let run = try NotebookRun("olist-recalibration.md", expectedCommands: 5)
+    @Test func walkthroughRunsAndItsFiguresHold() async throws {
+        let run = try await NotebookRun("olist-recalibration.md", expectedCommands: 5)
         let text = run.text, dir = run.folder, stdout = run.stdout
         func claim(_ figure: String, _ why: String, sourceLocation: SourceLocation = #_sourceLocation) {
             run.claim(figure, why, sourceLocation: sourceLocation)
@@ -69,14 +69,15 @@ import Testing
                 "**\(winsOf(origin: "other_publicities"))** wins (`other_publicities`, \(leads.filter { $0[2] == "other_publicities" }.count) MQLs)"))
 
         // 2–3. Fit and in-sample validation (re-run with --json for the numbers).
-        let fit = try CLI.run(["fit", "--data", "olist-leads.csv", "--spec", "olist.spec.yaml", "--out", "check.json", "--json"], in: dir).json()
+        let fit = try await CLI.run(["fit", "--data", "olist-leads.csv", "--spec", "olist.spec.yaml", "--out", "check.json", "--json"], in: dir)
+            .json()
         let terms = try #require(fit["terms"] as? [[String: Any]]).filter { $0["name"] as? String != "(intercept)" }
         #expect(terms.count == 27)
         let excluding = terms.filter { (($0["ci_low"] as? Double) ?? 0) > 0 || (($0["ci_high"] as? Double) ?? 0) < 0 }
         claim("\(excluding.count)", "terms whose CI excludes zero")
         #expect(excluding.filter { ($0["name"] as? String ?? "").hasPrefix("origin=") }.count == 3)
         #expect(excluding.filter { ($0["name"] as? String ?? "").hasPrefix("contact_weekday=") }.isEmpty)
-        let validation = try CLI.run(["validate", "--model", "olist-all.json", "--data", "olist-leads.csv", "--json"], in: dir).json()
+        let validation = try await CLI.run(["validate", "--model", "olist-all.json", "--data", "olist-leads.csv", "--json"], in: dir).json()
         claim(f(validation["auc"]), "in-sample AUC")
         claim(f(validation["auc_ci_low"]), "in-sample AUC CI low")
         claim(f(validation["auc_ci_high"]), "in-sample AUC CI high")

@@ -23,12 +23,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let datasets = ClosedLoopDemoTests.datasets
         let model = dir.appendingPathComponent("model.json")
-        let fit = try await PythonTooling.offPool {
-            try CLI.run([
-                "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-                "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
-            ])
-        }
+        let fit = try await CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
         try #require(fit.exitCode == 0, "\(fit.stderr)")
         let events = dir.appendingPathComponent("events.jsonl").path
         let generate = try await Self.underTerminal([

@@ -5,7 +5,13 @@ import Testing
 /// Independent readings of the raw Olist files: a Python script (csv module) run in the test
 /// set-up with the MQL and closed-deals paths as arguments, its JSON output decoded.
 enum PythonReading {
-    static func olist<T: Decodable>(_ script: String, as type: T.Type) throws -> T {
+    /// Waits off the cooperative pool (``PythonTooling/offPool(_:)``).
+    static func olist<T: Decodable>(_ script: String, as type: T.Type) async throws -> T {
+        let data = try await PythonTooling.offPool { try run(script) }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    private static func run(_ script: String) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, SharedData.olistLeads.path, SharedData.olistDeals.path]
@@ -15,6 +21,6 @@ enum PythonReading {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "python3 failed on the Olist files")
-        return try JSONDecoder().decode(T.self, from: data)
+        return data
     }
 }

@@ -19,7 +19,7 @@ import Testing
     }
 
     /// The lines of the first fenced block after the section heading, without `...`.
-    static func quotedLines() throws -> [String] {
+    static func quotedLines() async throws -> [String] {
         let text = try sectionText()
         guard let open = text.range(of: "```\n"), let close = text.range(of: "```\n", range: open.upperBound..<text.endIndex) else {
             throw SharedDataError("README.md has no fenced block under \"\(section)\"")
@@ -38,20 +38,20 @@ import Testing
         var scored: String
     }
 
-    static let lab = Result { () throws -> LabRun in
+    static let lab = Task { () async throws -> LabRun in
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = SharedData.projectRoot.appendingPathComponent("Datasets")
         let model = dir.appendingPathComponent("model.json").path
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", data.appendingPathComponent("leads_train.csv").path,
             "--spec", data.appendingPathComponent("leads.spec.yaml").path, "--out", model,
         ])
         guard fit.exitCode == 0 else { throw SharedDataError("baton fit failed: \(fit.stderr)") }
-        let validate = try CLI.run(["validate", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path])
+        let validate = try await CLI.run(["validate", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path])
         guard validate.exitCode == 0 else { throw SharedDataError("baton validate failed: \(validate.stderr)") }
         let scoredFile = dir.appendingPathComponent("scored.csv")
-        let score = try CLI.run([
+        let score = try await CLI.run([
             "score", "--model", model, "--data", data.appendingPathComponent("leads_holdout.csv").path, "--out", scoredFile.path,
         ])
         guard score.exitCode == 0 else { throw SharedDataError("baton score failed: \(score.stderr)") }
@@ -61,10 +61,10 @@ import Testing
             scored: try String(contentsOf: scoredFile, encoding: .utf8))
     }
 
-    @Test func everyQuotedLineIsPrintedByARealRun() throws {
-        let quoted = try Self.quotedLines()
+    @Test func everyQuotedLineIsPrintedByARealRun() async throws {
+        let quoted = try await Self.quotedLines()
         try #require(quoted.count >= 10, "the excerpt is unexpectedly short: \(quoted)")
-        let run = try Self.lab.get()
+        let run = try await Self.lab.value
         let printed = Set((run.fit + "\n" + run.validate).split(separator: "\n").map(String.init))
         for line in quoted {
             #expect(
@@ -74,7 +74,7 @@ import Testing
 
     /// The closed-loop section quotes the quarter review of `scripts/lab.sh`'s demo ("the demo of
     /// …", every "…" after it): rebuilt here as lab.sh builds it, each quote must be text of its report.md.
-    @Test func quarterReviewQuotesAreARealRun() throws {
+    @Test func quarterReviewQuotesAreARealRun() async throws {
         let readme = try String(contentsOf: SharedData.projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "the demo of `scripts/lab.sh`"), "README.md lost its quarter-review quote")
         let end = try #require(readme.range(of: "\n\n", range: start.upperBound..<readme.endIndex))
@@ -104,7 +104,7 @@ import Testing
             ],
         ]
         for step in steps {
-            let result = try CLI.run(step, in: dir)
+            let result = try await CLI.run(step, in: dir)
             try #require(result.exitCode == 0, "\(step[0]): \(result.stderr)")
         }
         let report = try String(contentsOf: dir.appendingPathComponent("review-2023-Q1/report.md"), encoding: .utf8)
@@ -122,9 +122,9 @@ import Testing
         return value
     }
 
-    @Test func theProseFiguresAreTheRunsFigures() throws {
+    @Test func theProseFiguresAreTheRunsFigures() async throws {
         let prose = try Self.sectionText()
-        let run = try Self.lab.get()
+        let run = try await Self.lab.value
         let observations = try Self.number(#"No\. Observations:\s+(\d+)"#, in: run.fit, "row count in the fit summary")
         let dfModel = try Self.number(#"Df Model:\s+(\d+)"#, in: run.fit, "Df Model in the fit summary")
         let won = try Self.number(#"Won / rows:\s+(\d+) /"#, in: run.fit, "wins in the fit summary")
@@ -152,11 +152,11 @@ import Testing
     }
 
     /// The weight-file table lists the keys a real export writes (`thresholds` only when the spec sets them).
-    @Test func theWeightFileTableListsTheKeysOfARealExport() throws {
+    @Test func theWeightFileTableListsTheKeysOfARealExport() async throws {
         let section = try Self.readmeSection("## The weight file (`baton.weights/1`)")
         let documented = Set(
             section.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) })
-        let written = try Self.lab.get().weightFileKeys
+        let written = try await Self.lab.value.weightFileKeys
         #expect(written.isSubset(of: documented), "README.md's weight-file table lacks \(written.subtracting(documented).sorted())")
         #expect(
             documented.subtracting(written).isSubset(of: ["thresholds"]),
@@ -175,12 +175,13 @@ import Testing
     }
 
     /// The reason code the scorer section quotes is one `baton score` writes with the bundled model.
-    @Test func theQuotedReasonCodeIsOneTheScorerWrites() throws {
+    @Test func theQuotedReasonCodeIsOneTheScorerWrites() async throws {
         let section = try Self.readmeSection("## The hand-off scorer")
         let quoted = try #require(
             section.firstMatch(of: /\("(Budget authority [^"]+)" on the bundled model\)/)?.output.1, "README.md no longer quotes a reason code")
+        let scored = try await Self.lab.value.scored
         #expect(
-            try Self.lab.get().scored.contains(String(quoted)),
+            scored.contains(String(quoted)),
             "README.md quotes the reason \(quoted), which baton score does not write on Datasets/leads_holdout.csv with the lab's model")
     }
 

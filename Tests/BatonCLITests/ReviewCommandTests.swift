@@ -7,10 +7,10 @@ import Testing
 /// Python's csv module takes from the raw Olist files in the test set-up.
 @Suite(.serialized) struct ReviewCommandTests {
     /// One store for the suite (the import takes a few seconds), in a scratch folder.
-    static let store: Result<URL, any Error> = {
+    static let filling = Task { () async -> Result<URL, any Error> in
         do {
             let dir = try CLI.scratch()
-            let result = try CLI.run(
+            let result = try await CLI.run(
                 [
                     "import", "olist-funnel", "--mqls", SharedData.olistLeads.path, "--deals", SharedData.olistDeals.path,
                     "--db", "olist.sqlite",
@@ -20,7 +20,7 @@ import Testing
         } catch {
             return .failure(error)
         }
-    }()
+    }
 
     struct Counts: Decodable {
         /// Hand-offs (MQLs) of ISO week 2018-W10 (2018-03-05 … 03-11) and of March 2018.
@@ -52,7 +52,7 @@ import Testing
                           "weekBySource": by_source, "monthBySDR": by_sdr}))
         """#
 
-    func counts() throws -> Counts { try PythonReading.olist(Self.script, as: Counts.self) }
+    func counts() async throws -> Counts { try await PythonReading.olist(Self.script, as: Counts.self) }
 
     @Test(arguments: [
         (["weekly", "--week", "2025-W54"], "--week '2025-W54'"),
@@ -68,27 +68,27 @@ import Testing
         (["period", "--from", "2023-01-01", "--to", "2023-03-31", "--week", "2023-W02"], "--week"),
         (["period", "--from", "2023-01-01", "--to", "2023-03-31", "--time-zone", "Mars/Olympus_Mons"], "--time-zone 'Mars/Olympus_Mons'"),
     ])
-    func usageErrorsExit64(arguments: [String], message: String) throws {
-        let db = try Self.store.get()
+    func usageErrorsExit64(arguments: [String], message: String) async throws {
+        let db = try await Self.filling.value.get()
         let dir = try CLI.scratch()
-        let result = try CLI.run(["review"] + arguments + ["--db", db.path, "--out", "out"], in: dir)
+        let result = try await CLI.run(["review"] + arguments + ["--db", db.path, "--out", "out"], in: dir)
         #expect(result.exitCode == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
     }
 
     @Test(arguments: [["weekly", "--week", "2025-W41"], ["monthly", "--month", "2025-10"]])
-    func missingDatabaseExits64AndCreatesNoStore(arguments: [String]) throws {
+    func missingDatabaseExits64AndCreatesNoStore(arguments: [String]) async throws {
         let dir = try CLI.scratch()
-        let result = try CLI.run(["review"] + arguments + ["--db", "missing.sqlite", "--out", "out"], in: dir)
+        let result = try await CLI.run(["review"] + arguments + ["--db", "missing.sqlite", "--out", "out"], in: dir)
         #expect(result.exitCode == 64 && result.stderr.contains("missing.sqlite: store not found"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
-    @Test func weeklyReviewOfTheImportedFunnel() throws {
-        let db = try Self.store.get(), c = try counts()
+    @Test func weeklyReviewOfTheImportedFunnel() async throws {
+        let db = try await Self.filling.value.get(), c = try await counts()
         let dir = try CLI.scratch()
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ["review", "weekly", "--week", "2018-W10", "--db", db.path, "--out", "w10", "--as-of", "2019-01-01T00:00:00Z"], in: dir)
         try #require(result.exitCode == 0, "\(result.stderr)")
         let report = try String(contentsOf: dir.appendingPathComponent("w10/report.md"), encoding: .utf8)
@@ -111,10 +111,10 @@ import Testing
 
     /// `review period`: both days included (the Python count takes 2018-03-31 in), the title names
     /// the period, and a source without scores gets a plain "not enough" on speed and no test of dispositions it lacks.
-    @Test func quarterReviewOfTheImportedFunnel() throws {
-        let db = try Self.store.get(), c = try counts()
+    @Test func quarterReviewOfTheImportedFunnel() async throws {
+        let db = try await Self.filling.value.get(), c = try await counts()
         let dir = try CLI.scratch()
-        let result = try CLI.run(
+        let result = try await CLI.run(
             [
                 "review", "period", "--from", "2018-01-01", "--to", "2018-03-31", "--db", db.path, "--out", "q1", "--as-of",
                 "2019-01-01T00:00:00Z", "--cohort-months", "0",
@@ -130,8 +130,8 @@ import Testing
         #expect(report.contains("| source | 0 × 0 | — | 0 | — | not tested: no hand-off of the period has a disposition |"))
     }
 
-    @Test func monthlyReviewOfTheImportedFunnelWithAPlaybook() throws {
-        let db = try Self.store.get(), c = try counts()
+    @Test func monthlyReviewOfTheImportedFunnelWithAPlaybook() async throws {
+        let db = try await Self.filling.value.get(), c = try await counts()
         let dir = try CLI.scratch()
         let sdr = try #require(c.monthBySDR.max { $0.value < $1.value })
         // The busiest SDR of the month works 08:00–12:00 in São Paulo; everyone else gets 10:00–16:00.
@@ -143,7 +143,7 @@ import Testing
             reps:
               - {id: \(sdr.key), time_zone: America/Sao_Paulo, working_hours: {days: [mon, tue, wed, thu, fri], from: "08:00", to: "12:00"}}
             """)
-        let result = try CLI.run(
+        let result = try await CLI.run(
             [
                 "review", "monthly", "--month", "2018-03", "--db", db.path, "--out", "m03", "--as-of", "2019-01-01T00:00:00Z",
                 "--cohort-months", "0", "--playbook", "playbook.yaml",
@@ -164,7 +164,7 @@ import Testing
 
         // A playbook that is not one: bad data, exit 65, nothing written.
         try dir.appendingPathComponent("bad.yaml").write("reps: []\n")
-        let bad = try CLI.run(["review", "monthly", "--month", "2018-03", "--db", db.path, "--out", "bad", "--playbook", "bad.yaml"], in: dir)
+        let bad = try await CLI.run(["review", "monthly", "--month", "2018-03", "--db", db.path, "--out", "bad", "--playbook", "bad.yaml"], in: dir)
         #expect(bad.exitCode == 65 && bad.stderr.contains("routing"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
     }

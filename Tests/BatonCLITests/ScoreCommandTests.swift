@@ -6,19 +6,19 @@ import Testing
 /// `baton score` against the lab: the hand-off scorer reads only the weight file, so its
 /// probabilities must equal the lab's own scoring of the same leads.
 @Suite struct ScoreCommandTests {
-    @Test func scoredProbabilitiesEqualTheLabs() throws {
+    @Test func scoredProbabilitiesEqualTheLabs() async throws {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
         let scored = dir.appendingPathComponent("scored.csv")
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
         let train = datasets.appendingPathComponent("leads_train.csv")
         let holdout = datasets.appendingPathComponent("leads_holdout.csv")
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", train.path, "--spec", datasets.appendingPathComponent("leads.spec.yaml").path,
             "--out", model.path,
         ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
-        let score = try CLI.run([
+        let score = try await CLI.run([
             "score", "--model", model.path, "--data", holdout.path, "--out", scored.path,
             "--playbook", datasets.appendingPathComponent("playbook.yaml").path,
         ])
@@ -46,11 +46,11 @@ import Testing
         #expect(Set(stages.keys) == ["nurture", "mql", "sql"], "\(stages)")
     }
 
-    @Test func unseenValuesWarnOncePerColumnAndTheirReasonsSaySo() throws {
+    @Test func unseenValuesWarnOncePerColumnAndTheirReasonsSaySo() async throws {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
             "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
         ])
@@ -68,7 +68,7 @@ import Testing
         try ([lines[0]] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n").appending("\n")
             .write(to: data, atomically: true, encoding: .utf8)
         let scored = dir.appendingPathComponent("scored.csv")
-        let score = try CLI.run(["score", "--model", model.path, "--data", data.path, "--out", scored.path])
+        let score = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", scored.path])
         #expect(score.exitCode == 0, "\(score.stderr)")
 
         let warnings = score.stderr.split(separator: "\n").filter { $0.contains("never seen in training") }
@@ -93,18 +93,18 @@ import Testing
         #expect(named > 0, "no reason named an unseen industry")
     }
 
-    @Test func missingColumnsAreListedWithExit65() throws {
+    @Test func missingColumnsAreListedWithExit65() async throws {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try CLI.run([
+        let fit = try await CLI.run([
             "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
             "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
         ])
         #expect(fit.exitCode == 0, "\(fit.stderr)")
         let data = dir.appendingPathComponent("thin.csv")
         try "lead_id,industry,region\nL1,software,emea\n".write(to: data, atomically: true, encoding: .utf8)
-        let score = try CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("o.csv").path])
+        let score = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("o.csv").path])
         #expect(score.exitCode == 65)
         #expect(score.stderr.contains("company_size") && score.stderr.contains("demo_requests"), "\(score.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.csv").path))

@@ -12,8 +12,8 @@ import Testing
         return flags
     }
 
-    @Test func helpPointsToTheFormatsReferenceAndItListsEveryFlag() throws {
-        let help = try CLI.run(["serve", "--help"])
+    @Test func helpPointsToTheFormatsReferenceAndItListsEveryFlag() async throws {
+        let help = try await CLI.run(["serve", "--help"])
         #expect(help.exitCode == 0, "\(help.stderr)")
         let text = help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
         #expect(text.contains("JSON configuration file; its keys: \(FormatsReference.relativePath)"), "\(help.stdout)")

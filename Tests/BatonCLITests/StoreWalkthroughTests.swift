@@ -5,8 +5,8 @@ import Testing
 /// Runs every `baton` command of Notebooks-md/store-recalibration.md (``NotebookRun``) and checks
 /// the figures it quotes in bold against the files and output the commands wrote.
 @Suite struct StoreWalkthroughTests {
-    @Test func storeWalkthroughRunsAndItsFiguresHold() throws {
-        let run = try NotebookRun("store-recalibration.md", expectedCommands: 6)
+    @Test func storeWalkthroughRunsAndItsFiguresHold() async throws {
+        let run = try await NotebookRun("store-recalibration.md", expectedCommands: 6)
         func claim(_ figure: String, _ why: String, sourceLocation: SourceLocation = #_sourceLocation) {
             run.claim(figure, why, sourceLocation: sourceLocation)
         }

@@ -7,10 +7,10 @@ import Testing
     static let leads = SharedData.projectRoot.appendingPathComponent("Datasets/leads_train.csv").path
     static let spec = SharedData.projectRoot.appendingPathComponent("Datasets/leads.spec.yaml").path
 
-    func fit(_ extra: [String], data: String = leads) throws -> (json: [String: Any], model: [String: Any], stderr: String) {
+    func fit(_ extra: [String], data: String = leads) async throws -> (json: [String: Any], model: [String: Any], stderr: String) {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
-        let result = try CLI.run(["fit", "--data", data, "--spec", Self.spec, "--out", model.path, "--json"] + extra)
+        let result = try await CLI.run(["fit", "--data", data, "--spec", Self.spec, "--out", model.path, "--json"] + extra)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let weights = try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any] ?? [:]
         return (try result.json(), weights, result.stderr)
@@ -20,9 +20,9 @@ import Testing
         (json["terms"] as? [[String: Any]] ?? []).compactMap { $0["estimate"] as? Double }
     }
 
-    @Test func streamFlagStreamsAndRecordsThePath() throws {
-        let memory = try fit([])
-        let stream = try fit(["--stream", "--block-rows", "997"])
+    @Test func streamFlagStreamsAndRecordsThePath() async throws {
+        let memory = try await fit([])
+        let stream = try await fit(["--stream", "--block-rows", "997"])
         #expect(memory.json["fit_path"] as? String == "in_memory")
         #expect(stream.json["fit_path"] as? String == "streaming")
         #expect(stream.json["block_rows"] as? Int == 997)
@@ -33,33 +33,33 @@ import Testing
         for (x, y) in zip(a, b) { #expect(isClose(x, y, mixed: 1e-10)) }
     }
 
-    @Test func aSmallBudgetChoosesStreamingAndSaysWhy() throws {
-        let small = try fit(["--memory-budget", "1MiB", "--block-rows", "4000"])
+    @Test func aSmallBudgetChoosesStreamingAndSaysWhy() async throws {
+        let small = try await fit(["--memory-budget", "1MiB", "--block-rows", "4000"])
         #expect(small.json["fit_path"] as? String == "streaming")
         let reason = small.json["fit_path_reason"] as? String ?? ""
         #expect(reason.contains("exceeds the memory budget 1.0 MiB"), "\(reason)")
         let estimate = try #require(small.json["memory_estimate_bytes"] as? Int)
         // 10 000 rows × 60 terms × 8 bytes is the design alone.
         #expect(estimate > 10_000 * 60 * 8 && estimate < 40_000_000)
-        let large = try fit(["--memory-budget", "4GiB"])
+        let large = try await fit(["--memory-budget", "4GiB"])
         #expect(large.json["fit_path"] as? String == "in_memory")
         #expect((large.json["fit_path_reason"] as? String ?? "").contains("within the memory budget 4.0 GiB"))
     }
 
-    @Test func badOptionsAreUsageErrors() throws {
+    @Test func badOptionsAreUsageErrors() async throws {
         for options in [["--memory-budget", "lots"], ["--block-rows", "0"]] {
-            let result = try CLI.run(["fit", "--data", Self.leads, "--spec", Self.spec, "--out", "/tmp/x.json"] + options)
+            let result = try await CLI.run(["fit", "--data", Self.leads, "--spec", Self.spec, "--out", "/tmp/x.json"] + options)
             #expect(result.exitCode == 64, "\(options): \(result.stderr)")
         }
     }
 
-    @Test func aBadCellInALateBlockIsReportedWithItsLine() throws {
+    @Test func aBadCellInALateBlockIsReportedWithItsLine() async throws {
         let dir = try CLI.scratch()
         var lines = try String(contentsOfFile: Self.leads, encoding: .utf8).split(separator: "\n").map(String.init)
         lines[9_500] += ",extra"  // data row 9 500 is line 9 501
         let csv = dir.appendingPathComponent("bad.csv")
         try csv.write(lines.joined(separator: "\n") + "\n")
-        let result = try CLI.run([
+        let result = try await CLI.run([
             "fit", "--data", csv.path, "--spec", Self.spec, "--out", dir.appendingPathComponent("m.json").path,
             "--stream", "--block-rows", "100",
         ])
@@ -69,10 +69,10 @@ import Testing
 
     /// Streaming memory does not grow with the rows; in-memory memory does. Peak RSS (VmHWM)
     /// of fits of 10 000 and 60 000 generated rows, as `--timings` reports it.
-    @Test func streamingPeakMemoryDoesNotGrowWithRows() throws {
+    @Test func streamingPeakMemoryDoesNotGrowWithRows() async throws {
         let dir = try CLI.scratch()
-        func peak(_ data: URL, _ extra: [String]) throws -> Int {
-            let result = try CLI.run(
+        func peak(_ data: URL, _ extra: [String]) async throws -> Int {
+            let result = try await CLI.run(
                 [
                     "fit", "--data", data.path, "--spec", Self.spec, "--out",
                     dir.appendingPathComponent("m.json").path, "--timings",
@@ -85,14 +85,14 @@ import Testing
         var files: [URL] = []
         for rows in [10_000, 60_000] {
             let url = dir.appendingPathComponent("g\(rows).csv")
-            let generated = try CLI.run(["generate", "--rows", "\(rows)", "--seed", "1", "--out", url.path])
+            let generated = try await CLI.run(["generate", "--rows", "\(rows)", "--seed", "1", "--out", url.path])
             #expect(generated.exitCode == 0, "\(generated.stderr)")
             files.append(url)
         }
-        let streamSmall = try peak(files[0], ["--stream", "--block-rows", "2000"])
-        let streamLarge = try peak(files[1], ["--stream", "--block-rows", "2000"])
-        let memorySmall = try peak(files[0], [])
-        let memoryLarge = try peak(files[1], [])
+        let streamSmall = try await peak(files[0], ["--stream", "--block-rows", "2000"])
+        let streamLarge = try await peak(files[1], ["--stream", "--block-rows", "2000"])
+        let memorySmall = try await peak(files[0], [])
+        let memoryLarge = try await peak(files[1], [])
         // 50 000 more rows: the in-memory design alone grows by 50 000 × 60 × 8 = 24 MB; the
         // stream keeps 16 bytes per row for the in-sample metrics (0.8 MB) and one block.
         #expect(memoryLarge - memorySmall > 24_000_000, "in memory: \(memorySmall) → \(memoryLarge)")

@@ -8,7 +8,8 @@ import Testing
     static let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
 
     /// A store replayed from 120 generated leads over 2023Q1–Q2, and the model that scored them.
-    static let store: (dir: URL, db: URL, model: URL)? = {
+    /// Filled once, by the first test that asks (a task, so the runs wait off the cooperative pool).
+    static let filling = Task { () async -> (dir: URL, db: URL, model: URL)? in
         guard let dir = try? CLI.scratch() else { return nil }
         let model = dir.appendingPathComponent("model.json"), events = dir.appendingPathComponent("events.jsonl")
         let db = dir.appendingPathComponent("store.sqlite"), playbook = datasets.appendingPathComponent("playbook.yaml").path
@@ -21,15 +22,15 @@ import Testing
             ["handoff", "replay", "--events", events.path, "--playbook", playbook, "--model", model.path, "--db", db.path],
         ]
         for step in steps {
-            guard let result = try? CLI.run(step), result.exitCode == 0 else { return nil }
+            guard let result = try? await CLI.run(step), result.exitCode == 0 else { return nil }
         }
         return (dir, db, model)
-    }()
+    }
 
-    @Test func exportWritesTheCSVAndASpecAFitReads() throws {
-        let s = try #require(Self.store, "the store could not be filled")
+    @Test func exportWritesTheCSVAndASpecAFitReads() async throws {
+        let s = try #require(await Self.filling.value, "the store could not be filled")
         let csv = s.dir.appendingPathComponent("t.csv"), spec = s.dir.appendingPathComponent("t.spec.yaml")
-        let result = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path, "--spec-out", spec.path])
+        let result = try await CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path, "--spec-out", spec.path])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("wrote 120 leads to \(csv.path) (25 features): "))
         #expect(result.stdout.contains("past the 90-day outcome window: no outcome recorded, not counted as lost"))
@@ -43,7 +44,7 @@ import Testing
         #expect(specText.contains("\"time\" : \"created_at\"") && specText.contains("\"column\" : \"won\""))
         // A fit on the file refuses an open lead by its line: it is never read as lost.
         let open = try #require(lines.firstIndex { $0.contains(",open,,") })
-        let fit = try CLI.run(["fit", "--data", csv.path, "--spec", spec.path, "--out", s.dir.appendingPathComponent("m.json").path])
+        let fit = try await CLI.run(["fit", "--data", csv.path, "--spec", spec.path, "--out", s.dir.appendingPathComponent("m.json").path])
         #expect(fit.exitCode == 65)
         #expect(fit.stderr.contains("line \(open + 1): the outcome cell (\"won\") is empty"), "\(fit.stderr)")
     }
@@ -52,10 +53,10 @@ import Testing
     /// row scored at that hand-off's event, with the engagement counts of the events replayed up to
     /// it and none after (the log holds thousands after); the others are rows never handed off;
     /// the won leads are the truth's.
-    @Test func rowsMatchTheSimulatorsTruthAndHoldNothingAfterTheHandOff() throws {
-        let s = try #require(Self.store, "the store could not be filled")
+    @Test func rowsMatchTheSimulatorsTruthAndHoldNothingAfterTheHandOff() async throws {
+        let s = try #require(await Self.filling.value, "the store could not be filled")
         let csv = s.dir.appendingPathComponent("truth-check.csv")
-        let result = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path])
+        let result = try await CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", csv.path])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let truth = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: s.dir.appendingPathComponent("events.truth.json"))) as? [String: Any])
@@ -116,11 +117,11 @@ import Testing
         #expect(rowsWon == truth["won"] as? Int)
     }
 
-    @Test func badInputSaysWhatToChange() throws {
-        let s = try #require(Self.store, "the store could not be filled")
+    @Test func badInputSaysWhatToChange() async throws {
+        let s = try #require(await Self.filling.value, "the store could not be filled")
         let out = s.dir.appendingPathComponent("bad.csv").path
         // An as-of before the first lead: a flag to change (64).
-        let early = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2022-06-01", "--out", out])
+        let early = try await CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2022-06-01", "--out", out])
         #expect(early.exitCode == 64)
         #expect(early.stderr.contains("--as-of 2022-06-01 is before the store's first lead (created 2023-01-01T"), "\(early.stderr)")
         #expect(early.stderr.contains("pass a later --as-of"))
@@ -133,23 +134,23 @@ import Testing
               - {column: industry, type: categorical}
               - {column: pricing_page_veiws, type: numeric}
             """)
-        let odd = try CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", out, "--spec", spec.path])
+        let odd = try await CLI.run(["training", "export", "--db", s.db.path, "--as-of", "2023-10-01", "--out", out, "--spec", spec.path])
         #expect(odd.exitCode == 65)
         #expect(odd.stderr.contains("feature \"pricing_page_veiws\" never carried by any of the store's 120 leads"), "\(odd.stderr)")
         #expect(odd.stderr.contains("pricing_page_veiws → pricing_page_views?") && odd.stderr.contains("remove it from the spec"))
         #expect(!FileManager.default.fileExists(atPath: out))
         // A store that does not exist (64), and --data with --db (64).
-        let none = try CLI.run([
+        let none = try await CLI.run([
             "training", "export", "--db", s.dir.appendingPathComponent("nope.sqlite").path, "--as-of", "2023-10-01", "--out", out,
         ])
         #expect(none.exitCode == 64 && none.stderr.contains("does not exist"))
-        let both = try CLI.run([
+        let both = try await CLI.run([
             "recalibrate", "--data", out, "--db", s.db.path, "--spec", spec.path, "--as-of", "2023-10-01", "--out",
             s.dir.appendingPathComponent("r").path,
         ])
         #expect(both.exitCode == 64 && both.stderr.contains("give either --data FILE.csv or --db STORE"))
         // Too few matured outcomes in the store (65): the lab's message, plus what the store left out.
-        let recal = try CLI.run([
+        let recal = try await CLI.run([
             "recalibrate", "--db", s.db.path, "--spec", Self.datasets.appendingPathComponent("leads.spec.yaml").path,
             "--as-of", "2023-10-01", "--out", s.dir.appendingPathComponent("r").path,
         ])

@@ -5,8 +5,8 @@ import Testing
 /// Runs every `baton` command of Notebooks-md/quarterly-recalibration.md (``NotebookRun``) and
 /// checks the figures the text quotes in bold against the files the commands wrote.
 @Suite struct WalkthroughTests {
-    @Test func walkthroughRunsAndItsFiguresHold() throws {
-        let run = try NotebookRun("quarterly-recalibration.md", expectedCommands: 4)
+    @Test func walkthroughRunsAndItsFiguresHold() async throws {
+        let run = try await NotebookRun("quarterly-recalibration.md", expectedCommands: 4)
         let dir = run.folder
         func claim(_ figure: String, _ why: String, sourceLocation: SourceLocation = #_sourceLocation) {
             run.claim(figure, why, sourceLocation: sourceLocation)

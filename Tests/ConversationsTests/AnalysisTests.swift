@@ -135,7 +135,8 @@ struct AnalysisTests {
             print(json.dumps({'ranks': [ranks[s] for s in doc.sentences], 'best': [doc.sentences.index(s) for s in best]}))
             """
         let output = try await PythonTooling.offPool {
-            let python = try PythonTooling.venv(packages: ["sumy"])
+            // sumy imports numpy for TextRank without declaring it (an optional extra of its package).
+            let python = try PythonTooling.venv(packages: ["sumy", "numpy"])
             return try PythonTooling.run(python.path, ["-c", script, payload])
         }
         try #require(output.status == 0, "\(output.output)")

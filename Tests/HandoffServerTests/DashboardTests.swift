@@ -4,6 +4,7 @@ import HandoffPersistence
 import HandoffServer
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// A service seeded with three leads at a fixed clock (Wed 2026-03-04 12:00 UTC, ISO week 2026-W10).
@@ -188,7 +189,11 @@ enum DashboardSeed {
             .appendingPathComponent(".build/test-output")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let profile = running.files.folder.appendingPathComponent("chromium-profile").path
-        func chromiumRun(_ extra: [String]) throws -> String {
+        // Chromium waits off the cooperative pool: the in-process server it loads from needs the pool.
+        func chromiumRun(_ extra: [String]) async throws -> String {
+            try await PythonTooling.offPool { try chromiumWaiting(extra) }
+        }
+        @Sendable func chromiumWaiting(_ extra: [String]) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: chromium ?? "")
             p.arguments =
@@ -205,7 +210,7 @@ enum DashboardSeed {
             return String(decoding: data, as: UTF8.self)
         }
         // The DOM after the redirect (cookie) and the page script.
-        let dom = try chromiumRun(["--dump-dom"])
+        let dom = try await chromiumRun(["--dump-dom"])
         #expect(dom.contains("week 2026-W10"), "\(dom.prefix(500))")
         DashboardSeed.checkNumbers(DashboardSeed.metrics(dom))
         // Issue 21 item 7: at a laptop's 1366 px and a phone's 390 px, nothing scrolls sideways, no

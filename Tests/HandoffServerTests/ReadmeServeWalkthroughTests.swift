@@ -116,9 +116,13 @@ import Testing
                 fit.arguments = local(words.dropFirst())
                 if !environment.isEmpty { fit.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
                 fit.standardOutput = FileHandle.nullDevice
-                try fit.run()
-                fit.waitUntilExit()
-                try #require(fit.terminationStatus == 0, "\(context) failed")
+                // The wait is off the cooperative pool, which the suite's in-process servers need.
+                let status = try await PythonTooling.offPool { () throws -> Int32 in
+                    try fit.run()
+                    fit.waitUntilExit()
+                    return fit.terminationStatus
+                }
+                try #require(status == 0, "\(context) failed")
                 continue
             }
             if command.hasSuffix("/baton"), words.dropFirst().first == "serve" {

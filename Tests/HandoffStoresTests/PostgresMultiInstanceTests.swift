@@ -174,8 +174,8 @@ struct PostgresMultiInstanceTests {
 
     /// A deadlock between an instance's unit and another session: the server rolls one back
     /// (SQLSTATE 40P01). The other session takes lead L1, the unit takes L2 and waits for L1, then
-    /// the session waits for L2; the unit waited first, so its deadlock check runs first and it is
-    /// the victim. It must be run again and commit whole, not fail as "store unavailable".
+    /// the session waits for L2; the unit waited first, so its deadlock check (after
+    /// `deadlock_timeout`) runs first and it is the victim. It must be run again and commit whole, not fail as "store unavailable".
     @Test func aDeadlockVictimIsRunAgainAndCommits() async throws {
         try await withTwoInstances { a, _, location in
             for lead in ["L1", "L2"] { try await a.upsertLead(Sample.lead(lead)) }
@@ -188,9 +188,24 @@ struct PostgresMultiInstanceTests {
                             .appendEvent(Sample.event("d-2", lead: "L2", at: T.base)), .appendEvent(Sample.event("d-1", lead: "L1", at: T.base)),
                         ]))
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                _ = try await sql.rows("SELECT id FROM leads WHERE id = 'L2' FOR UPDATE")
-                try await sql.execute("COMMIT")
+                // Until the unit waits for L1 (it holds L2 by then): waiting first, it is checked first.
+                let deadline = Date().addingTimeInterval(120)
+                while Date() < deadline {
+                    let waiting = try await ScratchPostgres.withConnection(location) { probe in
+                        try await probe.rows(
+                            "SELECT pid FROM pg_stat_activity WHERE application_name = 'baton' AND wait_event_type = 'Lock'"
+                        ).count
+                    }
+                    if waiting > 0 { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                do {
+                    _ = try await sql.rows("SELECT id FROM leads WHERE id = 'L2' FOR UPDATE")
+                    try await sql.execute("COMMIT")
+                } catch {
+                    // Should the server pick this session after all, it is the one rolled back.
+                    try await sql.execute("ROLLBACK")
+                }
                 let result = try await unit.value
                 #expect(!result.isDuplicate)
             }

@@ -154,12 +154,14 @@ struct ArrayBlockSource: DesignBlockSource {
             }
             if case let .separation(a) = stream, case let .separation(b) = memory {
                 // Runaway estimates stop where the iterations stop, on a likelihood that is flat along
-                // them: the two paths agree to ~1e-7 there, not to the 1e-10 of a proper optimum.
+                // them: the two paths (block sums in another order) agree to ~1e-7 with one OpenBLAS
+                // kernel and to ~2e-5 with another (no OPENBLAS_CORETYPE set), not to the 1e-10 of a
+                // proper optimum. What the error reports (term, rows, wins) must agree exactly.
                 #expect(
                     a.map(\.term) == b.map(\.term) && a.map(\.rowsWithTerm) == b.map(\.rowsWithTerm)
                         && a.map(\.wonWithTerm) == b.map(\.wonWithTerm), sourceLocation: sourceLocation)
                 for (x, y) in zip(a, b) {
-                    #expect(isClose(x.estimate, y.estimate, relative: 1e-6), "\(x.term)", sourceLocation: sourceLocation)
+                    #expect(isClose(x.estimate, y.estimate, relative: 1e-4), "\(x.term)", sourceLocation: sourceLocation)
                 }
             } else {
                 #expect(stream == memory, "blockRows \(blockRows): \(stream) vs \(memory)", sourceLocation: sourceLocation)

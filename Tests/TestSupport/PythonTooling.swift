@@ -30,6 +30,10 @@ package enum PythonTooling {
             let (status, output) = try run("/usr/bin/env", ["python3", "-m", "venv", root.path])
             try #require(status == 0, "could not create a Python venv at \(root.path) (python3 -m venv): \(output)")
         }
+        let listed = listedReferences()
+        for package in packages where !listed.contains(moduleName(package)) {
+            Issue.record("Python package \(package) is not in Tests/python-references.txt; add it, so CI installs it before the suite")
+        }
         // A package with a version requirement (`cloudevents>=2.2`) is always handed to pip, which
         // does nothing when it is met; the others only when they do not import.
         let pinned = packages.contains { $0.contains(where: { "<>=!~".contains($0) }) }
@@ -55,10 +59,21 @@ package enum PythonTooling {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// The import names of the packages Tests/python-references.txt lists (found from this file's path).
+    private static func listedReferences() -> Set<String> {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("python-references.txt")
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return Set(
+            text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }.map(moduleName))
+    }
+
     private static func moduleName(_ requirement: String) -> String {
         let package = String(requirement.prefix { !"<>=!~[ ".contains($0) })
         // Distributions whose import name is not their name with dashes as underscores.
-        let imports = ["websocket-client": "websocket", "scikit-learn": "sklearn", "pyyaml": "yaml"]
+        let imports = [
+            "websocket-client": "websocket", "scikit-learn": "sklearn", "pyyaml": "yaml", "hubspot-api-client": "hubspot", "webvtt-py": "webvtt",
+        ]
         return imports[package] ?? package.replacingOccurrences(of: "-", with: "_")
     }
 }
