@@ -71,6 +71,17 @@ extension PostgresHandoffStore {
         }
     }
 
+    package func leadsWithInteractions(createdIn period: ReportPeriod) async throws(StoreError) -> [String] {
+        try await read("reading the leads with interactions") { sql in
+            try await sql.rows(
+                """
+                SELECT DISTINCT lead_id FROM interactions
+                WHERE lead_id IN (SELECT id FROM leads WHERE created_at >= $1 AND created_at < $2) ORDER BY lead_id
+                """, [.date(period.start), .date(period.end)]
+            ).map { try $0.text("lead_id") }
+        }
+    }
+
     package func leadIDs(email address: String) async throws(StoreError) -> [String] {
         let wanted = address.trimmingCharacters(in: .whitespaces).lowercased()
         return try await read("finding leads by e-mail address") { sql in

@@ -29,6 +29,9 @@ package struct AnalyticsConfiguration: Sendable {
     /// Below this many matured hand-offs in either group (first touch within the first speed bucket,
     /// or later / never) "does speed pay?" gives no verdict.
     package var speedPaysMinimumPerGroup: Int = 10
+    /// Below this many won, or this many lost, leads with captured conversations the review shows
+    /// no tracker frequencies by outcome (too few to compare).
+    package var trackerMinimumPerOutcome: Int = 10
     /// Sources whose leads are not marketing-sourced (excluded from attributed revenue).
     package var salesSourcedSources: Set<String> = []
     /// Compliance a policy should reach; a policy whose Wilson upper bound is below it triggers a change item.

@@ -8,11 +8,20 @@ package struct ReviewData: Sendable {
     /// Roster by id, reps who left included.
     package var reps: [String: RepRecord]
     package var deployments: [ModelDeployment]
+    /// Leads of the window with at least one captured interaction.
+    package var conversationLeads: Set<String>
+    /// The tracker hits of the window's leads.
+    package var trackerHits: [TrackerHitRecord]
 
-    package init(journeys: [LeadJourney], reps: [String: RepRecord], deployments: [ModelDeployment]) {
+    package init(
+        journeys: [LeadJourney], reps: [String: RepRecord], deployments: [ModelDeployment], conversationLeads: Set<String> = [],
+        trackerHits: [TrackerHitRecord] = []
+    ) {
         self.journeys = journeys
         self.reps = reps
         self.deployments = deployments
+        self.conversationLeads = conversationLeads
+        self.trackerHits = trackerHits
     }
 }
 
@@ -30,12 +39,15 @@ package enum ReviewLoader {
             .isoWeek(offsetBy: -(trendWeeks - 1)).range.start
         let from = min(trendStart, period.range.start).addingTimeInterval(-Double(lookbackDays) * 86_400)
         do {
-            let batch = try await store.cohort(createdIn: ReportPeriod(start: from, end: period.range.end))
+            let window = ReportPeriod(start: from, end: period.range.end)
+            let batch = try await store.cohort(createdIn: window)
             let reps = try await store.reps()
             let deployments = try await store.deployments()
             return ReviewData(
                 journeys: LeadJourney.build(from: batch, touchesFrom: touchesFrom),
-                reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments)
+                reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments,
+                conversationLeads: Set(try await store.leadsWithInteractions(createdIn: window)),
+                trackerHits: try await store.trackerHits(leadsCreatedIn: window))
         } catch {
             throw .store(error)
         }

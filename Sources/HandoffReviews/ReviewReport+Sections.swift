@@ -223,6 +223,25 @@ extension ReviewReport {
                     ]
                 })
         }
+
+        md.line()
+        md.line("## What was said, by outcome")
+        md.line()
+        let t = r.trackers
+        let compared = "\(t.wonLeads) won and \(t.lostLeads) lost leads with captured conversations"
+        if !t.isShown {
+            md.line("_Not compared: \(compared); the comparison needs at least \(t.minimum) of each._")
+        } else if t.rows.isEmpty {
+            md.line("_No tracker of the playbook matched the conversations of the \(compared)._")
+        } else {
+            md.line(
+                "Share of the \(compared) whose conversations mentioned each tracker (any interaction, any time), with Wilson 95 % intervals. A difference is a pattern to look into, not a cause."
+            )
+            md.line()
+            md.table(
+                ["tracker", "category", "mentioned: won leads", "mentioned: lost leads"],
+                t.rows.map { [$0.tracker, $0.category, $0.won.formatted, $0.lost.formatted] })
+        }
     }
 }
 

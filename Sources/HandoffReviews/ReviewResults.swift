@@ -20,6 +20,8 @@ package struct ReviewResults: Sendable {
     package let dispositions: DispositionPatterns
     package let speedPays: SpeedPays
     package let scoreBands: ScoreVsConversion
+    /// Tracker mentions in won against lost leads' conversations.
+    package let trackers: TrackerOutcomes
     /// False when no loaded lead has a contact attempt: the source does not record touches
     /// (e.g. an imported funnel), so speed and compliance cannot be judged and their rules stay silent.
     package let contactAttemptsRecorded: Bool
@@ -59,5 +61,7 @@ package struct ReviewResults: Sendable {
         self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)
         self.contactAttemptsRecorded = journeys.contains { $0.attemptCount > 0 }
         self.scoreBands = ScoreVsConversion.compute(journeys, deployments: data.deployments, asOf: asOf, configuration: configuration)
+        self.trackers = TrackerOutcomes.compute(
+            journeys, withInteractions: data.conversationLeads, hits: data.trackerHits, asOf: asOf, configuration: configuration)
     }
 }

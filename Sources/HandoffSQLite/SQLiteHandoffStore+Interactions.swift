@@ -67,6 +67,17 @@ extension SQLiteHandoffStore {
         }
     }
 
+    package func leadsWithInteractions(createdIn period: ReportPeriod) async throws(StoreError) -> [String] {
+        try await read("reading the leads with interactions") { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT lead_id FROM interactions
+                    WHERE lead_id IN (SELECT id FROM leads WHERE created_at >= ? AND created_at < ?) ORDER BY lead_id
+                    """, arguments: [period.start.storeMillis, period.end.storeMillis])
+        }
+    }
+
     package func leadIDs(email address: String) async throws(StoreError) -> [String] {
         let wanted = address.trimmingCharacters(in: .whitespaces).lowercased()
         return try await read("finding leads by e-mail address") { db in

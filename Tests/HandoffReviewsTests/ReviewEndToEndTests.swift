@@ -40,6 +40,10 @@ import Testing
         #expect(md.contains("Escalation steps fired: notify-manager 1, remind-rep 2."))
         #expect(md.contains("| SQL | 3 | 2 | 66.7 % (2/3;"))
         #expect(md.contains("EUR 1000.00 from 1 won deal(s)"))
+        // The fixture captured no conversation: the tracker comparison says why it is not there.
+        #expect(
+            md.contains(
+                "_Not compared: 0 won and 0 lost leads with captured conversations; the comparison needs at least 10 of each._"))
         // Rules that must fire on these numbers, each quoting its number.
         let rules = Set(report.changes.map(\.rule))
         #expect(rules == ["never-touched", "rep-left", "marketing-shortfall", "missing-evidence"])

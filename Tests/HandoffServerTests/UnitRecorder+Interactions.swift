@@ -11,5 +11,8 @@ extension UnitRecorder {
     func trackerHits(leadsCreatedIn period: ReportPeriod) async throws(StoreError) -> [TrackerHitRecord] {
         try await base.trackerHits(leadsCreatedIn: period)
     }
+    func leadsWithInteractions(createdIn period: ReportPeriod) async throws(StoreError) -> [String] {
+        try await base.leadsWithInteractions(createdIn: period)
+    }
     func leadIDs(email address: String) async throws(StoreError) -> [String] { try await base.leadIDs(email: address) }
 }

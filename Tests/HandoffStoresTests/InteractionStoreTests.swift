@@ -37,6 +37,10 @@ import Testing
             expectedHit.interactionID = id
             #expect(try await store.trackerHits(leadID: "L1") == [expectedHit])
             #expect(try await store.trackerHits(leadsCreatedIn: ReportPeriod(start: T.base, end: T.minutes(1))).count == 1)
+            // L2's interaction has no hit; it still counts among the leads with conversations. L3 has none.
+            try await store.upsertLead(Sample.lead("L3"))
+            #expect(try await store.leadsWithInteractions(createdIn: ReportPeriod(start: T.base, end: T.minutes(1))) == ["L1", "L2"])
+            #expect(try await store.leadsWithInteractions(createdIn: ReportPeriod(start: T.minutes(1), end: T.minutes(2))).isEmpty)
         }
     }
 

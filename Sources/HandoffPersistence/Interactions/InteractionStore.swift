@@ -22,6 +22,10 @@ package protocol InteractionStore: Sendable {
     /// Every tracker hit of every lead created in `period` (for the reviews), by lead.
     func trackerHits(leadsCreatedIn period: ReportPeriod) async throws(StoreError) -> [TrackerHitRecord]
 
+    /// Ids of the leads created in `period` that have at least one captured interaction (the
+    /// reviews' denominator for tracker frequencies), sorted.
+    func leadsWithInteractions(createdIn period: ReportPeriod) async throws(StoreError) -> [String]
+
     /// Ids of the leads whose `email` field equals `address`, ignoring case and surrounding white space.
     func leadIDs(email address: String) async throws(StoreError) -> [String]
 }
