@@ -204,7 +204,7 @@ struct UnitRunner {
             return exists ? .updated : .stored(rowID: nil)
 
         case let .saveRouterState(name, state, expected, at):
-            let actual = try Int64.fetchOne(db, sql: "SELECT revision FROM router_states WHERE name = ?", arguments: [name]) ?? 0
+            let actual = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT revision FROM router_states WHERE name = ?"), arguments: [name]) ?? 0
             guard actual == expected else {
                 throw StoreError.routerStateConflict(name: name, expectedRevision: expected, actualRevision: actual)
             }
@@ -221,7 +221,7 @@ struct UnitRunner {
 
         case let .upsertTimer(r):
             try verify(references, label)
-            let storedLead = try String.fetchOne(db, sql: "SELECT lead_id FROM sla_timers WHERE id = ?", arguments: [r.id])
+            let storedLead = try String.fetchOne(try db.cachedStatement(sql: "SELECT lead_id FROM sla_timers WHERE id = ?"), arguments: [r.id])
             if let storedLead, storedLead != r.leadID {
                 throw StoreError.timerOfAnotherLead(timerID: r.id, storedLead: storedLead, leadID: r.leadID)
             }
@@ -260,7 +260,8 @@ struct UnitRunner {
 
         case let .upsertOpportunity(r):
             try verify(references, label)
-            if let storedLead = try String.fetchOne(db, sql: "SELECT lead_id FROM opportunities WHERE id = ?", arguments: [r.id]) {
+            if let storedLead = try String.fetchOne(try db.cachedStatement(sql: "SELECT lead_id FROM opportunities WHERE id = ?"), arguments: [r.id])
+            {
                 guard storedLead == r.leadID else {
                     throw StoreError.opportunityOfAnotherLead(opportunityID: r.id, storedLead: storedLead, leadID: r.leadID)
                 }
@@ -360,7 +361,7 @@ struct UnitRunner {
 
         case let .linkLeadAccount(r):
             try verify(references, label)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [r.accountID]) != nil else {
+            guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE id = ?"), arguments: [r.accountID]) != nil else {
                 throw StoreError.invalidField(
                     record: label, field: "accountID", reason: "names no stored account '\(r.accountID)'; store the account first")
             }
@@ -388,7 +389,8 @@ struct UnitRunner {
     // MARK: Checks
 
     private func rowExists(_ sql: String, _ arguments: StatementArguments) throws -> Bool {
-        try Row.fetchOne(db, sql: sql, arguments: arguments) != nil
+        // Fixed SQL texts only: each is prepared once per connection (GRDB's statement cache).
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) != nil
     }
 
     /// Looks up what ``WriteValidation/check(_:)`` said to verify, in this transaction.
@@ -397,7 +399,8 @@ struct UnitRunner {
             let found: ReferenceLookup =
                 switch reference {
                 case let .lead(id): .lead(exists: try rowExists("SELECT 1 FROM leads WHERE id = ?", [id]))
-                case let .rep(id, _, _): .rep(status: try String.fetchOne(db, sql: "SELECT status FROM reps WHERE id = ?", arguments: [id]))
+                case let .rep(id, _, _):
+                    .rep(status: try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM reps WHERE id = ?"), arguments: [id]))
                 }
             try WriteValidation.verify(reference, found: found, record: label)
         }

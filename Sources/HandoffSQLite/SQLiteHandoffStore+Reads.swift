@@ -5,13 +5,14 @@ import HandoffPersistence
 extension SQLiteHandoffStore {
     package func lead(id: String) async throws(StoreError) -> LeadRecord? {
         try await read("reading lead '\(id)'") { db in
-            try Row.fetchOne(db, sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?", arguments: [id]).map(Decode.lead)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?"), arguments: [id]).map(Decode.lead)
         }
     }
 
     package func event(id: String) async throws(StoreError) -> EngagementEventRecord? {
         try await read("reading event '\(id)'") { db in
-            try Row.fetchOne(db, sql: "SELECT \(Columns.event) FROM engagement_events WHERE event_id = ?", arguments: [id]).map(Decode.event)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Columns.event) FROM engagement_events WHERE event_id = ?"), arguments: [id]).map(
+                Decode.event)
         }
     }
 
@@ -34,12 +35,14 @@ extension SQLiteHandoffStore {
 
     package func routerState(name: String) async throws(StoreError) -> RouterStateRecord? {
         try await read("reading router state '\(name)'") { db in
-            try Row.fetchOne(db, sql: "SELECT name, state, revision, updated_at FROM router_states WHERE name = ?", arguments: [name])
-                .map {
-                    RouterStateRecord(
-                        name: $0["name"], state: Decode.json($0, "state"), revision: $0["revision"],
-                        updatedAt: Decode.date($0, "updated_at"))
-                }
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT name, state, revision, updated_at FROM router_states WHERE name = ?"), arguments: [name]
+            )
+            .map {
+                RouterStateRecord(
+                    name: $0["name"], state: Decode.json($0, "state"), revision: $0["revision"],
+                    updatedAt: Decode.date($0, "updated_at"))
+            }
         }
     }
 
@@ -56,8 +59,10 @@ extension SQLiteHandoffStore {
             return try assignments.compactMap { assignment -> OpenHandoff? in
                 let leadArgument: StatementArguments = [assignment.leadID]
                 guard
-                    let lead = try Row.fetchOne(db, sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?", arguments: leadArgument)
-                        .map(Decode.lead)
+                    let lead = try Row.fetchOne(
+                        try db.cachedStatement(sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?"), arguments: leadArgument
+                    )
+                    .map(Decode.lead)
                 else { return nil }
                 let score = try Row.fetchOne(
                     db,

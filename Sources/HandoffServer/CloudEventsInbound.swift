@@ -161,7 +161,7 @@ package enum CloudEventsInbound {
     /// §3.2.6) when the value is double-quoted, then one round of percent-decoding; nil when a
     /// `%` is not followed by two hex digits or the bytes are not UTF-8 (overlong forms included).
     package static func headerValue(_ raw: String) -> String? {
-        var text = Substring(raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
+        var text = Substring(raw.trimmingSpacesAndTabs())
         if text.count >= 2, text.first == "\"", text.last == "\"" {
             var unquoted = ""
             var escaped = false

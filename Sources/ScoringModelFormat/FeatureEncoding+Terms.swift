@@ -61,7 +61,7 @@ extension FeatureEncoding {
     /// goes to `Other` if the model has it, else to the baseline.
     public func modelLevel(forCell cell: String) -> (level: String, unseen: Bool) {
         precondition(type == .categorical, "modelLevel(forCell:) is for categorical encodings")
-        let trimmed = cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let trimmed = cell.trimmingSpacesAndTabs()
         var level = recode[trimmed] ?? trimmed
         if level.isEmpty { level = missingLevel }
         if levels.contains(level) { return (level, false) }
@@ -101,7 +101,7 @@ extension FeatureEncoding {
         case .numeric where transform == .bins:
             return EncodedCell(values: try binnedValues(rawCell: rawCell))
         case .numeric:
-            let text = (rawCell ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            let text = (rawCell ?? "").trimmingSpacesAndTabs()
             if text.isEmpty {
                 switch missing {
                 case .error, .dropRow:
@@ -135,7 +135,7 @@ extension FeatureEncoding {
     /// training had no empty cell, see ``missingIndicatorDropped``); `error`/`drop_row` throw.
     public func binnedValues(rawCell: String?) throws(CellEncodingError) -> [Double] {
         var values = [Double](repeating: 0, count: binLevels.count)
-        let text = (rawCell ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let text = (rawCell ?? "").trimmingSpacesAndTabs()
         let value: Double
         if text.isEmpty {
             switch missing {
@@ -161,7 +161,7 @@ extension FeatureEncoding {
 
     /// Categorical: the cell after trimming and recoding (empty → `Missing`), as reported for unseen levels.
     public func recodedCell(_ cell: String) -> String {
-        let trimmed = cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let trimmed = cell.trimmingSpacesAndTabs()
         let level = recode[trimmed] ?? trimmed
         return level.isEmpty ? missingLevel : level
     }

@@ -58,10 +58,11 @@ enum CLI {
         nonisolated(unsafe) var stderr = Data()
         let readErr = DispatchGroup()
         readErr.enter()
-        DispatchQueue.global().async {
+        // Its own thread, as PythonTooling.offPool explains (not Dispatch's global queue).
+        Thread {
             stderr = err.fileHandleForReading.readDataToEndOfFile()
             readErr.leave()
-        }
+        }.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         readErr.wait()
         process.waitUntilExit()

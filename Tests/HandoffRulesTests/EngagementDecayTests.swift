@@ -137,4 +137,20 @@ import Testing
         }
         #expect(wrongChoice?.description.contains("decayed") == true, "\(String(describing: wrongChoice))")
     }
+
+    /// The byte-wise path for ASCII names gives what the character-wise path gives, on hand-picked
+    /// names and on seeded random ones (letters of both cases, s, digits, separators, "\r\n").
+    @Test func asciiNamesNormaliseAsTheCharacterPathDoes() {
+        for name in ["demo_requests", "Demo Request", "demo-requests", "S", "ss", "_s_", "a--b  c__s", "", "  ", "PRICING_PAGE_VIEWS", "x\r\ns"] {
+            #expect(EngagementDecay.asciiNormalizedName(name) == EngagementDecay.unicodeNormalizedName(name), "\(name.debugDescription)")
+        }
+        var rng = SplitMix64(seed: 41)
+        let pieces = ["a", "S", "s", "z", "Q", "7", "-", " ", "_", "\r\n", "\t"]
+        for _ in 0..<5000 {
+            let name = (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(EngagementDecay.asciiNormalizedName(name) == EngagementDecay.unicodeNormalizedName(name), "\(name.debugDescription)")
+            #expect(EngagementDecay.normalizedName(name) == EngagementDecay.unicodeNormalizedName(name))
+        }
+        #expect(EngagementDecay.normalizedName("Démo Requests") == "démo_request")
+    }
 }

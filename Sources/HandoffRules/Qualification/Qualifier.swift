@@ -133,7 +133,7 @@ package struct Qualifier: Sendable {
     private func plainValue(_ name: String, lead: Lead, tally: EventTally) -> FieldValue {
         let encoding = encodings[name]
         if let raw = lead.fields[name] {
-            let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            let trimmed = raw.trimmingSpacesAndTabs()
             if encoding?.type == .numeric { return .number(trimmed.isEmpty ? nil : Double(trimmed)) }
             if trimmed.isEmpty { return .text(nil) }
             return .text(encoding.map { $0.recode[trimmed] ?? trimmed } ?? trimmed)

@@ -31,10 +31,40 @@ public enum EngagementDecay {
 
     /// The name both event types and feature columns are compared by (see the mapping rule).
     public static func normalizedName(_ name: String) -> String {
+        name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiNormalizedName(name) : unicodeNormalizedName(name)
+    }
+
+    /// ``normalizedName(_:)`` for any text, by characters.
+    static func unicodeNormalizedName(_ name: String) -> String {
         let lowered = name.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 }
         return String(lowered).split(separator: "_", omittingEmptySubsequences: true)
             .map { word in word.count > 1 && word.hasSuffix("s") ? String(word.dropLast()) : String(word) }
             .joined(separator: "_")
+    }
+
+    /// ``normalizedName(_:)`` for ASCII text, on its bytes: the same words and the same result
+    /// (ASCII lower-casing is byte-wise; the only multi-byte ASCII character, "\r\n", cannot end
+    /// in `s`), without the `Character` and `String` values per word. A replay normalises every
+    /// event type for every feature of every score; this was 5 % of it.
+    static func asciiNormalizedName(_ name: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count)
+        var word: [UInt8] = []
+        func flush() {
+            guard !word.isEmpty else { return }
+            if !out.isEmpty { out.append(0x5F) }
+            out += word.count > 1 && word.last == 0x73 ? word.dropLast() : word[...]
+            word.removeAll(keepingCapacity: true)
+        }
+        for byte in name.utf8 {
+            switch byte {
+            case 0x20, 0x2D, 0x5F: flush()
+            case 0x41...0x5A: word.append(byte + 0x20)
+            default: word.append(byte)
+            }
+        }
+        flush()
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether an event of type `eventType` feeds the feature `column`.

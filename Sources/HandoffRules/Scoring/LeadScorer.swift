@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -95,7 +96,7 @@ public struct LeadScorer: Sendable {
                     do { _ = try encoding.binnedValues(rawCell: cell) } catch {
                         throw .badValue(lead: lead.id, column: encoding.column, error: error)
                     }
-                    value = Double(cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
+                    value = Double(cell.trimmingSpacesAndTabs())
                 }
                 do { levels[f] = try ScoringPlan.binLevel(encoding, value: value) } catch {
                     throw .badValue(lead: lead.id, column: encoding.column, error: error)
@@ -125,9 +126,9 @@ public struct LeadScorer: Sendable {
                     isMissing[f] =
                         encoding.missing == .indicator
                         ? values[1] == 1
-                        : cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).isEmpty
+                        : cell.trimmingSpacesAndTabs().isEmpty
                     // The raw value, for the reason text (the parse already succeeded).
-                    rawValues[f] = isMissing[f] ? nil : Double(cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
+                    rawValues[f] = isMissing[f] ? nil : Double(cell.trimmingSpacesAndTabs())
                 }
                 points = plan.numericPoints(feature: f, term: terms[f], missing: isMissing[f])
                 impact = points
