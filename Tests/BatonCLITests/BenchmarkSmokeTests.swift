@@ -17,7 +17,7 @@ import Testing
         environment["BATON_BIN"] = CLI.executable.path
         for (key, value) in extra { environment[key] = value }
         let frozen = environment
-        return try await PythonTooling.offPool {
+        return try await BlockingWork.run {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
             process.arguments = ["--signal=KILL", "900", "/bin/bash", root.appendingPathComponent(script).path, "--smoke"]
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func sideBySideHarnessChecksAndTimesEveryCase() async throws {
-        let python = try await PythonTooling.offPool {
+        let python = try await BlockingWork.run {
             try PythonTooling.venv(packages: ["pandas", "scikit-learn", "statsmodels", "scipy", "pyyaml"])
         }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {

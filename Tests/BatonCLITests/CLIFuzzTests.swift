@@ -93,7 +93,7 @@ import Testing
     }
 
     /// Runs baton with a time limit; records anything but a clean, documented ending.
-    /// Each run happens on a Dispatch thread (`PythonTooling.offPool`): hundreds of blocking
+    /// Each run happens on a thread of its own (`BlockingWork.run`): hundreds of blocking
     /// process runs on the two cooperative threads would starve the suite's in-process servers.
     static func check(_ arguments: [String], input: String, tally: inout [Int32: Int]) async throws {
         let result = try await run(arguments)

@@ -33,11 +33,11 @@ enum CLI {
     }()
 
     /// Runs baton; with `timeout` (whole seconds) coreutils' `timeout` kills a run that takes longer
-    /// (SIGKILL, exit 137 in the result). The wait is on a Dispatch thread, never on one of the two
+    /// (SIGKILL, exit 137 in the result). The wait is on a thread of its own (`BlockingWork.run`), never on one of the two
     /// threads of Swift's cooperative pool: a blocked pool thread stalls every in-process server,
     /// PostgreSQL pool and timer of the suite (requests time out, leases expire) while baton runs.
     static func run(_ arguments: [String], in directory: URL? = nil, timeout: Int? = nil) async throws -> CLIResult {
-        try await PythonTooling.offPool { try runWaiting(arguments, in: directory, timeout: timeout) }
+        try await BlockingWork.run { try runWaiting(arguments, in: directory, timeout: timeout) }
     }
 
     private static func runWaiting(_ arguments: [String], in directory: URL?, timeout: Int?) throws -> CLIResult {
@@ -58,7 +58,7 @@ enum CLI {
         nonisolated(unsafe) var stderr = Data()
         let readErr = DispatchGroup()
         readErr.enter()
-        // Its own thread, as PythonTooling.offPool explains (not Dispatch's global queue).
+        // Its own thread, as BlockingWork.run explains (not Dispatch's global queue).
         Thread {
             stderr = err.fileHandleForReading.readDataToEndOfFile()
             readErr.leave()

@@ -15,7 +15,7 @@ import Testing
             sys.exit(os.waitstatus_to_exitcode(status))
             """
         let binary = CLI.executable.path
-        return try await PythonTooling.offPool { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, binary] + arguments) }
+        return try await BlockingWork.run { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, binary] + arguments) }
     }
 
     @Test func generateAndReplayShowProgressOnATerminal() async throws {

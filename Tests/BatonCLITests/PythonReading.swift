@@ -5,9 +5,9 @@ import Testing
 /// Independent readings of the raw Olist files: a Python script (csv module) run in the test
 /// set-up with the MQL and closed-deals paths as arguments, its JSON output decoded.
 enum PythonReading {
-    /// Waits off the cooperative pool (``PythonTooling/offPool(_:)``).
+    /// Waits off the cooperative pool (``BlockingWork/run(_:)``).
     static func olist<T: Decodable>(_ script: String, as type: T.Type) async throws -> T {
-        let data = try await PythonTooling.offPool { try run(script) }
+        let data = try await BlockingWork.run { try run(script) }
         return try JSONDecoder().decode(T.self, from: data)
     }
 

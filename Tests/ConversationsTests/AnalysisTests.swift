@@ -134,7 +134,7 @@ struct AnalysisTests {
             best = summarizer(doc, 5)
             print(json.dumps({'ranks': [ranks[s] for s in doc.sentences], 'best': [doc.sentences.index(s) for s in best]}))
             """
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             // sumy imports numpy for TextRank without declaring it (an optional extra of its package).
             let python = try PythonTooling.venv(packages: ["sumy", "numpy"])
             return try PythonTooling.run(python.path, ["-c", script, payload])

@@ -108,7 +108,7 @@ struct EmailMessageTests {
             print(json.dumps(out))
             """
         let paths = names.map { ConversationFixtures.url($0).path }
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["webvtt-py"])
             return try PythonTooling.run(python.path, ["-c", script] + paths)
         }

@@ -29,7 +29,7 @@ struct TranscriptTests {
             print(json.dumps([[c.start_in_seconds * 1000 + int(c.start.split('.')[-1]) % 1000, c.voice, ' '.join(html.unescape(c.text).split())]
                               for c in webvtt.read(sys.argv[1])]))
             """
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["webvtt-py"])
             return try PythonTooling.run(python.path, ["-c", script, path])
         }

@@ -56,7 +56,7 @@ import Testing
             expected = Signature.get_signature(data["secret"], data["body"], "v3", case["uri"], "POST", data["timestamp"])
             print("match" if expected == case["signature"] else "MISMATCH " + expected + " " + case["signature"])
         """.write(to: script, atomically: true, encoding: .utf8)
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["hubspot-api-client"])
             return try PythonTooling.run(python.path, [script.path, input.path])
         }

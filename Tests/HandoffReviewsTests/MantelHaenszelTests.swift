@@ -117,7 +117,7 @@ import Testing
             print(json.dumps([float(t.oddsratio_pooled), float(lo), float(hi), float(a.statistic), float(chi2.sf(a.statistic, 1)),
                               float(b.statistic), float(chi2.sf(b.statistic, 1)), float(a.pvalue), float(b.pvalue)]))
             """
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["statsmodels"])
             return try PythonTooling.run(python.path, ["-c", script, text])
         }

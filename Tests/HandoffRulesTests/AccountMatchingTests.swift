@@ -38,7 +38,7 @@ import Testing
 
     /// The same similarities as jellyfish 1.x (`jaro_similarity`, `jaro_winkler_similarity`) to 1e-12.
     @Test func agreesWithJellyfish() async throws {
-        let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["jellyfish"]) }
+        let python = try await BlockingWork.run { try PythonTooling.venv(packages: ["jellyfish"]) }
         let input = Self.pairs.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n")
         let script = """
             import sys, jellyfish
@@ -46,7 +46,7 @@ import Testing
                 a, b = line.split("\\t")
                 print(repr(jellyfish.jaro_similarity(a, b)), repr(jellyfish.jaro_winkler_similarity(a, b)))
             """
-        let (status, output) = try await PythonTooling.offPool { try PythonTooling.run(python.path, ["-c", script, input]) }
+        let (status, output) = try await BlockingWork.run { try PythonTooling.run(python.path, ["-c", script, input]) }
         try #require(status == 0, "\(output)")
         let rows = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Double($0) } }
         try #require(rows.count == Self.pairs.count)

@@ -26,7 +26,7 @@ import Testing
             body = json.loads(base64.urlsafe_b64decode(pad(payload)))
             print(json.dumps(body, sort_keys=True, ensure_ascii=False))
             """
-        let result = try await PythonTooling.offPool { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, text]) }
+        let result = try await BlockingWork.run { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, text]) }
         #expect(result.status == 0, "\(result.output)")
         #expect(
             result.output.trimmingCharacters(in: .whitespacesAndNewlines)

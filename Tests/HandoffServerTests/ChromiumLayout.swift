@@ -100,7 +100,7 @@ enum ChromiumLayout {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("layout.py")
         try script.write(to: file, atomically: true, encoding: .utf8)
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["websocket-client"])
             return try PythonTooling.run(python.path, [file.path, chromium, url, String(width), String(height), screenshot.path])
         }

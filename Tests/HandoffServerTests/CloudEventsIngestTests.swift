@@ -152,7 +152,7 @@ import Testing
         print(json.dumps(out))
         """.write(to: script, atomically: true, encoding: .utf8)
         let lead = String(decoding: try JSONSerialization.data(withJSONObject: Self.leadData), as: UTF8.self)
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["cloudevents"])
             return try PythonTooling.run(python.path, [script.path, lead])
         }

@@ -191,7 +191,7 @@ enum DashboardSeed {
         let profile = running.files.folder.appendingPathComponent("chromium-profile").path
         // Chromium waits off the cooperative pool: the in-process server it loads from needs the pool.
         func chromiumRun(_ extra: [String]) async throws -> String {
-            try await PythonTooling.offPool { try chromiumWaiting(extra) }
+            try await BlockingWork.run { try chromiumWaiting(extra) }
         }
         @Sendable func chromiumWaiting(_ extra: [String]) throws -> String {
             let p = Process()

@@ -76,7 +76,7 @@ import Testing
           console.log(JSON.stringify({shown, opened}));
         })();
         """.write(to: harness, atomically: true, encoding: .utf8)
-        let result = try await PythonTooling.offPool { try PythonTooling.run(node, [harness.path, worker.path]) }
+        let result = try await BlockingWork.run { try PythonTooling.run(node, [harness.path, worker.path]) }
         #expect(result.status == 0, "\(result.output)")
         let out = try require(
             (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any], "harness output: \(result.output)")

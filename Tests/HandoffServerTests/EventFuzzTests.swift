@@ -59,7 +59,7 @@ import Testing
         #expect(statuses[400, default: 0] > count / 10 && statuses[201, default: 0] > count / 100 && statuses[422, default: 0] > 0, "\(statuses)")
         print("fuzz: \(count) mutated events, answers \(statuses.sorted { $0.key < $1.key })")
         let db = running.files.db
-        let python = try await PythonTooling.offPool {
+        let python = try await BlockingWork.run {
             try PythonTooling.run(
                 "/usr/bin/env",
                 [

@@ -188,7 +188,7 @@ import Testing
         try "hubspot:\n  numberofemployees: company_sise\n".write(toFile: mapping, atomically: true, encoding: .utf8)
         let bad = files.folder.appendingPathComponent("bad.json").path
         try #"{"known_fields": ["region", "demo_requests"], "field_mapping": "\#(mapping)"}"#.write(toFile: bad, atomically: true, encoding: .utf8)
-        let refused = try await PythonTooling.offPool {
+        let refused = try await BlockingWork.run {
             try PythonTooling.run(
                 ServeProcess.executable.path, ["serve", "--port", "0", "--db", files.db, "--playbook", files.playbook, "--config", bad])
         }

@@ -60,7 +60,7 @@ import Testing
     /// The same hostile mail through a real SMTP server library and a real mail parser, both
     /// written by others: one message, one envelope recipient, the subject and body as sent.
     @Test func anIndependentServerAndParserReadWhatWasMeant() async throws {
-        let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["aiosmtpd"]) }
+        let python = try await BlockingWork.run { try PythonTooling.venv(packages: ["aiosmtpd"]) }
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("baton-smtp-\(UUID().uuidString).py")
         try Self.receiver.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
@@ -74,7 +74,7 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
         let reader = out.fileHandleForReading
         // The receiver prints its port first, then, after two messages, the JSON (blocking reads off the pool).
-        let firstLine = try await PythonTooling.offPool { () throws -> String in
+        let firstLine = try await BlockingWork.run { () throws -> String in
             var buffer = Data()
             while !buffer.contains(UInt8(ascii: "\n")) {
                 let chunk = reader.availableData
@@ -88,7 +88,7 @@ import Testing
         let client = SMTPClient(host: "127.0.0.1", port: port, from: "baton@example.com")
         try await client.send(to: "ana@example.com", subject: Self.hostileSubject, body: Self.hostileBody)
         try await client.send(to: "ana@example.com", subject: unicodeSubject, body: "short")
-        let buffer = try await PythonTooling.offPool { () -> Data in
+        let buffer = try await BlockingWork.run { () -> Data in
             let data = reader.readDataToEndOfFile()
             process.waitUntilExit()
             return data

@@ -56,7 +56,7 @@ import Testing
     }
 
     static func withService(db: String?, _ body: (Service) async throws -> Void) async throws {
-        let model = try await PythonTooling.offPool { try Self.model.get() }
+        let model = try await BlockingWork.run { try Self.model.get() }
         let files = try ServiceFixture.files()
         defer { files.remove() }
         let secretFile = files.folder.appendingPathComponent("marketo-secret").path

@@ -117,7 +117,7 @@ import Testing
                 if !environment.isEmpty { fit.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
                 fit.standardOutput = FileHandle.nullDevice
                 // The wait is off the cooperative pool, which the suite's in-process servers need.
-                let status = try await PythonTooling.offPool { () throws -> Int32 in
+                let status = try await BlockingWork.run { () throws -> Int32 in
                     try fit.run()
                     fit.waitUntilExit()
                     return fit.terminationStatus

@@ -28,7 +28,7 @@ import Testing
         """
 
     @Test func theServiceMatchesItsOwnOpenAPIDocument() async throws {
-        let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["schemathesis"]) }
+        let python = try await BlockingWork.run { try PythonTooling.venv(packages: ["schemathesis"]) }
         let cli = python.deletingLastPathComponent().appendingPathComponent("schemathesis")
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
@@ -52,7 +52,7 @@ import Testing
         let admin = running.tokens[.admin] ?? ""
         let examples = ProcessInfo.processInfo.environment["BATON_SCHEMATHESIS_EXAMPLES"] ?? "15"
         let base = "http://127.0.0.1:\(port)"
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             try PythonTooling.run(
                 cli.path,
                 [

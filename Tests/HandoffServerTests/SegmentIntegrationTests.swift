@@ -70,7 +70,7 @@ import Testing
             data = json.loads(sys.argv[1])
             print(json.dumps([hmac.new(data["secret"].encode(), b.encode(), hashlib.sha1).hexdigest() for b in data["bodies"]]))
             """
-        let result = try await PythonTooling.offPool { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, input]) }
+        let result = try await BlockingWork.run { try PythonTooling.run("/usr/bin/env", ["python3", "-c", script, input]) }
         try #require(result.status == 0, "\(result.output)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String])
     }

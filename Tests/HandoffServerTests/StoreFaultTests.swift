@@ -71,7 +71,7 @@ import Glibc
         holder.standardInput = input
         holder.standardOutput = output
         try holder.run()
-        let said = try await PythonTooling.offPool { String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) }
+        let said = try await BlockingWork.run { String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) }
         #expect(said.contains("locked"))
 
         let refused = try #require(await serve.post("/events", token: token, body: Self.lead("A2")))

@@ -54,7 +54,7 @@ import Testing
                 print("untrusted refused", type(error.reason).__name__)
             """
         let port = serve.port
-        let answer = try await PythonTooling.offPool {
+        let answer = try await BlockingWork.run {
             try PythonTooling.run("/usr/bin/env", ["python3", "-c", client, "https://127.0.0.1:\(port)", pem.certificate, String(port)])
         }
         #expect(answer.status == 0, "\(answer.output)")

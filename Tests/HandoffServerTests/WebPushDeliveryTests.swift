@@ -92,11 +92,11 @@ import Testing
             #expect(try await store.pushSubscriptions(rep: "ana").map(\.endpoint) == [phone])
 
             // Python decrypts each body and verifies each VAPID token.
-            let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["http_ece", "cryptography"]) }
+            let python = try await BlockingWork.run { try PythonTooling.venv(packages: ["http_ece", "cryptography"]) }
             let now = Int(clock.now.timeIntervalSince1970)
             let audience = try require(VAPIDToken.audience(of: phone))
             for push in pushes {
-                let result = try await PythonTooling.offPool {
+                let result = try await BlockingWork.run {
                     try PythonTooling.run(
                         python.path,
                         [

@@ -56,7 +56,7 @@ import Testing
         let vapid = VAPIDToken.generate(subject: "mailto:ops@baton.example.com")
         let endpoint = "https://push.example.net:8443/wpush/v2/gAAAAABk"
         let header = try require(vapid.authorization(endpoint: endpoint, now: now))
-        let python = try await PythonTooling.offPool { try PythonTooling.venv(packages: ["http_ece", "cryptography"]) }
+        let python = try await BlockingWork.run { try PythonTooling.venv(packages: ["http_ece", "cryptography"]) }
         let script = """
             import base64, json, sys, time, http_ece
             from cryptography.hazmat.primitives import hashes, serialization
@@ -83,7 +83,7 @@ import Testing
             assert c["sub"] == "mailto:ops@baton.example.com", c
             print("vapid ok")
             """
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             try PythonTooling.run(
                 python.path,
                 ["-c", script, Base64URL.encode(sent), Self.uaPrivate, Self.auth, header, String(Int(now.timeIntervalSince1970))])
@@ -94,7 +94,7 @@ import Testing
         var broken = sent
         broken[broken.count - 20] ^= 1
         let brokenText = Base64URL.encode(broken)
-        let refused = try await PythonTooling.offPool {
+        let refused = try await BlockingWork.run {
             try PythonTooling.run(
                 python.path,
                 [

@@ -87,7 +87,7 @@ import Testing
                   event.get_time().isoformat())
         print("verified", len(data["cases"]))
         """.write(to: script, atomically: true, encoding: .utf8)
-        let result = try await PythonTooling.offPool {
+        let result = try await BlockingWork.run {
             // cloudevents 2.x: the core bindings API (cloudevents.core), CloudEvents 1.0 structured JSON.
             let python = try PythonTooling.venv(packages: ["standardwebhooks", "cloudevents>=2.2"])
             return try PythonTooling.run(python.path, [script.path, input.path])

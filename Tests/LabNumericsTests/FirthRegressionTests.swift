@@ -44,7 +44,7 @@ import Testing
             print(json.dumps({"beta": [float(v) for v in m.coef_], "low": [float(v) for v in ci[:, 0]],
                               "high": [float(v) for v in ci[:, 1]], "converged": bool(m.converged_)}))
             """
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["firthmodels"])
             return try PythonTooling.run(python.path, ["-c", script, file.path])
         }

@@ -98,7 +98,7 @@ private func sample(seed: UInt64, rows: Int, missingShare: Double = 0.04) -> (va
                             "iv": float(bt.loc["Totals", "IV"])})
             print(json.dumps(out))
             """
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["optbinning"])
             return try PythonTooling.run(python.path, ["-c", script, file.path])
         }

@@ -66,7 +66,7 @@ import Testing
         let data = Self.fixture(n: 800, seed: seed, truth: truth)
         let text = String(
             decoding: try JSONSerialization.data(withJSONObject: ["x": data.x, "lp": data.lp, "y": data.y]), as: UTF8.self)
-        let output = try await PythonTooling.offPool {
+        let output = try await BlockingWork.run {
             let python = try PythonTooling.venv(packages: ["statsmodels"])
             return try PythonTooling.run(python.path, ["-c", Self.script, text])
         }

@@ -10,19 +10,6 @@ package enum PythonTooling {
     /// One install at a time: suites run in parallel and share the venv.
     private static let installLock = NSLock()
 
-    /// Runs blocking work (a child process, pipe reads) on a thread of its own, never on the two
-    /// threads of Swift's cooperative pool: blocking them starves every in-process server of the
-    /// suite (their requests time out while pip or a tool runs). Not on Dispatch's global queue
-    /// either: with a dozen such waits at once on two cores, its Linux thread pool stopped running
-    /// new blocks (the suite hung with every thread idle and the blocks never started).
-    package static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-    }
-
     package static func venv(packages: [String]) throws -> URL {
         installLock.lock()
         defer { installLock.unlock() }
