@@ -8,7 +8,8 @@ import HandoffRules
 /// The kinds marked "alert" are also stored as ``AlertRecord``s (kind in brackets) for the
 /// service to deliver: a lead parked in the fallback queue (`fallback-queue`), a new
 /// high-priority hand-off (`new-high-priority`), a reminder to the rep (`sla-reminder`), a
-/// manager notification (`manager-notification`), a reassignment (`reassignment`), a reassignment
+/// manager notification (`manager-notification`), a reassignment (`reassignment`), a lead handed
+/// back to the queue by its rep (`handed-back`, to the queue), a reassignment
 /// undone by a late touch (`reassignment-voided`, to the former holder) and a lead assigned by
 /// hand away from its holder (`assigned-by-hand`, to the former holder).
 package struct EngineEffect: Sendable, Hashable {
@@ -27,6 +28,9 @@ package struct EngineEffect: Sendable, Hashable {
         case managerNotified(repID: String, manager: String?, breach: SLABreach.Kind)
         /// Taken from `fromRepID` and routed again (alert).
         case reassigned(fromRepID: String, to: AssignmentTarget)
+        /// `repID`, who held the lead, handed it back to `queue` (a `release` event: a push
+        /// alert's *Reassign to triage*), saying why when they did (alert, to the queue).
+        case handedBack(repID: String, queue: String, reason: String?)
         /// The first contact attempt, with speed-to-contact in business seconds.
         case firstTouch(repID: String, businessSeconds: TimeInterval, withinSLA: Bool)
         /// `repID` attempted a lead `ownerID` holds: an assist, which does not stop the owner's clock.
@@ -64,6 +68,7 @@ package struct EngineEffect: Sendable, Hashable {
         case .reminder: "sla-reminder"
         case .managerNotified: "manager-notification"
         case .reassigned: "reassignment"
+        case .handedBack: "handed-back"
         case .reassignmentVoided: "reassignment-voided"
         case .assignedByHand(_, let from, _): from == nil ? nil : "assigned-by-hand"
         default: nil
@@ -73,7 +78,7 @@ package struct EngineEffect: Sendable, Hashable {
     /// Who the alert goes to: the rep, the manager (or the fallback queue when none is on file), the queue.
     func alertTarget(fallbackQueue: String) -> String {
         switch kind {
-        case .queued(let queue, _): queue
+        case .queued(let queue, _), .handedBack(_, let queue, _): queue
         case .handedOff(let rep, _, _), .reminder(let rep, _): rep
         case .managerNotified(_, let manager, _): manager ?? fallbackQueue
         case .reassigned(_, let to), .reassignmentVoided(let to, _, _), .assignedByHand(_, .some(let to), _):
@@ -107,6 +112,8 @@ package struct EngineEffect: Sendable, Hashable {
             return "lead \(leadID): notified \(manager ?? "the fallback queue owner") about \(rep)"
         case let .reassigned(from, to):
             return "lead \(leadID): reassigned from \(from) to \(to)"
+        case let .handedBack(rep, queue, reason):
+            return "lead \(leadID): handed back to \(queue) by \(rep)" + (reason.map { ": \($0)" } ?? "")
         case let .firstTouch(rep, seconds, within):
             return
                 "lead \(leadID): first touch by \(rep) after \(String(format: "%.2f", seconds / 3600)) business hours (\(within ? "within" : "outside") SLA)"

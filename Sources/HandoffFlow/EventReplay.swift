@@ -94,6 +94,8 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
     package var voidedReassignments = 0
     /// Leads a sales manager assigned by hand (`assign` events).
     package var assignedByHand = 0
+    /// Leads their rep handed back to the fallback queue (`release` events).
+    package var handedBack = 0
     package var closed = 0
 
     package init() {}
@@ -115,6 +117,7 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
             case .reassignmentVoided: voidedReassignments += 1
             case .closed: closed += 1
             case .assignedByHand: assignedByHand += 1
+            case .handedBack: handedBack += 1
             case .qualified, .returnToNurtureAllowed: break
             }
         }
@@ -129,6 +132,7 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         case voidedEscalations = "voided_escalations"
         case voidedReassignments = "voided_reassignments"
         case assignedByHand = "assigned_by_hand"
+        case handedBack = "handed_back"
     }
 
     /// Plain-text summary for the terminal.
@@ -136,7 +140,9 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
         var lines = ["events applied: \(applied)", "duplicates (retried ids, ignored): \(duplicates)", "rejected: \(rejected.count)"]
         for r in rejected { lines.append("  line \(r.line)\(r.eventID.map { " (\($0))" } ?? ""): \(r.reason)") }
         lines.append("by type: " + eventsByType.keys.sorted().map { "\($0) \(eventsByType[$0] ?? 0)" }.joined(separator: ", "))
-        lines.append("hand-offs: \(handoffs) (fallback queue: \(queued)\(assignedByHand > 0 ? ", assigned by hand: \(assignedByHand)" : ""))")
+        lines.append(
+            "hand-offs: \(handoffs) (fallback queue: \(queued)\(assignedByHand > 0 ? ", assigned by hand: \(assignedByHand)" : "")\(handedBack > 0 ? ", handed back to the queue: \(handedBack)" : ""))"
+        )
         lines.append(
             "first touches: \(firstTouchesWithinSLA) within SLA, \(firstTouchesLate) late"
                 + (assists > 0 ? " (assists by other reps: \(assists))" : ""))

@@ -93,6 +93,8 @@ struct EventWork {
             try await dispose(disposition)
         case .assign(let assignment):
             try await assignByHand(assignment)
+        case .release(let release):
+            try await handBack(release)
         case .opportunity(let opportunity):
             try opportunityEvent(opportunity)
         case .outcome(let outcome):

@@ -88,6 +88,8 @@ extension InboundEvent: Codable {
                     repID: try Self.id(c, .repID),
                     assignedBy: try c.decodeIfPresent(String.self, forKey: .assignedBy)?.trimmingCharacters(in: .whitespaces),
                     priority: priority, note: try c.decodeIfPresent(String.self, forKey: .note)))
+        case .release:
+            body = .release(Release(repID: try Self.id(c, .repID), reason: try c.decodeIfPresent(String.self, forKey: .reason)))
         case .opportunity:
             body = .opportunity(
                 OpportunityBody(
@@ -134,6 +136,9 @@ extension InboundEvent: Codable {
             try c.encodeIfPresent(a.assignedBy, forKey: .assignedBy)
             try c.encodeIfPresent(a.priority, forKey: .priority)
             try c.encodeIfPresent(a.note, forKey: .note)
+        case .release(let r):
+            try c.encode(r.repID, forKey: .repID)
+            try c.encodeIfPresent(r.reason, forKey: .reason)
         case .opportunity(let o):
             try c.encode(o.opportunityID, forKey: .opportunityID)
             try c.encode("\(o.amount)", forKey: .amount)

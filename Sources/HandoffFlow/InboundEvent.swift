@@ -12,6 +12,7 @@ import Foundation
 /// {"event_id": "e-3", "type": "contact_attempt", …, "rep_id": "ana", "channel": "call", "outcome": "voicemail"}
 /// {"event_id": "e-4", "type": "disposition", …, "rep_id": "ana", "code": "bad_timing", "note": "budget in Q3"}
 /// {"event_id": "e-7", "type": "assign", …, "rep_id": "fay", "assigned_by": "lee@example.com", "priority": "high"}
+/// {"event_id": "e-8", "type": "release", …, "rep_id": "fay", "reason": "not my territory"}
 /// {"event_id": "e-5", "type": "opportunity", …, "opportunity_id": "O1", "amount": "12500.00", "currency": "EUR", "stage": "discovery"}
 /// {"event_id": "e-6", "type": "won", …, "opportunity_id": "O1", "amount": "12000.00", "close_date": "2026-04-30"}
 /// ```
@@ -40,6 +41,9 @@ package struct InboundEvent: Sendable, Hashable {
         case lost
         /// A sales manager hands the lead to a named rep (out of the fallback queue, or from another rep).
         case assign
+        /// The rep who holds the lead hands it back to the fallback queue for triage (a push
+        /// alert's *Reassign to triage*): their hand-off and its first-touch clock end there.
+        case release
     }
 
     /// What a `lead_created` / `lead_updated` event carries.
@@ -124,6 +128,16 @@ package struct InboundEvent: Sendable, Hashable {
         }
     }
 
+    /// What a `release` event carries: the rep handing the lead back, and why (optional).
+    package struct Release: Sendable, Hashable {
+        package var repID: String
+        package var reason: String?
+        package init(repID: String, reason: String? = nil) {
+            self.repID = repID
+            self.reason = reason
+        }
+    }
+
     /// What an `opportunity` event carries (opening it, or moving it to a new stage).
     package struct OpportunityBody: Sendable, Hashable {
         package var opportunityID: String
@@ -162,6 +176,7 @@ package struct InboundEvent: Sendable, Hashable {
         case contactAttempt(Attempt)
         case disposition(DispositionBody)
         case assign(Assignment)
+        case release(Release)
         case opportunity(OpportunityBody)
         case outcome(OutcomeBody)
     }
@@ -193,7 +208,8 @@ package struct InboundEvent: Sendable, Hashable {
     static func fits(_ body: Body, _ kind: Kind) -> Bool {
         switch (body, kind) {
         case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
-            (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost), (.assign, .assign):
+            (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost), (.assign, .assign),
+            (.release, .release):
             return true
         default:
             return false

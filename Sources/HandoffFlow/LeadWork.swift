@@ -77,6 +77,9 @@ struct LeadWork {
             case .reassign(_, let from):
                 fired.append(FiredEscalationStep(step: 3, action: "reassign", firedAt: at))
                 reassignFrom = from
+            case .handedBack:
+                // The event's own work records the queue assignment and its `reassigned` effect.
+                break
             case .firstTouch(_, let rep, let seconds, let within):
                 effects.append(EngineEffect(leadID: leadID, at: at, kind: .firstTouch(repID: rep, businessSeconds: seconds, withinSLA: within)))
             case .assist(_, let rep, let owner):

@@ -15,6 +15,9 @@ import Hummingbird
 ///   holds it already it records the acceptance and leaves the running clock as it is.
 /// - *Log a call*: a `contact_attempt` by the rep, channel `call`, outcome from the form
 ///   (`connected`, `voicemail`, `no_answer`; default `connected`).
+/// - *Reassign to triage*: a `release` by the rep: the lead goes back to the playbook's fallback
+///   queue (its alert goes there), the rep's first-touch clock stops; `reason` from the form
+///   (optional, one line of at most 500 characters).
 ///
 /// No bearer token: the action token is the credential (signed, bound to rep, lead and action,
 /// expiring). Answers are small HTML pages, or JSON when the request's `Accept` names
@@ -85,30 +88,19 @@ extension HandoffService {
         try await store.event(id: token.eventID).flatMap { $0.leadID == token.leadID ? $0.receivedAt : nil }
     }
 
-    /// The event a press of `token` stands for; a call's outcome comes from the form or JSON body.
+    /// The event a press of `token` stands for; a call's outcome and a hand-back's reason come
+    /// from the form or JSON body.
     func actionEvent(_ token: ActionToken, body: Data, contentType: String?) throws(ActionRefusal) -> InboundEvent {
         let instant = now()
+        // Accept reads no body (ntfy's button sends none); the other two read their form.
+        let fields = token.action == .accept ? [:] : try ActionPage.fields(body, contentType: contentType)
         switch token.action {
         case .accept:
             return InboundEvent(
                 eventID: token.eventID, kind: .assign, occurredAt: instant, leadID: token.leadID,
                 body: .assign(.init(repID: token.repID, assignedBy: token.repID, note: "accepted from a push alert")))
         case .logCall:
-            var outcome = "connected"
-            if contentType?.lowercased().hasPrefix("application/json") == true {
-                let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-                guard let object else { throw ActionRefusal(.badRequest, code: "invalid_request", message: "the body must be a JSON object") }
-                if let given = object["outcome"] {
-                    guard let text = given as? String else {
-                        throw ActionRefusal(
-                            .badRequest, code: "invalid_request", message: "outcome must be one of \(ActionPage.callOutcomes.joined(separator: ", "))"
-                        )
-                    }
-                    outcome = text
-                }
-            } else if let given = DashboardSession.formFields(body)["outcome"] {
-                outcome = given
-            }
+            let outcome = fields["outcome"] ?? "connected"
             guard ActionPage.callOutcomes.contains(outcome) else {
                 throw ActionRefusal(
                     .badRequest, code: "invalid_request", message: "outcome must be one of \(ActionPage.callOutcomes.joined(separator: ", "))")
@@ -116,6 +108,14 @@ extension HandoffService {
             return InboundEvent(
                 eventID: token.eventID, kind: .contactAttempt, occurredAt: instant, leadID: token.leadID,
                 body: .contactAttempt(.init(repID: token.repID, channel: "call", outcome: outcome, note: "logged from a push alert")))
+        case .reassign:
+            let given = fields["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if let problem = ActionPage.reasonProblem(given) {
+                throw ActionRefusal(.badRequest, code: "invalid_request", message: "reason \(problem)")
+            }
+            return InboundEvent(
+                eventID: token.eventID, kind: .release, occurredAt: instant, leadID: token.leadID,
+                body: .release(.init(repID: token.repID, reason: given.isEmpty ? "reassigned to triage from a push alert" : given)))
         }
     }
 
@@ -146,6 +146,7 @@ extension HandoffService {
                     ? "You accepted lead \(token.leadID), which you already hold; your first-touch clock runs as it was."
                     : "Lead \(token.leadID) is yours."
             case .logCall: "Your call on lead \(token.leadID) is logged."
+            case .reassign: "Lead \(token.leadID) is back in the triage queue; a sales manager will assign it."
             }
         if json {
             return JSONResponse.make(ActionAnswer(status: "applied", token: token, eventID: token.eventID, effects: effects, message: summary))
@@ -169,12 +170,16 @@ extension HandoffService {
         }
         let expiry = EventTime.format(Date(timeIntervalSince1970: Double(token.expiresAt)))
         let fields =
-            token.action == .logCall
-            ? "<fieldset><legend>How did the call go?</legend>"
-                + ActionPage.callOutcomes.enumerated().map { index, outcome in
-                    "<label><input type=\"radio\" name=\"outcome\" value=\"\(outcome)\"\(index == 0 ? " checked" : "")> \(outcome.replacingOccurrences(of: "_", with: " "))</label><br>"
-                }.joined() + "</fieldset>"
-            : ""
+            switch token.action {
+            case .accept: ""
+            case .logCall:
+                "<fieldset><legend>How did the call go?</legend>"
+                    + ActionPage.callOutcomes.enumerated().map { index, outcome in
+                        "<label><input type=\"radio\" name=\"outcome\" value=\"\(outcome)\"\(index == 0 ? " checked" : "")> \(outcome.replacingOccurrences(of: "_", with: " "))</label><br>"
+                    }.joined() + "</fieldset>"
+            case .reassign:
+                "<p><label>Why (optional, the triage queue sees it): <input type=\"text\" name=\"reason\" maxlength=\"\(ActionPage.reasonLimit)\"></label></p>"
+            }
         let summary = "\(token.action.label) lead \(token.leadID) as \(token.repID) (this button works until \(expiry))."
         let form = """
             <form method="post" action="/actions/\(esc(text))">\(fields)
@@ -244,6 +249,35 @@ struct ActionRefusal: Error {
 /// The small HTML pages of `/actions/…`: no script, no third-party anything, not cached.
 enum ActionPage {
     static let callOutcomes = ["connected", "voicemail", "no_answer"]
+    /// The longest reason a hand-back takes, in characters.
+    static let reasonLimit = 500
+
+    /// Why `reason` is refused (nil when it is fine): too long, or holding control characters.
+    static func reasonProblem(_ reason: String) -> String? {
+        if reason.count > reasonLimit { return "is \(reason.count) characters long; keep it to \(reasonLimit)" }
+        if reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "holds control characters (a line break, a tab); write it on one line"
+        }
+        return nil
+    }
+
+    /// The text members of the press's body: a form (`application/x-www-form-urlencoded`, the
+    /// page's) or a JSON object (`application/json`, a script's); empty when there is no body.
+    static func fields(_ body: Data, contentType: String?) throws(ActionRefusal) -> [String: String] {
+        guard contentType?.lowercased().hasPrefix("application/json") == true else { return DashboardSession.formFields(body) }
+        if body.isEmpty { return [:] }
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw ActionRefusal(.badRequest, code: "invalid_request", message: "the body must be a JSON object")
+        }
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            guard let text = value as? String else {
+                throw ActionRefusal(.badRequest, code: "invalid_request", message: "\(key) must be a text value")
+            }
+            fields[key] = text
+        }
+        return fields
+    }
 
     static func wantsJSON(_ request: Request) -> Bool {
         request.headers[.accept]?.lowercased().contains("application/json") == true
@@ -253,6 +287,7 @@ enum ActionPage {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="\(DashboardWebApp.iconPath)" type="image/svg+xml">
             <title>Baton: \(xmlEscaped(title))</title></head><body>
             <h1>\(xmlEscaped(title))</h1>
             \(body)

@@ -18,12 +18,15 @@ package struct ActionToken: Sendable, Hashable, Codable {
         case accept
         /// The rep logged a call (a `contact_attempt`, channel `call`).
         case logCall = "log_call"
+        /// The rep hands the lead back to the fallback queue for triage (a `release` event).
+        case reassign
 
         /// The button's label.
         package var label: String {
             switch self {
             case .accept: "Accept"
             case .logCall: "Log a call"
+            case .reassign: "Reassign to triage"
             }
         }
     }

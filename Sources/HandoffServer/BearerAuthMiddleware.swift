@@ -3,7 +3,8 @@ import HandoffFlow
 import Hummingbird
 
 /// Authenticates every request but `GET /health` and the vendors' `POST /integrations/…`: `Authorization: Bearer <token>`, or, for a
-/// browser on `GET /dashboard` only, the `baton_token` cookie that `/dashboard?token=…` sets.
+/// browser on `GET /dashboard` and its same-origin `POST`/`DELETE /dashboard/push-subscription`
+/// only, the `baton_token` cookie that `/dashboard?token=…` sets.
 /// Unknown or missing tokens get 401 before any handler runs; roles are checked per route.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
@@ -62,9 +63,15 @@ struct BearerAuthMiddleware: RouterMiddleware {
             }
             return nil
         }
-        // The cookie and the query token only open the dashboard page (a GET with no effects),
-        // so a browser session can never be used to write.
-        guard request.uri.path == "/dashboard", request.method == .get else { return nil }
-        return DashboardSession.cookieToken(request)
+        // The cookie opens the dashboard page (a GET with no effects) and lets that page's
+        // subscribe button store or drop this browser's push subscription for the token's rep,
+        // from this origin only; a browser session can write nothing else.
+        if request.uri.path == "/dashboard", request.method == .get { return DashboardSession.cookieToken(request) }
+        if request.uri.path == DashboardWebApp.subscriptionPath, request.method == .post || request.method == .delete,
+            DashboardSession.isSameOrigin(request)
+        {
+            return DashboardSession.cookieToken(request)
+        }
+        return nil
     }
 }

@@ -16,7 +16,7 @@ import HandoffRules
 /// ```
 /// `changes` keeps the plain sentences earlier versions sent (same key). A record's `change` is
 /// `owner` (`from`, `to`: {kind: rep|fallback_queue, id}; `reason`: routed, parked,
-/// sla_reassignment, reassignment_voided, assigned_by_hand; `by` for the last), `qualification`
+/// sla_reassignment, handed_back, reassignment_voided, assigned_by_hand; `by` for the last two), `qualification`
 /// (`stage`, `priority`, `rule`, `points`), `sla` (`state`: first_touch_due with `deadline` and
 /// `priority`; breached with `breach` first_touch|attempt_cadence and `deadline`; escalated with
 /// `step` remind-rep|notify-manager; step_voided with `step`, `fired_at`, `touch_at`; first_touch
@@ -150,6 +150,9 @@ package struct CRMSyncPayload: Encodable, Sendable {
             owner(from: nil, to: .fallbackQueue(queue), reason: "parked")
         case let .reassigned(from, to):
             owner(from: .rep(from), to: to, reason: "sla_reassignment")
+        case let .handedBack(rep, queue, _):
+            owner(from: .rep(rep), to: .fallbackQueue(queue), reason: "handed_back")
+            r.by = rep
         case let .reassignmentVoided(from, rep, _):
             owner(from: from, to: .rep(rep), reason: "reassignment_voided")
         case let .assignedByHand(rep, from, by):

@@ -61,6 +61,7 @@ package enum CloudEventsInbound {
         (.contactAttempt, "io.baton.lead.contact_attempted"),
         (.disposition, "io.baton.lead.dispositioned"),
         (.assign, "io.baton.lead.assigned"),
+        (.release, "io.baton.lead.released"),
         (.opportunity, "io.baton.opportunity.updated"),
         (.won, "io.baton.opportunity.won"),
         (.lost, "io.baton.opportunity.lost"),

@@ -103,6 +103,7 @@ struct Dashboard {
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <link rel="manifest" href="\(DashboardWebApp.manifestPath)">
+            <link rel="icon" href="\(DashboardWebApp.iconPath)" type="image/svg+xml">
             <title>Baton hand-off dashboard — \(esc(period.label))</title>
             <style>
             body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330}
@@ -116,6 +117,7 @@ struct Dashboard {
             .chart-narrow{display:none} @media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}
             </style></head><body>
             <h1>Baton hand-offs · week \(esc(period.label)) <span class="note" id="as-of">as of \(EventTime.format(asOf))</span></h1>
+            \(DashboardWebApp.subscribeLine(publicKey: service.push?.vapid?.publicKey))
             <main id="dashboard">\(main)</main>
             <p class="note">Another ISO week (UTC): add <code>?week=2026-W09</code> to the address.</p>
             <script nonce="\(nonce)">
@@ -128,6 +130,7 @@ struct Dashboard {
             }, 30000);
             // Installable, and shows Web Push alerts (DashboardWebApp).
             if ("serviceWorker" in navigator) { navigator.serviceWorker.register("\(DashboardWebApp.workerPath)", {scope: "/dashboard"}).catch(() => {}); }
+            \(service.push?.vapid == nil ? "" : DashboardWebApp.subscribeScript)
             </script>
             </body></html>
             """

@@ -79,6 +79,7 @@ enum DashboardSession {
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="\(DashboardWebApp.iconPath)" type="image/svg+xml">
             <title>Baton dashboard</title></head><body>
             \(question)
             <form id="open" method="post" action="/dashboard/session">

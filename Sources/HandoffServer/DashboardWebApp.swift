@@ -1,3 +1,4 @@
+import BatonSupport
 import HTTPTypes
 import Hummingbird
 
@@ -13,6 +14,49 @@ import Hummingbird
 enum DashboardWebApp {
     static let manifestPath = "/dashboard/manifest.webmanifest"
     static let workerPath = "/dashboard/sw.js"
+    /// Where the dashboard's *Turn on* button stores this browser's subscription (cookie-authenticated).
+    static let subscriptionPath = "/dashboard/push-subscription"
+
+    /// The dashboard's line that subscribes this browser to its rep's Web Push alerts (nil when no
+    /// `webpush` channel is configured): a button carrying the VAPID public key (RFC 8292 §3.2's
+    /// `applicationServerKey`) and a status the script fills.
+    static func subscribeLine(publicKey: String?) -> String {
+        guard let publicKey else { return "" }
+        return """
+            <p class="note" id="push">Push alerts on this device (phone or laptop): \
+            <button type="button" id="push-subscribe" data-key="\(xmlEscaped(publicKey))">Turn on</button> \
+            <span id="push-status" role="status"></span></p>
+            """
+    }
+
+    /// The page script's part behind ``subscribeLine(publicKey:)``: asks for permission, subscribes
+    /// through the worker's registration (W3C Push API `PushManager.subscribe`, `userVisibleOnly`),
+    /// and POSTs `PushSubscription.toJSON()` to ``subscriptionPath``; every outcome is said in words.
+    static let subscribeScript = """
+        const pushButton = document.getElementById("push-subscribe");
+        if (pushButton) {
+          const say = (text) => { document.getElementById("push-status").textContent = text; };
+          if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+            pushButton.disabled = true;
+            say("This browser cannot receive push alerts; use the ntfy app, or another browser.");
+          } else {
+            pushButton.addEventListener("click", async () => {
+              try {
+                if (await Notification.requestPermission() !== "granted") { say("Notifications are blocked for this site: allow them in the browser's site settings, then press Turn on again."); return; }
+                const registration = await navigator.serviceWorker.ready;
+                const text = pushButton.dataset.key.replace(/-/g, "+").replace(/_/g, "/");
+                const key = Uint8Array.from(atob(text + "=".repeat((4 - text.length % 4) % 4)), (c) => c.charCodeAt(0));
+                const subscription = (await registration.pushManager.getSubscription()) || await registration.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: key});
+                const r = await fetch("\(subscriptionPath)", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"}, body: JSON.stringify(subscription)});
+                const answer = await r.json().catch(() => ({}));
+                say(r.ok ? "On: this device gets the push alerts of " + answer.rep + "." : "Not turned on: " + ((answer.error && answer.error.message) || ("HTTP " + r.status)));
+              } catch (e) {
+                say("Not turned on: " + e.message);
+              }
+            });
+          }
+        }
+        """
 
     /// An SVG icon (any size), so the manifest needs no binary file.
     static let icon = """

@@ -13,7 +13,9 @@ import HandoffPersistence
 /// and a manager notification 4; anything else 3. With a rep to act for (see
 /// ``AlertDeliverer``) and a lead: *Accept* is an `http` POST of its action token (the phone
 /// shows the answer), *Log a call* opens the token's page (the rep picks how the call went),
-/// and `click` opens the lead's hand-off page behind the Accept token.
+/// *Reassign to triage* (for a lead the rep holds, ``releasable``) opens its page (the rep
+/// confirms, with an optional reason), and `click` opens the lead's hand-off page behind the
+/// Accept token.
 struct NtfyMessage: Encodable, Sendable, Equatable {
     struct Action: Encodable, Sendable, Equatable {
         var action: String
@@ -36,7 +38,7 @@ struct NtfyMessage: Encodable, Sendable, Equatable {
     static func priority(kind: String) -> Int {
         switch kind {
         case "new-high-priority": 5
-        case "fallback-queue", "sla-reminder", "manager-notification": 4
+        case "fallback-queue", "handed-back", "sla-reminder", "manager-notification": 4
         default: 3
         }
     }
@@ -45,7 +47,7 @@ struct NtfyMessage: Encodable, Sendable, Equatable {
         let emoji =
             switch kind {
             case "new-high-priority": "rotating_light"
-            case "fallback-queue": "inbox_tray"
+            case "fallback-queue", "handed-back": "inbox_tray"
             case "sla-reminder": "alarm_clock"
             case "manager-notification": "warning"
             default: "arrows_counterclockwise"
@@ -56,7 +58,12 @@ struct NtfyMessage: Encodable, Sendable, Equatable {
     /// The alerts whose reader may take the lead: a new hand-off, a parked lead, a reminder, a
     /// reassignment to them. Not a manager's notification, nor the former holder's notice that a
     /// lead left them (Accept there would take it back over the manager's decision).
-    static let actionable: Set<String> = ["new-high-priority", "fallback-queue", "sla-reminder", "reassignment"]
+    static let actionable: Set<String> = ["new-high-priority", "fallback-queue", "sla-reminder", "reassignment", "handed-back"]
+
+    /// The actionable alerts whose reader holds the lead when the alert is addressed to them (its
+    /// target is the rep), so may hand it back to triage; not a lead parked in, or moved to, the
+    /// queue. ntfy shows at most three buttons: these alerts use all three.
+    static let releasable: Set<String> = ["new-high-priority", "sla-reminder", "reassignment"]
 
     /// The message for `alert` to `topic`; buttons when `rep` is set, the alert names a lead and
     /// its kind is ``actionable``.
@@ -75,6 +82,11 @@ struct NtfyMessage: Encodable, Sendable, Equatable {
                 clear: true),
             Action(action: "view", label: ActionToken.Action.logCall.label, url: logCall, clear: false),
         ]
+        if releasable.contains(alert.kind), alert.target == rep {
+            // A page, not a one-tap POST: giving a lead away asks for a confirmation (and a reason).
+            let reassign = push.url(push.token(.reassign, alertID: alert.id, repID: rep, leadID: lead, now: now))
+            message.actions?.append(Action(action: "view", label: ActionToken.Action.reassign.label, url: reassign, clear: false))
+        }
         return message
     }
 

@@ -54,11 +54,12 @@ package enum OpenAPIDocument {
                 - {required: [opportunity_id, amount, currency, stage], properties: {type: {const: opportunity}, stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}
                 - {required: [opportunity_id, amount, close_date], properties: {type: {enum: [won, lost]}, close_date: {pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]))?$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}
                 - {properties: {type: {const: lead_updated}}}
+                - {required: [rep_id], properties: {type: {const: release}}}
               properties:
                 event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "Sender's id: printable, at most 256 UTF-8 bytes (maxLength counts characters: 256 in ASCII, fewer in other scripts); a retry with the same id is a duplicate"}
                 type:
                   type: string
-                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost, assign]
+                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost, assign, release]
                 occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
                 lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
                 fields: {type: [object, "null"], additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
@@ -67,7 +68,7 @@ package enum OpenAPIDocument {
                 event_type: {type: string, description: "engagement (required), e.g. webinar_attended"}
                 content: {type: [string, "null"]}
                 url: {type: [string, "null"]}
-                rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "contact_attempt, disposition (required)"}
+                rep_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "contact_attempt, disposition, assign, release (required)"}
                 channel: {type: string, description: "contact_attempt: call, email, meeting, social, sms or other"}
                 outcome: {type: string, description: "contact_attempt: connected, voicemail, no_answer, sent, replied or bounced"}
                 note: {type: [string, "null"]}
@@ -79,7 +80,7 @@ package enum OpenAPIDocument {
                 currency: {type: string}
                 stage: {type: string}
                 close_date: {type: string, description: "won/lost (required): 2026-04-30 or an RFC 3339 date-time, a day that exists (the pattern shows days 01–28; 29–31 are accepted where they exist)"}
-                reason: {type: [string, "null"]}
+                reason: {type: [string, "null"], description: "won/lost: why; release: why the rep hands the lead back to the fallback queue"}
             CloudEvent:
               type: object
               description: >-
@@ -96,11 +97,12 @@ package enum OpenAPIDocument {
                 - {properties: {type: {const: io.baton.lead.assigned}, data: {required: [rep_id]}}}
                 - {properties: {type: {const: io.baton.opportunity.updated}, data: {required: [opportunity_id, amount, currency, stage], properties: {stage: {pattern: '\\S'}, currency: {pattern: '^[A-Z]{3}$'}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}}
                 - {properties: {type: {enum: [io.baton.opportunity.won, io.baton.opportunity.lost]}, data: {required: [opportunity_id, amount, close_date], properties: {close_date: {$ref: "#/components/schemas/Event/oneOf/6/properties/close_date"}, amount: {minimum: 0, maximum: 999999999999999, multipleOf: 0.01, pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$'}}}}}
+                - {properties: {type: {const: io.baton.lead.released}, data: {required: [rep_id]}}}
               properties:
                 specversion: {type: string, const: "1.0"}
                 id: {type: string, minLength: 1, maxLength: 236, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "at most 236 UTF-8 bytes; unique per source"}
                 source: {type: string, minLength: 1, maxLength: 4096, pattern: '^[!-~]+$', description: "URI-reference (no spaces)"}
-                type: {type: string, enum: [io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted, io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.opportunity.updated, io.baton.opportunity.won, io.baton.opportunity.lost]}
+                type: {type: string, enum: [io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted, io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.lead.released, io.baton.opportunity.updated, io.baton.opportunity.won, io.baton.opportunity.lost]}
                 time: {$ref: "#/components/schemas/Event/properties/occurred_at"}
                 subject: {$ref: "#/components/schemas/Event/properties/lead_id"}
                 datacontenttype: {type: string, enum: [application/json], description: "JSON (any +json media type too); anything else is 415"}
@@ -204,7 +206,7 @@ package enum OpenAPIDocument {
                 ce-id, ce-source, ce-type, ce-time, ce-subject headers, percent-encoded as the binding says;
                 the body is the data, Content-Type application/json). The CloudEvents type is one of
                 io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted,
-                io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.opportunity.updated,
+                io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.lead.released, io.baton.opportunity.updated,
                 io.baton.opportunity.won, io.baton.opportunity.lost; subject is the lead id (or data.lead_id,
                 equal to it when both are sent); time is required; data holds the Baton event's type-specific
                 members. Idempotent by source + id: the stored event_id is "ce:" + 16 hex digits of
@@ -720,11 +722,12 @@ package enum OpenAPIDocument {
                 "404": {description: "no push channel is configured, or the lead is no longer stored"}
                 "410": {description: "the token expired"}
             post:
-              summary: Press a push button once (Accept, Log a call), applied through the flow as an event with id action-<token id>
+              summary: Press a push button once (Accept, Log a call, Reassign to triage), applied through the flow as an event with id action-<token id>
               description: >-
                 Accept assigns the lead to the token's rep (their first-touch clock starts; for the rep holding it the acceptance is
                 recorded and the clock runs on); Log a call records a contact attempt (channel call, outcome from the form or JSON body,
-                default connected). A second press is 409 and changes nothing. HTML, or JSON when Accept names application/json.
+                default connected); Reassign to triage hands the lead the rep holds back to the fallback queue (a release event,
+                reason from the form or JSON body, one line of at most 500 characters). A second press is 409 and changes nothing. HTML, or JSON when Accept names application/json.
               security: []
               parameters:
                 - {name: token, in: path, required: true, description: "a push alert's signed action token (base64url payload, '.', base64url HMAC-SHA256)", schema: {type: string, maxLength: 1024}}
@@ -732,9 +735,9 @@ package enum OpenAPIDocument {
                 required: false
                 content:
                   application/x-www-form-urlencoded:
-                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}}}
+                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}, reason: {type: string, maxLength: 500, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]*$'}}}
                   application/json:
-                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}}}
+                    schema: {type: object, properties: {outcome: {type: string, enum: [connected, voicemail, no_answer]}, reason: {type: string, maxLength: 500, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]*$'}}}
               responses:
                 "200": {description: "done: text/html, or application/json {status: applied, action, lead_id, rep_id, event_id, effects, message}"}
                 "400": {description: "a malformed token or outcome"}
@@ -776,6 +779,41 @@ package enum OpenAPIDocument {
               summary: Remove a rep's Web Push subscription (the browser unsubscribed)
               parameters:
                 - {name: rep, in: query, required: false, description: "the rep (default the token's name); must be on the roster", schema: {type: string, maxLength: 200}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object, required: [endpoint], properties: {endpoint: {type: string}}}
+              responses:
+                "204": {description: removed}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {description: "no such subscription for this rep, or no webpush channel is configured"}
+                "503": {$ref: "#/components/responses/Error"}
+          /dashboard/push-subscription:
+            post:
+              summary: The dashboard's Turn on button - store this browser's Web Push subscription for the token's rep
+              description: >-
+                As POST /push/subscriptions for the rep the token names, authenticated by the bearer token or by the
+                dashboard's baton_token cookie from a page of this origin (Sec-Fetch-Site same-origin, or an Origin
+                equal to the host); a cookie from another site's page is 401.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: "#/paths/~1push~1subscriptions/post/requestBody/content/application~1json/schema"}
+              responses:
+                "200": {description: "application/json {rep, endpoint, created: false}: the same browser subscribed again; its keys were replaced"}
+                "201": {description: "application/json {rep, endpoint, created: true}"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "403": {$ref: "#/components/responses/Error"}
+                "404": {description: "no webpush channel is configured"}
+                "413": {$ref: "#/components/responses/Error"}
+                "503": {$ref: "#/components/responses/Error"}
+            delete:
+              summary: The dashboard's Turn off - remove this browser's Web Push subscription for the token's rep
               requestBody:
                 required: true
                 content:

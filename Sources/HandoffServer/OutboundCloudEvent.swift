@@ -47,6 +47,7 @@ struct OutboundCloudEvent: Encodable, Sendable {
         case "sla-reminder": "io.baton.sla.breached"
         case "manager-notification": "io.baton.sla.escalated"
         case "reassignment": "io.baton.handoff.reassigned"
+        case "handed-back": "io.baton.handoff.handed_back"
         case "reassignment-voided": "io.baton.handoff.reassignment_voided"
         case "assigned-by-hand": "io.baton.handoff.assigned_by_hand"
         // The write-back is sent in the CRM's own shape, not as a CloudEvent; its row names the change all the same.
@@ -58,6 +59,6 @@ struct OutboundCloudEvent: Encodable, Sendable {
     /// Every type Baton sends, for the README and the OpenAPI document.
     static let knownKinds = [
         "new-high-priority", "fallback-queue", "sla-reminder", "manager-notification", "reassignment", "reassignment-voided",
-        "assigned-by-hand", AlertDeliverer.crmKind,
+        "assigned-by-hand", "handed-back", AlertDeliverer.crmKind,
     ]
 }

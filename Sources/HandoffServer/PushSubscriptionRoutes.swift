@@ -12,6 +12,9 @@ import Hummingbird
 ///   `endpoint`, `expirationTime`, `keys.p256dh`, `keys.auth`). 201 for a new endpoint, 200 when the
 ///   same browser subscribes again (its keys are replaced).
 /// - `DELETE /push/subscriptions?rep=ID` with `{"endpoint": …}`: 204, or 404 when the rep has no such subscription.
+/// - `POST` / `DELETE /dashboard/push-subscription`: the same two for the dashboard's *Turn on*
+///   button, authenticated by the dashboard's cookie from a same-origin page (see
+///   ``BearerAuthMiddleware``), so the rep is the dashboard token's name.
 ///
 /// The rep is `rep`, else the token's name; it must be on the roster. Roles sales and sales-manager
 /// (and admin). All 404 while no `webpush` channel is configured.
@@ -22,26 +25,40 @@ extension HandoffService {
             return JSONResponse.make(VAPIDPublicKey(publicKey: try self.vapid().publicKey))
         }
         router.post("/push/subscriptions") { request, context in
-            let principal = try context.require(.sales, .salesManager)
-            _ = try self.vapid()
-            let rep = try await self.subscribingRep(request, principal: principal)
-            let body = try JSONBody.decode(BrowserPushSubscription.self, from: try await request.bodyBytes(limit: context.bodyLimit))
-            let record = try body.record(rep: rep, at: self.now())
-            let created = try await self.store.savePushSubscription(record)
-            self.logger.info("Web Push subscription \(created ? "added" : "renewed") for rep '\(rep)' at \(AlertDeliverer.origin(record.endpoint))")
-            return JSONResponse.make(
-                PushSubscriptionStored(rep: rep, endpoint: record.endpoint, created: created), status: created ? .created : .ok)
+            try await self.subscribe(request, context: context)
         }
         router.delete("/push/subscriptions") { request, context in
-            let principal = try context.require(.sales, .salesManager)
-            _ = try self.vapid()
-            let rep = try await self.subscribingRep(request, principal: principal)
-            let body = try JSONBody.decode(PushUnsubscribe.self, from: try await request.bodyBytes(limit: context.bodyLimit))
-            guard try await self.store.removePushSubscription(endpoint: body.endpoint, rep: rep) else {
-                throw APIError.notFound("rep '\(rep)' has no Web Push subscription with this endpoint")
-            }
-            return Response(status: .noContent)
+            try await self.unsubscribe(request, context: context)
         }
+        // The dashboard's own button (DashboardWebApp): the same, with the page's cookie.
+        router.post(RouterPath(DashboardWebApp.subscriptionPath)) { request, context in
+            try await self.subscribe(request, context: context)
+        }
+        router.delete(RouterPath(DashboardWebApp.subscriptionPath)) { request, context in
+            try await self.unsubscribe(request, context: context)
+        }
+    }
+
+    func subscribe(_ request: Request, context: ServiceContext) async throws -> Response {
+        let principal = try context.require(.sales, .salesManager)
+        _ = try vapid()
+        let rep = try await subscribingRep(request, principal: principal)
+        let body = try JSONBody.decode(BrowserPushSubscription.self, from: try await request.bodyBytes(limit: context.bodyLimit))
+        let record = try body.record(rep: rep, at: now())
+        let created = try await store.savePushSubscription(record)
+        logger.info("Web Push subscription \(created ? "added" : "renewed") for rep '\(rep)' at \(AlertDeliverer.origin(record.endpoint))")
+        return JSONResponse.make(PushSubscriptionStored(rep: rep, endpoint: record.endpoint, created: created), status: created ? .created : .ok)
+    }
+
+    func unsubscribe(_ request: Request, context: ServiceContext) async throws -> Response {
+        let principal = try context.require(.sales, .salesManager)
+        _ = try vapid()
+        let rep = try await subscribingRep(request, principal: principal)
+        let body = try JSONBody.decode(PushUnsubscribe.self, from: try await request.bodyBytes(limit: context.bodyLimit))
+        guard try await store.removePushSubscription(endpoint: body.endpoint, rep: rep) else {
+            throw APIError.notFound("rep '\(rep)' has no Web Push subscription with this endpoint")
+        }
+        return Response(status: .noContent)
     }
 
     func vapid() throws -> VAPIDToken {

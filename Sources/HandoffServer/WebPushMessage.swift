@@ -47,7 +47,7 @@ struct WebPushMessage: Encodable, Sendable {
             title: "Baton: " + words + (alert.leadID.map { ", lead \($0)" } ?? ""), body: body, tag: topic(alert), url: nil, actions: [],
             kind: alert.kind, leadID: alert.leadID, alertID: alert.id)
         guard let lead = alert.leadID, NtfyMessage.actionable.contains(alert.kind) else { return message }
-        // Both buttons open a page: a notification action cannot send a POST by itself, and the
+        // Every button opens a page: a notification action cannot send a POST by itself, and the
         // page's form is what applies the token (a previewer fetching the URL changes nothing).
         let accept = push.url(push.token(.accept, alertID: alert.id, repID: rep, leadID: lead, now: now))
         let logCall = push.url(push.token(.logCall, alertID: alert.id, repID: rep, leadID: lead, now: now))
@@ -56,6 +56,12 @@ struct WebPushMessage: Encodable, Sendable {
             Action(action: "accept", title: ActionToken.Action.accept.label, url: accept),
             Action(action: "log-call", title: ActionToken.Action.logCall.label, url: logCall),
         ]
+        if NtfyMessage.releasable.contains(alert.kind), alert.target == rep {
+            // Browsers show the first `Notification.maxActions` buttons (two in desktop Chrome,
+            // which then shows Accept and Log a call); ntfy shows all three.
+            let reassign = push.url(push.token(.reassign, alertID: alert.id, repID: rep, leadID: lead, now: now))
+            message.actions.append(Action(action: "reassign", title: ActionToken.Action.reassign.label, url: reassign))
+        }
         return message
     }
 

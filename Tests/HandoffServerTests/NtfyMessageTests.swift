@@ -16,9 +16,16 @@ import Testing
     }
 
     @Test func onlyAlertsWhoseReaderMayTakeTheLeadCarryButtons() {
-        for kind in ["new-high-priority", "fallback-queue", "sla-reminder", "reassignment"] {
+        // The rep holds the lead: the third button gives it back to triage (ntfy shows at most three).
+        for kind in ["new-high-priority", "sla-reminder", "reassignment"] {
+            let message = Self.message(kind)
+            #expect(message.actions?.map(\.label) == ["Accept", "Log a call", "Reassign to triage"], "\(kind)")
+            #expect(message.actions?.map(\.action) == ["http", "view", "view"], "\(kind): giving a lead away opens a page to confirm")
+            #expect(message.click?.hasPrefix("https://b.example/actions/") == true, "\(kind)")
+        }
+        // A lead parked in the queue is the queue's already.
+        for kind in ["fallback-queue", "handed-back"] {
             #expect(Self.message(kind).actions?.map(\.label) == ["Accept", "Log a call"], "\(kind)")
-            #expect(Self.message(kind).click?.hasPrefix("https://b.example/actions/") == true, "\(kind)")
         }
         for kind in ["assigned-by-hand", "reassignment-voided", "manager-notification"] {
             #expect(Self.message(kind).actions == nil && Self.message(kind).click == nil, "\(kind)")

@@ -81,8 +81,9 @@ import Testing
                 (high["message"] as? String)?.contains("lead L1 handed off to ana (high); first touch due 2026-03-02T11:00:00Z") == true, "\(high)")
             #expect((high["tags"] as? [String]) == ["rotating_light", "new-high-priority"])
             let actions = try require(high["actions"] as? [[String: Any]])
-            #expect(actions.map { $0["label"] as? String } == ["Accept", "Log a call"])
+            #expect(actions.map { $0["label"] as? String } == ["Accept", "Log a call", "Reassign to triage"])
             #expect(actions[0]["action"] as? String == "http" && actions[0]["method"] as? String == "POST")
+            #expect(actions[2]["action"] as? String == "view", "giving a lead away opens a page to confirm")
             #expect((actions[0]["headers"] as? [String: String]) == ["Accept": "application/json"])
             #expect(actions[1]["action"] as? String == "view")
             #expect(high["click"] as? String == actions[0]["url"] as? String, "the click opens the lead's hand-off page behind Accept")
@@ -145,6 +146,38 @@ import Testing
                 attempts.count == 1 && attempts.first?.repID == "ana" && attempts.first?.channel == "call" && attempts.first?.result == "voicemail")
             let usedPage = try await client.execute(uri: logCall, method: .get)
             #expect(usedPage.status == .ok && String(buffer: usedPage.body).contains("was used at"))
+
+            // Reassign to triage: the page asks why; the press puts L1 in the triage queue, stops
+            // ana's clock, and the queue's phone is told in the next delivery-loop turn.
+            let reassign = try path(actions[2]["url"])
+            let reassignPage = try await client.execute(uri: reassign, method: .get)
+            #expect(reassignPage.status == .ok && String(buffer: reassignPage.body).contains("name=\"reason\" maxlength=\"500\""))
+            let longReason = try await client.execute(
+                uri: reassign, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "reason=" + String(repeating: "x", count: 501)))
+            #expect(longReason.status == .badRequest && String(buffer: longReason.body).contains("keep it to 500"))
+            let handedBack = try await client.execute(
+                uri: reassign, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "reason=wrong+region%3A+APAC"))
+            #expect(
+                handedBack.status == .ok && String(buffer: handedBack.body).contains("Lead L1 is back in the triage queue"),
+                "\(String(buffer: handedBack.body))")
+            let l1 = try require(try await running.service.store.leadTimeline(leadID: "L1"))
+            #expect(l1.assignments.map(\.target) == [.rep("ana"), .fallbackQueue("sales-triage")])
+            #expect(l1.assignments.first?.unassignReason == "handed back to sales-triage by ana: wrong region: APAC")
+            #expect(l1.timers.allSatisfy { !$0.state.isOpen }, "ana's clock stopped")
+            #expect(l1.events.filter { $0.type == "release" }.count == 1, "the press is in the timeline once")
+            let reassignAgain = try await client.execute(uri: reassign, method: .post, headers: json)
+            #expect(reassignAgain.status == .conflict && String(buffer: reassignAgain.body).contains("token_used"))
+            #expect(await running.service.deliverer.deliverDue() >= 1)
+            let toQueue = await ntfy.published.last { $0.object["topic"] as? String == "baton-triage-Qw3" }
+            #expect(
+                (toQueue?.object["message"] as? String)?.contains("lead L1: handed back to sales-triage by ana: wrong region: APAC") == true,
+                "\(toQueue?.object ?? [:])")
+            #expect((toQueue?.object["tags"] as? [String]) == ["inbox_tray", "handed-back"] && toQueue?.object["priority"] as? Int == 4)
+            #expect(
+                (toQueue?.object["actions"] as? [[String: Any]])?.map { $0["label"] as? String } == ["Accept", "Log a call"],
+                "the queue's reader can take the lead, not give it back")
 
             // Tampered, malformed and expired tokens: a clear refusal, never an effect.
             var altered = Array(acceptL1)

@@ -113,7 +113,7 @@ import Testing
                 #expect((message["body"] as? String)?.contains("lead L1 handed off to ana (high)") == true, "\(message)")
                 #expect(message["lead_id"] as? String == "L1" && message["kind"] as? String == "new-high-priority")
                 let actions = try require(message["actions"] as? [[String: Any]])
-                #expect(actions.map { $0["action"] as? String } == ["accept", "log-call"])
+                #expect(actions.map { $0["action"] as? String } == ["accept", "log-call", "reassign"])
                 #expect((actions[0]["url"] as? String)?.hasPrefix(base + "/actions/") == true)
                 #expect(message["url"] as? String == actions[0]["url"] as? String)
             }

@@ -10,6 +10,8 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         case byHand = "by_hand"
         /// A late first touch undid an automatic reassignment: the lead went back to its rep.
         case restored
+        /// The rep who held the lead handed it back to the fallback queue (a `release` event).
+        case handedBack = "handed_back"
     }
 
     /// One playbook rule as applied to the lead.
@@ -154,11 +156,31 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         candidates = []
     }
 
+    /// The explanation of a hand-back: `rep` gave the lead to the fallback queue `queue`.
+    package init(handedBackBy rep: String, queue: String, reason: String?) {
+        method = .handedBack
+        outcome = "queued"
+        repID = nil
+        self.queue = queue
+        queuedBecause = "handed back by \(rep)" + (reason.map { ": \($0)" } ?? "")
+        reassignedFrom = rep
+        assignedBy = rep
+        assignmentRule = RoutingExplanation.handedBackRulePrefix + rep
+        repWasWorking = false
+        rules = []
+        candidates = []
+    }
+
+    /// The assignment rule of a queue assignment made by a hand-back: `released:` and the rep.
+    package static let handedBackRulePrefix = "released:"
+
     /// One line: who got it and why.
     package var summary: String {
         switch method {
         case .byHand:
             return "assigned by hand to \(repID ?? "?") by \(assignedBy ?? "a manager")" + (reassignedFrom.map { " (from \($0))" } ?? "")
+        case .handedBack:
+            return "parked in `\(queue ?? "?")`: \(queuedBecause ?? "handed back")"
         case .restored:
             return "returned to \(repID ?? "?"): a late first touch undid the reassignment" + (reassignedFrom.map { " away from \($0)" } ?? "")
         case .router:

@@ -27,9 +27,10 @@ package struct SLAExplanation: Sendable, Hashable, Codable {
         }
     }
 
-    /// `hand_off`, `assigned_by_hand`, `contact_attempt`, `disposition` or `tick` (time passed).
+    /// `hand_off`, `assigned_by_hand`, `handed_back`, `contact_attempt`, `disposition` or `tick` (time passed).
     package let event: String
-    /// The lead's owner after the transition (nil before any hand-off).
+    /// The lead's owner after the transition (nil before any hand-off); for `handed_back`, the
+    /// rep who gave it back (whose clock the segments show up to the hand-back).
     package let repID: String?
     /// The SLA policy (`high`, `standard`).
     package let policy: String?
@@ -48,7 +49,7 @@ package struct SLAExplanation: Sendable, Hashable, Codable {
     package let elapsed: [Segment]
     package let remaining: [Segment]
     /// What the transition did, in order: `first_touch_due`, `breach`, `remind_rep`,
-    /// `notify_manager`, `reassign`, `first_touch`, `assist`, `nurture_allowed`, `closed`.
+    /// `notify_manager`, `reassign`, `handed_back`, `first_touch`, `assist`, `nurture_allowed`, `closed`.
     package let effects: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -90,18 +91,21 @@ package struct SLAExplanation: Sendable, Hashable, Codable {
             switch event {
             case .handedOff: "hand_off"
             case .assignedByHand: "assigned_by_hand"
+            case .handedBack: "handed_back"
             case .contactAttempt: "contact_attempt"
             case .disposition: "disposition"
             case .tick: "tick"
             }
-        repID = after.repID
+        let owner: String?
+        if case .handedBack(let rep) = event { owner = rep } else { owner = after.repID }
+        repID = owner
         policy = after.policyName
         phaseBefore = before.phase.rawValue
         phaseAfter = after.phase.rawValue
         handedOffAt = after.handedOffAt.map(LedgerTime.text)
         firstTouchDeadline = after.firstTouchDeadline.map(LedgerTime.text)
         firstTouchAt = after.firstTouchAt.map(LedgerTime.text)
-        let calendar = after.repID.flatMap { roster.rep($0)?.calendar }
+        let calendar = owner.flatMap { roster.rep($0)?.calendar }
         timeZone = calendar?.timeZone.identifier
         func segments(_ from: Date, _ to: Date) -> [Segment] {
             (calendar?.businessSegments(from: from, to: to) ?? []).map {
@@ -142,6 +146,7 @@ package struct SLAExplanation: Sendable, Hashable, Codable {
         case .remindRep: "remind_rep"
         case .notifyManager: "notify_manager"
         case .reassign: "reassign"
+        case .handedBack: "handed_back"
         case .firstTouch: "first_touch"
         case .returnToNurtureAllowed: "nurture_allowed"
         case .closed: "closed"

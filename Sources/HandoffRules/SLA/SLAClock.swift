@@ -76,6 +76,18 @@ package struct SLAClock: Sendable {
                 next.nurtureAllowed = true
                 effects.append(.returnToNurtureAllowed(leadID: state.leadID, attempts: next.attempts))
             }
+        case .handedBack(let repID):
+            guard next.phase == .awaitingFirstTouch || next.phase == .working, next.repID == repID else {
+                throw .notHandedOff(leadID: state.leadID, event: event.name)
+            }
+            // Steps due before the hand-back have fired above; none fires after it.
+            next.phase = .pending
+            next.repID = nil
+            next.firstTouchDeadline = nil
+            next.notifyManagerAt = nil
+            next.reassignAt = nil
+            next.attemptWindowEndsAt = nil
+            effects.append(.handedBack(leadID: state.leadID, repID: repID))
         case .contactAttempt(let attempt):
             guard next.phase != .pending, let repID = next.repID, let handedOffAt = next.handedOffAt else {
                 throw .notHandedOff(leadID: state.leadID, event: event.name)

@@ -8,6 +8,10 @@ package enum SLAEvent: Sendable, Hashable {
     /// A sales manager handed the lead to `repID` by hand: a hand-off whose first-touch clock
     /// starts afresh, whatever earlier reps did (their attempts stay in the record).
     case assignedByHand(repID: String, policy: String)
+    /// The holder `repID` handed the lead back to the fallback queue: their hand-off ends
+    /// untouched by further steps (no breach, reminder or reassignment fires after it) until
+    /// the lead is handed off again.
+    case handedBack(repID: String)
     /// A rep tried to reach the prospect.
     case contactAttempt(ContactAttempt)
     /// The rep closed the hand-off with a disposition code.
@@ -27,6 +31,7 @@ package enum SLAEvent: Sendable, Hashable {
         switch self {
         case .handedOff: "hand-off"
         case .assignedByHand: "assignment by hand"
+        case .handedBack: "hand-back"
         case .contactAttempt: "contact attempt"
         case .disposition(let code): "disposition `\(code)`"
         case .tick: "clock tick"
@@ -62,6 +67,8 @@ package enum SLAEffect: Sendable, Hashable {
     case remindRep(leadID: String, repID: String, overdueSince: Date)
     /// Tell the rep's manager (`nil`: the rep has no manager on file; send to the fallback queue's owner).
     case notifyManager(leadID: String, repID: String, manager: String?, breach: SLABreach.Kind)
+    /// The rep handed the lead back: its clock stopped with no first touch pending.
+    case handedBack(leadID: String, repID: String)
     /// Take the lead from the rep and route it again, excluding them; then send `.handedOff`.
     case reassign(leadID: String, fromRepID: String)
     /// The first touch happened; speed-to-contact in business seconds.
