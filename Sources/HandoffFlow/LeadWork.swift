@@ -301,6 +301,11 @@ extension HandoffEngine {
             inputs.append((a.attemptedAt, 1, i, .contactAttempt(attempt)))
         }
         for (i, d) in timeline.dispositions.enumerated() { inputs.append((d.decidedAt, 2, i, .disposition(code: d.code))) }
+        // A hand-back (`release`) is stored as the queue's assignment, its rule naming the rep.
+        for (i, a) in timeline.assignments.enumerated() where a.repID == nil {
+            guard a.rule.hasPrefix(RoutingExplanation.handedBackRulePrefix) else { continue }
+            inputs.append((a.assignedAt, 3, i, .handedBack(repID: String(a.rule.dropFirst(RoutingExplanation.handedBackRulePrefix.count)))))
+        }
         inputs.sort { ($0.at, $0.order, $0.seq) < ($1.at, $1.order, $1.seq) }
         // An input the machine refuses here was stored without moving the SLA (sales activity
         // on a lead not handed off, or after won/lost), so skipping it reproduces the live state.

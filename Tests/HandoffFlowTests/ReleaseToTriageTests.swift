@@ -41,6 +41,10 @@ import Testing
         // The timer is cancelled: nothing is due any more, so a tick long after the deadline fires nothing.
         #expect(timeline.timers.allSatisfy { !$0.state.isOpen }, "\(timeline.timers)")
         #expect(try await engine.tick(at: F.monday(23)).isEmpty)
+        // The next event folds the clock from the store as stopped: ana's later call is sales
+        // activity on a lead she no longer holds, not a first touch.
+        let call = try await engine.apply(F.attempt("e3", lead: "L1", at: F.monday(11), rep: "ana"))
+        #expect(call.effects.isEmpty, "\(call.effects.map(\.summary))")
         // The queue is told; the ledger has the SLA half (ana's clock stopped) and the routing half.
         let alerts = try await store.activity(in: ReportPeriod(start: .distantPast, end: .distantFuture)).alerts
         #expect(alerts.contains { $0.kind == "handed-back" && $0.target == "sales-triage" && $0.leadID == "L1" })
