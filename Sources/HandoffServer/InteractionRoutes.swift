@@ -14,9 +14,11 @@ import Hummingbird
 /// as it was: an RFC 5322 message for `email`, which needs it; a WebVTT file for a call or
 /// meeting); optional `occurred_at` (RFC 3339; when the source gives no time), `author` (a note's
 /// writer) and `source` (a label, default `api`). Answers 201 `{interaction_id, lead_id, status:
-/// stored, tracker_hits, warnings}`, 200 `{status: duplicate}` when the lead already has this
+/// stored, tracker_hits, mention_events, warnings}`, 200 `{status: duplicate}` when the lead already has this
 /// content, 400 naming the field, 404 for an unknown lead, 422 for content that cannot be read
-/// (with its line and column).
+/// (with its line and column). `mention_events` lists the tracker-mention engagements the capture
+/// applied through the flow (``TrackerMentions``: `{event_id, event_type, status}`, status
+/// `applied`, `duplicate` or `refused` with `problem`), on a duplicate capture too.
 extension HandoffService {
     /// The most text one interaction may carry, in characters (the service's body limit applies first).
     static let interactionTextLimit = 4 << 20
@@ -45,21 +47,61 @@ extension HandoffService {
             guard try await self.store.lead(id: id) != nil else {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
+            let now = self.now()
+            let stored: ConversationCapture.Outcome
+            let mentions: [InboundEvent]
             do throws(CaptureError) {
-                switch try await capture.capture(interaction, leadID: id, source: source, at: self.now()) {
-                case .stored(let interactionID, let hits):
-                    return JSONResponse.make(
-                        CaptureResponse(
-                            interactionID: interactionID, leadID: id, status: "stored", trackerHits: hits, warnings: interaction.warnings),
-                        status: .created)
-                case .duplicate:
-                    return JSONResponse.make(
-                        CaptureResponse(interactionID: nil, leadID: id, status: "duplicate", trackerHits: 0, warnings: interaction.warnings))
-                }
+                stored = try await capture.capture(interaction, leadID: id, source: source, at: now)
+                mentions = try await capture.mentionEvents(interaction, leadID: id, source: source, recordedAt: now)
             } catch {
                 if case .store(let storeError) = error { throw storeError }
                 throw APIError(.unprocessableContent, code: "refused", message: error.description)
             }
+            // The interaction is stored; its tracker mentions go through the flow as engagements
+            // (journaled, rescoring the lead). One the flow refuses is reported, not fatal.
+            var applied: [MentionApplied] = []
+            for event in mentions {
+                guard case .engagement(let engagement) = event.body else { continue }
+                do throws(EngineError) {
+                    let result = try await self.applyRetryingRaces(event)
+                    applied.append(
+                        MentionApplied(eventID: event.eventID, eventType: engagement.eventType, status: result.status.rawValue, problem: nil))
+                } catch {
+                    if Self.isTransient(error) {
+                        throw APIError.storeUnavailable("the interaction is stored; its tracker mentions were not applied: send it again")
+                    }
+                    self.logger.warning("tracker mention \(event.eventID) of lead '\(id)' refused: \(error.description)")
+                    applied.append(
+                        MentionApplied(eventID: event.eventID, eventType: engagement.eventType, status: "refused", problem: error.description))
+                }
+            }
+            switch stored {
+            case .stored(let interactionID, let hits):
+                return JSONResponse.make(
+                    CaptureResponse(
+                        interactionID: interactionID, leadID: id, status: "stored", trackerHits: hits, mentionEvents: applied,
+                        warnings: interaction.warnings),
+                    status: .created)
+            case .duplicate:
+                return JSONResponse.make(
+                    CaptureResponse(
+                        interactionID: nil, leadID: id, status: "duplicate", trackerHits: 0, mentionEvents: applied, warnings: interaction.warnings))
+            }
+        }
+    }
+
+    /// One tracker mention applied as an engagement (``TrackerMentions``).
+    struct MentionApplied: Encodable, Sendable {
+        let eventID: String
+        let eventType: String
+        /// `applied`, `duplicate` (sent before) or `refused` (with the flow's reason).
+        let status: String
+        let problem: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, problem
+            case eventID = "event_id"
+            case eventType = "event_type"
         }
     }
 
@@ -68,10 +110,12 @@ extension HandoffService {
         let leadID: String
         let status: String
         let trackerHits: Int
+        let mentionEvents: [MentionApplied]
         let warnings: [String]
 
         enum CodingKeys: String, CodingKey {
             case status, warnings
+            case mentionEvents = "mention_events"
             case interactionID = "interaction_id"
             case leadID = "lead_id"
             case trackerHits = "tracker_hits"

@@ -64,7 +64,11 @@ package actor ModelRuntime {
         _ = try HandoffEngine(store: store, playbook: playbook, scorer: try LeadScorer(weights: weights), knownFields: knownFields)
     }
 
-    static func engine(for sha256: String, store: any HandoffStore, playbook: Playbook, knownFields: Set<String>) async throws -> HandoffEngine {
+    package static func engine(
+        for sha256: String, store: any HandoffStore, playbook: Playbook, knownFields: Set<String>
+    ) async throws
+        -> HandoffEngine
+    {
         let weights = try await registered(sha256, store: store)
         return try HandoffEngine(store: store, playbook: playbook, scorer: try LeadScorer(weights: weights), knownFields: knownFields)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HandoffFlow
 import HandoffPersistence
 import HandoffServer
 import Hummingbird
@@ -49,8 +50,18 @@ import Testing
             #expect(stored.status == .created, "\(String(buffer: stored.body))")
             let answer = ServiceFixture.json(stored.body)
             #expect(answer["status"] as? String == "stored" && answer["tracker_hits"] as? Int == 3)
+            // Each tracker the call mentions went through the flow as an engagement at the call's time.
+            let mentions = (answer["mention_events"] as? [[String: Any]]) ?? []
+            #expect(mentions.map { $0["event_type"] as? String } == ["competitors_mention", "objections_mention", "pains_mention"], "\(answer)")
+            #expect(mentions.allSatisfy { $0["status"] as? String == "applied" })
             let again = try await client.execute(uri: "/leads/L1/interactions", method: .post, headers: sales, body: body)
             #expect(again.status == .ok && ServiceFixture.json(again.body)["status"] as? String == "duplicate")
+            let mentionsAgain = (ServiceFixture.json(again.body)["mention_events"] as? [[String: Any]]) ?? []
+            #expect(mentionsAgain.count == 3 && mentionsAgain.allSatisfy { $0["status"] as? String == "duplicate" }, "nothing applied twice")
+            let events = try await running.service.store.leadTimeline(leadID: "L1")?.events ?? []
+            #expect(
+                events.filter { $0.type.hasSuffix("_mention") }.map(\.occurredAt)
+                    == Array(repeating: EventTime.parse("2026-03-03T15:00:00Z"), count: 3))
 
             let lead = try await client.execute(uri: "/leads/L1", method: .get, headers: sales)
             let detail = ServiceFixture.json(lead.body)

@@ -110,6 +110,24 @@ package struct ConversationCapture: Sendable {
         }
     }
 
+    /// The tracker-mention engagements of `interaction` for `leadID` (``TrackerMentions``): the
+    /// same whether or not it is stored already, so a caller applies them after every capture and
+    /// the engine's idempotency keeps each once.
+    /// An interaction with no time of its own counts from when it was first stored (read back,
+    /// so a second capture names the same instant).
+    package func mentionEvents(
+        _ interaction: CapturedInteraction, leadID: String, source: String, recordedAt: Date
+    ) async throws(CaptureError) -> [InboundEvent] {
+        var (record, hits) = try records(interaction, leadID: leadID, source: source, recordedAt: recordedAt)
+        guard !hits.isEmpty else { return [] }
+        if record.occurredAt == nil {
+            let stored: [InteractionRecord]
+            do { stored = try await store.interactions(leadID: leadID) } catch { throw .store(error) }
+            if let first = stored.first(where: { $0.contentSHA256 == record.contentSHA256 }) { record.recordedAt = first.recordedAt }
+        }
+        return TrackerMentions.events(record, hits: hits)
+    }
+
     /// The lead's interactions decoded, oldest first.
     package func interactions(leadID: String) async throws(CaptureError) -> [ConversationDigest.Source] {
         let records: [InteractionRecord]

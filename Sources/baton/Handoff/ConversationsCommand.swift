@@ -4,6 +4,7 @@ import Foundation
 import HandoffFlow
 import HandoffPersistence
 import HandoffRules
+import HandoffServer
 
 /// `baton conversations import|digest`: captured e-mails, transcripts, chats and notes per lead.
 struct ConversationsCommand: AsyncParsableCommand {
@@ -17,14 +18,17 @@ struct ConversationsCommand: AsyncParsableCommand {
         @Option(help: "Playbook YAML: its `trackers:` are matched and its `reps:` name the rep side.") var playbook: String?
         @Option(name: .customLong("rep"), help: "A speaker on the rep side besides the playbook's reps (repeatable).") var reps: [String] = []
 
-        func capture(store: any HandoffStore) -> ConversationCapture {
-            guard let playbook else { return ConversationCapture(store: store, trackers: [], reps: [], extraReps: reps) }
+        func capture(store: any HandoffStore) -> ConversationCapture { loaded(store: store).capture }
+
+        /// The capture and the playbook it was read from (nil without `--playbook`).
+        func loaded(store: any HandoffStore) -> (capture: ConversationCapture, playbook: Playbook?) {
+            guard let playbook else { return (ConversationCapture(store: store, trackers: [], reps: [], extraReps: reps), nil) }
             guard FileManager.default.fileExists(atPath: playbook) else { fail("--playbook \(playbook) does not exist", .usage) }
             let url = URL(fileURLWithPath: playbook)
             do throws(PlaybookError) {
                 let loaded = try Playbook.load(url: url)
                 let roster = (try? loaded.requireFlow())?.roster.reps ?? []
-                return ConversationCapture(store: store, trackers: loaded.trackers, reps: roster, extraReps: reps)
+                return (ConversationCapture(store: store, trackers: loaded.trackers, reps: roster, extraReps: reps), loaded)
             } catch {
                 fail(error)
             }
@@ -38,7 +42,11 @@ struct ConversationsCommand: AsyncParsableCommand {
                 An e-mail goes to the lead whose `email` field is one of its From/To/Cc addresses (a rep's \
                 address does not count), or to --lead. Every file is read and every lead found before \
                 anything is stored: an unreadable file or an unknown lead stores nothing (exit 65). Each \
-                interaction is stored once per lead and content, so a second import changes nothing.
+                interaction is stored once per lead and content, so a second import changes nothing. \
+                With --playbook and a store that has a production model (after `baton serve` or `baton \
+                handoff replay`), each tracker an interaction mentions is also applied as an engagement \
+                `<tracker>_mention` at the interaction's time, rescoring the lead (once per interaction \
+                and tracker, however often the import runs).
                 """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var options: CaptureOptions
@@ -56,11 +64,12 @@ struct ConversationsCommand: AsyncParsableCommand {
             for path in paths where !FileManager.default.fileExists(atPath: path) { fail("\(path) does not exist", .usage) }
             let urls = paths.map { URL(fileURLWithPath: $0) }
             let now = Date()
-            let (stored, duplicates, hits, leads, warnings) = await store.withStore { store in
-                let capture = options.capture(store: store)
+            let (stored, duplicates, hits, leads, warnings, mentions) = await store.withStore { store in
+                let (capture, playbook) = options.loaded(store: store)
+                var warnings: [String] = []
+                let engine = await Self.engine(store: store, playbook: playbook, warnings: &warnings)
                 // Pass 1: read everything and find every lead; nothing is stored when anything fails.
                 var problems: [String] = []
-                var warnings: [String] = []
                 var count = 0
                 for url in urls {
                     do {
@@ -91,6 +100,7 @@ struct ConversationsCommand: AsyncParsableCommand {
                 var stored = 0
                 var duplicates = 0
                 var hits = 0
+                var mentions = (applied: 0, duplicates: 0, counted: engine != nil)
                 var leads = Set<String>()
                 for url in urls {
                     do {
@@ -105,6 +115,19 @@ struct ConversationsCommand: AsyncParsableCommand {
                                     hits += found
                                 case .duplicate: duplicates += 1
                                 }
+                                if let engine {
+                                    for event in try await capture.mentionEvents(interaction, leadID: leadID, source: source, recordedAt: now) {
+                                        do throws(EngineError) {
+                                            switch try await engine.apply(event).status {
+                                            case .applied: mentions.applied += 1
+                                            case .duplicate: mentions.duplicates += 1
+                                            }
+                                        } catch {
+                                            if case .store(_, let storeError) = error { fail(storeError) }
+                                            warnings.append("\(source): tracker mention not applied: \(error.description)")
+                                        }
+                                    }
+                                }
                             } catch {
                                 if case .store(let storeError) = error { fail(storeError) }
                                 fail(error.description, .dataError)
@@ -115,10 +138,31 @@ struct ConversationsCommand: AsyncParsableCommand {
                     }
                 }
                 _ = count
-                return (stored, duplicates, hits, leads.count, warnings)
+                return (stored, duplicates, hits, leads.count, warnings, mentions)
             }
             for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             print("stored \(stored) interaction(s) for \(leads) lead(s) with \(hits) tracker hit(s); \(duplicates) already stored")
+            if mentions.counted {
+                print("applied \(mentions.applied) tracker mention(s) as engagement; \(mentions.duplicates) applied before")
+            }
+        }
+
+        /// The flow with the store's production model, to apply tracker mentions through; nil (with
+        /// a warning when it could have been) without a playbook with a flow, or a production model.
+        static func engine(store: any HandoffStore, playbook: Playbook?, warnings: inout [String]) async -> HandoffEngine? {
+            guard let playbook, !playbook.trackers.isEmpty else { return nil }
+            let production: RegisteredModel?
+            do { production = try await store.productionModel() } catch { fail(error) }
+            guard let production else {
+                warnings.append("the store has no production model yet: tracker mentions are stored, not applied as engagement")
+                return nil
+            }
+            do {
+                return try await ModelRuntime.engine(for: production.upload.sha256, store: store, playbook: playbook, knownFields: [])
+            } catch {
+                warnings.append("tracker mentions are stored, not applied as engagement: \(error)")
+                return nil
+            }
         }
 
         /// `inbox.mbox:1234` for a mailbox message (its header line), else the path.
