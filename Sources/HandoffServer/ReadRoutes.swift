@@ -16,7 +16,7 @@ extension HandoffService {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
             let interactions = try await self.store.interactions(leadID: id)
-            if !interactions.isEmpty, var package = stored.package {
+            if var package = stored.package {
                 let capture = await self.conversationCapture()
                 do throws(CaptureError) {
                     try await capture.enrich(&package, records: interactions)

@@ -67,6 +67,59 @@ struct ConversationsImportTests {
             ))
     }
 
+    @Test("An e-mail to two contacts of one account is captured for both; of two accounts it is ambiguous")
+    func oneThreadForTwoContactsOfOneAccount() async throws {
+        let folder = try CLI.scratch()
+        let db = try await Self.store(in: folder)
+        let now = Date(timeIntervalSince1970: 1_759_741_200)
+        do {
+            let store = try SQLiteHandoffStore(path: db)
+            try await store.upsertLead(
+                LeadRecord(id: "L3", fields: JSONText(trusted: #"{"email":"lee@northwind.example"}"#), source: nil, campaign: nil, createdAt: now))
+            try store.close()
+        }
+        let mail = folder.appendingPathComponent("thread.eml")
+        try Data(
+            """
+            From: Dana Reyes <dana@northwind.example>\r
+            To: Sam Park <sam@baton.example>\r
+            Cc: Lee Chen <lee@northwind.example>\r
+            Subject: Next steps\r
+            Date: Mon, 06 Oct 2025 09:00:00 +0000\r
+            Message-ID: <thread-1@northwind.example>\r
+            \r
+            We need this live before the renewal in March.\r
+
+            """.utf8
+        ).write(to: mail)
+        // Not yet linked to an account: two leads, so it is ambiguous and nothing is stored.
+        let ambiguous = try await CLI.run(["conversations", "import", "--db", db, mail.path])
+        #expect(ambiguous.exitCode == 65)
+        #expect(ambiguous.stderr.contains("the addresses match several leads (L1, L3) that are not contacts of one account"), "\(ambiguous.stderr)")
+        #expect(try await Self.interactions(db, lead: "L1").isEmpty)
+        // Both contacts of Northwind: the thread is captured for each of them.
+        do {
+            let store = try SQLiteHandoffStore(path: db)
+            var ops: [WriteOperation] = [
+                .upsertAccount(
+                    AccountRecord(id: "acc-northwind", name: "northwind", displayName: "Northwind", domains: ["northwind.example"], createdAt: now))
+            ]
+            for lead in ["L1", "L3"] {
+                ops.append(
+                    .linkLeadAccount(
+                        AccountLinkRecord(
+                            leadID: lead, accountID: "acc-northwind", rule: .emailDomain, value: "northwind.example", score: 1, linkedAt: now)))
+            }
+            _ = try await store.commit(UnitOfWork(ops))
+            try store.close()
+        }
+        let both = try await CLI.run(["conversations", "import", "--db", db, mail.path])
+        #expect(both.exitCode == 0, "\(both.stderr)")
+        #expect(both.stdout == "stored 2 interaction(s) for 2 lead(s) with 0 tracker hit(s); 0 already stored\n")
+        let l1 = try await Self.interactions(db, lead: "L1"), l3 = try await Self.interactions(db, lead: "L3")
+        #expect(l1.count == 1 && l3.count == 1 && l1.first?.contentSHA256 == l3.first?.contentSHA256)
+    }
+
     @Test("A mailbox with one message for an unknown lead stores nothing, naming the message's line")
     func unknownLeadStoresNothing() async throws {
         let folder = try CLI.scratch()

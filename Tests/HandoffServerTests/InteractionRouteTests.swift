@@ -85,6 +85,60 @@ import Testing
         }
     }
 
+    /// Two contacts of one account (the same e-mail domain): what the second said reaches the
+    /// first one's package, each line citing the other lead; a lead with no account gets none.
+    @Test func whatAnotherContactOfTheAccountSaidIsInThePackage() async throws {
+        let running = try await ServiceFixture.service { c in
+            try? (ServiceFixture.playbook + Self.trackers).write(toFile: c.playbook ?? "", atomically: true, encoding: .utf8)
+        }
+        defer { running.files.remove() }
+        let app = Application(router: running.service.router())
+        @Sendable func lead(_ id: String, email: String) -> ByteBuffer {
+            ServiceFixture.body(
+                ServiceFixture.event(
+                    "e-\(id)", "lead_created", lead: id, at: "2026-03-02T10:00:00Z",
+                    [
+                        "fields": [
+                            "company_size": "1000+", "budget_authority": "yes", "region": "na", "demo_requests": "1", "email_opens": "2",
+                            "email": email,
+                        ]
+                    ]))
+        }
+        try await app.test(.router) { client in
+            let ingest = ServiceFixture.auth(running.tokens[.ingest])
+            for (id, email) in [("L1", "dana@northwind-trading.example"), ("L2", "lee@northwind-trading.example"), ("L3", "sam@gmail.com")] {
+                #expect(try await client.execute(uri: "/events", method: .post, headers: ingest, body: lead(id, email: email)).status == .created)
+            }
+            let sales = ServiceFixture.auth(running.tokens[.sales])
+            let call = """
+                [00:00:00] Ana: Where do you stand?
+                [00:00:04] Lee: Honestly it is too expensive for us this year.
+                [00:00:09] Ana: I'll send a revised quote by Friday.
+                """
+            let body = ServiceFixture.body(["kind": "call", "text": call, "occurred_at": "2026-03-03T15:00:00Z"])
+            #expect(try await client.execute(uri: "/leads/L2/interactions", method: .post, headers: sales, body: body).status == .created)
+
+            let detail = ServiceFixture.json(try await client.execute(uri: "/leads/L1", method: .get, headers: sales).body)
+            #expect((detail["account"] as? [String: Any])?["other_contacts"] as? [String] == ["L2"], "\(detail["account"] ?? "no account")")
+            let said = try require(((detail["package"] as? [String: Any])?["what_was_said"] as? [String: Any]), "\(detail)")
+            #expect(said["interactions"] as? Int == 0, "L1 itself said nothing")
+            let account = try require(said["at_account"] as? [String: Any])
+            let contacts = try require(account["contacts"] as? [[String: Any]])
+            #expect(contacts.map { $0["lead_id"] as? String } == ["L2"])
+            let objections = (contacts.first?["objections"] as? [[String: Any]]) ?? []
+            #expect(objections.first?["text"] as? String == "Honestly it is too expensive for us this year.")
+            #expect(objections.first?["source"] as? String == "lead L2, interaction 1 (call), Lee, 00:00:04")
+            let steps = (contacts.first?["next_steps"] as? [[String: Any]]) ?? []
+            #expect(steps.first?["text"] as? String == "I'll send a revised quote by Friday.")
+            let markdown = String(buffer: try await client.execute(uri: "/leads/L1?format=markdown", method: .get, headers: sales).body)
+            #expect(markdown.contains("### Elsewhere at"), "\(markdown)")
+            #expect(markdown.contains("- \"Honestly it is too expensive for us this year.\" — lead L2, interaction 1 (call), Lee, 00:00:04"))
+            // A free-mail lead has no account: nothing of L2's reaches it.
+            let alone = ServiceFixture.json(try await client.execute(uri: "/leads/L3", method: .get, headers: sales).body)
+            #expect((alone["package"] as? [String: Any])?["what_was_said"] == nil, "\(alone["package"] ?? "")")
+        }
+    }
+
     @Test func badRequestsNameTheFieldAndStoreNothing() async throws {
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }

@@ -25,7 +25,8 @@ package enum CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
         case .leadNotStored(let source, let leadID):
             return "\(source): lead '\(leadID)' is not in the store; check the id or add the lead first (nothing was stored)"
         case .ambiguousLead(let source, let ids):
-            return "\(source): the addresses match several leads (\(ids.joined(separator: ", "))); name one with --lead ID (nothing was stored)"
+            return
+                "\(source): the addresses match several leads (\(ids.joined(separator: ", "))) that are not contacts of one account; name one with --lead ID (nothing was stored)"
         case .noLeadGiven(let source):
             return "\(source): a transcript, chat or note names no e-mail address to find its lead by; pass --lead ID (nothing was stored)"
         case .store(let error): return error.description

@@ -10,10 +10,15 @@ extension ConversationCapture {
     /// `say:` line (the first phrase found of each tracker, e.g. a competitor's counter-positioning).
     /// Leaves the package as it is when nothing was captured. `records` are the lead's stored
     /// interactions when the caller already read them (else they are read here).
+    ///
+    /// The lead's account (when it has one) adds what its other contacts said: each contact's
+    /// latest next steps and objections (at most ``contactLines`` of each) and tracker counts,
+    /// for at most ``contactsRead`` contacts, every line citing the contact's lead.
     package func enrich(_ package: inout HandoffPackage, records: [InteractionRecord]? = nil) async throws(CaptureError) {
         let sources: [ConversationDigest.Source]
         if let records { sources = Self.sources(records) } else { sources = try await interactions(leadID: package.leadID) }
-        guard !sources.isEmpty else { return }
+        let atAccount = try await atAccount(leadID: package.leadID)
+        guard !sources.isEmpty || atAccount != nil else { return }
         // The trackers run once per interaction: the digest and the approach lines share the hits.
         let hits = sources.map { TrackerMatcher.hits(in: $0.interaction, trackers: trackers) }
         let digest = ConversationDigest.build(sources, hits: hits, side: side)
@@ -38,6 +43,36 @@ extension ConversationCapture {
             trackerCounts: digest.trackerCounts.map { WhatWasSaid.TrackerCount(tracker: $0.key, count: $0.value) }
                 .sorted { ($1.count, $0.tracker) < ($0.count, $1.tracker) },
             callMeasures: measures)
+        package.whatWasSaid?.atAccount = atAccount
+    }
+
+    /// How many of the account's other contacts are read, and how many next steps and objections each gives.
+    package static let contactsRead = 20
+    package static let contactLines = 3
+
+    /// What the other contacts of `leadID`'s account said, or nil (no account, nothing captured).
+    func atAccount(leadID: String) async throws(CaptureError) -> WhatWasSaid.AtAccount? {
+        let account: LeadAccount?
+        do { account = try await store.leadAccount(leadID: leadID) } catch { throw .store(error) }
+        guard let account, !account.otherContacts.isEmpty else { return nil }
+        var contacts: [WhatWasSaid.Contact] = []
+        for other in account.otherContacts.prefix(Self.contactsRead) {
+            let sources = try await interactions(leadID: other)
+            guard !sources.isEmpty else { continue }
+            let digest = ConversationDigest.build(sources, trackers: trackers, side: side)
+            func line(_ item: DigestLine) -> WhatWasSaid.Line {
+                WhatWasSaid.Line(text: item.text, source: "lead \(other), " + item.citation.text, note: item.note)
+            }
+            contacts.append(
+                WhatWasSaid.Contact(
+                    leadID: other, interactions: sources.count, nextSteps: digest.nextSteps.prefix(Self.contactLines).map(line),
+                    objections: digest.objections.prefix(Self.contactLines).map(line),
+                    trackerCounts: digest.trackerCounts.map { WhatWasSaid.TrackerCount(tracker: $0.key, count: $0.value) }
+                        .sorted { ($1.count, $0.tracker) < ($0.count, $1.tracker) }))
+        }
+        guard !contacts.isEmpty else { return nil }
+        return WhatWasSaid.AtAccount(
+            accountID: account.account.id, accountName: account.account.displayName ?? account.account.name, contacts: contacts)
     }
 
     /// `interaction 3 (call): rep talk 34 % by time; longest monologue 0:24 (Dana Reyes); questions rep 2, prospect 0; 3.8 speaker switches per minute; median rep response gap 0.0 s over 5 responses`.

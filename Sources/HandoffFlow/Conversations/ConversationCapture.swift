@@ -36,6 +36,26 @@ package struct ConversationCapture: Sendable {
         repKeys.contains(speaker.trimmingCharacters(in: .whitespaces).lowercased()) ? .rep : .prospect
     }
 
+    /// The leads an interaction belongs to: the one given; else, for an e-mail, the lead its
+    /// addresses name, or every lead they name when those leads are contacts of one account (a
+    /// thread with several people of one company is captured for each of them); leads of several
+    /// accounts, or without one, are ambiguous (name one with the lead).
+    package func leads(for interaction: CapturedInteraction, given leadID: String?, source: String) async throws(CaptureError) -> [String] {
+        do {
+            return [try await lead(for: interaction, given: leadID, source: source)]
+        } catch .ambiguousLead(let source, let ids) {
+            var accounts = Set<String>()
+            for id in ids {
+                let account: String?
+                do { account = try await store.linkedAccountID(leadID: id) } catch { throw .store(error) }
+                guard let account else { throw .ambiguousLead(source: source, leadIDs: ids) }
+                accounts.insert(account)
+            }
+            guard accounts.count == 1 else { throw .ambiguousLead(source: source, leadIDs: ids) }
+            return ids
+        }
+    }
+
     /// The lead an interaction belongs to.
     package func lead(for interaction: CapturedInteraction, given leadID: String?, source: String) async throws(CaptureError) -> String {
         do {

@@ -30,6 +30,50 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
         }
     }
 
+    /// What another contact of the lead's account said (issue 18 with issue 16's accounts): the
+    /// buying group's next steps, objections and tracker counts, each line citing that lead.
+    package struct Contact: Sendable, Codable, Equatable {
+        package var leadID: String
+        package var interactions: Int
+        package var nextSteps: [Line]
+        package var objections: [Line]
+        package var trackerCounts: [TrackerCount]
+
+        package init(leadID: String, interactions: Int, nextSteps: [Line], objections: [Line], trackerCounts: [TrackerCount]) {
+            self.leadID = leadID
+            self.interactions = interactions
+            self.nextSteps = nextSteps
+            self.objections = objections
+            self.trackerCounts = trackerCounts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case interactions, objections
+            case leadID = "lead_id"
+            case nextSteps = "next_steps"
+            case trackerCounts = "tracker_counts"
+        }
+    }
+
+    /// The other contacts' part: the account and those of its contacts with captured interactions.
+    package struct AtAccount: Sendable, Codable, Equatable {
+        package var accountID: String
+        package var accountName: String?
+        package var contacts: [Contact]
+
+        package init(accountID: String, accountName: String?, contacts: [Contact]) {
+            self.accountID = accountID
+            self.accountName = accountName
+            self.contacts = contacts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case contacts
+            case accountID = "account_id"
+            case accountName = "account_name"
+        }
+    }
+
     /// How many interactions the digest read.
     package var interactions: Int
     /// The extractive summary (TextRank), in the order said.
@@ -42,6 +86,9 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
     package var trackerCounts: [TrackerCount]
     /// One line per call or meeting transcript: talk ratio, longest monologue, questions, switches, response gap.
     package var callMeasures: [String]
+    /// What the account's other contacts said (nil when the lead has no account, or none of its
+    /// other contacts has a captured interaction).
+    package var atAccount: AtAccount?
 
     package init(
         interactions: Int, summary: [Line], nextSteps: [Line], objections: [Line], trackerCounts: [TrackerCount], callMeasures: [String]
@@ -52,6 +99,7 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
         self.objections = objections
         self.trackerCounts = trackerCounts
         self.callMeasures = callMeasures
+        atAccount = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -59,11 +107,17 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
         case nextSteps = "next_steps"
         case trackerCounts = "tracker_counts"
         case callMeasures = "call_measures"
+        case atAccount = "at_account"
     }
 
     /// The section's Markdown lines.
     func markdownLines() -> [String] {
-        var lines = ["## What was said", "", "From \(interactions) captured interaction(s); every line is quoted as said, with its source.", ""]
+        var lines = ["## What was said", ""]
+        lines.append(
+            interactions > 0
+                ? "From \(interactions) captured interaction(s); every line is quoted as said, with its source."
+                : "Nothing captured with this lead yet.")
+        lines.append("")
         func list(_ title: String, _ items: [Line]) {
             guard !items.isEmpty else { return }
             lines.append("**\(title)**")
@@ -82,6 +136,19 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
         }
         for measure in callMeasures { lines.append("- \(measure)") }
         if !callMeasures.isEmpty { lines.append("") }
+        if let atAccount {
+            lines.append("### Elsewhere at \(atAccount.accountName ?? atAccount.accountID)")
+            lines.append("")
+            for contact in atAccount.contacts {
+                let counts = contact.trackerCounts.map { "\($0.tracker) \($0.count)" }.joined(separator: ", ")
+                lines.append("**Lead \(contact.leadID)** (\(contact.interactions) interaction(s)\(counts.isEmpty ? "" : "; trackers: " + counts))")
+                lines.append("")
+                for item in contact.nextSteps + contact.objections {
+                    lines.append("- \"\(item.text)\" — \(item.source)\(item.note.map { " (\($0))" } ?? "")")
+                }
+                if !(contact.nextSteps + contact.objections).isEmpty { lines.append("") }
+            }
+        }
         return lines
     }
 }

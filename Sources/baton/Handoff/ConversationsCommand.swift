@@ -40,7 +40,7 @@ struct ConversationsCommand: AsyncParsableCommand {
             abstract: "Store e-mails (.eml, mbox), WebVTT or 'Speaker: text' transcripts, chat logs and notes for their leads.",
             discussion: """
                 An e-mail goes to the lead whose `email` field is one of its From/To/Cc addresses (a rep's \
-                address does not count), or to --lead. Every file is read and every lead found before \
+                address does not count), to every such lead when they are contacts of one account, or to --lead. Every file is read and every lead found before \
                 anything is stored: an unreadable file or an unknown lead stores nothing (exit 65). Each \
                 interaction is stored once per lead and content, so a second import changes nothing. \
                 With --playbook and a store that has a production model (after `baton serve` or `baton \
@@ -78,8 +78,9 @@ struct ConversationsCommand: AsyncParsableCommand {
                             let source = Self.source(url, line: line, isMailbox: InteractionFile.format(of: url) == .mailbox)
                             warnings += interaction.warnings.map { "\(source): \($0)" }
                             do throws(CaptureError) {
-                                let leadID = try await capture.lead(for: interaction, given: lead, source: source)
-                                _ = try capture.records(interaction, leadID: leadID, source: source, recordedAt: now)
+                                for leadID in try await capture.leads(for: interaction, given: lead, source: source) {
+                                    _ = try capture.records(interaction, leadID: leadID, source: source, recordedAt: now)
+                                }
                             } catch {
                                 if case .store(let storeError) = error { fail(storeError) }
                                 problems.append(error.description)
@@ -107,24 +108,25 @@ struct ConversationsCommand: AsyncParsableCommand {
                         try await Self.each(url, kind: kind, author: author) { interaction, line in
                             let source = Self.source(url, line: line, isMailbox: InteractionFile.format(of: url) == .mailbox)
                             do throws(CaptureError) {
-                                let leadID = try await capture.lead(for: interaction, given: lead, source: source)
-                                leads.insert(leadID)
-                                switch try await capture.capture(interaction, leadID: leadID, source: source, at: now) {
-                                case .stored(_, let found):
-                                    stored += 1
-                                    hits += found
-                                case .duplicate: duplicates += 1
-                                }
-                                if let engine {
-                                    for event in try await capture.mentionEvents(interaction, leadID: leadID, source: source, recordedAt: now) {
-                                        do throws(EngineError) {
-                                            switch try await engine.apply(event).status {
-                                            case .applied: mentions.applied += 1
-                                            case .duplicate: mentions.duplicates += 1
+                                for leadID in try await capture.leads(for: interaction, given: lead, source: source) {
+                                    leads.insert(leadID)
+                                    switch try await capture.capture(interaction, leadID: leadID, source: source, at: now) {
+                                    case .stored(_, let found):
+                                        stored += 1
+                                        hits += found
+                                    case .duplicate: duplicates += 1
+                                    }
+                                    if let engine {
+                                        for event in try await capture.mentionEvents(interaction, leadID: leadID, source: source, recordedAt: now) {
+                                            do throws(EngineError) {
+                                                switch try await engine.apply(event).status {
+                                                case .applied: mentions.applied += 1
+                                                case .duplicate: mentions.duplicates += 1
+                                                }
+                                            } catch {
+                                                if case .store(_, let storeError) = error { fail(storeError) }
+                                                warnings.append("\(source): tracker mention not applied: \(error.description)")
                                             }
-                                        } catch {
-                                            if case .store(_, let storeError) = error { fail(storeError) }
-                                            warnings.append("\(source): tracker mention not applied: \(error.description)")
                                         }
                                     }
                                 }
