@@ -22,6 +22,8 @@ package struct LeadJourney: Sendable, Hashable {
     package var unparkedAt: Date?
     /// First assignment to a rep after that parking, if any.
     package var repAssignedAfterParkingAt: Date?
+    /// That rep.
+    package var repAfterParkingID: String? = nil
     /// Priority of the qualification decision behind the hand-off (latest at or before it).
     package var priority: HandoffPriority?
     /// Stage of that decision.
@@ -114,7 +116,7 @@ package struct LeadJourney: Sendable, Hashable {
         if case let .fallbackQueue(name)? = parking?.target { parkedQueue = name }
         let repAfter = parking.flatMap { p in byTime.first { $0.repID != nil && $0.assignedAt >= p.assignedAt } }
         let won = outcomes.filter { $0.result == .won }.sorted { $0.closedAt < $1.closedAt }
-        return LeadJourney(
+        var journey = LeadJourney(
             lead: lead, handoffAt: handoffAt, repID: first?.repID, queue: queue,
             parkedAt: parking?.assignedAt, parkedQueue: parkedQueue, unparkedAt: parking?.unassignedAt,
             repAssignedAfterParkingAt: repAfter?.assignedAt, priority: decision?.priority,
@@ -126,6 +128,16 @@ package struct LeadJourney: Sendable, Hashable {
             dispositionCode: lastDisposition?.code, dispositionAt: lastDisposition?.decidedAt,
             opportunityAt: opportunities.map(\.openedAt).min(), wonAt: won.first?.closedAt, wonAmounts: won.map(\.amount),
             lostAt: outcomes.filter { $0.result == .lost }.map(\.closedAt).min())
+        journey.repAfterParkingID = repAfter?.repID
+        return journey
+    }
+
+    /// When the lead first reached a rep (its hand-off to a rep, or the first rep after its
+    /// parking in a queue), and that rep; nil when no rep has had it.
+    package var firstRep: (id: String, at: Date)? {
+        if let repID, let handoffAt { return (repID, handoffAt) }
+        if let id = repAfterParkingID, let at = repAssignedAfterParkingAt { return (id, at) }
+        return nil
     }
 
     /// A string field of the lead's JSON (numbers and booleans as text); nil when absent or null.

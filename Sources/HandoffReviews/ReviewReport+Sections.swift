@@ -62,6 +62,16 @@ extension ReviewReport {
             )
             md.line()
         }
+        let system = r.speed.systemDelayHours, repDelay = r.speed.repDelayHours
+        if !system.isEmpty {
+            md.line(
+                "- Speed to lead in two parts: **system delay** (qualified → with a rep, wall-clock, routing and time parked in a queue included) median \(NumberFormat.hours(Quantile.of(system, 0.5))), p90 \(NumberFormat.hours(Quantile.of(system, 0.9))) over \(system.count) leads; **rep delay** (with a rep → first touch, business hours) "
+                    + (repDelay.isEmpty
+                        ? "no touch yet."
+                        : "median \(NumberFormat.hours(Quantile.of(repDelay, 0.5))), p90 \(NumberFormat.hours(Quantile.of(repDelay, 0.9))) over \(repDelay.count) touched.")
+                    + " A lead waiting in a queue is the system's delay, not a rep's.")
+            md.line()
+        }
         chart("speed.svg")
 
         md.line("## SLA compliance")

@@ -46,6 +46,15 @@ package struct SpeedToContact: Sendable, Hashable {
     package var crmLagHours: [Double] = []
     package let byPriority: [Group]
     package let byRep: [Group]
+    /// Speed to lead split in two, so that reps answer only for their part (issue 16). The
+    /// **system delay**: wall-clock hours from the lead's qualification (its first MQL or SQL
+    /// decision; the hand-off when none is stored) to its first assignment to a rep: routing, and
+    /// any time parked in a fallback queue. One value per lead of the period that reached a rep by
+    /// the as-of time.
+    package var systemDelayHours: [Double] = []
+    /// The **rep delay**: business hours in that rep's calendar from their assignment to the
+    /// first touch at or after it. One value per such lead touched by the as-of time.
+    package var repDelayHours: [Double] = []
 
     /// Business hours from hand-off to first touch for one journey, nil when untouched by `asOf`.
     package static func hours(
@@ -81,6 +90,15 @@ package struct SpeedToContact: Sendable, Hashable {
             guard let touch = j.firstTouchAt, touch <= asOf, let arrived = j.firstTouchArrivedAt else { return nil }
             return max(0, arrived.timeIntervalSince(touch)) / 3600
         }
-        return SpeedToContact(overall: group("all", handed), crmLagHours: lags, byPriority: byPriority, byRep: byRep)
+        var speed = SpeedToContact(overall: group("all", handed), crmLagHours: lags, byPriority: byPriority, byRep: byRep)
+        for journey in handed {
+            guard let rep = journey.firstRep, rep.at <= asOf else { continue }
+            let qualified = [journey.mqlAt, journey.handoffAt].compactMap { $0 }.min() ?? rep.at
+            speed.systemDelayHours.append(max(0, rep.at.timeIntervalSince(qualified)) / 3600)
+            if let touch = journey.firstTouchAt, touch >= rep.at, touch <= asOf {
+                speed.repDelayHours.append(configuration.calendar(reps[rep.id]).businessSeconds(from: rep.at, to: touch) / 3600)
+            }
+        }
+        return speed
     }
 }
