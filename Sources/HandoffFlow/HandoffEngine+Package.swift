@@ -125,8 +125,27 @@ extension HandoffEngine {
             }
             if latest != nil { package?.scoreAtHandoff = basis.score.map(Self.moment) }
             package?.scoreNow = timeline.scores.max { ($0.scoredAt, $0.rowID ?? 0) < ($1.scoredAt, $1.rowID ?? 0) }.map(Self.moment)
+            package?.account = try await accountContacts(leadID: leadID)
         }
         return StoredHandoffPackage(package: package, handoff: handoff, gaps: gaps)
+    }
+
+    /// The package's account section for `leadID` (issue 16): its account and up to
+    /// ``AccountContacts/listed`` other contacts with their names, titles and e-mails; nil when
+    /// the lead has no account.
+    nonisolated func accountContacts(leadID: String) async throws(EngineError) -> AccountContacts? {
+        do {
+            guard let account = try await store.leadAccount(leadID: leadID) else { return nil }
+            var others: [AccountContacts.Contact] = []
+            for id in account.otherContacts.prefix(AccountContacts.listed) {
+                others.append(AccountContacts.Contact(leadID: id, fields: try await store.lead(id: id)?.fieldValues ?? [:]))
+            }
+            return AccountContacts(
+                accountID: account.account.id, name: account.account.displayName ?? account.account.name, contacts: account.account.contacts,
+                others: others)
+        } catch {
+            throw .store(eventID: nil, error)
+        }
     }
 
     /// The package built at a rep hand-off (and by ``package(leadID:)``), signed by the owner the

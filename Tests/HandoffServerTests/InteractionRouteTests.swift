@@ -120,6 +120,10 @@ import Testing
 
             let detail = ServiceFixture.json(try await client.execute(uri: "/leads/L1", method: .get, headers: sales).body)
             #expect((detail["account"] as? [String: Any])?["other_contacts"] as? [String] == ["L2"], "\(detail["account"] ?? "no account")")
+            // The package lists the account's other contacts.
+            let accountSection = try require((detail["package"] as? [String: Any])?["account"] as? [String: Any], "\(detail["package"] ?? "")")
+            #expect(accountSection["contacts"] as? Int == 2)
+            #expect((accountSection["others"] as? [[String: Any]])?.map { $0["email"] as? String } == ["lee@northwind-trading.example"])
             let said = try require(((detail["package"] as? [String: Any])?["what_was_said"] as? [String: Any]), "\(detail)")
             #expect(said["interactions"] as? Int == 0, "L1 itself said nothing")
             let account = try require(said["at_account"] as? [String: Any])
@@ -132,6 +136,7 @@ import Testing
             #expect(steps.first?["text"] as? String == "I'll send a revised quote by Friday.")
             let markdown = String(buffer: try await client.execute(uri: "/leads/L1?format=markdown", method: .get, headers: sales).body)
             #expect(markdown.contains("### Elsewhere at"), "\(markdown)")
+            #expect(markdown.contains("## Account") && markdown.contains("- Lead `L2`: lee@northwind-trading.example"), "\(markdown)")
             #expect(markdown.contains("- \"Honestly it is too expensive for us this year.\" — lead L2, interaction 1 (call), Lee, 00:00:04"))
             // A free-mail lead has no account: nothing of L2's reaches it.
             let alone = ServiceFixture.json(try await client.execute(uri: "/leads/L3", method: .get, headers: sales).body)

@@ -40,6 +40,8 @@ import Testing
         read.scoreAtHandoff = .init(
             points: live.score.points, probability: live.score.probability, scoredAt: handedOffAt, modelChecksum: live.score.modelChecksum)
         read.scoreNow = read.scoreAtHandoff
+        // And the lead's account as it is when read: its e-mail domain's, no other contact yet.
+        read.account = AccountContacts(accountID: "domain:example.com", name: "Analytical Engines", contacts: 1, others: [])
         let readLater = read
         let app = Application(router: running.service.router())
         let sales = ServiceFixture.auth(running.tokens[.sales])

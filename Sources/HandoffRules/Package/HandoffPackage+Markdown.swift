@@ -19,6 +19,9 @@ extension HandoffPackage {
             md.line("- \(ScoringPlan.label(column)): \(value)")
         }
         md.line("")
+        if let account {
+            for line in account.markdownLines() { md.line(line) }
+        }
         md.line("## Score and why")
         md.line(
             "- \(NumberFormat.fixed(score.points, 0)) points (fit \(Self.signed(score.fitPoints)), engagement \(Self.signed(score.engagementPoints))), \(NumberFormat.fixed(100 * score.probability, 1)) % chance to close"

@@ -42,6 +42,10 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
     /// What was said with the lead (captured e-mails, calls, chats, notes), cited line by line;
     /// nil when nothing was captured.
     package var whatWasSaid: WhatWasSaid?
+    /// The lead's account and its other contacts, set when the package is read back from the
+    /// store (``HandoffEngine/package(leadID:)``: the lead's page, the action pages); nil when the
+    /// lead has no account.
+    package var account: AccountContacts?
 
     package struct Prospect: Sendable, Codable, Equatable {
         package var name: String
@@ -122,6 +126,7 @@ package struct HandoffPackage: Sendable, Codable, Equatable {
         case scoreAtHandoff = "score_at_handoff"
         case scoreNow = "score_now"
         case whatWasSaid = "what_was_said"
+        case account
     }
 
     /// Builds the package for one hand-off.
