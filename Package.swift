@@ -121,7 +121,12 @@ let package = Package(
             name: "HandoffStoresTests",
             dependencies: ["HandoffStores", "HandoffPersistence", "HandoffSQLite", "HandoffPostgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(name: "ConversationsTests", dependencies: ["Conversations", "TestSupport"]),
-        .testTarget(name: "HandoffFlowTests", dependencies: ["HandoffFlow", "HandoffSQLite", "HandoffTestSupport", "Conversations", "TestSupport"]),
+        .testTarget(
+            name: "HandoffFlowTests",
+            dependencies: [
+                "HandoffFlow", "HandoffSQLite", "HandoffPostgres", "HandoffTestSupport", "PostgresTestSupport", "Conversations", "TestSupport",
+            ]
+        ),
         .testTarget(name: "HandoffIntegrationsTests", dependencies: ["HandoffIntegrations", "HandoffFlow", "TestSupport"]),
         .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
         .testTarget(

@@ -158,11 +158,14 @@ struct LeadWork {
             throw .store(eventID: source, error)
         }
         guard let current = router else { return }
+        let known = try await knownReps()
         var machine = flow.router(state: current.state)
         let decision = machine.route(
             leadID: leadID, fields: engine.effectiveFields(storedFields, events: engagementEvents, at: instant),
-            at: instant, openHandoffs: open, excluding: excluding)
-        if machine.state != current.state {
+            at: instant, openHandoffs: open, excluding: excluding, known: known)
+        // With account-aware rules every routing writes the state (its revision moves even when the
+        // credits do not, as in a one-rep turn), so two units routing at once always collide.
+        if machine.state != current.state || !flow.routing.accountRules.isEmpty {
             let json: JSONText
             do { json = try JSONText(encoding: machine.state) } catch { throw .store(eventID: source, error) }
             operations.append(.saveRouterState(name: engine.routerName, state: json, expectedRevision: current.revision, at: instant))
@@ -198,6 +201,45 @@ struct LeadWork {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
             }
         }
+    }
+
+    /// The reps the playbook's account-aware rules name for this lead (issue 16), in rule order:
+    /// `sticky` its last rep; `account_owner` the rep whose `accounts:` lists its account, else
+    /// the rep holding the oldest open hand-off of the account. Two units that route leads of one
+    /// account at once both write the round-robin state (compare-and-swap on its revision), so
+    /// the later one is run again and finds the earlier one's hand-off: one account, one rep.
+    func knownReps() async throws(EngineError) -> [Router.KnownRep] {
+        var picks: [Router.KnownRep] = []
+        for rule in flow.routing.accountRules {
+            switch rule {
+            case .sticky:
+                let last = (timeline?.assignments ?? []).filter { $0.repID != nil }
+                    .max { ($0.assignedAt, $0.rowID ?? 0) < ($1.assignedAt, $1.rowID ?? 0) }
+                if let last, let rep = last.repID {
+                    picks.append(Router.KnownRep(rule: .sticky, repID: rep, evidence: "its hand-off of \(EventTime.format(last.assignedAt))"))
+                }
+            case .accountOwner:
+                guard let account = try await accountID() else { continue }
+                if let named = flow.roster.reps.first(where: { $0.accounts.contains(account) }) {
+                    picks.append(Router.KnownRep(rule: .accountOwner, repID: named.id, evidence: "account \(account), named for \(named.id)"))
+                    continue
+                }
+                let holders: [String]
+                do { holders = try await engine.store.accountHolders(accountID: account) } catch { throw .store(eventID: source, error) }
+                if let holder = holders.first {
+                    picks.append(Router.KnownRep(rule: .accountOwner, repID: holder, evidence: "account \(account), worked by \(holder)"))
+                }
+            }
+        }
+        return picks
+    }
+
+    /// The lead's account: linked in this unit of work, else in the store.
+    func accountID() async throws(EngineError) -> String? {
+        for operation in operations.reversed() {
+            if case .linkLeadAccount(let link) = operation, link.leadID == leadID { return link.accountID }
+        }
+        do { return try await engine.store.linkedAccountID(leadID: leadID) } catch { throw .store(eventID: source, error) }
     }
 
     /// Adds `entry` to the lead's decision ledger, in this unit of work (so it commits with the

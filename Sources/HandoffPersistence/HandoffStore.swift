@@ -117,6 +117,9 @@ package protocol HandoffStore: InteractionStore, Sendable {
     func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount?
     /// The id of the account the lead is linked to, nil when none: what ingest needs of the link.
     func linkedAccountID(leadID: String) async throws(StoreError) -> String?
+    /// The reps holding an open hand-off of a lead linked to `accountID`, the oldest hand-off's
+    /// first, each once: who works the account now (account-aware routing, issue 16).
+    func accountHolders(accountID: String) async throws(StoreError) -> [String]
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).

@@ -34,6 +34,19 @@ extension PostgresHandoffStore {
         }
     }
 
+    package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
+        try await read("reading who works account '\(accountID)'") { sql in
+            let rows = try await sql.rows(
+                """
+                SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
+                WHERE l.account_id = $1 AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL
+                ORDER BY a.assigned_at, a.id
+                """, [.text(accountID)])
+            var seen = Set<String>()
+            return try rows.map { try $0.text("rep_id") }.filter { seen.insert($0).inserted }
+        }
+    }
+
     package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
         try await read("reading the account of lead '\(leadID)'") { sql in
             guard

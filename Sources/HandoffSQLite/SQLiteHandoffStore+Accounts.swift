@@ -47,6 +47,20 @@ extension SQLiteHandoffStore {
         }
     }
 
+    package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
+        try await read("reading who works account '\(accountID)'") { db in
+            let reps = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
+                    WHERE l.account_id = ? AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL
+                    ORDER BY a.assigned_at, a.id
+                    """, arguments: [accountID])
+            var seen = Set<String>()
+            return reps.filter { seen.insert($0).inserted }
+        }
+    }
+
     package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
         try await read("reading the account of lead '\(leadID)'") { db in
             guard

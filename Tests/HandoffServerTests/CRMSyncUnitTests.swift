@@ -135,6 +135,7 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
         try await base.accountCandidates(ids: ids, domains: domains, name: name, everyNamed: everyNamed)
     }
     func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? { try await base.leadAccount(leadID: leadID) }
+    func accountHolders(accountID: String) async throws(StoreError) -> [String] { try await base.accountHolders(accountID: accountID) }
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }
     func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage { try await base.leadList(query) }

@@ -185,6 +185,9 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
             return "returned to \(repID ?? "?"): a late first touch undid the reassignment" + (reassignedFrom.map { " away from \($0)" } ?? "")
         case .router:
             let prefix = reassignedFrom.map { "reassigned from \($0): " } ?? ""
+            if let last = rules.last, let owner = last.key, let rule = RoutingPolicy.AccountRule(rawValue: last.rule) {
+                return prefix + "assigned to \(owner) by `\(rule.rawValue)` (\(last.value ?? ""))"
+            }
             if let queue {
                 return prefix + "parked in `\(queue)`: \(queuedBecause ?? "no rep could take it")"
             }
@@ -233,6 +236,11 @@ extension RoutingExplanation.Candidate {
             }
             return "round-robin credit \(credit) after adding weight \(candidate.weight), below the winner's \(winnerCredit)"
                 + (credit == winnerCredit ? " (tie: the earlier rep on the roster wins)" : "")
+        case .accountRule(let rule, let owner):
+            let why = rule == .sticky ? "its last rep is \(owner)" : "its account is \(owner)'s"
+            return candidate.verdict == .chosen
+                ? "\(why) (`\(rule.rawValue)`), available now; counted as a round-robin turn \(owner) won"
+                : "not weighed: \(why) (`\(rule.rawValue)`)"
         }
     }
 }

@@ -35,6 +35,8 @@ package struct Rep: Sendable, Hashable, Identifiable {
     package var status: Status
     /// How the rep wants alerts (channels in order, quiet hours, which priorities push).
     package var alerts: AlertPreferences?
+    /// Named accounts (account ids) the rep owns: `match: account_owner` sends their leads to them.
+    package var accounts: [String] = []
 
     /// Preconditions: `weight ≥ 1`, `capacity ≥ 0`.
     package init(

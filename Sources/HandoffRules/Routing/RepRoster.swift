@@ -19,6 +19,7 @@ import Foundation
 ///     holidays: es            # a list named under sla.holidays
 ///     out_of_office: [{from: 2026-12-21, to: 2027-01-01}]   # local dates, inclusive
 ///     status: active          # or left
+///     accounts: [acc-northwind]   # named accounts this rep owns (match: account_owner)
 /// ```
 /// Omitted lists mean `*` (any); omitted working hours come from `sla.working_hours`, else
 /// Monday–Friday 09:00–17:00.

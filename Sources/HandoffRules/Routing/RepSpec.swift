@@ -26,6 +26,8 @@ package struct RepSpec: Sendable, Hashable {
     package let status: Rep.Status
     /// How the rep wants alerts (`alerts:`); nil sends them to the target's own channel.
     package let alerts: AlertPreferences?
+    /// Named accounts the rep owns (`accounts:`, account ids).
+    package var accounts: [String] = []
 
     /// The 1-based lines of the entry's `id` and `holidays` keys, for messages about them.
     package let idLine: Int
@@ -33,7 +35,7 @@ package struct RepSpec: Sendable, Hashable {
 
     static let keys = [
         "id", "name", "email", "manager", "territories", "industries", "deal_size_tiers", "weight",
-        "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status", "alerts",
+        "capacity", "time_zone", "working_hours", "holidays", "out_of_office", "status", "alerts", "accounts",
     ]
     /// The keys of one `out_of_office` period.
     static let absenceKeys = ["from", "to"]
@@ -85,7 +87,7 @@ package struct RepSpec: Sendable, Hashable {
             status = value
         }
         let holidaysEntry = reader.given(fields, "holidays")
-        return RepSpec(
+        var spec = RepSpec(
             id: id, name: try reader.given(fields, "name").map(reader.text) ?? id, email: try reader.given(fields, "email").map(reader.text) ?? "",
             manager: try reader.given(fields, "manager").map(reader.text), territories: try list("territories"),
             industries: try list("industries"), dealSizeTiers: try list("deal_size_tiers"), weight: weight, capacity: capacity,
@@ -97,6 +99,8 @@ package struct RepSpec: Sendable, Hashable {
             alerts: try reader.given(fields, "alerts").map { (entry) throws(PlaybookError) in try AlertPreferences.read(entry, reader: reader) },
             idLine: idEntry.line,
             holidaysLine: holidaysEntry?.line)
+        spec.accounts = try reader.given(fields, "accounts").map(reader.texts) ?? []
+        return spec
     }
 
     /// The roster for these entries: holiday list names are looked up in `holidays` (the
@@ -125,13 +129,14 @@ package struct RepSpec: Sendable, Hashable {
                 days = Set(list)
             }
             let calendar = BusinessCalendar(timeZone: spec.timeZone, hours: spec.workingHours ?? defaultHours, holidays: days)
-            reps.append(
-                Rep(
-                    id: spec.id, name: spec.name, email: spec.email, manager: spec.manager,
-                    territories: spec.territories, industries: spec.industries, dealSizeTiers: spec.dealSizeTiers,
-                    weight: spec.weight, capacity: spec.capacity, calendar: calendar,
-                    outOfOffice: spec.outOfOffice.map { absence(from: $0.from, to: $0.to, in: spec.timeZone) },
-                    status: spec.status, alerts: spec.alerts))
+            var rep = Rep(
+                id: spec.id, name: spec.name, email: spec.email, manager: spec.manager,
+                territories: spec.territories, industries: spec.industries, dealSizeTiers: spec.dealSizeTiers,
+                weight: spec.weight, capacity: spec.capacity, calendar: calendar,
+                outOfOffice: spec.outOfOffice.map { absence(from: $0.from, to: $0.to, in: spec.timeZone) },
+                status: spec.status, alerts: spec.alerts)
+            rep.accounts = spec.accounts
+            reps.append(rep)
         }
         return RepRoster(reps)
     }

@@ -42,8 +42,25 @@ package struct Router: Sendable {
         self.state = state
     }
 
+    /// A rep an account-aware rule names for the lead, with what named them (the account id, or
+    /// the lead's last hand-off).
+    package struct KnownRep: Sendable, Hashable {
+        package let rule: RoutingPolicy.AccountRule
+        package let repID: String
+        package let evidence: String
+
+        package init(rule: RoutingPolicy.AccountRule, repID: String, evidence: String) {
+            self.rule = rule
+            self.repID = repID
+            self.evidence = evidence
+        }
+    }
+
     /// Routes one lead.
     /// - Parameters:
+    ///   - known: the reps the policy's account-aware rules name, in rule order (see
+    ///     ``RoutingPolicy``): the first available takes the lead; an unavailable one is noted in
+    ///     the trail and routing goes on.
     ///   - leadID: for the decision and alert.
     ///   - fields: the lead's raw field values by column name.
     ///   - instant: routing time (availability and working hours are judged at it).
@@ -51,12 +68,45 @@ package struct Router: Sendable {
     ///   - excluding: rep ids not to choose (e.g. the rep a breached lead is taken from).
     package mutating func route(
         leadID: String, fields: [String: String], at instant: Date,
-        openHandoffs: [String: Int] = [:], excluding: Set<String> = []
+        openHandoffs: [String: Int] = [:], excluding: Set<String> = [], known: [KnownRep] = []
     ) -> RoutingDecision {
+        var knownTrail: [RoutingStep] = []
+        for pick in known {
+            guard let rep = roster.rep(pick.repID) else { continue }
+            let open = openHandoffs[rep.id] ?? 0
+            let blocker: String? =
+                if rep.status == .left { "left" } else if excluding.contains(rep.id) { "excluded" } else if rep.isOutOfOffice(at: instant) {
+                    "out of office"
+                } else if open >= rep.capacity { "at capacity \(open)/\(rep.capacity)" } else { nil }
+            if let blocker {
+                knownTrail.append(
+                    RoutingStep(
+                        rule: pick.rule.rawValue, field: "account", value: "\(pick.evidence): \(rep.id) \(blocker)", key: nil, eligible: [],
+                        matchedGeneralists: false))
+                continue
+            }
+            // A turn the named rep is made to win: every available active rep gains its weight, the rep pays their total.
+            let participants = roster.reps.filter { r in
+                r.status == .active && !r.isOutOfOffice(at: instant) && (openHandoffs[r.id] ?? 0) < r.capacity && !excluding.contains(r.id)
+            }
+            let total = participants.reduce(0) { $0 + $1.weight }
+            for r in participants { state.credit[r.id, default: 0] += r.weight }
+            state.credit[rep.id, default: 0] -= total
+            let step = RoutingStep(
+                rule: pick.rule.rawValue, field: "account", value: pick.evidence, key: rep.id, eligible: [rep.id], matchedGeneralists: false)
+            let candidates = roster.reps.map { r in
+                RoutingCandidate(
+                    repID: r.id, verdict: r.id == rep.id ? .chosen : .skipped, reason: .accountRule(rule: pick.rule, owner: rep.id),
+                    weight: r.weight, openHandoffs: openHandoffs[r.id] ?? 0, capacity: r.capacity)
+            }
+            return RoutingDecision(
+                leadID: leadID, outcome: .assigned(repID: rep.id), trail: knownTrail + [step], repWasWorking: rep.isWorking(at: instant),
+                candidates: candidates)
+        }
         var eligible = roster.reps.filter { $0.status == .active }
         // Per rep, whether each rule so far matched exactly (true) or through `*` (false).
         var exactness: [String: [Bool]] = [:]
-        var trail: [RoutingStep] = []
+        var trail: [RoutingStep] = knownTrail
         // Why each rep dropped out, first reason only (the ledger's skip reasons).
         var skipped: [String: RoutingCandidate.Reason] = [:]
         for rep in roster.reps where rep.status == .left { skipped[rep.id] = .left }
@@ -72,7 +122,8 @@ package struct Router: Sendable {
                     reason = .roundRobin(credit: credit, winnerCredit: winnerCredit, participants: turn.count)
                 } else {
                     // Still eligible when the lead could not be placed: the failing rule stopped it.
-                    let failing = trail.count < policy.rules.count ? policy.rules[trail.count].name : "routing"
+                    let applied = trail.count - knownTrail.count
+                    let failing = applied < policy.rules.count ? policy.rules[applied].name : "routing"
                     (verdict, reason) = (.skipped, .ruleUnresolved(rule: failing))
                 }
                 return RoutingCandidate(

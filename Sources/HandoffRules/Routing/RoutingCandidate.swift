@@ -37,6 +37,9 @@ package struct RoutingCandidate: Sendable, Hashable {
         /// The smooth weighted round-robin turn: the rep's credit after gaining its weight, and
         /// the winner's (the chosen rep has the most; ties go to the earlier rep on the roster).
         case roundRobin(credit: Int, winnerCredit: Int, participants: Int)
+        /// An account-aware rule (`account_owner`, `sticky`) named `owner` for the lead (the
+        /// chosen rep's reason, and every other rep's: the lead was not theirs to take).
+        case accountRule(rule: RoutingPolicy.AccountRule, owner: String)
     }
 
     package let repID: String
@@ -59,7 +62,7 @@ package struct RoutingCandidate: Sendable, Hashable {
 
     /// The reason's code, as the ledger stores it: the routing dimension (`territory`,
     /// `industry`, `deal_size`), `left`, `rule_unresolved`, `excluded`, `out_of_office`,
-    /// `capacity`, `specialist`, `working_hours` or `weight`.
+    /// `capacity`, `specialist`, `working_hours`, `weight`, `account_owner` or `sticky`.
     package var reasonCode: String {
         switch reason {
         case .left: "left"
@@ -71,6 +74,7 @@ package struct RoutingCandidate: Sendable, Hashable {
         case .lessSpecific: "specialist"
         case .offDuty: "working_hours"
         case .roundRobin: "weight"
+        case .accountRule(let rule, _): rule.rawValue
         }
     }
 }

@@ -120,7 +120,8 @@ extension RoutingRule {
         }
         let matchText = try reader.text(matchEntry)
         guard let dimension = Dimension(rawValue: matchText) else {
-            throw reader.invalid(matchEntry, "`\(matchText)` is not a routing dimension; use territory, industry or deal_size")
+            throw reader.invalid(
+                matchEntry, "`\(matchText)` is not a routing rule; use territory, industry or deal_size (or account_owner, sticky first)")
         }
         guard let fieldEntry = fields["field"] else {
             throw reader.missing("field", in: item, hint: "Name the lead field the rule reads, e.g. `field: country`.")
