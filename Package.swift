@@ -128,7 +128,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HandoffIntegrationsTests", dependencies: ["HandoffIntegrations", "HandoffFlow", "TestSupport"]),
-        .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "TestSupport"]),
+        .testTarget(name: "HandoffReviewsTests", dependencies: ["HandoffReviews", "HandoffSQLite", "ReportRendering", "TestSupport"]),
         .testTarget(
             name: "HandoffServerTests",
             dependencies: [

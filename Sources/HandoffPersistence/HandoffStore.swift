@@ -107,6 +107,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The lead's decision ledger (routing decisions and SLA transitions), in the order stored;
     /// empty when the lead has none or is not stored.
     func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord]
+    /// Every ledger entry of `kind` decided in `period`, in the order stored (the reviews' distribution).
+    func decisionLedger(kind: DecisionLedgerKind, decidedIn period: ReportPeriod) async throws(StoreError) -> [DecisionLedgerRecord]
     /// The accounts a lead's keys can match exactly: those with one of `ids`, one of `domains`
     /// or the normalised name `name`, with their domains and contact counts. With `everyNamed`,
     /// also every other account that has a name (for the fuzzy rule; their domains are left

@@ -1,5 +1,6 @@
 import Foundation
 import HandoffPersistence
+import HandoffRules
 
 /// Everything a review reads from the store.
 package struct ReviewData: Sendable {
@@ -12,11 +13,14 @@ package struct ReviewData: Sendable {
     package var conversationLeads: Set<String>
     /// The tracker hits of the window's leads.
     package var trackerHits: [TrackerHitRecord]
+    /// The router's decisions in the review period (from the decision ledger).
+    package var routingDecisions: [RoutingExplanation] = []
 
     package init(
         journeys: [LeadJourney], reps: [String: RepRecord], deployments: [ModelDeployment], conversationLeads: Set<String> = [],
-        trackerHits: [TrackerHitRecord] = []
+        trackerHits: [TrackerHitRecord] = [], routingDecisions: [RoutingExplanation] = []
     ) {
+        self.routingDecisions = routingDecisions
         self.journeys = journeys
         self.reps = reps
         self.deployments = deployments
@@ -40,6 +44,10 @@ package enum ReviewLoader {
         let from = min(trendStart, period.range.start).addingTimeInterval(-Double(lookbackDays) * 86_400)
         do {
             let window = ReportPeriod(start: from, end: period.range.end)
+            var routing: [RoutingExplanation] = []
+            for record in try await store.decisionLedger(kind: .routing, decidedIn: period.range) {
+                if let explanation = try record.decoded().routing { routing.append(explanation) }
+            }
             let batch = try await store.cohort(createdIn: window)
             let reps = try await store.reps()
             let deployments = try await store.deployments()
@@ -47,7 +55,8 @@ package enum ReviewLoader {
                 journeys: LeadJourney.build(from: batch, touchesFrom: touchesFrom),
                 reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), deployments: deployments,
                 conversationLeads: Set(try await store.leadsWithInteractions(createdIn: window)),
-                trackerHits: try await store.trackerHits(leadsCreatedIn: window))
+                trackerHits: try await store.trackerHits(leadsCreatedIn: window),
+                routingDecisions: routing)
         } catch {
             throw .store(error)
         }

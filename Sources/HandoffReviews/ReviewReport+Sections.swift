@@ -235,6 +235,9 @@ extension ReviewReport {
         }
 
         md.line()
+        distributionSection(r.distribution, into: &md)
+
+        md.line()
         md.line("## What was said, by outcome")
         md.line()
         let t = r.trackers
@@ -257,6 +260,51 @@ extension ReviewReport {
 
 extension ReviewReport {
     /// The disposition table's note: the cut-off of a test that ran, else why it did not and what it needs.
+    /// "Why the distribution is uneven": each rep's share of the router's leads against their
+    /// weight's share, with the turns they lost and the reasons they were skipped.
+    package static func distributionSection(_ d: RoutingDistribution, into md: inout MarkdownWriter) {
+        md.line("## Why the distribution is uneven")
+        md.line()
+        guard d.assigned > 0 else {
+            md.line(
+                "No lead was placed with a rep by the router in this period\(d.queued > 0 ? " (\(d.queued) parked in a queue)" : "")."
+                    + " The distribution is read from the decision ledger, which records routing from the version that added it on.")
+            return
+        }
+        md.line(
+            "From the decision ledger: the \(d.assigned) leads the router placed with a rep this period\(d.queued > 0 ? " (and \(d.queued) it parked in a queue)" : ""), each rep's share against their weight's share of the roster, and what kept them from more. Assignments by hand and hand-backs are not the router's and are left out."
+        )
+        md.line()
+        func reasons(_ skipped: [String: Int]) -> String {
+            skipped.isEmpty ? "—" : skipped.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        md.table(
+            ["rep", "weight (share)", "leads (share)", "of them by account rules", "lost the turn", "skipped because"],
+            d.rows.map { row in
+                [
+                    row.repID, "\(row.weight) (\(NumberFormat.percent(row.weightShare)))",
+                    "\(row.assigned) (\(d.share(row).map { NumberFormat.percent($0) } ?? "—"))", "\(row.byAccountRule)", "\(row.passedOver)",
+                    reasons(row.skipped),
+                ]
+            })
+        // The largest gaps, each with the skip reason that explains most of it.
+        let gaps = d.rows.compactMap { row -> (RoutingDistribution.Row, Double)? in
+            guard let share = d.share(row) else { return nil }
+            return (row, share - row.weightShare)
+        }.filter { abs($0.1) >= 0.05 }.sorted { abs($0.1) > abs($1.1) }.prefix(3)
+        for (row, gap) in gaps {
+            let top = row.skipped.max { ($0.value, $1.key) < ($1.value, $0.key) }
+            let why =
+                gap < 0
+                ? (top.map { "most often skipped for \($0.key) (\($0.value) leads)" } ?? "lost \(row.passedOver) round-robin turns")
+                : (row.byAccountRule > 0 ? "\(row.byAccountRule) leads came by account rules" : "others were skipped more often")
+            md.line(
+                "- \(row.repID): \(NumberFormat.percent(d.share(row) ?? 0)) of the leads against a weight share of \(NumberFormat.percent(row.weightShare)) (\(gap > 0 ? "+" : "−")\(NumberFormat.percent(abs(gap)))): \(why)."
+            )
+        }
+        if !gaps.isEmpty { md.line() }
+    }
+
     package static func dispositionTestNote(_ test: ContingencyTest, dispositioned: Int, configuration c: AnalyticsConfiguration) -> String {
         guard let reason = test.skipReason else { return String(format: "cut-off |r| > %.2f", test.residualCutoff) }
         if dispositioned == 0 { return "not tested: no hand-off of the period has a disposition" }

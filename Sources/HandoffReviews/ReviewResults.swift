@@ -22,6 +22,8 @@ package struct ReviewResults: Sendable {
     package let scoreBands: ScoreVsConversion
     /// Tracker mentions in won against lost leads' conversations.
     package let trackers: TrackerOutcomes
+    /// Each rep's share of the router's leads against their weight, with what kept them from more.
+    package let distribution: RoutingDistribution
     /// False when no loaded lead has a contact attempt: the source does not record touches
     /// (e.g. an imported funnel), so speed and compliance cannot be judged and their rules stay silent.
     package let contactAttemptsRecorded: Bool
@@ -61,6 +63,7 @@ package struct ReviewResults: Sendable {
         self.speedPays = SpeedPays.compute(journeys, reps: data.reps, asOf: asOf, configuration: configuration)
         self.contactAttemptsRecorded = journeys.contains { $0.attemptCount > 0 }
         self.scoreBands = ScoreVsConversion.compute(journeys, deployments: data.deployments, asOf: asOf, configuration: configuration)
+        self.distribution = RoutingDistribution.compute(data.routingDecisions)
         self.trackers = TrackerOutcomes.compute(
             journeys, withInteractions: data.conversationLeads, hits: data.trackerHits, asOf: asOf, configuration: configuration)
     }

@@ -131,6 +131,9 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     func reps() async throws(StoreError) -> [RepRecord] { try await base.reps() }
     func routerState(name: String) async throws(StoreError) -> RouterStateRecord? { try await base.routerState(name: name) }
     func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord] { try await base.decisionLedger(leadID: leadID) }
+    func decisionLedger(kind: DecisionLedgerKind, decidedIn period: ReportPeriod) async throws(StoreError) -> [DecisionLedgerRecord] {
+        try await base.decisionLedger(kind: kind, decidedIn: period)
+    }
     func accountCandidates(ids: [String], domains: [String], name: String?, everyNamed: Bool) async throws(StoreError) -> [AccountRecord] {
         try await base.accountCandidates(ids: ids, domains: domains, name: name, everyNamed: everyNamed)
     }

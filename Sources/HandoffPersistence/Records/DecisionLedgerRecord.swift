@@ -1,6 +1,9 @@
 import Foundation
 import HandoffRules
 
+/// What a ledger entry is about (routing or SLA), for the stores' readers.
+package typealias DecisionLedgerKind = DecisionLedgerEntry.Kind
+
 /// One stored entry of a lead's decision ledger (see ``DecisionLedgerEntry``): written in the
 /// unit of work of the decision it explains, never updated.
 package struct DecisionLedgerRecord: Sendable, Hashable {
