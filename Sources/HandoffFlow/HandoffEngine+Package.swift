@@ -137,12 +137,21 @@ extension HandoffEngine {
         do {
             guard let account = try await store.leadAccount(leadID: leadID) else { return nil }
             var others: [AccountContacts.Contact] = []
-            for id in account.otherContacts.prefix(AccountContacts.listed) {
-                others.append(AccountContacts.Contact(leadID: id, fields: try await store.lead(id: id)?.fieldValues ?? [:]))
+            var probabilities: [(leadID: String, probability: Double)] = []
+            var engaged = 0
+            for id in [leadID] + account.otherContacts.prefix(AccountContacts.listed) {
+                guard let timeline = try await store.leadTimeline(leadID: id) else { continue }
+                if id != leadID { others.append(AccountContacts.Contact(leadID: id, fields: timeline.lead.fieldValues)) }
+                if let latest = timeline.scores.max(by: { ($0.scoredAt, $0.rowID ?? 0) < ($1.scoredAt, $1.rowID ?? 0) }) {
+                    probabilities.append((id, latest.probability))
+                }
+                if timeline.events.contains(where: { !Self.reservedTypes.contains($0.type) }) { engaged += 1 }
             }
-            return AccountContacts(
+            var contacts = AccountContacts(
                 accountID: account.account.id, name: account.account.displayName ?? account.account.name, contacts: account.account.contacts,
                 others: others)
+            if !probabilities.isEmpty { contacts.buyingGroup = AccountContacts.BuyingGroup(probabilities: probabilities, engaged: engaged) }
+            return contacts
         } catch {
             throw .store(eventID: nil, error)
         }

@@ -170,3 +170,30 @@ import Testing
         }
     }
 }
+
+/// The buying-group score of an account (issue 16): `1 − Π(1 − pᵢ)`, worked by hand.
+@Suite struct BuyingGroupTests {
+    @Test func atLeastOneOfTheContactsConverts() {
+        let group = AccountContacts.BuyingGroup(probabilities: [("L1", 0.5), ("L2", 0.2), ("L3", 0)], engaged: 2)
+        // 1 − 0.5 · 0.8 · 1 = 0.6.
+        #expect(abs(group.probability - 0.6) < 1e-15)
+        #expect(group.highest == 0.5 && group.highestLeadID == "L1" && group.scoredContacts == 3 && group.engagedContacts == 2)
+        // Out-of-range inputs are clamped, never a probability above 1 or NaN.
+        let odd = AccountContacts.BuyingGroup(probabilities: [("L1", 1.5), ("L2", -0.1)], engaged: 0)
+        #expect(odd.probability == 1 && odd.highest == 1)
+    }
+
+    @Test func theRepSeesItInThePackage() async throws {
+        let (engine, _) = try await EngineFixture.engine(yaml: AccountRoutingTests.yaml)
+        _ = try await AccountRoutingTests.handOff(engine, "L1", email: "dana@northwind.example", region: "emea", at: EngineFixture.monday(9))
+        _ = try await AccountRoutingTests.handOff(engine, "L2", email: "lee@northwind.example", region: "emea", at: EngineFixture.monday(9, 30))
+        let package = try #require(try await engine.package(leadID: "L2")?.package)
+        let account = try #require(package.account)
+        #expect(account.contacts == 2 && account.others.map(\.leadID) == ["L1"] && account.others.first?.email == "dana@northwind.example")
+        let group = try #require(account.buyingGroup)
+        let p1 = try #require(try await engine.package(leadID: "L1")?.package?.scoreNow?.probability)
+        let p2 = try #require(package.scoreNow?.probability)
+        #expect(abs(group.probability - (1 - (1 - p1) * (1 - p2))) < 1e-12 && group.scoredContacts == 2 && group.engagedContacts == 2)
+        #expect(package.markdown().contains("Buying group: "))
+    }
+}

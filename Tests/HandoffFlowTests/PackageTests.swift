@@ -52,7 +52,12 @@ import Testing
         #expect(Self.withoutReadTimeParts(rebuilt.package) == live)
         #expect(rebuilt.isComplete && rebuilt.gaps.isEmpty)
         // Read back, it names the lead's account (its e-mail domain's), with no other contact yet.
-        #expect(rebuilt.package?.account == AccountContacts(accountID: "domain:example.com", name: "Analytical Engines", contacts: 1, others: []))
+        let account = try #require(rebuilt.package?.account)
+        #expect(account.accountID == "domain:example.com" && account.name == "Analytical Engines" && account.contacts == 1 && account.others.isEmpty)
+        // Its buying group is the lead alone: the group's chance is the lead's own, one engaged contact.
+        let group = try #require(account.buyingGroup)
+        #expect(abs(group.probability - live.score.probability) < 1e-15 && group.highestLeadID == "L1")
+        #expect(group.scoredContacts == 1 && group.engagedContacts == 1)
         let handoff = try #require(rebuilt.handoff)
         #expect(handoff.target == .rep("ana") && handoff.assignedAt == F.monday(9, 10) && handoff.isOpen)
         #expect(handoff.slaDeadline == F.monday(10, 10) && handoff.policy == "high")

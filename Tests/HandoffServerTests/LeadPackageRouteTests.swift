@@ -42,6 +42,7 @@ import Testing
         read.scoreNow = read.scoreAtHandoff
         // And the lead's account as it is when read: its e-mail domain's, no other contact yet.
         read.account = AccountContacts(accountID: "domain:example.com", name: "Analytical Engines", contacts: 1, others: [])
+        read.account?.buyingGroup = AccountContacts.BuyingGroup(probabilities: [("L1", live.score.probability)], engaged: 0)
         let readLater = read
         let app = Application(router: running.service.router())
         let sales = ServiceFixture.auth(running.tokens[.sales])
