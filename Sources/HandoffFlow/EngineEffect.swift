@@ -31,6 +31,10 @@ package struct EngineEffect: Sendable, Hashable {
         /// `repID`, who held the lead, handed it back to `queue` (a `release` event: a push
         /// alert's *Reassign to triage*), saying why when they did (alert, to the queue).
         case handedBack(repID: String, queue: String, reason: String?)
+        /// The SLA clock stopped for `reason` until `until` (or a resume).
+        case slaPaused(reason: String, until: Date?)
+        /// The SLA clock runs again; its deadlines moved by the business seconds it stood still.
+        case slaResumed(pausedBusinessSeconds: TimeInterval)
         /// The first contact attempt, with speed-to-contact in business seconds.
         case firstTouch(repID: String, businessSeconds: TimeInterval, withinSLA: Bool)
         /// `repID` attempted a lead `ownerID` holds: an assist, which does not stop the owner's clock.
@@ -112,6 +116,11 @@ package struct EngineEffect: Sendable, Hashable {
             return "lead \(leadID): notified \(manager ?? "the fallback queue owner") about \(rep)"
         case let .reassigned(from, to):
             return "lead \(leadID): reassigned from \(from) to \(to)"
+        case let .slaPaused(reason, until):
+            return "lead \(leadID): SLA clock paused (\(reason))" + (until.map { " until \(t($0))" } ?? " until resumed")
+        case let .slaResumed(seconds):
+            return
+                "lead \(leadID): SLA clock resumed after \(String(format: "%.2f", seconds / 3600)) business hours paused; its deadlines moved by as much"
         case let .handedBack(rep, queue, reason):
             return "lead \(leadID): handed back to \(queue) by \(rep)" + (reason.map { ": \($0)" } ?? "")
         case let .firstTouch(rep, seconds, within):

@@ -118,7 +118,7 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
             case .closed: closed += 1
             case .assignedByHand: assignedByHand += 1
             case .handedBack: handedBack += 1
-            case .qualified, .returnToNurtureAllowed: break
+            case .qualified, .returnToNurtureAllowed, .slaPaused, .slaResumed: break
             }
         }
     }

@@ -95,6 +95,8 @@ struct EventWork {
             try await assignByHand(assignment)
         case .release(let release):
             try await handBack(release)
+        case .clock(let pause):
+            try await clock(pause)
         case .opportunity(let opportunity):
             try opportunityEvent(opportunity)
         case .outcome(let outcome):

@@ -12,6 +12,7 @@ extension InboundEvent: Codable {
         case closeDate = "close_date", reason
         case assignedBy = "assigned_by", priority
         case integration
+        case until
     }
 
     package init(from decoder: any Decoder) throws {
@@ -88,6 +89,24 @@ extension InboundEvent: Codable {
                     repID: try Self.id(c, .repID),
                     assignedBy: try c.decodeIfPresent(String.self, forKey: .assignedBy)?.trimmingCharacters(in: .whitespaces),
                     priority: priority, note: try c.decodeIfPresent(String.self, forKey: .note)))
+        case .slaPause, .slaResume:
+            let reason = try c.decodeIfPresent(String.self, forKey: .reason)?.trimmingCharacters(in: .whitespaces)
+            if kind == .slaPause {
+                guard let reason, !reason.isEmpty else {
+                    throw c.bad(
+                        .reason, "a pause needs its reason (e.g. out_of_office, prospect_requested, waiting_for_enrichment): it is the clock's audit")
+                }
+                guard reason.count <= 200, !reason.contains(where: { $0.isNewline }) else {
+                    throw c.bad(.reason, "must be one line of at most 200 characters")
+                }
+            }
+            let until: Date? = c.contains(.until) && (try? c.decodeNil(forKey: .until)) != true ? try Self.date(c, .until) : nil
+            if kind == .slaResume, until != nil { throw c.bad(.until, "is for sla_pause; a resume takes effect at its occurred_at") }
+            if kind == .slaPause, until == nil {
+                throw c.bad(
+                    .until, "a pause needs its planned end (RFC 3339, e.g. the date the prospect asked to be called); end it sooner with sla_resume")
+            }
+            body = .clock(ClockPause(reason: reason, until: until))
         case .release:
             body = .release(Release(repID: try Self.id(c, .repID), reason: try c.decodeIfPresent(String.self, forKey: .reason)))
         case .opportunity:
@@ -136,6 +155,9 @@ extension InboundEvent: Codable {
             try c.encodeIfPresent(a.assignedBy, forKey: .assignedBy)
             try c.encodeIfPresent(a.priority, forKey: .priority)
             try c.encodeIfPresent(a.note, forKey: .note)
+        case .clock(let pause):
+            try c.encodeIfPresent(pause.reason, forKey: .reason)
+            try c.encodeIfPresent(pause.until.map(EventTime.format), forKey: .until)
         case .release(let r):
             try c.encode(r.repID, forKey: .repID)
             try c.encodeIfPresent(r.reason, forKey: .reason)

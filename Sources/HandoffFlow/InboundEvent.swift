@@ -13,6 +13,8 @@ import Foundation
 /// {"event_id": "e-4", "type": "disposition", …, "rep_id": "ana", "code": "bad_timing", "note": "budget in Q3"}
 /// {"event_id": "e-7", "type": "assign", …, "rep_id": "fay", "assigned_by": "lee@example.com", "priority": "high"}
 /// {"event_id": "e-8", "type": "release", …, "rep_id": "fay", "reason": "not my territory"}
+/// {"event_id": "e-9", "type": "sla_pause", …, "reason": "prospect_requested", "until": "2026-03-09T09:00:00Z"}
+/// {"event_id": "e-10", "type": "sla_resume", …}
 /// {"event_id": "e-5", "type": "opportunity", …, "opportunity_id": "O1", "amount": "12500.00", "currency": "EUR", "stage": "discovery"}
 /// {"event_id": "e-6", "type": "won", …, "opportunity_id": "O1", "amount": "12000.00", "close_date": "2026-04-30"}
 /// ```
@@ -44,6 +46,10 @@ package struct InboundEvent: Sendable, Hashable {
         /// The rep who holds the lead hands it back to the fallback queue for triage (a push
         /// alert's *Reassign to triage*): their hand-off and its first-touch clock end there.
         case release
+        /// The lead's SLA clock stops, with a reason, until `until` (or an earlier `sla_resume`).
+        case slaPause = "sla_pause"
+        /// A paused SLA clock runs again.
+        case slaResume = "sla_resume"
     }
 
     /// What a `lead_created` / `lead_updated` event carries.
@@ -138,6 +144,18 @@ package struct InboundEvent: Sendable, Hashable {
         }
     }
 
+    /// What an `sla_pause` / `sla_resume` event carries: why (required to pause: the audit of a
+    /// stopped clock, e.g. `out_of_office`, `prospect_requested`, `waiting_for_enrichment`), and
+    /// for a pause its planned end (required: a resume may come sooner, never a clock stopped for good).
+    package struct ClockPause: Sendable, Hashable {
+        package var reason: String?
+        package var until: Date?
+        package init(reason: String?, until: Date? = nil) {
+            self.reason = reason
+            self.until = until.map(InboundEvent.truncatedToMilliseconds)
+        }
+    }
+
     /// What an `opportunity` event carries (opening it, or moving it to a new stage).
     package struct OpportunityBody: Sendable, Hashable {
         package var opportunityID: String
@@ -177,6 +195,7 @@ package struct InboundEvent: Sendable, Hashable {
         case disposition(DispositionBody)
         case assign(Assignment)
         case release(Release)
+        case clock(ClockPause)
         case opportunity(OpportunityBody)
         case outcome(OutcomeBody)
     }
@@ -209,7 +228,7 @@ package struct InboundEvent: Sendable, Hashable {
         switch (body, kind) {
         case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
             (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost), (.assign, .assign),
-            (.release, .release):
+            (.release, .release), (.clock, .slaPause), (.clock, .slaResume):
             return true
         default:
             return false

@@ -80,6 +80,10 @@ struct LeadWork {
             case .handedBack:
                 // The event's own work records the queue assignment and its `reassigned` effect.
                 break
+            case .paused(_, let reason, let until):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .slaPaused(reason: reason, until: until)))
+            case .resumed(_, let seconds):
+                effects.append(EngineEffect(leadID: leadID, at: at, kind: .slaResumed(pausedBusinessSeconds: seconds)))
             case .firstTouch(_, let rep, let seconds, let within):
                 effects.append(EngineEffect(leadID: leadID, at: at, kind: .firstTouch(repID: rep, businessSeconds: seconds, withinSLA: within)))
             case .assist(_, let rep, let owner):
@@ -343,6 +347,12 @@ extension HandoffEngine {
             inputs.append((a.attemptedAt, 1, i, .contactAttempt(attempt)))
         }
         for (i, d) in timeline.dispositions.enumerated() { inputs.append((d.decidedAt, 2, i, .disposition(code: d.code))) }
+        // Pauses and resumes are journal rows; their payload is the event.
+        for (i, row) in timeline.events.enumerated()
+        where row.type == InboundEvent.Kind.slaPause.rawValue || row.type == InboundEvent.Kind.slaResume.rawValue {
+            guard let stored = try? row.payload.decode(InboundEvent.self), case .clock(let pause) = stored.body else { continue }
+            inputs.append((row.occurredAt, 4, i, stored.kind == .slaPause ? .paused(reason: pause.reason ?? "", until: pause.until) : .resumed))
+        }
         // A hand-back (`release`) is stored as the queue's assignment, its rule naming the rep.
         for (i, a) in timeline.assignments.enumerated() where a.repID == nil {
             guard a.rule.hasPrefix(RoutingExplanation.handedBackRulePrefix) else { continue }

@@ -19,10 +19,14 @@ extension SQLiteHandoffStore {
                 let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
                 return try Row.fetchAll(statement, arguments: id).map(decode)
             }
-            let events = try all("event_id, lead_id, type, occurred_at, received_at", "engagement_events", "occurred_at, seq") { row in
-                EngagementEventRecord(
+            // Payloads only where the flow reads them back (the SLA clock's pauses).
+            let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let columns = "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload END AS payload"
+            let events = try all(columns, "engagement_events", "occurred_at, seq") { row in
+                let payload: String? = row["payload"]
+                return EngagementEventRecord(
                     id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),
-                    receivedAt: Decode.date(row, "received_at"), payload: .emptyObject)
+                    receivedAt: Decode.date(row, "received_at"), payload: payload.map(JSONText.init(trusted:)) ?? .emptyObject)
             }
             return LeadTimeline(
                 lead: lead, events: events,

@@ -194,6 +194,14 @@ package struct CRMSyncPayload: Encodable, Sendable {
             r.change = "closed"
             r.reason = reason
             r.reEngageOn = reEngage?.description
+        case let .slaPaused(reason, until):
+            r.change = "sla"
+            r.state = "paused"
+            r.reason = reason
+            r.deadline = until.map(EventTime.format)
+        case .slaResumed:
+            r.change = "sla"
+            r.state = "resumed"
         case .assist, .returnToNurtureAllowed:
             return nil
         }

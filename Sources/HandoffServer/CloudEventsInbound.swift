@@ -62,6 +62,8 @@ package enum CloudEventsInbound {
         (.disposition, "io.baton.lead.dispositioned"),
         (.assign, "io.baton.lead.assigned"),
         (.release, "io.baton.lead.released"),
+        (.slaPause, "io.baton.lead.sla_paused"),
+        (.slaResume, "io.baton.lead.sla_resumed"),
         (.opportunity, "io.baton.opportunity.updated"),
         (.won, "io.baton.opportunity.won"),
         (.lost, "io.baton.opportunity.lost"),

@@ -1,7 +1,14 @@
 import Foundation
 
+extension EngagementEventRecord {
+    /// Journal rows whose payload the flow reads back (``HandoffStore/flowTimeline(leadID:)``
+    /// keeps it): the SLA clock's pauses and resumes, which the clock folds from the store.
+    package static let flowPayloadTypes: Set<String> = ["sla_pause", "sla_resume"]
+}
+
 extension HandoffStore {
-    /// Default for backends without a lighter read: the full timeline, stripped.
+    /// Default for backends without a lighter read: the full timeline, stripped (payloads kept
+    /// only for ``EngagementEventRecord/flowPayloadTypes``).
     package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
         guard var timeline = try await leadTimeline(leadID: leadID) else { return nil }
         timeline.scores = []
@@ -9,7 +16,7 @@ extension HandoffStore {
         timeline.events = timeline.events.map {
             EngagementEventRecord(
                 id: $0.id, leadID: $0.leadID, type: $0.type, occurredAt: $0.occurredAt, receivedAt: $0.receivedAt,
-                payload: .emptyObject)
+                payload: EngagementEventRecord.flowPayloadTypes.contains($0.type) ? $0.payload : .emptyObject)
         }
         return timeline
     }

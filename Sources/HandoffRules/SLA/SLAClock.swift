@@ -69,6 +69,10 @@ package struct SLAClock: Sendable {
             next.managerNotified = false
             next.reassignRequested = false
             next.cadenceChecked = false
+            next.pausedAt = nil
+            next.pauseReason = nil
+            next.pausedUntil = nil
+            next.pausedBusinessSeconds = 0
             if next.phase == .awaitingFirstTouch {
                 effects.append(.firstTouchDue(leadID: state.leadID, repID: repID, deadline: deadline))
             }
@@ -82,16 +86,34 @@ package struct SLAClock: Sendable {
             }
             // Steps due before the hand-back have fired above; none fires after it.
             next.phase = .pending
+            next.pausedAt = nil
+            next.pauseReason = nil
+            next.pausedUntil = nil
             next.repID = nil
             next.firstTouchDeadline = nil
             next.notifyManagerAt = nil
             next.reassignAt = nil
             next.attemptWindowEndsAt = nil
             effects.append(.handedBack(leadID: state.leadID, repID: repID))
+        case .paused(let reason, let until):
+            guard next.phase == .awaitingFirstTouch || next.phase == .working else {
+                throw .notHandedOff(leadID: state.leadID, event: event.name)
+            }
+            if let until, until <= instant { throw .pauseEndsBeforeItStarts(leadID: state.leadID, until: until, at: instant) }
+            // A pause while paused replaces the planned end and reason; the clock stays stopped since the first.
+            if next.pausedAt == nil { next.pausedAt = instant }
+            next.pauseReason = reason
+            next.pausedUntil = until
+            effects.append(.paused(leadID: state.leadID, reason: reason, until: until))
+        case .resumed:
+            guard next.pausedAt != nil else { throw .notPaused(leadID: state.leadID) }
+            try resume(&next, at: instant, into: &effects)
         case .contactAttempt(let attempt):
             guard next.phase != .pending, let repID = next.repID, let handedOffAt = next.handedOffAt else {
                 throw .notHandedOff(leadID: state.leadID, event: event.name)
             }
+            // A touch while paused ends the pause (the rep is working the lead again).
+            if next.pausedAt != nil { try resume(&next, at: instant, into: &effects) }
             guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
             guard roster.rep(attempt.repID) != nil else { throw .unknownRep(id: attempt.repID, leadID: state.leadID) }
             let policy = try policies.policy(named: next.policyName ?? "")
@@ -101,7 +123,7 @@ package struct SLAClock: Sendable {
             }
             next.attempts += 1
             if next.phase == .awaitingFirstTouch {
-                let speed = rep.calendar.businessTime(from: handedOffAt, to: instant)
+                let speed = max(0, rep.calendar.businessTime(from: handedOffAt, to: instant) - next.pausedBusinessSeconds)
                 next.phase = .working
                 next.firstTouchAt = instant
                 next.speedToContact = speed
@@ -135,15 +157,45 @@ package struct SLAClock: Sendable {
         return SLATransition(state: next, effects: effects)
     }
 
-    /// Fires the scheduled steps due before (or at, when `inclusive`) `instant`, in chain order.
+    /// Ends the running pause at `instant`: every deadline still ahead of the pause's start moves
+    /// by the business time the clock stood still (the business time left at the pause's start
+    /// is what is left at the resume), and that time is kept out of speed to contact.
+    private func resume(_ state: inout SLAState, at instant: Date, into effects: inout [SLAEffect]) throws(SLAError) {
+        guard let pausedAt = state.pausedAt, let repID = state.repID else { return }
+        guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
+        let calendar = rep.calendar
+        func moved(_ deadline: Date?) -> Date? {
+            guard let deadline else { return nil }
+            guard deadline > pausedAt else { return deadline }
+            return calendar.adding(businessSeconds: calendar.businessTime(from: pausedAt, to: deadline), to: instant)
+        }
+        state.firstTouchDeadline = state.firstTouchBreached ? state.firstTouchDeadline : moved(state.firstTouchDeadline)
+        state.notifyManagerAt = state.managerNotified ? state.notifyManagerAt : moved(state.notifyManagerAt)
+        state.reassignAt = state.reassignRequested ? state.reassignAt : moved(state.reassignAt)
+        state.attemptWindowEndsAt = state.cadenceChecked ? state.attemptWindowEndsAt : moved(state.attemptWindowEndsAt)
+        let stood = calendar.businessTime(from: pausedAt, to: max(pausedAt, instant))
+        state.pausedBusinessSeconds += stood
+        state.pausedAt = nil
+        state.pauseReason = nil
+        state.pausedUntil = nil
+        effects.append(.resumed(leadID: state.leadID, pausedBusinessSeconds: stood))
+    }
+
+    /// Fires the scheduled steps due before (or at, when `inclusive`) `instant`, in chain order
+    /// (a pause's planned end first resumes the clock, then the steps it moved are looked at again).
     private func fireDueSteps(
         _ state: inout SLAState, before instant: Date, inclusive: Bool,
         into effects: inout [SLAEffect]
     ) throws(SLAError) {
         guard let repID = state.repID else { return }
+        if let until = state.pausedUntil, state.pausedAt != nil, inclusive ? until <= instant : until < instant {
+            try resume(&state, at: until, into: &effects)
+        }
         for (step, at) in state.scheduledSteps where inclusive ? at <= instant : at < instant {
             guard let rep = roster.rep(repID) else { throw .unknownRep(id: repID, leadID: state.leadID) }
             switch step {
+            case .resume:
+                break
             case .breach:
                 state.firstTouchBreached = true
                 effects.append(.breachRecorded(SLABreach(leadID: state.leadID, repID: repID, kind: .firstTouch, deadline: at)))

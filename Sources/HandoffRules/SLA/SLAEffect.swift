@@ -12,6 +12,11 @@ package enum SLAEvent: Sendable, Hashable {
     /// untouched by further steps (no breach, reminder or reassignment fires after it) until
     /// the lead is handed off again.
     case handedBack(repID: String)
+    /// The clock stops for `reason` (the rep is out of office, the prospect asked to be called
+    /// on a date, the lead waits for enrichment) until `until`, or until ``resumed`` when nil.
+    case paused(reason: String, until: Date?)
+    /// A pause ends early.
+    case resumed
     /// A rep tried to reach the prospect.
     case contactAttempt(ContactAttempt)
     /// The rep closed the hand-off with a disposition code.
@@ -32,6 +37,8 @@ package enum SLAEvent: Sendable, Hashable {
         case .handedOff: "hand-off"
         case .assignedByHand: "assignment by hand"
         case .handedBack: "hand-back"
+        case .paused: "pause"
+        case .resumed: "resume"
         case .contactAttempt: "contact attempt"
         case .disposition(let code): "disposition `\(code)`"
         case .tick: "clock tick"
@@ -69,6 +76,10 @@ package enum SLAEffect: Sendable, Hashable {
     case notifyManager(leadID: String, repID: String, manager: String?, breach: SLABreach.Kind)
     /// The rep handed the lead back: its clock stopped with no first touch pending.
     case handedBack(leadID: String, repID: String)
+    /// The clock stopped for `reason` until `until` (or a resume).
+    case paused(leadID: String, reason: String, until: Date?)
+    /// The clock runs again; its remaining deadlines moved by the business time it stood still.
+    case resumed(leadID: String, pausedBusinessSeconds: TimeInterval)
     /// Take the lead from the rep and route it again, excluding them; then send `.handedOff`.
     case reassign(leadID: String, fromRepID: String)
     /// The first touch happened; speed-to-contact in business seconds.

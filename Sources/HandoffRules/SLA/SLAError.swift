@@ -11,6 +11,10 @@ package enum SLAError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An event earlier than one already applied.
     case outOfOrder(leadID: String, at: Date, last: Date)
     case disposition(leadID: String, DispositionError)
+    /// A pause whose planned end is not after its start.
+    case pauseEndsBeforeItStarts(leadID: String, until: Date, at: Date)
+    /// A resume while the clock runs.
+    case notPaused(leadID: String)
 
     package var description: String {
         switch self {
@@ -26,6 +30,11 @@ package enum SLAError: Error, Sendable, Hashable, CustomStringConvertible {
             return "lead \(leadID): event at \(at) is earlier than the last accepted one at \(last); sort the events by time"
         case .disposition(let leadID, let error):
             return "lead \(leadID): \(error)"
+        case .pauseEndsBeforeItStarts(let leadID, let until, let at):
+            return
+                "lead \(leadID): the pause would end at \(until), not after it starts (\(at)); give `until` a later time, or leave it out and resume with sla_resume"
+        case .notPaused(let leadID):
+            return "lead \(leadID): its SLA clock is not paused; nothing to resume"
         }
     }
 }

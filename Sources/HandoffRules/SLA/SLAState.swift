@@ -36,6 +36,12 @@ package struct SLAState: Sendable, Hashable, Codable {
     package internal(set) var cadenceChecked = false
     package internal(set) var nurtureAllowed = false
     package internal(set) var lastEventAt: Date?
+    /// When the running pause began (nil when the clock runs), its reason and planned end.
+    package internal(set) var pausedAt: Date?
+    package internal(set) var pauseReason: String?
+    package internal(set) var pausedUntil: Date?
+    /// Business seconds this hand-off's clock stood still in finished pauses (left out of speed to contact).
+    package internal(set) var pausedBusinessSeconds: TimeInterval = 0
     package internal(set) var disposition: DispositionOutcome?
 
     /// A lead that has not been handed off.
@@ -50,6 +56,8 @@ package struct SLAState: Sendable, Hashable, Codable {
     /// Time-driven steps still to fire, in chain order.
     var scheduledSteps: [(step: Step, at: Date)] {
         guard phase == .awaitingFirstTouch || phase == .working else { return [] }
+        // A paused clock schedules only its resume (none for an open-ended pause).
+        if pausedAt != nil { return pausedUntil.map { [(.resume, $0)] } ?? [] }
         var steps: [(Step, Date)] = []
         if phase == .awaitingFirstTouch {
             if !firstTouchBreached, let at = firstTouchDeadline { steps.append((.breach, at)) }
@@ -60,5 +68,5 @@ package struct SLAState: Sendable, Hashable, Codable {
         return steps
     }
 
-    enum Step: Sendable { case breach, notifyManager, reassign, cadence }
+    enum Step: Sendable { case breach, notifyManager, reassign, cadence, resume }
 }
