@@ -70,12 +70,7 @@ import Testing
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
         _ = try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
         let before = try await store.counts()
-        func refused(_ event: InboundEvent) async -> EngineError? {
-            do {
-                _ = try await engine.apply(event)
-                return nil
-            } catch { return error }
-        }
+        func refused(_ event: InboundEvent) async -> EngineError? { await F.refused(engine, event) }
         guard case .invalidField("m1", "rep_id", let already)? = await refused(Self.assign("m1", lead: "L1", at: F.monday(10), rep: "ana")) else {
             Issue.record("assigning the holder was accepted")
             return

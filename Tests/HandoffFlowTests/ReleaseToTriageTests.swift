@@ -77,12 +77,7 @@ import Testing
 
     @Test func onlyTheHolderOfAnOpenHandOffCanGiveItBack() async throws {
         let (engine, store) = try await Self.handedToAna()
-        func refused(_ event: InboundEvent) async -> EngineError? {
-            do {
-                _ = try await engine.apply(event)
-                return nil
-            } catch { return error }
-        }
+        func refused(_ event: InboundEvent) async -> EngineError? { await F.refused(engine, event) }
         let before = try await store.counts()
         guard case .invalidField("r1", "rep_id", let notHolder)? = await refused(Self.release("r1", lead: "L1", at: F.monday(9, 30), rep: "bob"))
         else {

@@ -78,12 +78,7 @@ import Testing
     @Test func refusalsNameTheFieldAndChangeNothing() async throws {
         let (engine, store) = try await F.engine()
         _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
-        func refused(_ event: InboundEvent) async -> EngineError? {
-            do {
-                _ = try await engine.apply(event)
-                return nil
-            } catch { return error }
-        }
+        func refused(_ event: InboundEvent) async -> EngineError? { await F.refused(engine, event) }
         let before = try await store.counts()
         guard case .invalidField("p0", "lead_id", _)? = await refused(Self.pause("p0", at: F.monday(9, 5), until: Self.tuesday9)) else {
             Issue.record("a lead not handed off was paused")

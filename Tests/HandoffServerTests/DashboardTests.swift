@@ -173,17 +173,8 @@ enum DashboardSeed {
         let running = try await ServiceFixture.service(clock: clock)
         defer { running.files.remove() }
         try await DashboardSeed.seed(running, clock: clock)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let (port, server) = await ServiceFixture.listen(running.service)
         defer { server.cancel() }
-        var port = 0
-        for await p in stream {
-            port = p
-            break
-        }
         let url = "http://127.0.0.1:\(port)/dashboard?token=\(running.tokens[.marketing] ?? "")"
         let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/test-output")

@@ -276,17 +276,8 @@ import Testing
         let clock = TestClock("2026-03-02T10:00:05Z")
         let (running, ana) = try await Self.pushService(clock: clock)
         defer { running.files.remove() }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let (port, server) = await ServiceFixture.listen(running.service)
         defer { server.cancel() }
-        var port = 0
-        for await p in stream {
-            port = p
-            break
-        }
         // What the server would push for a new high-priority hand-off to ana.
         let alert = AlertRecord(
             id: "e-1/1-new-high-priority", kind: "new-high-priority", leadID: "L1", target: "ana",

@@ -32,17 +32,8 @@ import Testing
         let cli = python.deletingLastPathComponent().appendingPathComponent("schemathesis")
         let running = try await ServiceFixture.service()
         defer { running.files.remove() }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: running.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let (port, server) = await ServiceFixture.listen(running.service)
         defer { server.cancel() }
-        var port = 0
-        for await p in stream {
-            port = p
-            break
-        }
         let config = running.files.folder.appendingPathComponent("schemathesis.toml")
         try Self.config.write(to: config, atomically: true, encoding: .utf8)
         // The document the service serves, read from a file: loading it over HTTP has its own 10 s

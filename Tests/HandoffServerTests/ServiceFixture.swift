@@ -124,6 +124,22 @@ enum ServiceFixture {
         return Running(service: service, tokens: tokens, files: files)
     }
 
+    /// Serves `service` on a free loopback port, for clients outside the process (Chromium,
+    /// schemathesis): the port, and the server's task (cancel it to stop).
+    static func listen(_ service: HandoffService) async -> (port: Int, server: Task<Void, any Error>) {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var port = 0
+        for await p in stream {
+            port = p
+            break
+        }
+        return (port, server)
+    }
+
     static func event(_ id: String, _ type: String, lead: String, at: String, _ extra: [String: Any] = [:]) -> [String: Any] {
         var e: [String: Any] = ["event_id": id, "type": type, "lead_id": lead, "occurred_at": at]
         for (k, v) in extra { e[k] = v }

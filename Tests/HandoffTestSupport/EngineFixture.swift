@@ -86,6 +86,14 @@ package enum EngineFixture {
         return (engine, store)
     }
 
+    /// The error `engine` refuses `event` with, or nil when it applies it.
+    package static func refused(_ engine: HandoffEngine, _ event: InboundEvent) async -> EngineError? {
+        do {
+            _ = try await engine.apply(event)
+            return nil
+        } catch { return error }
+    }
+
     package static func utc(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ min: Int) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
