@@ -32,7 +32,7 @@ extension EventWork {
                 problem: "lead '\(event.leadID)' has no open hand-off to give back (its clock is \(lead.sla.phase.rawValue))")
         }
         let queue = engine.flow.routing.fallbackQueue
-        let reason = body.reason.flatMap { $0.trimmingSpacesAndTabs().isEmpty ? nil : $0.trimmingSpacesAndTabs() }
+        let reason = body.reason.map { $0.trimmingSpacesAndTabs() }.flatMap { $0.isEmpty ? nil : $0 }
         try await lead.slaEvent(.handedBack(repID: body.repID), at: instant)
         lead.operations.append(
             .closeAssignment(leadID: event.leadID, at: instant, reason: "handed back to \(queue) by \(body.repID)" + (reason.map { ": \($0)" } ?? ""))

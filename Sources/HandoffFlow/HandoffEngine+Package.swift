@@ -125,7 +125,7 @@ extension HandoffEngine {
             }
             if latest != nil { package?.scoreAtHandoff = basis.score.map(Self.moment) }
             package?.scoreNow = timeline.scores.max { ($0.scoredAt, $0.rowID ?? 0) < ($1.scoredAt, $1.rowID ?? 0) }.map(Self.moment)
-            package?.account = try await accountContacts(leadID: leadID)
+            package?.account = try await accountContacts(leadID: leadID, timeline: timeline)
         }
         return StoredHandoffPackage(package: package, handoff: handoff, gaps: gaps)
     }
@@ -133,14 +133,17 @@ extension HandoffEngine {
     /// The package's account section for `leadID` (issue 16): its account and up to
     /// ``AccountContacts/listed`` other contacts with their names, titles and e-mails; nil when
     /// the lead has no account.
-    nonisolated func accountContacts(leadID: String) async throws(EngineError) -> AccountContacts? {
+    /// `timeline` is the lead's own when the caller has read it already.
+    nonisolated func accountContacts(leadID: String, timeline own: LeadTimeline? = nil) async throws(EngineError) -> AccountContacts? {
         do {
             guard let account = try await store.leadAccount(leadID: leadID) else { return nil }
             var others: [AccountContacts.Contact] = []
             var probabilities: [(leadID: String, probability: Double)] = []
             var engaged = 0
             for id in [leadID] + account.otherContacts.prefix(AccountContacts.listed) {
-                guard let timeline = try await store.leadTimeline(leadID: id) else { continue }
+                let read: LeadTimeline?
+                if id == leadID, let own { read = own } else { read = try await store.leadTimeline(leadID: id) }
+                guard let timeline = read else { continue }
                 if id != leadID { others.append(AccountContacts.Contact(leadID: id, fields: timeline.lead.fieldValues)) }
                 if let latest = timeline.scores.max(by: { ($0.scoredAt, $0.rowID ?? 0) < ($1.scoredAt, $1.rowID ?? 0) }) {
                     probabilities.append((id, latest.probability))

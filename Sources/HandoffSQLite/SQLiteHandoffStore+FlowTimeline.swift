@@ -6,6 +6,13 @@ extension SQLiteHandoffStore {
     /// One read transaction over the lead's rows, skipping scores, decisions and event payloads:
     /// every engagement adds a score and a decision with their JSON, so reading them back on each
     /// event made a lead's n-th event cost O(n) decoding it never used.
+    /// The journal's columns for the flow: payloads only where the flow reads them back (the SLA
+    /// clock's pauses). Built once: this read runs for every event.
+    static let flowEventColumns: String = {
+        let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        return "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload END AS payload"
+    }()
+
     package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
         try await read("reading the flow state of lead '\(leadID)'") { db in
             let id: StatementArguments = [leadID]
@@ -19,10 +26,7 @@ extension SQLiteHandoffStore {
                 let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
                 return try Row.fetchAll(statement, arguments: id).map(decode)
             }
-            // Payloads only where the flow reads them back (the SLA clock's pauses).
-            let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            let columns = "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload END AS payload"
-            let events = try all(columns, "engagement_events", "occurred_at, seq") { row in
+            let events = try all(Self.flowEventColumns, "engagement_events", "occurred_at, seq") { row in
                 let payload: String? = row["payload"]
                 return EngagementEventRecord(
                     id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),

@@ -51,8 +51,7 @@ extension HandoffService {
             let stored: ConversationCapture.Outcome
             let mentions: [InboundEvent]
             do throws(CaptureError) {
-                stored = try await capture.capture(interaction, leadID: id, source: source, at: now)
-                mentions = try await capture.mentionEvents(interaction, leadID: id, source: source, recordedAt: now)
+                (stored, mentions) = try await capture.captureWithMentions(interaction, leadID: id, source: source, at: now)
             } catch {
                 if case .store(let storeError) = error { throw storeError }
                 throw APIError(.unprocessableContent, code: "refused", message: error.description)

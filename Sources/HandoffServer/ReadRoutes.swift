@@ -16,10 +16,11 @@ extension HandoffService {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
             let interactions = try await self.store.interactions(leadID: id)
+            let account = try await self.store.leadAccount(leadID: id)
             if var package = stored.package {
                 let capture = await self.conversationCapture()
                 do throws(CaptureError) {
-                    try await capture.enrich(&package, records: interactions)
+                    try await capture.enrich(&package, records: interactions, account: account)
                     stored.package = package
                 } catch {
                     if case .store(let storeError) = error { throw storeError }
@@ -32,7 +33,7 @@ extension HandoffService {
             detail.package = LeadView.package(stored)
             detail.packageStatus = LeadView.PackageStatus(stored)
             detail.addInteractions(interactions)
-            detail.account = try await self.store.leadAccount(leadID: id).map(LeadView.AccountView.init)
+            detail.account = account.map(LeadView.AccountView.init)
             return JSONResponse.make(detail)
         }
         router.get("/reps/{id}/handoffs") { _, context in

@@ -9,15 +9,14 @@ extension ConversationCapture {
     /// source in brackets), and one approach line per tracker hit whose playbook entry has a
     /// `say:` line (the first phrase found of each tracker, e.g. a competitor's counter-positioning).
     /// Leaves the package as it is when nothing was captured. `records` are the lead's stored
-    /// interactions when the caller already read them (else they are read here).
+    /// interactions, `account` its account (nil: it has none), as the caller read them.
     ///
     /// The lead's account (when it has one) adds what its other contacts said: each contact's
     /// latest next steps and objections (at most ``contactLines`` of each) and tracker counts,
     /// for at most ``contactsRead`` contacts, every line citing the contact's lead.
-    package func enrich(_ package: inout HandoffPackage, records: [InteractionRecord]? = nil) async throws(CaptureError) {
-        let sources: [ConversationDigest.Source]
-        if let records { sources = Self.sources(records) } else { sources = try await interactions(leadID: package.leadID) }
-        let atAccount = try await atAccount(leadID: package.leadID)
+    package func enrich(_ package: inout HandoffPackage, records: [InteractionRecord], account: LeadAccount?) async throws(CaptureError) {
+        let sources = Self.sources(records)
+        let atAccount = try await atAccount(account)
         guard !sources.isEmpty || atAccount != nil else { return }
         // The trackers run once per interaction: the digest and the approach lines share the hits.
         let hits = sources.map { TrackerMatcher.hits(in: $0.interaction, trackers: trackers) }
@@ -50,10 +49,8 @@ extension ConversationCapture {
     package static let contactsRead = 20
     package static let contactLines = 3
 
-    /// What the other contacts of `leadID`'s account said, or nil (no account, nothing captured).
-    func atAccount(leadID: String) async throws(CaptureError) -> WhatWasSaid.AtAccount? {
-        let account: LeadAccount?
-        do { account = try await store.leadAccount(leadID: leadID) } catch { throw .store(error) }
+    /// What the other contacts of the lead's `account` said, or nil (no account, nothing captured).
+    func atAccount(_ account: LeadAccount?) async throws(CaptureError) -> WhatWasSaid.AtAccount? {
         guard let account, !account.otherContacts.isEmpty else { return nil }
         var contacts: [WhatWasSaid.Contact] = []
         for other in account.otherContacts.prefix(Self.contactsRead) {

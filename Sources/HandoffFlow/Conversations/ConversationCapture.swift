@@ -120,6 +120,20 @@ package struct ConversationCapture: Sendable {
     /// Stores `interaction` for `leadID` with its tracker hits, once.
     package func capture(_ interaction: CapturedInteraction, leadID: String, source: String, at now: Date) async throws(CaptureError) -> Outcome {
         let (record, hits) = try records(interaction, leadID: leadID, source: source, recordedAt: now)
+        return try await store(record, hits: hits)
+    }
+
+    /// ``capture(_:leadID:source:at:)`` and ``mentionEvents(_:leadID:source:recordedAt:)`` from
+    /// one reading of the interaction (the trackers and the content hash run once).
+    package func captureWithMentions(
+        _ interaction: CapturedInteraction, leadID: String, source: String, at now: Date
+    ) async throws(CaptureError) -> (outcome: Outcome, mentions: [InboundEvent]) {
+        let (record, hits) = try records(interaction, leadID: leadID, source: source, recordedAt: now)
+        let outcome = try await store(record, hits: hits)
+        return (outcome, try await mentions(record, hits: hits))
+    }
+
+    func store(_ record: InteractionRecord, hits: [TrackerHitRecord]) async throws(CaptureError) -> Outcome {
         do {
             switch try await store.storeInteraction(record, hits: hits) {
             case .stored(let id?): return .stored(id: id, hits: hits.count)
@@ -138,11 +152,16 @@ package struct ConversationCapture: Sendable {
     package func mentionEvents(
         _ interaction: CapturedInteraction, leadID: String, source: String, recordedAt: Date
     ) async throws(CaptureError) -> [InboundEvent] {
-        var (record, hits) = try records(interaction, leadID: leadID, source: source, recordedAt: recordedAt)
+        let (record, hits) = try records(interaction, leadID: leadID, source: source, recordedAt: recordedAt)
+        return try await mentions(record, hits: hits)
+    }
+
+    func mentions(_ record: InteractionRecord, hits: [TrackerHitRecord]) async throws(CaptureError) -> [InboundEvent] {
         guard !hits.isEmpty else { return [] }
+        var record = record
         if record.occurredAt == nil {
             let stored: [InteractionRecord]
-            do { stored = try await store.interactions(leadID: leadID) } catch { throw .store(error) }
+            do { stored = try await store.interactions(leadID: record.leadID) } catch { throw .store(error) }
             if let first = stored.first(where: { $0.contentSHA256 == record.contentSHA256 }) { record.recordedAt = first.recordedAt }
         }
         return TrackerMentions.events(record, hits: hits)

@@ -18,6 +18,9 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
             self.source = source
             self.note = note
         }
+
+        /// The line as a Markdown list item: the quote, its source, the note in brackets.
+        var bullet: String { "- \"\(text)\" — \(source)\(note.map { " (\($0))" } ?? "")" }
     }
 
     /// A tracker and how often it was hit across the lead's interactions.
@@ -123,7 +126,7 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
             lines.append("**\(title)**")
             lines.append("")
             for item in items {
-                lines.append("- \"\(item.text)\" — \(item.source)\(item.note.map { " (\($0))" } ?? "")")
+                lines.append(item.bullet)
             }
             lines.append("")
         }
@@ -144,7 +147,7 @@ package struct WhatWasSaid: Sendable, Codable, Equatable {
                 lines.append("**Lead \(contact.leadID)** (\(contact.interactions) interaction(s)\(counts.isEmpty ? "" : "; trackers: " + counts))")
                 lines.append("")
                 for item in contact.nextSteps + contact.objections {
-                    lines.append("- \"\(item.text)\" — \(item.source)\(item.note.map { " (\($0))" } ?? "")")
+                    lines.append(item.bullet)
                 }
                 if !(contact.nextSteps + contact.objections).isEmpty { lines.append("") }
             }

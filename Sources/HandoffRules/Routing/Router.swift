@@ -73,12 +73,14 @@ package struct Router: Sendable {
         var knownTrail: [RoutingStep] = []
         for pick in known {
             guard let rep = roster.rep(pick.repID) else { continue }
-            let open = openHandoffs[rep.id] ?? 0
-            let blocker: String? =
-                if rep.status == .left { "left" } else if excluding.contains(rep.id) { "excluded" } else if rep.isOutOfOffice(at: instant) {
-                    "out of office"
-                } else if open >= rep.capacity { "at capacity \(open)/\(rep.capacity)" } else { nil }
-            if let blocker {
+            if let why = Self.unavailability(rep, at: instant, openHandoffs: openHandoffs, excluding: excluding) {
+                let blocker =
+                    switch why {
+                    case .left: "left"
+                    case .excluded: "excluded"
+                    case .outOfOffice: "out of office"
+                    case .atCapacity(let open, let capacity): "at capacity \(open)/\(capacity)"
+                    }
                 knownTrail.append(
                     RoutingStep(
                         rule: pick.rule.rawValue, field: "account", value: "\(pick.evidence): \(rep.id) \(blocker)", key: nil, eligible: [],
@@ -86,9 +88,7 @@ package struct Router: Sendable {
                 continue
             }
             // A turn the named rep is made to win: every available active rep gains its weight, the rep pays their total.
-            let participants = roster.reps.filter { r in
-                r.status == .active && !r.isOutOfOffice(at: instant) && (openHandoffs[r.id] ?? 0) < r.capacity && !excluding.contains(r.id)
-            }
+            let participants = roster.reps.filter { Self.unavailability($0, at: instant, openHandoffs: openHandoffs, excluding: excluding) == nil }
             let total = participants.reduce(0) { $0 + $1.weight }
             for r in participants { state.credit[r.id, default: 0] += r.weight }
             state.credit[rep.id, default: 0] -= total
@@ -174,16 +174,15 @@ package struct Router: Sendable {
         var unavailable: [String: RoutingAlert.Unavailability] = [:]
         var available: [Rep] = []
         for rep in eligible {
-            let open = openHandoffs[rep.id] ?? 0
-            if excluding.contains(rep.id) {
-                unavailable[rep.id] = .excluded
-                skipped[rep.id] = .excluded
-            } else if let absence = rep.outOfOffice.first(where: { instant >= $0.start && instant < $0.end }) {
-                unavailable[rep.id] = .outOfOffice(until: absence.end)
-                skipped[rep.id] = .outOfOffice(until: absence.end)
-            } else if open >= rep.capacity {
-                unavailable[rep.id] = .atCapacity(open: open, capacity: rep.capacity)
-                skipped[rep.id] = .atCapacity(open: open, capacity: rep.capacity)
+            if let why = Self.unavailability(rep, at: instant, openHandoffs: openHandoffs, excluding: excluding) {
+                unavailable[rep.id] = why
+                skipped[rep.id] =
+                    switch why {
+                    case .excluded: .excluded
+                    case .outOfOffice(let until): .outOfOffice(until: until)
+                    case .atCapacity(let open, let capacity): .atCapacity(open: open, capacity: capacity)
+                    case .left: .left
+                    }
             } else {
                 available.append(rep)
             }
@@ -216,6 +215,18 @@ package struct Router: Sendable {
         return RoutingDecision(
             leadID: leadID, outcome: .assigned(repID: chosen.id), trail: trail,
             repWasWorking: !working.isEmpty, candidates: candidates(chosen: chosen.id, turn: turn, winnerCredit: turn[chosen.id] ?? 0))
+    }
+
+    /// Why `rep` cannot take a lead at `instant` (left, excluded, out of office, at capacity), nil when they can.
+    static func unavailability(
+        _ rep: Rep, at instant: Date, openHandoffs: [String: Int], excluding: Set<String>
+    ) -> RoutingAlert.Unavailability? {
+        let open = openHandoffs[rep.id] ?? 0
+        if rep.status == .left { return .left }
+        if excluding.contains(rep.id) { return .excluded }
+        if let absence = rep.outOfOffice.first(where: { instant >= $0.start && instant < $0.end }) { return .outOfOffice(until: absence.end) }
+        if open >= rep.capacity { return .atCapacity(open: open, capacity: rep.capacity) }
+        return nil
     }
 
     /// `false < true`, compared from the first rule on.

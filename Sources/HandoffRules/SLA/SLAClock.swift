@@ -69,9 +69,7 @@ package struct SLAClock: Sendable {
             next.managerNotified = false
             next.reassignRequested = false
             next.cadenceChecked = false
-            next.pausedAt = nil
-            next.pauseReason = nil
-            next.pausedUntil = nil
+            next.endPause()
             next.pausedBusinessSeconds = 0
             if next.phase == .awaitingFirstTouch {
                 effects.append(.firstTouchDue(leadID: state.leadID, repID: repID, deadline: deadline))
@@ -86,9 +84,7 @@ package struct SLAClock: Sendable {
             }
             // Steps due before the hand-back have fired above; none fires after it.
             next.phase = .pending
-            next.pausedAt = nil
-            next.pauseReason = nil
-            next.pausedUntil = nil
+            next.endPause()
             next.repID = nil
             next.firstTouchDeadline = nil
             next.notifyManagerAt = nil
@@ -175,9 +171,7 @@ package struct SLAClock: Sendable {
         state.attemptWindowEndsAt = state.cadenceChecked ? state.attemptWindowEndsAt : moved(state.attemptWindowEndsAt)
         let stood = calendar.businessTime(from: pausedAt, to: max(pausedAt, instant))
         state.pausedBusinessSeconds += stood
-        state.pausedAt = nil
-        state.pauseReason = nil
-        state.pausedUntil = nil
+        state.endPause()
         effects.append(.resumed(leadID: state.leadID, pausedBusinessSeconds: stood))
     }
 

@@ -69,4 +69,11 @@ package struct SLAState: Sendable, Hashable, Codable {
     }
 
     enum Step: Sendable { case breach, notifyManager, reassign, cadence, resume }
+
+    /// Forgets the running pause (its stood-still time is accounted by the caller).
+    mutating func endPause() {
+        pausedAt = nil
+        pauseReason = nil
+        pausedUntil = nil
+    }
 }

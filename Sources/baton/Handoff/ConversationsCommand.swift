@@ -110,14 +110,16 @@ struct ConversationsCommand: AsyncParsableCommand {
                             do throws(CaptureError) {
                                 for leadID in try await capture.leads(for: interaction, given: lead, source: source) {
                                     leads.insert(leadID)
-                                    switch try await capture.capture(interaction, leadID: leadID, source: source, at: now) {
+                                    let (outcome, mentionEvents) = try await capture.captureWithMentions(
+                                        interaction, leadID: leadID, source: source, at: now)
+                                    switch outcome {
                                     case .stored(_, let found):
                                         stored += 1
                                         hits += found
                                     case .duplicate: duplicates += 1
                                     }
                                     if let engine {
-                                        for event in try await capture.mentionEvents(interaction, leadID: leadID, source: source, recordedAt: now) {
+                                        for event in mentionEvents {
                                             do throws(EngineError) {
                                                 switch try await engine.apply(event).status {
                                                 case .applied: mentions.applied += 1
