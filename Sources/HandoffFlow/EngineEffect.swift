@@ -52,6 +52,11 @@ package struct EngineEffect: Sendable, Hashable {
         case returnToNurtureAllowed(attempts: Int)
         /// The hand-off ended: a disposition (code), or `won` / `lost`.
         case closed(reason: String, reEngageOn: LocalDate?)
+        /// Another lead of the same person became part of this one (`rule`: `email` or `crm`);
+        /// `closedHandoffOf` names the rep whose hand-off of the merged lead the merge closed.
+        case merged(mergedLeadID: String, rule: String, closedHandoffOf: String?)
+        /// A merge into this lead was undone.
+        case unmerged(mergedLeadID: String)
     }
 
     package let leadID: String
@@ -139,6 +144,10 @@ package struct EngineEffect: Sendable, Hashable {
             return "lead \(leadID): \(attempts) attempts made, may return to nurture"
         case let .closed(reason, reEngage):
             return "lead \(leadID): closed (\(reason))\(reEngage.map { ", re-engage on \($0)" } ?? "")"
+        case let .merged(merged, rule, closed):
+            return "lead \(leadID): lead \(merged) merged into it (\(rule))\(closed.map { "; \($0)'s hand-off of \(merged) closed" } ?? "")"
+        case let .unmerged(merged):
+            return "lead \(leadID): lead \(merged) unmerged from it"
         }
     }
 }

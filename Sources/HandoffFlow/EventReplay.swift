@@ -96,6 +96,8 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
     package var assignedByHand = 0
     /// Leads their rep handed back to the fallback queue (`release` events).
     package var handedBack = 0
+    /// Leads merged into another (second form fills of a stored person, CRM merges).
+    package var merges = 0
     package var closed = 0
 
     package init() {}
@@ -118,13 +120,14 @@ package struct ReplaySummary: Sendable, Hashable, Codable {
             case .closed: closed += 1
             case .assignedByHand: assignedByHand += 1
             case .handedBack: handedBack += 1
-            case .qualified, .returnToNurtureAllowed, .slaPaused, .slaResumed: break
+            case .merged: merges += 1
+            case .qualified, .unmerged, .returnToNurtureAllowed, .slaPaused, .slaResumed: break
             }
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case applied, duplicates, rejected, handoffs, queued, breaches, reminders, reassignments, closed, assists
+        case applied, duplicates, rejected, handoffs, queued, breaches, reminders, reassignments, closed, assists, merges
         case eventsByType = "events_by_type"
         case managerNotifications = "manager_notifications"
         case firstTouchesWithinSLA = "first_touches_within_sla"

@@ -19,14 +19,28 @@ struct EventWork {
 
     /// The unit's trigger: the journal row, except for the event that creates the lead, whose row
     /// can only follow the lead it references (a retried one is caught by the lead's journal before).
-    var trigger: WriteOperation? { createsLead ? nil : journal }
+    var trigger: WriteOperation? { createsLead || arrivalKey != nil ? nil : journal }
     var operations: [WriteOperation] { lead.operations }
     var effects: [EngineEffect] { lead.effects }
 
-    init(event: InboundEvent, timeline: LeadTimeline?, engine: HandoffEngine, receivedAt: Date?) throws(EngineError) {
+    /// The lead the event named, under which its journal row is kept: the unit's lead, or a lead
+    /// merged into it (see `EventWork+Merge`).
+    let journalLeadID: String
+    /// Set for a second form fill of a stored person: the normalised e-mail that found the unit's lead.
+    let arrivalKey: String?
+
+    /// - Parameters:
+    ///   - event: the event as applied, addressed to the unit's lead.
+    ///   - original: the event as sent, when it named another lead (merged, or a duplicate
+    ///     arriving): its journal row keeps it, so a retry is recognised.
+    init(
+        event: InboundEvent, timeline: LeadTimeline?, engine: HandoffEngine, receivedAt: Date?, original: InboundEvent? = nil,
+        arrivalKey: String? = nil
+    ) throws(EngineError) {
         let id = event.eventID
         // An integration's lead event merges: it creates a new lead and updates a stored one.
-        let merges = event.integration != nil
+        // A second form fill of a stored person arrives at that person's lead.
+        let merges = event.integration != nil || arrivalKey != nil
         switch (event.kind, timeline) {
         case (.leadCreated, .some) where !merges: throw .leadAlreadyExists(eventID: id, leadID: event.leadID)
         case (.leadCreated, nil): break
@@ -64,13 +78,16 @@ struct EventWork {
             }
             type = engagement.eventType
         }
+        let sent = original ?? event
         let payload: JSONText
-        do { payload = try JSONText(encoding: event) } catch { throw .store(eventID: id, error) }
+        do { payload = try JSONText(encoding: sent) } catch { throw .store(eventID: id, error) }
         self.event = event
         self.instant = instant
+        self.journalLeadID = sent.leadID
+        self.arrivalKey = arrivalKey
         journal = .appendEvent(
             EngagementEventRecord(
-                id: id, leadID: event.leadID, type: type, occurredAt: event.occurredAt,
+                id: id, leadID: sent.leadID, type: type, occurredAt: event.occurredAt,
                 receivedAt: receivedAt ?? instant, payload: payload))
         lead = try LeadWork(engine: engine, leadID: event.leadID, source: id, timeline: timeline)
     }
@@ -81,7 +98,9 @@ struct EventWork {
     mutating func run() async throws(EngineError) {
         switch event.body {
         case .lead(let body):
-            try await leadFields(body)
+            if let arrivalKey { try await arrivalMerge(body, key: arrivalKey) } else { try await leadFields(body) }
+        case .merge(let body):
+            try await mergeEvent(body)
         case .engagement(let body):
             try await evaluate(
                 extraEvent: EngagementEvent(
@@ -127,9 +146,12 @@ struct EventWork {
             record = LeadRecord(id: event.leadID, fields: fields, source: body.source, campaign: body.campaign, createdAt: instant)
             lead.timeline = LeadTimeline(lead: record)
         }
+        let previousKey = lead.timeline.flatMap { createsLead ? nil : $0.lead.fieldValues["email"] }.flatMap(EmailKey.of)
         lead.timeline?.lead = record
         lead.operations.append(.upsertLead(record))
         if createsLead { lead.operations.append(journal) }
+        let key = record.fieldValues["email"].flatMap(EmailKey.of)
+        if createsLead ? key != nil : key != previousKey { lead.operations.append(.keyLeadEmail(leadID: event.leadID, key: key)) }
         try await lead.linkAccount(at: instant)
         try await evaluate(extraEvent: nil)
     }

@@ -132,17 +132,20 @@ package actor HandoffEngine {
         extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil,
         commit: (@Sendable (UnitOfWork) async throws(StoreError) -> UnitResult)? = nil
     ) async throws(EngineError) -> ApplyResult {
-        let timeline: LeadTimeline?
-        do {
-            timeline = try await store.flowTimeline(leadID: event.leadID)
-        } catch {
-            throw .store(eventID: event.eventID, error)
-        }
         // Event ids are unique across the store, not per lead: a retry (same content) is a
         // duplicate, the same id with other content (another lead, type, time or fields) a
         // conflict, never counted as a duplicate and never applied without its journal row.
         if let duplicate = try await storedDuplicate(of: event) { return duplicate }
-        var work = try EventWork(event: event, timeline: timeline, engine: self, receivedAt: receivedAt)
+        let addressee: Addressee
+        do {
+            addressee = try await self.addressee(of: event)
+        } catch {
+            throw .store(eventID: event.eventID, error)
+        }
+        var routed = event
+        routed.leadID = addressee.leadID
+        var work = try EventWork(
+            event: routed, timeline: addressee.timeline, engine: self, receivedAt: receivedAt, original: event, arrivalKey: addressee.arrivalKey)
         try await work.run()
         let operations = work.operations + (extra?(work.effects) ?? [])
         let result: UnitResult
@@ -163,6 +166,59 @@ package actor HandoffEngine {
 }
 
 extension HandoffEngine {
+    /// The most merges followed from an id to its survivor.
+    static let mergeHops = 8
+    /// The most leads whose engagement one survivor's scoring joins.
+    static let mergeReach = 64
+
+    /// The lead an event is applied to, with its flow timeline (joined with the engagement of
+    /// the leads merged into it) and, for a second form fill of a stored person, the e-mail key.
+    struct Addressee {
+        var leadID: String
+        var timeline: LeadTimeline?
+        var arrivalKey: String?
+    }
+
+    /// Follows standing merges from the event's lead to its survivor; a new lead (`lead_created`,
+    /// or an integration's lead event) whose normalised e-mail a stored lead has goes to that lead
+    /// when the playbook merges by e-mail (see `EventWork+Merge`).
+    func addressee(of event: InboundEvent) async throws(StoreError) -> Addressee {
+        var leadID = event.leadID
+        var merges = try await store.leadMerges(involving: leadID, includeEnded: false)
+        var hops = 0
+        while hops < Self.mergeHops, let standing = merges.first(where: { $0.mergedID == leadID }) {
+            leadID = standing.survivorID
+            hops += 1
+            merges = try await store.leadMerges(involving: leadID, includeEnded: false)
+        }
+        var timeline = try await store.flowTimeline(leadID: leadID)
+        var arrivalKey: String?
+        if timeline == nil, event.kind == .leadCreated || event.integration != nil, flow.merge.byEmail, case .lead(let body) = event.body,
+            let key = body.fields["email"].flatMap(EmailKey.of),
+            let first = try await store.leadIDs(emailKey: key).first(where: { $0 != event.leadID })
+        {
+            leadID = first
+            arrivalKey = key
+            merges = try await store.leadMerges(involving: leadID, includeEnded: false)
+            timeline = try await store.flowTimeline(leadID: leadID)
+        }
+        guard var joined = timeline else { return Addressee(leadID: leadID, timeline: nil, arrivalKey: arrivalKey) }
+        var seen: Set<String> = [leadID]
+        var queue = merges.filter { $0.survivorID == leadID }.map(\.mergedID)
+        while let next = queue.popLast(), seen.count < Self.mergeReach {
+            guard seen.insert(next).inserted else { continue }
+            if let merged = try await store.flowTimeline(leadID: next) {
+                joined.events += merged.events.filter { !Self.reservedTypes.contains($0.type) }
+            }
+            queue += try await store.leadMerges(involving: next, includeEnded: false).filter { $0.survivorID == next }.map(\.mergedID)
+        }
+        if seen.count > 1 {
+            joined.events = joined.events.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(
+                \.element)
+        }
+        return Addressee(leadID: leadID, timeline: joined, arrivalKey: arrivalKey)
+    }
+
     /// `.duplicate` when the store already holds this event id with the same content; throws
     /// ``EngineError/eventIDReused(eventID:leadID:storedLeadID:storedType:)`` when it holds it
     /// with other content; nil when the id is new.

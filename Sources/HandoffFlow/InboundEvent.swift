@@ -15,6 +15,8 @@ import Foundation
 /// {"event_id": "e-8", "type": "release", …, "rep_id": "fay", "reason": "not my territory"}
 /// {"event_id": "e-9", "type": "sla_pause", …, "reason": "prospect_requested", "until": "2026-03-09T09:00:00Z"}
 /// {"event_id": "e-10", "type": "sla_resume", …}
+/// {"event_id": "e-11", "type": "merge", "lead_id": "L1", "merged_lead_id": "L7", "note": "merged in Salesforce"}
+/// {"event_id": "e-12", "type": "unmerge", "lead_id": "L1", "merged_lead_id": "L7"}
 /// {"event_id": "e-5", "type": "opportunity", …, "opportunity_id": "O1", "amount": "12500.00", "currency": "EUR", "stage": "discovery"}
 /// {"event_id": "e-6", "type": "won", …, "opportunity_id": "O1", "amount": "12000.00", "close_date": "2026-04-30"}
 /// ```
@@ -50,6 +52,11 @@ package struct InboundEvent: Sendable, Hashable {
         case slaPause = "sla_pause"
         /// A paused SLA clock runs again.
         case slaResume = "sla_resume"
+        /// `merged_lead_id` is the same person as this lead (the CRM merged the two): it stops
+        /// being addressed on its own (see ``HandoffEngine``'s merges).
+        case merge
+        /// Ends the standing merge of `merged_lead_id` into this lead.
+        case unmerge
     }
 
     /// What a `lead_created` / `lead_updated` event carries.
@@ -157,6 +164,18 @@ package struct InboundEvent: Sendable, Hashable {
     }
 
     /// What an `opportunity` event carries (opening it, or moving it to a new stage).
+    /// What a `merge` / `unmerge` event carries.
+    package struct Merge: Sendable, Hashable {
+        /// The lead that is (or stops being) merged into the event's lead.
+        package var mergedLeadID: String
+        /// The sending system's words for it, kept in the merge's evidence.
+        package var note: String?
+        package init(mergedLeadID: String, note: String? = nil) {
+            self.mergedLeadID = mergedLeadID
+            self.note = note
+        }
+    }
+
     package struct OpportunityBody: Sendable, Hashable {
         package var opportunityID: String
         /// Expected amount in major units (≥ 0).
@@ -196,6 +215,7 @@ package struct InboundEvent: Sendable, Hashable {
         case assign(Assignment)
         case release(Release)
         case clock(ClockPause)
+        case merge(Merge)
         case opportunity(OpportunityBody)
         case outcome(OutcomeBody)
     }
@@ -228,7 +248,7 @@ package struct InboundEvent: Sendable, Hashable {
         switch (body, kind) {
         case (.lead, .leadCreated), (.lead, .leadUpdated), (.engagement, .engagement), (.contactAttempt, .contactAttempt),
             (.disposition, .disposition), (.opportunity, .opportunity), (.outcome, .won), (.outcome, .lost), (.assign, .assign),
-            (.release, .release), (.clock, .slaPause), (.clock, .slaResume):
+            (.release, .release), (.clock, .slaPause), (.clock, .slaResume), (.merge, .merge), (.merge, .unmerge):
             return true
         default:
             return false

@@ -111,8 +111,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     func decisionLedger(kind: DecisionLedgerKind, decidedIn period: ReportPeriod) async throws(StoreError) -> [DecisionLedgerRecord]
     /// The accounts a lead's keys can match exactly: those with one of `ids`, one of `domains`
     /// or the normalised name `name`, with their domains and contact counts. With `everyNamed`,
-    /// also every other account that has a name (for the fuzzy rule; their domains are left
-    /// empty, as none of them holds one of `domains`).
+    /// also every other account that has a name (for the fuzzy rule, which reads their domains
+    /// too: a lead's own company domain that an account does not hold rules it out).
     func accountCandidates(ids: [String], domains: [String], name: String?, everyNamed: Bool) async throws(StoreError) -> [AccountRecord]
     /// The lead's account, the evidence linking it and the account's other contacts; nil when
     /// the lead is linked to none.
@@ -122,6 +122,12 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The reps holding an open hand-off of a lead linked to `accountID`, the oldest hand-off's
     /// first, each once: who works the account now (account-aware routing, issue 16).
     func accountHolders(accountID: String) async throws(StoreError) -> [String]
+    /// The merges `leadID` takes part in, as the merged lead or as the survivor, oldest first;
+    /// only the standing ones unless `includeEnded`.
+    func leadMerges(involving leadID: String, includeEnded: Bool) async throws(StoreError) -> [LeadMergeRecord]
+    /// The stored leads keyed by this normalised e-mail (``WriteOperation/keyLeadEmail(leadID:key:)``)
+    /// that stand merged into no other, oldest lead first.
+    func leadIDs(emailKey: String) async throws(StoreError) -> [String]
     /// The roster, by id.
     func reps() async throws(StoreError) -> [RepRecord]
     /// A router's saved state, or nil when it was never saved (revision 0).

@@ -17,6 +17,7 @@ package enum StoreMigrations {
         "0008-interactions",
         "0009-ledger-accounts",
         "0010-web-push",
+        "0011-lead-merges",
     ]
 
     /// The schema version this build writes: the number of migrations.

@@ -48,6 +48,14 @@ package enum WriteOperation: Sendable, Hashable {
     case upsertAccount(AccountRecord)
     /// Links a lead to a stored account with the match's evidence, replacing its previous link.
     case linkLeadAccount(AccountLinkRecord)
+    /// Records that a lead was merged into another (``LeadMergeRecord``); refused when the merged
+    /// lead already stands merged, or either lead is not stored.
+    case recordMerge(LeadMergeRecord)
+    /// Ends the standing merge of `mergedID` (an unmerge); refused when none stands.
+    case endMerge(mergedID: String, at: Date, eventID: String)
+    /// Keys a lead by its normalised e-mail (replacing its key; nil removes it): how a second
+    /// form fill of the same person is found.
+    case keyLeadEmail(leadID: String, key: String?)
 
     /// True for the appends that are idempotent by a sender's id (usable as a unit's trigger).
     package var isIdempotentAppend: Bool {
@@ -79,6 +87,9 @@ package enum WriteOperation: Sendable, Hashable {
         case let .recordLedgerEntry(r): "\(r.kind.rawValue) ledger entry of lead '\(r.leadID)'"
         case let .upsertAccount(r): "account '\(r.id)'"
         case let .linkLeadAccount(r): "account link of lead '\(r.leadID)'"
+        case let .recordMerge(r): "merge of lead '\(r.mergedID)' into '\(r.survivorID)'"
+        case let .endMerge(id, _, _): "unmerge of lead '\(id)'"
+        case let .keyLeadEmail(id, _): "e-mail key of lead '\(id)'"
         }
     }
 }

@@ -131,6 +131,20 @@ package enum WriteValidation {
             guard r.score.isFinite, (0...1).contains(r.score) else {
                 throw .invalidField(record: label, field: "score", reason: "is \(r.score), outside [0, 1]")
             }
+        case let .recordMerge(r):
+            try lead(r.mergedID)
+            try lead(r.survivorID)
+            guard r.mergedID != r.survivorID else { throw .invalidField(record: label, field: "survivorID", reason: "is the merged lead itself") }
+            try nonEmpty(r.evidence, "evidence")
+            try nonEmpty(r.eventID, "eventID")
+        case let .endMerge(id, _, eventID):
+            try lead(id)
+            try nonEmpty(eventID, "eventID")
+        case let .keyLeadEmail(id, key):
+            try lead(id)
+            if let key, key.isEmpty || key.utf8.count > 320 {
+                throw .invalidField(record: label, field: "key", reason: "is \(key.utf8.count) bytes; an e-mail key has 1 to 320")
+            }
         }
         return references
     }

@@ -384,6 +384,49 @@ struct PGUnitRunner {
             if let created { return .stored(rowID: try created.int64("seq")) }
             return added ? .updated : .unchanged
 
+        case let .recordMerge(r):
+            try await verify(references, label)
+            if try await sql.exists("SELECT 1 FROM lead_merges WHERE merged_id = $1 AND ended_at IS NULL", [.text(r.mergedID)]) {
+                throw StoreError.invalidField(record: label, field: "mergedID", reason: "already stands merged; unmerge it first")
+            }
+            if try await sql.exists("SELECT 1 FROM lead_merges WHERE merged_id = $1 AND ended_at IS NULL", [.text(r.survivorID)]) {
+                throw StoreError.invalidField(record: label, field: "survivorID", reason: "stands merged into another lead; merge into that one")
+            }
+            let changes = try JSONText(encoding: r.fieldChanges)
+            try await sql.execute(
+                """
+                INSERT INTO lead_merges (merged_id, survivor_id, rule, evidence, event_id, field_changes, merged_at, ended_at, end_event_id)
+                VALUES ($1, $2, $3, $4, $5, $6::json, $7, NULL, NULL)
+                ON CONFLICT (merged_id) DO UPDATE SET survivor_id = excluded.survivor_id, rule = excluded.rule, evidence = excluded.evidence,
+                    event_id = excluded.event_id, field_changes = excluded.field_changes, merged_at = excluded.merged_at,
+                    ended_at = NULL, end_event_id = NULL
+                """,
+                [
+                    .text(r.mergedID), .text(r.survivorID), .text(r.rule.rawValue), .text(r.evidence), .text(r.eventID), .text(changes.text),
+                    .date(r.mergedAt),
+                ])
+            return .stored(rowID: nil)
+
+        case let .endMerge(id, at, eventID):
+            let ended = try await sql.row(
+                "UPDATE lead_merges SET ended_at = $1, end_event_id = $2 WHERE merged_id = $3 AND ended_at IS NULL RETURNING merged_id",
+                [.date(at), .text(eventID), .text(id)])
+            guard ended != nil else {
+                throw StoreError.invalidField(record: label, field: "mergedID", reason: "stands merged into no lead; nothing to unmerge")
+            }
+            return .updated
+
+        case let .keyLeadEmail(id, key):
+            try await verify(references, label)
+            if let key {
+                try await sql.execute(
+                    "INSERT INTO lead_email_keys (lead_id, email_key) VALUES ($1, $2) ON CONFLICT (lead_id) DO UPDATE SET email_key = excluded.email_key",
+                    [.text(id), .text(key)])
+            } else {
+                try await sql.execute("DELETE FROM lead_email_keys WHERE lead_id = $1", [.text(id)])
+            }
+            return .stored(rowID: nil)
+
         case let .linkLeadAccount(r):
             try await verify(references, label)
             guard try await sql.exists("SELECT 1 FROM accounts WHERE id = $1", [.text(r.accountID)]) else {

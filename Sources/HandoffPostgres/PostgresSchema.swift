@@ -359,6 +359,29 @@ enum PostgresSchema {
             )
             """,
         ],
+        "0011-lead-merges": [
+            """
+            CREATE TABLE lead_merges (
+                merged_id text COLLATE "C" PRIMARY KEY REFERENCES leads(id),
+                survivor_id text COLLATE "C" NOT NULL REFERENCES leads(id) CHECK (survivor_id <> merged_id),
+                rule text NOT NULL CHECK (rule IN ('email', 'crm')),
+                evidence text NOT NULL CHECK (length(evidence) > 0),
+                event_id text COLLATE "C" NOT NULL,
+                field_changes json NOT NULL,
+                merged_at bigint NOT NULL,
+                ended_at bigint,
+                end_event_id text COLLATE "C"
+            )
+            """,
+            "CREATE INDEX lead_merges_survivor ON lead_merges(survivor_id)",
+            """
+            CREATE TABLE lead_email_keys (
+                lead_id text COLLATE "C" PRIMARY KEY REFERENCES leads(id),
+                email_key text COLLATE "C" NOT NULL CHECK (length(email_key) BETWEEN 1 AND 320)
+            )
+            """,
+            "CREATE INDEX lead_email_keys_key ON lead_email_keys(email_key)",
+        ],
     ]
 
     /// The migrations in order: SQLite's names, each with its PostgreSQL statements.

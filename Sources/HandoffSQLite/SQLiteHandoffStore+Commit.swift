@@ -359,6 +359,48 @@ struct UnitRunner {
             if let created { return .stored(rowID: created) }
             return added ? .updated : .unchanged
 
+        case let .recordMerge(r):
+            try verify(references, label)
+            if try rowExists("SELECT 1 FROM lead_merges WHERE merged_id = ? AND ended_at IS NULL", [r.mergedID]) {
+                throw StoreError.invalidField(record: label, field: "mergedID", reason: "already stands merged; unmerge it first")
+            }
+            if try rowExists("SELECT 1 FROM lead_merges WHERE merged_id = ? AND ended_at IS NULL", [r.survivorID]) {
+                throw StoreError.invalidField(record: label, field: "survivorID", reason: "stands merged into another lead; merge into that one")
+            }
+            let changes = try JSONText(encoding: r.fieldChanges)
+            // An ended merge of the same pair (or of this lead into another) is replaced: the row keeps the standing one.
+            try db.cachedExecute(
+                sql: """
+                    INSERT INTO lead_merges (merged_id, survivor_id, rule, evidence, event_id, field_changes, merged_at, ended_at, end_event_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+                    ON CONFLICT (merged_id) DO UPDATE SET survivor_id = excluded.survivor_id, rule = excluded.rule, evidence = excluded.evidence,
+                        event_id = excluded.event_id, field_changes = excluded.field_changes, merged_at = excluded.merged_at,
+                        ended_at = NULL, end_event_id = NULL
+                    """,
+                arguments: [r.mergedID, r.survivorID, r.rule.rawValue, r.evidence, r.eventID, changes.text, r.mergedAt.storeMillis])
+            return .stored(rowID: nil)
+
+        case let .endMerge(id, at, eventID):
+            try db.cachedExecute(
+                sql: "UPDATE lead_merges SET ended_at = ?, end_event_id = ? WHERE merged_id = ? AND ended_at IS NULL",
+                arguments: [at.storeMillis, eventID, id])
+            guard db.changesCount > 0 else {
+                throw StoreError.invalidField(record: label, field: "mergedID", reason: "stands merged into no lead; nothing to unmerge")
+            }
+            return .updated
+
+        case let .keyLeadEmail(id, key):
+            try verify(references, label)
+            if let key {
+                try db.cachedExecute(
+                    sql:
+                        "INSERT INTO lead_email_keys (lead_id, email_key) VALUES (?, ?) ON CONFLICT (lead_id) DO UPDATE SET email_key = excluded.email_key",
+                    arguments: [id, key])
+            } else {
+                try db.cachedExecute(sql: "DELETE FROM lead_email_keys WHERE lead_id = ?", arguments: [id])
+            }
+            return .stored(rowID: nil)
+
         case let .linkLeadAccount(r):
             try verify(references, label)
             guard try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE id = ?"), arguments: [r.accountID]) != nil else {

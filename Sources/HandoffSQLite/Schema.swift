@@ -322,6 +322,25 @@ enum Schema {
             created_at INTEGER NOT NULL
         );
         """,
+        "0011-lead-merges": """
+        CREATE TABLE lead_merges (
+            merged_id TEXT PRIMARY KEY NOT NULL REFERENCES leads(id),
+            survivor_id TEXT NOT NULL REFERENCES leads(id) CHECK (survivor_id <> merged_id),
+            rule TEXT NOT NULL CHECK (rule IN ('email', 'crm')),
+            evidence TEXT NOT NULL CHECK (length(evidence) > 0),
+            event_id TEXT NOT NULL,
+            field_changes TEXT NOT NULL CHECK (json_valid(field_changes)),
+            merged_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            end_event_id TEXT
+        );
+        CREATE INDEX lead_merges_survivor ON lead_merges(survivor_id);
+        CREATE TABLE lead_email_keys (
+            lead_id TEXT PRIMARY KEY NOT NULL REFERENCES leads(id),
+            email_key TEXT NOT NULL CHECK (length(email_key) BETWEEN 1 AND 320)
+        );
+        CREATE INDEX lead_email_keys_key ON lead_email_keys(email_key);
+        """,
     ]
 
     /// The migrations in order: the store's names, each with its SQLite statements.

@@ -20,7 +20,9 @@ import HandoffRules
 /// (`stage`, `priority`, `rule`, `points`), `sla` (`state`: first_touch_due with `deadline` and
 /// `priority`; breached with `breach` first_touch|attempt_cadence and `deadline`; escalated with
 /// `step` remind-rep|notify-manager; step_voided with `step`, `fired_at`, `touch_at`; first_touch
-/// with `rep`, `business_hours`, `within_sla`) or `closed` (`reason`, `re_engage_on`).
+/// with `rep`, `business_hours`, `within_sla`), `closed` (`reason`, `re_engage_on`), `merged`
+/// (`merged_lead_id`, `rule` email|crm, `rep` whose hand-off of the merged lead closed) or
+/// `unmerged` (`merged_lead_id`).
 package struct CRMSyncPayload: Encodable, Sendable {
     package enum Source: Sendable, Hashable {
         /// An inbound event of this `type`.
@@ -71,6 +73,8 @@ package struct CRMSyncPayload: Encodable, Sendable {
         package var businessHours: Double?
         package var withinSLA: Bool?
         package var reEngageOn: String?
+        /// For `merged` / `unmerged`: the other lead of the pair.
+        package var mergedLeadID: String?
 
         init(change: String, at: Date) {
             self.change = change
@@ -84,6 +88,7 @@ package struct CRMSyncPayload: Encodable, Sendable {
             case businessHours = "business_hours"
             case withinSLA = "within_sla"
             case reEngageOn = "re_engage_on"
+            case mergedLeadID = "merged_lead_id"
         }
     }
 
@@ -202,6 +207,14 @@ package struct CRMSyncPayload: Encodable, Sendable {
         case .slaResumed:
             r.change = "sla"
             r.state = "resumed"
+        case let .merged(merged, rule, closed):
+            r.change = "merged"
+            r.mergedLeadID = merged
+            r.rule = rule
+            r.rep = closed
+        case let .unmerged(merged):
+            r.change = "unmerged"
+            r.mergedLeadID = merged
         case .assist, .returnToNurtureAllowed:
             return nil
         }

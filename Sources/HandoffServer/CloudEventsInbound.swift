@@ -64,6 +64,8 @@ package enum CloudEventsInbound {
         (.release, "io.baton.lead.released"),
         (.slaPause, "io.baton.lead.sla_paused"),
         (.slaResume, "io.baton.lead.sla_resumed"),
+        (.merge, "io.baton.lead.merged"),
+        (.unmerge, "io.baton.lead.unmerged"),
         (.opportunity, "io.baton.opportunity.updated"),
         (.won, "io.baton.opportunity.won"),
         (.lost, "io.baton.opportunity.lost"),

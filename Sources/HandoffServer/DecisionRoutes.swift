@@ -9,24 +9,10 @@ extension HandoffService {
         router.get("/leads/{id}/decisions") { _, context in
             _ = try context.require(.marketing, .sales, .salesManager)
             let id = try context.pathIdentifier("id")
-            guard try await self.store.lead(id: id) != nil else {
+            guard let decisions = try await self.store.leadDecisions(leadID: id) else {
                 throw APIError.notFound("lead '\(id)' is not stored; send its lead_created event first")
             }
-            let records = try await self.store.decisionLedger(leadID: id)
-            let decisions = try records.map { record throws(StoreError) in try record.decoded() }
-            return JSONResponse.make(LeadDecisions(leadID: id, count: decisions.count, decisions: decisions))
+            return JSONResponse.make(decisions)
         }
-    }
-}
-
-/// `GET /leads/{id}/decisions`: every routing decision and SLA transition of the lead, oldest first.
-struct LeadDecisions: Encodable, Sendable {
-    let leadID: String
-    let count: Int
-    let decisions: [DecisionLedgerEntry]
-
-    enum CodingKeys: String, CodingKey {
-        case count, decisions
-        case leadID = "lead_id"
     }
 }

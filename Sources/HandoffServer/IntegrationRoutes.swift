@@ -120,6 +120,39 @@ extension HandoffService {
         return lead
     }
 
+    /// A vendor's merge as Baton can apply it: a `merge` when both leads are stored; when the
+    /// survivor is new (HubSpot made a new record), a `lead_updated` creating it first; when Baton
+    /// never stored the merged lead, a note on the survivor under the merge's id (the alias row
+    /// ``survivingHubSpotLead(_:)`` follows), as there is nothing to merge.
+    func mergesTheStoreCanTake(_ events: [InboundEvent], integration: String) async throws -> [InboundEvent] {
+        var result: [InboundEvent] = []
+        for event in events {
+            guard event.kind == .merge, case .merge(let merge) = event.body, try await store.event(id: event.eventID) == nil else {
+                result.append(event)
+                continue
+            }
+            guard try await store.lead(id: merge.mergedLeadID) != nil else {
+                result.append(
+                    InboundEvent(
+                        eventID: event.eventID, kind: .leadUpdated, occurredAt: event.occurredAt, leadID: event.leadID,
+                        body: .lead(
+                            .init(
+                                fields: [:], integration: integration,
+                                note: (merge.note ?? "merged \(merge.mergedLeadID)") + "; later events for \(merge.mergedLeadID) apply to this lead"))
+                    ))
+                continue
+            }
+            if try await store.lead(id: event.leadID) == nil {
+                result.append(
+                    InboundEvent(
+                        eventID: event.eventID + "-survivor", kind: .leadUpdated, occurredAt: event.occurredAt, leadID: event.leadID,
+                        body: .lead(.init(fields: [:], integration: integration, note: "the survivor of a merge, new to Baton"))))
+            }
+            result.append(event)
+        }
+        return result
+    }
+
     /// Applies a delivery's events in order; the status is 200 when every event is applied,
     /// duplicate or skipped (with the reason); 422 when the flow refused one (the others are
     /// committed; the vendor's retry brings them back as duplicates); 503 when the store failed,
@@ -131,7 +164,7 @@ extension HandoffService {
         var counts = EventResult.Counts()
         var skipped = delivery.skipped.map { IntegrationResults.Skipped(vendorID: $0.vendorID, reason: $0.reason) }
         var storeDown: EngineError?
-        for var event in delivery.events {
+        for var event in try await mergesTheStoreCanTake(delivery.events, integration: integration) {
             if storeDown != nil {
                 results.append(EventResult(eventID: event.eventID, status: .notProcessed))
                 counts.add(.notProcessed)

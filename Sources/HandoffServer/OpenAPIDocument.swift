@@ -57,11 +57,12 @@ package enum OpenAPIDocument {
                 - {required: [rep_id], properties: {type: {const: release}}}
                 - {required: [reason, until], properties: {type: {const: sla_pause}, reason: {type: string, pattern: '^[^\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029]*\\S[^\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029]*$', maxLength: 200}}}
                 - {properties: {type: {const: sla_resume}}, not: {required: [until]}}
+                - {required: [merged_lead_id], properties: {type: {enum: [merge, unmerge]}}}
               properties:
                 event_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "Sender's id: printable, at most 256 UTF-8 bytes (maxLength counts characters: 256 in ASCII, fewer in other scripts); a retry with the same id is a duplicate"}
                 type:
                   type: string
-                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost, assign, release, sla_pause, sla_resume]
+                  enum: [lead_created, lead_updated, engagement, contact_attempt, disposition, opportunity, won, lost, assign, release, sla_pause, sla_resume, merge, unmerge]
                 occurred_at: {type: string, format: date-time, pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9])$', description: "RFC 3339 with a zone, a day that exists, years 1970–9999; kept to the millisecond"}
                 lead_id: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}
                 fields: {type: [object, "null"], additionalProperties: {type: [string, number, boolean, "null"]}, description: "lead_created (required), lead_updated"}
@@ -84,6 +85,7 @@ package enum OpenAPIDocument {
                 close_date: {type: string, description: "won/lost (required): 2026-04-30 or an RFC 3339 date-time, a day that exists (the pattern shows days 01–28; 29–31 are accepted where they exist)"}
                 reason: {type: [string, "null"], description: "won/lost: why; release: why the rep hands the lead back to the fallback queue; sla_pause (required): why the clock stops, e.g. out_of_office, prospect_requested, waiting_for_enrichment"}
                 until: {$ref: "#/components/schemas/Event/properties/occurred_at", description: "sla_pause (required): when the clock runs again (an sla_resume or the rep's next attempt may come sooner)"}
+                merged_lead_id: {$ref: "#/components/schemas/Event/properties/lead_id", description: "merge, unmerge (required): the other lead of the pair, not lead_id itself; merge: the same person as lead_id (the CRM merged them), which from then on addresses lead_id; unmerge: ends that"}
             CloudEvent:
               type: object
               description: >-
@@ -103,11 +105,12 @@ package enum OpenAPIDocument {
                 - {properties: {type: {const: io.baton.lead.released}, data: {required: [rep_id]}}}
                 - {properties: {type: {const: io.baton.lead.sla_paused}, data: {required: [reason, until], properties: {reason: {type: string, pattern: '^[^\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029]*\\S[^\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029]*$', maxLength: 200}}}}}
                 - {properties: {type: {const: io.baton.lead.sla_resumed}, data: {not: {required: [until]}}}}
+                - {properties: {type: {enum: [io.baton.lead.merged, io.baton.lead.unmerged]}, data: {required: [merged_lead_id]}}}
               properties:
                 specversion: {type: string, const: "1.0"}
                 id: {type: string, minLength: 1, maxLength: 236, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$', description: "at most 236 UTF-8 bytes; unique per source"}
                 source: {type: string, minLength: 1, maxLength: 4096, pattern: '^[!-~]+$', description: "URI-reference (no spaces)"}
-                type: {type: string, enum: [io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted, io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.lead.released, io.baton.lead.sla_paused, io.baton.lead.sla_resumed, io.baton.opportunity.updated, io.baton.opportunity.won, io.baton.opportunity.lost]}
+                type: {type: string, enum: [io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted, io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.lead.released, io.baton.lead.sla_paused, io.baton.lead.sla_resumed, io.baton.lead.merged, io.baton.lead.unmerged, io.baton.opportunity.updated, io.baton.opportunity.won, io.baton.opportunity.lost]}
                 time: {$ref: "#/components/schemas/Event/properties/occurred_at"}
                 subject: {$ref: "#/components/schemas/Event/properties/lead_id"}
                 datacontenttype: {type: string, enum: [application/json], description: "JSON (any +json media type too); anything else is 415"}
@@ -137,6 +140,7 @@ package enum OpenAPIDocument {
                     close_date: {type: string}
                     reason: {type: [string, "null"]}
                     until: {$ref: "#/components/schemas/Event/properties/occurred_at"}
+                    merged_lead_id: {$ref: "#/components/schemas/Event/properties/lead_id"}
             EventResult:
               type: object
               required: [event_id, status]
@@ -213,7 +217,7 @@ package enum OpenAPIDocument {
                 the body is the data, Content-Type application/json). The CloudEvents type is one of
                 io.baton.lead.created, io.baton.lead.updated, io.baton.lead.engaged, io.baton.lead.contact_attempted,
                 io.baton.lead.dispositioned, io.baton.lead.assigned, io.baton.lead.released, io.baton.lead.sla_paused,
-                io.baton.lead.sla_resumed, io.baton.opportunity.updated,
+                io.baton.lead.sla_resumed, io.baton.lead.merged, io.baton.lead.unmerged, io.baton.opportunity.updated,
                 io.baton.opportunity.won, io.baton.opportunity.lost; subject is the lead id (or data.lead_id,
                 equal to it when both are sent); time is required; data holds the Baton event's type-specific
                 members. Idempotent by source + id: the stored event_id is "ce:" + 16 hex digits of
@@ -503,14 +507,29 @@ package enum OpenAPIDocument {
                 - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029][^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$'}}
               responses:
                 "200":
-                  description: "{lead_id, count, decisions: [{kind, at, source, summary, routing, sla}]}"
+                  description: "{lead_id, merged_into, merges, count, decisions: [{kind, at, source, summary, routing, sla}]}"
                   content:
                     application/json:
                       schema:
                         type: object
-                        required: [lead_id, count, decisions]
+                        required: [lead_id, merges, count, decisions]
                         properties:
                           lead_id: {type: string}
+                          merged_into: {type: string, description: "present while the lead stands merged into another (a second form fill, a CRM merge): that lead's decisions apply from the merge on"}
+                          merges:
+                            type: array
+                            description: every merge the lead took part in, as the merged lead or as the survivor, oldest first
+                            items:
+                              type: object
+                              required: [merged_lead_id, survivor_id, rule, evidence, event_id, merged_at]
+                              properties:
+                                merged_lead_id: {type: string}
+                                survivor_id: {type: string}
+                                rule: {type: string, enum: [email, crm]}
+                                evidence: {type: string, description: "the normalised e-mail, or the CRM's words"}
+                                event_id: {type: string}
+                                merged_at: {type: string, format: date-time}
+                                ended_at: {type: [string, "null"], format: date-time, description: "when an unmerge ended it"}
                           count: {type: integer, minimum: 0}
                           decisions:
                             type: array

@@ -19,15 +19,25 @@ package enum SimulatedTraffic {
     }
 
     /// Runs the simulation; the scratch store is deleted afterwards.
+    /// - Parameter identities: with options, the leads are people at companies, some arriving
+    ///   twice (``SyntheticIdentities``); their fields carry name, e-mail, company and website, and
+    ///   the truth says who is who.
     package static func run(
         rows: Int, seed: UInt64, options: SyntheticOptions, model: String, playbook: String,
-        progress: (_ reached: Int, _ total: Int) -> Void = { _, _ in }
+        identities: SyntheticIdentities.Options? = nil, progress: (_ reached: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> SimulationResult {
         let scorer: LeadScorer
         do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { throw SimulationFailure(error.description) }
         let book: Playbook
         do { book = try Playbook.load(url: URL(fileURLWithPath: playbook)) } catch { throw SimulationFailure(error.description) }
-        let leads = try SyntheticEventLog.marketingLeads(rows: rows, seed: seed, options: options).map(lead)
+        var leads = try SyntheticEventLog.marketingLeads(rows: rows, seed: seed, options: options).map(lead)
+        var who: [String: SyntheticIdentities.Identity]?
+        if let identities {
+            if let problem = identities.problem { throw SimulationFailure(problem) }
+            let assigned = SyntheticIdentities.assign(leadIDs: leads.map(\.id), seed: seed, options: identities)
+            for i in leads.indices { leads[i].fields.merge(assigned[leads[i].id]?.fields ?? [:]) { _, new in new } }
+            who = assigned
+        }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("baton-simulate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -42,7 +52,9 @@ package enum SimulatedTraffic {
         do { engine = try HandoffEngine(store: store, playbook: book, scorer: scorer) } catch { throw SimulationFailure(error.description) }
         let simulator = TrafficSimulator(seed: seed)
         do throws(EngineError) {
-            return try await simulator.run(leads: leads, engine: engine, progress: progress)
+            var result = try await simulator.run(leads: leads, engine: engine, progress: progress)
+            result.truth.identities = who
+            return result
         } catch {
             throw SimulationFailure("the simulation stopped: \(error.description)")
         }

@@ -121,13 +121,16 @@ package struct SimulationTruth: Codable, Sendable, Hashable {
     /// By ISO week (`2024-W03`) and by month (`2024-01`), UTC.
     package var weeks: [String: Period] = [:]
     package var months: [String: Period] = [:]
+    /// With `--accounts`: every lead's person and company (``SyntheticIdentities``), the truth the
+    /// account matcher and the duplicate merge are measured against. Absent otherwise.
+    package var identities: [String: SyntheticIdentities.Identity]?
 
     package init(seed: UInt64) {
         self.seed = seed
     }
 
     enum CodingKeys: String, CodingKey {
-        case seed, leads, events, lines, duplicates, opportunities, won, lost, reps, replay, weeks, months
+        case seed, leads, events, lines, duplicates, opportunities, won, lost, reps, replay, weeks, months, identities
         case eventsByType = "events_by_type"
         case contactAttempts = "contact_attempts"
         case dispositionsByCode = "dispositions_by_code"

@@ -29,6 +29,12 @@ struct SimulationRandom {
     /// Exponential with the given mean.
     mutating func exponential(mean: Double) -> Double { -log(1 - uniform()) * mean }
 
+    /// Uniform on 0..<n (n ≥ 1).
+    mutating func index(below n: Int) -> Int {
+        precondition(n >= 1, "an index below a positive count")
+        return min(n - 1, Int(uniform() * Double(n)))  // total: uniform() ∈ [0, 1), n ≥ 1
+    }
+
     /// One of `items`, uniformly.
     mutating func pick<T>(_ items: [T]) -> T {
         precondition(!items.isEmpty, "pick from a non-empty list")

@@ -52,7 +52,7 @@ package struct TrafficSimulator: Sendable {
 package struct SimulationResult: Sendable {
     /// Every delivery in order (retries included, with their original content).
     package let events: [InboundEvent]
-    package let truth: SimulationTruth
+    package var truth: SimulationTruth
 
     /// The log as JSONL: one event object a line, keys sorted (same run, same bytes).
     package func jsonLines() throws -> Data {

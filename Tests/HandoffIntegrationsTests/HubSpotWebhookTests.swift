@@ -67,8 +67,12 @@ import Testing
             ])
         #expect(delivery.events.map(\.leadID) == ["hubspot-501", "hubspot-501", "hubspot-600", "hubspot-601", "hubspot-799", "hubspot-799"])
         #expect(delivery.onlyForStoredLeads == ["hubspot-33-31-101", "hubspot-33-32-102"])
-        guard case .lead(let merge) = delivery.events[0].body, case .lead(let privacy) = delivery.events[3].body else { return }
-        #expect(merge.fields.isEmpty && merge.note?.contains("HubSpot merged contact 502 into 501") == true)
+        #expect(delivery.events.map(\.kind.rawValue) == ["merge", "merge", "lead_updated", "lead_updated", "merge", "merge"])
+        guard case .merge(let merge) = delivery.events[0].body, case .lead(let privacy) = delivery.events[3].body else {
+            Issue.record("a HubSpot merge is a Baton merge")
+            return
+        }
+        #expect(merge.mergedLeadID == "hubspot-502" && merge.note?.contains("HubSpot merged contact 502 into 501") == true)
         #expect(privacy.note?.contains("deleted for privacy (GDPR) reasons") == true)
         #expect(delivery.skipped.map(\.vendorID) == ["33-33-103"])
         #expect(HubSpotWebhook.objectID(leadID: "hubspot-799") == 799 && HubSpotWebhook.objectID(leadID: "L1") == nil)

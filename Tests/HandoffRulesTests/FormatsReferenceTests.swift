@@ -65,7 +65,7 @@ import Testing
         for (pattern, name) in [
             (#"^routing\.rules\[\]\.map\.[^.]+"#, "routing.rules[].map.<value>"), (#"^sla\.holidays\.[^.]+"#, "sla.holidays.<list>"),
             (#"^sla\.policies\.[^.]+"#, "sla.policies.<policy>"), (#"^dispositions\.codes\.[^.]+"#, "dispositions.codes.<code>"),
-            (#"^trackers\.[^.]+"#, "trackers.<tracker>"),
+            (#"^trackers\.[^.]+"#, "trackers.<tracker>"), (#"^merge\.field_rules\.[^.]+"#, "merge.field_rules.<field>"),
         ] {
             path = path.replacingOccurrences(of: pattern, with: name, options: .regularExpression)
         }

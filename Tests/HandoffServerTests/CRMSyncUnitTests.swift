@@ -138,6 +138,10 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
         try await base.accountCandidates(ids: ids, domains: domains, name: name, everyNamed: everyNamed)
     }
     func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? { try await base.leadAccount(leadID: leadID) }
+    func leadMerges(involving leadID: String, includeEnded: Bool) async throws(StoreError) -> [LeadMergeRecord] {
+        try await base.leadMerges(involving: leadID, includeEnded: includeEnded)
+    }
+    func leadIDs(emailKey: String) async throws(StoreError) -> [String] { try await base.leadIDs(emailKey: emailKey) }
     func accountHolders(accountID: String) async throws(StoreError) -> [String] { try await base.accountHolders(accountID: accountID) }
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }

@@ -217,7 +217,8 @@ import Testing
                 manifest = {"url": app.get("url", ""), "errors": [e.get("message", "") for e in app.get("errors", [])],
                             "name": data.get("name"), "start_url": data.get("start_url")}
                 registration = None
-                for _ in range(50):
+                # Deadlines, not counts: on a loaded machine Chromium takes seconds where it takes milliseconds alone.
+                for _ in range(600):
                     for e in events:
                         if e["method"] == "ServiceWorker.workerRegistrationUpdated":
                             for r in e["params"]["registrations"]:
@@ -229,13 +230,18 @@ import Testing
                     time.sleep(0.1)
                 if registration is None:
                     raise RuntimeError("no service worker registration for /dashboard was reported")
-                call("ServiceWorker.deliverPushMessage", origin=origin + "/", registrationId=registration, data=payload)
                 shown = []
-                for _ in range(100):
-                    shown = json.loads(evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => JSON.stringify(ns.map(n => ({title: n.title, body: n.body, tag: n.tag, actions: (n.actions || []).map(a => a.action)}))))"))
-                    if shown:
-                        break
-                    time.sleep(0.1)
+                deadline = time.monotonic() + 60
+                while not shown and time.monotonic() < deadline:
+                    # A push that reaches a worker still starting is dropped, as on a phone: send it again
+                    # after 5 s without a notification (one tag, so a repeat replaces, never adds).
+                    call("ServiceWorker.deliverPushMessage", origin=origin + "/", registrationId=registration, data=payload)
+                    resend = time.monotonic() + 5
+                    while time.monotonic() < min(resend, deadline):
+                        shown = json.loads(evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => JSON.stringify(ns.map(n => ({title: n.title, body: n.body, tag: n.tag, actions: (n.actions || []).map(a => a.action)}))))"))
+                        if shown:
+                            break
+                        time.sleep(0.1)
                 # Headless Chromium has no push service: PushManager.subscribe is stood in for (it records
                 # what the page asked for and returns the fixture subscription); the rest of the button's
                 # path is the page's own: permission, the worker's registration, the key, the POST.
@@ -250,7 +256,7 @@ import Testing
                   return 0;
                 })()""")
                 status = ""
-                for _ in range(200):
+                for _ in range(600):
                     status = evaluate("document.getElementById('push-status').textContent")
                     if status:
                         break

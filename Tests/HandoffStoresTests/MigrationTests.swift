@@ -17,6 +17,7 @@ import Testing
         ["interaction_tracker_hits", "interactions"],
         ["decision_ledger", "accounts", "account_domains", "lead_accounts"],
         ["push_subscriptions", "service_keys"],
+        ["lead_merges", "lead_email_keys"],
     ]
 
     private func tables(at path: String) throws -> Set<String> {
@@ -38,9 +39,9 @@ import Testing
                     "0001-leads-events-scores", "0002-qualification-routing",
                     "0003-sla-follow-up-revenue", "0004-model-registry-alerts",
                     "0005-access-tokens", "0006-token-expiry-readiness", "0007-outbox-dead-letter", "0008-interactions",
-                    "0009-ledger-accounts", "0010-web-push",
+                    "0009-ledger-accounts", "0010-web-push", "0011-lead-merges",
                 ])
-            #expect(SQLiteHandoffStore.schemaVersion == 10)
+            #expect(SQLiteHandoffStore.schemaVersion == 11)
             let pragmas = try await store.pool.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
             }

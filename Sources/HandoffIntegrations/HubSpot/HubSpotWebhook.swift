@@ -12,9 +12,11 @@ import HandoffFlow
 /// - `propertyChange`: a `lead_updated` with the one mapped field (``FieldMapping`` section
 ///   `hubspot`); a property the mapping does not list, or a cleared (empty) value, is skipped.
 /// - `merge`: for every contact id that stops existing (`mergedObjectIds`, and the primary when
-///   the merge made a new record), a `lead_updated` with no fields on the surviving lead, noting
-///   the merge, with the event id ``aliasEventID(mergedObjectID:)``: the server reads that row
-///   to send later events for the old id to the survivor. The old lead's own history stays.
+///   the merge made a new record), a Baton `merge` of that lead into the surviving one, with the
+///   event id ``aliasEventID(mergedObjectID:)`` (see `EventWork+Merge` in HandoffFlow: fields
+///   merged, histories joined, the hand-off kept). When Baton never stored the old contact the
+///   server records it as a note on the survivor under the same id instead, which it reads to send
+///   later events for the old id to the survivor.
 /// - `deletion`, `privacyDeletion`: a `lead_updated` with no fields and a note on the lead, when
 ///   Baton holds it (``IntegrationDelivery/onlyForStoredLeads``); nothing else changes (see README).
 /// - `restore`, `associationChange` and other types: skipped with the reason.
@@ -144,11 +146,12 @@ package struct HubSpotWebhook: Sendable, CustomStringConvertible {
             let survivor = item.newObjectId ?? primary
             let gone = Array(Set(merged + (survivor == primary ? [] : [primary]))).filter { $0 != survivor }.sorted()
             return gone.map { old in
-                leadEvent(
-                    .leadUpdated, id: Self.aliasEventID(mergedObjectID: old), lead: survivor,
-                    note:
-                        "HubSpot merged contact \(old) into \(survivor) (eventId \(item.eventId)\(source)); later events for \(old) apply to this lead"
-                )
+                InboundEvent(
+                    eventID: Self.aliasEventID(mergedObjectID: old), kind: .merge, occurredAt: occurred, leadID: Self.leadID(objectID: survivor),
+                    body: .merge(
+                        .init(
+                            mergedLeadID: Self.leadID(objectID: old),
+                            note: "HubSpot merged contact \(old) into \(survivor) (eventId \(item.eventId)\(source))")))
             }
         case "deletion", "privacyDeletion":
             let what = action == "deletion" ? "deleted" : "deleted for privacy (GDPR) reasons"

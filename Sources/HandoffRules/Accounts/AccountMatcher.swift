@@ -68,7 +68,8 @@ package struct AccountMatch: Sendable, Hashable, Codable {
 /// known account), `email_domain` (the domain of `email`, never a free-mail one — see
 /// ``AccountKeys/freeMailDomains``), `website_domain` (of `website` or `company_website`),
 /// `company_name` (``AccountKeys/companyName(_:)`` equal) and `company_fuzzy`: Jaro–Winkler
-/// similarity of the normalised names ≥ ``fuzzyThreshold`` (0.92). A domain or name held by
+/// similarity of the normalised names ≥ ``fuzzyThreshold`` (0.92), never to an account whose
+/// domains do not hold the lead's own company domain. A domain or name held by
 /// several accounts, and fuzzy candidates, are broken by: the higher score, then the account with
 /// more contacts, then the older account, then the smaller id — so the result never depends on
 /// the order accounts are listed in.
@@ -107,9 +108,14 @@ package struct AccountMatcher: Sendable {
             return AccountMatch(accountID: best.id, rule: .companyName, value: name, score: 1)
         }
         guard name.count >= Self.fuzzyMinimumLength else { return nil }
+        // A similar name is not enough against a company domain: a lead writing from its own
+        // domain that an account with domains does not hold is another company ("helix robotics"
+        // at helix-robotics.example is not "helium robotics" at helium-robotics.example).
+        let ownDomain = keys.emailDomain ?? keys.websiteDomain
         var top: (account: AccountProfile, score: Double)?
         for account in accounts {
             guard let other = account.name, other.count >= Self.fuzzyMinimumLength else { continue }
+            if let ownDomain, !account.domains.isEmpty, !account.domains.contains(ownDomain) { continue }
             let score = JaroWinkler.similarity(name, other)
             guard score >= Self.fuzzyThreshold else { continue }
             if let current = top, !(score > current.score || (score == current.score && Self.precedes(account, current.account))) { continue }

@@ -49,6 +49,6 @@ package struct DecisionLedgerEntry: Sendable, Hashable, Codable {
 }
 
 /// Instants in the ledger's documents: RFC 3339 text, milliseconds only when not zero.
-enum LedgerTime {
-    static func text(_ date: Date) -> String { RFC3339.text(secondsSince1970: date.timeIntervalSince1970) }
+package enum LedgerTime {
+    package static func text(_ date: Date) -> String { RFC3339.text(secondsSince1970: date.timeIntervalSince1970) }
 }

@@ -12,6 +12,8 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         case restored
         /// The rep who held the lead handed it back to the fallback queue (a `release` event).
         case handedBack = "handed_back"
+        /// A merge of two leads of one person (issue 16): who holds the survivor afterwards.
+        case merged
     }
 
     /// One playbook rule as applied to the lead.
@@ -171,6 +173,30 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         candidates = []
     }
 
+    /// The explanation of a merge: `mergedLead` became part of this lead (by `rule`, with
+    /// `evidence`); `holder` holds the survivor afterwards (nil: no one yet), `tookOver` when the
+    /// survivor took that hand-off over from the merged lead, `closed` the merged lead's own
+    /// hand-off closed by the merge.
+    package init(merged mergedLead: String, rule: String, evidence: String, holder: String?, tookOver: Bool, closed: String?) {
+        method = .merged
+        outcome = holder == nil ? "unassigned" : "assigned"
+        repID = holder
+        queue = nil
+        var because = "merged lead \(mergedLead) by \(rule) (\(evidence))"
+        if let holder { because += tookOver ? "; took over its hand-off to \(holder), clock kept" : "; \(holder) keeps the lead" }
+        if let closed { because += "; its hand-off to \(closed) closed" }
+        queuedBecause = because
+        reassignedFrom = closed
+        assignedBy = nil
+        assignmentRule = RoutingExplanation.mergedRulePrefix + mergedLead
+        repWasWorking = holder != nil && !tookOver
+        rules = []
+        candidates = []
+    }
+
+    /// The assignment rule of a hand-off the survivor took over in a merge: `merged:` and the merged lead.
+    package static let mergedRulePrefix = "merged:"
+
     /// The assignment rule of a queue assignment made by a hand-back: `released:` and the rep.
     package static let handedBackRulePrefix = "released:"
 
@@ -181,6 +207,8 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
             return "assigned by hand to \(repID ?? "?") by \(assignedBy ?? "a manager")" + (reassignedFrom.map { " (from \($0))" } ?? "")
         case .handedBack:
             return "parked in `\(queue ?? "?")`: \(queuedBecause ?? "handed back")"
+        case .merged:
+            return queuedBecause ?? "merged"
         case .restored:
             return "returned to \(repID ?? "?"): a late first touch undid the reassignment" + (reassignedFrom.map { " away from \($0)" } ?? "")
         case .router:

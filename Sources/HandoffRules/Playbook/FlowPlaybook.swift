@@ -9,12 +9,15 @@ package struct FlowPlaybook: Sendable, Hashable {
     package let sla: SLAPolicies
     package let dispositions: DispositionPolicy
     package let roster: RepRoster
+    /// How duplicates of one person become one lead (section `merge:`; defaults without it).
+    package let merge: MergePolicy
 
-    package init(routing: RoutingPolicy, sla: SLAPolicies, dispositions: DispositionPolicy, roster: RepRoster) {
+    package init(routing: RoutingPolicy, sla: SLAPolicies, dispositions: DispositionPolicy, roster: RepRoster, merge: MergePolicy = MergePolicy()) {
         self.routing = routing
         self.sla = sla
         self.dispositions = dispositions
         self.roster = roster
+        self.merge = merge
     }
 
     /// Reads the four sections from playbook YAML; every error carries `file`, the line and the
@@ -38,7 +41,9 @@ package struct FlowPlaybook: Sendable, Hashable {
                 file: file, line: sla.touchesFromLine ?? 0, key: "sla.touches_from",
                 problem: "names rep `\(rep)`, who is not under `reps:`; list rep ids only (\(roster.ids.joined(separator: ", ")))")
         }
-        return FlowPlaybook(routing: routing, sla: sla, dispositions: dispositions, roster: roster)
+        let merge =
+            try reader.given(top, "merge").map { (entry) throws(PlaybookError) in try MergePolicy.read(entry, reader: reader) } ?? MergePolicy()
+        return FlowPlaybook(routing: routing, sla: sla, dispositions: dispositions, roster: roster, merge: merge)
     }
 
     /// A router over this playbook's rules and reps, starting from `state`.

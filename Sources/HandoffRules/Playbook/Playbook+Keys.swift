@@ -34,6 +34,8 @@ extension Playbook {
         paths += under("dispositions", DispositionPolicy.keys)
         paths += ["dispositions.codes.<code>"]
         paths += under("dispositions.codes.<code>", DispositionCode.keys)
+        paths += under("merge", MergePolicy.keys)
+        paths += ["merge.field_rules.<field>"]
         paths += ["trackers.<tracker>"]
         paths += under("trackers.<tracker>", ConversationTrackers.keys)
         return paths

@@ -30,7 +30,7 @@ package struct Playbook: Sendable, Equatable {
     }
 
     /// Top-level sections this build knows about.
-    package static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps", "trackers"]
+    package static let knownSections = ["qualification", "routing", "sla", "dispositions", "reps", "trackers", "merge"]
 
     /// The YAML text, kept when it has flow sections so ``requireFlow()`` can read them.
     var source: String?

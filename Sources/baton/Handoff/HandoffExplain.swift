@@ -13,43 +13,33 @@ struct HandoffExplain: AsyncParsableCommand {
             roster with its verdict (chosen, passed_over, skipped) and reason (territory, industry, deal_size, left, \
             rule_unresolved, excluded, out_of_office, capacity, specialist, working_hours, weight), with the \
             round-robin credits; for each SLA transition the phases, the first-touch deadline and the business-time \
-            stretches the clock ran in the owner's calendar. --json prints what GET /leads/{id}/decisions answers.
+            stretches the clock ran in the owner's calendar. A lead merged into another (a second form fill, a CRM merge) \
+            says so, and is followed by the decisions of the lead it was merged into. --json prints what GET /leads/{id}/decisions answers.
             """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The lead's id.") var lead: String
-    @Flag(help: "Print JSON ({lead_id, count, decisions}) instead of text.") var json = false
+    @Flag(help: "Print JSON ({lead_id, merged_into, merges, count, decisions}) instead of text.") var json = false
 
     func run() async throws {
         store.requireExisting("no store at \(store.db). Run `baton handoff replay … --db \(store.db)` first.")
-        let found: (stored: Bool, entries: [DecisionLedgerEntry])
+        let found: (lead: LeadDecisions?, survivor: LeadDecisions?)
         do throws(StoreError) {
             found = try await store.withStore { handoffStore throws(StoreError) in
-                guard try await handoffStore.lead(id: lead) != nil else { return (false, []) }
-                return (true, try await handoffStore.decisionLedger(leadID: lead).map { record throws(StoreError) in try record.decoded() })
+                let decisions = try await handoffStore.leadDecisions(leadID: lead)
+                guard let survivor = decisions?.mergedInto else { return (decisions, nil) }
+                return (decisions, try await handoffStore.leadDecisions(leadID: survivor))
             }
         } catch {
             fail(error.description, .failure)
         }
-        guard found.stored else {
+        guard let decisions = found.lead else {
             fail("lead '\(lead)' is not in \(store.db); check the id (`baton handoff status` lists the open hand-offs)", .usage)
         }
         if json {
-            printPrettyJSON(ExplainJSON(leadID: lead, count: found.entries.count, decisions: found.entries))
+            printPrettyJSON(decisions)
         } else {
-            print(DecisionLedgerText.render(leadID: lead, entries: found.entries), terminator: "")
+            print(decisions.text(survivor: found.survivor), terminator: "")
         }
-    }
-}
-
-/// The `--json` shape: the same document as `GET /leads/{id}/decisions`.
-private struct ExplainJSON: Encodable {
-    let leadID: String
-    let count: Int
-    let decisions: [DecisionLedgerEntry]
-
-    enum CodingKeys: String, CodingKey {
-        case count, decisions
-        case leadID = "lead_id"
     }
 }

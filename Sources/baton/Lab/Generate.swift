@@ -43,6 +43,14 @@ struct Generate: AsyncParsableCommand {
             discussion: "The scenario is fixed and recorded in the truth JSON under `drift`."))
     var driftAfter: String?
     @Flag(help: "No progress line on standard error while simulating (it is shown only on a terminal anyway).") var quiet = false
+    @Flag(
+        help: ArgumentHelp(
+            "Event-log mode: the leads are people at companies (name, e-mail, company, website), some arriving twice; the truth says who is who.",
+            discussion: "The truth JSON gains `identities`: each lead's person, company and the earlier lead a second form fill repeats."))
+    var accounts = false
+    @Option(help: "With --accounts: mean contacts per company (≥ 1).") var contactsPerAccount = 2.5
+    @Option(help: "With --accounts: share of leads that are a second form fill of an earlier person (0…0.5).") var duplicateRate = 0.05
+    @Option(help: "With --accounts: share of people writing from free mail such as gmail.com (0…1).") var freeMailShare = 0.15
     @Option(
         help: "Folder to write --rows synthetic e-mails (.eml) and call transcripts (.vtt) into, with planted facts and truth.json (must not exist).")
     var conversations: String?
@@ -55,6 +63,10 @@ struct Generate: AsyncParsableCommand {
         }
         guard out != nil || events != nil || conversations != nil else {
             throw ValidationError("give --out FILE.csv (leads), --events FILE.jsonl (event log), --conversations DIR, or several")
+        }
+        if accounts {
+            guard events != nil else { throw ValidationError("--accounts shapes the event log; give --events FILE.jsonl too") }
+            if let problem = identityOptions.problem { throw ValidationError("--accounts: \(problem)") }
         }
         if conversations != nil, rows > 100_000 { throw ValidationError("--conversations writes two files per row; give --rows 1…100000") }
         if events != nil && (model == nil || playbook == nil) {
@@ -104,6 +116,10 @@ struct Generate: AsyncParsableCommand {
         )
     }
 
+    var identityOptions: SyntheticIdentities.Options {
+        SyntheticIdentities.Options(contactsPerAccount: contactsPerAccount, duplicateRate: duplicateRate, freeMailShare: freeMailShare)
+    }
+
     func writeEvents(_ path: String) async throws {
         let stem = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
         let truthPath = eventsTruth ?? stem + ".truth.json"
@@ -111,7 +127,9 @@ struct Generate: AsyncParsableCommand {
         do {
             let options = SyntheticOptions(quarters: quarters, driftStartDay: driftAfter.flatMap(LeadTime.day))
             let progress = TerminalProgress(label: "simulate", unit: "leads reached", quiet: quiet)
-            let result = try await SimulatedTraffic.run(rows: rows, seed: seed, options: options, model: model, playbook: playbook) {
+            let result = try await SimulatedTraffic.run(
+                rows: rows, seed: seed, options: options, model: model, playbook: playbook, identities: accounts ? identityOptions : nil
+            ) {
                 progress.update($0, of: $1)
             }
             progress.finish()
@@ -119,8 +137,14 @@ struct Generate: AsyncParsableCommand {
             try result.truth.jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
             let t = result.truth
             let within = t.firstHandoffSLA.values.map(\.met).reduce(0, +), judged = t.firstHandoffSLA.values.map { $0.met + $0.missed }.reduce(0, +)
+            let people =
+                t.identities.map { who in
+                    let companies = Set(who.values.map(\.company)).count
+                    let repeats = who.values.filter { $0.duplicateOf != nil }.count
+                    return " (\(Set(who.values.map(\.person)).count) people at \(companies) companies, \(repeats) second form fills)"
+                } ?? ""
             print(
-                "wrote \(t.lines) events (\(t.duplicates) retried duplicates) for \(rows) leads to \(path): \(t.leadsHandedOff) handed off, first touch within SLA \(within) of \(judged), won \(t.won); truth \(truthPath)"
+                "wrote \(t.lines) events (\(t.duplicates) retried duplicates) for \(rows) leads\(people) to \(path): \(t.leadsHandedOff) handed off, first touch within SLA \(within) of \(judged), won \(t.won); truth \(truthPath)"
             )
         } catch let failure as SimulationFailure {
             fail(failure.description, .dataError)
