@@ -199,7 +199,7 @@ struct EventWork {
             default: throw .badValue(eventID: id, leadID: event.leadID, detail: error.description)
             }
         }
-        let decision = engine.qualifier.decide(subject, score: score, at: instant)
+        let decision = engine.qualifier.decide(subject, score: score, at: instant, account: try await accountContacts())
         do {
             lead.operations.append(
                 .recordScore(
@@ -231,6 +231,30 @@ struct EventWork {
             lead.handoffBasis = (Lead(id: event.leadID, fields: fields, createdAt: subject.createdAt, events: shown), score, decision)
             try await lead.route(priority: decision.priority, at: instant)
         }
+    }
+
+    /// The other contacts of the lead's account as they stand now, for the playbook's account
+    /// rules; nil without account rules or an account. A contact that cannot be scored yet (an
+    /// integration's lead missing model fields) is left out.
+    func accountContacts() async throws(EngineError) -> (id: String, contacts: [AccountContact])? {
+        guard !engine.qualifier.playbook.accountRules.isEmpty, let account = try await lead.accountID() else { return nil }
+        let store = engine.store
+        var contacts: [AccountContact] = []
+        do {
+            for other in try await store.accountContacts(accountID: account, limit: AccountQualificationRule.contactLimit)
+            where other != event.leadID {
+                guard let timeline = try await store.flowTimeline(leadID: other) else { continue }
+                let events = timeline.events.filter { !HandoffEngine.reservedTypes.contains($0.type) && $0.occurredAt <= instant }
+                    .map { EngagementEvent(type: $0.type, occurredAt: $0.occurredAt) }
+                let fields = engine.effectiveFields(timeline.lead.fieldValues, events: events, at: instant)
+                let subject = Lead(id: other, fields: fields, createdAt: timeline.lead.createdAt, events: events)
+                guard let score = try? engine.scorer.score(subject, at: max(instant, timeline.lead.createdAt)) else { continue }
+                contacts.append(AccountContact(lead: subject, score: score))
+            }
+        } catch {
+            throw .store(eventID: id, error)
+        }
+        return (account, contacts)
     }
 
     /// No open hand-off, no opportunity or outcome, and no disposition still holding the lead.

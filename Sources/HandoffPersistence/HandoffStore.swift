@@ -122,6 +122,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The reps holding an open hand-off of a lead linked to `accountID`, the oldest hand-off's
     /// first, each once: who works the account now (account-aware routing, issue 16).
     func accountHolders(accountID: String) async throws(StoreError) -> [String]
+    /// The leads linked to `accountID` that stand merged into no other, oldest link first, at most `limit`.
+    func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String]
     /// The merges `leadID` takes part in, as the merged lead or as the survivor, oldest first;
     /// only the standing ones unless `includeEnded`.
     func leadMerges(involving leadID: String, includeEnded: Bool) async throws(StoreError) -> [LeadMergeRecord]

@@ -47,6 +47,18 @@ extension PostgresHandoffStore {
         }
     }
 
+    package func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String] {
+        try await read("reading the contacts of account '\(accountID)'") { sql in
+            try await sql.rows(
+                """
+                SELECT l.lead_id FROM lead_accounts l WHERE l.account_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM lead_merges m WHERE m.merged_id = l.lead_id AND m.ended_at IS NULL)
+                ORDER BY l.linked_at, l.lead_id LIMIT $2
+                """, [.text(accountID), .int(Int64(max(0, limit)))]
+            ).map { try $0.text("lead_id") }
+        }
+    }
+
     package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
         try await read("reading the account of lead '\(leadID)'") { sql in
             guard

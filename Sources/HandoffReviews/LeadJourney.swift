@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import HandoffPersistence
 import HandoffRules
@@ -55,6 +56,9 @@ package struct LeadJourney: Sendable, Hashable {
     package var wonAt: Date?
     package var wonAmounts: [Money]
     package var lostAt: Date?
+    /// Stretches the SLA clock stood still (`sla_pause` to its `until`, or an earlier
+    /// `sla_resume`), in time order: left out of speed to contact, as the SLA clock leaves them out.
+    package var pauses: [DateInterval] = []
 
     /// Journeys for every lead in `batch` that has a lead row, in lead creation order.
     /// - Parameter touchesFrom: reps whose attempts are touches on any lead (`sla.touches_from`);
@@ -69,14 +73,46 @@ package struct LeadJourney: Sendable, Hashable {
         let arrivals = Dictionary(
             batch.events.lazy.filter { attemptIDs.contains($0.id) }.map { ($0.id, $0.receivedAt) }, uniquingKeysWith: { a, _ in a })
         let opportunities = group(batch.opportunities, \.leadID), outcomes = group(batch.outcomes, \.leadID)
+        let pauses = Self.pauses(batch.events)
         return batch.leads.map { lead in
-            build(
+            var journey = build(
                 lead: lead, scores: scores[lead.id] ?? [], decisions: decisions[lead.id] ?? [],
                 assignments: assignments[lead.id] ?? [], timers: timers[lead.id] ?? [],
                 attempts: attempts[lead.id] ?? [], dispositions: dispositions[lead.id] ?? [],
                 opportunities: opportunities[lead.id] ?? [], outcomes: outcomes[lead.id] ?? [], touchesFrom: touchesFrom,
                 arrivals: arrivals)
+            journey.pauses = pauses[lead.id] ?? []
+            return journey
         }
+    }
+
+    /// The SLA pauses in journal rows, per lead: from each `sla_pause` to its `until`, or to the
+    /// lead's next `sla_resume` when sooner (a contact attempt ends one too; the speed measures stop
+    /// at the first touch anyway).
+    static func pauses(_ events: [EngagementEventRecord]) -> [String: [DateInterval]] {
+        struct Until: Decodable { let until: String? }
+        var result: [String: [DateInterval]] = [:]
+        let rows = events.filter { $0.type == "sla_pause" || $0.type == "sla_resume" }.sorted { $0.occurredAt < $1.occurredAt }
+        for (i, row) in rows.enumerated() where row.type == "sla_pause" {
+            guard let text = (try? row.payload.decode(Until.self))?.until, let seconds = RFC3339.secondsSince1970(text) else { continue }
+            var end = Date(timeIntervalSince1970: seconds)
+            if let resume = rows[(i + 1)...].first(where: { $0.leadID == row.leadID && $0.type == "sla_resume" }) {
+                end = min(end, resume.occurredAt)
+            }
+            guard end > row.occurredAt else { continue }
+            result[row.leadID, default: []].append(DateInterval(start: row.occurredAt, end: end))
+        }
+        return result
+    }
+
+    /// Business seconds from `start` to `end` in `calendar`, less the pauses within.
+    func businessSeconds(from start: Date, to end: Date, in calendar: BusinessTimeCalendar) -> Double {
+        var seconds = calendar.businessSeconds(from: start, to: end)
+        for pause in pauses {
+            let from = max(pause.start, start), to = min(pause.end, end)
+            if to > from { seconds -= calendar.businessSeconds(from: from, to: to) }
+        }
+        return max(0, seconds)
     }
 
     /// One journey from one lead's records (any order; they are sorted here).

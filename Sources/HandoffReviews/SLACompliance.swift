@@ -113,7 +113,8 @@ package struct SLACompliance: Sendable, Hashable {
     enum Verdict { case met, missed, untouchedMissed, pending }
 
     /// First touch within `target` business hours of the hand-off (in the holder's calendar; the
-    /// default one for a queue), missed, or not judged yet.
+    /// default one for a queue; paused stretches left out, as the clock leaves them out), missed,
+    /// or not judged yet.
     static func judge(
         _ journey: LeadJourney, target: Double, reps: [String: RepRecord], asOf: Date,
         configuration: AnalyticsConfiguration
@@ -123,6 +124,6 @@ package struct SLACompliance: Sendable, Hashable {
             return hours <= target ? .met : .missed
         }
         let calendar = configuration.calendar(journey.repID.flatMap { reps[$0] })
-        return calendar.businessSeconds(from: handoff, to: asOf) / 3600 > target ? .untouchedMissed : .pending
+        return journey.businessSeconds(from: handoff, to: asOf, in: calendar) / 3600 > target ? .untouchedMissed : .pending
     }
 }

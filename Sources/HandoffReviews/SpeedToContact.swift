@@ -63,7 +63,7 @@ package struct SpeedToContact: Sendable, Hashable {
     ) -> Double? {
         guard let handoff = journey.handoffAt, let touch = journey.firstTouchAt, touch <= asOf else { return nil }
         let calendar = configuration.calendar(journey.repID.flatMap { reps[$0] })
-        return calendar.businessSeconds(from: handoff, to: touch) / 3600
+        return journey.businessSeconds(from: handoff, to: touch, in: calendar) / 3600
     }
 
     package static func compute(
@@ -96,7 +96,7 @@ package struct SpeedToContact: Sendable, Hashable {
             let qualified = [journey.mqlAt, journey.handoffAt].compactMap { $0 }.min() ?? rep.at
             speed.systemDelayHours.append(max(0, rep.at.timeIntervalSince(qualified)) / 3600)
             if let touch = journey.firstTouchAt, touch >= rep.at, touch <= asOf {
-                speed.repDelayHours.append(configuration.calendar(reps[rep.id]).businessSeconds(from: rep.at, to: touch) / 3600)
+                speed.repDelayHours.append(journey.businessSeconds(from: rep.at, to: touch, in: configuration.calendar(reps[rep.id])) / 3600)
             }
         }
         return speed

@@ -61,6 +61,18 @@ extension SQLiteHandoffStore {
         }
     }
 
+    package func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String] {
+        try await read("reading the contacts of account '\(accountID)'") { db in
+            try String.fetchAll(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT l.lead_id FROM lead_accounts l WHERE l.account_id = ?
+                          AND NOT EXISTS (SELECT 1 FROM lead_merges m WHERE m.merged_id = l.lead_id AND m.ended_at IS NULL)
+                        ORDER BY l.linked_at, l.lead_id LIMIT ?
+                        """), arguments: [accountID, max(0, limit)])
+        }
+    }
+
     package func leadAccount(leadID: String) async throws(StoreError) -> LeadAccount? {
         try await read("reading the account of lead '\(leadID)'") { db in
             guard

@@ -58,3 +58,45 @@ import Testing
         #expect(early.systemDelayHours == [0] && early.repDelayHours == [1.5])
     }
 }
+
+/// Issue 16: a paused clock is not the rep's time in the reviews either. Hand-computed in the
+/// default calendar (Mon–Fri 09:00–17:00 UTC).
+@Suite struct PausedSpeedTests {
+    static func pause(_ id: String, lead: String, from start: String, until: String) -> EngagementEventRecord {
+        EngagementEventRecord(
+            id: id, leadID: lead, type: "sla_pause", occurredAt: at(start), receivedAt: at(start),
+            payload: json(#"{"reason": "prospect_requested", "until": "\#(until)"}"#))
+    }
+
+    static func resume(_ id: String, lead: String, on time: String) -> EngagementEventRecord {
+        EngagementEventRecord(
+            id: id, leadID: lead, type: "sla_resume", occurredAt: at(time), receivedAt: at(time),
+            payload: json("{}"))
+    }
+
+    @Test func pausedStretchesAreLeftOutOfSpeedAndCompliance() {
+        var batch = ActivityBatch()
+        batch.leads = [TwoDelaysTests.lead("P1"), TwoDelaysTests.lead("P2")]
+        batch.decisions = [TwoDelaysTests.qualified("P1", "2025-10-06T10:00:00Z"), TwoDelaysTests.qualified("P2", "2025-10-06T10:00:00Z")]
+        batch.assignments = [
+            AssignmentRecord(leadID: "P1", target: .rep("fay"), rule: "round-robin", assignedAt: at("2025-10-06T10:00:00Z")),
+            AssignmentRecord(leadID: "P2", target: .rep("fay"), rule: "round-robin", assignedAt: at("2025-10-06T10:00:00Z")),
+        ]
+        batch.contactAttempts = [
+            TwoDelaysTests.touch("P1", rep: "fay", "2025-10-07T11:00:00Z"), TwoDelaysTests.touch("P2", rep: "fay", "2025-10-07T11:00:00Z"),
+        ]
+        // P1: paused Mon 10:30 until Tue 10:00 (6.5 + 1 = 7.5 business h stood still). Touched Tue 11:00:
+        // 9 business h since the hand-off, 1.5 of them the rep's.
+        // P2: paused Mon 10:30 until Wed, resumed early Mon 12:30 (2 business h): 9 − 2 = 7 h.
+        batch.events = [
+            Self.pause("p1", lead: "P1", from: "2025-10-06T10:30:00Z", until: "2025-10-07T10:00:00Z"),
+            Self.pause("p2", lead: "P2", from: "2025-10-06T10:30:00Z", until: "2025-10-08T09:00:00Z"),
+            Self.resume("r2", lead: "P2", on: "2025-10-06T12:30:00Z"),
+        ]
+        let journeys = LeadJourney.build(from: batch)
+        #expect(journeys.map(\.pauses.count) == [1, 1])
+        let speed = SpeedToContact.compute(journeys, period: TwoDelaysTests.period, reps: [:], asOf: at("2025-10-13T00:00:00Z"))
+        #expect(speed.repDelayHours == [1.5, 7])
+        #expect(speed.overall.hours == [1.5, 7])
+    }
+}

@@ -143,6 +143,9 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
     }
     func leadIDs(emailKey: String) async throws(StoreError) -> [String] { try await base.leadIDs(emailKey: emailKey) }
     func accountHolders(accountID: String) async throws(StoreError) -> [String] { try await base.accountHolders(accountID: accountID) }
+    func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String] {
+        try await base.accountContacts(accountID: accountID, limit: limit)
+    }
     func openHandoffs(repID: String?) async throws(StoreError) -> [OpenHandoff] { try await base.openHandoffs(repID: repID) }
     func openAssignmentCounts() async throws(StoreError) -> [String: Int] { try await base.openAssignmentCounts() }
     func leadList(_ query: LeadListQuery) async throws(StoreError) -> LeadListPage { try await base.leadList(query) }

@@ -16,6 +16,9 @@ extension Playbook {
         paths += under("qualification.rules[]", QualificationPlaybook.ruleKeys)
         paths += under("qualification.rules[].when[]", QualificationPlaybook.conditionKeys)
         paths += under("qualification.high_intent[]", QualificationPlaybook.conditionKeys)
+        paths += under("qualification.account_rules[]", AccountQualificationRule.keys)
+        paths += under("qualification.account_rules[].engaged_when[]", QualificationPlaybook.conditionKeys)
+        paths += under("qualification.account_rules[].any_contact[]", QualificationPlaybook.conditionKeys)
         paths += under("routing", RoutingPolicy.keys)
         paths += under("routing.rules[]", RoutingRule.keys)
         paths += ["routing.rules[].map.<value>"]

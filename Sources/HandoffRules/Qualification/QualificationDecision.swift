@@ -24,6 +24,8 @@ package struct QualificationDecision: Sendable, Codable, Equatable {
     /// The points scale the thresholds were read on (base points, base odds, PDO of the weight
     /// file); nil in evidence stored before it was recorded.
     package var pointsScale: PointsScaling? = nil
+    /// The account rule that raised the stage, or the first one tried, with each contact's verdict.
+    package var account: AccountRuleEvidence? = nil
     /// The weight file's checksum and the playbook's file name.
     package var modelChecksum: String
     package var playbook: String
@@ -40,6 +42,7 @@ package struct QualificationDecision: Sendable, Codable, Equatable {
         case thresholdsUsed = "thresholds_used"
         case modelChecksum = "model_sha256"
         case pointsScale = "points_scale"
+        case account
         case decidedAt = "decided_at"
     }
 }

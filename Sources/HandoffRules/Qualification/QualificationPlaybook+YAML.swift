@@ -6,7 +6,7 @@ extension QualificationPlaybook {
     /// The tests a condition can make; it makes exactly one.
     static let testKeys = ["in", "not_in", "equals", "not_equals", "at_least", "above", "at_most", "below", "present"]
 
-    static let sectionKeys = ["rules", "high_intent"]
+    static let sectionKeys = ["rules", "high_intent", "account_rules"]
     static let ruleKeys = ["name", "stage", "match", "when"]
     static let conditionKeys = ["field", "score", "value"] + testKeys
 
@@ -33,7 +33,18 @@ extension QualificationPlaybook {
         if let intentEntry = fields["high_intent"] {
             for item in try reader.items(intentEntry) { highIntent.append(try readCondition(item, reader: reader)) }
         }
-        return QualificationPlaybook(rules: rules, highIntent: highIntent)
+        var accountRules: [AccountQualificationRule] = []
+        if let accountEntry = fields["account_rules"] {
+            for item in try reader.items(accountEntry) {
+                let rule = try AccountQualificationRule.read(item, reader: reader)
+                if let first = firstLine[rule.name] {
+                    throw .duplicateRule(file: reader.file, line: rule.line, name: rule.name, firstLine: first)
+                }
+                firstLine[rule.name] = rule.line
+                accountRules.append(rule)
+            }
+        }
+        return QualificationPlaybook(rules: rules, highIntent: highIntent, accountRules: accountRules)
     }
 
     static func readRule(_ item: YAMLEntry, reader: PlaybookReader) throws(PlaybookError) -> QualificationRule {

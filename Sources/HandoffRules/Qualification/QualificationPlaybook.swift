@@ -28,14 +28,19 @@ package struct QualificationPlaybook: Sendable, Equatable {
     package var rules: [QualificationRule]
     /// Any one holding makes the priority `high`.
     package var highIntent: [QualificationCondition]
+    /// Rules over the lead's whole account (see ``AccountQualificationRule``); the flow applies them.
+    package var accountRules: [AccountQualificationRule]
 
-    package init(rules: [QualificationRule], highIntent: [QualificationCondition] = []) {
+    package init(rules: [QualificationRule], highIntent: [QualificationCondition] = [], accountRules: [AccountQualificationRule] = []) {
         self.rules = rules
         self.highIntent = highIntent
+        self.accountRules = accountRules
     }
 
-    /// Every condition, rules first, then high-intent signals.
-    package var allConditions: [QualificationCondition] { rules.flatMap(\.conditions) + highIntent }
+    /// Every condition: rules first, then high-intent signals, then the account rules'.
+    package var allConditions: [QualificationCondition] {
+        rules.flatMap(\.conditions) + highIntent + accountRules.flatMap { $0.engagedWhen + $0.anyContact }
+    }
 }
 
 /// One named rule: a stage it grants and the conditions that must hold (`all`) or of which one must (`any`).

@@ -180,6 +180,40 @@ package struct Qualifier: Sendable {
             actual: actual, passed: passed, line: condition.line, value: label)
     }
 
+    /// Decides `lead`'s stage and priority from its score and, when the playbook has account rules
+    /// and `account` is given, from its account's contacts (the other contacts; the lead is added),
+    /// keeping the evidence.
+    package func decide(_ lead: Lead, score: LeadScore, at time: Date, account: (id: String, contacts: [AccountContact])?) -> QualificationDecision {
+        var decision = decide(lead, score: score, at: time)
+        guard let account, !playbook.accountRules.isEmpty else { return decision }
+        let contacts = [AccountContact(lead: lead, score: score)] + account.contacts.prefix(AccountQualificationRule.contactLimit - 1)
+        for rule in playbook.accountRules.sorted(by: { $0.stage > $1.stage }) where rule.stage > decision.stage {
+            var verdicts: [AccountRuleEvidence.Contact] = []
+            for contact in contacts {
+                let tally = EventTally(contact.lead.events, at: time)
+                let engaged = rule.engagedWhen.map { evaluate($0, lead: contact.lead, score: contact.score, at: time, tally: tally) }
+                let any = rule.anyContact.map { evaluate($0, lead: contact.lead, score: contact.score, at: time, tally: tally) }
+                verdicts.append(
+                    AccountRuleEvidence.Contact(
+                        leadID: contact.lead.id, engaged: engaged.allSatisfy(\.passed), anyContact: any.isEmpty ? nil : any.allSatisfy(\.passed),
+                        conditions: engaged + any))
+            }
+            let engagedCount = verdicts.filter(\.engaged).count
+            let passed =
+                engagedCount >= rule.engagedContacts && (rule.anyContact.isEmpty || verdicts.contains { $0.engaged && $0.anyContact == true })
+            let evidence = AccountRuleEvidence(
+                rule: rule.name, stage: rule.stage, accountID: account.id, passed: passed, engagedContacts: engagedCount,
+                required: rule.engagedContacts, contacts: verdicts, line: rule.line)
+            if decision.account == nil || passed { decision.account = evidence }
+            guard passed else { continue }
+            decision.stage = rule.stage
+            decision.decidingRule = rule.name
+            if rule.stage == .sql { decision.priority = .high }
+            break
+        }
+        return decision
+    }
+
     /// Decides `lead`'s stage and priority from its score, keeping the evidence.
     package func decide(_ lead: Lead, score: LeadScore, at time: Date) -> QualificationDecision {
         let tally = EventTally(lead.events, at: time)
