@@ -162,6 +162,7 @@ struct LeadWork {
             throw .store(eventID: source, error)
         }
         guard let current = router else { return }
+        if let from = reassignedFrom, flow.routing.accountRules.contains(.accountOwner), try await splitsAccount(from: from, at: instant) { return }
         let known = try await knownReps()
         var machine = flow.router(state: current.state)
         let decision = machine.route(
@@ -205,6 +206,27 @@ struct LeadWork {
                 effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
             }
         }
+    }
+
+    /// With `account_owner` routing, an SLA reassignment never splits an account (issue 16): when
+    /// `from`, who missed this lead's deadline, still works other contacts of its account, the lead
+    /// goes to the fallback queue (alerted, with the reason in the ledger) for a manager to assign
+    /// by hand, instead of to another rep. True when it parked the lead.
+    mutating func splitsAccount(from: String, at instant: Date) async throws(EngineError) -> Bool {
+        guard let account = try await accountID() else { return false }
+        let others: [String]
+        do { others = try await engine.store.accountHolders(accountID: account, excludingLead: leadID) } catch {
+            throw .store(eventID: source, error)
+        }
+        guard others.contains(from) else { return false }
+        let queue = flow.routing.fallbackQueue
+        let explanation = RoutingExplanation(keptAccount: account, with: from, queue: queue)
+        try recordLedger(
+            DecisionLedgerEntry(kind: .routing, at: instant, source: source, summary: explanation.summary, routing: explanation), at: instant)
+        operations.append(.openAssignment(AssignmentRecord(leadID: leadID, target: .fallbackQueue(queue), rule: "fallback", assignedAt: instant)))
+        effects.append(EngineEffect(leadID: leadID, at: instant, kind: .queued(queue: queue, reason: explanation.queuedBecause ?? "")))
+        effects.append(EngineEffect(leadID: leadID, at: instant, kind: .reassigned(fromRepID: from, to: .fallbackQueue(queue))))
+        return true
     }
 
     /// The reps the playbook's account-aware rules name for this lead (issue 16), in rule order:

@@ -122,6 +122,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// The reps holding an open hand-off of a lead linked to `accountID`, the oldest hand-off's
     /// first, each once: who works the account now (account-aware routing, issue 16).
     func accountHolders(accountID: String) async throws(StoreError) -> [String]
+    /// ``accountHolders(accountID:)`` counting only the hand-offs of the account's other leads.
+    func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String]
     /// The leads linked to `accountID` that stand merged into no other, oldest link first, at most `limit`.
     func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String]
     /// The merges `leadID` takes part in, as the merged lead or as the survivor, oldest first;

@@ -35,13 +35,21 @@ extension PostgresHandoffStore {
     }
 
     package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
+        try await accountHolders(accountID: accountID, excludingLead: nil)
+    }
+
+    package func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String] {
+        try await accountHolders(accountID: accountID, excludingLead: Optional(leadID))
+    }
+
+    func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
         try await read("reading who works account '\(accountID)'") { sql in
             let rows = try await sql.rows(
                 """
                 SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
-                WHERE l.account_id = $1 AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL
+                WHERE l.account_id = $1 AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL AND ($2::text IS NULL OR a.lead_id <> $2)
                 ORDER BY a.assigned_at, a.id
-                """, [.text(accountID)])
+                """, [.text(accountID), .text(leadID)])
             var seen = Set<String>()
             return try rows.map { try $0.text("rep_id") }.filter { seen.insert($0).inserted }
         }

@@ -48,14 +48,22 @@ extension SQLiteHandoffStore {
     }
 
     package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
+        try await accountHolders(accountID: accountID, excludingLead: nil)
+    }
+
+    package func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String] {
+        try await accountHolders(accountID: accountID, excludingLead: Optional(leadID))
+    }
+
+    func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
         try await read("reading who works account '\(accountID)'") { db in
             let reps = try String.fetchAll(
                 db,
                 sql: """
                     SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
-                    WHERE l.account_id = ? AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL
+                    WHERE l.account_id = ? AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL AND (? IS NULL OR a.lead_id <> ?)
                     ORDER BY a.assigned_at, a.id
-                    """, arguments: [accountID])
+                    """, arguments: [accountID, leadID, leadID])
             var seen = Set<String>()
             return reps.filter { seen.insert($0).inserted }
         }

@@ -78,6 +78,30 @@ import Testing
         #expect(entry.rules.first?.value == "account domain:initech.example, named for cy: cy at capacity 0/0")
     }
 
+    /// An SLA reassignment never splits an account: ana works both of Northwind's contacts and
+    /// misses one's deadline; with no rule for it the lead would go to cy (a generalist), so it is
+    /// parked for the manager instead, named in the ledger.
+    @Test func anSLAReassignmentParksRatherThanSplitTheAccount() async throws {
+        let (engine, store) = try await F.engine(yaml: Self.yaml)
+        #expect(Self.holder(try await Self.handOff(engine, "L1", email: "dana@northwind.example", region: "emea", at: F.monday(9))) == "ana")
+        _ = try await engine.apply(F.attempt("L1-t", lead: "L1", at: F.monday(9, 20), rep: "ana"))
+        #expect(Self.holder(try await Self.handOff(engine, "L2", email: "lee@northwind.example", region: "emea", at: F.monday(9, 30))) == "ana")
+        // L2 due 10:31Z (1 business hour), manager after 1 more, reassignment after 2 more: 13:31Z.
+        let fired = try await engine.tick(at: F.monday(14))
+        let moved = fired.compactMap { effect -> AssignmentTarget? in
+            guard effect.leadID == "L2", case .reassigned(let from, let to) = effect.kind, from == "ana" else { return nil }
+            return to
+        }
+        #expect(moved == [.fallbackQueue("sales-triage")], "\(fired.map(\.summary))")
+        #expect(try await store.openHandoffs(repID: nil).map { "\($0.lead.id):\($0.assignment.holderID)" }.sorted() == ["L1:ana", "L2:sales-triage"])
+        let entry = try #require(try await store.decisionLedger(leadID: "L2").map { try $0.decoded() }.last { $0.kind == .routing }?.routing)
+        #expect(entry.method == .accountKept && entry.reassignedFrom == "ana")
+        #expect(
+            entry.summary
+                == "parked in `sales-triage`: ana missed the deadline but works account domain:northwind.example's other contacts; no other rep gets one of them automatically: a manager decides"
+        )
+    }
+
     @Test func anAccountAssignmentIsATurnTheOwnerWins() throws {
         let roster = try F.playbook(Self.yaml).requireFlow().roster
         var router = Router(policy: RoutingPolicy(fallbackQueue: "q", rules: [], accountRules: [.sticky]), roster: roster)

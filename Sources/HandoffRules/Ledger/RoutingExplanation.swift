@@ -14,6 +14,9 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         case handedBack = "handed_back"
         /// A merge of two leads of one person (issue 16): who holds the survivor afterwards.
         case merged
+        /// An SLA reassignment that would have split an account between two reps: parked for a
+        /// manager instead, the account's other contacts staying with their rep.
+        case accountKept = "account_kept"
     }
 
     /// One playbook rule as applied to the lead.
@@ -194,6 +197,24 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         candidates = []
     }
 
+    /// The explanation of an SLA reassignment parked to keep an account with one rep: `rep` missed
+    /// the lead's deadline but holds the account's other contacts, so no other rep gets this one
+    /// automatically; the manager decides in `queue` (assign by hand the lead, or the account).
+    package init(keptAccount account: String, with rep: String, queue: String) {
+        method = .accountKept
+        outcome = "queued"
+        repID = nil
+        self.queue = queue
+        queuedBecause =
+            "\(rep) missed the deadline but works account \(account)'s other contacts; no other rep gets one of them automatically: a manager decides"
+        reassignedFrom = rep
+        assignedBy = nil
+        assignmentRule = "fallback"
+        repWasWorking = false
+        rules = []
+        candidates = []
+    }
+
     /// The assignment rule of a hand-off the survivor took over in a merge: `merged:` and the merged lead.
     package static let mergedRulePrefix = "merged:"
 
@@ -205,7 +226,7 @@ package struct RoutingExplanation: Sendable, Hashable, Codable {
         switch method {
         case .byHand:
             return "assigned by hand to \(repID ?? "?") by \(assignedBy ?? "a manager")" + (reassignedFrom.map { " (from \($0))" } ?? "")
-        case .handedBack:
+        case .handedBack, .accountKept:
             return "parked in `\(queue ?? "?")`: \(queuedBecause ?? "handed back")"
         case .merged:
             return queuedBecause ?? "merged"
