@@ -1,9 +1,11 @@
 import Foundation
 import HandoffFlow
 import HandoffPersistence
+import HandoffPostgres
 import HandoffRules
 import HandoffSQLite
 import HandoffTestSupport
+import PostgresTestSupport
 import TestSupport
 import Testing
 
@@ -32,7 +34,7 @@ import Testing
         return fields
     }
 
-    static func decision(_ store: SQLiteHandoffStore, _ lead: String) async throws -> QualificationDecision {
+    static func decision(_ store: any HandoffStore, _ lead: String) async throws -> QualificationDecision {
         let record = try #require(try await store.leadTimeline(leadID: lead)?.decisions.last)
         return try record.evidence.decode(QualificationDecision.self)
     }
@@ -43,7 +45,23 @@ import Testing
     }
 
     @Test func twoEngagedContactsOneWithBudgetMakeTheAccountsLeadSQL() async throws {
-        let (engine, store) = try await F.engine(yaml: Self.yaml)
+        let (_, store) = try await F.engine(yaml: Self.yaml)
+        try await Self.buyingGroup(store)
+    }
+
+    @Test(.enabled(if: ScratchPostgres.isExpected)) func theSameOnPostgreSQL() async throws {
+        try await ScratchPostgres.withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
+            do { try await Self.buyingGroup(store) } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+        }
+    }
+
+    static func buyingGroup(_ store: any HandoffStore) async throws {
+        let engine = try await LeadMergeTests.engine(on: store, yaml: Self.yaml)
         // Dana: engaged (6 opens) but no budget authority; alone she stays at nurture.
         let dana = try await engine.apply(
             F.created("d1", lead: "L1", at: F.monday(9), fields: Self.contact("dana@northwind.example", budget: "no", opens: 6)))

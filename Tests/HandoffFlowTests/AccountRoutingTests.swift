@@ -82,7 +82,23 @@ import Testing
     /// misses one's deadline; with no rule for it the lead would go to cy (a generalist), so it is
     /// parked for the manager instead, named in the ledger.
     @Test func anSLAReassignmentParksRatherThanSplitTheAccount() async throws {
-        let (engine, store) = try await F.engine(yaml: Self.yaml)
+        let (_, store) = try await F.engine(yaml: Self.yaml)
+        try await Self.parksRatherThanSplit(store)
+    }
+
+    @Test(.enabled(if: ScratchPostgres.isExpected)) func anSLAReassignmentParksRatherThanSplitOnPostgreSQL() async throws {
+        try await ScratchPostgres.withEmptyDatabase { location in
+            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
+            do { try await Self.parksRatherThanSplit(store) } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+        }
+    }
+
+    static func parksRatherThanSplit(_ store: any HandoffStore) async throws {
+        let engine = try await LeadMergeTests.engine(on: store, yaml: Self.yaml)
         #expect(Self.holder(try await Self.handOff(engine, "L1", email: "dana@northwind.example", region: "emea", at: F.monday(9))) == "ana")
         _ = try await engine.apply(F.attempt("L1-t", lead: "L1", at: F.monday(9, 20), rep: "ana"))
         #expect(Self.holder(try await Self.handOff(engine, "L2", email: "lee@northwind.example", region: "emea", at: F.monday(9, 30))) == "ana")
