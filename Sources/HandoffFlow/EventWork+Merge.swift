@@ -170,6 +170,8 @@ extension EventWork {
             record.updatedAt = instant
             lead.timeline?.lead = record
             lead.operations.append(.upsertLead(record))
+            // The survivor is found by its own e-mail again (the merge may have given it the other's).
+            lead.operations.append(.keyLeadEmail(leadID: event.leadID, key: fields["email"].flatMap(EmailKey.of)))
         }
         // Scored without the merged lead's engagement (nor that of leads merged into it).
         var gone: Set<String> = [merge.mergedID]

@@ -50,14 +50,7 @@ import Testing
     }
 
     @Test(.enabled(if: ScratchPostgres.isExpected)) func theSameOnPostgreSQL() async throws {
-        try await ScratchPostgres.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
-            do { try await Self.buyingGroup(store) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await ScratchPostgres.withEmptyStore { store in try await Self.buyingGroup(store) }
     }
 
     static func buyingGroup(_ store: any HandoffStore) async throws {

@@ -87,14 +87,7 @@ import Testing
     }
 
     @Test(.enabled(if: ScratchPostgres.isExpected)) func anSLAReassignmentParksRatherThanSplitOnPostgreSQL() async throws {
-        try await ScratchPostgres.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
-            do { try await Self.parksRatherThanSplit(store) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await ScratchPostgres.withEmptyStore { store in try await Self.parksRatherThanSplit(store) }
     }
 
     static func parksRatherThanSplit(_ store: any HandoffStore) async throws {

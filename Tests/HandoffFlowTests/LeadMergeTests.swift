@@ -86,14 +86,7 @@ import Testing
     }
 
     @Test(.enabled(if: ScratchPostgres.isExpected)) func aSecondFormFillJoinsTheLeadOnPostgreSQL() async throws {
-        try await ScratchPostgres.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
-            do { try await Self.secondFormFill(store) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await ScratchPostgres.withEmptyStore { store in try await Self.secondFormFill(store) }
     }
 
     /// A CRM merge of two leads both handed off: the survivor keeps its owner and clock, the
@@ -136,6 +129,9 @@ import Testing
         #expect(abs(try #require(try await store.leadTimeline(leadID: "L1")?.scores.last?.points) - before) < 1e-9)
         _ = try await engine.apply(F.engagement("b3", lead: "L2", at: F.monday(14, 40), type: "webinar_attended"))
         #expect(try await store.leadTimeline(leadID: "L2")?.scores.last?.triggerEventID == "b3")
+        // Each is found by its own e-mail again.
+        #expect(try await store.leadIDs(emailKey: "dana@northwind.example") == ["L1"])
+        #expect(try await store.leadIDs(emailKey: "d.smith@home.example") == ["L2"])
     }
 
     @Test func aCRMMergeKeepsTheSurvivorsOwnerAndIsReversible() async throws {
@@ -144,14 +140,7 @@ import Testing
     }
 
     @Test(.enabled(if: ScratchPostgres.isExpected)) func aCRMMergeKeepsTheSurvivorsOwnerOnPostgreSQL() async throws {
-        try await ScratchPostgres.withEmptyDatabase { location in
-            let store = try await PostgresHandoffStore.open(location, options: ScratchPostgres.testOptions)
-            do { try await Self.crmMergeKeepsTheOwner(store) } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
-        }
+        try await ScratchPostgres.withEmptyStore { store in try await Self.crmMergeKeepsTheOwner(store) }
     }
 
     /// Only the merged lead was handed off: the survivor takes that hand-off over with its clock
