@@ -44,8 +44,8 @@ import Testing
             return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:])
         }
 
-        func lead(_ id: String) async -> (status: Int, json: [String: Any]) {
-            guard let answer = await process.request("GET", "/leads/\(id)", token: token) else { return (0, [:]) }
+        func lead(_ id: String, _ tail: String = "") async -> (status: Int, json: [String: Any]) {
+            guard let answer = await process.request("GET", "/leads/\(id)\(tail)", token: token) else { return (0, [:]) }
             return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:])
         }
     }
@@ -150,6 +150,20 @@ import Testing
         lead = await service.lead("hubspot-1001")
         #expect(((lead.json["lead"] as? [String: Any])?["fields"] as? [String: String])?["email_opens"] == "4", "\(lead.json)")
         #expect(await service.lead("hubspot-3003").status == 404)
+
+        // A merge of two contacts Baton holds is a Baton merge: one lead from then on, on record both ways.
+        answer = await service.deliver([
+            Self.event(32, "contact.creation", object: 5005, seconds: 22), Self.change(33, object: 5005, seconds: 22, "hs_email_open", "2"),
+        ])
+        #expect(answer.status == 200 && Self.statuses(answer.json) == ["applied", "applied"], "\(answer.json)")
+        answer = await service.deliver([
+            Self.event(34, "contact.merge", object: 1001, seconds: 23, ["primaryObjectId": 1001, "mergedObjectIds": [5005]])
+        ])
+        #expect(answer.status == 200 && Self.statuses(answer.json) == ["applied"], "\(answer.json)")
+        let merged = await service.lead("hubspot-5005", "/decisions")
+        #expect(merged.json["merged_into"] as? String == "hubspot-1001", "\(merged.json)")
+        let survivor = await service.lead("hubspot-1001", "/decisions")
+        #expect((survivor.json["merges"] as? [[String: Any]])?.first?["rule"] as? String == "crm", "\(survivor.json)")
 
         // Deletions: recorded on a stored lead, skipped (with the reason) for one Baton never saw.
         answer = await service.deliver([
