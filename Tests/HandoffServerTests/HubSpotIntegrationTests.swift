@@ -164,6 +164,15 @@ import Testing
         #expect(merged.json["merged_into"] as? String == "hubspot-1001", "\(merged.json)")
         let survivor = await service.lead("hubspot-1001", "/decisions")
         #expect((survivor.json["merges"] as? [[String: Any]])?.first?["rule"] as? String == "crm", "\(survivor.json)")
+        // A merge that made a new record: the new survivor is created, the contact Baton holds is
+        // merged into it, and the one it never saw becomes the alias note.
+        _ = await service.deliver([Self.event(35, "contact.creation", object: 6006, seconds: 24)])
+        answer = await service.deliver([
+            Self.event(36, "contact.merge", object: 6006, seconds: 25, ["primaryObjectId": 6006, "mergedObjectIds": [6007], "newObjectId": 6099])
+        ])
+        #expect(answer.status == 200 && Self.statuses(answer.json) == ["applied", "applied", "applied"], "\(answer.json)")
+        #expect(await service.lead("hubspot-6006", "/decisions").json["merged_into"] as? String == "hubspot-6099")
+        #expect(await service.lead("hubspot-6007").status == 404)
 
         // Deletions: recorded on a stored lead, skipped (with the reason) for one Baton never saw.
         answer = await service.deliver([
