@@ -116,9 +116,15 @@ extension EventWork {
         try recordMergeLedger(merged: other.lead.id, rule: .crm, evidence: evidence, holder: holder, tookOver: tookOver, closed: closed)
         lead.effects.append(
             EngineEffect(leadID: event.leadID, at: instant, kind: .merged(mergedLeadID: other.lead.id, rule: "crm", closedHandoffOf: closed)))
-        // Scored with both histories from now on.
-        lead.timeline?.events += other.events.filter { !HandoffEngine.reservedTypes.contains($0.type) }
-        lead.timeline?.events.sort { $0.occurredAt < $1.occurredAt }
+        // Scored with both histories from now on (and those of the leads merged into the other).
+        do {
+            let joined =
+                HandoffEngine.engagementRows(other.events) + (try await engine.engagementRows(of: try await engine.mergedLeads(into: other.lead.id)))
+            let own = lead.timeline?.events ?? []
+            lead.timeline?.events = HandoffEngine.inTimeOrder(own + joined)
+        } catch {
+            throw .store(eventID: id, error)
+        }
         try await evaluate(extraEvent: nil)
     }
 
@@ -174,17 +180,8 @@ extension EventWork {
             lead.operations.append(.keyLeadEmail(leadID: event.leadID, key: fields["email"].flatMap(EmailKey.of)))
         }
         // Scored without the merged lead's engagement (nor that of leads merged into it).
-        var gone: Set<String> = [merge.mergedID]
-        do {
-            var queue = [merge.mergedID]
-            while let next = queue.popLast(), gone.count < HandoffEngine.mergeReach {
-                for inner in try await engine.store.leadMerges(involving: next, includeEnded: false) where inner.survivorID == next {
-                    if gone.insert(inner.mergedID).inserted { queue.append(inner.mergedID) }
-                }
-            }
-        } catch {
-            throw .store(eventID: id, error)
-        }
+        let gone: Set<String>
+        do { gone = Set([merge.mergedID] + (try await engine.mergedLeads(into: merge.mergedID))) } catch { throw .store(eventID: id, error) }
         lead.timeline?.events.removeAll { gone.contains($0.leadID) }
         lead.effects.append(EngineEffect(leadID: event.leadID, at: instant, kind: .unmerged(mergedLeadID: merge.mergedID)))
         try await evaluate(extraEvent: nil)

@@ -244,7 +244,7 @@ struct EventWork {
             for other in try await store.accountContacts(accountID: account, limit: AccountQualificationRule.contactLimit)
             where other != event.leadID {
                 guard let timeline = try await store.flowTimeline(leadID: other) else { continue }
-                let events = timeline.events.filter { !HandoffEngine.reservedTypes.contains($0.type) && $0.occurredAt <= instant }
+                let events = HandoffEngine.engagementRows(timeline.events).filter { $0.occurredAt <= instant }
                     .map { EngagementEvent(type: $0.type, occurredAt: $0.occurredAt) }
                 let fields = engine.effectiveFields(timeline.lead.fieldValues, events: events, at: instant)
                 let subject = Lead(id: other, fields: fields, createdAt: timeline.lead.createdAt, events: events)

@@ -203,20 +203,42 @@ extension HandoffEngine {
             timeline = try await store.flowTimeline(leadID: leadID)
         }
         guard var joined = timeline else { return Addressee(leadID: leadID, timeline: nil, arrivalKey: arrivalKey) }
+        let merged = try await mergedLeads(into: leadID, direct: merges)
+        if !merged.isEmpty { joined.events = Self.inTimeOrder(joined.events + (try await engagementRows(of: merged))) }
+        return Addressee(leadID: leadID, timeline: joined, arrivalKey: arrivalKey)
+    }
+
+    /// The leads standing merged into `leadID`, and those merged into them in turn (at most
+    /// ``mergeReach`` in all). `direct`: the merges already read for `leadID`.
+    nonisolated func mergedLeads(into leadID: String, direct: [LeadMergeRecord]? = nil) async throws(StoreError) -> [String] {
         var seen: Set<String> = [leadID]
+        var found: [String] = []
+        let merges: [LeadMergeRecord]
+        if let direct { merges = direct } else { merges = try await store.leadMerges(involving: leadID, includeEnded: false) }
         var queue = merges.filter { $0.survivorID == leadID }.map(\.mergedID)
         while let next = queue.popLast(), seen.count < Self.mergeReach {
             guard seen.insert(next).inserted else { continue }
-            if let merged = try await store.flowTimeline(leadID: next) {
-                joined.events += merged.events.filter { !Self.reservedTypes.contains($0.type) }
-            }
+            found.append(next)
             queue += try await store.leadMerges(involving: next, includeEnded: false).filter { $0.survivorID == next }.map(\.mergedID)
         }
-        if seen.count > 1 {
-            joined.events = joined.events.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(
-                \.element)
-        }
-        return Addressee(leadID: leadID, timeline: joined, arrivalKey: arrivalKey)
+        return found
+    }
+
+    /// The engagement journal rows of `leads` (what a survivor's scoring joins).
+    nonisolated func engagementRows(of leads: [String]) async throws(StoreError) -> [EngagementEventRecord] {
+        var rows: [EngagementEventRecord] = []
+        for lead in leads { rows += Self.engagementRows(try await store.flowTimeline(leadID: lead)?.events ?? []) }
+        return rows
+    }
+
+    /// The engagement rows among journal rows (not the rows of event types such as `contact_attempt`).
+    static func engagementRows(_ events: [EngagementEventRecord]) -> [EngagementEventRecord] {
+        events.filter { !reservedTypes.contains($0.type) }
+    }
+
+    /// Rows by time, rows of one instant in the order given.
+    static func inTimeOrder(_ events: [EngagementEventRecord]) -> [EngagementEventRecord] {
+        events.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
     }
 
     /// `.duplicate` when the store already holds this event id with the same content; throws

@@ -280,7 +280,7 @@ struct LeadWork {
 
     /// The lead's engagement events (journal rows of other kinds excluded).
     var engagementEvents: [EngagementEvent] {
-        (timeline?.events ?? []).filter { !HandoffEngine.reservedTypes.contains($0.type) }.map {
+        HandoffEngine.engagementRows(timeline?.events ?? []).map {
             EngagementEvent(type: $0.type, occurredAt: $0.occurredAt)
         }
     }

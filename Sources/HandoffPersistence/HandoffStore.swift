@@ -121,9 +121,8 @@ package protocol HandoffStore: InteractionStore, Sendable {
     func linkedAccountID(leadID: String) async throws(StoreError) -> String?
     /// The reps holding an open hand-off of a lead linked to `accountID`, the oldest hand-off's
     /// first, each once: who works the account now (account-aware routing, issue 16).
-    func accountHolders(accountID: String) async throws(StoreError) -> [String]
-    /// ``accountHolders(accountID:)`` counting only the hand-offs of the account's other leads.
-    func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String]
+    /// With `excludingLead`, only the hand-offs of the account's other leads count.
+    func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String]
     /// The leads linked to `accountID` that stand merged into no other, oldest link first, at most `limit`.
     func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String]
     /// The merges `leadID` takes part in, as the merged lead or as the survivor, oldest first;
@@ -179,6 +178,13 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// released), but a command that is done with a store closes it, so a PostgreSQL pool ends
     /// its sessions at once instead of when the server notices.
     func close() async throws(StoreError)
+}
+
+extension HandoffStore {
+    /// Who works the account now, every lead counted (``accountHolders(accountID:excludingLead:)``).
+    package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
+        try await accountHolders(accountID: accountID, excludingLead: nil)
+    }
 }
 
 extension HandoffStore {

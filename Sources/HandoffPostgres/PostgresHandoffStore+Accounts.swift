@@ -34,15 +34,7 @@ extension PostgresHandoffStore {
         }
     }
 
-    package func accountHolders(accountID: String) async throws(StoreError) -> [String] {
-        try await accountHolders(accountID: accountID, excludingLead: nil)
-    }
-
-    package func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String] {
-        try await accountHolders(accountID: accountID, excludingLead: Optional(leadID))
-    }
-
-    func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
+    package func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
         try await read("reading who works account '\(accountID)'") { sql in
             let rows = try await sql.rows(
                 """

@@ -142,8 +142,7 @@ final class UnitRecorder: HandoffStore, @unchecked Sendable {
         try await base.leadMerges(involving: leadID, includeEnded: includeEnded)
     }
     func leadIDs(emailKey: String) async throws(StoreError) -> [String] { try await base.leadIDs(emailKey: emailKey) }
-    func accountHolders(accountID: String) async throws(StoreError) -> [String] { try await base.accountHolders(accountID: accountID) }
-    func accountHolders(accountID: String, excludingLead leadID: String) async throws(StoreError) -> [String] {
+    func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
         try await base.accountHolders(accountID: accountID, excludingLead: leadID)
     }
     func accountContacts(accountID: String, limit: Int) async throws(StoreError) -> [String] {
