@@ -389,7 +389,10 @@ extension HandoffEngine {
             let at = max(input.at, state.lastEventAt ?? input.at)
             if let next = try? clock.transition(state, input.event, at: at) { state = next.state }
         }
-        if cutoff == nil, let processed = timers.map(\.updatedAt).max(), processed > (state.lastEventAt ?? .distantPast) {
+        // The scheduler's last pass, as a tick: it catches up the steps it fired. A clock closed
+        // since has none to catch up; a disposition dated before a step that had already fired
+        // (CRM lag) closes it in the past, and a tick there would refuse every later event.
+        if cutoff == nil, state.phase != .closed, let processed = timers.map(\.updatedAt).max(), processed > (state.lastEventAt ?? .distantPast) {
             state = try clock.transition(state, .tick, at: processed).state
         }
         return state

@@ -120,4 +120,28 @@ import Testing
         #expect(late.effects.map(\.kind) == [.assist(repID: "bob", ownerID: "ana")])
         #expect(try await store.openHandoffs(repID: nil).map(\.assignment.target) == [.rep("cy")])
     }
+
+    /// Issue 19's load test found it: a disposition that happened before an escalation step but
+    /// arrived after the scheduler fired it closed the clock in the past, and the fold then
+    /// replayed the scheduler's later firing as a tick on a closed clock. Every later event of
+    /// the lead was refused ("clock tick after it was closed"), for good.
+    @Test func aClosingDispositionThatArrivesAfterAFiredStepLeavesTheLeadOpenToLaterEvents() async throws {
+        let (engine, store) = try await F.engine()
+        _ = try await engine.apply(F.created("e1", lead: "L1", at: F.monday(9), fields: F.fitLead))
+        _ = try await engine.apply(F.engagement("e2", lead: "L1", at: F.monday(9, 10), type: "demo_request"))
+        let fired = try await engine.tick(at: F.monday(10, 30))
+        #expect(fired.contains { if case .reminder = $0.kind { true } else { false } }, "\(fired.map(\.summary))")
+        // The rep closed it at 09:50 (the CRM delivers it after the 10:10 reminder fired).
+        let closed = try await engine.apply(F.disposition("e3", lead: "L1", at: F.monday(9, 50), rep: "ana", code: "bad_timing"))
+        #expect(closed.status == .applied)
+        // The lead keeps taking events (engagement, the scheduler's later passes).
+        let later = try await engine.apply(F.engagement("e4", lead: "L1", at: F.monday(13), type: "email_open"))
+        #expect(later.status == .applied)
+        _ = try await engine.tick(at: F.monday(15))
+        let again = try await engine.apply(F.engagement("e5", lead: "L1", at: F.monday(15, 30), type: "pricing_page"))
+        #expect(again.status == .applied)
+        let timeline = try #require(try await store.leadTimeline(leadID: "L1"))
+        #expect(timeline.dispositions.map(\.code) == ["bad_timing"])
+        #expect(timeline.timers.allSatisfy { $0.state != .running && $0.state != .breached }, "the closed clock has no running timer")
+    }
 }
