@@ -35,7 +35,7 @@ struct EventWork {
     ///     arriving): its journal row keeps it, so a retry is recognised.
     init(
         event: InboundEvent, timeline: LeadTimeline?, engine: HandoffEngine, receivedAt: Date?, original: InboundEvent? = nil,
-        arrivalKey: String? = nil
+        arrivalKey: String? = nil, routing: RoutingClaim
     ) throws(EngineError) {
         let id = event.eventID
         // An integration's lead event merges: it creates a new lead and updates a stored one.
@@ -89,7 +89,7 @@ struct EventWork {
             EngagementEventRecord(
                 id: id, leadID: sent.leadID, type: type, occurredAt: event.occurredAt,
                 receivedAt: receivedAt ?? instant, payload: payload))
-        lead = try LeadWork(engine: engine, leadID: event.leadID, source: id, timeline: timeline)
+        lead = try LeadWork(engine: engine, leadID: event.leadID, source: id, timeline: timeline, routing: routing)
     }
 
     var engine: HandoffEngine { lead.engine }

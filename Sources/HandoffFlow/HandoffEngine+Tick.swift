@@ -66,22 +66,26 @@ extension HandoffEngine {
         let source = "\(timer.id)@\(EventTime.format(at))"
         let timeline: LeadTimeline?
         do { timeline = try await store.flowTimeline(leadID: timer.leadID) } catch { throw .store(eventID: source, error) }
-        var work = try LeadWork(engine: self, leadID: timer.leadID, source: source, timeline: timeline)
-        let current = Self.timerID(leadID: timer.leadID, handoff: work.sla.handoffs)
-        if timer.id != current || work.sla.phase == .closed || work.sla.phase == .pending || work.hasOutcome {
-            var stale = timer
-            stale.state = .cancelled
-            stale.updatedAt = at
-            work.upsert(stale)
-        } else {
-            try await work.slaEvent(.tick, at: at)
+        // A reassignment routes: the routing turn is held until this firing is committed.
+        return try await RoutingClaim.around(routingTurn) { claim async throws(EngineError) -> [EngineEffect] in
+            var work = try LeadWork(engine: self, leadID: timer.leadID, source: source, timeline: timeline, routing: claim)
+            let current = Self.timerID(leadID: timer.leadID, handoff: work.sla.handoffs)
+            if timer.id != current || work.sla.phase == .closed || work.sla.phase == .pending || work.hasOutcome {
+                var stale = timer
+                stale.state = .cancelled
+                stale.updatedAt = at
+                work.upsert(stale)
+            } else {
+                try await work.slaEvent(.tick, at: at)
+            }
+            try work.raiseAlerts()
+            let unit = UnitOfWork(work.operations + (extra?(source, timer.leadID, work.effects) ?? []))
+            do throws(StoreError) {
+                _ = try await store.commit(unit)
+            } catch {
+                throw .store(eventID: source, error)
+            }
+            return work.effects
         }
-        try work.raiseAlerts()
-        do {
-            _ = try await store.commit(UnitOfWork(work.operations + (extra?(source, timer.leadID, work.effects) ?? [])))
-        } catch {
-            throw .store(eventID: source, error)
-        }
-        return work.effects
     }
 }

@@ -58,6 +58,8 @@ package actor HandoffEngine {
     /// Signs the warm-introduction draft of a hand-off package when the lead's fields name no
     /// owner (`marketing_owner_email`, `marketing_owner_name`, `marketing_owner_title`).
     nonisolated package let marketingOwner: MarketingOwner?
+    /// One routing at a time in this process (see ``RoutingTurn``).
+    nonisolated let routingTurn = RoutingTurn()
 
     /// Event `type` values that an engagement's `event_type` may not take (they name journal rows).
     static let reservedTypes = Set(InboundEvent.Kind.allCases.map(\.rawValue))
@@ -144,16 +146,20 @@ package actor HandoffEngine {
         }
         var routed = event
         routed.leadID = addressee.leadID
-        var work = try EventWork(
-            event: routed, timeline: addressee.timeline, engine: self, receivedAt: receivedAt, original: event, arrivalKey: addressee.arrivalKey)
-        try await work.run()
-        let operations = work.operations + (extra?(work.effects) ?? [])
-        let result: UnitResult
-        do {
+        // An event that routes holds the routing turn until its unit is committed (RoutingTurn).
+        let (work, result) = try await RoutingClaim.around(routingTurn) { claim async throws(EngineError) -> (EventWork, UnitResult) in
+            var work = try EventWork(
+                event: routed, timeline: addressee.timeline, engine: self, receivedAt: receivedAt, original: event,
+                arrivalKey: addressee.arrivalKey, routing: claim)
+            try await work.run()
+            let operations = work.operations + (extra?(work.effects) ?? [])
             let unit = UnitOfWork(trigger: work.trigger, then: operations)
-            if let commit { result = try await commit(unit) } else { result = try await store.commit(unit) }
-        } catch {
-            throw .store(eventID: event.eventID, error)
+            do throws(StoreError) {
+                if let commit { return (work, try await commit(unit)) }
+                return (work, try await store.commit(unit))
+            } catch {
+                throw .store(eventID: event.eventID, error)
+            }
         }
         if result.isDuplicate {
             // Another request stored this id between the check above and this commit (two

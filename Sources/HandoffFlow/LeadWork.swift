@@ -18,9 +18,12 @@ struct LeadWork {
     var handoffBasis: (lead: Lead, score: LeadScore, decision: QualificationDecision)?
     /// Packages of the hand-offs to reps this unit made.
     var packages: [HandoffPackage] = []
+    /// This unit's hold on the process's routing turn (``RoutingTurn``).
+    let routing: RoutingClaim
 
-    init(engine: HandoffEngine, leadID: String, source: String, timeline: LeadTimeline?) throws(EngineError) {
+    init(engine: HandoffEngine, leadID: String, source: String, timeline: LeadTimeline?, routing: RoutingClaim) throws(EngineError) {
         self.engine = engine
+        self.routing = routing
         self.leadID = leadID
         self.source = source
         self.timeline = timeline
@@ -146,6 +149,7 @@ struct LeadWork {
     ) async throws(EngineError) {
         let store = engine.store
         if router == nil {
+            await routing.take()
             do {
                 let saved = try await store.routerState(name: engine.routerName)
                 let state = try saved?.state.decode(RoundRobinState.self) ?? RoundRobinState()

@@ -232,6 +232,7 @@ extension HandoffService {
             case .failure(let error):
                 guard attempt < Self.raceRetries, Self.isRace(error) else { throw error }
                 attempt += 1
+                await metrics.raceRetry()
                 // A random pause (up to 2^attempt ms): contenders that collided do not retry in step.
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(1000 << attempt))))
             }

@@ -14,6 +14,8 @@ package actor ServiceMetrics {
     private(set) var endpoints: [String: EndpointHealth] = [:]
     private(set) var slaEffects: [String: Int] = [:]
     private(set) var ticks = 0
+    /// Events applied again because another writer routed or assigned between their reads and their commit.
+    private(set) var raceRetries = 0
     private(set) var tickErrors = 0
     /// Ingest latency histogram buckets (seconds) for POST /events, per event.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -25,6 +27,7 @@ package actor ServiceMetrics {
     package init() {}
 
     func event(type: String, outcome: String) { events["\(type)|\(outcome)", default: 0] += 1 }
+    func raceRetry() { raceRetries += 1 }
     func request(method: String, status: Int) { requests["\(method)|\(status)", default: 0] += 1 }
     /// One delivery attempt of an outbox row of `kind` to `endpoint` and what it led to.
     func attempt(endpoint: String, kind: String, outcome: AlertDeliveryOutcome, at: Date) {
@@ -83,6 +86,10 @@ package actor ServiceMetrics {
         for (name, health) in endpoints.sorted(by: { $0.key < $1.key }) {
             out += "baton_outbox_endpoint_consecutive_failures{endpoint=\"\(Self.labelValue(name))\"} \(health.consecutiveFailures)\n"
         }
+        family(
+            "baton_event_race_retries_total", "counter",
+            "Events applied again because another writer took a routing turn or assigned the lead first (another instance).")
+        out += "baton_event_race_retries_total \(raceRetries)\n"
         family("baton_sla_scheduler_ticks_total", "counter", "SLA scheduler runs.")
         out += "baton_sla_scheduler_ticks_total \(ticks)\n"
         family("baton_sla_scheduler_errors_total", "counter", "SLA scheduler runs that failed.")

@@ -34,7 +34,12 @@ struct MultiInstanceTests {
         var refusedAfterKill = 0
         func ack(_ id: String) { acked.insert(id) }
         func refusedByKilled() { refusedAfterKill += 1 }
+        /// The answers other than 200/201, as "<event id>: <status> <body>", for the failure message.
+        var refusals: [String] = []
         func saw(_ status: Int) { statuses[status, default: 0] += 1 }
+        func refused(_ id: String, _ status: Int, _ body: Data) {
+            refusals.append("\(id): \(status) \(String(decoding: body, as: UTF8.self))")
+        }
         func markKilled() { killed = true }
     }
 
@@ -124,7 +129,11 @@ struct MultiInstanceTests {
                                                 for _ in 0..<20 {
                                                     if let r = await instance.post("/events", token: token, body: event.body) {
                                                         await log.saw(r.status)
-                                                        if (200..<300).contains(r.status) { await log.ack(event.id) }
+                                                        if (200..<300).contains(r.status) {
+                                                            await log.ack(event.id)
+                                                        } else {
+                                                            await log.refused(event.id, r.status, r.body)
+                                                        }
                                                         return
                                                     }
                                                     if n == 1, await log.killed {
@@ -151,8 +160,11 @@ struct MultiInstanceTests {
             await clients.value
             let acked = await log.acked
             let statuses = await log.statuses
+            let refusals = await log.refusals
             #expect(await log.refusedAfterKill > 0, "the kill came after the clients finished; it did not happen mid-stream")
-            #expect(Set(statuses.keys).isSubset(of: [200, 201]), "only applied or duplicate answers: \(statuses)")
+            #expect(
+                Set(statuses.keys).isSubset(of: [200, 201]),
+                "only applied or duplicate answers: \(statuses); \(refusals.joined(separator: "; "))")
             // Every event id reached instance one (alive throughout), so all are acknowledged.
             #expect(acked.count == 2 * leads)
 
