@@ -55,8 +55,20 @@ PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/
 TOKEN=$(sed -n 's/^admin token.*: \(bt_[0-9a-f]*\)$/\1/p' "$WORK/serve.out")
 [ -n "$PORT" ] && [ -n "$TOKEN" ] || { echo "server did not start (a --db that already holds tokens prints none)" >&2; cat "$WORK/serve.out" "$WORK/serve.err" >&2; exit 1; }
 echo "load: $(uptime)" >&2
+# The client's own ceiling on this machine (a trivial loopback server), so the figure below is
+# known to be Baton's and not the client's.
+python3 Benchmarks/load/load.py --self-check --events "$WORK/events.jsonl" --concurrency "$CONCURRENCY" \
+  --batch "$BATCH" --max-events "$MAX_EVENTS" --max-seconds "$MAX_SECONDS" 2>&1 >/dev/null | sed 's/^/client ceiling: /' >&2
 python3 Benchmarks/load/load.py --port "$PORT" --token "$TOKEN" --events "$WORK/events.jsonl" \
   --concurrency "$CONCURRENCY" --batch "$BATCH" --max-events "$MAX_EVENTS" --max-seconds "$MAX_SECONDS" | tee "$WORK/report.txt"
+# What the server saw: events applied again after losing a routing race (another writer first).
+python3 - "$PORT" "$TOKEN" >&2 <<'PY' || true
+import sys, urllib.request
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/metrics", headers={"Authorization": "Bearer " + sys.argv[2]})
+for line in urllib.request.urlopen(req, timeout=10).read().decode().splitlines():
+    if line.startswith("baton_event_race_retries_total"):
+        print("server:", line)
+PY
 if [ -n "$SMOKE" ]; then
   # Every event sent is answered, none with a 5xx or a refusal, and some are scored.
   python3 - "$WORK/report.txt" <<'PY'
