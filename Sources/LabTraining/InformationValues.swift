@@ -34,35 +34,56 @@ package struct InformationValue: Sendable, Equatable {
 
     /// One entry per encoding, in spec order. Categorical IVs need the training rows (nil: `training` absent).
     package static func of(encodings: [FeatureEncoding], training: TrainingData?) -> [InformationValue] {
+        // Each feature reads its own design columns: the features are counted on all cores.
+        var starts: [Int] = []
         var offset = 1
-        var result: [InformationValue] = []
         for encoding in encodings {
-            let width = encoding.terms.count
-            defer { offset += width }
-            if let bins = encoding.bins {
-                var labels = bins.labels(withMissing: bins.missingStatistics != nil)
-                var woes = bins.statistics.map(\.woe)
-                if let missing = bins.missingStatistics { woes.append(missing.woe) } else { labels = Array(labels.prefix(bins.count)) }
-                result.append(
-                    InformationValue(
-                        feature: encoding.column, value: bins.informationValue,
-                        basis: "\(bins.count) bins, \(bins.monotone.rawValue)\(bins.given ? ", cuts given" : "")",
-                        bins: Array(zip(labels, woes)).map { (label: $0.0, woe: $0.1) }))
-            } else if encoding.type == .categorical, let training {
-                result.append(
-                    InformationValue(
-                        feature: encoding.column, value: categoricalIV(training, columns: offset..<(offset + width)),
-                        basis: "\(encoding.levels.count) levels", bins: []))
-            } else if encoding.type == .categorical {
-                result.append(InformationValue(feature: encoding.column, value: nil, basis: "levels (streaming fit: not counted)", bins: []))
-            } else if let training {
-                let (iv, groups) = numericIV(training, column: offset, missingColumn: width > 1 ? offset + 1 : nil)
-                result.append(InformationValue(feature: encoding.column, value: iv, basis: "not binned: \(groups) equal-frequency groups", bins: []))
-            } else {
-                result.append(InformationValue(feature: encoding.column, value: nil, basis: "not binned (streaming fit: not counted)", bins: []))
-            }
+            starts.append(offset)
+            offset += encoding.terms.count
         }
-        return result
+        let offsets = starts
+        let slots = Slots(count: encodings.count)
+        DispatchQueue.concurrentPerform(iterations: encodings.count) { k in
+            slots.values[k] = of(encodings[k], offset: offsets[k], training: training)
+        }
+        return slots.values.compactMap { $0 }
+    }
+
+    /// One result slot per feature, each written by one task only.
+    private final class Slots: @unchecked Sendable {
+        let values: UnsafeMutableBufferPointer<InformationValue?>
+        init(count: Int) {
+            values = .allocate(capacity: count)
+            values.initialize(repeating: nil)
+        }
+        deinit {
+            values.deinitialize()
+            values.deallocate()
+        }
+    }
+
+    private static func of(_ encoding: FeatureEncoding, offset: Int, training: TrainingData?) -> InformationValue {
+        let width = encoding.terms.count
+        if let bins = encoding.bins {
+            var labels = bins.labels(withMissing: bins.missingStatistics != nil)
+            var woes = bins.statistics.map(\.woe)
+            if let missing = bins.missingStatistics { woes.append(missing.woe) } else { labels = Array(labels.prefix(bins.count)) }
+            return InformationValue(
+                feature: encoding.column, value: bins.informationValue,
+                basis: "\(bins.count) bins, \(bins.monotone.rawValue)\(bins.given ? ", cuts given" : "")",
+                bins: Array(zip(labels, woes)).map { (label: $0.0, woe: $0.1) })
+        } else if encoding.type == .categorical, let training {
+            return InformationValue(
+                feature: encoding.column, value: categoricalIV(training, columns: offset..<(offset + width)),
+                basis: "\(encoding.levels.count) levels", bins: [])
+        } else if encoding.type == .categorical {
+            return InformationValue(feature: encoding.column, value: nil, basis: "levels (streaming fit: not counted)", bins: [])
+        } else if let training {
+            let (iv, groups) = numericIV(training, column: offset, missingColumn: width > 1 ? offset + 1 : nil)
+            return InformationValue(feature: encoding.column, value: iv, basis: "not binned: \(groups) equal-frequency groups", bins: [])
+        } else {
+            return InformationValue(feature: encoding.column, value: nil, basis: "not binned (streaming fit: not counted)", bins: [])
+        }
     }
 
     /// Equal-frequency groups a plain numeric feature's IV is computed over.
@@ -71,38 +92,118 @@ package struct InformationValue: Sendable, Equatable {
     /// IV of a plain numeric term over up to ``fineClasses`` equal-frequency groups of its values
     /// (a monotone transform such as `log1p` groups the rows as the raw values would), rows whose
     /// `missingColumn` is 1 in a group of their own; and the number of groups used.
-    static func numericIV(_ training: TrainingData, column: Int, missingColumn: Int?) -> (iv: Double, groups: Int) {
+    /// - Parameter distinctLimit: the most distinct values counted in a table before the rows
+    ///   are sorted instead (0: always sort; the tests compare the two ways).
+    static func numericIV(
+        _ training: TrainingData, column: Int, missingColumn: Int?, distinctLimit: Int = DistinctValues.limit
+    ) -> (iv: Double, groups: Int) {
         let n = training.design.rows
         let values = training.design.values
         var present: [Int] = []
         var missingWon = 0.0, missingLost = 0.0
+        var distinct = DistinctValues(limit: distinctLimit)
         for i in 0..<n {
             let weight = training.weights?[i] ?? 1
             if let m = missingColumn, values[m * n + i] == 1 {
                 if training.outcome[i] == 1 { missingWon += weight } else { missingLost += weight }
+            } else if distinct.isCounting {
+                distinct.add(values[column * n + i], won: training.outcome[i] == 1, weight: weight)
             } else {
                 present.append(i)
             }
         }
-        present.sort { values[column * n + $0] < values[column * n + $1] }
         var won: [Double] = [], lost: [Double] = []
-        var groupEnd = 0
-        for (rank, i) in present.enumerated() {
-            let value = values[column * n + i]
-            // A new group starts at the next tenth of the rows, but never between equal values.
-            if rank >= groupEnd, rank == 0 || value != values[column * n + present[rank - 1]] {
-                won.append(0)
-                lost.append(0)
-                groupEnd = (won.count * present.count + fineClasses - 1) / fineClasses
+        if distinct.isCounting {
+            // The same walk as below, one step per distinct value: a group starts only where a
+            // new value starts, at the first row of the next tenth (rank = rows before the value).
+            let rows = distinct.rows
+            var rank = 0, groupEnd = 0
+            for slot in distinct.slotsInValueOrder() {
+                if rank >= groupEnd {
+                    won.append(0)
+                    lost.append(0)
+                    groupEnd = (won.count * rows + fineClasses - 1) / fineClasses
+                }
+                won[won.count - 1] += distinct.won[slot]
+                lost[lost.count - 1] += distinct.lost[slot]
+                rank += distinct.count[slot]
             }
-            let weight = training.weights?[i] ?? 1
-            if training.outcome[i] == 1 { won[won.count - 1] += weight } else { lost[lost.count - 1] += weight }
+        } else {
+            // Many distinct values (or a NaN): rank the rows by value. The rows counted before
+            // the table gave up are ranked too.
+            present = (0..<n).filter { i in missingColumn.map { values[$0 * n + i] != 1 } ?? true }
+            present.sort { values[column * n + $0] < values[column * n + $1] }
+            var groupEnd = 0
+            for (rank, i) in present.enumerated() {
+                let value = values[column * n + i]
+                // A new group starts at the next tenth of the rows, but never between equal values.
+                if rank >= groupEnd, rank == 0 || value != values[column * n + present[rank - 1]] {
+                    won.append(0)
+                    lost.append(0)
+                    groupEnd = (won.count * present.count + fineClasses - 1) / fineClasses
+                }
+                let weight = training.weights?[i] ?? 1
+                if training.outcome[i] == 1 { won[won.count - 1] += weight } else { lost[lost.count - 1] += weight }
+            }
         }
         if missingWon + missingLost > 0 {
             won.append(missingWon)
             lost.append(missingLost)
         }
         return (iv(won: won, lost: lost), won.count)
+    }
+
+    /// Rows counted per distinct value in an open-addressing table, while there are at most
+    /// ``limit`` values: engagement counts (and their `log1p`) take a few dozen, so the fine
+    /// classing needs no sort of a million rows. Gives up (``isCounting`` false) past the limit
+    /// or at a NaN, and the caller sorts.
+    struct DistinctValues {
+        static let limit = 4096
+        private static let capacity = 8192  // a power of two, twice the largest limit
+        private let limit: Int
+        private var keys = [UInt64](repeating: 0, count: capacity)
+        private var used = [Bool](repeating: false, count: capacity)
+        private(set) var count = [Int](repeating: 0, count: capacity)
+        private(set) var won = [Double](repeating: 0, count: capacity)
+        private(set) var lost = [Double](repeating: 0, count: capacity)
+        private(set) var distinct = 0
+        private(set) var rows = 0
+        private(set) var isCounting: Bool
+
+        init(limit: Int) {
+            self.limit = min(limit, Self.limit)
+            isCounting = self.limit > 0
+        }
+
+        mutating func add(_ value: Double, won isWon: Bool, weight: Double) {
+            guard !value.isNaN else {
+                isCounting = false
+                return
+            }
+            // -0.0 and 0.0 are one value, as `==` has them.
+            let key = value == 0 ? 0 : value.bitPattern
+            let mask = Self.capacity - 1
+            // Fibonacci hashing of the bit pattern (the high bits, where the mixing ends up).
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 51) & mask
+            while used[slot], keys[slot] != key { slot = (slot + 1) & mask }
+            if !used[slot] {
+                guard distinct < limit else {
+                    isCounting = false
+                    return
+                }
+                used[slot] = true
+                keys[slot] = key
+                distinct += 1
+            }
+            count[slot] += 1
+            rows += 1
+            if isWon { won[slot] += weight } else { lost[slot] += weight }
+        }
+
+        /// The used slots, lowest value first.
+        func slotsInValueOrder() -> [Int] {
+            (0..<Self.capacity).filter { used[$0] }.sorted { Double(bitPattern: keys[$0]) < Double(bitPattern: keys[$1]) }
+        }
     }
 
     /// `Σ (wonᵢ/W − lostᵢ/L) · ln((wonᵢ/W) / (lostᵢ/L))` over groups with any lead; infinite when a

@@ -1,6 +1,8 @@
 import Foundation
-import LabTraining
+import TestSupport
 import Testing
+
+@testable import LabTraining
 
 /// `baton fit`'s information value per feature, against values worked by hand from the counts.
 @Suite struct InformationValueTests {
@@ -56,5 +58,41 @@ import Testing
         let x = try #require(values.first { $0.feature == "x" })
         #expect(x.basis == "not binned: 11 equal-frequency groups")
         #expect(x.value == .infinity)
+    }
+
+    /// The fine classing counts distinct values in a table when there are few (engagement counts)
+    /// and ranks the rows otherwise; both ways must give the same groups, hence the same IV.
+    @Test(arguments: [1, 2, 3, 4]) func countingDistinctValuesGroupsAsRankingTheRowsDoes(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var rows: [(x: String, channel: String, won: Int)] = []
+        for i in 0..<2_000 {
+            // Skewed counts (many zeros, a long tail), a few missing cells, outcome rising with x.
+            let count = Int(-log(Double.random(in: 0.001..<1, using: &random)) * Double(seed * 3))
+            let x = i % 97 == 0 ? "" : String(count)
+            let won = Double.random(in: 0..<1, using: &random) < min(0.9, 0.05 + 0.04 * Double(count)) ? 1 : 0
+            rows.append((x, i % 2 == 0 ? "a" : "b", won))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
+        try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
+        try Data(
+            """
+            outcome: {column: won, positive: ["1"]}
+            features:
+              - {column: x, type: numeric, transform: log1p, missing: indicator}
+              - {column: channel, type: categorical}
+            """.utf8
+        ).write(to: specFile)
+        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        let training = try #require(run.training)
+        let counted = InformationValue.numericIV(training, column: 1, missingColumn: 2)
+        let ranked = InformationValue.numericIV(training, column: 1, missingColumn: 2, distinctLimit: 0)
+        #expect(counted.groups == ranked.groups && counted.groups > 2)
+        #expect(abs(counted.iv - ranked.iv) <= 1e-12 * max(1, abs(ranked.iv)), "counted \(counted.iv), ranked \(ranked.iv)")
+        // A table that fills up part way through the rows hands over to ranking them all.
+        let handedOver = InformationValue.numericIV(training, column: 1, missingColumn: 2, distinctLimit: 5)
+        #expect(handedOver.groups == ranked.groups && handedOver.iv == ranked.iv)
     }
 }
