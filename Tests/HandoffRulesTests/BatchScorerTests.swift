@@ -90,6 +90,25 @@ struct GeneratedTable {
         }
     }
 
+    /// `baton score` streams the CSV in blocks formatted on all cores: any block size, including
+    /// one that leaves a lane idle in the last round, gives the bytes of the one-buffer writer.
+    @Test(arguments: [1, 2, 7, 16, 49, 50, 64]) func blocksOnAllCoresGiveTheSameBytes(blockRows: Int) throws {
+        let scorer = try Fixture.scorer()
+        let table = GeneratedTable(rows: 50, seed: 11)
+        let batch = try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 50, file: "gen.csv")
+        let ids = (0..<50).map { "L,\($0)" }  // quoted in the output
+        let stages = (0..<50).map { batch.thresholdStage(row: $0, thresholds: Fixture.weights().thresholds) ?? .nurture }
+        let whole = ScoredCSV.bytes(scores: batch, idColumn: "lead_id", ids: ids, stages: stages)
+        var streamed: [UInt8] = []
+        var pieces = 0
+        ScoredCSV.write(scores: batch, idColumn: "lead_id", ids: ids, stages: stages, blockRows: blockRows) {
+            streamed.append(contentsOf: $0)
+            pieces += 1
+        }
+        #expect(streamed == whole)
+        #expect(pieces == 1 + (50 + blockRows - 1) / blockRows, "the header, then one piece per block")
+    }
+
     @Test func scoredCSVHasTheDocumentedColumnsAndReasonTexts() throws {
         let scorer = try Fixture.scorer()
         let table = GeneratedTable(rows: 50, seed: 9)

@@ -1,42 +1,100 @@
-/// Writes batch scores as CSV bytes into one preallocated buffer: no per-cell strings.
+import Foundation
+
+/// Writes batch scores as CSV bytes, formatted straight into reusable byte blocks on all cores: no
+/// per-cell strings, no output-sized buffer.
 ///
 /// Columns: the id column (when ids are given, under its name), `probability` (12 decimals),
 /// `points`, `fit_points`, `engagement_points` (6 decimals), `stage` (empty when unknown),
 /// `reason_1` … `reason_3` (empty when fewer). Text is quoted only when it holds `,`, `"` or a
 /// line break. Reason texts are rendered once per distinct categorical level or numeric value.
 public enum ScoredCSV {
+    /// The whole CSV in one buffer (small outputs and the tests; `baton score` streams with
+    /// ``write(scores:idColumn:ids:stages:blockRows:to:)``).
     public static func bytes(scores: BatchScores, idColumn: String?, ids: [String]?, stages: [QualificationStage]?) -> [UInt8] {
-        let n = scores.rowCount
         var out: [UInt8] = []
-        out.reserveCapacity(64 + n * 220)
-        if let idColumn, ids != nil {
-            appendText(idColumn, to: &out)
-            out.append(0x2C)
-        }
-        out.append(contentsOf: Array("probability,points,fit_points,engagement_points,stage,reason_1,reason_2,reason_3\n".utf8))
-        let stageBytes = QualificationStage.allCases.map { Array($0.rawValue.utf8) }
-        var cache = ReasonCache(features: scores.plan.features.count)
-        for i in 0..<n {
-            if let ids {
-                appendText(ids[i], to: &out)
-                out.append(0x2C)
-            }
-            appendFixed(scores.probability[i], decimals: 12, to: &out)
-            out.append(0x2C)
-            appendFixed(scores.points[i], decimals: 6, to: &out)
-            out.append(0x2C)
-            appendFixed(scores.fitPoints[i], decimals: 6, to: &out)
-            out.append(0x2C)
-            appendFixed(scores.engagementPoints[i], decimals: 6, to: &out)
-            out.append(0x2C)
-            if let stages { out.append(contentsOf: stageBytes[QualificationStage.allCases.firstIndex(of: stages[i]) ?? 0]) }
-            for rank in 0..<3 {
-                out.append(0x2C)
-                cache.append(scores: scores, row: i, rank: rank, to: &out)
-            }
-            out.append(0x0A)
-        }
+        out.reserveCapacity(64 + scores.rowCount * 220)
+        write(scores: scores, idColumn: idColumn, ids: ids, stages: stages) { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// Formats the CSV in blocks of `blockRows` rows, one block per core at a time, each into a
+    /// buffer of its own that is reused (so no output-sized buffer is ever touched), and hands
+    /// the blocks to `sink` in row order, on the calling thread.
+    /// - Throws: what `sink` throws; formatting stops there.
+    public static func write(
+        scores: BatchScores, idColumn: String?, ids: [String]?, stages: [QualificationStage]?, blockRows: Int = 16_384,
+        to sink: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        var header: [UInt8] = []
+        if let idColumn, ids != nil {
+            appendText(idColumn, to: &header)
+            header.append(0x2C)
+        }
+        header.append(contentsOf: Array("probability,points,fit_points,engagement_points,stage,reason_1,reason_2,reason_3\n".utf8))
+        try header.withUnsafeBufferPointer { try sink($0) }
+        let n = scores.rowCount
+        guard n > 0 else { return }
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (n + blockRows - 1) / blockRows))
+        let formatters = (0..<lanes).map { _ in BlockFormatter(scores: scores, ids: ids, stages: stages, capacity: blockRows * 220) }
+        var start = 0
+        while start < n {
+            // One round: each lane formats the next block; then the blocks go out in order.
+            let round = start
+            if lanes == 1 {
+                formatters[0].format(rows: round..<min(n, round + blockRows))
+            } else {
+                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                    let from = min(n, round + lane * blockRows)
+                    formatters[lane].format(rows: from..<min(n, from + blockRows))
+                }
+            }
+            for formatter in formatters where !formatter.buffer.isEmpty {
+                try formatter.buffer.withUnsafeBufferPointer { try sink($0) }
+            }
+            start += lanes * blockRows
+        }
+    }
+
+    /// One lane's reusable buffer and reason cache.
+    private final class BlockFormatter: @unchecked Sendable {
+        let scores: BatchScores
+        let ids: [String]?
+        let stages: [QualificationStage]?
+        let stageBytes = QualificationStage.allCases.map { Array($0.rawValue.utf8) }
+        var cache: ReasonCache
+        var buffer: [UInt8] = []
+
+        init(scores: BatchScores, ids: [String]?, stages: [QualificationStage]?, capacity: Int) {
+            self.scores = scores
+            self.ids = ids
+            self.stages = stages
+            cache = ReasonCache(features: scores.plan.features.count)
+            buffer.reserveCapacity(capacity)
+        }
+
+        func format(rows: Range<Int>) {
+            buffer.removeAll(keepingCapacity: true)
+            for i in rows {
+                if let ids {
+                    appendText(ids[i], to: &buffer)
+                    buffer.append(0x2C)
+                }
+                appendFixed(scores.probability[i], decimals: 12, to: &buffer)
+                buffer.append(0x2C)
+                appendFixed(scores.points[i], decimals: 6, to: &buffer)
+                buffer.append(0x2C)
+                appendFixed(scores.fitPoints[i], decimals: 6, to: &buffer)
+                buffer.append(0x2C)
+                appendFixed(scores.engagementPoints[i], decimals: 6, to: &buffer)
+                buffer.append(0x2C)
+                if let stages { buffer.append(contentsOf: stageBytes[QualificationStage.allCases.firstIndex(of: stages[i]) ?? 0]) }
+                for rank in 0..<3 {
+                    buffer.append(0x2C)
+                    cache.append(scores: scores, row: i, rank: rank, to: &buffer)
+                }
+                buffer.append(0x0A)
+            }
+        }
     }
 
     /// Reason bytes by (feature, code) or (feature, value bits); the text depends on nothing else

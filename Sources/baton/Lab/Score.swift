@@ -81,9 +81,14 @@ struct Score: ParsableCommand {
             warn("the weight file has no MQL threshold and no --playbook was given: the stage column is left empty")
         }
         let scored = clock.now
-        let bytes = ScoredCSV.bytes(scores: scores, idColumn: idColumn, ids: idColumn.map { table.raw($0).values }, stages: stages)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-            fail("\(out): cannot write the scored CSV: \(error.localizedDescription); check the folder exists and is writable", .failure)
+        do {
+            try AtomicFile.write(path: out) { file in
+                try ScoredCSV.write(scores: scores, idColumn: idColumn, ids: idColumn.map { table.raw($0).values }, stages: stages) {
+                    try file.write($0)
+                }
+            }
+        } catch {
+            fail("\(out): cannot write the scored CSV: \(error.message); check the folder exists and is writable", .failure)
         }
         let written = clock.now
         for unseen in scores.unseenLevels { warn(Self.unseenWarning(unseen)) }
