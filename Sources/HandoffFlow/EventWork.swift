@@ -146,11 +146,11 @@ struct EventWork {
             record = LeadRecord(id: event.leadID, fields: fields, source: body.source, campaign: body.campaign, createdAt: instant)
             lead.timeline = LeadTimeline(lead: record)
         }
-        let previousKey = lead.timeline.flatMap { createsLead ? nil : $0.lead.fieldValues["email"] }.flatMap(EmailKey.of)
+        let previousKey = (createsLead ? nil : lead.storedFields["email"]).flatMap(EmailKey.of)
         lead.timeline?.lead = record
         lead.operations.append(.upsertLead(record))
         if createsLead { lead.operations.append(journal) }
-        let key = record.fieldValues["email"].flatMap(EmailKey.of)
+        let key = lead.storedFields["email"].flatMap(EmailKey.of)
         if createsLead ? key != nil : key != previousKey { lead.operations.append(.keyLeadEmail(leadID: event.leadID, key: key)) }
         try await lead.linkAccount(at: instant)
         try await evaluate(extraEvent: nil)

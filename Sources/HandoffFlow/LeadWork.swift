@@ -8,7 +8,14 @@ struct LeadWork {
     let leadID: String
     /// The event id (or timer id) errors and alert ids name.
     let source: String
-    var timeline: LeadTimeline?
+    var timeline: LeadTimeline? {
+        didSet {
+            if timeline?.lead.fields != oldValue?.lead.fields { storedFields = timeline?.lead.fieldValues ?? [:] }
+        }
+    }
+    /// The lead's stored fields, decoded from the stored JSON once (not at every read: an event
+    /// reads them several times) and again only when the stored record changes.
+    private(set) var storedFields: [String: String]
     var operations: [WriteOperation] = []
     var effects: [EngineEffect] = []
     var sla: SLAState
@@ -27,6 +34,7 @@ struct LeadWork {
         self.leadID = leadID
         self.source = source
         self.timeline = timeline
+        storedFields = timeline?.lead.fieldValues ?? [:]
         do {
             sla = try engine.foldSLA(timeline, leadID: leadID)
         } catch {
@@ -36,11 +44,6 @@ struct LeadWork {
     }
 
     var flow: FlowPlaybook { engine.flow }
-
-    /// The lead's stored fields.
-    var storedFields: [String: String] {
-        timeline?.lead.fieldValues ?? [:]
-    }
 
     /// Whether won/lost closed the lead.
     var hasOutcome: Bool { !(timeline?.outcomes.isEmpty ?? true) }

@@ -45,8 +45,11 @@ extension SQLiteHandoffStore {
 
     package func accessToken(sha256: String) async throws(StoreError) -> AccessTokenRecord? {
         try await read("looking up an access token") { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, sha256, created_at, expires_at FROM access_tokens WHERE sha256 = ?", arguments: [sha256])
-                .map(Self.decodeToken)
+            // Every request looks its token up: the statement is prepared once per connection.
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT name, role, sha256, created_at, expires_at FROM access_tokens WHERE sha256 = ?"), arguments: [sha256]
+            )
+            .map(Self.decodeToken)
         }
     }
 

@@ -26,11 +26,13 @@ extension SQLiteHandoffStore {
                 let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
                 return try Row.fetchAll(statement, arguments: id).map(decode)
             }
+            // By position (the order of `flowEventColumns`): a lead's whole journal is read for
+            // every event, and GRDB's lookup by name lowercases the name on each access.
             let events = try all(Self.flowEventColumns, "engagement_events", "occurred_at, seq") { row in
-                let payload: String? = row["payload"]
+                let payload: String? = row[5]
                 return EngagementEventRecord(
-                    id: row["event_id"], leadID: row["lead_id"], type: row["type"], occurredAt: Decode.date(row, "occurred_at"),
-                    receivedAt: Decode.date(row, "received_at"), payload: payload.map(JSONText.init(trusted:)) ?? .emptyObject)
+                    id: row[0], leadID: row[1], type: row[2], occurredAt: Date(storeMillis: row[3]),
+                    receivedAt: Date(storeMillis: row[4]), payload: payload.map(JSONText.init(trusted:)) ?? .emptyObject)
             }
             return LeadTimeline(
                 lead: lead, events: events,
