@@ -128,11 +128,14 @@ package actor HandoffEngine {
     ///     retry stays idempotent.
     ///   - commit: commits the event's unit of work in place of `store.commit` (the service's
     ///     group commit, ``GroupCommit``); it must answer only once the unit is durable.
+    ///   - waitingForRouting: told when the event starts waiting for the process's routing turn
+    ///     (`true`) and when it has it (`false`); see ``RoutingTurn``.
     /// - Throws: ``EngineError`` naming the event id; nothing of the event is stored then.
     package func apply(
         _ event: InboundEvent, receivedAt: Date? = nil,
         extra: (@Sendable (_ effects: [EngineEffect]) -> [WriteOperation])? = nil,
-        commit: (@Sendable (UnitOfWork) async throws(StoreError) -> UnitResult)? = nil
+        commit: (@Sendable (UnitOfWork) async throws(StoreError) -> UnitResult)? = nil,
+        waitingForRouting: (@Sendable (_ waits: Bool) async -> Void)? = nil
     ) async throws(EngineError) -> ApplyResult {
         // Event ids are unique across the store, not per lead: a retry (same content) is a
         // duplicate, the same id with other content (another lead, type, time or fields) a
@@ -147,7 +150,8 @@ package actor HandoffEngine {
         var routed = event
         routed.leadID = addressee.leadID
         // An event that routes holds the routing turn until its unit is committed (RoutingTurn).
-        let (work, result) = try await RoutingClaim.around(routingTurn) { claim async throws(EngineError) -> (EventWork, UnitResult) in
+        let (work, result) = try await RoutingClaim.around(routingTurn, waiting: waitingForRouting) {
+            claim async throws(EngineError) -> (EventWork, UnitResult) in
             var work = try EventWork(
                 event: routed, timeline: addressee.timeline, engine: self, receivedAt: receivedAt, original: event,
                 arrivalKey: addressee.arrivalKey, routing: claim)

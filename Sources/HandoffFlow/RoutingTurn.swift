@@ -18,13 +18,21 @@ package actor RoutingTurn {
 
     package init() {}
 
-    /// Waits for the turn and takes it.
-    func take() async {
+    /// Takes the turn, waiting for it when another unit holds it.
+    /// - Returns: whether it had to wait.
+    func take(beforeWaiting: @Sendable () async -> Void) async -> Bool {
         guard held else {
             held = true
-            return
+            return false
+        }
+        await beforeWaiting()
+        // The holder may have given the turn back meanwhile (the actor was free during the call).
+        guard held else {
+            held = true
+            return true
         }
         await withCheckedContinuation { waiting.append($0) }
+        return true
     }
 
     /// Hands the turn to the next waiter (first come, first served), or frees it.
@@ -38,12 +46,21 @@ package actor RoutingTurn {
 final class RoutingClaim: Sendable {
     private let turn: RoutingTurn
     private let holds = Mutex(false)
+    private let waiting: (@Sendable (_ waits: Bool) async -> Void)?
 
-    init(_ turn: RoutingTurn) { self.turn = turn }
+    init(_ turn: RoutingTurn, waiting: (@Sendable (_ waits: Bool) async -> Void)?) {
+        self.turn = turn
+        self.waiting = waiting
+    }
 
+    /// Takes the turn; `waiting` is told before the unit waits for it (`true`) and once it has it
+    /// (`false`), so a group commit does not hold its group open for a unit that cannot arrive
+    /// before the group's own routing unit commits.
     func take() async {
         guard !holds.withLock({ $0 }) else { return }
-        await turn.take()
+        let waiting = self.waiting
+        let waited = await turn.take { await waiting?(true) }
+        if waited { await waiting?(false) }
         holds.withLock { $0 = true }
     }
 
@@ -59,9 +76,10 @@ final class RoutingClaim: Sendable {
 
     /// Runs `body` and gives the turn back however it ends.
     static func around<T>(
-        _ turn: RoutingTurn, isolation: isolated (any Actor)? = #isolation, _ body: (RoutingClaim) async throws(EngineError) -> T
+        _ turn: RoutingTurn, waiting: (@Sendable (_ waits: Bool) async -> Void)? = nil, isolation: isolated (any Actor)? = #isolation,
+        _ body: (RoutingClaim) async throws(EngineError) -> T
     ) async throws(EngineError) -> T {
-        let claim = RoutingClaim(turn)
+        let claim = RoutingClaim(turn, waiting: waiting)
         let result: Result<T, EngineError>
         do throws(EngineError) { result = .success(try await body(claim)) } catch { result = .failure(error) }
         await claim.giveBack()

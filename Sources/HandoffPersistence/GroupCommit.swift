@@ -102,6 +102,12 @@ package actor GroupCommit {
         closeWindowIfComplete()
     }
 
+    /// Announces `ticket`'s caller again after a ``leave(_:)`` (it left while it waited for
+    /// something a unit of the open group holds, e.g. the routing turn, and now computes again).
+    package func reenter(_ ticket: Ticket) {
+        announced.insert(ticket.id)
+    }
+
     /// Commits `unit` with the units committed at the same time, in one transaction.
     /// - Parameter ticket: the caller's announcement (``enter()``), if it made one.
     /// - Returns: the unit's own result, once the transaction that holds it is committed.

@@ -224,7 +224,12 @@ extension HandoffService {
                     try await engine.apply(
                         event, receivedAt: now(),
                         extra: { effects in deliverer.crmOperations(event: event, effects: effects) },
-                        commit: { unit async throws(StoreError) -> UnitResult in try await group.commit(unit, ticket: ticket) }))
+                        commit: { unit async throws(StoreError) -> UnitResult in try await group.commit(unit, ticket: ticket) },
+                        // Not announced while it waits for the routing turn, which a unit of the
+                        // open group may hold until that group commits.
+                        waitingForRouting: { waits in
+                            if waits { await group.leave(ticket) } else { await group.reenter(ticket) }
+                        }))
             } catch { result = .failure(error) }
             await group.leave(ticket)
             switch result {
