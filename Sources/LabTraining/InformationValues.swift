@@ -99,7 +99,6 @@ package struct InformationValue: Sendable, Equatable {
     ) -> (iv: Double, groups: Int) {
         let n = training.design.rows
         let values = training.design.values
-        var present: [Int] = []
         var missingWon = 0.0, missingLost = 0.0
         var distinct = DistinctValues(limit: distinctLimit)
         for i in 0..<n {
@@ -108,8 +107,6 @@ package struct InformationValue: Sendable, Equatable {
                 if training.outcome[i] == 1 { missingWon += weight } else { missingLost += weight }
             } else if distinct.isCounting {
                 distinct.add(values[column * n + i], won: training.outcome[i] == 1, weight: weight)
-            } else {
-                present.append(i)
             }
         }
         var won: [Double] = [], lost: [Double] = []
@@ -129,9 +126,9 @@ package struct InformationValue: Sendable, Equatable {
                 rank += distinct.count[slot]
             }
         } else {
-            // Many distinct values (or a NaN): rank the rows by value. The rows counted before
-            // the table gave up are ranked too.
-            present = (0..<n).filter { i in missingColumn.map { values[$0 * n + i] != 1 } ?? true }
+            // Many distinct values (or a NaN): rank the present rows by value, all of them (those
+            // counted before the table gave up too).
+            var present = (0..<n).filter { i in missingColumn.map { values[$0 * n + i] != 1 } ?? true }
             present.sort { values[column * n + $0] < values[column * n + $1] }
             var groupEnd = 0
             for (rank, i) in present.enumerated() {
