@@ -170,7 +170,7 @@ package final class LeadTableBlockReader {
 
     /// Parses the whole rows in `from..<to` and moves ``line`` past them.
     private func parse(from: Int, to: Int) throws(LeadTableError) -> LeadTable {
-        let parts = to - from >= LeadTableReader.parallelThreshold ? LeadTableReader.processorCount() : 1
+        let parts = LeadTableReader.chunkCount(bytes: to - from)
         let ranges = ChunkSplitter.ranges(base: buffer, start: from, end: to, parts: parts, delimiter: delimiter.rawValue)
         var chunks: [ChunkColumns] = []
         if ranges.count > 1 {

@@ -119,8 +119,7 @@ package enum LeadTableReader {
         try read(data: Data(text.utf8), file: file, columns: columns, delimiter: delimiter)
     }
 
-    /// `parts` forces the number of chunks parsed concurrently (tests); nil = all cores for
-    /// files of at least ``parallelThreshold`` bytes, else one.
+    /// `parts` forces the number of chunks parsed concurrently (tests); nil = ``chunkCount(bytes:)``.
     static func read(
         bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
         parts requestedParts: Int? = nil
@@ -148,7 +147,7 @@ package enum LeadTableReader {
 
         cursor.skipBlankLines()
         guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
-        let parts = requestedParts ?? (bytes.count >= parallelThreshold ? processorCount() : 1)
+        let parts = requestedParts ?? chunkCount(bytes: bytes.count)
         let ranges = ChunkSplitter.ranges(
             base: base, start: cursor.position, end: bytes.count, parts: parts,
             delimiter: delimiter.rawValue)
@@ -193,6 +192,15 @@ package enum LeadTableReader {
 
     /// Files at least this large are parsed on all cores.
     static let parallelThreshold = 1 << 22
+
+    /// How many chunks a file of `bytes` is cut into: one below ``parallelThreshold``, else four
+    /// per core (each at least 1 MiB). Dispatch hands chunks to cores as they come free, so a
+    /// core slowed by other work (page faults on this VM, another process) parses fewer of them
+    /// instead of the other core waiting for its half; the merge costs the same per row.
+    static func chunkCount(bytes: Int) -> Int {
+        guard bytes >= parallelThreshold else { return 1 }
+        return max(1, min(4 * processorCount(), bytes >> 20))
+    }
 
     static func processorCount() -> Int {
         onlineProcessorCount()

@@ -109,6 +109,28 @@ struct GeneratedTable {
         #expect(pieces == 1 + (50 + blockRows - 1) / blockRows, "the header, then one piece per block")
     }
 
+    /// A sink that fails (a full disk) stops the writer at that block, while the next round is
+    /// being formatted beside it: the error comes out, and nothing after it reaches the sink.
+    @Test(arguments: [1, 3, 6]) func aFailingSinkStopsTheWriterThere(failingPiece: Int) throws {
+        struct DiskFull: Error {}
+        let scorer = try Fixture.scorer()
+        let table = GeneratedTable(rows: 50, seed: 13)
+        let batch = try BatchScorer(scorer: scorer).score(columns: table.columns, rowCount: 50, file: "gen.csv")
+        let whole = ScoredCSV.bytes(scores: batch, idColumn: nil, ids: nil, stages: nil)
+        var received: [UInt8] = []
+        var pieces = 0
+        #expect(throws: DiskFull.self) {
+            try ScoredCSV.write(scores: batch, idColumn: nil, ids: nil, stages: nil, blockRows: 4) {
+                pieces += 1
+                if pieces == failingPiece { throw DiskFull() }
+                received.append(contentsOf: $0)
+            }
+        }
+        #expect(pieces == failingPiece)
+        #expect(received.count < whole.count)
+        #expect(Array(whole.prefix(received.count)) == received, "what was written is the file's start, in order")
+    }
+
     @Test func scoredCSVHasTheDocumentedColumnsAndReasonTexts() throws {
         let scorer = try Fixture.scorer()
         let table = GeneratedTable(rows: 50, seed: 9)
@@ -139,6 +161,33 @@ struct GeneratedTable {
         var out: [UInt8] = []
         ScoredCSV.appendFixed(value, decimals: decimals, to: &out)
         #expect(String(decoding: out, as: UTF8.self) == expected)
+    }
+
+    /// Property: the fixed-point writer (digits written backwards into place) spells every value
+    /// as the scaled, rounded integer printed by the standard library, with the point put back.
+    @Test func fixedDecimalsMatchTheScaledIntegerSpelledOut() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let decimals = Int.random(in: 0...12, using: &generator)
+            let magnitude = Double.random(in: -14...6, using: &generator)
+            let x = (Bool.random(using: &generator) ? -1 : 1) * Double.random(in: 0..<10, using: &generator) * pow(10, magnitude)
+            var scale = 1.0
+            for _ in 0..<decimals { scale *= 10 }
+            let scaled = (abs(x) * scale).rounded()
+            guard scaled < 9.0e18 else { continue }
+            var digits = String(UInt64(scaled))
+            if digits.count <= decimals { digits = String(repeating: "0", count: decimals + 1 - digits.count) + digits }
+            var expected = decimals == 0 ? digits : "\(digits.dropLast(decimals)).\(digits.suffix(decimals))"
+            if x < 0 && scaled != 0 { expected = "-" + expected }
+            var out: [UInt8] = []
+            ScoredCSV.appendFixed(x, decimals: decimals, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == expected, "x = \(x), \(decimals) decimals")
+        }
+        for (value, expected) in [(Double.nan, "nan"), (.infinity, "inf"), (1e300, "1e+300"), (-9.5e11, "-950000000000.000000")] {
+            var out: [UInt8] = []
+            ScoredCSV.appendFixed(value, decimals: 6, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == expected)
+        }
     }
 
     @Test func csvQuotingOnlyWhenNeeded() {

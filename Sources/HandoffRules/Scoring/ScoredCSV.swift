@@ -48,8 +48,8 @@ public enum ScoredCSV {
                     formatters[lane].format(rows: from..<min(n, from + blockRows))
                 }
             }
-            for formatter in formatters where !formatter.buffer.isEmpty {
-                try formatter.buffer.withUnsafeBufferPointer { try sink($0) }
+            for formatter in formatters where formatter.block.count > 0 {
+                try sink(formatter.block.bytes)
             }
             start += lanes * blockRows
         }
@@ -61,66 +61,194 @@ public enum ScoredCSV {
         let ids: [String]?
         let stages: [QualificationStage]?
         let stageBytes = QualificationStage.allCases.map { Array($0.rawValue.utf8) }
+        let categorical: [Bool]
         var cache: ReasonCache
-        var buffer: [UInt8] = []
+        var block: ByteBlock
 
         init(scores: BatchScores, ids: [String]?, stages: [QualificationStage]?, capacity: Int) {
             self.scores = scores
             self.ids = ids
             self.stages = stages
+            categorical = scores.plan.features.map { $0.encoding.type == .categorical }
             cache = ReasonCache(features: scores.plan.features.count)
-            buffer.reserveCapacity(capacity)
+            block = ByteBlock(capacity: capacity)
         }
 
+        deinit { block.deallocate() }
+
         func format(rows: Range<Int>) {
-            buffer.removeAll(keepingCapacity: true)
+            // Locals, not the stored properties, in the row loop: no exclusivity check per access.
+            var out = block
+            var cache = self.cache
+            defer {
+                block = out
+                self.cache = cache
+            }
+            out.count = 0
+            let stageIndex = stages.map { stages in
+                rows.map { UInt8(QualificationStage.allCases.firstIndex(of: stages[$0]) ?? 0) }
+            }
             for i in rows {
                 if let ids {
-                    appendText(ids[i], to: &buffer)
-                    buffer.append(0x2C)
+                    ScoredCSV.appendText(ids[i], to: &out)
+                    out.append(0x2C)
                 }
-                appendFixed(scores.probability[i], decimals: 12, to: &buffer)
-                buffer.append(0x2C)
-                appendFixed(scores.points[i], decimals: 6, to: &buffer)
-                buffer.append(0x2C)
-                appendFixed(scores.fitPoints[i], decimals: 6, to: &buffer)
-                buffer.append(0x2C)
-                appendFixed(scores.engagementPoints[i], decimals: 6, to: &buffer)
-                buffer.append(0x2C)
-                if let stages { buffer.append(contentsOf: stageBytes[QualificationStage.allCases.firstIndex(of: stages[i]) ?? 0]) }
+                ScoredCSV.appendFixed(scores.probability[i], decimals: 12, to: &out)
+                out.append(0x2C)
+                ScoredCSV.appendFixed(scores.points[i], decimals: 6, to: &out)
+                out.append(0x2C)
+                ScoredCSV.appendFixed(scores.fitPoints[i], decimals: 6, to: &out)
+                out.append(0x2C)
+                ScoredCSV.appendFixed(scores.engagementPoints[i], decimals: 6, to: &out)
+                out.append(0x2C)
+                if let stageIndex { out.append(stageBytes[Int(stageIndex[i - rows.lowerBound])]) }
                 for rank in 0..<3 {
-                    buffer.append(0x2C)
-                    cache.append(scores: scores, row: i, rank: rank, to: &buffer)
+                    out.append(0x2C)
+                    cache.append(scores: scores, categorical: categorical, row: i, rank: rank, to: &out)
                 }
-                buffer.append(0x0A)
+                out.append(0x0A)
             }
         }
     }
 
     /// Reason bytes by (feature, code) or (feature, value bits); the text depends on nothing else
     /// (a code, unlike a level, also tells an unseen value from the baseline it is scored as).
+    /// Each text is rendered once, into one arena; a categorical feature finds it by code in an
+    /// array, a numeric one by the value's bits in an open-addressing table.
     struct ReasonCache {
-        var byKey: [[UInt64: [UInt8]]]
-        init(features: Int) { byKey = Array(repeating: [:], count: features) }
+        /// Rendered texts, back to back; an entry is (offset, length) into it.
+        private var arena: [UInt8] = []
+        private var entries: [(offset: Int, count: Int)] = []
+        /// Per feature: entry by code (−1 = not rendered yet), for categorical features.
+        private var byCode: [[Int32]]
+        /// Per feature: open-addressing table of (value bits, entry), for numeric features.
+        private var byValue: [ValueTable]
 
-        mutating func append(scores: BatchScores, row: Int, rank: Int, to out: inout [UInt8]) {
+        init(features: Int) {
+            byCode = Array(repeating: [], count: features)
+            byValue = Array(repeating: ValueTable(), count: features)
+        }
+
+        mutating func append(scores: BatchScores, categorical: [Bool], row: Int, rank: Int, to out: inout ByteBlock) {
             let f = Int(scores.topFeature[3 * row + rank])  // total: an Int32 feature index
             guard f >= 0 else { return }
-            let key: UInt64
-            if scores.plan.features[f].encoding.type == .categorical {
-                key = UInt64(scores.codes[f][row])
+            let entry: Int
+            if categorical[f] {
+                let code = Int(scores.codes[f][row])
+                if code < byCode[f].count, byCode[f][code] >= 0 {
+                    entry = Int(byCode[f][code])
+                } else {
+                    entry = render(scores: scores, row: row, rank: rank)
+                    if code >= byCode[f].count { byCode[f] += Array(repeating: -1, count: code + 1 - byCode[f].count) }
+                    byCode[f][code] = Int32(entry)
+                }
             } else {
-                key = scores.missing[f][row] ? UInt64.max : scores.rawValues[f][row].bitPattern
+                let key = scores.missing[f][row] ? UInt64.max : scores.rawValues[f][row].bitPattern
+                if let found = byValue[f].find(key) {
+                    entry = found
+                } else {
+                    entry = render(scores: scores, row: row, rank: rank)
+                    byValue[f].insert(key, entry: entry)
+                }
             }
-            if let bytes = byKey[f][key] {
-                out.append(contentsOf: bytes)
-                return
-            }
+            let (offset, count) = entries[entry]
+            arena.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[offset..<(offset + count)])) }
+        }
+
+        private mutating func render(scores: BatchScores, row: Int, rank: Int) -> Int {
             var bytes: [UInt8] = []
             if let reason = scores.reason(row: row, rank: rank) { ScoredCSV.appendText(reason.text, to: &bytes) }
-            byKey[f][key] = bytes
-            out.append(contentsOf: bytes)
+            entries.append((arena.count, bytes.count))
+            arena += bytes
+            return entries.count - 1
         }
+    }
+
+    /// Value bits → entry, open addressing with linear probing, at most half full.
+    struct ValueTable {
+        private var keys: [UInt64] = []
+        private var values: [Int32] = []
+        private var used: [Bool] = []
+        private var filled = 0
+
+        func find(_ key: UInt64) -> Int? {
+            guard !keys.isEmpty else { return nil }
+            let mask = keys.count - 1
+            var slot = Self.slot(key, mask: mask)
+            while used[slot] {
+                if keys[slot] == key { return Int(values[slot]) }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+
+        mutating func insert(_ key: UInt64, entry: Int) {
+            if 2 * (filled + 1) > keys.count { rehash(capacity: max(16, 2 * keys.count)) }
+            let mask = keys.count - 1
+            var slot = Self.slot(key, mask: mask)
+            while used[slot] { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = Int32(entry)
+            used[slot] = true
+            filled += 1
+        }
+
+        private mutating func rehash(capacity: Int) {
+            let old = (keys, values, used)
+            keys = Array(repeating: 0, count: capacity)
+            values = Array(repeating: 0, count: capacity)
+            used = Array(repeating: false, count: capacity)
+            filled = 0
+            for slot in old.0.indices where old.2[slot] { insert(old.0[slot], entry: Int(old.1[slot])) }
+        }
+
+        /// Fibonacci hashing: the high bits of the product, where the key's bits are mixed.
+        private static func slot(_ key: UInt64, mask: Int) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        }
+    }
+
+    /// A growable byte buffer written through a raw pointer: one capacity check per piece, no
+    /// per-byte uniqueness check. Owned by one formatter, which deallocates it.
+    struct ByteBlock {
+        private(set) var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        private(set) var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(64, capacity)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+        func deallocate() { base.deallocate() }
+
+        /// Room for `extra` more bytes.
+        @inline(__always) mutating func reserve(_ extra: Int) {
+            guard count + extra > capacity else { return }
+            let grown = max(2 * capacity, count + extra)
+            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            fresh.initialize(from: base, count: count)
+            base.deallocate()
+            base = fresh
+            capacity = grown
+        }
+
+        @inline(__always) mutating func append(_ byte: UInt8) {
+            reserve(1)
+            base[count] = byte
+            count += 1
+        }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+            reserve(bytes.count)
+            (base + count).initialize(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
     }
 
     /// A CSV field, quoted when needed.
@@ -138,34 +266,74 @@ public enum ScoredCSV {
         out.append(0x22)
     }
 
+    /// ``appendText(_:to:)-([UInt8])`` into a block, reading the text's bytes in place.
+    static func appendText(_ text: String, to out: inout ByteBlock) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+                var quoted: [UInt8] = []
+                appendText(String(decoding: bytes, as: UTF8.self), to: &quoted)
+                out.append(quoted)
+                return
+            }
+            out.append(bytes)
+        }
+    }
+
     /// `x` with exactly `decimals` digits after the point, rounded half away from zero;
     /// magnitudes too large for the integer path use Swift's shortest spelling.
     static func appendFixed(_ x: Double, decimals: Int, to out: inout [UInt8]) {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(x) * scale).rounded()
+        var block = ByteBlock(capacity: 64)
+        defer { block.deallocate() }
+        appendFixed(x, decimals: decimals, to: &block)
+        out.append(contentsOf: block.bytes)
+    }
+
+    /// Powers of ten that are exact doubles and fit a UInt64 (10⁰ … 10¹⁵).
+    private static let powersOfTen: [Double] = (0...15).map { exponent in
+        var power = 1.0
+        for _ in 0..<exponent { power *= 10 }
+        return power
+    }
+
+    /// ``appendFixed(_:decimals:to:)-([UInt8])`` into a block: the digits are written backwards
+    /// straight into place, two at a time.
+    static func appendFixed(_ x: Double, decimals: Int, to out: inout ByteBlock) {
+        precondition(decimals >= 0 && decimals < powersOfTen.count, "ScoredCSV.appendFixed: 0…15 decimals")
+        let scaled = (abs(x) * powersOfTen[decimals]).rounded()
         guard x.isFinite, scaled < 9.0e18 else {
-            out.append(contentsOf: Array("\(x)".utf8))
+            out.append(Array("\(x)".utf8))
             return
         }
         var whole = UInt64(scaled)
-        if x < 0 && whole != 0 { out.append(0x2D) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
-            var count = 0
-            repeat {
-                digits[count] = 0x30 + UInt8(whole % 10)
-                whole /= 10
-                count += 1
-            } while whole > 0
-            while count <= decimals {
-                digits[count] = 0x30
-                count += 1
-            }
-            for k in stride(from: count - 1, through: decimals, by: -1) { out.append(digits[k]) }
-            if decimals > 0 {
-                out.append(0x2E)
-                for k in stride(from: decimals - 1, through: 0, by: -1) { out.append(digits[k]) }
-            }
+        // Digits: at least decimals + 1 (a zero before the point).
+        var digits = decimals + 1
+        var probe = whole / 10
+        var span = 1
+        while probe > 0 {
+            span += 1
+            probe /= 10
         }
+        digits = max(digits, span)
+        let negative = x < 0 && whole != 0
+        let length = digits + (decimals > 0 ? 1 : 0) + (negative ? 1 : 0)
+        out.reserve(length)
+        var position = out.base + out.count + length
+        var written = 0
+        while written < digits {
+            if written == decimals && decimals > 0 {
+                position -= 1
+                position.pointee = 0x2E
+            }
+            position -= 1
+            position.pointee = 0x30 &+ UInt8(truncatingIfNeeded: whole % 10)
+            whole /= 10
+            written += 1
+        }
+        if negative {
+            position -= 1
+            position.pointee = 0x2D
+        }
+        out.count += length
     }
 }
