@@ -30,10 +30,10 @@ package enum CalibrationLab {
     /// A model checked on a data set with outcomes.
     package struct ValidationRun: Sendable {
         package var model: WeightFile
-        package var data: ScoringData
+        package var data: ScoredRows
         package var probabilities: [Double]
         package var metrics: ValidationMetrics
-        /// Seconds per stage: `read`, `encode`, `score`, `metrics`.
+        /// Seconds per stage: `read`, `encode` (which computes the linear predictor), `score`, `metrics`.
         package var timings: StageTimings
     }
 
@@ -103,16 +103,16 @@ package enum CalibrationLab {
     package static func validate(model: WeightFile, data: URL) throws(LabError) -> ValidationRun {
         try requireFile(data, role: "data")
         var timings = StageTimings()
-        let scoring: ScoringData
+        let scoring: ScoredRows
         do throws(DataError) {
-            scoring = try ScoringData.load(csv: data, encodings: model.encodings, spec: model.spec, timings: &timings)
+            scoring = try ScoredRows.load(csv: data, model: model, timings: &timings)
         } catch {
             throw .data(error)
         }
         guard let outcome = scoring.outcome else {
             throw .noOutcomeColumn(file: scoring.file, column: model.spec.outcome.column)
         }
-        let probabilities = timings.measure("score") { model.probabilities(scoring.design) }
+        let probabilities = timings.measure("score") { scoring.linearPredictor.map(logistic) }
         let metrics = try timings.measure("metrics") { () throws(LabError) in
             do throws(MetricsError) { return try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: outcome) } catch {
                 throw LabError.metrics(error, file: scoring.file)

@@ -1,5 +1,6 @@
 import BatonSupport
 import Dispatch
+import Foundation
 import LabNumerics
 import LeadCSV
 import ScoringModelFormat
@@ -78,6 +79,127 @@ package enum DesignMatrixBuilder {
         return (matrix, unseen, oneHot)
     }
 
+    /// η = Xβ for `rows` of `table` without the design matrix: the rows are encoded in blocks
+    /// of `blockRows` into a buffer per core that is reused, and each block's η is summed term
+    /// by term in column order, so η is bit-identical to ``WeightFile/probabilities(_:)``'s on
+    /// the whole matrix. For 1e6 leads × 60 terms that is ~30 MB touched instead of 480 MB.
+    ///
+    /// Errors and unseen levels are those of ``build(encodings:table:rows:)``: when a block
+    /// meets a bad cell, the whole matrix is built to throw the error it would throw.
+    package static func linearPredictor(
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int], coefficients: [Double], blockRows: Int = 16_384
+    ) throws(DataError) -> (eta: [Double], unseen: [UnseenLevels]) {
+        let p = FeatureEncoding.terms(of: encodings).count
+        precondition(coefficients.count == p, "linearPredictor: \(p) terms, \(coefficients.count) coefficients")
+        let job = BlockJob(encodings: encodings, table: table, rows: rows, coefficients: coefficients, blockRows: max(1, blockRows))
+        let eta = [Double](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+            job.eta = buffer
+            DispatchQueue.concurrentPerform(iterations: job.workers) { job.run(worker: $0) }
+            initialized = rows.count
+        }
+        if job.failed {
+            _ = try build(encodings: encodings, table: table, rows: rows)
+            preconditionFailure("DesignMatrixBuilder: a block failed that the whole matrix does not")
+        }
+        return (eta, job.unseen())
+    }
+
+    /// The blocks of ``linearPredictor(encodings:table:rows:coefficients:blockRows:)``: worker k
+    /// takes blocks k, k + workers, …, each encoded into the worker's own buffer.
+    private final class BlockJob: @unchecked Sendable {
+        let encodings: [FeatureEncoding]
+        let table: LeadTable
+        let rows: [Int]
+        let coefficients: [Double]
+        let blockRows: Int
+        let workers: Int
+        let offsets: [Int]
+        let wholeNumbers: [[Double]]
+        var eta = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+        private let lock = NSLock()
+        private var failure = false
+        /// Per feature: unseen level → rows, summed over blocks.
+        private var unseenCounts: [[String: Int]]
+        private var unseenMappedTo: [String?]
+
+        init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], coefficients: [Double], blockRows: Int) {
+            self.encodings = encodings
+            self.table = table
+            self.rows = rows
+            self.coefficients = coefficients
+            self.blockRows = blockRows
+            let blocks = (rows.count + blockRows - 1) / blockRows
+            workers = max(1, min(onlineProcessorCount(), blocks))
+            var offsets: [Int] = []
+            var offset = 1
+            for encoding in encodings {
+                offsets.append(offset)
+                offset += encoding.terms.count
+            }
+            self.offsets = offsets
+            wholeNumbers = encodings.map { DesignMatrixBuilder.wholeNumberValues($0) }
+            unseenCounts = Array(repeating: [:], count: encodings.count)
+            unseenMappedTo = Array(repeating: nil, count: encodings.count)
+        }
+
+        var failed: Bool { lock.withLock { failure } }
+
+        func unseen() -> [UnseenLevels] {
+            encodings.indices.compactMap { f in
+                guard let mappedTo = unseenMappedTo[f], !unseenCounts[f].isEmpty else { return nil }
+                return UnseenLevels(column: encodings[f].column, counts: unseenCounts[f], mappedTo: mappedTo)
+            }
+        }
+
+        func run(worker: Int) {
+            let p = coefficients.count
+            let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: blockRows * p)
+            defer { scratch.deallocate() }
+            var block = worker
+            while block * blockRows < rows.count, !failed {
+                let start = block * blockRows
+                let end = min(rows.count, start + blockRows)
+                let blockRowIndices = Array(rows[start..<end])
+                let m = end - start
+                let matrix = UnsafeMutableBufferPointer(rebasing: scratch[0..<(m * p)])
+                matrix.baseAddress.map { $0.update(repeating: 1, count: m) }  // the intercept
+                var found: [(Int, UnseenLevels)] = []
+                do throws(DataError) {
+                    for (f, encoding) in encodings.enumerated() {
+                        switch encoding.type {
+                        case .numeric:
+                            try DesignMatrixBuilder.fillNumeric(
+                                encoding, table.numeric(encoding.column), rows: blockRowIndices, table: table,
+                                into: matrix, column: offsets[f], wholeNumbers: wholeNumbers[f])
+                        case .categorical:
+                            let filled = DesignMatrixBuilder.fillCategorical(
+                                encoding, table.text(encoding.column), rows: blockRowIndices, into: matrix, column: offsets[f])
+                            if let report = filled.unseen { found.append((f, report)) }
+                        }
+                    }
+                } catch {
+                    lock.withLock { failure = true }
+                    return
+                }
+                let target = eta.baseAddress! + start
+                target.update(repeating: 0, count: m)
+                for (j, beta) in coefficients.enumerated() where beta != 0 {
+                    let column = matrix.baseAddress! + j * m
+                    for i in 0..<m { target[i] += beta * column[i] }
+                }
+                if !found.isEmpty {
+                    lock.withLock {
+                        for (f, report) in found {
+                            unseenCounts[f].merge(report.counts, uniquingKeysWith: +)
+                            unseenMappedTo[f] = report.mappedTo
+                        }
+                    }
+                }
+                block += workers
+            }
+        }
+    }
+
     /// One task per feature (task 0: the intercept), each writing its own columns and its own result.
     private final class FillJob: @unchecked Sendable {
         let encodings: [FeatureEncoding]
@@ -130,9 +252,19 @@ package enum DesignMatrixBuilder {
         }
     }
 
+    /// Counts are small whole numbers: their term values (log1p is the costly part) come from a
+    /// table filled by the same function, so results are bit-identical. Empty unless every whole
+    /// number 0…1023 has a value.
+    static func wholeNumberValues(_ encoding: FeatureEncoding) -> [Double] {
+        guard encoding.type == .numeric, encoding.bins == nil else { return [] }
+        let values = (0..<1024).compactMap { try? encoding.numericTermValue(Double($0)) }
+        return values.count == 1024 ? values : []
+    }
+
+    /// - Parameter wholeNumbers: ``wholeNumberValues(_:)`` of `encoding`, when the caller keeps it.
     static func fillNumeric(
         _ encoding: FeatureEncoding, _ column: NumericColumn, rows: [Int], table: LeadTable,
-        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
+        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int, wholeNumbers: [Double]? = nil
     ) throws(DataError) {
         if encoding.bins != nil {
             try fillBins(encoding, column, rows: rows, table: table, into: buffer, column: index)
@@ -149,10 +281,8 @@ package enum DesignMatrixBuilder {
         } catch {
             throw .cell(file: table.file, line: table.lineOfRow[rows.first ?? 0], error: error)
         }
-        // Counts are small whole numbers: their term values (log1p is the costly part) come from
-        // a table filled by the same function, so results are bit-identical.
-        let wholeNumbers = (0..<1024).compactMap { try? encoding.numericTermValue(Double($0)) }
-        let tableSize = wholeNumbers.count == 1024 ? wholeNumbers.count : 0  // every whole number 0…1023 has a value
+        let wholeNumbers = wholeNumbers ?? wholeNumberValues(encoding)
+        let tableSize = wholeNumbers.count
         let values = column.values
         let missing = column.missing
         for (i, row) in rows.enumerated() {

@@ -144,7 +144,7 @@ package enum LabReport {
     package static func validationSummary(_ run: CalibrationLab.ValidationRun) -> String {
         var lines: [String] = []
         lines.append("Model: \(run.model.training.inputFile) fit, \(run.model.model.count) terms, created \(run.model.training.createdAt)")
-        lines.append("Data:  \(run.data.file): \(run.data.design.rows) leads scored, \(run.data.rows.rowsDropped) dropped")
+        lines.append("Data:  \(run.data.file): \(run.data.count) leads scored, \(run.data.rows.rowsDropped) dropped")
         for unseen in run.data.unseenLevels where unseen.rows > 0 {
             lines.append("Note:  \(unseen.description)")
         }
@@ -155,7 +155,7 @@ package enum LabReport {
     /// The `baton validate --json` object.
     package static func validationJSON(_ run: CalibrationLab.ValidationRun) -> JSONValue {
         var object: [String: JSONValue] = [
-            "rows": .integer(Int64(run.data.design.rows)),
+            "rows": .integer(Int64(run.data.count)),
             "rows_dropped": .integer(Int64(run.data.rows.rowsDropped)),
             "unseen_levels": .array(
                 run.data.unseenLevels.filter { $0.rows > 0 }.map {

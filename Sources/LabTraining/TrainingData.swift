@@ -111,10 +111,20 @@ package struct ScoringData: Sendable {
         csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec,
         timings: inout StageTimings
     ) throws(DataError) -> ScoringData {
+        let (table, hasOutcome) = try readTable(csv: csv, encodings: encodings, spec: spec, timings: &timings)
+        return try timings.measure("encode") { () throws(DataError) in
+            try build(table: table, encodings: encodings, spec: spec, hasOutcome: hasOutcome)
+        }
+    }
+
+    /// The columns `encodings` and `spec` need, and the outcome when the file has it (`read` stage).
+    static func readTable(
+        csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec, timings: inout StageTimings
+    ) throws(DataError) -> (table: LeadTable, hasOutcome: Bool) {
         // Ask for the outcome too; if the file has no such column, read without it.
         let requests = columnRequests(encodings: encodings, spec: spec)
         let withOutcome = requests + [.text(spec.outcome.column)]
-        let (table, hasOutcome) = try timings.measure("read") { () throws(DataError) -> (LeadTable, Bool) in
+        return try timings.measure("read") { () throws(DataError) -> (LeadTable, Bool) in
             do throws(LeadTableError) {
                 return (try LeadTableReader.read(url: csv, columns: withOutcome), true)
             } catch let error {
@@ -127,9 +137,6 @@ package struct ScoringData: Sendable {
                     throw DataError.table(error)
                 }
             }
-        }
-        return try timings.measure("encode") { () throws(DataError) in
-            try build(table: table, encodings: encodings, spec: spec, hasOutcome: hasOutcome)
         }
     }
 
