@@ -234,6 +234,12 @@ final class LevelPartials: @unchecked Sendable {
             }
             let yb = y + start
             let wb = weights.map { $0 + start }
+            // Unweighted rows: Σ log(1 + tᵢ) as the log of running products of at most 512
+            // factors in [1, 2] (below 2⁵¹², no overflow; relative error under 512 ulp, so an
+            // absolute error under 1e-13 per product, smaller than a sum of n rounded logs):
+            // one log per 512 rows instead of one per row, which was 15 % of a pass.
+            var product = 1.0
+            var factors = 0
             for i in 0..<m {
                 let e = eta[i]
                 let c = wb?[i] ?? 1
@@ -241,10 +247,20 @@ final class LevelPartials: @unchecked Sendable {
                 let t = exp(-abs(e))
                 let onePlusT = 1 + t
                 let mu = e >= 0 ? 1 / onePlusT : t / onePlusT
-                // log(1 + t) rather than log1p(t): for t ≤ 1 its absolute error is below 2⁻⁵², far
-                // inside the tolerance of a sum of n terms, and glibc's log is several times faster.
-                let softplus = max(e, 0) + log(onePlusT)
-                logLikelihood += c * (yb[i] * e - softplus)
+                if wb == nil {
+                    logLikelihood += yb[i] * e - max(e, 0)
+                    product *= onePlusT
+                    factors += 1
+                    if factors == 512 {
+                        logLikelihood -= log(product)
+                        product = 1
+                        factors = 0
+                    }
+                } else {
+                    // log(1 + t) rather than log1p(t): for t ≤ 1 its absolute error is below 2⁻⁵²,
+                    // far inside the tolerance of a sum of n terms, and glibc's log is several times faster.
+                    logLikelihood += c * (yb[i] * e - max(e, 0) - log(onePlusT))
+                }
                 let w = c * t / (onePlusT * onePlusT)
                 residual[i] = c * (yb[i] - mu)
                 weight[i] = w
@@ -254,6 +270,7 @@ final class LevelPartials: @unchecked Sendable {
                 for k in 0..<d { target[k] = root * row[k] }
                 if c > 0, t < 1e-10 { boundary += 1 }
             }
+            logLikelihood -= log(product)
             cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(d), Int32(m), 1, b, Int32(d), 1, hdd, Int32(d))
             cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(d), Int32(m), 1, a, Int32(d), residual, 1, 1, gd, 1)
             for i in 0..<m {
