@@ -216,14 +216,28 @@ package struct InformationValue: Sendable, Equatable {
     }
 
     /// IV over a categorical feature's levels: each row's level is its dummy column set to 1, or the baseline.
+    /// The level codes the encoder kept for the fit (``TrainingData/oneHot``) give it directly;
+    /// without them, the dummy columns are read (one strided read per dummy and row).
     static func categoricalIV(_ training: TrainingData, columns: Range<Int>) -> Double {
         let n = training.design.rows
         var won = [Double](repeating: 0, count: columns.count + 1), lost = won
+        let outcome = training.outcome, weights = training.weights
+        if let feature = training.oneHot.first(where: { $0.columns.first == columns.first && $0.columns.count == columns.count }),
+            feature.levels.count == n
+        {
+            for i in 0..<n {
+                let level = Int(feature.levels[i])
+                let weight = weights?[i] ?? 1
+                if outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
+            }
+            return iv(won: won, lost: lost)
+        }
+        let values = training.design.values
         for i in 0..<n {
             var level = 0
-            for (k, j) in columns.enumerated() where training.design.values[j * n + i] == 1 { level = k + 1 }
-            let weight = training.weights?[i] ?? 1
-            if training.outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
+            for (k, j) in columns.enumerated() where values[j * n + i] == 1 { level = k + 1 }
+            let weight = weights?[i] ?? 1
+            if outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
         }
         return iv(won: won, lost: lost)
     }

@@ -95,4 +95,41 @@ import Testing
         let handedOver = InformationValue.numericIV(training, column: 1, missingColumn: 2, distinctLimit: 5)
         #expect(handedOver.groups == ranked.groups && handedOver.iv == ranked.iv)
     }
+
+    /// A categorical feature's IV from the encoder's level codes equals the one from reading its
+    /// dummy columns (the fallback when no codes were kept), weights and all.
+    @Test func categoricalLevelCodesGiveTheIVOfTheDummyColumns() throws {
+        var random = SplitMix64(seed: 9)
+        var rows: [(x: String, channel: String, won: Int)] = []
+        for i in 0..<1_500 {
+            let channel = ["web", "event", "partner", "referral", "ads"][Int(Double.random(in: 0..<5, using: &random))]
+            let won = Double.random(in: 0..<1, using: &random) < (channel == "referral" ? 0.5 : 0.2) ? 1 : 0
+            rows.append((String(i % 13), channel, won))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
+        try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
+        try Data(
+            """
+            outcome: {column: won, positive: ["1"]}
+            features:
+              - {column: x, type: numeric}
+              - {column: channel, type: categorical}
+            """.utf8
+        ).write(to: specFile)
+        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        var training = try #require(run.training)
+        #expect(training.oneHot.count == 1, "the encoder kept the channel's level codes")
+        let columns = 2..<(2 + run.weightFile.encodings[1].terms.count)
+        let fromCodes = InformationValue.categoricalIV(training, columns: columns)
+        training.oneHot = []
+        let fromColumns = InformationValue.categoricalIV(training, columns: columns)
+        #expect(fromCodes == fromColumns && fromCodes > 0.05)
+        training.weights = (0..<training.design.rows).map { Double($0 % 3) + 0.5 }
+        let weightedColumns = InformationValue.categoricalIV(training, columns: columns)
+        training.oneHot = run.training?.oneHot ?? []
+        #expect(InformationValue.categoricalIV(training, columns: columns) == weightedColumns && weightedColumns != fromColumns)
+    }
 }
