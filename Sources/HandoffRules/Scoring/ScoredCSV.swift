@@ -296,8 +296,8 @@ public enum ScoredCSV {
         return power
     }
 
-    /// ``appendFixed(_:decimals:to:)-([UInt8])`` into a block: the digits are written backwards
-    /// straight into place, two at a time.
+    /// ``appendFixed(_:decimals:to:)-([UInt8])`` into a block: the digits are written backwards,
+    /// two per division by 100, into a small window, then moved into place.
     static func appendFixed(_ x: Double, decimals: Int, to out: inout ByteBlock) {
         precondition(decimals >= 0 && decimals < powersOfTen.count, "ScoredCSV.appendFixed: 0…15 decimals")
         let scaled = (abs(x) * powersOfTen[decimals]).rounded()
@@ -306,34 +306,45 @@ public enum ScoredCSV {
             return
         }
         var whole = UInt64(scaled)
-        // Digits: at least decimals + 1 (a zero before the point).
-        var digits = decimals + 1
-        var probe = whole / 10
-        var span = 1
-        while probe > 0 {
-            span += 1
-            probe /= 10
-        }
-        digits = max(digits, span)
         let negative = x < 0 && whole != 0
-        let length = digits + (decimals > 0 ? 1 : 0) + (negative ? 1 : 0)
-        out.reserve(length)
-        var position = out.base + out.count + length
-        var written = 0
-        while written < digits {
-            if written == decimals && decimals > 0 {
-                position -= 1
-                position.pointee = 0x2E
+        // At most 19 digits, a point and a sign.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { window in
+            guard let base = window.baseAddress else { return }
+            var position = 24
+            @inline(__always) func pair(_ value: UInt64) {
+                let r = UInt8(truncatingIfNeeded: value)
+                position &-= 2
+                base[position] = 0x30 &+ r / 10
+                base[position &+ 1] = 0x30 &+ r % 10
             }
-            position -= 1
-            position.pointee = 0x30 &+ UInt8(truncatingIfNeeded: whole % 10)
-            whole /= 10
-            written += 1
+            var fraction = decimals
+            while fraction >= 2 {
+                pair(whole % 100)
+                whole /= 100
+                fraction &-= 2
+            }
+            if fraction == 1 {
+                position &-= 1
+                base[position] = 0x30 &+ UInt8(truncatingIfNeeded: whole % 10)
+                whole /= 10
+            }
+            if decimals > 0 {
+                position &-= 1
+                base[position] = 0x2E
+            }
+            while whole >= 10 {
+                pair(whole % 100)
+                whole /= 100
+            }
+            if whole > 0 || base[position] == 0x2E || position == 24 {
+                position &-= 1
+                base[position] = 0x30 &+ UInt8(truncatingIfNeeded: whole)
+            }
+            if negative {
+                position &-= 1
+                base[position] = 0x2D
+            }
+            out.append(UnsafeBufferPointer(start: base + position, count: 24 &- position))
         }
-        if negative {
-            position -= 1
-            position.pointee = 0x2D
-        }
-        out.count += length
     }
 }
