@@ -140,10 +140,15 @@ package actor HandoffEngine {
         // Event ids are unique across the store, not per lead: a retry (same content) is a
         // duplicate, the same id with other content (another lead, type, time or fields) a
         // conflict, never counted as a duplicate and never applied without its journal row.
-        if let duplicate = try await storedDuplicate(of: event) { return duplicate }
+        // The duplicate check, the lead's merges and its flow state in one store read.
+        let arrival: EventArrival
+        do { arrival = try await store.eventArrival(eventID: event.eventID, leadID: event.leadID) } catch {
+            throw .store(eventID: event.eventID, error)
+        }
+        if let duplicate = try duplicate(of: event, stored: arrival.stored) { return duplicate }
         let addressee: Addressee
         do {
-            addressee = try await self.addressee(of: event)
+            addressee = try await self.addressee(of: event, arrival: arrival)
         } catch {
             throw .store(eventID: event.eventID, error)
         }
@@ -192,16 +197,17 @@ extension HandoffEngine {
     /// Follows standing merges from the event's lead to its survivor; a new lead (`lead_created`,
     /// or an integration's lead event) whose normalised e-mail a stored lead has goes to that lead
     /// when the playbook merges by e-mail (see `EventWork+Merge`).
-    func addressee(of event: InboundEvent) async throws(StoreError) -> Addressee {
+    /// - Parameter arrival: the merges and flow timeline of the event's own lead, read already.
+    func addressee(of event: InboundEvent, arrival: EventArrival) async throws(StoreError) -> Addressee {
         var leadID = event.leadID
-        var merges = try await store.leadMerges(involving: leadID, includeEnded: false)
+        var merges = arrival.merges
         var hops = 0
         while hops < Self.mergeHops, let standing = merges.first(where: { $0.mergedID == leadID }) {
             leadID = standing.survivorID
             hops += 1
             merges = try await store.leadMerges(involving: leadID, includeEnded: false)
         }
-        var timeline = try await store.flowTimeline(leadID: leadID)
+        var timeline = hops == 0 ? arrival.timeline : try await store.flowTimeline(leadID: leadID)
         var arrivalKey: String?
         if timeline == nil, event.kind == .leadCreated || event.integration != nil, flow.merge.byEmail, case .lead(let body) = event.body,
             let key = body.fields["email"].flatMap(EmailKey.of),
@@ -257,6 +263,11 @@ extension HandoffEngine {
     func storedDuplicate(of event: InboundEvent) async throws(EngineError) -> ApplyResult? {
         let stored: EngagementEventRecord?
         do { stored = try await store.event(id: event.eventID) } catch { throw .store(eventID: event.eventID, error) }
+        return try duplicate(of: event, stored: stored)
+    }
+
+    /// ``storedDuplicate(of:)`` with the journal row under the event's id read already.
+    func duplicate(of event: InboundEvent, stored: EngagementEventRecord?) throws(EngineError) -> ApplyResult? {
         guard let stored else { return nil }
         let payload: JSONText
         do { payload = try JSONText(encoding: event) } catch { throw .store(eventID: event.eventID, error) }

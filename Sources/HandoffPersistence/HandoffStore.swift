@@ -104,6 +104,11 @@ package protocol HandoffStore: InteractionStore, Sendable {
     /// types, instants; payloads left empty), assignments, timers, attempts, dispositions,
     /// opportunities and outcomes — no scores or decisions. Nil when the lead is not stored.
     func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline?
+    /// ``event(id:)``, then (when the id is new) the standing ``leadMerges(involving:includeEnded:)``
+    /// and the ``flowTimeline(leadID:)`` of `leadID`: every event's first reads, which a store
+    /// answers in one read transaction (one hand-off to its reader, not three). A default
+    /// implementation makes the three calls.
+    func eventArrival(eventID: String, leadID: String) async throws(StoreError) -> EventArrival
     /// The lead's decision ledger (routing decisions and SLA transitions), in the order stored;
     /// empty when the lead has none or is not stored.
     func decisionLedger(leadID: String) async throws(StoreError) -> [DecisionLedgerRecord]
@@ -214,6 +219,15 @@ extension HandoffStore {
     @discardableResult
     package func upsertRep(_ rep: RepRecord) async throws(StoreError) -> WriteOutcome {
         try await apply(.upsertRep(rep))
+    }
+}
+
+extension HandoffStore {
+    package func eventArrival(eventID: String, leadID: String) async throws(StoreError) -> EventArrival {
+        if let stored = try await event(id: eventID) { return EventArrival(stored: stored, merges: [], timeline: nil) }
+        return EventArrival(
+            stored: nil, merges: try await leadMerges(involving: leadID, includeEnded: false),
+            timeline: try await flowTimeline(leadID: leadID))
     }
 }
 

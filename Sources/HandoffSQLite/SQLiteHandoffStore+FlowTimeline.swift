@@ -14,34 +14,46 @@ extension SQLiteHandoffStore {
     }()
 
     package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
-        try await read("reading the flow state of lead '\(leadID)'") { db in
-            let id: StatementArguments = [leadID]
-            // Cached statements: preparing these seven queries anew for every event (and running
-            // GRDB's authorizer over each) cost more than executing them.
-            let leadQuery = try db.cachedStatement(sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?")
-            guard let lead = try Row.fetchOne(leadQuery, arguments: id).map(Decode.lead) else {
-                return nil
-            }
-            func all<T>(_ columns: String, _ table: String, _ order: String, _ decode: (Row) throws -> T) throws -> [T] {
-                let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
-                return try Row.fetchAll(statement, arguments: id).map(decode)
-            }
-            // By position (the order of `flowEventColumns`): a lead's whole journal is read for
-            // every event, and GRDB's lookup by name lowercases the name on each access.
-            let events = try all(Self.flowEventColumns, "engagement_events", "occurred_at, seq") { row in
-                let payload: String? = row[5]
-                return EngagementEventRecord(
-                    id: row[0], leadID: row[1], type: row[2], occurredAt: Date(storeMillis: row[3]),
-                    receivedAt: Date(storeMillis: row[4]), payload: payload.map(JSONText.init(trusted:)) ?? .emptyObject)
-            }
-            return LeadTimeline(
-                lead: lead, events: events,
-                assignments: try all(Columns.assignment, "assignments", "assigned_at, id", Decode.assignment),
-                timers: try all(Columns.timer, "sla_timers", "started_at, id", Decode.timer),
-                contactAttempts: try all(Columns.attempt, "contact_attempts", "attempted_at, seq", Decode.attempt),
-                dispositions: try all(Columns.disposition, "dispositions", "decided_at, seq", Decode.disposition),
-                opportunities: try all(Columns.opportunity, "opportunities", "opened_at, id", Decode.opportunity),
-                outcomes: try all(Columns.outcome, "outcomes", "closed_at, seq", Decode.outcome))
+        try await read("reading the flow state of lead '\(leadID)'") { db in try Self.flowTimeline(db, leadID: leadID) }
+    }
+
+    /// One read for every event's first questions (``HandoffStore/eventArrival(eventID:leadID:)``).
+    package func eventArrival(eventID: String, leadID: String) async throws(StoreError) -> EventArrival {
+        try await read("reading event '\(eventID)' and the flow state of lead '\(leadID)'") { db in
+            if let stored = try Self.event(db, id: eventID) { return EventArrival(stored: stored, merges: [], timeline: nil) }
+            return EventArrival(
+                stored: nil, merges: try Self.leadMerges(db, involving: leadID, includeEnded: false),
+                timeline: try Self.flowTimeline(db, leadID: leadID))
         }
+    }
+
+    static func flowTimeline(_ db: Database, leadID: String) throws -> LeadTimeline? {
+        let id: StatementArguments = [leadID]
+        // Cached statements: preparing these seven queries anew for every event (and running
+        // GRDB's authorizer over each) cost more than executing them.
+        let leadQuery = try db.cachedStatement(sql: "SELECT \(Columns.lead) FROM leads WHERE id = ?")
+        guard let lead = try Row.fetchOne(leadQuery, arguments: id).map(Decode.lead) else {
+            return nil
+        }
+        func all<T>(_ columns: String, _ table: String, _ order: String, _ decode: (Row) throws -> T) throws -> [T] {
+            let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
+            return try Row.fetchAll(statement, arguments: id).map(decode)
+        }
+        // By position (the order of `flowEventColumns`): a lead's whole journal is read for
+        // every event, and GRDB's lookup by name lowercases the name on each access.
+        let events = try all(Self.flowEventColumns, "engagement_events", "occurred_at, seq") { row in
+            let payload: String? = row[5]
+            return EngagementEventRecord(
+                id: row[0], leadID: row[1], type: row[2], occurredAt: Date(storeMillis: row[3]),
+                receivedAt: Date(storeMillis: row[4]), payload: payload.map(JSONText.init(trusted:)) ?? .emptyObject)
+        }
+        return LeadTimeline(
+            lead: lead, events: events,
+            assignments: try all(Columns.assignment, "assignments", "assigned_at, id", Decode.assignment),
+            timers: try all(Columns.timer, "sla_timers", "started_at, id", Decode.timer),
+            contactAttempts: try all(Columns.attempt, "contact_attempts", "attempted_at, seq", Decode.attempt),
+            dispositions: try all(Columns.disposition, "dispositions", "decided_at, seq", Decode.disposition),
+            opportunities: try all(Columns.opportunity, "opportunities", "opened_at, id", Decode.opportunity),
+            outcomes: try all(Columns.outcome, "outcomes", "closed_at, seq", Decode.outcome))
     }
 }

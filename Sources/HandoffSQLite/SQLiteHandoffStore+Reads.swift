@@ -10,10 +10,12 @@ extension SQLiteHandoffStore {
     }
 
     package func event(id: String) async throws(StoreError) -> EngagementEventRecord? {
-        try await read("reading event '\(id)'") { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Columns.event) FROM engagement_events WHERE event_id = ?"), arguments: [id]).map(
-                Decode.event)
-        }
+        try await read("reading event '\(id)'") { db in try Self.event(db, id: id) }
+    }
+
+    static func event(_ db: Database, id: String) throws -> EngagementEventRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Columns.event) FROM engagement_events WHERE event_id = ?"), arguments: [id]).map(
+            Decode.event)
     }
 
     package func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {

@@ -3,6 +3,39 @@ import HandoffPersistence
 import Testing
 
 @Suite struct TimelineAndReadTests {
+    /// Every event's first reads in one: the same answers as the three reads it stands for
+    /// (the stored row of a known id alone; for a new id the lead's standing merges and flow state).
+    @Test(arguments: StoreBackend.allCases)
+    func eventArrivalAnswersAsItsThreeReads(backend: StoreBackend) async throws {
+        try await backend.withEmptyStore { store in
+            try await store.upsertLead(Sample.lead("L1", at: T.base))
+            try await store.upsertLead(Sample.lead("L0", at: T.base))
+            try await store.appendEvent(Sample.event("e1", lead: "L1", at: T.minutes(1)))
+            _ = try await store.commit(
+                UnitOfWork(
+                    trigger: .appendEvent(Sample.event("m1", lead: "L1", at: T.minutes(2), type: "merge")),
+                    then: [
+                        .recordMerge(
+                            LeadMergeRecord(
+                                mergedID: "L0", survivorID: "L1", rule: .crm, evidence: "CRM merge", eventID: "m1", fieldChanges: [],
+                                mergedAt: T.minutes(2)))
+                    ]))
+            let known = try await store.eventArrival(eventID: "e1", leadID: "L1")
+            #expect(known.stored == (try await store.event(id: "e1")) && known.stored != nil)
+            #expect(known.merges.isEmpty && known.timeline == nil)
+
+            let fresh = try await store.eventArrival(eventID: "e-new", leadID: "L1")
+            #expect(fresh.stored == nil)
+            #expect(fresh.merges == (try await store.leadMerges(involving: "L1", includeEnded: false)) && fresh.merges.count == 1)
+            #expect(fresh.timeline == (try await store.flowTimeline(leadID: "L1")) && fresh.timeline?.events.count == 2)
+
+            let merged = try await store.eventArrival(eventID: "e-new", leadID: "L0")
+            #expect(merged.merges.map(\.survivorID) == ["L1"])
+            let nobody = try await store.eventArrival(eventID: "e-new", leadID: "nobody")
+            #expect(nobody.stored == nil && nobody.merges.isEmpty && nobody.timeline == nil)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func timelineIsChronologicalWithCausalTieBreaks(backend: StoreBackend) async throws {
         try await backend.withEmptyStore { store in
