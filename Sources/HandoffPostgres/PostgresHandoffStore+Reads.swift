@@ -9,9 +9,51 @@ extension PostgresHandoffStore {
     }
 
     package func event(id: String) async throws(StoreError) -> EngagementEventRecord? {
-        try await read("reading event '\(id)'") { sql in
-            try await sql.row("SELECT \(PGColumns.event) FROM engagement_events WHERE event_id = $1", [.text(id)]).map(PGDecode.event)
+        try await read("reading event '\(id)'") { sql in try await Self.event(sql, id: id) }
+    }
+
+    static func event(_ sql: SQL, id: String) async throws -> EngagementEventRecord? {
+        try await sql.row("SELECT \(PGColumns.event) FROM engagement_events WHERE event_id = $1", [.text(id)]).map(PGDecode.event)
+    }
+
+    /// The journal's columns for the flow: payloads only where the flow reads them back.
+    static let flowEventColumns: String = {
+        let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        return "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload::text ELSE '{}' END AS payload"
+    }()
+
+    /// The lead's rows without scores, decisions or event payloads (as SQLite's): the default
+    /// read the whole timeline and threw those away, so a lead's n-th event read n scores and
+    /// decisions it never used.
+    package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
+        try await snapshot("reading the flow state of lead '\(leadID)'") { sql in try await Self.flowTimeline(sql, leadID: leadID) }
+    }
+
+    /// Every event's first reads in one snapshot (``HandoffStore/eventArrival(eventID:leadID:)``).
+    package func eventArrival(eventID: String, leadID: String) async throws(StoreError) -> EventArrival {
+        try await snapshot("reading event '\(eventID)' and the flow state of lead '\(leadID)'") { sql in
+            if let stored = try await Self.event(sql, id: eventID) { return EventArrival(stored: stored, merges: [], timeline: nil) }
+            return EventArrival(
+                stored: nil, merges: try await Self.leadMerges(sql, involving: leadID, includeEnded: false),
+                timeline: try await Self.flowTimeline(sql, leadID: leadID))
         }
+    }
+
+    static func flowTimeline(_ sql: SQL, leadID: String) async throws -> LeadTimeline? {
+        guard let lead = try await sql.row("SELECT \(PGColumns.lead) FROM leads WHERE id = $1", [.text(leadID)]).map(PGDecode.lead) else {
+            return nil
+        }
+        func all<T>(_ columns: String, _ table: String, _ order: String, _ decode: (Cells) throws -> T) async throws -> [T] {
+            try await sql.rows("SELECT \(columns) FROM \(table) WHERE lead_id = $1 ORDER BY \(order)", [.text(leadID)]).map(decode)
+        }
+        return LeadTimeline(
+            lead: lead, events: try await all(flowEventColumns, "engagement_events", "occurred_at, seq", PGDecode.event),
+            assignments: try await all(PGColumns.assignment, "assignments", "assigned_at, id", PGDecode.assignment),
+            timers: try await all(PGColumns.timer, "sla_timers", "started_at, id", PGDecode.timer),
+            contactAttempts: try await all(PGColumns.attempt, "contact_attempts", "attempted_at, seq", PGDecode.attempt),
+            dispositions: try await all(PGColumns.disposition, "dispositions", "decided_at, seq", PGDecode.disposition),
+            opportunities: try await all(PGColumns.opportunity, "opportunities", "opened_at, id", PGDecode.opportunity),
+            outcomes: try await all(PGColumns.outcome, "outcomes", "closed_at, seq", PGDecode.outcome))
     }
 
     package func leadTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {

@@ -3,6 +3,39 @@ import HandoffPersistence
 import Testing
 
 @Suite struct TimelineAndReadTests {
+    /// The flow's light read is the full timeline without scores and decisions, and with event
+    /// payloads only where the flow reads them back (the SLA clock's pauses), on either backend.
+    @Test(arguments: StoreBackend.allCases)
+    func flowTimelineIsTheTimelineStripped(backend: StoreBackend) async throws {
+        try await backend.withEmptyStore { store in
+            try await store.upsertLead(Sample.lead("L1", at: T.base))
+            try await store.upsertRep(Sample.rep("r1"))
+            var pause = Sample.event("p1", lead: "L1", at: T.minutes(3), type: "sla_pause")
+            pause.payload = JSONText(trusted: #"{"reason":"holiday"}"#)
+            _ = try await store.commit(
+                UnitOfWork(
+                    trigger: .appendEvent(Sample.event("e1", lead: "L1", at: T.minutes(1))),
+                    then: [
+                        .recordScore(Sample.score(lead: "L1", at: T.minutes(1))), .recordDecision(Sample.decision(lead: "L1", at: T.minutes(1))),
+                        .openAssignment(Sample.assignment(lead: "L1", rep: "r1", at: T.minutes(2))),
+                    ]))
+            try await store.appendEvent(pause)
+            let full = try #require(try await store.leadTimeline(leadID: "L1"))
+            #expect(!full.scores.isEmpty && !full.decisions.isEmpty && full.events.count == 2)
+            var expected = full
+            expected.scores = []
+            expected.decisions = []
+            expected.events = full.events.map { event in
+                var kept = event
+                if !EngagementEventRecord.flowPayloadTypes.contains(event.type) { kept.payload = .emptyObject }
+                return kept
+            }
+            #expect(try await store.flowTimeline(leadID: "L1") == expected)
+            #expect(expected.events.first { $0.id == "p1" }?.payload == pause.payload)
+            #expect(try await store.flowTimeline(leadID: "nobody") == nil)
+        }
+    }
+
     /// Every event's first reads in one: the same answers as the three reads it stands for
     /// (the stored row of a known id alone; for a new id the lead's standing merges and flow state).
     @Test(arguments: StoreBackend.allCases)
