@@ -45,12 +45,7 @@ package enum DesignMatrixBuilder {
     {
         let terms = FeatureEncoding.terms(of: encodings)
         let n = rows.count
-        var offsets: [Int] = []
-        var offset = 1
-        for encoding in encodings {
-            offsets.append(offset)
-            offset += encoding.terms.count
-        }
+        let offsets = firstColumns(of: encodings)
         // Features fill disjoint columns, so they are filled on all cores; every cell is written
         // once (zeros included), with no zero-fill of the whole matrix beforehand. Results are
         // collected per feature and read in feature order: the error thrown is the one a
@@ -77,6 +72,17 @@ package enum DesignMatrixBuilder {
         }
         let matrix = DesignMatrix(rows: n, columns: terms.count, values: values, names: terms.map(\.name), interceptColumn: 0)
         return (matrix, unseen, oneHot)
+    }
+
+    /// Each encoding's first design column (column 0 is the intercept).
+    static func firstColumns(of encodings: [FeatureEncoding]) -> [Int] {
+        var offsets: [Int] = []
+        var offset = 1
+        for encoding in encodings {
+            offsets.append(offset)
+            offset += encoding.terms.count
+        }
+        return offsets
     }
 
     /// η = Xβ for `rows` of `table` without the design matrix: the rows are encoded in blocks
@@ -130,13 +136,7 @@ package enum DesignMatrixBuilder {
             self.blockRows = blockRows
             let blocks = (rows.count + blockRows - 1) / blockRows
             workers = max(1, min(onlineProcessorCount(), blocks))
-            var offsets: [Int] = []
-            var offset = 1
-            for encoding in encodings {
-                offsets.append(offset)
-                offset += encoding.terms.count
-            }
-            self.offsets = offsets
+            offsets = DesignMatrixBuilder.firstColumns(of: encodings)
             wholeNumbers = encodings.map { DesignMatrixBuilder.wholeNumberValues($0) }
             unseenCounts = Array(repeating: [:], count: encodings.count)
             unseenMappedTo = Array(repeating: nil, count: encodings.count)

@@ -35,13 +35,7 @@ package struct InformationValue: Sendable, Equatable {
     /// One entry per encoding, in spec order. Categorical IVs need the training rows (nil: `training` absent).
     package static func of(encodings: [FeatureEncoding], training: TrainingData?) -> [InformationValue] {
         // Each feature reads its own design columns: the features are counted on all cores.
-        var starts: [Int] = []
-        var offset = 1
-        for encoding in encodings {
-            starts.append(offset)
-            offset += encoding.terms.count
-        }
-        let offsets = starts
+        let offsets = DesignMatrixBuilder.firstColumns(of: encodings)
         let slots = Slots(count: encodings.count)
         DispatchQueue.concurrentPerform(iterations: encodings.count) { k in
             slots.values[k] = of(encodings[k], offset: offsets[k], training: training)

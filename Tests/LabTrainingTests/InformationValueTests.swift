@@ -7,14 +7,19 @@ import Testing
 /// `baton fit`'s information value per feature, against values worked by hand from the counts.
 @Suite struct InformationValueTests {
     /// Writes `rows` (x, channel, won) as a CSV and fits it.
-    static func fit(_ rows: [(x: String, channel: String, won: Int)], spec: String) throws -> [InformationValue] {
+    static func run(_ rows: [(x: String, channel: String, won: Int)], spec: String) throws -> CalibrationLab.FitRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
         try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
         try Data(spec.utf8).write(to: specFile)
-        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        return try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+    }
+
+    /// The information values of ``run(_:spec:)``.
+    static func fit(_ rows: [(x: String, channel: String, won: Int)], spec: String) throws -> [InformationValue] {
+        let run = try run(rows, spec: spec)
         return InformationValue.of(encodings: run.weightFile.encodings, training: run.training)
     }
 
@@ -72,20 +77,14 @@ import Testing
             let won = Double.random(in: 0..<1, using: &random) < min(0.9, 0.05 + 0.04 * Double(count)) ? 1 : 0
             rows.append((x, i % 2 == 0 ? "a" : "b", won))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
-        try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
-        try Data(
-            """
-            outcome: {column: won, positive: ["1"]}
-            features:
-              - {column: x, type: numeric, transform: log1p, missing: indicator}
-              - {column: channel, type: categorical}
-            """.utf8
-        ).write(to: specFile)
-        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        let run = try Self.run(
+            rows,
+            spec: """
+                outcome: {column: won, positive: ["1"]}
+                features:
+                  - {column: x, type: numeric, transform: log1p, missing: indicator}
+                  - {column: channel, type: categorical}
+                """)
         let training = try #require(run.training)
         let counted = InformationValue.numericIV(training, column: 1, missingColumn: 2)
         let ranked = InformationValue.numericIV(training, column: 1, missingColumn: 2, distinctLimit: 0)
@@ -106,20 +105,14 @@ import Testing
             let won = Double.random(in: 0..<1, using: &random) < (channel == "referral" ? 0.5 : 0.2) ? 1 : 0
             rows.append((String(i % 13), channel, won))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let csv = folder.appendingPathComponent("leads.csv"), specFile = folder.appendingPathComponent("spec.yaml")
-        try Data((["x,channel,won"] + rows.map { "\($0.x),\($0.channel),\($0.won)" }).joined(separator: "\n").utf8).write(to: csv)
-        try Data(
-            """
-            outcome: {column: won, positive: ["1"]}
-            features:
-              - {column: x, type: numeric}
-              - {column: channel, type: categorical}
-            """.utf8
-        ).write(to: specFile)
-        let run = try CalibrationLab.fit(data: csv, spec: specFile, penalty: 0.1)
+        let run = try Self.run(
+            rows,
+            spec: """
+                outcome: {column: won, positive: ["1"]}
+                features:
+                  - {column: x, type: numeric}
+                  - {column: channel, type: categorical}
+                """)
         var training = try #require(run.training)
         #expect(training.oneHot.count == 1, "the encoder kept the channel's level codes")
         let columns = 2..<(2 + run.weightFile.encodings[1].terms.count)
