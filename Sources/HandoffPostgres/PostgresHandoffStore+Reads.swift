@@ -17,10 +17,8 @@ extension PostgresHandoffStore {
     }
 
     /// The journal's columns for the flow: payloads only where the flow reads them back.
-    static let flowEventColumns: String = {
-        let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        return "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload::text ELSE '{}' END AS payload"
-    }()
+    static let flowEventColumns =
+        "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(EngagementEventRecord.flowPayloadTypesSQL)) THEN payload::text ELSE '{}' END AS payload"
 
     /// The lead's rows without scores, decisions or event payloads (as SQLite's): the default
     /// read the whole timeline and threw those away, so a lead's n-th event read n scores and

@@ -8,10 +8,8 @@ extension SQLiteHandoffStore {
     /// event made a lead's n-th event cost O(n) decoding it never used.
     /// The journal's columns for the flow: payloads only where the flow reads them back (the SLA
     /// clock's pauses). Built once: this read runs for every event.
-    static let flowEventColumns: String = {
-        let kept = EngagementEventRecord.flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        return "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(kept)) THEN payload END AS payload"
-    }()
+    static let flowEventColumns =
+        "event_id, lead_id, type, occurred_at, received_at, CASE WHEN type IN (\(EngagementEventRecord.flowPayloadTypesSQL)) THEN payload END AS payload"
 
     package func flowTimeline(leadID: String) async throws(StoreError) -> LeadTimeline? {
         try await read("reading the flow state of lead '\(leadID)'") { db in try Self.flowTimeline(db, leadID: leadID) }

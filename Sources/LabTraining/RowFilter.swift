@@ -27,4 +27,19 @@ package struct RowFilter: Sendable, Equatable {
         }
         keptRows = (0..<table.rowCount).filter { !drop[$0] }
     }
+
+    /// ``init(features:table:)``, for a fit or a scoring run that needs at least one row.
+    /// - Throws: ``DataError/noRowsLeft(file:rowsRead:dropped:)`` when the rules drop every row.
+    package static func requiringRows(features: [FeatureSpec], table: LeadTable) throws(DataError) -> RowFilter {
+        let filter = RowFilter(features: features, table: table)
+        guard !filter.keptRows.isEmpty else {
+            throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
+        }
+        return filter
+    }
+
+    /// ``requiringRows(features:table:)`` with the features a fitted model's encodings describe.
+    package static func requiringRows(encodings: [FeatureEncoding], table: LeadTable) throws(DataError) -> RowFilter {
+        try requiringRows(features: encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }, table: table)
+    }
 }

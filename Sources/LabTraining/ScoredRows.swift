@@ -25,11 +25,7 @@ package struct ScoredRows: Sendable {
         let (encodings, spec) = (model.encodings, model.spec)
         let (table, hasOutcome) = try ScoringData.readTable(csv: csv, encodings: encodings, spec: spec, timings: &timings)
         return try timings.measure("encode") { () throws(DataError) in
-            let features = encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }
-            let filter = RowFilter(features: features, table: table)
-            guard !filter.keptRows.isEmpty else {
-                throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
-            }
+            let filter = try RowFilter.requiringRows(encodings: encodings, table: table)
             let (eta, unseen) = try DesignMatrixBuilder.linearPredictor(
                 encodings: encodings, table: table, rows: filter.keptRows, coefficients: model.model.map(\.estimate))
             let outcome = hasOutcome ? try outcomeVector(table: table, outcome: spec.outcome, rows: filter.keptRows) : nil

@@ -49,10 +49,7 @@ package struct TrainingData: Sendable {
     /// Learns the encodings on `table` (read with ``EncodingLearner/columnRequests(for:outcome:includeIdAndTime:)``)
     /// and builds the design matrix.
     package static func build(table: LeadTable, spec: ScoringSpec) throws(DataError) -> TrainingData {
-        let filter = RowFilter(features: spec.features, table: table)
-        guard !filter.keptRows.isEmpty else {
-            throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
-        }
+        let filter = try RowFilter.requiringRows(features: spec.features, table: table)
         let outcomes = try outcomeVector(table: table, outcome: spec.outcome, rows: filter.keptRows)
         let positives = outcomes.reduce(0, +)
         if positives == 0 {
@@ -149,11 +146,7 @@ package struct ScoringData: Sendable {
 
     /// Encodes `table` with `encodings`; `hasOutcome` says whether the outcome column was read.
     package static func build(table: LeadTable, encodings: [FeatureEncoding], spec: ScoringSpec, hasOutcome: Bool) throws(DataError) -> ScoringData {
-        let features = encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }
-        let filter = RowFilter(features: features, table: table)
-        guard !filter.keptRows.isEmpty else {
-            throw .noRowsLeft(file: table.file, rowsRead: filter.rowsRead, dropped: filter.droppedByColumn)
-        }
+        let filter = try RowFilter.requiringRows(encodings: encodings, table: table)
         let (matrix, unseen) = try DesignMatrixBuilder.build(encodings: encodings, table: table, rows: filter.keptRows)
         return ScoringData(
             design: matrix,

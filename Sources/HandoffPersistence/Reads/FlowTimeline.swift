@@ -4,6 +4,9 @@ extension EngagementEventRecord {
     /// Journal rows whose payload the flow reads back (``HandoffStore/flowTimeline(leadID:)``
     /// keeps it): the SLA clock's pauses and resumes, which the clock folds from the store.
     package static let flowPayloadTypes: Set<String> = ["sla_pause", "sla_resume"]
+    /// ``flowPayloadTypes`` as an SQL list of string literals (`'sla_pause', 'sla_resume'`), for
+    /// the backends' `CASE WHEN type IN (…)`; the names are fixed words, no input reaches it.
+    package static let flowPayloadTypesSQL = flowPayloadTypes.sorted().map { "'\($0)'" }.joined(separator: ", ")
 }
 
 extension HandoffStore {
