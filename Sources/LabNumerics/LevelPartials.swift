@@ -54,10 +54,17 @@ final class LevelPartials: @unchecked Sendable {
     /// depend on which core summed which part.
     let parts: Int
 
-    /// - Precondition: `x` (column-major, `rows` × the design's columns) outlives the partials.
-    init(layout: LevelLayout, parts: Int, blockRows: Int, x: UnsafePointer<Double>, rows: Int) {
+    /// Per dense column k: its column in the `x` the passes are given (``LevelLayout/dense``
+    /// for a whole design; k itself when `x` holds only the dense columns).
+    private let sourceColumns: [Int]
+
+    /// - Parameter denseOnly: `x` holds only the layout's dense columns, in order (a
+    ///   ``CodedDesign``'s dense block), instead of every design column.
+    /// - Precondition: `x` (column-major, `rows` rows) outlives the partials.
+    init(layout: LevelLayout, parts: Int, blockRows: Int, x: UnsafePointer<Double>, rows: Int, denseOnly: Bool = false) {
         self.layout = layout
         d = layout.dense.count
+        sourceColumns = denseOnly ? Array(0..<layout.dense.count) : layout.dense
         let designColumns = d + layout.activeColumns.reduce(0) { $0 + Set($1.joined()).count }
         denseRows = 2 * d <= designColumns ? HugePages.allocate(capacity: max(1, rows * d)) : nil
         self.blockRows = blockRows
@@ -101,7 +108,7 @@ final class LevelPartials: @unchecked Sendable {
 
     /// Row-major copy of the dense columns, each part copying the row blocks it will read.
     private func copyDenseRows(x: UnsafePointer<Double>, rows n: Int, into target: UnsafeMutablePointer<Double>) {
-        let (d, blockRows, parts, columns) = (self.d, self.blockRows, self.parts, layout.dense)
+        let (d, blockRows, parts, columns) = (self.d, self.blockRows, self.parts, sourceColumns)
         let blocks = (n + blockRows - 1) / blockRows
         let pointers = RowPointers(x: x, y: x, weights: nil, target: target)
         let copy = { @Sendable (part: Int) in
@@ -220,7 +227,7 @@ final class LevelPartials: @unchecked Sendable {
                 a = denseRows + start * d
             } else {
                 a = gatherBuffer
-                for (k, column) in layout.dense.enumerated() {
+                for (k, column) in sourceColumns.enumerated() {
                     let source = x + column * n + start
                     for i in 0..<m { a[i * d + k] = source[i] }
                 }

@@ -76,6 +76,12 @@ package struct LogisticFit: Sendable {
     package func probabilities(_ x: DesignMatrix) -> [Double] {
         linearPredictor(x).map(logistic)
     }
+
+    /// Fitted probabilities for the rows of a design with coded dummies (the same numbers as on
+    /// its ``CodedDesign/materialized()`` matrix).
+    package func probabilities(_ x: CodedDesign) -> [Double] {
+        x.linearPredictor(coefficients).map(logistic)
+    }
 }
 
 /// `1 / (1 + e^{−η})`, accurate for either sign of η.

@@ -82,8 +82,49 @@ package enum LogisticRegression {
                     return withSingleThreadedBLAS {
                         Result { () throws(FitError) -> LogisticFit in
                             try Newton(
-                                x: x, outcomes: outcomes, weights: weights, options: options,
-                                workspace: workspace
+                                names: x.names, interceptColumn: x.interceptColumn, rows: x.rows, matrix: { x },
+                                withColumn: { j, body in
+                                    x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
+                                },
+                                outcomes: outcomes, weights: weights, options: options, workspace: workspace
+                            ).run()
+                        }
+                    }
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// ``fit(_:outcomes:weights:oneHot:options:)`` on a design whose dummies are level codes:
+    /// the same passes (``LevelPartials``) read the dense block and the codes, and the plain
+    /// matrix is spelled out only where a diagnosis must read every column (a non-finite value,
+    /// separation) or when the features' code tables would be too large for level passes.
+    /// Estimates, standard errors and warnings equal those of the plain matrix with `oneHot`.
+    package static func fit(
+        _ design: CodedDesign, outcomes: [Double], weights: [Double]? = nil, options: Options = .init()
+    ) throws(FitError) -> LogisticFit {
+        try validate(rows: design.rows, columns: design.columns, outcomes: outcomes, weights: weights, options: options)
+        let workers = options.threads ?? onlineProcessorCount()
+        guard !design.denseColumns.isEmpty,
+            let layout = LevelLayout.make(oneHot: design.oneHot, columns: design.columns, rows: design.rows, workers: workers)
+        else {
+            return try fit(design.materialized(), outcomes: outcomes, weights: weights, oneHot: design.oneHot, options: options)
+        }
+        let result: Result<LogisticFit, FitError> = design.dense.withUnsafeBufferPointer { xp in
+            outcomes.withUnsafeBufferPointer { yp in
+                withOptionalPointer(weights) { wp in
+                    guard let xBase = xp.baseAddress, let yBase = yp.baseAddress else { return .failure(.emptyInput) }
+                    let workspace = NewtonWorkspace(
+                        x: xBase, y: yBase, weights: wp, rows: design.rows, columns: design.columns,
+                        workers: workers, blockRows: options.blockRows, coded: layout)
+                    return withSingleThreadedBLAS {
+                        Result { () throws(FitError) -> LogisticFit in
+                            try Newton(
+                                names: design.names, interceptColumn: design.interceptColumn, rows: design.rows,
+                                matrix: { design.materialized() }, withColumn: { j, body in design.withColumn(j, body) },
+                                outcomes: outcomes, weights: weights,
+                                options: options, workspace: workspace
                             ).run()
                         }
                     }
@@ -97,19 +138,26 @@ package enum LogisticRegression {
         _ x: DesignMatrix, outcomes: [Double], weights: [Double]?,
         options: Options
     ) throws(FitError) {
+        try validate(rows: x.rows, columns: x.columns, outcomes: outcomes, weights: weights, options: options)
+    }
+
+    private static func validate(
+        rows: Int, columns: Int, outcomes: [Double], weights: [Double]?,
+        options: Options
+    ) throws(FitError) {
         guard options.penalty >= 0, options.penalty.isFinite else {
             throw .invalidOption(name: "penalty", value: options.penalty, requirement: "a finite λ ≥ 0")
         }
         guard options.maxIterations >= 1 else {
             throw .invalidOption(name: "maxIterations", value: Double(options.maxIterations), requirement: "at least 1")
         }
-        guard x.columns > 0 else { throw .noColumns }
-        guard x.rows > 0 else { throw .emptyInput }
-        guard outcomes.count == x.rows, weights.map({ $0.count == x.rows }) ?? true else {
-            throw .lengthMismatch(rows: x.rows, outcomes: outcomes.count, weights: weights?.count)
+        guard columns > 0 else { throw .noColumns }
+        guard rows > 0 else { throw .emptyInput }
+        guard outcomes.count == rows, weights.map({ $0.count == rows }) ?? true else {
+            throw .lengthMismatch(rows: rows, outcomes: outcomes.count, weights: weights?.count)
         }
         var won = 0.0, total = 0.0
-        for i in 0..<x.rows {
+        for i in 0..<rows {
             let y = outcomes[i]
             guard y == 0 || y == 1 else { throw .nonBinaryOutcome(row: i, value: y) }
             let c = weights?[i] ?? 1
@@ -119,7 +167,7 @@ package enum LogisticRegression {
         }
         guard total > 0 else { throw .zeroTotalWeight }
         if won == 0 || won == total {
-            throw .singleOutcomeClass(outcome: won == 0 ? 0 : 1, rows: x.rows)
+            throw .singleOutcomeClass(outcome: won == 0 ? 0 : 1, rows: rows)
         }
     }
 }
@@ -131,36 +179,42 @@ func withOptionalPointer<R>(_ array: [Double]?, _ body: (UnsafePointer<Double>?)
 }
 
 /// The in-memory side of the Newton iteration: row totals from the arrays, passes over the
-/// workspace, diagnoses that read X.
+/// workspace, diagnoses that read X (`matrix`, spelled out only when a diagnosis runs).
 private struct Newton {
-    let x: DesignMatrix
+    let names: [String]
+    let interceptColumn: Int?
+    let rows: Int
+    /// The plain matrix (for the non-finite diagnosis, which runs only when a pass fails).
+    let matrix: () -> DesignMatrix
+    /// Lends one column (the separation check reads the few columns it suspects).
+    let withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
     let outcomes: [Double]
     let weights: [Double]?
     let options: LogisticRegression.Options
     let workspace: NewtonWorkspace
 
     func run() throws(FitError) -> LogisticFit {
-        let (x, outcomes, weights, workspace) = (self.x, self.outcomes, self.weights, self.workspace)
-        let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
+        let (matrix, outcomes, weights, workspace) = (self.matrix, self.outcomes, self.weights, self.workspace)
+        let totalWeight = weights?.reduce(0, +) ?? Double(rows)
         let won = weights.map { w in zip(outcomes, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? outcomes.reduce(0, +)
-        let effectiveRows = weights?.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } ?? x.rows
+        let effectiveRows = weights?.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } ?? rows
         let problem = NewtonProblem(
-            names: x.names, interceptColumn: x.interceptColumn, rows: x.rows,
+            names: names, interceptColumn: interceptColumn, rows: rows,
             effectiveRows: effectiveRows, won: won, totalWeight: totalWeight)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { (beta: [Double]) throws(FitError) -> PassTotals in workspace.evaluate(at: beta) },
-            nonFinite: nonFiniteDiagnosis,
+            nonFinite: { nonFiniteDiagnosis(matrix()) },
             separated: { beta, information, force in
                 SeparationDiagnosis.runaway(
-                    beta: beta, information: information, x: x, outcomes: outcomes,
-                    weights: weights, force: force)
+                    beta: beta, information: information, names: names, interceptColumn: interceptColumn,
+                    outcomes: outcomes, weights: weights, force: force, withColumn: withColumn)
             },
             wrap: { $0 })
     }
 
     /// Finds the first non-finite design value to name it.
-    func nonFiniteDiagnosis() -> FitError {
+    func nonFiniteDiagnosis(_ x: DesignMatrix) -> FitError {
         for j in 0..<x.columns {
             let offset = j * x.rows
             for i in 0..<x.rows where !x.values[offset + i].isFinite {

@@ -55,11 +55,14 @@ final class NewtonWorkspace: @unchecked Sendable {
     /// - Parameter oneHot: the one-hot features as the encoder knows them: their level codes are
     ///   taken as they are instead of detecting indicators by scanning X (which remains the
     ///   fallback when they are empty or their tables too large).
+    /// - Parameter coded: the level layout already made from the design's one-hot features, when
+    ///   `x` holds only the layout's dense columns (a ``CodedDesign``); passes then always run
+    ///   ``LevelPartials/work``.
     /// - Precondition: the pointers stay valid for the workspace's lifetime.
     init(
         x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
         rows: Int, columns: Int, workers requested: Int, blockRows requestedBlock: Int?, indicators: Bool = true,
-        levelTables: Bool = true, oneHot: [OneHotFeature] = []
+        levelTables: Bool = true, oneHot: [OneHotFeature] = [], coded: LevelLayout? = nil
     ) {
         self.x = x
         self.y = y
@@ -67,8 +70,9 @@ final class NewtonWorkspace: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         let given =
-            indicators && levelTables
-            ? LevelLayout.make(oneHot: oneHot, columns: columns, rows: rows, workers: requested) : nil
+            coded
+            ?? (indicators && levelTables
+                ? LevelLayout.make(oneHot: oneHot, columns: columns, rows: rows, workers: requested) : nil)
         let layout =
             indicators && given == nil
             ? IndicatorLayout.detect(x: x, rows: rows, columns: columns, workers: requested) : nil
@@ -93,7 +97,9 @@ final class NewtonWorkspace: @unchecked Sendable {
         let levelLayout = given ?? layout.flatMap { levelTables ? LevelLayout.make(from: $0, workers: requested) : nil }
         // Four parts per core when there is more than one (see ``LevelPartials/parts``).
         let parts = workerCount == 1 ? 1 : min(blocks, 4 * workerCount)
-        levels = levelLayout.map { LevelPartials(layout: $0, parts: parts, blockRows: rowsPerBlock, x: x, rows: rows) }
+        levels = levelLayout.map {
+            LevelPartials(layout: $0, parts: parts, blockRows: rowsPerBlock, x: x, rows: rows, denseOnly: coded != nil)
+        }
         sparse = levels == nil ? layout.map { SparsePartials(layout: $0, workers: workerCount, blockRows: rowsPerBlock) } : nil
     }
 

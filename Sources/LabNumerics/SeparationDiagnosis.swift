@@ -21,25 +21,47 @@ enum SeparationDiagnosis {
         beta: [Double], information: SymmetricMatrix, x: DesignMatrix, outcomes: [Double],
         weights: [Double]?, force: Bool
     ) -> [SeparatedTerm]? {
-        let totalWeight = weights?.reduce(0, +) ?? Double(x.rows)
+        x.values.withUnsafeBufferPointer { values in
+            runaway(
+                beta: beta, information: information, names: x.names, interceptColumn: x.interceptColumn,
+                outcomes: outcomes, weights: weights, force: force,
+                withColumn: { j, body in body(UnsafeBufferPointer(rebasing: values[(j * x.rows)..<((j + 1) * x.rows)])) })
+        }
+    }
+
+    /// The diagnosis on a design whose columns `withColumn` lends one at a time (a
+    /// ``CodedDesign`` spells out a dummy column only when it is asked for).
+    static func runaway(
+        beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
+        outcomes: [Double], weights: [Double]?, force: Bool,
+        withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+    ) -> [SeparatedTerm]? {
+        let totalWeight = weights?.reduce(0, +) ?? Double(outcomes.count)
         return runaway(
-            beta: beta, information: information, names: x.names, interceptColumn: x.interceptColumn,
+            beta: beta, information: information, names: names, interceptColumn: interceptColumn,
             force: force,
-            rootMeanSquare: { rootMeanSquare(column: $0, x: x, weights: weights, totalWeight: totalWeight) },
+            rootMeanSquare: { j in
+                var sum = 0.0
+                withColumn(j) { values in
+                    for (i, v) in values.enumerated() { sum += (weights?[i] ?? 1) * v * v }
+                }
+                return (sum / totalWeight).squareRoot()
+            },
             indicatorCounts: { j in
-                var ones = 0.0, won = 0.0
-                let offset = j * x.rows
-                for i in 0..<x.rows {
-                    let v = x.values[offset + i]
-                    let c = weights?[i] ?? 1
-                    if v == 1 {
-                        ones += c
-                        won += c * outcomes[i]
-                    } else if v != 0 {
-                        return nil
+                var ones = 0.0, won = 0.0, binary = true
+                withColumn(j) { values in
+                    for (i, v) in values.enumerated() {
+                        let c = weights?[i] ?? 1
+                        if v == 1 {
+                            ones += c
+                            won += c * outcomes[i]
+                        } else if v != 0 {
+                            binary = false
+                            return
+                        }
                     }
                 }
-                return (ones, won)
+                return binary ? (ones, won) : nil
             })
     }
 
@@ -76,15 +98,5 @@ enum SeparationDiagnosis {
             }
         }
         return found
-    }
-
-    private static func rootMeanSquare(column j: Int, x: DesignMatrix, weights: [Double]?, totalWeight: Double) -> Double {
-        var sum = 0.0
-        let offset = j * x.rows
-        for i in 0..<x.rows {
-            let v = x.values[offset + i]
-            sum += (weights?[i] ?? 1) * v * v
-        }
-        return (sum / totalWeight).squareRoot()
     }
 }

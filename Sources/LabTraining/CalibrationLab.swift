@@ -67,7 +67,7 @@ package enum CalibrationLab {
 
         let fit = try timings.measure("fit") { () throws(LabError) in
             do throws(FitError) {
-                return try estimate(training.design, outcomes: training.outcome, weights: training.weights, oneHot: training.oneHot, spec: spec)
+                return try estimate(training.design, outcomes: training.outcome, weights: training.weights, spec: spec)
             } catch {
                 throw LabError.fit(error, file: training.file, lines: training.fileLines)
             }
@@ -192,11 +192,11 @@ extension CalibrationLab {
     /// estimates and standard errors are the same), for fits whose intervals nobody reads.
     /// - Throws: ``FitError``; `invalidOption` for a ridge penalty with `method: firth`.
     package static func estimate(
-        _ design: DesignMatrix, outcomes: [Double], weights: [Double]?, oneHot: [OneHotFeature] = [], spec: ScoringSpec,
+        _ design: DesignMatrix, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
         profile: Bool = true
     ) throws(FitError) -> LogisticFit {
         guard spec.method == .firth else {
-            return try LogisticRegression.fit(design, outcomes: outcomes, weights: weights, oneHot: oneHot, options: .init(penalty: spec.penalty))
+            return try LogisticRegression.fit(design, outcomes: outcomes, weights: weights, options: .init(penalty: spec.penalty))
         }
         guard spec.penalty == 0 else {
             throw FitError.invalidOption(name: "penalty (with method firth)", value: spec.penalty, requirement: "0: Firth's penalty replaces a ridge")
@@ -207,5 +207,18 @@ extension CalibrationLab {
         return firth.logisticFit(
             rows: design.rows, effectiveRows: weights?.filter { $0 > 0 }.count ?? design.rows, positives: won, totalWeight: total,
             hasIntercept: design.interceptColumn != nil)
+    }
+
+    /// ``estimate(_:outcomes:weights:spec:profile:)`` on a design with coded dummies: maximum
+    /// likelihood reads the codes; Firth's method needs the plain matrix (its hat values read
+    /// every column), which is spelled out for it.
+    package static func estimate(
+        _ design: CodedDesign, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
+        profile: Bool = true
+    ) throws(FitError) -> LogisticFit {
+        guard spec.method == .firth else {
+            return try LogisticRegression.fit(design, outcomes: outcomes, weights: weights, options: .init(penalty: spec.penalty))
+        }
+        return try estimate(design.materialized(), outcomes: outcomes, weights: weights, spec: spec, profile: profile)
     }
 }

@@ -44,18 +44,59 @@ package enum DesignMatrixBuilder {
         -> (matrix: DesignMatrix, unseen: [UnseenLevels], oneHot: [OneHotFeature])
     {
         let terms = FeatureEncoding.terms(of: encodings)
+        let (values, unseen, oneHot) = try fill(
+            encodings: encodings, table: table, rows: rows, targetColumns: firstColumns(of: encodings),
+            width: terms.count, dummiesAsCodes: false)
+        let matrix = DesignMatrix(rows: rows.count, columns: terms.count, values: values, names: terms.map(\.name), interceptColumn: 0)
+        return (matrix, unseen, oneHot)
+    }
+
+    /// The design of ``build(encodings:table:rows:)`` with the categorical features' dummies
+    /// kept as level codes (``CodedDesign``): the values of every other column are filled as
+    /// there, and the dummies' 0/1 columns are never written.
+    package static func buildCoded(
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
+    ) throws(DataError) -> (design: CodedDesign, unseen: [UnseenLevels]) {
+        let terms = FeatureEncoding.terms(of: encodings)
+        // Each dense feature's first column in the dense block (the intercept is position 0).
+        var targetColumns: [Int] = []
+        var width = 1
+        for encoding in encodings {
+            targetColumns.append(width)
+            if !keepsCodes(encoding) { width += encoding.terms.count }
+        }
+        let (values, unseen, oneHot) = try fill(
+            encodings: encodings, table: table, rows: rows, targetColumns: targetColumns, width: width,
+            dummiesAsCodes: true)
+        let design = CodedDesign(
+            rows: rows.count, columns: terms.count, names: terms.map(\.name), interceptColumn: 0, dense: values,
+            oneHot: oneHot)
+        return (design, unseen)
+    }
+
+    /// Whether a categorical feature's dummies are given to the fit as level codes (they fit
+    /// in a `UInt16` for any realistic feature; beyond that the fit detects them).
+    static func keepsCodes(_ encoding: FeatureEncoding) -> Bool {
+        encoding.type == .categorical && !encoding.dummyLevels.isEmpty && encoding.dummyLevels.count <= Int(UInt16.max)
+    }
+
+    /// Fills `width` column-major columns of `rows.count` rows: column 0 the intercept, feature
+    /// f's columns from `targetColumns[f]` (none for coded dummies when `dummiesAsCodes`).
+    private static func fill(
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int], targetColumns: [Int], width: Int,
+        dummiesAsCodes: Bool
+    ) throws(DataError) -> (values: [Double], unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
         let n = rows.count
-        let offsets = firstColumns(of: encodings)
         // Features fill disjoint columns, so they are filled on all cores; every cell is written
         // once (zeros included), with no zero-fill of the whole matrix beforehand. Results are
         // collected per feature and read in feature order: the error thrown is the one a
         // feature-by-feature fill would meet first.
-        let job = FillJob(encodings: encodings, table: table, rows: rows, offsets: offsets)
-        let values = [Double](unsafeUninitializedCapacity: n * terms.count) { buffer, initialized in
+        let job = FillJob(encodings: encodings, table: table, rows: rows, offsets: targetColumns, dummiesAsCodes: dummiesAsCodes)
+        let values = [Double](unsafeUninitializedCapacity: n * width) { buffer, initialized in
             HugePages.advise(buffer)
             job.buffer = buffer
             DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
-            initialized = n * terms.count
+            initialized = n * width
         }
         var unseen: [UnseenLevels] = []
         var oneHot: [OneHotFeature] = []
@@ -70,8 +111,7 @@ package enum DesignMatrixBuilder {
                 preconditionFailure("DesignMatrixBuilder: a feature was not filled")
             }
         }
-        let matrix = DesignMatrix(rows: n, columns: terms.count, values: values, names: terms.map(\.name), interceptColumn: 0)
-        return (matrix, unseen, oneHot)
+        return (values, unseen, oneHot)
     }
 
     /// Each encoding's first design column (column 0 is the intercept).
@@ -206,17 +246,22 @@ package enum DesignMatrixBuilder {
         let table: LeadTable
         let rows: [Int]
         let offsets: [Int]
+        let dummiesAsCodes: Bool
+        /// Each feature's first design column (`offsets` are columns of `buffer`).
+        let designColumns: [Int]
         var buffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
         typealias Filled = Result<(UnseenLevels?, OneHotFeature?), DataError>
         /// Per feature, written only by its task.
         let slots: UnsafeMutablePointer<Filled?>
         var results: [Filled?] { Array(UnsafeBufferPointer(start: slots, count: encodings.count)) }
 
-        init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], offsets: [Int]) {
+        init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], offsets: [Int], dummiesAsCodes: Bool) {
             self.encodings = encodings
             self.table = table
             self.rows = rows
             self.offsets = offsets
+            self.dummiesAsCodes = dummiesAsCodes
+            designColumns = DesignMatrixBuilder.firstColumns(of: encodings)
             slots = .allocate(capacity: max(1, encodings.count))
             slots.initialize(repeating: nil, count: max(1, encodings.count))
         }
@@ -246,7 +291,8 @@ package enum DesignMatrixBuilder {
                 result = .success(
                     fillCategorical(
                         encoding, table.text(encoding.column), rows: rows,
-                        into: buffer, column: column))
+                        into: buffer, column: column, writeDummies: !(dummiesAsCodes && keepsCodes(encoding)),
+                        designColumn: designColumns[task - 1]))
             }
             slots[task - 1] = result
         }
@@ -348,14 +394,15 @@ package enum DesignMatrixBuilder {
 
     static func fillCategorical(
         _ encoding: FeatureEncoding, _ column: TextColumn, rows: [Int],
-        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int
+        into buffer: UnsafeMutableBufferPointer<Double>, column index: Int, writeDummies: Bool = true,
+        designColumn: Int? = nil
     )
         -> (unseen: UnseenLevels?, oneHot: OneHotFeature?)
     {
         let n = rows.count
         let dummies = encoding.dummyLevels
-        // Level codes fit in UInt16 for any realistic feature; beyond that the fit detects them.
-        let coded = !dummies.isEmpty && dummies.count <= Int(UInt16.max)
+        let coded = keepsCodes(encoding)
+        precondition(coded || writeDummies, "fillCategorical: a feature without codes must write its dummies")
         var levels = [UInt16](repeating: 0, count: coded ? n : 0)
         // One lookup per distinct cell text: the dummy column (-1 for the baseline).
         var target = [Int](repeating: -1, count: column.levels.count)
@@ -368,19 +415,20 @@ package enum DesignMatrixBuilder {
             if unseen { unseenName[code] = encoding.recodedCell(raw) }
         }
         var counts: [String: Int] = [:]
-        if let start = buffer.baseAddress { (start + index * n).update(repeating: 0, count: dummies.count * n) }
+        if writeDummies, let start = buffer.baseAddress { (start + index * n).update(repeating: 0, count: dummies.count * n) }
         levels.withUnsafeMutableBufferPointer { levels in
             for (i, row) in rows.enumerated() {
                 let code = Int(column.codes[row])
                 let dummy = target[code]
                 if dummy >= 0 {
-                    buffer[(index + dummy) * n + i] = 1
+                    if writeDummies { buffer[(index + dummy) * n + i] = 1 }
                     if coded { levels[i] = UInt16(dummy + 1) }
                 }
                 if isUnseen[code] { counts[unseenName[code], default: 0] += 1 }
             }
         }
-        let feature = coded ? OneHotFeature(columns: Array(index..<(index + dummies.count)), levels: levels) : nil
+        let first = designColumn ?? index  // the dummies' first design column (`index` is in `buffer`)
+        let feature = coded ? OneHotFeature(columns: Array(first..<(first + dummies.count)), levels: levels) : nil
         guard !counts.isEmpty else { return (nil, feature) }
         let mappedTo = encoding.levels.contains(otherLevel) ? otherLevel : (encoding.baseline ?? "the baseline")
         return (UnseenLevels(column: encoding.column, counts: counts, mappedTo: mappedTo), feature)

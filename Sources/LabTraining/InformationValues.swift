@@ -91,16 +91,30 @@ package struct InformationValue: Sendable, Equatable {
     static func numericIV(
         _ training: TrainingData, column: Int, missingColumn: Int?, distinctLimit: Int = DistinctValues.limit
     ) -> (iv: Double, groups: Int) {
+        training.design.withColumn(column) { values in
+            if let missingColumn {
+                training.design.withColumn(missingColumn) { missing in
+                    numericIV(training, values: values, missing: missing, distinctLimit: distinctLimit)
+                }
+            } else {
+                numericIV(training, values: values, missing: nil, distinctLimit: distinctLimit)
+            }
+        }
+    }
+
+    private static func numericIV(
+        _ training: TrainingData, values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Double>?,
+        distinctLimit: Int
+    ) -> (iv: Double, groups: Int) {
         let n = training.design.rows
-        let values = training.design.values
         var missingWon = 0.0, missingLost = 0.0
         var distinct = DistinctValues(limit: distinctLimit)
         for i in 0..<n {
             let weight = training.weights?[i] ?? 1
-            if let m = missingColumn, values[m * n + i] == 1 {
+            if let missing, missing[i] == 1 {
                 if training.outcome[i] == 1 { missingWon += weight } else { missingLost += weight }
             } else if distinct.isCounting {
-                distinct.add(values[column * n + i], won: training.outcome[i] == 1, weight: weight)
+                distinct.add(values[i], won: training.outcome[i] == 1, weight: weight)
             }
         }
         var won: [Double] = [], lost: [Double] = []
@@ -122,13 +136,13 @@ package struct InformationValue: Sendable, Equatable {
         } else {
             // Many distinct values (or a NaN): rank the present rows by value, all of them (those
             // counted before the table gave up too).
-            var present = (0..<n).filter { i in missingColumn.map { values[$0 * n + i] != 1 } ?? true }
-            present.sort { values[column * n + $0] < values[column * n + $1] }
+            var present = (0..<n).filter { i in missing.map { $0[i] != 1 } ?? true }
+            present.sort { values[$0] < values[$1] }
             var groupEnd = 0
             for (rank, i) in present.enumerated() {
-                let value = values[column * n + i]
+                let value = values[i]
                 // A new group starts at the next tenth of the rows, but never between equal values.
-                if rank >= groupEnd, rank == 0 || value != values[column * n + present[rank - 1]] {
+                if rank >= groupEnd, rank == 0 || value != values[present[rank - 1]] {
                     won.append(0)
                     lost.append(0)
                     groupEnd = (won.count * present.count + fineClasses - 1) / fineClasses
@@ -210,13 +224,13 @@ package struct InformationValue: Sendable, Equatable {
     }
 
     /// IV over a categorical feature's levels: each row's level is its dummy column set to 1, or the baseline.
-    /// The level codes the encoder kept for the fit (``TrainingData/oneHot``) give it directly;
-    /// without them, the dummy columns are read (one strided read per dummy and row).
+    /// The level codes the encoder kept for the fit (``CodedDesign/oneHot``) give it directly;
+    /// without them, the dummy columns are read.
     static func categoricalIV(_ training: TrainingData, columns: Range<Int>) -> Double {
         let n = training.design.rows
         var won = [Double](repeating: 0, count: columns.count + 1), lost = won
         let outcome = training.outcome, weights = training.weights
-        if let feature = training.oneHot.first(where: { $0.columns.first == columns.first && $0.columns.count == columns.count }),
+        if let feature = training.design.oneHot.first(where: { $0.columns.first == columns.first && $0.columns.count == columns.count }),
             feature.levels.count == n
         {
             for i in 0..<n {
@@ -226,10 +240,13 @@ package struct InformationValue: Sendable, Equatable {
             }
             return iv(won: won, lost: lost)
         }
-        let values = training.design.values
-        for i in 0..<n {
-            var level = 0
-            for (k, j) in columns.enumerated() where values[j * n + i] == 1 { level = k + 1 }
+        var levels = [Int](repeating: 0, count: n)
+        for (k, j) in columns.enumerated() {
+            training.design.withColumn(j) { values in
+                for i in 0..<n where values[i] == 1 { levels[i] = k + 1 }
+            }
+        }
+        for (i, level) in levels.enumerated() {
             let weight = weights?[i] ?? 1
             if outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
         }

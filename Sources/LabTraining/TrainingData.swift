@@ -3,11 +3,12 @@ import LabNumerics
 import LeadCSV
 import ScoringModelFormat
 
-/// Model inputs learned from a CSV and a spec: the design matrix, the 0/1 outcome, optional
-/// case weights, the encodings that built them, and where each row came from.
+/// Model inputs learned from a CSV and a spec: the design, the 0/1 outcome, optional case
+/// weights, the encodings that built them, and where each row came from.
 package struct TrainingData: Sendable {
-    /// n × p, column-major; columns named by ``terms``, the intercept first.
-    package var design: DesignMatrix
+    /// n × p, columns named by ``terms``, the intercept first; the categorical features'
+    /// dummies as level codes (``CodedDesign/materialized()`` gives the plain matrix).
+    package var design: CodedDesign
     /// 1 where the outcome is one of `outcome.positive`, else 0; one per kept row.
     package var outcome: [Double]
     /// Case weights (≥ 0) per kept row, when the spec names a weight column.
@@ -16,9 +17,6 @@ package struct TrainingData: Sendable {
     package var encodings: [FeatureEncoding]
     /// The model terms, `(intercept)` first.
     package var terms: [Term]
-    /// The categorical features' dummy columns in ``design`` and each row's level, for
-    /// ``LogisticRegression/fit(_:outcomes:weights:oneHot:options:)``.
-    package var oneHot: [OneHotFeature] = []
     /// 1-based physical line in the CSV of each kept row.
     package var fileLines: [Int]
     /// Lead ids / creation times of kept rows, when the spec names those columns and the table
@@ -62,13 +60,11 @@ package struct TrainingData: Sendable {
             throw .onlyPositiveOutcomes(file: table.file, column: spec.outcome.column, positive: spec.outcome.positive)
         }
         let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows, outcomes: outcomes)
-        let (matrix, _, oneHot) = try DesignMatrixBuilder.buildWithOneHot(
-            encodings: encodings, table: table,
-            rows: filter.keptRows)
+        let (design, _) = try DesignMatrixBuilder.buildCoded(encodings: encodings, table: table, rows: filter.keptRows)
         return TrainingData(
-            design: matrix, outcome: outcomes,
+            design: design, outcome: outcomes,
             weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
-            encodings: encodings, terms: FeatureEncoding.terms(of: encodings), oneHot: oneHot,
+            encodings: encodings, terms: FeatureEncoding.terms(of: encodings),
             fileLines: filter.keptRows.map { table.lineOfRow[$0] },
             ids: rawColumn(table, spec.id, filter.keptRows), times: rawColumn(table, spec.time, filter.keptRows),
             timeWindow: TimeWindow.of(table: table, column: spec.time, rows: filter.keptRows),

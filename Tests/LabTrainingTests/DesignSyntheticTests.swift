@@ -45,6 +45,7 @@ import Testing
         let text = try String(contentsOf: csv, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let header = lines[0].split(separator: ",").map(String.init)
+        let matrix = data.design.materialized()
         for r in [0, 1, 2, 9999] {
             let cells = lines[r + 1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let cell = { (name: String) in cells[header.firstIndex(of: name)!] }
@@ -58,7 +59,7 @@ import Testing
                     let parts = name.split(separator: "=", maxSplits: 1).map(String.init)
                     expected = cell(parts[0]) == parts[1] ? 1 : 0
                 }
-                #expect(data.design[r, j] == expected, "row \(r) \(name)")
+                #expect(matrix[r, j] == expected, "row \(r) \(name)")
             }
             #expect(data.outcome[r] == (cell("won") == "1" ? 1 : 0))
             #expect(data.fileLines[r] == r + 2)

@@ -31,7 +31,7 @@ import Testing
         #expect(data.rows.droppedByColumn == [DroppedRows(column: "n", rows: 1)])
         #expect(data.fileLines == [2, 3, 4, 6, 7, 8])
         #expect(data.outcome == [1, 0, 1, 1, 0, 0])
-        #expect(data.design.column(2) == [1, 1, 0, 0, 0, 0])
+        #expect(data.design.materialized().column(2) == [1, 1, 0, 0, 0, 0])
     }
 
     @Test func byteOrderAndNamedBaseline() throws {
@@ -67,7 +67,7 @@ import Testing
             "y,n,m\nyes,3,\nno,,1\n",
             Self.head + "  - {column: n, type: numeric, missing: indicator, transform: log1p}\n  - {column: m, type: numeric, missing: zero}\n")
         #expect(data.terms.map(\.name) == ["(intercept)", "log1p(n)", "missing(n)", "m"])
-        #expect(data.design.values == [1, 1, log1p(3), 0, 0, 1, 0, 1])
+        #expect(data.design.materialized().values == [1, 1, log1p(3), 0, 0, 1, 0, 1])
         #expect(throws: DataError.cell(file: "t.csv", line: 3, error: .missingValue(column: "n", rule: .error))) {
             try training("y,n\nyes,3\nno,\n", Self.head + "  - {column: n, type: numeric}\n")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import LabNumerics
 import TestSupport
 import Testing
 
@@ -114,15 +115,16 @@ import Testing
                   - {column: channel, type: categorical}
                 """)
         var training = try #require(run.training)
-        #expect(training.oneHot.count == 1, "the encoder kept the channel's level codes")
+        #expect(training.design.oneHot.count == 1, "the encoder kept the channel's level codes")
         let columns = 2..<(2 + run.weightFile.encodings[1].terms.count)
         let fromCodes = InformationValue.categoricalIV(training, columns: columns)
-        training.oneHot = []
+        let coded = training.design
+        training.design = CodedDesign(coded.materialized())  // every column dense: the dummies are read
         let fromColumns = InformationValue.categoricalIV(training, columns: columns)
         #expect(fromCodes == fromColumns && fromCodes > 0.05)
         training.weights = (0..<training.design.rows).map { Double($0 % 3) + 0.5 }
         let weightedColumns = InformationValue.categoricalIV(training, columns: columns)
-        training.oneHot = run.training?.oneHot ?? []
+        training.design = coded
         #expect(InformationValue.categoricalIV(training, columns: columns) == weightedColumns && weightedColumns != fromColumns)
     }
 }
