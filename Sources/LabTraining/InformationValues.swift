@@ -109,12 +109,11 @@ package struct InformationValue: Sendable, Equatable {
         let n = training.design.rows
         var missingWon = 0.0, missingLost = 0.0
         var distinct = DistinctValues(limit: distinctLimit)
-        for i in 0..<n {
-            let weight = training.weights?[i] ?? 1
-            if let missing, missing[i] == 1 {
+        distinct.add(values, outcomes: training.outcome, weights: training.weights, skipping: missing)
+        if let missing {
+            for i in 0..<n where missing[i] == 1 {
+                let weight = training.weights?[i] ?? 1
                 if training.outcome[i] == 1 { missingWon += weight } else { missingLost += weight }
-            } else if distinct.isCounting {
-                distinct.add(values[i], won: training.outcome[i] == 1, weight: weight)
             }
         }
         var won: [Double] = [], lost: [Double] = []
@@ -129,9 +128,9 @@ package struct InformationValue: Sendable, Equatable {
                     lost.append(0)
                     groupEnd = (won.count * rows + fineClasses - 1) / fineClasses
                 }
-                won[won.count - 1] += distinct.won[slot]
-                lost[lost.count - 1] += distinct.lost[slot]
-                rank += distinct.count[slot]
+                won[won.count - 1] += distinct.won(slot)
+                lost[lost.count - 1] += distinct.lost(slot)
+                rank += distinct.count(slot)
             }
         } else {
             // Many distinct values (or a NaN): rank the present rows by value, all of them (those
@@ -166,11 +165,16 @@ package struct InformationValue: Sendable, Equatable {
         static let limit = 4096
         private static let capacity = 8192  // a power of two, twice the largest limit
         private let limit: Int
-        private var keys = [UInt64](repeating: 0, count: capacity)
-        private var used = [Bool](repeating: false, count: capacity)
-        private(set) var count = [Int](repeating: 0, count: capacity)
-        private(set) var won = [Double](repeating: 0, count: capacity)
-        private(set) var lost = [Double](repeating: 0, count: capacity)
+        /// One slot per table entry: its value's bit pattern (-0.0 as 0.0), whether it is used,
+        /// and the rows, won and lost weight counted for it.
+        private struct Slot {
+            var key: UInt64 = 0
+            var used = false
+            var count = 0
+            var won = 0.0
+            var lost = 0.0
+        }
+        private var slots = [Slot](repeating: Slot(), count: capacity)
         private(set) var distinct = 0
         private(set) var rows = 0
         private(set) var isCounting: Bool
@@ -180,35 +184,63 @@ package struct InformationValue: Sendable, Equatable {
             isCounting = self.limit > 0
         }
 
-        mutating func add(_ value: Double, won isWon: Bool, weight: Double) {
-            guard !value.isNaN else {
-                isCounting = false
-                return
-            }
-            // -0.0 and 0.0 are one value, as `==` has them.
-            let key = value == 0 ? 0 : value.bitPattern
+        /// Counts every row i of `values` whose `missing[i]` is not 1 (all rows without
+        /// `missing`): won when `outcomes[i]` is 1, with weight `weights[i]` (1 without weights).
+        /// Stops counting (``isCounting`` false) at a NaN or past the limit.
+        mutating func add(
+            _ values: UnsafeBufferPointer<Double>, outcomes: [Double], weights: [Double]?,
+            skipping missing: UnsafeBufferPointer<Double>?
+        ) {
+            guard isCounting else { return }
             let mask = Self.capacity - 1
-            // Fibonacci hashing of the bit pattern (the high bits, where the mixing ends up).
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 51) & mask
-            while used[slot], keys[slot] != key { slot = (slot + 1) & mask }
-            if !used[slot] {
-                guard distinct < limit else {
-                    isCounting = false
-                    return
+            let limit = self.limit
+            var distinct = self.distinct
+            var rows = self.rows
+            var counting = true
+            slots.withUnsafeMutableBufferPointer { slots in
+                outcomes.withUnsafeBufferPointer { outcomes in
+                    for i in 0..<values.count {
+                        if let missing, missing[i] == 1 { continue }
+                        let value = values[i]
+                        guard !value.isNaN else {
+                            counting = false
+                            return
+                        }
+                        // -0.0 and 0.0 are one value, as `==` has them.
+                        let key = value == 0 ? 0 : value.bitPattern
+                        // Fibonacci hashing of the bit pattern (the high bits, where the mixing ends up).
+                        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 51) & mask
+                        while slots[slot].used, slots[slot].key != key { slot = (slot &+ 1) & mask }
+                        if !slots[slot].used {
+                            guard distinct < limit else {
+                                counting = false
+                                return
+                            }
+                            slots[slot].used = true
+                            slots[slot].key = key
+                            distinct += 1
+                        }
+                        slots[slot].count += 1
+                        rows += 1
+                        let weight = weights?[i] ?? 1
+                        if outcomes[i] == 1 { slots[slot].won += weight } else { slots[slot].lost += weight }
+                    }
                 }
-                used[slot] = true
-                keys[slot] = key
-                distinct += 1
             }
-            count[slot] += 1
-            rows += 1
-            if isWon { won[slot] += weight } else { lost[slot] += weight }
+            self.distinct = distinct
+            self.rows = rows
+            isCounting = counting
         }
 
         /// The used slots, lowest value first.
         func slotsInValueOrder() -> [Int] {
-            (0..<Self.capacity).filter { used[$0] }.sorted { Double(bitPattern: keys[$0]) < Double(bitPattern: keys[$1]) }
+            (0..<Self.capacity).filter { slots[$0].used }.sorted { Double(bitPattern: slots[$0].key) < Double(bitPattern: slots[$1].key) }
         }
+
+        /// Rows, won and lost weight counted for a used slot.
+        func count(_ slot: Int) -> Int { slots[slot].count }
+        func won(_ slot: Int) -> Double { slots[slot].won }
+        func lost(_ slot: Int) -> Double { slots[slot].lost }
     }
 
     /// `Σ (wonᵢ/W − lostᵢ/L) · ln((wonᵢ/W) / (lostᵢ/L))` over groups with any lead; infinite when a
