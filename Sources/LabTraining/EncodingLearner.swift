@@ -1,3 +1,4 @@
+import BatonSupport
 import LabStatistics
 import LeadCSV
 import ScoringModelFormat
@@ -127,7 +128,7 @@ package enum EncodingLearner {
 
     /// Recode, `Missing`, count, merge rare levels into `Other`, sort bytewise, pick the baseline.
     static func learnCategorical(
-        _ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String, lineOfRow: [Int] = []
+        _ feature: FeatureSpec, column: TextColumn, rows: [Int], file: String, lineOfRow: ColumnStorage<Int> = []
     ) throws(DataError) -> FeatureEncoding {
         var codeCounts = [Int](repeating: 0, count: column.levels.count)
         for row in rows { codeCounts[Int(column.codes[row])] += 1 }

@@ -4,10 +4,19 @@ import Foundation
 /// The typed cells of one byte range of the file: numbers, missing flags and level codes in
 /// slot-major blocks of raw memory (no per-cell array or class bookkeeping in the row loop),
 /// raw text as Strings. Owned by one parsing thread; call ``deallocate()`` when merged.
+///
+/// The blocks are either the chunk's own (``ownsStorage``) or its rows of the whole table's
+/// columns (``TableStorage``), when the reader counted every chunk's rows beforehand: the
+/// merge then moves nothing. A chunk that meets more rows than counted moves to storage of its
+/// own (``grow()``), and the merge copies it as it copies any owned chunk.
 struct ChunkColumns {
     let numericCount: Int
     let textCount: Int
     private(set) var capacity: Int
+    /// Elements between one slot's column and the next: ``capacity`` for owned storage, the
+    /// table's row count for a chunk parsed in place.
+    private(set) var stride: Int
+    private(set) var ownsStorage = true
     var rows = 0
     /// The parser's line after the last row (and any blank lines after it), chunk-relative.
     var endLine = 1
@@ -31,6 +40,7 @@ struct ChunkColumns {
         self.numericCount = numericCount
         self.textCount = textCount
         self.capacity = max(16, capacity)
+        stride = self.capacity
         numbers = HugePages.allocate(capacity: max(1, numericCount * self.capacity))
         missing = HugePages.allocate(capacity: max(1, numericCount * self.capacity))
         codes = HugePages.allocate(capacity: max(1, textCount * self.capacity))
@@ -39,6 +49,29 @@ struct ChunkColumns {
         raw = (0..<rawCount).map { _ in
             var column: [String] = []
             column.reserveCapacity(capacity)
+            return column
+        }
+        least = Array(repeating: nil, count: boundsCount)
+        greatest = Array(repeating: nil, count: boundsCount)
+    }
+
+    /// A chunk whose `rows` rows are written in place at row `offset` of `table`'s columns.
+    init(numericCount: Int, textCount: Int, rawCount: Int, boundsCount: Int = 0, table: TableStorage, offset: Int, rows: Int) {
+        precondition(
+            numericCount == table.numericCount && textCount == table.textCount && offset + rows <= table.rows, "ChunkColumns: rows outside the table")
+        self.numericCount = numericCount
+        self.textCount = textCount
+        capacity = rows
+        stride = table.rows
+        ownsStorage = false
+        numbers = table.numbers + offset
+        missing = table.missing + offset
+        codes = table.codes + offset
+        lines = table.lines + offset
+        interners = (0..<textCount).map { _ in LevelInterner() }
+        raw = (0..<rawCount).map { _ in
+            var column: [String] = []
+            column.reserveCapacity(rows)
             return column
         }
         least = Array(repeating: nil, count: boundsCount)
@@ -73,32 +106,46 @@ struct ChunkColumns {
         return ByteSpan(pointer: UnsafePointer(copy.baseAddress ?? UnsafeMutablePointer(mutating: cell.pointer)), count: cell.count)
     }
 
-    /// Doubles the row capacity, keeping the rows so far.
+    /// Doubles the row capacity, keeping the rows so far (in storage of its own from then on).
     mutating func grow() {
-        let newCapacity = capacity * 2
-        numbers = Self.regrow(numbers, slots: numericCount, rows: rows, from: capacity, to: newCapacity)
-        missing = Self.regrow(missing, slots: numericCount, rows: rows, from: capacity, to: newCapacity)
-        codes = Self.regrow(codes, slots: textCount, rows: rows, from: capacity, to: newCapacity)
-        lines = Self.regrow(lines, slots: 1, rows: rows, from: capacity, to: newCapacity)
+        let newCapacity = max(16, capacity * 2)
+        let owned = ownsStorage
+        numbers = Self.regrow(numbers, slots: numericCount, rows: rows, stride: stride, to: newCapacity, owned: owned)
+        missing = Self.regrow(missing, slots: numericCount, rows: rows, stride: stride, to: newCapacity, owned: owned)
+        codes = Self.regrow(codes, slots: textCount, rows: rows, stride: stride, to: newCapacity, owned: owned)
+        lines = Self.regrow(lines, slots: 1, rows: rows, stride: stride, to: newCapacity, owned: owned)
         capacity = newCapacity
+        stride = newCapacity
+        ownsStorage = true
     }
 
-    private static func regrow<T>(_ old: UnsafeMutablePointer<T>, slots: Int, rows: Int, from: Int, to: Int) -> UnsafeMutablePointer<T> {
+    private static func regrow<T>(
+        _ old: UnsafeMutablePointer<T>, slots: Int, rows: Int, stride: Int, to: Int, owned: Bool
+    ) -> UnsafeMutablePointer<T> {
         let new = HugePages.allocate(T.self, capacity: max(1, slots * to))
-        for slot in 0..<slots { (new + slot * to).moveInitialize(from: old + slot * from, count: rows) }
-        old.deallocate()
+        for slot in 0..<slots { (new + slot * to).moveInitialize(from: old + slot * stride, count: rows) }
+        if owned { old.deallocate() }
         return new
     }
 
-    @inline(__always) func numberColumn(_ slot: Int) -> UnsafeMutablePointer<Double> { numbers + slot * capacity }
-    @inline(__always) func missingColumn(_ slot: Int) -> UnsafeMutablePointer<Bool> { missing + slot * capacity }
-    @inline(__always) func codeColumn(_ slot: Int) -> UnsafeMutablePointer<Int32> { codes + slot * capacity }
+    @inline(__always) func numberColumn(_ slot: Int) -> UnsafeMutablePointer<Double> { numbers + slot * stride }
+    @inline(__always) func missingColumn(_ slot: Int) -> UnsafeMutablePointer<Bool> { missing + slot * stride }
+    @inline(__always) func codeColumn(_ slot: Int) -> UnsafeMutablePointer<Int32> { codes + slot * stride }
 
+    /// Whether the rows sit at row `offset` of `table`'s columns (nothing to move there).
+    func isInPlace(in table: TableStorage?, at offset: Int) -> Bool {
+        guard !ownsStorage, let table else { return false }
+        return lines == table.lines + offset && stride == table.rows
+    }
+
+    /// Frees the chunk's own storage (none for a chunk parsed in place) and copied cells.
     func deallocate() {
-        numbers.deallocate()
-        missing.deallocate()
-        codes.deallocate()
-        lines.deallocate()
+        if ownsStorage {
+            numbers.deallocate()
+            missing.deallocate()
+            codes.deallocate()
+            lines.deallocate()
+        }
         for cell in ownedCells { cell.deallocate() }
     }
 }

@@ -4,12 +4,15 @@ import Dispatch
 /// Joins the chunks of one file, in file order, into a ``LeadTable``: numbers and codes are
 /// concatenated, each later chunk's levels are re-coded into the first chunk's dictionary (so
 /// levels stay in order of first appearance in the file), and line numbers of later chunks
-/// are shifted by the lines before them. Each column's chunks are copied concurrently (one
-/// task per chunk), so the merge, which only moves memory, runs on all cores like the parse.
+/// are shifted by the lines before them.
+///
+/// Chunks parsed in place in the table's storage (``TableStorage``) are not moved: their codes
+/// and lines are rewritten where they are. Otherwise the table's storage is allocated here and
+/// each chunk copied into it. Either way the work runs one task per chunk, on all cores.
 enum ChunkMerge {
     static func table(
         _ chunks: [ChunkColumns], plan: ColumnPlan, file: String, header: [String],
-        delimiter: Delimiter, byteCount: Int
+        delimiter: Delimiter, byteCount: Int, storage parsedInto: TableStorage? = nil
     ) -> LeadTable {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         var offsets: [Int] = [0]
@@ -20,15 +23,50 @@ enum ChunkMerge {
             // which the previous chunk's cursor ended.
             shifts.append(shifts[index] + chunk.endLine - 1)
         }
-        let lineOfRow = [Int](unsafeUninitializedCapacity: rows) { out, count in
-            HugePages.advise(out)
-            forEachChunk(chunks, rows: rows) { index in
-                let chunk = chunks[index]
-                let target = out.baseAddress.unsafelyUnwrapped + offsets[index]
-                let shift = shifts[index]
-                for row in 0..<chunk.rows { target[row] = chunk.lines[row] + shift }
+        // The parse's storage is the table's only when every chunk sits where it belongs (a
+        // chunk that outgrew its count moved out, and the rows after it would be shifted): a
+        // copy never reads and writes one storage.
+        let inPlace =
+            parsedInto?.rows == rows && chunks.indices.allSatisfy { chunks[$0].isInPlace(in: parsedInto, at: offsets[$0]) }
+        let storage =
+            inPlace ? parsedInto.unsafelyUnwrapped : TableStorage(rows: rows, numericCount: plan.numericCount, textCount: plan.textCount)
+        let textSlots = plan.requested.compactMap { request, slot -> Int? in
+            if case .text = request { return slot } else { return nil }
+        }
+        // Each later chunk's codes re-coded into the first chunk's dictionary (slot-indexed).
+        var interners: [LevelInterner] = chunks[0].interners
+        var remaps = [[[Int32]]](repeating: [], count: chunks.count)
+        for index in chunks.indices.dropFirst() {
+            remaps[index] = (0..<plan.textCount).map { slot in
+                textSlots.contains(slot) ? chunks[index].interners[slot].levels.map { interners[slot].code(of: $0) } : []
             }
-            count = rows
+        }
+        let numericCount = plan.numericCount
+        forEachChunk(chunks, rows: rows) { index in
+            let chunk = chunks[index]
+            let offset = offsets[index]
+            let count = chunk.rows
+            if !inPlace {
+                for slot in 0..<numericCount {
+                    (storage.numbers + slot * rows + offset).initialize(from: chunk.numberColumn(slot), count: count)
+                    (storage.missing + slot * rows + offset).initialize(from: chunk.missingColumn(slot), count: count)
+                }
+                for slot in textSlots {
+                    (storage.codes + slot * rows + offset).initialize(from: chunk.codeColumn(slot), count: count)
+                }
+                (storage.lines + offset).initialize(from: chunk.lines, count: count)
+            }
+            if index > 0 {
+                for slot in textSlots {
+                    let target = storage.codes + slot * rows + offset
+                    remaps[index][slot].withUnsafeBufferPointer { remap in
+                        for row in 0..<count { target[row] = remap[Int(target[row])] }
+                    }
+                }
+                let shift = shifts[index]
+                let lines = storage.lines + offset
+                for row in 0..<count { lines[row] += shift }
+            }
         }
         var numeric: [String: NumericColumn] = [:]
         var text: [String: TextColumn] = [:]
@@ -37,34 +75,12 @@ enum ChunkMerge {
         for (request, slot) in plan.requested {
             switch request {
             case let .numeric(name):
-                let values = concatenate(chunks, offsets: offsets) { $0.numberColumn(slot) }
-                let missing = concatenate(chunks, offsets: offsets) { $0.missingColumn(slot) }
-                var missingCount = 0
-                for flag in missing where flag { missingCount += 1 }
-                numeric[name] = NumericColumn(name: name, values: values, missing: missing, missingCount: missingCount)
+                let missing = storage.missingColumn(slot)
+                let missingCount = missing.withUnsafeBufferPointer { flags in flags.reduce(0) { $0 + ($1 ? 1 : 0) } }
+                numeric[name] = NumericColumn(
+                    name: name, values: storage.numberColumn(slot), missing: missing, missingCount: missingCount)
             case let .text(name):
-                var interner = chunks[0].interners[slot]
-                let remaps: [[Int32]] = chunks.indices.map { index in
-                    guard index > 0 else { return [] }
-                    return chunks[index].interners[slot].levels.map { interner.code(of: $0) }
-                }
-                let codes = [Int32](unsafeUninitializedCapacity: rows) { out, count in
-                    HugePages.advise(out)
-                    forEachChunk(chunks, rows: rows) { index in
-                        let chunk = chunks[index]
-                        let source = chunk.codeColumn(slot)
-                        let target = out.baseAddress.unsafelyUnwrapped + offsets[index]
-                        if index == 0 {
-                            target.initialize(from: source, count: chunk.rows)
-                        } else {
-                            remaps[index].withUnsafeBufferPointer { remap in
-                                for row in 0..<chunk.rows { target[row] = remap[Int(source[row])] }
-                            }
-                        }
-                    }
-                    count = rows
-                }
-                text[name] = TextColumn(name: name, codes: codes, levels: interner.levels)
+                text[name] = TextColumn(name: name, codes: storage.codeColumn(slot), levels: interners[slot].levels)
             case let .raw(name):
                 var values: [String] = []
                 values.reserveCapacity(rows)
@@ -81,22 +97,8 @@ enum ChunkMerge {
             }
         }
         return LeadTable(
-            file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: lineOfRow,
+            file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: storage.lineColumn(),
             byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw, boundsColumns: bounds)
-    }
-
-    private static func concatenate<T>(
-        _ chunks: [ChunkColumns], offsets: [Int],
-        _ column: (ChunkColumns) -> UnsafeMutablePointer<T>
-    ) -> [T] {
-        let rows = offsets[chunks.count]
-        return [T](unsafeUninitializedCapacity: rows) { out, count in
-            HugePages.advise(out)
-            forEachChunk(chunks, rows: rows) { index in
-                (out.baseAddress.unsafelyUnwrapped + offsets[index]).initialize(from: column(chunks[index]), count: chunks[index].rows)
-            }
-            count = rows
-        }
     }
 
     /// Runs `body` for every chunk index: concurrently when there are several chunks and

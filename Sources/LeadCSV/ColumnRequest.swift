@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// Which column to read and into what storage. Columns that no request names are skipped
 /// without being materialized.
 package enum ColumnRequest: Sendable, Hashable {
@@ -23,9 +25,9 @@ package enum ColumnRequest: Sendable, Hashable {
 package struct NumericColumn: Sendable, Equatable {
     package let name: String
     /// One value per data row; 0 where the cell was empty.
-    package internal(set) var values: [Double]
+    package internal(set) var values: ColumnStorage<Double>
     /// True where the cell was empty (after trimming spaces).
-    package internal(set) var missing: [Bool]
+    package internal(set) var missing: ColumnStorage<Bool>
     /// Number of empty cells.
     package internal(set) var missingCount: Int
 }
@@ -36,7 +38,7 @@ package struct NumericColumn: Sendable, Equatable {
 /// Levels are in order of first appearance.
 package struct TextColumn: Sendable, Equatable {
     package let name: String
-    package internal(set) var codes: [Int32]
+    package internal(set) var codes: ColumnStorage<Int32>
     package internal(set) var levels: [String]
 
     /// The cell text of data row `row`.

@@ -1,3 +1,5 @@
+import BatonSupport
+
 /// The requested columns of a CSV file, in typed column storage, plus where each data row
 /// sits in the file so that later stages can name the line of a bad cell.
 package struct LeadTable: Sendable {
@@ -11,7 +13,7 @@ package struct LeadTable: Sendable {
     package let rowCount: Int
     /// 1-based physical line of the file on which data row `i` starts (the header is line 1
     /// unless blank lines precede it).
-    package let lineOfRow: [Int]
+    package let lineOfRow: ColumnStorage<Int>
     /// Bytes in the file.
     package let byteCount: Int
 

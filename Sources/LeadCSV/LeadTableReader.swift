@@ -152,6 +152,7 @@ package enum LeadTableReader {
             base: base, start: cursor.position, end: bytes.count, parts: parts,
             delimiter: delimiter.rawValue)
         let chunks: [ChunkColumns]
+        var storage: TableStorage?
         if ranges.count == 1 {
             chunks = [
                 try RowParser.parse(
@@ -162,6 +163,7 @@ package enum LeadTableReader {
             let job = ParallelChunks(
                 base: base, ranges: ranges, firstLine: cursor.line, file: file,
                 delimiter: delimiter.rawValue, header: header, plan: plan)
+            storage = job.placeRows()
             let results = job.run()
             var parsed: [ChunkColumns] = []
             var failed = false
@@ -175,6 +177,7 @@ package enum LeadTableReader {
                 // Line numbers past the first chunk are relative; the serial parse names the
                 // first bad row exactly as a one-core read would.
                 for chunk in parsed { chunk.deallocate() }
+                storage = nil
                 chunks = [
                     try RowParser.parse(
                         base: base, start: cursor.position, end: bytes.count, firstLine: cursor.line,
@@ -187,7 +190,7 @@ package enum LeadTableReader {
         defer { for chunk in chunks { chunk.deallocate() } }
         return ChunkMerge.table(
             chunks, plan: plan, file: file, header: header, delimiter: delimiter,
-            byteCount: bytes.count)
+            byteCount: bytes.count, storage: storage)
     }
 
     /// Files at least this large are parsed on all cores.
@@ -238,6 +241,8 @@ final class ParallelChunks: @unchecked Sendable {
     private let plan: ColumnPlan
     // Each task writes only its own slot; read after concurrentPerform returns.
     private let results: UnsafeMutablePointer<Result<ChunkColumns, LeadTableError>>
+    /// The table the chunks parse into, and each chunk's first row and row count in it.
+    private var placement: (storage: TableStorage, offsets: [Int], rows: [Int])?
 
     init(
         base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
@@ -255,6 +260,27 @@ final class ParallelChunks: @unchecked Sendable {
 
     deinit { results.deallocate() }
 
+    /// Counts every chunk's rows (concurrently) and allocates the table they will be parsed
+    /// into, when each count is exact (``RowCounter``); nil leaves each chunk its own storage.
+    func placeRows() -> TableStorage? {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: ranges.count)
+        defer { counts.deallocate() }
+        let countsBase = SendableCounts(counts.baseAddress.unsafelyUnwrapped)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            countsBase.pointer[index] = RowCounter.rows(base: base, range: ranges[index]) ?? -1
+        }
+        guard counts.allSatisfy({ $0 >= 0 }) else { return nil }
+        var offsets: [Int] = []
+        var total = 0
+        for count in counts {
+            offsets.append(total)
+            total += count
+        }
+        let storage = TableStorage(rows: total, numericCount: plan.numericCount, textCount: plan.textCount)
+        placement = (storage, offsets, Array(counts))
+        return storage
+    }
+
     func run() -> [Result<ChunkColumns, LeadTableError>] {
         DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
             self.parse(index)
@@ -269,10 +295,17 @@ final class ParallelChunks: @unchecked Sendable {
         do throws(LeadTableError) {
             let chunk = try RowParser.parse(
                 base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? firstLine : 1,
-                file: file, delimiter: delimiter, header: header, plan: plan)
+                file: file, delimiter: delimiter, header: header, plan: plan,
+                table: placement.map { ($0.storage, $0.offsets[index], $0.rows[index]) })
             (results + index).initialize(to: .success(chunk))
         } catch {
             (results + index).initialize(to: .failure(error))
         }
     }
+}
+
+/// The per-chunk counts' buffer, written at disjoint indices by the counting tasks.
+private struct SendableCounts: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int>
+    init(_ pointer: UnsafeMutablePointer<Int>) { self.pointer = pointer }
 }

@@ -10,17 +10,26 @@ import Foundation
 enum RowParser {
     /// Rows from `start` (a row start) to `end` (just after a line end, or the end of the file).
     /// `firstLine` is the physical line at `start` (1 for a chunk whose lines are shifted later).
+    /// With `table`, the rows (as many as counted) are written at row `offset` of its columns.
     static func parse(
         base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, file: String,
-        delimiter: UInt8, header: [String], plan: ColumnPlan
+        delimiter: UInt8, header: [String], plan: ColumnPlan,
+        table: (storage: TableStorage, offset: Int, rows: Int)? = nil
     ) throws(LeadTableError) -> ChunkColumns {
         var cursor = CSVCursor(base: base, end: end, file: file)
         cursor.position = start
         cursor.line = firstLine
         let expected = header.count
-        var columns = ChunkColumns(
-            numericCount: plan.numericCount, textCount: plan.textCount,
-            rawCount: plan.rawCount, boundsCount: plan.boundsCount, capacity: cursor.estimatedRows(upTo: end))
+        var columns: ChunkColumns
+        if let table {
+            columns = ChunkColumns(
+                numericCount: plan.numericCount, textCount: plan.textCount, rawCount: plan.rawCount,
+                boundsCount: plan.boundsCount, table: table.storage, offset: table.offset, rows: table.rows)
+        } else {
+            columns = ChunkColumns(
+                numericCount: plan.numericCount, textCount: plan.textCount,
+                rawCount: plan.rawCount, boundsCount: plan.boundsCount, capacity: cursor.estimatedRows(upTo: end))
+        }
         do throws(LeadTableError) {
             try plan.routes.withUnsafeBufferPointer { (routes: UnsafeBufferPointer<FieldRoute>) throws(LeadTableError) in
                 var scratch: [UInt8] = []

@@ -39,11 +39,11 @@ import Testing
         #expect(parts.reduce(0) { $0 + $1.rowCount } == whole.rowCount, "\(context)", sourceLocation: sourceLocation)
         // All blocks but the last are full: a block ends after blockRows rows, not bytes or lines.
         #expect(parts.dropLast().allSatisfy { $0.rowCount == blockRows }, "\(context)", sourceLocation: sourceLocation)
-        #expect(parts.flatMap(\.lineOfRow) == whole.lineOfRow, "\(context)", sourceLocation: sourceLocation)
+        #expect(parts.flatMap(\.lineOfRow) == Array(whole.lineOfRow), "\(context)", sourceLocation: sourceLocation)
         #expect(parts.flatMap { $0.raw("note").values } == whole.raw("note").values, "\(context)", sourceLocation: sourceLocation)
         for name in ["n", "x"] {
-            #expect(parts.flatMap { $0.numeric(name).values } == whole.numeric(name).values, "\(context)", sourceLocation: sourceLocation)
-            #expect(parts.flatMap { $0.numeric(name).missing } == whole.numeric(name).missing, "\(context)", sourceLocation: sourceLocation)
+            #expect(parts.flatMap { $0.numeric(name).values } == Array(whole.numeric(name).values), "\(context)", sourceLocation: sourceLocation)
+            #expect(parts.flatMap { $0.numeric(name).missing } == Array(whole.numeric(name).missing), "\(context)", sourceLocation: sourceLocation)
         }
         let kinds = parts.flatMap { table in (0..<table.rowCount).map { table.text("kind")[$0] } }
         #expect(kinds == (0..<whole.rowCount).map { whole.text("kind")[$0] }, "\(context)", sourceLocation: sourceLocation)

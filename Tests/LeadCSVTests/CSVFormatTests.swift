@@ -93,7 +93,7 @@ import Testing
             "0", "-0", "+7", "3.25", "-.5", "5.", "1e3", "-2.5E-3", "+1e+2", "999999999999999", "1000000000000000", "0.1", "0.30000000000000004",
         ]
         let table = try read("x\n" + cells.joined(separator: "\n") + "\n", [.numeric("x")])
-        #expect(table.numeric("x").values == cells.map { Double($0)! })
+        #expect(Array(table.numeric("x").values) == cells.map { Double($0)! })
         #expect(table.numeric("x").values[1].sign == .minus)
     }
 

@@ -137,3 +137,98 @@ import Testing
         #expect(automatic.raw("note") == serial.raw("note"))
     }
 }
+
+/// Files without quotes or CRs are counted before they are parsed, and each chunk parses
+/// straight into its rows of the table (``TableStorage``): the table must be the one-core one,
+/// the counts exact, and a chunk that finds more rows than counted must still land right.
+@Suite struct InPlaceParseTests {
+    static let columns: [ColumnRequest] = [.raw("note"), .numeric("n"), .text("kind"), .numeric("x")]
+
+    /// Random rows with blank lines, missing numbers and levels first seen late; the last line
+    /// with or without its line feed.
+    static func file(seed: UInt64, rows: Int) -> String {
+        var random = SplitMix64(seed: seed)
+        let kinds = ["red", "blue", "a level longer than sixteen bytes", " padded ", "ünïcödé", ""]
+        var text = "note,n,kind,x\n"
+        for row in 0..<rows {
+            let late = row > rows / 2 && random.next() % 7 == 0 ? "late\(row % 5)" : kinds[Int(random.next() % UInt64(kinds.count))]
+            let x = random.next() % 5 == 0 ? "" : String(Double(Int(random.next() % 2000)) / 8 - 100)
+            text += "note \(row),\(random.next() % 1000),\(late),\(x)"
+            if row < rows - 1 || random.next() % 2 == 0 { text += random.next() % 9 == 0 ? "\n\n" : "\n" }
+        }
+        return text
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64]) func countsAreTheParsersRows(seed: UInt64) throws {
+        let text = Self.file(seed: seed, rows: 500 + Int(seed) * 37)
+        let bytes = Array(text.utf8)
+        let serial = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let start = Array("note,n,kind,x\n".utf8).count
+            #expect(RowCounter.rows(base: base, range: start..<bytes.count) == serial.rowCount)
+            for parts in 2...9 {
+                let ranges = ChunkSplitter.ranges(base: base, start: start, end: bytes.count, parts: parts, delimiter: 0x2C)
+                let counts = ranges.map { RowCounter.rows(base: base, range: $0) }
+                #expect(counts.reduce(0) { $0 + ($1 ?? -1_000_000) } == serial.rowCount, "parts \(parts)")
+            }
+        }
+        for parts in 2...9 {
+            let parallel = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: parts)
+            #expect(parallel.lineOfRow == serial.lineOfRow, "parts \(parts)")
+            #expect(parallel.raw("note") == serial.raw("note"), "parts \(parts)")
+            #expect(parallel.numeric("n") == serial.numeric("n"), "parts \(parts)")
+            #expect(parallel.numeric("x") == serial.numeric("x"), "parts \(parts)")
+            #expect(parallel.text("kind") == serial.text("kind"), "parts \(parts)")
+        }
+    }
+
+    @Test func aQuoteOrACarriageReturnIsNotCounted() {
+        for text in ["a,1\n\"b\",2\n", "a,1\r\nb,2\r\n", "a,1\nb,2\rc,3\n", "a,\"1\"\n"] {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { #expect(RowCounter.rows(base: $0.baseAddress!, range: 0..<bytes.count) == nil, "\(text)") }
+        }
+        for (text, rows) in [("", 0), ("\n\n", 0), ("a", 1), ("a\n\nb", 2), ("\na,1\n", 1), ("a,1\nb,2\n\n\nc,3", 3)] {
+            let bytes = Array(text.utf8) + [0]  // an address even when empty
+            bytes.withUnsafeBufferPointer { #expect(RowCounter.rows(base: $0.baseAddress!, range: 0..<(bytes.count - 1)) == rows, "\(text)") }
+        }
+    }
+
+    /// A chunk given fewer rows than it has moves to storage of its own, and the merge copies
+    /// every chunk into a new table: the same table as a one-core read.
+    @Test func aChunkWithMoreRowsThanCountedStillLandsRight() throws {
+        let text = Self.file(seed: 9, rows: 300)
+        let serial = try LeadTableReader.read(text: text, file: "t.csv", columns: Self.columns, parts: 1)
+        let bytes = Array(text.utf8)
+        let header = ["note", "n", "kind", "x"]
+        let plan = try ColumnPlan(header: header, requests: Self.columns, file: "t.csv")
+        let table = try bytes.withUnsafeBufferPointer { buffer throws -> LeadTable in
+            let base = buffer.baseAddress!
+            let start = Array("note,n,kind,x\n".utf8).count
+            let ranges = ChunkSplitter.ranges(base: base, start: start, end: bytes.count, parts: 3, delimiter: 0x2C)
+            let counts = ranges.map { RowCounter.rows(base: base, range: $0)! }
+            // Two rows short for the first chunk: the table has two rows too few.
+            let storage = TableStorage(rows: counts.reduce(0, +) - 2, numericCount: plan.numericCount, textCount: plan.textCount)
+            var offset = 0
+            var chunks: [ChunkColumns] = []
+            for (index, range) in ranges.enumerated() {
+                let rows = index == 0 ? counts[0] - 2 : counts[index]
+                chunks.append(
+                    try RowParser.parse(
+                        base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? 2 : 1,
+                        file: "t.csv", delimiter: 0x2C, header: header, plan: plan, table: (storage, offset, rows)))
+                offset += rows
+            }
+            #expect(chunks[0].ownsStorage && !chunks[1].ownsStorage)
+            defer { for chunk in chunks { chunk.deallocate() } }
+            return ChunkMerge.table(
+                chunks, plan: plan, file: "t.csv", header: header, delimiter: .comma, byteCount: bytes.count, storage: storage)
+        }
+        #expect(table.rowCount == serial.rowCount)
+        #expect(table.lineOfRow == serial.lineOfRow)
+        #expect(table.raw("note") == serial.raw("note"))
+        #expect(table.numeric("n") == serial.numeric("n"))
+        #expect(table.numeric("x") == serial.numeric("x"))
+        #expect(table.text("kind") == serial.text("kind"))
+    }
+}

@@ -19,8 +19,8 @@ final class BatchKernel: @unchecked Sendable {
         var isNumeric: Bool
         var isEngagement: Bool
         // Numeric.
-        var values: [Double] = []
-        var missing: [Bool] = []
+        var values: ColumnStorage<Double> = []
+        var missing: ColumnStorage<Bool> = []
         var transform: NumericTransform = .none
         var missingAllowed = false
         var missingTerm = 0.0
@@ -28,7 +28,7 @@ final class BatchKernel: @unchecked Sendable {
         var wholeTerms: [Double] = []
         var valuePoints = 0.0, indicatorPoints = 0.0
         // Categorical.
-        var codes: [Int32] = []
+        var codes: ColumnStorage<Int32> = []
         var pointsOfCode: [Double] = []
         var impactOfCode: [Double] = []
     }

@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 import ScoringModelFormat
 
@@ -30,7 +31,7 @@ public struct BatchScorer: Sendable {
     /// - Precondition: each column has `rowCount` entries and the kind ``requiredColumns`` states.
     public func score(
         columns: [String: BatchColumn], rowCount n: Int, file: String,
-        lineOfRow: [Int]? = nil
+        lineOfRow: ColumnStorage<Int>? = nil
     ) throws(ScoringError) -> BatchScores {
         try score(columns: columns, rowCount: n, file: file, lineOfRow: lineOfRow, rowsPerTask: 32_768, blockRows: 256)
     }
@@ -38,7 +39,7 @@ public struct BatchScorer: Sendable {
     /// ``score(columns:rowCount:file:lineOfRow:)`` with the work split into tasks of `rowsPerTask`
     /// rows (run concurrently) and blocks of `blockRows` rows (tests use odd sizes to cross every boundary).
     func score(
-        columns: [String: BatchColumn], rowCount n: Int, file: String, lineOfRow: [Int]?,
+        columns: [String: BatchColumn], rowCount n: Int, file: String, lineOfRow: ColumnStorage<Int>?,
         rowsPerTask: Int, blockRows: Int
     ) throws(ScoringError) -> BatchScores {
         let plan = scorer.plan
@@ -47,10 +48,10 @@ public struct BatchScorer: Sendable {
         func line(_ row: Int) -> Int { lineOfRow.map { $0[row] } ?? row + 2 }
 
         var kernelFeatures: [BatchKernel.Feature] = []
-        var rawColumns = [[Double]](repeating: [], count: plan.features.count)
-        var missingColumns = [[Bool]](repeating: [], count: plan.features.count)
+        var rawColumns = [ColumnStorage<Double>](repeating: [], count: plan.features.count)
+        var missingColumns = [ColumnStorage<Bool>](repeating: [], count: plan.features.count)
         var levelOfCode = [[Int32]](repeating: [], count: plan.features.count)
-        var codeColumns = [[Int32]](repeating: [], count: plan.features.count)
+        var codeColumns = [ColumnStorage<Int32>](repeating: [], count: plan.features.count)
         var unseenAsBaseline = [[String?]](repeating: [], count: plan.features.count)
         var unseen: [BatchScores.UnseenCount] = []
 
@@ -72,11 +73,12 @@ public struct BatchScorer: Sendable {
                     codes[i] = Int32(level)  // total: a bin index below max_bins + 1
                 }
                 let levels = feature.levelNames.indices
-                prepared.codes = codes
+                let binCodes = ColumnStorage(codes)
+                prepared.codes = binCodes
                 prepared.pointsOfCode = levels.map { feature.levelPoints[$0] }
                 prepared.impactOfCode = levels.map { plan.levelImpact(feature: f, level: $0) }
                 levelOfCode[f] = levels.map { Int32($0) }  // total: a bin index below max_bins + 1
-                codeColumns[f] = codes
+                codeColumns[f] = binCodes
                 rawColumns[f] = values
                 missingColumns[f] = missing
             case (.numeric, .numeric(let values, let missing)):

@@ -1,3 +1,4 @@
+import BatonSupport
 import ScoringModelFormat
 
 /// The scores of a table of leads, one entry per row in every array (see ``LeadScore`` for the
@@ -22,10 +23,10 @@ public struct BatchScores: Sendable {
     /// Three slots per row: feature index (−1 empty) and signed impact, largest |impact| first.
     let topFeature: [Int32]
     let topImpact: [Double]
-    let rawValues: [[Double]]
-    let missing: [[Bool]]
+    let rawValues: [ColumnStorage<Double>]
+    let missing: [ColumnStorage<Bool>]
     let levelOfCode: [[Int32]]
-    let codes: [[Int32]]
+    let codes: [ColumnStorage<Int32>]
     /// Categorical features without `Other`: per code, the unseen value scored as the baseline
     /// (nil for a known level); empty when the feature has no such value.
     let unseenAsBaseline: [[String?]]

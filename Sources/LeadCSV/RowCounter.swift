@@ -1,0 +1,45 @@
+/// Counts the data rows of a byte range without parsing it, so that the reader can place each
+/// chunk's rows in the table before the chunks are parsed (``TableStorage``).
+///
+/// Exact only for ranges without quote or carriage-return bytes: then every line feed ends a
+/// line, and a row is a line that is not empty (``CSVCursor/skipBlankLines()`` skips empty
+/// lines, and nothing else). Any other range gives nil and is read the general way. Eight
+/// bytes per step (SWAR): one load gives the line-feed, quote and CR masks of eight bytes.
+enum RowCounter {
+    /// The rows in `base[range]` (which starts at a row start or at blank lines), or nil when
+    /// the range holds a quote or a CR.
+    static func rows(base: UnsafePointer<UInt8>, range: Range<Int>) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let lineFeeds = UInt64(CSVCursor.lineFeed) &* ones
+        let quotes = UInt64(CSVCursor.quote) &* ones
+        let returns = UInt64(CSVCursor.carriageReturn) &* ones
+        /// Bit 8j+7 set exactly where byte j of `word` is zero (no borrow between bytes).
+        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { ~(((word & low7) &+ low7) | word | low7) }
+        var rows = 0
+        // Bit 7 set when the byte before the current one is a line feed (the range start counts
+        // as one: it is a row start or a blank line).
+        var previousIsLineFeed: UInt64 = 0x80
+        var position = range.lowerBound
+        while position &+ 8 <= range.upperBound {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            if zeroBytes(word ^ quotes) | zeroBytes(word ^ returns) != 0 { return nil }
+            let feeds = zeroBytes(word ^ lineFeeds)
+            // A row starts at a byte that is not a line feed right after one.
+            let after = (feeds << 8) | previousIsLineFeed
+            rows &+= (~feeds & high & after).nonzeroBitCount
+            previousIsLineFeed = (feeds >> 56) & 0x80
+            position &+= 8
+        }
+        var afterFeed = previousIsLineFeed != 0
+        while position < range.upperBound {
+            let byte = base[position]
+            if byte == CSVCursor.quote || byte == CSVCursor.carriageReturn { return nil }
+            if byte != CSVCursor.lineFeed, afterFeed { rows &+= 1 }
+            afterFeed = byte == CSVCursor.lineFeed
+            position &+= 1
+        }
+        return rows
+    }
+}
