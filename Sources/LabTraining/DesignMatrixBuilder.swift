@@ -58,13 +58,7 @@ package enum DesignMatrixBuilder {
         encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
     ) throws(DataError) -> (design: CodedDesign, unseen: [UnseenLevels]) {
         let terms = FeatureEncoding.terms(of: encodings)
-        // Each dense feature's first column in the dense block (the intercept is position 0).
-        var targetColumns: [Int] = []
-        var width = 1
-        for encoding in encodings {
-            targetColumns.append(width)
-            if !keepsCodes(encoding) { width += encoding.terms.count }
-        }
+        let (targetColumns, width) = denseColumns(of: encodings)
         let (values, unseen, oneHot) = try fill(
             encodings: encodings, table: table, rows: rows, targetColumns: targetColumns, width: width,
             dummiesAsCodes: true)
@@ -72,6 +66,19 @@ package enum DesignMatrixBuilder {
             rows: rows.count, columns: terms.count, names: terms.map(\.name), interceptColumn: 0, dense: values,
             oneHot: oneHot)
         return (design, unseen)
+    }
+
+    /// Each feature's first column in a ``CodedDesign``'s dense block (the intercept is
+    /// position 0; a coded feature's entry is where the next dense feature starts), and the
+    /// block's width.
+    static func denseColumns(of encodings: [FeatureEncoding]) -> (first: [Int], width: Int) {
+        var first: [Int] = []
+        var width = 1
+        for encoding in encodings {
+            first.append(width)
+            if !keepsCodes(encoding) { width += encoding.terms.count }
+        }
+        return (first, width)
     }
 
     /// Whether a categorical feature's dummies are given to the fit as level codes (they fit
@@ -126,9 +133,10 @@ package enum DesignMatrixBuilder {
     }
 
     /// η = Xβ for `rows` of `table` without the design matrix: the rows are encoded in blocks
-    /// of `blockRows` into a buffer per core that is reused, and each block's η is summed term
-    /// by term in column order, so η is bit-identical to ``WeightFile/probabilities(_:)``'s on
-    /// the whole matrix. For 1e6 leads × 60 terms that is ~30 MB touched instead of 480 MB.
+    /// of `blockRows` as coded designs (dense columns filled, dummies as level codes, see
+    /// ``CodedDesign``), and each block's η is summed term by term in column order, so η equals
+    /// ``WeightFile/probabilities(_:)``'s on the whole matrix (a dummy's 0 adds nothing, its 1
+    /// adds βⱼ). For 1e6 leads × 60 terms that is ~10 MB touched per core instead of 480 MB.
     ///
     /// Errors and unseen levels are those of ``build(encodings:table:rows:)``: when a block
     /// meets a bad cell, the whole matrix is built to throw the error it would throw.
@@ -160,6 +168,7 @@ package enum DesignMatrixBuilder {
         let blockRows: Int
         let workers: Int
         let offsets: [Int]
+        let names: [String]
         let wholeNumbers: [[Double]]
         var eta = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
         private let lock = NSLock()
@@ -177,6 +186,7 @@ package enum DesignMatrixBuilder {
             let blocks = (rows.count + blockRows - 1) / blockRows
             workers = max(1, min(onlineProcessorCount(), blocks))
             offsets = DesignMatrixBuilder.firstColumns(of: encodings)
+            names = FeatureEncoding.terms(of: encodings).map(\.name)
             wholeNumbers = encodings.map { DesignMatrixBuilder.wholeNumberValues($0) }
             unseenCounts = Array(repeating: [:], count: encodings.count)
             unseenMappedTo = Array(repeating: nil, count: encodings.count)
@@ -193,39 +203,43 @@ package enum DesignMatrixBuilder {
 
         func run(worker: Int) {
             let p = coefficients.count
-            let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: blockRows * p)
-            defer { scratch.deallocate() }
+            let (denseFirst, width) = DesignMatrixBuilder.denseColumns(of: encodings)
             var block = worker
             while block * blockRows < rows.count, !failed {
                 let start = block * blockRows
                 let end = min(rows.count, start + blockRows)
                 let blockRowIndices = Array(rows[start..<end])
                 let m = end - start
-                let matrix = UnsafeMutableBufferPointer(rebasing: scratch[0..<(m * p)])
-                matrix.baseAddress.map { $0.update(repeating: 1, count: m) }  // the intercept
                 var found: [(Int, UnseenLevels)] = []
-                do throws(DataError) {
-                    for (f, encoding) in encodings.enumerated() {
-                        switch encoding.type {
-                        case .numeric:
-                            try DesignMatrixBuilder.fillNumeric(
-                                encoding, table.numeric(encoding.column), rows: blockRowIndices, table: table,
-                                into: matrix, column: offsets[f], wholeNumbers: wholeNumbers[f])
-                        case .categorical:
-                            let filled = DesignMatrixBuilder.fillCategorical(
-                                encoding, table.text(encoding.column), rows: blockRowIndices, into: matrix, column: offsets[f])
-                            if let report = filled.unseen { found.append((f, report)) }
+                var oneHot: [OneHotFeature] = []
+                // The block as a coded design: the dense columns filled, the dummies as codes.
+                let dense = [Double](unsafeUninitializedCapacity: m * width) { matrix, initialized in
+                    initialized = m * width
+                    matrix.baseAddress.map { $0.initialize(repeating: 1, count: m) }  // the intercept
+                    do throws(DataError) {
+                        for (f, encoding) in encodings.enumerated() {
+                            switch encoding.type {
+                            case .numeric:
+                                try DesignMatrixBuilder.fillNumeric(
+                                    encoding, table.numeric(encoding.column), rows: blockRowIndices, table: table,
+                                    into: matrix, column: denseFirst[f], wholeNumbers: wholeNumbers[f])
+                            case .categorical:
+                                let coded = DesignMatrixBuilder.keepsCodes(encoding)
+                                let filled = DesignMatrixBuilder.fillCategorical(
+                                    encoding, table.text(encoding.column), rows: blockRowIndices, into: matrix,
+                                    column: denseFirst[f], writeDummies: !coded, designColumn: offsets[f])
+                                if let report = filled.unseen { found.append((f, report)) }
+                                if coded, let feature = filled.oneHot { oneHot.append(feature) }
+                            }
                         }
+                    } catch {
+                        lock.withLock { failure = true }
                     }
-                } catch {
-                    lock.withLock { failure = true }
-                    return
                 }
-                let target = eta.baseAddress! + start
-                target.update(repeating: 0, count: m)
-                for (j, beta) in coefficients.enumerated() where beta != 0 {
-                    let column = matrix.baseAddress! + j * m
-                    for i in 0..<m { target[i] += beta * column[i] }
+                if failed { return }
+                let design = CodedDesign(rows: m, columns: p, names: names, interceptColumn: 0, dense: dense, oneHot: oneHot)
+                design.linearPredictor(coefficients).withUnsafeBufferPointer { blockEta in
+                    (eta.baseAddress! + start).initialize(from: blockEta.baseAddress!, count: m)
                 }
                 if !found.isEmpty {
                     lock.withLock {
