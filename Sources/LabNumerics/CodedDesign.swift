@@ -72,8 +72,12 @@ package struct CodedDesign: Sendable {
         densePosition[column] >= 0 ? densePosition[column] : nil
     }
 
-    /// The plain column-major matrix with the same values.
+    /// The plain column-major matrix with the same values (without a copy when every column
+    /// is dense, as for ``init(_:)``).
     package func materialized() -> DesignMatrix {
+        if oneHot.isEmpty {
+            return DesignMatrix(rows: rows, columns: columns, values: dense, names: names, interceptColumn: interceptColumn)
+        }
         let n = rows
         let values = [Double](unsafeUninitializedCapacity: n * columns) { buffer, initialized in
             HugePages.advise(buffer)

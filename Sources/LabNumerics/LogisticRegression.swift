@@ -69,31 +69,14 @@ package enum LogisticRegression {
         _ x: DesignMatrix, outcomes: [Double], weights: [Double]? = nil,
         oneHot: [OneHotFeature] = [], options: Options = .init()
     ) throws(FitError) -> LogisticFit {
-        try validate(x, outcomes: outcomes, weights: weights, options: options)
-        let workers = options.threads ?? onlineProcessorCount()
-        // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
-        let result: Result<LogisticFit, FitError> = x.values.withUnsafeBufferPointer { xp in
-            outcomes.withUnsafeBufferPointer { yp in
-                withOptionalPointer(weights) { wp in
-                    guard let xBase = xp.baseAddress, let yBase = yp.baseAddress else { return .failure(.emptyInput) }
-                    let workspace = NewtonWorkspace(
-                        x: xBase, y: yBase, weights: wp, rows: x.rows, columns: x.columns,
-                        workers: workers, blockRows: options.blockRows, oneHot: oneHot)
-                    return withSingleThreadedBLAS {
-                        Result { () throws(FitError) -> LogisticFit in
-                            try Newton(
-                                names: x.names, interceptColumn: x.interceptColumn, rows: x.rows, matrix: { x },
-                                withColumn: { j, body in
-                                    x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
-                                },
-                                outcomes: outcomes, weights: weights, options: options, workspace: workspace
-                            ).run()
-                        }
-                    }
-                }
-            }
-        }
-        return try result.get()
+        try validate(rows: x.rows, columns: x.columns, outcomes: outcomes, weights: weights, options: options)
+        return try newton(
+            values: x.values, rows: x.rows, columns: x.columns, names: x.names, interceptColumn: x.interceptColumn,
+            outcomes: outcomes, weights: weights, options: options, workers: options.threads ?? onlineProcessorCount(),
+            oneHot: oneHot, coded: nil, matrix: { x },
+            withColumn: { j, body in
+                x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
+            })
     }
 
     /// ``fit(_:outcomes:weights:oneHot:options:)`` on a design whose dummies are level codes:
@@ -111,20 +94,34 @@ package enum LogisticRegression {
         else {
             return try fit(design.materialized(), outcomes: outcomes, weights: weights, oneHot: design.oneHot, options: options)
         }
-        let result: Result<LogisticFit, FitError> = design.dense.withUnsafeBufferPointer { xp in
+        return try newton(
+            values: design.dense, rows: design.rows, columns: design.columns, names: design.names,
+            interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
+            workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
+            withColumn: { j, body in design.withColumn(j, body) })
+    }
+
+    /// The Newton iterations over `values` (the whole design, or with `coded` only the dense
+    /// columns of its level layout), with the diagnoses' access to the plain matrix.
+    private static func newton(
+        values: [Double], rows: Int, columns: Int, names: [String], interceptColumn: Int?, outcomes: [Double],
+        weights: [Double]?, options: Options, workers: Int, oneHot: [OneHotFeature], coded: LevelLayout?,
+        matrix: @escaping () -> DesignMatrix, withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+    ) throws(FitError) -> LogisticFit {
+        // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
+        let result: Result<LogisticFit, FitError> = values.withUnsafeBufferPointer { xp in
             outcomes.withUnsafeBufferPointer { yp in
                 withOptionalPointer(weights) { wp in
                     guard let xBase = xp.baseAddress, let yBase = yp.baseAddress else { return .failure(.emptyInput) }
                     let workspace = NewtonWorkspace(
-                        x: xBase, y: yBase, weights: wp, rows: design.rows, columns: design.columns,
-                        workers: workers, blockRows: options.blockRows, coded: layout)
+                        x: xBase, y: yBase, weights: wp, rows: rows, columns: columns,
+                        workers: workers, blockRows: options.blockRows, oneHot: oneHot, coded: coded)
                     return withSingleThreadedBLAS {
                         Result { () throws(FitError) -> LogisticFit in
                             try Newton(
-                                names: design.names, interceptColumn: design.interceptColumn, rows: design.rows,
-                                matrix: { design.materialized() }, withColumn: { j, body in design.withColumn(j, body) },
-                                outcomes: outcomes, weights: weights,
-                                options: options, workspace: workspace
+                                names: names, interceptColumn: interceptColumn, rows: rows, matrix: matrix,
+                                withColumn: withColumn, outcomes: outcomes, weights: weights, options: options,
+                                workspace: workspace
                             ).run()
                         }
                     }
@@ -132,13 +129,6 @@ package enum LogisticRegression {
             }
         }
         return try result.get()
-    }
-
-    private static func validate(
-        _ x: DesignMatrix, outcomes: [Double], weights: [Double]?,
-        options: Options
-    ) throws(FitError) {
-        try validate(rows: x.rows, columns: x.columns, outcomes: outcomes, weights: weights, options: options)
     }
 
     private static func validate(

@@ -192,7 +192,7 @@ extension CalibrationLab {
     /// estimates and standard errors are the same), for fits whose intervals nobody reads.
     /// - Throws: ``FitError``; `invalidOption` for a ridge penalty with `method: firth`.
     package static func estimate(
-        _ design: DesignMatrix, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
+        _ design: CodedDesign, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
         profile: Bool = true
     ) throws(FitError) -> LogisticFit {
         guard spec.method == .firth else {
@@ -201,7 +201,8 @@ extension CalibrationLab {
         guard spec.penalty == 0 else {
             throw FitError.invalidOption(name: "penalty (with method firth)", value: spec.penalty, requirement: "0: Firth's penalty replaces a ridge")
         }
-        let firth = try FirthRegression.fit(design, outcomes: outcomes, weights: weights, profile: profile)
+        // Firth's hat values read every column: the plain matrix is spelled out for it.
+        let firth = try FirthRegression.fit(design.materialized(), outcomes: outcomes, weights: weights, profile: profile)
         let total = weights?.reduce(0, +) ?? Double(design.rows)
         let won = weights.map { w in zip(outcomes, w).reduce(0) { $0 + $1.0 * $1.1 } } ?? outcomes.reduce(0, +)
         return firth.logisticFit(
@@ -209,16 +210,12 @@ extension CalibrationLab {
             hasIntercept: design.interceptColumn != nil)
     }
 
-    /// ``estimate(_:outcomes:weights:spec:profile:)`` on a design with coded dummies: maximum
-    /// likelihood reads the codes; Firth's method needs the plain matrix (its hat values read
-    /// every column), which is spelled out for it.
+    /// ``estimate(_:outcomes:weights:spec:profile:)`` on a plain matrix (its 0/1 columns are
+    /// found by the fit itself).
     package static func estimate(
-        _ design: CodedDesign, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
+        _ design: DesignMatrix, outcomes: [Double], weights: [Double]?, spec: ScoringSpec,
         profile: Bool = true
     ) throws(FitError) -> LogisticFit {
-        guard spec.method == .firth else {
-            return try LogisticRegression.fit(design, outcomes: outcomes, weights: weights, options: .init(penalty: spec.penalty))
-        }
-        return try estimate(design.materialized(), outcomes: outcomes, weights: weights, spec: spec, profile: profile)
+        try estimate(CodedDesign(design), outcomes: outcomes, weights: weights, spec: spec, profile: profile)
     }
 }
