@@ -5,7 +5,7 @@ import Dispatch
 /// stored densely (column-major), and each categorical feature keeps one small code per row
 /// (``OneHotFeature``) instead of one 0/1 column per level.
 ///
-/// For 1e6 leads × 60 terms of which 44 are dummies, that is ~140 MB instead of the 480 MB of
+/// For 1e6 leads × 60 terms of which 44 are dummies, that is ~150 MB instead of the 480 MB of
 /// ``DesignMatrix``: memory the Newton passes never read (they take the dummies as codes), and
 /// that a fresh process pays to map page by page. Its values are exactly those of
 /// ``materialized()``, the plain matrix, which consumers that read every column still get.
