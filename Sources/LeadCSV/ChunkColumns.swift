@@ -45,14 +45,21 @@ struct ChunkColumns {
         missing = HugePages.allocate(capacity: max(1, numericCount * self.capacity))
         codes = HugePages.allocate(capacity: max(1, textCount * self.capacity))
         lines = HugePages.allocate(capacity: self.capacity)
-        interners = (0..<textCount).map { _ in LevelInterner() }
-        raw = (0..<rawCount).map { _ in
+        (interners, raw, least, greatest) = Self.perColumnState(textCount: textCount, rawCount: rawCount, boundsCount: boundsCount, rows: capacity)
+    }
+
+    /// Empty interners, raw columns (reserved for `rows`) and bounds, as a new chunk starts.
+    private static func perColumnState(
+        textCount: Int, rawCount: Int, boundsCount: Int, rows: Int
+    ) -> ([LevelInterner], [[String]], [ByteSpan?], [ByteSpan?]) {
+        let raw = (0..<rawCount).map { _ in
             var column: [String] = []
-            column.reserveCapacity(capacity)
+            column.reserveCapacity(rows)
             return column
         }
-        least = Array(repeating: nil, count: boundsCount)
-        greatest = Array(repeating: nil, count: boundsCount)
+        return (
+            (0..<textCount).map { _ in LevelInterner() }, raw, Array(repeating: nil, count: boundsCount), Array(repeating: nil, count: boundsCount)
+        )
     }
 
     /// A chunk whose `rows` rows are written in place at row `offset` of `table`'s columns.
@@ -68,14 +75,7 @@ struct ChunkColumns {
         missing = table.missing + offset
         codes = table.codes + offset
         lines = table.lines + offset
-        interners = (0..<textCount).map { _ in LevelInterner() }
-        raw = (0..<rawCount).map { _ in
-            var column: [String] = []
-            column.reserveCapacity(rows)
-            return column
-        }
-        least = Array(repeating: nil, count: boundsCount)
-        greatest = Array(repeating: nil, count: boundsCount)
+        (interners, raw, least, greatest) = Self.perColumnState(textCount: textCount, rawCount: rawCount, boundsCount: boundsCount, rows: rows)
     }
 
     /// Widens bounds slot `slot` by one cell (empty cells are ignored). A `stable` cell stays

@@ -61,8 +61,15 @@ struct FieldScanner {
         mask = Self.fieldEnds(word, delimiters: delimiters)
     }
 
-    /// Bit 8j+7 set exactly where byte j of `word` is the delimiter, LF or CR. Exact per byte
-    /// (no borrow between bytes): a byte b is zero iff ((b & 0x7F) + 0x7F) | b has its top bit clear.
+    /// Bit 8j+7 set exactly where byte j of `word` is zero. Exact per byte (no borrow between
+    /// bytes): a byte b is zero iff ((b & 0x7F) + 0x7F) | b has its top bit clear.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & low7) &+ low7) | word | low7)
+    }
+
+    /// Bit 8j+7 set exactly where byte j of `word` is the delimiter, LF or CR: ``zeroBytes(_:)``
+    /// of the three comparisons, fused into one complement.
     @inline(__always)
     static func fieldEnds(_ word: UInt64, delimiters: UInt64) -> UInt64 {
         let d = word ^ delimiters

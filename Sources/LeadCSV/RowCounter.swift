@@ -11,12 +11,10 @@ enum RowCounter {
     static func rows(base: UnsafePointer<UInt8>, range: Range<Int>) -> Int? {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let lineFeeds = UInt64(CSVCursor.lineFeed) &* ones
         let quotes = UInt64(CSVCursor.quote) &* ones
         let returns = UInt64(CSVCursor.carriageReturn) &* ones
-        /// Bit 8j+7 set exactly where byte j of `word` is zero (no borrow between bytes).
-        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { ~(((word & low7) &+ low7) | word | low7) }
+        let zeroBytes = FieldScanner.zeroBytes
         var rows = 0
         // Bit 7 set when the byte before the current one is a line feed (the range start counts
         // as one: it is a row start or a blank line).
