@@ -30,7 +30,13 @@ echo "Python references ready in $BATON_TEST_VENV ($((SECONDS - start)) s)."
 # The store suite runs against SQLite and a real PostgreSQL server started here (its own data
 # folder, a free loopback port) and stopped on exit, whatever the tests do.
 eval "$(bash scripts/postgres.sh start)"
-trap 'bash scripts/postgres.sh stop' EXIT
+# Every test's scratch files (the CLI tests alone leave ~100 folders, some of 330 MB) go to one
+# folder of this run, removed on exit: a CI machine that runs the suite every day keeps its disk.
+# (postgres.sh finds its server under the outer TMPDIR, so it is stopped with that one.)
+outer_tmp="${TMPDIR:-/tmp}"
+scratch="$(mktemp -d "$outer_tmp/baton-tests.XXXXXX")"
+trap 'TMPDIR="$outer_tmp" bash scripts/postgres.sh stop; rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
 export BATON_TEST_POSTGRES_URL
 # All tests use Swift Testing; skipping the empty XCTest pass keeps its "Executed 0 tests" out of the log.
 log="$(mktemp)"
@@ -38,6 +44,9 @@ log="$(mktemp)"
 # CI's time. The suite takes a few minutes; 40 is far beyond any healthy run.
 if ! timeout --kill-after=30s 40m swift test --skip-build --disable-xctest 2>&1 | tee "$log"; then
   status=${PIPESTATUS[0]}
+  # The failures again, last: a CI page that shows only the log's end still names them.
+  echo "--- what failed (repeated from above) ---"
+  grep -E -A8 "recorded an issue|✘ Test .* failed|Fatal error|crashed|unexpected signal" "$log" | grep -v "^✔" | tail -120 || true
   if [[ $status -eq 124 || $status -eq 137 ]]; then echo "error: the test run was stopped after 40 minutes (a test hangs); see the last tests started above" >&2; fi
   exit "$status"
 fi

@@ -22,7 +22,7 @@ enum PostgresErrors {
     /// statement was wrong: 08 connection exceptions, 57P01–57P03 shutdown / terminated
     /// backend / cannot connect now, 53300 too many connections.
     static func isConnectionLoss(_ error: any Error) -> Bool {
-        if error is LeaseTimeout { return true }
+        if error is LeaseTimeout || error is ReadDeadline { return true }
         if let psql = error as? PSQLError {
             switch psql.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
@@ -54,6 +54,9 @@ enum PostgresErrors {
     static func connectionReason(_ error: any Error) -> String {
         if let timeout = error as? LeaseTimeout {
             return "no connection became available within \(timeout.seconds) s"
+        }
+        if let deadline = error as? ReadDeadline {
+            return "the read got no answer within \(deadline.seconds) s"
         }
         if let psql = error as? PSQLError {
             if psql.code == .server, let message = psql.serverInfo?[.message] {

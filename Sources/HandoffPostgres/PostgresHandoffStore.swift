@@ -33,6 +33,11 @@ package final class PostgresHandoffStore: HandoffStore {
         package var connectTimeoutSeconds = 5.0
         /// How long a request waits for a pooled connection before it fails as unavailable, in seconds.
         package var leaseTimeoutSeconds = 10.0
+        /// How long one read may take in all (waiting for a connection, its statements, decoding)
+        /// before it is given up as a lost connection and retried, in seconds. Keep it above
+        /// ``leaseTimeoutSeconds``. It bounds a read whose connection the server closed without
+        /// the client noticing, which would otherwise wait for ever.
+        package var readTimeoutSeconds = 120.0
         /// Extra attempts for a read after a lost connection (and for a unit whose BEGIN failed).
         package var retries = 3
         /// First backoff delay in seconds; doubled after each failed attempt.
@@ -157,13 +162,16 @@ package final class PostgresHandoffStore: HandoffStore {
         }
     }
 
-    /// A read: retried with exponential backoff after a lost connection.
+    /// A read: retried with exponential backoff after a lost connection, and after
+    /// ``Options/readTimeoutSeconds`` without an answer (``ReadDeadline``).
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (SQL) async throws -> T) async throws(StoreError) -> T {
         var delay = options.retryDelaySeconds
         var attempt = 0
         while true {
             do {
-                return try await withLease { connection in try await body(SQL(connection: connection)) }
+                return try await ReadDeadline.run(seconds: options.readTimeoutSeconds) {
+                    try await self.withLease { connection in try await body(SQL(connection: connection)) }
+                }
             } catch {
                 guard PostgresErrors.isConnectionLoss(error), attempt < options.retries else {
                     throw PostgresErrors.classify(error, operation: operation, server: server)

@@ -63,6 +63,7 @@ package enum ScratchPostgres {
         // The whole suite runs in parallel on two cores: a test's 16 writers may wait for one of
         // its 4 connections far longer than production ever should (the 10 s default).
         options.leaseTimeoutSeconds = 60
+        options.readTimeoutSeconds = 90
         return options
     }
 

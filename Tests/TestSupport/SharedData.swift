@@ -71,7 +71,9 @@ public enum SharedData {
         {
             return out
         }
-        let partial = cache.appendingPathComponent("leads_\(label).csv.partial-\(ProcessInfo.processInfo.processIdentifier)")
+        // Tests in one process may ask for the same file at once: each writes its own partial
+        // file and renames it into place (an atomic replace; the contents are the same).
+        let partial = cache.appendingPathComponent("leads_\(label).csv.partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", url("reference/synthetic/gen_leads.py").path, "--n", "\(rows)", "--out", partial.path]
@@ -85,8 +87,9 @@ public enum SharedData {
         guard size == expectedBytes else {
             throw SharedDataError("gen_leads.py wrote \(size) bytes, the reference says \(expectedBytes)")
         }
-        _ = try? FileManager.default.removeItem(at: out)
-        try FileManager.default.moveItem(at: partial, to: out)
+        guard rename(partial.path, out.path) == 0 else {
+            throw SharedDataError("cannot rename \(partial.path) to \(out.path): \(String(cString: strerror(errno)))")
+        }
         return out
     }
 }
