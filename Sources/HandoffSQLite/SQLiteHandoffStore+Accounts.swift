@@ -43,19 +43,20 @@ extension SQLiteHandoffStore {
 
     package func linkedAccountID(leadID: String) async throws(StoreError) -> String? {
         try await read("reading the account of lead '\(leadID)'") { db in
-            try String.fetchOne(db, sql: "SELECT account_id FROM lead_accounts WHERE lead_id = ?", arguments: [leadID])
+            // Cached: read for every event of a lead under the playbook's account rules.
+            try String.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM lead_accounts WHERE lead_id = ?"), arguments: [leadID])
         }
     }
 
     package func accountHolders(accountID: String, excludingLead leadID: String?) async throws(StoreError) -> [String] {
         try await read("reading who works account '\(accountID)'") { db in
             let reps = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
-                    WHERE l.account_id = ? AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL AND (? IS NULL OR a.lead_id <> ?)
-                    ORDER BY a.assigned_at, a.id
-                    """, arguments: [accountID, leadID, leadID])
+                db.cachedStatement(
+                    sql: """
+                        SELECT a.rep_id FROM assignments a JOIN lead_accounts l ON l.lead_id = a.lead_id
+                        WHERE l.account_id = ? AND a.unassigned_at IS NULL AND a.rep_id IS NOT NULL AND (? IS NULL OR a.lead_id <> ?)
+                        ORDER BY a.assigned_at, a.id
+                        """), arguments: [accountID, leadID, leadID])
             var seen = Set<String>()
             return reps.filter { seen.insert($0).inserted }
         }

@@ -35,7 +35,11 @@ extension SQLiteHandoffStore {
         }
         func all<T>(_ columns: String, _ table: String, _ order: String, _ decode: (Row) throws -> T) throws -> [T] {
             let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE lead_id = ? ORDER BY \(order)")
-            return try Row.fetchAll(statement, arguments: id).map(decode)
+            // A cursor decodes each row where SQLite holds it; `fetchAll` first copied every row.
+            var records: [T] = []
+            let rows = try Row.fetchCursor(statement, arguments: id)
+            while let row = try rows.next() { records.append(try decode(row)) }
+            return records
         }
         // By position (the order of `flowEventColumns`): a lead's whole journal is read for
         // every event, and GRDB's lookup by name lowercases the name on each access.
