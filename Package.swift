@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: The hand-off
         .target(name: "HandoffRules", dependencies: ["ScoringModelFormat", "ReportRendering", "Conversations", "BatonSupport", yams]),
-        .target(name: "HandoffPersistence", dependencies: ["HandoffRules", "BatonSupport"]),
+        .target(name: "HandoffPersistence", dependencies: ["HandoffRules", "ScoringModelFormat", "BatonSupport"]),
         .target(name: "HandoffSQLite", dependencies: ["HandoffPersistence", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "HandoffPostgres", dependencies: ["HandoffPersistence", "BatonSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),

@@ -33,5 +33,6 @@ package struct LeadRecord: Sendable, Hashable, Codable {
 
 extension LeadRecord {
     /// The stored field values by name (empty when the stored JSON is not an object of texts).
-    package var fieldValues: [String: String] { (try? fields.decode([String: String].self)) ?? [:] }
+    /// A flat object of texts, as the store writes it, is read without `JSONDecoder` (``JSONText/stringFields()``).
+    package var fieldValues: [String: String] { fields.stringFields() ?? (try? fields.decode([String: String].self)) ?? [:] }
 }
