@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "LabTraining", "LabStatistics", "Recalibration", "ModelExport", "LeadCSV", "ScoringModelFormat",
+                "LabTraining", "LabNumerics", "LabStatistics", "Recalibration", "ModelExport", "LeadCSV", "ScoringModelFormat",
                 "HandoffRules", "HandoffPersistence", "HandoffSQLite", "HandoffStores", "HandoffFlow", "HandoffReviews",
                 "HandoffServer", "Simulation", "DatasetImport", "Conversations", "BatonSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -220,10 +221,28 @@ final class NewtonWorkspace: @unchecked Sendable {
 }
 
 /// Runs `body` with OpenBLAS limited to one thread (our own workers parallelise), restoring
-/// the previous setting afterwards.
+/// the previous setting when the last such section still running ends.
+///
+/// OpenBLAS's thread count is one setting for the whole process. Two sections that each saved
+/// and restored it could interleave (A saves 2, B saves A's 1, A restores 2, B restores 1) and
+/// leave every later BLAS call of the process on one thread; so the first section in saves it,
+/// and the last one out restores it.
 func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
-    let previous = openblas_get_num_threads()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(previous) }
+    singleThreadedSections.withLock { sections in
+        if sections.count == 0 {
+            sections.saved = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+        }
+        sections.count += 1
+    }
+    defer {
+        singleThreadedSections.withLock { sections in
+            sections.count -= 1
+            if sections.count == 0 { BLASThreadPool.setThreads(sections.saved) }
+        }
+    }
     return try body()
 }
+
+/// The ``withSingleThreadedBLAS(_:)`` sections running, and the thread count to restore after them.
+private let singleThreadedSections = Mutex<(count: Int, saved: Int32)>((0, 1))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandoffRules
+import LabNumerics
 import LabTraining
 import ScoringModelFormat
 
@@ -31,6 +32,13 @@ struct Baton: AsyncParsableCommand {
             Tokens.self,
             ConversationsCommand.self,
         ])
+
+    /// ArgumentParser's entry point, after stopping OpenBLAS's idle worker threads (see
+    /// ``BLASThreadPool``): every command then starts with both cores its own.
+    static func main() async {
+        BLASThreadPool.release()
+        await main(nil)
+    }
 }
 
 /// Runs a lab step; a ``LabError`` ends the process with its message and ``ExitStatus``.
