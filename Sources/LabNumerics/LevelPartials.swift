@@ -11,14 +11,18 @@ import Darwin
 /// Per-part buffers and partial sums of one Newton pass that reads the dense columns of X
 /// and takes the indicators as level codes (``LevelLayout``).
 ///
-/// The dense columns are copied once into a row-major array when that copy is at most half
-/// the size of X (so that passes read them contiguously instead of gathering them from
-/// column-major X every pass); otherwise each block gathers them.
+/// Where A (a block's dense columns) comes from:
+/// - a ``CodedDesign``'s dense block (`denseOnly`): read in place, column-major with the whole
+///   column count as leading dimension; BLAS takes the block as a submatrix, so nothing is
+///   copied (the row-major copy this replaced cost 128 MB of fresh pages on 1e6 × 16);
+/// - a whole design whose dense columns are at most half of it: copied once into a row-major
+///   array, so that passes read them contiguously instead of gathering them every pass;
+/// - otherwise each block gathers them.
 ///
-/// Per block of rows: A = the dense columns, row-major; η = Aβ_d (`dgemv`) + one table entry
-/// per group (β summed over the code's indicators); the IRLS weights; H_dd += BᵀB, B = diag(√w)A
-/// (`dsyrk`), g_d += Aᵀr (`dgemv`). Then per row, with v = (wᵢaᵢ, rᵢ, wᵢ): `table_g[code_g] += v`
-/// for each group g (SIMD adds), and `cross_gh[code_g, code_h] += wᵢ` for each pair of groups.
+/// Per block of rows: η = Aβ_d (`dgemv`) + one table entry per group (β summed over the code's
+/// indicators); the IRLS weights; H_dd += BᵀB, B = diag(√w)A (`dsyrk`), g_d += Aᵀr (`dgemv`).
+/// Then per row, with v = (wᵢaᵢ, rᵢ, wᵢ): `table_g[code_g] += v` for each group g (SIMD adds),
+/// and `cross_gh[code_g, code_h] += wᵢ` for each pair of groups.
 /// After the pass the tables are summed back onto the indicators' gradient, dummy × dense and
 /// dummy × dummy blocks (``totals(columns:)``): a few thousand additions, whatever n is.
 final class LevelPartials: @unchecked Sendable {
@@ -34,9 +38,14 @@ final class LevelPartials: @unchecked Sendable {
     private let betaOffset: [Int]
     private let betaDense: UnsafeMutablePointer<Double>  // d
     private let betaLevels: UnsafeMutablePointer<Double>  // Σ levels
-    private let dense: UnsafeMutablePointer<Double>  // parts × blockRows × d (gather buffer)
+    private let dense: UnsafeMutablePointer<Double>  // parts × blockRows × d (gather buffer; 1 when not gathering)
     /// All rows' dense columns, row-major (n × d), when copied once.
     private let denseRows: UnsafeMutablePointer<Double>?
+    /// The passes read `x` in place: it holds just the d dense columns, column-major.
+    private let inPlace: Bool
+    /// Each block gathers its dense rows (neither in place nor from the row-major copy).
+    private var gathers: Bool { !inPlace && denseRows == nil }
+    private let roots: UnsafeMutablePointer<Double>  // parts × blockRows: √wᵢ
     private let scaled: UnsafeMutablePointer<Double>  // parts × blockRows × d
     private let eta: UnsafeMutablePointer<Double>  // parts × blockRows
     private let residual: UnsafeMutablePointer<Double>  // parts × blockRows
@@ -66,7 +75,9 @@ final class LevelPartials: @unchecked Sendable {
         d = layout.dense.count
         sourceColumns = denseOnly ? Array(0..<layout.dense.count) : layout.dense
         let designColumns = d + layout.activeColumns.reduce(0) { $0 + Set($1.joined()).count }
-        denseRows = 2 * d <= designColumns ? HugePages.allocate(capacity: max(1, rows * d)) : nil
+        // In place needs the row count as a BLAS leading dimension (32-bit).
+        inPlace = denseOnly && rows <= Int(Int32.max)
+        denseRows = !inPlace && 2 * d <= designColumns ? HugePages.allocate(capacity: max(1, rows * d)) : nil
         self.blockRows = blockRows
         self.parts = parts
         lanes = (d + 2 + 1) / 2
@@ -91,11 +102,13 @@ final class LevelPartials: @unchecked Sendable {
         crossCells = max(1, cells)
         betaDense = .allocate(capacity: d)
         betaLevels = .allocate(capacity: max(1, total))
-        dense = .allocate(capacity: parts * blockRows * d)
+        // Only a pass that gathers fills it; in place or from the row-major copy it is a placeholder.
+        dense = .allocate(capacity: !inPlace && denseRows == nil ? parts * blockRows * d : 1)
         scaled = .allocate(capacity: parts * blockRows * d)
         eta = .allocate(capacity: parts * blockRows)
         residual = .allocate(capacity: parts * blockRows)
         weight = .allocate(capacity: parts * blockRows)
+        roots = .allocate(capacity: parts * blockRows)
         vector = .allocate(capacity: parts * 2 * lanes)
         tables = .allocate(capacity: parts * max(1, total) * 2 * lanes)
         cross = .allocate(capacity: parts * crossCells)
@@ -132,7 +145,7 @@ final class LevelPartials: @unchecked Sendable {
 
     deinit {
         for buffer in [
-            betaDense, betaLevels, dense, scaled, eta, residual, weight, vector, tables, cross, hdd, gd,
+            betaDense, betaLevels, dense, scaled, eta, residual, weight, roots, vector, tables, cross, hdd, gd,
             logLikelihood,
         ] {
             buffer.deallocate()
@@ -184,11 +197,13 @@ final class LevelPartials: @unchecked Sendable {
         let blocks = (n + blockRows - 1) / blockRows
         let firstBlock = blocks * part / parts
         let endBlock = blocks * (part + 1) / parts
-        let gatherBuffer = dense + part * blockRows * d
+        let gatherBuffer = gathers ? dense + part * blockRows * d : dense
         let b = scaled + part * blockRows * d
         let eta = self.eta + part * blockRows
         let residual = self.residual + part * blockRows
         let weight = self.weight + part * blockRows
+        let roots = self.roots + part * blockRows
+        let inPlace = self.inPlace
         let stride = 2 * lanes
         let scalars = vector + part * stride
         let v = UnsafeRawPointer(scalars)
@@ -222,17 +237,24 @@ final class LevelPartials: @unchecked Sendable {
         while block < endBlock {
             let start = block * blockRows
             let m = min(blockRows, n - start)
+            // Row-major A (row i at a + i·d), or, in place, the panel of x (column k at panel + k·n).
             let a: UnsafeMutablePointer<Double>
-            if let denseRows {
-                a = denseRows + start * d
+            let panel = x + start
+            if inPlace {
+                a = gatherBuffer  // a placeholder: in place, rows are read from `panel`
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(d), 1, panel, Int32(n), betaDense, 1, 0, eta, 1)
             } else {
-                a = gatherBuffer
-                for (k, column) in sourceColumns.enumerated() {
-                    let source = x + column * n + start
-                    for i in 0..<m { a[i * d + k] = source[i] }
+                if let denseRows {
+                    a = denseRows + start * d
+                } else {
+                    a = gatherBuffer
+                    for (k, column) in sourceColumns.enumerated() {
+                        let source = x + column * n + start
+                        for i in 0..<m { a[i * d + k] = source[i] }
+                    }
                 }
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(d), Int32(m), 1, a, Int32(d), betaDense, 1, 0, eta, 1)
             }
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(d), Int32(m), 1, a, Int32(d), betaDense, 1, 0, eta, 1)
             for i in 0..<m {
                 let row = codes + (start + i) * groups
                 var sum = eta[i]
@@ -241,12 +263,9 @@ final class LevelPartials: @unchecked Sendable {
             }
             let yb = y + start
             let wb = weights.map { $0 + start }
-            // Unweighted rows: Σ log(1 + tᵢ) as the log of running products of at most 512
-            // factors in [1, 2] (below 2⁵¹², no overflow; relative error under 512 ulp, so an
-            // absolute error under 1e-13 per product, smaller than a sum of n rounded logs):
-            // one log per 512 rows instead of one per row, which was 15 % of a pass.
-            var product = 1.0
-            var factors = 0
+            // Unweighted rows: Σ log(1 + tᵢ) one log per 512 rows (``RunningLogProduct``)
+            // instead of one per row, which was 15 % of a pass.
+            var logs = RunningLogProduct()
             for i in 0..<m {
                 let e = eta[i]
                 let c = wb?[i] ?? 1
@@ -256,13 +275,7 @@ final class LevelPartials: @unchecked Sendable {
                 let mu = e >= 0 ? 1 / onePlusT : t / onePlusT
                 if wb == nil {
                     logLikelihood += yb[i] * e - max(e, 0)
-                    product *= onePlusT
-                    factors += 1
-                    if factors == 512 {
-                        logLikelihood -= log(product)
-                        product = 1
-                        factors = 0
-                    }
+                    if let folded = logs.multiply(by: onePlusT) { logLikelihood -= folded }
                 } else {
                     // log(1 + t) rather than log1p(t): for t ≤ 1 its absolute error is below 2⁻⁵²,
                     // far inside the tolerance of a sum of n terms, and glibc's log is several times faster.
@@ -272,18 +285,37 @@ final class LevelPartials: @unchecked Sendable {
                 residual[i] = c * (yb[i] - mu)
                 weight[i] = w
                 let root = w.squareRoot()
-                let row = a + i * d
-                let target = b + i * d
-                for k in 0..<d { target[k] = root * row[k] }
+                if inPlace {
+                    roots[i] = root
+                } else {
+                    let row = a + i * d
+                    let target = b + i * d
+                    for k in 0..<d { target[k] = root * row[k] }
+                }
                 if c > 0, t < 1e-10 { boundary += 1 }
             }
-            logLikelihood -= log(product)
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(d), Int32(m), 1, b, Int32(d), 1, hdd, Int32(d))
-            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(d), Int32(m), 1, a, Int32(d), residual, 1, 1, gd, 1)
+            logLikelihood -= logs.flush()
+            if inPlace {
+                // B column-major (m × d): one scaled copy per column, the same products as the rows'.
+                for k in 0..<d {
+                    let source = panel + k * n
+                    let target = b + k * m
+                    for i in 0..<m { target[i] = roots[i] * source[i] }
+                }
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(d), Int32(m), 1, b, Int32(m), 1, hdd, Int32(d))
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(d), 1, panel, Int32(n), residual, 1, 1, gd, 1)
+            } else {
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(d), Int32(m), 1, b, Int32(d), 1, hdd, Int32(d))
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(d), Int32(m), 1, a, Int32(d), residual, 1, 1, gd, 1)
+            }
             for i in 0..<m {
                 let w = weight[i]
-                let row = a + i * d
-                for k in 0..<d { scalars[k] = w * row[k] }
+                if inPlace {
+                    for k in 0..<d { scalars[k] = w * panel[k &* n &+ i] }
+                } else {
+                    let row = a + i * d
+                    for k in 0..<d { scalars[k] = w * row[k] }
+                }
                 scalars[d] = residual[i]
                 scalars[d + 1] = w
                 let code = codes + (start + i) &* groups
