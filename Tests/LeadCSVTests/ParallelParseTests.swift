@@ -194,6 +194,31 @@ import Testing
         }
     }
 
+    /// Ranges of many thousand bytes, where the per-lane row counts are folded every 255 words:
+    /// the count is every non-empty line's, and a quote or CR anywhere (first byte, a fold
+    /// boundary, the eight-byte tail) still gives nil.
+    @Test(arguments: [5, 6, 7] as [UInt64]) func longRangesCountEveryRowAndStillSeeAQuote(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var bytes: [UInt8] = []
+        var rows = 0
+        while bytes.count < 40_000 {
+            let length = Int(random.next() % 40)
+            if length > 0 { rows += 1 }
+            bytes += Array(repeating: UInt8(ascii: "a"), count: length) + [0x0A]
+        }
+        bytes.removeLast(Int(random.next() % 2))  // with and without the final line feed
+        bytes.withUnsafeBufferPointer { #expect(RowCounter.rows(base: $0.baseAddress!, range: 0..<bytes.count) == rows) }
+        for position in [0, 255 * 8 - 1, 255 * 8, 3 * 255 * 8 + 5, bytes.count - 3, bytes.count - 1] {
+            for unusual in [CSVCursor.quote, CSVCursor.carriageReturn] {
+                var marked = bytes
+                marked[position] = unusual
+                marked.withUnsafeBufferPointer {
+                    #expect(RowCounter.rows(base: $0.baseAddress!, range: 0..<marked.count) == nil, "byte \(position)")
+                }
+            }
+        }
+    }
+
     /// A chunk given fewer rows than it has moves to storage of its own, and the merge copies
     /// every chunk into a new table: the same table as a one-core read.
     @Test func aChunkWithMoreRowsThanCountedStillLandsRight() throws {
