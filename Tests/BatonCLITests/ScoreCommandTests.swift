@@ -46,6 +46,42 @@ import Testing
         #expect(Set(stages.keys) == ["nurture", "mql", "sql"], "\(stages)")
     }
 
+    /// The scored CSV replaces what `--out` held (swapped in whole, then the old file removed):
+    /// a second run over the first's output, over an unrelated file and through a symbolic link
+    /// leaves exactly the new bytes and no temporary file in the folder.
+    @Test func scoringAgainReplacesTheOldFileWholeAndLeavesNoTemporaryFile() async throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let model = dir.appendingPathComponent("model.json")
+        let fit = try await CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let holdout = datasets.appendingPathComponent("leads_holdout.csv").path
+        let first = dir.appendingPathComponent("first.csv")
+        #expect(try await CLI.run(["score", "--model", model.path, "--data", holdout, "--out", first.path]).exitCode == 0)
+        let expected = try Data(contentsOf: first)
+        let scored = dir.appendingPathComponent("scored.csv")
+        try Data(repeating: 0x78, count: 3 * expected.count).write(to: scored)  // longer than the new file
+        for _ in 0..<2 {
+            let run = try await CLI.run(["score", "--model", model.path, "--data", holdout, "--out", scored.path])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(try Data(contentsOf: scored) == expected)
+        }
+        // Through a link: the link's own name gets the file (as `rename` does), the target keeps its bytes.
+        let target = dir.appendingPathComponent("target.csv")
+        try Data("kept\n".utf8).write(to: target)
+        let link = dir.appendingPathComponent("link.csv")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        #expect(try await CLI.run(["score", "--model", model.path, "--data", holdout, "--out", link.path]).exitCode == 0)
+        #expect(try Data(contentsOf: link) == expected)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "kept\n")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["first.csv", "link.csv", "model.json", "scored.csv", "target.csv"], "\(names)")
+    }
+
     @Test func unseenValuesWarnOncePerColumnAndTheirReasonsSaySo() async throws {
         let dir = try CLI.scratch()
         let model = dir.appendingPathComponent("model.json")
