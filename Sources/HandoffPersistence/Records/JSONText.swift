@@ -28,7 +28,14 @@ package struct JSONText: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Encodes `value` with sorted keys; dates as milliseconds since 1970-01-01 UTC.
+    ///
+    /// The text is `JSONEncoder`'s with those settings, byte for byte; ``SortedJSONEncoder``
+    /// writes it for the values it covers (all the store's records), `JSONEncoder` for the rest.
     package init<T: Encodable>(encoding value: T) throws(StoreError) {
+        if let bytes = SortedJSONEncoder.encode(value) {
+            self.text = String(decoding: bytes, as: UTF8.self)
+            return
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .millisecondsSince1970
