@@ -44,7 +44,13 @@ import Glibc
         #expect(kinds.contains("manager-notification"))
         let timers = try await store.timersDue(before: .distantFuture, limit: 10)
         #expect(timers.first?.state == .breached)
-        let metrics = try await running.service.prometheusText()
+        // The scheduler counts its effects after the tick's commit, which the reads above may
+        // see first: wait for the count (bounded) rather than read it once.
+        var metrics = try await running.service.prometheusText()
+        for _ in 0..<100 where !metrics.contains("baton_sla_effects_total{effect=\"breach\"} 1") {
+            try await Task.sleep(for: .milliseconds(50))
+            metrics = try await running.service.prometheusText()
+        }
         #expect(metrics.contains("baton_sla_timers_open{state=\"breached\"} 1"))
         #expect(metrics.contains("baton_sla_effects_total{effect=\"breach\"} 1"))
     }
