@@ -56,6 +56,9 @@ import Testing
             let date = Date(timeIntervalSince1970: value.truncatingRemainder(dividingBy: 1e11))
             #expect(SortedJSONEncoder.encode(["at": date]) == (try Self.reference(["at": date])), "\(date.timeIntervalSince1970)")
         }
+        let wide: [String: Int128] = ["max": .max, "min": .min, "zero": 0]
+        #expect(SortedJSONEncoder.encode(wide) == (try Self.reference(wide)))
+        #expect(SortedJSONEncoder.encode([UInt128.max]) == (try Self.reference([UInt128.max])))
         let integers: [Int64] = [0, 1, -1, .max, .min]
         #expect(SortedJSONEncoder.encode(integers) == (try Self.reference(integers)))
         #expect(SortedJSONEncoder.encode([UInt64.max, 0]) == (try Self.reference([UInt64.max, 0])))
@@ -92,6 +95,17 @@ import Testing
         struct Nothing: Encodable {
             func encode(to encoder: any Encoder) throws {}
         }
+        /// Catches the error of a value the fast path declines and writes something else.
+        struct Swallows: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: EncodableSample.Key.self)
+                if (try? container.encode(Data([1, 2]), forKey: EncodableSample.Key("data"))) == nil {
+                    try container.encode("no data", forKey: EncodableSample.Key("data"))
+                }
+            }
+        }
+        #expect(SortedJSONEncoder.encode(Swallows()) == nil)
+        #expect(try JSONText(encoding: Swallows()).text.utf8.elementsEqual(try Self.reference(Swallows())))
         let data = ["payload": Data([0, 1, 2, 255])]
         let url = ["url": URL(string: "https://example.com/a?b=c")!]
         let decimal = ["amount": Decimal(string: "12500.10")!]

@@ -138,8 +138,18 @@ private struct Declined: Error {}
 
 /// State shared by a value's encoders: set when a container call that cannot throw meets
 /// something the fast path does not cover.
+///
+/// Every decline is recorded here as well as thrown: a value whose `encode(to:)` catches the
+/// error (`try?`) and writes something else instead must not leave a text that differs from
+/// what `JSONEncoder` (which may have encoded the value) would write.
 private final class EncodingContext {
     var declined = false
+
+    /// Records the decline; the error to throw.
+    func decline() -> Declined {
+        declined = true
+        return Declined()
+    }
 }
 
 /// A value as encoded, before the keys are sorted and the text is written.
@@ -256,10 +266,10 @@ private final class TreeEncoder: Encoder {
         if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
         if T.self == Date.self {
             let date = unsafeBitCast(value, to: Date.self)
-            guard let text = SortedJSONEncoder.number(1000.0 * date.timeIntervalSince1970) else { throw Declined() }
+            guard let text = SortedJSONEncoder.number(1000.0 * date.timeIntervalSince1970) else { throw context.decline() }
             return .number(text)
         }
-        if T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw Declined() }
+        if T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw context.decline() }
         let encoder = child(key)
         try value.encode(to: encoder)
         return encoder.node
@@ -275,8 +285,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { box.insert(.literal("null"), for: key.stringValue) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { box.insert(.literal(value ? "true" : "false"), for: key.stringValue) }
     mutating func encode(_ value: String, forKey key: Key) throws { box.insert(.string(value), for: key.stringValue) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { box.insert(try floating(value), for: key.stringValue) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { box.insert(try floating(value), for: key.stringValue) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { box.insert(try floating(value, encoder.context), for: key.stringValue) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { box.insert(try floating(value, encoder.context), for: key.stringValue) }
     mutating func encode(_ value: Int, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
@@ -287,6 +297,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt16, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
     mutating func encode(_ value: UInt32, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
+    mutating func encode(_ value: Int128, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
+    mutating func encode(_ value: UInt128, forKey key: Key) throws { box.insert(.number(value.description), for: key.stringValue) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         box.insert(try encoder.box(value, key: key), for: key.stringValue)
@@ -328,8 +340,8 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { box.elements.append(.literal("null")) }
     mutating func encode(_ value: Bool) throws { box.elements.append(.literal(value ? "true" : "false")) }
     mutating func encode(_ value: String) throws { box.elements.append(.string(value)) }
-    mutating func encode(_ value: Double) throws { box.elements.append(try floating(value)) }
-    mutating func encode(_ value: Float) throws { box.elements.append(try floating(value)) }
+    mutating func encode(_ value: Double) throws { box.elements.append(try floating(value, encoder.context)) }
+    mutating func encode(_ value: Float) throws { box.elements.append(try floating(value, encoder.context)) }
     mutating func encode(_ value: Int) throws { box.elements.append(.number(value.description)) }
     mutating func encode(_ value: Int8) throws { box.elements.append(.number(value.description)) }
     mutating func encode(_ value: Int16) throws { box.elements.append(.number(value.description)) }
@@ -340,6 +352,8 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { box.elements.append(.number(value.description)) }
     mutating func encode(_ value: UInt32) throws { box.elements.append(.number(value.description)) }
     mutating func encode(_ value: UInt64) throws { box.elements.append(.number(value.description)) }
+    mutating func encode(_ value: Int128) throws { box.elements.append(.number(value.description)) }
+    mutating func encode(_ value: UInt128) throws { box.elements.append(.number(value.description)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         box.elements.append(try encoder.box(value, key: nextKey))
@@ -372,15 +386,15 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
 
     /// Sets the encoder's value; a second value is declined (`JSONEncoder` stops the process).
     private func set(_ node: JSONNode) throws {
-        guard encoder.node.isUnset else { throw Declined() }
+        guard encoder.node.isUnset else { throw encoder.context.decline() }
         encoder.node = node
     }
 
     mutating func encodeNil() throws { try set(.literal("null")) }
     mutating func encode(_ value: Bool) throws { try set(.literal(value ? "true" : "false")) }
     mutating func encode(_ value: String) throws { try set(.string(value)) }
-    mutating func encode(_ value: Double) throws { try set(try floating(value)) }
-    mutating func encode(_ value: Float) throws { try set(try floating(value)) }
+    mutating func encode(_ value: Double) throws { try set(try floating(value, encoder.context)) }
+    mutating func encode(_ value: Float) throws { try set(try floating(value, encoder.context)) }
     mutating func encode(_ value: Int) throws { try set(.number(value.description)) }
     mutating func encode(_ value: Int8) throws { try set(.number(value.description)) }
     mutating func encode(_ value: Int16) throws { try set(.number(value.description)) }
@@ -391,9 +405,11 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { try set(.number(value.description)) }
     mutating func encode(_ value: UInt32) throws { try set(.number(value.description)) }
     mutating func encode(_ value: UInt64) throws { try set(.number(value.description)) }
+    mutating func encode(_ value: Int128) throws { try set(.number(value.description)) }
+    mutating func encode(_ value: UInt128) throws { try set(.number(value.description)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        guard encoder.node.isUnset else { throw Declined() }
+        guard encoder.node.isUnset else { throw encoder.context.decline() }
         // The value is encoded at this encoder's own level (no key is added to the path).
         let node = try encoder.box(value, key: nil)
         encoder.node = node
@@ -409,7 +425,7 @@ private struct IndexKey: CodingKey {
 }
 
 /// A finite floating-point number as a node; NaN and the infinities are declined.
-private func floating<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) throws -> JSONNode {
-    guard let text = SortedJSONEncoder.number(value) else { throw Declined() }
+private func floating<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F, _ context: EncodingContext) throws -> JSONNode {
+    guard let text = SortedJSONEncoder.number(value) else { throw context.decline() }
     return .number(text)
 }
