@@ -130,31 +130,12 @@ package final class SQLiteHandoffStore: HandoffStore {
 
     // MARK: Plumbing shared by the read and write files
 
-    /// Runs `body` in a read transaction on the calling thread.
-    ///
-    /// GRDB's synchronous `read` takes a reader and runs `body` with `DispatchQueue.sync` on its
-    /// serial queue, which an idle queue runs in place; the asynchronous one hops to the reader's
-    /// queue and back to the cooperative pool, two thread wake-ups per read, a tenth of the CPU of
-    /// an event (which reads three to five times). A read is a few hundred microseconds of work
-    /// on cached pages, as short as the CPU work around it, so it blocks its thread as that does.
-    ///
-    /// Every read of the store takes this path, and that is what makes blocking safe: a reader
-    /// is then always handed back by the thread that took it, before that thread does anything
-    /// else, so a thread waiting for a reader never waits on a suspended task. (An asynchronous
-    /// read keeps its reader until its task resumes on the cooperative pool; a synchronous
-    /// read blocking that pool's threads while waiting for it could wait for ever.) Writes stay
-    /// asynchronous: they queue behind group commits and fsyncs.
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try Self.readInPlace(pool, body)
+            return try await pool.read(body)
         } catch {
             throw Self.classify(error, operation: operation)
         }
-    }
-
-    /// GRDB's synchronous `read` (from an `async` function the compiler picks the asynchronous one).
-    private static func readInPlace<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
     }
 
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
