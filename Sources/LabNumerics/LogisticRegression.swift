@@ -37,11 +37,14 @@ package enum LogisticRegression {
         package var threads: Int?
         /// Rows per cache block; nil = chosen from the column count.
         package var blockRows: Int?
+        /// Start a large fit at a subsample's estimates (``SubsampleStart``). Default true; the
+        /// optimum does not depend on it, only the number of passes that reach it.
+        package var subsampleStart: Bool
 
         package init(
             penalty: Double = 0, maxIterations: Int = 100, devianceTolerance: Double = 1e-12,
             gradientTolerance: Double = 1e-8, maxStepHalvings: Int = 40, threads: Int? = nil,
-            blockRows: Int? = nil
+            blockRows: Int? = nil, subsampleStart: Bool = true
         ) {
             self.penalty = penalty
             self.maxIterations = maxIterations
@@ -50,6 +53,7 @@ package enum LogisticRegression {
             self.maxStepHalvings = maxStepHalvings
             self.threads = threads
             self.blockRows = blockRows
+            self.subsampleStart = subsampleStart
         }
     }
 
@@ -73,7 +77,7 @@ package enum LogisticRegression {
         return try newton(
             values: x.values, rows: x.rows, columns: x.columns, names: x.names, interceptColumn: x.interceptColumn,
             outcomes: outcomes, weights: weights, options: options, workers: options.threads ?? onlineProcessorCount(),
-            oneHot: oneHot, coded: nil, matrix: { x },
+            oneHot: oneHot, coded: nil, matrix: { x }, sample: { SubsampleStart.sampled(x, stride: $0) },
             withColumn: { j, body in
                 x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
             })
@@ -98,6 +102,7 @@ package enum LogisticRegression {
             values: design.dense, rows: design.rows, columns: design.columns, names: design.names,
             interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
             workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
+            sample: { SubsampleStart.sampled(design, stride: $0) },
             withColumn: { j, body in design.withColumn(j, body) })
     }
 
@@ -106,7 +111,8 @@ package enum LogisticRegression {
     private static func newton(
         values: [Double], rows: Int, columns: Int, names: [String], interceptColumn: Int?, outcomes: [Double],
         weights: [Double]?, options: Options, workers: Int, oneHot: [OneHotFeature], coded: LevelLayout?,
-        matrix: @escaping () -> DesignMatrix, withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+        matrix: @escaping () -> DesignMatrix, sample: @escaping (_ stride: Int) -> DesignMatrix,
+        withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
     ) throws(FitError) -> LogisticFit {
         // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
         let result: Result<LogisticFit, FitError> = values.withUnsafeBufferPointer { xp in
@@ -120,7 +126,7 @@ package enum LogisticRegression {
                         Result { () throws(FitError) -> LogisticFit in
                             try Newton(
                                 names: names, interceptColumn: interceptColumn, rows: rows, matrix: matrix,
-                                withColumn: withColumn, outcomes: outcomes, weights: weights, options: options,
+                                sample: sample, withColumn: withColumn, outcomes: outcomes, weights: weights, options: options,
                                 workspace: workspace
                             ).run()
                         }
@@ -176,6 +182,8 @@ private struct Newton {
     let rows: Int
     /// The plain matrix (for the non-finite diagnosis, which runs only when a pass fails).
     let matrix: () -> DesignMatrix
+    /// Every `stride`-th row of the plain matrix (``SubsampleStart``).
+    let sample: (_ stride: Int) -> DesignMatrix
     /// Lends one column (the separation check reads the few columns it suspects).
     let withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
     let outcomes: [Double]
@@ -191,6 +199,8 @@ private struct Newton {
         let problem = NewtonProblem(
             names: names, interceptColumn: interceptColumn, rows: rows,
             effectiveRows: effectiveRows, won: won, totalWeight: totalWeight)
+        let start = SubsampleStart.coefficients(
+            rows: rows, columns: names.count, outcomes: outcomes, weights: weights, options: options, sample: sample)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { (beta: [Double]) throws(FitError) -> PassTotals in workspace.evaluate(at: beta) },
@@ -200,7 +210,7 @@ private struct Newton {
                     beta: beta, information: information, names: names, interceptColumn: interceptColumn,
                     outcomes: outcomes, weights: weights, force: force, withColumn: withColumn)
             },
-            wrap: { $0 })
+            wrap: { $0 }, start: start)
     }
 
     /// Finds the first non-finite design value to name it.

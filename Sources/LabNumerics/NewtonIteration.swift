@@ -34,7 +34,8 @@ enum NewtonIteration {
         evaluate: (_ beta: [Double]) throws(Failure) -> PassTotals,
         nonFinite: () -> FitError,
         separated: (_ beta: [Double], _ information: SymmetricMatrix, _ force: Bool) -> [SeparatedTerm]?,
-        wrap: (FitError) -> Failure
+        wrap: (FitError) -> Failure,
+        start: [Double]? = nil
     ) throws(Failure) -> LogisticFit {
         let p = problem.names.count
         let interceptColumn = problem.interceptColumn
@@ -48,23 +49,39 @@ enum NewtonIteration {
             return options.penalty * sum / 2
         }
 
-        // Start at the intercept-only optimum: η = logit(ȳ) everywhere.
-        var beta = [Double](repeating: 0, count: p)
-        if let intercept = interceptColumn { beta[intercept] = log(meanOutcome / (1 - meanOutcome)) }
-        var pass = try evaluate(beta)
-        guard pass.logLikelihood.isFinite else { throw wrap(nonFinite()) }
-        do {
-            try RankDiagnosis.check(
-                information: pass.information, names: problem.names, interceptColumn: interceptColumn,
-                constantsEstimable: options.penalty > 0)
-        } catch {
-            throw wrap(error)
-        }
-
         let nullLogLikelihood =
             interceptColumn != nil
             ? won * log(meanOutcome) + (totalWeight - won) * log(1 - meanOutcome)
             : -totalWeight * log(2)
+        func passesRankCheck(_ information: SymmetricMatrix) throws(FitError) {
+            try RankDiagnosis.check(
+                information: information, names: problem.names, interceptColumn: interceptColumn,
+                constantsEstimable: options.penalty > 0)
+        }
+
+        // The intercept-only optimum: η = logit(ȳ) everywhere; its objective is −ℓ₀ (no penalty).
+        var beta = [Double](repeating: 0, count: p)
+        if let intercept = interceptColumn { beta[intercept] = log(meanOutcome / (1 - meanOutcome)) }
+        // A subsample's estimates (``SubsampleStart``) when they beat it on the full data and
+        // their information passes the rank check; otherwise the iteration starts, and checks, at logit(ȳ).
+        var warm: PassTotals?
+        if let start, start.count == p, start.allSatisfy(\.isFinite) {
+            let trial = try evaluate(start)
+            if trial.logLikelihood.isFinite, -trial.logLikelihood + penaltyTerm(start) < -nullLogLikelihood,
+                (try? passesRankCheck(trial.information)) != nil
+            {
+                beta = start
+                warm = trial
+            }
+        }
+        var pass: PassTotals
+        if let warm {
+            pass = warm
+        } else {
+            pass = try evaluate(beta)
+            guard pass.logLikelihood.isFinite else { throw wrap(nonFinite()) }
+            do { try passesRankCheck(pass.information) } catch { throw wrap(error) }
+        }
 
         var objective = -pass.logLikelihood + penaltyTerm(beta)
         var previousObjective = Double.infinity

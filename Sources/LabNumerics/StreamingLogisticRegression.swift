@@ -50,11 +50,20 @@ private struct StreamingNewton<Source: DesignBlockSource> {
 
     var p: Int { names.count }
 
-    mutating func survey() throws(Failure) -> DesignSurvey {
+    /// Row totals and checks, and the rows of the Newton start's subsample (``SubsampleStart``).
+    mutating func survey() throws(Failure) -> (DesignSurvey, SubsampleStart.Collector) {
         var survey = DesignSurvey(columns: p)
+        var sample = SubsampleStart.Collector(columns: p)
         let names = self.names
-        do { try source.forEachBlock { survey.add($0, names: names) } } catch { throw .source(error) }
-        return survey
+        do {
+            try source.forEachBlock { block in
+                survey.add(block, names: names)
+                sample.add(block)
+            }
+        } catch {
+            throw .source(error)
+        }
+        return (survey, sample)
     }
 
     /// One pass at β: the per-block kernel results summed over blocks in block order.
@@ -94,7 +103,7 @@ private struct StreamingNewton<Source: DesignBlockSource> {
             throw .fit(.invalidOption(name: "maxIterations", value: Double(options.maxIterations), requirement: "at least 1"))
         }
         guard p > 0 else { throw .fit(.noColumns) }
-        let survey = try self.survey()
+        let (survey, sample) = try self.survey()
         guard survey.rows > 0 else { throw .fit(.emptyInput) }
         if let error = survey.firstRowError { throw .fit(error) }
         guard survey.totalWeight > 0 else { throw .fit(.zeroTotalWeight) }
@@ -106,6 +115,8 @@ private struct StreamingNewton<Source: DesignBlockSource> {
             effectiveRows: survey.effectiveRows, won: survey.won,
             totalWeight: survey.totalWeight)
         let (names, intercept) = (self.names, interceptColumn)
+        let start = sample.coefficients(
+            names: names, interceptColumn: intercept, totalWeight: survey.totalWeight, options: options)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { beta throws(Failure) in try self.evaluate(at: beta) },
@@ -117,6 +128,6 @@ private struct StreamingNewton<Source: DesignBlockSource> {
                     rootMeanSquare: survey.rootMeanSquare,
                     indicatorCounts: survey.indicatorCounts)
             },
-            wrap: { .fit($0) })
+            wrap: { .fit($0) }, start: start)
     }
 }
