@@ -103,7 +103,7 @@ package enum LogisticRegression {
             interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
             workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
             sample: { SubsampleStart.sampled(design, stride: $0) },
-            withColumn: { j, body in design.withColumn(j, body) })
+            withColumn: { j, body in design.withColumn(j, body) }, isIndicator: { design.densePosition(of: $0) == nil })
     }
 
     /// The Newton iterations over `values` (the whole design, or with `coded` only the dense
@@ -112,7 +112,8 @@ package enum LogisticRegression {
         values: [Double], rows: Int, columns: Int, names: [String], interceptColumn: Int?, outcomes: [Double],
         weights: [Double]?, options: Options, workers: Int, oneHot: [OneHotFeature], coded: LevelLayout?,
         matrix: @escaping () -> DesignMatrix, sample: @escaping (_ stride: Int) -> DesignMatrix,
-        withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+        withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void,
+        isIndicator: @escaping (Int) -> Bool = { _ in false }
     ) throws(FitError) -> LogisticFit {
         // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
         let result: Result<LogisticFit, FitError> = values.withUnsafeBufferPointer { xp in
@@ -126,7 +127,8 @@ package enum LogisticRegression {
                         Result { () throws(FitError) -> LogisticFit in
                             try Newton(
                                 names: names, interceptColumn: interceptColumn, rows: rows, matrix: matrix,
-                                sample: sample, withColumn: withColumn, outcomes: outcomes, weights: weights, options: options,
+                                sample: sample, withColumn: withColumn, isIndicator: isIndicator, outcomes: outcomes, weights: weights,
+                                options: options,
                                 workspace: workspace
                             ).run()
                         }
@@ -186,6 +188,8 @@ private struct Newton {
     let sample: (_ stride: Int) -> DesignMatrix
     /// Lends one column (the separation check reads the few columns it suspects).
     let withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+    /// Columns known to hold only 0 and 1 (``SeparationDiagnosis`` reads them only when needed).
+    let isIndicator: (Int) -> Bool
     let outcomes: [Double]
     let weights: [Double]?
     let options: LogisticRegression.Options
@@ -208,7 +212,7 @@ private struct Newton {
             separated: { beta, information, force in
                 SeparationDiagnosis.runaway(
                     beta: beta, information: information, names: names, interceptColumn: interceptColumn,
-                    outcomes: outcomes, weights: weights, force: force, withColumn: withColumn)
+                    outcomes: outcomes, weights: weights, force: force, withColumn: withColumn, isIndicator: isIndicator)
             },
             wrap: { $0 }, start: start)
     }

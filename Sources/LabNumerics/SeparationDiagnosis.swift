@@ -31,15 +31,18 @@ enum SeparationDiagnosis {
 
     /// The diagnosis on a design whose columns `withColumn` lends one at a time (a
     /// ``CodedDesign`` spells out a dummy column only when it is asked for).
+    /// - Parameter isIndicator: columns known to hold only 0 and 1 (a coded design's dummies),
+    ///   which are read only when their estimate is large enough to run away.
     static func runaway(
         beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
         outcomes: [Double], weights: [Double]?, force: Bool,
-        withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void
+        withColumn: (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void,
+        isIndicator: (Int) -> Bool = { _ in false }
     ) -> [SeparatedTerm]? {
         let totalWeight = weights?.reduce(0, +) ?? Double(outcomes.count)
         return runaway(
             beta: beta, information: information, names: names, interceptColumn: interceptColumn,
-            force: force,
+            force: force, isIndicator: isIndicator,
             rootMeanSquare: { j in
                 var sum = 0.0
                 withColumn(j) { values in
@@ -69,9 +72,11 @@ enum SeparationDiagnosis {
     /// criterion holds, so a fit that converged cleanly reads no column): `rootMeanSquare(j)` is `√(Σ cᵢ xᵢⱼ² / Σ cᵢ)`, and
     /// `indicatorCounts(j)` the weighted rows with xᵢⱼ = 1 and the won among them when column j
     /// holds only 0 and 1 (else nil).
+    /// A column `isIndicator` names is skipped unread while |βⱼ| ≤ 8: its rms is at most 1, so
+    /// neither criterion can hold (a coded design's dummy column costs a pass to spell out).
     static func runaway(
         beta: [Double], information: SymmetricMatrix, names: [String], interceptColumn: Int?,
-        force: Bool, rootMeanSquare: (Int) -> Double,
+        force: Bool, isIndicator: (Int) -> Bool = { _ in false }, rootMeanSquare: (Int) -> Double,
         indicatorCounts: (Int) -> (ones: Double, won: Double)?
     ) -> [SeparatedTerm]? {
         let p = names.count
@@ -81,6 +86,7 @@ enum SeparationDiagnosis {
             let curvature = information[j, j]
             let z = curvature > 0 ? abs(beta[j]) * curvature.squareRoot() : 0
             guard z < 0.5 || force else { continue }
+            if abs(beta[j]) <= 8, isIndicator(j) { continue }
             let standardised = abs(beta[j]) * rootMeanSquare(j)
             if standardised > 8 {
                 candidates.append((j, standardised, indicatorCounts(j)))
