@@ -123,14 +123,16 @@ extension SubsampleStart {
     /// Gathers the subsample while a streaming fit surveys its source, without knowing n in
     /// advance: every row at stride 1, and each time more than the limit are held, every second
     /// one of those (the stride doubles). It ends holding rows `i % stride == 0` for the stride
-    /// ``SubsampleStart/stride(rows:columns:)`` computes from n.
+    /// ``SubsampleStart/stride(rows:columns:)`` computes from n. Its memory is bounded whatever
+    /// n: at most `limit + 1` rows (≤ 2²² values, 32 MiB; 7.5 MiB for 60 terms), row by row in
+    /// one buffer reserved once and thinned in place.
     struct Collector {
         let columns: Int
         let limit: Int
         private(set) var stride = 1
         private(set) var seen = 0
-        /// Held rows, column by column.
-        private var values: [[Double]]
+        /// Held rows, row-major (`columns` values each).
+        private var values: [Double] = []
         private var outcomes: [Double] = []
         private var weights: [Double] = []
         private var weighted = false
@@ -138,31 +140,38 @@ extension SubsampleStart {
         init(columns: Int) {
             self.columns = columns
             limit = SubsampleStart.limit(columns: columns)
-            values = Array(repeating: [], count: columns)
+            values.reserveCapacity((limit + 1) * columns)
+            outcomes.reserveCapacity(limit + 1)
         }
 
         mutating func add(_ block: DesignBlockView) {
             let m = block.rows
             if block.weights != nil && !weighted {
                 weighted = true
-                weights = Array(repeating: 1, count: outcomes.count)
+                weights.reserveCapacity(limit + 1)
+                weights.append(contentsOf: repeatElement(1, count: outcomes.count))
             }
             for i in 0..<m {
                 defer { seen += 1 }
                 guard seen % stride == 0 else { continue }
-                for j in 0..<columns { values[j].append(block.values[i + j * m]) }
+                for j in 0..<columns { values.append(block.values[i + j * m]) }
                 outcomes.append(block.outcomes[i])
                 if weighted { weights.append(block.weights?[i] ?? 1) }
                 if outcomes.count > limit { halve() }
             }
         }
 
-        /// Keeps every second held row (those at multiples of twice the stride).
+        /// Keeps every second held row (those at multiples of twice the stride), in place.
         private mutating func halve() {
-            func everySecond(_ array: [Double]) -> [Double] { Swift.stride(from: 0, to: array.count, by: 2).map { array[$0] } }
-            for j in 0..<columns { values[j] = everySecond(values[j]) }
-            outcomes = everySecond(outcomes)
-            if weighted { weights = everySecond(weights) }
+            let kept = (outcomes.count + 1) / 2
+            for k in 1..<kept {
+                for j in 0..<columns { values[k * columns + j] = values[2 * k * columns + j] }
+                outcomes[k] = outcomes[2 * k]
+                if weighted { weights[k] = weights[2 * k] }
+            }
+            values.removeLast((outcomes.count - kept) * columns)
+            if weighted { weights.removeLast(outcomes.count - kept) }
+            outcomes.removeLast(outcomes.count - kept)
             stride *= 2
         }
 
@@ -177,10 +186,16 @@ extension SubsampleStart {
             return SubsampleStart.coefficients(sample: x, outcomes: y, weights: w, options: options, fraction: share)
         }
 
-        /// The rows held: design, outcomes and (when a block had them) case weights.
+        /// The rows held: design (column-major), outcomes and (when a block had them) case weights.
         func held(names: [String], interceptColumn: Int?) -> (x: DesignMatrix, outcomes: [Double], weights: [Double]?) {
-            let x = DesignMatrix(
-                rows: outcomes.count, columns: columns, values: values.flatMap { $0 }, names: names, interceptColumn: interceptColumn)
+            let m = outcomes.count, p = columns
+            let columnMajor = [Double](unsafeUninitializedCapacity: m * p) { buffer, initialized in
+                for i in 0..<m {
+                    for j in 0..<p { (buffer.baseAddress! + i + j * m).initialize(to: values[i * p + j]) }
+                }
+                initialized = m * p
+            }
+            let x = DesignMatrix(rows: m, columns: p, values: columnMajor, names: names, interceptColumn: interceptColumn)
             return (x, outcomes, weighted ? weights : nil)
         }
     }

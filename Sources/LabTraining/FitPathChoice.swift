@@ -37,11 +37,14 @@ package struct FitPathChoice: Sendable, Equatable {
         } catch {
             throw .data(.table(error))
         }
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: data.path)[.size] as? Int) ?? reader.bytesRead
+        // fstat of the open file (FileManager's attributes also look up the owner's names).
+        let fileBytes = reader.fileSize ?? reader.bytesRead
         guard let sample, sample.rowCount > 0 else {
             return FitPathChoice(estimatedRows: 0, estimatedColumns: 1, estimatedBytes: fileBytes, budgetBytes: budgetBytes)
         }
-        let exhausted = (try? reader.next()) == nil && reader.bytesRead >= fileBytes
+        // Bytes left unread mean more rows (or blank lines); only a read that reached the end
+        // needs a second block to tell.
+        let exhausted = reader.bytesRead >= fileBytes && (try? reader.next()) == nil
         let rows =
             exhausted
             ? sample.rowCount

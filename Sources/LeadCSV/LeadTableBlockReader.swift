@@ -25,6 +25,13 @@ package final class LeadTableBlockReader {
     /// Bytes read from the file so far.
     package private(set) var bytesRead = 0
 
+    /// The file's size now (`fstat` of the open file), or nil when it is not a regular file.
+    package var fileSize: Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(status.st_size)
+    }
+
     /// Bytes asked of the file per read, by default.
     package static let defaultReadSize = 1 << 20
     /// Bytes asked of the file per read.

@@ -95,7 +95,9 @@ import Testing
         let memoryLarge = try await peak(files[1], [])
         // 50 000 more rows: in memory, the design's 16 dense columns and their row-major copy
         // for the passes alone grow by 50 000 × 16 × 8 × 2 = 12.8 MB (the 44 dummies are level
-        // codes); the stream keeps 16 bytes per row for the in-sample metrics (0.8 MB) and one block.
+        // codes); the stream keeps 16 bytes per row for the in-sample metrics (0.8 MB), one block,
+        // and the Newton start's subsample, which stops growing at 16,384 rows (SubsampleStart:
+        // 10,000 rows of 60 terms held against 16,384 at most, +3.1 MB).
         #expect(memoryLarge - memorySmall > 12_000_000, "in memory: \(memorySmall) → \(memoryLarge)")
         #expect(streamLarge - streamSmall < 6_000_000, "streaming: \(streamSmall) → \(streamLarge)")
         #expect(streamLarge < memoryLarge)
