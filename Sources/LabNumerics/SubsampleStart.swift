@@ -3,8 +3,8 @@
 ///
 /// From logit(ȳ) Newton takes about six steps on the benchmark's 1e6 × 60 design, each a pass
 /// over every row. The subsample's estimates (every `stride`-th row, at most ``limit(columns:)``
-/// rows: ~6 % of a pass per step) lie a few of the full data's standard errors from its
-/// optimum, and Newton, quadratic from there, needs about three. The optimum and the
+/// rows: under 2 % of a pass per step there) lie a few of the full data's standard errors from
+/// its optimum, and Newton, quadratic from there, needs four. The optimum and the
 /// convergence test do not change: the full iteration still runs until its own criteria hold,
 /// with step-halving, so the start only decides how many passes that takes.
 ///
@@ -21,7 +21,7 @@
 /// limit, every second one of them (doubling the stride), which ends on the stride computed
 /// from n.
 enum SubsampleStart {
-    /// The most rows the subsample holds: 2²² values (32 MiB), between 4,096 and 65,536 rows.
+    /// The most rows the subsample holds: 2²² values (32 MiB) at most, between 4,096 and 16,384 rows.
     static func limit(columns: Int) -> Int {
         min(16_384, max(4_096, (1 << 22) / max(1, columns)))
     }
@@ -108,9 +108,7 @@ extension SubsampleStart {
         sample: (_ stride: Int) -> DesignMatrix
     ) -> [Double]? {
         guard options.subsampleStart, let stride = stride(rows: rows, columns: columns) else { return nil }
-
         let x = sample(stride)
-
         let y = sampled(outcomes, stride: stride)
         let w = weights.map { sampled($0, stride: stride) }
         let total = weights?.reduce(0, +) ?? Double(rows)
