@@ -94,7 +94,7 @@ extension SubsampleStart {
         }
         for feature in design.oneHot {
             for r in 0..<m {
-                let level = Int(feature.levels[r * stride])
+                let level = Int(feature.levels[r * stride])  // total: a UInt16 level code
                 if level > 0 { values[r + feature.columns[level - 1] * m] = 1 }
             }
         }
