@@ -74,28 +74,40 @@ package struct CodedDesign: Sendable {
 
     /// The plain column-major matrix with the same values (without a copy when every column
     /// is dense, as for ``init(_:)``).
-    package func materialized() -> DesignMatrix {
-        if oneHot.isEmpty {
+    package func materialized() -> DesignMatrix { materialized(everyRow: 1) }
+
+    /// Rows 0, `stride`, 2·`stride`, … of the plain matrix (a Newton start's subsample,
+    /// ``SubsampleStart``); stride 1 is ``materialized()``.
+    package func materialized(everyRow stride: Int) -> DesignMatrix {
+        precondition(stride >= 1, "materialized: stride \(stride) < 1")
+        if stride == 1, oneHot.isEmpty {
             return DesignMatrix(rows: rows, columns: columns, values: dense, names: names, interceptColumn: interceptColumn)
         }
         let n = rows
-        let values = [Double](unsafeUninitializedCapacity: n * columns) { buffer, initialized in
+        let m = (n + stride - 1) / stride
+        let values = [Double](unsafeUninitializedCapacity: m * columns) { buffer, initialized in
             HugePages.advise(buffer)
             guard let out = buffer.baseAddress else { return }
             dense.withUnsafeBufferPointer { dense in
                 for (k, column) in denseColumns.enumerated() {
-                    (out + column * n).initialize(from: dense.baseAddress! + k * n, count: n)
+                    let source = dense.baseAddress! + k * n
+                    if stride == 1 {
+                        (out + column * m).initialize(from: source, count: m)
+                    } else {
+                        for r in 0..<m { (out + column * m + r).initialize(to: source[r * stride]) }
+                    }
                 }
             }
             for feature in oneHot {
-                for column in feature.columns { (out + column * n).initialize(repeating: 0, count: n) }
-                for (i, level) in feature.levels.enumerated() where level > 0 {
-                    out[feature.columns[Int(level) - 1] * n + i] = 1
+                for column in feature.columns { (out + column * m).initialize(repeating: 0, count: m) }
+                for r in 0..<m {
+                    let level = feature.levels[r * stride]
+                    if level > 0 { out[feature.columns[Int(level) - 1] * m + r] = 1 }  // total: a UInt16 level code
                 }
             }
-            initialized = n * columns
+            initialized = m * columns
         }
-        return DesignMatrix(rows: n, columns: columns, values: values, names: names, interceptColumn: interceptColumn)
+        return DesignMatrix(rows: m, columns: columns, values: values, names: names, interceptColumn: interceptColumn)
     }
 
     /// One design column's values, whole (a dummy column is spelled out as 0/1).

@@ -102,7 +102,7 @@ package enum LogisticRegression {
             values: design.dense, rows: design.rows, columns: design.columns, names: design.names,
             interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
             workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
-            sample: { SubsampleStart.sampled(design, stride: $0) },
+            sample: { design.materialized(everyRow: $0) },
             withColumn: { j, body in design.withColumn(j, body) }, isIndicator: { design.densePosition(of: $0) == nil })
     }
 
@@ -204,7 +204,8 @@ private struct Newton {
             names: names, interceptColumn: interceptColumn, rows: rows,
             effectiveRows: effectiveRows, won: won, totalWeight: totalWeight)
         let start = SubsampleStart.coefficients(
-            rows: rows, columns: names.count, outcomes: outcomes, weights: weights, options: options, sample: sample)
+            rows: rows, columns: names.count, outcomes: outcomes, weights: weights, totalWeight: totalWeight,
+            options: options, sample: sample)
         return try NewtonIteration.run(
             problem, options: options,
             evaluate: { (beta: [Double]) throws(FitError) -> PassTotals in workspace.evaluate(at: beta) },

@@ -21,7 +21,8 @@
 /// limit, every second one of them (doubling the stride), which ends on the stride computed
 /// from n.
 enum SubsampleStart {
-    /// The most rows the subsample holds: 2²² values (32 MiB) at most, between 4,096 and 16,384 rows.
+    /// The most rows the subsample holds: 16,384, fewer for designs wider than 256 columns so
+    /// that it stays within 2²² values (32 MiB), but never fewer than 4,096.
     static func limit(columns: Int) -> Int {
         min(16_384, max(4_096, (1 << 22) / max(1, columns)))
     }
@@ -82,37 +83,17 @@ extension SubsampleStart {
         return DesignMatrix(rows: m, columns: x.columns, values: values, names: x.names, interceptColumn: x.interceptColumn)
     }
 
-    /// Every `stride`-th row of the plain matrix `design` stands for (``CodedDesign/materialized()``).
-    static func sampled(_ design: CodedDesign, stride: Int) -> DesignMatrix {
-        let n = design.rows
-        let m = sampleRows(rows: n, stride: stride)
-        var values = [Double](repeating: 0, count: m * design.columns)
-        design.dense.withUnsafeBufferPointer { dense in
-            for (k, column) in design.denseColumns.enumerated() {
-                for r in 0..<m { values[r + column * m] = dense[k * n + r * stride] }
-            }
-        }
-        for feature in design.oneHot {
-            for r in 0..<m {
-                let level = Int(feature.levels[r * stride])  // total: a UInt16 level code
-                if level > 0 { values[r + feature.columns[level - 1] * m] = 1 }
-            }
-        }
-        return DesignMatrix(
-            rows: m, columns: design.columns, values: values, names: design.names, interceptColumn: design.interceptColumn)
-    }
-
     /// The start for a fit of `rows` rows whose subsample `sample(stride)` lends, or nil.
+    /// - Parameter totalWeight: Σ cᵢ over all rows (n without weights), as the fit has it.
     static func coefficients(
-        rows: Int, columns: Int, outcomes: [Double], weights: [Double]?, options: LogisticRegression.Options,
-        sample: (_ stride: Int) -> DesignMatrix
+        rows: Int, columns: Int, outcomes: [Double], weights: [Double]?, totalWeight: Double,
+        options: LogisticRegression.Options, sample: (_ stride: Int) -> DesignMatrix
     ) -> [Double]? {
-        guard options.subsampleStart, let stride = stride(rows: rows, columns: columns) else { return nil }
+        guard options.subsampleStart, totalWeight > 0, let stride = stride(rows: rows, columns: columns) else { return nil }
         let x = sample(stride)
         let y = sampled(outcomes, stride: stride)
         let w = weights.map { sampled($0, stride: stride) }
-        let total = weights?.reduce(0, +) ?? Double(rows)
-        let share = (w?.reduce(0, +) ?? Double(x.rows)) / total
+        let share = (w?.reduce(0, +) ?? Double(x.rows)) / totalWeight
         return coefficients(sample: x, outcomes: y, weights: w, options: options, fraction: share)
     }
 }
@@ -122,7 +103,7 @@ extension SubsampleStart {
     /// advance: every row at stride 1, and each time more than the limit are held, every second
     /// one of those (the stride doubles). It ends holding rows `i % stride == 0` for the stride
     /// ``SubsampleStart/stride(rows:columns:)`` computes from n. Its memory is bounded whatever
-    /// n: at most `limit + 1` rows (≤ 2²² values, 32 MiB; 7.5 MiB for 60 terms), row by row in
+    /// n: at most `limit + 1` rows (see ``SubsampleStart/limit(columns:)``; 7.5 MiB for 60 terms), row by row in
     /// one buffer reserved once and thinned in place.
     struct Collector {
         let columns: Int
