@@ -255,6 +255,36 @@ package struct InformationValue: Sendable, Equatable {
         return iv
     }
 
+    /// Won and lost rows per level (codes below `levelCount`), unweighted, as whole numbers:
+    /// one increment per row at `2·level + won`, with no branch on the outcome, into one of four
+    /// interleaved tables so that neighbouring rows of one level do not wait on each other's
+    /// increment. The sums are exact, so the IV equals the one from adding 1s row by row.
+    static func rowsPerLevel(levels: [UInt16], outcome: [Double], levelCount: Int) -> (won: [Double], lost: [Double]) {
+        let stride = 2 * levelCount
+        var counts = [Int](repeating: 0, count: 4 * stride)
+        counts.withUnsafeMutableBufferPointer { counts in
+            levels.withUnsafeBufferPointer { levels in
+                outcome.withUnsafeBufferPointer { outcome in
+                    for i in 0..<levels.count {
+                        let slot = (i & 3) &* stride &+ 2 &* Int(levels[i]) &+ (outcome[i] == 1 ? 1 : 0)
+                        counts[slot] &+= 1
+                    }
+                }
+            }
+        }
+        var won = [Double](repeating: 0, count: levelCount), lost = won
+        for level in 0..<levelCount {
+            var wonRows = 0, lostRows = 0
+            for table in 0..<4 {
+                lostRows += counts[table * stride + 2 * level]
+                wonRows += counts[table * stride + 2 * level + 1]
+            }
+            won[level] = Double(wonRows)
+            lost[level] = Double(lostRows)
+        }
+        return (won, lost)
+    }
+
     /// IV over a categorical feature's levels: each row's level is its dummy column set to 1, or the baseline.
     /// The level codes the encoder kept for the fit (``CodedDesign/oneHot``) give it directly;
     /// without them, the dummy columns are read.
@@ -265,9 +295,13 @@ package struct InformationValue: Sendable, Equatable {
         if let feature = training.design.oneHot.first(where: { $0.columns.first == columns.first && $0.columns.count == columns.count }),
             feature.levels.count == n
         {
+            guard let weights else {
+                let (wonRows, lostRows) = rowsPerLevel(levels: feature.levels, outcome: outcome, levelCount: won.count)
+                return iv(won: wonRows, lost: lostRows)
+            }
             for i in 0..<n {
                 let level = Int(feature.levels[i])
-                let weight = weights?[i] ?? 1
+                let weight = weights[i]
                 if outcome[i] == 1 { won[level] += weight } else { lost[level] += weight }
             }
             return iv(won: won, lost: lost)
