@@ -20,8 +20,9 @@ package struct CodedDesign: Sendable {
     package var interceptColumn: Int?
     /// The design columns outside every one-hot feature, ascending.
     package let denseColumns: [Int]
-    /// Their values, column-major: `dense[k * rows + i]` is row i of design column `denseColumns[k]`.
-    package let dense: [Double]
+    /// Their values, column-major: value `k * rows + i` is row i of design column
+    /// `denseColumns[k]` (read them with ``withDenseValues(_:)``).
+    private let dense: DenseValues
     /// The categorical features' dummy columns and each row's level.
     package let oneHot: [OneHotFeature]
     /// Per design column: its position in ``denseColumns``, or −1 for a dummy.
@@ -33,6 +34,19 @@ package struct CodedDesign: Sendable {
     package init(
         rows: Int, columns: Int, names: [String], interceptColumn: Int?, dense: [Double], oneHot: [OneHotFeature]
     ) {
+        self.init(rows: rows, columns: columns, names: names, interceptColumn: interceptColumn, values: .array(dense), oneHot: oneHot)
+    }
+
+    /// The same design with its dense values in memory filled in place by their producer (the
+    /// CSV reader's numeric columns, transformed where they lie), so that they are never copied
+    /// into an array of their own. The same preconditions on `dense.count`.
+    package init(
+        rows: Int, columns: Int, names: [String], interceptColumn: Int?, dense: ColumnStorage<Double>, oneHot: [OneHotFeature]
+    ) {
+        self.init(rows: rows, columns: columns, names: names, interceptColumn: interceptColumn, values: .column(dense), oneHot: oneHot)
+    }
+
+    private init(rows: Int, columns: Int, names: [String], interceptColumn: Int?, values dense: DenseValues, oneHot: [OneHotFeature]) {
         precondition(names.count == columns, "CodedDesign: \(names.count) names for \(columns) columns")
         var position = [Int](repeating: 0, count: columns)
         for feature in oneHot {
@@ -48,7 +62,8 @@ package struct CodedDesign: Sendable {
             position[column] = denseColumns.count
             denseColumns.append(column)
         }
-        precondition(dense.count == rows * denseColumns.count, "CodedDesign: \(dense.count) dense values for \(rows)×\(denseColumns.count)")
+        let count = dense.withBuffer { $0.count }
+        precondition(count == rows * denseColumns.count, "CodedDesign: \(count) dense values for \(rows)×\(denseColumns.count)")
         precondition(interceptColumn.map { position[$0] >= 0 } ?? true, "CodedDesign: the intercept is a dummy column")
         self.rows = rows
         self.columns = columns
@@ -72,6 +87,33 @@ package struct CodedDesign: Sendable {
         densePosition[column] >= 0 ? densePosition[column] : nil
     }
 
+    /// Calls `body` with the dense values, column-major (`k * rows + i` is row i of design
+    /// column `denseColumns[k]`), valid only during the call.
+    package func withDenseValues<R, E: Error>(_ body: (UnsafeBufferPointer<Double>) throws(E) -> R) throws(E) -> R {
+        try dense.withBuffer(body)
+    }
+
+    /// Where the dense values live: an array, or memory their producer filled in place.
+    private enum DenseValues: Sendable {
+        case array([Double])
+        case column(ColumnStorage<Double>)
+
+        func withBuffer<R, E: Error>(_ body: (UnsafeBufferPointer<Double>) throws(E) -> R) throws(E) -> R {
+            switch self {
+            case let .array(values):
+                let result: Result<R, E> = values.withUnsafeBufferPointer { buffer in
+                    do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
+                }
+                return try result.get()
+            case let .column(values):
+                let result: Result<R, E> = values.withUnsafeBufferPointer { buffer in
+                    do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
+                }
+                return try result.get()
+            }
+        }
+    }
+
     /// The plain column-major matrix with the same values (without a copy when every column
     /// is dense, as for ``init(_:)``).
     package func materialized() -> DesignMatrix { materialized(everyRow: 1) }
@@ -80,15 +122,15 @@ package struct CodedDesign: Sendable {
     /// ``SubsampleStart``); stride 1 is ``materialized()``.
     package func materialized(everyRow stride: Int) -> DesignMatrix {
         precondition(stride >= 1, "materialized: stride \(stride) < 1")
-        if stride == 1, oneHot.isEmpty {
-            return DesignMatrix(rows: rows, columns: columns, values: dense, names: names, interceptColumn: interceptColumn)
+        if stride == 1, oneHot.isEmpty, case let .array(values) = dense {
+            return DesignMatrix(rows: rows, columns: columns, values: values, names: names, interceptColumn: interceptColumn)
         }
         let n = rows
         let m = (n + stride - 1) / stride
         let values = [Double](unsafeUninitializedCapacity: m * columns) { buffer, initialized in
             HugePages.advise(buffer)
             guard let out = buffer.baseAddress else { return }
-            dense.withUnsafeBufferPointer { dense in
+            dense.withBuffer { dense in
                 for (k, column) in denseColumns.enumerated() {
                     let source = dense.baseAddress! + k * n
                     if stride == 1 {
@@ -113,7 +155,7 @@ package struct CodedDesign: Sendable {
     /// One design column's values, whole (a dummy column is spelled out as 0/1).
     package func withColumn<R>(_ column: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
         if let k = densePosition(of: column) {
-            return try dense.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[(k * rows)..<((k + 1) * rows)])) }
+            return try dense.withBuffer { try body(UnsafeBufferPointer(rebasing: $0[(k * rows)..<((k + 1) * rows)])) }
         }
         var values = [Double](repeating: 0, count: rows)
         for feature in oneHot {
@@ -162,7 +204,7 @@ package struct CodedDesign: Sendable {
         let workers = max(1, min(onlineProcessorCount(), n / 65_536))
         return [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             let eta = SendablePointer(buffer.baseAddress)
-            dense.withUnsafeBufferPointer { dense in
+            dense.withBuffer { dense in
                 let values = SendablePointer(UnsafeMutablePointer(mutating: dense.baseAddress))
                 let run = { @Sendable (worker: Int) in
                     guard let eta = eta.pointer else { return }

@@ -74,13 +74,18 @@ package enum LogisticRegression {
         oneHot: [OneHotFeature] = [], options: Options = .init()
     ) throws(FitError) -> LogisticFit {
         try validate(rows: x.rows, columns: x.columns, outcomes: outcomes, weights: weights, options: options)
-        return try newton(
-            values: x.values, rows: x.rows, columns: x.columns, names: x.names, interceptColumn: x.interceptColumn,
-            outcomes: outcomes, weights: weights, options: options, workers: options.threads ?? onlineProcessorCount(),
-            oneHot: oneHot, coded: nil, matrix: { x }, sample: { SubsampleStart.sampled(x, stride: $0) },
-            withColumn: { j, body in
-                x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
-            })
+        let result: Result<LogisticFit, FitError> = x.values.withUnsafeBufferPointer { values in
+            Result { () throws(FitError) in
+                try newton(
+                    values: values, rows: x.rows, columns: x.columns, names: x.names, interceptColumn: x.interceptColumn,
+                    outcomes: outcomes, weights: weights, options: options, workers: options.threads ?? onlineProcessorCount(),
+                    oneHot: oneHot, coded: nil, matrix: { x }, sample: { SubsampleStart.sampled(x, stride: $0) },
+                    withColumn: { j, body in
+                        x.values.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(j * x.rows)..<((j + 1) * x.rows)])) }
+                    })
+            }
+        }
+        return try result.get()
     }
 
     /// ``fit(_:outcomes:weights:oneHot:options:)`` on a design whose dummies are level codes:
@@ -98,25 +103,27 @@ package enum LogisticRegression {
         else {
             return try fit(design.materialized(), outcomes: outcomes, weights: weights, oneHot: design.oneHot, options: options)
         }
-        return try newton(
-            values: design.dense, rows: design.rows, columns: design.columns, names: design.names,
-            interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
-            workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
-            sample: { design.materialized(everyRow: $0) },
-            withColumn: { j, body in design.withColumn(j, body) }, isIndicator: { design.densePosition(of: $0) == nil })
+        return try design.withDenseValues { (values) throws(FitError) in
+            try newton(
+                values: values, rows: design.rows, columns: design.columns, names: design.names,
+                interceptColumn: design.interceptColumn, outcomes: outcomes, weights: weights, options: options,
+                workers: workers, oneHot: [], coded: layout, matrix: { design.materialized() },
+                sample: { design.materialized(everyRow: $0) },
+                withColumn: { j, body in design.withColumn(j, body) }, isIndicator: { design.densePosition(of: $0) == nil })
+        }
     }
 
     /// The Newton iterations over `values` (the whole design, or with `coded` only the dense
     /// columns of its level layout), with the diagnoses' access to the plain matrix.
     private static func newton(
-        values: [Double], rows: Int, columns: Int, names: [String], interceptColumn: Int?, outcomes: [Double],
+        values xp: UnsafeBufferPointer<Double>, rows: Int, columns: Int, names: [String], interceptColumn: Int?, outcomes: [Double],
         weights: [Double]?, options: Options, workers: Int, oneHot: [OneHotFeature], coded: LevelLayout?,
         matrix: @escaping () -> DesignMatrix, sample: @escaping (_ stride: Int) -> DesignMatrix,
         withColumn: @escaping (Int, (UnsafeBufferPointer<Double>) -> Void) -> Void,
         isIndicator: @escaping (Int) -> Bool = { _ in false }
     ) throws(FitError) -> LogisticFit {
         // The buffer closures are untyped-rethrows, so the typed error travels in a Result.
-        let result: Result<LogisticFit, FitError> = values.withUnsafeBufferPointer { xp in
+        let result: Result<LogisticFit, FitError> =
             outcomes.withUnsafeBufferPointer { yp in
                 withOptionalPointer(weights) { wp in
                     guard let xBase = xp.baseAddress, let yBase = yp.baseAddress else { return .failure(.emptyInput) }
@@ -135,7 +142,6 @@ package enum LogisticRegression {
                     }
                 }
             }
-        }
         return try result.get()
     }
 

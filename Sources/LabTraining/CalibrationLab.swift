@@ -55,8 +55,9 @@ package enum CalibrationLab {
         let hashing = BackgroundHash(url: data)
         let table = try timings.measure("read") { () throws(LabError) in
             do throws(LeadTableError) {
+                // One spare numeric column: the design is built over the numbers where they lie.
                 return try LeadTableReader.read(
-                    url: data, columns: EncodingLearner.columnRequests(for: spec, timeWindow: true))
+                    url: data, columns: EncodingLearner.columnRequests(for: spec, timeWindow: true), spareNumericColumns: 1)
             } catch {
                 throw LabError.data(.table(error))
             }

@@ -54,11 +54,33 @@ package enum DesignMatrixBuilder {
     /// The design of ``build(encodings:table:rows:)`` with the categorical features' dummies
     /// kept as level codes (``CodedDesign``): the values of every other column are filled as
     /// there, and the dummies' 0/1 columns are never written.
+    ///
+    /// With `overwritingNumbers`, when `table` was read with one spare numeric column
+    /// (``LeadTable/numberBlock``), every row is kept and each dense design column after the
+    /// intercept is one numeric feature's single term, the design is built over the table's
+    /// numbers where they lie: the intercept in the spare column, each term over the column it
+    /// comes from (row i's value read before it is replaced), so the dense block needs no
+    /// memory of its own (for 1e6 leads × 15 numeric terms, 128 MB a fresh process would map
+    /// page by page). The values are the same; the table's numeric columns of those features
+    /// hold the terms afterwards, so the caller must not read them again. Otherwise, as without.
     package static func buildCoded(
-        encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int], overwritingNumbers: Bool = false
     ) throws(DataError) -> (design: CodedDesign, unseen: [UnseenLevels]) {
         let terms = FeatureEncoding.terms(of: encodings)
         let (targetColumns, width) = denseColumns(of: encodings)
+        if overwritingNumbers, let block = table.numberBlock,
+            canOverwrite(block, encodings: encodings, targetColumns: targetColumns, width: width, rows: rows.count)
+        {
+            let job = FillJob(
+                encodings: encodings, table: table, rows: rows, offsets: targetColumns, dummiesAsCodes: true)
+            job.buffer = UnsafeMutableBufferPointer(start: block.base, count: width * rows.count)
+            DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
+            let (unseen, oneHot) = try job.collected()
+            let design = CodedDesign(
+                rows: rows.count, columns: terms.count, names: terms.map(\.name), interceptColumn: 0,
+                dense: block.leadingColumns(width), oneHot: oneHot)
+            return (design, unseen)
+        }
         let (values, unseen, oneHot) = try fill(
             encodings: encodings, table: table, rows: rows, targetColumns: targetColumns, width: width,
             dummiesAsCodes: true)
@@ -66,6 +88,22 @@ package enum DesignMatrixBuilder {
             rows: rows.count, columns: terms.count, names: terms.map(\.name), interceptColumn: 0, dense: values,
             oneHot: oneHot)
         return (design, unseen)
+    }
+
+    /// Whether ``buildCoded(encodings:table:rows:overwritingNumbers:)`` can build over `block`:
+    /// one spare column (the intercept's), every row kept, and each dense column after the
+    /// intercept a numeric feature's only term (no bins, no missing indicator) whose values
+    /// sit in that very column of the block.
+    static func canOverwrite(_ block: NumberBlock, encodings: [FeatureEncoding], targetColumns: [Int], width: Int, rows: Int) -> Bool {
+        guard block.spare == 1, block.rows == rows, width <= block.columns else { return false }
+        var covered = 1
+        for (f, encoding) in encodings.enumerated() where !keepsCodes(encoding) {
+            guard encoding.type == .numeric, encoding.bins == nil, encoding.terms.count == 1,
+                block.columnOfName[encoding.column] == targetColumns[f]
+            else { return false }
+            covered += 1
+        }
+        return covered == width
     }
 
     /// Each feature's first column in a ``CodedDesign``'s dense block (the intercept is
@@ -105,19 +143,7 @@ package enum DesignMatrixBuilder {
             DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
             initialized = n * width
         }
-        var unseen: [UnseenLevels] = []
-        var oneHot: [OneHotFeature] = []
-        for result in job.results {
-            switch result {
-            case let .success((report, feature)):
-                if let report { unseen.append(report) }
-                if let feature { oneHot.append(feature) }
-            case let .failure(error):
-                throw error
-            case nil:
-                preconditionFailure("DesignMatrixBuilder: a feature was not filled")
-            }
-        }
+        let (unseen, oneHot) = try job.collected()
         return (values, unseen, oneHot)
     }
 
@@ -268,6 +294,25 @@ package enum DesignMatrixBuilder {
         /// Per feature, written only by its task.
         let slots: UnsafeMutablePointer<Filled?>
         var results: [Filled?] { Array(UnsafeBufferPointer(start: slots, count: encodings.count)) }
+
+        /// The features' unseen levels and one-hot codes in feature order, or the error of the
+        /// first feature that failed (the one a feature-by-feature fill would meet first).
+        func collected() throws(DataError) -> (unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
+            var unseen: [UnseenLevels] = []
+            var oneHot: [OneHotFeature] = []
+            for result in results {
+                switch result {
+                case let .success((report, feature)):
+                    if let report { unseen.append(report) }
+                    if let feature { oneHot.append(feature) }
+                case let .failure(error):
+                    throw error
+                case nil:
+                    preconditionFailure("DesignMatrixBuilder: a feature was not filled")
+                }
+            }
+            return (unseen, oneHot)
+        }
 
         init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], offsets: [Int], dummiesAsCodes: Bool) {
             self.encodings = encodings

@@ -12,7 +12,7 @@ import Dispatch
 enum ChunkMerge {
     static func table(
         _ chunks: [ChunkColumns], plan: ColumnPlan, file: String, header: [String],
-        delimiter: Delimiter, byteCount: Int, storage parsedInto: TableStorage? = nil
+        delimiter: Delimiter, byteCount: Int, storage parsedInto: TableStorage? = nil, spareNumericColumns: Int = 0
     ) -> LeadTable {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         var offsets: [Int] = [0]
@@ -29,7 +29,10 @@ enum ChunkMerge {
         let inPlace =
             parsedInto?.rows == rows && chunks.indices.allSatisfy { chunks[$0].isInPlace(in: parsedInto, at: offsets[$0]) }
         let storage =
-            inPlace ? parsedInto.unsafelyUnwrapped : TableStorage(rows: rows, numericCount: plan.numericCount, textCount: plan.textCount)
+            inPlace
+            ? parsedInto.unsafelyUnwrapped
+            : TableStorage(
+                rows: rows, numericCount: plan.numericCount, textCount: plan.textCount, spareNumericColumns: spareNumericColumns)
         let textSlots = plan.requested.compactMap { request, slot -> Int? in
             if case .text = request { return slot } else { return nil }
         }
@@ -69,12 +72,14 @@ enum ChunkMerge {
             }
         }
         var numeric: [String: NumericColumn] = [:]
+        var numericSlots: [String: Int] = [:]
         var text: [String: TextColumn] = [:]
         var raw: [String: RawColumn] = [:]
         var bounds: [String: BoundsColumn] = [:]
         for (request, slot) in plan.requested {
             switch request {
             case let .numeric(name):
+                numericSlots[name] = slot
                 let missing = storage.missingColumn(slot)
                 let missingCount = missing.withUnsafeBufferPointer { flags in flags.reduce(0) { $0 + ($1 ? 1 : 0) } }
                 numeric[name] = NumericColumn(
@@ -98,7 +103,8 @@ enum ChunkMerge {
         }
         return LeadTable(
             file: file, header: header, delimiter: delimiter, rowCount: rows, lineOfRow: storage.lineColumn(),
-            byteCount: byteCount, numericColumns: numeric, textColumns: text, rawColumns: raw, boundsColumns: bounds)
+            byteCount: byteCount, numberBlock: storage.numberBlock(slotOfColumn: numericSlots), numericColumns: numeric,
+            textColumns: text, rawColumns: raw, boundsColumns: bounds)
     }
 
     /// Runs `body` for every chunk index: concurrently when there are several chunks and

@@ -16,6 +16,9 @@ package struct LeadTable: Sendable {
     package let lineOfRow: ColumnStorage<Int>
     /// Bytes in the file.
     package let byteCount: Int
+    /// The numeric columns as one block with spare columns in front, when the reader was
+    /// asked for them (``LeadTableReader/read(url:columns:delimiter:spareNumericColumns:)``).
+    package var numberBlock: NumberBlock? = nil
 
     var numericColumns: [String: NumericColumn]
     var textColumns: [String: TextColumn]

@@ -18,11 +18,18 @@ package enum LeadTableReader {
     /// - Parameters:
     ///   - columns: what to read; a name may appear more than once only with the same kind.
     ///   - delimiter: force a delimiter instead of detecting it.
+    ///   - spareNumericColumns: columns of rows to leave unwritten in front of the numeric
+    ///     columns, in the same allocation (``LeadTable/numberBlock``): room for the intercept of
+    ///     a design matrix built over the numbers where they lie.
     /// - Precondition: no name is requested with two different kinds.
-    package static func read(url: URL, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+    package static func read(
+        url: URL, columns: [ColumnRequest], delimiter: Delimiter? = nil, spareNumericColumns: Int = 0
+    ) throws(LeadTableError) -> LeadTable {
         if url.isFileURL, let mapped = MappedFile(path: url.path) {
             return try withExtendedLifetime(mapped) { () throws(LeadTableError) -> LeadTable in
-                try read(bytes: mapped.bytes, file: url.path, columns: columns, delimiter: delimiter)
+                try read(
+                    bytes: mapped.bytes, file: url.path, columns: columns, delimiter: delimiter,
+                    spareNumericColumns: spareNumericColumns)
             }
         }
         let data: Data
@@ -31,7 +38,7 @@ package enum LeadTableReader {
         } catch {
             throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
         }
-        return try read(data: data, file: url.path, columns: columns, delimiter: delimiter)
+        return try read(data: data, file: url.path, columns: columns, delimiter: delimiter, spareNumericColumns: spareNumericColumns)
     }
 
     /// The header names of the CSV file at `url`, read as ``read(url:columns:delimiter:)`` reads
@@ -89,11 +96,14 @@ package enum LeadTableReader {
     }
 
     /// Reads the requested columns of CSV text held in memory; `file` names it in messages.
-    package static func read(data: Data, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil) throws(LeadTableError) -> LeadTable {
+    package static func read(
+        data: Data, file: String, columns: [ColumnRequest], delimiter: Delimiter? = nil, spareNumericColumns: Int = 0
+    ) throws(LeadTableError) -> LeadTable {
         let result: Result<LeadTable, LeadTableError> = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             do throws(LeadTableError) {
-                return .success(try read(bytes: bytes, file: file, columns: columns, delimiter: delimiter))
+                return .success(
+                    try read(bytes: bytes, file: file, columns: columns, delimiter: delimiter, spareNumericColumns: spareNumericColumns))
             } catch {
                 return .failure(error)
             }
@@ -102,11 +112,14 @@ package enum LeadTableReader {
     }
 
     /// Reads CSV text cut into `parts` chunks parsed concurrently, whatever its size (tests).
-    static func read(text: String, file: String, columns: [ColumnRequest], parts: Int) throws(LeadTableError) -> LeadTable {
+    static func read(
+        text: String, file: String, columns: [ColumnRequest], parts: Int, spareNumericColumns: Int = 0
+    ) throws(LeadTableError) -> LeadTable {
         let bytes = Array(text.utf8)
         let result: Result<LeadTable, LeadTableError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(LeadTableError) {
-                return .success(try read(bytes: buffer, file: file, columns: columns, delimiter: nil, parts: parts))
+                return .success(
+                    try read(bytes: buffer, file: file, columns: columns, delimiter: nil, parts: parts, spareNumericColumns: spareNumericColumns))
             } catch {
                 return .failure(error)
             }
@@ -122,8 +135,9 @@ package enum LeadTableReader {
     /// `parts` forces the number of chunks parsed concurrently (tests); nil = ``chunkCount(bytes:)``.
     static func read(
         bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?,
-        parts requestedParts: Int? = nil
+        parts requestedParts: Int? = nil, spareNumericColumns: Int = 0
     ) throws(LeadTableError) -> LeadTable {
+        precondition(spareNumericColumns >= 0, "LeadTableReader: \(spareNumericColumns) spare columns")
         var requests: [ColumnRequest] = []
         for request in columns where !requests.contains(request) {
             precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
@@ -163,7 +177,7 @@ package enum LeadTableReader {
             let job = ParallelChunks(
                 base: base, ranges: ranges, firstLine: cursor.line, file: file,
                 delimiter: delimiter.rawValue, header: header, plan: plan)
-            storage = job.placeRows()
+            storage = job.placeRows(spareNumericColumns: spareNumericColumns)
             let results = job.run()
             var parsed: [ChunkColumns] = []
             var failed = false
@@ -190,7 +204,7 @@ package enum LeadTableReader {
         defer { for chunk in chunks { chunk.deallocate() } }
         return ChunkMerge.table(
             chunks, plan: plan, file: file, header: header, delimiter: delimiter,
-            byteCount: bytes.count, storage: storage)
+            byteCount: bytes.count, storage: storage, spareNumericColumns: spareNumericColumns)
     }
 
     /// Files at least this large are parsed on all cores.
@@ -262,7 +276,7 @@ final class ParallelChunks: @unchecked Sendable {
 
     /// Counts every chunk's rows (concurrently) and allocates the table they will be parsed
     /// into, when each count is exact (``RowCounter``); nil leaves each chunk its own storage.
-    func placeRows() -> TableStorage? {
+    func placeRows(spareNumericColumns: Int = 0) -> TableStorage? {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: ranges.count)
         defer { counts.deallocate() }
         let countsBase = SendableCounts(counts.baseAddress.unsafelyUnwrapped)
@@ -276,7 +290,8 @@ final class ParallelChunks: @unchecked Sendable {
             offsets.append(total)
             total += count
         }
-        let storage = TableStorage(rows: total, numericCount: plan.numericCount, textCount: plan.textCount)
+        let storage = TableStorage(
+            rows: total, numericCount: plan.numericCount, textCount: plan.textCount, spareNumericColumns: spareNumericColumns)
         placement = (storage, offsets, Array(counts))
         return storage
     }
