@@ -108,9 +108,10 @@ import Testing
             async let c = Self.post(client, token, other2)
             async let d = Self.post(client, token, other3)
             // The first "same" and the first "other" reach the group; each second one waits for
-            // its first's commit (the id's turn), then reads it. (The deadline only keeps a very
-            // slow machine from waiting for a group already committed.)
-            let deadline = ContinuousClock.now + .seconds(10)
+            // its first's commit (the id's turn), then reads it. (The deadline only keeps a broken
+            // build from waiting for ever: under the whole suite's load on 2 cores the requests
+            // have taken over 10 s to reach the group, and then were committed one by one.)
+            let deadline = ContinuousClock.now + .seconds(120)
             while await group.pendingUnits < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             await group.leave(hold)
             let results = try await [a, b, c, d]
