@@ -62,6 +62,7 @@ package enum CalibrationLab {
                 throw LabError.data(.table(error))
             }
         }
+        hashing.stopIdling()
         let training = try timings.measure("encode") { () throws(LabError) in
             do throws(DataError) { return try TrainingData.build(table: table, spec: spec) } catch { throw LabError.data(error) }
         }
