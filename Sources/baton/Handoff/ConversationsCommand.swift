@@ -37,6 +37,7 @@ struct ConversationsCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Store e-mails (.eml, mbox), WebVTT or 'Speaker: text' transcripts, chat logs and notes for their leads.",
             discussion: """
                 An e-mail goes to the lead whose `email` field is one of its From/To/Cc addresses (a rep's \
@@ -211,6 +212,7 @@ struct ConversationsCommand: AsyncParsableCommand {
 
     struct Digest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "digest",
             abstract: "Print what was said with a lead: summary, next steps, pain points, solutions, objections, call measures, each cited.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var options: CaptureOptions

@@ -6,6 +6,7 @@ import HandoffRules
 
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "review",
         abstract:
             "Weekly SLA review, monthly pipeline review and the review of any period from the hand-off store, as a markdown notebook with SVG charts.",
         subcommands: [Weekly.self, Monthly.self, PeriodReview.self, FunnelOnly.self])
@@ -75,7 +76,7 @@ struct Review: AsyncParsableCommand {
     }
 
     struct Weekly: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "SLA review of one ISO week (e.g. --week 2025-W41).")
+        static let configuration = CommandConfiguration(commandName: "weekly", abstract: "SLA review of one ISO week (e.g. --week 2025-W41).")
         @Option(help: "ISO week YYYY-Www.") var week: String
         @OptionGroup var common: Common
 
@@ -87,7 +88,7 @@ struct Review: AsyncParsableCommand {
     }
 
     struct Monthly: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pipeline review of one month (e.g. --month 2025-10).")
+        static let configuration = CommandConfiguration(commandName: "monthly", abstract: "Pipeline review of one month (e.g. --month 2025-10).")
         @Option(help: "Month YYYY-MM.") var month: String
         @OptionGroup var common: Common
 

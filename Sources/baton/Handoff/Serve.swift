@@ -5,6 +5,7 @@ import HandoffServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the hand-off service: events in over HTTP, scores, routing, SLA timers and alerts out.",
         discussion: """
             Settings come from, lowest to highest precedence: defaults, the --config JSON file \

@@ -9,6 +9,7 @@ import HandoffServer
 /// directly by an operator (the way back when no admin token is at hand; `baton serve` need not run).
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tokens",
         abstract: "Issue, list and revoke the bearer tokens of `baton serve`, on the store itself.",
         discussion: """
             Tokens are stored as SHA-256 hashes; a token's text is shown once, when it is issued. \
@@ -17,7 +18,8 @@ struct Tokens: AsyncParsableCommand {
         subcommands: [Issue.self, List.self, Revoke.self])
 
     struct Issue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Issue a token; its text is printed once (or written to --token-file).")
+        static let configuration = CommandConfiguration(
+            commandName: "issue", abstract: "Issue a token; its text is printed once (or written to --token-file).")
         @OptionGroup var store: StoreOptions
         @Option(help: "A unique name for the token (printable, 1…64 characters), e.g. crm-sync.") var name: String
         @Option(help: "What it may do: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: Role
@@ -76,6 +78,7 @@ struct Tokens: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the tokens: name, role, when each was issued and when it expires (never the token).")
         @OptionGroup var store: StoreOptions
         @Flag(help: "One JSON array instead of a table.") var json = false
@@ -112,7 +115,8 @@ struct Tokens: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token by name; it stops working on every instance at once.")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke", abstract: "Revoke a token by name; it stops working on every instance at once.")
         @OptionGroup var store: StoreOptions
         @Option(help: "The token's name.") var name: String
         @Flag(help: "Revoke even the last admin token (the service then has no admin until `baton tokens issue --role admin`).")

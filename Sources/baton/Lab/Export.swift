@@ -6,6 +6,7 @@ import ScoringModelFormat
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract:
             "Export a verified weight file for production: JSON, the score as one SQL expression, a PMML 4.4 Scorecard, or the points table (scorecard)."
     )

@@ -7,6 +7,7 @@ extension FitMethod: ExpressibleByArgument {}
 
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fit",
         abstract: "Fit lead-scoring weights by logistic regression and write the weight file.",
         discussion: """
             Prints a statsmodels-like summary (or, with --json, one JSON object) and writes MODEL.json.

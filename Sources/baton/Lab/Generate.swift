@@ -9,6 +9,7 @@ import Simulation
 
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Write seeded synthetic B2B leads from a known logistic model, with the truth.",
         discussion: """
             Firmographics, engagement counts, created_at over eight quarters (2023–2024, or --quarters) and the outcome \

@@ -8,6 +8,7 @@ import LabTraining
 /// spec (`olist`), or into a hand-off store (`olist-funnel`).
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Turn a data set's own files into a lab-ready lead CSV and scoring spec, or into a hand-off store.",
         subcommands: [ImportOlist.self, ImportOlistFunnel.self])
 }

@@ -8,6 +8,7 @@ import ScoringModelFormat
 
 struct Recalibrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "recalibrate",
         abstract: "The quarterly recalibration: fit a challenger, compare it with the champion out of time, recommend.",
         discussion: """
             Splits the data by the spec's time column: the test quarter is the last full calendar quarter (UTC) \

@@ -6,6 +6,7 @@ import ScoringModelFormat
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score a CSV of leads with a weight file and write probability, points, stage and reasons.",
         discussion: """
             Output columns: the spec's id column (if any), probability, points, fit_points, \

@@ -8,6 +8,7 @@ import ScoringModelFormat
 /// `baton training`: training data from the hand-off store's own records.
 struct Training: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "training",
         abstract: "Training data from the hand-off store: each lead as it was scored for hand-off, with its won/lost outcome.",
         subcommands: [TrainingExportCommand.self])
 }

@@ -4,6 +4,7 @@ import LabTraining
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check a weight file against leads with known outcomes.",
         discussion: """
             AUC with DeLong 95 % CI, log loss, Brier, expected calibration error, calibration slope and \
