@@ -168,33 +168,19 @@ package enum CalibrationLab {
     }
 
     /// `date` as RFC 3339 UTC to the second (`2026-12-07T12:13:40Z`), what `ISO8601DateFormatter`
-    /// with `.withInternetDateTime` writes, computed from the Unix time so that no time-zone
-    /// database is loaded (that formatter read three zoneinfo files, ~5 ms of every fit).
+    /// with `.withInternetDateTime` writes, computed from the Unix time (``CivilDate``) so that no
+    /// time-zone database is loaded (that formatter read three zoneinfo files, ~5 ms of every fit).
     static func isoTimestamp(_ date: Date) -> String {
         // Whole seconds as the formatter counts them: the time since 2001-01-01 (978,307,200 s
         // after 1970) to the nearest millisecond, then whole seconds down.
         let milliseconds = (date.timeIntervalSinceReferenceDate * 1000).rounded()
         let seconds = (milliseconds / 1000).rounded(.down) + 978_307_200
         guard seconds.isFinite, abs(seconds) < 1e15 else { return "1970-01-01T00:00:00Z" }
-        let whole = Int64(seconds)  // total: finite and below 1e15 in magnitude
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let secondOfDay = whole - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func padded(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(secondOfDay / 3600, 2)):"
-            + "\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))Z"
+        let whole = Int(seconds)  // total: finite and below 1e15 in magnitude
+        let day = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let second = whole - day * 86_400
+        return CivilDate.isoDate(day: day)
+            + "T\(CivilDate.pad(second / 3600, 2)):\(CivilDate.pad(second / 60 % 60, 2)):\(CivilDate.pad(second % 60, 2))Z"
     }
 }
 
