@@ -99,17 +99,13 @@ package struct CodedDesign: Sendable {
         case column(ColumnStorage<Double>)
 
         func withBuffer<R, E: Error>(_ body: (UnsafeBufferPointer<Double>) throws(E) -> R) throws(E) -> R {
+            // The storages' accessors rethrow untyped errors: the typed one travels in a Result.
+            let typed = { (buffer: UnsafeBufferPointer<Double>) -> Result<R, E> in
+                do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
+            }
             switch self {
-            case let .array(values):
-                let result: Result<R, E> = values.withUnsafeBufferPointer { buffer in
-                    do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
-                }
-                return try result.get()
-            case let .column(values):
-                let result: Result<R, E> = values.withUnsafeBufferPointer { buffer in
-                    do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
-                }
-                return try result.get()
+            case let .array(values): return try values.withUnsafeBufferPointer(typed).get()
+            case let .column(values): return try values.withUnsafeBufferPointer(typed).get()
             }
         }
     }

@@ -55,27 +55,25 @@ package enum DesignMatrixBuilder {
     /// kept as level codes (``CodedDesign``): the values of every other column are filled as
     /// there, and the dummies' 0/1 columns are never written.
     ///
-    /// With `overwritingNumbers`, when `table` was read with one spare numeric column
-    /// (``LeadTable/numberBlock``), every row is kept and each dense design column after the
+    /// When `table` was read with one spare numeric column (``LeadTable/numberBlock``, which only
+    /// a caller that reads the numbers no more asks for), every row is kept and each dense design column after the
     /// intercept is one numeric feature's single term, the design is built over the table's
     /// numbers where they lie: the intercept in the spare column, each term over the column it
     /// comes from (row i's value read before it is replaced), so the dense block needs no
     /// memory of its own (for 1e6 leads × 15 numeric terms, 128 MB a fresh process would map
     /// page by page). The values are the same; the table's numeric columns of those features
-    /// hold the terms afterwards, so the caller must not read them again. Otherwise, as without.
+    /// hold the terms afterwards. Otherwise the design has memory of its own.
     package static func buildCoded(
-        encodings: [FeatureEncoding], table: LeadTable, rows: [Int], overwritingNumbers: Bool = false
+        encodings: [FeatureEncoding], table: LeadTable, rows: [Int]
     ) throws(DataError) -> (design: CodedDesign, unseen: [UnseenLevels]) {
         let terms = FeatureEncoding.terms(of: encodings)
         let (targetColumns, width) = denseColumns(of: encodings)
-        if overwritingNumbers, let block = table.numberBlock,
+        if let block = table.numberBlock,
             canOverwrite(block, encodings: encodings, targetColumns: targetColumns, width: width, rows: rows.count)
         {
             let job = FillJob(
                 encodings: encodings, table: table, rows: rows, offsets: targetColumns, dummiesAsCodes: true)
-            job.buffer = UnsafeMutableBufferPointer(start: block.base, count: width * rows.count)
-            DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
-            let (unseen, oneHot) = try job.collected()
+            let (unseen, oneHot) = try job.run(into: UnsafeMutableBufferPointer(start: block.base, count: width * rows.count))
             let design = CodedDesign(
                 rows: rows.count, columns: terms.count, names: terms.map(\.name), interceptColumn: 0,
                 dense: block.leadingColumns(width), oneHot: oneHot)
@@ -90,7 +88,7 @@ package enum DesignMatrixBuilder {
         return (design, unseen)
     }
 
-    /// Whether ``buildCoded(encodings:table:rows:overwritingNumbers:)`` can build over `block`:
+    /// Whether ``buildCoded(encodings:table:rows:)`` can build over `block`:
     /// one spare column (the intercept's), every row kept, and each dense column after the
     /// intercept a numeric feature's only term (no bins, no missing indicator) whose values
     /// sit in that very column of the block.
@@ -132,18 +130,14 @@ package enum DesignMatrixBuilder {
         dummiesAsCodes: Bool
     ) throws(DataError) -> (values: [Double], unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
         let n = rows.count
-        // Features fill disjoint columns, so they are filled on all cores; every cell is written
-        // once (zeros included), with no zero-fill of the whole matrix beforehand. Results are
-        // collected per feature and read in feature order: the error thrown is the one a
-        // feature-by-feature fill would meet first.
         let job = FillJob(encodings: encodings, table: table, rows: rows, offsets: targetColumns, dummiesAsCodes: dummiesAsCodes)
+        var filled: Result<(unseen: [UnseenLevels], oneHot: [OneHotFeature]), DataError> = .success(([], []))
         let values = [Double](unsafeUninitializedCapacity: n * width) { buffer, initialized in
             HugePages.advise(buffer)
-            job.buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { job.fill($0) }
+            filled = Result { () throws(DataError) in try job.run(into: buffer) }
             initialized = n * width
         }
-        let (unseen, oneHot) = try job.collected()
+        let (unseen, oneHot) = try filled.get()
         return (values, unseen, oneHot)
     }
 
@@ -295,9 +289,13 @@ package enum DesignMatrixBuilder {
         let slots: UnsafeMutablePointer<Filled?>
         var results: [Filled?] { Array(UnsafeBufferPointer(start: slots, count: encodings.count)) }
 
-        /// The features' unseen levels and one-hot codes in feature order, or the error of the
+        /// Fills `buffer` with every feature, the features on all cores (they fill disjoint
+        /// columns; every cell is written once, zeros included, with no zero-fill beforehand),
+        /// and returns the unseen levels and one-hot codes in feature order, or the error of the
         /// first feature that failed (the one a feature-by-feature fill would meet first).
-        func collected() throws(DataError) -> (unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
+        func run(into buffer: UnsafeMutableBufferPointer<Double>) throws(DataError) -> (unseen: [UnseenLevels], oneHot: [OneHotFeature]) {
+            self.buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: encodings.count + 1) { fill($0) }
             var unseen: [UnseenLevels] = []
             var oneHot: [OneHotFeature] = []
             for result in results {

@@ -47,8 +47,8 @@ package struct TrainingData: Sendable {
     /// Learns the encodings on `table` (read with ``EncodingLearner/columnRequests(for:outcome:includeIdAndTime:)``)
     /// and builds the design matrix. A table read with one spare numeric column
     /// (``LeadTable/numberBlock``) gets its design built over its numbers where they lie
-    /// (``DesignMatrixBuilder/buildCoded(encodings:table:rows:overwritingNumbers:)``): its
-    /// numeric feature columns are not to be read after this call.
+    /// (``DesignMatrixBuilder/buildCoded(encodings:table:rows:)``): its numeric feature columns
+    /// are not to be read after this call.
     package static func build(table: LeadTable, spec: ScoringSpec) throws(DataError) -> TrainingData {
         let filter = try RowFilter.requiringRows(features: spec.features, table: table)
         let outcomes = try outcomeVector(table: table, outcome: spec.outcome, rows: filter.keptRows)
@@ -64,8 +64,7 @@ package struct TrainingData: Sendable {
         }
         let encodings = try EncodingLearner.learn(features: spec.features, table: table, rows: filter.keptRows, outcomes: outcomes)
         // The weight column, read after the design, is never a feature's (the spec refuses it).
-        let (design, _) = try DesignMatrixBuilder.buildCoded(
-            encodings: encodings, table: table, rows: filter.keptRows, overwritingNumbers: true)
+        let (design, _) = try DesignMatrixBuilder.buildCoded(encodings: encodings, table: table, rows: filter.keptRows)
         return TrainingData(
             design: design, outcome: outcomes,
             weights: try weightVector(table: table, column: spec.weight, rows: filter.keptRows),
