@@ -93,12 +93,15 @@ import Testing
         let streamLarge = try await peak(files[1], ["--stream", "--block-rows", "2000"])
         let memorySmall = try await peak(files[0], [])
         let memoryLarge = try await peak(files[1], [])
-        // 50 000 more rows: in memory, the design's 16 dense columns and their row-major copy
-        // for the passes alone grow by 50 000 × 16 × 8 × 2 = 12.8 MB (the 44 dummies are level
-        // codes); the stream keeps 16 bytes per row for the in-sample metrics (0.8 MB), one block,
-        // and the Newton start's subsample, which stops growing at 16,384 rows (SubsampleStart:
-        // 10,000 rows of 60 terms held against 16,384 at most, +3.1 MB).
-        #expect(memoryLarge - memorySmall > 12_000_000, "in memory: \(memorySmall) → \(memoryLarge)")
+        // 50 000 more rows: in memory, the design's 16 dense columns (built over the table's
+        // numbers since 222c94c, so no longer a second copy of them) and their row-major copy for
+        // the passes grow by 50 000 × 16 × 8 × 2 = 12.8 MB (the 44 dummies are level codes); RSS
+        // moves in 2 MiB huge pages, and under the whole suite it was seen to grow by 11.5 MB, so
+        // the bound keeps a margin below 12.8 MB. The stream keeps 16 bytes per row for the
+        // in-sample metrics (0.8 MB), one block, and the Newton start's subsample, which stops
+        // growing at 16,384 rows (SubsampleStart: 10,000 rows of 60 terms held against 16,384 at
+        // most, +3.1 MB).
+        #expect(memoryLarge - memorySmall > 8_000_000, "in memory: \(memorySmall) → \(memoryLarge)")
         #expect(streamLarge - streamSmall < 6_000_000, "streaming: \(streamSmall) → \(streamLarge)")
         #expect(streamLarge < memoryLarge)
     }
