@@ -28,7 +28,7 @@ if [[ -n $smoke ]]; then
   exit 0
 fi
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-swift build -c release --product baton
+bash scripts/build-baton.sh
 if [[ ! -x Benchmarks/.venv/bin/python ]] || ! Benchmarks/.venv/bin/python -c 'import pandas, sklearn, statsmodels, scipy, yaml, threadpoolctl' 2>/dev/null; then
   python3 -m venv Benchmarks/.venv
   Benchmarks/.venv/bin/pip install -q --upgrade pip

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Streaming vs in-memory `baton fit` on a generated file (release build). Prints one line per
 # run: path, wall seconds, peak RSS and the --timings stages. Usage:
-#   swift build -c release --product baton && Benchmarks/streaming.sh [ROWS] [BLOCK_ROWS]
+#   bash scripts/build-baton.sh && Benchmarks/streaming.sh [ROWS] [BLOCK_ROWS]
 #   Benchmarks/streaming.sh --smoke   # the test suite's run: 1,000 rows in blocks of 256, the debug
 #                                     # build (BATON_BIN), a temp folder; checks the two fits agree
 set -euo pipefail

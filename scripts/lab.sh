@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product baton
+bash scripts/build-baton.sh
 baton=".build/release/baton"
 out="Datasets/lab-output"
 mkdir -p "$out"

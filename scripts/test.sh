@@ -17,7 +17,7 @@ fi
 # The command-line tests run the optimised `baton`, as users do (CLI.executable reads $BATON_BIN):
 # the store walkthrough alone simulates and replays 103,000 events, 5 minutes in a release build
 # and over 20 in a debug one on two cores. The library tests still run the debug build.
-swift build -c release --product baton
+bash scripts/build-baton.sh
 export BATON_BIN="$(swift build -c release --show-bin-path)/baton"
 # The independent Python references (Tests/python-references.txt) in one venv, installed before
 # the suite so that no test waits for pip under the suite's load (the watchdog below counts
