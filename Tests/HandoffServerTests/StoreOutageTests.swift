@@ -22,10 +22,10 @@ struct StoreOutageTests {
             // A refused connection fails at once whatever this is; a generous bound keeps the
             // first connect from timing out on a loaded CI machine (it once took over 1 s there).
             options.connectTimeoutSeconds = 15
-            // About one run in ten, a read leases a pooled connection that the termination below
-            // ended without the client noticing, and waits until the read deadline gives it up
-            // (the case `readTimeoutSeconds` exists for; 120 s by default). A short deadline keeps
-            // that run from taking two minutes; the request still answers 503.
+            // About one run in ten under load, a read during the outage below waits until the read
+            // deadline gives it up (120 s by default; the wait is after the lease, probably on a
+            // connection the termination ended unnoticed). A short deadline keeps that run from
+            // taking two minutes; the request still answers 503.
             options.readTimeoutSeconds = 10
             options.retries = 0
             let store = try await PostgresHandoffStore.open(location, options: options)
