@@ -55,10 +55,10 @@ package enum DesignMatrixBuilder {
     /// kept as level codes (``CodedDesign``): the values of every other column are filled as
     /// there, and the dummies' 0/1 columns are never written.
     ///
-    /// When `table` was read with one spare numeric column (``LeadTable/numberBlock``, which only
-    /// a caller that reads the numbers no more asks for), every row is kept and each dense design column after the
-    /// intercept is one numeric feature's single term, the design is built over the table's
-    /// numbers where they lie: the intercept in the spare column, each term over the column it
+    /// When `table` was read with one spare numeric column (``LeadTable/numberBlock``; a caller
+    /// asks for it only when it reads those numbers no more), every row is kept and each dense
+    /// design column after the intercept is one numeric feature's single term, the design is
+    /// built over the table's numbers where they lie: the intercept in the spare column, each term over the column it
     /// comes from (row i's value read before it is replaced), so the dense block needs no
     /// memory of its own (for 1e6 leads × 15 numeric terms, 128 MB a fresh process would map
     /// page by page). The values are the same; the table's numeric columns of those features
