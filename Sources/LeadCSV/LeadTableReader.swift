@@ -138,29 +138,7 @@ package enum LeadTableReader {
         parts requestedParts: Int? = nil, spareNumericColumns: Int = 0
     ) throws(LeadTableError) -> LeadTable {
         precondition(spareNumericColumns >= 0, "LeadTableReader: \(spareNumericColumns) spare columns")
-        var requests: [ColumnRequest] = []
-        for request in columns where !requests.contains(request) {
-            precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
-            requests.append(request)
-        }
-        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .emptyFile(file: file) }
-        var cursor = CSVCursor(base: base, end: bytes.count, file: file)
-        cursor.skipByteOrderMark()
-        cursor.skipBlankLines()
-        guard !cursor.atEnd else { throw .emptyFile(file: file) }
-
-        let delimiter: Delimiter
-        if let forced {
-            delimiter = forced
-        } else {
-            delimiter = try detectDelimiter(cursor: cursor, requested: requests.map(\.name))
-        }
-        var scratch: [UInt8] = []
-        let header = try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch)
-        let plan = try ColumnPlan(header: header, requests: requests, file: file)
-
-        cursor.skipBlankLines()
-        guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
+        let (base, cursor, header, delimiter, plan) = try dataRows(bytes: bytes, file: file, columns: columns, delimiter: forced)
         let parts = requestedParts ?? chunkCount(bytes: bytes.count)
         let ranges = ChunkSplitter.ranges(
             base: base, start: cursor.position, end: bytes.count, parts: parts,
@@ -205,6 +183,40 @@ package enum LeadTableReader {
         return ChunkMerge.table(
             chunks, plan: plan, file: file, header: header, delimiter: delimiter,
             byteCount: bytes.count, storage: storage, spareNumericColumns: spareNumericColumns)
+    }
+
+    /// The header of CSV text in `bytes`, its delimiter, the plan for `columns`, and a cursor at
+    /// the first data row. Throws what ``read(url:columns:delimiter:spareNumericColumns:)`` throws
+    /// before it parses a row (empty file, unknown column, ambiguous delimiter, no data rows).
+    static func dataRows(
+        bytes: UnsafeBufferPointer<UInt8>, file: String, columns: [ColumnRequest], delimiter forced: Delimiter?
+    ) throws(LeadTableError) -> (
+        base: UnsafePointer<UInt8>, cursor: CSVCursor, header: [String], delimiter: Delimiter, plan: ColumnPlan
+    ) {
+        var requests: [ColumnRequest] = []
+        for request in columns where !requests.contains(request) {
+            precondition(!requests.contains { $0.name == request.name }, "LeadTableReader: \(request.name) requested with two kinds")
+            requests.append(request)
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .emptyFile(file: file) }
+        var cursor = CSVCursor(base: base, end: bytes.count, file: file)
+        cursor.skipByteOrderMark()
+        cursor.skipBlankLines()
+        guard !cursor.atEnd else { throw .emptyFile(file: file) }
+
+        let delimiter: Delimiter
+        if let forced {
+            delimiter = forced
+        } else {
+            delimiter = try detectDelimiter(cursor: cursor, requested: requests.map(\.name))
+        }
+        var scratch: [UInt8] = []
+        let header = try cursor.readHeader(delimiter: delimiter.rawValue, scratch: &scratch)
+        let plan = try ColumnPlan(header: header, requests: requests, file: file)
+
+        cursor.skipBlankLines()
+        guard !cursor.atEnd else { throw .noDataRows(file: file, header: header) }
+        return (base, cursor, header, delimiter, plan)
     }
 
     /// Files at least this large are parsed on all cores.
