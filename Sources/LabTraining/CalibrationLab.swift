@@ -33,7 +33,9 @@ package enum CalibrationLab {
         package var data: ScoredRows
         package var probabilities: [Double]
         package var metrics: ValidationMetrics
-        /// Seconds per stage: `read`, `encode` (which computes the linear predictor), `score`, `metrics`.
+        /// Seconds per stage: `read` (which computes the linear predictor as each part of the
+        /// file is parsed), `score`, `metrics`; a file read whole (one whose parts do not all
+        /// parse and encode cleanly, see ``ScoredRows/load(csv:model:timings:)``) adds `encode`.
         package var timings: StageTimings
     }
 

@@ -163,16 +163,44 @@ package enum DesignMatrixBuilder {
     package static func linearPredictor(
         encodings: [FeatureEncoding], table: LeadTable, rows: [Int], coefficients: [Double], blockRows: Int = 16_384
     ) throws(DataError) -> (eta: [Double], unseen: [UnseenLevels]) {
-        let p = FeatureEncoding.terms(of: encodings).count
-        precondition(coefficients.count == p, "linearPredictor: \(p) terms, \(coefficients.count) coefficients")
-        let job = BlockJob(encodings: encodings, table: table, rows: rows, coefficients: coefficients, blockRows: max(1, blockRows))
+        try linearPredictor(
+            LinearPredictorPlan(encodings: encodings, coefficients: coefficients), table: table, rows: rows, blockRows: blockRows)
+    }
+
+    /// What ``linearPredictor(encodings:table:rows:coefficients:blockRows:)`` derives from the
+    /// model alone (term offsets and names, each numeric feature's values at 0…1023), computed
+    /// once for a file scored part by part.
+    package struct LinearPredictorPlan: Sendable {
+        let encodings: [FeatureEncoding]
+        let coefficients: [Double]
+        let offsets: [Int]
+        let names: [String]
+        let wholeNumbers: [[Double]]
+
+        /// - Precondition: one coefficient per term of `encodings`.
+        package init(encodings: [FeatureEncoding], coefficients: [Double]) {
+            let terms = FeatureEncoding.terms(of: encodings)
+            precondition(coefficients.count == terms.count, "linearPredictor: \(terms.count) terms, \(coefficients.count) coefficients")
+            self.encodings = encodings
+            self.coefficients = coefficients
+            offsets = DesignMatrixBuilder.firstColumns(of: encodings)
+            names = terms.map(\.name)
+            wholeNumbers = encodings.map { DesignMatrixBuilder.wholeNumberValues($0) }
+        }
+    }
+
+    /// ``linearPredictor(encodings:table:rows:coefficients:blockRows:)`` with the model's part prepared.
+    package static func linearPredictor(
+        _ plan: LinearPredictorPlan, table: LeadTable, rows: [Int], blockRows: Int = 16_384
+    ) throws(DataError) -> (eta: [Double], unseen: [UnseenLevels]) {
+        let job = BlockJob(plan: plan, table: table, rows: rows, blockRows: max(1, blockRows))
         let eta = [Double](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
             job.eta = buffer
             DispatchQueue.concurrentPerform(iterations: job.workers) { job.run(worker: $0) }
             initialized = rows.count
         }
         if job.failed {
-            _ = try build(encodings: encodings, table: table, rows: rows)
+            _ = try build(encodings: plan.encodings, table: table, rows: rows)
             preconditionFailure("DesignMatrixBuilder: a block failed that the whole matrix does not")
         }
         return (eta, job.unseen())
@@ -197,17 +225,17 @@ package enum DesignMatrixBuilder {
         private var unseenCounts: [[String: Int]]
         private var unseenMappedTo: [String?]
 
-        init(encodings: [FeatureEncoding], table: LeadTable, rows: [Int], coefficients: [Double], blockRows: Int) {
-            self.encodings = encodings
+        init(plan: LinearPredictorPlan, table: LeadTable, rows: [Int], blockRows: Int) {
+            encodings = plan.encodings
             self.table = table
             self.rows = rows
-            self.coefficients = coefficients
+            coefficients = plan.coefficients
             self.blockRows = blockRows
             let blocks = (rows.count + blockRows - 1) / blockRows
             workers = max(1, min(onlineProcessorCount(), blocks))
-            offsets = DesignMatrixBuilder.firstColumns(of: encodings)
-            names = FeatureEncoding.terms(of: encodings).map(\.name)
-            wholeNumbers = encodings.map { DesignMatrixBuilder.wholeNumberValues($0) }
+            offsets = plan.offsets
+            names = plan.names
+            wholeNumbers = plan.wholeNumbers
             unseenCounts = Array(repeating: [:], count: encodings.count)
             unseenMappedTo = Array(repeating: nil, count: encodings.count)
         }

@@ -14,6 +14,12 @@ package struct RowFilter: Sendable, Equatable {
     /// Number of rows removed.
     package var rowsDropped: Int { rowsRead - keptRows.count }
 
+    init(keptRows: [Int], rowsRead: Int, droppedByColumn: [DroppedRows]) {
+        self.keptRows = keptRows
+        self.rowsRead = rowsRead
+        self.droppedByColumn = droppedByColumn
+    }
+
     /// Applies the `drop_row` rules of `features` to `table`.
     /// - Precondition: every numeric feature was read as `.numeric`.
     package init(features: [FeatureSpec], table: LeadTable) {

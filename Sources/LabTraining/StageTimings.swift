@@ -25,6 +25,12 @@ package struct StageTimings: Sendable, Equatable {
         stages.append((name, seconds))
     }
 
+    /// Appends `other`'s stages after these (an attempt timed on its own, kept when it succeeded).
+    package mutating func append(_ other: StageTimings) {
+        stages += other.stages
+        cpuSeconds += other.cpuSeconds
+    }
+
     /// Runs `body`, recording its duration under `name`.
     package mutating func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
