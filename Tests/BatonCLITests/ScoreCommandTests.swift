@@ -145,4 +145,71 @@ import Testing
         #expect(score.stderr.contains("company_size") && score.stderr.contains("demo_requests"), "\(score.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.csv").path))
     }
+
+    /// A file of several parts (`baton score` reads files over 1 MiB part by part, on all
+    /// cores): the rows come out in file order with the lab's probabilities, the unseen-value
+    /// warnings sum over the parts, and a bad cell in a late part is reported with the file's
+    /// line while the earlier output stays as it was.
+    @Test func aFileOfManyPartsScoresInOrderAndItsErrorsNameTheFilesLine() async throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let model = dir.appendingPathComponent("model.json")
+        let fit = try await CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
+        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let lines = try String(contentsOf: datasets.appendingPathComponent("leads_holdout.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let idColumn = try #require(header.firstIndex(of: "lead_id")), region = try #require(header.firstIndex(of: "region"))
+        // Four copies of the holdout (20,000 rows, ~3 MB), each row with an id of its own, and an
+        // unseen region every 97th row, so that every part meets some.
+        var rows: [[String]] = []
+        for copy in 0..<4 {
+            for line in lines.dropFirst() {
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[idColumn] = String(format: "C%d-%@", copy, cells[idColumn])
+                if rows.count % 97 == 0 { cells[region] = "antarctica" }
+                rows.append(cells)
+            }
+        }
+        let data = dir.appendingPathComponent("many.csv")
+        func write(_ rows: [[String]]) throws {
+            try ([lines[0]] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n").appending("\n")
+                .write(to: data, atomically: true, encoding: .utf8)
+        }
+        try write(rows)
+        #expect(try FileManager.default.attributesOfItem(atPath: data.path)[.size] as? Int ?? 0 > 2 << 20)
+        let scored = dir.appendingPathComponent("scored.csv")
+        let score = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", scored.path, "--timings"])
+        #expect(score.exitCode == 0, "\(score.stderr)")
+        #expect(score.stderr.contains("part by part"), "\(score.stderr)")
+        let unseen = (rows.count + 96) / 97
+        #expect(
+            score.stderr.contains("\"region\": \(unseen) cells held values never seen in training (1 distinct: 'antarctica' ×\(unseen))"),
+            "\(score.stderr)")
+
+        let lab = try CalibrationLab.validate(model: try CalibrationLab.loadModel(model), data: data)
+        let out = try String(contentsOf: scored, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(out.count - 1 == rows.count && lab.probabilities.count == rows.count)
+        for (row, line) in out.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells[0] == rows[row][idColumn], "row \(row + 1) is out of order")
+            let probability = try #require(Double(cells[1]))
+            #expect(abs(probability - lab.probabilities[row]) <= 6e-13, "row \(row + 1)")
+        }
+
+        // A bad count in row 17,001 (line 17,002): the error names it, the old output is kept.
+        let before = try Data(contentsOf: scored)
+        let pageViews = try #require(header.firstIndex(of: "page_views"))
+        rows[17_000][pageViews] = "lots"
+        try write(rows)
+        let bad = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", scored.path])
+        #expect(bad.exitCode == 65, "\(bad.stderr)")
+        #expect(bad.stderr.contains("line 17002") && bad.stderr.contains("page_views"), "\(bad.stderr)")
+        #expect(try Data(contentsOf: scored) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["many.csv", "model.json", "scored.csv"])
+    }
 }

@@ -17,21 +17,29 @@ public enum ScoredCSV {
         return out
     }
 
-    /// Formats the CSV in blocks of `blockRows` rows, one block per core at a time, each into a
-    /// buffer of its own that is reused (so no output-sized buffer is ever touched), and hands
-    /// the blocks to `sink` in row order, on the calling thread.
-    /// - Throws: what `sink` throws; formatting stops there.
-    public static func write(
-        scores: BatchScores, idColumn: String?, ids: [String]?, stages: [QualificationStage]?, blockRows: Int = 16_384,
-        to sink: (UnsafeBufferPointer<UInt8>) throws -> Void
-    ) rethrows {
+    /// The header line, with the id column first when `idColumn` is given.
+    public static func header(idColumn: String?) -> [UInt8] {
         var header: [UInt8] = []
-        if let idColumn, ids != nil {
+        if let idColumn {
             appendText(idColumn, to: &header)
             header.append(0x2C)
         }
         header.append(contentsOf: Array("probability,points,fit_points,engagement_points,stage,reason_1,reason_2,reason_3\n".utf8))
-        try header.withUnsafeBufferPointer { try sink($0) }
+        return header
+    }
+
+    /// Formats the CSV in blocks of `blockRows` rows, one block per core at a time, each into a
+    /// buffer of its own that is reused (so no output-sized buffer is ever touched), and hands
+    /// the blocks to `sink` in row order, on the calling thread.
+    /// - Parameter includeHeader: false for the rows alone (a part of a file written part by part).
+    /// - Throws: what `sink` throws; formatting stops there.
+    public static func write(
+        scores: BatchScores, idColumn: String?, ids: [String]?, stages: [QualificationStage]?, blockRows: Int = 16_384,
+        includeHeader: Bool = true, to sink: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        if includeHeader {
+            try header(idColumn: ids == nil ? nil : idColumn).withUnsafeBufferPointer { try sink($0) }
+        }
         let n = scores.rowCount
         guard n > 0 else { return }
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (n + blockRows - 1) / blockRows))

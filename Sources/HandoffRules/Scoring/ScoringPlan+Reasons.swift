@@ -59,8 +59,7 @@ extension ScoringPlan {
         let shown: String, text: String
         if let value {
             shown = Self.valueText(value, decayed: decayed)
-            let name = feature.encoding.column.replacingOccurrences(of: "_", with: " ")
-            text = "\(shown) \(name)\(decayed ? " (decayed)" : "") \(verb) \(Self.pointsText(impact))"
+            text = "\(shown) \(feature.spokenColumn)\(decayed ? " (decayed)" : "") \(verb) \(Self.pointsText(impact))"
         } else {
             shown = "missing"
             text = "\(feature.label) missing \(verb)s \(Self.pointsText(impact))"

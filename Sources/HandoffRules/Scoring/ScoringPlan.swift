@@ -23,6 +23,9 @@ struct ScoringPlan: Sendable {
         var bestLevel = 0, worstLevel = 0
         /// The label used in reasons: `budget_authority` → `Budget authority`.
         let label: String
+        /// The column as numeric reasons spell it: `days_since_last_activity` → `days since last
+        /// activity` (rendered once: reasons are rendered per distinct value, many times per file).
+        let spokenColumn: String
 
         var isEngagement: Bool { encoding.group == .engagement }
     }
@@ -46,7 +49,7 @@ struct ScoringPlan: Sendable {
             let spec = weights.spec.features.first { $0.column == encoding.column }
             var feature = Feature(
                 encoding: encoding, halfLifeDays: encoding.type == .numeric ? spec?.halfLifeDays : nil,
-                label: ScoringPlan.label(encoding.column))
+                label: ScoringPlan.label(encoding.column), spokenColumn: encoding.column.replacingOccurrences(of: "_", with: " "))
             if encoding.type == .categorical {
                 feature.levelNames = encoding.levels
             } else if let bins = encoding.bins {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonSupport
 import Foundation
 import HandoffRules
 import LeadCSV
@@ -22,6 +23,7 @@ struct Score: ParsableCommand {
     @Flag(help: "Print rows per second for each step to standard error.") var timings = false
 
     func run() throws {
+        FreedMemoryReuse.keepForBatchWork()
         let clock = ContinuousClock()
         let start = clock.now
         for (path, role) in [(model, "weight file"), (data, "data")] + (playbook.map { [($0, "playbook")] } ?? []) {
@@ -52,35 +54,33 @@ struct Score: ParsableCommand {
         let idColumn = weights.spec.id.flatMap { header.contains($0) && !modelColumns.contains($0) ? $0 : nil }
         if let idColumn { requests.append(.raw(idColumn)) }
 
+        if qualifier == nil && weights.thresholds?.mql == nil {
+            warn("the weight file has no MQL threshold and no --playbook was given: the stage column is left empty")
+        }
+        let job = Job(batch: batch, qualifier: qualifier, thresholds: weights.thresholds, requests: requests, idColumn: idColumn, file: data)
+        // Part by part first: the whole table is never built. A part that does not parse or
+        // score cleanly sends the run to the whole read below, whose errors name the file's line.
+        let inParts: PartRun?
+        do {
+            inParts = try job.scoreInParts(out: out)
+        } catch {
+            fail("\(out): cannot write the scored CSV: \(error.message); check the folder exists and is writable", .failure)
+        }
+        if let inParts {
+            for unseen in inParts.unseenLevels { warn(Self.unseenWarning(unseen)) }
+            if timings { printTimings(inParts, total: clock.now - start) }
+            return
+        }
+
         let table: LeadTable
         do { table = try LeadTableReader.read(url: URL(fileURLWithPath: data), columns: requests) } catch { fail(error.description, .dataError) }
         let parsed = clock.now
-
-        var columns: [String: BatchColumn] = [:]
-        for request in requests {
-            switch request {
-            case .numeric(let name):
-                let column = table.numeric(name)
-                columns[name] = .numeric(values: column.values, missing: column.missing)
-            case .text(let name):
-                let column = table.text(name)
-                columns[name] = .text(codes: column.codes, levels: column.levels)
-            case .raw, .bounds: break
-            }
-        }
+        let columns = job.batchColumns(table)
         let scores: BatchScores
         do { scores = try batch.score(columns: columns, rowCount: table.rowCount, file: data, lineOfRow: table.lineOfRow) } catch {
             fail(error.description, .dataError)
         }
-        let stages: [QualificationStage]?
-        if let qualifier {
-            stages = qualifier.decide(batch: scores, columns: columns).stages
-        } else if weights.thresholds?.mql != nil {
-            stages = (0..<scores.rowCount).map { scores.thresholdStage(row: $0, thresholds: weights.thresholds) ?? .nurture }
-        } else {
-            stages = nil
-            warn("the weight file has no MQL threshold and no --playbook was given: the stage column is left empty")
-        }
+        let stages = job.stages(scores, columns: columns)
         let scored = clock.now
         do {
             try AtomicFile.write(path: out) { file in
@@ -94,18 +94,31 @@ struct Score: ParsableCommand {
         let written = clock.now
         for unseen in scores.unseenLevels { warn(Self.unseenWarning(unseen)) }
         if timings {
-            let n = Double(table.rowCount)
-            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-            func line(_ step: String, _ d: Duration) -> String {
-                let s = seconds(d)
-                return String(format: "%@: %.3f s (%.0f rows/s)", step, s, s > 0 ? n / s : .infinity)
-            }
             warn(
                 [
-                    line("parse", parsed - start), line("score", scored - parsed), line("write", written - scored),
-                    line("total", written - start),
+                    Self.timingLine("parse", parsed - start, rows: table.rowCount),
+                    Self.timingLine("score", scored - parsed, rows: table.rowCount),
+                    Self.timingLine("write", written - scored, rows: table.rowCount),
+                    Self.timingLine("total", written - start, rows: table.rowCount),
                 ].joined(separator: "\n"), prefix: "")
         }
+    }
+
+    /// `step: S s (R rows/s)`, the shape scripts read (`Benchmarks/harness.py`).
+    static func timingLine(_ step: String, _ duration: Duration, rows: Int) -> String {
+        let s = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        return String(format: "%@: %.3f s (%.0f rows/s)", step, s, s > 0 ? Double(rows) / s : .infinity)
+    }
+
+    /// The steps of a part-by-part run: each is the sum over parts of the time its core spent on
+    /// it (the cores overlap), and `total` is the wall time.
+    private func printTimings(_ run: PartRun, total: Duration) {
+        warn(
+            [
+                Self.timingLine("parse", run.parseTime, rows: run.rows), Self.timingLine("score", run.scoreTime, rows: run.rows),
+                Self.timingLine("write", run.writeTime, rows: run.rows), Self.timingLine("total", total, rows: run.rows),
+                "(read part by part in \(run.parts) parts on all cores: parse, score and write are each summed over the parts, so they overlap and add up to more than the wall time)",
+            ].joined(separator: "\n"), prefix: "")
     }
 }
 

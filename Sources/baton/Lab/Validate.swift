@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonSupport
 import Foundation
 import LabTraining
 
@@ -19,6 +20,7 @@ struct Validate: ParsableCommand {
     var timings = false
 
     func run() throws {
+        FreedMemoryReuse.keepForBatchWork()
         runLab { () throws(LabError) in
             let weights = try CalibrationLab.loadModel(URL(fileURLWithPath: model))
             let run = try CalibrationLab.validate(model: weights, data: URL(fileURLWithPath: data))
