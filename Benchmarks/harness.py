@@ -325,6 +325,9 @@ def main():
                         for tool in samples:
                             table.add(case, tool, samples[tool][key], samples[tool]["rss"] if key == "e2e" else None,
                                       reference="baton")
+                    if "part by part" in err:
+                        print("  (baton score read the file part by part: its scoring stage is core-seconds summed over "
+                              "the parts, the reference's one core)", flush=True)
                     print(f"  baton score: {rows / statistics.median(samples['baton']['e2e']) / 1e6:.2f} M leads/s end "
                           f"to end, {rows / statistics.median(samples['baton']['stage']) / 1e6:.2f} M leads/s in the "
                           "scoring stage", flush=True)

@@ -13,14 +13,18 @@ struct Score: ParsableCommand {
             Output columns: the spec's id column (if any), probability, points, fit_points, \
             engagement_points, stage, reason_1, reason_2, reason_3. Stage comes from --playbook when \
             given, else from the weight file's MQL threshold (nurture/mql; empty without one). \
-            Probabilities equal the lab's (same terms, same summation order).
+            Probabilities equal the lab's (same terms, same summation order). A file over 1 MiB is \
+            read, scored and written part by part on all cores, never held whole.
             """)
 
     @Option(help: "Weight file written by `baton fit`.") var model: String
     @Option(help: "CSV of leads with the model's feature columns.") var data: String
     @Option(help: "Where to write the scored CSV.") var out: String
     @Option(help: "Playbook (YAML) whose qualification rules decide the stage; its keys: \(Playbook.formatsReference).") var playbook: String?
-    @Flag(help: "Print rows per second for each step to standard error.") var timings = false
+    @Flag(
+        help:
+            "Print rows per second for each step to standard error (a file read part by part on all cores sums each step over the parts; total is wall time)."
+    ) var timings = false
 
     func run() throws {
         FreedMemoryReuse.keepForBatchWork()
