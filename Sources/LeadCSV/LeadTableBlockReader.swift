@@ -182,8 +182,9 @@ package final class LeadTableBlockReader {
         var chunks: [ChunkColumns] = []
         if ranges.count > 1 {
             let job = ParallelChunks(
-                base: buffer, ranges: ranges, firstLine: line, file: file,
-                delimiter: delimiter.rawValue, header: header, plan: plan)
+                RowRanges(
+                    base: buffer, ranges: ranges, firstLine: line, file: file, delimiter: delimiter.rawValue, header: header,
+                    plan: plan))
             var failed = false
             for result in job.run() {
                 switch result {

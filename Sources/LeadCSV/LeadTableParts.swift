@@ -63,25 +63,19 @@ extension LeadTableReader {
         let ranges = ChunkSplitter.ranges(
             base: base, start: cursor.position, end: bytes.count,
             parts: max(1, (bytes.count - cursor.position) / partBytes), delimiter: delimiter.rawValue)
+        let rows = RowRanges(
+            base: base, ranges: ranges, firstLine: cursor.line, file: file, delimiter: delimiter.rawValue, header: header, plan: plan)
         return withoutActuallyEscaping(transform) { transform in
-            let job = PartJob(
-                base: base, byteCount: bytes.count, ranges: ranges, firstLine: cursor.line, file: file,
-                delimiter: delimiter, header: header, plan: plan, transform: transform)
-            return job.run()
+            PartJob(rows: rows, byteCount: bytes.count, delimiter: delimiter, transform: transform).run()
         }
     }
 }
 
 /// The parts of one file, each parsed and transformed by one task; results in part order.
 private final class PartJob<T: Sendable>: @unchecked Sendable {
-    private let base: UnsafePointer<UInt8>
+    private let rows: RowRanges
     private let byteCount: Int
-    private let ranges: [Range<Int>]
-    private let firstLine: Int
-    private let file: String
     private let delimiter: Delimiter
-    private let header: [String]
-    private let plan: ColumnPlan
     private let transform: (LeadTablePart) -> T?
     // Each task writes only its own slot; read after concurrentPerform returns.
     private let results: UnsafeMutablePointer<T?>
@@ -89,37 +83,26 @@ private final class PartJob<T: Sendable>: @unchecked Sendable {
     private var stopped = false
     private let lock = NSLock()
 
-    init(
-        base: UnsafePointer<UInt8>, byteCount: Int, ranges: [Range<Int>], firstLine: Int, file: String,
-        delimiter: Delimiter, header: [String], plan: ColumnPlan, transform: @escaping (LeadTablePart) -> T?
-    ) {
-        self.base = base
-        self.byteCount = byteCount
-        self.ranges = ranges
-        self.firstLine = firstLine
-        self.file = file
-        self.delimiter = delimiter
-        self.header = header
-        self.plan = plan
-        self.transform = transform
-        results = .allocate(capacity: ranges.count)
-        results.initialize(repeating: nil, count: ranges.count)
+    init(rows: RowRanges, byteCount: Int, delimiter: Delimiter, transform: @escaping (LeadTablePart) -> T?) {
+        (self.rows, self.byteCount, self.delimiter, self.transform) = (rows, byteCount, delimiter, transform)
+        results = .allocate(capacity: rows.count)
+        results.initialize(repeating: nil, count: rows.count)
     }
 
     deinit {
-        results.deinitialize(count: ranges.count)
+        results.deinitialize(count: rows.count)
         results.deallocate()
     }
 
     func run() -> [T]? {
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             guard !lock.withLock({ stopped }) else { return }
             results[index] = part(index)
             if results[index] == nil { lock.withLock { stopped = true } }
         }
         var collected: [T] = []
-        collected.reserveCapacity(ranges.count)
-        for index in ranges.indices {
+        collected.reserveCapacity(rows.count)
+        for index in 0..<rows.count {
             guard let result = results[index] else { return nil }
             collected.append(result)
         }
@@ -131,22 +114,19 @@ private final class PartJob<T: Sendable>: @unchecked Sendable {
     private func part(_ index: Int) -> T? {
         let clock = ContinuousClock()
         let start = clock.now
-        let range = ranges[index]
-        let storage = RowCounter.rows(base: base, range: range).map {
-            TableStorage(rows: $0, numericCount: plan.numericCount, textCount: plan.textCount)
+        let storage = rows.exactRowCount(index).map {
+            TableStorage(rows: $0, numericCount: rows.plan.numericCount, textCount: rows.plan.textCount)
         }
         let chunk: ChunkColumns
         do throws(LeadTableError) {
-            chunk = try RowParser.parse(
-                base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? firstLine : 1,
-                file: file, delimiter: delimiter.rawValue, header: header, plan: plan,
-                table: storage.map { ($0, 0, $0.rows) })
+            chunk = try rows.parse(index, table: storage.map { ($0, 0, $0.rows) })
         } catch {
             return nil
         }
         defer { chunk.deallocate() }
         let table = ChunkMerge.table(
-            [chunk], plan: plan, file: file, header: header, delimiter: delimiter, byteCount: byteCount, storage: storage)
+            [chunk], plan: rows.plan, file: rows.file, header: rows.header, delimiter: delimiter, byteCount: byteCount,
+            storage: storage)
         return transform(LeadTablePart(index: index, table: table, parseTime: clock.now - start))
     }
 }

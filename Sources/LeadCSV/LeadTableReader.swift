@@ -153,8 +153,9 @@ package enum LeadTableReader {
             ]
         } else {
             let job = ParallelChunks(
-                base: base, ranges: ranges, firstLine: cursor.line, file: file,
-                delimiter: delimiter.rawValue, header: header, plan: plan)
+                RowRanges(
+                    base: base, ranges: ranges, firstLine: cursor.line, file: file, delimiter: delimiter.rawValue, header: header,
+                    plan: plan))
             storage = job.placeRows(spareNumericColumns: spareNumericColumns)
             let results = job.run()
             var parsed: [ChunkColumns] = []
@@ -258,30 +259,15 @@ package enum LeadTableReader {
 
 /// The chunks of one file parsed concurrently, one task per range; results in range order.
 final class ParallelChunks: @unchecked Sendable {
-    private let base: UnsafePointer<UInt8>
-    private let ranges: [Range<Int>]
-    private let firstLine: Int
-    private let file: String
-    private let delimiter: UInt8
-    private let header: [String]
-    private let plan: ColumnPlan
+    private let rows: RowRanges
     // Each task writes only its own slot; read after concurrentPerform returns.
     private let results: UnsafeMutablePointer<Result<ChunkColumns, LeadTableError>>
     /// The table the chunks parse into, and each chunk's first row and row count in it.
     private var placement: (storage: TableStorage, offsets: [Int], rows: [Int])?
 
-    init(
-        base: UnsafePointer<UInt8>, ranges: [Range<Int>], firstLine: Int, file: String, delimiter: UInt8,
-        header: [String], plan: ColumnPlan
-    ) {
-        self.base = base
-        self.ranges = ranges
-        self.firstLine = firstLine
-        self.file = file
-        self.delimiter = delimiter
-        self.header = header
-        self.plan = plan
-        results = .allocate(capacity: ranges.count)
+    init(_ rows: RowRanges) {
+        self.rows = rows
+        results = .allocate(capacity: rows.count)
     }
 
     deinit { results.deallocate() }
@@ -289,11 +275,11 @@ final class ParallelChunks: @unchecked Sendable {
     /// Counts every chunk's rows (concurrently) and allocates the table they will be parsed
     /// into, when each count is exact (``RowCounter``); nil leaves each chunk its own storage.
     func placeRows(spareNumericColumns: Int = 0) -> TableStorage? {
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: ranges.count)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: rows.count)
         defer { counts.deallocate() }
         let countsBase = SendableCounts(counts.baseAddress.unsafelyUnwrapped)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-            countsBase.pointer[index] = RowCounter.rows(base: base, range: ranges[index]) ?? -1
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
+            countsBase.pointer[index] = rows.exactRowCount(index) ?? -1
         }
         guard counts.allSatisfy({ $0 >= 0 }) else { return nil }
         var offsets: [Int] = []
@@ -303,27 +289,24 @@ final class ParallelChunks: @unchecked Sendable {
             total += count
         }
         let storage = TableStorage(
-            rows: total, numericCount: plan.numericCount, textCount: plan.textCount, spareNumericColumns: spareNumericColumns)
+            rows: total, numericCount: rows.plan.numericCount, textCount: rows.plan.textCount,
+            spareNumericColumns: spareNumericColumns)
         placement = (storage, offsets, Array(counts))
         return storage
     }
 
     func run() -> [Result<ChunkColumns, LeadTableError>] {
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             self.parse(index)
         }
-        let collected = (0..<ranges.count).map { results[$0] }
-        results.deinitialize(count: ranges.count)
+        let collected = (0..<rows.count).map { results[$0] }
+        results.deinitialize(count: rows.count)
         return collected
     }
 
     private func parse(_ index: Int) {
-        let range = ranges[index]
         do throws(LeadTableError) {
-            let chunk = try RowParser.parse(
-                base: base, start: range.lowerBound, end: range.upperBound, firstLine: index == 0 ? firstLine : 1,
-                file: file, delimiter: delimiter, header: header, plan: plan,
-                table: placement.map { ($0.storage, $0.offsets[index], $0.rows[index]) })
+            let chunk = try rows.parse(index, table: placement.map { ($0.storage, $0.offsets[index], $0.rows[index]) })
             (results + index).initialize(to: .success(chunk))
         } catch {
             (results + index).initialize(to: .failure(error))

@@ -53,12 +53,7 @@ import Testing
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let model = dir.appendingPathComponent("model.json")
-        let fit = try await CLI.run([
-            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
-        ])
-        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let model = try await Self.fitBundledModel(in: dir)
         let holdout = datasets.appendingPathComponent("leads_holdout.csv").path
         let first = dir.appendingPathComponent("first.csv")
         #expect(try await CLI.run(["score", "--model", model.path, "--data", holdout, "--out", first.path]).exitCode == 0)
@@ -84,13 +79,8 @@ import Testing
 
     @Test func unseenValuesWarnOncePerColumnAndTheirReasonsSaySo() async throws {
         let dir = try CLI.scratch()
-        let model = dir.appendingPathComponent("model.json")
+        let model = try await Self.fitBundledModel(in: dir)
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try await CLI.run([
-            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
-        ])
-        #expect(fit.exitCode == 0, "\(fit.stderr)")
         // The first 200 holdout rows; industry (no Other level, baseline education) gets 30 × 'mining'
         // and 10 × 'oil_gas', region 7 × 'antarctica'.
         let lines = try String(contentsOf: datasets.appendingPathComponent("leads_holdout.csv"), encoding: .utf8)
@@ -131,13 +121,7 @@ import Testing
 
     @Test func missingColumnsAreListedWithExit65() async throws {
         let dir = try CLI.scratch()
-        let model = dir.appendingPathComponent("model.json")
-        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let fit = try await CLI.run([
-            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
-        ])
-        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let model = try await Self.fitBundledModel(in: dir)
         let data = dir.appendingPathComponent("thin.csv")
         try "lead_id,industry,region\nL1,software,emea\n".write(to: data, atomically: true, encoding: .utf8)
         let score = try await CLI.run(["score", "--model", model.path, "--data", data.path, "--out", dir.appendingPathComponent("o.csv").path])
@@ -154,12 +138,7 @@ import Testing
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
-        let model = dir.appendingPathComponent("model.json")
-        let fit = try await CLI.run([
-            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
-            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
-        ])
-        #expect(fit.exitCode == 0, "\(fit.stderr)")
+        let model = try await Self.fitBundledModel(in: dir)
         let lines = try String(contentsOf: datasets.appendingPathComponent("leads_holdout.csv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
@@ -211,5 +190,17 @@ import Testing
         #expect(bad.stderr.contains("line 17002") && bad.stderr.contains("page_views"), "\(bad.stderr)")
         #expect(try Data(contentsOf: scored) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["many.csv", "model.json", "scored.csv"])
+    }
+
+    /// `baton fit` on the bundled training file and spec, into `dir/model.json`.
+    static func fitBundledModel(in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) async throws -> URL {
+        let datasets = SharedData.projectRoot.appendingPathComponent("Datasets")
+        let model = dir.appendingPathComponent("model.json")
+        let fit = try await CLI.run([
+            "fit", "--data", datasets.appendingPathComponent("leads_train.csv").path,
+            "--spec", datasets.appendingPathComponent("leads.spec.yaml").path, "--out", model.path,
+        ])
+        #expect(fit.exitCode == 0, "\(fit.stderr)", sourceLocation: sourceLocation)
+        return model
     }
 }

@@ -8,15 +8,9 @@ import Testing
 /// `baton validate` scores a file part by part (``ScoredRows/loadInParts(csv:model:timings:partBytes:)``):
 /// the result must be the whole read's bit for bit, and any error the whole read's, with its line.
 @Suite struct ScoredRowsTests {
-    static let spec = """
-        outcome: {column: y, positive: ["yes"]}
-        features:
-          - {column: n, type: numeric, missing: indicator, transform: log1p}
-          - {column: d, type: numeric, missing: drop_row}
-          - {column: k, type: categorical, min_count: 5}
-          - {column: c, type: numeric}
-
-        """
+    /// ``LinearPredictorTests``'s spec with a `drop_row` feature in place of `missing: zero`.
+    static let spec = LinearPredictorTests.yaml.replacingOccurrences(
+        of: "{column: m, type: numeric, missing: zero}", with: "{column: d, type: numeric, missing: drop_row}")
 
     /// Rows with empty cells (some dropped), quoted levels with commas, a quoted note with line
     /// breaks, CRLF line ends and blank lines; `unseen` adds levels the model never saw.
@@ -46,6 +40,7 @@ import Testing
     }
 
     static func model() throws -> WeightFile {
+        precondition(Self.spec.contains("drop_row"), "the spec's drop_row feature")
         let spec = try write(Self.spec, "spec.yaml")
         let training = try write(csv(rows: 400, seed: 1, unseen: false), "train.csv")
         defer { for url in [spec, training] { try? FileManager.default.removeItem(at: url) } }
