@@ -55,23 +55,13 @@ package struct ScoredRows: Sendable {
         let (encodings, spec) = (model.encodings, model.spec)
         let plan = DesignMatrixBuilder.LinearPredictorPlan(encodings: encodings, coefficients: model.model.map(\.estimate))
         let features = encodings.map { FeatureSpec(column: $0.column, type: $0.type, missing: $0.missing) }
-        let requests = ScoringData.columnRequests(encodings: encodings, spec: spec)
-        func scan(_ columns: [ColumnRequest], hasOutcome: Bool) throws(LeadTableError) -> [Part]? {
-            try LeadTableReader.mapParts(url: csv, columns: columns, partBytes: partBytes) { part in
-                Part(table: part.table, features: features, plan: plan, spec: spec, hasOutcome: hasOutcome)
-            }
-        }
-        // Ask for the outcome too; if the file has no such column, read without it. Timed on its
-        // own: a declined attempt leaves `timings` to the whole read.
+        // Timed on its own: a declined attempt leaves `timings` to the whole read.
         var attempt = StageTimings()
         let scanned = try attempt.measure("read") { () throws(DataError) -> (parts: [Part]?, hasOutcome: Bool) in
-            do throws(LeadTableError) {
-                return (try scan(requests + [.text(spec.outcome.column)], hasOutcome: true), true)
-            } catch let error {
-                guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else {
-                    throw DataError.table(error)
+            try ScoringData.readingOutcomeIfPresent(encodings: encodings, spec: spec) { (columns, hasOutcome) throws(LeadTableError) in
+                try LeadTableReader.mapParts(url: csv, columns: columns, partBytes: partBytes) { part in
+                    Part(table: part.table, features: features, plan: plan, spec: spec, hasOutcome: hasOutcome)
                 }
-                do throws(LeadTableError) { return (try scan(requests, hasOutcome: false), false) } catch { throw DataError.table(error) }
             }
         }
         guard let parts = scanned.parts else { return nil }

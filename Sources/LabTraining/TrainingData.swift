@@ -118,21 +118,30 @@ package struct ScoringData: Sendable {
     static func readTable(
         csv: URL, encodings: [FeatureEncoding], spec: ScoringSpec, timings: inout StageTimings
     ) throws(DataError) -> (table: LeadTable, hasOutcome: Bool) {
-        // Ask for the outcome too; if the file has no such column, read without it.
+        try timings.measure("read") { () throws(DataError) -> (LeadTable, Bool) in
+            try readingOutcomeIfPresent(encodings: encodings, spec: spec) { (columns, _) throws(LeadTableError) in
+                try LeadTableReader.read(url: csv, columns: columns)
+            }
+        }
+    }
+
+    /// `read` with the columns `encodings` and `spec` need plus the outcome column, and again
+    /// without the outcome when the file has no such column; whether the outcome was read.
+    static func readingOutcomeIfPresent<T>(
+        encodings: [FeatureEncoding], spec: ScoringSpec,
+        _ read: (_ columns: [ColumnRequest], _ hasOutcome: Bool) throws(LeadTableError) -> T
+    ) throws(DataError) -> (T, hasOutcome: Bool) {
         let requests = columnRequests(encodings: encodings, spec: spec)
-        let withOutcome = requests + [.text(spec.outcome.column)]
-        return try timings.measure("read") { () throws(DataError) -> (LeadTable, Bool) in
+        do throws(LeadTableError) {
+            return (try read(requests + [.text(spec.outcome.column)], true), true)
+        } catch let error {
+            guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else {
+                throw DataError.table(error)
+            }
             do throws(LeadTableError) {
-                return (try LeadTableReader.read(url: csv, columns: withOutcome), true)
-            } catch let error {
-                guard case let .unknownColumn(_, column, _, _) = error, column == spec.outcome.column else {
-                    throw DataError.table(error)
-                }
-                do throws(LeadTableError) {
-                    return (try LeadTableReader.read(url: csv, columns: requests), false)
-                } catch {
-                    throw DataError.table(error)
-                }
+                return (try read(requests, false), false)
+            } catch {
+                throw DataError.table(error)
             }
         }
     }
