@@ -196,7 +196,13 @@ package enum DesignMatrixBuilder {
         let job = BlockJob(plan: plan, table: table, rows: rows, blockRows: max(1, blockRows))
         let eta = [Double](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
             job.eta = buffer
-            DispatchQueue.concurrentPerform(iterations: job.workers) { job.run(worker: $0) }
+            // One worker (a part of a file read part by part, already on a core of its own) runs
+            // here: libdispatch's apply would read the online cores from /sys once more.
+            if job.workers == 1 {
+                job.run(worker: 0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: job.workers) { job.run(worker: $0) }
+            }
             initialized = rows.count
         }
         if job.failed {
