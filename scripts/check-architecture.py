@@ -70,7 +70,7 @@ if "CLinearAlgebra" in closure("LabStatistics"):
 known_products = {"HTTPTypes", "Foundation", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Testing", "XCTest",
                   "Yams", "Crypto", "GRDB", "PostgresNIO", "Hummingbird", "HummingbirdTesting", "ArgumentParser",
                   "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL", "HummingbirdTLS", "Logging", "Benchmark", "Synchronization",
-                  "FoundationXML"}
+                  "FoundationXML", "AsyncHTTPClient"}
 for name, t in targets.items():
     if t.get("module_type") != "SwiftTarget" or t["type"] == "test" or t["path"].startswith("Tests/"):
         continue  # test targets may import what their dependencies bring

@@ -11,9 +11,7 @@ missing=()
 # chromium: the hand-off service's dashboard test renders the page in headless Chromium.
 # openssl: the HTTPS test makes its certificate with `openssl req`.
 # time: /usr/bin/time measures peak memory in the benchmark harness, which the tests smoke-run.
-# libcurl4-openssl-dev: the release `baton` links Foundation statically (scripts/build-baton.sh),
-# whose networking part links the system libcurl.
-for package in libopenblas-dev liblapacke-dev libcurl4-openssl-dev chromium openssl time; do
+for package in libopenblas-dev liblapacke-dev chromium openssl time; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # Any installed major version will do; scripts/postgres.sh picks the newest under /usr/lib/postgresql.

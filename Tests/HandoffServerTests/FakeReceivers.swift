@@ -33,6 +33,15 @@ actor FakeWebhook {
         router.post("/away") { _, _ in
             Response(status: .temporaryRedirect, headers: [.location: "http://localhost:\(await self.port)/landed"])
         }
+        // A same-origin redirect to itself, for ever; and a 1 MiB error page.
+        router.post("/loop") { _, _ in
+            Response(status: .temporaryRedirect, headers: [.location: "/loop"])
+        }
+        router.post("/big") { _, _ in
+            Response(
+                status: .badRequest, headers: [.contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(string: "<p>\n" + String(repeating: "x", count: 1 << 20))))
+        }
         router.post("{path}") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)

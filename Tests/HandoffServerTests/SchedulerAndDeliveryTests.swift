@@ -206,6 +206,29 @@ import Glibc
         }
     }
 
+    /// The redirect rules of ``OutboundRequest/redirect(status:location:from:method:)`` are those
+    /// Foundation's URLSession applied before the client changed (RFC 9110 §15.4).
+    @Test func redirectsChangeTheMethodAsRFC9110Describes() throws {
+        let from = try #require(URL(string: "https://hooks.example:8443/a/b?x=1"))
+        func next(_ status: Int, _ location: String?, _ method: String = "POST") -> String? {
+            OutboundRequest.redirect(status: status, location: location, from: from, method: method)
+                .map { "\($0.method) \($0.url.absoluteString)" }
+        }
+        #expect(next(301, "/c") == "GET https://hooks.example:8443/c")
+        #expect(next(302, "c") == "GET https://hooks.example:8443/a/c")
+        #expect(next(302, "/c", "PATCH") == "PATCH https://hooks.example:8443/c")
+        #expect(next(303, "/c", "PATCH") == "GET https://hooks.example:8443/c")
+        #expect(next(307, "https://other.example/c") == "POST https://other.example/c")
+        #expect(next(308, "/c") == "POST https://hooks.example:8443/c")
+        for (status, location) in [(300, "/c"), (304, "/c"), (307, nil), (307, "ftp://hooks.example/c"), (302, "file:///etc/passwd")] {
+            #expect(next(status, location) == nil, "\(status) \(location ?? "no Location")")
+        }
+        let a = try #require(URL(string: "https://Hooks.example/x")), b = try #require(URL(string: "https://hooks.example:443/y"))
+        #expect(OutboundRequest.sameOrigin(a, b))
+        #expect(!OutboundRequest.sameOrigin(a, try #require(URL(string: "http://hooks.example/y"))))
+        #expect(!OutboundRequest.sameOrigin(a, try #require(URL(string: "https://hooks.example:8443/y"))))
+    }
+
     /// Issue 20: outbound webhooks followed redirects anywhere and accepted any scheme.
     @Test func deliveriesStayOnHTTPAndTheirOrigin() async throws {
         let hook = FakeWebhook()
@@ -217,6 +240,13 @@ import Glibc
         #expect(await hook.received.map(\.path) == ["/landed"])
         let bounced = try await post("http://127.0.0.1:\(port)/away").send()
         #expect((300..<400).contains(bounced.status), "a redirect to another origin is answered as the 3xx it is, not followed")
+        #expect(await hook.received.count == 1)
+        // A redirect loop ends after five follows with the 3xx as the answer; a 1 MiB page is
+        // kept as its first 500 characters on one line.
+        #expect(try await post("http://127.0.0.1:\(port)/loop").send().status == 307)
+        let big = try await post("http://127.0.0.1:\(port)/big").send()
+        #expect(big.status == 400)
+        #expect(big.bodyExcerpt == "<p> " + String(repeating: "x", count: 496) + "…")
         #expect(await hook.received.count == 1)
         for url in ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1:\(port)/", "http:///nohost", "not a url"] {
             await #expect(throws: (any Error).self) { try await post(url).send() }
