@@ -419,15 +419,35 @@ package enum DesignMatrixBuilder {
             throw .cell(file: table.file, line: table.lineOfRow[rows.first ?? 0], error: error)
         }
         let wholeNumbers = wholeNumbers ?? wholeNumberValues(encoding)
-        let tableSize = wholeNumbers.count
-        let values = column.values
-        let missing = column.missing
-        for (i, row) in rows.enumerated() {
-            let value = values[row]
-            if !missing[row], value >= 0, value < Double(tableSize), value == value.rounded(.towardZero) {
-                buffer[base + i] = wholeNumbers[Int(value)]
-                continue
+        let tableSize = Double(wholeNumbers.count)
+        // The usual cell, a small whole number, is looked up over raw buffers (the scorer's and
+        // validation's hottest loop after the parse); any other cell goes to `other` below.
+        var failure: DataError?
+        wholeNumbers.withUnsafeBufferPointer { whole in
+            column.values.withUnsafeBufferPointer { values in
+                column.missing.withUnsafeBufferPointer { missing in
+                    rows.withUnsafeBufferPointer { rows in
+                        for i in 0..<rows.count {
+                            let row = rows[i]
+                            precondition(row >= 0 && row < values.count, "fillNumeric: row \(row) of \(values.count)")
+                            let value = values[row]
+                            if !missing[row], value >= 0, value < tableSize, value == value.rounded(.towardZero) {
+                                buffer[base + i] = whole[Int(value)]  // total: 0 ≤ value < 1024, whole
+                                continue
+                            }
+                            do throws(DataError) { try other(i, row) } catch {
+                                failure = error
+                                return
+                            }
+                        }
+                    }
+                }
             }
+        }
+        if let failure { throw failure }
+
+        /// A missing cell, or a number outside the table: the encoding's rule, or its error.
+        func other(_ i: Int, _ row: Int) throws(DataError) {
             if column.missing[row] {
                 switch encoding.missing {
                 case .error, .dropRow:
