@@ -147,12 +147,12 @@ package enum CalibrationLab {
         do { return try ScoringSpec.load(url: url) } catch { throw .spec(error) }
     }
 
-    static func requireFile(_ url: URL, role: String) throws(LabError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            FileManager.default.isReadableFile(atPath: url.path)
-        else {
-            throw .fileNotFound(path: url.path, role: role)
+    /// Throws unless `url` is a readable regular file (see ``InputFile``).
+    package static func requireFile(_ url: URL, role: String) throws(LabError) {
+        switch InputFile.problem(atPath: url.path) {
+        case nil: return
+        case .notRegular: throw .notRegularFile(path: url.path, role: role)
+        case .missingOrUnreadable, .directory: throw .fileNotFound(path: url.path, role: role)
         }
     }
 

@@ -1,3 +1,4 @@
+import BatonSupport
 import LabNumerics
 import LabStatistics
 import LeadCSV
@@ -9,6 +10,8 @@ import ScoringModelFormat
 package enum LabError: Error, CustomStringConvertible, Sendable {
     /// A file named on the command line does not exist or cannot be read.
     case fileNotFound(path: String, role: String)
+    /// A pipe or a device where a file is read more than once (``InputFile``).
+    case notRegularFile(path: String, role: String)
     /// The spec file is not a valid scoring spec.
     case spec(ScoringSpecError)
     /// The CSV and the spec could not be turned into model inputs.
@@ -27,7 +30,7 @@ package enum LabError: Error, CustomStringConvertible, Sendable {
     /// True when the input's content is at fault (exit code 65).
     package var isBadData: Bool {
         switch self {
-        case .fileNotFound, .output: return false
+        case .fileNotFound, .notRegularFile, .output: return false
         case .weightFile(.io): return false
         default: return true
         }
@@ -37,6 +40,8 @@ package enum LabError: Error, CustomStringConvertible, Sendable {
         switch self {
         case let .fileNotFound(path, role):
             return "\(role) file \(path) does not exist or cannot be read; check the path"
+        case let .notRegularFile(path, role):
+            return InputFile.message(.notRegular, path: path, role: role)
         case let .spec(error): return error.description
         case let .data(error): return error.description
         case let .fit(error, file, lines):

@@ -45,7 +45,10 @@ func fail(_ error: some CommandError) -> Never {
 extension LabError: CommandError {
     /// Missing input files are usage mistakes, bad content is bad data, a failed write is other.
     var exitStatus: ExitStatus {
-        if case .fileNotFound = self { return .usage }
+        switch self {
+        case .fileNotFound, .notRegularFile: return .usage
+        default: break
+        }
         return isBadData ? .dataError : .failure
     }
 }

@@ -302,3 +302,36 @@ import Testing
         #expect(text.stdout.contains("6 rows of \"source\" had levels the model never saw"))
     }
 }
+
+/// A pipe or a device given where a file is read more than once (`--data /dev/stdin`,
+/// `<(zcat …)`) used to fail with a "permission" error (or lose its header to the first read);
+/// now each batch command refuses it up front, as a usage mistake, and says what to do.
+@Suite struct PipeInputTests {
+    @Test func pipesAndDevicesAreRefusedWithAWayOut() async throws {
+        let dir = try CLI.scratch()
+        let fifo = dir.appendingPathComponent("leads.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let csv = dir.appendingPathComponent("d.csv")
+        try csv.write("visits,won\n1,yes\n")
+        let spec = dir.appendingPathComponent("s.yaml")
+        try spec.write("outcome: {column: won, positive: [\"yes\"]}\nfeatures:\n  - {column: visits, type: numeric}\n")
+        let out = dir.appendingPathComponent("out").path
+        let model = dir.appendingPathComponent("m.json").path
+        for arguments in [
+            ["fit", "--data", fifo, "--spec", spec.path, "--out", model],
+            ["fit", "--data", csv.path, "--spec", fifo, "--out", model],
+            ["validate", "--model", fifo, "--data", csv.path],
+            ["score", "--model", fifo, "--data", csv.path, "--out", out],
+            ["score", "--model", csv.path, "--data", fifo, "--out", out],
+        ] {
+            // The FIFO has no writer: a command that tried to read it would block, not fail.
+            let result = try await CLI.run(arguments, timeout: 60)
+            #expect(result.exitCode == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("\(fifo) is a pipe or a device, not a regular file"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("save it to a file first"))
+        }
+        let directory = try await CLI.run(["validate", "--model", dir.path, "--data", csv.path])
+        #expect(directory.exitCode == 64)
+        #expect(directory.stderr.contains("does not exist or cannot be read"), "\(directory.stderr)")
+    }
+}

@@ -44,6 +44,9 @@ struct Fit: ParsableCommand {
     func run() throws {
         runLab { () throws(LabError) in
             let dataURL = URL(fileURLWithPath: data), specURL = URL(fileURLWithPath: spec)
+            // Before the size estimate reads either: a pipe would block it or lose its start.
+            try CalibrationLab.requireFile(dataURL, role: "data")
+            try CalibrationLab.requireFile(specURL, role: "spec")
             // The size check needs the spec's columns; a bad spec or file is reported by the fit itself.
             var choice: FitPathChoice?
             if !stream, let parsed = try? ScoringSpec.load(url: specURL) {

@@ -31,9 +31,7 @@ struct Score: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         for (path, role) in [(model, "weight file"), (data, "data")] + (playbook.map { [($0, "playbook")] } ?? []) {
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                fail("\(path): \(role) file not found or not readable; check the path", .usage)
-            }
+            if let problem = InputFile.problem(atPath: path) { fail(InputFile.message(problem, path: path, role: role), .usage) }
         }
         let scorer: LeadScorer
         do { scorer = try LeadScorer(contentsOf: URL(fileURLWithPath: model)) } catch { fail(error.description, .dataError) }
