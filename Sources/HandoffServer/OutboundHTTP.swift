@@ -34,7 +34,8 @@ package struct OutboundRequest: Sendable {
     static let excerptLimit = 500
     /// Same-origin redirects followed before the last 3xx is taken as the answer.
     static let redirectLimit = 5
-    /// One attempt, redirects included, from the first byte sent to the excerpt read.
+    /// One attempt, redirects included, until the answer's head has come (AsyncHTTPClient's
+    /// deadline); the client's read timeout bounds each wait for the body's bytes after it.
     static let attemptLimit = TimeAmount.seconds(10)
 
     /// Sends the request once; throws only when no HTTP answer came (bad URL, network, timeout).
