@@ -127,10 +127,8 @@ package struct OutboundRequest: Sendable {
 /// same-origin ones), 10 s to connect and between reads, no proxy, the system's CA roots.
 /// It lives as long as the process.
 let outboundClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration(
-        redirectConfiguration: .disallow,
-        timeout: .init(connect: .seconds(10), read: .seconds(10)))
-    configuration.httpVersion = .automatic
+    let configuration = HTTPClient.Configuration(
+        redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(10)))
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }()
 

@@ -149,11 +149,7 @@ package enum CalibrationLab {
 
     /// Throws unless `url` is a readable regular file (see ``InputFile``).
     package static func requireFile(_ url: URL, role: String) throws(LabError) {
-        switch InputFile.problem(atPath: url.path) {
-        case nil: return
-        case .notRegular: throw .notRegularFile(path: url.path, role: role)
-        case .missingOrUnreadable, .directory: throw .fileNotFound(path: url.path, role: role)
-        }
+        if let problem = InputFile.problem(atPath: url.path) { throw .input(problem, path: url.path, role: role) }
     }
 
     /// The time window when rows were dropped (the parse's bounds cover every row): the time

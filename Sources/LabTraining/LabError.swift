@@ -27,6 +27,12 @@ package enum LabError: Error, CustomStringConvertible, Sendable {
     /// Validation data without the outcome column the model was fitted on.
     case noOutcomeColumn(file: String, column: String)
 
+    /// The error for an input file with `problem` (``InputFile/problem(atPath:)``): a pipe or a
+    /// device is named as such, anything else (missing, unreadable, a directory) as not found.
+    package static func input(_ problem: InputFile.Problem, path: String, role: String) -> LabError {
+        problem == .notRegular ? .notRegularFile(path: path, role: role) : .fileNotFound(path: path, role: role)
+    }
+
     /// True when the input's content is at fault (exit code 65).
     package var isBadData: Bool {
         switch self {
@@ -39,7 +45,7 @@ package enum LabError: Error, CustomStringConvertible, Sendable {
     package var description: String {
         switch self {
         case let .fileNotFound(path, role):
-            return "\(role) file \(path) does not exist or cannot be read; check the path"
+            return InputFile.message(.missingOrUnreadable, path: path, role: role)
         case let .notRegularFile(path, role):
             return InputFile.message(.notRegular, path: path, role: role)
         case let .spec(error): return error.description

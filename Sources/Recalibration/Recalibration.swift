@@ -287,11 +287,7 @@ package enum QuarterlyRecalibration {
     }
 
     static func require(_ url: URL, role: String) throws(RecalibrationError) {
-        switch InputFile.problem(atPath: url.path) {
-        case nil: return
-        case .notRegular: throw .lab(.notRegularFile(path: url.path, role: role))
-        case .missingOrUnreadable, .directory: throw .lab(.fileNotFound(path: url.path, role: role))
-        }
+        if let problem = InputFile.problem(atPath: url.path) { throw .lab(.input(problem, path: url.path, role: role)) }
     }
 
     static func requireOutcomes(window: String, span: String, rows: Int, positives: Int, minimum: Int, advice: String) throws(RecalibrationError) {
