@@ -166,17 +166,20 @@ final class LevelPartials: @unchecked Sendable {
         }
     }
 
-    /// One pass: every part on the cores available, then ``totals(columns:)``.
+    /// One pass: every part on the cores available, then ``totals(columns:information:)``.
+    /// - Parameter information: accumulate XᵀWX; when false only ℓ, the gradient and the
+    ///   boundary count are summed (no `dsyrk`, no weighted rows, one lane per table row, no
+    ///   cross tables), in the same order, so they equal a full pass's bit for bit.
     func pass(
         x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-        rows n: Int
+        rows n: Int, information: Bool = true
     ) {
         if parts == 1 {
-            work(part: 0, x: x, y: y, weights: weights, rows: n)
+            work(part: 0, x: x, y: y, weights: weights, rows: n, information: information)
         } else {
             let pointers = RowPointers(x: x, y: y, weights: weights, target: nil)
             DispatchQueue.concurrentPerform(iterations: parts) {
-                self.work(part: $0, x: pointers.x, y: pointers.y, weights: pointers.weights, rows: n)
+                self.work(part: $0, x: pointers.x, y: pointers.y, weights: pointers.weights, rows: n, information: information)
             }
         }
     }
@@ -191,7 +194,7 @@ final class LevelPartials: @unchecked Sendable {
 
     func work(
         part: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
-        rows n: Int
+        rows n: Int, information withInformation: Bool = true
     ) {
         let d = self.d, lanes = self.lanes, groups = layout.groups
         let blocks = (n + blockRows - 1) / blockRows
@@ -284,6 +287,8 @@ final class LevelPartials: @unchecked Sendable {
                 let w = c * t / (onePlusT * onePlusT)
                 residual[i] = c * (yb[i] - mu)
                 weight[i] = w
+                if c > 0, t < 1e-10 { boundary += 1 }
+                guard withInformation else { continue }
                 let root = w.squareRoot()
                 if inPlace {
                     roots[i] = root
@@ -292,9 +297,23 @@ final class LevelPartials: @unchecked Sendable {
                     let target = b + i * d
                     for k in 0..<d { target[k] = root * row[k] }
                 }
-                if c > 0, t < 1e-10 { boundary += 1 }
             }
             logLikelihood -= logs.flush()
+            guard withInformation else {
+                // The gradient only: g_d += Aᵀr, and each group's table row takes rᵢ in its lane d.
+                if inPlace {
+                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(d), 1, panel, Int32(n), residual, 1, 1, gd, 1)
+                } else {
+                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(d), Int32(m), 1, a, Int32(d), residual, 1, 1, gd, 1)
+                }
+                for i in 0..<m {
+                    let r = residual[i]
+                    let code = codes + (start + i) &* groups
+                    for g in 0..<groups { tables[offsets[g] &+ Int(code[g]) &* stride &+ d] += r }
+                }
+                block += 1
+                continue
+            }
             if inPlace {
                 // B column-major (m × d): one scaled copy per column, the same products as the rows'.
                 for k in 0..<d {
@@ -342,8 +361,9 @@ final class LevelPartials: @unchecked Sendable {
         self.boundary[part] = boundary
     }
 
-    /// The per-part partial sums reduced in part order and put back in design order.
-    func totals(columns p: Int) -> PassTotals {
+    /// The per-part partial sums reduced in part order and put back in design order (with
+    /// `information` false, after a pass that summed none: only ℓ, the gradient and the boundary count).
+    func totals(columns p: Int, information withInformation: Bool = true) -> PassTotals {
         var totals = PassTotals(
             logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
             information: SymmetricMatrix(order: p), boundaryRows: 0)
@@ -359,6 +379,16 @@ final class LevelPartials: @unchecked Sendable {
                 totals.boundaryRows += boundary[part]
                 let gd = self.gd + part * d
                 for k in 0..<d { totals.gradient[dense[k]] += gd[k] }
+                guard withInformation else {
+                    let tables = self.tables + part * max(1, tableRows) * 2 * lanes
+                    for g in 0..<layout.groups {
+                        for (code, columns) in active[g].enumerated() where !columns.isEmpty {
+                            let t = tables + (tableOffset[g] + code) * 2 * lanes
+                            for column in columns { totals.gradient[column] += t[d] }
+                        }
+                    }
+                    continue
+                }
                 let hdd = self.hdd + part * d * d
                 for column in 0..<d {
                     for row in 0...column { add(dense[row], dense[column], hdd[row + column * d]) }

@@ -214,7 +214,9 @@ private struct Newton {
             options: options, sample: sample)
         return try NewtonIteration.run(
             problem, options: options,
-            evaluate: { (beta: [Double]) throws(FitError) -> PassTotals in workspace.evaluate(at: beta) },
+            evaluate: { (beta: [Double], information: Bool) throws(FitError) -> PassTotals in
+                workspace.evaluate(at: beta, information: information)
+            },
             nonFinite: { nonFiniteDiagnosis(matrix()) },
             separated: { beta, information, force in
                 SeparationDiagnosis.runaway(

@@ -10,6 +10,10 @@ import Darwin
 
 /// What one pass over the rows at a given β produces: the log-likelihood, the score
 /// (gradient of the log-likelihood) and the observed information XᵀWX (upper triangle).
+///
+/// A pass asked for no information (the Newton iteration's confirming last pass, see
+/// ``NewtonIteration``) leaves `information` zero; ℓ, the gradient and the boundary count are
+/// the same, bit for bit, as a full pass's at the same β.
 struct PassTotals {
     var logLikelihood: Double
     var gradient: [Double]
@@ -116,8 +120,8 @@ final class NewtonWorkspace: @unchecked Sendable {
         boundary.deallocate()
     }
 
-    /// One pass at `coefficients`.
-    func evaluate(at coefficients: [Double]) -> PassTotals {
+    /// One pass at `coefficients`; with `information` false, XᵀWX is not accumulated (left zero).
+    func evaluate(at coefficients: [Double], information withInformation: Bool = true) -> PassTotals {
         for j in 0..<columns { beta[j] = coefficients[j] }
         if let levels {
             levels.prepare(beta: beta)
@@ -125,15 +129,15 @@ final class NewtonWorkspace: @unchecked Sendable {
             sparse.prepare(beta: beta, layout: layout)
         }
         if let levels {
-            levels.pass(x: x, y: y, weights: weights, rows: rows)
+            levels.pass(x: x, y: y, weights: weights, rows: rows, information: withInformation)
         } else if workers == 1 {
-            pass(worker: 0)
+            pass(worker: 0, information: withInformation)
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                self.pass(worker: worker)
+                self.pass(worker: worker, information: withInformation)
             }
         }
-        if let levels { return levels.totals(columns: columns) }
+        if let levels { return levels.totals(columns: columns, information: withInformation) }
         if let sparse, let layout { return sparse.totals(layout: layout, columns: columns) }
         // Reduce the per-worker partial sums in a fixed order, so results do not depend on timing.
         var totals = PassTotals(
@@ -155,17 +159,18 @@ final class NewtonWorkspace: @unchecked Sendable {
         return totals
     }
 
-    private func pass(worker: Int) {
+    /// The sparse path always accumulates the information (it is not the one large fits take).
+    private func pass(worker: Int, information withInformation: Bool) {
         if let sparse, let layout {
             sparse.work(
                 worker: worker, workers: workers, layout: layout, x: x, y: y, weights: weights,
                 rows: rows)
         } else {
-            work(worker: worker)
+            work(worker: worker, information: withInformation)
         }
     }
 
-    private func work(worker: Int) {
+    private func work(worker: Int, information withInformation: Bool) {
         let p = columns
         let n = rows
         let blocks = (n + blockRows - 1) / blockRows
@@ -204,14 +209,16 @@ final class NewtonWorkspace: @unchecked Sendable {
                 scale[i] = w.squareRoot()
                 if c > 0, t < 1e-10 { boundary += 1 }
             }
-            for j in 0..<p {
-                let source = xb + j * n
-                let target = scaled + j * m
-                for i in 0..<m { target[i] = scale[i] * source[i] }
+            if withInformation {
+                for j in 0..<p {
+                    let source = xb + j * n
+                    let target = scaled + j * m
+                    for i in 0..<m { target[i] = scale[i] * source[i] }
+                }
+                cblas_dsyrk(
+                    CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m), 1, scaled, Int32(m), 1,
+                    information, Int32(p))
             }
-            cblas_dsyrk(
-                CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m), 1, scaled, Int32(m), 1,
-                information, Int32(p))
             cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1, xb, lda, residual, 1, 1, gradient, 1)
             block += 1
         }

@@ -66,8 +66,9 @@ private struct StreamingNewton<Source: DesignBlockSource> {
         return (survey, sample)
     }
 
-    /// One pass at β: the per-block kernel results summed over blocks in block order.
-    mutating func evaluate(at beta: [Double]) throws(Failure) -> PassTotals {
+    /// One pass at β: the per-block kernel results summed over blocks in block order (the
+    /// information left zero when `information` is false).
+    mutating func evaluate(at beta: [Double], information: Bool = true) throws(Failure) -> PassTotals {
         let p = self.p
         var totals = PassTotals(
             logLikelihood: 0, gradient: [Double](repeating: 0, count: p),
@@ -79,7 +80,7 @@ private struct StreamingNewton<Source: DesignBlockSource> {
                 let workspace = NewtonWorkspace(
                     x: block.values, y: block.outcomes, weights: block.weights,
                     rows: block.rows, columns: p, workers: workers, blockRows: blockRows)
-                let part = withSingleThreadedBLAS { workspace.evaluate(at: beta) }
+                let part = withSingleThreadedBLAS { workspace.evaluate(at: beta, information: information) }
                 totals.logLikelihood += part.logLikelihood
                 totals.boundaryRows += part.boundaryRows
                 for j in 0..<p { totals.gradient[j] += part.gradient[j] }
@@ -119,7 +120,7 @@ private struct StreamingNewton<Source: DesignBlockSource> {
             names: names, interceptColumn: intercept, totalWeight: survey.totalWeight, options: options)
         return try NewtonIteration.run(
             problem, options: options,
-            evaluate: { beta throws(Failure) in try self.evaluate(at: beta) },
+            evaluate: { beta, information throws(Failure) in try self.evaluate(at: beta, information: information) },
             nonFinite: { survey.firstNonFinite ?? .singularHessian(iteration: 0) },
             separated: { beta, information, force in
                 SeparationDiagnosis.runaway(
