@@ -10,9 +10,9 @@ import ScoringModelFormat
 /// ``LeadScorer`` adds them); (2) η is summed step by step in the weight file's term order, so
 /// every η equals ``LeadScorer``'s bit for bit; (3) each row's three largest |impact| are picked
 /// with the exact rule of ``TopReasons`` (larger |impact| first, the earlier feature on ties, 0
-/// never a reason), visiting features in the order of their mean |impact| over the task's first
-/// block so that most impacts are rejected by one compare against the current third place. The
-/// visiting order changes only how fast, never which reasons.
+/// never a reason): features are visited in spec order, each one a pass over the block's rows
+/// that inserts its impact into the row's three places without a branch (a strict `>` keeps the
+/// earlier feature first on ties), so the compiler runs it on vector lanes.
 final class BatchKernel: @unchecked Sendable {
     /// One feature's columns and constants.
     struct Feature {
@@ -93,11 +93,11 @@ final class BatchKernel: @unchecked Sendable {
         let featureCount = features.count, b = blockRows
         let terms = UnsafeMutablePointer<Double>.allocate(capacity: max(1, featureCount * b))
         let impacts = UnsafeMutablePointer<Double>.allocate(capacity: max(1, featureCount * b))
-        let order = UnsafeMutablePointer<Int>.allocate(capacity: max(1, featureCount))
+        let places = UnsafeMutablePointer<Double>.allocate(capacity: 9 * b)
         defer {
             terms.deallocate()
             impacts.deallocate()
-            order.deallocate()
+            places.deallocate()
         }
         var ok = true
         var lo = start
@@ -105,8 +105,7 @@ final class BatchKernel: @unchecked Sendable {
             let m = min(b, end - lo)
             ok = featureBlock(lo: lo, count: m, terms: terms, impacts: impacts) && ok
             etaBlock(lo: lo, count: m, terms: terms)
-            if lo == start { visitingOrder(impacts: impacts, count: m, into: order) }
-            topThreeBlock(lo: lo, count: m, impacts: impacts, order: UnsafeBufferPointer(start: order, count: featureCount))
+            topThreeBlock(lo: lo, count: m, impacts: impacts, places: places)
             lo += m
         }
         if !ok { failed[task] = true }
@@ -216,46 +215,48 @@ final class BatchKernel: @unchecked Sendable {
         }
     }
 
-    /// Features by mean |impact| over one block, largest first (ties: spec order).
-    private func visitingOrder(impacts: UnsafeMutablePointer<Double>, count m: Int, into order: UnsafeMutablePointer<Int>) {
-        let sums = (0..<features.count).map { f in
-            (0..<m).reduce(0.0) { $0 + abs(impacts[f * blockRows + $1]) }
-        }
-        let sorted = sums.indices.sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
-        for (k, f) in sorted.enumerated() { order[k] = f }
-    }
-
     /// Step 3: the three largest |impact| of each row (see the type's discussion for the rule).
-    private func topThreeBlock(lo: Int, count m: Int, impacts: UnsafeMutablePointer<Double>, order: UnsafeBufferPointer<Int>) {
-        let topFeature = out.topFeature + 3 * lo, topImpact = out.topImpact + 3 * lo
+    /// `places`: 9 × `blockRows` doubles of scratch (per row: the three places' |impact|,
+    /// impact and feature).
+    private func topThreeBlock(lo: Int, count m: Int, impacts: UnsafeMutablePointer<Double>, places: UnsafeMutablePointer<Double>) {
         let b = blockRows
-        for r in 0..<m {
-            // Slots ranked by (|impact| descending, feature ascending); empty = (0, Int.max).
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0
-            var f0 = Int.max, f1 = Int.max, f2 = Int.max
-            var v0 = 0.0, v1 = 0.0, v2 = 0.0
-            for f in order {
-                let v = impacts[f * b + r]
+        let (s0, s1, s2) = (places, places + b, places + 2 * b)
+        let (v0, v1, v2) = (places + 3 * b, places + 4 * b, places + 5 * b)
+        let (f0, f1, f2) = (places + 6 * b, places + 7 * b, places + 8 * b)
+        // Empty places: |impact| 0, which no impact of 0 (never a reason) or NaN gets past.
+        places.update(repeating: 0, count: 6 * b)
+        f0.update(repeating: -1, count: 3 * b)
+        for f in 0..<features.count {
+            let column = impacts + f * b
+            let feature = Double(f)
+            for r in 0..<m {
+                let v = column[r]
                 let s = abs(v)
-                // Most impacts stop here: not above the third place.
-                guard s >= s2, s > 0, s > s2 || f < f2 else { continue }
-                if s > s0 || (s == s0 && f < f0) {
-                    (s2, f2, v2) = (s1, f1, v1)
-                    (s1, f1, v1) = (s0, f0, v0)
-                    (s0, f0, v0) = (s, f, v)
-                } else if s > s1 || (s == s1 && f < f1) {
-                    (s2, f2, v2) = (s1, f1, v1)
-                    (s1, f1, v1) = (s, f, v)
-                } else {
-                    (s2, f2, v2) = (s, f, v)
-                }
+                let (a0, a1, a2) = (s0[r], s1[r], s2[r])
+                // Strictly larger only: an earlier feature with the same |impact| keeps its place.
+                let above0 = s > a0, above1 = s > a1, above2 = s > a2
+                s2[r] = above1 ? a1 : (above2 ? s : a2)
+                s1[r] = above0 ? a0 : (above1 ? s : a1)
+                s0[r] = above0 ? s : a0
+                let (w0, w1, w2) = (v0[r], v1[r], v2[r])
+                v2[r] = above1 ? w1 : (above2 ? v : w2)
+                v1[r] = above0 ? w0 : (above1 ? v : w1)
+                v0[r] = above0 ? v : w0
+                let (g0, g1, g2) = (f0[r], f1[r], f2[r])
+                f2[r] = above1 ? g1 : (above2 ? feature : g2)
+                f1[r] = above0 ? g0 : (above1 ? feature : g1)
+                f0[r] = above0 ? feature : g0
             }
-            topFeature[3 * r] = f0 == Int.max ? -1 : Int32(f0)
-            topFeature[3 * r + 1] = f1 == Int.max ? -1 : Int32(f1)
-            topFeature[3 * r + 2] = f2 == Int.max ? -1 : Int32(f2)
-            topImpact[3 * r] = v0
-            topImpact[3 * r + 1] = v1
-            topImpact[3 * r + 2] = v2
+        }
+        let topFeature = out.topFeature + 3 * lo, topImpact = out.topImpact + 3 * lo
+        for r in 0..<m {
+            // Feature indices (and −1) are exact in a Double.
+            topFeature[3 * r] = Int32(f0[r])
+            topFeature[3 * r + 1] = Int32(f1[r])
+            topFeature[3 * r + 2] = Int32(f2[r])
+            topImpact[3 * r] = v0[r]
+            topImpact[3 * r + 1] = v1[r]
+            topImpact[3 * r + 2] = v2[r]
         }
     }
 }
