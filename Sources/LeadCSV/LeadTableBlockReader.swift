@@ -69,6 +69,7 @@ package final class LeadTableBlockReader {
             precondition(!requests.contains { $0.name == request.name }, "LeadTableBlockReader: \(request.name) requested with two kinds")
             requests.append(request)
         }
+        try LeadTableReader.refuseNonRegular(url)
         let opened = open(url.path, O_RDONLY)
         guard opened >= 0 else {
             throw .unreadable(file: url.path, reason: String(cString: strerror(errno)))

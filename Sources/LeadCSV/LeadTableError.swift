@@ -1,3 +1,4 @@
+import BatonSupport
 import Foundation
 
 /// Everything that can go wrong reading a lead table. Every case names the file; cases about
@@ -6,6 +7,9 @@ import Foundation
 package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file could not be opened or read.
     case unreadable(file: String, reason: String)
+    /// A pipe, a FIFO, a socket or a device: a table is read more than once (header, then parts
+    /// on all cores, a checksum), which only a regular file allows; opening a FIFO would block.
+    case notRegularFile(file: String)
     /// The file has no bytes (or only a byte-order mark / blank lines).
     case emptyFile(file: String)
     /// The file has a header line but no data rows.
@@ -33,7 +37,7 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
     /// The file the error is about.
     package var file: String {
         switch self {
-        case let .unreadable(file, _), let .emptyFile(file), let .noDataRows(file, _),
+        case let .unreadable(file, _), let .notRegularFile(file), let .emptyFile(file), let .noDataRows(file, _),
             let .ambiguousDelimiter(file, _), let .duplicateHeader(file, _),
             let .unknownColumn(file, _, _, _), let .wrongFieldCount(file, _, _, _),
             let .unterminatedQuote(file, _), let .textAfterClosingQuote(file, _, _),
@@ -46,6 +50,8 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read the file (\(reason)). Check the path and its permissions."
+        case let .notRegularFile(file):
+            return InputFile.message(.notRegular, path: file, role: "data")
         case let .emptyFile(file):
             return "\(file): the file is empty. Export the table again with a header line and at least one data row."
         case let .noDataRows(file, header):

@@ -34,7 +34,7 @@ extension LeadTableReader {
         precondition(partBytes >= 1, "LeadTableReader.mapParts: partBytes must be at least 1")
         // Only a regular file can be read again after a declined attempt; anything else (a pipe,
         // `/dev/stdin`) is left unread for the whole read.
-        guard url.isFileURL, let mapped = MappedFile(path: url.path) else { return nil }
+        guard url.isFileURL, InputFile.problem(atPath: url.path) != .notRegular, let mapped = MappedFile(path: url.path) else { return nil }
         return try withExtendedLifetime(mapped) { () throws(LeadTableError) -> [T]? in
             try mapParts(bytes: mapped.bytes, file: url.path, columns: columns, partBytes: partBytes, transform)
         }

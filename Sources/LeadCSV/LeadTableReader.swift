@@ -25,6 +25,7 @@ package enum LeadTableReader {
     package static func read(
         url: URL, columns: [ColumnRequest], delimiter: Delimiter? = nil, spareNumericColumns: Int = 0
     ) throws(LeadTableError) -> LeadTable {
+        try refuseNonRegular(url)
         if url.isFileURL, let mapped = MappedFile(path: url.path) {
             return try withExtendedLifetime(mapped) { () throws(LeadTableError) -> LeadTable in
                 try read(
@@ -41,6 +42,13 @@ package enum LeadTableReader {
         return try read(data: data, file: url.path, columns: columns, delimiter: delimiter, spareNumericColumns: spareNumericColumns)
     }
 
+    /// Throws ``LeadTableError/notRegularFile(file:)`` for a pipe, FIFO, socket or device, before
+    /// anything opens it (opening a FIFO blocks until a writer comes; reading it would consume
+    /// what the next read needs).
+    static func refuseNonRegular(_ url: URL) throws(LeadTableError) {
+        if url.isFileURL, InputFile.problem(atPath: url.path) == .notRegular { throw .notRegularFile(file: url.path) }
+    }
+
     /// The header names of the CSV file at `url`, read as ``read(url:columns:delimiter:)`` reads
     /// them (byte-order mark and blank lines skipped, names unquoted and trimmed; delimiter: the
     /// most frequent of `,` `;` tab on the header line outside quotes), so a caller can check
@@ -49,6 +57,7 @@ package enum LeadTableReader {
     /// Only the start of the file is read (64 KiB, more when the header record is longer), so a
     /// caller that reads the whole file next does not read it twice.
     package static func header(url: URL) throws(LeadTableError) -> [String] {
+        try refuseNonRegular(url)
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: url)

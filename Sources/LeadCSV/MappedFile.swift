@@ -12,8 +12,8 @@ import Darwin
 /// every page up front (one pass in the kernel, no fault per page while parsing on two cores).
 ///
 /// The file must not be truncated while it is mapped (reading past its new end would stop the
-/// process); Baton reads its own inputs once, and callers fall back to a copy for anything that
-/// is not a regular file (pipes, `/dev/stdin`).
+/// process); Baton reads its own inputs once. Callers refuse pipes, FIFOs and devices before
+/// mapping (``LeadTableReader/refuseNonRegular(_:)``: opening a FIFO blocks).
 final class MappedFile {
     let bytes: UnsafeBufferPointer<UInt8>
 

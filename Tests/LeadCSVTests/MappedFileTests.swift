@@ -56,4 +56,22 @@ import Testing
             #expect(file == dir.path)
         }
     }
+
+    /// A FIFO (or a device) is refused by name before anything opens it: opening a FIFO with
+    /// no writer would block the read forever, and a device cannot be read twice.
+    @Test func pipesAndDevicesAreRefusedWithoutBlocking() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("leads.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for url in [fifo, URL(fileURLWithPath: "/dev/null")] {
+            let refused = LeadTableError.notRegularFile(file: url.path)
+            #expect(throws: refused) { try LeadTableReader.read(url: url, columns: []) }
+            #expect(throws: refused) { try LeadTableReader.header(url: url) }
+            #expect(throws: refused) { try LeadTableBlockReader(url: url, columns: [], blockRows: 10) }
+            #expect(try LeadTableReader.mapParts(url: url, columns: []) { _ in 1 } == nil)
+            #expect(refused.description.contains("save it to a file first"))
+            #expect(refused.file == url.path)
+        }
+    }
 }
