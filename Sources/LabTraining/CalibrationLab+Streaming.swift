@@ -66,7 +66,7 @@ extension CalibrationLab {
             encodings: scan.encodings, spec: spec, training: metadata, metrics: ModelMetrics(metrics, fit: fit))
         return FitRun(
             training: nil, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile, timings: timings,
-            path: .streaming(blockRows: blockRows))
+            path: .streaming(blockRows: blockRows), informationValues: InformationValue.of(encodings: scan.encodings, training: nil))
     }
 
     /// Fitted probabilities and outcomes of every kept row, from one more pass.

@@ -25,6 +25,9 @@ package enum CalibrationLab {
         package var timings: StageTimings
         /// How the data was read: the whole design in memory, or row blocks per pass.
         package var path: FitPath = .inMemory
+        /// Per feature, for the summary (``InformationValue/of(encodings:training:)``); an
+        /// in-memory fit counts them on a thread of its own while the probabilities and metrics run.
+        package var informationValues: [InformationValue] = []
     }
 
     /// A model checked on a data set with outcomes.
@@ -76,6 +79,9 @@ package enum CalibrationLab {
                 throw LabError.fit(error, file: training.file, lines: training.fileLines)
             }
         }
+        // The information values read only the design and the outcomes: counted meanwhile, on the
+        // core the probabilities and metrics leave idle part of the time.
+        let informationValues = InformationValue.inBackground(encodings: training.encodings, training: training)
         let probabilities = timings.measure("probabilities") { fit.probabilities(training.design) }
         let metrics = try timings.measure("metrics") { () throws(LabError) in
             do throws(MetricsError) { return try ValidationMetrics.evaluate(probabilities: probabilities, outcomes: training.outcome) } catch {
@@ -100,7 +106,7 @@ package enum CalibrationLab {
             metrics: ModelMetrics(metrics, fit: fit))
         return FitRun(
             training: training, spec: spec, fit: fit, metrics: metrics, weightFile: weightFile,
-            timings: timings)
+            timings: timings, informationValues: informationValues.wait())
     }
 
     /// Scores `data` (which must hold the outcome column) with `model` and computes the metrics.

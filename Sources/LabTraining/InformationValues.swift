@@ -43,6 +43,28 @@ package struct InformationValue: Sendable, Equatable {
         return slots.values.compactMap { $0 }
     }
 
+    /// ``of(encodings:training:)`` started on a thread of its own; `wait()` gives its result.
+    static func inBackground(encodings: [FeatureEncoding], training: TrainingData) -> Pending {
+        let pending = Pending()
+        pending.group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            pending.result = of(encodings: encodings, training: training)
+            pending.group.leave()
+        }
+        return pending
+    }
+
+    /// The result of ``inBackground(encodings:training:)``, written once before `group` is left.
+    final class Pending: @unchecked Sendable {
+        let group = DispatchGroup()
+        var result: [InformationValue] = []
+
+        func wait() -> [InformationValue] {
+            group.wait()
+            return result
+        }
+    }
+
     /// One result slot per feature, each written by one task only.
     private final class Slots: @unchecked Sendable {
         let values: UnsafeMutableBufferPointer<InformationValue?>

@@ -68,7 +68,7 @@ package enum LabReport {
             for warning in fit.warnings { lines.append("Warning: \(warning)") }
         }
         lines.append(thin)
-        lines.append(informationValueBlock(InformationValue.of(encodings: run.weightFile.encodings, training: run.training)))
+        lines.append(informationValueBlock(run.informationValues))
         let notes = run.weightFile.encodings.compactMap(\.droppedIndicatorNote)
         if !notes.isEmpty {
             lines.append(thin)
@@ -123,7 +123,7 @@ package enum LabReport {
             "terms": .array(terms), "warnings": .array(fit.warnings.map { .string($0.description) }),
             "notes": .array(run.weightFile.encodings.compactMap(\.droppedIndicatorNote).map { .string($0) }),
             "information_values": .array(
-                InformationValue.of(encodings: run.weightFile.encodings, training: run.training).map { entry in
+                run.informationValues.map { entry in
                     var object: [String: JSONValue] = ["feature": .string(entry.feature), "basis": .string(entry.basis)]
                     // An infinite IV (a level that separates) is written as null: JSON has no infinity.
                     object["iv"] = entry.value.flatMap { $0.isFinite ? .double($0) : nil } ?? .null
