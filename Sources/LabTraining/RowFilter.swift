@@ -24,14 +24,22 @@ package struct RowFilter: Sendable, Equatable {
     /// - Precondition: every numeric feature was read as `.numeric`.
     package init(features: [FeatureSpec], table: LeadTable) {
         let dropColumns = features.filter { $0.type == .numeric && $0.missing == .dropRow }.map { table.numeric($0.column) }
+            .filter { $0.missingCount > 0 }
         rowsRead = table.rowCount
-        var drop = [Bool](repeating: false, count: table.rowCount)
-        droppedByColumn = []
-        for column in dropColumns where column.missingCount > 0 {
-            for row in 0..<table.rowCount where column.missing[row] { drop[row] = true }
-            droppedByColumn.append(DroppedRows(column: column.name, rows: column.missingCount))
+        droppedByColumn = dropColumns.map { DroppedRows(column: $0.name, rows: $0.missingCount) }
+        // The usual case, nothing dropped, in one allocation of the final size.
+        guard !dropColumns.isEmpty else {
+            keptRows = Array(0..<table.rowCount)
+            return
         }
-        keptRows = (0..<table.rowCount).filter { !drop[$0] }
+        var drop = [Bool](repeating: false, count: table.rowCount)
+        for column in dropColumns {
+            for row in 0..<table.rowCount where column.missing[row] { drop[row] = true }
+        }
+        var kept: [Int] = []
+        kept.reserveCapacity(table.rowCount)
+        for row in 0..<table.rowCount where !drop[row] { kept.append(row) }
+        keptRows = kept
     }
 
     /// ``init(features:table:)``, for a fit or a scoring run that needs at least one row.
