@@ -26,15 +26,15 @@ struct NewtonProblem {
 /// **The confirming pass.** Convergence needs the objective's change over the last step, so the
 /// iteration always ends with a step that only confirms: near the optimum, Newton's decrement
 /// λ² = gᵀH⁻¹g (the objective falls by about λ²/2 over the step) is far below the tolerance
-/// before that step is taken. Such a step is evaluated without the information XᵀWX (about half
-/// of a pass's work on a large fit): ℓ, the gradient and the boundary rows at the new β are exact
+/// before that step is taken. Such a step is evaluated without the information XᵀWX (about two
+/// thirds of a pass's CPU on the 1e6-row benchmark): ℓ, the gradient and the boundary rows at the new β are exact
 /// (bit for bit those of a full pass), the convergence test measures the gradient in the
 /// metric of the Hessian the step was solved with, and the covariance is that Hessian's inverse:
 /// the Hessian at the β one step before the reported estimates. This is the convention of IRLS
 /// (statsmodels' `GLM.fit` and R's `glm` report the covariance of the last weighted least-squares
 /// solve, whose weights are those of the previous iterate); it moves the standard errors by the
-/// change of the information over a step of a few 1e-5 standard errors (~2e-8 relative on the
-/// 1e6-row benchmark), far inside the standard errors' own sampling error. When the confirming
+/// change of the information over a step of about 1e-5 standard errors (1e-8–2e-8 relative on
+/// the 1e6-row benchmark), far inside the standard errors' own sampling error. When the confirming
 /// pass does not confirm (the objective rose, or a tolerance is missed), the step is evaluated
 /// again with the information and the iteration goes on as before, so the estimates never
 /// depend on the shortcut.
