@@ -100,9 +100,10 @@ import Testing
         // the bound keeps a margin below 12.8 MB. The stream keeps 16 bytes per row for the
         // in-sample metrics (0.8 MB), one block, and the Newton start's subsample, which stops
         // growing at 16,384 rows (SubsampleStart: 10,000 rows of 60 terms held against 16,384 at
-        // most, +3.1 MB).
+        // most, +3.1 MB): 3.9 MB, which RSS shows as two or three 2 MiB pages depending on where
+        // the blocks fall (three, 6,291,456 bytes, was seen once on a loaded machine).
         #expect(memoryLarge - memorySmall > 8_000_000, "in memory: \(memorySmall) → \(memoryLarge)")
-        #expect(streamLarge - streamSmall < 6_000_000, "streaming: \(streamSmall) → \(streamLarge)")
+        #expect(streamLarge - streamSmall <= 3 * 2_097_152, "streaming: \(streamSmall) → \(streamLarge)")
         #expect(streamLarge < memoryLarge)
     }
 }
