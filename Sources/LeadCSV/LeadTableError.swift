@@ -51,7 +51,7 @@ package enum LeadTableError: Error, CustomStringConvertible, Equatable, Sendable
         case let .unreadable(file, reason):
             return "\(file): cannot read the file (\(reason)). Check the path and its permissions."
         case let .notRegularFile(file):
-            return InputFile.message(.notRegular, path: file, role: "data")
+            return InputFile.message(.notRegular, path: file, role: "CSV")
         case let .emptyFile(file):
             return "\(file): the file is empty. Export the table again with a header line and at least one data row."
         case let .noDataRows(file, header):
